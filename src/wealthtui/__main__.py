@@ -1,0 +1,3 @@
+from wealthtui.cli import main
+
+main()

@@ -1,0 +1,70 @@
+"""Message lookup. Catalogs live in data/locales/<lang>.toml; Simplified Chinese is the default.
+
+Keys are dotted paths (`login.title`). Services raise errors carrying a key and parameters;
+only the UI and the CLI turn them into text with `t()`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+
+from wealthtui.resources import data_file
+
+LANGUAGES = ("zh_CN", "en")
+DEFAULT_LANGUAGE = "zh_CN"
+
+_current = DEFAULT_LANGUAGE
+#: keys that were asked for but are in no catalog (tests assert this stays empty)
+MISSING: set[str] = set()
+
+
+def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            out.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = str(value)
+    return out
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; accepted: {', '.join(LANGUAGES)}")
+    return _flatten(tomllib.loads(data_file("locales", f"{lang}.toml").read_text("utf-8")))
+
+
+def set_language(lang: str) -> None:
+    global _current
+    catalog(lang)  # validates
+    _current = lang
+
+
+def language() -> str:
+    return _current
+
+
+def has(key: str) -> bool:
+    return key in catalog(_current)
+
+
+def t(key: str, /, **params: object) -> str:
+    """The message for `key` in the current language, formatted with `params`."""
+    text = catalog(_current).get(key)
+    if text is None:
+        MISSING.add(key)
+        return key
+    if params:
+        try:
+            return text.format(**params)
+        except (KeyError, IndexError, ValueError):
+            MISSING.add(f"{key} (bad parameters {sorted(params)})")
+            return text
+    return text
+
+
+def tl(zh: str, en: str) -> str:
+    """Pick between a configured Chinese and English name (config values, not catalog keys)."""
+    return en if _current == "en" else zh

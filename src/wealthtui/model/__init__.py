@@ -1,0 +1,25 @@
+"""SQLModel tables, one module per aggregate. Importing this package registers them all."""
+
+from wealthtui.model.audit import AuditEvent, AuditHead, Meta
+from wealthtui.model.checklist import ChecklistRun, StepRecord
+from wealthtui.model.client import CMAssignment, Client, ClientAccount, ProductHolding, TierChange
+from wealthtui.model.complaint import Complaint, ComplaintEvent
+from wealthtui.model.contact import ContactLog
+from wealthtui.model.counter import (
+    AuthorizationRequest,
+    ServiceRecord,
+    ShiftHandover,
+    TellerBalance,
+)
+from wealthtui.model.day import Attendance, BusinessDay, ManualFigure
+from wealthtui.model.handoff import Handoff, Lead
+from wealthtui.model.queue import CounterSession, Ticket, TicketEvent, Visit
+from wealthtui.model.staff import Staff
+
+__all__ = [
+    "Attendance", "AuditEvent", "AuditHead", "AuthorizationRequest", "BusinessDay",
+    "ChecklistRun", "Client", "ClientAccount", "CMAssignment", "Complaint", "ComplaintEvent",
+    "ContactLog", "CounterSession", "Handoff", "Lead", "ManualFigure", "Meta", "ProductHolding",
+    "ServiceRecord", "ShiftHandover", "Staff", "StepRecord", "TellerBalance", "TierChange",
+    "Ticket", "TicketEvent", "Visit",
+]

@@ -1,0 +1,41 @@
+"""Runs of procedures from the manual (checklists) and each step's record."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+from wealthtui.model.base import utc_field
+
+
+class ChecklistRun(SQLModel, table=True):
+    __tablename__ = "checklist_run"
+    __table_args__ = (Index("ix_checklist_run_day", "business_date", "procedure_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    procedure_id: str = Field(max_length=60)
+    procedure_version: str = Field(max_length=64)  # content hash of the procedure file
+    procedure_json: str  # the procedure as it was when the run started
+    business_date: date
+    started_by: int = Field(foreign_key="staff.id")
+    started_at: datetime = utc_field()
+    client_id: int | None = Field(default=None, foreign_key="client.id")
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
+    subject_staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    status: str = Field(default="open", max_length=10)  # open | done | abandoned
+    completed_at: datetime | None = utc_field(nullable=True)
+    completed_by: int | None = Field(default=None, foreign_key="staff.id")
+
+
+class StepRecord(SQLModel, table=True):
+    __tablename__ = "step_record"
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="checklist_run.id", index=True)
+    step_id: str = Field(max_length=60)
+    value: str = Field(default="", max_length=2000)
+    done_by: int = Field(foreign_key="staff.id")
+    done_at: datetime = utc_field()
+    signed_off_by: int | None = Field(default=None, foreign_key="staff.id")

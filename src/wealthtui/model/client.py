@@ -1,0 +1,112 @@
+"""Clients (客户), their accounts and products, and the exclusive CM assignment history."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Index, text
+from sqlmodel import Field, SQLModel
+
+from wealthtui.model.base import utc_field
+
+
+class Client(SQLModel, table=True):
+    __tablename__ = "client"
+    __table_args__ = (
+        Index("ix_client_id_number", "id_number"),
+        Index("ix_client_phone", "phone"),
+        Index("ix_client_name", "name"),
+        Index("ix_client_name_pinyin", "name_pinyin"),
+        Index("ix_client_name_initials", "name_initials"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=40)
+    name_pinyin: str = Field(max_length=120)
+    name_initials: str = Field(max_length=40)
+    title: str = Field(default="", max_length=20)  # 先生 / 女士 / 教授 …
+    gender: str = Field(default="", max_length=1)  # M / F / ""
+    id_type: str = Field(max_length=20)
+    id_number: str = Field(max_length=20)
+    id_expires_on: date | None = None
+    phone: str = Field(default="", max_length=20)
+    birthday: date | None = None
+    lunar_birthday: bool = False  # the client keeps the lunar date of `birthday`'s year
+    tier: str = Field(default="ordinary", max_length=20)
+    aum_fen: int = 0
+    aum_elsewhere_fen: int = 0
+    risk_level: int | None = None  # C1..C5 as 1..5
+    risk_assessed_on: date | None = None
+    potential_signals: str = Field(default="", max_length=500)
+    occupation: str = Field(default="", max_length=60)
+    household: str = Field(default="", max_length=200)
+    income_band: str = Field(default="", max_length=20)
+    goals: str = Field(default="", max_length=500)
+    interests: str = Field(default="", max_length=500)
+    preferred_channel: str = Field(default="", max_length=20)
+    preferred_time: str = Field(default="", max_length=40)
+    notes: str = Field(default="", max_length=2000)
+    created_at: datetime = utc_field()
+    updated_at: datetime | None = utc_field(nullable=True)
+
+
+class ClientAccount(SQLModel, table=True):
+    """A card or account number by which the client is identified at the door."""
+
+    __tablename__ = "client_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    number: str = Field(unique=True, max_length=32)
+    kind: str = Field(default="card", max_length=10)  # card | account | passbook
+    product: str = Field(default="", max_length=40)  # 理财金账户卡, 灵通卡 …
+    opened_on: date | None = None
+    closed_on: date | None = None
+
+
+class ProductHolding(SQLModel, table=True):
+    __tablename__ = "product_holding"
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    product_code: str = Field(max_length=30)
+    product_name: str = Field(max_length=80)
+    risk_level: int = 1  # R1..R5 as 1..5
+    amount_fen: int = 0
+    start_date: date | None = None
+    maturity_date: date | None = Field(default=None, index=True)
+
+
+class CMAssignment(SQLModel, table=True):
+    """Effective-dated exclusive CM. At most one open assignment per client (partial unique index)."""
+
+    __tablename__ = "cm_assignment"
+    __table_args__ = (
+        Index(
+            "uq_cm_assignment_active",
+            "client_id",
+            unique=True,
+            sqlite_where=text("end_at IS NULL"),
+            postgresql_where=text("end_at IS NULL"),
+        ),
+        Index("ix_cm_assignment_cm_active", "cm_id", "end_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id")
+    cm_id: int = Field(foreign_key="staff.id")
+    start_at: datetime = utc_field()
+    end_at: datetime | None = utc_field(nullable=True)
+    assigned_by: int | None = Field(default=None, foreign_key="staff.id")
+    reason: str = Field(default="", max_length=200)
+
+
+class TierChange(SQLModel, table=True):
+    __tablename__ = "tier_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    at: datetime = utc_field()
+    from_tier: str = Field(max_length=20)
+    to_tier: str = Field(max_length=20)
+    by_staff_id: int | None = Field(default=None, foreign_key="staff.id")

@@ -1,0 +1,61 @@
+"""Complaints (投诉) and their event history, including every change of the clock."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import Field, SQLModel
+
+from wealthtui.model.base import utc_field
+
+
+class Complaint(SQLModel, table=True):
+    __tablename__ = "complaint"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ref_no: str = Field(unique=True, max_length=20)
+    business_date: date = Field(index=True)
+    received_at: datetime = utc_field()
+    client_id: int | None = Field(default=None, foreign_key="client.id", index=True)
+    complainant_name: str = Field(default="", max_length=40)
+    complainant_phone: str = Field(default="", max_length=20)
+    agent_authority: str = Field(default="", max_length=200)  # agent or heir: what authorises them
+    channel: str = Field(max_length=20)
+    category: str = Field(max_length=30)
+    subcategory: str = Field(default="", max_length=30)
+    description: str = Field(max_length=4000)
+    requested_remedy: str = Field(default="", max_length=1000)
+    staff_complained: str = Field(default="", max_length=200)  # comma-separated staff ids
+    first_receiver_id: int = Field(foreign_key="staff.id")
+    handler_id: int | None = Field(default=None, foreign_key="staff.id")
+    status: str = Field(default="open", max_length=12)
+    # open | investigating | escalated | replied | closed | withdrawn | merged
+    resolved_on_spot: bool = False
+    due_date: date
+    extensions: int = 0
+    paused_since: date | None = None
+    reply_at: datetime | None = utc_field(nullable=True)
+    reply_channel: str = Field(default="", max_length=20)
+    reply_content: str = Field(default="", max_length=4000)
+    options_told: bool = False  # verification, mediation, arbitration, litigation
+    remedy: str = Field(default="", max_length=1000)
+    compensation_fen: int = 0
+    root_cause: str = Field(default="", max_length=2000)
+    rectification: str = Field(default="", max_length=2000)
+    satisfaction_at: date | None = None
+    satisfaction: str = Field(default="", max_length=20)
+    closed_by: int | None = Field(default=None, foreign_key="staff.id")
+    closed_at: datetime | None = utc_field(nullable=True)
+    merged_into_id: int | None = Field(default=None, foreign_key="complaint.id")
+
+
+class ComplaintEvent(SQLModel, table=True):
+    __tablename__ = "complaint_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    kind: str = Field(max_length=20)
+    at: datetime = utc_field()
+    by_staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    note: str = Field(default="", max_length=2000)
+    data_json: str = Field(default="{}")

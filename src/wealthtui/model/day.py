@@ -1,0 +1,51 @@
+"""The business day (营业日), per-day staff attendance and figures the head enters by hand."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from wealthtui.model.base import utc_field
+
+
+class BusinessDay(SQLModel, table=True):
+    __tablename__ = "business_day"
+
+    business_date: date = Field(primary_key=True)
+    status: str = Field(default="open", max_length=10)  # open | closed
+    opened_at: datetime = utc_field()
+    closed_at: datetime | None = utc_field(nullable=True)
+    closed_by: int | None = Field(default=None, foreign_key="staff.id")
+    close_note: str = Field(default="", max_length=2000)
+    flow_log_confirmed_by: int | None = Field(default=None, foreign_key="staff.id")
+    flow_log_confirmed_at: datetime | None = utc_field(nullable=True)
+
+
+class Attendance(SQLModel, table=True):
+    """Who is in today, and who is the duty CM (值班客户经理)."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("business_date", "staff_id", name="uq_attendance"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    business_date: date
+    staff_id: int = Field(foreign_key="staff.id")
+    present: bool = True
+    duty_cm: bool = False
+
+
+class ManualFigure(SQLModel, table=True):
+    """A KPI figure the app cannot record itself, entered by the head per month."""
+
+    __tablename__ = "manual_figure"
+    __table_args__ = (UniqueConstraint("month", "indicator", "staff_id", name="uq_manual_figure"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    month: str = Field(max_length=7)  # YYYY-MM
+    indicator: str = Field(max_length=40)
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    value: float
+    entered_by: int = Field(foreign_key="staff.id")
+    entered_at: datetime = utc_field()

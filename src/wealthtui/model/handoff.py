@@ -1,0 +1,61 @@
+"""Hand-offs between people (交接/转介) and the leads (商机) they carry."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+from wealthtui.model.base import utc_field
+
+
+class Handoff(SQLModel, table=True):
+    __tablename__ = "handoff"
+    __table_args__ = (
+        Index("ix_handoff_to_staff", "to_staff_id", "status"),
+        Index("ix_handoff_to_role", "to_role", "status"),
+        Index("ix_handoff_day", "business_date"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=20)
+    # premium_arrival | referral | lead | cm_change | escalation | cash_business | shift | general
+    business_date: date
+    from_staff_id: int = Field(foreign_key="staff.id", index=True)
+    to_staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    to_role: str | None = Field(default=None, max_length=20)
+    client_id: int | None = Field(default=None, foreign_key="client.id", index=True)
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
+    source: str = Field(default="", max_length=20)  # lobby | cash_counter | non_cash_counter | cm | head
+    note: str = Field(default="", max_length=1000)
+    due_at: datetime | None = utc_field(nullable=True)
+    status: str = Field(default="open", max_length=10)  # open | accepted | done | declined | expired
+    created_at: datetime = utc_field()
+    accepted_at: datetime | None = utc_field(nullable=True)
+    closed_at: datetime | None = utc_field(nullable=True)
+    outcome: str = Field(default="", max_length=500)
+    decline_reason: str = Field(default="", max_length=500)
+    manual_section: str = Field(default="", max_length=40)
+    rerouted_from_id: int | None = Field(default=None, foreign_key="handoff.id")
+
+
+class Lead(SQLModel, table=True):
+    """A potential-premium signal or a referral (manual digest §3.3)."""
+
+    __tablename__ = "lead"
+
+    id: int | None = Field(default=None, primary_key=True)
+    business_date: date = Field(index=True)
+    client_id: int | None = Field(default=None, foreign_key="client.id", index=True)
+    contact_name: str = Field(default="", max_length=40)  # walk-ins without a record
+    contact_phone: str = Field(default="", max_length=20)
+    signal: str = Field(default="", max_length=200)
+    observed_business: str = Field(default="", max_length=200)
+    need: str = Field(default="", max_length=500)
+    spotted_by: int = Field(foreign_key="staff.id", index=True)
+    source: str = Field(max_length=20)  # lobby | cash_counter | non_cash_counter | cm
+    handoff_id: int | None = Field(default=None, foreign_key="handoff.id")
+    status: str = Field(default="new", max_length=12)  # new | contacted | converted | dropped
+    created_at: datetime = utc_field()
+    converted_at: datetime | None = utc_field(nullable=True)

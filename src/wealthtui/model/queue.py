@@ -1,0 +1,87 @@
+"""Visits, queue tickets (排队叫号) and their event timeline, counter sessions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from wealthtui.model.base import utc_field
+
+
+class Visit(SQLModel, table=True):
+    """A person walking in, identified (or not) by the lobby."""
+
+    __tablename__ = "visit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    business_date: date = Field(index=True)
+    client_id: int | None = Field(default=None, foreign_key="client.id", index=True)
+    arrived_at: datetime = utc_field()
+    identified_by: int | None = Field(default=None, foreign_key="staff.id")
+    tier_at_arrival: str = Field(default="", max_length=20)
+    business_kind: str = Field(default="", max_length=20)  # cash | non_cash | wealth | self_service …
+    route: str = Field(default="", max_length=20)  # zone code
+    diverted: bool = False  # sent to self-service / e-channels instead of a counter
+    note: str = Field(default="", max_length=500)
+
+
+class Ticket(SQLModel, table=True):
+    __tablename__ = "ticket"
+    __table_args__ = (
+        UniqueConstraint("business_date", "category", "number", name="uq_ticket_number"),
+        Index("ix_ticket_day_status", "business_date", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    business_date: date
+    category: str = Field(max_length=10)
+    number: int
+    display_no: str = Field(max_length=12)  # prefix + zero-padded number, e.g. A012
+    status: str = Field(default="waiting", max_length=12)
+    # waiting | called | serving | parked | no_show | done | cancelled
+    priority: int = 0
+    client_id: int | None = Field(default=None, foreign_key="client.id", index=True)
+    visit_id: int | None = Field(default=None, foreign_key="visit.id")
+    counter_no: str | None = Field(default=None, max_length=10)
+    served_by: int | None = Field(default=None, foreign_key="staff.id")
+    issued_by: int | None = Field(default=None, foreign_key="staff.id")
+    issued_at: datetime = utc_field()
+    queued_at: datetime = utc_field()  # issue time, or when re-queued after a park or transfer
+    called_at: datetime | None = utc_field(nullable=True)
+    started_at: datetime | None = utc_field(nullable=True)
+    finished_at: datetime | None = utc_field(nullable=True)
+    recalls: int = 0
+    note: str = Field(default="", max_length=500)
+
+
+class TicketEvent(SQLModel, table=True):
+    __tablename__ = "ticket_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    kind: str = Field(max_length=12)
+    # issued | called | recalled | started | transferred | parked | requeued | no_show | finished
+    at: datetime = utc_field()
+    by_staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    counter_no: str | None = Field(default=None, max_length=10)
+    from_category: str | None = Field(default=None, max_length=10)
+    to_category: str | None = Field(default=None, max_length=10)
+    note: str = Field(default="", max_length=500)
+
+
+class CounterSession(SQLModel, table=True):
+    """A staff member signed on to a counter for a period."""
+
+    __tablename__ = "counter_session"
+    __table_args__ = (Index("ix_counter_session_day", "business_date", "counter_no"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    business_date: date
+    counter_no: str = Field(max_length=10)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    state: str = Field(default="open", max_length=10)  # open | break | closed
+    started_at: datetime = utc_field()
+    ended_at: datetime | None = utc_field(nullable=True)
+    opening_cash_fen: int = 0

@@ -1,0 +1,50 @@
+"""Time: stored in UTC, shown in the center's time zone; the business date is the local date."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+
+class Clock:
+    """The real clock. Tests pass a FixedClock instead."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class FixedClock(Clock):
+    """A clock that stands still until moved; for tests and demo generation."""
+
+    def __init__(self, at: datetime) -> None:
+        if at.tzinfo is None:
+            raise ValueError("FixedClock needs an aware datetime")
+        self._at = at.astimezone(UTC)
+
+    def now(self) -> datetime:
+        return self._at
+
+    def set(self, at: datetime) -> None:
+        self._at = at.astimezone(UTC)
+
+    def advance(self, **delta: float) -> datetime:
+        self._at += timedelta(**delta)
+        return self._at
+
+
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def business_date(at: datetime, tz: ZoneInfo) -> date:
+    return at.astimezone(tz).date()
+
+
+def local(at: datetime, tz: ZoneInfo) -> datetime:
+    return at.astimezone(tz)
+
+
+def day_bounds_utc(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The UTC instants where the local `day` starts and the next one starts."""
+    start = datetime.combine(day, datetime.min.time(), tz)
+    return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)

@@ -1,0 +1,169 @@
+"""Parsers and validators for what staff type: identity numbers, mobiles, card numbers, names.
+
+Each parser takes raw input (full-width digits, spaces and hyphens allowed), returns the normalised
+value, or raises FieldError naming the field and what is accepted (as message keys).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import phonenumbers
+from stdnum import luhn
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError as StdnumError
+
+
+class FieldError(ValueError):
+    """Bad input for one field. `field` and `key` are message-catalog keys."""
+
+    def __init__(self, field_key: str, key: str, **params: object) -> None:
+        super().__init__(f"{field_key}: {key}")
+        self.field = field_key
+        self.key = key
+        self.params = params
+
+
+# ID types (证件类型). Resident ID cards and residence permits carry a check digit.
+ID_RESIDENT = "resident"                 # 居民身份证
+ID_RESIDENCE_PERMIT = "residence_permit"  # 港澳台居民居住证 (same 18-digit format)
+ID_PASSPORT = "passport"                 # 护照
+ID_HK_MACAU_PASS = "hk_macau_pass"       # 港澳居民来往内地通行证
+ID_TAIWAN_PASS = "taiwan_pass"           # 台湾居民来往大陆通行证
+ID_FOREIGN_PERMANENT = "foreign_permanent"  # 外国人永久居留身份证
+ID_OTHER = "other"
+ID_TYPES = (ID_RESIDENT, ID_RESIDENCE_PERMIT, ID_PASSPORT, ID_HK_MACAU_PASS, ID_TAIWAN_PASS,
+            ID_FOREIGN_PERMANENT, ID_OTHER)
+
+_SEPARATORS = re.compile(r"[\s\-_]")
+_FREE_ID = re.compile(r"^[A-Z0-9]{5,20}$")
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width digits and letters become ASCII), then strip spaces and hyphens."""
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", text or ""))
+
+
+def _has_control(text: str) -> bool:
+    return any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in text)
+
+
+def parse_id_number(id_type: str, text: str) -> str:
+    """A validated identity number for `id_type`."""
+    if id_type not in ID_TYPES:
+        raise FieldError("field.id_type", "error.field.id_type", accepted=", ".join(ID_TYPES))
+    value = normalise(text).upper()
+    if not value:
+        raise FieldError("field.id_number", "error.field.required")
+    if id_type in (ID_RESIDENT, ID_RESIDENCE_PERMIT):
+        if len(value) != 18:
+            raise FieldError("field.id_number", "error.field.id_resident_length")
+        try:
+            return ric.validate(value)
+        except StdnumError as exc:
+            raise FieldError("field.id_number", "error.field.id_resident_invalid") from exc
+    if not _FREE_ID.match(value):
+        raise FieldError("field.id_number", "error.field.id_other")
+    return value
+
+
+def birthday_from_resident_id(value: str):
+    """The birth date printed in an 18-digit resident ID number."""
+    return ric.get_birth_date(value)
+
+
+def parse_mobile(text: str) -> str:
+    """A mobile number: mainland numbers as 11 digits, others in E.164 (+852…)."""
+    value = normalise(text)
+    if not value:
+        raise FieldError("field.phone", "error.field.required")
+    if not re.fullmatch(r"\+?\d{5,16}", value):
+        raise FieldError("field.phone", "error.field.phone")
+    try:
+        number = phonenumbers.parse(value, "CN")
+    except phonenumbers.NumberParseException as exc:
+        raise FieldError("field.phone", "error.field.phone") from exc
+    kind = phonenumbers.number_type(number)
+    if not phonenumbers.is_valid_number(number) or kind not in (
+        phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE
+    ):
+        raise FieldError("field.phone", "error.field.phone")
+    if number.country_code == 86:
+        return str(number.national_number)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def parse_card(text: str) -> str:
+    """A bank card number: 16 to 19 digits with a valid Luhn check digit."""
+    value = normalise(text)
+    if not re.fullmatch(r"\d{16,19}", value):
+        raise FieldError("field.card_no", "error.field.card_length")
+    if not luhn.is_valid(value):
+        raise FieldError("field.card_no", "error.field.card_check")
+    return value
+
+
+MAX_NAME_CELLS = 40
+_MIDDLE_DOTS = "．・•‧∙⋅·"
+
+
+def parse_name(text: str) -> str:
+    """A person's name: Chinese characters (rare ones too), letters, spaces and the middle dot ·."""
+    value = unicodedata.normalize("NFC", (text or "").strip())
+    for dot in _MIDDLE_DOTS:
+        value = value.replace(dot, "·")
+    value = re.sub(r"\s+", " ", value)
+    if not value:
+        raise FieldError("field.name", "error.field.required")
+    if _has_control(value):
+        raise FieldError("field.name", "error.field.name_chars")
+    for ch in value:
+        if ch in "· '-." or ch.isalpha():
+            continue
+        raise FieldError("field.name", "error.field.name_chars")
+    if len(value) > MAX_NAME_CELLS:
+        raise FieldError("field.name", "error.field.too_long", max=MAX_NAME_CELLS)
+    return value
+
+
+def parse_text(text: str, field_key: str, *, max_len: int = 2000, required: bool = False) -> str:
+    """Free text: control characters (but newlines) refused, length limited."""
+    value = (text or "").strip()
+    if required and not value:
+        raise FieldError(field_key, "error.field.required")
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in value):
+        raise FieldError(field_key, "error.field.control_chars")
+    if len(value) > max_len:
+        raise FieldError(field_key, "error.field.too_long", max=max_len)
+    return value
+
+
+@dataclass(frozen=True)
+class MaskRule:
+    head: int
+    tail: int
+    keep_at_least_masked: float = field(default=0.5)
+
+
+def mask(value: str | None, head: int, tail: int) -> str:
+    """`value` with all but its first `head` and last `tail` characters replaced by *.
+
+    Short values keep at least half of their characters hidden.
+    """
+    if not value:
+        return ""
+    n = len(value)
+    if head + tail > n // 2:
+        head = min(head, n // 4)
+        tail = min(tail, n // 4)
+    return value[:head] + "*" * (n - head - tail) + value[n - tail:] if n else ""
+
+
+def mask_phone(value: str | None, head: int = 3, tail: int = 4) -> str:
+    if not value:
+        return ""
+    if value.startswith("+"):
+        return value[:3] + mask(value[3:], head, tail)
+    return mask(value, head, tail)

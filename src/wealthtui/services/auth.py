@@ -1,0 +1,101 @@
+"""Sign-in with staff number and PIN (argon2id); lockout after repeated wrong PINs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import select
+
+from wealthtui.model import Staff
+from wealthtui.rules.fields import FieldError
+from wealthtui.services.base import Actor, Service, UnitOfWork
+from wealthtui.services.errors import AuthFailed, Conflict, PermissionDenied
+
+_hasher = PasswordHasher()
+# A hash to verify against when the staff number is unknown, so both answers take the same time.
+_DUMMY_HASH = _hasher.hash("000000")
+
+
+def hash_pin(pin: str) -> str:
+    return _hasher.hash(pin)
+
+
+def pin_matches(pin_hash: str, pin: str) -> bool:
+    try:
+        return _hasher.verify(pin_hash, pin)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def validate_pin(pin: str, min_len: int, max_len: int, field_key: str = "field.pin") -> str:
+    if not pin.isascii() or not pin.isdigit() or not min_len <= len(pin) <= max_len:
+        raise FieldError(field_key, "error.field.pin", min=min_len, max=max_len)
+    return pin
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    actor: Actor | None
+    error: str = ""
+    params: tuple[tuple[str, object], ...] = ()
+
+
+class AuthService(Service):
+    def login(self, staff_no: str, pin: str) -> Actor:
+        """The Actor for a correct staff number and PIN; AuthFailed otherwise.
+
+        An unknown staff number and a wrong PIN get the same answer. Failures are counted and
+        committed (they are not rolled back with the refusal); the account locks after
+        `security.max_failed_pins` and unlocks by itself after `security.lockout_minutes`.
+        """
+        outcome: _Outcome = self._write(lambda uow: self._check(uow, staff_no.strip(), pin))
+        if outcome.actor is None:
+            raise AuthFailed(outcome.error, **dict(outcome.params))
+        return outcome.actor
+
+    def _check(self, uow: UnitOfWork, staff_no: str, pin: str) -> _Outcome:
+        sec = uow.settings.security
+        staff = uow.session.exec(select(Staff).where(Staff.staff_no == staff_no)).first()
+        if staff is None:
+            pin_matches(_DUMMY_HASH, pin)
+            uow.audit("auth.failed", "staff", staff_no, reason="unknown")
+            return _Outcome(None, "error.auth.bad_credentials")
+        if staff.locked_until is not None and staff.locked_until > uow.now:
+            uow.audit("auth.refused_locked", "staff", staff.id)
+            until = staff.locked_until.astimezone(uow.ctx.tz).strftime("%H:%M")
+            return _Outcome(None, "error.auth.locked", (("until", until),))
+        if not pin_matches(staff.pin_hash, pin):
+            staff.failed_pins += 1
+            detail = {"failed_pins": staff.failed_pins}
+            if staff.failed_pins >= sec.max_failed_pins:
+                staff.locked_until = uow.now + timedelta(minutes=sec.lockout_minutes)
+                staff.failed_pins = 0
+                detail["locked"] = True
+            uow.session.add(staff)
+            uow.audit("auth.failed", "staff", staff.id, **detail)
+            if detail.get("locked"):
+                return _Outcome(None, "error.auth.now_locked", (("minutes", sec.lockout_minutes),))
+            return _Outcome(None, "error.auth.bad_credentials")
+        if not staff.active:
+            uow.audit("auth.refused_inactive", "staff", staff.id)
+            return _Outcome(None, "error.auth.inactive")
+        staff.failed_pins = 0
+        staff.locked_until = None
+        uow.session.add(staff)
+        uow.audit("auth.login", "staff", staff.id)
+        return _Outcome(Actor.of(staff))
+
+    def second_person(self, actor: Actor, staff_no: str, pin: str, action: str) -> Actor:
+        """Verify a second staff member (sign-off, step-up authorisation, witness).
+
+        Refused when it is the same person as `actor`, or when their roles lack `action`.
+        """
+        other = self.login(staff_no, pin)
+        if other.staff_id == actor.staff_id:
+            raise Conflict("error.four_eyes.same_person")
+        if not other.can(action):
+            raise PermissionDenied("error.permission.second_person", action=action)
+        return other

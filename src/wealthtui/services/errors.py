@@ -1,0 +1,42 @@
+"""Errors services raise. Each carries a message-catalog key and parameters, never text:
+the UI and the CLI translate them with i18n.t()."""
+
+from __future__ import annotations
+
+from wealthtui.rules.fields import FieldError
+
+
+class ServiceError(Exception):
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+class PermissionDenied(ServiceError):
+    """The actor's roles do not allow the action, or the record is not theirs."""
+
+
+class NotFound(ServiceError):
+    pass
+
+
+class Conflict(ServiceError):
+    """The record's state or a rule (four eyes, recusal, deadlines) forbids the change."""
+
+
+class StoreBusy(ServiceError):
+    """The database stayed locked past the busy timeout; nothing was written."""
+
+
+class AuthFailed(ServiceError):
+    """Sign-in refused. The message is the same for an unknown staff number and a wrong PIN."""
+
+
+# Bad input for one field: `field` and `key` are catalog keys (see rules.fields.FieldError).
+ValidationError = FieldError
+
+__all__ = [
+    "AuthFailed", "Conflict", "FieldError", "NotFound", "PermissionDenied", "ServiceError",
+    "StoreBusy", "ValidationError",
+]

@@ -1,0 +1,257 @@
+"""Hand-offs: every hand-over between people is a record (DESIGN.md §2.6).
+
+from → to (a person, or a role whose members all see it until one accepts), kind, client,
+note, due time, status open → accepted → done, or declined with a reason, or expired.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import aliased
+from sqlmodel import and_, col, or_, select
+
+from wealthtui.model import Client, Handoff, Staff, Ticket
+from wealthtui.rules import permissions
+from wealthtui.rules.fields import FieldError, parse_text
+from wealthtui.services.base import Service, UnitOfWork, requires
+from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
+
+KINDS = ("premium_arrival", "referral", "lead", "cm_change", "escalation", "cash_business",
+         "shift", "general")
+SOURCES = ("", "lobby", "cash_counter", "non_cash_counter", "cm", "head", "system")
+OPEN = ("open", "accepted")
+
+
+@dataclass(frozen=True)
+class HandoffView:
+    id: int
+    kind: str
+    status: str
+    from_staff_id: int
+    from_name: str
+    to_staff_id: int | None
+    to_name: str
+    to_role: str | None
+    client_id: int | None
+    client_name: str
+    client_tier: str
+    ticket_no: str
+    source: str
+    note: str
+    created_at: datetime
+    accepted_at: datetime | None
+    closed_at: datetime | None
+    due_at: datetime | None
+    outcome: str
+    decline_reason: str
+    manual_section: str
+
+    def overdue(self, now: datetime) -> bool:
+        return self.status in OPEN and self.due_at is not None and now > self.due_at
+
+
+class HandoffService(Service):
+    # --- queries ---------------------------------------------------------------------------
+    def _views(self, uow: UnitOfWork, where) -> list[HandoffView]:  # type: ignore[no-untyped-def]
+        sender, receiver = aliased(Staff), aliased(Staff)
+        query = (
+            select(Handoff, sender.name, receiver.name, Client.name, Client.tier, Ticket.display_no)
+            .join(sender, sender.id == Handoff.from_staff_id)
+            .outerjoin(receiver, receiver.id == Handoff.to_staff_id)
+            .outerjoin(Client, Client.id == Handoff.client_id)
+            .outerjoin(Ticket, Ticket.id == Handoff.ticket_id)
+            .where(where)
+            .order_by(col(Handoff.created_at).desc(), col(Handoff.id).desc())
+        )
+        return [
+            HandoffView(
+                id=h.id, kind=h.kind, status=h.status, from_staff_id=h.from_staff_id,
+                from_name=from_name, to_staff_id=h.to_staff_id, to_name=to_name or "",
+                to_role=h.to_role, client_id=h.client_id, client_name=client_name or "",
+                client_tier=client_tier or "", ticket_no=ticket_no or "", source=h.source,
+                note=h.note, created_at=h.created_at, accepted_at=h.accepted_at,
+                closed_at=h.closed_at, due_at=h.due_at, outcome=h.outcome,
+                decline_reason=h.decline_reason, manual_section=h.manual_section,
+            )
+            for h, from_name, to_name, client_name, client_tier, ticket_no in uow.session.exec(query)
+        ]
+
+    def _addressed_to(self, uow: UnitOfWork):  # type: ignore[no-untyped-def]
+        return or_(
+            Handoff.to_staff_id == uow.actor_id,
+            and_(col(Handoff.to_staff_id).is_(None), col(Handoff.to_role).in_(uow.roles)),
+        )
+
+    @requires("handoff.view", write=False)
+    def inbox(self, uow: UnitOfWork, *, include_closed_today: bool = True) -> list[HandoffView]:
+        """Hand-offs addressed to me or to a role I hold: open and accepted ones, and
+        (optionally) today's closed ones."""
+        state = col(Handoff.status).in_(OPEN)
+        if include_closed_today:
+            state = or_(state, Handoff.business_date == uow.today)
+        return self._views(uow, and_(self._addressed_to(uow), state))
+
+    @requires("handoff.view", write=False)
+    def sent(self, uow: UnitOfWork, *, since_days: int = 0) -> list[HandoffView]:
+        """Hand-offs I created (so that I see whether they were accepted)."""
+        first = uow.today - timedelta(days=since_days)
+        return self._views(
+            uow, and_(Handoff.from_staff_id == uow.actor_id, Handoff.business_date >= first)
+        )
+
+    @requires("handoff.view_all", write=False)
+    def open_all(self, uow: UnitOfWork) -> list[HandoffView]:
+        return self._views(uow, col(Handoff.status).in_(OPEN))
+
+    @requires("handoff.view", write=False)
+    def get(self, uow: UnitOfWork, handoff_id: int) -> HandoffView:
+        h = self._load(uow, handoff_id)
+        if not (self._is_party(uow, h) or uow.can("handoff.view_all")):
+            raise PermissionDenied("error.handoff.not_yours")
+        return self._views(uow, Handoff.id == handoff_id)[0]
+
+    # --- changes ---------------------------------------------------------------------------
+    def _load(self, uow: UnitOfWork, handoff_id: int) -> Handoff:
+        h = uow.session.get(Handoff, handoff_id)
+        if h is None:
+            raise NotFound("error.handoff.not_found", id=handoff_id)
+        return h
+
+    def _is_addressee(self, uow: UnitOfWork, h: Handoff) -> bool:
+        if h.to_staff_id is not None:
+            return h.to_staff_id == uow.actor_id
+        return h.to_role in uow.roles
+
+    def _is_party(self, uow: UnitOfWork, h: Handoff) -> bool:
+        return h.from_staff_id == uow.actor_id or self._is_addressee(uow, h)
+
+    def _respondable(self, uow: UnitOfWork, h: Handoff, states: tuple[str, ...]) -> None:
+        if not self._is_addressee(uow, h):
+            raise PermissionDenied("error.handoff.not_yours")
+        if h.status not in states:
+            raise Conflict("error.handoff.state", status=h.status)
+
+    def create_in(
+        self,
+        uow: UnitOfWork,
+        *,
+        kind: str,
+        to_staff_id: int | None = None,
+        to_role: str | None = None,
+        client_id: int | None = None,
+        ticket_id: int | None = None,
+        note: str = "",
+        source: str = "",
+        due_at: datetime | None = None,
+        manual_section: str = "",
+        rerouted_from_id: int | None = None,
+    ) -> Handoff:
+        """Create a hand-off inside another service's unit of work (no permission check:
+        the calling service has checked its own action)."""
+        if kind not in KINDS:
+            raise FieldError("field.handoff_kind", "error.field.choice", accepted=", ".join(KINDS))
+        if source not in SOURCES:
+            raise FieldError("field.source", "error.field.choice", accepted=", ".join(SOURCES))
+        if (to_staff_id is None) == (to_role is None):
+            raise FieldError("field.handoff_to", "error.handoff.to_one")
+        if to_role is not None and to_role not in permissions.ROLES:
+            raise FieldError("field.handoff_to", "error.field.roles", accepted=", ".join(permissions.ROLES))
+        if to_staff_id is not None:
+            target = uow.session.get(Staff, to_staff_id)
+            if target is None or not target.active:
+                raise FieldError("field.handoff_to", "error.handoff.inactive_target")
+            if to_staff_id == uow.actor_id:
+                raise FieldError("field.handoff_to", "error.handoff.to_self")
+        if client_id is not None and uow.session.get(Client, client_id) is None:
+            raise NotFound("error.client.not_found", id=client_id)
+        if due_at is None:
+            due_at = uow.now + timedelta(minutes=uow.settings.handoffs.default_due_minutes)
+        assert uow.actor_id is not None
+        h = Handoff(
+            kind=kind, business_date=uow.today, from_staff_id=uow.actor_id,
+            to_staff_id=to_staff_id, to_role=to_role, client_id=client_id, ticket_id=ticket_id,
+            source=source, note=parse_text(note, "field.note", max_len=1000), due_at=due_at,
+            created_at=uow.now, manual_section=manual_section, rerouted_from_id=rerouted_from_id,
+        )
+        uow.session.add(h)
+        uow.session.flush()
+        uow.audit("handoff.create", "handoff", h.id, manual_section=manual_section, kind=kind,
+                  to_staff_id=to_staff_id, to_role=to_role, client_id=client_id)
+        return h
+
+    @requires("handoff.create")
+    def create(self, uow: UnitOfWork, **fields: object) -> HandoffView:
+        h = self.create_in(uow, **fields)  # type: ignore[arg-type]
+        return self._views(uow, Handoff.id == h.id)[0]
+
+    @requires("handoff.respond")
+    def accept(self, uow: UnitOfWork, handoff_id: int) -> HandoffView:
+        h = self._load(uow, handoff_id)
+        self._respondable(uow, h, ("open",))
+        h.status, h.accepted_at = "accepted", uow.now
+        h.to_staff_id = uow.actor_id  # claims a hand-off addressed to a role
+        uow.session.add(h)
+        uow.audit("handoff.accept", "handoff", h.id, manual_section=h.manual_section)
+        return self._views(uow, Handoff.id == h.id)[0]
+
+    @requires("handoff.respond")
+    def decline(self, uow: UnitOfWork, handoff_id: int, reason: str) -> HandoffView:
+        h = self._load(uow, handoff_id)
+        self._respondable(uow, h, OPEN)
+        h.decline_reason = parse_text(reason, "field.reason", max_len=500, required=True)
+        h.status, h.closed_at = "declined", uow.now
+        uow.session.add(h)
+        uow.audit("handoff.decline", "handoff", h.id, manual_section=h.manual_section,
+                  reason=h.decline_reason)
+        return self._views(uow, Handoff.id == h.id)[0]
+
+    @requires("handoff.respond")
+    def complete(self, uow: UnitOfWork, handoff_id: int, outcome: str = "") -> HandoffView:
+        h = self._load(uow, handoff_id)
+        self._respondable(uow, h, OPEN)
+        h.outcome = parse_text(outcome, "field.outcome", max_len=500)
+        if h.status == "open":
+            h.accepted_at = uow.now
+            h.to_staff_id = uow.actor_id
+        h.status, h.closed_at = "done", uow.now
+        uow.session.add(h)
+        uow.audit("handoff.done", "handoff", h.id, manual_section=h.manual_section,
+                  outcome=h.outcome)
+        return self._views(uow, Handoff.id == h.id)[0]
+
+    @requires("handoff.reroute")
+    def reroute(
+        self, uow: UnitOfWork, handoff_id: int, *, to_staff_id: int | None = None,
+        to_role: str | None = None, note: str = "",
+    ) -> HandoffView:
+        """Send an open hand-off to someone else: the old one is declined as re-routed and a new
+        one carries the same client, ticket and note."""
+        old = self._load(uow, handoff_id)
+        if old.status not in OPEN:
+            raise Conflict("error.handoff.state", status=old.status)
+        old.status, old.closed_at, old.decline_reason = "declined", uow.now, "rerouted"
+        uow.session.add(old)
+        uow.audit("handoff.reroute", "handoff", old.id, manual_section=old.manual_section,
+                  to_staff_id=to_staff_id, to_role=to_role)
+        new = self.create_in(
+            uow, kind=old.kind, to_staff_id=to_staff_id, to_role=to_role,
+            client_id=old.client_id, ticket_id=old.ticket_id,
+            note=(note or old.note), source=old.source, manual_section=old.manual_section,
+            rerouted_from_id=old.id,
+        )
+        return self._views(uow, Handoff.id == new.id)[0]
+
+    @requires("handoff.view")
+    def expire_overdue(self, uow: UnitOfWork) -> int:
+        """Mark hand-offs still open long after their due time as expired. Returns how many."""
+        limit = uow.now - timedelta(hours=uow.settings.handoffs.expire_after_hours)
+        stale = uow.session.exec(
+            select(Handoff).where(Handoff.status == "open", col(Handoff.due_at) < limit)
+        ).all()
+        for h in stale:
+            h.status, h.closed_at = "expired", uow.now
+            uow.session.add(h)
+            uow.audit("handoff.expire", "handoff", h.id, manual_section=h.manual_section)
+        return len(stale)

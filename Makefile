@@ -20,9 +20,10 @@ run: setup
 	$(BIN)/wealthtui demo --if-missing
 	$(BIN)/wealthtui
 
-## test: set up and run the whole suite
+## test: set up and run the whole suite (the PostgreSQL variants too when a server can be started)
 test: setup
-	$(PY) -m pytest -n 2 -q $(PYTEST_ARGS)
+	WEALTHTUI_TEST_PG_URL="$${WEALTHTUI_TEST_PG_URL:-$$(scripts/test-postgres.sh)}" \
+	  $(PY) -m pytest -n 2 -q -rs $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check src tests

@@ -3,14 +3,16 @@ test (copied from a migrated template), a fixed clock, the services, and staff f
 
 from __future__ import annotations
 
+import os
 import shutil
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine, make_url
 
 from wealthtui import i18n
 from wealthtui.config import Settings, load_settings
@@ -37,9 +39,43 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> It
     i18n.set_language("zh_CN")
 
 
+#: argon2id at its lowest cost in tests (same code path, ~1 ms instead of ~100 ms per PIN)
+FAST_PIN_HASH = {"pin_hash_time_cost": 1, "pin_hash_memory_kib": 64, "pin_hash_parallelism": 1}
+
+
 @pytest.fixture
 def settings() -> Settings:
-    return load_settings()
+    return load_settings(overrides={"security": FAST_PIN_HASH})
+
+
+# --- the store: a real SQLite file per test, and the same on a real PostgreSQL server ----------
+#
+# Tests under these folders run on both backends (parameter `backend`); the rest on SQLite.
+# Tests that need the SQLite file itself (`db_path`) or are marked `sqlite_only` run on SQLite.
+BOTH_BACKENDS = ("services", "store", "reports")
+PG_URL = os.environ.get("WEALTHTUI_TEST_PG_URL", "")
+PG_MISSING = ("PostgreSQL variant skipped: no server (run `make test` as root with postgresql "
+              "installed, or set WEALTHTUI_TEST_PG_URL)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: runs on SQLite only")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" not in metafunc.fixturenames:
+        return
+    folder = metafunc.definition.path.relative_to(Path(__file__).parent).parts[0]
+    both = (folder in BOTH_BACKENDS and "db_path" not in metafunc.fixturenames
+            and metafunc.definition.get_closest_marker("sqlite_only") is None)
+    metafunc.parametrize("backend", ["sqlite", "postgres"] if both else ["sqlite"], indirect=True)
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    if request.param == "postgres" and not PG_URL:
+        pytest.skip(PG_MISSING)
+    return request.param
 
 
 @pytest.fixture(scope="session")
@@ -53,6 +89,27 @@ def db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def _pg_admin() -> Engine:
+    return create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(scope="session")
+def pg_template(worker_id: str) -> Iterator[str]:
+    """A migrated PostgreSQL database that each test clones (CREATE DATABASE … TEMPLATE)."""
+    name = f"wt_template_{worker_id}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
+        conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    engine = make_engine(make_url(PG_URL).set(database=name).render_as_string(hide_password=False))
+    schema.upgrade(engine)
+    engine.dispose()
+    yield name
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
+    admin.dispose()
+
+
 @pytest.fixture
 def db_path(tmp_path: Path, db_template: Path) -> Path:
     path = tmp_path / "center.db"
@@ -61,8 +118,25 @@ def db_path(tmp_path: Path, db_template: Path) -> Path:
 
 
 @pytest.fixture
-def engine(db_path: Path) -> Iterator[Engine]:
-    engine = make_engine(str(db_path))
+def db_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The test's database as a URL (a real SQLite file, or a fresh PostgreSQL database)."""
+    if backend == "sqlite":
+        yield str(request.getfixturevalue("db_path"))
+        return
+    template = request.getfixturevalue("pg_template")
+    name = f"wt_{uuid.uuid4().hex[:12]}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE {template}")
+    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    admin.dispose()
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = make_engine(db_url)
     yield engine
     engine.dispose()
 

@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 from platformdirs import user_config_path, user_data_path
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from wealthtui.resources import data_file
 
@@ -50,6 +57,10 @@ class SecurityCfg(_Section):
     phone_mask_tail: int = Field(4, ge=0)
     card_mask_head: int = Field(4, ge=0)
     card_mask_tail: int = Field(4, ge=0)
+    # argon2id cost of PIN hashes; existing hashes are upgraded at the next sign-in
+    pin_hash_time_cost: int = Field(3, ge=1)
+    pin_hash_memory_kib: int = Field(65536, ge=64)
+    pin_hash_parallelism: int = Field(4, ge=1)
 
 
 class StoreCfg(_Section):
@@ -70,6 +81,8 @@ class TierCfg(_Section):
 class ZoneCfg(_Section):
     name: str
     name_en: str
+    # the kinds of center that have this zone (a high-end center has a reception, no consultation)
+    centers: list[Literal["standard", "high_end"]] = ["standard", "high_end"]
 
 
 class CategoryCfg(_Section):
@@ -83,11 +96,41 @@ class CategoryCfg(_Section):
     priority: int = 0
 
 
+class RoutingCfg(_Section):
+    """The lobby's routing table (manual digest §2.4): the category each route issues."""
+
+    cash: str = "A"
+    cash_premium: str = "C"
+    non_cash: str = "B"
+    wealth: str = "B"
+    premium: str = "V"
+    large_cash_fen: int = Field(5_000_000, ge=0)
+    self_service_cash_max_fen: int = Field(0, ge=0)  # 0: never propose the machines for cash
+
+
 class QueueCfg(_Section):
     starvation_minutes: int = Field(20, ge=1)
     recall_limit: int = Field(2, ge=0)
     printer_command: str = ""
+    board_recent_calls: int = Field(6, ge=1, le=20)
     categories: list[CategoryCfg]
+    routing: RoutingCfg = RoutingCfg()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> QueueCfg:
+        codes = [c.code for c in self.categories]
+        if len(set(codes)) != len(codes):
+            raise ValueError("queue.categories: codes must be unique")
+        if len({c.prefix for c in self.categories}) != len(codes):
+            raise ValueError("queue.categories: prefixes must be unique")
+        for c in self.categories:
+            if c.first > c.last:
+                raise ValueError(f"queue.categories {c.code}: first must not exceed last")
+        r = self.routing
+        for key in ("cash", "cash_premium", "non_cash", "wealth", "premium"):
+            if getattr(r, key) not in codes:
+                raise ValueError(f"queue.routing.{key}: unknown category {getattr(r, key)}")
+        return self
 
 
 class CounterCfg(_Section):
@@ -109,39 +152,162 @@ class BusinessTypeCfg(_Section):
     name_en: str
     categories: list[str]
     cash: Literal["in", "out", "none"]
+    premium_signal: bool = False   # a large amount suggests a referral to a CM
+    account_closing: bool = False  # a premium client's closing needs the CM told and a retention try
+
+
+class VoucherKindCfg(_Section):
+    code: str
+    name: str
+    name_en: str
 
 
 class CounterWorkCfg(_Section):
     premium_signal_amount_fen: int = Field(5_000_000, ge=0)
+    sign_on_procedure: str = ""
+    denominations_fen: list[int] = Field(
+        default=[10000, 5000, 2000, 1000, 500, 100, 50, 10], min_length=1)
+    witness_reasons: list[Literal["shift", "leave", "transfer"]] = ["leave", "transfer"]
+    voucher_kinds: list[VoucherKindCfg] = []
     business_types: list[BusinessTypeCfg]
+
+    @field_validator("denominations_fen")
+    @classmethod
+    def _positive_distinct(cls, values: list[int]) -> list[int]:
+        if any(v <= 0 for v in values) or len(set(values)) != len(values):
+            raise ValueError("denominations must be distinct positive amounts in fen")
+        return sorted(values, reverse=True)
+
+    def voucher_kind(self, code: str) -> VoucherKindCfg | None:
+        return next((v for v in self.voucher_kinds if v.code == code), None)
 
 
 class AuthzRuleCfg(_Section):
     business_type: str
     min_amount_fen: int = Field(0, ge=0)
-    checker_roles: list[str]
+    checker_roles: list[str] = Field(min_length=1)
+
+    @field_validator("checker_roles")
+    @classmethod
+    def _known_roles(cls, roles: list[str]) -> list[str]:
+        from wealthtui.rules.permissions import ROLES
+
+        unknown = sorted(set(roles) - set(ROLES))
+        if unknown:
+            raise ValueError(f"unknown roles {', '.join(unknown)}; accepted: {', '.join(ROLES)}")
+        return roles
 
 
 class AuthorizationCfg(_Section):
     rules: list[AuthzRuleCfg] = []
 
+    def rule_for(self, business_type: str, amount_fen: int) -> AuthzRuleCfg | None:
+        """The rule that governs a business: of those matching its type whose minimum the amount
+        reaches, the one with the highest minimum. None: no authorisation needed."""
+        matching = [r for r in self.rules
+                    if r.business_type == business_type and amount_fen >= r.min_amount_fen]
+        return max(matching, key=lambda r: r.min_amount_fen, default=None)
+
+
+class ComplaintSubcategoryCfg(_Section):
+    code: str
+    name: str
+    name_en: str
+
+
+class ComplaintCategoryCfg(_Section):
+    code: str
+    name: str
+    name_en: str
+    subcategories: list[ComplaintSubcategoryCfg] = []
+
+
+class ComplaintChannelCfg(_Section):
+    code: str
+    name: str
+    name_en: str
+    forwarded: bool = False  # forwarded by an upper level or a regulator: has an outside reference
+
 
 class ComplaintsCfg(_Section):
     decision_days: int = Field(15, ge=1)
-    extension_days: int = Field(30, ge=1)
-    further_extension_days: int = Field(30, ge=1)
+    extension_days: int = Field(30, ge=1)  # the limit after one extension, from the same start
+    further_extension_days: int = Field(30, ge=1)  # added by a further, head-approved extension
     working_days: bool = False
     warn_days: int = Field(3, ge=0)
+    ref_prefix: str = Field("TS", min_length=1, max_length=4)
+    channels: list[ComplaintChannelCfg] = Field(min_length=1)
+    categories: list[ComplaintCategoryCfg] = Field(min_length=1)
+
+    @field_validator("channels", "categories")
+    @classmethod
+    def _unique_codes(cls, items: list[Any]) -> list[Any]:
+        codes = [i.code for i in items]
+        if len(codes) != len(set(codes)):
+            raise ValueError("codes must be unique")
+        for item in items:
+            subs = [s.code for s in getattr(item, "subcategories", [])]
+            if len(subs) != len(set(subs)):
+                raise ValueError(f"sub-category codes of {item.code} must be unique")
+        return items
+
+    def channel(self, code: str) -> ComplaintChannelCfg | None:
+        return next((c for c in self.channels if c.code == code), None)
+
+    def category(self, code: str) -> ComplaintCategoryCfg | None:
+        return next((c for c in self.categories if c.code == code), None)
+
+
+class FestivalCfg(_Section):
+    code: str
+    name: str
+    name_en: str
+    calendar: Literal["solar", "lunar"]
+    month: int = Field(ge=1, le=12)
+    day: int = Field(ge=1, le=31)
+    lead_workdays: int = Field(1, ge=0, le=20)
+
+
+class ProductCfg(_Section):
+    code: str = Field(min_length=1, max_length=30)
+    name: str
+    name_en: str
+    risk_level: int = Field(ge=1, le=5)  # R1..R5
 
 
 class ContactCfg(_Section):
     risk_assessment_valid_days: int = Field(365, ge=1)
+    risk_expiry_warn_days: int = Field(30, ge=0)
     maturity_days_ahead: int = Field(5, ge=0)
     no_contact_alert_days: int = Field(90, ge=1)
     cm_change_first_contact_days: int = Field(30, ge=1)
+    followup_default_days: int = Field(7, ge=1)
     portfolio_min: int = Field(100, ge=0)
     portfolio_max: int = Field(200, ge=1)
+    portfolio_roles: list[str] = ["wealth_cm"]
+    near_premium_pct: int = Field(80, ge=1, le=100)
     cadence_days: dict[str, int] = {}
+    festivals: list[FestivalCfg] = []
+    products: list[ProductCfg] = []
+
+    @field_validator("cadence_days")
+    @classmethod
+    def _positive_cadence(cls, value: dict[str, int]) -> dict[str, int]:
+        bad = sorted(k for k, v in value.items() if v < 1)
+        if bad:
+            raise ValueError(f"cadence_days must be at least 1 day: {', '.join(bad)}")
+        return value
+
+    @field_validator("products")
+    @classmethod
+    def _unique_products(cls, value: list[ProductCfg]) -> list[ProductCfg]:
+        codes = [p.code for p in value]
+        if len(codes) != len(set(codes)):
+            raise ValueError("product codes must be unique")
+        return value
+
+    def product(self, code: str) -> ProductCfg | None:
+        return next((p for p in self.products if p.code == code), None)
 
 
 class KpiCfg(_Section):
@@ -171,6 +337,51 @@ class Settings(_Section):
     contact: ContactCfg
     kpi: KpiCfg
     config_file: str = ""  # the user config file that was read, for `wealthtui locate`
+
+    @model_validator(mode="after")
+    def _counter_refs(self) -> Settings:
+        """Business types and authorisation rules name categories and types that exist."""
+        categories = {c.code for c in self.queue.categories}
+        types = {b.code for b in self.counter.business_types}
+        for b in self.counter.business_types:
+            if set(b.categories) - categories:
+                raise ValueError(f"counter.business_types {b.code}: unknown category "
+                                 f"{', '.join(sorted(set(b.categories) - categories))}")
+        for r in self.authorization.rules:
+            if r.business_type not in types:
+                raise ValueError(f"authorization.rules: unknown business_type {r.business_type}")
+        return self
+
+    @model_validator(mode="after")
+    def _queue_refs(self) -> Settings:
+        """Categories and counters name zones and categories that exist; counter numbers unique."""
+        codes = {c.code for c in self.queue.categories}
+        for c in self.queue.categories:
+            if c.zone not in self.zones:
+                raise ValueError(f"queue.categories {c.code}: unknown zone {c.zone}")
+        nos = [c.no for c in self.counters]
+        if len(set(nos)) != len(nos):
+            raise ValueError("counters: numbers must be unique")
+        for counter in self.counters:
+            if counter.zone not in self.zones:
+                raise ValueError(f"counters {counter.no}: unknown zone {counter.zone}")
+            if not counter.categories or set(counter.categories) - codes:
+                raise ValueError(f"counters {counter.no}: categories must be among "
+                                 f"{', '.join(sorted(codes))}")
+        for zone in ("self_service",):
+            if zone not in self.zones:
+                raise ValueError(f"zones: a {zone} zone is required")
+        if not any(t.premium for t in self.tiers):
+            raise ValueError("tiers: at least one tier must be premium")
+        return self
+
+    def waiting_zone(self) -> str:
+        """The zone where clients wait: consultation (standard) or reception (high-end)."""
+        kind = self.center.kind
+        for code, zone in self.zones.items():
+            if code in ("consultation", "reception") and kind in zone.centers:
+                return code
+        return next(iter(self.zones))
 
     @field_validator("tiers")
     @classmethod

@@ -4,9 +4,11 @@ from wealthtui.model.audit import AuditEvent, AuditHead, Meta
 from wealthtui.model.checklist import ChecklistRun, StepRecord
 from wealthtui.model.client import CMAssignment, Client, ClientAccount, ProductHolding, TierChange
 from wealthtui.model.complaint import Complaint, ComplaintEvent
-from wealthtui.model.contact import ContactLog
+from wealthtui.model.contact import CMAssistant, ContactLog, ContactProposal
 from wealthtui.model.counter import (
     AuthorizationRequest,
+    ClosingRetention,
+    OutletBalance,
     ServiceRecord,
     ShiftHandover,
     TellerBalance,
@@ -15,11 +17,13 @@ from wealthtui.model.day import Attendance, BusinessDay, ManualFigure
 from wealthtui.model.handoff import Handoff, Lead
 from wealthtui.model.queue import CounterSession, Ticket, TicketEvent, Visit
 from wealthtui.model.staff import Staff
+from wealthtui.model.targets import Target, TargetList
 
 __all__ = [
     "Attendance", "AuditEvent", "AuditHead", "AuthorizationRequest", "BusinessDay",
-    "ChecklistRun", "Client", "ClientAccount", "CMAssignment", "Complaint", "ComplaintEvent",
-    "ContactLog", "CounterSession", "Handoff", "Lead", "ManualFigure", "Meta", "ProductHolding",
-    "ServiceRecord", "ShiftHandover", "Staff", "StepRecord", "TellerBalance", "TierChange",
-    "Ticket", "TicketEvent", "Visit",
+    "ChecklistRun", "Client", "ClientAccount", "ClosingRetention", "CMAssignment", "CMAssistant",
+    "Complaint",
+    "ComplaintEvent", "ContactLog", "ContactProposal", "CounterSession", "Handoff", "Lead", "ManualFigure", "Meta",
+    "OutletBalance", "ProductHolding", "ServiceRecord", "ShiftHandover", "Staff", "StepRecord",
+    "TellerBalance", "TierChange", "Target", "TargetList", "Ticket", "TicketEvent", "Visit",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from wealthtui.model.base import utc_field
@@ -30,10 +30,21 @@ class ServiceRecord(SQLModel, table=True):
 
 
 class AuthorizationRequest(SQLModel, table=True):
-    """Maker-checker (复核/授权): never decided by its maker."""
+    """Maker-checker (复核/授权): never decided by its maker. At most one pending request per
+    business (ticket and business type), enforced by a partial unique index."""
 
     __tablename__ = "authorization_request"
-    __table_args__ = (Index("ix_authz_status", "status", "business_date"),)
+    __table_args__ = (
+        Index("ix_authz_status", "status", "business_date"),
+        Index(
+            "uq_authz_pending_business",
+            "ticket_id",
+            "business_type",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     business_date: date
@@ -41,6 +52,7 @@ class AuthorizationRequest(SQLModel, table=True):
     checker_id: int | None = Field(default=None, foreign_key="staff.id")
     business_type: str = Field(max_length=30)
     amount_fen: int = 0
+    checker_roles: str = Field(default="", max_length=200)  # who may decide, from the rule
     ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
     client_id: int | None = Field(default=None, foreign_key="client.id")
     counter_no: str = Field(default="", max_length=10)
@@ -53,20 +65,27 @@ class AuthorizationRequest(SQLModel, table=True):
 
 
 class ShiftHandover(SQLModel, table=True):
+    """Shift hand-over (交接班) of a teller's box: declared by the one leaving, counted and
+    confirmed by the one taking over, witnessed (监交) by a supervisor when the reason needs it."""
+
     __tablename__ = "shift_handover"
 
     id: int | None = Field(default=None, primary_key=True)
     business_date: date = Field(index=True)
     counter_no: str = Field(max_length=10)
     from_staff_id: int = Field(foreign_key="staff.id")
-    to_staff_id: int = Field(foreign_key="staff.id")
+    to_staff_id: int | None = Field(default=None, foreign_key="staff.id")  # set on confirmation
     witness_id: int | None = Field(default=None, foreign_key="staff.id")
     reason: str = Field(default="shift", max_length=20)  # shift | leave | transfer
+    witness_required: bool = False
     summary_json: str = Field(default="{}")  # cash by denomination, voucher ranges, open items
-    declared_cash_fen: int = 0
-    counted_cash_fen: int | None = None
-    difference_fen: int = 0
+    expected_cash_fen: int = 0  # what the day's records say the box holds
+    declared_cash_fen: int = 0  # what the handing-over teller counted
+    counted_cash_fen: int | None = None  # what the receiving teller counted
+    difference_fen: int = 0  # counted − declared
     difference_note: str = Field(default="", max_length=500)
+    from_session_id: int | None = Field(default=None, foreign_key="counter_session.id")
+    to_session_id: int | None = Field(default=None, foreign_key="counter_session.id")
     status: str = Field(default="open", max_length=12)  # open | confirmed | witnessed | cancelled
     created_at: datetime = utc_field()
     confirmed_at: datetime | None = utc_field(nullable=True)
@@ -91,9 +110,50 @@ class TellerBalance(SQLModel, table=True):
     match_vouchers: bool = False   # 账证相符
     match_cash: bool = False       # 账款相符
     match_receipts: bool = False   # 账据相符
+    teller_note: str = Field(default="", max_length=500)  # the teller's explanation
+    difference_handling: str = Field(default="", max_length=12)
+    # returned (overage back to its owner) | borne (shortage made good by the teller)
+    # | suspense (booked to the suspense account) | corrected (an entry error put right)
     difference_note: str = Field(default="", max_length=500)
     difference_handled_by: int | None = Field(default=None, foreign_key="staff.id")
+    difference_handled_at: datetime | None = utc_field(nullable=True)
     status: str = Field(default="draft", max_length=12)  # draft | submitted | signed_off
     submitted_at: datetime | None = utc_field(nullable=True)
     signed_off_by: int | None = Field(default=None, foreign_key="staff.id")
     signed_off_at: datetime | None = utc_field(nullable=True)
+
+
+class OutletBalance(SQLModel, table=True):
+    """The outlet's balance for the day (网点轧账), signed off by the supervisor once every teller
+    who worked that day has been signed off."""
+
+    __tablename__ = "outlet_balance"
+
+    business_date: date = Field(primary_key=True)
+    figures_json: str = Field(default="{}")  # totals over the tellers
+    tellers: int = 0
+    difference_fen: int = 0  # sum of the tellers' differences
+    signed_off_by: int = Field(foreign_key="staff.id")
+    signed_off_at: datetime = utc_field()
+    note: str = Field(default="", max_length=500)
+
+
+class ClosingRetention(SQLModel, table=True):
+    """A premium client's account closing: the CM (and the head for key clients) told first, the
+    retention attempt recorded before the ticket can be finished (manual digest §4.4.3)."""
+
+    __tablename__ = "closing_retention"
+
+    id: int | None = Field(default=None, primary_key=True)
+    business_date: date = Field(index=True)
+    service_record_id: int = Field(foreign_key="service_record.id", unique=True)
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
+    client_id: int = Field(foreign_key="client.id", index=True)
+    cm_handoff_id: int | None = Field(default=None, foreign_key="handoff.id")
+    head_handoff_id: int | None = Field(default=None, foreign_key="handoff.id")
+    notified_at: datetime = utc_field()
+    notified_by: int = Field(foreign_key="staff.id")
+    outcome: str = Field(default="", max_length=10)  # "" (not yet) | retained | insists
+    attempt_note: str = Field(default="", max_length=500)  # reason for leaving, what was offered
+    recorded_by: int | None = Field(default=None, foreign_key="staff.id")
+    recorded_at: datetime | None = utc_field(nullable=True)

@@ -30,13 +30,14 @@ class Visit(SQLModel, table=True):
 class Ticket(SQLModel, table=True):
     __tablename__ = "ticket"
     __table_args__ = (
-        UniqueConstraint("business_date", "category", "number", name="uq_ticket_number"),
+        UniqueConstraint("business_date", "series", "number", name="uq_ticket_number"),
         Index("ix_ticket_day_status", "business_date", "status"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     business_date: date
-    category: str = Field(max_length=10)
+    category: str = Field(max_length=10)  # the lane it waits in now (changes on a transfer)
+    series: str = Field(max_length=10)  # the category whose range the number came from (kept)
     number: int
     display_no: str = Field(max_length=12)  # prefix + zero-padded number, e.g. A012
     status: str = Field(default="waiting", max_length=12)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
-
 import phonenumbers
 from stdnum import luhn
 from stdnum.cn import ric
@@ -140,25 +138,20 @@ def parse_text(text: str, field_key: str, *, max_len: int = 2000, required: bool
     return value
 
 
-@dataclass(frozen=True)
-class MaskRule:
-    head: int
-    tail: int
-    keep_at_least_masked: float = field(default=0.5)
-
-
 def mask(value: str | None, head: int, tail: int) -> str:
     """`value` with all but its first `head` and last `tail` characters replaced by *.
 
-    Short values keep at least half of their characters hidden.
+    At least max(4, a third) of the characters stay hidden, so a short value (a passport
+    number) is never shown nearly whole.
     """
     if not value:
         return ""
     n = len(value)
-    if head + tail > n // 2:
-        head = min(head, n // 4)
-        tail = min(tail, n // 4)
-    return value[:head] + "*" * (n - head - tail) + value[n - tail:] if n else ""
+    min_hidden = min(n, max(4, n // 3))
+    if n - head - tail < min_hidden:
+        keep = max(0, (n - min_hidden) // 2)
+        head, tail = min(head, keep), min(tail, keep)
+    return value[:head] + "*" * (n - head - tail) + (value[n - tail:] if tail else "")
 
 
 def mask_phone(value: str | None, head: int = 3, tail: int = 4) -> str:

@@ -68,6 +68,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "queue.view": EVERYONE,
     "queue.issue": LOBBY | {HEAD},
     "queue.serve": COUNTER,
+    "queue.route": LOBBY | COUNTER | {HEAD},  # transfer a waiting ticket, re-queue a parked one
     "counter.session": COUNTER,
     "flowlog.view": LOBBY | {HEAD, SUPERVISOR},
     "flowlog.confirm": _({LOBBY_MANAGER}),
@@ -82,6 +83,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "balance.enter": TELLERS | CHECKERS,
     "balance.signoff": _({SUPERVISOR}),
     "balance.outlet": _({SUPERVISOR}),
+    "counter.oversee": _({HEAD}) | CHECKERS,  # tellers' state, differences, awaiting witness
     # client managers
     "contact.log": CM_DESK | {HEAD},
     "agenda.view": CM_DESK | {HEAD},

@@ -7,13 +7,17 @@ import re
 from pypinyin import Style, lazy_pinyin
 
 _LETTERS = re.compile(r"[^a-z]")
+_WORDS = re.compile(r"[^a-z]+")
 
 
 def name_keys(name: str) -> tuple[str, str]:
-    """(full pinyin, initials) of a name, lowercase letters only: 张三 → ("zhangsan", "zs")."""
-    syllables = [s for s in lazy_pinyin(name, errors=lambda chars: list(chars)) if s.strip()]
-    syllables = [_LETTERS.sub("", s.lower()) for s in syllables]
-    syllables = [s for s in syllables if s]
+    """(full pinyin, initials) of a name, lowercase letters only: 张三 → ("zhangsan", "zs").
+
+    Latin parts count word by word (Li Lei → "lilei", "ll"); the middle dot and spaces vanish.
+    """
+    syllables: list[str] = []
+    for part in lazy_pinyin(name, errors="default"):
+        syllables.extend(w for w in _WORDS.split(part.lower()) if w)
     return "".join(syllables), "".join(s[0] for s in syllables)
 
 

@@ -10,6 +10,7 @@ from wealthtui.services.audit import AuditService
 from wealthtui.services.auth import AuthService
 from wealthtui.services.base import Actor, Context
 from wealthtui.services.handoffs import HandoffService
+from wealthtui.services.queue import QueueService
 from wealthtui.services.staff import StaffService
 
 
@@ -21,6 +22,7 @@ class Services:
         self.audit = AuditService(self.ctx)
         self.auth = AuthService(self.ctx)
         self.handoffs = HandoffService(self.ctx)
+        self.queue = QueueService(self.ctx)
         self.staff = StaffService(self.ctx)
 
     @property

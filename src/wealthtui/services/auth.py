@@ -3,29 +3,43 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import select
 
+from wealthtui.config import Settings
 from wealthtui.model import Staff
 from wealthtui.rules.fields import FieldError
 from wealthtui.services.base import Actor, Service, UnitOfWork
 from wealthtui.services.errors import AuthFailed, Conflict, PermissionDenied
 
-_hasher = PasswordHasher()
-# A hash to verify against when the staff number is unknown, so both answers take the same time.
-_DUMMY_HASH = _hasher.hash("000000")
+@cache
+def _hasher(time_cost: int, memory_kib: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism)
 
 
-def hash_pin(pin: str) -> str:
-    return _hasher.hash(pin)
+def hasher(settings: Settings) -> PasswordHasher:
+    """The argon2id hasher with the configured cost."""
+    sec = settings.security
+    return _hasher(sec.pin_hash_time_cost, sec.pin_hash_memory_kib, sec.pin_hash_parallelism)
 
 
-def pin_matches(pin_hash: str, pin: str) -> bool:
+@cache
+def _dummy_hash(ph: PasswordHasher) -> str:
+    # verified against when the staff number is unknown, so both answers take the same time
+    return ph.hash("000000")
+
+
+def hash_pin(settings: Settings, pin: str) -> str:
+    return hasher(settings).hash(pin)
+
+
+def pin_matches(settings: Settings, pin_hash: str, pin: str) -> bool:
     try:
-        return _hasher.verify(pin_hash, pin)
+        return hasher(settings).verify(pin_hash, pin)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -60,14 +74,15 @@ class AuthService(Service):
         sec = uow.settings.security
         staff = uow.session.exec(select(Staff).where(Staff.staff_no == staff_no)).first()
         if staff is None:
-            pin_matches(_DUMMY_HASH, pin)
+            ph = hasher(uow.settings)
+            pin_matches(uow.settings, _dummy_hash(ph), pin)
             uow.audit("auth.failed", "staff", staff_no, reason="unknown")
             return _Outcome(None, "error.auth.bad_credentials")
         if staff.locked_until is not None and staff.locked_until > uow.now:
             uow.audit("auth.refused_locked", "staff", staff.id)
             until = staff.locked_until.astimezone(uow.ctx.tz).strftime("%H:%M")
             return _Outcome(None, "error.auth.locked", (("until", until),))
-        if not pin_matches(staff.pin_hash, pin):
+        if not pin_matches(uow.settings, staff.pin_hash, pin):
             staff.failed_pins += 1
             detail = {"failed_pins": staff.failed_pins}
             if staff.failed_pins >= sec.max_failed_pins:
@@ -84,6 +99,8 @@ class AuthService(Service):
             return _Outcome(None, "error.auth.inactive")
         staff.failed_pins = 0
         staff.locked_until = None
+        if hasher(uow.settings).check_needs_rehash(staff.pin_hash):
+            staff.pin_hash = hash_pin(uow.settings, pin)
         uow.session.add(staff)
         uow.audit("auth.login", "staff", staff.id)
         return _Outcome(Actor.of(staff))

@@ -182,6 +182,13 @@ def run_in_uow(
     for attempt in range(retries + 1):
         try:
             with _session(ctx, write) as session:
+                if write and not is_sqlite(ctx.engine):
+                    # One writer at a time, as BEGIN IMMEDIATE gives on SQLite: every write
+                    # transaction takes the audit head's row lock first, so read-then-write
+                    # logic (next ticket number, call next) cannot interleave.
+                    session.execute(
+                        select(AuditHead.id).where(AuditHead.id == 1).with_for_update()
+                    )
                 staff = session.get(Staff, staff_id) if staff_id is not None else None
                 return fn(UnitOfWork(ctx, session, staff))
         except Exception as exc:  # noqa: BLE001 - narrowed just below

@@ -70,7 +70,7 @@ class StaffService(Service):
             if uow.session.exec(select(func.count(Staff.id))).one():
                 raise Conflict("error.staff.bootstrap_done")
             staff = Staff(staff_no=staff_no, name=name, roles=permissions.HEAD,
-                          pin_hash=hash_pin(pin), created_at=uow.now)
+                          pin_hash=hash_pin(self.settings, pin), created_at=uow.now)
             uow.session.add(staff)
             uow.session.flush()
             uow.audit("staff.bootstrap", "staff", staff.id, staff_no=staff_no, roles=staff.roles)
@@ -96,7 +96,7 @@ class StaffService(Service):
         staff_no, name, role_text, pin = _staff_no(staff_no), parse_name(name), _roles(roles), self._pin(pin)
         if uow.session.exec(select(Staff).where(Staff.staff_no == staff_no)).first():
             raise Conflict("error.staff.exists", staff_no=staff_no)
-        staff = Staff(staff_no=staff_no, name=name, roles=role_text, pin_hash=hash_pin(pin),
+        staff = Staff(staff_no=staff_no, name=name, roles=role_text, pin_hash=hash_pin(self.settings, pin),
                       created_at=uow.now)
         uow.session.add(staff)
         uow.session.flush()
@@ -116,7 +116,7 @@ class StaffService(Service):
     @requires("staff.admin")
     def reset_pin(self, uow: UnitOfWork, staff_no: str, new_pin: str) -> StaffView:
         staff = self._get(uow, staff_no)
-        staff.pin_hash = hash_pin(self._pin(new_pin))
+        staff.pin_hash = hash_pin(self.settings, self._pin(new_pin))
         staff.failed_pins = 0
         uow.session.add(staff)
         uow.audit("staff.reset_pin", "staff", staff.id)
@@ -160,8 +160,8 @@ class StaffService(Service):
     @requires("handoff.view")
     def change_own_pin(self, uow: UnitOfWork, old_pin: str, new_pin: str) -> None:
         assert uow.staff is not None
-        if not pin_matches(uow.staff.pin_hash, old_pin):
+        if not pin_matches(self.settings, uow.staff.pin_hash, old_pin):
             raise FieldError("field.old_pin", "error.field.old_pin")
-        uow.staff.pin_hash = hash_pin(self._pin(new_pin))
+        uow.staff.pin_hash = hash_pin(self.settings, self._pin(new_pin))
         uow.session.add(uow.staff)
         uow.audit("staff.change_pin", "staff", uow.staff.id)

@@ -1,38 +1,103 @@
 """RoleScreen: the base of the four role screens (lobby, counter, client manager, head).
 
-What a role screen gets from here:
-- `self.services` (wealthtui.services.Services) and `self.actor` (the signed-in Actor);
-- `self.settings`;
-- `run_service(fn, *args, **kwargs)`: calls a service, shows a ServiceError as a toast naming the
-  field and what is accepted, and returns None on error (the form keeps what was typed);
-- `on_data_changed()`: called by the app when another terminal (or this one) wrote something
-  (the audit change marker moved); override it to reload what the screen shows;
-- class attributes `MODE` (the mode name), `HELP_SECTIONS` (manual sections the screen
-  implements, shown by F1 with the bindings).
+THE CONTRACT FOR ROLE SCREENS
+-----------------------------
+Subclass `RoleScreen`, set `MODE` and `HELP_SECTIONS`, and implement `compose_body()` instead of
+`compose()`:
 
-Bindings: F-keys and ctrl-combinations only (letter keys go to the input method), each with an id
-(`<mode>.<action>`) so config `[ui.keymap]` can remap it.
+    class LobbyScreen(RoleScreen):
+        MODE = "lobby"
+        HELP_SECTIONS = (("ch.2 §2.1", "lobby.help.greet"), ...)   # (manual section, catalog key)
+        BINDINGS = [Binding("f6", "issue_ticket", "lobby.bind.issue_ticket", id="lobby.issue_ticket")]
+
+        def compose_body(self) -> ComposeResult:
+            yield ...            # may use `with Horizontal(): ...` like any compose()
+
+`compose()` (do not override it) yields, top to bottom: the `ShellHeader` (center name,
+business date, mode, staff name and roles, clock), a `Vertical(id="body")` holding what
+`compose_body()` yields (height 1fr), the hand-off `InboxPanel(id="inbox-panel")` (unless the class
+sets `INBOX_PANEL = False` and places its own `InboxPanel` in the body, as the client-manager
+screen may), and the `Footer`.
+
+What a role screen gets from here:
+- `self.services` (wealthtui.services.Services), `self.actor` (the signed-in Actor),
+  `self.settings`, `self.clock` (the app's clock; use it for "now", never datetime.now());
+- `run_service(fn, *args, **kwargs)`: calls `fn(self.actor, *args, **kwargs)`. A FieldError is shown
+  under the matching `FormField` of this screen when there is one (the input keeps its text),
+  otherwise it and any ServiceError are shown as a toast naming the field and what is accepted;
+  returns None on error;
+- `changed()`: call after a successful write so this screen and the inbox reload at once (other
+  terminals notice within `ui.refresh_seconds`);
+- `on_data_changed()`: called by the app when the audit change marker moved (a write anywhere, by
+  any terminal) while this screen is the active role screen, and when it becomes active again after
+  a change; override it to reload what the screen shows. The inbox panel reloads by itself.
+- class attributes `MODE` (the mode name), `HELP_SECTIONS` (manual sections the screen implements,
+  shown by F1 with the bindings, which are generated from the active BINDINGS).
+
+Bindings: F-keys and ctrl-combinations only (letter keys go to the input method). Each Binding has
+an `id` (`<mode>.<action>`) so config `[ui.keymap]` can remap it, and its description is a CATALOG
+KEY (e.g. "lobby.bind.issue_ticket"), translated when shown (see wealthtui.ui.bindings).
+Keys taken by the shell, do not bind them in a role screen:
+  F1 help, F9 show/hide/focus the inbox, F12 next role mode, ctrl+l lock, ctrl+o sign out,
+  ctrl+q quit, ctrl+p command palette.
+While the inbox has focus it binds F2 accept, F3 decline, F4 done, F5 received/sent (these shadow
+the screen's own F2–F5 only while the inbox is focused).
+Layout: the screen must work at 80x24 (body is 22 rows high with the inbox hidden, which is the
+default below 30 rows) and use 120x40 (the inbox panel, 12 rows, shows by default from 30 rows).
+
+Forms: use `wealthtui.ui.dialogs.form.FormField` (label, Input, error line) and `EnterAdvances`;
+yes/no questions `ui.dialogs.confirm.ConfirmDialog`; one line of text `ui.dialogs.reason.ReasonDialog`.
+Tests: `tests/ui/helpers.py` (`make_app`, `sign_in`, ...).
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
 from textual.screen import Screen
+from textual.widgets import Footer
 
 from wealthtui.config import Settings
+from wealthtui.rules.clock import Clock
 from wealthtui.services import Actor, Services
 from wealthtui.services.errors import FieldError, ServiceError
+from wealthtui.ui.bindings import TranslatedBindings
+from wealthtui.ui.dialogs.form import show_field_error
 from wealthtui.ui.errors import describe
+from wealthtui.ui.widgets.header import ShellHeader
+from wealthtui.ui.widgets.inbox import InboxPanel
 
-R = TypeVar("R")
+#: from this terminal height on the inbox panel is shown without asking
+INBOX_AUTO_HEIGHT = 30
 
 
-class RoleScreen(Screen):
+class RoleScreen(TranslatedBindings, Screen):
     MODE: ClassVar[str] = ""
     #: (manual section, catalog key of what it is) pairs shown in F1 help
     HELP_SECTIONS: ClassVar[tuple[tuple[str, str], ...]] = ()
+    #: False: the screen puts an InboxPanel into its own body (no bottom panel)
+    INBOX_PANEL: ClassVar[bool] = True
 
+    DEFAULT_CSS = """
+    RoleScreen > #body {
+        height: 1fr;
+    }
+    """
+
+    BINDINGS = [
+        Binding("f9", "toggle_inbox", "shell.bind.inbox", id="shell.inbox"),
+    ]
+
+    def __init__(self, name: str | None = None, id: str | None = None,  # noqa: A002
+                 classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._inbox_choice: bool | None = None
+        self.seen_marker: int | None = None
+
+    # --- what a role screen gets ----------------------------------------------------------
     @property
     def services(self) -> Services:
         return self.app.services  # type: ignore[attr-defined,no-any-return]
@@ -45,12 +110,89 @@ class RoleScreen(Screen):
     def settings(self) -> Settings:
         return self.app.settings  # type: ignore[attr-defined,no-any-return]
 
+    @property
+    def clock(self) -> Clock:
+        return self.app.clock  # type: ignore[attr-defined,no-any-return]
+
     def run_service(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         try:
             return fn(self.actor, *args, **kwargs)
         except (ServiceError, FieldError) as exc:
-            self.notify(describe(exc), severity="error", timeout=8)
+            if not show_field_error(self, exc):
+                self.notify(describe(exc), severity="error", timeout=8)
             return None
+
+    def changed(self) -> None:
+        poll = getattr(self.app, "poll_changes", None)
+        if poll is not None:
+            poll()
 
     def on_data_changed(self) -> None:
         """Reload what the screen shows; called when the store changed."""
+
+    # --- layout ----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield ShellHeader(mode=self.MODE)
+        with Vertical(id="body"):
+            yield from self.compose_body()
+        if self.INBOX_PANEL:
+            yield InboxPanel(id="inbox-panel")
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        """The role's own widgets; subclasses implement it."""
+        yield from ()
+
+    @property
+    def inbox(self) -> InboxPanel | None:
+        found = self.query(InboxPanel)
+        return found.first() if found else None
+
+    def on_mount(self) -> None:
+        self._apply_inbox_size()
+
+    def on_resize(self) -> None:
+        self._apply_inbox_size()
+
+    def _apply_inbox_size(self) -> None:
+        if not self.INBOX_PANEL or self._inbox_choice is not None:
+            return
+        panel = self.query_one("#inbox-panel", InboxPanel)
+        panel.display = self.app.size.height >= INBOX_AUTO_HEIGHT
+
+    def action_toggle_inbox(self) -> None:
+        """F9: show the inbox panel and focus it; from inside it, hide it (small terminals) or
+        go back to the body (large ones)."""
+        panel = self.inbox
+        if panel is None:
+            return
+        inside = self.focused is not None and panel in self.focused.ancestors_with_self
+        if not self.INBOX_PANEL:
+            panel.focus_table()
+            return
+        if not panel.display:
+            self._inbox_choice = True
+            panel.display = True
+            panel.focus_table()
+        elif not inside:
+            panel.focus_table()
+        else:
+            if self.app.size.height < INBOX_AUTO_HEIGHT:
+                self._inbox_choice = False
+                panel.display = False
+            self._focus_body()
+
+    def _focus_body(self) -> None:
+        body = self.query_one("#body")
+        for widget in body.query("*"):
+            if widget.focusable:
+                widget.focus()
+                return
+        self.set_focus(None)
+
+    def data_changed(self, marker: int | None) -> None:
+        """Called by the app: reload the inbox and the screen."""
+        self.seen_marker = marker
+        for panel in self.query(InboxPanel):
+            panel.reload()
+        self.on_data_changed()

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 10:14:31.561560
+Create Date: 2026-11-29 10:22:01.749108
 """
 
 from alembic import op
@@ -153,16 +153,35 @@ def upgrade() -> None:
         batch_op.create_index('ix_cm_assignment_cm_active', ['cm_id', 'end_at'], unique=False)
         batch_op.create_index('uq_cm_assignment_active', ['client_id'], unique=True, sqlite_where=sa.text('end_at IS NULL'), postgresql_where=sa.text('end_at IS NULL'))
 
+    op.create_table('cm_assistant',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('assistant_id', sa.Integer(), nullable=False),
+    sa.Column('cm_id', sa.Integer(), nullable=False),
+    sa.Column('start_at', wealthtui.model.base.UTCDateTime(), nullable=False),
+    sa.Column('end_at', wealthtui.model.base.UTCDateTime(), nullable=True),
+    sa.Column('assigned_by', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['assigned_by'], ['staff.id'], ),
+    sa.ForeignKeyConstraint(['assistant_id'], ['staff.id'], ),
+    sa.ForeignKeyConstraint(['cm_id'], ['staff.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('cm_assistant', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_cm_assistant_assistant_id'), ['assistant_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_cm_assistant_cm_id'), ['cm_id'], unique=False)
+        batch_op.create_index('uq_cm_assistant_active', ['assistant_id', 'cm_id'], unique=True, sqlite_where=sa.text('end_at IS NULL'), postgresql_where=sa.text('end_at IS NULL'))
+
     op.create_table('complaint',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('ref_no', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('business_date', sa.Date(), nullable=False),
     sa.Column('received_at', wealthtui.model.base.UTCDateTime(), nullable=False),
     sa.Column('client_id', sa.Integer(), nullable=True),
+    sa.Column('complainant_kind', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('complainant_name', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('complainant_phone', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('agent_authority', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('external_ref', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('category', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
     sa.Column('subcategory', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
     sa.Column('description', sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
@@ -172,9 +191,12 @@ def upgrade() -> None:
     sa.Column('handler_id', sa.Integer(), nullable=True),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
     sa.Column('resolved_on_spot', sa.Boolean(), nullable=False),
+    sa.Column('escalation', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+    sa.Column('escalated_at', wealthtui.model.base.UTCDateTime(), nullable=True),
     sa.Column('due_date', sa.Date(), nullable=False),
     sa.Column('extensions', sa.Integer(), nullable=False),
     sa.Column('paused_since', sa.Date(), nullable=True),
+    sa.Column('ended_on', sa.Date(), nullable=True),
     sa.Column('reply_at', wealthtui.model.base.UTCDateTime(), nullable=True),
     sa.Column('reply_channel', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('reply_content', sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
@@ -185,6 +207,7 @@ def upgrade() -> None:
     sa.Column('rectification', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
     sa.Column('satisfaction_at', sa.Date(), nullable=True),
     sa.Column('satisfaction', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('satisfaction_note', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
     sa.Column('closed_by', sa.Integer(), nullable=True),
     sa.Column('closed_at', wealthtui.model.base.UTCDateTime(), nullable=True),
     sa.Column('merged_into_id', sa.Integer(), nullable=True),
@@ -199,27 +222,9 @@ def upgrade() -> None:
     with op.batch_alter_table('complaint', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_complaint_business_date'), ['business_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_complaint_client_id'), ['client_id'], unique=False)
-
-    op.create_table('contact_log',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('client_id', sa.Integer(), nullable=False),
-    sa.Column('staff_id', sa.Integer(), nullable=False),
-    sa.Column('at', wealthtui.model.base.UTCDateTime(), nullable=False),
-    sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-    sa.Column('purpose', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
-    sa.Column('content', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
-    sa.Column('needs', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
-    sa.Column('products_proposed', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
-    sa.Column('result', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-    sa.Column('next_action', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-    sa.Column('next_date', sa.Date(), nullable=True),
-    sa.ForeignKeyConstraint(['client_id'], ['client.id'], ),
-    sa.ForeignKeyConstraint(['staff_id'], ['staff.id'], ),
-    sa.PrimaryKeyConstraint('id')
-    )
-    with op.batch_alter_table('contact_log', schema=None) as batch_op:
-        batch_op.create_index('ix_contact_client_at', ['client_id', 'at'], unique=False)
-        batch_op.create_index('ix_contact_next', ['staff_id', 'next_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_complaint_first_receiver_id'), ['first_receiver_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_complaint_handler_id'), ['handler_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_complaint_status'), ['status'], unique=False)
 
     op.create_table('counter_session',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -250,6 +255,17 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('month', 'indicator', 'staff_id', name='uq_manual_figure')
     )
+    op.create_table('outlet_balance',
+    sa.Column('business_date', sa.Date(), nullable=False),
+    sa.Column('figures_json', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('tellers', sa.Integer(), nullable=False),
+    sa.Column('difference_fen', sa.Integer(), nullable=False),
+    sa.Column('signed_off_by', sa.Integer(), nullable=False),
+    sa.Column('signed_off_at', wealthtui.model.base.UTCDateTime(), nullable=False),
+    sa.Column('note', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.ForeignKeyConstraint(['signed_off_by'], ['staff.id'], ),
+    sa.PrimaryKeyConstraint('business_date')
+    )
     op.create_table('product_holding',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('client_id', sa.Integer(), nullable=False),
@@ -266,31 +282,19 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_product_holding_client_id'), ['client_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_product_holding_maturity_date'), ['maturity_date'], unique=False)
 
-    op.create_table('shift_handover',
+    op.create_table('target_list',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('business_date', sa.Date(), nullable=False),
-    sa.Column('counter_no', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
-    sa.Column('from_staff_id', sa.Integer(), nullable=False),
-    sa.Column('to_staff_id', sa.Integer(), nullable=False),
-    sa.Column('witness_id', sa.Integer(), nullable=True),
-    sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-    sa.Column('summary_json', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('declared_cash_fen', sa.Integer(), nullable=False),
-    sa.Column('counted_cash_fen', sa.Integer(), nullable=True),
-    sa.Column('difference_fen', sa.Integer(), nullable=False),
-    sa.Column('difference_note', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
-    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('purpose', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('filters_json', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('deadline', sa.Date(), nullable=False),
+    sa.Column('created_by', sa.Integer(), nullable=False),
     sa.Column('created_at', wealthtui.model.base.UTCDateTime(), nullable=False),
-    sa.Column('confirmed_at', wealthtui.model.base.UTCDateTime(), nullable=True),
-    sa.Column('witnessed_at', wealthtui.model.base.UTCDateTime(), nullable=True),
-    sa.ForeignKeyConstraint(['from_staff_id'], ['staff.id'], ),
-    sa.ForeignKeyConstraint(['to_staff_id'], ['staff.id'], ),
-    sa.ForeignKeyConstraint(['witness_id'], ['staff.id'], ),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('closed_at', wealthtui.model.base.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by'], ['staff.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
-    with op.batch_alter_table('shift_handover', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_shift_handover_business_date'), ['business_date'], unique=False)
-
     op.create_table('teller_balance',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('business_date', sa.Date(), nullable=False),
@@ -304,8 +308,11 @@ def upgrade() -> None:
     sa.Column('match_vouchers', sa.Boolean(), nullable=False),
     sa.Column('match_cash', sa.Boolean(), nullable=False),
     sa.Column('match_receipts', sa.Boolean(), nullable=False),
+    sa.Column('teller_note', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('difference_handling', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
     sa.Column('difference_note', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
     sa.Column('difference_handled_by', sa.Integer(), nullable=True),
+    sa.Column('difference_handled_at', wealthtui.model.base.UTCDateTime(), nullable=True),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
     sa.Column('submitted_at', wealthtui.model.base.UTCDateTime(), nullable=True),
     sa.Column('signed_off_by', sa.Integer(), nullable=True),
@@ -364,10 +371,42 @@ def upgrade() -> None:
     with op.batch_alter_table('complaint_event', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_complaint_event_complaint_id'), ['complaint_id'], unique=False)
 
+    op.create_table('shift_handover',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('business_date', sa.Date(), nullable=False),
+    sa.Column('counter_no', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('from_staff_id', sa.Integer(), nullable=False),
+    sa.Column('to_staff_id', sa.Integer(), nullable=True),
+    sa.Column('witness_id', sa.Integer(), nullable=True),
+    sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('witness_required', sa.Boolean(), nullable=False),
+    sa.Column('summary_json', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('expected_cash_fen', sa.Integer(), nullable=False),
+    sa.Column('declared_cash_fen', sa.Integer(), nullable=False),
+    sa.Column('counted_cash_fen', sa.Integer(), nullable=True),
+    sa.Column('difference_fen', sa.Integer(), nullable=False),
+    sa.Column('difference_note', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('from_session_id', sa.Integer(), nullable=True),
+    sa.Column('to_session_id', sa.Integer(), nullable=True),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+    sa.Column('created_at', wealthtui.model.base.UTCDateTime(), nullable=False),
+    sa.Column('confirmed_at', wealthtui.model.base.UTCDateTime(), nullable=True),
+    sa.Column('witnessed_at', wealthtui.model.base.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['from_session_id'], ['counter_session.id'], ),
+    sa.ForeignKeyConstraint(['from_staff_id'], ['staff.id'], ),
+    sa.ForeignKeyConstraint(['to_session_id'], ['counter_session.id'], ),
+    sa.ForeignKeyConstraint(['to_staff_id'], ['staff.id'], ),
+    sa.ForeignKeyConstraint(['witness_id'], ['staff.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('shift_handover', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_shift_handover_business_date'), ['business_date'], unique=False)
+
     op.create_table('ticket',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('business_date', sa.Date(), nullable=False),
     sa.Column('category', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('series', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('number', sa.Integer(), nullable=False),
     sa.Column('display_no', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
@@ -389,7 +428,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['served_by'], ['staff.id'], ),
     sa.ForeignKeyConstraint(['visit_id'], ['visit.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('business_date', 'category', 'number', name='uq_ticket_number')
+    sa.UniqueConstraint('business_date', 'series', 'number', name='uq_ticket_number')
     )
     with op.batch_alter_table('ticket', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_ticket_client_id'), ['client_id'], unique=False)
@@ -402,6 +441,7 @@ def upgrade() -> None:
     sa.Column('checker_id', sa.Integer(), nullable=True),
     sa.Column('business_type', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
     sa.Column('amount_fen', sa.Integer(), nullable=False),
+    sa.Column('checker_roles', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('ticket_id', sa.Integer(), nullable=True),
     sa.Column('client_id', sa.Integer(), nullable=True),
     sa.Column('counter_no', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
@@ -419,6 +459,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('authorization_request', schema=None) as batch_op:
         batch_op.create_index('ix_authz_status', ['status', 'business_date'], unique=False)
+        batch_op.create_index('uq_authz_pending_business', ['ticket_id', 'business_type'], unique=True, sqlite_where=sa.text("status = 'pending'"), postgresql_where=sa.text("status = 'pending'"))
 
     op.create_table('checklist_run',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -495,6 +536,31 @@ def upgrade() -> None:
     with op.batch_alter_table('ticket_event', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_ticket_event_ticket_id'), ['ticket_id'], unique=False)
 
+    op.create_table('contact_log',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('client_id', sa.Integer(), nullable=False),
+    sa.Column('staff_id', sa.Integer(), nullable=False),
+    sa.Column('at', wealthtui.model.base.UTCDateTime(), nullable=False),
+    sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('purpose', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('content', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('needs', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('products_proposed', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('result', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('next_action', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('next_date', sa.Date(), nullable=True),
+    sa.Column('follow_up_done_id', sa.Integer(), nullable=True),
+    sa.Column('run_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['client_id'], ['client.id'], ),
+    sa.ForeignKeyConstraint(['follow_up_done_id'], ['contact_log.id'], ),
+    sa.ForeignKeyConstraint(['run_id'], ['checklist_run.id'], ),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('contact_log', schema=None) as batch_op:
+        batch_op.create_index('ix_contact_client_at', ['client_id', 'at'], unique=False)
+        batch_op.create_index('ix_contact_next', ['staff_id', 'next_date'], unique=False)
+
     op.create_table('lead',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('business_date', sa.Date(), nullable=False),
@@ -561,6 +627,78 @@ def upgrade() -> None:
     with op.batch_alter_table('step_record', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_step_record_run_id'), ['run_id'], unique=False)
 
+    op.create_table('closing_retention',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('business_date', sa.Date(), nullable=False),
+    sa.Column('service_record_id', sa.Integer(), nullable=False),
+    sa.Column('ticket_id', sa.Integer(), nullable=True),
+    sa.Column('client_id', sa.Integer(), nullable=False),
+    sa.Column('cm_handoff_id', sa.Integer(), nullable=True),
+    sa.Column('head_handoff_id', sa.Integer(), nullable=True),
+    sa.Column('notified_at', wealthtui.model.base.UTCDateTime(), nullable=False),
+    sa.Column('notified_by', sa.Integer(), nullable=False),
+    sa.Column('outcome', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('attempt_note', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('recorded_by', sa.Integer(), nullable=True),
+    sa.Column('recorded_at', wealthtui.model.base.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['client_id'], ['client.id'], ),
+    sa.ForeignKeyConstraint(['cm_handoff_id'], ['handoff.id'], ),
+    sa.ForeignKeyConstraint(['head_handoff_id'], ['handoff.id'], ),
+    sa.ForeignKeyConstraint(['notified_by'], ['staff.id'], ),
+    sa.ForeignKeyConstraint(['recorded_by'], ['staff.id'], ),
+    sa.ForeignKeyConstraint(['service_record_id'], ['service_record.id'], ),
+    sa.ForeignKeyConstraint(['ticket_id'], ['ticket.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('service_record_id')
+    )
+    with op.batch_alter_table('closing_retention', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_closing_retention_business_date'), ['business_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_closing_retention_client_id'), ['client_id'], unique=False)
+
+    op.create_table('contact_proposal',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('client_id', sa.Integer(), nullable=False),
+    sa.Column('product_code', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
+    sa.Column('product_name', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('product_risk', sa.Integer(), nullable=False),
+    sa.Column('client_risk', sa.Integer(), nullable=True),
+    sa.Column('verdict', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('acknowledgement', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.ForeignKeyConstraint(['client_id'], ['client.id'], ),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact_log.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('contact_proposal', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_contact_proposal_client_id'), ['client_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contact_proposal_contact_id'), ['contact_id'], unique=False)
+
+    op.create_table('target',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('list_id', sa.Integer(), nullable=False),
+    sa.Column('client_id', sa.Integer(), nullable=True),
+    sa.Column('lead_id', sa.Integer(), nullable=True),
+    sa.Column('cm_id', sa.Integer(), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+    sa.Column('outcome', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=True),
+    sa.Column('updated_at', wealthtui.model.base.UTCDateTime(), nullable=True),
+    sa.Column('updated_by', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['client_id'], ['client.id'], ),
+    sa.ForeignKeyConstraint(['cm_id'], ['staff.id'], ),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact_log.id'], ),
+    sa.ForeignKeyConstraint(['lead_id'], ['lead.id'], ),
+    sa.ForeignKeyConstraint(['list_id'], ['target_list.id'], ),
+    sa.ForeignKeyConstraint(['updated_by'], ['staff.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('list_id', 'client_id', name='uq_target_client'),
+    sa.UniqueConstraint('list_id', 'lead_id', name='uq_target_lead')
+    )
+    with op.batch_alter_table('target', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_target_client_id'), ['client_id'], unique=False)
+        batch_op.create_index('ix_target_cm_status', ['cm_id', 'status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_target_list_id'), ['list_id'], unique=False)
+
     # ### end Alembic commands ###
     # The audit trail is append-only: refuse UPDATE and DELETE in the database itself.
     if op.get_bind().dialect.name == "sqlite":
@@ -584,6 +722,22 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('target', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_target_list_id'))
+        batch_op.drop_index('ix_target_cm_status')
+        batch_op.drop_index(batch_op.f('ix_target_client_id'))
+
+    op.drop_table('target')
+    with op.batch_alter_table('contact_proposal', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_contact_proposal_contact_id'))
+        batch_op.drop_index(batch_op.f('ix_contact_proposal_client_id'))
+
+    op.drop_table('contact_proposal')
+    with op.batch_alter_table('closing_retention', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_closing_retention_client_id'))
+        batch_op.drop_index(batch_op.f('ix_closing_retention_business_date'))
+
+    op.drop_table('closing_retention')
     with op.batch_alter_table('step_record', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_step_record_run_id'))
 
@@ -600,6 +754,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_lead_business_date'))
 
     op.drop_table('lead')
+    with op.batch_alter_table('contact_log', schema=None) as batch_op:
+        batch_op.drop_index('ix_contact_next')
+        batch_op.drop_index('ix_contact_client_at')
+
+    op.drop_table('contact_log')
     with op.batch_alter_table('ticket_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ticket_event_ticket_id'))
 
@@ -617,6 +776,7 @@ def downgrade() -> None:
 
     op.drop_table('checklist_run')
     with op.batch_alter_table('authorization_request', schema=None) as batch_op:
+        batch_op.drop_index('uq_authz_pending_business', sqlite_where=sa.text("status = 'pending'"), postgresql_where=sa.text("status = 'pending'"))
         batch_op.drop_index('ix_authz_status')
 
     op.drop_table('authorization_request')
@@ -625,6 +785,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_ticket_client_id'))
 
     op.drop_table('ticket')
+    with op.batch_alter_table('shift_handover', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_shift_handover_business_date'))
+
+    op.drop_table('shift_handover')
     with op.batch_alter_table('complaint_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_complaint_event_complaint_id'))
 
@@ -639,31 +803,33 @@ def downgrade() -> None:
 
     op.drop_table('tier_change')
     op.drop_table('teller_balance')
-    with op.batch_alter_table('shift_handover', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_shift_handover_business_date'))
-
-    op.drop_table('shift_handover')
+    op.drop_table('target_list')
     with op.batch_alter_table('product_holding', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_product_holding_maturity_date'))
         batch_op.drop_index(batch_op.f('ix_product_holding_client_id'))
 
     op.drop_table('product_holding')
+    op.drop_table('outlet_balance')
     op.drop_table('manual_figure')
     with op.batch_alter_table('counter_session', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_counter_session_staff_id'))
         batch_op.drop_index('ix_counter_session_day')
 
     op.drop_table('counter_session')
-    with op.batch_alter_table('contact_log', schema=None) as batch_op:
-        batch_op.drop_index('ix_contact_next')
-        batch_op.drop_index('ix_contact_client_at')
-
-    op.drop_table('contact_log')
     with op.batch_alter_table('complaint', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_complaint_status'))
+        batch_op.drop_index(batch_op.f('ix_complaint_handler_id'))
+        batch_op.drop_index(batch_op.f('ix_complaint_first_receiver_id'))
         batch_op.drop_index(batch_op.f('ix_complaint_client_id'))
         batch_op.drop_index(batch_op.f('ix_complaint_business_date'))
 
     op.drop_table('complaint')
+    with op.batch_alter_table('cm_assistant', schema=None) as batch_op:
+        batch_op.drop_index('uq_cm_assistant_active', sqlite_where=sa.text('end_at IS NULL'), postgresql_where=sa.text('end_at IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_cm_assistant_cm_id'))
+        batch_op.drop_index(batch_op.f('ix_cm_assistant_assistant_id'))
+
+    op.drop_table('cm_assistant')
     with op.batch_alter_table('cm_assignment', schema=None) as batch_op:
         batch_op.drop_index('uq_cm_assignment_active', sqlite_where=sa.text('end_at IS NULL'), postgresql_where=sa.text('end_at IS NULL'))
         batch_op.drop_index('ix_cm_assignment_cm_active')

@@ -1,0 +1,518 @@
+"""The end-of-day summary of a business day, and the month view that aggregates the days.
+
+Manual digest §6.1 (the head's end of day: review the lobby manager's flow record, check the
+complaint log, confirm the outlet's balancing by the supervisor) and §6.5 (tellers' balancing with
+the five matches). Read-only SQL over the model; every section is one or two aggregate queries
+over indexed business-date columns, so a busy day over a long history stays cheap.
+
+Sections of a day:
+- the flow log (reports.flow_log);
+- tellers: everyone who worked a counter that day (a counter session, a service record or a
+  balance row), with their balance: status, expected and counted cash, difference, whether the
+  five matches hold (balanced = all five and no difference) and who signed it off;
+- authorisations requested that day, per status;
+- hand-offs of the day still open (open or accepted), and how many are past their due time;
+- complaints received, closed that day, and overdue at the end of the day (received, not closed,
+  decision date passed, clock not paused);
+- checklists: runs done that day; missed = scheduled daily procedures (start or end of day) of
+  subject `day` with no completed run, and runs of the day left unfinished;
+- exceptions (a snapshot, as of now): premium clients without an exclusive CM, CM changes whose
+  first contact is overdue, CMs above or below their portfolio range; and what the head wrote
+  when closing the day.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Integer, and_, distinct, exists, func, literal, or_, select, union
+from sqlalchemy.orm import Session, aliased
+
+from wealthtui.config import Settings
+from wealthtui.model import (
+    AuthorizationRequest,
+    BusinessDay,
+    ChecklistRun,
+    Client,
+    CMAssignment,
+    Complaint,
+    ContactLog,
+    CounterSession,
+    Handoff,
+    Lead,
+    ServiceRecord,
+    Staff,
+    TellerBalance,
+    Ticket,
+    TicketEvent,
+    Visit,
+)
+from wealthtui.procedures import Catalog
+from wealthtui.reports.flow_log import FlowLog, flow_log, premium_tiers
+from wealthtui.reports.sql import days, month_bounds, seconds_between
+from wealthtui.rules.clock import day_bounds_utc
+
+AUTHZ_STATUSES = ("pending", "approved", "rejected", "cancelled")
+OPEN_HANDOFF = ("open", "accepted")
+ENDED_COMPLAINT = ("closed", "withdrawn", "merged")
+DAILY_SCHEDULES = ("start_of_day", "end_of_day")
+
+
+@dataclass(frozen=True)
+class TellerDay:
+    staff_no: str
+    name: str
+    status: str                 # missing | draft | submitted | signed_off
+    expected_cash_fen: int
+    counted_cash_fen: int
+    difference_fen: int
+    matches: int                # how many of the five matches hold (0–5)
+    balanced: bool
+    signed_off_by: str          # staff number of the supervisor, "" when not signed off
+    signed_off_name: str = ""
+
+
+@dataclass(frozen=True)
+class Authorisations:
+    requested: int
+    approved: int
+    rejected: int
+    pending: int
+    cancelled: int
+
+
+@dataclass(frozen=True)
+class OpenHandoff:
+    id: int
+    kind: str
+    from_name: str
+    to_name: str                # the person, or "" when addressed to a role
+    to_role: str
+    created_at: datetime
+    due_at: datetime | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class Complaints:
+    received: int
+    closed: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class Checklists:
+    done: int
+    missed: int
+    missed_ids: tuple[str, ...] = ()   # procedure ids (repeated for several runs)
+
+
+@dataclass(frozen=True)
+class Exceptions:
+    premium_without_cm: int
+    cm_change_overdue: int
+    cm_over_range: int
+    cm_under_range: int
+    explained: dict[str, str] = field(default_factory=dict)  # what the head wrote at close
+
+    @property
+    def total(self) -> int:
+        return (self.premium_without_cm + self.cm_change_overdue + self.cm_over_range
+                + self.cm_under_range)
+
+
+@dataclass(frozen=True)
+class DayReport:
+    date: date
+    closed: bool
+    closed_by: str
+    closed_at: datetime | None
+    flow_log: FlowLog
+    tellers: tuple[TellerDay, ...]
+    authorisations: Authorisations
+    handoffs_open: tuple[OpenHandoff, ...]
+    complaints: Complaints
+    checklists: Checklists
+    exceptions: Exceptions
+
+    @property
+    def handoffs_overdue(self) -> int:
+        return sum(1 for h in self.handoffs_open if h.overdue)
+
+
+@dataclass(frozen=True)
+class DayRow:
+    """One line of the month view."""
+
+    date: date
+    closed: bool
+    visitors: int
+    tickets: int
+    served: int
+    avg_wait_s: float | None
+    premium_received: int
+    premium_identified: int
+    complaints: int
+    referrals: int
+    tellers: int
+    tellers_signed_off: int
+
+
+@dataclass(frozen=True)
+class TellerMonth:
+    staff_no: str
+    name: str
+    days: int
+    signed_off_days: int
+    balanced_days: int
+    difference_fen: int          # sum of the days' differences
+
+
+@dataclass(frozen=True)
+class MonthReport:
+    month: str
+    first: date
+    last: date
+    days: tuple[DayRow, ...]
+    flow_log: FlowLog
+    tellers: tuple[TellerMonth, ...]
+    authorisations: Authorisations
+    complaints: Complaints       # received and closed in the month; overdue at its end
+    checklists: Checklists
+    days_closed: int
+
+
+# --- sections --------------------------------------------------------------------------------
+def _worked(first: date, last: date):  # type: ignore[no-untyped-def]
+    """(business_date, staff_id) of everyone who worked a counter in the period."""
+    return union(
+        select(CounterSession.business_date.label("d"), CounterSession.staff_id.label("s"))
+        .where(CounterSession.business_date.between(first, last)),  # type: ignore[attr-defined]
+        select(ServiceRecord.business_date.label("d"), ServiceRecord.staff_id.label("s"))
+        .where(ServiceRecord.business_date.between(first, last)),  # type: ignore[attr-defined]
+        select(TellerBalance.business_date.label("d"), TellerBalance.teller_id.label("s"))
+        .where(TellerBalance.business_date.between(first, last)),  # type: ignore[attr-defined]
+    ).subquery()
+
+
+MATCHES = ("match_accounts", "match_physical", "match_vouchers", "match_cash", "match_receipts")
+
+
+def tellers(session: Session, day: date) -> tuple[TellerDay, ...]:
+    worked = _worked(day, day)
+    signer = aliased(Staff)
+    rows = session.execute(
+        select(Staff.staff_no, Staff.name, TellerBalance, signer.staff_no, signer.name)
+        .select_from(worked)
+        .join(Staff, Staff.id == worked.c.s)
+        .outerjoin(TellerBalance, and_(TellerBalance.teller_id == worked.c.s,
+                                       TellerBalance.business_date == worked.c.d))
+        .outerjoin(signer, signer.id == TellerBalance.signed_off_by)
+        .order_by(Staff.staff_no)
+    ).all()
+    out = []
+    for no, name, bal, signer_no, signer_name in rows:
+        if bal is None:
+            out.append(TellerDay(no, name, "missing", 0, 0, 0, 0, False, ""))
+            continue
+        matches = sum(bool(getattr(bal, m)) for m in MATCHES)
+        out.append(TellerDay(
+            staff_no=no, name=name, status=bal.status, expected_cash_fen=bal.expected_cash_fen,
+            counted_cash_fen=bal.counted_cash_fen, difference_fen=bal.difference_fen,
+            matches=matches, balanced=matches == 5 and bal.difference_fen == 0,
+            signed_off_by=signer_no or "", signed_off_name=signer_name or "",
+        ))
+    return tuple(out)
+
+
+def tellers_month(session: Session, first: date, last: date) -> tuple[TellerMonth, ...]:
+    worked = _worked(first, last)
+    all_match = and_(*(getattr(TellerBalance, m).is_(True) for m in MATCHES))
+    signed = func.sum((TellerBalance.status == "signed_off").cast(Integer))
+    balanced = func.sum(and_(all_match, TellerBalance.difference_fen == 0).cast(Integer))
+    rows = session.execute(
+        select(Staff.staff_no, Staff.name, func.count(worked.c.d), signed, balanced,
+               func.coalesce(func.sum(TellerBalance.difference_fen), 0))
+        .select_from(worked)
+        .join(Staff, Staff.id == worked.c.s)
+        .outerjoin(TellerBalance, and_(TellerBalance.teller_id == worked.c.s,
+                                       TellerBalance.business_date == worked.c.d))
+        .group_by(Staff.staff_no, Staff.name)
+        .order_by(Staff.staff_no)
+    ).all()
+    return tuple(TellerMonth(no, name, int(n), int(s or 0), int(b or 0), int(d))
+                 for no, name, n, s, b, d in rows)
+
+
+def authorisations(session: Session, first: date, last: date) -> Authorisations:
+    counts = dict(session.execute(
+        select(AuthorizationRequest.status, func.count(AuthorizationRequest.id))
+        .where(AuthorizationRequest.status.in_(AUTHZ_STATUSES),  # type: ignore[attr-defined]
+               AuthorizationRequest.business_date.between(first, last))  # type: ignore[attr-defined]
+        .group_by(AuthorizationRequest.status)
+    ).all())
+    return Authorisations(
+        requested=sum(counts.values()), approved=counts.get("approved", 0),
+        rejected=counts.get("rejected", 0), pending=counts.get("pending", 0),
+        cancelled=counts.get("cancelled", 0),
+    )
+
+
+def open_handoffs(session: Session, day: date, now: datetime) -> tuple[OpenHandoff, ...]:
+    sender, receiver = aliased(Staff), aliased(Staff)
+    rows = session.execute(
+        select(Handoff.id, Handoff.kind, sender.name, receiver.name, Handoff.to_role,
+               Handoff.created_at, Handoff.due_at)
+        .join(sender, sender.id == Handoff.from_staff_id)
+        .outerjoin(receiver, receiver.id == Handoff.to_staff_id)
+        .where(Handoff.business_date == day,
+               Handoff.status.in_(OPEN_HANDOFF))  # type: ignore[attr-defined]
+        .order_by(Handoff.created_at, Handoff.id)
+    ).all()
+    return tuple(
+        OpenHandoff(hid, kind, from_name, to_name or "", to_role or "", created, due,
+                    due is not None and due < now)
+        for hid, kind, from_name, to_name, to_role, created, due in rows
+    )
+
+
+def complaints(session: Session, first: date, last: date, tz: ZoneInfo) -> Complaints:
+    start, _ = day_bounds_utc(first, tz)
+    _, end = day_bounds_utc(last, tz)
+    received = session.execute(
+        select(func.count(Complaint.id))
+        .where(Complaint.business_date.between(first, last))  # type: ignore[attr-defined]
+    ).scalar_one()
+    closed = session.execute(
+        select(func.count(Complaint.id))
+        .where(Complaint.closed_at >= start, Complaint.closed_at < end)  # type: ignore[operator]
+    ).scalar_one()
+    overdue = session.execute(
+        select(func.count(Complaint.id)).where(
+            Complaint.business_date <= last,
+            Complaint.due_date < last,
+            or_(Complaint.closed_at.is_(None), Complaint.closed_at >= end),  # type: ignore[union-attr,operator]
+            or_(Complaint.closed_at.is_not(None),  # type: ignore[union-attr]
+                Complaint.status.not_in(ENDED_COMPLAINT)),  # type: ignore[attr-defined]
+            or_(Complaint.paused_since.is_(None), Complaint.paused_since > last),  # type: ignore[union-attr,operator]
+        )
+    ).scalar_one()
+    return Complaints(int(received), int(closed), int(overdue))
+
+
+def daily_procedures(catalog: Catalog | None) -> tuple[str, ...]:
+    """Procedures that must be completed once every business day (subject `day`)."""
+    if catalog is None:
+        return ()
+    return tuple(p.id for p in catalog if p.schedule in DAILY_SCHEDULES and p.subject == "day")
+
+
+def checklists(session: Session, catalog: Catalog | None, business_days: list[date]) -> Checklists:
+    if not business_days:
+        return Checklists(0, 0)
+    first, last = min(business_days), max(business_days)
+    in_range = ChecklistRun.business_date.between(first, last)  # type: ignore[attr-defined]
+    done_rows = session.execute(
+        select(ChecklistRun.business_date, ChecklistRun.procedure_id, func.count(ChecklistRun.id))
+        .where(in_range, ChecklistRun.status == "done")
+        .group_by(ChecklistRun.business_date, ChecklistRun.procedure_id)
+    ).all()
+    done_on = {(d, p) for d, p, _ in done_rows}
+    done = sum(n for _, _, n in done_rows)
+    missed: list[str] = []
+    for day in sorted(set(business_days)):
+        missed += [p for p in daily_procedures(catalog) if (day, p) not in done_on]
+    unfinished = session.execute(
+        select(ChecklistRun.procedure_id)
+        .where(in_range, ChecklistRun.status != "done",
+               ChecklistRun.business_date.in_(business_days))  # type: ignore[attr-defined]
+        .order_by(ChecklistRun.business_date, ChecklistRun.id)
+    ).scalars().all()
+    missed += list(unfinished)
+    return Checklists(done, len(missed), tuple(missed))
+
+
+def exceptions(session: Session, settings: Settings, now: datetime, explained: dict[str, str]
+               ) -> Exceptions:
+    premium = premium_tiers(settings)
+    active = and_(CMAssignment.client_id == Client.id, CMAssignment.end_at.is_(None))  # type: ignore[union-attr]
+    without = session.execute(
+        select(func.count(Client.id))
+        .where(Client.tier.in_(premium), ~exists().where(active))  # type: ignore[attr-defined]
+    ).scalar_one()
+    # a CM change: an active assignment whose client had an earlier one; overdue when the first
+    # contact by the new CM is missing after the configured number of days
+    earlier = aliased(CMAssignment)
+    limit = now - timedelta(days=settings.contact.cm_change_first_contact_days)
+    overdue = session.execute(
+        select(func.count(CMAssignment.id)).where(
+            CMAssignment.end_at.is_(None),  # type: ignore[union-attr]
+            CMAssignment.start_at < limit,  # type: ignore[operator]
+            exists().where(earlier.client_id == CMAssignment.client_id,
+                           earlier.end_at.is_not(None)),  # type: ignore[union-attr]
+            ~exists().where(ContactLog.client_id == CMAssignment.client_id,
+                            ContactLog.staff_id == CMAssignment.cm_id,
+                            ContactLog.at >= CMAssignment.start_at),  # type: ignore[operator]
+        )
+    ).scalar_one()
+    roles = settings.contact.portfolio_roles
+    role_match = or_(*(("," + Staff.roles + ",").contains(f",{r},") for r in roles)) \
+        if roles else literal(False)
+    books = (
+        select(Staff.id.label("cm"), func.count(CMAssignment.id).label("n"))  # type: ignore[union-attr]
+        .select_from(Staff)
+        .outerjoin(CMAssignment, and_(CMAssignment.cm_id == Staff.id,
+                                      CMAssignment.end_at.is_(None)))  # type: ignore[union-attr]
+        .where(Staff.active, role_match)
+        .group_by(Staff.id)
+        .subquery()
+    )
+    over, under = session.execute(
+        select(
+            func.coalesce(func.sum((books.c.n > settings.contact.portfolio_max).cast(Integer)), 0),
+            func.coalesce(func.sum((books.c.n < settings.contact.portfolio_min).cast(Integer)), 0),
+        )
+    ).one()
+    return Exceptions(int(without), int(overdue), int(over), int(under), explained)
+
+
+def _business_day(session: Session, day: date) -> tuple[BusinessDay | None, str]:
+    row = session.execute(
+        select(BusinessDay, Staff.staff_no, Staff.name)
+        .outerjoin(Staff, Staff.id == BusinessDay.closed_by)
+        .where(BusinessDay.business_date == day)
+    ).first()
+    if row is None:
+        return None, ""
+    bd, no, name = row
+    return bd, f"{no} {name}" if no else ""
+
+
+def explanations(bd: BusinessDay | None) -> dict[str, str]:
+    """What the head wrote for each exception when closing (BusinessDay.close_note, JSON)."""
+    if bd is None or not bd.close_note:
+        return {}
+    try:
+        data = json.loads(bd.close_note)
+    except ValueError:
+        return {"note": bd.close_note}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+# --- the reports ----------------------------------------------------------------------------
+def day_report(session: Session, settings: Settings, day: date, *, now: datetime,
+               catalog: Catalog | None = None) -> DayReport:
+    tz = ZoneInfo(settings.center.timezone)
+    bd, closed_by = _business_day(session, day)
+    _, day_end = day_bounds_utc(day, tz)
+    return DayReport(
+        date=day,
+        closed=bd is not None and bd.status == "closed",
+        closed_by=closed_by,
+        closed_at=bd.closed_at if bd else None,
+        flow_log=flow_log(session, settings, day),
+        tellers=tellers(session, day),
+        authorisations=authorisations(session, day, day),
+        handoffs_open=open_handoffs(session, day, now),
+        complaints=complaints(session, day, day, tz),
+        checklists=checklists(session, catalog, [day]),
+        exceptions=exceptions(session, settings, now, explanations(bd)),
+    )
+
+
+def _day_rows(session: Session, settings: Settings, first: date, last: date) -> tuple[DayRow, ...]:
+    """The key figures per day of the period, each one GROUP BY business_date query."""
+    def per_day(query) -> dict[date, tuple]:  # type: ignore[no-untyped-def]
+        return {row[0]: tuple(row[1:]) for row in session.execute(query)}
+
+    visitors = per_day(select(Visit.business_date, func.count(Visit.id))
+                       .where(Visit.business_date.between(first, last))  # type: ignore[attr-defined]
+                       .group_by(Visit.business_date))
+    tickets = per_day(select(Ticket.business_date, func.count(Ticket.id),
+                             func.sum((Ticket.status == "done").cast(Integer)))
+                      .where(Ticket.business_date.between(first, last))  # type: ignore[attr-defined]
+                      .group_by(Ticket.business_date))
+    first_call = (
+        select(Ticket.business_date.label("d"),
+               seconds_between(Ticket.issued_at, func.min(TicketEvent.at)).label("w"))
+        .join(TicketEvent, TicketEvent.ticket_id == Ticket.id)
+        .where(Ticket.business_date.between(first, last),  # type: ignore[attr-defined]
+               TicketEvent.kind == "called")
+        .group_by(Ticket.id, Ticket.business_date, Ticket.issued_at)
+        .subquery()
+    )
+    waits = per_day(select(first_call.c.d, func.avg(first_call.c.w)).group_by(first_call.c.d))
+    received = per_day(
+        select(Handoff.business_date, func.count(Handoff.id))
+        .where(Handoff.business_date.between(first, last),  # type: ignore[attr-defined]
+               Handoff.kind == "premium_arrival", Handoff.to_staff_id.is_not(None),  # type: ignore[union-attr]
+               Handoff.status.in_(("accepted", "done")))  # type: ignore[attr-defined]
+        .group_by(Handoff.business_date))
+    identified_visits = per_day(
+        select(Visit.business_date, func.count(distinct(Visit.client_id)))
+        .where(Visit.business_date.between(first, last),  # type: ignore[attr-defined]
+               Visit.identified_by.is_not(None), Visit.client_id.is_not(None),  # type: ignore[union-attr]
+               Visit.tier_at_arrival.in_(premium_tiers(settings)))  # type: ignore[attr-defined]
+        .group_by(Visit.business_date))
+    leads = per_day(
+        select(Lead.business_date, func.count(Lead.id),
+               func.sum(Lead.source.in_(("lobby", "cash_counter", "non_cash_counter"))  # type: ignore[attr-defined]
+                        .cast(Integer)))
+        .where(Lead.business_date.between(first, last))  # type: ignore[attr-defined]
+        .group_by(Lead.business_date))
+    complaints_in = per_day(
+        select(Complaint.business_date, func.count(Complaint.id))
+        .where(Complaint.business_date.between(first, last))  # type: ignore[attr-defined]
+        .group_by(Complaint.business_date))
+    worked = _worked(first, last)
+    teller_days = per_day(
+        select(worked.c.d, func.count(worked.c.s),
+               func.sum((TellerBalance.status == "signed_off").cast(Integer)))
+        .select_from(worked)
+        .outerjoin(TellerBalance, and_(TellerBalance.teller_id == worked.c.s,
+                                       TellerBalance.business_date == worked.c.d))
+        .group_by(worked.c.d))
+    closed = {d for (d,) in session.execute(
+        select(BusinessDay.business_date)
+        .where(BusinessDay.business_date.between(first, last),  # type: ignore[attr-defined]
+               BusinessDay.status == "closed"))}
+    active = (set(visitors) | set(tickets) | set(received) | set(leads) | set(complaints_in)
+              | set(teller_days) | closed)
+    rows = []
+    for d in days(first, last):
+        if d not in active:
+            continue
+        n_tickets, served = tickets.get(d, (0, 0))
+        n_leads, identified_leads = leads.get(d, (0, 0))
+        n_tellers, signed = teller_days.get(d, (0, 0))
+        avg = waits.get(d, (None,))[0]
+        rows.append(DayRow(
+            date=d, closed=d in closed, visitors=visitors.get(d, (0,))[0],
+            tickets=int(n_tickets), served=int(served or 0),
+            avg_wait_s=float(avg) if avg is not None else None,
+            premium_received=received.get(d, (0,))[0],
+            premium_identified=int(identified_visits.get(d, (0,))[0]) + int(identified_leads or 0),
+            complaints=complaints_in.get(d, (0,))[0], referrals=int(n_leads),
+            tellers=int(n_tellers), tellers_signed_off=int(signed or 0),
+        ))
+    return tuple(rows)
+
+
+def month_report(session: Session, settings: Settings, month: str, *,
+                 catalog: Catalog | None = None) -> MonthReport:
+    first, last = month_bounds(month)
+    tz = ZoneInfo(settings.center.timezone)
+    rows = _day_rows(session, settings, first, last)
+    return MonthReport(
+        month=month, first=first, last=last, days=rows,
+        flow_log=flow_log(session, settings, first, last),
+        tellers=tellers_month(session, first, last),
+        authorisations=authorisations(session, first, last),
+        complaints=complaints(session, first, last, tz),
+        checklists=checklists(session, catalog, [r.date for r in rows]),
+        days_closed=sum(1 for r in rows if r.closed),
+    )
+

@@ -1,0 +1,682 @@
+"""The queue (排队叫号), used by the lobby and by the counters: issue, call, recall, start, park,
+re-queue, transfer, no-show, finish, cancel; snapshots for the boards.
+
+Every step appends a TicketEvent; waits and service times are derived from the events
+(rules.queue.durations). The order in which a counter calls is rules.queue.order_waiting.
+
+Concurrency: ticket numbers are max+1 of the day's series inside the write transaction (BEGIN
+IMMEDIATE on SQLite), backed by the unique constraint (business_date, series, number) with a
+retry. A call moves a ticket from waiting to called with a compare-and-set UPDATE (and a
+SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL), so two counters never get the same ticket.
+
+Counter steps (call, recall, start, park, transfer, no-show, finish) need the actor to be signed
+on to the counter: an open CounterSession of today for that counter and that staff member.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from wealthtui.config import CategoryCfg, CounterCfg
+from wealthtui.model import Client, CounterSession, Staff, Ticket, TicketEvent, Visit
+from wealthtui.rules import queue as rules
+from wealthtui.rules.fields import FieldError, parse_text
+from wealthtui.services.base import Service, UnitOfWork, requires
+from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
+
+SECTION = "ch.2 §2.7"  # lobby manager: divert, guide and give premium clients priority
+COUNTER_SECTION = "ch.2 §2.3"  # tellers serve the queue at their counter
+
+
+# --- views ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TicketView:
+    id: int
+    business_date: date
+    category: str        # the lane it waits in now
+    series: str          # the category its number came from (kept on a transfer)
+    number: int
+    display_no: str
+    status: str
+    priority: int
+    client_id: int | None
+    client_name: str
+    client_tier: str
+    visit_id: int | None
+    counter_no: str | None   # the counter calling/serving it, or the one it is directed at
+    served_by: int | None
+    issued_at: datetime
+    queued_at: datetime
+    called_at: datetime | None
+    started_at: datetime | None
+    finished_at: datetime | None
+    recalls: int
+    note: str
+    ahead: int | None = None  # waiting tickets of the same lane before it (issue and get only)
+
+    def waiting_seconds(self, now: datetime) -> float:
+        """Seconds since it was (re-)queued, while it waits."""
+        if self.status != rules.WAITING:
+            return 0.0
+        return max(0.0, (now - self.queued_at).total_seconds())
+
+
+@dataclass(frozen=True)
+class TicketEventView:
+    kind: str
+    at: datetime
+    by_staff_id: int | None
+    by_name: str
+    counter_no: str | None
+    from_category: str | None
+    to_category: str | None
+    note: str
+
+
+@dataclass(frozen=True)
+class CategoryLoad:
+    code: str
+    prefix: str
+    name: str
+    name_en: str
+    zone: str
+    waiting: int
+    longest_wait_seconds: float
+
+
+@dataclass(frozen=True)
+class CounterState:
+    no: str
+    zone: str
+    kind: str
+    categories: tuple[str, ...]
+    state: str                 # closed | open | break
+    staff_id: int | None
+    staff_name: str
+    ticket_no: str             # the ticket called or being served, "" when none
+    ticket_status: str
+
+
+@dataclass(frozen=True)
+class CallView:
+    display_no: str
+    counter_no: str
+    at: datetime
+    recall: bool
+
+
+@dataclass(frozen=True)
+class QueueSnapshot:
+    at: datetime
+    business_date: date
+    categories: tuple[CategoryLoad, ...]
+    counters: tuple[CounterState, ...]
+    last_calls: tuple[CallView, ...]
+
+    @property
+    def waiting_total(self) -> int:
+        return sum(c.waiting for c in self.categories)
+
+
+@dataclass(frozen=True)
+class BoardView:
+    """What the calling board in the waiting area shows: no names, nothing about clients."""
+
+    at: datetime
+    now_calling: CallView | None
+    recent: tuple[CallView, ...]
+    waiting: tuple[tuple[str, str, str, int], ...]  # (prefix, name, name_en, waiting)
+
+
+# --- the service ---------------------------------------------------------------------------
+class QueueService(Service):
+    # --- helpers ---------------------------------------------------------------------------
+    def _category(self, code: str) -> CategoryCfg:
+        cat = self.settings.category(code)
+        if cat is None:
+            accepted = ", ".join(c.code for c in self.settings.queue.categories)
+            raise FieldError("queue.field.category", "error.field.choice", accepted=accepted)
+        return cat
+
+    def _counter(self, no: str) -> CounterCfg:
+        cfg = self.settings.counter_cfg(no)
+        if cfg is None:
+            accepted = ", ".join(c.no for c in self.settings.counters)
+            raise FieldError("queue.field.counter", "error.field.choice", accepted=accepted)
+        return cfg
+
+    def _load(self, uow: UnitOfWork, ticket_id: int) -> Ticket:
+        ticket = uow.session.get(Ticket, ticket_id)
+        if ticket is None:
+            raise NotFound("error.queue.not_found", id=ticket_id)
+        return ticket
+
+    def _view(self, uow: UnitOfWork, ticket: Ticket, *, ahead: bool = False) -> TicketView:
+        name = tier = ""
+        if ticket.client_id is not None:
+            client = uow.session.get(Client, ticket.client_id)
+            if client is not None:
+                name, tier = client.name, client.tier
+        count = self._ahead(uow, ticket) if ahead and ticket.status == rules.WAITING else None
+        return _to_view(ticket, name, tier, count)
+
+    def _ahead(self, uow: UnitOfWork, ticket: Ticket) -> int:
+        return uow.session.exec(
+            select(func.count()).select_from(Ticket).where(
+                Ticket.business_date == ticket.business_date,
+                Ticket.status == rules.WAITING,
+                Ticket.category == ticket.category,
+                col(Ticket.queued_at) < ticket.queued_at,
+            )
+        ).one()
+
+    def _event(self, uow: UnitOfWork, ticket: Ticket, kind: str, **fields: object) -> None:
+        assert ticket.id is not None
+        uow.session.add(TicketEvent(ticket_id=ticket.id, kind=kind, at=uow.now,
+                                    by_staff_id=uow.actor_id, **fields))
+
+    def _signed_on(self, uow: UnitOfWork, counter_no: str) -> CounterCfg:
+        cfg = self._counter(counter_no)
+        session = uow.session.exec(
+            select(CounterSession.id).where(
+                CounterSession.business_date == uow.today,
+                CounterSession.counter_no == counter_no,
+                CounterSession.staff_id == uow.actor_id,
+                CounterSession.state == "open",
+                col(CounterSession.ended_at).is_(None),
+            )
+        ).first()
+        if session is None:
+            raise Conflict("error.queue.not_signed_on", counter=counter_no)
+        return cfg
+
+    def _mine(self, uow: UnitOfWork, ticket: Ticket, states: tuple[str, ...]) -> None:
+        """The ticket is at the actor's counter, in one of `states`."""
+        if ticket.status not in states:
+            raise Conflict("error.queue.state", ticket=ticket.display_no, status=ticket.status)
+        if ticket.served_by != uow.actor_id:
+            raise PermissionDenied("error.queue.not_yours", ticket=ticket.display_no)
+        assert ticket.counter_no is not None
+        self._signed_on(uow, ticket.counter_no)
+
+    def _busy(self, uow: UnitOfWork, counter_no: str) -> Ticket | None:
+        return uow.session.exec(
+            select(Ticket).where(
+                Ticket.business_date == uow.today,
+                Ticket.counter_no == counter_no,
+                col(Ticket.status).in_(rules.AT_COUNTER),
+            )
+        ).first()
+
+    def _take(self, uow: UnitOfWork, ticket_id: int, counter_no: str) -> Ticket | None:
+        """Compare-and-set waiting → called; None when another counter got there first."""
+        locked = uow.session.exec(
+            select(Ticket.id)
+            .where(Ticket.id == ticket_id, Ticket.status == rules.WAITING)
+            .with_for_update(skip_locked=True)
+        ).first()
+        if locked is None:
+            return None
+        result = uow.session.execute(
+            update(Ticket)
+            .where(col(Ticket.id) == ticket_id, col(Ticket.status) == rules.WAITING)
+            .values(status=rules.CALLED, counter_no=counter_no, served_by=uow.actor_id,
+                    called_at=uow.now, recalls=0)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+        ticket = uow.session.get(Ticket, ticket_id, populate_existing=True)
+        assert ticket is not None
+        self._event(uow, ticket, "called", counter_no=counter_no)
+        uow.audit("queue.call", "ticket", ticket.id, manual_section=COUNTER_SECTION,
+                  ticket=ticket.display_no, counter=counter_no)
+        return ticket
+
+    # --- issuing ---------------------------------------------------------------------------
+    def issue_in(
+        self,
+        uow: UnitOfWork,
+        category: str,
+        *,
+        client_id: int | None = None,
+        visit_id: int | None = None,
+        extra_priority: int = 0,
+        note: str = "",
+    ) -> Ticket:
+        """Issue a ticket inside another service's unit of work (the caller checked its action)."""
+        cat = self._category(category)
+        note = parse_text(note, "field.note", max_len=500)
+        if client_id is not None and uow.session.get(Client, client_id) is None:
+            raise NotFound("error.client.not_found", id=client_id)
+        if visit_id is not None and uow.session.get(Visit, visit_id) is None:
+            raise NotFound("error.lobby.visit_not_found", id=visit_id)
+        for _attempt in range(5):
+            current = uow.session.exec(
+                select(func.max(Ticket.number)).where(
+                    Ticket.business_date == uow.today, Ticket.series == cat.code
+                )
+            ).one()
+            try:
+                number = rules.next_number(current, cat.first, cat.last)
+            except rules.RangeExhausted as exc:
+                raise Conflict("error.queue.range_exhausted", category=cat.code,
+                               first=cat.first, last=cat.last) from exc
+            ticket = Ticket(
+                business_date=uow.today, category=cat.code, series=cat.code, number=number,
+                display_no=rules.display_no(cat.prefix, number, cat.last),
+                status=rules.WAITING, priority=cat.priority + extra_priority,
+                client_id=client_id, visit_id=visit_id, issued_by=uow.actor_id,
+                issued_at=uow.now, queued_at=uow.now, note=note,
+            )
+            try:
+                with uow.session.begin_nested():
+                    uow.session.add(ticket)
+                    uow.session.flush()
+            except IntegrityError:
+                continue  # another process took the number between our read and our insert
+            self._event(uow, ticket, "issued", to_category=cat.code)
+            uow.audit("queue.issue", "ticket", ticket.id, manual_section=SECTION,
+                      ticket=ticket.display_no, category=cat.code, client_id=client_id)
+            return ticket
+        raise Conflict("error.queue.numbering_busy", category=cat.code)
+
+    @requires("queue.issue")
+    def issue(
+        self,
+        uow: UnitOfWork,
+        category: str,
+        *,
+        client_id: int | None = None,
+        visit_id: int | None = None,
+        extra_priority: int = 0,
+        note: str = "",
+    ) -> TicketView:
+        """Issue the next ticket of `category` for today."""
+        ticket = self.issue_in(uow, category, client_id=client_id, visit_id=visit_id,
+                               extra_priority=extra_priority, note=note)
+        return self._view(uow, ticket, ahead=True)
+
+    @requires("queue.issue")
+    def cancel(self, uow: UnitOfWork, ticket_id: int, reason: str) -> TicketView:
+        """Withdraw a waiting or parked ticket (issued by mistake, the client left)."""
+        ticket = self._load(uow, ticket_id)
+        if ticket.status not in (rules.WAITING, rules.PARKED):
+            raise Conflict("error.queue.state", ticket=ticket.display_no, status=ticket.status)
+        reason = parse_text(reason, "field.reason", max_len=500, required=True)
+        ticket.status, ticket.finished_at, ticket.counter_no = rules.CANCELLED, uow.now, None
+        uow.session.add(ticket)
+        self._event(uow, ticket, "cancelled", note=reason)
+        uow.audit("queue.cancel", "ticket", ticket.id, manual_section=SECTION,
+                  ticket=ticket.display_no, reason=reason)
+        return self._view(uow, ticket)
+
+    # --- calling ---------------------------------------------------------------------------
+    @requires("queue.serve")
+    def call_next(self, uow: UnitOfWork, counter_no: str) -> TicketView | None:
+        """Call the next ticket for the counter (rules.queue order); None when nobody waits."""
+        cfg = self._signed_on(uow, counter_no)
+        busy = self._busy(uow, counter_no)
+        if busy is not None:
+            raise Conflict("error.queue.counter_busy", counter=counter_no, ticket=busy.display_no)
+        rows = uow.session.exec(
+            select(Ticket.id, Ticket.category, Ticket.number, Ticket.priority, Ticket.queued_at,
+                   Ticket.counter_no)
+            .where(
+                Ticket.business_date == uow.today,
+                Ticket.status == rules.WAITING,
+                (col(Ticket.counter_no) == counter_no)
+                | (col(Ticket.counter_no).is_(None) & col(Ticket.category).in_(cfg.categories)),
+            )
+        ).all()
+        ordered = rules.order_waiting(
+            (rules.Candidate(*row) for row in rows),  # type: ignore[arg-type]
+            counter_no=counter_no, categories=cfg.categories, now=uow.now,
+            starvation_minutes=self.settings.queue.starvation_minutes,
+        )
+        for candidate in ordered:
+            ticket = self._take(uow, candidate.ticket_id, counter_no)
+            if ticket is not None:
+                return self._view(uow, ticket)
+        return None
+
+    @requires("queue.serve")
+    def call(self, uow: UnitOfWork, counter_no: str, ticket_id: int) -> TicketView:
+        """Call one particular waiting ticket to the counter (out of order)."""
+        cfg = self._signed_on(uow, counter_no)
+        busy = self._busy(uow, counter_no)
+        if busy is not None:
+            raise Conflict("error.queue.counter_busy", counter=counter_no, ticket=busy.display_no)
+        ticket = self._load(uow, ticket_id)
+        if ticket.business_date != uow.today or ticket.status != rules.WAITING:
+            raise Conflict("error.queue.state", ticket=ticket.display_no, status=ticket.status)
+        candidate = rules.Candidate(ticket.id or 0, ticket.category, ticket.number,
+                                    ticket.priority, ticket.queued_at, ticket.counter_no)
+        if not rules.eligible(candidate, counter_no, cfg.categories):
+            raise Conflict("error.queue.not_this_counter", ticket=ticket.display_no,
+                           counter=counter_no)
+        taken = self._take(uow, ticket_id, counter_no)
+        if taken is None:
+            raise Conflict("error.queue.taken", ticket=ticket.display_no)
+        return self._view(uow, taken)
+
+    @requires("queue.serve")
+    def recall(self, uow: UnitOfWork, ticket_id: int) -> TicketView:
+        """Call the same ticket again (the client did not come)."""
+        ticket = self._load(uow, ticket_id)
+        self._mine(uow, ticket, (rules.CALLED,))
+        ticket.recalls += 1
+        uow.session.add(ticket)
+        self._event(uow, ticket, "recalled", counter_no=ticket.counter_no)
+        uow.audit("queue.recall", "ticket", ticket.id, manual_section=COUNTER_SECTION,
+                  ticket=ticket.display_no, recalls=ticket.recalls)
+        return self._view(uow, ticket)
+
+    @requires("queue.serve")
+    def start(self, uow: UnitOfWork, ticket_id: int) -> TicketView:
+        """The client is at the counter: service starts."""
+        ticket = self._load(uow, ticket_id)
+        self._mine(uow, ticket, (rules.CALLED,))
+        self._start(uow, ticket)
+        return self._view(uow, ticket)
+
+    def _start(self, uow: UnitOfWork, ticket: Ticket) -> None:
+        ticket.status, ticket.started_at = rules.SERVING, uow.now
+        uow.session.add(ticket)
+        self._event(uow, ticket, "started", counter_no=ticket.counter_no)
+        uow.audit("queue.start", "ticket", ticket.id, manual_section=COUNTER_SECTION,
+                  ticket=ticket.display_no)
+
+    @requires("queue.serve")
+    def park(self, uow: UnitOfWork, ticket_id: int, note: str = "") -> TicketView:
+        """Set the ticket aside (the client fetches a document); it can be re-queued later."""
+        ticket = self._load(uow, ticket_id)
+        self._mine(uow, ticket, rules.AT_COUNTER)
+        note = parse_text(note, "field.note", max_len=500)
+        counter_no = ticket.counter_no
+        ticket.status = rules.PARKED
+        uow.session.add(ticket)
+        self._event(uow, ticket, "parked", counter_no=counter_no, note=note)
+        uow.audit("queue.park", "ticket", ticket.id, manual_section=COUNTER_SECTION,
+                  ticket=ticket.display_no)
+        return self._view(uow, ticket)
+
+    @requires("queue.route")
+    def requeue(self, uow: UnitOfWork, ticket_id: int, *, counter_no: str | None = None,
+                note: str = "") -> TicketView:
+        """Put a parked ticket back in its lane (or directed at `counter_no`) when the client
+        returns. It keeps its number and waits from now."""
+        ticket = self._load(uow, ticket_id)
+        if ticket.status != rules.PARKED or ticket.business_date != uow.today:
+            raise Conflict("error.queue.state", ticket=ticket.display_no, status=ticket.status)
+        if counter_no is not None:
+            self._counter(counter_no)
+        note = parse_text(note, "field.note", max_len=500)
+        ticket.status, ticket.queued_at = rules.WAITING, uow.now
+        ticket.counter_no, ticket.served_by, ticket.called_at = counter_no, None, None
+        uow.session.add(ticket)
+        self._event(uow, ticket, "requeued", counter_no=counter_no, to_category=ticket.category,
+                    note=note)
+        uow.audit("queue.requeue", "ticket", ticket.id, manual_section=SECTION,
+                  ticket=ticket.display_no, counter=counter_no)
+        return self._view(uow, ticket, ahead=True)
+
+    @requires("queue.route")
+    def transfer(
+        self,
+        uow: UnitOfWork,
+        ticket_id: int,
+        *,
+        to_category: str | None = None,
+        to_counter: str | None = None,
+        note: str = "",
+    ) -> TicketView:
+        """Send the ticket to another lane and/or directly to another counter, with a note. The
+        number stays. A ticket at a counter can only be transferred by the teller serving it;
+        a waiting one by the lobby or any counter."""
+        ticket = self._load(uow, ticket_id)
+        if to_category is None and to_counter is None:
+            raise FieldError("queue.field.transfer_to", "error.field.required")
+        if ticket.status in rules.AT_COUNTER:
+            self._mine(uow, ticket, rules.AT_COUNTER)
+        elif ticket.status != rules.WAITING or ticket.business_date != uow.today:
+            raise Conflict("error.queue.state", ticket=ticket.display_no, status=ticket.status)
+        new_category = self._category(to_category).code if to_category else ticket.category
+        if to_counter is not None:
+            cfg = self._counter(to_counter)
+            if new_category not in cfg.categories and to_category is not None:
+                raise Conflict("error.queue.not_this_counter", ticket=ticket.display_no,
+                               counter=to_counter)
+        note = parse_text(note, "field.note", max_len=500)
+        from_category, from_counter = ticket.category, ticket.counter_no
+        ticket.category = new_category
+        if to_category is not None:
+            ticket.priority = max(ticket.priority, self._category(new_category).priority)
+        ticket.status, ticket.queued_at = rules.WAITING, uow.now
+        ticket.counter_no, ticket.served_by, ticket.called_at = to_counter, None, None
+        if note:
+            ticket.note = note
+        uow.session.add(ticket)
+        self._event(uow, ticket, "transferred", counter_no=to_counter or from_counter,
+                    from_category=from_category, to_category=new_category, note=note)
+        uow.audit("queue.transfer", "ticket", ticket.id, manual_section=COUNTER_SECTION,
+                  ticket=ticket.display_no, from_category=from_category,
+                  to_category=new_category, to_counter=to_counter)
+        return self._view(uow, ticket)
+
+    @requires("queue.serve")
+    def no_show(self, uow: UnitOfWork, ticket_id: int) -> TicketView:
+        """The client did not come after the calls (过号)."""
+        ticket = self._load(uow, ticket_id)
+        self._mine(uow, ticket, (rules.CALLED,))
+        ticket.status, ticket.finished_at = rules.NO_SHOW, uow.now
+        uow.session.add(ticket)
+        self._event(uow, ticket, "no_show", counter_no=ticket.counter_no)
+        uow.audit("queue.no_show", "ticket", ticket.id, manual_section=COUNTER_SECTION,
+                  ticket=ticket.display_no, recalls=ticket.recalls)
+        return self._view(uow, ticket)
+
+    @requires("queue.serve")
+    def finish(self, uow: UnitOfWork, ticket_id: int, note: str = "") -> TicketView:
+        """Service is over. A ticket finished straight from `called` is started at the same time."""
+        ticket = self._load(uow, ticket_id)
+        self._mine(uow, ticket, rules.AT_COUNTER)
+        note = parse_text(note, "field.note", max_len=500)
+        if ticket.status == rules.CALLED:
+            self._start(uow, ticket)
+        ticket.status, ticket.finished_at = rules.DONE, uow.now
+        uow.session.add(ticket)
+        self._event(uow, ticket, "finished", counter_no=ticket.counter_no, note=note)
+        uow.audit("queue.finish", "ticket", ticket.id, manual_section=COUNTER_SECTION,
+                  ticket=ticket.display_no)
+        return self._view(uow, ticket)
+
+    # --- reading ---------------------------------------------------------------------------
+    @requires("queue.view", write=False)
+    def get(self, uow: UnitOfWork, ticket_id: int) -> TicketView:
+        return self._view(uow, self._load(uow, ticket_id), ahead=True)
+
+    @requires("queue.view", write=False)
+    def find(self, uow: UnitOfWork, display_no: str, day: date | None = None) -> TicketView:
+        """A ticket of the day by what is printed on it (A012)."""
+        text = (display_no or "").strip().upper()
+        ticket = uow.session.exec(
+            select(Ticket).where(Ticket.business_date == (day or uow.today),
+                                 Ticket.display_no == text)
+            .order_by(col(Ticket.id).desc())
+        ).first()
+        if ticket is None:
+            raise NotFound("error.queue.no_such_ticket", ticket=text)
+        return self._view(uow, ticket, ahead=True)
+
+    @requires("queue.view", write=False)
+    def at_counter(self, uow: UnitOfWork, counter_no: str) -> TicketView | None:
+        """The ticket called to or being served at the counter now."""
+        self._counter(counter_no)
+        ticket = self._busy(uow, counter_no)
+        return self._view(uow, ticket) if ticket is not None else None
+
+    @requires("queue.view", write=False)
+    def tickets(
+        self, uow: UnitOfWork, *, statuses: tuple[str, ...] = (rules.WAITING,),
+        category: str | None = None, day: date | None = None, limit: int = 500,
+    ) -> list[TicketView]:
+        """Tickets of a day in the given states, in issue order."""
+        query = select(Ticket, Client.name, Client.tier).outerjoin(
+            Client, Client.id == Ticket.client_id
+        ).where(Ticket.business_date == (day or uow.today), col(Ticket.status).in_(statuses))
+        if category is not None:
+            query = query.where(Ticket.category == category)
+        query = query.order_by(col(Ticket.queued_at), col(Ticket.id)).limit(limit)
+        return [_to_view(tk, name or "", tier or "") for tk, name, tier in uow.session.exec(query)]
+
+    @requires("queue.view", write=False)
+    def waiting_for(self, uow: UnitOfWork, counter_no: str) -> list[TicketView]:
+        """The tickets the counter may call, in the order call_next would take them."""
+        cfg = self._counter(counter_no)
+        query = select(Ticket, Client.name, Client.tier).outerjoin(
+            Client, Client.id == Ticket.client_id
+        ).where(
+            Ticket.business_date == uow.today,
+            Ticket.status == rules.WAITING,
+            (col(Ticket.counter_no) == counter_no)
+            | (col(Ticket.counter_no).is_(None) & col(Ticket.category).in_(cfg.categories)),
+        )
+        rows = {tk.id: (tk, name or "", tier or "") for tk, name, tier in uow.session.exec(query)}
+        ordered = rules.order_waiting(
+            (rules.Candidate(tk.id or 0, tk.category, tk.number, tk.priority, tk.queued_at,
+                             tk.counter_no) for tk, _n, _t in rows.values()),
+            counter_no=counter_no, categories=cfg.categories, now=uow.now,
+            starvation_minutes=self.settings.queue.starvation_minutes,
+        )
+        return [_to_view(*rows[c.ticket_id]) for c in ordered]
+
+    @requires("queue.view", write=False)
+    def events(self, uow: UnitOfWork, ticket_id: int) -> list[TicketEventView]:
+        self._load(uow, ticket_id)
+        rows = uow.session.exec(
+            select(TicketEvent, Staff.name)
+            .outerjoin(Staff, Staff.id == TicketEvent.by_staff_id)
+            .where(TicketEvent.ticket_id == ticket_id)
+            .order_by(col(TicketEvent.at), col(TicketEvent.id))
+        ).all()
+        return [
+            TicketEventView(kind=e.kind, at=e.at, by_staff_id=e.by_staff_id, by_name=name or "",
+                            counter_no=e.counter_no, from_category=e.from_category,
+                            to_category=e.to_category, note=e.note)
+            for e, name in rows
+        ]
+
+    @requires("queue.view", write=False)
+    def durations(self, uow: UnitOfWork, ticket_id: int) -> rules.Durations:
+        """Waits and service time of a ticket, from its events (open intervals up to now)."""
+        self._load(uow, ticket_id)
+        rows = uow.session.exec(
+            select(TicketEvent.kind, TicketEvent.at).where(TicketEvent.ticket_id == ticket_id)
+            .order_by(col(TicketEvent.at), col(TicketEvent.id))
+        ).all()
+        return rules.durations(rows, now=uow.now)
+
+    def _snapshot(self, uow: UnitOfWork, last_calls: int) -> QueueSnapshot:
+        waiting = {
+            code: (count, oldest)
+            for code, count, oldest in uow.session.exec(
+                select(Ticket.category, func.count(), func.min(Ticket.queued_at))
+                .where(Ticket.business_date == uow.today, Ticket.status == rules.WAITING)
+                .group_by(Ticket.category)
+            )
+        }
+        cats = []
+        for cat in self.settings.queue.categories:
+            count, oldest = waiting.get(cat.code, (0, None))
+            longest = 0.0
+            if oldest is not None:
+                oldest = _aware(oldest)
+                longest = max(0.0, (uow.now - oldest).total_seconds())
+            cats.append(CategoryLoad(cat.code, cat.prefix, cat.name, cat.name_en, cat.zone,
+                                     count, longest))
+        sessions = {
+            s.counter_no: (s, name)
+            for s, name in uow.session.exec(
+                select(CounterSession, Staff.name)
+                .join(Staff, Staff.id == CounterSession.staff_id)
+                .where(CounterSession.business_date == uow.today,
+                       col(CounterSession.ended_at).is_(None),
+                       CounterSession.state != "closed")
+                .order_by(col(CounterSession.started_at))
+            )
+        }
+        at_counter = {
+            tk.counter_no: tk
+            for tk in uow.session.exec(
+                select(Ticket).where(Ticket.business_date == uow.today,
+                                     col(Ticket.status).in_(rules.AT_COUNTER))
+            )
+        }
+        counters = []
+        for cfg in self.settings.counters:
+            session, name = sessions.get(cfg.no, (None, ""))
+            tk = at_counter.get(cfg.no)
+            counters.append(CounterState(
+                no=cfg.no, zone=cfg.zone, kind=cfg.kind, categories=tuple(cfg.categories),
+                state=session.state if session else "closed",
+                staff_id=session.staff_id if session else None, staff_name=name,
+                ticket_no=tk.display_no if tk else "", ticket_status=tk.status if tk else "",
+            ))
+        return QueueSnapshot(at=uow.now, business_date=uow.today, categories=tuple(cats),
+                             counters=tuple(counters), last_calls=self._calls(uow, last_calls))
+
+    def _calls(self, uow: UnitOfWork, limit: int) -> tuple[CallView, ...]:
+        rows = uow.session.exec(
+            select(Ticket.display_no, TicketEvent.counter_no, TicketEvent.at, TicketEvent.kind)
+            .join(Ticket, Ticket.id == TicketEvent.ticket_id)
+            .where(Ticket.business_date == uow.today,
+                   col(TicketEvent.kind).in_(("called", "recalled")))
+            .order_by(col(TicketEvent.at).desc(), col(TicketEvent.id).desc())
+            .limit(limit)
+        ).all()
+        return tuple(CallView(no, counter or "", at, kind == "recalled")
+                     for no, counter, at, kind in rows)
+
+    @requires("queue.view", write=False)
+    def snapshot(self, uow: UnitOfWork, *, last_calls: int = 5) -> QueueSnapshot:
+        """For the lobby and head boards: waiting per lane, longest wait, counters, last calls."""
+        return self._snapshot(uow, last_calls)
+
+    def board(self, *, recent: int = 6) -> BoardView:
+        """The calling board (explicitly unauthenticated, read-only): ticket numbers and counters
+        only, nothing that names a client."""
+        def body(uow: UnitOfWork) -> BoardView:
+            calls = self._calls(uow, recent + 1)
+            snap = self._snapshot(uow, 0)
+            waiting = tuple((c.prefix, c.name, c.name_en, c.waiting) for c in snap.categories)
+            return BoardView(at=uow.now, now_calling=calls[0] if calls else None,
+                             recent=calls[1:], waiting=waiting)
+
+        return self._read(body)
+
+
+def _aware(at: datetime) -> datetime:
+    """MIN() over a UTC column comes back without the column type's conversion on SQLite."""
+    if isinstance(at, str):
+        at = datetime.fromisoformat(at)
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def _to_view(ticket: Ticket, client_name: str, client_tier: str,
+             ahead: int | None = None) -> TicketView:
+    assert ticket.id is not None
+    return TicketView(
+        id=ticket.id, business_date=ticket.business_date, category=ticket.category,
+        series=ticket.series, number=ticket.number, display_no=ticket.display_no,
+        status=ticket.status, priority=ticket.priority, client_id=ticket.client_id,
+        client_name=client_name, client_tier=client_tier, visit_id=ticket.visit_id,
+        counter_no=ticket.counter_no, served_by=ticket.served_by, issued_at=ticket.issued_at,
+        queued_at=ticket.queued_at, called_at=ticket.called_at, started_at=ticket.started_at,
+        finished_at=ticket.finished_at, recalls=ticket.recalls, note=ticket.note, ahead=ahead,
+    )

@@ -1,0 +1,348 @@
+"""WealthApp: the Textual application — sign-in, one mode per role, and the shell around them.
+
+`WealthApp(services=..., settings=..., kiosk=None, demo_pins=None, clock=None)` receives
+everything it uses; nothing opens a database at import. After sign-in it registers one Textual mode
+per role mode the staff member holds (`rules.permissions.modes_for`) and switches to the first;
+F12 moves to the next one. App-wide: F1 help, ctrl+l lock, ctrl+o sign out, ctrl+q quit (asks
+first; in kiosk mode it needs a head's or lobby manager's PIN), ctrl+p command palette, an idle
+lock after `ui.idle_lock_minutes`, and a poll of the audit change marker every
+`ui.refresh_seconds` that tells the active role screen to reload when something was written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from textual import events
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.command import CommandPalette
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+from wealthtui import i18n
+from wealthtui.config import Settings
+from wealthtui.i18n import t
+from wealthtui.rules import permissions
+from wealthtui.rules.clock import Clock, zone
+from wealthtui.services import Actor, Services
+from wealthtui.ui.bindings import TranslatedBindings
+from wealthtui.ui.dialogs.confirm import ConfirmDialog
+from wealthtui.ui.dialogs.pin import PinDialog
+from wealthtui.ui.screens.base import RoleScreen
+from wealthtui.ui.screens.cm import CMScreen
+from wealthtui.ui.screens.counter import CounterScreen
+from wealthtui.ui.screens.head import HeadScreen
+from wealthtui.ui.screens.help import HelpScreen
+from wealthtui.ui.screens.lobby import LobbyScreen
+from wealthtui.ui.screens.lock import LockScreen
+from wealthtui.ui.screens.login import LoginScreen
+
+SCREENS_BY_MODE: dict[str, type[RoleScreen]] = {
+    "lobby": LobbyScreen,
+    "counter": CounterScreen,
+    "cm": CMScreen,
+    "head": HeadScreen,
+}
+MIN_WIDTH, MIN_HEIGHT = 80, 24
+#: roles whose PIN lets a kiosk be closed
+KIOSK_KEEPERS = frozenset({permissions.HEAD, permissions.LOBBY_MANAGER})
+#: how often the idle lock is checked, in seconds
+IDLE_CHECK_SECONDS = 5.0
+#: app actions still allowed while locked or too small
+ALWAYS_ALLOWED = frozenset({"quit"})
+
+
+class TooSmallScreen(TranslatedBindings, ModalScreen[None]):
+    """Shown over everything while the terminal is smaller than 80x24."""
+
+    DEFAULT_CSS = """
+    TooSmallScreen {
+        align: center middle;
+        background: $background;
+    }
+    TooSmallScreen > Static {
+        width: 100%;
+        height: auto;
+        content-align: center middle;
+        text-align: center;
+        padding: 0 1;
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="too-small-text")
+
+    def on_mount(self) -> None:
+        self.update_size(self.app.size.width, self.app.size.height)
+
+    def update_size(self, width: int, height: int) -> None:
+        self.query_one("#too-small-text", Static).update(
+            t("app.too_small", width=width, height=height))
+
+
+class WealthApp(App[None]):
+    CSS_PATH = "app.tcss"
+    DEFAULT_MODE = "login"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("f1", "help", "shell.bind.help", id="app.help"),
+        Binding("f12", "next_mode", "shell.bind.next_mode", id="app.next_mode"),
+        Binding("ctrl+l", "lock", "shell.bind.lock", id="app.lock"),
+        Binding("ctrl+o", "sign_out", "shell.bind.sign_out", id="app.sign_out", show=False),
+        Binding("ctrl+q", "quit", "shell.bind.quit", id="app.quit"),
+        Binding("ctrl+p", "command_palette", "shell.bind.palette", id="app.palette",
+                show=False, priority=True),
+        Binding("ctrl+c", "help_quit", show=False, system=True),
+    ]
+
+    def __init__(
+        self,
+        *,
+        services: Services,
+        settings: Settings,
+        kiosk: str | None = None,
+        demo_pins: list[dict[str, Any]] | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        if kiosk is not None and kiosk not in SCREENS_BY_MODE:
+            raise ValueError(f"unknown kiosk mode {kiosk!r}; accepted: {', '.join(SCREENS_BY_MODE)}")
+        i18n.set_language(settings.ui.language)
+        super().__init__()
+        self.services = services
+        self.settings = settings
+        self.kiosk = kiosk
+        self.demo_pins = list(demo_pins or [])
+        self.clock: Clock = clock or services.ctx.clock
+        self.actor: Actor | None = None
+        self.role_modes: list[str] = []
+        self.change_marker: int | None = None
+        self.last_activity: datetime = self.clock.now()
+        self.title = t("app.title")
+        if settings.ui.theme:
+            self.theme = settings.ui.theme
+        self.add_mode("login", self._login_screen)
+        self.set_keymap(settings.ui.keymap)
+
+    def _login_screen(self) -> LoginScreen:
+        return LoginScreen(demo_pins=self.demo_pins)
+
+    # --- life cycle ------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.set_interval(self.settings.ui.refresh_seconds, self.poll_changes, name="poll")
+        self.set_interval(IDLE_CHECK_SECONDS, self.check_idle, name="idle")
+        self._check_size(self.size.width, self.size.height)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._check_size(event.size.width, event.size.height)
+
+    def _check_size(self, width: int, height: int) -> None:
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        top = self.screen_stack[-1] if self.screen_stack else None
+        if small:
+            if isinstance(top, TooSmallScreen):
+                top.update_size(width, height)
+            elif not any(isinstance(s, TooSmallScreen) for s in self.screen_stack):
+                self.push_screen(TooSmallScreen())
+        elif isinstance(top, TooSmallScreen):
+            self.pop_screen()
+
+    @property
+    def too_small(self) -> bool:
+        return any(isinstance(s, TooSmallScreen) for s in self.screen_stack)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseEvent)) and not event.is_forwarded:
+            self.last_activity = self.clock.now()
+        await super().on_event(event)
+
+    # --- sign-in, modes, sign-out --------------------------------------------------------
+    def modes_for(self, actor: Actor) -> list[str]:
+        held = permissions.modes_for(actor.roles)
+        if self.kiosk is None:
+            return held
+        if self.kiosk in held or permissions.HEAD in actor.roles:
+            return [self.kiosk]
+        return []
+
+    def sign_in(self, actor: Actor) -> None:
+        """Called by the login screen with a verified actor."""
+        modes = self.modes_for(actor)
+        if not modes:
+            screen = self.screen
+            if isinstance(screen, LoginScreen):
+                screen.show_message(t("login.kiosk_refused" if self.kiosk else "login.no_modes"))
+            return
+        self.run_worker(self._enter(actor, modes), group="session", exclusive=True)
+
+    async def _enter(self, actor: Actor, modes: list[str]) -> None:
+        self.actor = actor
+        self.role_modes = modes
+        self.last_activity = self.clock.now()
+        self.change_marker = self._read_marker()
+        for mode in modes:
+            self.add_mode(mode, SCREENS_BY_MODE[mode])
+        await self.switch_mode(modes[0])
+        self.notify(t("shell.welcome", name=actor.name), timeout=3)
+
+    async def _leave(self) -> None:
+        """Back to the login mode and throw the role modes (and everything on them) away."""
+        if self.current_mode != "login":
+            await self.switch_mode("login")
+        for mode in self.role_modes:
+            await self.remove_mode(mode)
+        self.role_modes = []
+        self.actor = None
+
+    def sign_out(self) -> None:
+        self.run_worker(self._sign_out(), group="session", exclusive=True)
+
+    async def _sign_out(self) -> None:
+        await self._leave()
+        screen = self.screen
+        if isinstance(screen, LoginScreen):
+            screen.reset(t("login.signed_out"))
+
+    def unlock(self, actor: Actor) -> None:
+        """Called by the lock screen with a verified actor: the same person, or another one."""
+        if self.actor is not None and actor.staff_id == self.actor.staff_id:
+            self.actor = actor
+            self.last_activity = self.clock.now()
+            if isinstance(self.screen, LockScreen):
+                self.pop_screen()
+            return
+        modes = self.modes_for(actor)
+        if not modes:
+            screen = self.screen
+            if isinstance(screen, LockScreen):
+                screen.query_one("#lock-message", Static).update(
+                    t("login.kiosk_refused" if self.kiosk else "login.no_modes"))
+            return
+        self.run_worker(self._switch_actor(actor, modes), group="session", exclusive=True)
+
+    async def _switch_actor(self, actor: Actor, modes: list[str]) -> None:
+        await self._leave()
+        await self._enter(actor, modes)
+
+    @property
+    def locked(self) -> bool:
+        return any(isinstance(s, LockScreen) for s in self.screen_stack)
+
+    # --- idle lock and live updates ---------------------------------------------------------
+    def check_idle(self) -> bool:
+        """Lock when nobody touched a key or the mouse for `ui.idle_lock_minutes`.
+        Returns True when it locked. Called by a timer; tests call it after moving the clock."""
+        if self.actor is None or self.locked:
+            return False
+        idle = self.clock.now() - self.last_activity
+        if idle >= timedelta(minutes=self.settings.ui.idle_lock_minutes):
+            self.lock()
+            return True
+        return False
+
+    def lock(self) -> None:
+        if self.actor is None or self.locked:
+            return
+        at = self.clock.now().astimezone(zone(self.settings.center.timezone)).strftime("%H:%M")
+        self.push_screen(LockScreen(staff_no=self.actor.staff_no, name=self.actor.name,
+                                    locked_at=at))
+
+    def _read_marker(self) -> int | None:
+        try:
+            return self.services.audit.change_marker()
+        except Exception as exc:  # noqa: BLE001 - the store may be briefly unreachable
+            self.log.warning(f"change marker not readable: {exc!r}")
+            return self.change_marker
+
+    def active_role_screen(self) -> RoleScreen | None:
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, RoleScreen):
+                return screen
+        return None
+
+    def poll_changes(self) -> bool:
+        """Read the audit change marker; when it moved, tell the active role screen (and its
+        inbox) to reload. Returns True when it did."""
+        if self.actor is None:
+            return False
+        marker = self._read_marker()
+        if marker == self.change_marker:
+            return False
+        self.change_marker = marker
+        screen = self.active_role_screen()
+        if screen is not None and screen.is_mounted:
+            screen.data_changed(marker)
+        return True
+
+    # --- actions -----------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if (self.locked or self.too_small) and action not in ALWAYS_ALLOWED:
+            return False
+        if action == "next_mode":
+            return len(self.role_modes) > 1 and self.current_mode in self.role_modes
+        if action in ("lock", "sign_out"):
+            return self.actor is not None
+        return True
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen.for_screen(self.screen))
+
+    def action_next_mode(self) -> None:
+        if len(self.role_modes) < 2 or self.current_mode not in self.role_modes:
+            return
+        index = self.role_modes.index(self.current_mode)
+        self.switch_mode(self.role_modes[(index + 1) % len(self.role_modes)])
+
+    def action_switch_to(self, mode: str) -> None:
+        if mode in self.role_modes:
+            self.switch_mode(mode)
+
+    def action_lock(self) -> None:
+        self.lock()
+
+    def action_sign_out(self) -> None:
+        self.sign_out()
+
+    async def action_quit(self) -> None:
+        if self.kiosk is not None:
+            dialog = PinDialog(t("shell.kiosk_exit_title"), refusal_key="shell.kiosk_exit_refused",
+                               allowed=lambda actor: bool(actor.roles & KIOSK_KEEPERS))
+            self.push_screen(dialog, self._kiosk_exit)
+            return
+        if any(isinstance(s, ConfirmDialog) for s in self.screen_stack):
+            return
+        self.push_screen(ConfirmDialog(t("app.quit_confirm"), title=t("shell.quit_title")),
+                         self._quit_answer)
+
+    def _quit_answer(self, answer: bool | None) -> None:
+        if answer:
+            self.exit()
+
+    def _kiosk_exit(self, actor: Actor | None) -> None:
+        if actor is not None:
+            self.exit()
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette",
+                                            placeholder=t("shell.palette_placeholder")))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand(t("shell.cmd.help"), t("shell.cmd.help_help"), self.action_help)
+        if self.actor is not None:
+            for mode in self.role_modes:
+                if mode != self.current_mode:
+                    yield SystemCommand(t("shell.cmd.switch", mode=t(f"mode.{mode}")),
+                                        t("shell.cmd.switch_help"),
+                                        lambda m=mode: self.action_switch_to(m))  # type: ignore[misc]
+            yield SystemCommand(t("shell.cmd.lock"), t("shell.cmd.lock_help"), self.lock)
+            yield SystemCommand(t("shell.cmd.sign_out"), t("shell.cmd.sign_out_help"),
+                                self.sign_out)
+        yield SystemCommand(t("shell.cmd.theme"), t("shell.cmd.theme_help"),
+                            self.action_change_theme)
+        yield SystemCommand(t("shell.cmd.quit"), t("shell.cmd.quit_help"), self.action_quit)

@@ -1,0 +1,119 @@
+"""Reusable form pieces: a labelled input with its own error line, and form helpers.
+
+    yield FormField("field.staff_no", id="staff-no")
+    yield FormField("field.pin", id="pin", password=True)
+
+- `FormField(field_key, ...)`: a label (the field's catalog text), an `Input`, and an error line
+  under it. `.value` reads/writes the input; `.show_error(exc_or_text)` shows
+  `describe(FieldError)` (field name and what is accepted) and keeps what was typed;
+  `.clear_error()`.
+- `show_field_error(root, exc)`: puts a FieldError under the FormField of `root` whose
+  `field_key` matches `exc.field`; returns False when there is none (then show it as a toast).
+- `clear_errors(root)`: empties every error line under `root`.
+- `EnterAdvances`: screen mixin; Enter in a FormField's input moves to the next FormField, and on
+  the last one calls `self.submit_form()` (define it in the screen).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.dom import DOMNode
+from textual.widgets import Input, Label, Static
+
+from wealthtui.i18n import t
+from wealthtui.services.errors import FieldError
+from wealthtui.ui.errors import describe
+
+
+class FormField(Vertical):
+    """A labelled Input with an error line under it."""
+
+    DEFAULT_CSS = """
+    FormField {
+        height: auto;
+        margin-bottom: 0;
+    }
+    FormField > .form-label {
+        height: 1;
+        color: $text-muted;
+    }
+    FormField > Input {
+        width: 1fr;
+    }
+    FormField > .form-error {
+        height: auto;
+        color: $error;
+        display: none;
+    }
+    FormField.-invalid > .form-error {
+        display: block;
+    }
+    FormField.-invalid > Input {
+        border: tall $error;
+    }
+    """
+
+    def __init__(
+        self,
+        field_key: str,
+        *,
+        value: str = "",
+        password: bool = False,
+        placeholder: str = "",
+        max_length: int = 0,
+        restrict: str | None = None,
+        label: str | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's name
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.field_key = field_key
+        self._label = label
+        self._input_kwargs: dict[str, Any] = {
+            "value": value, "password": password, "placeholder": placeholder,
+            "max_length": max_length, "restrict": restrict,
+        }
+
+    def compose(self) -> ComposeResult:
+        yield Label(self._label if self._label is not None else t(self.field_key),
+                    classes="form-label")
+        yield Input(**self._input_kwargs, select_on_focus=False)
+        yield Static("", classes="form-error")
+
+    def on_mount(self) -> None:
+        blink = getattr(getattr(self.app, "settings", None), "ui", None)
+        if blink is not None:
+            self.input.cursor_blink = blink.blink_cursor
+
+    @property
+    def input(self) -> Input:
+        return self.query_one(Input)
+
+    @property
+    def value(self) -> str:
+        return self.input.value
+
+    @value.setter
+    def value(self, text: str) -> None:
+        self.input.value = text
+
+    @property
+    class EnterAdvances:
+    """Screen mixin: Enter moves to the next FormField; on the last one it calls
+    `self.submit_form()`, which the screen defines."""
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        fields = [f for f in self.query(FormField) if f.display]  # type: ignore[attr-defined]
+        owner = next((f for f in fields if f.input is event.input), None)
+        if owner is None:
+            return
+        event.stop()
+        index = fields.index(owner)
+        if index + 1 < len(fields):
+            fields[index + 1].focus()
+        else:
+            self.submit_form()  # type: ignore[attr-defined]

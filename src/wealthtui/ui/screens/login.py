@@ -1,0 +1,156 @@
+"""The sign-in screen: staff number and PIN (masked); the demo accounts when the center is a demo.
+
+Enter in the staff number moves to the PIN; Enter in the PIN signs in. Wrong PIN and unknown
+staff number get the same message; a locked or inactive account says so (service errors are
+translated with `ui.errors.describe`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from wealthtui.i18n import t, tl
+from wealthtui.rules.fields import FieldError
+from wealthtui.services.errors import ServiceError
+from wealthtui.ui.bindings import TranslatedBindings
+from wealthtui.ui.dialogs.form import EnterAdvances, FormField, clear_errors
+from wealthtui.ui.errors import describe
+from wealthtui.ui.widgets.header import ShellHeader, role_names
+
+
+def demo_table(demo_pins: list[dict[str, Any]]) -> Table:
+    """The demo accounts: staff number, name, roles, PIN."""
+    table = Table(title=t("login.demo_title"), title_justify="left", box=None, padding=(0, 1),
+                  show_edge=False, header_style="bold")
+    for column in ("staff_no", "name", "roles", "pin"):
+        table.add_column(t(f"login.demo_col.{column}"), no_wrap=column != "roles")
+    for row in demo_pins:
+        roles = row.get("roles", ())
+        if isinstance(roles, str):
+            roles = [r.strip() for r in roles.split(",") if r.strip()]
+        table.add_row(str(row.get("staff_no", "")), str(row.get("name", "")),
+                      role_names(set(roles)), str(row.get("pin", "")))
+    return table
+
+
+class LoginScreen(TranslatedBindings, EnterAdvances, Screen):
+    HELP_SECTIONS = (("ch.2 §1.4", "login.help.roles"), ("ch.2 §2.7", "login.help.audit"))
+
+    DEFAULT_CSS = """
+    LoginScreen {
+        align: center middle;
+    }
+    LoginScreen > #login-row {
+        width: auto;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+    }
+    LoginScreen #login-box {
+        width: 38;
+        height: auto;
+        border: round $primary;
+        padding: 0 1;
+    }
+    LoginScreen #login-title {
+        text-style: bold;
+        width: 1fr;
+        content-align: center middle;
+    }
+    LoginScreen #login-center {
+        color: $text-muted;
+        width: 1fr;
+        content-align: center middle;
+        margin-bottom: 1;
+    }
+    LoginScreen #login-message {
+        color: $error;
+        height: auto;
+        min-height: 1;
+    }
+    LoginScreen #login-hint {
+        color: $text-muted;
+    }
+    LoginScreen #demo-box {
+        width: auto;
+        max-width: 60;
+        height: auto;
+        max-height: 100%;
+        border: round $secondary;
+        padding: 0 1;
+        margin-left: 1;
+    }
+    """
+
+    def __init__(self, *, demo_pins: list[dict[str, Any]] | None = None, message: str = "") -> None:
+        super().__init__()
+        self.demo_pins = demo_pins or []
+        self.initial_message = message
+
+    def compose(self) -> ComposeResult:
+        settings = self.app.settings  # type: ignore[attr-defined]
+        yield ShellHeader(show_staff=False)
+        with Horizontal(id="login-row"):
+            with Vertical(id="login-box"):
+                yield Static(t("app.title"), id="login-title")
+                yield Static(tl(settings.center.name, settings.center.name_en), id="login-center")
+                yield FormField("field.staff_no", id="staff-no", max_length=20)
+                yield FormField("field.pin", id="pin", password=True,
+                                max_length=settings.security.pin_max_length)
+                yield Static(self.initial_message, id="login-message")
+                yield Static(t("login.hint"), id="login-hint")
+            if self.demo_pins:
+                with VerticalScroll(id="demo-box"):
+                    yield Static(demo_table(self.demo_pins), id="demo-table")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#staff-no", FormField).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reset()
+
+    @property
+    def message(self) -> str:
+        return str(self.query_one("#login-message", Static).render())
+
+    def show_message(self, text: str) -> None:
+        self.query_one("#login-message", Static).update(text)
+
+    def reset(self, message: str = "") -> None:
+        """Empty the form (after sign-out), keep nothing of the last person."""
+        clear_errors(self)
+        self.query_one("#staff-no", FormField).value = ""
+        self.query_one("#pin", FormField).value = ""
+        self.show_message(message)
+        self.query_one("#staff-no", FormField).focus()
+
+    def submit_form(self) -> None:
+        staff_field = self.query_one("#staff-no", FormField)
+        pin_field = self.query_one("#pin", FormField)
+        clear_errors(self)
+        self.show_message("")
+        staff_no = staff_field.value.strip()
+        if not staff_no:
+            staff_field.show_error(FieldError("field.staff_no", "error.field.required"))
+            staff_field.focus()
+            return
+        if not pin_field.value:
+            pin_field.show_error(FieldError("field.pin", "error.field.required"))
+            pin_field.focus()
+            return
+        try:
+            actor = self.app.services.auth.login(staff_no, pin_field.value)  # type: ignore[attr-defined]
+        except (ServiceError, FieldError) as exc:
+            self.show_message(describe(exc))
+            pin_field.value = ""
+            pin_field.focus()
+            return
+        pin_field.value = ""
+        self.app.sign_in(actor)  # type: ignore[attr-defined]

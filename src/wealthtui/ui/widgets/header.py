@@ -1,0 +1,91 @@
+"""The header line: center name, business date, mode, staff name and roles, live clock.
+
+Fitted to the width in terminal cells: when it does not fit, the role names go first, then the
+mode, and the name is cut cell-wise; the clock always stays. No ambiguous-width glyphs.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.cells import cell_len, set_cell_size
+from rich.text import Text
+from textual.widget import Widget
+
+from wealthtui.i18n import t, tl
+from wealthtui.rules import permissions
+from wealthtui.rules.clock import business_date, zone
+
+GAP = "  "
+
+
+def role_names(roles: frozenset[str] | set[str]) -> str:
+    return "、".join(t(f"role.{r}") for r in permissions.ROLES if r in roles)
+
+
+def fit(parts: list[str], width: int) -> str:
+    """Join parts with a gap; drop from the end, then cut the last kept part, to fit `width`."""
+    kept = [p for p in parts if p]
+    while kept:
+        line = GAP.join(kept)
+        if cell_len(line) <= width:
+            return line
+        if len(kept) == 1:
+            return set_cell_size(line, width).rstrip()
+        kept.pop()
+    return ""
+
+
+class ShellHeader(Widget):
+    """Docked at the top of every role screen (and the login and lock screens)."""
+
+    DEFAULT_CSS = """
+    ShellHeader {
+        dock: top;
+        height: 1;
+        background: $panel;
+        color: $foreground;
+    }
+    """
+
+    def __init__(self, *, mode: str = "", show_staff: bool = True, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.mode = mode
+        self.show_staff = show_staff
+
+    def on_mount(self) -> None:
+        self.set_interval(1, self.refresh)
+
+    def _now(self) -> datetime:
+        clock = getattr(self.app, "clock", None)
+        now = clock.now() if clock is not None else datetime.now().astimezone()
+        return now.astimezone(zone(self.app.settings.center.timezone))  # type: ignore[attr-defined]
+
+    def texts(self) -> tuple[list[str], str]:
+        """(left parts in order of importance, clock)."""
+        settings = self.app.settings  # type: ignore[attr-defined]
+        now = self._now()
+        day = business_date(now, now.tzinfo)  # type: ignore[arg-type]
+        weekday = t(f"shell.weekday.{day.weekday()}")
+        center = tl(settings.center.name, settings.center.name_en)
+        parts = [center, f"{day.isoformat()} {weekday}"]
+        actor = getattr(self.app, "actor", None)
+        staff, roles = "", ""
+        if self.show_staff and actor is not None:
+            staff = t("shell.staff", name=actor.name, staff_no=actor.staff_no)
+            roles = role_names(actor.roles)
+        mode = t(f"mode.{self.mode}") if self.mode else ""
+        # importance: center, date, staff, mode, roles (dropped from the end)
+        ordered = [parts[0], parts[1], staff, f"[{mode}]" if mode else "", roles]
+        return ordered, now.strftime("%H:%M:%S")
+
+    def render(self) -> Text:
+        parts, clock = self.texts()
+        width = self.size.width
+        left_width = max(0, width - cell_len(clock) - 2)
+        left = " " + fit(parts, max(0, left_width - 1))
+        pad = max(1, width - cell_len(left) - cell_len(clock) - 1)
+        text = Text(left, style="bold")
+        text.append(" " * pad)
+        text.append(clock)
+        return text

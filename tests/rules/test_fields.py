@@ -1,0 +1,124 @@
+"""Identity numbers, mobiles, card numbers, names and masking (property-based where it counts)."""
+
+from __future__ import annotations
+
+import string
+from datetime import date
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from stdnum.cn import ric
+from stdnum import luhn
+
+from wealthtui.rules import fields
+from wealthtui.rules.fields import FieldError
+
+
+def resident_id(region: str, born: date, seq: int) -> str:
+    body = f"{region}{born:%Y%m%d}{seq:03d}"
+    return body + ric.calc_check_digit(body + "0")  # stdnum wants a check-digit placeholder
+
+
+birth_dates = st.dates(min_value=date(1920, 1, 1), max_value=date(2020, 12, 31))
+
+
+@given(born=birth_dates, seq=st.integers(0, 999))
+def test_valid_resident_ids_are_accepted_and_normalised(born: date, seq: int) -> None:
+    value = resident_id("110105", born, seq)
+    # full-width digits, spaces and a lower-case x are all typed at real counters
+    typed = " ".join(value).translate(str.maketrans("0123456789X", "０１２３４５６７８９x"))
+    assert fields.parse_id_number(fields.ID_RESIDENT, typed) == value
+    assert fields.birthday_from_resident_id(value) == born
+
+
+@given(born=birth_dates, seq=st.integers(0, 999), wrong=st.sampled_from("0123456789X"))
+def test_a_wrong_check_digit_is_refused(born: date, seq: int, wrong: str) -> None:
+    value = resident_id("440305", born, seq)
+    assume(wrong != value[-1])
+    with pytest.raises(FieldError) as exc:
+        fields.parse_id_number(fields.ID_RESIDENT, value[:-1] + wrong)
+    assert exc.value.field == "field.id_number"
+    assert exc.value.key == "error.field.id_resident_invalid"
+
+
+@given(st.text(max_size=30))
+def test_any_text_either_parses_or_names_the_field(text: str) -> None:
+    for id_type in fields.ID_TYPES:
+        try:
+            value = fields.parse_id_number(id_type, text)
+        except FieldError as exc:
+            assert exc.field == "field.id_number"
+            assert exc.key.startswith("error.field.")
+        else:
+            assert value and value == value.strip() and value.isalnum()
+
+
+def test_wrong_length_and_unknown_type_have_their_own_messages() -> None:
+    with pytest.raises(FieldError) as exc:
+        fields.parse_id_number(fields.ID_RESIDENT, "11010519491231002")
+    assert exc.value.key == "error.field.id_resident_length"
+    with pytest.raises(FieldError) as exc:
+        fields.parse_id_number("driving_licence", "X")
+    assert exc.value.field == "field.id_type"
+
+
+def test_passports_and_permits_are_free_text_of_letters_and_digits() -> None:
+    assert fields.parse_id_number(fields.ID_PASSPORT, "e1234 5678") == "E12345678"
+    assert fields.parse_id_number(fields.ID_HK_MACAU_PASS, "H12345678") == "H12345678"
+    with pytest.raises(FieldError):
+        fields.parse_id_number(fields.ID_PASSPORT, "E1234#5678")
+
+
+@given(prefix=st.sampled_from(["138", "139", "150", "186", "199", "177"]),
+       rest=st.text(string.digits, min_size=8, max_size=8))
+def test_mainland_mobiles(prefix: str, rest: str) -> None:
+    assert fields.parse_mobile(f"{prefix}-{rest[:4]} {rest[4:]}") == prefix + rest
+    assert fields.parse_mobile(f"+86 {prefix}{rest}") == prefix + rest
+
+
+@pytest.mark.parametrize("bad", ["", "12345", "1381234567", "010-62345678", "abc", "138123456789"])
+def test_bad_mobiles_are_refused(bad: str) -> None:
+    with pytest.raises(FieldError) as exc:
+        fields.parse_mobile(bad)
+    assert exc.value.field == "field.phone"
+
+
+def test_foreign_mobiles_are_kept_in_e164() -> None:
+    assert fields.parse_mobile("+852 6123 4567") == "+85261234567"
+
+
+@given(st.text(string.digits, min_size=15, max_size=18))
+def test_cards_with_a_luhn_check_digit(body: str) -> None:
+    card = body + luhn.calc_check_digit(body)
+    assert fields.parse_card(card) == card
+    wrong = card[:-1] + str((int(card[-1]) + 1) % 10)
+    with pytest.raises(FieldError) as exc:
+        fields.parse_card(wrong)
+    assert exc.value.key == "error.field.card_check"
+
+
+@pytest.mark.parametrize("name", ["张三", "欧阳娜娜", "买买提·艾力", "买买提•艾力", "𠈌伟", "Li Lei"])
+def test_names_with_rare_characters_and_the_middle_dot(name: str) -> None:
+    assert fields.parse_name(name).replace("·", "") == name.replace("•", "").replace("·", "")
+
+
+@pytest.mark.parametrize("name", ["", "   ", "张三😀", "张\x00三", "张三\u202e", "a" * 41, "张三123"])
+def test_bad_names_are_refused_naming_the_field(name: str) -> None:
+    with pytest.raises(FieldError) as exc:
+        fields.parse_name(name)
+    assert exc.value.field == "field.name"
+
+
+@given(st.text(min_size=1, max_size=40))
+def test_masking_always_hides_a_good_part(value: str) -> None:
+    masked = fields.mask(value, 6, 4)
+    assert len(masked) == len(value)
+    assert masked.count("*") >= min(len(value), max(4, len(value) // 3))
+
+
+def test_masking_follows_the_configured_rule() -> None:
+    assert fields.mask("110105194912310021", 6, 4) == "110105********0021"
+    assert fields.mask_phone("13812345678") == "138****5678"
+    assert fields.mask_phone("+85261234567") == "+85" + fields.mask("261234567", 3, 4)
+    assert fields.mask("", 6, 4) == ""

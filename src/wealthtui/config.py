@@ -311,14 +311,38 @@ class ContactCfg(_Section):
 
 
 class KpiCfg(_Section):
-    target_avg_wait_minutes: float = 10
-    target_max_wait_minutes: float = 30
-    target_avg_service_minutes: float = 8
-    target_first_contact_resolution_pct: float = 80
-    target_complaint_close_days: float = 15
-    target_appearance_compliance_pct: float = 100
-    products_threshold: int = 4
-    target_premium_with_products_pct: float = 40
+    """Targets of the KPI scorecard (manual ch.7, digest §7.2). 0 for a count or an amount
+    target means "no target set"."""
+
+    target_avg_wait_minutes: float = Field(10, gt=0)
+    target_max_wait_minutes: float = Field(30, gt=0)
+    target_cash_wait_minutes: float = Field(10, gt=0)
+    target_avg_service_minutes: float = Field(8, gt=0)   # cash-counter transaction time
+    target_cm_response_minutes: float = Field(5, gt=0)   # premium arrival → CM accepts
+    target_first_contact_resolution_pct: float = Field(80, ge=0, le=100)
+    target_complaint_close_days: int = Field(15, ge=1)
+    target_complaint_in_time_pct: float = Field(100, ge=0, le=100)
+    target_appearance_compliance_pct: float = Field(100, ge=0, le=100)
+    target_product_test_pass_pct: float = Field(90, ge=0, le=100)
+    products_threshold: int = Field(4, ge=1)
+    target_premium_with_products_pct: float = Field(40, ge=0, le=100)
+    target_new_premium_clients: int = Field(0, ge=0)      # per month
+    target_agency_income_yuan: float = Field(0, ge=0)    # per month
+    appearance_procedure: str = "appearance_check"
+    appearance_fail_choices: list[str] = ["fail", "no", "not_ok", "fix"]
+
+
+class HeadCfg(_Section):
+    """The head's dashboard and end of day."""
+
+    arrivals_history_weeks: int = Field(8, ge=1, le=52)  # same weekday, this many weeks back
+    flow_log_confirm_required: bool = True  # closing needs the lobby manager's confirmation
+
+
+class ProceduresCfg(_Section):
+    """Where the manual's procedures are read from (see wealthtui.procedures)."""
+
+    dir: str = ""  # a folder of <id>.toml files; empty = the shipped data/procedures
 
 
 class Settings(_Section):
@@ -336,6 +360,8 @@ class Settings(_Section):
     complaints: ComplaintsCfg
     contact: ContactCfg
     kpi: KpiCfg
+    head: HeadCfg = HeadCfg()
+    procedures: ProceduresCfg = ProceduresCfg()
     config_file: str = ""  # the user config file that was read, for `wealthtui locate`
 
     @model_validator(mode="after")

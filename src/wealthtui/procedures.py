@@ -270,6 +270,11 @@ def _describe(path: Path, raw: dict[str, Any], exc: ValidationError) -> Procedur
     value = error.get("input")
     if error["type"] == "missing":
         message = "missing"
+    elif error["type"] == "string_pattern_mismatch":
+        hint = ('should look like "ch.6 §6.2, p.168" or "ch.2 §2.7 item 8, p.22"'
+                if loc and loc[-1] == "manual"
+                else 'should be lower-case letters, digits and "_", starting with a letter')
+        message = f"{hint} (got {value!r})"
     elif isinstance(value, str | int | float | bool) and loc:
         message = f"{message} (got {value!r})"
     field = ".".join(str(p) for p in loc)

@@ -1,4 +1,9 @@
-"""Runs of procedures from the manual (checklists) and each step's record."""
+"""Runs of procedures from the manual (checklists) and each step's record.
+
+A run keeps the procedure as it was when the run started (`procedure_json`, `procedure_version`),
+so it reads the same after the procedure file changes. Step records are append-only history: a
+step recorded again gets a new row, the newest one counts.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,12 @@ from wealthtui.model.base import utc_field
 
 class ChecklistRun(SQLModel, table=True):
     __tablename__ = "checklist_run"
-    __table_args__ = (Index("ix_checklist_run_day", "business_date", "procedure_id"),)
+    __table_args__ = (
+        Index("ix_checklist_run_day", "business_date", "procedure_id"),
+        Index("ix_checklist_run_client", "client_id", "status"),
+        Index("ix_checklist_run_ticket", "ticket_id", "status"),
+        Index("ix_checklist_run_subject", "subject_staff_id", "business_date"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     procedure_id: str = Field(max_length=60)
@@ -27,6 +37,7 @@ class ChecklistRun(SQLModel, table=True):
     status: str = Field(default="open", max_length=10)  # open | done | abandoned
     completed_at: datetime | None = utc_field(nullable=True)
     completed_by: int | None = Field(default=None, foreign_key="staff.id")
+    abandon_reason: str = Field(default="", max_length=500)
 
 
 class StepRecord(SQLModel, table=True):
@@ -39,3 +50,4 @@ class StepRecord(SQLModel, table=True):
     done_by: int = Field(foreign_key="staff.id")
     done_at: datetime = utc_field()
     signed_off_by: int | None = Field(default=None, foreign_key="staff.id")
+    handoff_id: int | None = Field(default=None, foreign_key="handoff.id")  # the one it created

@@ -53,6 +53,7 @@ from wealthtui.model import (
 from wealthtui.procedures import Catalog
 from wealthtui.reports.flow_log import FlowLog, flow_log, premium_tiers
 from wealthtui.reports.sql import days, month_bounds, seconds_between
+from wealthtui.rules.agenda import DIRECT_CHANNELS
 from wealthtui.rules.clock import day_bounds_utc
 
 AUTHZ_STATUSES = ("pending", "approved", "rejected", "cancelled")
@@ -343,19 +344,23 @@ def exceptions(session: Session, settings: Settings, now: datetime, explained: d
         select(func.count(Client.id))
         .where(Client.tier.in_(premium), ~exists().where(active))  # type: ignore[attr-defined]
     ).scalar_one()
-    # a CM change: an active assignment whose client had an earlier one; overdue when the first
-    # contact by the new CM is missing after the configured number of days
+    # a CM change: an active assignment that took over from an earlier one; overdue when the
+    # new CM's first direct contact is missing past the configured days (as services.assignments)
     earlier = aliased(CMAssignment)
-    limit = now - timedelta(days=settings.contact.cm_change_first_contact_days)
+    tz = ZoneInfo(settings.center.timezone)
+    today = now.astimezone(tz).date()
+    limit = day_bounds_utc(today - timedelta(days=settings.contact.cm_change_first_contact_days),
+                           tz)[0]
     overdue = session.execute(
         select(func.count(CMAssignment.id)).where(
             CMAssignment.end_at.is_(None),  # type: ignore[union-attr]
             CMAssignment.start_at < limit,  # type: ignore[operator]
             exists().where(earlier.client_id == CMAssignment.client_id,
-                           earlier.end_at.is_not(None)),  # type: ignore[union-attr]
+                           earlier.end_at == CMAssignment.start_at),
             ~exists().where(ContactLog.client_id == CMAssignment.client_id,
                             ContactLog.staff_id == CMAssignment.cm_id,
-                            ContactLog.at >= CMAssignment.start_at),  # type: ignore[operator]
+                            ContactLog.at >= CMAssignment.start_at,  # type: ignore[operator]
+                            ContactLog.channel.in_(DIRECT_CHANNELS)),  # type: ignore[attr-defined]
         )
     ).scalar_one()
     roles = settings.contact.portfolio_roles

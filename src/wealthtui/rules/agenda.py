@@ -35,6 +35,12 @@ BIRTHDAY = "birthday"
 FESTIVAL = "festival"
 KINDS = (CM_CHANGE, FOLLOW_UP, NO_CONTACT, CADENCE, MATURITY, RISK_EXPIRING, BIRTHDAY, FESTIVAL)
 
+# Contact channels (manual digest §8.3 form 4). A direct contact is a conversation with the
+# client (ch.2 §5.1: the new CM "establishes direct contact"), not a message left for them.
+CHANNELS = ("phone", "visit", "walk_in", "meeting", "sms", "wechat", "letter", "email")
+DIRECT_CHANNELS = ("phone", "visit", "walk_in", "meeting")
+RESULTS = ("reached", "interested", "appointment", "sold", "declined", "no_need", "not_reached")
+
 # Contact purposes (the contact log's `purpose`). An agenda item proposes the purpose of the
 # contact that answers it, and a contact with that purpose inside the item's window closes it.
 PURPOSES = ("care", "birthday", "festival", "maturity", "product", "review", "risk_review",

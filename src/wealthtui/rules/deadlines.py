@@ -214,6 +214,7 @@ class _Run:
     pauses: list[tuple[date, date | None]] = field(default_factory=list)
     stopped_on: date | None = None
     restarts: int = 0
+    last_on: date | None = None
 
     @property
     def paused(self) -> bool:
@@ -239,6 +240,12 @@ def _due(run: _Run, rules: ClockRules, as_of: date | None) -> date:
 
 def _step(run: _Run | None, ev: ClockEvent, rules: ClockRules) -> _Run:
     """Apply one event, or raise ClockError saying why it cannot follow."""
+    out = _apply(run, ev, rules)
+    out.last_on = ev.on
+    return out
+
+
+def _apply(run: _Run | None, ev: ClockEvent, rules: ClockRules) -> _Run:
     if ev.kind not in KINDS:
         raise ClockError("error.complaint.clock_kind", kind=ev.kind)
     if run is None:
@@ -249,7 +256,11 @@ def _step(run: _Run | None, ev: ClockEvent, rules: ClockRules) -> _Run:
         raise ClockError("error.complaint.clock_started")
     if run.stopped_on is not None:
         raise ClockError("error.complaint.clock_stopped")
-    if ev.on < run.started_on or (run.pauses and ev.on < run.pauses[-1][0]):
+    if ev.on < run.started_on:
+        raise ClockError("error.complaint.clock_date_order")
+    # Events follow one another in time; only new facts may be dated back (they are often
+    # recorded a day or two after they arrived), and they start a fresh period anyway.
+    if ev.kind != RESTART and run.last_on is not None and ev.on < run.last_on:
         raise ClockError("error.complaint.clock_date_order")
     if ev.kind == STOP:
         if run.paused:

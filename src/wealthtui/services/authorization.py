@@ -176,7 +176,7 @@ class AuthorizationService(Service):
         if req.status != "pending":
             raise Conflict("error.authz.state", status=req.status)
         if req.maker_id == uow.actor_id:
-            raise PermissionDenied("error.four_eyes.own_work")
+            raise PermissionDenied("error.authz.own_work")
         needed = {x for x in req.checker_roles.split(",") if x}
         if not needed & uow.roles:
             raise PermissionDenied("error.authz.no_authority", business=req.business_type,

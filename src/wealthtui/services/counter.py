@@ -158,7 +158,7 @@ class CounterService(Service):
         cfg = self.settings.counter_cfg((no or "").strip())
         if cfg is None:
             accepted = ", ".join(c.no for c in self.settings.counters)
-            raise FieldError("field.counter", "error.field.choice", accepted=accepted)
+            raise FieldError("counter.field.counter", "error.field.choice", accepted=accepted)
         return cfg
 
     def _open_session(self, uow: UnitOfWork, staff_id: int | None = None) -> CounterSession | None:
@@ -215,7 +215,7 @@ class CounterService(Service):
         allowed = [b for b in self.settings.counter.business_types if category in b.categories]
         found = next((b for b in allowed if b.code == code), None)
         if found is None:
-            raise FieldError("field.business_type", "error.field.choice",
+            raise FieldError("counter.field.business_type", "error.field.choice",
                              accepted=", ".join(b.code for b in allowed))
         return found
 
@@ -296,8 +296,7 @@ class CounterService(Service):
         roles = uow.roles
         own_kind = permissions.CASH_TELLER if cfg.kind == "cash" else permissions.NON_CASH_TELLER
         if own_kind not in roles and not roles & permissions.CHECKERS:
-            raise PermissionDenied("error.counter.wrong_kind", counter=cfg.no,
-                                   role=own_kind)
+            raise PermissionDenied(f"error.counter.wrong_kind_{cfg.kind}", counter=cfg.no)
         current = self._open_session(uow)
         if current is not None:
             raise Conflict("error.counter.already_on", counter=current.counter_no)
@@ -311,11 +310,11 @@ class CounterService(Service):
         assert uow.actor_id is not None
         first_today = cashbox.first_session(uow.session, uow.today, uow.actor_id) is None
         if first_today:
-            opening = parse_yuan(opening_cash, "field.opening_cash", allow_zero=True) \
+            opening = parse_yuan(opening_cash, "counter.field.opening_cash", allow_zero=True) \
                 if opening_cash.strip() else 0
         else:
             if opening_cash.strip():
-                raise FieldError("field.opening_cash", "error.counter.box_carried")
+                raise FieldError("counter.field.opening_cash", "error.counter.box_carried")
             opening = cashbox.figures(uow.session, self.settings, uow.today,
                                       uow.actor_id).expected_cash_fen
         session = CounterSession(business_date=uow.today, counter_no=cfg.no,
@@ -463,9 +462,9 @@ class CounterService(Service):
         if retention is None:
             raise NotFound("error.counter.retention_not_found", id=retention_id)
         if outcome not in RETENTION_OUTCOMES:
-            raise FieldError("field.retention_outcome", "error.field.choice",
+            raise FieldError("counter.field.retention_outcome", "error.field.choice",
                              accepted=", ".join(RETENTION_OUTCOMES))
-        note = parse_text(note, "field.retention_note", max_len=500, required=True)
+        note = parse_text(note, "counter.field.retention_note", max_len=500, required=True)
         rec = uow.session.get(ServiceRecord, retention.service_record_id)
         assert rec is not None
         if rec.staff_id != uow.actor_id:
@@ -573,7 +572,7 @@ class CounterService(Service):
         business awaits authorisation or a premium closing has no retention attempt recorded."""
         ticket = self._my_ticket(uow, ticket_id)
         if needs not in NEEDS:
-            raise FieldError("field.wealth_needs", "error.field.choice", accepted=", ".join(NEEDS))
+            raise FieldError("counter.field.wealth_needs", "error.field.choice", accepted=", ".join(NEEDS))
         view = self._serving(uow, ticket)
         if "counter.blocker.authorization" in view.blockers:
             pending = next(r for r in view.records if r.outcome == "pending_auth")
@@ -581,7 +580,7 @@ class CounterService(Service):
                            business=pending.business_type)
         if "counter.blocker.retention" in view.blockers:
             raise Conflict("error.counter.retention_missing", ticket=ticket.display_no)
-        need_note = parse_text(need_note, "field.need", max_len=500, required=needs != "none")
+        need_note = parse_text(need_note, "counter.field.need", max_len=500, required=needs != "none")
         if ticket.client_id is None and needs != "none":
             contact_name = parse_name(contact_name) if contact_name.strip() else ""
             contact_phone = parse_mobile(contact_phone) if contact_phone.strip() else ""

@@ -133,7 +133,7 @@ class WealthApp(App[None]):
     # --- life cycle ------------------------------------------------------------------------
     def on_mount(self) -> None:
         self.set_interval(self.settings.ui.refresh_seconds, self.poll_changes, name="poll")
-        self.set_interval(IDLE_CHECK_SECONDS, self.check_idle, name="idle")
+        self.set_interval(IDLE_CHECK_SECONDS, self.check_idle_lock, name="idle")
         self._check_size(self.size.width, self.size.height)
 
     def on_resize(self, event: events.Resize) -> None:
@@ -232,7 +232,7 @@ class WealthApp(App[None]):
         return any(isinstance(s, LockScreen) for s in self.screen_stack)
 
     # --- idle lock and live updates ---------------------------------------------------------
-    def check_idle(self) -> bool:
+    def check_idle_lock(self) -> bool:
         """Lock when nobody touched a key or the mouse for `ui.idle_lock_minutes`.
         Returns True when it locked. Called by a timer; tests call it after moving the clock."""
         if self.actor is None or self.locked:
@@ -278,6 +278,22 @@ class WealthApp(App[None]):
         return True
 
     # --- actions -----------------------------------------------------------------------------
+    def get_key_display(self, binding: Binding) -> str:
+        """F-keys as "F2", ctrl-combinations as "Ctrl+L" (what is printed on the keyboard)."""
+        if binding.key_display:
+            return binding.key_display
+        shown = []
+        for key in binding.key.split(","):
+            *modifiers, name = key.strip().split("+")
+            if len(name) > 1 and name[0] == "f" and name[1:].isdigit():
+                name = name.upper()
+            elif len(name) == 1:
+                name = name.upper()
+            else:
+                name = name.capitalize()
+            shown.append("+".join([*(m.capitalize() for m in modifiers), name]))
+        return "/".join(shown)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if (self.locked or self.too_small) and action not in ALWAYS_ALLOWED:
             return False

@@ -102,7 +102,49 @@ class FormField(Vertical):
         self.input.value = text
 
     @property
-    class EnterAdvances:
+    def error_text(self) -> str:
+        """The error shown under the field ("" when none)."""
+        if not self.has_class("-invalid"):
+            return ""
+        return str(self.query_one(".form-error", Static).render())
+
+    def show_error(self, error: BaseException | str) -> None:
+        text = error if isinstance(error, str) else describe(error)
+        self.query_one(".form-error", Static).update(text)
+        self.add_class("-invalid")
+
+    def clear_error(self) -> None:
+        self.query_one(".form-error", Static).update("")
+        self.remove_class("-invalid")
+
+    def focus(self, scroll_visible: bool = True) -> FormField:
+        self.input.focus(scroll_visible)
+        return self
+
+    @on(Input.Changed)
+    def _typed(self) -> None:
+        if self.has_class("-invalid"):
+            self.clear_error()
+
+
+def show_field_error(root: DOMNode, exc: BaseException) -> bool:
+    """Show a FieldError under the matching FormField in `root`; False when there is none."""
+    if not isinstance(exc, FieldError):
+        return False
+    for form_field in root.query(FormField):
+        if form_field.field_key == exc.field:
+            form_field.show_error(exc)
+            form_field.focus()
+            return True
+    return False
+
+
+def clear_errors(root: DOMNode) -> None:
+    for form_field in root.query(FormField):
+        form_field.clear_error()
+
+
+class EnterAdvances:
     """Screen mixin: Enter moves to the next FormField; on the last one it calls
     `self.submit_form()`, which the screen defines."""
 

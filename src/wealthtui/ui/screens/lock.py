@@ -23,7 +23,7 @@ from wealthtui.ui.widgets.header import ShellHeader
 
 
 class LockScreen(TranslatedBindings, EnterAdvances, ModalScreen[None]):
-    HELP_SECTIONS = (("ch.2 §2.7", "lock.help.why"),)
+    HELP_SECTIONS = (("ch.4.4", "lock.help.why"),)
 
     DEFAULT_CSS = """
     LockScreen {

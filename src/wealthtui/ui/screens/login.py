@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.measure import Measurement
 from rich.table import Table
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -29,7 +30,10 @@ def demo_table(demo_pins: list[dict[str, Any]]) -> Table:
     table = Table(title=t("login.demo_title"), title_justify="left", box=None, padding=(0, 1),
                   show_edge=False, header_style="bold")
     for column in ("staff_no", "name", "roles", "pin"):
-        table.add_column(t(f"login.demo_col.{column}"), no_wrap=column != "roles")
+        if column == "roles":
+            table.add_column(t(f"login.demo_col.{column}"), overflow="fold")
+        else:
+            table.add_column(t(f"login.demo_col.{column}"), no_wrap=True)
     for row in demo_pins:
         roles = row.get("roles", ())
         if isinstance(roles, str):
@@ -40,7 +44,7 @@ def demo_table(demo_pins: list[dict[str, Any]]) -> Table:
 
 
 class LoginScreen(TranslatedBindings, EnterAdvances, Screen):
-    HELP_SECTIONS = (("ch.2 §1.4", "login.help.roles"), ("ch.2 §2.7", "login.help.audit"))
+    HELP_SECTIONS = (("ch.2 §1.4", "login.help.roles"), ("ch.4.4", "login.help.audit"))
 
     DEFAULT_CSS = """
     LoginScreen {
@@ -49,6 +53,7 @@ class LoginScreen(TranslatedBindings, EnterAdvances, Screen):
     LoginScreen > #login-row {
         width: auto;
         max-width: 100%;
+        align-horizontal: center;
         height: auto;
         max-height: 100%;
     }
@@ -78,8 +83,6 @@ class LoginScreen(TranslatedBindings, EnterAdvances, Screen):
         color: $text-muted;
     }
     LoginScreen #demo-box {
-        width: auto;
-        max-width: 60;
         height: auto;
         max-height: 100%;
         border: round $secondary;
@@ -106,12 +109,24 @@ class LoginScreen(TranslatedBindings, EnterAdvances, Screen):
                 yield Static(self.initial_message, id="login-message")
                 yield Static(t("login.hint"), id="login-hint")
             if self.demo_pins:
-                with VerticalScroll(id="demo-box"):
-                    yield Static(demo_table(self.demo_pins), id="demo-table")
+                yield Static(demo_table(self.demo_pins), id="demo-box")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#staff-no", FormField).focus()
+        self._fit_demo()
+
+    def on_resize(self) -> None:
+        self._fit_demo()
+
+    def _fit_demo(self) -> None:
+        """The demo table takes what the login box leaves (its roles column wraps)."""
+        if not self.demo_pins:
+            return
+        console = self.app.console
+        natural = Measurement.get(console, console.options, demo_table(self.demo_pins)).maximum
+        room = self.app.size.width - 40
+        self.query_one("#demo-box").styles.width = max(24, min(natural + 4, room))
 
     def on_screen_resume(self) -> None:
         self.reset()

@@ -206,7 +206,7 @@ class InboxPanel(Vertical):
             t("inbox.decline_title"), field_key="field.reason", detail=self._detail(h),
             required=True, submit=lambda text: services.handoffs.decline(actor, h.id, text),
         )
-        self.app.push_screen(dialog, self._closed("inbox.declined"))
+        self.app.push_screen(dialog, self._on_dialog_closed("inbox.declined"))
 
     def action_done(self) -> None:
         h = self.selected
@@ -217,9 +217,9 @@ class InboxPanel(Vertical):
             t("inbox.done_title"), field_key="field.outcome", detail=self._detail(h),
             required=False, submit=lambda text: services.handoffs.complete(actor, h.id, text),
         )
-        self.app.push_screen(dialog, self._closed("inbox.completed"))
+        self.app.push_screen(dialog, self._on_dialog_closed("inbox.completed"))
 
-    def _closed(self, key: str):  # type: ignore[no-untyped-def]
+    def _on_dialog_closed(self, key: str):  # type: ignore[no-untyped-def]
         def callback(result: object) -> None:
             if result is not None:
                 self._after_change(key)

@@ -1,0 +1,434 @@
+"""The KPI scorecard of a month (manual ch.7; manual digest §7.2 centre indicators, §7.3
+individual indicators). Targets come from `[kpi]` in the configuration.
+
+Centre indicators, from the records:
+- average wait (issue → first call, all categories), longest wait, cash-counter average wait and
+  cash-counter average transaction time (first start → last finish of finished tickets);
+- the CMs' response to a premium arrival (hand-off created → accepted);
+- appearance compliance: of the items checked in the head's daily appearance checks (completed
+  runs of `[kpi] appearance_procedure`), the share found in order — a ticked item, or a choice
+  not listed in `appearance_fail_choices`;
+- complaints solved at first contact (on the spot) among those received, and of the rest the share
+  decided within `target_complaint_close_days` (complaints still inside that window are not
+  counted yet; withdrawn and merged ones are left out);
+- share of premium clients holding at least `products_threshold` different products (holdings not
+  matured by the month's end; a snapshot of today's clients);
+- new premium clients: tier changes into a premium tier during the month.
+
+Figures the app cannot record — agency income, product-knowledge test results — are entered by
+the head per month (ManualFigure) and shown with who entered them and when.
+
+Individual indicators, per staff member and role family: tellers — leads referred and converted,
+tickets served, average transaction time, product-test score; lobby — premium clients identified,
+referrals made and converted, diversions to self-service; CMs — premium clients received,
+contacts logged, new premium clients in their book, referrals converted, book size.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Integer, and_, distinct, func, or_, select
+from sqlalchemy.orm import Session
+
+from wealthtui.config import Settings
+from wealthtui.model import (
+    ChecklistRun,
+    Client,
+    CMAssignment,
+    Complaint,
+    ContactLog,
+    Handoff,
+    Lead,
+    ManualFigure,
+    ProductHolding,
+    Staff,
+    StepRecord,
+    Ticket,
+    TicketEvent,
+    TierChange,
+    Visit,
+)
+from wealthtui.reports.flow_log import merge_categories, premium_tiers, ticket_flows
+from wealthtui.reports.sql import month_bounds, seconds_between
+from wealthtui.rules import permissions
+from wealthtui.rules.clock import day_bounds_utc
+
+# Figures entered by hand: code → (unit, per staff member?)
+MANUAL: dict[str, tuple[str, bool]] = {
+    "agency_income": ("yuan", False),
+    "product_test_pass": ("pct", False),
+    "product_test_score": ("points", True),
+}
+
+GROUPS: dict[str, frozenset[str]] = {
+    "teller": permissions.TELLERS,
+    "lobby": permissions.LOBBY,
+    "cm": permissions.CMS,
+}
+
+GROUP_INDICATORS: dict[str, tuple[str, ...]] = {
+    "teller": ("leads_referred", "leads_converted", "tickets_served", "avg_service_min",
+               "product_test_score"),
+    "lobby": ("premium_identified", "referrals_made", "referrals_converted", "diverted"),
+    "cm": ("premium_received", "contacts_logged", "new_premium", "referrals_converted",
+           "book_size"),
+}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    value: float | None
+    unit: str                  # min | pct | count | yuan | points
+    target: float | None       # None: no target set
+    better: str                # lower | higher
+    source: str = "records"    # records | manual
+    detail: str = ""           # numerator/denominator, e.g. "12/15"
+    entered_by: str = ""       # manual figures: "staff_no name"
+    entered_at: datetime | None = None
+
+    @property
+    def status(self) -> str:
+        """met | missed | no_data | no_target."""
+        if self.value is None:
+            return "no_data"
+        if self.target is None:
+            return "no_target"
+        ok = self.value <= self.target if self.better == "lower" else self.value >= self.target
+        return "met" if ok else "missed"
+
+
+@dataclass(frozen=True)
+class StaffScore:
+    staff_no: str
+    name: str
+    group: str                 # teller | lobby | cm
+    values: tuple[tuple[str, float | None], ...]
+
+    def get(self, code: str) -> float | None:
+        return dict(self.values).get(code)
+
+
+@dataclass(frozen=True)
+class KpiReport:
+    month: str
+    first: date
+    last: date
+    center: tuple[Indicator, ...]
+    staff: tuple[StaffScore, ...]
+
+    def indicator(self, code: str) -> Indicator | None:
+        return next((i for i in self.center if i.code == code), None)
+
+
+# --- formulas (pure) ------------------------------------------------------------------------
+def pct(part: int, whole: int) -> float | None:
+    return 100.0 * part / whole if whole else None
+
+
+def minutes(seconds: float | None) -> float | None:
+    return seconds / 60.0 if seconds is not None else None
+
+
+def complaint_in_time(received: date, ended: date | None, as_of: date, days: int) -> bool | None:
+    """True: decided within `days`; False: decided later, or still open past `days`;
+    None: still open and inside the window (not counted yet)."""
+    if ended is not None:
+        return (ended - received).days <= days
+    if (as_of - received).days > days:
+        return False
+    return None
+
+
+def item_compliant(kind: str, value: str, fail_choices: frozenset[str]) -> bool | None:
+    """An appearance-check step: True in order, False not, None when not a checked item."""
+    if kind == "tick":
+        return True
+    if kind == "choice":
+        return value not in fail_choices
+    return None
+
+
+# --- centre indicators ----------------------------------------------------------------------
+def _bounds(settings: Settings, first: date, last: date) -> tuple[datetime, datetime]:
+    tz = ZoneInfo(settings.center.timezone)
+    return day_bounds_utc(first, tz)[0], day_bounds_utc(last, tz)[1]
+
+
+def cm_response_s(session: Session, first: date, last: date) -> tuple[float | None, int]:
+    avg, n = session.execute(
+        select(func.avg(seconds_between(Handoff.created_at, Handoff.accepted_at)),
+               func.count(Handoff.id))
+        .where(Handoff.business_date.between(first, last),  # type: ignore[attr-defined]
+               Handoff.kind == "premium_arrival",
+               Handoff.accepted_at.is_not(None))  # type: ignore[union-attr]
+    ).one()
+    return (float(avg) if avg is not None else None), int(n)
+
+
+def appearance(session: Session, settings: Settings, first: date, last: date) -> tuple[int, int]:
+    """(items in order, items checked) over the month's completed appearance checks."""
+    cfg = settings.kpi
+    runs = session.execute(
+        select(ChecklistRun.id, ChecklistRun.procedure_json)
+        .where(ChecklistRun.business_date.between(first, last),  # type: ignore[attr-defined]
+               ChecklistRun.procedure_id == cfg.appearance_procedure,
+               ChecklistRun.status == "done")
+    ).all()
+    if not runs:
+        return 0, 0
+    kinds: dict[int, dict[str, str]] = {}
+    for run_id, proc_json in runs:
+        try:
+            steps = json.loads(proc_json).get("steps", [])
+        except (ValueError, AttributeError):
+            steps = []
+        kinds[run_id] = {s.get("id", ""): s.get("kind", "") for s in steps if isinstance(s, dict)}
+    fail = frozenset(cfg.appearance_fail_choices)
+    ok = checked = 0
+    for run_id, step_id, value in session.execute(
+        select(StepRecord.run_id, StepRecord.step_id, StepRecord.value)
+        .where(StepRecord.run_id.in_(list(kinds)))  # type: ignore[attr-defined]
+    ):
+        verdict = item_compliant(kinds[run_id].get(step_id, ""), value, fail)
+        if verdict is not None:
+            checked += 1
+            ok += int(verdict)
+    return ok, checked
+
+
+def complaint_figures(session: Session, settings: Settings, first: date, last: date,
+                      as_of: date) -> tuple[int, int, int, int]:
+    """(on the spot, received, decided in time, counted) for complaints received in the month."""
+    tz = ZoneInfo(settings.center.timezone)
+    rows = session.execute(
+        select(Complaint.business_date, Complaint.resolved_on_spot, Complaint.ended_on,
+               Complaint.closed_at)
+        .where(Complaint.business_date.between(first, last),  # type: ignore[attr-defined]
+               Complaint.status.not_in(("withdrawn", "merged")))  # type: ignore[attr-defined]
+    ).all()
+    days = settings.kpi.target_complaint_close_days
+    on_spot = in_time = counted = 0
+    for received, spot, ended_on, closed_at in rows:
+        if spot:
+            on_spot += 1
+            continue
+        ended = ended_on or (closed_at.astimezone(tz).date() if closed_at else None)
+        verdict = complaint_in_time(received, ended, as_of, days)
+        if verdict is not None:
+            counted += 1
+            in_time += int(verdict)
+    return on_spot, len(rows), in_time, counted
+
+
+def premium_products(session: Session, settings: Settings, last: date) -> tuple[int, int]:
+    """(premium clients holding ≥ threshold products, premium clients)."""
+    tiers = premium_tiers(settings)
+    total = session.execute(
+        select(func.count(Client.id)).where(Client.tier.in_(tiers))  # type: ignore[attr-defined]
+    ).scalar_one()
+    holders = (
+        select(ProductHolding.client_id)
+        .join(Client, Client.id == ProductHolding.client_id)
+        .where(Client.tier.in_(tiers),  # type: ignore[attr-defined]
+               or_(ProductHolding.maturity_date.is_(None),  # type: ignore[union-attr]
+                   ProductHolding.maturity_date >= last))  # type: ignore[operator]
+        .group_by(ProductHolding.client_id)
+        .having(func.count(distinct(ProductHolding.product_code))
+                >= settings.kpi.products_threshold)
+        .subquery()
+    )
+    held = session.execute(select(func.count()).select_from(holders)).scalar_one()
+    return int(held), int(total)
+
+
+def _new_premium_where(settings: Settings, start: datetime, end: datetime):  # type: ignore[no-untyped-def]
+    tiers = premium_tiers(settings)
+    return and_(TierChange.at >= start, TierChange.at < end,  # type: ignore[operator]
+                TierChange.to_tier.in_(tiers),  # type: ignore[attr-defined]
+                TierChange.from_tier.not_in(tiers))  # type: ignore[attr-defined]
+
+
+def new_premium(session: Session, settings: Settings, first: date, last: date) -> int:
+    start, end = _bounds(settings, first, last)
+    return session.execute(
+        select(func.count(distinct(TierChange.client_id)))
+        .where(_new_premium_where(settings, start, end))
+    ).scalar_one()
+
+
+def manual_figures(session: Session, month: str) -> dict[tuple[str, int | None], tuple]:
+    """(indicator, staff id) → (value, "staff_no name" of who entered it, when)."""
+    rows = session.execute(
+        select(ManualFigure.indicator, ManualFigure.staff_id, ManualFigure.value, Staff.staff_no,
+               Staff.name, ManualFigure.entered_at)
+        .join(Staff, Staff.id == ManualFigure.entered_by)
+        .where(ManualFigure.month == month)
+    ).all()
+    return {(ind, sid): (val, f"{no} {name}", at) for ind, sid, val, no, name, at in rows}
+
+
+def center(session: Session, settings: Settings, month: str, as_of: date,
+           manual: dict[tuple[str, int | None], tuple]) -> tuple[Indicator, ...]:
+    first, last = month_bounds(month)
+    k = settings.kpi
+    flows = ticket_flows(session, settings, first, last)
+    everything = merge_categories("*", flows)
+    cash_codes = {c.code for c in settings.queue.categories if c.zone == "cash"}
+    cash = merge_categories("cash", [f for f in flows if f.category in cash_codes])
+    response, responses = cm_response_s(session, first, last)
+    ok_items, items = appearance(session, settings, first, last)
+    on_spot, received, in_time, counted = complaint_figures(session, settings, first, last, as_of)
+    held, premium = premium_products(session, settings, last)
+    new = new_premium(session, settings, first, last)
+
+    def entered(code: str, unit: str, target: float | None) -> Indicator:
+        value, by, at = manual.get((code, None), (None, "", None))
+        return Indicator(code, value, unit, target, "higher", source="manual", entered_by=by,
+                         entered_at=at)
+
+    def target(value: float) -> float | None:
+        return value if value > 0 else None
+
+    return (
+        Indicator("avg_wait", minutes(everything.avg_wait_s), "min", k.target_avg_wait_minutes,
+                  "lower", detail=str(everything.waits)),
+        Indicator("max_wait", minutes(everything.max_wait_s), "min", k.target_max_wait_minutes,
+                  "lower"),
+        Indicator("cash_avg_wait", minutes(cash.avg_wait_s), "min", k.target_cash_wait_minutes,
+                  "lower", detail=str(cash.waits)),
+        Indicator("cash_service_time", minutes(cash.avg_service_s), "min",
+                  k.target_avg_service_minutes, "lower", detail=str(cash.services)),
+        Indicator("cm_response", minutes(response), "min", k.target_cm_response_minutes, "lower",
+                  detail=str(responses)),
+        Indicator("appearance", pct(ok_items, items), "pct", k.target_appearance_compliance_pct,
+                  "higher", detail=f"{ok_items}/{items}"),
+        entered("product_test_pass", "pct", target(k.target_product_test_pass_pct)),
+        Indicator("first_contact_resolution", pct(on_spot, received), "pct",
+                  k.target_first_contact_resolution_pct, "higher", detail=f"{on_spot}/{received}"),
+        Indicator("complaints_in_time", pct(in_time, counted), "pct",
+                  k.target_complaint_in_time_pct, "higher", detail=f"{in_time}/{counted}"),
+        Indicator("premium_with_products", pct(held, premium), "pct",
+                  k.target_premium_with_products_pct, "higher", detail=f"{held}/{premium}"),
+        Indicator("new_premium", float(new), "count", target(k.target_new_premium_clients),
+                  "higher"),
+        entered("agency_income", "yuan", target(k.target_agency_income_yuan)),
+    )
+
+
+# --- individual indicators ------------------------------------------------------------------
+def _by_staff(session: Session, query) -> dict[int, tuple]:  # type: ignore[no-untyped-def]
+    return {row[0]: tuple(row[1:]) for row in session.execute(query)}
+
+
+def staff_scores(session: Session, settings: Settings, month: str,
+                 manual: dict[tuple[str, int | None], tuple]) -> tuple[StaffScore, ...]:
+    first, last = month_bounds(month)
+    start, end = _bounds(settings, first, last)
+    in_month = Lead.business_date.between(first, last)  # type: ignore[attr-defined]
+    converted = func.sum((Lead.status == "converted").cast(Integer))
+    leads = _by_staff(session, select(Lead.spotted_by, func.count(Lead.id), converted)
+                      .where(in_month).group_by(Lead.spotted_by))
+    served = _by_staff(session, select(
+        Ticket.served_by, func.count(Ticket.id),
+    ).where(Ticket.business_date.between(first, last), Ticket.status == "done",  # type: ignore[attr-defined]
+            Ticket.served_by.is_not(None)).group_by(Ticket.served_by))  # type: ignore[union-attr]
+    per_ticket = (
+        select(Ticket.served_by.label("s"), seconds_between(
+            func.min(TicketEvent.at).filter(TicketEvent.kind == "started"),
+            func.max(TicketEvent.at).filter(TicketEvent.kind == "finished")).label("t"))
+        .join(TicketEvent, TicketEvent.ticket_id == Ticket.id)
+        .where(Ticket.business_date.between(first, last), Ticket.status == "done",  # type: ignore[attr-defined]
+               TicketEvent.kind.in_(("started", "finished")))  # type: ignore[attr-defined]
+        .group_by(Ticket.id, Ticket.served_by)
+        .subquery()
+    )
+    service = _by_staff(session, select(per_ticket.c.s, func.avg(per_ticket.c.t))
+                        .group_by(per_ticket.c.s))
+    identified_visits = (
+        select(Visit.identified_by.label("s"), Visit.business_date, Visit.client_id)
+        .where(Visit.business_date.between(first, last),  # type: ignore[attr-defined]
+               Visit.identified_by.is_not(None), Visit.client_id.is_not(None),  # type: ignore[union-attr]
+               Visit.tier_at_arrival.in_(premium_tiers(settings)))  # type: ignore[attr-defined]
+        .distinct()
+        .subquery()
+    )
+    identified = _by_staff(session, select(identified_visits.c.s, func.count())
+                           .group_by(identified_visits.c.s))
+    diverted = _by_staff(session, select(Visit.identified_by, func.count(Visit.id))
+                         .where(Visit.business_date.between(first, last), Visit.diverted)  # type: ignore[attr-defined]
+                         .group_by(Visit.identified_by))
+    received = _by_staff(session, select(Handoff.to_staff_id, func.count(Handoff.id))
+                         .where(Handoff.business_date.between(first, last),  # type: ignore[attr-defined]
+                                Handoff.kind == "premium_arrival",
+                                Handoff.status.in_(("accepted", "done")))  # type: ignore[attr-defined]
+                         .group_by(Handoff.to_staff_id))
+    contacts = _by_staff(session, select(ContactLog.staff_id, func.count(ContactLog.id))
+                         .where(ContactLog.at >= start, ContactLog.at < end)  # type: ignore[operator]
+                         .group_by(ContactLog.staff_id))
+    cm_converted = _by_staff(session, select(Handoff.to_staff_id, func.count(Lead.id))
+                             .join(Handoff, Handoff.id == Lead.handoff_id)
+                             .where(in_month, Lead.status == "converted")
+                             .group_by(Handoff.to_staff_id))
+    new = _by_staff(session, select(CMAssignment.cm_id, func.count(distinct(TierChange.client_id)))
+                    .join(CMAssignment, and_(CMAssignment.client_id == TierChange.client_id,
+                                             CMAssignment.end_at.is_(None)))  # type: ignore[union-attr]
+                    .where(_new_premium_where(settings, start, end))
+                    .group_by(CMAssignment.cm_id))
+    books = _by_staff(session, select(CMAssignment.cm_id, func.count(CMAssignment.id))
+                      .where(CMAssignment.end_at.is_(None))  # type: ignore[union-attr]
+                      .group_by(CMAssignment.cm_id))
+
+    def first_of(table: dict[int, tuple], sid: int, i: int = 0) -> float:
+        return float(table.get(sid, (0,) * (i + 1))[i] or 0)
+
+    out = []
+    staff = session.execute(
+        select(Staff.id, Staff.staff_no, Staff.name, Staff.roles)
+        .where(Staff.active).order_by(Staff.staff_no)
+    ).all()
+    for group, roles in GROUPS.items():
+        for sid, no, name, role_text in staff:
+            if not set(role_text.split(",")) & roles:
+                continue
+            values: dict[str, float | None]
+            if group == "teller":
+                avg = service.get(sid, (None,))[0]
+                values = {
+                    "leads_referred": first_of(leads, sid), "leads_converted": first_of(leads, sid, 1),
+                    "tickets_served": first_of(served, sid),
+                    "avg_service_min": minutes(float(avg)) if avg is not None else None,
+                    "product_test_score": manual.get(("product_test_score", sid), (None,))[0],
+                }
+            elif group == "lobby":
+                values = {
+                    "premium_identified": first_of(identified, sid),
+                    "referrals_made": first_of(leads, sid),
+                    "referrals_converted": first_of(leads, sid, 1),
+                    "diverted": first_of(diverted, sid),
+                }
+            else:
+                values = {
+                    "premium_received": first_of(received, sid),
+                    "contacts_logged": first_of(contacts, sid),
+                    "new_premium": first_of(new, sid),
+                    "referrals_converted": first_of(cm_converted, sid),
+                    "book_size": first_of(books, sid),
+                }
+            out.append(StaffScore(no, name, group, tuple(values.items())))
+    return tuple(out)
+
+
+def kpi_report(session: Session, settings: Settings, month: str, *, today: date) -> KpiReport:
+    first, last = month_bounds(month)
+    manual = manual_figures(session, month)
+    as_of = min(today, last)
+    return KpiReport(
+        month=month, first=first, last=last,
+        center=center(session, settings, month, as_of, manual),
+        staff=staff_scores(session, settings, month, manual),
+    )

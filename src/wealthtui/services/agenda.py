@@ -1,0 +1,133 @@
+"""The maintenance agenda (维护日程) of a CM's desk, today and for the week.
+
+Reads the facts of the desk's clients from the store and hands them to rules/agenda.py, which
+decides what is due. A CM sees their own clients, an assistant those of the CMs they are attached
+to, the head their own clients or any CM's desk (manual ch.2 §2.9 item 3, §2.13; digest §4.6,
+§6.3).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from wealthtui.model import Client, CMAssignment, ContactLog, ProductHolding, Staff
+from wealthtui.rules import agenda as rules
+from wealthtui.rules import permissions
+from wealthtui.rules.fields import FieldError
+from wealthtui.services.assignments import AssignmentService, desk_cm_ids, local_date
+from wealthtui.services.base import Service, UnitOfWork, requires
+from wealthtui.services.errors import NotFound, PermissionDenied
+
+#: how far back contacts are read to close birthday, festival and maturity items
+RECENT_DAYS = 45
+
+
+class AgendaService(Service):
+    def rules_in(self, uow: UnitOfWork) -> rules.AgendaRules:
+        cfg = uow.settings.contact
+        return rules.AgendaRules(
+            cadence_days=dict(cfg.cadence_days),
+            no_contact_alert_days=cfg.no_contact_alert_days,
+            maturity_days_ahead=cfg.maturity_days_ahead,
+            risk_valid_days=cfg.risk_assessment_valid_days,
+            risk_warn_days=cfg.risk_expiry_warn_days,
+            festivals=tuple(rules.Festival(f.code, f.calendar, f.month, f.day, f.lead_workdays)
+                            for f in cfg.festivals),
+        )
+
+    def _desk(self, uow: UnitOfWork, cm_id: int | None) -> list[int]:
+        if cm_id is None:
+            return desk_cm_ids(uow)
+        if cm_id in desk_cm_ids(uow) or permissions.HEAD in uow.roles:
+            if uow.session.get(Staff, cm_id) is None:
+                raise NotFound("error.cm.not_found", id=cm_id)
+            return [cm_id]
+        raise PermissionDenied("error.cm.not_your_desk")
+
+    def facts_in(self, uow: UnitOfWork, cm_ids: list[int], start: date, end: date
+                 ) -> list[rules.ClientFacts]:
+        """What the rules need to know about every client of the CMs `cm_ids`."""
+        clients = uow.session.exec(
+            select(Client, CMAssignment.start_at)
+            .join(CMAssignment, CMAssignment.client_id == Client.id)
+            .where(col(CMAssignment.cm_id).in_(cm_ids), col(CMAssignment.end_at).is_(None))
+        ).all()
+        if not clients:
+            return []
+        ids = [c.id for c, _ in clients]
+        last = dict(uow.session.exec(
+            select(ContactLog.client_id, func.max(ContactLog.at))
+            .where(col(ContactLog.client_id).in_(ids)).group_by(ContactLog.client_id)
+        ).all())
+        recent: dict[int, list[tuple[date, str]]] = defaultdict(list)
+        since = uow.now - timedelta(days=RECENT_DAYS + (uow.today - start).days)
+        for client_id, at, purpose in uow.session.exec(
+            select(ContactLog.client_id, ContactLog.at, ContactLog.purpose)
+            .where(col(ContactLog.client_id).in_(ids), ContactLog.at >= since)
+        ).all():
+            recent[client_id].append((local_date(uow, at), purpose))
+        follow: dict[int, list[rules.FollowUp]] = defaultdict(list)
+        for c in uow.session.exec(
+            select(ContactLog).where(col(ContactLog.client_id).in_(ids),
+                                     col(ContactLog.next_date).is_not(None),
+                                     col(ContactLog.follow_up_done_id).is_(None))
+        ).all():
+            assert c.next_date is not None and c.id is not None
+            follow[c.client_id].append(rules.FollowUp(c.id, c.next_date, c.next_action))
+        # a maturity matters from N working days before it: read a generous calendar margin
+        margin = timedelta(days=uow.settings.contact.maturity_days_ahead * 2 + 16)
+        maturing: dict[int, list[rules.Maturity]] = defaultdict(list)
+        for h in uow.session.exec(
+            select(ProductHolding).where(col(ProductHolding.client_id).in_(ids),
+                                         col(ProductHolding.maturity_date) >= start,
+                                         col(ProductHolding.maturity_date) <= end + margin)
+        ).all():
+            assert h.maturity_date is not None and h.id is not None
+            maturing[h.client_id].append(
+                rules.Maturity(h.id, h.product_name, h.maturity_date, h.amount_fen))
+        changes = {
+            c.client_id: rules.ChangeClock(c.assignment_id, c.started_on, c.due_on,
+                                           c.first_contact_on, c.from_cm_name)
+            for c in AssignmentService(self.ctx).clocks_in(
+                uow, col(CMAssignment.cm_id).in_(cm_ids))
+        }
+        out: list[rules.ClientFacts] = []
+        for client, start_at in clients:
+            assert client.id is not None
+            last_at = last.get(client.id)
+            out.append(rules.ClientFacts(
+                client_id=client.id, name=client.name, tier=client.tier,
+                birthday=client.birthday, lunar_birthday=client.lunar_birthday,
+                cm_since=local_date(uow, start_at),
+                last_contact=local_date(uow, last_at) if last_at else None,
+                risk_assessed_on=client.risk_assessed_on,
+                maturities=tuple(sorted(maturing.get(client.id, []),
+                                        key=lambda m: m.maturity_date)),
+                follow_ups=tuple(sorted(follow.get(client.id, []), key=lambda f: f.next_date)),
+                change=changes.get(client.id),
+                contacts=tuple(recent.get(client.id, [])),
+            ))
+        return out
+
+    @requires("agenda.view", write=False)
+    def items(self, uow: UnitOfWork, *, start: date | None = None, days: int = 1,
+              cm_id: int | None = None) -> list[rules.AgendaItem]:
+        """Agenda items of the desk over `days` days from `start` (today by default)."""
+        if not 1 <= days <= 62:
+            raise FieldError("cm.field.days", "error.agenda.days", max=62)
+        first = start or uow.today
+        last = first + timedelta(days=days - 1)
+        facts = self.facts_in(uow, self._desk(uow, cm_id), first, last)
+        return rules.build(facts, self.rules_in(uow), first, last, uow.today)
+
+    def today(self, actor, *, cm_id: int | None = None) -> list[rules.AgendaItem]:  # type: ignore[no-untyped-def]
+        """Shorthand for items() over today."""
+        return self.items(actor, days=1, cm_id=cm_id)
+
+    def week(self, actor, *, cm_id: int | None = None) -> list[rules.AgendaItem]:  # type: ignore[no-untyped-def]
+        """Shorthand for items() over today and the six days after it."""
+        return self.items(actor, days=7, cm_id=cm_id)

@@ -1,0 +1,629 @@
+"""Exclusive client managers (专属客户经理): assignment, CM change, portfolio, exceptions, and the
+CM's side of hand-offs.
+
+- Every premium client has one exclusive CM and never two (manual ch.2 §5.1). The assignment
+  history is effective-dated (`CMAssignment`); the database refuses a second open assignment for a
+  client (partial unique index `uq_cm_assignment_active`).
+- A CM change (the head names a successor for one client, or for a departing CM's whole book)
+  closes the old assignment, opens the new one, starts the CM-change checklist of each client and
+  tells the successor through a hand-off. The new CM's first direct contact is due within
+  `contact.cm_change_first_contact_days` (one month by default, ch.2 §5.1); the clock shows on both
+  CMs' screens and the head's, and is overdue afterwards.
+- CM assistants are attached to CMs by the head (`CMAssistant`, effective-dated): an assistant
+  serves the CMs they are attached to, one or several (ch.2 §2.13: assistants are given to busy
+  senior CMs, alone or shared).
+- Portfolio: a CM's clients by tier with last contact and next due, and its size against
+  `contact.portfolio_min/max` (100–200 for a wealth CM, manual digest §3.5).
+- Exceptions for the head: premium clients without a CM, CM changes past the first-contact
+  deadline, CMs outside the portfolio range.
+- Inbox: a premium arrival waiting longer than `handoffs.arrival_late_minutes` is late; a CM who
+  declines one sends it to the duty CM, or back to the lobby when there is none; the cash part of a
+  client's business goes to the cash tellers with a note (ch.2 §2.9 item 3: the CM does not do
+  teller work).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func
+from sqlalchemy.orm import aliased
+from sqlmodel import and_, col, or_, select
+
+from wealthtui.model import (
+    Attendance,
+    Client,
+    CMAssignment,
+    CMAssistant,
+    ContactLog,
+    Handoff,
+    Staff,
+    Target,
+    TargetList,
+)
+from wealthtui.rules import file_access, permissions
+from wealthtui.rules.agenda import DIRECT_CHANNELS
+from wealthtui.rules.clock import business_date
+from wealthtui.rules.fields import FieldError, parse_text
+from wealthtui.services.base import Service, UnitOfWork, requires
+from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
+from wealthtui.services.handoffs import OPEN, HandoffService, HandoffView
+
+SECTION_EXCLUSIVE = "ch.2 §5.1"
+SECTION_CM = "ch.2 §2.9"
+SECTION_ASSISTANT = "ch.2 §2.13"
+SECTION_ARRIVAL = "ch.2 §2.7"
+
+#: roles that may be a client's exclusive CM (the head serves key clients personally, ch.2 §2.12)
+CM_ROLES = permissions.CMS | {permissions.HEAD}
+
+
+# --- helpers used by the other CM-desk services -------------------------------------------------
+def active_assignment(uow: UnitOfWork, client_id: int) -> CMAssignment | None:
+    return uow.session.exec(
+        select(CMAssignment).where(CMAssignment.client_id == client_id,
+                                   col(CMAssignment.end_at).is_(None))
+    ).first()
+
+
+def active_cm_id(uow: UnitOfWork, client_id: int) -> int | None:
+    current = active_assignment(uow, client_id)
+    return current.cm_id if current else None
+
+
+def assisted_cm_ids(uow: UnitOfWork, assistant_id: int | None) -> list[int]:
+    """The CMs an assistant is attached to now."""
+    if assistant_id is None:
+        return []
+    return list(uow.session.exec(
+        select(CMAssistant.cm_id).where(CMAssistant.assistant_id == assistant_id,
+                                        col(CMAssistant.end_at).is_(None))
+    ).all())
+
+
+def desk_cm_ids(uow: UnitOfWork) -> list[int]:
+    """Whose clients the actor works on: their own, and those of the CMs they assist."""
+    assert uow.actor_id is not None
+    ids = [uow.actor_id]
+    if permissions.CM_ASSISTANT in uow.roles:
+        ids += [i for i in assisted_cm_ids(uow, uow.actor_id) if i not in ids]
+    return ids
+
+
+def relation_in(uow: UnitOfWork, client_id: int) -> file_access.Relation:
+    """How the actor relates to the client: their CM, their CM's assistant, or work about them."""
+    me = uow.actor_id
+    cm_id = active_cm_id(uow, client_id)
+    assists = (cm_id is not None and permissions.CM_ASSISTANT in uow.roles
+               and cm_id in assisted_cm_ids(uow, me))
+    handoff = uow.session.exec(
+        select(Handoff.id).where(
+            Handoff.client_id == client_id,
+            or_(and_(col(Handoff.status).in_(OPEN),
+                     or_(Handoff.to_staff_id == me,
+                         and_(col(Handoff.to_staff_id).is_(None),
+                              col(Handoff.to_role).in_(uow.roles)))),
+                and_(Handoff.status == "done", Handoff.to_staff_id == me,
+                     Handoff.business_date == uow.today)),
+        ).limit(1)
+    ).first()
+    target = None
+    if handoff is None:
+        target = uow.session.exec(
+            select(Target.id).join(TargetList, TargetList.id == Target.list_id)
+            .where(Target.client_id == client_id, Target.cm_id == me,
+                   TargetList.status == "open").limit(1)
+        ).first()
+    return file_access.Relation(
+        has_cm=cm_id is not None, is_their_cm=cm_id is not None and cm_id == me,
+        assists_their_cm=assists, has_work=handoff is not None or target is not None,
+    )
+
+
+def check_file_access(uow: UnitOfWork, client_id: int, action: str = file_access.VIEW) -> None:
+    """Raise PermissionDenied unless the actor may work on this client's file."""
+    refusal = file_access.refusal(uow.roles, relation_in(uow, client_id), action)
+    if refusal is not None:
+        raise PermissionDenied(refusal, action=action)
+
+
+def local_date(uow: UnitOfWork, at: datetime) -> date:
+    return business_date(at, uow.ctx.tz)
+
+
+def arrival_late(h: HandoffView, now: datetime, minutes: int) -> bool:
+    """A premium arrival still not accepted after `minutes` is late (shown to the CM, the lobby
+    and the head)."""
+    return (h.kind == "premium_arrival" and h.status == "open"
+            and now - h.created_at > timedelta(minutes=minutes))
+
+
+# --- views --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AssignmentView:
+    id: int
+    client_id: int
+    client_name: str
+    cm_id: int
+    cm_name: str
+    start_at: datetime
+    end_at: datetime | None
+    reason: str
+    assigned_by_name: str
+
+
+@dataclass(frozen=True)
+class ChangeClockView:
+    """A CM change whose new CM must make the first direct contact (ch.2 §5.1)."""
+
+    assignment_id: int
+    client_id: int
+    client_name: str
+    client_tier: str
+    from_cm_id: int | None
+    from_cm_name: str
+    to_cm_id: int
+    to_cm_name: str
+    started_on: date
+    due_on: date
+    first_contact_on: date | None
+
+    def overdue(self, today: date) -> bool:
+        return self.first_contact_on is None and today > self.due_on
+
+    def days_left(self, today: date) -> int:
+        return (self.due_on - today).days
+
+
+@dataclass(frozen=True)
+class PortfolioRow:
+    client_id: int
+    name: str
+    tier: str
+    aum_fen: int
+    cm_since: date
+    last_contact: date | None
+    next_due: date | None
+
+    def overdue(self, today: date) -> bool:
+        return self.next_due is not None and self.next_due < today
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    cm_id: int
+    cm_name: str
+    rows: tuple[PortfolioRow, ...]
+    by_tier: tuple[tuple[str, int], ...]
+    minimum: int
+    maximum: int
+    checked: bool  # the CM holds one of contact.portfolio_roles
+
+    @property
+    def size(self) -> int:
+        return len(self.rows)
+
+    @property
+    def state(self) -> str:
+        """below | within | above | unchecked."""
+        if not self.checked:
+            return "unchecked"
+        if self.size < self.minimum:
+            return "below"
+        if self.size > self.maximum:
+            return "above"
+        return "within"
+
+
+@dataclass(frozen=True)
+class CMLoad:
+    cm_id: int
+    staff_no: str
+    name: str
+    size: int
+    state: str  # below | above
+
+
+@dataclass(frozen=True)
+class ClientRef:
+    client_id: int
+    name: str
+    tier: str
+    aum_fen: int
+
+
+@dataclass(frozen=True)
+class Exceptions:
+    premium_without_cm: tuple[ClientRef, ...]
+    overdue_changes: tuple[ChangeClockView, ...]
+    portfolio_out_of_range: tuple[CMLoad, ...]
+
+    @property
+    def count(self) -> int:
+        return (len(self.premium_without_cm) + len(self.overdue_changes)
+                + len(self.portfolio_out_of_range))
+
+
+@dataclass(frozen=True)
+class AssistantLink:
+    id: int
+    assistant_id: int
+    assistant_name: str
+    cm_id: int
+    cm_name: str
+    start_at: datetime
+
+
+# --- the service --------------------------------------------------------------------------------
+class AssignmentService(Service):
+    # --- queries ---------------------------------------------------------------------------
+    def _assignment_views(self, uow: UnitOfWork, where) -> list[AssignmentView]:  # type: ignore[no-untyped-def]
+        cm, by = aliased(Staff), aliased(Staff)
+        rows = uow.session.exec(
+            select(CMAssignment, Client.name, cm.name, by.name)
+            .join(Client, Client.id == CMAssignment.client_id)
+            .join(cm, cm.id == CMAssignment.cm_id)
+            .outerjoin(by, by.id == CMAssignment.assigned_by)
+            .where(where)
+            .order_by(col(CMAssignment.start_at).desc(), col(CMAssignment.id).desc())
+        ).all()
+        return [
+            AssignmentView(a.id, a.client_id, client_name, a.cm_id, cm_name, a.start_at,
+                           a.end_at, a.reason, by_name or "")
+            for a, client_name, cm_name, by_name in rows
+        ]
+
+    @requires("client.file.view", write=False)
+    def history(self, uow: UnitOfWork, client_id: int) -> list[AssignmentView]:
+        """The client's exclusive CMs, newest first (the client file checks who may see it)."""
+        return self._assignment_views(uow, CMAssignment.client_id == client_id)
+
+    def _check_desk(self, uow: UnitOfWork, cm_id: int) -> None:
+        """A CM sees their own desk, an assistant the desks of their CMs, the head every desk."""
+        if permissions.HEAD in uow.roles or cm_id in desk_cm_ids(uow):
+            return
+        raise PermissionDenied("error.cm.not_your_desk")
+
+    @requires("agenda.view", write=False)
+    def portfolio(self, uow: UnitOfWork, cm_id: int | None = None) -> Portfolio:
+        """A CM's clients by tier with last contact and next due, and the size against the range."""
+        cm_id = cm_id if cm_id is not None else uow.actor_id
+        assert cm_id is not None
+        self._check_desk(uow, cm_id)
+        staff = uow.session.get(Staff, cm_id)
+        if staff is None:
+            raise NotFound("error.cm.not_found", id=cm_id)
+        return self.portfolio_in(uow, staff)
+
+    def portfolio_in(self, uow: UnitOfWork, staff: Staff) -> Portfolio:
+        cfg = uow.settings.contact
+        last = (
+            select(ContactLog.client_id, func.max(ContactLog.at).label("last_at"))
+            .group_by(ContactLog.client_id).subquery()
+        )
+        rows = uow.session.exec(
+            select(Client.id, Client.name, Client.tier, Client.aum_fen, CMAssignment.start_at,
+                   last.c.last_at)
+            .join(CMAssignment, CMAssignment.client_id == Client.id)
+            .outerjoin(last, last.c.client_id == Client.id)
+            .where(CMAssignment.cm_id == staff.id, col(CMAssignment.end_at).is_(None))
+        ).all()
+        follow = dict(uow.session.exec(
+            select(ContactLog.client_id, func.min(ContactLog.next_date))
+            .join(CMAssignment, CMAssignment.client_id == ContactLog.client_id)
+            .where(CMAssignment.cm_id == staff.id, col(CMAssignment.end_at).is_(None),
+                   col(ContactLog.next_date).is_not(None),
+                   col(ContactLog.follow_up_done_id).is_(None))
+            .group_by(ContactLog.client_id)
+        ).all())
+        tier_order = {t.code: i for i, t in enumerate(uow.settings.tiers)}
+        out: list[PortfolioRow] = []
+        for client_id, name, tier, aum, start_at, last_at in rows:
+            since = local_date(uow, start_at)
+            last_contact = local_date(uow, last_at) if last_at else None
+            cadence = cfg.cadence_days.get(tier)
+            due = (last_contact or since) + timedelta(days=cadence) if cadence else None
+            promised = follow.get(client_id)
+            if promised is not None and (due is None or promised < due):
+                due = promised
+            out.append(PortfolioRow(client_id, name, tier, aum, since, last_contact, due))
+        out.sort(key=lambda r: (-tier_order.get(r.tier, -1), r.next_due or date.max, r.name))
+        counts = Counter(r.tier for r in out)
+        by_tier = tuple((t.code, counts.get(t.code, 0)) for t in reversed(uow.settings.tiers))
+        checked = bool(staff.role_set & set(cfg.portfolio_roles))
+        assert staff.id is not None
+        return Portfolio(staff.id, staff.name, tuple(out), by_tier, cfg.portfolio_min,
+                         cfg.portfolio_max, checked)
+
+    # --- CM-change clocks ------------------------------------------------------------------
+    def clocks_in(self, uow: UnitOfWork, where=None) -> list[ChangeClockView]:  # type: ignore[no-untyped-def]
+        """Open assignments that followed another CM's, with the first direct contact (if any)."""
+        prev, old_cm, new_cm = aliased(CMAssignment), aliased(Staff), aliased(Staff)
+        query = (
+            select(CMAssignment, Client.name, Client.tier, prev.cm_id, old_cm.name, new_cm.name)
+            .join(Client, Client.id == CMAssignment.client_id)
+            .join(new_cm, new_cm.id == CMAssignment.cm_id)
+            .join(prev, and_(prev.client_id == CMAssignment.client_id,
+                             col(prev.end_at).is_not(None),
+                             prev.end_at == CMAssignment.start_at))
+            .join(old_cm, old_cm.id == prev.cm_id)
+            .where(col(CMAssignment.end_at).is_(None))
+        )
+        if where is not None:
+            query = query.where(where)
+        days = uow.settings.contact.cm_change_first_contact_days
+        out: list[ChangeClockView] = []
+        for a, client_name, tier, from_id, from_name, to_name in uow.session.exec(query).all():
+            first = uow.session.exec(
+                select(func.min(ContactLog.at)).where(
+                    ContactLog.client_id == a.client_id, ContactLog.staff_id == a.cm_id,
+                    ContactLog.at >= a.start_at, col(ContactLog.channel).in_(DIRECT_CHANNELS))
+            ).one()
+            started = local_date(uow, a.start_at)
+            out.append(ChangeClockView(
+                a.id, a.client_id, client_name, tier, from_id, from_name, a.cm_id, to_name,
+                started, started + timedelta(days=days),
+                local_date(uow, first) if first else None,
+            ))
+        out.sort(key=lambda c: (c.first_contact_on is not None, c.due_on, c.client_name))
+        return out
+
+    @requires("agenda.view", write=False)
+    def change_clocks(self, uow: UnitOfWork, *, include_done: bool = False) -> list[ChangeClockView]:
+        """CM changes that concern me: as the new CM, as the departing CM, or (head) all."""
+        clocks = self.clocks_in(uow)
+        if permissions.HEAD not in uow.roles:
+            mine = set(desk_cm_ids(uow))
+            clocks = [c for c in clocks if c.to_cm_id in mine or c.from_cm_id in mine]
+        if not include_done:
+            clocks = [c for c in clocks if c.first_contact_on is None]
+        return clocks
+
+    # --- exceptions for the head -----------------------------------------------------------
+    @requires("client.assign_cm", write=False)
+    def exceptions(self, uow: UnitOfWork) -> Exceptions:
+        premium = [t.code for t in uow.settings.tiers if t.premium]
+        has_cm = select(CMAssignment.id).where(CMAssignment.client_id == Client.id,
+                                               col(CMAssignment.end_at).is_(None)).exists()
+        orphans = uow.session.exec(
+            select(Client.id, Client.name, Client.tier, Client.aum_fen)
+            .where(col(Client.tier).in_(premium), ~has_cm)
+            .order_by(col(Client.aum_fen).desc(), Client.name)
+        ).all()
+        overdue = [c for c in self.clocks_in(uow) if c.overdue(uow.today)]
+        cfg = uow.settings.contact
+        sizes = dict(uow.session.exec(
+            select(CMAssignment.cm_id, func.count()).where(col(CMAssignment.end_at).is_(None))
+            .group_by(CMAssignment.cm_id)
+        ).all())
+        loads: list[CMLoad] = []
+        for staff in uow.session.exec(select(Staff).where(Staff.active).order_by(Staff.staff_no)):
+            if not staff.role_set & set(cfg.portfolio_roles):
+                continue
+            assert staff.id is not None
+            size = sizes.get(staff.id, 0)
+            if size < cfg.portfolio_min:
+                loads.append(CMLoad(staff.id, staff.staff_no, staff.name, size, "below"))
+            elif size > cfg.portfolio_max:
+                loads.append(CMLoad(staff.id, staff.staff_no, staff.name, size, "above"))
+        return Exceptions(tuple(ClientRef(*row) for row in orphans), tuple(overdue), tuple(loads))
+
+    # --- assignment and CM change ----------------------------------------------------------
+    def _cm(self, uow: UnitOfWork, cm_id: int) -> Staff:
+        staff = uow.session.get(Staff, cm_id)
+        if staff is None or not staff.active:
+            raise FieldError("cm.field.cm", "error.cm.inactive")
+        if not staff.role_set & CM_ROLES:
+            raise FieldError("cm.field.cm", "error.cm.not_a_cm")
+        return staff
+
+    def assign_in(self, uow: UnitOfWork, client: Client, cm: Staff, reason: str,
+                  *, notify: bool = True) -> CMAssignment:
+        """Make `cm` the client's exclusive CM from now (closing the current assignment)."""
+        assert client.id is not None and cm.id is not None
+        current = active_assignment(uow, client.id)
+        if current is not None and current.cm_id == cm.id:
+            raise Conflict("error.cm.already_theirs", name=cm.name)
+        if current is not None:
+            current.end_at = uow.now
+            uow.session.add(current)
+            uow.session.flush()
+        new = CMAssignment(client_id=client.id, cm_id=cm.id, start_at=uow.now,
+                           assigned_by=uow.actor_id, reason=reason)
+        uow.session.add(new)
+        uow.session.flush()
+        uow.audit("client.assign_cm", "client", client.id, manual_section=SECTION_EXCLUSIVE,
+                  cm_id=cm.id, previous_cm_id=current.cm_id if current else None,
+                  assignment_id=new.id, reason=reason)
+        if current is not None and notify and cm.id != uow.actor_id:
+            days = uow.settings.contact.cm_change_first_contact_days
+            HandoffService(self.ctx).create_in(
+                uow, kind="cm_change", to_staff_id=cm.id, client_id=client.id, source="head",
+                note=reason, due_at=uow.now + timedelta(days=days),
+                manual_section=SECTION_EXCLUSIVE,
+            )
+        return new
+
+    def _client(self, uow: UnitOfWork, client_id: int) -> Client:
+        client = uow.session.get(Client, client_id)
+        if client is None:
+            raise NotFound("error.client.not_found", id=client_id)
+        return client
+
+    @requires("client.assign_cm")
+    def assign(self, uow: UnitOfWork, client_id: int, cm_id: int, reason: str = "") -> AssignmentView:
+        """Name the client's exclusive CM, or a successor (a CM change when there was one)."""
+        reason = parse_text(reason, "field.reason", max_len=200)
+        client = self._client(uow, client_id)
+        new = self.assign_in(uow, client, self._cm(uow, cm_id), reason)
+        return self._assignment_views(uow, CMAssignment.id == new.id)[0]
+
+    @requires("client.assign_cm")
+    def reassign_book(
+        self, uow: UnitOfWork, from_cm_id: int, to_cm_ids: list[int], reason: str
+    ) -> list[AssignmentView]:
+        """Hand every client of a departing CM to one successor, or deal them out over several
+        (largest AUM first, in turn, so the books stay balanced)."""
+        reason = parse_text(reason, "field.reason", max_len=200, required=True)
+        if not to_cm_ids:
+            raise FieldError("cm.field.cm", "error.field.required")
+        if from_cm_id in to_cm_ids:
+            raise FieldError("cm.field.cm", "error.cm.same_as_departing")
+        successors = [self._cm(uow, i) for i in dict.fromkeys(to_cm_ids)]
+        departing = uow.session.get(Staff, from_cm_id)
+        if departing is None:
+            raise NotFound("error.cm.not_found", id=from_cm_id)
+        clients = uow.session.exec(
+            select(Client).join(CMAssignment, CMAssignment.client_id == Client.id)
+            .where(CMAssignment.cm_id == from_cm_id, col(CMAssignment.end_at).is_(None))
+            .order_by(col(Client.aum_fen).desc(), Client.id)
+        ).all()
+        if not clients:
+            raise Conflict("error.cm.no_clients", name=departing.name)
+        made: list[int] = []
+        dealt: Counter[int] = Counter()
+        for index, client in enumerate(clients):
+            successor = successors[index % len(successors)]
+            assert successor.id is not None
+            made.append(self.assign_in(uow, client, successor, reason, notify=False).id or 0)
+            dealt[successor.id] += 1
+        for successor in successors:
+            assert successor.id is not None
+            if dealt[successor.id] and successor.id != uow.actor_id:
+                HandoffService(self.ctx).create_in(
+                    uow, kind="cm_change", to_staff_id=successor.id, source="head",
+                    note=f"{departing.name} → {successor.name}: {dealt[successor.id]} ({reason})",
+                    due_at=uow.now + timedelta(
+                        days=uow.settings.contact.cm_change_first_contact_days),
+                    manual_section=SECTION_EXCLUSIVE,
+                )
+        uow.audit("client.reassign_book", "staff", from_cm_id, manual_section=SECTION_EXCLUSIVE,
+                  to=dict(dealt), clients=len(clients), reason=reason)
+        return self._assignment_views(uow, col(CMAssignment.id).in_(made))
+
+    @requires("client.assign_cm")
+    def unassign(self, uow: UnitOfWork, client_id: int, reason: str) -> None:
+        """End the client's exclusive CM without a successor (e.g. the client left the premium
+        tier). A premium client left without a CM shows on the head's exceptions list."""
+        reason = parse_text(reason, "field.reason", max_len=200, required=True)
+        current = active_assignment(uow, client_id)
+        if current is None:
+            raise Conflict("error.cm.none")
+        current.end_at = uow.now
+        uow.session.add(current)
+        uow.audit("client.unassign_cm", "client", client_id, manual_section=SECTION_EXCLUSIVE,
+                  cm_id=current.cm_id, reason=reason)
+
+    # --- assistants --------------------------------------------------------------------------
+    @requires("agenda.view", write=False)
+    def assistants(self, uow: UnitOfWork) -> list[AssistantLink]:
+        """Assistant–CM links now in force (the head sees all, others those they are part of)."""
+        assistant, cm = aliased(Staff), aliased(Staff)
+        query = (
+            select(CMAssistant, assistant.name, cm.name)
+            .join(assistant, assistant.id == CMAssistant.assistant_id)
+            .join(cm, cm.id == CMAssistant.cm_id)
+            .where(col(CMAssistant.end_at).is_(None))
+            .order_by(cm.name, assistant.name)
+        )
+        if permissions.HEAD not in uow.roles:
+            query = query.where((CMAssistant.assistant_id == uow.actor_id)
+                                | (CMAssistant.cm_id == uow.actor_id))
+        return [AssistantLink(link.id, link.assistant_id, a_name, link.cm_id, c_name,
+                              link.start_at)
+                for link, a_name, c_name in uow.session.exec(query).all()]
+
+    @requires("client.assign_cm")
+    def attach_assistant(self, uow: UnitOfWork, assistant_id: int, cm_id: int) -> AssistantLink:
+        assistant = uow.session.get(Staff, assistant_id)
+        if assistant is None or not assistant.active:
+            raise FieldError("cm.field.assistant", "error.cm.inactive")
+        if permissions.CM_ASSISTANT not in assistant.role_set:
+            raise FieldError("cm.field.assistant", "error.cm.not_an_assistant")
+        cm = self._cm(uow, cm_id)
+        if assistant_id == cm_id:
+            raise FieldError("cm.field.assistant", "error.cm.assist_self")
+        if cm_id in assisted_cm_ids(uow, assistant_id):
+            raise Conflict("error.cm.already_assists", assistant=assistant.name, cm=cm.name)
+        link = CMAssistant(assistant_id=assistant_id, cm_id=cm_id, start_at=uow.now,
+                           assigned_by=uow.actor_id)
+        uow.session.add(link)
+        uow.session.flush()
+        uow.audit("cm.assistant_attach", "staff", assistant_id, manual_section=SECTION_ASSISTANT,
+                  cm_id=cm_id)
+        assert link.id is not None
+        return AssistantLink(link.id, assistant_id, assistant.name, cm_id, cm.name, link.start_at)
+
+    @requires("client.assign_cm")
+    def detach_assistant(self, uow: UnitOfWork, assistant_id: int, cm_id: int) -> None:
+        link = uow.session.exec(
+            select(CMAssistant).where(CMAssistant.assistant_id == assistant_id,
+                                      CMAssistant.cm_id == cm_id, col(CMAssistant.end_at).is_(None))
+        ).first()
+        if link is None:
+            raise NotFound("error.cm.no_such_assistant")
+        link.end_at = uow.now
+        uow.session.add(link)
+        uow.audit("cm.assistant_detach", "staff", assistant_id, manual_section=SECTION_ASSISTANT,
+                  cm_id=cm_id)
+
+    # --- the CM's hand-offs ------------------------------------------------------------------
+    def _duty_cm(self, uow: UnitOfWork, exclude: set[int]) -> Staff | None:
+        rows = uow.session.exec(
+            select(Staff).join(Attendance, Attendance.staff_id == Staff.id)
+            .where(Attendance.business_date == uow.today, Attendance.duty_cm,
+                   Attendance.present, Staff.active)
+            .order_by(Staff.staff_no)
+        ).all()
+        return next((s for s in rows if s.id not in exclude), None)
+
+    @requires("handoff.respond")
+    def decline_arrival(self, uow: UnitOfWork, handoff_id: int, reason: str) -> HandoffView:
+        """Decline a premium arrival (or a referral or lead) with a reason. It goes on to the
+        duty CM, or back to the lobby when the duty CM is absent or is the one declining.
+        Returns the new hand-off."""
+        h = uow.session.get(Handoff, handoff_id)
+        if h is None:
+            raise NotFound("error.handoff.not_found", id=handoff_id)
+        addressee = (h.to_staff_id == uow.actor_id if h.to_staff_id is not None
+                     else h.to_role in uow.roles)
+        if not addressee:
+            raise PermissionDenied("error.handoff.not_yours")
+        if h.status not in OPEN:
+            raise Conflict("error.handoff.state", status=h.status)
+        if h.kind not in ("premium_arrival", "referral", "lead"):
+            raise Conflict("error.cm.not_an_arrival")
+        h.decline_reason = parse_text(reason, "field.reason", max_len=500, required=True)
+        h.status, h.closed_at = "declined", uow.now
+        uow.session.add(h)
+        uow.audit("handoff.decline", "handoff", h.id, manual_section=h.manual_section,
+                  reason=h.decline_reason)
+        me = uow.staff
+        assert me is not None and me.id is not None
+        duty = self._duty_cm(uow, exclude={me.id, h.from_staff_id})
+        note = f"{me.name}: {h.decline_reason}" + (f" | {h.note}" if h.note else "")
+        due = uow.now + timedelta(minutes=uow.settings.handoffs.arrival_late_minutes)
+        common = dict(kind=h.kind, client_id=h.client_id, ticket_id=h.ticket_id, note=note[:1000],
+                      source="cm", due_at=due, manual_section=h.manual_section or SECTION_ARRIVAL,
+                      rerouted_from_id=h.id)
+        service = HandoffService(self.ctx)
+        if duty is not None:
+            new = service.create_in(uow, to_staff_id=duty.id, **common)  # type: ignore[arg-type]
+        else:
+            new = service.create_in(uow, to_role=permissions.LOBBY_MANAGER, **common)  # type: ignore[arg-type]
+        return service._views(uow, Handoff.id == new.id)[0]
+
+    @requires("handoff.create")
+    def hand_to_teller(self, uow: UnitOfWork, client_id: int, note: str) -> HandoffView:
+        """Hand the cash part of a client's business to the cash tellers (the CM holds no teller
+        rights), with a note of what is to be done."""
+        self._client(uow, client_id)
+        check_file_access(uow, client_id)
+        text = parse_text(note, "field.note", max_len=1000, required=True)
+        service = HandoffService(self.ctx)
+        h = service.create_in(uow, kind="cash_business", to_role=permissions.CASH_TELLER,
+                              client_id=client_id, note=text, source="cm",
+                              manual_section=SECTION_CM)
+        return service._views(uow, Handoff.id == h.id)[0]

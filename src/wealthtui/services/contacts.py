@@ -1,0 +1,224 @@
+"""The contact log and contact marketing (接触营销).
+
+Every contact with a client is one record: channel, purpose, content, needs found, products
+proposed, result, next action and its date (manual digest §8.3 form 4). Products proposed are
+checked against the client's risk level (rules/suitability.py): a product above it is refused
+unless the client's signed acknowledgement is recorded with it (digest §4.3 steps 4–6).
+
+Logging a contact also keeps the promises of earlier ones (follow-ups due today or before are
+marked kept by it), moves the client's uncontacted leads to "contacted" and their open targets of
+the actor to "contacted". The first direct contact of a new CM after a CM change is read from this
+log (services/assignments.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlmodel import col, select
+
+from wealthtui.model import Client, ContactLog, ContactProposal, Lead, Target, TargetList
+from wealthtui.rules import suitability
+from wealthtui.rules.agenda import CHANNELS, PURPOSES, RESULTS
+from wealthtui.rules.fields import FieldError, parse_text
+from wealthtui.services.assignments import check_file_access, desk_cm_ids
+from wealthtui.services.base import Service, UnitOfWork, requires
+from wealthtui.services.client_file import ContactView, contact_views
+from wealthtui.services.errors import NotFound, PermissionDenied
+
+SECTION = "ch.2 §2.9"
+MAX_FOLLOW_UP_DAYS = 366
+
+
+@dataclass(frozen=True)
+class ProposalCheck:
+    product_code: str
+    product_name: str
+    product_level: int
+    client_level: int | None
+    outcome: str  # see rules.suitability
+
+
+@dataclass(frozen=True)
+class FollowUpView:
+    contact_id: int
+    client_id: int
+    client_name: str
+    next_date: date
+    next_action: str
+
+
+class ContactService(Service):
+    # --- suitability -----------------------------------------------------------------------
+    def _checks(self, uow: UnitOfWork, client: Client, codes: Iterable[str],
+                acknowledged: Iterable[str] = ()) -> list[ProposalCheck]:
+        cfg = uow.settings.contact
+        acks = set(acknowledged)
+        out: list[ProposalCheck] = []
+        for code in codes:
+            product = cfg.product(code)
+            if product is None:
+                raise FieldError("cm.field.products", "error.contact.unknown_product", code=code)
+            verdict = suitability.check(
+                product_level=product.risk_level, client_level=client.risk_level,
+                assessed_on=client.risk_assessed_on, today=uow.today,
+                valid_days=cfg.risk_assessment_valid_days, acknowledged=code in acks,
+            )
+            out.append(ProposalCheck(code, product.name, product.risk_level, client.risk_level,
+                                     verdict.outcome))
+        return out
+
+    @requires("product.propose", write=False)
+    def check_products(self, uow: UnitOfWork, client_id: int, codes: list[str]) -> list[ProposalCheck]:
+        """How each product would fare if proposed to the client today (for the form)."""
+        client = self._client(uow, client_id)
+        check_file_access(uow, client_id, "product.propose")
+        return self._checks(uow, client, codes)
+
+    def _client(self, uow: UnitOfWork, client_id: int) -> Client:
+        client = uow.session.get(Client, client_id)
+        if client is None:
+            raise NotFound("error.client.not_found", id=client_id)
+        return client
+
+    # --- logging a contact -----------------------------------------------------------------
+    @requires("contact.log")
+    def log(
+        self,
+        uow: UnitOfWork,
+        client_id: int,
+        *,
+        channel: str,
+        purpose: str = "care",
+        content: str = "",
+        needs: str = "",
+        result: str = "",
+        next_action: str = "",
+        next_date: date | None = None,
+        products: Iterable[str] = (),
+        acknowledgements: Mapping[str, str] | None = None,
+        keeps: Iterable[int] = (),
+        run_id: int | None = None,
+    ) -> ContactView:
+        """Record one contact. `acknowledgements` maps a product code to the reference of the
+        client's signed acknowledgement (needed for a product above the client's risk level);
+        `keeps` names earlier contacts whose follow-up this one keeps (those due by today are
+        kept anyway)."""
+        client = self._client(uow, client_id)
+        check_file_access(uow, client_id, "contact.log")
+        if channel not in CHANNELS:
+            raise FieldError("cm.field.channel", "error.field.choice", accepted=", ".join(CHANNELS))
+        if purpose not in PURPOSES:
+            raise FieldError("cm.field.purpose", "error.field.choice", accepted=", ".join(PURPOSES))
+        if result and result not in RESULTS:
+            raise FieldError("cm.field.result", "error.field.choice", accepted=", ".join(RESULTS))
+        content = parse_text(content, "cm.field.content", max_len=2000)
+        needs = parse_text(needs, "cm.field.needs", max_len=500)
+        next_action = parse_text(next_action, "cm.field.next_action", max_len=200)
+        if next_date is not None:
+            if next_date < uow.today:
+                raise FieldError("cm.field.next_date", "error.contact.next_date_past")
+            if next_date > uow.today + timedelta(days=MAX_FOLLOW_UP_DAYS):
+                raise FieldError("cm.field.next_date", "error.contact.next_date_far",
+                                 days=MAX_FOLLOW_UP_DAYS)
+        elif next_action:
+            raise FieldError("cm.field.next_date", "error.contact.next_date_needed")
+        codes = list(dict.fromkeys(c.strip().upper() for c in products if c.strip()))
+        acks = {k.strip().upper(): parse_text(v, "cm.field.acknowledgement", max_len=200)
+                for k, v in (acknowledgements or {}).items()}
+        if codes and not uow.can("product.propose"):
+            raise PermissionDenied("error.permission.denied", action="product.propose")
+        checks = self._checks(uow, client, codes, [k for k, v in acks.items() if v])
+        refused = next((c for c in checks if c.outcome in suitability.REFUSALS), None)
+        if refused is not None:
+            raise FieldError("cm.field.products", f"error.suitability.{refused.outcome}",
+                             product=refused.product_name, product_level=refused.product_level,
+                             client_level=refused.client_level or "-")
+        assert uow.actor_id is not None
+        entry = ContactLog(
+            client_id=client_id, staff_id=uow.actor_id, at=uow.now, channel=channel,
+            purpose=purpose, content=content, needs=needs,
+            products_proposed=",".join(codes)[:500], result=result, next_action=next_action,
+            next_date=next_date, run_id=run_id,
+        )
+        uow.session.add(entry)
+        uow.session.flush()
+        for c in checks:
+            uow.session.add(ContactProposal(
+                contact_id=entry.id, client_id=client_id, product_code=c.product_code,
+                product_name=c.product_name, product_risk=c.product_level,
+                client_risk=c.client_level, verdict=c.outcome,
+                acknowledgement=acks.get(c.product_code, "") if c.outcome == suitability.ACKNOWLEDGED else "",
+            ))
+        kept = self._keep_promises(uow, entry, set(keeps))
+        self._advance_leads_and_targets(uow, entry)
+        uow.audit("contact.log", "client", client_id, manual_section=SECTION,
+                  contact_id=entry.id, channel=channel, purpose=purpose, result=result,
+                  next_date=next_date, products={c.product_code: c.outcome for c in checks},
+                  kept=kept)
+        return contact_views(uow, client_id, limit=1)[0]
+
+    def _keep_promises(self, uow: UnitOfWork, entry: ContactLog, keeps: set[int]) -> list[int]:
+        open_ones = uow.session.exec(
+            select(ContactLog).where(
+                ContactLog.client_id == entry.client_id, ContactLog.id != entry.id,
+                col(ContactLog.next_date).is_not(None), col(ContactLog.follow_up_done_id).is_(None))
+        ).all()
+        kept: list[int] = []
+        for earlier in open_ones:
+            assert earlier.next_date is not None
+            if earlier.next_date <= uow.today or earlier.id in keeps:
+                earlier.follow_up_done_id = entry.id
+                uow.session.add(earlier)
+                kept.append(earlier.id or 0)
+        unknown = keeps - set(kept)
+        if unknown:
+            raise FieldError("cm.field.keeps", "error.contact.no_such_follow_up")
+        return kept
+
+    def _advance_leads_and_targets(self, uow: UnitOfWork, entry: ContactLog) -> None:
+        for lead in uow.session.exec(
+            select(Lead).where(Lead.client_id == entry.client_id, Lead.status == "new")
+        ).all():
+            lead.status = "contacted"
+            uow.session.add(lead)
+        for target in uow.session.exec(
+            select(Target).join(TargetList, TargetList.id == Target.list_id).where(
+                Target.client_id == entry.client_id, Target.cm_id == entry.staff_id,
+                Target.status == "open", TargetList.status == "open")
+        ).all():
+            target.status, target.contact_id = "contacted", entry.id
+            target.updated_at, target.updated_by = uow.now, entry.staff_id
+            uow.session.add(target)
+
+    # --- reading -----------------------------------------------------------------------------
+    @requires("contact.log", write=False)
+    def history(self, uow: UnitOfWork, client_id: int, limit: int = 50) -> list[ContactView]:
+        self._client(uow, client_id)
+        check_file_access(uow, client_id, "contact.log")
+        return contact_views(uow, client_id, limit)
+
+    @requires("contact.log", write=False)
+    def proposals(self, uow: UnitOfWork, contact_id: int) -> list[ContactProposal]:
+        entry = uow.session.get(ContactLog, contact_id)
+        if entry is None:
+            raise NotFound("error.contact.not_found", id=contact_id)
+        check_file_access(uow, entry.client_id, "contact.log")
+        return list(uow.session.exec(
+            select(ContactProposal).where(ContactProposal.contact_id == contact_id)
+            .order_by(ContactProposal.id)).all())
+
+    @requires("agenda.view", write=False)
+    def open_follow_ups(self, uow: UnitOfWork) -> list[FollowUpView]:
+        """Follow-ups promised on my desk (mine and my CMs' for an assistant) not yet kept."""
+        rows = uow.session.exec(
+            select(ContactLog, Client.name).join(Client, Client.id == ContactLog.client_id)
+            .where(col(ContactLog.staff_id).in_(desk_cm_ids(uow)),
+                   col(ContactLog.next_date).is_not(None),
+                   col(ContactLog.follow_up_done_id).is_(None))
+            .order_by(ContactLog.next_date, Client.name)
+        ).all()
+        return [FollowUpView(c.id or 0, c.client_id, name, c.next_date, c.next_action)
+                for c, name in rows if c.next_date is not None]

@@ -1,0 +1,238 @@
+"""The business day (营业日): open, close, and the guard on a closed day's records.
+
+Manual digest §6.1 (the head's end of day: review the flow record, the complaint log, and the
+supervisor's balancing) and §6.5 (every teller balances and is signed off), manual ch.2 §2.7
+item 8 (the lobby manager hands the daily flow record to the head).
+
+- A day is open from its first record; the head may also open it explicitly (a BusinessDay row).
+- Closing needs every teller who worked that day signed off (TellerBalance status `signed_off`) —
+  this cannot be explained away — and the day's required checklists done, the flow log confirmed
+  by the lobby manager (when `[head] flow_log_confirm_required`); each of those exceptions may
+  instead be explained by the head in writing. A refused close lists every problem.
+- After the close, a record of that day changes only by the head with a reason: other services
+  call `ensure_day_open(uow, day, reason=...)` before writing a record of `day`; it refuses
+  everyone else, and audits the head's amendment with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from wealthtui import procedures
+from wealthtui.model import BusinessDay, Staff
+from wealthtui.reports import eod
+from wealthtui.rules.fields import FieldError, parse_text
+from wealthtui.services.base import Service, UnitOfWork, requires
+from wealthtui.services.errors import Conflict
+
+SECTION = "ch.6 §6.1"            # the head's end of day (manual ch.6, digest §6.1)
+FLOW_SECTION = "ch.2 §2.7 item 8"  # the lobby manager's daily flow record
+
+_catalog_cache: dict[Path, tuple[object, procedures.Catalog | None]] = {}
+
+
+def procedure_catalog() -> procedures.Catalog | None:
+    """The shipped procedures (reloaded when a file changes); None when none can be read."""
+    folder = procedures.default_dir()
+    try:
+        mark = procedures.fingerprint(folder)
+    except OSError:
+        return None
+    cached = _catalog_cache.get(folder)
+    if cached is not None and cached[0] == mark:
+        return cached[1]
+    try:
+        catalog: procedures.Catalog | None = procedures.load_dir(folder)
+    except procedures.ProcedureError:
+        catalog = None
+    _catalog_cache[folder] = (mark, catalog)
+    return catalog
+
+
+def ensure_day_open(uow: UnitOfWork, day: date | None = None, *, reason: str = "") -> None:
+    """Call before changing a record of business date `day` (default today).
+
+    An open day passes. A closed day passes only for the head (`day.amend`) with a reason, and the
+    amendment is audited; anyone else gets Conflict, the head without a reason a FieldError on
+    the reason field."""
+    day = day or uow.today
+    bd = uow.session.get(BusinessDay, day)
+    if bd is None or bd.status != "closed":
+        return
+    if not uow.can("day.amend"):
+        raise Conflict("error.day.closed", date=day.isoformat())
+    text = (reason or "").strip()
+    if not text:
+        raise FieldError("field.reason", "error.day.amend_reason")
+    text = parse_text(text, "field.reason", max_len=500, required=True)
+    uow.audit("day.amend", "business_day", day.isoformat(), manual_section=SECTION, reason=text)
+
+
+@dataclass(frozen=True)
+class CloseProblem:
+    kind: str            # teller | checklist | flow_log
+    ref: str             # staff number, procedure id, or "flow_log"
+    label: str           # the teller's name or the procedure's title
+    label_en: str        # the procedure's English title (the name again for a teller)
+    status: str          # the teller's balance status, or "missed" / "unconfirmed"
+    explainable: bool    # the head may close with a written explanation instead
+
+    @property
+    def key(self) -> str:
+        """The key of its explanation in `close(explanations=...)`."""
+        return f"{self.kind}:{self.ref}"
+
+
+class DayCloseRefused(Conflict):
+    """Closing refused; `problems` lists what stands in the way."""
+
+    def __init__(self, problems: list[CloseProblem]) -> None:
+        super().__init__("error.day.close_refused", count=len(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class DayState:
+    date: date
+    status: str                       # open | closed
+    opened_at: datetime | None
+    closed_at: datetime | None
+    closed_by: str                    # "staff_no name"
+    explanations: dict[str, str]
+    flow_log_confirmed_by: str
+    flow_log_confirmed_at: datetime | None
+    problems: tuple[CloseProblem, ...]  # what would refuse a close now (empty when closed)
+
+    @property
+    def closed(self) -> bool:
+        return self.status == "closed"
+
+
+def _name(uow: UnitOfWork, staff_id: int | None) -> str:
+    if staff_id is None:
+        return ""
+    s = uow.session.get(Staff, staff_id)
+    return f"{s.staff_no} {s.name}" if s else ""
+
+
+class DayService(Service):
+    def _problems(self, uow: UnitOfWork, day: date, bd: BusinessDay | None) -> list[CloseProblem]:
+        out = [
+            CloseProblem("teller", t.staff_no, t.name, t.name, t.status, False)
+            for t in eod.tellers(uow.session, day) if t.status != "signed_off"
+        ]
+        catalog = procedure_catalog()
+        titles = {p.id: (p.title, p.title_en) for p in catalog} if catalog else {}
+        seen: set[str] = set()
+        for pid in eod.checklists(uow.session, catalog, [day]).missed_ids:
+            if pid in seen:
+                continue
+            seen.add(pid)
+            zh, en = titles.get(pid, (pid, pid))
+            out.append(CloseProblem("checklist", pid, zh, en, "missed", True))
+        confirmed = bd is not None and bd.flow_log_confirmed_by is not None
+        if uow.settings.head.flow_log_confirm_required and not confirmed:
+            out.append(CloseProblem("flow_log", "flow_log", "", "", "unconfirmed", True))
+        return out
+
+    def _state(self, uow: UnitOfWork, day: date) -> DayState:
+        bd = uow.session.get(BusinessDay, day)
+        closed = bd is not None and bd.status == "closed"
+        return DayState(
+            date=day,
+            status="closed" if closed else "open",
+            opened_at=bd.opened_at if bd else None,
+            closed_at=bd.closed_at if bd else None,
+            closed_by=_name(uow, bd.closed_by) if bd else "",
+            explanations=eod.explanations(bd),
+            flow_log_confirmed_by=_name(uow, bd.flow_log_confirmed_by) if bd else "",
+            flow_log_confirmed_at=bd.flow_log_confirmed_at if bd else None,
+            problems=() if closed else tuple(self._problems(uow, day, bd)),
+        )
+
+    def _day(self, uow: UnitOfWork, day: date | None) -> date:
+        day = day or uow.today
+        if day > uow.today:
+            raise FieldError("report.field.date", "error.day.future", today=uow.today.isoformat())
+        return day
+
+    def _row(self, uow: UnitOfWork, day: date) -> BusinessDay:
+        bd = uow.session.get(BusinessDay, day)
+        if bd is None:
+            bd = BusinessDay(business_date=day, status="open", opened_at=uow.now)
+            uow.session.add(bd)
+            uow.session.flush()
+        return bd
+
+    @requires("report.eod", write=False)
+    def state(self, uow: UnitOfWork, day: date | None = None) -> DayState:
+        """Open or closed, who closed it and why, and what would refuse a close now."""
+        return self._state(uow, self._day(uow, day))
+
+    @requires("flowlog.view", write=False)
+    def is_closed(self, uow: UnitOfWork, day: date | None = None) -> bool:
+        bd = uow.session.get(BusinessDay, day or uow.today)
+        return bd is not None and bd.status == "closed"
+
+    @requires("day.close")
+    def open(self, uow: UnitOfWork, day: date | None = None) -> DayState:
+        """Open the business day explicitly (it also opens with its first record)."""
+        day = self._day(uow, day)
+        bd = uow.session.get(BusinessDay, day)
+        if bd is not None and bd.status == "closed":
+            raise Conflict("error.day.closed", date=day.isoformat())
+        if bd is None:
+            self._row(uow, day)
+            uow.audit("day.open", "business_day", day.isoformat(), manual_section=SECTION)
+        return self._state(uow, day)
+
+    @requires("flowlog.confirm")
+    def confirm_flow_log(self, uow: UnitOfWork, day: date | None = None) -> DayState:
+        """The lobby manager confirms the day's flow log at closing (it is derived, not typed)."""
+        day = self._day(uow, day)
+        ensure_day_open(uow, day)
+        bd = self._row(uow, day)
+        bd.flow_log_confirmed_by, bd.flow_log_confirmed_at = uow.actor_id, uow.now
+        uow.session.add(bd)
+        flow = eod.flow_log(uow.session, uow.settings, day)
+        uow.audit("flowlog.confirm", "business_day", day.isoformat(), manual_section=FLOW_SECTION,
+                  visitors=flow.visitors, premium_received=flow.premium_received_total,
+                  premium_identified=flow.premium_identified.total,
+                  complaints=flow.complaints_received)
+        return self._state(uow, day)
+
+    @requires("day.close")
+    def close(self, uow: UnitOfWork, day: date | None = None, *,
+              explanations: dict[str, str] | None = None) -> DayState:
+        """Close the day, or raise DayCloseRefused listing what is not done and not explained.
+
+        `explanations` maps a problem's `key` (e.g. "checklist:lobby_closing") to the head's
+        written reason."""
+        day = self._day(uow, day)
+        bd = uow.session.get(BusinessDay, day)
+        if bd is not None and bd.status == "closed":
+            raise Conflict("error.day.already_closed", date=day.isoformat())
+        given = {k: (v or "").strip() for k, v in (explanations or {}).items()}
+        problems = self._problems(uow, day, bd)
+        blocking = [p for p in problems if not (p.explainable and given.get(p.key))]
+        if blocking:
+            raise DayCloseRefused(blocking)
+        kept = {p.key: parse_text(given[p.key], "field.reason", max_len=300, required=True)
+                for p in problems}
+        note = json.dumps(kept, ensure_ascii=False, sort_keys=True)
+        if len(note) > 2000:
+            raise FieldError("field.reason", "error.field.too_long", max=2000)
+        bd = self._row(uow, day)
+        bd.status, bd.closed_at, bd.closed_by = "closed", uow.now, uow.actor_id
+        bd.close_note = note
+        uow.session.add(bd)
+        uow.audit("day.close", "business_day", day.isoformat(), manual_section=SECTION,
+                  explained=kept)
+        return self._state(uow, day)
+
+
+__all__ = ["CloseProblem", "DayCloseRefused", "DayService", "DayState", "ensure_day_open",
+           "procedure_catalog"]

@@ -1,0 +1,403 @@
+"""The shell: sign-in, role modes, idle lock, help, quit, sign-out, live updates, kiosk."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from textual.command import CommandPalette
+
+from tests.ui.helpers import (
+    TEST_PIN,
+    make_app,
+    quiet_settings,
+    screen_text,
+    settle,
+    sign_in,
+    type_into,
+)
+from wealthtui import i18n
+from wealthtui.i18n import t
+from wealthtui.ui.app import TooSmallScreen
+from wealthtui.ui.dialogs.confirm import ConfirmDialog
+from wealthtui.ui.dialogs.form import FormField
+from wealthtui.ui.dialogs.pin import PinDialog
+from wealthtui.ui.screens.base import RoleScreen
+from wealthtui.ui.screens.cm import CMScreen
+from wealthtui.ui.screens.counter import CounterScreen
+from wealthtui.ui.screens.head import HeadScreen
+from wealthtui.ui.screens.help import HelpScreen
+from wealthtui.ui.screens.lobby import LobbyScreen
+from wealthtui.ui.screens.lock import LockScreen
+from wealthtui.ui.screens.login import LoginScreen
+
+
+async def submit_login(pilot, staff_no: str, pin: str) -> LoginScreen:
+    await type_into(pilot, "#staff-no", staff_no)
+    await pilot.press("enter")
+    await type_into(pilot, "#pin", pin)
+    await pilot.press("enter")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, LoginScreen)
+    return screen
+
+
+# --- sign-in --------------------------------------------------------------------------------
+async def test_sign_in_opens_the_role_mode_with_header(services, head):
+    app = make_app(services)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert isinstance(app.screen, LoginScreen)
+        assert app.actor is None
+        screen = await sign_in(pilot, "H001")
+        assert isinstance(screen, HeadScreen)
+        assert app.actor == head
+        assert app.current_mode == "head"
+        text = screen_text(app)
+        assert "王主任（H001）" in text
+        assert "2026-11-30 周一" in text
+        assert "09:30:00" in text
+        assert services.settings.center.name in text
+
+
+async def test_enter_moves_from_staff_number_to_pin(services, head):
+    app = make_app(services)
+    async with app.run_test() as pilot:
+        await type_into(pilot, "#staff-no", "H001")
+        await pilot.press("enter")
+        assert app.focused is app.screen.query_one("#pin", FormField).input
+        assert app.screen.query_one("#pin", FormField).input.password
+
+
+async def test_wrong_pin_and_unknown_staff_get_the_same_message(services, head):
+    app = make_app(services)
+    async with app.run_test() as pilot:
+        screen = await submit_login(pilot, "H001", "999999")
+        assert screen.message == t("error.auth.bad_credentials")
+        # the staff number stays, the PIN is emptied and focused for another try
+        assert screen.query_one("#staff-no", FormField).value == "H001"
+        assert screen.query_one("#pin", FormField).value == ""
+        assert app.focused is screen.query_one("#pin", FormField).input
+        screen = await submit_login(pilot, "NOBODY", "999999")
+        assert screen.message == t("error.auth.bad_credentials")
+        assert app.actor is None
+
+
+async def test_locked_account_says_so(services, head, make_staff):
+    make_staff("cash_teller", staff_no="T01")
+    for _ in range(services.settings.security.max_failed_pins):
+        with pytest.raises(Exception):  # noqa: B017 - AuthFailed, checked below via the UI
+            services.auth.login("T01", "000000")
+    app = make_app(services)
+    async with app.run_test() as pilot:
+        screen = await submit_login(pilot, "T01", TEST_PIN)
+        until = (services.ctx.now() + timedelta(minutes=services.settings.security.lockout_minutes))
+        assert screen.message == t("error.auth.locked",
+                                   until=until.astimezone(services.ctx.tz).strftime("%H:%M"))
+        assert app.actor is None
+
+
+async def test_the_wrong_pin_that_locks_says_for_how_long(services, head):
+    app = make_app(services)
+    async with app.run_test() as pilot:
+        for _ in range(services.settings.security.max_failed_pins - 1):
+            await submit_login(pilot, "H001", "111111")
+        screen = await submit_login(pilot, "H001", "111111")
+        assert screen.message == t("error.auth.now_locked",
+                                   minutes=services.settings.security.lockout_minutes)
+
+
+async def test_inactive_account_says_so(services, head, make_staff):
+    make_staff("lobby_assistant", staff_no="L09")
+    services.staff.deactivate(head, "L09")
+    app = make_app(services)
+    async with app.run_test() as pilot:
+        screen = await submit_login(pilot, "L09", TEST_PIN)
+        assert screen.message == t("error.auth.inactive")
+
+
+async def test_empty_staff_number_is_named_under_the_field(services, head):
+    app = make_app(services)
+    async with app.run_test() as pilot:
+        screen = await submit_login(pilot, "", "123456")
+        field = screen.query_one("#staff-no", FormField)
+        assert field.error_text == f"{t('field.staff_no')}：{t('error.field.required')}"
+        await type_into(pilot, "#staff-no", "H")
+        assert field.error_text == ""
+
+
+async def test_demo_accounts_are_listed_only_for_a_demo_database(services, head):
+    demo = [{"staff_no": "D001", "name": "周理财", "roles": ["head"], "pin": "135790"}]
+    app = make_app(services, demo_pins=demo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert t("login.demo_title") in text and "D001" in text and "135790" in text
+    plain = make_app(services)
+    async with plain.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert t("login.demo_title") not in screen_text(plain)
+
+
+async def test_english_from_settings(services, head, settings):
+    app = make_app(services, quiet_settings(settings, language="en"))
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert i18n.language() == "en"
+        assert "Wealth Center Front Desk" in screen_text(app)
+        screen = await submit_login(pilot, "H001", "999999")
+        assert screen.message == "Wrong staff number or PIN."
+
+
+# --- role modes -----------------------------------------------------------------------------
+async def test_one_mode_per_role_and_f12_switches(services, head, make_staff):
+    make_staff("cash_teller", "wealth_cm", "lobby_manager", staff_no="M01", name="李多岗")
+    app = make_app(services)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await sign_in(pilot, "M01")
+        assert app.role_modes == ["lobby", "counter", "cm"]
+        assert isinstance(screen, LobbyScreen)
+        await pilot.press("f12")
+        await settle(pilot)
+        assert isinstance(app.screen, CounterScreen) and app.current_mode == "counter"
+        await pilot.press("f12")
+        await settle(pilot)
+        assert isinstance(app.screen, CMScreen)
+        await pilot.press("f12")
+        await settle(pilot)
+        assert isinstance(app.screen, LobbyScreen)
+
+
+async def test_single_role_has_no_role_switch(services, head):
+    app = make_app(services)
+    async with app.run_test() as pilot:
+        await sign_in(pilot, "H001")
+        assert app.role_modes == ["head"]
+        assert not any(b.binding.action == "next_mode" for b in app.screen.active_bindings.values())
+        await pilot.press("f12")
+        await settle(pilot)
+        assert isinstance(app.screen, HeadScreen)
+
+
+async def test_sign_out_drops_the_role_modes(services, head):
+    app = make_app(services)
+    async with app.run_test() as pilot:
+        await sign_in(pilot, "H001")
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        assert app.actor is None and app.role_modes == []
+        assert "head" not in app._modes
+        assert app.screen.message == t("login.signed_out")
+        assert app.screen.query_one("#staff-no", FormField).value == ""
+
+
+# --- idle lock ------------------------------------------------------------------------------
+async def test_idle_lock_hides_data_and_the_same_person_unlocks(services, head, make_staff, clock):
+    sender = make_staff("lobby_manager", staff_no="L01", name="赵大堂")
+    services.handoffs.create(sender, kind="general", to_staff_id=head.staff_id,
+                             note="机密备注甲乙丙")
+    app = make_app(services)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, "H001")
+        assert "机密备注甲乙丙" in screen_text(app)
+        clock.advance(minutes=services.settings.ui.idle_lock_minutes - 1)
+        assert not app.check_idle_lock()
+        clock.advance(minutes=1)
+        assert app.check_idle_lock()
+        await settle(pilot)
+        assert isinstance(app.screen, LockScreen)
+        text = screen_text(app)
+        assert "机密备注甲乙丙" not in text and t("lock.title") in text
+        # app-wide actions are off while locked: no palette, no help, no role switch
+        await pilot.press("ctrl+p")
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, LockScreen)
+        # a wrong PIN is refused; the right one unlocks
+        await type_into(pilot, "#lock-pin", "000000")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.message == t("error.auth.bad_credentials")
+        await type_into(pilot, "#lock-pin", TEST_PIN)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HeadScreen)
+        assert "机密备注甲乙丙" in screen_text(app)
+
+
+async def test_keys_keep_the_lock_away(services, head, clock):
+    app = make_app(services)
+    async with app.run_test() as pilot:
+        await sign_in(pilot, "H001")
+        minutes = services.settings.ui.idle_lock_minutes
+        clock.advance(minutes=minutes - 1)
+        await pilot.press("f5")
+        clock.advance(minutes=2)
+        assert not app.check_idle_lock()
+        clock.advance(minutes=minutes)
+        assert app.check_idle_lock()
+
+
+async def test_another_staff_member_signs_in_at_the_lock(services, head, make_staff, clock):
+    make_staff("lobby_manager", staff_no="L01", name="赵大堂")
+    app = make_app(services)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, "H001")
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert isinstance(app.screen, LockScreen)
+        assert app.screen.query_one("#lock-staff-no", FormField).value == "H001"
+        await type_into(pilot, "#lock-staff-no", "L01")
+        await pilot.press("enter")
+        await type_into(pilot, "#lock-pin", TEST_PIN)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LobbyScreen)
+        assert app.actor is not None and app.actor.staff_no == "L01"
+        assert app.role_modes == ["lobby"] and "head" not in app._modes
+        assert "赵大堂（L01）" in screen_text(app)
+
+
+async def test_sign_out_from_the_lock(services, head):
+    app = make_app(services)
+    async with app.run_test() as pilot:
+        await sign_in(pilot, "H001")
+        app.lock()
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen) and app.actor is None
+
+
+# --- help, palette, quit, size ------------------------------------------------------------
+async def test_f1_lists_the_active_bindings_and_sections(services, head, settings):
+    app = make_app(services, quiet_settings(settings, keymap={"app.lock": "ctrl+k"}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, "H001")
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        rows = {k.binding_id: k for k in app.screen.keys}
+        assert rows["app.lock"].key == "Ctrl+K"  # the remapped key, not the default
+        assert rows["app.help"].key == "F1"
+        assert rows["shell.inbox"].text == t("shell.bind.inbox")
+        assert "app.next_mode" not in rows  # one role: no role switch
+        text = screen_text(app)
+        assert "Ctrl+K" in text and t("shell.bind.lock") in text
+        for section, key in HeadScreen.HELP_SECTIONS:
+            assert section in text and t(key) in text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HeadScreen)
+        await pilot.press("ctrl+k")
+        await settle(pilot)
+        assert isinstance(app.screen, LockScreen)
+
+
+async def test_help_on_the_login_screen(services):
+    app = make_app(services)
+    async with app.run_test() as pilot:
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        ids = {k.binding_id for k in app.screen.keys}
+        assert {"app.help", "app.quit"} <= ids and "app.lock" not in ids
+
+
+async def test_command_palette_opens(services, head):
+    app = make_app(services)
+    async with app.run_test() as pilot:
+        await sign_in(pilot, "H001")
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert isinstance(app.screen, CommandPalette)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert t("shell.cmd.lock") in titles and t("shell.cmd.quit") in titles
+
+
+async def test_quit_asks_first(services, head):
+    app = make_app(services)
+    async with app.run_test() as pilot:
+        await sign_in(pilot, "H001")
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert t("app.quit_confirm") in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HeadScreen) and not app._exit
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app._exit
+
+
+async def test_too_small_terminal_says_so(services):
+    app = make_app(services)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, TooSmallScreen)
+        assert t("app.too_small", width=60, height=20) in screen_text(app).replace("\n", "")
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+
+
+# --- kiosk -----------------------------------------------------------------------------------
+async def test_kiosk_opens_lobby_and_needs_a_keeper_to_quit(services, head, make_staff):
+    make_staff("lobby_assistant", "cash_teller", staff_no="L02")
+    make_staff("lobby_manager", staff_no="L01")
+    app = make_app(services, kiosk="lobby")
+    async with app.run_test() as pilot:
+        screen = await sign_in(pilot, "L02")
+        assert isinstance(screen, LobbyScreen) and app.role_modes == ["lobby"]
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert isinstance(app.screen, PinDialog)
+        await type_into(pilot, "#pin-staff-no", "L02")
+        await pilot.press("enter")
+        await type_into(pilot, "#pin-pin", TEST_PIN)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.message == t("shell.kiosk_exit_refused") and not app._exit
+        await type_into(pilot, "#pin-staff-no", "L01")
+        await pilot.press("enter")
+        await type_into(pilot, "#pin-pin", TEST_PIN)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app._exit
+
+
+async def test_kiosk_refuses_staff_without_a_lobby_role(services, head, make_staff):
+    make_staff("cash_teller", staff_no="T01")
+    app = make_app(services, kiosk="lobby")
+    async with app.run_test() as pilot:
+        screen = await submit_login(pilot, "T01", TEST_PIN)
+        assert screen.message == t("login.kiosk_refused") and app.actor is None
+
+
+# --- live updates and the inbox -------------------------------------------------------------
+async def test_change_marker_reloads_only_when_something_was_written(services, head, make_staff):
+    sender = make_staff("lobby_manager", staff_no="L01", name="赵大堂")
+    app = make_app(services)
+    calls: list[int] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await sign_in(pilot, "H001")
+        screen.on_data_changed = lambda: calls.append(1)  # type: ignore[method-assign]
+        assert not app.poll_changes()
+        assert calls == []
+        services.handoffs.create(sender, kind="general", to_staff_id=head.staff_id,
+                                 note="新到交接")
+        assert app.poll_changes()
+        await settle(pilot)
+        assert calls == [1]
+        assert "新到交接" in screen_text(app)
+        assert not app.poll_changes()
+
+
+def test_role_screens_share_the_shell_layout():
+    for cls in (LobbyScreen, CounterScreen, CMScreen, HeadScreen):
+        assert issubclass(cls, RoleScreen) and cls.MODE
+        assert "compose" not in cls.__dict__, f"{cls.__name__} must implement compose_body()"

@@ -328,8 +328,9 @@ class KpiCfg(_Section):
     target_premium_with_products_pct: float = Field(40, ge=0, le=100)
     target_new_premium_clients: int = Field(0, ge=0)      # per month
     target_agency_income_yuan: float = Field(0, ge=0)    # per month
-    appearance_procedure: str = "appearance_check"
-    appearance_fail_choices: list[str] = ["fail", "no", "not_ok", "fix"]
+    appearance_procedure: str = "head_appearance_check"
+    appearance_checked_step: str = "checked"       # number step: staff checked
+    appearance_compliant_step: str = "compliant"   # number step: staff fully compliant
 
 
 class HeadCfg(_Section):
@@ -337,6 +338,8 @@ class HeadCfg(_Section):
 
     arrivals_history_weeks: int = Field(8, ge=1, le=52)  # same weekday, this many weeks back
     flow_log_confirm_required: bool = True  # closing needs the lobby manager's confirmation
+    #: daily procedures not required for the close (the head's own end of day ends with it)
+    close_exempt_procedures: list[str] = ["head_end_of_day"]
 
 
 class ProceduresCfg(_Section):

@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -94,7 +95,12 @@ def _known_roles(roles: tuple[str, ...]) -> tuple[str, ...]:
     return roles
 
 
-Roles = Annotated[tuple[str, ...], BeforeValidator(_role_list)]
+def _known_role(role: str) -> str:
+    return _known_roles((role,))[0]
+
+
+Roles = Annotated[tuple[str, ...], BeforeValidator(_role_list), AfterValidator(_known_roles)]
+Role = Annotated[str, AfterValidator(_known_role)]
 
 
 class _Strict(BaseModel):
@@ -118,16 +124,11 @@ class HandoffSpec(_Strict):
     """The hand-off a step creates when it is recorded."""
 
     kind: Ident
-    to_role: Ident
+    to_role: Role
     to_client_cm: bool = False  # to the client's exclusive CM when the run has one
     when: tuple[Ident, ...] = ()  # choice steps: only for these choices (empty: any)
     note_from: Ident | None = None  # a text step whose value becomes the hand-off's note
     source: Ident = "auto"  # auto: from the recording staff member's role
-
-    @model_validator(mode="after")
-    def _role(self) -> HandoffSpec:
-        _known_roles((self.to_role,))
-        return self
 
 
 class Step(_Strict):
@@ -152,8 +153,6 @@ class Step(_Strict):
 
     @model_validator(mode="after")
     def _by_kind(self) -> Step:
-        _known_roles(self.role)
-        _known_roles(self.signer_role)
         if self.kind == "choice":
             if len(self.choices) < 2:
                 raise ValueError("a choice step needs at least two choices")
@@ -201,7 +200,6 @@ class Procedure(_Strict):
 
     @model_validator(mode="after")
     def _schedule(self) -> Procedure:
-        _known_roles(self.roles)
         if self.schedule == "none":
             if self.due is not None or self.due_day is not None:
                 raise ValueError("due and due_day are only for scheduled procedures")

@@ -284,3 +284,29 @@ def test_working_day_due_date_is_a_working_day_exactly_n_working_days_on(start: 
     assert dl.counting_days_between(start, end, working_days=True) == days
     if days:
         assert dl.is_working_day(end)
+
+
+def test_changes_follow_in_time_but_new_facts_may_be_dated_back() -> None:
+    events = [received(), ClockEvent(dl.EXTEND, date(2026, 12, 5), reason="复杂")]
+    with pytest.raises(ClockError) as err:
+        dl.check(events, ClockEvent(dl.STOP, date(2026, 12, 4)), CAL)
+    assert err.value.key == "error.complaint.clock_date_order"
+    # new material that arrived on the 3rd and was recorded after the extension
+    late_facts = ClockEvent(dl.RESTART, date(2026, 12, 3), reason="补充材料")
+    dl.check(events, late_facts, CAL)
+    assert due([*events, late_facts]) == date(2026, 12, 18)
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2999, 12, 31)))
+def test_parse_day_reads_back_every_date_it_could_be_given(day: date) -> None:
+    for text in (day.isoformat(), f"{day.year}/{day.month}/{day.day}", day.strftime("%Y%m%d"),
+                 f"{day.year}年{day.month}月{day.day}日"):
+        assert dl.parse_day(text, "field.complaint.date") == day
+
+
+@given(st.text(max_size=20))
+def test_parse_day_fails_only_with_a_field_error(text: str) -> None:
+    try:
+        dl.parse_day(text, "field.complaint.date")
+    except dl.FieldError as exc:
+        assert exc.field == "field.complaint.date"

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import pytest
 from sqlmodel import Session
 from stdnum.cn import ric
-
 from tests.conftest import T0, TEST_PIN
+
 from wealthtui.model import Client, CMAssignment
 from wealthtui.services import Actor, Services
 
@@ -54,8 +54,8 @@ class Center:
         return called.id
 
 
-@pytest.fixture
-def center(services: Services, make_staff) -> Center:
+@pytest.fixture(name="center")
+def center_fixture(services: Services, make_staff) -> Center:
     return Center(
         services=services,
         lobby=make_staff("lobby_manager", staff_no="L1", name="赵大堂"),
@@ -68,4 +68,4 @@ def center(services: Services, make_staff) -> Center:
     )
 
 
-__all__ = ["Center", "TEST_PIN", "center", "resident_id"]
+__all__ = ["Center", "TEST_PIN", "center_fixture", "resident_id"]

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import Session, col, select
+from tests.services.counter_helpers import TEST_PIN, Center, center_fixture  # noqa: F401
 
-from tests.services.counter_helpers import TEST_PIN, Center, center  # noqa: F401
 from wealthtui.model import AuditEvent
 from wealthtui.services.audit import verify_engine
 from wealthtui.services.errors import AuthFailed, Conflict, FieldError, PermissionDenied

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import Session, select
+from tests.services.counter_helpers import Center, center_fixture  # noqa: F401
 
-from tests.services.counter_helpers import Center, center  # noqa: F401
 from wealthtui.model import Attendance, AuditEvent, CounterSession, Lead
 from wealthtui.services.errors import Conflict, FieldError, PermissionDenied
 
@@ -22,6 +22,15 @@ def test_sign_on_fixes_the_categories_and_takes_the_opening_cash(center: Center)
     with Session(s.ctx.engine) as db:
         audit = db.exec(select(AuditEvent).where(AuditEvent.action == "counter.sign_on")).one()
     assert audit.actor_id == center.t1.staff_id and audit.manual_section
+
+
+def test_the_first_sign_on_of_the_day_starts_the_sign_on_checklist(center: Center) -> None:
+    s = center.services
+    view = s.counter.sign_on(center.t1, "02", "500")
+    run = s.checklists.get(center.t1, view.checklist_run_id)
+    assert (run.procedure.id, run.subject_staff_id) == ("counter_sign_on", center.t1.staff_id)
+    s.counter.sign_off(center.t1)
+    assert s.counter.sign_on(center.t1, "01").checklist_run_id is None  # once a day
 
 
 def test_one_teller_per_counter_and_one_counter_per_teller(center: Center) -> None:

@@ -9,49 +9,15 @@ from datetime import date, timedelta
 import pytest
 from lunardate import LunarDate
 from sqlalchemy import event
-from sqlmodel import Session
-from stdnum import luhn
-from stdnum.cn import ric
-
+from sqlmodel import Session, select
 from tests.conftest import T0
-from wealthtui.model import (
-    Attendance,
-    Client,
-    ClientAccount,
-    CMAssignment,
-    Complaint,
-    ContactLog,
-)
-from wealthtui.rules.pinyin import name_keys
+from tests.lobby_data import add_client, card_no, id_no
+
+from wealthtui.model import Attendance, CMAssignment, Complaint, ContactLog
 from wealthtui.services.errors import Conflict, FieldError
 from wealthtui.services.lookup import birthday_today, parse_query
 
 TODAY = T0.date()
-
-
-def id_no(birth: date, seq: int) -> str:
-    body = f"110105{birth:%Y%m%d}{seq:03d}"
-    return body + ric.calc_check_digit(body + "0")
-
-
-def card_no(seed: int) -> str:
-    body = f"622202{seed:012d}"
-    return body + luhn.calc_check_digit(body)
-
-
-def add_client(engine, name: str, *, seq: int, tier: str = "ordinary", phone: str = "",
-               birth: date = date(1970, 5, 5), card: str | None = None, **extra) -> int:
-    full, initials = name_keys(name)
-    with Session(engine) as s:
-        c = Client(name=name, name_pinyin=full, name_initials=initials, id_type="resident",
-                   id_number=extra.pop("id_number", None) or id_no(birth, seq), phone=phone,
-                   birthday=birth, tier=tier, created_at=extra.pop("created_at", T0), **extra)
-        s.add(c)
-        s.flush()
-        if card:
-            s.add(ClientAccount(client_id=c.id, number=card))
-        s.commit()
-        return c.id
 
 
 @pytest.fixture
@@ -172,11 +138,13 @@ def test_card_shows_the_cm_and_whether_they_are_in(services, lobby, clients, mak
     card = services.lookup.search(lobby, "zhangsan")[0]
     assert (card.cm_name, card.cm_present) == ("李理财", None)  # attendance not taken yet
     with Session(engine) as s:
-        s.add(Attendance(business_date=TODAY, staff_id=lobby.staff_id))
+        s.add(Attendance(business_date=TODAY, staff_id=cm.staff_id, present=False))
         s.commit()
     assert services.lookup.get(lobby, clients["zhangsan"]).cm_present is False
     with Session(engine) as s:
-        s.add(Attendance(business_date=TODAY, staff_id=cm.staff_id))
+        row = s.exec(select(Attendance)).one()
+        row.present = True
+        s.add(row)
         s.commit()
     assert services.lookup.get(lobby, clients["zhangsan"]).cm_present is True
 

@@ -9,18 +9,11 @@ from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, select
-
 from tests.conftest import T0
-from wealthtui.model import CounterSession, Ticket, TicketEvent
+from tests.lobby_data import sign_on
+
+from wealthtui.model import Ticket, TicketEvent
 from wealthtui.services.errors import Conflict, FieldError, PermissionDenied
-
-
-def sign_on(engine, actor, counter_no: str, when=T0) -> None:
-    """Open a counter session (the counter issue's service does this for real)."""
-    with Session(engine) as s:
-        s.add(CounterSession(business_date=when.date(), counter_no=counter_no,
-                             staff_id=actor.staff_id, started_at=when))
-        s.commit()
 
 
 @pytest.fixture
@@ -31,9 +24,9 @@ def people(make_staff, engine):
         "t2": make_staff("cash_teller", staff_no="T2", name="林柜员"),
         "t3": make_staff("non_cash_teller", staff_no="T3", name="吴柜员"),
     }
-    sign_on(engine, p["t1"], "01")
-    sign_on(engine, p["t2"], "02")
-    sign_on(engine, p["t3"], "03")
+    sign_on(engine, p["t1"].staff_id, "01")
+    sign_on(engine, p["t2"].staff_id, "02")
+    sign_on(engine, p["t3"].staff_id, "03")
     return p
 
 

@@ -401,3 +401,28 @@ def test_role_screens_share_the_shell_layout():
     for cls in (LobbyScreen, CounterScreen, CMScreen, HeadScreen):
         assert issubclass(cls, RoleScreen) and cls.MODE
         assert "compose" not in cls.__dict__, f"{cls.__name__} must implement compose_body()"
+
+
+@pytest.mark.parametrize(("language", "size"), [("zh_CN", (80, 24)), ("en", (120, 40))],
+                         ids=["zh_CN-80x24", "en-120x40"])
+async def test_every_role_screen_renders_from_the_catalogs(services, head, make_staff, settings,
+                                                            language, size):
+    """All four role modes with their inbox and help, in both languages and at both sizes: no
+    raw key reaches the screen (the conftest fixture asserts i18n.MISSING is empty afterwards)."""
+    make_staff("head", "lobby_manager", "supervisor", "wealth_cm", staff_no="A01", name="全岗位")
+    app = make_app(services, quiet_settings(settings, language=language))
+    async with app.run_test(size=size) as pilot:
+        await sign_in(pilot, "A01")
+        assert app.role_modes == ["lobby", "counter", "cm", "head"]
+        for mode in app.role_modes:
+            if app.current_mode != mode:
+                await pilot.press("f12")
+                await settle(pilot)
+            assert app.current_mode == mode
+            await pilot.press("f9")
+            await settle(pilot)
+            await pilot.press("f1")
+            await settle(pilot)
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press("escape")
+            await settle(pilot)

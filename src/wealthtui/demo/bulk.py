@@ -46,11 +46,11 @@ def template(name: str) -> Row:
     return _TEMPLATES[name]
 
 
-def make_row(name: str, **values: Any) -> Row:
-    row = dict(template(name))
+def make_row(table_name: str, /, **values: Any) -> Row:
+    row = dict(template(table_name))
     unknown = values.keys() - row.keys()
     if unknown:
-        raise KeyError(f"{name}: no columns {sorted(unknown)}")
+        raise KeyError(f"{table_name}: no columns {sorted(unknown)}")
     row.update(values)
     return row
 
@@ -61,6 +61,10 @@ class Ids:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self._counters: dict[str, itertools.count[int]] = {}
+
+    def reset(self) -> None:
+        """Forget the counters (after something else inserted rows): re-read the maxima."""
+        self._counters.clear()
 
     def next(self, name: str) -> int:
         counter = self._counters.get(name)
@@ -79,10 +83,11 @@ class BulkWriter:
     """Buffers rows per table and writes them with executemany; `flush()` writes all buffers
     in dependency order. `on_write(table, n)` is told how many rows went out."""
 
-    def __init__(self, conn: Connection, *, batch: int = 20_000,
+    def __init__(self, conn: Connection, *, batch: int = 20_000, commit: bool = False,
                  on_write: Callable[[str, int], None] | None = None) -> None:
         self.conn = conn
         self.batch = batch
+        self.commit = commit
         self.on_write = on_write
         self.buffers: dict[str, list[Row]] = {}
         self.pending = 0
@@ -107,3 +112,16 @@ class BulkWriter:
                 if self.on_write:
                     self.on_write(name, len(rows))
         self.pending = 0
+        if self.commit:
+            self.conn.commit()
+
+
+def fix_sequences(conn: Connection) -> None:
+    """On PostgreSQL, move each id sequence past the ids written here (SQLite needs nothing)."""
+    if conn.dialect.name != "postgresql":
+        return
+    for t in SQLModel.metadata.sorted_tables:
+        if "id" in t.c and t.c.id.primary_key and t.c.id.autoincrement is not False:
+            conn.exec_driver_sql(
+                f"SELECT setval(pg_get_serial_sequence('{t.name}', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM {t.name}), 0) + 1, false)")

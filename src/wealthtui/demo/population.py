@@ -22,6 +22,9 @@ from wealthtui.demo.pools import pools
 # Share of clients per tier code; codes a branch adds to its config get an even share of the rest.
 DEMO_TIER_MIX = {"ordinary": 0.40, "potential": 0.20, "premium": 0.33, "key": 0.07}
 LARGE_TIER_MIX = {"ordinary": 0.70, "potential": 0.15, "premium": 0.13, "key": 0.02}
+# The money columns are 32-bit integers on PostgreSQL (model: `int` fields), so no generated
+# AUM goes past 20 million yuan.
+MAX_AUM_FEN = 2_000_000_000
 
 
 @dataclass
@@ -75,6 +78,7 @@ class Population:
         marketing_cms: Sequence[int],
         assigned_by: int,
         tier_mix: dict[str, float],
+        mobiles: Mobiles | None = None,
     ) -> None:
         self.rng = rng
         self.settings = settings
@@ -82,7 +86,7 @@ class Population:
         self.tz = ZoneInfo(settings.center.timezone)
         self.names = names
         self.ids = ResidentIds(rng)
-        self.mobiles = Mobiles(rng)
+        self.mobiles = mobiles or Mobiles(rng)
         self.cards = Cards(rng, settings.center.code)
         self.wealth_cms = list(wealth_cms)
         self.marketing_cms = list(marketing_cms)
@@ -99,6 +103,7 @@ class Population:
         for i, t in enumerate(tiers):
             lo = max(t.min_aum_fen, 100_000)  # at least 1,000 yuan
             hi = tiers[i + 1].min_aum_fen if i + 1 < len(tiers) else lo * 8
+            hi = min(hi, MAX_AUM_FEN)
             self.bands.append((lo, max(hi, lo + 1)))
         p = pools()
         self.c = p["clients"]

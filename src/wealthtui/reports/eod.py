@@ -304,14 +304,19 @@ def complaints(session: Session, first: date, last: date, tz: ZoneInfo) -> Compl
     return Complaints(int(received), int(closed), int(overdue))
 
 
-def daily_procedures(catalog: Catalog | None) -> tuple[str, ...]:
-    """Procedures that must be completed once every business day (subject `day`)."""
+def daily_procedures(catalog: Catalog | None, exempt: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Procedures completed once every business day by whoever holds them (subject `day`)."""
     if catalog is None:
         return ()
-    return tuple(p.id for p in catalog if p.schedule in DAILY_SCHEDULES and p.subject == "day")
+    return tuple(p.id for p in catalog
+                 if p.schedule in DAILY_SCHEDULES and p.subject == "day" and p.id not in exempt)
 
 
-def checklists(session: Session, catalog: Catalog | None, business_days: list[date]) -> Checklists:
+def checklists(session: Session, catalog: Catalog | None, business_days: list[date],
+               exempt: tuple[str, ...] = ()) -> Checklists:
+    """Runs done on the days; missed: each daily `day` procedure without a completed run on a
+    day, and each run of another scheduled daily procedure (per teller, per staff member)
+    started on a day and left unfinished."""
     if not business_days:
         return Checklists(0, 0)
     first, last = min(business_days), max(business_days)
@@ -323,16 +328,21 @@ def checklists(session: Session, catalog: Catalog | None, business_days: list[da
     ).all()
     done_on = {(d, p) for d, p, _ in done_rows}
     done = sum(n for _, _, n in done_rows)
+    daily = daily_procedures(catalog, exempt)
     missed: list[str] = []
     for day in sorted(set(business_days)):
-        missed += [p for p in daily_procedures(catalog) if (day, p) not in done_on]
-    unfinished = session.execute(
-        select(ChecklistRun.procedure_id)
-        .where(in_range, ChecklistRun.status != "done",
-               ChecklistRun.business_date.in_(business_days))  # type: ignore[attr-defined]
-        .order_by(ChecklistRun.business_date, ChecklistRun.id)
-    ).scalars().all()
-    missed += list(unfinished)
+        missed += [p for p in daily if (day, p) not in done_on]
+    scheduled = tuple(p.id for p in catalog or ()
+                      if p.schedule in DAILY_SCHEDULES and p.subject != "day"
+                      and p.id not in exempt)
+    if scheduled:
+        missed += list(session.execute(
+            select(ChecklistRun.procedure_id)
+            .where(in_range, ChecklistRun.status == "open",
+                   ChecklistRun.business_date.in_(business_days),  # type: ignore[attr-defined]
+                   ChecklistRun.procedure_id.in_(scheduled))  # type: ignore[attr-defined]
+            .order_by(ChecklistRun.business_date, ChecklistRun.id)
+        ).scalars())
     return Checklists(done, len(missed), tuple(missed))
 
 
@@ -423,7 +433,7 @@ def day_report(session: Session, settings: Settings, day: date, *, now: datetime
         authorisations=authorisations(session, day, day),
         handoffs_open=open_handoffs(session, day, now),
         complaints=complaints(session, day, day, tz),
-        checklists=checklists(session, catalog, [day]),
+        checklists=checklists(session, catalog, [day], tuple(settings.head.close_exempt_procedures)),
         exceptions=exceptions(session, settings, now, explanations(bd)),
     )
 
@@ -517,7 +527,8 @@ def month_report(session: Session, settings: Settings, month: str, *,
         tellers=tellers_month(session, first, last),
         authorisations=authorisations(session, first, last),
         complaints=complaints(session, first, last, tz),
-        checklists=checklists(session, catalog, [r.date for r in rows]),
+        checklists=checklists(session, catalog, [r.date for r in rows],
+                              tuple(settings.head.close_exempt_procedures)),
         days_closed=sum(1 for r in rows if r.closed),
     )
 

@@ -5,9 +5,9 @@ Centre indicators, from the records:
 - average wait (issue → first call, all categories), longest wait, cash-counter average wait and
   cash-counter average transaction time (first start → last finish of finished tickets);
 - the CMs' response to a premium arrival (hand-off created → accepted);
-- appearance compliance: of the items checked in the head's daily appearance checks (completed
-  runs of `[kpi] appearance_procedure`), the share found in order — a ticked item, or a choice
-  not listed in `appearance_fail_choices`;
+- appearance compliance: staff found fully compliant ÷ staff checked, summed over the head's
+  completed daily appearance checks of the month (`[kpi] appearance_procedure`, its number steps
+  `appearance_checked_step` and `appearance_compliant_step`);
 - complaints solved at first contact (on the spot) among those received, and of the rest the share
   decided within `target_complaint_close_days` (complaints still inside that window are not
   counted yet; withdrawn and merged ones are left out);
@@ -26,7 +26,6 @@ contacts logged, new premium clients in their book, referrals converted, book si
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -144,15 +143,6 @@ def complaint_in_time(received: date, ended: date | None, as_of: date, days: int
     return None
 
 
-def item_compliant(kind: str, value: str, fail_choices: frozenset[str]) -> bool | None:
-    """An appearance-check step: True in order, False not, None when not a checked item."""
-    if kind == "tick":
-        return True
-    if kind == "choice":
-        return value not in fail_choices
-    return None
-
-
 # --- centre indicators ----------------------------------------------------------------------
 def _bounds(settings: Settings, first: date, last: date) -> tuple[datetime, datetime]:
     tz = ZoneInfo(settings.center.timezone)
@@ -171,53 +161,61 @@ def cm_response_s(session: Session, first: date, last: date) -> tuple[float | No
 
 
 def appearance(session: Session, settings: Settings, first: date, last: date) -> tuple[int, int]:
-    """(items in order, items checked) over the month's completed appearance checks."""
+    """(staff compliant, staff checked) summed over the month's completed appearance checks.
+
+    A step recorded twice counts with its newest value (the checklist engine keeps history)."""
     cfg = settings.kpi
-    runs = session.execute(
-        select(ChecklistRun.id, ChecklistRun.procedure_json)
+    steps = (cfg.appearance_checked_step, cfg.appearance_compliant_step)
+    newest = (
+        select(func.max(StepRecord.id))
+        .join(ChecklistRun, ChecklistRun.id == StepRecord.run_id)
         .where(ChecklistRun.business_date.between(first, last),  # type: ignore[attr-defined]
                ChecklistRun.procedure_id == cfg.appearance_procedure,
-               ChecklistRun.status == "done")
-    ).all()
-    if not runs:
-        return 0, 0
-    kinds: dict[int, dict[str, str]] = {}
-    for run_id, proc_json in runs:
-        try:
-            steps = json.loads(proc_json).get("steps", [])
-        except (ValueError, AttributeError):
-            steps = []
-        kinds[run_id] = {s.get("id", ""): s.get("kind", "") for s in steps if isinstance(s, dict)}
-    fail = frozenset(cfg.appearance_fail_choices)
-    ok = checked = 0
-    for run_id, step_id, value in session.execute(
-        select(StepRecord.run_id, StepRecord.step_id, StepRecord.value)
-        .where(StepRecord.run_id.in_(list(kinds)))  # type: ignore[attr-defined]
+               ChecklistRun.status == "done",
+               StepRecord.step_id.in_(steps))  # type: ignore[attr-defined]
+        .group_by(StepRecord.run_id, StepRecord.step_id)
+    )
+    checked = compliant = 0
+    for step_id, value in session.execute(
+        select(StepRecord.step_id, StepRecord.value)
+        .where(StepRecord.id.in_(newest))  # type: ignore[union-attr]
     ):
-        verdict = item_compliant(kinds[run_id].get(step_id, ""), value, fail)
-        if verdict is not None:
-            checked += 1
-            ok += int(verdict)
-    return ok, checked
+        number = whole_number(value)
+        if step_id == cfg.appearance_checked_step:
+            checked += number
+        else:
+            compliant += number
+    return min(compliant, checked), checked
+
+
+def whole_number(text: str) -> int:
+    try:
+        return max(0, int(str(text).strip()))
+    except ValueError:
+        return 0
 
 
 def complaint_figures(session: Session, settings: Settings, first: date, last: date,
                       as_of: date) -> tuple[int, int, int, int]:
-    """(on the spot, received, decided in time, counted) for complaints received in the month."""
+    """(on the spot, received, decided in time, counted) for complaints received in the month.
+
+    A complaint whose clock is paused (external appraisal) and not decided is not counted yet."""
     tz = ZoneInfo(settings.center.timezone)
     rows = session.execute(
         select(Complaint.business_date, Complaint.resolved_on_spot, Complaint.ended_on,
-               Complaint.closed_at)
+               Complaint.closed_at, Complaint.paused_since)
         .where(Complaint.business_date.between(first, last),  # type: ignore[attr-defined]
                Complaint.status.not_in(("withdrawn", "merged")))  # type: ignore[attr-defined]
     ).all()
     days = settings.kpi.target_complaint_close_days
     on_spot = in_time = counted = 0
-    for received, spot, ended_on, closed_at in rows:
+    for received, spot, ended_on, closed_at, paused in rows:
         if spot:
             on_spot += 1
             continue
         ended = ended_on or (closed_at.astimezone(tz).date() if closed_at else None)
+        if ended is None and paused is not None:
+            continue
         verdict = complaint_in_time(received, ended, as_of, days)
         if verdict is not None:
             counted += 1

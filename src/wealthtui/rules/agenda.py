@@ -17,12 +17,15 @@ years it does not know yet, Monday to Friday count as working days. Lunar dates 
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import chinese_calendar
 from lunardate import LunarDate
+
+from wealthtui.rules.fields import FieldError
 
 # --- kinds of items, most urgent first (the order items of one day are listed in) ------------
 CM_CHANGE = "cm_change"
@@ -95,7 +98,7 @@ def solar_birthday_in(birthday: date, year: int) -> date:
 def lunar_of(day: date) -> tuple[int, int, bool]:
     """(lunar month, lunar day, leap month?) of a solar date."""
     lunar = LunarDate.from_solar_date(day.year, day.month, day.day)
-    return lunar.month, lunar.day, bool(lunar.isLeapMonth)
+    return lunar.month, lunar.day, bool(lunar.is_leap_month)
 
 
 def lunar_to_solar(year: int, month: int, day: int) -> date | None:
@@ -320,3 +323,22 @@ def build(
     urgency and client name; items already done come last."""
     items = [i for facts in clients for i in client_items(facts, rules, start, end, today)]
     return sorted(items, key=lambda i: (i.done, i.due, i.rank, i.client_name, i.client_id))
+
+
+def parse_next_date(text: str, today: date) -> date | None:
+    """The next contact date as a CM types it: nothing (no follow-up); a number of days from today
+    (`7`, `+7`, `7天`, `7d`); or a date (`2026-12-07`, or `12-07` for its next occurrence)."""
+    value = unicodedata.normalize("NFKC", text or "").strip().lower()
+    value = value.removeprefix("+").removesuffix("天").removesuffix("d").strip()
+    if not value:
+        return None
+    if value.isdigit() and len(value) <= 3:
+        return today + timedelta(days=int(value))
+    try:
+        if len(value) == 5 and value[2] == "-":
+            month, day = int(value[:2]), int(value[3:])
+            found = date(today.year, month, day)
+            return found if found >= today else date(today.year + 1, month, day)
+        return date.fromisoformat(value)
+    except ValueError:
+        raise FieldError("cm.field.next_date", "error.contact.next_date_format") from None

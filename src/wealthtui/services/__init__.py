@@ -13,6 +13,8 @@ from wealthtui.services.auth import AuthService
 from wealthtui.services.authorization import AuthorizationService
 from wealthtui.services.balancing import BalancingService
 from wealthtui.services.base import Actor, Context
+from wealthtui.services.checklists import ChecklistService
+from wealthtui.services.center import CenterService
 from wealthtui.services.client_file import ClientFileService
 from wealthtui.services.complaints import ComplaintService
 from wealthtui.services.contacts import ContactService
@@ -21,6 +23,7 @@ from wealthtui.services.dashboard import DashboardService
 from wealthtui.services.day import DayService
 from wealthtui.services.handoffs import HandoffService
 from wealthtui.services.handover import HandoverService
+from wealthtui.services.lobby import LobbyService
 from wealthtui.services.lookup import LookupService
 from wealthtui.services.queue import QueueService
 from wealthtui.services.reports import ReportService
@@ -37,8 +40,10 @@ class Services:
         self.audit = AuditService(self.ctx)
         self.assignments = AssignmentService(self.ctx)
         self.auth = AuthService(self.ctx)
+        self.center = CenterService(self.ctx)
         self.authorization = AuthorizationService(self.ctx)
         self.balancing = BalancingService(self.ctx)
+        self.checklists = ChecklistService(self.ctx)
         self.client_file = ClientFileService(self.ctx)
         self.complaints = ComplaintService(self.ctx)
         self.contacts = ContactService(self.ctx)
@@ -47,6 +52,7 @@ class Services:
         self.day = DayService(self.ctx)
         self.handoffs = HandoffService(self.ctx)
         self.handover = HandoverService(self.ctx)
+        self.lobby = LobbyService(self.ctx)
         self.lookup = LookupService(self.ctx)
         self.queue = QueueService(self.ctx)
         self.reports = ReportService(self.ctx)

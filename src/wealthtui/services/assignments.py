@@ -47,7 +47,8 @@ from wealthtui.rules import file_access, permissions
 from wealthtui.rules.agenda import DIRECT_CHANNELS
 from wealthtui.rules.clock import business_date
 from wealthtui.rules.fields import FieldError, parse_text
-from wealthtui.services.base import Service, UnitOfWork, requires
+from wealthtui.services.base import Context, Service, UnitOfWork, requires
+from wealthtui.services.checklists import ChecklistService
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
 from wealthtui.services.handoffs import OPEN, HandoffService, HandoffView
 
@@ -55,6 +56,7 @@ SECTION_EXCLUSIVE = "ch.2 §5.1"
 SECTION_CM = "ch.2 §2.9"
 SECTION_ASSISTANT = "ch.2 §2.13"
 SECTION_ARRIVAL = "ch.2 §2.7"
+CM_CHANGE_PROCEDURE = "cm_change"  # data/procedures/cm_change.toml
 
 #: roles that may be a client's exclusive CM (the head serves key clients personally, ch.2 §2.12)
 CM_ROLES = permissions.CMS | {permissions.HEAD}
@@ -127,6 +129,15 @@ def check_file_access(uow: UnitOfWork, client_id: int, action: str = file_access
     refusal = file_access.refusal(uow.roles, relation_in(uow, client_id), action)
     if refusal is not None:
         raise PermissionDenied(refusal, action=action)
+
+
+def record_step_in(checklists: ChecklistService, uow: UnitOfWork, run_id: int, step_id: str,
+                   value: str = "") -> None:
+    """Record a step of a checklist run inside the caller's unit of work, so it commits (or not)
+    with the caller's change. It runs the engine's own `record` body: the step's roles, the value
+    check, the hand-off the step names and the audit all apply; only the permission wrapper, which
+    would open a second transaction, is left out (the caller has checked its own action)."""
+    ChecklistService.record.__wrapped__(checklists, uow, run_id, step_id, value)  # type: ignore[attr-defined]
 
 
 def local_date(uow: UnitOfWork, at: datetime) -> date:
@@ -258,6 +269,10 @@ class AssistantLink:
 
 # --- the service --------------------------------------------------------------------------------
 class AssignmentService(Service):
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self._checklists: ChecklistService | None = None
+
     # --- queries ---------------------------------------------------------------------------
     def _assignment_views(self, uow: UnitOfWork, where) -> list[AssignmentView]:  # type: ignore[no-untyped-def]
         cm, by = aliased(Staff), aliased(Staff)
@@ -419,9 +434,16 @@ class AssignmentService(Service):
             raise FieldError("cm.field.cm", "error.cm.not_a_cm")
         return staff
 
-    def assign_in(self, uow: UnitOfWork, client: Client, cm: Staff, reason: str,
-                  *, notify: bool = True) -> CMAssignment:
-        """Make `cm` the client's exclusive CM from now (closing the current assignment)."""
+    @property
+    def checklists(self) -> ChecklistService:
+        if self._checklists is None:
+            self._checklists = ChecklistService(self.ctx)
+        return self._checklists
+
+    def assign_in(self, uow: UnitOfWork, client: Client, cm: Staff, reason: str) -> CMAssignment:
+        """Make `cm` the client's exclusive CM from now (closing the current assignment). A change
+        of CM starts the client's CM-change checklist with the successor named (whose step tells
+        the new CM through a hand-off)."""
         assert client.id is not None and cm.id is not None
         current = active_assignment(uow, client.id)
         if current is not None and current.cm_id == cm.id:
@@ -437,13 +459,11 @@ class AssignmentService(Service):
         uow.audit("client.assign_cm", "client", client.id, manual_section=SECTION_EXCLUSIVE,
                   cm_id=cm.id, previous_cm_id=current.cm_id if current else None,
                   assignment_id=new.id, reason=reason)
-        if current is not None and notify and cm.id != uow.actor_id:
-            days = uow.settings.contact.cm_change_first_contact_days
-            HandoffService(self.ctx).create_in(
-                uow, kind="cm_change", to_staff_id=cm.id, client_id=client.id, source="head",
-                note=reason, due_at=uow.now + timedelta(days=days),
-                manual_section=SECTION_EXCLUSIVE,
-            )
+        if current is not None:
+            run = self.checklists.start_in(uow, CM_CHANGE_PROCEDURE, client_id=client.id,
+                                           subject_staff_id=current.cm_id)
+            assert run.id is not None
+            record_step_in(self.checklists, uow, run.id, "successor_named")
         return new
 
     def _client(self, uow: UnitOfWork, client_id: int) -> Client:
@@ -487,18 +507,8 @@ class AssignmentService(Service):
         for index, client in enumerate(clients):
             successor = successors[index % len(successors)]
             assert successor.id is not None
-            made.append(self.assign_in(uow, client, successor, reason, notify=False).id or 0)
+            made.append(self.assign_in(uow, client, successor, reason).id or 0)
             dealt[successor.id] += 1
-        for successor in successors:
-            assert successor.id is not None
-            if dealt[successor.id] and successor.id != uow.actor_id:
-                HandoffService(self.ctx).create_in(
-                    uow, kind="cm_change", to_staff_id=successor.id, source="head",
-                    note=f"{departing.name} → {successor.name}: {dealt[successor.id]} ({reason})",
-                    due_at=uow.now + timedelta(
-                        days=uow.settings.contact.cm_change_first_contact_days),
-                    manual_section=SECTION_EXCLUSIVE,
-                )
         uow.audit("client.reassign_book", "staff", from_cm_id, manual_section=SECTION_EXCLUSIVE,
                   to=dict(dealt), clients=len(clients), reason=reason)
         return self._assignment_views(uow, col(CMAssignment.id).in_(made))

@@ -19,17 +19,35 @@ from datetime import date, timedelta
 
 from sqlmodel import col, select
 
-from wealthtui.model import Client, ContactLog, ContactProposal, Lead, Target, TargetList
+from wealthtui.model import (
+    ChecklistRun,
+    Client,
+    ContactLog,
+    ContactProposal,
+    Lead,
+    StepRecord,
+    Target,
+    TargetList,
+)
+from wealthtui.procedures import Procedure
 from wealthtui.rules import suitability
-from wealthtui.rules.agenda import CHANNELS, PURPOSES, RESULTS
+from wealthtui.rules.agenda import CHANNELS, DIRECT_CHANNELS, PURPOSES, RESULTS
 from wealthtui.rules.fields import FieldError, parse_text
-from wealthtui.services.assignments import check_file_access, desk_cm_ids
-from wealthtui.services.base import Service, UnitOfWork, requires
+from wealthtui.services.assignments import (
+    CM_CHANGE_PROCEDURE,
+    active_cm_id,
+    check_file_access,
+    desk_cm_ids,
+    record_step_in,
+)
+from wealthtui.services.base import Context, Service, UnitOfWork, requires
+from wealthtui.services.checklists import ChecklistService
 from wealthtui.services.client_file import ContactView, contact_views
 from wealthtui.services.errors import NotFound, PermissionDenied
 
 SECTION = "ch.2 §2.9"
 MAX_FOLLOW_UP_DAYS = 366
+MARKETING_PROCEDURE = "cm_contact_marketing"  # data/procedures/cm_contact_marketing.toml
 
 
 @dataclass(frozen=True)
@@ -51,6 +69,10 @@ class FollowUpView:
 
 
 class ContactService(Service):
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self._checklists: ChecklistService | None = None
+
     # --- suitability -----------------------------------------------------------------------
     def _checks(self, uow: UnitOfWork, client: Client, codes: Iterable[str],
                 acknowledged: Iterable[str] = ()) -> list[ProposalCheck]:
@@ -105,7 +127,9 @@ class ContactService(Service):
         """Record one contact. `acknowledgements` maps a product code to the reference of the
         client's signed acknowledgement (needed for a product above the client's risk level);
         `keeps` names earlier contacts whose follow-up this one keeps (those due by today are
-        kept anyway)."""
+        kept anyway). With `run_id` (the client's open contact-marketing run) the products and
+        their suitability are recorded as the run's proposal step. A direct contact by the
+        client's new CM records the first contact of an open CM-change run."""
         client = self._client(uow, client_id)
         check_file_access(uow, client_id, "contact.log")
         if channel not in CHANNELS:
@@ -136,6 +160,7 @@ class ContactService(Service):
             raise FieldError("cm.field.products", f"error.suitability.{refused.outcome}",
                              product=refused.product_name, product_level=refused.product_level,
                              client_level=refused.client_level or "-")
+        run = self._marketing_run(uow, run_id, client_id) if run_id is not None else None
         assert uow.actor_id is not None
         entry = ContactLog(
             client_id=client_id, staff_id=uow.actor_id, at=uow.now, channel=channel,
@@ -154,11 +179,62 @@ class ContactService(Service):
             ))
         kept = self._keep_promises(uow, entry, set(keeps))
         self._advance_leads_and_targets(uow, entry)
+        if run is not None and checks:
+            self._record_proposal(uow, run, checks, acks)
+        self._first_contact_after_change(uow, entry)
         uow.audit("contact.log", "client", client_id, manual_section=SECTION,
                   contact_id=entry.id, channel=channel, purpose=purpose, result=result,
                   next_date=next_date, products={c.product_code: c.outcome for c in checks},
                   kept=kept)
         return contact_views(uow, client_id, limit=1)[0]
+
+    # --- the checklists a contact feeds ---------------------------------------------------------
+    @property
+    def checklists(self) -> ChecklistService:
+        if self._checklists is None:
+            self._checklists = ChecklistService(self.ctx)
+        return self._checklists
+
+    def _marketing_run(self, uow: UnitOfWork, run_id: int, client_id: int) -> ChecklistRun:
+        run = uow.session.get(ChecklistRun, run_id)
+        if (run is None or run.procedure_id != MARKETING_PROCEDURE or run.client_id != client_id
+                or run.status != "open"):
+            raise FieldError("cm.field.run", "error.contact.no_such_run")
+        return run
+
+    def _record_proposal(self, uow: UnitOfWork, run: ChecklistRun, checks: list[ProposalCheck],
+                         acks: Mapping[str, str]) -> None:
+        """The contact-marketing run's proposal step: each product with its level against the
+        client's, and the acknowledgement where one let it through."""
+        parts = []
+        for c in checks:
+            level = f"R{c.product_level}/C{c.client_level}" if c.client_level else f"R{c.product_level}"
+            ack = f" [{acks.get(c.product_code, '')}]" if c.outcome == suitability.ACKNOWLEDGED else ""
+            parts.append(f"{c.product_code} {c.product_name} {level} {c.outcome}{ack}")
+        assert run.id is not None
+        record_step_in(self.checklists, uow, run.id, "proposal", "; ".join(parts))
+
+    def _first_contact_after_change(self, uow: UnitOfWork, entry: ContactLog) -> None:
+        """A direct contact by the client's new CM records the CM-change run's first contact."""
+        if entry.channel not in DIRECT_CHANNELS or active_cm_id(uow, entry.client_id) != entry.staff_id:
+            return
+        run = uow.session.exec(
+            select(ChecklistRun).where(ChecklistRun.procedure_id == CM_CHANGE_PROCEDURE,
+                                       ChecklistRun.client_id == entry.client_id,
+                                       ChecklistRun.status == "open")
+            .order_by(col(ChecklistRun.id).desc())
+        ).first()
+        if run is None or run.id is None:
+            return
+        done = uow.session.exec(select(StepRecord.id).where(
+            StepRecord.run_id == run.id, StepRecord.step_id == "first_contact")).first()
+        step = Procedure.from_json(run.procedure_json).step("first_contact")
+        if done is not None or step is None:
+            return
+        if not uow.roles & set(Procedure.from_json(run.procedure_json).doers(step)):
+            return  # e.g. the head as new CM: the step's roles are the CMs'; tick it by hand
+        record_step_in(self.checklists, uow, run.id, "first_contact",
+                       f"{uow.today.isoformat()} {entry.channel} #{entry.id}")
 
     def _keep_promises(self, uow: UnitOfWork, entry: ContactLog, keeps: set[int]) -> list[int]:
         open_ones = uow.session.exec(

@@ -13,6 +13,7 @@ and a finish that refuses while an authorisation or a retention attempt is outst
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -39,6 +40,7 @@ from wealthtui.rules.fields import FieldError, parse_mobile, parse_name, parse_t
 from wealthtui.rules.money import parse_yuan
 from wealthtui.services import cashbox
 from wealthtui.services.base import Service, UnitOfWork, requires
+from wealthtui.services.checklists import ChecklistService
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
 from wealthtui.services.handoffs import HandoffService
 from wealthtui.services.queue import QueueService, TicketView
@@ -152,6 +154,10 @@ class CounterService(Service):
     @property
     def _handoffs(self) -> HandoffService:
         return HandoffService(self.ctx)
+
+    @functools.cached_property
+    def _checklists(self) -> ChecklistService:
+        return ChecklistService(self.ctx)
 
     # --- helpers ---------------------------------------------------------------------------
     def _counter_cfg(self, no: str) -> CounterCfg:
@@ -329,24 +335,18 @@ class CounterService(Service):
         return self._session_view(uow, session, run_id)
 
     def _start_checklist(self, uow: UnitOfWork, session: CounterSession) -> int | None:
-        """Start the teller's sign-on procedure (cash box and blank vouchers counted) when the
-        procedures service and the configured procedure exist."""
+        """Start the teller's sign-on procedure (box drawn, cash and blank vouchers counted,
+        equipment checked) configured as `[counter] sign_on_procedure`. A procedure that is
+        missing or unreadable does not stop the teller signing on."""
         procedure_id = self.settings.counter.sign_on_procedure
         if not procedure_id:
             return None
         try:
-            from wealthtui.services import checklists
-        except ImportError:
+            run = self._checklists.start_in(uow, procedure_id,
+                                            subject_staff_id=session.staff_id)
+        except (NotFound, Conflict):
             return None
-        start_in = getattr(getattr(checklists, "ChecklistService", None), "start_in", None)
-        if start_in is None:
-            return None
-        try:
-            run = start_in(checklists.ChecklistService(self.ctx), uow, procedure_id,
-                           subject_staff_id=session.staff_id)
-        except NotFound:
-            return None
-        return getattr(run, "id", None)
+        return run.id
 
     @requires("counter.session", write=False)
     def current(self, uow: UnitOfWork) -> SessionView | None:

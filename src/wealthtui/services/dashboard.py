@@ -22,6 +22,7 @@ from wealthtui.model import (
     AuthorizationRequest,
     ChecklistRun,
     Client,
+    CMAssignment,
     Complaint,
     Handoff,
     Staff,
@@ -29,8 +30,9 @@ from wealthtui.model import (
     Visit,
 )
 from wealthtui.reports.sql import utc_hour
-from wealthtui.services.base import Service, UnitOfWork, requires
-from wealthtui.services.day import procedure_catalog
+from wealthtui.services.base import Context, Service, UnitOfWork, requires
+from wealthtui.services.checklists import ChecklistService
+from wealthtui.services.day import catalog_or_none
 from wealthtui.services.queue import CategoryLoad, CounterState, QueueService
 
 ENDED_COMPLAINT = ("closed", "withdrawn", "merged")
@@ -114,6 +116,10 @@ def arrivals_by_hour(uow: UnitOfWork, days: list[date]) -> dict[date, list[int]]
 
 
 class DashboardService(Service):
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self._checklists = ChecklistService(ctx)
+
     def _premium(self, uow: UnitOfWork) -> tuple[PremiumInLobby, ...]:
         cm = aliased(Staff)
         late_after = timedelta(minutes=uow.settings.handoffs.arrival_late_minutes)
@@ -134,10 +140,10 @@ class DashboardService(Service):
                                       waited, status == "open" and uow.now - created > late_after))
         return tuple(out)
 
-    def _checklists(self, uow: UnitOfWork) -> tuple[OverdueChecklist, ...]:
+    def _overdue_checklists(self, uow: UnitOfWork) -> tuple[OverdueChecklist, ...]:
         tz = ZoneInfo(uow.settings.center.timezone)
         now_local = uow.now.astimezone(tz).time()
-        catalog = procedure_catalog()
+        catalog = catalog_or_none(self._checklists)
         out: list[OverdueChecklist] = []
         if catalog is not None:
             done = set(uow.session.execute(
@@ -160,6 +166,14 @@ class DashboardService(Service):
             out.append(OverdueChecklist(pid, proc.title if proc else pid,
                                         proc.title_en if proc else pid, day.isoformat()))
         return tuple(out)
+
+    @requires("client.assign_cm", write=False)
+    def book_sizes(self, uow: UnitOfWork) -> dict[int, int]:
+        """Clients held (active exclusive assignments) per staff id, for the staff list."""
+        return {cm: int(n) for cm, n in uow.session.execute(
+            select(CMAssignment.cm_id, func.count(CMAssignment.id))
+            .where(CMAssignment.end_at.is_(None))  # type: ignore[union-attr]
+            .group_by(CMAssignment.cm_id))}
 
     @requires("dashboard.view", write=False)
     def snapshot(self, uow: UnitOfWork) -> DashboardView:
@@ -195,7 +209,7 @@ class DashboardService(Service):
             counters=queue.counters, premium_in_lobby=self._premium(uow),
             handoffs_overdue=int(overdue), authorisations_pending=int(pending),
             complaints_near=int(near), complaints_past=int(past),
-            checklists_overdue=self._checklists(uow),
+            checklists_overdue=self._overdue_checklists(uow),
             arrivals_today=tuple(counts[uow.today]), arrivals_typical=typical,
             history_days=len(had),
         )

@@ -19,37 +19,25 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 
 from wealthtui import procedures
 from wealthtui.model import BusinessDay, Staff
 from wealthtui.reports import eod
 from wealthtui.rules.fields import FieldError, parse_text
-from wealthtui.services.base import Service, UnitOfWork, requires
-from wealthtui.services.errors import Conflict
+from wealthtui.services.base import Context, Service, UnitOfWork, requires
+from wealthtui.services.checklists import ChecklistService
+from wealthtui.services.errors import Conflict, ServiceError
 
 SECTION = "ch.6 §6.1"            # the head's end of day (manual ch.6, digest §6.1)
 FLOW_SECTION = "ch.2 §2.7 item 8"  # the lobby manager's daily flow record
 
-_catalog_cache: dict[Path, tuple[object, procedures.Catalog | None]] = {}
-
-
-def procedure_catalog() -> procedures.Catalog | None:
-    """The shipped procedures (reloaded when a file changes); None when none can be read."""
-    folder = procedures.default_dir()
+def catalog_or_none(checklists: ChecklistService) -> procedures.Catalog | None:
+    """The procedures as the checklist service reads them; None when the files are broken (the
+    checklist screens report that; the reports then leave the checklists out)."""
     try:
-        mark = procedures.fingerprint(folder)
-    except OSError:
+        return checklists.catalog()
+    except ServiceError:
         return None
-    cached = _catalog_cache.get(folder)
-    if cached is not None and cached[0] == mark:
-        return cached[1]
-    try:
-        catalog: procedures.Catalog | None = procedures.load_dir(folder)
-    except procedures.ProcedureError:
-        catalog = None
-    _catalog_cache[folder] = (mark, catalog)
-    return catalog
 
 
 def ensure_day_open(uow: UnitOfWork, day: date | None = None, *, reason: str = "") -> None:
@@ -119,15 +107,20 @@ def _name(uow: UnitOfWork, staff_id: int | None) -> str:
 
 
 class DayService(Service):
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self._checklists = ChecklistService(ctx)
+
     def _problems(self, uow: UnitOfWork, day: date, bd: BusinessDay | None) -> list[CloseProblem]:
         out = [
             CloseProblem("teller", t.staff_no, t.name, t.name, t.status, False)
             for t in eod.tellers(uow.session, day) if t.status != "signed_off"
         ]
-        catalog = procedure_catalog()
+        catalog = catalog_or_none(self._checklists)
         titles = {p.id: (p.title, p.title_en) for p in catalog} if catalog else {}
         seen: set[str] = set()
-        for pid in eod.checklists(uow.session, catalog, [day]).missed_ids:
+        exempt = tuple(uow.settings.head.close_exempt_procedures)
+        for pid in eod.checklists(uow.session, catalog, [day], exempt).missed_ids:
             if pid in seen:
                 continue
             seen.add(pid)
@@ -234,5 +227,5 @@ class DayService(Service):
         return self._state(uow, day)
 
 
-__all__ = ["CloseProblem", "DayCloseRefused", "DayService", "DayState", "ensure_day_open",
-           "procedure_catalog"]
+__all__ = ["CloseProblem", "DayCloseRefused", "DayService", "DayState", "catalog_or_none",
+           "ensure_day_open"]

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
-from wealthtui.model import AuthorizationRequest, CounterSession, ShiftHandover, Staff, Ticket
+from wealthtui.model import CounterSession, ServiceRecord, ShiftHandover, Staff, Ticket
 from wealthtui.rules import queue as qrules
 from wealthtui.rules.fields import FieldError, parse_text
 from wealthtui.rules.money import parse_yuan
@@ -62,7 +62,7 @@ class BoxSummary:
     expected_cash_fen: int
     figures: cashbox.BoxFigures
     open_tickets: tuple[str, ...]          # display numbers of tickets parked at the counter
-    pending_authorizations: tuple[int, ...]  # ids of the teller's pending requests
+    pending_authorizations: tuple[int, ...]  # service records awaiting authorisation
 
 
 @dataclass(frozen=True)
@@ -169,10 +169,10 @@ class HandoverService(Service):
             .order_by(col(Ticket.id))
         ).all()
         pending = uow.session.exec(
-            select(AuthorizationRequest.id).where(
-                AuthorizationRequest.business_date == uow.today,
-                AuthorizationRequest.maker_id == session.staff_id,
-                AuthorizationRequest.status == "pending")
+            select(ServiceRecord.id).where(
+                ServiceRecord.business_date == uow.today,
+                ServiceRecord.staff_id == session.staff_id,
+                ServiceRecord.outcome == "pending_auth")
         ).all()
         return BoxSummary(counter_no=session.counter_no, teller_id=session.staff_id,
                           expected_cash_fen=figures.expected_cash_fen, figures=figures,

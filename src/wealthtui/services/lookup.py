@@ -78,7 +78,7 @@ class ClientCard:
     matched_by: str         # card | id_number | phone | name | pinyin | initials | ""
     cm_id: int | None
     cm_name: str
-    cm_present: bool | None  # None: attendance not recorded today
+    cm_present: bool | None  # None: not recorded in today's attendance
     flags: ClientFlags
 
 
@@ -244,11 +244,8 @@ class LookupService(Service):
         return out
 
     def _attendance(self, uow: UnitOfWork, staff_ids: set[int]):  # type: ignore[no-untyped-def]
-        """A function staff id → present today (None when today's attendance is not recorded)."""
-        recorded = uow.session.exec(
-            select(func.count()).select_from(Attendance)
-            .where(Attendance.business_date == uow.today)
-        ).one()
+        """A function staff id → in today: True/False as recorded in today's attendance, None when
+        nothing is recorded for them (the same reading as the counters' referrals)."""
         rows = dict(uow.session.exec(
             select(Attendance.staff_id, Attendance.present)
             .where(Attendance.business_date == uow.today,
@@ -256,9 +253,8 @@ class LookupService(Service):
         ).all()) if staff_ids else {}
 
         def present(staff_id: int) -> bool | None:
-            if not recorded:
-                return None
-            return bool(rows.get(staff_id, False))
+            value = rows.get(staff_id)
+            return None if value is None else bool(value)
 
         return present
 

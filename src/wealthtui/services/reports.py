@@ -17,13 +17,15 @@ from decimal import Decimal, InvalidOperation
 from sqlmodel import select
 
 from wealthtui.model import ManualFigure, Staff
+from wealthtui.procedures import Catalog
 from wealthtui.reports import eod as eod_reports
 from wealthtui.reports import kpi as kpi_reports
 from wealthtui.reports.flow_log import FlowLog, flow_log
 from wealthtui.reports.sql import month_bounds
 from wealthtui.rules.fields import FieldError
-from wealthtui.services.base import Service, UnitOfWork, requires
-from wealthtui.services.day import procedure_catalog
+from wealthtui.services.base import Context, Service, UnitOfWork, requires
+from wealthtui.services.checklists import ChecklistService
+from wealthtui.services.day import catalog_or_none
 from wealthtui.services.errors import NotFound
 
 KPI_SECTION = "ch.7"
@@ -41,6 +43,15 @@ def parse_month(text: str) -> str:
     except ValueError as exc:
         raise FieldError("report.field.month", "error.report.month") from exc
     return value
+
+
+def parse_business_date(text: str) -> date:
+    """`YYYY-MM-DD` (full-width digits and / accepted); FieldError naming the date otherwise."""
+    value = unicodedata.normalize("NFKC", text or "").strip().replace("/", "-")
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise FieldError("report.field.date", "error.report.date") from exc
 
 
 def parse_figure(indicator: str, text: str) -> float:
@@ -76,8 +87,12 @@ class ManualFigureView:
 
 
 class ReportService(Service):
-    def _catalog(self):  # type: ignore[no-untyped-def]
-        return procedure_catalog()
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self._checklists = ChecklistService(ctx)
+
+    def _catalog(self) -> Catalog | None:
+        return catalog_or_none(self._checklists)
 
     def _day_report(self, uow: UnitOfWork, day: date | None) -> eod_reports.DayReport:
         return eod_reports.day_report(uow.session, uow.settings, day or uow.today, now=uow.now,

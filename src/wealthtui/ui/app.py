@@ -122,7 +122,7 @@ class WealthApp(App[None]):
         self.change_marker: int | None = None
         self.last_activity: datetime = self.clock.now()
         self.title = t("app.title")
-        if settings.ui.theme:
+        if settings.ui.theme in self.available_themes:
             self.theme = settings.ui.theme
         self.add_mode("login", self._login_screen)
         self.set_keymap(settings.ui.keymap)
@@ -235,7 +235,7 @@ class WealthApp(App[None]):
     def check_idle_lock(self) -> bool:
         """Lock when nobody touched a key or the mouse for `ui.idle_lock_minutes`.
         Returns True when it locked. Called by a timer; tests call it after moving the clock."""
-        if self.actor is None or self.locked:
+        if self.actor is None or self.locked or self.too_small:
             return False
         idle = self.clock.now() - self.last_activity
         if idle >= timedelta(minutes=self.settings.ui.idle_lock_minutes):
@@ -246,6 +246,7 @@ class WealthApp(App[None]):
     def lock(self) -> None:
         if self.actor is None or self.locked:
             return
+        self.clear_notifications()  # a toast may name a client
         at = self.clock.now().astimezone(zone(self.settings.center.timezone)).strftime("%H:%M")
         self.push_screen(LockScreen(staff_no=self.actor.staff_no, name=self.actor.name,
                                     locked_at=at))
@@ -346,7 +347,7 @@ class WealthApp(App[None]):
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(CommandPalette(id="--command-palette",
-                                            placeholder=t("shell.palette_placeholder")))
+                                            placeholder=t("shell.palette_hint")))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand(t("shell.cmd.help"), t("shell.cmd.help_help"), self.action_help)

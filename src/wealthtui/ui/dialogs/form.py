@@ -118,7 +118,8 @@ class FormField(Vertical):
         self.remove_class("-invalid")
 
     def focus(self, scroll_visible: bool = True) -> FormField:
-        self.input.focus(scroll_visible)
+        for widget in self.query(Input):
+            widget.focus(scroll_visible)
         return self
 
     @on(Input.Changed)

@@ -48,6 +48,7 @@ class PinDialog(TranslatedBindings, EnterAdvances, ModalScreen["Actor | None"]):
     }
     """
 
+    AUTO_FOCUS = "#pin-staff-no Input"
     BINDINGS = [
         Binding("escape", "cancel", "dialog.bind.cancel", id="dialog.cancel"),
     ]
@@ -65,9 +66,6 @@ class PinDialog(TranslatedBindings, EnterAdvances, ModalScreen["Actor | None"]):
             yield FormField("field.staff_no", id="pin-staff-no", max_length=20)
             yield FormField("field.pin", id="pin-pin", password=True, max_length=max_pin)
             yield Static("", id="pin-message")
-
-    def on_mount(self) -> None:
-        self.query_one("#pin-staff-no", FormField).focus()
 
     @property
     def message(self) -> str:

@@ -51,6 +51,7 @@ class ReasonDialog(TranslatedBindings, EnterAdvances, ModalScreen[Any]):
     }
     """
 
+    AUTO_FOCUS = "#reason Input"
     BINDINGS = [
         Binding("escape", "cancel", "dialog.bind.cancel", id="dialog.cancel"),
     ]
@@ -83,9 +84,6 @@ class ReasonDialog(TranslatedBindings, EnterAdvances, ModalScreen[Any]):
             yield FormField(self.field_key, value=self.initial, max_length=self.max_length,
                             id="reason")
             yield Static(t("dialog.enter_to_confirm"), classes="reason-hint")
-
-    def on_mount(self) -> None:
-        self.query_one(FormField).focus()
 
     @property
     def field(self) -> FormField:

@@ -80,6 +80,8 @@ class RoleScreen(TranslatedBindings, Screen):
     HELP_SECTIONS: ClassVar[tuple[tuple[str, str], ...]] = ()
     #: False: the screen puts an InboxPanel into its own body (no bottom panel)
     INBOX_PANEL: ClassVar[bool] = True
+    #: focus the first focusable widget of the body when the screen opens (never the inbox)
+    AUTO_FOCUS = "#body *"
 
     DEFAULT_CSS = """
     RoleScreen > #body {
@@ -136,7 +138,9 @@ class RoleScreen(TranslatedBindings, Screen):
         with Vertical(id="body"):
             yield from self.compose_body()
         if self.INBOX_PANEL:
-            yield InboxPanel(id="inbox-panel")
+            panel = InboxPanel(id="inbox-panel")
+            panel.display = self.app.size.height >= INBOX_AUTO_HEIGHT
+            yield panel
         yield Footer()
 
     def compose_body(self) -> ComposeResult:
@@ -158,7 +162,12 @@ class RoleScreen(TranslatedBindings, Screen):
         if not self.INBOX_PANEL or self._inbox_choice is not None:
             return
         panel = self.query_one("#inbox-panel", InboxPanel)
-        panel.display = self.app.size.height >= INBOX_AUTO_HEIGHT
+        show = self.app.size.height >= INBOX_AUTO_HEIGHT
+        if panel.display == show:
+            return
+        if not show and self.focused is not None and panel in self.focused.ancestors_with_self:
+            self._focus_body()
+        panel.display = show
 
     def action_toggle_inbox(self) -> None:
         """F9: show the inbox panel and focus it; from inside it, hide it (small terminals) or
@@ -189,6 +198,14 @@ class RoleScreen(TranslatedBindings, Screen):
                 widget.focus()
                 return
         self.set_focus(None)
+
+    def on_screen_resume(self) -> None:
+        """Back on this screen (mode switch, dialog closed): catch up on changes made meanwhile."""
+        marker = getattr(self.app, "change_marker", None)
+        if self.seen_marker is None:
+            self.seen_marker = marker
+        elif marker != self.seen_marker:
+            self.data_changed(marker)
 
     def data_changed(self, marker: int | None) -> None:
         """Called by the app: reload the inbox and the screen."""

@@ -1,16 +1,454 @@
-"""The head role screen (being built; see its issue)."""
+"""The center head's screen (理财中心负责人): live dashboard, staff and allocation, complaints, the
+daily flow log, the KPI scorecard, and the end of day with the close of the business day.
+
+Manual ch.2 §2.1 (the head's duties: staffing, allocation of clients and resources, complaints,
+internal control), §2.7 item 8 (the daily flow record), ch.7 via manual digest §7 (KPIs),
+digest §6.1 (the head's day).
+
+Keys: F2–F7 open the tabs (shown in the tab labels); F8 is the tab's main action (add staff,
+choose the day or month, close the day); on the staff tab ctrl+r roles, ctrl+k reset PIN,
+ctrl+u unlock, ctrl+d deactivate, ctrl+e assign a client's exclusive CM, ctrl+b hand a departing
+CM's book over; on the KPI tab ctrl+e enters a monthly figure; on the end-of-day tab ctrl+e
+exports the summary (XLSX) and ctrl+g switches to the month view.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widgets import Static
+from datetime import date
+from pathlib import Path
+from typing import Any
 
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Static, TabbedContent, TabPane
+
+from wealthtui.config import user_data_dir
 from wealthtui.i18n import t
+from wealthtui.reports import export
+from wealthtui.reports.kpi import MANUAL
+from wealthtui.reports.render import to_xlsx
+from wealthtui.rules import permissions
+from wealthtui.rules.fields import FieldError
+from wealthtui.services.day import DayState
+from wealthtui.services.reports import parse_business_date, parse_month
+from wealthtui.ui.dialogs.confirm import ConfirmDialog
 from wealthtui.ui.screens.base import RoleScreen
+from wealthtui.ui.widgets.complaint_queue import ComplaintQueue
+from wealthtui.ui.widgets.head_dashboard import DashboardPanel
+from wealthtui.ui.widgets.head_dialogs import CloseDayDialog, HeadForm, Spec
+from wealthtui.ui.widgets.head_staff import StaffPanel
+from wealthtui.ui.widgets.head_tables import SectionTables
+
+TABS = ("dashboard", "staff", "complaints", "flow", "kpi", "eod")
+TAB_KEYS = dict(zip(TABS, ("F2", "F3", "F4", "F5", "F6", "F7"), strict=True))
+
+#: which tab each tab-bound action belongs to
+ACTION_TAB = {
+    "add_staff": "staff", "set_roles": "staff", "reset_pin": "staff", "unlock": "staff",
+    "deactivate": "staff", "assign_cm": "staff", "reassign_book": "staff",
+    "pick_flow_day": "flow", "pick_month": "kpi", "enter_figure": "kpi",
+    "close_day": "eod", "pick_eod": "eod", "export_eod": "eod",
+}
 
 
 class HeadScreen(RoleScreen):
     MODE = "head"
+    HELP_SECTIONS = (
+        ("ch.2 §2.1", "head.help.duties"),
+        ("ch.2 §5.1", "head.help.allocation"),
+        ("ch.2 §2.7 item 8", "head.help.flow_log"),
+        ("ch.7", "head.help.kpi"),
+        ("ch.6 §6.1", "head.help.eod"),
+    )
 
+    DEFAULT_CSS = """
+    HeadScreen TabbedContent {
+        height: 1fr;
+    }
+    HeadScreen TabPane {
+        padding: 0;
+    }
+    HeadScreen .tab-head {
+        height: auto;
+        padding: 0 1;
+        background: $boost;
+    }
+    HeadScreen .tab-body {
+        height: 1fr;
+    }
+    """
+
+    BINDINGS = [
+        *(Binding(key.lower(), f"show_tab('{tab}')", f"head.tab.{tab}", id=f"head.tab_{tab}",
+                  show=False) for tab, key in TAB_KEYS.items()),
+        Binding("f8", "add_staff", "head.bind.add_staff", id="head.add_staff"),
+        Binding("f8", "pick_flow_day", "head.bind.pick_day", id="head.pick_flow_day"),
+        Binding("f8", "pick_month", "head.bind.pick_month", id="head.pick_month"),
+        Binding("f8", "close_day", "head.bind.close_day", id="head.close_day"),
+        Binding("ctrl+r", "set_roles", "head.bind.roles", id="head.roles"),
+        Binding("ctrl+k", "reset_pin", "head.bind.reset_pin", id="head.reset_pin"),
+        Binding("ctrl+u", "unlock", "head.bind.unlock", id="head.unlock"),
+        Binding("ctrl+d", "deactivate", "head.bind.deactivate", id="head.deactivate"),
+        Binding("ctrl+e", "assign_cm", "head.bind.assign_cm", id="head.assign_cm"),
+        Binding("ctrl+b", "reassign_book", "head.bind.reassign_book", id="head.reassign_book"),
+        Binding("ctrl+e", "enter_figure", "head.bind.enter_figure", id="head.enter_figure"),
+        Binding("ctrl+g", "pick_eod", "head.bind.pick_eod", id="head.pick_eod"),
+        Binding("ctrl+e", "export_eod", "head.bind.export", id="head.export_eod"),
+    ]
+
+    def __init__(self, name: str | None = None, id: str | None = None,  # noqa: A002
+                 classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.flow_day: date | None = None      # None: today
+        self.kpi_month: str | None = None      # None: this month
+        self.eod_day: date | None = None       # None: today
+        self.eod_month: str | None = None      # set: the month view instead of a day
+        self.loaded: set[str] = set()
+        self.day_state: DayState | None = None
+        self.eod_doc: dict[str, Any] | None = None
+
+    # --- layout ----------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
-        yield Static(t("mode.head"))
+        with TabbedContent(id="head-tabs", initial="dashboard"):
+            with TabPane(self._tab_label("dashboard"), id="dashboard"):
+                yield DashboardPanel(id="dash")
+            with TabPane(self._tab_label("staff"), id="staff"):
+                yield StaffPanel(id="staff-panel")
+            with TabPane(self._tab_label("complaints"), id="complaints"):
+                yield ComplaintQueue(scope="all", id="complaint-queue")
+            for tab in ("flow", "kpi", "eod"):
+                with TabPane(self._tab_label(tab), id=tab):
+                    with Vertical():
+                        yield Static("", id=f"{tab}-head", classes="tab-head")
+                        yield SectionTables(id=f"{tab}-tables", classes="tab-body")
+
+    def _tab_label(self, tab: str) -> str:
+        return f"{TAB_KEYS[tab]} {t(f'head.tab.{tab}')}"
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.reload("dashboard")
+        self.set_interval(max(5.0, self.settings.ui.refresh_seconds), self._tick, name="head-tick")
+
+    @property
+    def tab(self) -> str:
+        return self.query_one(TabbedContent).active or "dashboard"
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        event.stop()
+        tab = event.pane.id or "dashboard"
+        if tab not in self.loaded or tab in ("dashboard", "flow"):
+            self.reload(tab)
+        self.refresh_bindings()
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        owner = ACTION_TAB.get(action)
+        if owner is not None and owner != self.tab:
+            return False
+        return True
+
+    # --- loading ---------------------------------------------------------------------------
+    def _tick(self) -> None:
+        """Waits grow with time even when nobody writes: refresh the live tabs."""
+        if self.app.screen is self and self.tab in ("dashboard", "flow"):
+            self.reload(self.tab)
+
+    def on_data_changed(self) -> None:
+        self.loaded.clear()
+        self.reload(self.tab)
+        if self.tab == "complaints":
+            self.query_one(ComplaintQueue).reload()
+
+    def reload(self, tab: str) -> None:
+        loader = getattr(self, f"_load_{tab}", None)
+        if loader is not None:
+            loader()
+        self.loaded.add(tab)
+
+    def _load_dashboard(self) -> None:
+        view = self.run_service(self.services.dashboard.snapshot)
+        if view is not None:
+            tz = self.services.ctx.tz
+            self.query_one(DashboardPanel).show(view, view.at.astimezone(tz).hour)
+
+    def _load_staff(self) -> None:
+        staff = self.run_service(self.services.staff.roster)
+        if staff is None:
+            return
+        exceptions = self.run_service(self.services.assignments.exceptions)
+        books = self.run_service(self.services.dashboard.book_sizes)
+        self.query_one(StaffPanel).show(staff, books or {}, exceptions, self.clock.now())
+
+    def _load_complaints(self) -> None:
+        self.query_one(ComplaintQueue).reload()
+
+    def _load_flow(self) -> None:
+        flow = self.run_service(self.services.reports.flow_log, self.flow_day)
+        if flow is None:
+            return
+        doc = export.flow_dict(self.settings, flow)
+        when = flow.first.isoformat()
+        confirmed = (t("head.flow.confirmed", who=flow.confirmed_by) if flow.confirmed_by
+                     else t("head.flow.unconfirmed"))
+        self.query_one("#flow-head", Static).update(t("head.flow.head", date=when) + "  " + confirmed)
+        self.query_one("#flow-tables", SectionTables).show(export.flow_log_sections(doc))
+
+    def _month(self) -> str:
+        return self.kpi_month or self.clock.now().astimezone(self.services.ctx.tz).strftime("%Y-%m")
+
+    def _load_kpi(self) -> None:
+        report = self.run_service(self.services.reports.kpi, self._month())
+        if report is None:
+            return
+        self.query_one("#kpi-head", Static).update(t("head.kpi.head", month=report.month))
+        self.query_one("#kpi-tables", SectionTables).show(export.kpi_sections(export.kpi_dict(report, self.services.ctx.tz)))
+
+    def _load_eod(self) -> None:
+        head = self.query_one("#eod-head", Static)
+        tables = self.query_one("#eod-tables", SectionTables)
+        if self.eod_month is not None:
+            report = self.run_service(self.services.reports.month, self.eod_month)
+            if report is None:
+                return
+            self.eod_doc = export.month_dict(self.settings, report)
+            self.day_state = None
+            head.update(t("head.eod.month_head", month=report.month, days=len(report.days),
+                          closed=report.days_closed))
+            tables.show(export.month_sections(self.eod_doc))
+            return
+        report = self.run_service(self.services.reports.eod, self.eod_day)
+        state = self.run_service(self.services.day.state, self.eod_day)
+        if report is None or state is None:
+            return
+        self.day_state = state
+        self.eod_doc = export.day_dict(self.settings, report)
+        if state.closed:
+            status = t("head.eod.closed", who=state.closed_by)
+        elif state.problems:
+            status = t("head.eod.open_problems", count=len(state.problems))
+        else:
+            status = t("head.eod.open_ready")
+        head.update(t("head.eod.head", date=report.date.isoformat()) + "  " + status)
+        tables.show(export.day_sections(self.eod_doc))
+
+    # --- staff actions ---------------------------------------------------------------------
+    def _selected_staff(self) -> Any:
+        staff = self.query_one(StaffPanel).selected
+        if staff is None:
+            self.notify(t("head.staff.none_selected"), severity="warning")
+        return staff
+
+    def _after(self, message: str) -> Any:
+        def done(result: Any) -> None:
+            if result is not None:
+                self.notify(message)
+                self.loaded.discard("staff")
+                self.reload(self.tab)
+                self.changed()
+        return done
+
+    def action_add_staff(self) -> None:
+        def submit(v: dict[str, Any]) -> Any:
+            return self.services.staff.add(self.actor, v["staff_no"], v["name"], v["roles"], v["pin"])
+        self.app.push_screen(HeadForm(t("head.staff.add_title"), [
+            Spec("staff_no", "field.staff_no", max_length=20),
+            Spec("name", "field.name", max_length=40),
+            Spec("roles", "field.roles", kind="roles"),
+            Spec("pin", "field.pin", kind="password", max_length=12),
+        ], submit=submit), self._after(t("head.staff.added")))
+
+    def action_set_roles(self) -> None:
+        staff = self._selected_staff()
+        if staff is None:
+            return
+        self.app.push_screen(HeadForm(
+            t("head.staff.roles_title", name=staff.name),
+            [Spec("roles", "field.roles", kind="roles", value=staff.roles)],
+            submit=lambda v: self.services.staff.set_roles(self.actor, staff.staff_no, v["roles"]),
+        ), self._after(t("head.staff.roles_saved")))
+
+    def action_reset_pin(self) -> None:
+        staff = self._selected_staff()
+        if staff is None:
+            return
+
+        def submit(v: dict[str, Any]) -> Any:
+            if v["pin"] != v["again"]:
+                raise FieldError("head.field.pin_again", "error.head.pin_mismatch")
+            return self.services.staff.reset_pin(self.actor, staff.staff_no, v["pin"])
+        self.app.push_screen(HeadForm(t("head.staff.pin_title", name=staff.name), [
+            Spec("pin", "field.pin", kind="password", max_length=12),
+            Spec("again", "head.field.pin_again", kind="password", max_length=12),
+        ], submit=submit), self._after(t("head.staff.pin_reset")))
+
+    def action_unlock(self) -> None:
+        staff = self._selected_staff()
+        if staff is None:
+            return
+        if self.run_service(self.services.staff.unlock, staff.staff_no) is not None:
+            self._after(t("head.staff.unlocked"))(True)
+
+    def action_deactivate(self) -> None:
+        staff = self._selected_staff()
+        if staff is None:
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes and self.run_service(self.services.staff.deactivate, staff.staff_no) is not None:
+                self._after(t("head.staff.deactivated"))(True)
+        self.app.push_screen(ConfirmDialog(t("head.staff.deactivate_confirm", name=staff.name),
+                                           default_no=True), answer)
+
+    def _cm_id(self, staff_no: str, field: str) -> int:
+        staff = next((s for s in self.services.staff.roster(self.actor)
+                      if s.staff_no == staff_no.strip()), None)
+        if staff is None or not staff.active:
+            raise FieldError(field, "error.head.no_such_cm")
+        return staff.id
+
+    def action_assign_cm(self) -> None:
+        selected = self.query_one(StaffPanel).selected
+        default_cm = (selected.staff_no if selected is not None
+                      and set(selected.roles) & (permissions.CMS | {permissions.HEAD}) else "")
+
+        def submit(v: dict[str, Any]) -> Any:
+            query = v["client"].strip()
+            if not query:
+                raise FieldError("head.field.client", "error.field.required")
+            cards = self.services.lookup.search(self.actor, query)
+            if not cards:
+                raise FieldError("head.field.client", "error.head.no_client")
+            if len(cards) > 1:
+                names = "、".join(f"{c.name}（{c.card_masked or c.id_masked}）" for c in cards[:5])
+                raise FieldError("head.field.client", "error.head.several_clients", names=names)
+            cm_id = self._cm_id(v["cm"], "head.field.cm")
+            return self.services.assignments.assign(self.actor, cards[0].id, cm_id, v["reason"])
+        self.app.push_screen(HeadForm(t("head.cm.assign_title"), [
+            Spec("client", "head.field.client", max_length=40),
+            Spec("cm", "head.field.cm", value=default_cm, max_length=20),
+            Spec("reason", "field.reason", max_length=200),
+        ], submit=submit, detail=t("head.cm.assign_detail")), self._after(t("head.cm.assigned")))
+
+    def action_reassign_book(self) -> None:
+        staff = self._selected_staff()
+        if staff is None:
+            return
+
+        def submit(v: dict[str, Any]) -> Any:
+            nos = [n for n in v["to"].replace("，", ",").split(",") if n.strip()]
+            if not nos:
+                raise FieldError("head.field.successors", "error.field.required")
+            ids = [self._cm_id(n, "head.field.successors") for n in nos]
+            return self.services.assignments.reassign_book(self.actor, staff.id, ids, v["reason"])
+        self.app.push_screen(HeadForm(t("head.cm.book_title", name=staff.name), [
+            Spec("to", "head.field.successors", max_length=100),
+            Spec("reason", "field.reason", max_length=200),
+        ], submit=submit, detail=t("head.cm.book_detail")), self._after(t("head.cm.book_done")))
+
+    # --- reports actions -------------------------------------------------------------------
+    def action_pick_flow_day(self) -> None:
+        def submit(v: dict[str, Any]) -> date:
+            return parse_business_date(v["day"])
+
+        def chosen(day: date | None) -> None:
+            if day is not None:
+                self.flow_day = day
+                self.reload("flow")
+        self.app.push_screen(HeadForm(t("head.flow.pick_title"), [
+            Spec("day", "report.field.date", value=(self.flow_day or self._today()).isoformat())
+        ], submit=submit), chosen)
+
+    def _today(self) -> date:
+        return self.clock.now().astimezone(self.services.ctx.tz).date()
+
+    def action_pick_month(self) -> None:
+        def chosen(month: str | None) -> None:
+            if month is not None:
+                self.kpi_month = month
+                self.reload("kpi")
+        self.app.push_screen(HeadForm(t("head.kpi.pick_title"), [
+            Spec("month", "report.field.month", value=self._month(), max_length=7),
+        ], submit=lambda v: parse_month(v["month"])), chosen)
+
+    def action_enter_figure(self) -> None:
+        options = tuple((t(f"kpi.indicator.{code}"), code) for code in MANUAL)
+
+        def submit(v: dict[str, Any]) -> Any:
+            return self.services.reports.enter_manual_figure(
+                self.actor, v["month"], v["indicator"], v["value"], v["staff_no"] or None)
+        self.app.push_screen(HeadForm(t("head.kpi.enter_title"), [
+            Spec("indicator", "report.field.indicator", kind="select", options=options),
+            Spec("month", "report.field.month", value=self._month(), max_length=7),
+            Spec("value", "report.field.value", max_length=20),
+            Spec("staff_no", "field.staff_no", max_length=20),
+        ], submit=submit, detail=t("head.kpi.enter_detail")), self._after(t("head.kpi.entered")))
+
+    def action_pick_eod(self) -> None:
+        def submit(v: dict[str, Any]) -> Any:
+            text = v["when"].strip()
+            if len(text) <= 7:
+                try:
+                    return parse_month(text)
+                except FieldError as exc:
+                    raise FieldError("head.field.when", "error.head.when") from exc
+            try:
+                return parse_business_date(text)
+            except FieldError as exc:
+                raise FieldError("head.field.when", "error.head.when") from exc
+
+        def chosen(value: Any) -> None:
+            if value is None:
+                return
+            if isinstance(value, date):
+                self.eod_day, self.eod_month = value, None
+            else:
+                self.eod_month = value
+            self.reload("eod")
+        current = self.eod_month or (self.eod_day or self._today()).isoformat()
+        self.app.push_screen(HeadForm(t("head.eod.pick_title"), [
+            Spec("when", "head.field.when", value=current, max_length=10),
+        ], submit=submit, detail=t("head.eod.pick_detail")), chosen)
+
+    def action_close_day(self) -> None:
+        if self.eod_month is not None or self.day_state is None:
+            self.notify(t("head.eod.pick_a_day"), severity="warning")
+            return
+        if self.day_state.closed:
+            self.notify(t("error.day.already_closed", date=self.day_state.date.isoformat()),
+                        severity="warning")
+            return
+        day = self.day_state.date
+
+        def submit(explanations: dict[str, str]) -> Any:
+            return self.services.day.close(self.actor, day, explanations=explanations)
+
+        def closed(state: DayState | None) -> None:
+            if state is not None:
+                self.notify(t("head.eod.closed_now", date=day.isoformat()))
+                self.reload("eod")
+                self.changed()
+        self.app.push_screen(CloseDayDialog(self.day_state, submit=submit), closed)
+
+    def action_export_eod(self) -> None:
+        if self.eod_doc is None:
+            return
+        doc = self.eod_doc
+        if "month" in doc:
+            sections, name = export.month_sections(doc), f"eod-{doc['month']}.xlsx"
+        else:
+            sections, name = export.day_sections(doc), f"eod-{doc['date']}.xlsx"
+        folder = Path(user_data_dir()) / "exports"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            to_xlsx(sections, folder / name)
+        except OSError as exc:
+            self.notify(t("head.eod.export_failed", error=str(exc)), severity="error")
+            return
+        self.notify(t("head.eod.exported", path=str(folder / name)), timeout=10)
+
+
+__all__ = ["HeadScreen"]

@@ -30,17 +30,13 @@ class HelpKey:
 
 
 def help_keys(screen: Screen) -> list[HelpKey]:
-    """The bindings active on `screen` (focused widget, screen, app), ours only, in key order."""
+    """The bindings active on `screen` (focused widget, then screen, then app), ours only."""
     app = screen.app
     rows: list[HelpKey] = []
-    seen: set[str] = set()
-    for key, (_node, binding, enabled, _tooltip) in Screen.active_bindings.fget(screen).items():  # type: ignore[attr-defined]
+    raw = Screen.active_bindings.fget(screen)  # type: ignore[attr-defined]  # untranslated
+    for _node, binding, enabled, _tooltip in raw.values():
         if not binding.description or not CATALOG_KEY.match(binding.description):
             continue
-        ident = binding.id or binding.action
-        if (ident, key) in seen:  # type: ignore[comparison-overlap]
-            continue
-        seen.add((ident, key))  # type: ignore[arg-type]
         rows.append(HelpKey(app.get_key_display(binding), translate(binding.description),
                             enabled, binding.id or ""))
     return rows

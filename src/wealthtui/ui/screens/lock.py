@@ -56,6 +56,7 @@ class LockScreen(TranslatedBindings, EnterAdvances, ModalScreen[None]):
     }
     """
 
+    AUTO_FOCUS = "#lock-pin Input"
     BINDINGS = [
         Binding("ctrl+o", "sign_out", "lock.bind.sign_out", id="lock.sign_out"),
     ]
@@ -82,9 +83,6 @@ class LockScreen(TranslatedBindings, EnterAdvances, ModalScreen[None]):
             yield Static("", id="lock-message")
             yield Static(t("lock.hint"), id="lock-hint")
         yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#lock-pin", FormField).focus()
 
     @property
     def message(self) -> str:

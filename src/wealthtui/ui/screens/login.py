@@ -25,25 +25,31 @@ from wealthtui.ui.errors import describe
 from wealthtui.ui.widgets.header import ShellHeader, role_names
 
 
-def demo_table(demo_pins: list[dict[str, Any]]) -> Table:
-    """The demo accounts: staff number, name, roles, PIN."""
+def demo_table(demo_pins: list[dict[str, Any]], *, with_names: bool = True) -> Table:
+    """The demo accounts: staff number, name (when there is room), roles, PIN."""
     table = Table(title=t("login.demo_title"), title_justify="left", box=None, padding=(0, 1),
                   show_edge=False, header_style="bold")
-    for column in ("staff_no", "name", "roles", "pin"):
+    columns = ("staff_no", "name", "roles", "pin") if with_names else ("staff_no", "roles", "pin")
+    for column in columns:
         if column == "roles":
-            table.add_column(t(f"login.demo_col.{column}"), overflow="fold")
+            table.add_column(t(f"login.demo_col.{column}"), overflow="fold", min_width=8)
         else:
             table.add_column(t(f"login.demo_col.{column}"), no_wrap=True)
     for row in demo_pins:
         roles = row.get("roles", ())
         if isinstance(roles, str):
             roles = [r.strip() for r in roles.split(",") if r.strip()]
-        table.add_row(str(row.get("staff_no", "")), str(row.get("name", "")),
-                      role_names(set(roles)), str(row.get("pin", "")))
+        cells = {"staff_no": str(row.get("staff_no", "")), "name": str(row.get("name", "")),
+                 "roles": role_names(set(roles)), "pin": str(row.get("pin", ""))}
+        table.add_row(*(cells[c] for c in columns))
     return table
 
 
+LOGIN_BOX_WIDTH = 36
+
+
 class LoginScreen(TranslatedBindings, EnterAdvances, Screen):
+    AUTO_FOCUS = "#staff-no Input"
     HELP_SECTIONS = (("ch.2 §1.4", "login.help.roles"), ("ch.4.4", "login.help.audit"))
 
     DEFAULT_CSS = """
@@ -58,7 +64,7 @@ class LoginScreen(TranslatedBindings, EnterAdvances, Screen):
         max-height: 100%;
     }
     LoginScreen #login-box {
-        width: 38;
+        width: 36;
         height: auto;
         border: round $primary;
         padding: 0 1;
@@ -113,7 +119,6 @@ class LoginScreen(TranslatedBindings, EnterAdvances, Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#staff-no", FormField).focus()
         self._fit_demo()
 
     def on_resize(self) -> None:
@@ -124,9 +129,16 @@ class LoginScreen(TranslatedBindings, EnterAdvances, Screen):
         if not self.demo_pins:
             return
         console = self.app.console
-        natural = Measurement.get(console, console.options, demo_table(self.demo_pins)).maximum
-        room = self.app.size.width - 40
-        self.query_one("#demo-box").styles.width = max(24, min(natural + 4, room))
+        room = self.app.size.width - LOGIN_BOX_WIDTH - 2
+        table = demo_table(self.demo_pins)
+        natural = Measurement.get(console, console.options, table).maximum + 4
+        if natural > room:
+            # no room for everything: leave the names out, the roles column wraps
+            table = demo_table(self.demo_pins, with_names=False)
+            natural = Measurement.get(console, console.options, table).maximum + 4
+        box = self.query_one("#demo-box", Static)
+        box.update(table)
+        box.styles.width = max(24, min(natural, room))
 
     def on_screen_resume(self) -> None:
         self.reset()

@@ -20,7 +20,7 @@ GAP = "  "
 
 
 def role_names(roles: frozenset[str] | set[str]) -> str:
-    return "、".join(t(f"role.{r}") for r in permissions.ROLES if r in roles)
+    return tl("、", ", ").join(t(f"role.{r}") for r in permissions.ROLES if r in roles)
 
 
 def fit(parts: list[str], width: int) -> str:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 10:22:01.749108
+Create Date: 2026-11-29 10:26:36.707491
 """
 
 from alembic import op
@@ -475,6 +475,7 @@ def upgrade() -> None:
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('completed_at', wealthtui.model.base.UTCDateTime(), nullable=True),
     sa.Column('completed_by', sa.Integer(), nullable=True),
+    sa.Column('abandon_reason', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
     sa.ForeignKeyConstraint(['client_id'], ['client.id'], ),
     sa.ForeignKeyConstraint(['completed_by'], ['staff.id'], ),
     sa.ForeignKeyConstraint(['started_by'], ['staff.id'], ),
@@ -483,7 +484,10 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('checklist_run', schema=None) as batch_op:
+        batch_op.create_index('ix_checklist_run_client', ['client_id', 'status'], unique=False)
         batch_op.create_index('ix_checklist_run_day', ['business_date', 'procedure_id'], unique=False)
+        batch_op.create_index('ix_checklist_run_subject', ['subject_staff_id', 'business_date'], unique=False)
+        batch_op.create_index('ix_checklist_run_ticket', ['ticket_id', 'status'], unique=False)
 
     op.create_table('handoff',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -619,7 +623,9 @@ def upgrade() -> None:
     sa.Column('done_by', sa.Integer(), nullable=False),
     sa.Column('done_at', wealthtui.model.base.UTCDateTime(), nullable=False),
     sa.Column('signed_off_by', sa.Integer(), nullable=True),
+    sa.Column('handoff_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['done_by'], ['staff.id'], ),
+    sa.ForeignKeyConstraint(['handoff_id'], ['handoff.id'], ),
     sa.ForeignKeyConstraint(['run_id'], ['checklist_run.id'], ),
     sa.ForeignKeyConstraint(['signed_off_by'], ['staff.id'], ),
     sa.PrimaryKeyConstraint('id')
@@ -772,7 +778,10 @@ def downgrade() -> None:
 
     op.drop_table('handoff')
     with op.batch_alter_table('checklist_run', schema=None) as batch_op:
+        batch_op.drop_index('ix_checklist_run_ticket')
+        batch_op.drop_index('ix_checklist_run_subject')
         batch_op.drop_index('ix_checklist_run_day')
+        batch_op.drop_index('ix_checklist_run_client')
 
     op.drop_table('checklist_run')
     with op.batch_alter_table('authorization_request', schema=None) as batch_op:

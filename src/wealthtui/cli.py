@@ -1,0 +1,851 @@
+"""The `wealthtui` command line (Typer, Rich output). Thin: it parses, calls services, prints.
+
+    wealthtui [--db PATH_OR_URL] [--lang zh_CN|en] [--config FILE] [--kiosk lobby]   open the app
+    wealthtui init | demo | gen | locate
+    wealthtui db upgrade|backup|restore|check
+    wealthtui staff add|list|roles|reset-pin|unlock|deactivate   (acting as a staff member)
+    wealthtui audit verify
+
+Every message comes from the catalogs (section [cli]). An error is one translated line on
+stderr and a non-zero exit, never a traceback (WEALTHTUI_DEBUG=1 shows the traceback).
+
+Adding a command: write one function under the sub-app it belongs to (or a new sub-app added
+with `app.add_typer`), open the store with `open_store(ctx, ...)`, raise `CliError` or let
+service errors through — the root group turns them into one line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from typer.core import TyperGroup
+
+from wealthtui import i18n
+from wealthtui.i18n import t
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from wealthtui.config import Settings
+    from wealthtui.services import Actor, Services
+
+EXIT_ERROR = 1
+EXIT_INTERRUPTED = 130
+
+out = Console(soft_wrap=True, highlight=False)
+err = Console(stderr=True, soft_wrap=True, highlight=False)
+
+
+# --- language of the help texts (read before the commands are declared) --------------------------
+def _initial_language(argv: list[str]) -> str:
+    """--lang from the command line, else WEALTHTUI_LANG, else the configured language."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    if os.environ.get("WEALTHTUI_LANG"):
+        return os.environ["WEALTHTUI_LANG"]
+    try:
+        from wealthtui.config import load_settings
+
+        config = next((argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--config"), None)
+        return load_settings(config_file=Path(config) if config else None).ui.language
+    except Exception:  # noqa: BLE001 - a broken config is reported when a command loads it
+        return i18n.DEFAULT_LANGUAGE
+
+
+def _boot_language() -> None:
+    lang = _initial_language(sys.argv[1:])
+    i18n.set_language(lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE)
+
+
+_boot_language()
+
+
+# --- errors ----------------------------------------------------------------------------------------
+class CliError(Exception):
+    """A refusal of the command line itself; `key` and `params` are for the catalog."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+def describe(exc: BaseException) -> str:
+    """One sentence for any error: field errors name the field and what is accepted."""
+    from sqlalchemy.exc import DBAPIError
+
+    from wealthtui.config import ConfigError
+    from wealthtui.services.errors import FieldError, ServiceError
+    from wealthtui.store.backup import BackupError
+
+    if isinstance(exc, FieldError):
+        return t("cli.field_error", field=t(exc.field), message=t(exc.key, **exc.params))
+    if isinstance(exc, (ServiceError, CliError, BackupError)):
+        return t(exc.key, **exc.params)
+    if isinstance(exc, ConfigError):
+        return t("cli.error.config", detail=str(exc))
+    if isinstance(exc, DBAPIError):
+        return t("cli.error.database", detail=str(exc.orig).splitlines()[0])
+    if isinstance(exc, OSError):
+        return t("cli.error.os", detail=str(exc))
+    return t("error.unexpected", detail=f"{type(exc).__name__}: {exc}")
+
+
+def fail(message: str, code: int = EXIT_ERROR) -> typer.Exit:
+    err.print(f"[bold red]{escape(t('cli.error_prefix'))}[/]{escape(message)}")
+    return typer.Exit(code)
+
+
+class RootGroup(TyperGroup):
+    """Turns every error below it into one translated line and a non-zero exit."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except KeyboardInterrupt:
+            raise fail(t("cli.error.interrupted"), EXIT_INTERRUPTED) from None
+        except Exception as exc:
+            if os.environ.get("WEALTHTUI_DEBUG"):
+                raise
+            raise fail(describe(exc)) from None
+
+
+# --- state shared by the commands --------------------------------------------------------------------
+@dataclass
+class State:
+    db: str | None = None
+    lang: str | None = None
+    config: Path | None = None
+    kiosk: str | None = None
+    _settings: Settings | None = field(default=None, repr=False)
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            from wealthtui.config import load_settings
+
+            if self.config is not None and not self.config.is_file():
+                raise CliError("cli.error.config_missing", path=str(self.config))
+            self._settings = load_settings(
+                config_file=self.config,
+                overrides={"store": {"db": self.db}, "ui": {"language": self.lang}},
+            )
+            i18n.set_language(self._settings.ui.language)
+        return self._settings
+
+    def target(self) -> str:
+        """The database: --db, else WEALTHTUI_DB, else the config, else the data directory."""
+        from wealthtui.config import default_db_path
+
+        return self.settings.store.db or str(default_db_path())
+
+
+def state(ctx: typer.Context, db: str | None = None) -> State:
+    st: State = ctx.find_root().obj
+    if db:  # a command's own --db wins over the global one
+        st.db, st._settings = db, None
+    return st
+
+
+def _is_url(target: str) -> bool:
+    return "://" in target
+
+
+def shown(target: str) -> str:
+    """The database as shown to people: a path, or a URL without its password."""
+    if not _is_url(target):
+        return str(Path(target).expanduser())
+    from sqlalchemy.engine import make_url
+
+    return make_url(target).render_as_string(hide_password=True)
+
+
+def _sqlite_file(target: str) -> Path | None:
+    from sqlalchemy.engine import make_url
+
+    from wealthtui.store.engine import resolve_url
+
+    url = make_url(resolve_url(target))
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
+
+
+def _engine(st: State, target: str | None = None) -> Engine:
+    from wealthtui.store.engine import make_engine
+
+    return make_engine(target or st.target(), busy_timeout_ms=st.settings.store.busy_timeout_ms)
+
+
+def _has_center(engine: Engine) -> bool:
+    from wealthtui.store import schema
+
+    return not schema.state(engine).empty
+
+
+def open_store(ctx: typer.Context, db: str | None = None) -> tuple[State, Engine]:
+    """The database of an existing center at this program's schema version; refuses a missing
+    or empty database, one newer than the program, and one that needs `db upgrade`."""
+    from wealthtui.store import schema
+
+    st = state(ctx, db)
+    target = st.target()
+    path = _sqlite_file(target)
+    if path is not None and not path.is_file():
+        raise CliError("cli.db.missing", path=shown(target))
+    engine = _engine(st, target)
+    s = schema.state(engine)
+    if s.empty:
+        raise CliError("cli.db.missing", path=shown(target))
+    if s.newer:
+        raise CliError("cli.db.newer", path=shown(target), revision=s.current, head=s.head)
+    if s.older:
+        raise CliError("cli.db.older", path=shown(target), revision=s.current or "-", head=s.head)
+    return st, engine
+
+
+def services_for(st: State, engine: Engine) -> Services:
+    from wealthtui.services import Services
+
+    return Services(engine, st.settings)
+
+
+# --- prompts -----------------------------------------------------------------------------------------
+def ask(key: str, *, hidden: bool = False, **params: object) -> str:
+    return typer.prompt(t(key, **params), hide_input=hidden, prompt_suffix=t("cli.prompt_suffix"))
+
+
+def new_pin(env: str = "WEALTHTUI_NEW_PIN") -> str:
+    """A new PIN typed twice, hidden (or taken from the environment variable `env`)."""
+    if os.environ.get(env):
+        return os.environ[env]
+    first = ask("cli.prompt.new_pin", hidden=True)
+    if ask("cli.prompt.new_pin_again", hidden=True) != first:
+        raise CliError("cli.error.pins_differ")
+    return first
+
+
+def sign_in(st: State, services: Services, staff_no: str | None) -> Actor:
+    """The acting staff member: --as (or asked), PIN from WEALTHTUI_PIN or asked, hidden."""
+    staff_no = staff_no or ask("cli.prompt.staff_no")
+    pin = os.environ.get("WEALTHTUI_PIN") or ask("cli.prompt.pin", hidden=True, staff_no=staff_no)
+    return services.auth.login(staff_no, pin)
+
+
+def role_names(roles: Any) -> str:
+    from wealthtui.rules import permissions
+
+    held = set(roles)
+    return t("cli.list_sep").join(t(f"role.{r}") for r in permissions.ROLES if r in held)
+
+
+# --- the apps ----------------------------------------------------------------------------------------
+DbOption = Annotated[str | None, typer.Option("--db", help=t("cli.help.db"),
+                                              metavar="PATH_OR_URL")]
+AsOption = Annotated[str | None, typer.Option("--as", help=t("cli.help.as"), metavar="STAFFNO")]
+RoleOption = Annotated[list[str], typer.Option("--role", "-r", help=t("cli.help.role"))]
+
+app = typer.Typer(cls=RootGroup, invoke_without_command=True, add_completion=False,
+                  pretty_exceptions_enable=False, help=t("cli.help.app"),
+                  context_settings={"help_option_names": ["-h", "--help"]})
+db_app = typer.Typer(help=t("cli.help.db_app"), no_args_is_help=True)
+staff_app = typer.Typer(help=t("cli.help.staff_app"), no_args_is_help=True)
+audit_app = typer.Typer(help=t("cli.help.audit_app"), no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(staff_app, name="staff")
+app.add_typer(audit_app, name="audit")
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: DbOption = None,
+    lang: Annotated[str | None, typer.Option("--lang", help=t("cli.help.lang"),
+                                             metavar="zh_CN|en")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help=t("cli.help.config"),
+                                                metavar="FILE")] = None,
+    kiosk: Annotated[str | None, typer.Option("--kiosk", help=t("cli.help.kiosk"),
+                                              metavar="lobby")] = None,
+) -> None:
+    if lang is not None and lang not in i18n.LANGUAGES:
+        raise CliError("cli.error.lang", value=lang, accepted=", ".join(i18n.LANGUAGES))
+    if kiosk is not None and kiosk not in KIOSK_MODES:
+        raise CliError("cli.error.kiosk", value=kiosk, accepted=", ".join(KIOSK_MODES))
+    ctx.obj = State(db=db, lang=lang, config=config, kiosk=kiosk)
+    if lang:
+        i18n.set_language(lang)
+    if ctx.invoked_subcommand is None:
+        run_app(ctx)
+
+
+KIOSK_MODES = ("lobby",)
+
+
+def run_app(ctx: typer.Context) -> None:
+    """Open the workstation on an existing center (the login screen)."""
+    st, engine = open_store(ctx)
+    services = services_for(st, engine)
+    pins = demo_rows() if services.center.is_demo() else None
+    from wealthtui.ui.app import WealthApp
+
+    WealthApp(services=services, settings=st.settings, kiosk=st.kiosk, demo_pins=pins).run()
+
+
+# --- init ----------------------------------------------------------------------------------------------
+@app.command(help=t("cli.help.init"))
+def init(
+    ctx: typer.Context,
+    db: DbOption = None,
+    staff_no: Annotated[str | None, typer.Option("--staff-no", help=t("cli.help.staff_no"))] = None,
+    name: Annotated[str | None, typer.Option("--name", help=t("cli.help.name"))] = None,
+) -> None:
+    from wealthtui.store import schema
+
+    st = state(ctx, db)
+    target = st.target()
+    engine = _engine(st, target)
+    s = schema.state(engine)
+    if s.newer:
+        raise CliError("cli.db.newer", path=shown(target), revision=s.current, head=s.head)
+    services = services_for(st, engine)
+    if not s.empty and services.staff.has_staff():
+        raise CliError("cli.init.exists", path=shown(target))
+    staff_no = staff_no or ask("cli.prompt.head_staff_no")
+    name = name or ask("cli.prompt.head_name")
+    pin = new_pin()
+    schema.upgrade(engine)
+    head = services.staff.bootstrap_head(staff_no, name, pin)
+    services.center.mark_created()
+    out.print(t("cli.init.done", path=shown(target), staff_no=head.staff_no, name=head.name))
+
+
+# --- demo and gen ------------------------------------------------------------------------------------
+def demo_rows() -> list[dict[str, Any]]:
+    """The demo accounts as the login screen and `demo --json` show them."""
+    from wealthtui.demo import demo_accounts
+
+    return [{"staff_no": a.staff_no, "name": a.name, "roles": list(a.roles), "pin": a.pin}
+            for a in demo_accounts()]
+
+
+def print_accounts(as_json: bool) -> None:
+    rows = demo_rows()
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table(title=t("cli.demo.accounts_title"), title_justify="left")
+    for key in ("staff_no", "name", "roles", "pin"):
+        table.add_column(t(f"cli.demo.col.{key}"))
+    for row in rows:
+        table.add_row(row["staff_no"], row["name"], role_names(row["roles"]), row["pin"])
+    out.print(table)
+
+
+def say(message: str, as_json: bool = False) -> None:
+    """Progress and notes: stdout, or stderr when stdout carries JSON."""
+    (err if as_json else out).print(message)
+
+
+@contextmanager
+def fresh_center(st: State, *, reset: bool) -> Iterator[Engine]:
+    """A new, migrated, empty database at the target, made durable and put in place only when
+    the body succeeds. SQLite: built in a file beside the target and renamed over it (a failed
+    build leaves the old database alone). PostgreSQL: `reset` empties it first."""
+    from wealthtui.store import schema
+
+    target = st.target()
+    path = _sqlite_file(target)
+    if path is None:
+        engine = _engine(st, target)
+        if reset:
+            _drop_all(engine)
+        schema.upgrade(engine)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".building", dir=path.parent)
+    os.close(fd)
+    building = Path(name)
+    building.unlink()
+    engine = _engine(st, str(building))
+    try:
+        schema.upgrade(engine)
+        yield engine
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        engine.dispose()
+        with open(building, "rb+") as f:
+            os.fsync(f.fileno())
+        for suffix in ("-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        os.replace(building, path)
+    finally:
+        engine.dispose()
+        for leftover in (building, Path(f"{building}-wal"), Path(f"{building}-shm")):
+            leftover.unlink(missing_ok=True)
+
+
+def _drop_all(engine: Engine) -> None:
+    """Empty a PostgreSQL demo database (its audit triggers go with their table)."""
+    from sqlmodel import SQLModel
+
+    import wealthtui.model  # noqa: F401
+
+    SQLModel.metadata.drop_all(engine)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        conn.exec_driver_sql("DROP FUNCTION IF EXISTS audit_event_append_only() CASCADE")
+
+
+def _existing(st: State) -> tuple[bool, bool]:
+    """(a center exists at the target, it is a demo center)."""
+    from wealthtui.store import schema
+
+    target = st.target()
+    path = _sqlite_file(target)
+    if path is not None and not path.is_file():
+        return False, False
+    engine = _engine(st, target)
+    try:
+        s = schema.state(engine)
+        if s.empty:
+            return False, False
+        if s.newer:
+            raise CliError("cli.db.newer", path=shown(target), revision=s.current, head=s.head)
+        from sqlalchemy.exc import DBAPIError
+
+        from wealthtui.services.base import Context
+        from wealthtui.services.center import CenterService
+
+        try:
+            return True, CenterService(Context(engine, st.settings)).is_demo()
+        except DBAPIError:  # no meta table: not a center this program made
+            return True, False
+    finally:
+        engine.dispose()
+
+
+def _replaceable(st: State, *, reset: bool, if_missing: bool, as_json: bool) -> tuple[bool, bool]:
+    """(build a new center, show the demo accounts). A real center is never replaced."""
+    exists, is_demo = _existing(st)
+    if not exists:
+        return True, True
+    where = shown(st.target())
+    if reset:
+        if not is_demo:
+            raise CliError("cli.demo.not_demo", path=where)
+        return True, True
+    if if_missing:
+        say(t("cli.demo.kept", path=where), as_json)
+        return False, is_demo
+    if is_demo:
+        say(t("cli.demo.exists_demo", path=where), as_json)
+        return False, True
+    raise CliError("cli.demo.exists_real", path=where)
+
+
+@app.command(help=t("cli.help.demo"))
+def demo(
+    ctx: typer.Context,
+    db: DbOption = None,
+    reset: Annotated[bool, typer.Option("--reset", help=t("cli.help.reset"))] = False,
+    if_missing: Annotated[bool, typer.Option("--if-missing", help=t("cli.help.if_missing"))] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=t("cli.help.json"))] = False,
+    seed: Annotated[int | None, typer.Option("--seed", help=t("cli.help.seed"))] = None,
+) -> None:
+    from wealthtui.demo.center import DEMO_SEED, build_demo
+
+    st = state(ctx, db)
+    build, show = _replaceable(st, reset=reset, if_missing=if_missing, as_json=as_json)
+    if build:
+        with err.status(t("cli.demo.building")) as status, fresh_center(st, reset=reset) as engine:
+            summary = build_demo(
+                engine, st.settings, seed=DEMO_SEED if seed is None else seed,
+                progress=lambda stage, _d, _n: status.update(t(f"cli.demo.stage.{stage}")))
+        y = summary.yesterday
+        say(t("cli.demo.built", path=shown(st.target()), clients=summary.clients,
+              premium=summary.premium_clients, day=summary.previous_day.isoformat(),
+              tickets=y.tickets, complaints=y.complaints, seconds=f"{summary.seconds:.1f}"),
+            as_json)
+    if show:
+        print_accounts(as_json)
+
+
+@app.command(help=t("cli.help.gen"))
+def gen(
+    ctx: typer.Context,
+    clients: Annotated[int, typer.Option("--clients", min=1, help=t("cli.help.clients"))],
+    days: Annotated[int, typer.Option("--days", min=0, help=t("cli.help.days"))] = 30,
+    arrivals: Annotated[int | None, typer.Option("--arrivals", min=1,
+                                                 help=t("cli.help.arrivals"))] = None,
+    db: DbOption = None,
+    reset: Annotated[bool, typer.Option("--reset", help=t("cli.help.reset"))] = False,
+    seed: Annotated[int | None, typer.Option("--seed", help=t("cli.help.seed"))] = None,
+) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from wealthtui.demo.synthetic import GEN_SEED, generate
+
+    st = state(ctx, db)
+    exists, _ = _existing(st)
+    if exists and not reset:
+        raise CliError("cli.gen.exists", path=shown(st.target()))
+    if exists:
+        _replaceable(st, reset=True, if_missing=False, as_json=False)
+    columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err) as bar, fresh_center(st, reset=reset) as engine:
+        tasks: dict[str, Any] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(t(f"cli.gen.stage.{stage}"), total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        summary = generate(engine, st.settings, clients=clients, days=days,
+                           arrivals_per_day=arrivals, seed=GEN_SEED if seed is None else seed,
+                           progress=progress)
+    out.print(t("cli.gen.built", path=shown(st.target()), clients=summary.clients,
+                premium=summary.premium_clients, staff=summary.staff, days=summary.days,
+                tickets=summary.tickets, complaints=summary.complaints,
+                seconds=f"{summary.seconds:.1f}"))
+    from wealthtui.demo import GENERATED_STAFF_PIN
+
+    out.print(t("cli.gen.pins", pin=GENERATED_STAFF_PIN))
+    print_accounts(False)
+
+
+# --- display (the calling board) ---------------------------------------------------------------------
+@app.command(help=t("display.cli.help"))
+def display(ctx: typer.Context, db: DbOption = None) -> None:
+    """The calling board for the waiting area: read-only, no sign-in (ui/screens/display.py)."""
+    st, engine = open_store(ctx, db)
+    from wealthtui.ui.screens.display import DisplayApp
+
+    DisplayApp(services=services_for(st, engine), settings=st.settings).run()
+
+
+# --- locate --------------------------------------------------------------------------------------------
+@app.command(help=t("cli.help.locate"))
+def locate(ctx: typer.Context, db: DbOption = None) -> None:
+    from wealthtui.config import user_config_file, user_data_dir
+
+    st = state(ctx, db)
+    config = st.config or user_config_file()
+    target = st.target()
+    path = _sqlite_file(target)
+    yes, no = t("cli.locate.exists"), t("cli.locate.absent")
+    table = Table(show_header=False, box=None, padding=(0, 2, 0, 0))
+    table.add_row(t("cli.locate.config"), str(config), yes if config.is_file() else no)
+    table.add_row(t("cli.locate.data"), str(user_data_dir()), "")
+    table.add_row(t("cli.locate.database"), shown(target),
+                  "" if path is None else yes if path.is_file() else no)
+    table.add_row(t("cli.locate.backups"), str(backup_dir()), "")
+    out.print(table)
+
+
+def backup_dir() -> Path:
+    from wealthtui.config import user_data_dir
+
+    return user_data_dir() / "backups"
+
+
+# --- db ------------------------------------------------------------------------------------------------
+@db_app.command("upgrade", help=t("cli.help.db_upgrade"))
+def db_upgrade(ctx: typer.Context, db: DbOption = None) -> None:
+    from wealthtui.store import schema
+
+    st = state(ctx, db)
+    target = st.target()
+    engine = _engine(st, target)
+    before = schema.state(engine)
+    if before.newer:
+        raise CliError("cli.db.newer", path=shown(target), revision=before.current,
+                       head=before.head)
+    if before.up_to_date:
+        out.print(t("cli.upgrade.current", path=shown(target), revision=before.head))
+        return
+    schema.upgrade(engine)
+    out.print(t("cli.upgrade.done", path=shown(target), before=before.current or "-",
+                after=schema.state(engine).current))
+
+
+def _pg_only_tools(target: str, key: str) -> typer.Exit:
+    from wealthtui.store.backup import pg_commands
+
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    cmds = pg_commands(target, f"wealthtui-{stamp}.dump")
+    out.print(cmds.backup if key == "cli.backup.postgres" else cmds.restore)
+    return fail(t(key))
+
+
+def _sqlite_target(st: State, key: str) -> Path:
+    target = st.target()
+    path = _sqlite_file(target)
+    if path is None:
+        raise _pg_only_tools(target, key)
+    return path
+
+
+@db_app.command("backup", help=t("cli.help.db_backup"))
+def db_backup(
+    ctx: typer.Context,
+    db: DbOption = None,
+    folder: Annotated[Path | None, typer.Option("--dir", help=t("cli.help.backup_dir"))] = None,
+) -> None:
+    from wealthtui.store.backup import backup
+
+    path = _sqlite_target(state(ctx, db), "cli.backup.postgres")
+    st, engine = open_store(ctx, db)
+    engine.dispose()
+    with err.status(t("cli.backup.running")):
+        result = backup(path, folder or backup_dir(), keep=st.settings.store.backups_keep,
+                        now=datetime.now())
+    out.print(t("cli.backup.done", path=str(result.path), size=f"{result.size / 1e6:.1f}"))
+    if result.removed:
+        out.print(t("cli.backup.pruned", count=len(result.removed),
+                    keep=st.settings.store.backups_keep))
+
+
+@db_app.command("restore", help=t("cli.help.db_restore"))
+def db_restore(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help=t("cli.help.restore_file"), metavar="FILE")],
+    db: DbOption = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help=t("cli.help.yes"))] = False,
+) -> None:
+    from wealthtui.store import schema
+    from wealthtui.store.backup import check_restorable, restore
+
+    st = state(ctx, db)
+    path = _sqlite_target(st, "cli.restore.postgres")
+    revision = check_restorable(file)
+    if not yes and not typer.confirm(t("cli.restore.confirm", file=str(file), path=str(path))):
+        raise CliError("cli.restore.cancelled")
+    before = restore(file, path, backup_dir(), keep=st.settings.store.backups_keep,
+                     now=datetime.now())
+    out.print(t("cli.restore.done", file=str(file), path=str(path)))
+    if before is not None:
+        out.print(t("cli.restore.saved", backup=str(before.path)))
+    if revision != schema.head_revision():
+        out.print(t("cli.restore.older", revision=revision))
+
+
+@db_app.command("check", help=t("cli.help.db_check"))
+def db_check(ctx: typer.Context, db: DbOption = None) -> None:
+    from wealthtui.services.audit import verify_engine
+    from wealthtui.store import schema
+    from wealthtui.store.backup import integrity
+
+    st = state(ctx, db)
+    target = st.target()
+    path = _sqlite_file(target)
+    if path is not None and not path.is_file():
+        raise CliError("cli.db.missing", path=shown(target))
+    rows: list[tuple[str, bool, str]] = []
+    if path is not None:
+        result = integrity(path, live=True)
+        rows.append((t("cli.check.integrity"), result == "ok",
+                     t("cli.check.ok") if result == "ok" else result))
+    else:
+        rows.append((t("cli.check.integrity"), True, t("cli.check.pg_integrity")))
+    engine = _engine(st, target)
+    readable = rows[0][1]
+    if readable:
+        s = schema.state(engine)
+        good = s.up_to_date
+        text = t("cli.check.schema_ok", revision=s.head) if good else \
+            t("cli.check.schema_newer", revision=s.current, head=s.head) if s.newer else \
+            t("cli.check.schema_empty") if s.empty else \
+            t("cli.check.schema_older", revision=s.current or "-", head=s.head)
+        rows.append((t("cli.check.schema"), good, text))
+        if not s.empty and not s.newer:
+            report = verify_engine(engine)
+            rows.append((t("cli.check.audit"), report.ok,
+                         t("cli.audit.ok", count=report.checked) if report.ok else
+                         t("cli.audit.broken", id=report.bad_id, problem=t(report.problem))))
+    engine.dispose()
+    table = Table(show_header=False, box=None, padding=(0, 2, 0, 0))
+    for label, good, text in rows:
+        mark = f"[green]{escape(t('cli.check.pass'))}[/]" if good else \
+            f"[bold red]{escape(t('cli.check.fail'))}[/]"
+        table.add_row(label, mark, escape(text))
+    out.print(t("cli.check.title", path=shown(target)))
+    out.print(table)
+    if not all(good for _, good, _ in rows):
+        raise fail(t("cli.check.failed"))
+
+
+# --- staff (acting as a staff member, through the staff service) ---------------------------------------
+def _acting(ctx: typer.Context, db: str | None, as_: str | None) -> tuple[Services, Actor]:
+    st, engine = open_store(ctx, db)
+    services = services_for(st, engine)
+    return services, sign_in(st, services, as_)
+
+
+def _print_staff(view: Any) -> None:
+    out.print(t("cli.staff.saved", staff_no=view.staff_no, name=view.name,
+                roles=role_names(view.roles),
+                status=t("cli.staff.active") if view.active else t("cli.staff.inactive")))
+
+
+def _roles(values: list[str]) -> list[str]:
+    return [r.strip() for v in values for r in v.replace("，", ",").split(",") if r.strip()]
+
+
+@staff_app.command("add", help=t("cli.help.staff_add"))
+def staff_add(
+    ctx: typer.Context,
+    staff_no: Annotated[str, typer.Argument(metavar="STAFFNO", help=t("cli.help.staff_no"))],
+    name: Annotated[str, typer.Argument(metavar="NAME", help=t("cli.help.name"))],
+    role: RoleOption,
+    as_: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    services, actor = _acting(ctx, db, as_)
+    pin = new_pin()
+    _print_staff(services.staff.add(actor, staff_no, name, _roles(role), pin))
+
+
+@staff_app.command("list", help=t("cli.help.staff_list"))
+def staff_list(
+    ctx: typer.Context,
+    active_only: Annotated[bool, typer.Option("--active", help=t("cli.help.active"))] = False,
+    as_: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    services, actor = _acting(ctx, db, as_)
+    tz = services.ctx.tz
+    now = services.ctx.now()
+    table = Table(title=t("cli.staff.title"), title_justify="left")
+    for key in ("staff_no", "name", "roles", "status"):
+        table.add_column(t(f"cli.staff.col.{key}"))
+    for v in services.staff.roster(actor, include_inactive=not active_only):
+        if not v.active:
+            status = t("cli.staff.inactive")
+        elif v.locked_until is not None and v.locked_until > now:
+            status = t("cli.staff.locked", until=v.locked_until.astimezone(tz).strftime("%H:%M"))
+        else:
+            status = t("cli.staff.active")
+        table.add_row(v.staff_no, v.name, role_names(v.roles), status)
+    out.print(table)
+
+
+@staff_app.command("roles", help=t("cli.help.staff_roles"))
+def staff_roles(
+    ctx: typer.Context,
+    staff_no: Annotated[str, typer.Argument(metavar="STAFFNO", help=t("cli.help.staff_no"))],
+    role: RoleOption,
+    as_: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    services, actor = _acting(ctx, db, as_)
+    _print_staff(services.staff.set_roles(actor, staff_no, _roles(role)))
+
+
+@staff_app.command("reset-pin", help=t("cli.help.staff_reset_pin"))
+def staff_reset_pin(
+    ctx: typer.Context,
+    staff_no: Annotated[str, typer.Argument(metavar="STAFFNO", help=t("cli.help.staff_no"))],
+    as_: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    services, actor = _acting(ctx, db, as_)
+    pin = new_pin()
+    view = services.staff.reset_pin(actor, staff_no, pin)
+    out.print(t("cli.staff.pin_reset", staff_no=view.staff_no, name=view.name))
+
+
+@staff_app.command("unlock", help=t("cli.help.staff_unlock"))
+def staff_unlock(
+    ctx: typer.Context,
+    staff_no: Annotated[str, typer.Argument(metavar="STAFFNO", help=t("cli.help.staff_no"))],
+    as_: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    services, actor = _acting(ctx, db, as_)
+    view = services.staff.unlock(actor, staff_no)
+    out.print(t("cli.staff.unlocked", staff_no=view.staff_no, name=view.name))
+
+
+@staff_app.command("deactivate", help=t("cli.help.staff_deactivate"))
+def staff_deactivate(
+    ctx: typer.Context,
+    staff_no: Annotated[str, typer.Argument(metavar="STAFFNO", help=t("cli.help.staff_no"))],
+    as_: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    services, actor = _acting(ctx, db, as_)
+    view = services.staff.deactivate(actor, staff_no)
+    out.print(t("cli.staff.deactivated", staff_no=view.staff_no, name=view.name))
+
+
+# --- audit ---------------------------------------------------------------------------------------------
+@audit_app.command("verify", help=t("cli.help.audit_verify"))
+def audit_verify(ctx: typer.Context, db: DbOption = None) -> None:
+    from wealthtui.services.audit import verify_engine
+
+    _, engine = open_store(ctx, db)
+    report = verify_engine(engine)
+    if not report.ok:
+        raise fail(t("cli.audit.broken", id=report.bad_id, problem=t(report.problem)))
+    out.print(t("cli.audit.ok", count=report.checked))
+
+
+# --- end of day (the head's issue) ----------------------------------------------------------------
+@app.command(help=t("report.cli.help"))
+def eod(
+    ctx: typer.Context,
+    day: Annotated[str | None, typer.Option("--date", help=t("report.cli.date"))] = None,
+    month: Annotated[str | None, typer.Option("--month", help=t("report.cli.month"))] = None,
+    fmt: Annotated[str, typer.Option("--format", help=t("report.cli.format"))] = "table",
+    out_file: Annotated[Path | None, typer.Option("--out", help=t("report.cli.out"))] = None,
+    db: DbOption = None,
+) -> None:
+    """The operator's end-of-day summary: no staff sign-in, like `audit verify`."""
+    from wealthtui.reports import export, render
+    from wealthtui.services.errors import FieldError
+    from wealthtui.services.reports import parse_business_date
+
+    if fmt not in render.FORMATS:
+        raise FieldError("report.field.format", "error.field.choice",
+                         accepted=", ".join(render.FORMATS))
+    if day and month:
+        raise CliError("error.report.date_and_month")
+    st, engine = open_store(ctx, db)
+    reports = services_for(st, engine).reports
+    if month:
+        doc = export.month_dict(st.settings, reports.month_for_operator(month))
+        sections, name = export.month_sections(doc), f"eod-{doc['month']}"
+    else:
+        report = reports.eod_for_operator(parse_business_date(day) if day else None)
+        doc = export.day_dict(st.settings, report)
+        sections, name = export.day_sections(doc), f"eod-{doc['date']}"
+    written = render.write(doc, sections, fmt, out_file, Path(f"{name}.{fmt}"), out)
+    if written is not None:
+        out.print(t("report.cli.written", path=str(written)))
+
+
+def main() -> None:
+    """The console script: `wealthtui`."""
+    app(prog_name="wealthtui")

@@ -1,0 +1,220 @@
+"""The demo center (`wealthtui demo`): the staff of DEMO_STAFF, a few hundred made-up clients,
+the previous business day worked through the real services, and today opened with who is in.
+
+Deterministic: the same seed and the same date give the same center.
+"""
+
+from __future__ import annotations
+
+import random
+import time as timer
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine, event, func, select
+from sqlmodel import Session
+
+from wealthtui.config import Settings
+from wealthtui.demo.accounts import DEMO_POSTS, DEMO_STAFF, DemoAccount
+from wealthtui.demo.bulk import BulkWriter, Ids, fix_sequences, table
+from wealthtui.demo.people import Mobiles, NamePool
+from wealthtui.demo.population import DEMO_TIER_MIX, Population
+from wealthtui.demo.workday import Post, Staffing, WorkDay, WorkDayStats
+from wealthtui.model import Attendance, Staff
+from wealthtui.rules import permissions as p
+from wealthtui.rules.agenda import workdays_before
+from wealthtui.rules.clock import Clock, FixedClock, business_date
+from wealthtui.services import Actor, Services
+from wealthtui.services.base import append_audit
+from wealthtui.services.center import creation_meta, write_meta
+from wealthtui.services.errors import Conflict
+from wealthtui.store.engine import WRITE, is_sqlite, make_engine
+
+DEMO_SEED = 20_261_130
+DEMO_CLIENTS = 320
+DEMO_ARRIVALS = 130
+OPENING_CASH_YUAN = 300_000
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    accounts: list[DemoAccount]
+    clients: int
+    premium_clients: int
+    previous_day: date
+    today: date
+    yesterday: WorkDayStats
+    seconds: float
+
+
+def _noop(_stage: str, _done: int, _total: int) -> None:
+    return None
+
+
+def ensure_empty(engine: Engine) -> None:
+    with Session(engine) as session:
+        if session.scalar(select(func.count()).select_from(Staff)):
+            raise Conflict("error.staff.bootstrap_done")
+
+
+def _staff(services: Services) -> dict[str, Actor]:
+    """The demo staff through the staff service: the head bootstraps, then adds the others."""
+    head_acc = next(a for a in DEMO_STAFF if p.HEAD in a.roles)
+    view = services.staff.bootstrap_head(head_acc.staff_no, head_acc.name, head_acc.pin)
+    head = Actor(view.id, view.staff_no, view.name, frozenset(view.roles))
+    actors = {head.staff_no: head}
+    for acc in DEMO_STAFF:
+        if acc is head_acc:
+            continue
+        v = services.staff.add(head, acc.staff_no, acc.name, list(acc.roles), acc.pin)
+        actors[v.staff_no] = Actor(v.id, v.staff_no, v.name, frozenset(v.roles))
+    return actors
+
+
+def _staffing(services: Services, actors: dict[str, Actor], absent: set[int],
+              duty_cm: Actor) -> Staffing:
+    settings = services.settings
+    everyone = list(actors.values())
+
+    def having(role: str) -> list[Actor]:
+        return [a for a in everyone if role in a.roles]
+
+    posts = []
+    for counter_no, staff_no in DEMO_POSTS.items():
+        cfg = settings.counter_cfg(counter_no)
+        if cfg is None or staff_no not in actors:
+            continue
+        posts.append(Post(counter_no, actors[staff_no], cfg.kind,
+                          OPENING_CASH_YUAN if cfg.kind == "cash" else 0))
+    return Staffing(
+        head=having(p.HEAD)[0], supervisor=having(p.SUPERVISOR)[0],
+        lobby=having(p.LOBBY_MANAGER) + having(p.LOBBY_ASSISTANT),
+        cms=having(p.WEALTH_CM) + having(p.MARKETING_CM), posts=posts, everyone=everyone,
+        duty_cm=duty_cm, absent=absent,
+    )
+
+
+def build_engine(engine: Engine) -> Engine:
+    """An engine on the same database for building it: on SQLite without waiting for the disk
+    at each commit (the caller makes the finished file durable, see demo.target)."""
+    fast = make_engine(engine.url.render_as_string(hide_password=False))
+    if is_sqlite(fast):
+        @event.listens_for(fast, "connect")
+        def _no_sync(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+            dbapi_connection.execute("PRAGMA synchronous=OFF")
+    return fast
+
+
+def build_demo(
+    engine: Engine,
+    settings: Settings,
+    *,
+    seed: int = DEMO_SEED,
+    clients: int = DEMO_CLIENTS,
+    arrivals: int = DEMO_ARRIVALS,
+    clock: Clock | None = None,
+    progress: Progress = _noop,
+) -> DemoSummary:
+    """Fill a migrated, empty database with the demo center."""
+    started = timer.perf_counter()
+    engine = build_engine(engine)
+    try:
+        return _build(engine, settings, seed=seed, clients=clients, arrivals=arrivals,
+                      clock=clock, progress=progress, started=started)
+    finally:
+        engine.dispose()
+
+
+def _build(engine: Engine, settings: Settings, *, seed: int, clients: int, arrivals: int,
+           clock: Clock | None, progress: Progress, started: float) -> DemoSummary:
+    ensure_empty(engine)
+    tz = ZoneInfo(settings.center.timezone)
+    now = (clock or Clock()).now()
+    today = business_date(now, tz)
+    previous = workdays_before(today, 1)
+    rng = random.Random(seed)
+    steps = 5
+
+    # 1. staff, through the staff service, as if hired two years ago
+    progress("staff", 0, steps)
+    build_clock = FixedClock(datetime.combine(today - timedelta(days=730), time(9), tz))
+    services = Services(engine, settings, build_clock)
+    actors = _staff(services)
+    head = actors[next(a.staff_no for a in DEMO_STAFF if p.HEAD in a.roles)]
+    wealth = [a for a in actors.values() if p.WEALTH_CM in a.roles]
+    marketing = [a for a in actors.values() if p.MARKETING_CM in a.roles]
+    assistant = next((a for a in actors.values() if p.CM_ASSISTANT in a.roles), None)
+    if assistant is not None and wealth:
+        services.assignments.attach_assistant(head, assistant.staff_id, wealth[0].staff_id)
+
+    # 2. clients with cards, products, exclusive CMs and past contacts (bulk)
+    progress("clients", 1, steps)
+    mobiles = Mobiles(rng)
+    names = NamePool(rng, clients * 2)
+    population = Population(rng, settings, today, names=names,
+                            wealth_cms=[a.staff_id for a in wealth],
+                            marketing_cms=[a.staff_id for a in marketing],
+                            assigned_by=head.staff_id, tier_mix=DEMO_TIER_MIX,
+                            mobiles=mobiles)
+    rare = {11, 57, 123}
+    with engine.connect() as conn:
+        if is_sqlite(engine):
+            conn = conn.execution_options(**WRITE)
+        with conn.begin():
+            ids = Ids(conn)
+            out = BulkWriter(conn)
+            for i in range(clients):
+                population.client(out, ids, rare=i in rare, dotted=i == 77)
+            out.flush()
+            fix_sequences(conn)
+    directory = population.directory
+
+    # 3. the previous business day, worked through the services
+    progress("previous_day", 2, steps)
+    day_clock = FixedClock(datetime.combine(previous, time(8), tz))
+    day_services = Services(engine, settings, day_clock)
+    duty = wealth[previous.toordinal() % len(wealth)] if wealth else head
+    staffing = _staffing(day_services, actors, set(), duty)
+    yesterday = WorkDay(day_services, day_clock, rng, staffing, directory, names,
+                        mobiles).run(previous, arrivals=arrivals)
+
+    # 4. today: open, who is in, the duty CM
+    progress("today", 3, steps)
+    absent = {actors["8022"].staff_id} if "8022" in actors else set()
+    duty_today = wealth[today.toordinal() % len(wealth)] if wealth else head
+    with Session(engine) as session:
+        for a in actors.values():
+            session.add(Attendance(business_date=today, staff_id=a.staff_id,
+                                   present=a.staff_id not in absent,
+                                   duty_cm=a.staff_id == duty_today.staff_id))
+        session.commit()
+    opening = min(now, datetime.combine(today, time(8, 30), tz))
+    day_clock.set(opening)
+    day_services.day.open(head)
+
+    # 5. the demo mark and one audit event for everything written in bulk
+    progress("finish", 4, steps)
+    premium = sum(len(directory.by_tier.get(t.code, ())) for t in settings.tiers if t.premium)
+    with Session(engine) as session:
+        write_meta(session, creation_meta(now, demo=True, generator=f"demo seed={seed}"))
+        append_audit(session, at=now, actor_id=None, action="demo.build", entity="center",
+                     entity_id=settings.center.code,
+                     detail={"seed": seed, "clients": directory.count, "premium": premium,
+                             "previous_day": previous.isoformat(),
+                             "rows": _counts(session)})
+        session.commit()
+    progress("finish", steps, steps)
+    return DemoSummary(list(DEMO_STAFF), directory.count, premium, previous, today, yesterday,
+                       timer.perf_counter() - started)
+
+
+COUNTED = ("client", "client_account", "product_holding", "cm_assignment", "contact_log")
+
+
+def _counts(session: Session) -> dict[str, int]:
+    return {name: session.scalar(select(func.count()).select_from(table(name))) or 0
+            for name in COUNTED}

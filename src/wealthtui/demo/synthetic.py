@@ -1,0 +1,289 @@
+"""A large synthetic center (`wealthtui gen --clients N --days D`), written fast: SQLAlchemy Core
+executemany in batches, one commit per batch; pinyin keys worked out once per name of a pool.
+
+The staff are the demo staff plus as many wealth CMs as the premium clients need (at most
+`contact.portfolio_max` each); the generated CMs share one PIN hash (GENERATED_STAFF_PIN). Clients
+come from the same generators as the demo center; the D business days before today are
+simulated as rows (demo.day), their complaints go through the complaint service.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time as timer
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, Engine
+from sqlmodel import Session
+
+from wealthtui.config import Settings
+from wealthtui.demo.accounts import DEMO_POSTS, DEMO_STAFF, GENERATED_STAFF_PIN
+from wealthtui.demo.bulk import BulkWriter, Ids, fix_sequences, make_row
+from wealthtui.demo.center import OPENING_CASH_YUAN, build_engine, ensure_empty
+from wealthtui.demo.day import Post, Roster, RowDay
+from wealthtui.demo.people import NamePool
+from wealthtui.demo.pools import pools
+from wealthtui.demo.population import LARGE_TIER_MIX, Population
+from wealthtui.model import Attendance
+from wealthtui.rules import permissions as p
+from wealthtui.rules.agenda import workdays_before
+from wealthtui.rules.clock import Clock, FixedClock, business_date
+from wealthtui.services import Actor, Services
+from wealthtui.services.auth import hash_pin
+from wealthtui.services.base import Context, append_audit
+from wealthtui.services.center import creation_meta, write_meta
+from wealthtui.services.lobby import LobbyService
+from wealthtui.store.engine import WRITE, is_sqlite
+
+GEN_SEED = 7
+NAME_POOL_MAX = 40_000  # distinct names (with their pinyin) the clients are drawn from
+
+Progress = Callable[[str, int, int], None]
+
+
+def _noop(_stage: str, _done: int, _total: int) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class GenSummary:
+    clients: int
+    premium_clients: int
+    staff: int
+    days: int
+    first_day: date | None
+    last_day: date | None
+    tickets: int
+    complaints: int
+    seconds: float
+
+
+def default_arrivals(clients: int) -> int:
+    """Visitors a day for a center of `clients`: from a small center's 120 up to 400."""
+    return max(120, min(400, clients // 2_000))
+
+
+def business_days(today: date, count: int) -> list[date]:
+    """The `count` business days before `today`, oldest first."""
+    days: list[date] = []
+    day = today
+    for _ in range(count):
+        day = workdays_before(day, 1)
+        days.append(day)
+    return days[::-1]
+
+
+class _Staff:
+    """Staff rows written directly: the demo staff (each PIN hashed once) and generated CMs."""
+
+    def __init__(self, settings: Settings, names: NamePool, rng: random.Random,
+                 created: datetime) -> None:
+        self.settings, self.names, self.rng, self.created = settings, names, rng, created
+        self.actors: dict[int, Actor] = {}
+        self.by_no: dict[str, int] = {}
+
+    def write(self, out: BulkWriter, ids: Ids, extra_cms: int) -> None:
+        for acc in DEMO_STAFF:
+            self._add(out, ids, acc.staff_no, acc.name, acc.roles, hash_pin(self.settings, acc.pin))
+        shared = hash_pin(self.settings, GENERATED_STAFF_PIN)
+        for n in range(extra_cms):
+            self._add(out, ids, f"9{n + 1:04d}", self.names.pick(self.rng).name,
+                      (p.WEALTH_CM,), shared)
+
+    def _add(self, out: BulkWriter, ids: Ids, staff_no: str, name: str,
+             roles: tuple[str, ...], pin_hash: str) -> None:
+        sid = ids.next("staff")
+        ordered = ",".join(r for r in p.ROLES if r in roles)
+        out.add("staff", make_row("staff", id=sid, staff_no=staff_no, name=name, roles=ordered,
+                                  pin_hash=pin_hash, active=True, failed_pins=0,
+                                  created_at=self.created))
+        self.actors[sid] = Actor(sid, staff_no, name, frozenset(roles))
+        self.by_no[staff_no] = sid
+
+    def having(self, role: str) -> list[int]:
+        return [sid for sid, a in self.actors.items() if role in a.roles]
+
+
+def generate(
+    engine: Engine,
+    settings: Settings,
+    *,
+    clients: int,
+    days: int,
+    arrivals_per_day: int | None = None,
+    seed: int = GEN_SEED,
+    clock: Clock | None = None,
+    progress: Progress = _noop,
+) -> GenSummary:
+    """Fill a migrated, empty database with a large synthetic center."""
+    started = timer.perf_counter()
+    engine = build_engine(engine)
+    try:
+        with engine.connect() as conn:
+            if is_sqlite(engine):
+                conn = conn.execution_options(**WRITE)
+            return _generate(engine, conn, settings, clients=clients, days=days,
+                             arrivals=arrivals_per_day or default_arrivals(clients), seed=seed,
+                             clock=clock, progress=progress, started=started)
+    finally:
+        engine.dispose()
+
+
+def _generate(engine: Engine, conn: Connection, settings: Settings, *, clients: int, days: int,
+              arrivals: int, seed: int, clock: Clock | None, progress: Progress,
+              started: float) -> GenSummary:
+    ensure_empty(engine)
+    rng = random.Random(seed)
+    tz = ZoneInfo(settings.center.timezone)
+    now = (clock or Clock()).now()
+    today = business_date(now, tz)
+    ids = Ids(conn)
+    out = BulkWriter(conn, batch=50_000, commit=True)
+
+    # staff: enough wealth CMs for the premium clients
+    progress("staff", 0, 1)
+    names = NamePool(rng, min(NAME_POOL_MAX, max(1_000, clients * 2)))
+    premium_share = sum(v for k, v in LARGE_TIER_MIX.items()
+                        if (t := settings.tier(k)) is not None and t.premium)
+    needed = math.ceil(clients * premium_share / max(1, settings.contact.portfolio_max))
+    demo_cms = sum(1 for a in DEMO_STAFF if a.roles and set(a.roles) & p.CMS)
+    staff = _Staff(settings, names, rng,
+                   datetime.combine(today - timedelta(days=3 * 365), time(9), tz))
+    staff.write(out, ids, max(0, needed - demo_cms))
+    out.flush()
+    progress("staff", 1, 1)
+
+    # clients
+    head = staff.by_no[next(a.staff_no for a in DEMO_STAFF if p.HEAD in a.roles)]
+    population = Population(rng, settings, today, names=names,
+                            wealth_cms=staff.having(p.WEALTH_CM),
+                            marketing_cms=staff.having(p.MARKETING_CM), assigned_by=head,
+                            tier_mix=LARGE_TIER_MIX)
+    step = max(1, clients // 200)
+    for i in range(clients):
+        population.client(out, ids, rare=i % 997 == 13, dotted=i % 4999 == 77)
+        if i % step == 0:
+            progress("clients", i, clients)
+    out.flush()
+    fix_sequences(conn)
+    progress("clients", clients, clients)
+
+    # history: D business days before today
+    roster = _roster(settings, staff)
+    table = LobbyService(Context(engine, settings)).table()
+    sim = RowDay(rng, settings, roster, population.directory, names, population.mobiles, ids,
+                 out, table)
+    day_clock = FixedClock(now)
+    services = Services(engine, settings, day_clock)
+    dates = business_days(today, days)
+    tickets = complaints = 0
+    for k, day in enumerate(dates):
+        stats = sim.run(day, arrivals)
+        tickets += stats.tickets
+        out.flush()
+        fix_sequences(conn)
+        complaints += _complaints(services, day_clock, rng, staff, population, day, today,
+                                  arrivals)
+        ids.reset()  # the complaint service wrote rows (and hand-offs) of its own
+        _close_day(out, ids, roster, day, tz)
+        progress("history", k + 1, len(dates))
+    out.flush()
+
+    # today: open, everyone in
+    progress("today", 0, 1)
+    duty = roster.duty_cm(today)
+    with Session(engine) as session:
+        for sid in staff.actors:
+            session.add(Attendance(business_date=today, staff_id=sid, present=True,
+                                   duty_cm=sid == duty))
+        session.commit()
+    day_clock.set(min(now, datetime.combine(today, time(8, 30), tz)))
+    services.day.open(staff.actors[head])
+    premium = sum(len(population.directory.by_tier.get(t.code, ()))
+                  for t in settings.tiers if t.premium)
+    with Session(engine) as session:
+        write_meta(session, creation_meta(now, demo=True,
+                                          generator=f"gen clients={clients} days={days} seed={seed}"))
+        append_audit(session, at=now, actor_id=None, action="demo.generate", entity="center",
+                     entity_id=settings.center.code,
+                     detail={"seed": seed, "clients": clients, "premium": premium,
+                             "staff": len(staff.actors), "days": days, "tickets": tickets,
+                             "complaints": complaints})
+        session.commit()
+    progress("today", 1, 1)
+    return GenSummary(clients, premium, len(staff.actors), len(dates),
+                      dates[0] if dates else None, dates[-1] if dates else None, tickets,
+                      complaints, timer.perf_counter() - started)
+
+
+def _roster(settings: Settings, staff: _Staff) -> Roster:
+    posts = []
+    for counter_no, staff_no in DEMO_POSTS.items():
+        cfg = settings.counter_cfg(counter_no)
+        if cfg is None or staff_no not in staff.by_no:
+            continue
+        posts.append(Post(counter_no, cfg.kind, tuple(cfg.categories), staff.by_no[staff_no],
+                          OPENING_CASH_YUAN * 100 if cfg.kind == "cash" else 0))
+    return Roster(
+        head=staff.having(p.HEAD)[0], supervisor=staff.having(p.SUPERVISOR)[0],
+        lobby_manager=staff.having(p.LOBBY_MANAGER)[0],
+        lobby=staff.having(p.LOBBY_MANAGER) + staff.having(p.LOBBY_ASSISTANT),
+        wealth_cms=staff.having(p.WEALTH_CM), marketing_cms=staff.having(p.MARKETING_CM),
+        posts=posts, roles_of={sid: a.roles for sid, a in staff.actors.items()},
+    )
+
+
+def _close_day(out: BulkWriter, ids: Ids, roster: Roster, day: date, tz: ZoneInfo) -> None:
+    def at(hour: int, minute: int) -> datetime:
+        return datetime.combine(day, time(hour, minute), tz)
+
+    out.add("business_day", make_row(
+        "business_day", business_date=day, status="closed", opened_at=at(8, 30),
+        closed_at=at(17, 50), closed_by=roster.head,
+        flow_log_confirmed_by=roster.lobby_manager, flow_log_confirmed_at=at(17, 40)))
+
+
+def _complaints(services: Services, clock: FixedClock, rng: random.Random, staff: _Staff,
+                population: Population, day: date, today: date, arrivals: int) -> int:
+    """A few complaints of `day` through the complaint service: most settled on the spot and
+    closed; the others investigated by the supervisor, replied and closed when old enough."""
+    n = min(3, sum(1 for _ in range(arrivals) if rng.random() < 1 / 300))
+    if not n:
+        return 0
+    tz = ZoneInfo(services.settings.center.timezone)
+    cfg = services.settings.complaints
+    specs = pools()["history"]["complaints"]
+    lobby = staff.actors[staff.having(p.LOBBY_MANAGER)[0]]
+    sup = staff.actors[staff.having(p.SUPERVISOR)[0]]
+    head = staff.actors[staff.having(p.HEAD)[0]]
+    tiers = [t.code for t in services.settings.tiers]
+    for _ in range(n):
+        spec = rng.choice(specs)
+        category = cfg.category(spec["category"]) or cfg.categories[0]
+        sub = next((s.code for s in category.subcategories if s.code == spec["subcategory"]),
+                   category.subcategories[0].code if category.subcategories else "")
+        channel = spec["channel"] if cfg.channel(spec["channel"]) else cfg.channels[0].code
+        picked = population.directory.pick(rng, tiers)
+        at = datetime.combine(day, time(10), tz) + timedelta(minutes=rng.randrange(0, 360))
+        clock.set(at)
+        on_spot = rng.random() < 0.6
+        c = services.complaints.intake(
+            lobby, channel=channel, category=category.code, subcategory=sub,
+            description=spec["description"], client_id=picked[0] if picked else None,
+            requested_remedy=spec["remedy"], on_spot_reply=spec["reply"] if on_spot else "",
+            options_told=on_spot)
+        if not on_spot:
+            clock.set(at + timedelta(minutes=20))
+            services.complaints.assign(sup, c.id, sup.staff_id)
+            if (today - day).days <= cfg.decision_days:
+                continue  # still being investigated
+            clock.set(at + timedelta(minutes=90))
+            services.complaints.reply(sup, c.id, channel="phone", content=spec["reply"],
+                                      options_told=True)
+        clock.set(at + timedelta(minutes=150))
+        services.complaints.close(head, c.id, spec["root_cause"], spec["rectification"])
+    return n

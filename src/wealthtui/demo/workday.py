@@ -1,0 +1,425 @@
+"""A business day of the demo center worked through the real services, as its staff would: the
+lobby receives and guides clients (tickets, premium arrivals to the CMs, leads), tellers sign on,
+call, serve, record business, ask for authorisation, transfer, finish with the wealth-needs
+question, sign off and balance; the supervisor authorises and signs the balances off; CMs answer
+their hand-offs and log contacts; two complaints come in; the lobby manager confirms the flow log
+and the head closes the day.
+
+A FixedClock is moved to each moment before the service call, so every row and audit event
+carries a coherent time. Every service checks its own rules: if the simulated staff do something
+the app would refuse, the build fails instead of writing an impossible day.
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from wealthtui.demo import rhythm
+from wealthtui.demo.people import Mobiles, NamePool
+from wealthtui.demo.pools import pools
+from wealthtui.demo.population import Directory
+from wealthtui.model import Attendance
+from wealthtui.rules import permissions as p
+from wealthtui.rules.agenda import PURPOSES, RESULTS
+from wealthtui.rules.clock import FixedClock
+from wealthtui.rules.money import format_fen
+from wealthtui.services import Actor, Services
+from wealthtui.services.balancing import MATCHES
+from wealthtui.services.day import DayCloseRefused
+
+CLOSING = 17 * 60  # no new tickets are called after the queue is empty from here on
+# who receives hand-offs in the demo: CMs (arrivals, referrals, leads), the supervisor
+# (complaints to investigate) and the head (key clients' closings)
+ANSWERING = p.CMS | {p.SUPERVISOR, p.HEAD}
+
+
+@dataclass(frozen=True)
+class Post:
+    counter_no: str
+    teller: Actor
+    kind: str  # cash | non_cash
+    opening_cash_yuan: int
+
+
+@dataclass
+class Staffing:
+    """The day's people, by what they do."""
+
+    head: Actor
+    supervisor: Actor
+    lobby: list[Actor]
+    cms: list[Actor]
+    posts: list[Post]
+    everyone: list[Actor]
+    duty_cm: Actor
+    absent: set[int] = field(default_factory=set)
+
+    def checkers_for(self, roles: set[str], maker: Actor) -> list[Actor]:
+        return [a for a in self.everyone if a.roles & roles and a.staff_id != maker.staff_id
+                and a.staff_id not in self.absent]
+
+
+@dataclass
+class WorkDayStats:
+    visits: int = 0
+    tickets: int = 0
+    finished: int = 0
+    no_shows: int = 0
+    transfers: int = 0
+    records: int = 0
+    authorizations: int = 0
+    leads: int = 0
+    complaints: int = 0
+    contacts: int = 0
+    service_calls: int = 0
+
+
+class WorkDay:
+    def __init__(self, services: Services, clock: FixedClock, rng: random.Random,
+                 staffing: Staffing, directory: Directory, names: NamePool,
+                 mobiles: Mobiles) -> None:
+        self.s = services
+        self.clock = clock
+        self.rng = rng
+        self.staff = staffing
+        self.directory = directory
+        self.names = names
+        self.mobiles = mobiles
+        self.settings = services.settings
+        self.tz = ZoneInfo(self.settings.center.timezone)
+        self.text = pools()["history"]
+        self.premium = frozenset(t.code for t in self.settings.tiers if t.premium)
+        self._heap: list[tuple[float, int, Callable[..., Any], tuple[Any, ...]]] = []
+        self._seq = 0
+        self.stats = WorkDayStats()
+        # what each ticket's client came for: (business kind, amount told, tier)
+        self.plans: dict[int, tuple[str, int | None, str | None]] = {}
+        self.box: dict[str, int] = {}  # counter → cash in the teller's box, in fen
+        self.idle: set[str] = set()  # counters with nobody to call
+
+    # --- the event loop ------------------------------------------------------------------------
+    def at(self, minute: float, fn: Callable[..., Any], *args: Any) -> None:
+        self._seq += 1
+        heapq.heappush(self._heap, (minute, self._seq, fn, args))
+
+    def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        self.stats.service_calls += 1
+        return fn(*args, **kwargs)
+
+    def run(self, day: date, *, arrivals: int, complaints: int = 2) -> WorkDayStats:
+        rng = self.rng
+        self.day = day
+        self.base = datetime.combine(day, time(0), self.tz)
+        self.open_tickets = 0
+        self.arrivals_left = arrivals
+        self.transferred: set[int] = set()
+        self.closing_started = False
+        self._attendance()
+        self.at(8 * 60 + 30, self.open_day)
+        for post in self.staff.posts:
+            self.at(8 * 60 + 40 + rng.uniform(0, 15), self.sign_on, post)
+            self.at(rhythm.OPEN_AT + rng.uniform(0, 2), self.counter_turn, post)
+        for minute in sorted(rhythm.arrival_minute(rng) for _ in range(arrivals)):
+            self.at(minute, self.arrive)
+        for minute in range(rhythm.OPEN_AT + 10, 17 * 60 + 40, 30):
+            self.at(minute, self.sweep_inboxes)
+        for cm in self.staff.cms:
+            if cm.staff_id in self.staff.absent:
+                continue
+            for _ in range(rng.randint(4, 6)):
+                self.at(rng.uniform(rhythm.OPEN_AT, 17 * 60 + 20), self.log_contact, cm)
+        for k in range(complaints):
+            self.at(rng.uniform(10 * 60, 15 * 60), self.complaint, k)
+        for _ in range(rng.randint(1, 2)):
+            self.at(rng.uniform(9 * 60 + 30, 16 * 60), self.lobby_lead)
+        self.at(CLOSING, self.maybe_close)
+        while self._heap:
+            minute, _, fn, args = heapq.heappop(self._heap)
+            self.clock.set(self.base + timedelta(seconds=round(minute * 60)))
+            self.now = minute
+            fn(*args)
+        return self.stats
+
+    # --- opening -------------------------------------------------------------------------------
+    def _attendance(self) -> None:
+        """Who is in (there is no service for the roster: it is set up with the model)."""
+        with Session(self.s.ctx.engine) as session:
+            for a in self.staff.everyone:
+                session.add(Attendance(business_date=self.day, staff_id=a.staff_id,
+                                       present=a.staff_id not in self.staff.absent,
+                                       duty_cm=a.staff_id == self.staff.duty_cm.staff_id))
+            session.commit()
+
+    def open_day(self) -> None:
+        self.call(self.s.day.open, self.staff.head)
+
+    def sign_on(self, post: Post) -> None:
+        cash = str(post.opening_cash_yuan) if post.opening_cash_yuan else ""
+        self.call(self.s.counter.sign_on, post.teller, post.counter_no, cash)
+
+    # --- the lobby -----------------------------------------------------------------------------
+    def arrive(self) -> None:
+        rng = self.rng
+        self.arrivals_left -= 1
+        lobby = rng.choice(self.staff.lobby)
+        client, tier = rhythm.visitor(rng, self.directory, self.settings)
+        business, amount_fen = rhythm.business_of(rng, tier in self.premium)
+        visit = self.call(self.s.lobby.arrive, lobby, client_id=client)
+        self.stats.visits += 1
+        guided = self.call(self.s.lobby.guide, lobby, visit.id, business=business,
+                           amount_fen=amount_fen)
+        if guided.ticket_id is not None:
+            self.stats.tickets += 1
+            self.open_tickets += 1
+            self.plans[guided.ticket_id] = (business, amount_fen, tier)
+            self.wake(guided.route.category)
+
+    def wake(self, category: str | None) -> None:
+        """An idle counter that serves `category` tries again (a ticket came into its lane);
+        busy ones call it when they are done."""
+        for post in self.staff.posts:
+            cfg = self.settings.counter_cfg(post.counter_no)
+            if post.counter_no in self.idle and cfg is not None and category in cfg.categories:
+                self.idle.discard(post.counter_no)
+                self.at(self.now + self.rng.uniform(0.2, 1), self.counter_turn, post)
+                return
+
+    def lobby_lead(self) -> None:
+        rng = self.rng
+        lobby = self.staff.lobby[0]
+        self.call(self.s.lobby.spot_potential, lobby, contact_name=self.names.pick(rng).name,
+                  contact_phone=self.mobiles.make(),
+                  signal=rng.choice(self.text["lead_signals"]),
+                  observed_business=rng.choice(self.text["walkin_business"]),
+                  need=rng.choice(self.text["lead_needs"]))
+        self.stats.leads += 1
+
+    # --- the counters --------------------------------------------------------------------------
+    def counter_turn(self, post: Post) -> None:
+        if post.teller.staff_id in self.staff.absent:
+            return
+        ticket = self.call(self.s.queue.call_next, post.teller, post.counter_no)
+        if ticket is None:
+            self.idle.add(post.counter_no)  # woken when a ticket is issued or transferred
+            return
+        rng = self.rng
+        if ticket.id not in self.transferred and rng.random() < 0.04:
+            self.at(self.now + 1, self.recall, post, ticket.id)
+            self.at(self.now + 2.5, self.no_show, post, ticket.id)
+            self.at(self.now + 3, self.counter_turn, post)
+            return
+        self.at(self.now + rng.uniform(0.3, 1.5), self.start, post, ticket)
+
+    def recall(self, post: Post, ticket_id: int) -> None:
+        self.call(self.s.queue.recall, post.teller, ticket_id)
+
+    def no_show(self, post: Post, ticket_id: int) -> None:
+        self.call(self.s.queue.no_show, post.teller, ticket_id)
+        self.stats.no_shows += 1
+        self._ticket_done()
+
+    def start(self, post: Post, ticket: Any) -> None:
+        self.call(self.s.queue.start, post.teller, ticket.id)
+        minutes = rhythm.service_minutes(self.rng, self.settings, ticket.category)
+        self.at(self.now + minutes * 0.6, self.record, post, ticket, minutes * 0.4)
+
+    def record(self, post: Post, ticket: Any, rest: float) -> None:
+        rng = self.rng
+        business, amount_fen, tier = self.plans.get(ticket.id, ("non_cash", None, None))
+        cash_leg = ticket.id in self.transferred
+        bt, amount = rhythm.pick_business(rng, self.settings, ticket.category,
+                                          business="cash" if cash_leg else business,
+                                          amount_fen=amount_fen, premium=tier in self.premium)
+        box = self.box.get(post.counter_no, post.opening_cash_yuan * 100)
+        if bt.cash == "out" and amount > box:  # the box cannot pay it out: a deposit instead
+            bt = next((b for b in self.settings.counter.business_types
+                       if b.cash == "in" and ticket.category in b.categories), bt)
+        if bt.cash != "none":
+            self.box[post.counter_no] = box + (amount if bt.cash == "in" else -amount)
+        rec = self.call(self.s.counter.record, post.teller, ticket.id, bt.code,
+                        format_fen(amount).replace(",", "") if amount else "")
+        self.stats.records += 1
+        if rec.outcome == "pending_auth":
+            req = self.call(self.s.authorization.request, post.teller, rec.id)
+            rule = self.settings.authorization.rule_for(bt.code, amount)
+            roles = set(rule.checker_roles) if rule else set(p.CHECKERS)
+            checker = rng.choice(self.staff.checkers_for(roles, post.teller))
+            self.stats.authorizations += 1
+            self.at(self.now + rng.uniform(1, 3), self.authorize, checker, req.id, post, ticket,
+                    rest, amount)
+            return
+        self.after_record(post, ticket, rest, amount)
+
+    def authorize(self, checker: Actor, request_id: int, post: Post, ticket: Any, rest: float,
+                  amount: int) -> None:
+        self.call(self.s.authorization.decide, checker, request_id, True)
+        self.after_record(post, ticket, rest, amount)
+
+    def after_record(self, post: Post, ticket: Any, rest: float, amount: int) -> None:
+        rng = self.rng
+        cash_lane = rhythm.cash_category(self.settings)
+        if (ticket.id not in self.transferred and cash_lane
+                and self.settings.category(ticket.category).zone == "non_cash"  # type: ignore[union-attr]
+                and rng.random() < 0.05):
+            self.at(self.now + rest, self.transfer, post, ticket.id, cash_lane)
+            return
+        self.at(self.now + rest, self.finish, post, ticket, amount)
+
+    def transfer(self, post: Post, ticket_id: int, to_category: str) -> None:
+        self.call(self.s.queue.transfer, post.teller, ticket_id, to_category=to_category,
+                  note=self.text["transfer_note"])
+        self.transferred.add(ticket_id)
+        self.stats.transfers += 1
+        self.wake(to_category)
+        self.at(self.now + self.rng.uniform(0.3, 1), self.counter_turn, post)
+
+    def finish(self, post: Post, ticket: Any, amount: int) -> None:
+        rng = self.rng
+        _, _, tier = self.plans.get(ticket.id, ("", None, None))
+        needs, note = "none", ""
+        signal = amount >= self.settings.counter.premium_signal_amount_fen
+        if tier not in self.premium and (signal and rng.random() < 0.6 or rng.random() < 0.06):
+            needs = "refer" if rng.random() < 0.7 else "lead"
+            note = rng.choice(self.text["lead_needs"])
+            self.stats.leads += 1
+        extra = {}
+        if needs != "none" and ticket.client_id is None:
+            extra = {"contact_name": self.names.pick(rng).name, "contact_phone": self.mobiles.make()}
+        self.call(self.s.counter.finish, post.teller, ticket.id, needs, need_note=note, **extra)
+        self.stats.finished += 1
+        self._ticket_done()
+        self.at(self.now + rng.uniform(0.2, 1), self.counter_turn, post)
+
+    def _ticket_done(self) -> None:
+        self.open_tickets -= 1
+        if self.now >= CLOSING:
+            self.maybe_close()
+
+    # --- hand-offs, contacts, complaints -------------------------------------------------------
+    def sweep_inboxes(self) -> None:
+        """Everyone looks at their hand-offs: accept what came in, finish what was accepted a
+        while ago; CMs decline a few leads. Late in the day some stay open for tomorrow."""
+        rng = self.rng
+        late = self.now > 16 * 60 + 30
+        for actor in self.staff.everyone:
+            if actor.staff_id in self.staff.absent or not actor.roles & ANSWERING:
+                continue
+            for h in self.call(self.s.handoffs.inbox, actor, include_closed_today=False):
+                if h.from_staff_id == actor.staff_id:
+                    continue
+                waited = (self.clock.now() - h.created_at).total_seconds() / 60
+                if h.status == "open" and waited >= 1 and not (late and h.kind != "premium_arrival"):
+                    if h.kind in ("lead", "referral") and rng.random() < 0.1:
+                        self.call(self.s.handoffs.decline, actor, h.id,
+                                  rng.choice(self.text["decline_reasons"]))
+                    elif h.to_staff_id == actor.staff_id or h.to_role in actor.roles:
+                        self.call(self.s.handoffs.accept, actor, h.id)
+                elif h.status == "accepted" and h.to_staff_id == actor.staff_id and not late:
+                    since = (self.clock.now() - (h.accepted_at or h.created_at)).total_seconds() / 60
+                    if since >= 15 and rng.random() < 0.6:
+                        outcome = self.text["arrival_outcomes" if h.kind == "premium_arrival"
+                                            else "lead_outcomes"]
+                        self.call(self.s.handoffs.complete, actor, h.id, rng.choice(outcome))
+
+    def log_contact(self, cm: Actor) -> None:
+        rng = self.rng
+        clients = self.directory.clients_of.get(cm.staff_id)
+        if not clients:
+            return
+        client = int(clients[rng.randrange(len(clients))])
+        result = rng.choice(RESULTS)
+        follow = result in ("interested", "appointment") or rng.random() < 0.3
+        self.call(self.s.contacts.log, cm, client, channel=rng.choice(("phone", "phone", "wechat",
+                                                                        "visit", "meeting")),
+                  purpose=rng.choice([x for x in PURPOSES if x in self.text["contact_purposes"]]),
+                  content=rng.choice(self.text["contact_contents"]), result=result,
+                  next_action=rng.choice([a for a in self.text["next_actions"] if a])
+                  if follow else "",
+                  next_date=self.day + timedelta(days=rng.randrange(3, 40)) if follow else None)
+        self.stats.contacts += 1
+
+    def complaint(self, k: int) -> None:
+        """The first is settled on the spot by the lobby manager and later closed by the head;
+        the second, about fees, goes to the supervisor to investigate (15-day clock)."""
+        rng = self.rng
+        cfg = self.settings.complaints
+        spec = self.text["complaints"][k % len(self.text["complaints"])]
+        category = cfg.category(spec["category"]) or cfg.categories[0]
+        sub = next((s.code for s in category.subcategories if s.code == spec["subcategory"]),
+                   category.subcategories[0].code if category.subcategories else "")
+        channel = spec["channel"] if cfg.channel(spec["channel"]) else cfg.channels[0].code
+        picked = self.directory.pick(rng, [t.code for t in self.settings.tiers])
+        client = picked[0] if picked else None
+        if k % 2 == 0:
+            receiver = self.staff.lobby[0]
+            c = self.call(self.s.complaints.intake, receiver, channel=channel,
+                          category=category.code, subcategory=sub,
+                          description=spec["description"], client_id=client,
+                          requested_remedy=spec["remedy"], on_spot_reply=spec["reply"],
+                          options_told=True)
+            self.at(self.now + rng.uniform(60, 120), self.close_complaint, c.id, spec)
+        else:
+            teller = rng.choice([post.teller for post in self.staff.posts
+                                 if post.kind == "non_cash"] or [self.staff.lobby[0]])
+            c = self.call(self.s.complaints.intake, teller, channel=channel,
+                          category=category.code, subcategory=sub,
+                          description=spec["description"], client_id=client,
+                          requested_remedy=spec["remedy"])
+            sup = self.staff.supervisor
+            self.at(self.now + rng.uniform(10, 40), self.assign_complaint, sup, c.id)
+        self.stats.complaints += 1
+
+    def close_complaint(self, complaint_id: int, spec: dict[str, str]) -> None:
+        self.call(self.s.complaints.close, self.staff.head, complaint_id, spec["root_cause"],
+                  spec["rectification"])
+
+    def assign_complaint(self, sup: Actor, complaint_id: int) -> None:
+        self.call(self.s.complaints.assign, sup, complaint_id, sup.staff_id,
+                  self.text["complaint_assign_note"])
+
+    # --- closing -------------------------------------------------------------------------------
+    def maybe_close(self) -> None:
+        if self.closing_started or self.open_tickets or self.arrivals_left:
+            return
+        self.closing_started = True
+        start = max(self.now, CLOSING) + 5
+        for i, post in enumerate(self.staff.posts):
+            if post.teller.staff_id not in self.staff.absent:
+                self.at(start + i * 2, self.balance, post)
+        self.at(start + 20, self.sign_off_balances)
+        self.at(start + 30, self.confirm_flow_log)
+        self.at(start + 40, self.close_day)
+
+    def balance(self, post: Post) -> None:
+        self.call(self.s.counter.sign_off, post.teller)
+        mine = self.call(self.s.balancing.mine, post.teller)
+        counted = format_fen(mine.figures.expected_cash_fen).replace(",", "")
+        self.call(self.s.balancing.submit, post.teller, counted, {m: True for m in MATCHES})
+
+    def sign_off_balances(self) -> None:
+        sup = self.staff.supervisor
+        for b in self.call(self.s.balancing.today, sup):
+            if b.status == "submitted":
+                self.call(self.s.balancing.sign_off, sup, b.id)
+        self.call(self.s.balancing.sign_off_outlet, sup)
+
+    def confirm_flow_log(self) -> None:
+        manager = next(a for a in self.staff.lobby if p.LOBBY_MANAGER in a.roles)
+        self.call(self.s.day.confirm_flow_log, manager)
+
+    def close_day(self) -> None:
+        head = self.staff.head
+        try:
+            self.call(self.s.day.close, head)
+        except DayCloseRefused as refused:
+            explanations = {x.key: self.text["close_explanation"] for x in refused.problems
+                            if x.explainable}
+            self.call(self.s.day.close, head, explanations=explanations)

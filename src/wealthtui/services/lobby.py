@@ -1,0 +1,576 @@
+"""The lobby manager's work (大堂): visits, identification, routing, diversion to self-service,
+premium arrivals handed to the client's CM, potential-premium leads, and the day's flow counts.
+
+Manual ch.2 §2.7 (lobby manager duties: 3 divert and guide, 4 identify premium clients and hand
+them to their CM, 8 keep the daily business-flow record); manual digest §2.4 (routing table),
+§3.3 (potential premium signals), §4.1 (identification steps 1–7).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.orm import aliased
+from sqlmodel import col, func, select
+
+from wealthtui.model import (
+    Attendance,
+    Client,
+    CMAssignment,
+    Complaint,
+    Handoff,
+    Lead,
+    Staff,
+    Ticket,
+    Visit,
+)
+from wealthtui.rules import permissions
+from wealthtui.rules import routing as routing_rules
+from wealthtui.rules.fields import FieldError, parse_mobile, parse_name, parse_text
+from wealthtui.services.base import Service, UnitOfWork, requires
+from wealthtui.services.errors import Conflict, NotFound, ServiceError
+from wealthtui.services.handoffs import OPEN, HandoffService
+from wealthtui.services.queue import QueueService
+
+SECTION = "ch.2 §2.7"           # the lobby manager's duties
+SECTION_ARRIVAL = "ch.2 §2.7"   # item 4: premium clients get priority and their CM
+SECTION_LEAD = "ch.2 §2.7"      # item 4: guide likely premium clients to CMs (digest §3.3)
+ARRIVAL, LEAD_KIND = "premium_arrival", "lead"
+
+
+# --- views ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ArrivalView:
+    """A premium client's arrival as the lobby follows it: to whom, accepted or not, how long."""
+
+    handoff_id: int
+    business_date: date
+    visit_id: int | None
+    client_id: int | None
+    client_name: str
+    client_tier: str
+    to_staff_id: int | None
+    to_name: str
+    to_role: str | None
+    status: str
+    created_at: datetime
+    accepted_at: datetime | None
+    ticket_no: str
+
+    def waited_seconds(self, now: datetime) -> float:
+        """How long it waited for the CM: until accepted, or until now while open."""
+        end = self.accepted_at or (now if self.status == "open" else self.created_at)
+        return max(0.0, (end - self.created_at).total_seconds())
+
+
+@dataclass(frozen=True)
+class VisitView:
+    id: int
+    business_date: date
+    arrived_at: datetime
+    client_id: int | None
+    client_name: str
+    tier_at_arrival: str
+    premium: bool
+    identified_by: int | None
+    business_kind: str
+    zone: str
+    diverted: bool
+    note: str
+    ticket_id: int | None
+    ticket_no: str
+    arrival: ArrivalView | None
+
+
+@dataclass(frozen=True)
+class GuideResult:
+    visit: VisitView
+    route: routing_rules.Route
+    ticket_no: str
+    ticket_id: int | None
+    ahead: int | None
+
+
+@dataclass(frozen=True)
+class LeadView:
+    id: int
+    client_id: int | None
+    contact_name: str
+    signal: str
+    observed_business: str
+    source: str
+    handoff_id: int | None
+    to_name: str
+    to_role: str | None
+
+
+@dataclass(frozen=True)
+class CmChoice:
+    staff_id: int
+    name: str
+    present: bool | None   # None: not recorded in today's attendance
+    duty: bool
+
+
+@dataclass(frozen=True)
+class FlowCounts:
+    """The daily business-flow record (manual ch.2 §2.7 item 8)."""
+
+    business_date: date
+    visitors: int
+    identified: int                     # visits with a known client
+    premium_identified: int             # premium clients identified by the lobby
+    diversions: int                     # sent to self-service / e-channels
+    tickets: int
+    leads_lobby: int
+    leads_cash_counter: int             # identified by the cash counters
+    leads_non_cash_counter: int         # identified by the non-cash counters
+    complaints: int
+    premium_by_cm: tuple[tuple[str, int], ...]  # premium clients received, per CM (accepted)
+
+
+# --- the service ---------------------------------------------------------------------------
+class LobbyService(Service):
+    @property
+    def _queue(self) -> QueueService:
+        return QueueService(self.ctx)
+
+    @property
+    def _handoffs(self) -> HandoffService:
+        return HandoffService(self.ctx)
+
+    def table(self) -> routing_rules.RoutingTable:
+        """The routing table from the configuration."""
+        s, r = self.settings, self.settings.queue.routing
+        return routing_rules.RoutingTable(
+            cash=r.cash, cash_premium=r.cash_premium, non_cash=r.non_cash, wealth=r.wealth,
+            premium=r.premium, large_cash_fen=r.large_cash_fen,
+            self_service_cash_max_fen=r.self_service_cash_max_fen,
+            category_zone={c.code: c.zone for c in s.queue.categories},
+            waiting_zone=s.waiting_zone(), self_service_zone="self_service",
+        )
+
+    def _is_premium(self, tier: str) -> bool:
+        cfg = self.settings.tier(tier)
+        if self.settings.center.kind == "high_end":
+            return True  # a high-end center serves premium clients only (manual ch.2 §1.3)
+        return bool(cfg and cfg.premium)
+
+    def _client(self, uow: UnitOfWork, client_id: int) -> Client:
+        client = uow.session.get(Client, client_id)
+        if client is None:
+            raise NotFound("error.client.not_found", id=client_id)
+        return client
+
+    def _visit(self, uow: UnitOfWork, visit_id: int) -> Visit:
+        visit = uow.session.get(Visit, visit_id)
+        if visit is None:
+            raise NotFound("error.lobby.visit_not_found", id=visit_id)
+        return visit
+
+    def _potential(self, client: Client | None) -> bool:
+        return client is not None and (client.tier == "potential"
+                                       or bool(client.potential_signals.strip()))
+
+    # --- whom to tell --------------------------------------------------------------------
+    def _absent(self, uow: UnitOfWork, staff_id: int) -> bool:
+        present = uow.session.exec(
+            select(Attendance.present).where(Attendance.business_date == uow.today,
+                                             Attendance.staff_id == staff_id)
+        ).first()
+        return present is not None and not present
+
+    def _duty_cm(self, uow: UnitOfWork, exclude: set[int]) -> int | None:
+        rows = uow.session.exec(
+            select(Staff.id).join(Attendance, Attendance.staff_id == Staff.id)
+            .where(Attendance.business_date == uow.today, col(Attendance.duty_cm).is_(True),
+                   col(Attendance.present).is_(True), col(Staff.active).is_(True))
+            .order_by(col(Staff.staff_no))
+        ).all()
+        return next((sid for sid in rows if sid not in exclude), None)
+
+    def _cm_target(self, uow: UnitOfWork, client_id: int | None) -> tuple[int | None, str | None]:
+        """The client's exclusive CM unless recorded absent today; else the duty CM; else every
+        wealth CM (the role)."""
+        assert uow.actor_id is not None
+        if client_id is not None:
+            cm_id = uow.session.exec(
+                select(CMAssignment.cm_id).join(Staff, Staff.id == CMAssignment.cm_id)
+                .where(CMAssignment.client_id == client_id, col(CMAssignment.end_at).is_(None),
+                       col(Staff.active).is_(True))
+            ).first()
+            if cm_id is not None and cm_id != uow.actor_id and not self._absent(uow, cm_id):
+                return cm_id, None
+        duty = self._duty_cm(uow, exclude={uow.actor_id})
+        if duty is not None:
+            return duty, None
+        return None, permissions.WEALTH_CM
+
+    def _open_arrival(self, uow: UnitOfWork, client_id: int) -> Handoff | None:
+        return uow.session.exec(
+            select(Handoff).where(Handoff.kind == ARRIVAL, Handoff.client_id == client_id,
+                                  Handoff.business_date == uow.today,
+                                  col(Handoff.status).in_(OPEN))
+            .order_by(col(Handoff.id).desc())
+        ).first()
+
+    def _hand_arrival(self, uow: UnitOfWork, client: Client, note: str,
+                      ticket_id: int | None = None) -> Handoff:
+        existing = self._open_arrival(uow, client.id or 0)
+        if existing is not None:
+            return existing
+        to_staff, to_role = self._cm_target(uow, client.id)
+        due = uow.now + timedelta(minutes=self.settings.handoffs.arrival_late_minutes)
+        return self._handoffs.create_in(
+            uow, kind=ARRIVAL, to_staff_id=to_staff, to_role=to_role, client_id=client.id,
+            ticket_id=ticket_id, note=note, source="lobby", due_at=due,
+            manual_section=SECTION_ARRIVAL,
+        )
+
+    # --- views -----------------------------------------------------------------------------
+    def _arrivals(self, uow: UnitOfWork, where) -> list[ArrivalView]:  # type: ignore[no-untyped-def]
+        receiver = aliased(Staff)
+        rows = uow.session.exec(
+            select(Handoff, receiver.name, Client.name, Client.tier, Ticket.display_no)
+            .outerjoin(receiver, receiver.id == Handoff.to_staff_id)
+            .outerjoin(Client, Client.id == Handoff.client_id)
+            .outerjoin(Ticket, Ticket.id == Handoff.ticket_id)
+            .where(Handoff.kind == ARRIVAL, where)
+            .order_by(col(Handoff.created_at).desc(), col(Handoff.id).desc())
+        ).all()
+        visits = {
+            (v.client_id, v.business_date): v.id
+            for v in uow.session.exec(
+                select(Visit).where(col(Visit.client_id).in_(
+                    [h.client_id for h, *_ in rows if h.client_id is not None]))
+                .order_by(col(Visit.id))
+            )
+        }
+        return [
+            ArrivalView(
+                handoff_id=h.id, business_date=h.business_date,
+                visit_id=visits.get((h.client_id, h.business_date)),
+                client_id=h.client_id, client_name=cname or "", client_tier=ctier or "",
+                to_staff_id=h.to_staff_id, to_name=to_name or "", to_role=h.to_role,
+                status=h.status, created_at=h.created_at, accepted_at=h.accepted_at,
+                ticket_no=tno or "",
+            )
+            for h, to_name, cname, ctier, tno in rows
+        ]
+
+    def _visit_views(self, uow: UnitOfWork, where) -> list[VisitView]:  # type: ignore[no-untyped-def]
+        rows = uow.session.exec(
+            select(Visit, Client.name).outerjoin(Client, Client.id == Visit.client_id)
+            .where(where).order_by(col(Visit.arrived_at).desc(), col(Visit.id).desc())
+        ).all()
+        ids = [v.id for v, _n in rows]
+        tickets = {
+            tk.visit_id: tk
+            for tk in uow.session.exec(select(Ticket).where(col(Ticket.visit_id).in_(ids))
+                                       .order_by(col(Ticket.id)))
+        }
+        client_ids = [v.client_id for v, _n in rows if v.client_id is not None]
+        arrivals: dict[tuple[int | None, date], ArrivalView] = {}
+        if client_ids:
+            for a in reversed(self._arrivals(uow, col(Handoff.client_id).in_(client_ids))):
+                arrivals[(a.client_id, a.business_date)] = a  # the latest of the day wins
+        out = []
+        for v, cname in rows:
+            tk = tickets.get(v.id)
+            out.append(VisitView(
+                id=v.id, business_date=v.business_date, arrived_at=v.arrived_at,
+                client_id=v.client_id, client_name=cname or "", tier_at_arrival=v.tier_at_arrival,
+                premium=bool(v.client_id) and self._is_premium(v.tier_at_arrival),
+                identified_by=v.identified_by, business_kind=v.business_kind, zone=v.route,
+                diverted=v.diverted, note=v.note, ticket_id=tk.id if tk else None,
+                ticket_no=tk.display_no if tk else "",
+                arrival=arrivals.get((v.client_id, v.business_date)) if v.client_id else None,
+            ))
+        return out
+
+    def _visit_view(self, uow: UnitOfWork, visit_id: int) -> VisitView:
+        return self._visit_views(uow, Visit.id == visit_id)[0]
+
+    # --- the flow of a visit ---------------------------------------------------------------
+    @requires("visit.record")
+    def arrive(self, uow: UnitOfWork, *, client_id: int | None = None, note: str = "") -> VisitView:
+        """A client walks in. Known client: identified by me, with their tier at arrival; a
+        premium one is handed to their exclusive CM (or the duty CM) at once. Without a client:
+        a walk-in with no record."""
+        note = parse_text(note, "field.note", max_len=500)
+        client = self._client(uow, client_id) if client_id is not None else None
+        visit = Visit(
+            business_date=uow.today, client_id=client_id, arrived_at=uow.now,
+            identified_by=uow.actor_id if client else None,
+            tier_at_arrival=client.tier if client else "", route=self.settings.waiting_zone(),
+            note=note,
+        )
+        uow.session.add(visit)
+        uow.session.flush()
+        uow.audit("visit.arrive", "visit", visit.id, manual_section=SECTION, client_id=client_id,
+                  tier=visit.tier_at_arrival)
+        if client is not None and self._is_premium(client.tier):
+            self._hand_arrival(uow, client, note)
+        assert visit.id is not None
+        return self._visit_view(uow, visit.id)
+
+    @requires("visit.record")
+    def identify(self, uow: UnitOfWork, visit_id: int, client_id: int) -> VisitView:
+        """A walk-in turns out to be (or was just registered as) a client."""
+        visit = self._visit(uow, visit_id)
+        if visit.client_id is not None:
+            raise Conflict("error.lobby.already_identified")
+        client = self._client(uow, client_id)
+        visit.client_id, visit.identified_by, visit.tier_at_arrival = (
+            client_id, uow.actor_id, client.tier)
+        uow.session.add(visit)
+        ticket = uow.session.exec(select(Ticket).where(Ticket.visit_id == visit_id)).first()
+        if ticket is not None and ticket.client_id is None:
+            ticket.client_id = client_id
+            uow.session.add(ticket)
+        uow.audit("visit.identify", "visit", visit.id, manual_section=SECTION,
+                  client_id=client_id, tier=client.tier)
+        if self._is_premium(client.tier):
+            self._hand_arrival(uow, client, visit.note, ticket.id if ticket else None)
+        return self._visit_view(uow, visit_id)
+
+    @requires("visit.record", write=False)
+    def propose(self, uow: UnitOfWork, *, client_id: int | None, business: str,
+                amount_fen: int | None = None) -> routing_rules.Route:
+        """The route the rules propose for this client and business (nothing is written)."""
+        client = self._client(uow, client_id) if client_id is not None else None
+        return self._propose(client, business, amount_fen)
+
+    def _propose(self, client: Client | None, business: str,
+                 amount_fen: int | None) -> routing_rules.Route:
+        if business not in routing_rules.BUSINESS_KINDS:
+            raise FieldError("lobby.field.business", "error.field.choice",
+                             accepted=", ".join(routing_rules.BUSINESS_KINDS))
+        if amount_fen is not None and amount_fen < 0:
+            raise FieldError("field.amount", "error.field.amount_negative")
+        premium = client is not None and self._is_premium(client.tier)
+        return routing_rules.route(self.table(), business=business, premium=premium,
+                                   potential=self._potential(client), amount_fen=amount_fen)
+
+    @requires("queue.issue")
+    def guide(
+        self,
+        uow: UnitOfWork,
+        visit_id: int,
+        *,
+        business: str,
+        amount_fen: int | None = None,
+        category: str | None = None,
+        divert: bool | None = None,
+        note: str = "",
+    ) -> GuideResult:
+        """Route the visit: the rules propose, the lobby manager may override the category or
+        choose to divert. A ticket is issued unless the client is diverted or only consulting;
+        a premium client's arrival hand-off carries the ticket."""
+        visit = self._visit(uow, visit_id)
+        if visit.business_date != uow.today:
+            raise Conflict("error.lobby.visit_not_today")
+        if uow.session.exec(select(Ticket.id).where(Ticket.visit_id == visit_id)).first():
+            raise Conflict("error.lobby.already_ticketed")
+        client = self._client(uow, visit.client_id) if visit.client_id is not None else None
+        route = self._propose(client, business, amount_fen)
+        diverted = route.divert if divert is None else divert
+        chosen = None if diverted else (category or route.category)
+        if chosen is None and not diverted and business != routing_rules.CONSULT:
+            # the client declines the machines: the counter route for the same business
+            counter_business = routing_rules.NON_CASH if business == routing_rules.SELF_SERVICE \
+                else business
+            chosen = self._propose(client, counter_business, None).category
+        zone = route.zone
+        if chosen is not None:
+            cat = self._queue._category(chosen)
+            zone = cat.zone
+        elif diverted:
+            zone = "self_service"
+        visit.business_kind, visit.route, visit.diverted = business, zone, diverted
+        if note:
+            visit.note = parse_text(note, "field.note", max_len=500)
+        uow.session.add(visit)
+        uow.audit("visit.guide", "visit", visit.id, manual_section=SECTION, business=business,
+                  zone=zone, diverted=diverted, proposed=route.category, chosen=chosen)
+        ticket = None
+        if chosen is not None:
+            ticket = self._queue.issue_in(uow, chosen, client_id=visit.client_id,
+                                          visit_id=visit.id, note=visit.note)
+            if client is not None and self._is_premium(client.tier):
+                arrival = self._hand_arrival(uow, client, visit.note, ticket.id)
+                if arrival.ticket_id is None:
+                    arrival.ticket_id = ticket.id
+                    uow.session.add(arrival)
+        ahead = self._queue._ahead(uow, ticket) if ticket is not None else None
+        return GuideResult(visit=self._visit_view(uow, visit_id), route=route,
+                           ticket_no=ticket.display_no if ticket else "",
+                           ticket_id=ticket.id if ticket else None, ahead=ahead)
+
+    @requires("visit.record")
+    def notify_cm(self, uow: UnitOfWork, visit_id: int, note: str = "") -> ArrivalView:
+        """Tell the client's CM (or the duty CM) now, e.g. for a client not flagged premium who
+        asks for their CM."""
+        visit = self._visit(uow, visit_id)
+        if visit.client_id is None:
+            raise Conflict("error.lobby.no_client")
+        client = self._client(uow, visit.client_id)
+        ticket = uow.session.exec(select(Ticket.id).where(Ticket.visit_id == visit_id)).first()
+        h = self._hand_arrival(uow, client, parse_text(note, "field.note", max_len=500) or
+                               visit.note, ticket)
+        return self._arrivals(uow, Handoff.id == h.id)[0]
+
+    @requires("handoff.reroute")
+    def reroute_arrival(self, uow: UnitOfWork, handoff_id: int, *, to_staff_id: int | None = None,
+                        to_role: str | None = None, note: str = "") -> ArrivalView:
+        """Send a waiting arrival to someone else (the CM did not answer)."""
+        h = uow.session.get(Handoff, handoff_id)
+        if h is None or h.kind != ARRIVAL:
+            raise NotFound("error.handoff.not_found", id=handoff_id)
+        new = self._handoffs.reroute.__wrapped__(  # type: ignore[attr-defined]
+            self._handoffs, uow, handoff_id, to_staff_id=to_staff_id, to_role=to_role, note=note)
+        return self._arrivals(uow, Handoff.id == new.id)[0]
+
+    @requires("lead.create")
+    def spot_potential(
+        self,
+        uow: UnitOfWork,
+        *,
+        client_id: int | None = None,
+        contact_name: str = "",
+        contact_phone: str = "",
+        signal: str,
+        observed_business: str = "",
+        need: str = "",
+        to_staff_id: int | None = None,
+    ) -> LeadView:
+        """A potential premium client (manual digest §3.3): a lead with the signal, the business
+        seen, who spotted it (me) and source lobby, handed to a CM — the client's own, the one
+        chosen, the duty CM, or every wealth CM."""
+        signal = parse_text(signal, "lobby.field.signal", max_len=200, required=True)
+        observed = parse_text(observed_business, "lobby.field.observed", max_len=200)
+        need = parse_text(need, "lobby.field.need", max_len=500)
+        if client_id is not None:
+            self._client(uow, client_id)
+            name = phone = ""
+        else:
+            name = parse_name(contact_name)
+            phone = parse_mobile(contact_phone) if contact_phone.strip() else ""
+        if to_staff_id is not None:
+            target = uow.session.get(Staff, to_staff_id)
+            if target is None or not (target.role_set & permissions.CMS):
+                raise FieldError("field.handoff_to", "error.lobby.not_a_cm")
+            to_role = None
+        else:
+            to_staff_id, to_role = self._cm_target(uow, client_id)
+        assert uow.actor_id is not None
+        lead = Lead(business_date=uow.today, client_id=client_id, contact_name=name,
+                    contact_phone=phone, signal=signal, observed_business=observed, need=need,
+                    spotted_by=uow.actor_id, source="lobby", created_at=uow.now)
+        uow.session.add(lead)
+        uow.session.flush()
+        text = " / ".join(x for x in (signal, observed, need) if x)
+        h = self._handoffs.create_in(uow, kind=LEAD_KIND, to_staff_id=to_staff_id,
+                                     to_role=to_role, client_id=client_id, note=text[:1000],
+                                     source="lobby", manual_section=SECTION_LEAD)
+        lead.handoff_id = h.id
+        uow.session.add(lead)
+        uow.audit("lead.create", "lead", lead.id, manual_section=SECTION_LEAD, source="lobby",
+                  client_id=client_id, handoff_id=h.id)
+        to_name = uow.session.get(Staff, to_staff_id).name if to_staff_id else ""  # type: ignore[union-attr]
+        assert lead.id is not None
+        return LeadView(id=lead.id, client_id=client_id, contact_name=name, signal=signal,
+                        observed_business=observed, source="lobby", handoff_id=h.id,
+                        to_name=to_name, to_role=to_role)
+
+    # --- reading ---------------------------------------------------------------------------
+    @requires("visit.record", write=False)
+    def visits(self, uow: UnitOfWork, day: date | None = None) -> list[VisitView]:
+        return self._visit_views(uow, Visit.business_date == (day or uow.today))
+
+    @requires("visit.record", write=False)
+    def visit(self, uow: UnitOfWork, visit_id: int) -> VisitView:
+        self._visit(uow, visit_id)
+        return self._visit_view(uow, visit_id)
+
+    @requires("handoff.view_all", write=False)
+    def arrivals(self, uow: UnitOfWork, *, open_only: bool = False) -> list[ArrivalView]:
+        """Today's premium arrivals, newest first: whom each went to and whether accepted."""
+        where = Handoff.business_date == uow.today
+        if open_only:
+            where = where & col(Handoff.status).in_(OPEN)
+        return self._arrivals(uow, where)
+
+    @requires("visit.record", write=False)
+    def cm_choices(self, uow: UnitOfWork) -> list[CmChoice]:
+        """Active CMs with today's attendance, present and duty first, for a re-route."""
+        att = {
+            a.staff_id: a for a in uow.session.exec(
+                select(Attendance).where(Attendance.business_date == uow.today))
+        }
+        out = []
+        for staff in uow.session.exec(select(Staff).where(col(Staff.active).is_(True))
+                                      .order_by(col(Staff.staff_no))):
+            if not staff.role_set & permissions.CMS or staff.id == uow.actor_id:
+                continue
+            a = att.get(staff.id or 0)
+            out.append(CmChoice(staff_id=staff.id or 0, name=staff.name,
+                                present=None if a is None else a.present,
+                                duty=bool(a and a.duty_cm and a.present)))
+        out.sort(key=lambda c: (not c.duty, c.present is False))
+        return out
+
+    @requires("flowlog.view", write=False)
+    def flow_counts(self, uow: UnitOfWork, day: date | None = None) -> FlowCounts:
+        """Today's (or `day`'s) counts for the daily business-flow record."""
+        day = day or uow.today
+        s = uow.session
+        visits = s.exec(select(Visit).where(Visit.business_date == day)).all()
+        premium_identified = sum(
+            1 for v in visits
+            if v.client_id is not None and v.identified_by is not None
+            and self._is_premium(v.tier_at_arrival)
+        )
+        leads = dict(s.exec(
+            select(Lead.source, func.count()).where(Lead.business_date == day)
+            .group_by(Lead.source)
+        ).all())
+        tickets = s.exec(select(func.count()).select_from(Ticket)
+                         .where(Ticket.business_date == day)).one()
+        complaints = s.exec(select(func.count()).select_from(Complaint)
+                            .where(Complaint.business_date == day)).one()
+        receiver = aliased(Staff)
+        per_cm = s.exec(
+            select(receiver.name, func.count(func.distinct(Handoff.client_id)))
+            .join(receiver, receiver.id == Handoff.to_staff_id)
+            .where(Handoff.business_date == day, Handoff.kind == ARRIVAL,
+                   col(Handoff.status).in_(("accepted", "done")))
+            .group_by(receiver.name).order_by(receiver.name)
+        ).all()
+        return FlowCounts(
+            business_date=day, visitors=len(visits),
+            identified=sum(1 for v in visits if v.client_id is not None),
+            premium_identified=premium_identified,
+            diversions=sum(1 for v in visits if v.diverted), tickets=tickets,
+            leads_lobby=leads.get("lobby", 0), leads_cash_counter=leads.get("cash_counter", 0),
+            leads_non_cash_counter=leads.get("non_cash_counter", 0), complaints=complaints,
+            premium_by_cm=tuple((name, count) for name, count in per_cm),
+        )
+
+
+def print_ticket(command: str, text: str, timeout: float = 10.0) -> None:
+    """Send the ticket's text to the configured printer command on its stdin. Raises a
+    ServiceError naming what went wrong; the ticket itself is issued either way."""
+    if not command.strip():
+        return
+    try:
+        done = subprocess.run(command, shell=True, input=text.encode("utf-8"),  # noqa: S602
+                              capture_output=True, timeout=timeout, check=False)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise ServiceError("error.lobby.printer", detail=type(exc).__name__) from exc
+    if done.returncode != 0:
+        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ServiceError("error.lobby.printer",
+                           detail=(detail[-1] if detail else f"exit {done.returncode}")[:200])

@@ -1,0 +1,84 @@
+"""The contact form (接触记录, manual digest §8.3 form 4), filled in a few keystrokes.
+
+Channel and purpose come preset (the purpose from the agenda item that opened it), the cursor
+starts in the content; Enter moves on and saves on the last field, F2 saves from anywhere. The
+next contact date takes a number of days (`7`) or a date. The products list shows each product's
+risk level against the client's and whether it is suitable; a product above the client's level
+needs the reference of the client's signed acknowledgement (rules/suitability.py), otherwise the
+save is refused and says why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any
+
+from wealthtui.i18n import t, tl
+from wealthtui.rules import suitability
+from wealthtui.rules.agenda import CHANNELS, PURPOSES, RESULTS, parse_next_date
+from wealthtui.ui.dialogs.cm_form import CMForm, Field
+
+
+def product_label(settings: Any, code: str, outcome: str) -> str:
+    product = settings.contact.product(code)
+    name = tl(product.name, product.name_en) if product else code
+    level = product.risk_level if product else "?"
+    return t("cm.contact.product", code=code, name=name, level=level,
+             verdict=t(f"cm.suitability.{outcome}"))
+
+
+def contact_form(
+    services: Any, actor: Any, settings: Any, today: date, client_id: int, client_name: str, *,
+    purpose: str = "care", content: str = "", keeps: Iterable[int] = (),
+    run_id: int | None = None, on_saved: Callable[[Any], None] | None = None,
+) -> CMForm:
+    """The form; it logs the contact through services.contacts.log when saved."""
+    fields = [
+        Field("channel", "cm.field.channel", kind="select",
+              options=tuple((t(f"cm.channel.{c}"), c) for c in CHANNELS), value="phone"),
+        Field("purpose", "cm.field.purpose", kind="select",
+              options=tuple((t(f"cm.purpose.{p}"), p) for p in PURPOSES), value=purpose),
+        Field("content", "cm.field.content", value=content, max_length=2000),
+        Field("needs", "cm.field.needs", max_length=500),
+        Field("result", "cm.field.result", kind="select",
+              options=((t("cm.contact.no_result"), ""),
+                       *((t(f"cm.result.{r}"), r) for r in RESULTS))),
+        Field("next_action", "cm.field.next_action", max_length=200),
+        Field("next_date", "cm.field.next_date", placeholder=t("cm.contact.next_date_hint"),
+              max_length=10),
+    ]
+    info = [t("cm.contact.client", name=client_name)]
+    if actor.can("product.propose"):
+        checks = services.contacts.check_products(
+            actor, client_id, [p.code for p in settings.contact.products]) or []
+        fields.insert(4, Field(
+            "products", "cm.field.products", kind="checks",
+            options=tuple((product_label(settings, c.product_code, c.outcome), c.product_code)
+                          for c in checks)))
+        fields.insert(5, Field("acknowledgement", "cm.field.acknowledgement", max_length=200,
+                               placeholder=t("cm.contact.ack_hint")))
+        above = [c for c in checks if c.outcome != suitability.SUITABLE]
+        level = checks[0].client_level if checks else None
+        info.append(t("cm.contact.risk", level=level) if level else t("cm.contact.no_risk"))
+        if above:
+            info.append(t("cm.contact.above_hint"))
+    kept = list(keeps)
+
+    def submit(values: dict[str, Any]) -> Any:
+        next_date = parse_next_date(values["next_date"], today)
+        codes = list(values.get("products") or [])
+        ack = (values.get("acknowledgement") or "").strip()
+        acks = {code: ack for code in codes} if ack else {}
+        view = services.contacts.log(
+            actor, client_id, channel=values["channel"], purpose=values["purpose"],
+            content=values["content"], needs=values["needs"], result=values["result"] or "",
+            next_action=values["next_action"], next_date=next_date, products=codes,
+            acknowledgements=acks, keeps=kept, run_id=run_id,
+        )
+        if on_saved is not None:
+            on_saved(view)
+        return view
+
+    return CMForm(t("cm.contact.title"), fields, submit=submit, info=info, form_id="contact-form",
+                  focus="content")

@@ -1,0 +1,79 @@
+"""Forms of the CM screen besides the contact: editing the client file, and recording where a
+target of a targeted list stands."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from wealthtui.i18n import t
+from wealthtui.rules.agenda import CHANNELS
+from wealthtui.rules.fields import FieldError
+from wealthtui.rules.money import format_fen
+from wealthtui.services.client_file import INCOME_BANDS, ClientFileView
+from wealthtui.services.targets import STATUSES, TargetView
+from wealthtui.ui.dialogs.cm_form import CMForm, Field
+
+
+def parse_date(text: str, field_key: str) -> date | None:
+    value = (text or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise FieldError(field_key, "error.cm_ui.date") from None
+
+
+def edit_form(services: Any, actor: Any, view: ClientFileView) -> CMForm:
+    """The client file's editable fields, filled in with what the file holds."""
+    none = (t("common.none"), "")
+    fields = [
+        Field("occupation", "cm.field.occupation", value=view.occupation, max_length=60),
+        Field("household", "cm.field.household", value=view.household, max_length=200),
+        Field("income_band", "cm.field.income_band", kind="select", value=view.income_band,
+              options=(none, *((t(f"cm.income.{b}"), b) for b in INCOME_BANDS))),
+        Field("aum_elsewhere", "cm.field.aum_elsewhere", max_length=20,
+              value=format_fen(view.aum_elsewhere_fen) if view.aum_elsewhere_fen else ""),
+        Field("risk_level", "cm.field.risk_level", kind="select", value=view.risk_level or 0,
+              options=((t("cm.edit.not_assessed"), 0),
+                       *((t(f"cm.edit.level_{n}"), n) for n in range(1, 6)))),
+        Field("risk_assessed_on", "cm.field.risk_assessed_on", max_length=10,
+              value=view.risk_assessed_on.isoformat() if view.risk_assessed_on else "",
+              placeholder="YYYY-MM-DD"),
+        Field("goals", "cm.field.goals", value=view.goals, max_length=500),
+        Field("interests", "cm.field.interests", value=view.interests, max_length=500),
+        Field("preferred_channel", "cm.field.preferred_channel", kind="select",
+              value=view.preferred_channel,
+              options=(none, *((t(f"cm.channel.{c}"), c) for c in CHANNELS))),
+        Field("preferred_time", "cm.field.preferred_time", value=view.preferred_time,
+              max_length=40),
+        Field("birthday", "cm.field.birthday", max_length=10, placeholder="YYYY-MM-DD",
+              value=view.birthday.isoformat() if view.birthday else ""),
+        Field("lunar_birthday", "cm.field.lunar_birthday", kind="box", value=view.lunar_birthday),
+        Field("notes", "cm.field.notes", value=view.notes, max_length=2000),
+    ]
+
+    def submit(values: dict[str, Any]) -> Any:
+        changes = dict(values)
+        changes["risk_level"] = int(values["risk_level"]) or None
+        changes["risk_assessed_on"] = parse_date(values["risk_assessed_on"],
+                                                 "cm.field.risk_assessed_on")
+        changes["birthday"] = parse_date(values["birthday"], "cm.field.birthday")
+        return services.client_file.update(actor, view.id, **changes)
+
+    return CMForm(t("cm.edit.title", name=view.name), fields, submit=submit, form_id="edit-form")
+
+
+def target_form(services: Any, actor: Any, target: TargetView) -> CMForm:
+    fields = [
+        Field("status", "cm.field.target_status", kind="select", value=target.status,
+              options=tuple((t(f"cm.target_status.{s}"), s) for s in STATUSES)),
+        Field("outcome", "field.outcome", value=target.outcome, max_length=500),
+    ]
+
+    def submit(values: dict[str, Any]) -> Any:
+        return services.targets.record(actor, target.id, values["status"], values["outcome"])
+
+    return CMForm(t("cm.target.title", name=target.name, list=target.list_name), fields,
+                  submit=submit, form_id="target-form")

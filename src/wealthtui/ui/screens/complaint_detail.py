@@ -1,0 +1,417 @@
+"""One complaint in full, with the actions on it (manual ch.4 §5; the 2020 complaint rules).
+
+    self.app.push_screen(ComplaintDetailScreen(complaint_id), on_closed)  # on_closed(bool changed)
+
+Shows the complainant (phone masked), channel, category, staff complained about, first receiver,
+handler, the clock (due date, standing, extensions, pause), the reply and closing, and every event
+with who and why. Keys (only those that apply to the complaint's state and the staff member's
+roles are shown):
+  F2 assign handler · F3 note · F4 resolved on the spot · F5 escalate · F6 extend (reason)
+  F7 pause / resume for appraisal · F8 reply · F9 close (root cause) · F10 satisfaction
+  F11 withdraw · ctrl+e further extension (head) · ctrl+f new facts · ctrl+g merge a repeat
+  Escape back.
+The service decides; a refusal (recusal, no approval, missing root cause …) is shown in the form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from wealthtui.i18n import language, t
+from wealthtui.rules import deadlines as dl
+from wealthtui.rules.clock import zone
+from wealthtui.rules.fields import FieldError
+from wealthtui.rules.money import parse_yuan
+from wealthtui.services.complaints import (
+    ESCALATION_LEVELS,
+    REPLY_CHANNELS,
+    RUNNING,
+    SATISFACTION,
+    ComplaintView,
+)
+from wealthtui.services.errors import ServiceError
+from wealthtui.ui.bindings import TranslatedBindings
+from wealthtui.ui.dialogs import complaint_labels as lbl
+from wealthtui.ui.dialogs.complaint_form import ComplaintFormDialog, Spec
+from wealthtui.ui.errors import describe
+
+#: action → (statuses it applies to, the permission it needs (None: the service decides))
+ACTIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "assign": (RUNNING, "complaint.assign"),
+    "note": ((*RUNNING, "replied"), None),
+    "on_spot": (("open", "investigating"), None),
+    "escalate": (RUNNING, None),
+    "extend": (RUNNING, None),
+    "pause": (RUNNING, None),
+    "reply": (RUNNING, None),
+    "close": (("replied",), "complaint.close"),
+    "satisfaction": (("replied", "closed"), None),
+    "withdraw": (RUNNING, None),
+    "extend_further": (RUNNING, "complaint.approve"),
+    "new_facts": (RUNNING, None),
+    "merge": (RUNNING, "complaint.assign"),
+}
+
+
+class ComplaintDetailScreen(TranslatedBindings, ModalScreen[bool]):
+    DEFAULT_CSS = """
+    ComplaintDetailScreen {
+        align: center middle;
+    }
+    ComplaintDetailScreen > Vertical {
+        width: 100%;
+        max-width: 120;
+        height: 100%;
+        border: thick $primary;
+        background: $surface;
+    }
+    ComplaintDetailScreen #detail-head {
+        text-style: bold;
+        padding: 0 1;
+    }
+    ComplaintDetailScreen #detail-scroll {
+        height: 1fr;
+        padding: 0 1;
+    }
+    ComplaintDetailScreen .detail-section {
+        margin-bottom: 1;
+    }
+    ComplaintDetailScreen #detail-keys {
+        height: auto;
+        background: $panel;
+        padding: 0 1;
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape", "back", "complaint.bind.back", id="complaint.detail.back"),
+        Binding("f2", "assign", "complaint.bind.assign", id="complaint.detail.assign"),
+        Binding("f3", "note", "complaint.bind.note", id="complaint.detail.note"),
+        Binding("f4", "on_spot", "complaint.bind.on_spot", id="complaint.detail.on_spot"),
+        Binding("f5", "escalate", "complaint.bind.escalate", id="complaint.detail.escalate"),
+        Binding("f6", "extend", "complaint.bind.extend", id="complaint.detail.extend"),
+        Binding("f7", "pause", "complaint.bind.pause", id="complaint.detail.pause"),
+        Binding("f8", "reply", "complaint.bind.reply", id="complaint.detail.reply"),
+        Binding("f9", "close", "complaint.bind.close", id="complaint.detail.close"),
+        Binding("f10", "satisfaction", "complaint.bind.satisfaction", id="complaint.detail.satisfaction"),
+        Binding("f11", "withdraw", "complaint.bind.withdraw", id="complaint.detail.withdraw"),
+        Binding("ctrl+e", "extend_further", "complaint.bind.extend_further",
+                id="complaint.detail.extend_further"),
+        Binding("ctrl+f", "new_facts", "complaint.bind.new_facts", id="complaint.detail.new_facts"),
+        Binding("ctrl+g", "merge", "complaint.bind.merge", id="complaint.detail.merge"),
+    ]
+
+    def __init__(self, complaint_id: int) -> None:
+        super().__init__()
+        self.complaint_id = complaint_id
+        self.complaint: ComplaintView | None = None
+        self.changed = False
+
+    @property
+    def _services(self) -> Any:
+        return self.app.services  # type: ignore[attr-defined]
+
+    @property
+    def _actor(self) -> Any:
+        return self.app.actor  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(id="detail-head")
+            with VerticalScroll(id="detail-scroll"):
+                yield Static(id="detail-facts", classes="detail-section")
+                yield Static(id="detail-closing", classes="detail-section")
+                yield Static(id="detail-events", classes="detail-section")
+            yield Static(id="detail-keys")
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one("#detail-scroll").focus()
+
+    # --- showing ---------------------------------------------------------------------------
+    def reload(self) -> None:
+        try:
+            self.complaint = self._services.complaints.get(self._actor, self.complaint_id)
+        except ServiceError as exc:
+            self.notify(describe(exc), severity="error", timeout=8)
+            self.dismiss(self.changed)
+            return
+        self._render_view(self.complaint)
+        self.refresh_bindings()
+        self._render_keys()
+
+    def _render_keys(self) -> None:
+        """All the keys that apply, wrapped over as many lines as needed (a Footer would cut
+        them off at 80 columns)."""
+        legend = Text()
+        for active in self.active_bindings.values():
+            if active.node is not self or not active.enabled or not active.binding.show:
+                continue
+            if legend:
+                legend.append("  ")
+            legend.append(self.app.get_key_display(active.binding), style="bold")
+            legend.append(f" {active.binding.description}")
+        self.query_one("#detail-keys", Static).update(legend)
+
+    def _render_view(self, v: ComplaintView) -> None:
+        settings = self._services.settings
+        tz = zone(settings.center.timezone)
+        head = Text.assemble(
+            (v.ref_no, "bold"), "  ", lbl.standing_text(v), "  ",
+            t("complaint.detail.due", due=lbl.day(v.due_date)), "  ",
+            lbl.status_name(v.status),
+        )
+        self.query_one("#detail-head", Static).update(head)
+
+        facts = _grid()
+        rows: list[tuple[str, str | Text]] = [
+            (t("complaint.detail.received"), lbl.moment(v.received_at, tz)),
+            (t("complaint.detail.complainant"), lbl.complainant(v)),
+            (t("field.complaint.channel"),
+             " ".join(x for x in (lbl.channel_name(settings, v.channel), v.external_ref) if x)),
+            (t("field.complaint.category"), lbl.category_name(settings, v.category,
+                                                              v.subcategory)),
+            (t("field.complaint.description"), v.description),
+            (t("field.complaint.requested_remedy"), v.requested_remedy),
+            (t("field.complaint.staff_complained"),
+             "、".join(lbl.staff_label(s) for s in v.staff_complained) or t("complaint.nobody")),
+            (t("complaint.detail.first_receiver"), lbl.staff_label(v.first_receiver)),
+            (t("field.complaint.handler"), lbl.staff_label(v.handler)),
+            (t("complaint.detail.clock"), self._clock_text(v)),
+        ]
+        if v.agent_authority:
+            rows.insert(2, (t("field.complaint.authority"), v.agent_authority))
+        if v.escalation:
+            rows.append((t("field.complaint.escalation"),
+                         f"{t(f'complaint.escalation.{v.escalation}')} "
+                         f"{lbl.moment(v.escalated_at, tz)}"))
+        if v.merged_into_ref:
+            rows.append((t("complaint.detail.merged_into"), v.merged_into_ref))
+        for label, value in rows:
+            facts.add_row(label, value)
+        self.query_one("#detail-facts", Static).update(facts)
+
+        closing = _grid()
+        if v.reply_at:
+            closing.add_row(t("complaint.detail.reply"),
+                            f"{lbl.moment(v.reply_at, tz)} "
+                            f"{t(f'complaint.reply_channel.{v.reply_channel}')}")
+            closing.add_row(t("field.complaint.reply_content"), v.reply_content)
+            closing.add_row(t("field.complaint.options_told"),
+                            t("common.yes") if v.options_told else t("common.no"))
+            if v.remedy or v.compensation_fen:
+                closing.add_row(t("field.complaint.remedy"),
+                                f"{v.remedy} {lbl.money(v.compensation_fen)}".strip())
+        if v.root_cause:
+            closing.add_row(t("field.complaint.root_cause"), v.root_cause)
+            closing.add_row(t("field.complaint.rectification"), v.rectification)
+            closing.add_row(t("complaint.detail.closed"),
+                            f"{lbl.staff_label(v.closed_by)} {lbl.moment(v.closed_at, tz)}")
+        if v.satisfaction:
+            closing.add_row(t("field.complaint.satisfaction"),
+                            f"{lbl.day(v.satisfaction_at)} "
+                            f"{t(f'complaint.satisfaction.{v.satisfaction}')} "
+                            f"{v.satisfaction_note}".strip())
+        closing_box = self.query_one("#detail-closing", Static)
+        closing_box.update(closing)
+        closing_box.display = bool(closing.row_count)
+
+        events = Table(box=None, show_header=True, header_style="bold", expand=True,
+                       title=t("complaint.detail.events"), title_justify="left")
+        events.add_column(t("complaint.detail.event_at"), no_wrap=True)
+        events.add_column(t("complaint.detail.event_kind"), no_wrap=True)
+        events.add_column(t("complaint.detail.event_by"), no_wrap=True)
+        events.add_column(t("complaint.detail.event_why"), ratio=1)
+        for e in v.events:
+            events.add_row(lbl.moment(e.at, tz), t(f"complaint.event.{e.kind}"), e.by_name, e.note)
+        self.query_one("#detail-events", Static).update(events)
+
+    def _clock_text(self, v: ComplaintView) -> Text:
+        parts = [t("complaint.detail.limit", days=v.limit_days,
+                   unit=t("complaint.unit.working" if self._services.settings.complaints.working_days
+                          else "complaint.unit.calendar"))]
+        if v.level:
+            parts.append(t(f"complaint.level.{v.level}"))
+        if v.paused_since:
+            parts.append(t("complaint.detail.paused_since", since=lbl.day(v.paused_since)))
+        elif v.standing != "stopped":
+            parts.append(t("complaint.detail.days_left", days=v.days_left))
+        if v.timely is not None:
+            parts.append(t("complaint.detail.timely") if v.timely else t("complaint.detail.late"))
+        return Text("，".join(parts) if _zh() else ", ".join(parts))
+
+    # --- which actions apply ---------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        rule = ACTIONS.get(action)
+        if rule is None:
+            return True
+        v = self.complaint
+        if v is None:
+            return False
+        statuses, permission = rule
+        if v.status not in statuses:
+            return False
+        if permission is not None and not self._actor.can(permission):
+            return False
+        if action == "on_spot" and (v.escalation or v.business_date != self._today()):
+            return False
+        return True
+
+    def _today(self) -> Any:
+        return self._services.ctx.today()
+
+    # --- actions ---------------------------------------------------------------------------
+    def _form(self, title_key: str, specs: list[Spec], submit: Any, detail: str = "") -> None:
+        def done(result: Any) -> None:
+            if result is not None:
+                self.changed = True
+                self.notify(t("complaint.saved", ref=self.complaint.ref_no if self.complaint else ""),
+                            timeout=4)
+                self.reload()
+                changed = getattr(self.app, "poll_changes", None)
+                if changed is not None:
+                    changed()
+
+        self.app.push_screen(ComplaintFormDialog(t(title_key), specs, submit=submit,
+                                                 detail=detail), done)
+
+    def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        fn = getattr(self._services.complaints, method)
+        return fn(self._actor, self.complaint_id, *args, **kwargs)
+
+    def action_back(self) -> None:
+        self.dismiss(self.changed)
+
+    def action_assign(self) -> None:
+        staff = self._services.complaints.staff_choices(self._actor)
+        options = tuple((f"{s.name}（{s.staff_no}）", s.id) for s in staff)
+        self._form("complaint.form.assign", [
+            Spec("handler", "field.complaint.handler", "select", options),
+            Spec("note", "field.complaint.note", max_length=500),
+        ], lambda v: self._call("assign", _required(v["handler"], "field.complaint.handler"),
+                                v["note"]))
+
+    def action_note(self) -> None:
+        self._form("complaint.form.note", [Spec("note", "field.complaint.note", "text")],
+                   lambda v: self._call("add_note", v["note"]))
+
+    def action_on_spot(self) -> None:
+        self._form("complaint.form.on_spot", [
+            Spec("outcome", "field.complaint.on_spot_reply", "text"),
+            Spec("told", "field.complaint.options_told", "check"),
+        ], lambda v: self._call("resolve_on_spot", v["outcome"], v["told"]))
+
+    def action_escalate(self) -> None:
+        v = self.complaint
+        levels = ESCALATION_LEVELS[ESCALATION_LEVELS.index(v.escalation) + 1:] if v and \
+            v.escalation else ESCALATION_LEVELS
+        options = tuple((t(f"complaint.escalation.{lv}"), lv) for lv in levels)
+        self._form("complaint.form.escalate", [
+            Spec("level", "field.complaint.escalation", "select", options,
+                 value=options[0][1] if options else ""),
+            Spec("reason", "field.complaint.reason", max_length=1000),
+        ], lambda val: self._call("escalate", val["level"] or "", val["reason"]))
+
+    def action_extend(self) -> None:
+        self._form("complaint.form.extend", [
+            Spec("reason", "field.complaint.reason", max_length=1000),
+        ], lambda v: self._call("extend", v["reason"]),
+            detail=t("complaint.form.extend_detail",
+                     days=self._services.settings.complaints.extension_days))
+
+    def action_extend_further(self) -> None:
+        self._form("complaint.form.extend_further", [
+            Spec("reason", "field.complaint.reason", max_length=1000),
+            Spec("told", "field.complaint.client_told", "check"),
+        ], lambda v: self._call("extend_further", v["reason"], v["told"]),
+            detail=t("complaint.form.extend_further_detail",
+                     days=self._services.settings.complaints.further_extension_days))
+
+    def action_pause(self) -> None:
+        if self.complaint and self.complaint.paused_since:
+            self._form("complaint.form.resume", [
+                Spec("note", "field.complaint.note", max_length=1000),
+            ], lambda v: self._call("resume", v["note"]))
+            return
+        self._form("complaint.form.pause", [
+            Spec("reason", "field.complaint.reason", max_length=1000),
+            Spec("told", "field.complaint.client_told", "check"),
+        ], lambda v: self._call("pause", v["reason"], v["told"]))
+
+    def action_new_facts(self) -> None:
+        self._form("complaint.form.new_facts", [
+            Spec("on", "field.complaint.date", value=self._today().isoformat(), max_length=12),
+            Spec("note", "field.complaint.note", "text"),
+        ], lambda v: self._call("new_facts", dl.parse_day(v["on"], "field.complaint.date"),
+                                v["note"]))
+
+    def action_reply(self) -> None:
+        channels = tuple((t(f"complaint.reply_channel.{c}"), c) for c in REPLY_CHANNELS)
+        self._form("complaint.form.reply", [
+            Spec("on", "field.complaint.date", value=self._today().isoformat(), max_length=12),
+            Spec("channel", "field.complaint.reply_channel", "select", channels),
+            Spec("content", "field.complaint.reply_content", "text"),
+            Spec("remedy", "field.complaint.remedy", max_length=1000),
+            Spec("compensation", "field.complaint.compensation", max_length=20),
+            Spec("told", "field.complaint.options_told", "check"),
+        ], self._reply)
+
+    def _reply(self, v: dict[str, Any]) -> Any:
+        on = dl.parse_day(v["on"], "field.complaint.date")
+        text = (v["compensation"] or "").strip()
+        fen = parse_yuan(text, "field.complaint.compensation", allow_zero=True) if text else 0
+        return self._call("reply", channel=v["channel"] or "", content=v["content"],
+                          options_told=v["told"], remedy=v["remedy"], compensation_fen=fen,
+                          replied_on=on)
+
+    def action_close(self) -> None:
+        self._form("complaint.form.close", [
+            Spec("root_cause", "field.complaint.root_cause", "text"),
+            Spec("rectification", "field.complaint.rectification", "text"),
+        ], lambda v: self._call("close", v["root_cause"], v["rectification"]))
+
+    def action_satisfaction(self) -> None:
+        results = tuple((t(f"complaint.satisfaction.{r}"), r) for r in SATISFACTION)
+        self._form("complaint.form.satisfaction", [
+            Spec("on", "field.complaint.date", value=self._today().isoformat(), max_length=12),
+            Spec("result", "field.complaint.satisfaction", "select", results),
+            Spec("note", "field.complaint.note", max_length=500),
+        ], lambda v: self._call("record_satisfaction",
+                                dl.parse_day(v["on"], "field.complaint.date"),
+                                v["result"] or "", v["note"]))
+
+    def action_withdraw(self) -> None:
+        self._form("complaint.form.withdraw", [
+            Spec("reason", "field.complaint.reason", max_length=1000),
+        ], lambda v: self._call("withdraw", v["reason"]))
+
+    def action_merge(self) -> None:
+        self._form("complaint.form.merge", [
+            Spec("ref", "field.complaint.original_ref", max_length=20),
+            Spec("note", "field.complaint.note", max_length=500),
+        ], lambda v: self._call("merge", v["ref"], v["note"]))
+
+
+def _grid() -> Table:
+    grid = Table.grid(padding=(0, 2), expand=True)
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(ratio=1)
+    return grid
+
+
+def _zh() -> bool:
+    return language() == "zh_CN"
+
+
+def _required(value: Any, field_key: str) -> Any:
+    if value in (None, ""):
+        raise FieldError(field_key, "error.field.required")
+    return value

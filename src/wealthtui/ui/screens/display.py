@@ -1,0 +1,159 @@
+"""The calling board (叫号屏) for the waiting area's screen: `wealthtui display`.
+
+Read-only and full screen: the ticket being called and its counter in large digits, the last few
+calls, and how many wait per category. Numbers only — no names, nothing about clients. No sign-in
+is needed and no other screen can be reached from it (no modes, no command palette); ctrl+q ends it.
+It reads `QueueService.board()` every `ui.refresh_seconds` and rings the terminal bell on a new call.
+"""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Static
+
+from wealthtui import i18n
+from wealthtui.config import Settings
+from wealthtui.i18n import t, tl
+from wealthtui.rules.clock import Clock, local
+from wealthtui.services import Services
+from wealthtui.services.queue import BoardView
+from wealthtui.ui.widgets.lobby_bigtext import BigText
+
+
+def recent_table(board: BoardView, rows: int) -> Table:
+    table = Table(box=None, expand=True, show_edge=False, pad_edge=False)
+    table.add_column(t("display.col.ticket"), justify="center", style="bold")
+    table.add_column(t("display.col.counter"), justify="center")
+    for call in board.recent[:rows]:
+        table.add_row(call.display_no, call.counter_no)
+    if not board.recent:
+        table.add_row("-", "-")
+    return table
+
+
+def waiting_text(board: BoardView) -> Text:
+    text = Text()
+    for i, (prefix, name, name_en, count) in enumerate(board.waiting):
+        if i:
+            text.append("   ")
+        text.append(f"{prefix} ", style="bold")
+        text.append(tl(name, name_en))
+        text.append(" ")
+        text.append(t("display.waiting_count", count=count), style="bold yellow")
+    return text
+
+
+class DisplayApp(App[None]):
+    """The calling board as its own small application."""
+
+    ENABLE_COMMAND_PALETTE = False
+    TITLE = "wealthtui display"
+
+    CSS = """
+    Screen {
+        background: $background;
+        layout: vertical;
+    }
+    #top {
+        height: 1;
+        background: $panel;
+        padding: 0 1;
+    }
+    #now-title {
+        height: 1;
+        content-align: center middle;
+        text-style: bold;
+        color: $warning;
+        margin-top: 1;
+    }
+    #now {
+        height: 5;
+        align: center middle;
+    }
+    #now > BigText {
+        margin: 0 2;
+    }
+    #now > .go-to {
+        width: auto;
+        height: 3;
+        content-align: center middle;
+        text-style: bold;
+    }
+    #lower {
+        height: 1fr;
+    }
+    #recent-box {
+        width: 1fr;
+        border: round $primary;
+        border-title-align: center;
+    }
+    #waiting {
+        height: auto;
+        padding: 0 1;
+        background: $boost;
+        content-align: center middle;
+    }
+    """
+
+    BINDINGS = [Binding("ctrl+q", "quit", "display.bind.quit", id="display.quit", show=False)]
+
+    def __init__(self, *, services: Services, settings: Settings, clock: Clock | None = None,
+                 recent: int | None = None) -> None:
+        i18n.set_language(settings.ui.language)
+        super().__init__()
+        self.services = services
+        self.settings = settings
+        self.clock = clock or services.ctx.clock
+        self.recent = recent or settings.queue.board_recent_calls
+        self.board: BoardView | None = None
+        self._last_call: tuple[str, str, object] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="top")
+        yield Static(t("display.now_calling"), id="now-title")
+        with Horizontal(id="now"):
+            yield BigText("", id="now-ticket")
+            yield Static(t("display.go_to"), classes="go-to")
+            yield BigText("", id="now-counter")
+            yield Static(t("display.counter_suffix"), classes="go-to")
+        with Vertical(id="lower"):
+            box = Vertical(id="recent-box")
+            box.border_title = t("display.recent")
+            with box:
+                yield Static("", id="recent")
+        yield Static("", id="waiting")
+
+    def on_mount(self) -> None:
+        self.theme = self.settings.ui.theme
+        self.refresh_board()
+        self.set_interval(self.settings.ui.refresh_seconds, self.refresh_board)
+
+    def refresh_board(self) -> None:
+        try:
+            board = self.services.queue.board(recent=self.recent)
+        except Exception:  # noqa: BLE001 - a busy or unreachable store: keep the last board
+            self.query_one("#top", Static).update(Text(t("display.stale"), style="bold red"))
+            return
+        self.show(board)
+
+    def show(self, board: BoardView) -> None:
+        self.board = board
+        at = local(board.at, self.services.ctx.tz)
+        self.query_one("#top", Static).update(
+            Text(f"{tl(self.settings.center.name, self.settings.center.name_en)}  "
+                 f"{at:%Y-%m-%d %H:%M}"))
+        call = board.now_calling
+        self.query_one("#now-ticket", BigText).value = call.display_no if call else ""
+        self.query_one("#now-counter", BigText).value = call.counter_no if call else ""
+        for widget in self.query(".go-to"):
+            widget.display = call is not None
+        key = (call.display_no, call.counter_no, call.at) if call else None
+        if key is not None and self._last_call is not None and key != self._last_call:
+            self.bell()
+        self._last_call = key
+        self.query_one("#recent", Static).update(recent_table(board, self.recent))
+        self.query_one("#waiting", Static).update(waiting_text(board))

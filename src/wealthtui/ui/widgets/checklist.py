@@ -1,0 +1,535 @@
+"""The checklist panel: one run of a procedure from the manual, operated by keyboard.
+
+Embed it in any screen:
+
+    yield ChecklistPanel(run_id)             # or ChecklistPanel() and later panel.show_run(id)
+
+    def on_checklist_panel_completed(self, event: ChecklistPanel.Completed) -> None:
+        event.run                                  # the RunView, status "done"
+
+or open it over the current screen: `self.app.push_screen(ChecklistScreen(run_id))` (Escape
+closes it and returns the RunView). Start a run first with `services.checklists.start(...)`.
+
+What it shows: the procedure's title, status, required steps done, due time and subject; one row
+per step (✓ done, ☐ open; what was recorded, by whom, when); under the table the focused step's
+position, whether it is required, its kind, its manual section and its help text. A run started
+from an older version of the procedure reads as it was when it started.
+
+Keys while it has focus: ↑/↓ move between steps; Enter records the focused step (a tick at once;
+a number, amount or text in a dialog that keeps what was typed on an error; a choice from a list;
+a sign-off in the second-person dialog with the other staff member's number and PIN); F9 completes
+the run (refused with the open required steps named); F8 abandons it with a reason.
+
+Messages: `ChecklistPanel.Changed(run)` after every change, `ChecklistPanel.Completed(run)` when
+the run is completed. It finds `app.services` and `app.actor` itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from wealthtui.i18n import t, tl
+from wealthtui.procedures import Procedure, Step
+from wealthtui.rules.fields import FieldError
+from wealthtui.rules.money import format_fen
+from wealthtui.services.checklists import DONE, OPEN, RunView, StepState
+from wealthtui.services.errors import ServiceError
+from wealthtui.ui.bindings import TranslatedBindings
+from wealthtui.ui.dialogs.reason import ReasonDialog
+from wealthtui.ui.dialogs.second_person import SecondPersonDialog
+from wealthtui.ui.errors import describe
+
+DONE_MARK = "✓"
+OPEN_MARK = "☐"
+# fixed column widths in cells: mark, value, by, time (the step text takes what is left)
+MARK_W, VALUE_W, BY_W, AT_W = 1, 14, 8, 5
+
+
+def fit(text: str, width: int) -> str:
+    """`text` cut to `width` terminal cells (CJK counts two), with … when cut."""
+    if cell_len(text) <= width:
+        return text
+    out = Text(text)
+    out.truncate(width, overflow="ellipsis")
+    return out.plain
+
+
+def step_text(step: Step) -> str:
+    return tl(step.text, step.text_en)
+
+
+def step_help(step: Step) -> str:
+    return tl(step.help, step.help_en)
+
+
+def procedure_title(proc: Procedure) -> str:
+    return tl(proc.title, proc.title_en)
+
+
+def show_value(state: StepState) -> str:
+    """What was recorded, for people: a choice's text, an amount in yuan, a signer's name."""
+    step, value = state.step, state.value
+    if not state.done:
+        return ""
+    if step.kind == "tick":
+        return ""
+    if step.kind == "number":
+        return f"{value}{tl(step.unit, ' ' + step.unit_en if step.unit_en else '')}"
+    if step.kind == "amount":
+        return format_fen(int(value)) if value.lstrip("-").isdigit() else value
+    if step.kind == "choice":
+        choice = step.choice(value)
+        return tl(choice.text, choice.text_en) if choice else value
+    if step.kind == "signoff":
+        return t("checklist.signed_by", name=state.signed_off_by)
+    return value.replace("\n", " ")
+
+
+class StepTable(DataTable[Any]):
+    """The step rows; Enter records the focused step."""
+
+    BINDINGS = [
+        Binding("enter", "select_cursor", "checklist.bind.record", id="checklist.record"),
+    ]
+
+
+class ChecklistPanel(Vertical, can_focus=False):
+    DEFAULT_CSS = """
+    ChecklistPanel {
+        height: 1fr;
+    }
+    ChecklistPanel > .cl-title {
+        height: 1;
+        text-style: bold;
+        padding: 0 1;
+    }
+    ChecklistPanel > .cl-meta {
+        height: 1;
+        color: $text-muted;
+        padding: 0 1;
+    }
+    ChecklistPanel > StepTable {
+        height: 1fr;
+    }
+    ChecklistPanel > .cl-detail {
+        height: auto;
+        max-height: 7;
+        border-top: solid $primary;
+        padding: 0 1;
+    }
+    """
+
+    BINDINGS = [
+        Binding("f9", "complete", "checklist.bind.complete", id="checklist.complete"),
+        Binding("f8", "abandon", "checklist.bind.abandon", id="checklist.abandon"),
+    ]
+
+    class Changed(Message):
+        """A step was recorded, or the run was completed or abandoned."""
+
+        def __init__(self, panel: ChecklistPanel, run: RunView) -> None:
+            super().__init__()
+            self.panel = panel
+            self.run = run
+
+        @property
+        def control(self) -> ChecklistPanel:
+            return self.panel
+
+    class Completed(Changed):
+        """The run was completed (every required step done)."""
+
+    def __init__(
+        self, run_id: int | None = None, *, id: str | None = None,  # noqa: A002
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.run_id = run_id
+        self.run: RunView | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", classes="cl-title")
+        yield Static("", classes="cl-meta")
+        table = StepTable(cursor_type="row", zebra_stripes=False)
+        yield table
+        yield Static("", classes="cl-detail")
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    # --- data ----------------------------------------------------------------------------------
+    @property
+    def table(self) -> StepTable:
+        return self.query_one(StepTable)
+
+    @property
+    def _services(self) -> Any:
+        return self.app.services  # type: ignore[attr-defined]
+
+    @property
+    def _actor(self) -> Any:
+        return self.app.actor  # type: ignore[attr-defined]
+
+    def show_run(self, run_id: int | None) -> None:
+        """Show another run (None: none)."""
+        self.run_id = run_id
+        self.run = None
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the run again (call it when the store changed)."""
+        if self.run_id is None:
+            self._show(None)
+            return
+        run = self._call(self._services.checklists.get, self.run_id)
+        if run is not None:
+            self._show(run)
+
+    def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(self._actor, *args, **kwargs)
+        except (ServiceError, FieldError) as exc:
+            self.notify(describe(exc), severity="error", timeout=8)
+            return None
+
+    def _local(self, at: datetime | None) -> str:
+        if at is None:
+            return ""
+        return at.astimezone(self._services.ctx.tz).strftime("%H:%M")
+
+    # --- drawing -------------------------------------------------------------------------------
+    def _show(self, run: RunView | None) -> None:
+        self.run = run
+        title = self.query_one(".cl-title", Static)
+        meta = self.query_one(".cl-meta", Static)
+        table = self.table
+        keep = table.cursor_row if table.row_count else 0
+        table.clear(columns=True)
+        if run is None:
+            title.update(t("checklist.no_run"))
+            meta.update("")
+            self.query_one(".cl-detail", Static).update("")
+            return
+        title.update(self._title_line(run))
+        meta.update(self._meta_line(run))
+        step_w = self._step_width()
+        table.add_column(t("checklist.col.mark"), width=MARK_W, key="mark")
+        table.add_column(t("checklist.col.step"), width=step_w, key="step")
+        table.add_column(t("checklist.col.value"), width=VALUE_W, key="value")
+        table.add_column(t("checklist.col.by"), width=BY_W, key="by")
+        table.add_column(t("checklist.col.at"), width=AT_W, key="at")
+        success = self.app.current_theme.success or "green"
+        warning = self.app.current_theme.warning or "yellow"
+        for state in run.steps:
+            if state.done:
+                mark = Text(DONE_MARK, style=f"bold {success}")
+            elif state.required:
+                mark = Text(OPEN_MARK, style=f"bold {warning}")
+            else:
+                mark = Text(OPEN_MARK, style="dim")
+            label = f"{state.position}. {step_text(state.step)}"
+            table.add_row(
+                mark, fit(label, step_w), fit(show_value(state), VALUE_W),
+                fit(state.done_by, BY_W), self._local(state.done_at), key=state.step.id,
+            )
+        table.move_cursor(row=min(keep, table.row_count - 1))
+        self._show_detail()
+
+    def _step_width(self) -> int:
+        width = self.size.width or self.app.size.width
+        # DataTable pads each cell by one on both sides; 2 more for the vertical scrollbar
+        return max(12, width - (MARK_W + VALUE_W + BY_W + AT_W) - 5 * 2 - 2)
+
+    def _title_line(self, run: RunView) -> str:
+        status = t(f"checklist.status.{run.status}")
+        now = self._services.ctx.now()
+        if run.overdue(now):
+            status = t("checklist.status.overdue")
+        parts = [procedure_title(run.procedure), status,
+                 t("checklist.progress", done=run.required_done, total=run.required_total)]
+        if run.due_at is not None:
+            parts.append(t("checklist.due", time=self._local(run.due_at)))
+        return fit(" · ".join(parts), max(20, (self.size.width or 80) - 2))
+
+    def _meta_line(self, run: RunView) -> str:
+        parts = []
+        if run.client_name:
+            parts.append(t("checklist.subject_client", name=run.client_name))
+        if run.ticket_no:
+            parts.append(t("checklist.subject_ticket", no=run.ticket_no))
+        if run.subject_name and run.procedure.subject in ("teller", "staff"):
+            parts.append(t(f"checklist.subject_{run.procedure.subject}", name=run.subject_name))
+        if run.procedure.subject == "day":
+            parts.append(t("checklist.subject_day", date=run.business_date.isoformat()))
+        if run.status == DONE:
+            parts.append(t("checklist.completed", name=run.completed_by,
+                           time=self._local(run.completed_at)))
+        elif run.status == OPEN:
+            parts.append(t("checklist.started", name=run.started_by,
+                           time=self._local(run.started_at)))
+        else:
+            parts.append(t("checklist.abandoned", reason=run.abandon_reason))
+        return fit(" · ".join(parts), max(20, (self.size.width or 80) - 2))
+
+    @property
+    def focused_state(self) -> StepState | None:
+        if self.run is None or not self.table.row_count:
+            return None
+        row = self.table.cursor_row
+        return self.run.steps[row] if 0 <= row < len(self.run.steps) else None
+
+    def _show_detail(self) -> None:
+        detail = self.query_one(".cl-detail", Static)
+        state, run = self.focused_state, self.run
+        if state is None or run is None:
+            detail.update("")
+            return
+        step = state.step
+        if state.required:
+            need = t("checklist.required")
+        elif step.required and step.required_when is not None:
+            need = t("checklist.conditional")
+        else:
+            need = t("checklist.optional")
+        head = " · ".join([t("checklist.step_no", n=state.position), need,
+                           t(f"checklist.kind.{step.kind}"),
+                           f"{t('checklist.manual')} {step.manual}"])
+        lines = [Text(head, style="bold"), Text(step_text(step))]
+        if step_help(step):
+            lines.append(Text(step_help(step), style="italic"))
+        if state.done:
+            if state.signed_off_by:
+                done = t("checklist.recorded_signed", by=state.done_by,
+                         time=self._local(state.done_at), signer=state.signed_off_by)
+            else:
+                done = t("checklist.recorded", by=state.done_by, time=self._local(state.done_at))
+            if show_value(state) and step.kind != "signoff":
+                done = f"{show_value(state)} · {done}"
+            if state.times_recorded > 1:
+                done += t("checklist.times", n=state.times_recorded)
+            if state.handoff_id is not None:
+                done += f" · {t('checklist.handoff_sent')}"
+            lines.append(Text(done))
+        if run.outdated and run.status == OPEN:
+            lines.append(Text(t("checklist.outdated", version=run.version[:8]), style="dim"))
+        detail.update(Text("\n").join(lines))
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._show_detail()
+
+    def on_resize(self) -> None:
+        if self.run is not None:
+            self._show(self.run)
+
+    # --- actions -------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("complete", "abandon"):
+            return self.run is not None and self.run.status == OPEN
+        return True
+
+    def _changed(self, run: RunView | None) -> None:
+        if run is None:
+            return
+        self._show(run)
+        self.refresh_bindings()
+        self.post_message(self.Changed(self, run))
+
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.record_focused()
+
+    def record_focused(self) -> None:
+        """Record the focused step (what Enter does)."""
+        state, run = self.focused_state, self.run
+        if state is None or run is None or run.status != OPEN:
+            return
+        step = state.step
+        checklists = self._services.checklists
+        if step.kind == "tick":
+            if state.done:
+                self.notify(t("checklist.already_ticked"))
+                return
+            self._changed(self._call(checklists.record, run.id, step.id))
+        elif step.kind == "choice":
+            self.app.push_screen(
+                ChoiceDialog(step, state.value,
+                             lambda choice: checklists.record(self._actor, run.id, step.id,
+                                                              choice)),
+                self._changed,
+            )
+        elif step.kind == "signoff":
+            dialog = SecondPersonDialog(
+                "checklist.signoff", title=t("checklist.signoff_title", step=step_text(step)),
+                detail=step_help(step),
+                on_verified=lambda other: checklists.record(self._actor, run.id, step.id,
+                                                            signer=other),
+            )
+            self.app.push_screen(dialog, lambda other: self._changed(dialog.outcome))
+        else:
+            self.app.push_screen(
+                ReasonDialog(
+                    t("checklist.enter_value", step=step_text(step)),
+                    field_key=f"checklist.value.{step.kind}", detail=step_help(step),
+                    value=self._editable(state), max_length=2000 if step.kind == "text" else 30,
+                    submit=lambda text: checklists.record(self._actor, run.id, step.id, text),
+                ),
+                self._changed,
+            )
+
+    @staticmethod
+    def _editable(state: StepState) -> str:
+        if not state.done:
+            return ""
+        if state.step.kind == "amount" and state.value.isdigit():
+            return format_fen(int(state.value))
+        return state.value
+
+    def action_complete(self) -> None:
+        if self.run is None:
+            return
+        run = self._call(self._services.checklists.complete, self.run.id)
+        if run is not None:
+            self._changed(run)
+            self.notify(t("checklist.done_toast", title=procedure_title(run.procedure)))
+            self.post_message(self.Completed(self, run))
+
+    def action_abandon(self) -> None:
+        run = self.run
+        if run is None:
+            return
+
+        def abandoned(result: RunView | None) -> None:
+            if result is not None:
+                self._changed(result)
+                self.notify(t("checklist.abandoned_toast", title=procedure_title(result.procedure)))
+
+        self.app.push_screen(
+            ReasonDialog(t("checklist.abandon_title"), detail=t("checklist.abandon_detail"),
+                         submit=lambda reason: self._services.checklists.abandon(
+                             self._actor, run.id, reason)),
+            abandoned,
+        )
+
+    def focus(self, scroll_visible: bool = True) -> ChecklistPanel:
+        self.table.focus(scroll_visible)
+        return self
+
+
+class ChoiceDialog(TranslatedBindings, ModalScreen[Any]):
+    """Pick one choice of a choice step. `submit(choice_id)` records it; its error stays shown
+    in the dialog. Dismissed with what `submit` returned, or None on Escape."""
+
+    DEFAULT_CSS = """
+    ChoiceDialog {
+        align: center middle;
+    }
+    ChoiceDialog > Vertical {
+        width: 60;
+        max-width: 100%;
+        height: auto;
+        max-height: 90%;
+        border: thick $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    ChoiceDialog .choice-title {
+        text-style: bold;
+    }
+    ChoiceDialog OptionList {
+        height: auto;
+        max-height: 12;
+    }
+    ChoiceDialog .choice-error {
+        color: $error;
+    }
+    ChoiceDialog .choice-hint {
+        color: $text-muted;
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", "dialog.bind.cancel", id="dialog.cancel"),
+    ]
+
+    def __init__(self, step: Step, current: str, submit: Callable[[str], Any]) -> None:
+        super().__init__()
+        self.step = step
+        self.current = current
+        self.submit = submit
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(t("checklist.choose", step=step_text(self.step)), classes="choice-title")
+            yield OptionList(*(Option(tl(c.text, c.text_en), id=c.id) for c in self.step.choices))
+            yield Static("", classes="choice-error")
+            yield Static(t("checklist.choice_hint"), classes="choice-hint")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        ids = [c.id for c in self.step.choices]
+        options.highlighted = ids.index(self.current) if self.current in ids else 0
+        options.focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        try:
+            result = self.submit(event.option.id or "")
+        except (ServiceError, FieldError) as exc:
+            self.query_one(".choice-error", Static).update(describe(exc))
+            return
+        self.dismiss(result)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ChecklistScreen(TranslatedBindings, ModalScreen[RunView | None]):
+    """A checklist panel over the current screen, with the footer; Escape closes it and
+    returns the run as it stands (None when it could not be read)."""
+
+    DEFAULT_CSS = """
+    ChecklistScreen {
+        background: $background 60%;
+    }
+    ChecklistScreen > Vertical {
+        border: thick $primary;
+        background: $surface;
+        height: 1fr;
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape", "close", "checklist.bind.close", id="checklist.close"),
+    ]
+
+    def __init__(self, run_id: int) -> None:
+        super().__init__()
+        self.run_id = run_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield ChecklistPanel(self.run_id)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(ChecklistPanel).focus()
+
+    def action_close(self) -> None:
+        self.dismiss(self.query_one(ChecklistPanel).run)

@@ -1,0 +1,195 @@
+"""The client manager's lists: agenda (today or the week), portfolio, targets, CM changes.
+
+Each is a `CMTable` (a row-cursor DataTable) that keeps the object behind each row: `current` is
+the row under the cursor and `client_id` its client (None for a walk-in lead). Texts come from
+the catalogs and are cut in terminal cells (CJK counts two), never by len().
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any, Generic, TypeVar
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual.widgets import DataTable
+
+from wealthtui.config import Settings
+from wealthtui.i18n import t, tl
+from wealthtui.rules.agenda import AgendaItem
+from wealthtui.rules.money import format_fen
+from wealthtui.services.assignments import ChangeClockView, Portfolio, PortfolioRow
+from wealthtui.services.targets import TargetView
+
+R = TypeVar("R")
+
+
+def fit(text: str, width: int) -> str:
+    """`text` cut to `width` cells, with … when cut."""
+    if cell_len(text) <= width:
+        return text
+    out = Text(text)
+    out.truncate(width, overflow="ellipsis")
+    return out.plain
+
+
+def tier_name(settings: Settings, code: str) -> str:
+    tier = settings.tier(code)
+    return tl(tier.name, tier.name_en) if tier else code
+
+
+def short_date(day: date | None, today: date) -> str:
+    """MM-DD within this year, else the ISO date; "" for None."""
+    if day is None:
+        return ""
+    return day.strftime("%m-%d") if day.year == today.year else day.isoformat()
+
+
+def festival_name(settings: Settings, code: str) -> str:
+    fest = next((f for f in settings.contact.festivals if f.code == code), None)
+    return tl(fest.name, fest.name_en) if fest else code
+
+
+def agenda_text(settings: Settings, item: AgendaItem, today: date) -> str:
+    """What to do for an agenda item, in words."""
+    p = dict(item.params)
+    last = p.get("last") or ""
+    if item.kind == "cm_change":
+        return t("cm.agenda.cm_change", from_cm=p.get("from_cm", ""), due=p.get("due_on", ""))
+    if item.kind == "follow_up":
+        return t("cm.agenda.follow_up", action=p.get("action") or t("cm.agenda.no_action"))
+    if item.kind == "no_contact":
+        if not last:
+            return t("cm.agenda.never", days=p.get("days", ""))
+        return t("cm.agenda.no_contact", days=p.get("days", ""), last=last)
+    if item.kind == "cadence":
+        return t("cm.agenda.cadence", days=p.get("days", ""), last=last or t("common.none"))
+    if item.kind == "maturity":
+        return t("cm.agenda.maturity", product=p.get("product", ""), on=p.get("maturity", ""),
+                 amount=format_fen(int(p.get("amount_fen") or 0)))
+    if item.kind == "risk_expiring":
+        return t("cm.agenda.risk_expiring", on=p.get("expires", ""), assessed=p.get("assessed", ""))
+    if item.kind == "birthday":
+        if p.get("lunar"):
+            return t("cm.agenda.birthday_lunar", month=p.get("lunar_month"),
+                     day=p.get("lunar_day"), on=p.get("on"), age=p.get("age"))
+        return t("cm.agenda.birthday", on=p.get("on"), age=p.get("age"))
+    if item.kind == "festival":
+        return t("cm.agenda.festival", festival=festival_name(settings, str(p.get("festival"))),
+                 on=p.get("on", ""))
+    return item.kind
+
+
+class CMTable(DataTable[Any], Generic[R]):
+    """A DataTable whose rows carry objects."""
+
+    DEFAULT_CSS = """
+    CMTable {
+        height: 1fr;
+    }
+    """
+
+    COLUMNS: tuple[str, ...] = ()
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(cursor_type="row", zebra_stripes=True, id=id)
+        self.items: list[R] = []
+
+    def on_mount(self) -> None:
+        for column in self.COLUMNS:
+            self.add_column(t(f"cm.col.{column}"), key=column)
+
+    def fill(self, items: Sequence[R], row: Callable[[R], Sequence[Any]]) -> None:
+        keep = self.cursor_row
+        self.clear()
+        self.items = list(items)
+        for index, item in enumerate(self.items):
+            self.add_row(*row(item), key=str(index))
+        if self.items:
+            self.move_cursor(row=min(max(keep, 0), len(self.items) - 1))
+
+    @property
+    def current(self) -> R | None:
+        if not self.items or self.row_count == 0:
+            return None
+        index = self.cursor_row
+        return self.items[index] if 0 <= index < len(self.items) else None
+
+    @property
+    def client_id(self) -> int | None:
+        item = self.current
+        return getattr(item, "client_id", None) if item is not None else None
+
+
+class AgendaTable(CMTable[AgendaItem]):
+    COLUMNS = ("due", "kind", "client", "tier", "action")
+
+    def show(self, items: Sequence[AgendaItem], settings: Settings, today: date) -> None:
+        warning = self.app.current_theme.warning or "yellow"
+
+        def row(i: AgendaItem) -> Sequence[Any]:
+            due: Text | str = short_date(i.due, today)
+            kind: Text | str = t(f"cm.kind.{i.kind}")
+            if i.done:
+                kind = Text(t("cm.agenda.done_mark") + kind, style="dim")
+            elif i.overdue(today):
+                due = Text(t("cm.agenda.overdue", date=due), style=f"bold {warning}")
+            return (due, kind, fit(i.client_name, 12), tier_name(settings, i.tier),
+                    agenda_text(settings, i, today))
+
+        self.fill(items, row)
+
+
+class PortfolioTable(CMTable[PortfolioRow]):
+    COLUMNS = ("client", "tier", "aum", "last_contact", "next_due")
+
+    def show(self, portfolio: Portfolio, settings: Settings, today: date) -> None:
+        warning = self.app.current_theme.warning or "yellow"
+
+        def row(r: PortfolioRow) -> Sequence[Any]:
+            due: Text | str = short_date(r.next_due, today)
+            if r.overdue(today):
+                due = Text(t("cm.agenda.overdue", date=due), style=f"bold {warning}")
+            return (fit(r.name, 12), tier_name(settings, r.tier), format_fen(r.aum_fen),
+                    short_date(r.last_contact, today) or t("cm.portfolio.never"), due)
+
+        self.fill(portfolio.rows, row)
+
+
+class TargetTable(CMTable[TargetView]):
+    COLUMNS = ("list", "deadline", "client", "tier", "status", "outcome")
+
+    def show(self, targets: Sequence[TargetView], settings: Settings, today: date) -> None:
+        warning = self.app.current_theme.warning or "yellow"
+
+        def row(x: TargetView) -> Sequence[Any]:
+            deadline: Text | str = short_date(x.deadline, today)
+            if x.overdue(today):
+                deadline = Text(t("cm.agenda.overdue", date=deadline), style=f"bold {warning}")
+            return (fit(x.list_name, 14), deadline, fit(x.name, 12),
+                    tier_name(settings, x.tier) if x.tier else "",
+                    t(f"cm.target_status.{x.status}"), fit(x.outcome.replace("\n", " "), 24))
+
+        self.fill(targets, row)
+
+
+class ChangeTable(CMTable[ChangeClockView]):
+    COLUMNS = ("client", "change", "started", "first_contact_due", "state")
+
+    def show(self, clocks: Sequence[ChangeClockView], settings: Settings, today: date) -> None:
+        warning = self.app.current_theme.warning or "yellow"
+
+        def row(c: ChangeClockView) -> Sequence[Any]:
+            if c.first_contact_on is not None:
+                state: Text | str = t("cm.change.met", date=short_date(c.first_contact_on, today))
+            elif c.overdue(today):
+                state = Text(t("cm.change.overdue", days=-c.days_left(today)),
+                             style=f"bold {warning}")
+            else:
+                state = t("cm.change.days_left", days=c.days_left(today))
+            return (fit(c.client_name, 12),
+                    fit(t("cm.change.from_to", old=c.from_cm_name, new=c.to_cm_name), 18),
+                    short_date(c.started_on, today), short_date(c.due_on, today), state)
+
+        self.fill(clocks, row)

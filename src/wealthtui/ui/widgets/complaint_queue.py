@@ -1,0 +1,217 @@
+"""Complaint lists: the head's queue by due date, and each staff member's own complaints.
+
+API for role screens:
+
+    from wealthtui.ui.widgets.complaint_queue import ComplaintQueue
+
+    yield ComplaintQueue(scope="all", id="complaints")   # head (lobby manager, supervisor too)
+    yield ComplaintQueue(scope="mine", id="my-complaints")  # anyone: received or handling
+    ...
+    def on_data_changed(self) -> None:
+        self.query_one(ComplaintQueue).reload()
+
+- `scope="all"` reads `services.complaints.queue(actor)` (complaints still to decide by due date,
+  overdue first, then the replied ones waiting to be closed); `scope="mine"` reads
+  `services.complaints.mine(actor)`. The app must have `services` and `actor`.
+- A summary line counts open, overdue, warning and paused complaints; overdue rows are red,
+  warnings yellow. Enter on a row opens `ComplaintDetailScreen` with the actions; the list reloads
+  when it is closed and posts `ComplaintQueue.Changed` if something was written.
+- With `scope="all"`, staff who may see statistics (complaint.stats) get a statistics line under
+  the table for the last `STATS_DAYS` days: received, first-contact rate, closed, average days to
+  close, replies in time, and the counts by category, channel and staff complained about.
+- No F-keys of its own: the role screen keeps its bindings.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, Literal
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Static
+
+from wealthtui.i18n import t
+from wealthtui.services.complaints import ComplaintStats, ComplaintView
+from wealthtui.services.errors import ServiceError
+from wealthtui.ui.dialogs import complaint_labels as lbl
+from wealthtui.ui.errors import describe
+from wealthtui.ui.screens.complaint_detail import ComplaintDetailScreen
+
+COLUMNS = ("ref", "due", "clock", "category", "complainant", "handler", "channel")
+#: the statistics line covers this many days up to today
+STATS_DAYS = 30
+
+
+def stats_text(settings: Any, s: ComplaintStats) -> Text:
+    """One paragraph of complaint statistics (wraps to the width it gets)."""
+    def pct(value: float | None) -> str:
+        return "-" if value is None else f"{value:.1f}%"
+
+    def counts(items: list[tuple[str, int]]) -> str:
+        return "、".join(f"{name} {n}" for name, n in items) or "-"
+
+    out = Text()
+    out.append(t("complaint.stats.period", start=s.start.isoformat(), end=s.end.isoformat()),
+               style="bold")
+    out.append("  ")
+    out.append(t("complaint.stats.summary", received=s.received, repeats=s.repeats,
+                 first=pct(s.first_contact_pct), closed=s.closed,
+                 days="-" if s.avg_close_days is None else f"{s.avg_close_days:.1f}",
+                 timely=pct(s.timely_pct)))
+    out.append("\n")
+    out.append(t("complaint.stats.by_category",
+                 items=counts([(lbl.category_name(settings, k), n) for k, n in s.by_category.items()])))
+    out.append("  ")
+    out.append(t("complaint.stats.by_channel",
+                 items=counts([(lbl.channel_name(settings, k), n) for k, n in s.by_channel.items()])))
+    out.append("  ")
+    out.append(t("complaint.stats.by_staff",
+                 items=counts([(name, n) for _, name, n in s.by_staff])))
+    return out
+
+
+class ComplaintQueue(Vertical):
+    DEFAULT_CSS = """
+    ComplaintQueue {
+        height: 1fr;
+    }
+    ComplaintQueue > #cq-summary {
+        height: 1;
+        padding: 0 1;
+    }
+    ComplaintQueue > DataTable {
+        height: 1fr;
+    }
+    ComplaintQueue > #cq-empty {
+        color: $text-muted;
+        padding: 0 1;
+    }
+    ComplaintQueue > #cq-stats {
+        height: auto;
+        max-height: 6;
+        padding: 0 1;
+        border-top: solid $primary;
+    }
+    """
+
+    class Changed(Message):
+        """Something about a complaint was written from the detail screen."""
+
+    def __init__(self, scope: Literal["all", "mine"] = "all", *, id: str | None = None,  # noqa: A002
+                 classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        if scope not in ("all", "mine"):
+            raise ValueError(f"unknown scope {scope!r}; accepted: all, mine")
+        self.scope = scope
+        self.rows: list[ComplaintView] = []
+
+    @property
+    def _services(self) -> Any:
+        return self.app.services  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="cq-summary")
+        table: DataTable[Any] = DataTable(cursor_type="row", zebra_stripes=True, id="cq-table")
+        for col in COLUMNS:
+            table.add_column(t(f"complaint.col.{col}"), key=col)
+        yield table
+        yield Static(t("complaint.queue.empty"), id="cq-empty")
+        yield Static(id="cq-stats")
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        actor = self.app.actor  # type: ignore[attr-defined]
+        if actor is None:
+            return
+        fn = self._services.complaints.queue if self.scope == "all" else \
+            self._services.complaints.mine
+        try:
+            self.rows = fn(actor)
+        except ServiceError as exc:
+            self.rows = []
+            self.query_one("#cq-summary", Static).update(Text(describe(exc), style="red"))
+            self._fill()
+            return
+        self._summarise()
+        self._fill()
+        self._stats(actor)
+
+    def _stats(self, actor: Any) -> None:
+        box = self.query_one("#cq-stats", Static)
+        box.display = self.scope == "all" and actor.can("complaint.stats")
+        if not box.display:
+            return
+        today = self._services.ctx.today()
+        try:
+            s = self._services.complaints.stats(actor, today - timedelta(days=STATS_DAYS - 1),
+                                                today)
+        except ServiceError as exc:
+            box.update(Text(describe(exc), style="red"))
+            return
+        box.update(stats_text(self._services.settings, s))
+
+    def _summarise(self) -> None:
+        open_rows = [r for r in self.rows if r.standing != "stopped"]
+        count = {k: sum(1 for r in open_rows if r.standing == k)
+                 for k in ("overdue", "warning", "paused")}
+        title = t("complaint.queue.title_all" if self.scope == "all" else "complaint.queue.title_mine")
+        summary = Text.assemble(
+            (title, "bold"), "  ",
+            t("complaint.queue.open", n=len(open_rows)), "  ",
+            (t("complaint.queue.overdue", n=count["overdue"]),
+             lbl.STANDING_STYLE["overdue"] if count["overdue"] else ""), "  ",
+            (t("complaint.queue.warning", n=count["warning"]),
+             lbl.STANDING_STYLE["warning"] if count["warning"] else ""), "  ",
+            t("complaint.queue.paused", n=count["paused"]),
+        )
+        self.query_one("#cq-summary", Static).update(summary)
+
+    def _fill(self) -> None:
+        table = self.query_one("#cq-table", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        settings = self._services.settings
+        for v in self.rows:
+            style = lbl.STANDING_STYLE.get(v.standing, "")
+            due = "" if v.standing == "stopped" else v.due_date.strftime("%m-%d")
+            table.add_row(
+                Text(v.ref_no, style=style),
+                Text(due, style=style),
+                lbl.standing_text(v),
+                lbl.category_name(settings, v.category),
+                lbl.complainant(v),
+                v.handler.name if v.handler else "",
+                lbl.channel_name(settings, v.channel),
+                key=str(v.id),
+            )
+        self.query_one("#cq-empty").display = not self.rows
+        table.display = bool(self.rows)
+        if self.rows:
+            table.move_cursor(row=min(keep, len(self.rows) - 1))
+
+    @property
+    def selected(self) -> ComplaintView | None:
+        table = self.query_one("#cq-table", DataTable)
+        if not self.rows or table.cursor_row < 0 or table.cursor_row >= len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
+
+    def open_selected(self) -> None:
+        """Open the detail screen of the highlighted complaint."""
+        v = self.selected
+        if v is not None:
+            self.app.push_screen(ComplaintDetailScreen(v.id), self._detail_closed)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.open_selected()
+
+    def _detail_closed(self, changed: bool | None) -> None:
+        self.reload()
+        if changed:
+            self.post_message(self.Changed())

@@ -1,0 +1,209 @@
+"""The lobby board: today's visits, the queue (waiting per category, longest wait, counters open and what each is
+serving, last calls), premium clients in the lobby with their CM's response, and today's counts
+for the daily flow log (manual ch.2 §2.7 items 3, 4 and 8)."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from wealthtui.config import Settings
+from wealthtui.i18n import t, tl
+from wealthtui.services.lobby import ArrivalView, FlowCounts, VisitView
+from wealthtui.services.queue import QueueSnapshot
+
+
+def minutes(seconds: float) -> int:
+    return int(seconds // 60)
+
+
+def queue_table(snap: QueueSnapshot, settings: Settings, *, wide: bool) -> Table:
+    """Waiting per category with the longest wait (and the zone when wide)."""
+    table = Table.grid(padding=(0, 1))
+    table.add_column()
+    table.add_column(justify="right")
+    table.add_column(justify="right")
+    if wide:
+        table.add_column()
+    for load in snap.categories:
+        name = tl(load.name, load.name_en)
+        longest = t("lobby.board.minutes", minutes=minutes(load.longest_wait_seconds)) \
+            if load.waiting else "-"
+        style = "bold red" if minutes(load.longest_wait_seconds) >= \
+            settings.queue.starvation_minutes and load.waiting else ""
+        row: list[Text | str] = [Text(f"{load.prefix} {name}"),
+                                 t("lobby.board.people", count=load.waiting),
+                                 Text(longest, style=style)]
+        if wide:
+            zone = settings.zones.get(load.zone)
+            row.append(Text(tl(zone.name, zone.name_en) if zone else load.zone, style="dim"))
+        table.add_row(*row)
+    return table
+
+
+def counters_text(snap: QueueSnapshot) -> Text:
+    """Counters open and the ticket each is on: `01:V001 02:- 03:(break)`."""
+    text = Text()
+    for c in snap.counters:
+        if text:
+            text.append("  ")
+        if c.state == "closed":
+            text.append(f"{c.no}", style="dim")
+            text.append(f":{t('lobby.board.closed')}", style="dim")
+        elif c.state == "break":
+            text.append(f"{c.no}:{t('lobby.board.on_break')}", style="yellow")
+        else:
+            text.append(f"{c.no}:", style="bold")
+            text.append(c.ticket_no or "-", style="green" if c.ticket_no else "")
+    return text
+
+
+def calls_text(snap: QueueSnapshot) -> Text:
+    text = Text(t("lobby.board.last_calls") + " ", style="dim")
+    if not snap.last_calls:
+        text.append("-")
+    for i, call in enumerate(snap.last_calls):
+        if i:
+            text.append("  ")
+        text.append(t("lobby.board.call", ticket=call.display_no, counter=call.counter_no))
+    return text
+
+
+def flow_text(counts: FlowCounts) -> Text:
+    return Text(t("lobby.flow.line", visitors=counts.visitors,
+                  premium=counts.premium_identified, leads=counts.leads_lobby,
+                  diversions=counts.diversions, complaints=counts.complaints))
+
+
+class QueueBoard(Static):
+    """The queue part of the lobby board."""
+
+    DEFAULT_CSS = """
+    QueueBoard {
+        height: auto;
+        padding: 0 1;
+    }
+    """
+
+    def show(self, snap: QueueSnapshot, settings: Settings, *, wide: bool) -> None:
+        parts: list = [queue_table(snap, settings, wide=wide), counters_text(snap)]
+        if wide:
+            parts.append(calls_text(snap))
+        self.update(Group(*parts))
+
+
+class ArrivalsTable(Vertical):
+    """Premium clients in the lobby today: the CM it went to, their response, how long it waited.
+    The row under the cursor is the one ctrl+r re-routes."""
+
+    DEFAULT_CSS = """
+    ArrivalsTable {
+        height: 1fr;
+        min-height: 3;
+    }
+    ArrivalsTable > .arrivals-title {
+        height: 1;
+        background: $boost;
+        padding: 0 1;
+    }
+    ArrivalsTable > DataTable {
+        height: 1fr;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.arrivals: list[ArrivalView] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(t("lobby.arrivals.title", count=0), classes="arrivals-title")
+        table: DataTable[str | Text] = DataTable(cursor_type="row", id="arrivals-table")
+        yield table
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for key in ("client", "cm", "status", "wait"):
+            table.add_column(t(f"lobby.arrivals.{key}"), key=key)
+
+    @property
+    def selected(self) -> ArrivalView | None:
+        table = self.query_one(DataTable)
+        if not self.arrivals or table.cursor_row < 0:
+            return None
+        return self.arrivals[min(table.cursor_row, len(self.arrivals) - 1)]
+
+    def show(self, arrivals: list[ArrivalView], now: datetime, late_minutes: int) -> None:
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        self.arrivals = arrivals
+        waiting = sum(1 for a in arrivals if a.status == "open")
+        self.query_one(".arrivals-title", Static).update(
+            t("lobby.arrivals.title", count=waiting))
+        for a in arrivals:
+            to = a.to_name or (t(f"role.{a.to_role}") if a.to_role else "")
+            wait = minutes(a.waited_seconds(now))
+            late = a.status == "open" and wait >= late_minutes
+            status_style = {"open": "bold red" if late else "yellow", "accepted": "green",
+                            "done": "green", "declined": "dim", "expired": "dim"}.get(a.status, "")
+            table.add_row(
+                a.client_name + (f" {a.ticket_no}" if a.ticket_no else ""), to,
+                Text(t(f"handoff.status.{a.status}"), style=status_style),
+                Text(t("lobby.board.minutes", minutes=wait), style="bold red" if late else ""),
+                key=str(a.handoff_id),
+            )
+        if arrivals:
+            table.move_cursor(row=min(max(row, 0), len(arrivals) - 1))
+
+
+class VisitsTable(Vertical):
+    """Today's visits, newest first: time, client (or walk-in), business, where they went."""
+
+    DEFAULT_CSS = """
+    VisitsTable {
+        height: 1fr;
+        min-height: 0;
+    }
+    VisitsTable > .visits-title {
+        height: 1;
+        background: $boost;
+        padding: 0 1;
+    }
+    VisitsTable > DataTable {
+        height: 1fr;
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(t("lobby.visits.title", count=0), classes="visits-title")
+        table: DataTable[str | Text] = DataTable(cursor_type="row", id="visits-table")
+        yield table
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for key in ("time", "client", "business", "route"):
+            table.add_column(t(f"lobby.visits.{key}"), key=key)
+
+    def show(self, visits: list[VisitView], settings: Settings, tz: tzinfo) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        self.query_one(".visits-title", Static).update(
+            t("lobby.visits.title", count=len(visits)))
+        for v in visits:
+            name = Text(v.client_name, style="bold yellow" if v.premium else "") \
+                if v.client_id else Text(t("lobby.visits.walk_in"), style="dim")
+            business = t(f"lobby.business.{v.business_kind}") if v.business_kind else "-"
+            zone = settings.zones.get(v.zone)
+            where = Text(tl(zone.name, zone.name_en) if zone else v.zone)
+            if v.ticket_no:
+                where = Text(v.ticket_no + " ", style="bold").append(where)
+            elif v.diverted:
+                where.stylize("green")
+            table.add_row(f"{v.arrived_at.astimezone(tz):%H:%M}", name, business, where,
+                          key=str(v.id))

@@ -1,0 +1,35 @@
+"""A demo center built once per test worker (it takes a few seconds), for tests that read it or
+copy it: built with the real builder at the test clock T0, PINs hashed at the lowest cost."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from wealthtui.config import Settings, load_settings
+from wealthtui.demo.center import DemoSummary, build_demo
+from wealthtui.rules.clock import FixedClock
+from wealthtui.store import schema
+from wealthtui.store.engine import make_engine
+
+from tests.conftest import FAST_PIN_HASH, T0
+
+
+def fast_settings(base: Path) -> Settings:
+    return load_settings(config_file=base / "no-such-config.toml",
+                         overrides={"security": FAST_PIN_HASH}, environ={})
+
+
+@functools.cache
+def demo_template(base: Path) -> tuple[Path, DemoSummary]:
+    """The demo center as a SQLite file under `base` (a pytest base temp folder)."""
+    folder = base / "demo-template"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "demo.db"
+    engine = make_engine(str(path))
+    schema.upgrade(engine)
+    summary = build_demo(engine, fast_settings(base), clock=FixedClock(T0))
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path, summary

@@ -1,0 +1,197 @@
+"""Exclusive CMs: assignment and CM change (one client or a departing CM's book), the database's
+single-active-CM constraint, the first-contact clock, the head's exceptions, portfolios, and the
+CM's side of hand-offs (arrivals accepted or declined, late arrivals, cash business to tellers)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from tests.conftest import T0
+from tests.services.cm_helpers import Desk, desk  # noqa: F401
+from wealthtui.model import CMAssignment, Handoff
+from wealthtui.rules.fields import FieldError
+from wealthtui.services.assignments import arrival_late
+from wealthtui.services.errors import Conflict, PermissionDenied
+
+
+def test_a_client_never_has_two_active_cms_even_when_forced(desk: Desk) -> None:
+    client = desk.client("钱多多", cm=desk.cm1)
+    with Session(desk.engine) as s:
+        s.add(CMAssignment(client_id=client, cm_id=desk.cm2.staff_id, start_at=T0))
+        with pytest.raises(IntegrityError):
+            s.commit()
+    assert desk.active_cm(client) == desk.cm1.staff_id
+
+
+def test_a_cm_change_keeps_the_history_and_starts_the_clock(desk: Desk) -> None:
+    client = desk.client("钱多多", cm=desk.cm1)
+    view = desk.services.assignments.assign(desk.head, client, desk.cm2.staff_id, "李理财调岗")
+    assert (view.cm_name, view.assigned_by_name) == ("周理财", "王主任")
+    history = desk.services.assignments.history(desk.head, client)
+    assert [(h.cm_name, h.end_at is None) for h in history] == [("周理财", True), ("李理财", False)]
+    assert history[1].end_at == history[0].start_at
+    for who in (desk.cm1, desk.cm2, desk.head):  # both CMs' screens and the head's
+        (clock,) = desk.services.assignments.change_clocks(who)
+        assert (clock.client_id, clock.from_cm_name, clock.to_cm_name) == (client, "李理财", "周理财")
+        assert clock.due_on == T0.date() + timedelta(days=30) and not clock.overdue(T0.date())
+    assert desk.services.assignments.change_clocks(desk.mcm) == []
+    inbox = desk.services.handoffs.inbox(desk.cm2)
+    assert [(h.kind, h.client_id) for h in inbox] == [("cm_change", client)]
+    # the client now carries the CM-change checklist, the successor already named
+    (run,) = desk.services.checklists.open_runs(desk.head, client_id=client)
+    assert (run.procedure.id, run.subject_staff_id) == ("cm_change", desk.cm1.staff_id)
+    assert [s.step.id for s in run.steps if s.done] == ["successor_named"]
+    with pytest.raises(Conflict):
+        desk.services.assignments.assign(desk.head, client, desk.cm2.staff_id)
+
+
+def test_the_clock_is_overdue_after_a_month_without_direct_contact(desk: Desk) -> None:
+    client = desk.client("钱多多", cm=desk.cm1)
+    desk.services.assignments.assign(desk.head, client, desk.cm2.staff_id, "离职")
+    desk.services.ctx.clock.advance(days=31)  # type: ignore[attr-defined]
+    today = desk.services.ctx.today()
+    (clock,) = desk.services.assignments.change_clocks(desk.head)
+    assert clock.overdue(today) and clock.days_left(today) == -1
+    assert [c.client_id for c in desk.services.assignments.exceptions(desk.head).overdue_changes
+            ] == [client]
+    desk.services.contacts.log(desk.cm2, client, channel="visit", purpose="cm_change")
+    assert desk.services.assignments.change_clocks(desk.head) == []
+    (done,) = desk.services.assignments.change_clocks(desk.head, include_done=True)
+    assert done.first_contact_on == today
+
+
+def test_a_departing_cms_book_is_dealt_out_to_the_successors(desk: Desk) -> None:
+    clients = [desk.client(f"客户{i}", cm=desk.cm1, aum_fen=(10 - i) * 10_000_000)
+               for i in range(5)]
+    made = desk.services.assignments.reassign_book(
+        desk.head, desk.cm1.staff_id, [desk.cm2.staff_id, desk.mcm.staff_id], "李理财离职")
+    assert len(made) == 5
+    owners = [desk.active_cm(c) for c in clients]  # largest AUM first, in turn
+    assert owners == [desk.cm2.staff_id, desk.mcm.staff_id] * 2 + [desk.cm2.staff_id]
+    assert desk.services.assignments.portfolio(desk.head, desk.cm1.staff_id).size == 0
+    assert len(desk.services.assignments.change_clocks(desk.cm1)) == 5
+    told = sorted(h.client_id for h in desk.services.handoffs.inbox(desk.cm2)
+                  if h.kind == "cm_change")
+    assert told == sorted(clients[0:5:2])  # one hand-off per client taken over
+    with pytest.raises(FieldError):
+        desk.services.assignments.reassign_book(desk.head, desk.cm2.staff_id,
+                                                [desk.cm2.staff_id], "x")
+    with pytest.raises(PermissionDenied):
+        desk.services.assignments.reassign_book(desk.cm1, desk.cm2.staff_id,
+                                                [desk.cm1.staff_id], "x")
+
+
+def test_only_cms_are_named_and_only_the_head_names_them(desk: Desk) -> None:
+    client = desk.client("钱多多")
+    with pytest.raises(FieldError) as bad:
+        desk.services.assignments.assign(desk.head, client, desk.lobby.staff_id)
+    assert bad.value.key == "error.cm.not_a_cm"
+    with pytest.raises(PermissionDenied):
+        desk.services.assignments.assign(desk.cm1, client, desk.cm1.staff_id)
+
+
+def test_the_heads_exceptions(desk: Desk, settings) -> None:  # type: ignore[no-untyped-def]
+    orphan = desk.client("孤单单", tier="key", aum_fen=700_000_000)
+    desk.client("平常心", tier="ordinary", aum_fen=100)
+    desk.client("钱多多", cm=desk.cm1)
+    found = desk.services.assignments.exceptions(desk.head)
+    assert [c.client_id for c in found.premium_without_cm] == [orphan]
+    loads = {(x.name, x.size, x.state) for x in found.portfolio_out_of_range}
+    assert loads == {("李理财", 1, "below"), ("周理财", 0, "below")}  # marketing CMs unchecked
+    with pytest.raises(PermissionDenied):
+        desk.services.assignments.exceptions(desk.cm1)
+
+
+def test_my_portfolio_by_tier_with_last_contact_and_next_due(desk: Desk) -> None:
+    key = desk.client("钱多多", tier="key", cm=desk.cm1, aum_fen=700_000_000)
+    desk.past_contact(key, desk.cm1, T0 - timedelta(days=10))
+    premium = desk.client("周新鲜", cm=desk.cm1)
+    desk.past_contact(premium, desk.cm1, T0 - timedelta(days=40),
+                      next_date=T0.date() + timedelta(days=3))
+    mine = desk.services.assignments.portfolio(desk.cm1)
+    assert [(r.client_id, r.last_contact, r.next_due) for r in mine.rows] == [
+        (key, T0.date() - timedelta(days=10), T0.date() + timedelta(days=20)),
+        (premium, T0.date() - timedelta(days=40), T0.date() - timedelta(days=10)),
+    ]
+    assert dict(mine.by_tier)["key"] == 1 and mine.state == "below"
+    with pytest.raises(PermissionDenied):
+        desk.services.assignments.portfolio(desk.cm2, desk.cm1.staff_id)
+
+
+def test_the_sender_sees_the_cm_accept_an_arrival_at_once(desk: Desk) -> None:
+    client = desk.client("钱多多", cm=desk.cm1)
+    sent = desk.services.handoffs.create(desk.lobby, kind="premium_arrival",
+                                         to_staff_id=desk.cm1.staff_id, client_id=client,
+                                         source="lobby", note="V001 在理财室等候")
+    desk.services.handoffs.accept(desk.cm1, sent.id)
+    (seen,) = desk.services.handoffs.sent(desk.lobby)
+    assert (seen.status, seen.accepted_at) == ("accepted", T0)
+    desk.services.handoffs.complete(desk.cm1, sent.id, "已接待，办理定期")
+    (seen,) = desk.services.handoffs.sent(desk.lobby)
+    assert (seen.status, seen.outcome) == ("done", "已接待，办理定期")
+
+
+def test_a_declined_arrival_goes_to_the_duty_cm_or_back_to_the_lobby(desk: Desk) -> None:
+    client = desk.client("钱多多", cm=desk.cm1)
+    first = desk.services.handoffs.create(desk.lobby, kind="premium_arrival",
+                                          to_staff_id=desk.cm1.staff_id, client_id=client,
+                                          source="lobby")
+    desk.duty(desk.cm2, T0.date())
+    onward = desk.services.assignments.decline_arrival(desk.cm1, first.id, "正在面谈")
+    assert (onward.to_staff_id, onward.client_id, onward.status) == (desk.cm2.staff_id, client,
+                                                                     "open")
+    (original,) = desk.services.handoffs.sent(desk.lobby)
+    assert (original.status, original.decline_reason) == ("declined", "正在面谈")
+    # the duty CM can open the file while the arrival is theirs
+    assert desk.services.client_file.open(desk.cm2, client).access == "work"
+    back = desk.services.assignments.decline_arrival(desk.cm2, onward.id, "外出")
+    assert (back.to_staff_id, back.to_role) == (None, "lobby_manager")
+    assert any(h.id == back.id for h in desk.services.handoffs.inbox(desk.lobby))
+    with pytest.raises(PermissionDenied):
+        desk.services.assignments.decline_arrival(desk.cm1, back.id, "x")
+
+
+def test_an_arrival_waiting_past_the_limit_is_late(desk: Desk, settings) -> None:  # type: ignore[no-untyped-def]
+    sent = desk.services.handoffs.create(desk.lobby, kind="premium_arrival",
+                                         to_staff_id=desk.cm1.staff_id, source="lobby")
+    limit = settings.handoffs.arrival_late_minutes
+    assert not arrival_late(sent, T0 + timedelta(minutes=limit), limit)
+    assert arrival_late(sent, T0 + timedelta(minutes=limit, seconds=1), limit)
+
+
+def test_the_cash_part_of_the_business_goes_to_the_cash_tellers(desk: Desk, make_staff) -> None:
+    client = desk.client("钱多多", cm=desk.cm1)
+    teller = make_staff("cash_teller")
+    view = desk.services.assignments.hand_to_teller(desk.cm1, client, "取现 5 万元，已预约")
+    assert (view.kind, view.to_role, view.source) == ("cash_business", "cash_teller", "cm")
+    assert [h.id for h in desk.services.handoffs.inbox(teller)] == [view.id]
+    with pytest.raises(PermissionDenied):
+        desk.services.assignments.hand_to_teller(desk.cm2, client, "取现")
+    with Session(desk.engine) as s:
+        assert len(s.exec(select(Handoff)).all()) == 1
+
+
+def test_the_cm_change_checklist_runs_to_the_end_with_both_cms(desk: Desk) -> None:
+    from tests.conftest import TEST_PIN
+
+    client = desk.client("钱多多", cm=desk.cm1)
+    desk.services.assignments.assign(desk.head, client, desk.cm2.staff_id, "李理财调岗")
+    checklists = desk.services.checklists
+    (run,) = checklists.open_runs(desk.head, client_id=client)
+    checklists.record(desk.cm1, run.id, "files_handed_over")
+    with pytest.raises(Conflict):  # the departing CM cannot sign for the new one
+        checklists.sign_off(desk.cm1, run.id, "both_signed", "C01", TEST_PIN)
+    checklists.sign_off(desk.cm1, run.id, "both_signed", "C02", TEST_PIN)
+    checklists.record(desk.cm1, run.id, "told_orally", "2026-11-30 李理财电话告知")
+    checklists.record(desk.head, run.id, "written_notice", "2026-11-30 挂号信")
+    desk.services.contacts.log(desk.cm2, client, channel="phone", purpose="cm_change",
+                               content="自我介绍，约下周面谈")
+    run = checklists.get(desk.head, run.id)
+    first = run.state("first_contact")
+    assert first.done and first.done_by_id == desk.cm2.staff_id and first.value.startswith(
+        "2026-11-30 phone")
+    assert checklists.complete(desk.head, run.id).status == "done"

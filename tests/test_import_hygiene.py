@@ -1,0 +1,90 @@
+"""Imports point one way: ui, cli -> services -> rules, model, store. Only ui/ imports Textual."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "wealthtui"
+
+
+def imports(path: Path) -> set[str]:
+    """Every module name a file imports (absolute; relative imports resolved)."""
+    tree = ast.parse(path.read_text("utf-8"), str(path))
+    package = ".".join(("wealthtui", *path.relative_to(SRC).parent.parts))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                module = ".".join([*base, node.module] if node.module else base)
+            else:
+                module = node.module or ""
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def modules(*, under: str | None = None, outside: str | None = None) -> list[Path]:
+    paths = sorted(SRC.rglob("*.py"))
+    if under:
+        paths = [p for p in paths if p.relative_to(SRC).parts[0] == under]
+    if outside:
+        paths = [p for p in paths if p.relative_to(SRC).parts[0] != outside]
+    return paths
+
+
+def is_in(name: str, package: str) -> bool:
+    return name == package or name.startswith(package + ".")
+
+
+def test_the_scan_sees_imports():
+    assert any(is_in(n, "textual") for n in imports(SRC / "ui" / "app.py"))
+
+
+def test_only_ui_imports_textual():
+    offenders = [
+        f"{p.relative_to(SRC)}: {n}"
+        for p in modules(outside="ui") for n in imports(p) if is_in(n, "textual")
+    ]
+    assert offenders == []
+
+
+@pytest.mark.parametrize("layer", ["services", "rules", "model", "store", "reports"])
+def test_lower_layers_do_not_import_ui_or_cli(layer: str):
+    offenders = [
+        f"{p.relative_to(SRC)}: {n}"
+        for p in modules(under=layer) for n in imports(p)
+        if is_in(n, "wealthtui.ui") or is_in(n, "wealthtui.cli")
+    ]
+    assert offenders == []
+
+
+def test_rules_import_only_rules():
+    offenders = [
+        f"{p.relative_to(SRC)}: {n}"
+        for p in modules(under="rules") for n in imports(p)
+        if is_in(n, "wealthtui") and not is_in(n, "wealthtui.rules")
+    ]
+    assert offenders == []
+
+
+def test_services_and_cli_load_without_textual():
+    code = (
+        "import sys, importlib, importlib.util\n"
+        "import wealthtui.services\n"
+        "if importlib.util.find_spec('wealthtui.cli') is not None:\n"
+        "    importlib.import_module('wealthtui.cli')\n"
+        "loaded = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
+        "print(','.join(loaded))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=False, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "", f"textual loaded by services/cli: {result.stdout}"

@@ -1,0 +1,284 @@
+"""The counter screen with Pilot, on the real database: a teller signs on, calls, records business
+(bad input keeps the form), a large withdrawal waits for the supervisor's PIN at the same counter,
+the wealth-needs question refers a client to their CM, shift hand-over with the receiver's PIN,
+balancing with a difference blocked until the supervisor handles it; the supervisor's view; and
+snapshots at 80×24 and 120×40."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, select
+from textual.widgets import SelectionList
+
+from tests.services.counter_helpers import Center, center_fixture  # noqa: F401
+from tests.ui.helpers import TEST_PIN, make_app, screen_text, settle, sign_in, type_into
+from wealthtui.i18n import t
+from wealthtui.model import ServiceRecord, Ticket
+from wealthtui.services.balancing import MATCHES
+from wealthtui.ui.dialogs.counter_authz import AuthorizationChoice
+from wealthtui.ui.dialogs.counter_form import CounterForm
+from wealthtui.ui.dialogs.form import FormField
+from wealthtui.ui.dialogs.reason import ReasonDialog
+from wealthtui.ui.dialogs.second_person import SecondPersonDialog
+from wealthtui.ui.screens.counter import CounterScreen
+from wealthtui.ui.widgets.checklist import ChecklistScreen
+from wealthtui.ui.widgets.counter_ticket import TicketPanel
+
+ALL = dict.fromkeys(MATCHES, True)
+
+
+async def press(pilot, *keys: str) -> None:
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+def form(app) -> CounterForm:
+    assert isinstance(app.screen, CounterForm), type(app.screen).__name__
+    return app.screen
+
+
+def records(center: Center) -> list[ServiceRecord]:
+    with Session(center.services.ctx.engine) as db:
+        return list(db.exec(select(ServiceRecord).order_by(ServiceRecord.id)))
+
+
+def ticket_status(center: Center, ticket_id: int) -> str:
+    with Session(center.services.ctx.engine) as db:
+        return db.get(Ticket, ticket_id).status
+
+
+async def record_business(pilot, kind: str, amount: str) -> None:
+    await press(pilot, "f5")
+    form(pilot.app).field("type").value = kind
+    await type_into(pilot, "#spec-amount", amount)
+    await press(pilot, "f2")
+
+
+async def test_a_teller_signs_on_calls_records_and_finishes(center: Center) -> None:
+    s = center.services
+    ticket = s.queue.issue(center.lobby, "A")
+    app = make_app(s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await sign_in(pilot, "T1")
+        assert isinstance(screen, CounterScreen)
+        assert t("counter.status.off") in screen_text(app)
+        await press(pilot, "ctrl+g")
+        form(app).field("counter").value = "02"
+        await type_into(pilot, "#spec-cash", "2,000")
+        await press(pilot, "f2")
+        assert isinstance(app.screen, ChecklistScreen)  # the sign-on procedure opens
+        await press(pilot, "escape")
+        assert "02" in screen_text(app) and "2,000.00" in screen_text(app)
+        await press(pilot, "f2")
+        assert "A001" in screen_text(app)
+        await record_business(pilot, "cash_deposit", "1,234.50")
+        assert [(r.business_type, r.amount_fen) for r in records(center)] == [
+            ("cash_deposit", 123_450)]
+        assert "1,234.50" in screen_text(app)
+        await press(pilot, "f6")
+        assert form(app).id == "needs-form"
+        await press(pilot, "f2")
+        assert ticket_status(center, ticket.id) == "done"
+        assert t("counter.ticket.idle") in screen_text(app)
+
+
+async def test_a_bad_amount_names_the_field_and_keeps_the_text(center: Center) -> None:
+    s = center.services
+    s.counter.sign_on(center.t1, "02")
+    s.queue.issue(center.lobby, "A")
+    app = make_app(s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "T1")
+        await press(pilot, "f2")
+        await record_business(pilot, "cash_deposit", "12.345")
+        amount = app.screen.query_one("#spec-amount", FormField)
+        assert amount.error_text == f"{t('field.amount')}：{t('error.field.amount_decimals')}"
+        assert amount.value == "12.345"
+        assert records(center) == []
+        await type_into(pilot, "#spec-amount", "12.34")
+        await press(pilot, "f2")
+        assert isinstance(app.screen, CounterScreen)
+        assert [r.amount_fen for r in records(center)] == [1_234]
+
+
+async def test_a_large_withdrawal_waits_for_the_supervisors_pin(center: Center) -> None:
+    s = center.services
+    s.counter.sign_on(center.t1, "02", "100,000")
+    ticket = s.queue.issue(center.lobby, "A")
+    app = make_app(s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "T1")
+        await press(pilot, "f2")
+        await record_business(pilot, "cash_withdrawal", "80,000")
+        assert isinstance(app.screen, AuthorizationChoice)
+        await press(pilot, "escape")  # not now: the business waits
+        await press(pilot, "f6")
+        assert isinstance(app.screen, CounterScreen)  # finishing is refused while it waits
+        assert ticket_status(center, ticket.id) == "serving"
+        await press(pilot, "f11")
+        await press(pilot, "enter")  # the checker approves here
+        assert isinstance(app.screen, SecondPersonDialog)
+        await type_into(pilot, "#sp-staff-no", "T1")  # the teller themself: refused
+        await press(pilot, "enter")
+        await type_into(pilot, "#sp-pin", TEST_PIN)
+        await press(pilot, "enter")
+        assert isinstance(app.screen, SecondPersonDialog)
+        assert app.screen.staff_no.error_text
+        await type_into(pilot, "#sp-staff-no", "S1")
+        await press(pilot, "enter")
+        await type_into(pilot, "#sp-pin", TEST_PIN)
+        await press(pilot, "enter")
+        assert isinstance(app.screen, CounterScreen)
+        [request] = s.authorization.decided_today(center.sup)
+        assert (request.status, request.step_up) == ("approved", True)
+        await press(pilot, "f6")
+        await press(pilot, "f2")
+        assert ticket_status(center, ticket.id) == "done"
+
+
+async def test_the_referral_reaches_the_cms_inbox(center: Center) -> None:
+    s = center.services
+    client = center.client("张三", "premium", cm=center.cm)
+    s.counter.sign_on(center.t1, "02")
+    s.queue.issue(center.lobby, "A", client_id=client)
+    app = make_app(s)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, "T1")
+        await press(pilot, "f2")
+        assert "张三" in screen_text(app) and "李理财" in screen_text(app)
+        await record_business(pilot, "cash_deposit", "60,000")
+        assert app.screen.query_one(TicketPanel).serving.referral_suggested
+        await press(pilot, "f6")
+        assert form(app).values()["needs"] == "refer"  # suggested by the amount
+        await press(pilot, "f2")  # the need is required for a referral
+        assert form(app).query_one("#spec-need", FormField).error_text
+        await type_into(pilot, "#spec-need", "想了解大额存单")
+        await press(pilot, "f2")
+        assert isinstance(app.screen, CounterScreen)
+    [referral] = s.handoffs.inbox(center.cm)
+    assert (referral.kind, referral.client_name, referral.source) == (
+        "referral", "张三", "cash_counter")
+    assert "大额存单" in referral.note
+
+
+async def test_the_supervisor_approves_from_the_inbox(center: Center) -> None:
+    s = center.services
+    s.counter.sign_on(center.t1, "02")
+    ticket = center.ticket_at(center.t1, "02")
+    rec = s.counter.record(center.t1, ticket, "cash_withdrawal", "90,000")
+    req = s.authorization.request(center.t1, rec.id, note="购房首付")
+    app = make_app(s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "S1")
+        text = screen_text(app)
+        assert "A001" in text and "购房首付" in text and "90,000.00" in text
+        await press(pilot, "f2")
+        assert isinstance(app.screen, ReasonDialog)
+        await type_into(pilot, "#reason", "已核对证件")
+        await press(pilot, "enter")
+        assert isinstance(app.screen, CounterScreen)
+    assert s.authorization.decided_today(center.sup)[0].id == req.id
+    assert s.counter.serving(center.t1).can_finish
+
+
+async def test_a_balancing_difference_is_blocked_until_handled(center: Center) -> None:
+    s = center.services
+    s.counter.sign_on(center.t1, "02", "1,000")
+    ticket = center.ticket_at(center.t1, "02")
+    s.counter.record(center.t1, ticket, "cash_deposit", "500")
+    s.counter.finish(center.t1, ticket, "none")
+    app = make_app(s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "T1")
+        await press(pilot, "ctrl+d")
+        text = screen_text(app)
+        assert "1,500.00" in text  # expected: opening 1,000 + 500 deposited
+        await type_into(pilot, "#spec-counted", "1,400")
+        form(app).query_one(SelectionList).select_all()
+        await press(pilot, "f2")
+        assert isinstance(app.screen, CounterScreen)
+    balance = s.balancing.mine(center.t1)
+    assert (balance.status, balance.difference_fen, balance.blocked) == ("submitted", -10_000,
+                                                                        True)
+    app = make_app(s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "S1")
+        assert t("counter.balance.blocked") in screen_text(app)
+        await press(pilot, "f6")
+        await press(pilot, "enter")  # confirm: refused, the difference is not handled
+        assert s.balancing.mine(center.t1).status == "submitted"
+        await press(pilot, "f5")
+        form(app).field("handling").value = "borne"
+        await type_into(pilot, "#spec-note", "柜员当场补足短款")
+        await press(pilot, "f2")
+        await press(pilot, "f6")
+        await press(pilot, "enter")
+        assert s.balancing.mine(center.t1).status == "signed_off"
+        assert t("counter.balance.signed_off") in screen_text(app)
+
+
+async def test_a_handover_is_confirmed_with_the_receivers_pin(center: Center) -> None:
+    s = center.services
+    s.counter.sign_on(center.t1, "02", "350")
+    app = make_app(s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "T1")
+        await press(pilot, "ctrl+t")
+        assert form(app).id == "handover-form"
+        await type_into(pilot, "#spec-d10000", "3")
+        await type_into(pilot, "#spec-d5000", "1")
+        assert "¥350.00" in screen_text(app)  # the live total by denomination
+        await type_into(pilot, "#spec-v_passbook", "00012001-00012050")
+        await press(pilot, "f2")
+        assert form(app).id == "receive-form"
+        await press(pilot, "f2")
+        assert isinstance(app.screen, SecondPersonDialog)
+        await type_into(pilot, "#sp-staff-no", "T2")
+        await press(pilot, "enter")
+        await type_into(pilot, "#sp-pin", TEST_PIN)
+        await press(pilot, "enter")
+        assert isinstance(app.screen, CounterScreen)
+        assert t("counter.status.off") in screen_text(app)
+    assert s.counter.current(center.t2).counter_no == "02"
+    assert s.counter.current(center.t2).opening_cash_fen == 35_000
+
+
+# --- snapshots --------------------------------------------------------------------------------
+def serving_scene(center: Center) -> None:
+    """A premium client at counter 02 with a deposit done and a withdrawal awaiting
+    authorisation; more tickets waiting."""
+    s = center.services
+    client = center.client("欧阳·娜娜", "premium", cm=center.cm)
+    s.counter.sign_on(center.t1, "02", "50,000")
+    ticket = center.ticket_at(center.t1, "02", client_id=client)
+    for _ in range(3):
+        s.queue.issue(center.lobby, "A")
+    s.counter.record(center.t1, ticket, "cash_deposit", "60,000", note="定期到期转存")
+    s.counter.record(center.t1, ticket, "cash_withdrawal", "80,000")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_snapshot_teller_serving(snap_compare, center: Center, size) -> None:
+    serving_scene(center)
+    app = make_app(center.services)
+
+    async def run_before(pilot) -> None:
+        await sign_in(pilot, "T1")
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_snapshot_supervisor_view(snap_compare, center: Center, size) -> None:
+    serving_scene(center)
+    s = center.services
+    rec = s.counter.serving(center.t1).records[-1]
+    s.authorization.request(center.t1, rec.id, note="购房首付")
+    s.counter.sign_on(center.t2, "01", "1,000")
+    s.balancing.submit(center.t2, "990", ALL, "少 10 元")
+    app = make_app(s)
+
+    async def run_before(pilot) -> None:
+        await sign_in(pilot, "S1")
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -6,13 +6,12 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+from tests.conftest import FAST_PIN_HASH, T0
 from wealthtui.config import Settings, load_settings
 from wealthtui.demo.center import DemoSummary, build_demo
 from wealthtui.rules.clock import FixedClock
 from wealthtui.store import schema
 from wealthtui.store.engine import make_engine
-
-from tests.conftest import FAST_PIN_HASH, T0
 
 
 def fast_settings(base: Path) -> Settings:

@@ -16,6 +16,8 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 from stdnum.cn import ric
 
+from tests.conftest import T0
+from tests.demo_fixture import demo_template, fast_settings
 from wealthtui.config import Settings
 from wealthtui.demo import DEMO_STAFF
 from wealthtui.demo.bulk import BulkWriter, Ids
@@ -24,9 +26,9 @@ from wealthtui.demo.pools import pools
 from wealthtui.demo.population import DEMO_TIER_MIX, Population
 from wealthtui.demo.synthetic import business_days, generate
 from wealthtui.model import (
+    Attendance,
     AuditEvent,
     BusinessDay,
-    Attendance,
     Client,
     ClientAccount,
     CMAssignment,
@@ -49,9 +51,6 @@ from wealthtui.services.audit import verify_engine
 from wealthtui.services.auth import pin_matches
 from wealthtui.services.cashbox import figures
 from wealthtui.store.engine import make_engine
-
-from tests.conftest import T0
-from tests.demo_fixture import demo_template, fast_settings
 
 PREVIOUS = date(2026, 11, 27)
 TODAY = date(2026, 11, 30)

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -545,6 +546,34 @@ def display(ctx: typer.Context, db: DbOption = None) -> None:
     DisplayApp(services=services_for(st, engine), settings=st.settings).run()
 
 
+# --- serve (the lobby kiosk or the calling board in a browser) ---------------------------------------
+@app.command(help=t("serve.help"))
+def serve(
+    ctx: typer.Context,
+    mode: Annotated[str, typer.Option("--mode", help=t("serve.mode"),
+                                      metavar="lobby|display")] = "lobby",
+    host: Annotated[str, typer.Option("--host", help=t("serve.host"))] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help=t("serve.port"))] = 8000,
+    public_url: Annotated[str | None, typer.Option("--public-url", help=t("serve.public_url"),
+                                                   metavar="URL")] = None,
+    db: DbOption = None,
+) -> None:
+    """textual-serve runs `wealthtui --kiosk lobby` or `wealthtui display` per browser session
+    (src/wealthtui/serve.py); the database is checked here first."""
+    from wealthtui import serve as web
+
+    if mode not in web.MODES:
+        raise CliError("serve.bad_mode", value=mode, accepted=", ".join(web.MODES))
+    st, engine = open_store(ctx, db)
+    engine.dispose()
+    target = st.target()
+    title = t(f"serve.title_{mode}")
+    url = public_url or web.public_url(host, port)
+    web.serve(mode, db=target, title=title, host=host, port=port, lang=st.lang,
+              config=st.config, url=url,
+              banner=t("serve.serving", what=title, path=shown(target), url=url))
+
+
 # --- locate --------------------------------------------------------------------------------------------
 @app.command(help=t("cli.help.locate"))
 def locate(ctx: typer.Context, db: DbOption = None) -> None:
@@ -555,13 +584,17 @@ def locate(ctx: typer.Context, db: DbOption = None) -> None:
     target = st.target()
     path = _sqlite_file(target)
     yes, no = t("cli.locate.exists"), t("cli.locate.absent")
-    table = Table(show_header=False, box=None, padding=(0, 2, 0, 0))
-    table.add_row(t("cli.locate.config"), str(config), yes if config.is_file() else no)
-    table.add_row(t("cli.locate.data"), str(user_data_dir()), "")
-    table.add_row(t("cli.locate.database"), shown(target),
-                  "" if path is None else yes if path.is_file() else no)
-    table.add_row(t("cli.locate.backups"), str(backup_dir()), "")
-    out.print(table)
+    rows = [
+        (t("cli.locate.config"), str(config), yes if config.is_file() else no),
+        (t("cli.locate.data"), str(user_data_dir()), ""),
+        (t("cli.locate.database"), shown(target),
+         "" if path is None else yes if path.is_file() else no),
+        (t("cli.locate.backups"), str(backup_dir()), ""),
+    ]
+    width = max(cell_len(label) for label, _, _ in rows)
+    for label, where, note in rows:  # whole paths, never cut to the terminal's width
+        out.print(f"{escape(label)}{' ' * (width - cell_len(label))}  {escape(where)}  {note}"
+                  .rstrip())
 
 
 def backup_dir() -> Path:

@@ -1,7 +1,8 @@
 """End to end: a lobby terminal and a counter terminal on one database, each the INSTALLED
 `wealthtui` in its own tmux terminal. The lobby issues walk-in tickets; the non-cash teller signs
 on, calls them, records a transfer and finishes; then a large transfer waits for the supervisor's
-PIN at the same counter before the ticket can be finished."""
+PIN at the same counter before the ticket can be finished, and the teller refers the client to
+a client manager."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from sqlmodel import Session, col, select
 from tests.e2e.test_login_e2e import clean_env
 from tests.e2e.tmux import TmuxSession, tmux_available
 from wealthtui import i18n
-from wealthtui.model import AuthorizationRequest, ServiceRecord, Ticket
+from wealthtui.model import AuthorizationRequest, Handoff, ServiceRecord, Ticket
 
 pytestmark = [
     pytest.mark.e2e,
@@ -142,8 +143,10 @@ def test_lobby_and_counter_terminals_on_one_database(tmp_path: Path) -> None:
         counter.type(PIN)
         counter.press("Enter")
         counter.wait_for("已办理")
-        counter.press("F6")
-        counter.wait_for(zh["counter.needs.ask"])
+        # so large a transfer suggests a referral: the teller notes the need and refers
+        open_form(counter, "F6")
+        counter.wait_for(zh["counter.needs.refer"])
+        type_field(counter, "想了解理财产品")
         counter.press("F2")
         counter.wait_for(zh["counter.ticket.idle"])
 
@@ -155,6 +158,10 @@ def test_lobby_and_counter_terminals_on_one_database(tmp_path: Path) -> None:
         kinds = [r.business_type for r in s.exec(select(ServiceRecord)
                                                  .order_by(col(ServiceRecord.id)))]
         request = s.exec(select(AuthorizationRequest)).one()
+        referral = s.exec(select(Handoff)).one()
     engine.dispose()
     assert kinds == ["transfer", "transfer"]
     assert (request.status, request.step_up) == ("approved", True)
+    assert (referral.kind, referral.source, referral.to_role) == (
+        "referral", "non_cash_counter", "wealth_cm")
+    assert "理财产品" in referral.note

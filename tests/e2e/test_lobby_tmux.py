@@ -65,7 +65,7 @@ def build_center(db: Path, env: dict[str, str]) -> Services:
                              started_at=now))
         s.commit()
     add_client(engine, "李美霞", seq=1, tier="premium", title="女士", cm_id=cm.staff_id)
-    add_client(engine, "王诗怡", seq=2, phone="19112345932")
+    add_client(engine, "王诗怡", seq=2, phone="19112345932", title="女士")
     return services
 
 
@@ -101,6 +101,7 @@ def test_lobby_flow_in_the_installed_app(tmp_path: Path) -> None:
         assert "╻ ╻" in screen  # the ticket in large digits
         # an ordinary client by mobile, sent to self-service
         tm.press("F2")
+        tm.wait_for(zh["lobby.lookup.placeholder"][:6])  # cleared and focused: type now
         tm.type("19112345932")
         tm.wait_for("王诗怡女士")
         tm.press("Enter")
@@ -113,13 +114,15 @@ def test_lobby_flow_in_the_installed_app(tmp_path: Path) -> None:
         tm.wait_for(zh["client_card.walk_in"])
         tm.press("F6")
         tm.wait_for("B001")
+        before = tm.cursor()
         tm.press("F4")
         tm.wait_for(zh["lobby.register.title"])
+        tm.wait_for_cursor_move(before)  # the name field has the focus
         tm.type("Chen Jing")
+        tm.wait_for("Chen Jing")
         before = tm.cursor()
-        tm.press("Tab")  # to the ID type list (the resident ID card stays chosen)
+        tm.press("Enter")  # on to the ID number (the resident ID card stays chosen)
         tm.wait_for_cursor_move(before)
-        tm.press("Tab")
         tm.type(id_no(date(1988, 3, 8), 21))
         tm.press("F2")
         tm.wait_for(zh["lobby.registered"].format(name="Chen Jing"))
@@ -138,6 +141,7 @@ def test_lobby_flow_in_the_installed_app(tmp_path: Path) -> None:
     # the CM's inbox has the arrival with its ticket
     with TmuxSession([str(EXE), "--db", str(db)], env=env, width=120, height=40) as tm:
         sign_in(tm, "C001", "徐慧")
+        tm.press("F9")  # the inbox
         screen = tm.wait_for("李美霞")
         assert zh["handoff.kind.premium_arrival"] in screen and "V001" in screen
         tm.press("C-q")

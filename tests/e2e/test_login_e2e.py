@@ -92,4 +92,4 @@ def test_installed_app_signs_in_and_quits(tmp_path: Path):
         tm.press("C-q")
         tm.wait_for(zh["app.quit_confirm"])
         tm.press("Enter")
-        assert tm.wait_for_exit() == 0
+        assert tm.wait_for_exit(timeout=120) == 0

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 #: how long to wait for text to appear before giving up (a guard, not a measurement)
-DEFAULT_TIMEOUT = 30.0
+DEFAULT_TIMEOUT = 60.0
 
 
 def tmux_available() -> bool:

@@ -248,3 +248,37 @@ def test_a_month_without_activity(session: Session, settings: Settings, catalog:
     assert month.days == () and month.checklists.missed == 0
     assert month.first == date(2027, 1, 1) and month.last == date(2027, 1, 31)
     assert month.last + timedelta(days=1) == date(2027, 2, 1)
+
+
+# --- the command line ---------------------------------------------------------------------------
+def test_wealthtui_eod_command(db_path: Path, seeded: Seed, settings: Settings,
+                              tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from wealthtui.cli import app
+
+    runner = CliRunner()
+    as_json = runner.invoke(app, ["eod", "--db", str(db_path), "--date", "2026-11-30",
+                                  "--format", "json"])
+    assert as_json.exit_code == 0, as_json.output
+    doc = json.loads(as_json.output)
+    assert doc["date"] == "2026-11-30"
+    assert doc["flow_log"]["premium_identified"] == {"lobby": 4, "cash_counter": 2,
+                                                     "non_cash_counter": 1}
+    assert [t["staff_no"] for t in doc["tellers"]] == ["T001", "T002"]
+    target = tmp_path / "out.xlsx"
+    as_xlsx = runner.invoke(app, ["eod", "--db", str(db_path), "--date", "2026-11-30",
+                                  "--format", "xlsx", "--out", str(target)])
+    assert as_xlsx.exit_code == 0, as_xlsx.output
+    as_csv = runner.invoke(app, ["eod", "--db", str(db_path), "--date", "2026-11-30",
+                                 "--format", "csv"])
+    assert as_csv.exit_code == 0
+    sections = export.day_sections(doc)
+    _check_agree(sections, "\ufeff" + as_csv.output, target)
+    month = runner.invoke(app, ["eod", "--db", str(db_path), "--month", "2026-11",
+                                "--format", "json"])
+    assert json.loads(month.output)["days_open"] == 4
+    table = runner.invoke(app, ["eod", "--db", str(db_path), "--date", "2026-11-30"])
+    assert table.exit_code == 0 and "T002" in table.output
+    bad = runner.invoke(app, ["eod", "--db", str(db_path), "--format", "pdf"])
+    assert bad.exit_code == 1 and "table, json, csv, xlsx" in bad.output

@@ -10,9 +10,9 @@ import pytest
 from lunardate import LunarDate
 from sqlalchemy import event
 from sqlmodel import Session, select
+
 from tests.conftest import T0
 from tests.lobby_data import add_client, card_no, id_no
-
 from wealthtui.model import Attendance, CMAssignment, Complaint, ContactLog
 from wealthtui.services.errors import Conflict, FieldError
 from wealthtui.services.lookup import birthday_today, parse_query

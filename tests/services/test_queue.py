@@ -9,9 +9,9 @@ from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, select
+
 from tests.conftest import T0
 from tests.lobby_data import sign_on
-
 from wealthtui.model import Ticket, TicketEvent
 from wealthtui.services.errors import Conflict, FieldError, PermissionDenied
 

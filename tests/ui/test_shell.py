@@ -426,3 +426,14 @@ async def test_every_role_screen_renders_from_the_catalogs(services, head, make_
             assert isinstance(app.screen, HelpScreen)
             await pilot.press("escape")
             await settle(pilot)
+
+
+async def test_ctrl_c_says_how_to_quit(services, head):
+    app = make_app(services)
+    async with app.run_test(notifications=True) as pilot:
+        await sign_in(pilot, "H001")
+        await pilot.press("ctrl+c")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert t("shell.ctrl_c", key="Ctrl+Q") in messages
+        assert not app._exit

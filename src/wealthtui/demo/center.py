@@ -34,7 +34,7 @@ from wealthtui.store.engine import WRITE, is_sqlite, make_engine
 
 DEMO_SEED = 20_261_130
 DEMO_CLIENTS = 320
-DEMO_ARRIVALS = 130
+DEMO_ARRIVALS = 100
 OPENING_CASH_YUAN = 300_000
 
 Progress = Callable[[str, int, int], None]

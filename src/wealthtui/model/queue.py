@@ -24,6 +24,9 @@ class Visit(SQLModel, table=True):
     business_kind: str = Field(default="", max_length=20)  # cash | non_cash | wealth | self_service …
     route: str = Field(default="", max_length=20)  # zone code
     diverted: bool = False  # sent to self-service / e-channels instead of a counter
+    # the identification checklist run of this visit (checklist_run.id; no foreign key, which
+    # would make a cycle visit → checklist_run → ticket → visit)
+    checklist_run_id: int | None = None
     note: str = Field(default="", max_length=500)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from textual import events
@@ -84,7 +85,7 @@ class TooSmallScreen(TranslatedBindings, ModalScreen[None]):
 
 
 class WealthApp(App[None]):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = str(Path(__file__).with_name("app.tcss"))  # absolute: subclasses live elsewhere
     DEFAULT_MODE = "login"
     ENABLE_COMMAND_PALETTE = True
 
@@ -335,6 +336,13 @@ class WealthApp(App[None]):
             return
         self.push_screen(ConfirmDialog(t("app.quit_confirm"), title=t("shell.quit_title")),
                          self._quit_answer)
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C (a habit from other programs) does not quit: say which key does."""
+        for binding in self.active_bindings.values():
+            if binding.binding.action in ("quit", "app.quit"):
+                self.notify(t("shell.ctrl_c", key=self.get_key_display(binding.binding)))
+                return
 
     def _quit_answer(self, answer: bool | None) -> None:
         if answer:

@@ -101,7 +101,7 @@ def needs_form(services: Services, actor: Actor, serving: ServingView) -> Counte
             contact_name=v.get("contact_name", ""), contact_phone=v.get("contact_phone", ""))
 
     return CounterForm(t("counter.needs.title", ticket=serving.ticket.display_no), specs,
-                       info=info, submit=submit, form_id="needs-form")
+                       info=info, submit=submit, form_id="needs-form", focus="need")
 
 
 def transfer_form(services: Services, actor: Actor, serving: ServingView) -> CounterForm:

@@ -45,6 +45,9 @@ the screen's own F2–F5 only while the inbox is focused).
 Layout: the screen must work at 80x24 (body is 22 rows high with the inbox hidden, which is the
 default below 30 rows) and use 120x40 (the inbox panel, 12 rows, shows by default from 30 rows).
 
+Focus: when the screen opens, the first focusable widget of the body gets the focus
+(`AUTO_FOCUS = "#body *"`; override it with a more precise selector if needed).
+
 Forms: use `wealthtui.ui.dialogs.form.FormField` (label, Input, error line) and `EnterAdvances`;
 yes/no questions `ui.dialogs.confirm.ConfirmDialog`; one line of text `ui.dialogs.reason.ReasonDialog`.
 Tests: `tests/ui/helpers.py` (`make_app`, `sign_in`, ...).

@@ -164,11 +164,10 @@ class ComplaintDetailScreen(TranslatedBindings, ModalScreen[bool]):
     def _render_view(self, v: ComplaintView) -> None:
         settings = self._services.settings
         tz = zone(settings.center.timezone)
-        head = Text.assemble(
-            (v.ref_no, "bold"), "  ", lbl.standing_text(v), "  ",
-            t("complaint.detail.due", due=lbl.day(v.due_date)), "  ",
-            lbl.status_name(v.status),
-        )
+        head = Text.assemble((v.ref_no, "bold"), "  ", lbl.standing_text(v), "  ",
+                             t("complaint.detail.due", due=lbl.day(v.due_date)))
+        if v.standing != "stopped":  # a stopped clock already shows the status
+            head.append(f"  {lbl.status_name(v.status)}")
         self.query_one("#detail-head", Static).update(head)
 
         facts = _grid()
@@ -205,11 +204,15 @@ class ComplaintDetailScreen(TranslatedBindings, ModalScreen[bool]):
                             f"{lbl.moment(v.reply_at, tz)} "
                             f"{t(f'complaint.reply_channel.{v.reply_channel}')}")
             closing.add_row(t("field.complaint.reply_content"), v.reply_content)
-            closing.add_row(t("field.complaint.options_told"),
+            closing.add_row(t("complaint.detail.options_told"),
                             t("common.yes") if v.options_told else t("common.no"))
             if v.remedy or v.compensation_fen:
+                remedy = [v.remedy] if v.remedy else []
+                if v.compensation_fen:
+                    remedy.append(t("complaint.detail.compensation",
+                                    amount=lbl.money(v.compensation_fen)))
                 closing.add_row(t("field.complaint.remedy"),
-                                f"{v.remedy} {lbl.money(v.compensation_fen)}".strip())
+                                ("；" if _zh() else "; ").join(remedy))
         if v.root_cause:
             closing.add_row(t("field.complaint.root_cause"), v.root_cause)
             closing.add_row(t("field.complaint.rectification"), v.rectification)

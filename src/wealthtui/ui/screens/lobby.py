@@ -212,6 +212,11 @@ class LobbyScreen(RoleScreen):
     def _fit(self) -> None:
         self.set_class(self.app.size.width >= WIDE, "-wide")
 
+    def focus_now(self, widget: Any) -> None:
+        """Move the focus at once (Widget.focus() waits a turn, and keys typed meanwhile would
+        land in the widget that had it)."""
+        self.set_focus(widget)
+
     @property
     def wide(self) -> bool:
         return self.app.size.width >= WIDE
@@ -282,7 +287,7 @@ class LobbyScreen(RoleScreen):
         if len(self.results) == 1:
             self.choose(self.results[0])
         elif self.results:
-            self.query_one("#results", OptionList).focus()
+            self.focus_now(self.query_one("#results", OptionList))
 
     @on(OptionList.OptionSelected, "#results")
     def _result_chosen(self, event: OptionList.OptionSelected) -> None:
@@ -294,7 +299,7 @@ class LobbyScreen(RoleScreen):
     def choose(self, card: ClientCard) -> None:
         """Identify the client: a visit is recorded; a premium client's CM is told at once."""
         if self.visit is not None and self.visit.client_id == card.id:
-            self.query_one("#business", Select).focus()
+            self.focus_now(self.query_one("#business", Select))
             return
         self._new_visit()
         visit = self.run_service(self.services.lobby.arrive, client_id=card.id)
@@ -307,7 +312,7 @@ class LobbyScreen(RoleScreen):
             self.notify(t("lobby.notified", name=card.name, cm=to), timeout=6)
         self._default_business()
         self.update_proposal()
-        self.query_one("#business", Select).focus()
+        self.focus_now(self.query_one("#business", Select))
         self.changed()
 
     def _default_business(self) -> None:
@@ -387,10 +392,10 @@ class LobbyScreen(RoleScreen):
         lookup.value = ""
         self.search("")
         self.update_proposal()
-        lookup.focus()
+        self.focus_now(lookup)
 
     def action_focus_lookup(self) -> None:
-        self.query_one("#lookup", Input).focus()
+        self.focus_now(self.query_one("#lookup", Input))
 
     def action_walk_in(self) -> None:
         """A visitor with no record: served as a walk-in."""
@@ -401,7 +406,7 @@ class LobbyScreen(RoleScreen):
         self.visit, self.walk_in = visit, True
         self.query_one(ClientCardView).show(None, self.settings, walk_in=True)
         self.update_proposal()
-        self.query_one("#business", Select).focus()
+        self.focus_now(self.query_one("#business", Select))
         self.changed()
 
     def _ensure_visit(self) -> VisitView | None:
@@ -423,7 +428,7 @@ class LobbyScreen(RoleScreen):
             amount = self._amount(strict=True)
         except FieldError as exc:
             self.query_one("#proposal", Static).update(Text(describe(exc), style="bold red"))
-            self.query_one("#amount", Input).focus()
+            self.focus_now(self.query_one("#amount", Input))
             return
         visit = self._ensure_visit()
         if visit is None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 10:26:36.707491
+Create Date: 2026-11-29 10:56:15.823676
 """
 
 from alembic import op
@@ -347,6 +347,7 @@ def upgrade() -> None:
     sa.Column('business_kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('route', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('diverted', sa.Boolean(), nullable=False),
+    sa.Column('checklist_run_id', sa.Integer(), nullable=True),
     sa.Column('note', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
     sa.ForeignKeyConstraint(['client_id'], ['client.id'], ),
     sa.ForeignKeyConstraint(['identified_by'], ['staff.id'], ),

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import pytest
 from sqlmodel import Session
 from stdnum.cn import ric
-from tests.conftest import T0, TEST_PIN
 
+from tests.conftest import T0, TEST_PIN
 from wealthtui.model import Client, CMAssignment
 from wealthtui.services import Actor, Services
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import Session, col, select
-from tests.services.counter_helpers import TEST_PIN, Center, center_fixture  # noqa: F401
 
+from tests.services.counter_helpers import TEST_PIN, Center, center_fixture  # noqa: F401
 from wealthtui.model import AuditEvent
 from wealthtui.services.audit import verify_engine
 from wealthtui.services.errors import AuthFailed, Conflict, FieldError, PermissionDenied
@@ -153,7 +153,7 @@ def test_a_decided_request_cannot_be_decided_again(center: Center) -> None:
     s.authorization.decide(center.sup, req.id, False, "客户改变主意")
     with pytest.raises(Conflict) as err:
         s.authorization.decide(center.off, req.id, True)
-    assert err.value.key == "error.authz.state"
+    assert err.value.key == "error.authz.decided"
 
 
 def test_withdrawn_request_can_be_asked_again(center: Center) -> None:

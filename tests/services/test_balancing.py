@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import Session, func, select
-from tests.services.counter_helpers import Center, center_fixture  # noqa: F401
 
+from tests.services.counter_helpers import Center, center_fixture  # noqa: F401
 from wealthtui.model import ServiceRecord
 from wealthtui.services.balancing import MATCHES, tellers_not_signed_off
 from wealthtui.services.errors import Conflict, FieldError, PermissionDenied
@@ -114,13 +114,13 @@ def test_nothing_to_handle_without_a_difference(center: Center) -> None:
 
 def test_a_supervisor_never_signs_off_their_own_balance(center: Center, make_staff) -> None:
     s = center.services
-    s.counter.sign_on(center.sup, "01", "100")
-    b = s.balancing.submit(center.sup, "100", ALL)
+    both = make_staff("supervisor", "cash_teller", staff_no="S2", name="冯主管")  # 一人多岗
+    s.counter.sign_on(both, "01", "100")
+    b = s.balancing.submit(both, "100", ALL)
     with pytest.raises(PermissionDenied) as err:
-        s.balancing.sign_off(center.sup, b.id)
+        s.balancing.sign_off(both, b.id)
     assert err.value.key == "error.balance.own_work"
-    other = make_staff("supervisor", staff_no="S2", name="冯主管")
-    assert s.balancing.sign_off(other, b.id).status == "signed_off"
+    assert s.balancing.sign_off(center.sup, b.id).status == "signed_off"
 
 
 def test_records_changed_after_submission_are_caught(center: Center) -> None:

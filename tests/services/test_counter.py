@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import Session, select
-from tests.services.counter_helpers import Center, center_fixture  # noqa: F401
 
+from tests.services.counter_helpers import Center, center_fixture  # noqa: F401
 from wealthtui.model import Attendance, AuditEvent, CounterSession, Lead
 from wealthtui.services.errors import Conflict, FieldError, PermissionDenied
 
@@ -49,7 +49,9 @@ def test_a_teller_signs_on_only_to_a_counter_of_their_kind(center: Center) -> No
     with pytest.raises(PermissionDenied) as err:
         s.counter.sign_on(center.n1, "01")
     assert err.value.key == "error.counter.wrong_kind_cash"
-    assert s.counter.sign_on(center.sup, "01").counter_no == "01"  # checkers may sit anywhere
+    with pytest.raises(PermissionDenied):
+        s.counter.sign_on(center.sup, "01")  # a supervisor authorises; they do not serve
+    assert s.counter.sign_on(center.off, "01").counter_no == "01"  # an officer may double
 
 
 def test_an_unknown_counter_and_a_bad_amount_name_the_field(center: Center) -> None:
@@ -83,8 +85,14 @@ def test_a_break_stops_calling_until_resumed(center: Center) -> None:
     s = center.services
     s.counter.sign_on(center.t1, "02")
     s.queue.issue(center.lobby, "A")
+    with pytest.raises(Conflict) as err:
+        s.counter.resume(center.t1)
+    assert err.value.key == "error.counter.not_on_break"
     s.counter.take_break(center.t1)
     assert s.counter.current(center.t1).state == "break"
+    with pytest.raises(Conflict) as err:
+        s.counter.take_break(center.t1)
+    assert err.value.key == "error.counter.on_break"
     with pytest.raises(Conflict):
         s.queue.call_next(center.t1, "02")
     s.counter.resume(center.t1)

@@ -277,3 +277,31 @@ def test_printer_failure_is_reported_not_fatal() -> None:
         print_ticket(f"{sys.executable} -c \"import sys; sys.exit('paper out')\"", "A001")
     assert err.value.key == "error.lobby.printer" and err.value.params["detail"] == "paper out"
     print_ticket("", "A001")  # no printer configured: nothing happens
+
+
+# --- the identification checklist beside the look-up -----------------------------------------
+def test_the_visit_fills_its_identification_checklist(services, people, clients) -> None:
+    lobby, cm1 = people["lobby"], people["cm1"]
+    visit = services.lobby.arrive(lobby, client_id=clients["premium"])
+    services.lobby.guide(lobby, visit.id, business="wealth")
+    run = services.checklists.get(lobby, services.lobby.visit(lobby, visit.id).checklist_run_id)
+    values = {s.step.id: s.value for s in run.steps if s.done}
+    assert values == {"greet": "1", "judge": "premium", "notify_cm": "1", "business": "wealth",
+                      "route": "wealth_room"}
+    assert run.client_id == clients["premium"]
+    assert len(services.handoffs.inbox(cm1)) == 1  # the checklist made no second hand-off
+    assert services.checklists.complete(lobby, run.id).status == "done"
+
+
+def test_a_potential_client_needs_the_lead_step(services, people, clients) -> None:
+    lobby = people["lobby"]
+    visit = services.lobby.arrive(lobby, client_id=clients["potential"])
+    services.lobby.guide(lobby, visit.id, business="self_service")
+    run_id = services.lobby.visit(lobby, visit.id).checklist_run_id
+    assert [s.step.id for s in services.checklists.get(lobby, run_id).open_required] == ["lead"]
+    services.lobby.spot_potential(lobby, client_id=clients["potential"], signal="大额存单",
+                                  visit_id=visit.id)
+    run = services.checklists.get(lobby, run_id)
+    assert run.open_required == () and run.state("route").value == "self_service"
+    leads = [h for h in services.handoffs.open_all(people["lobby"]) if h.kind == "lead"]
+    assert len(leads) == 1

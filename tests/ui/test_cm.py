@@ -231,6 +231,8 @@ def test_cm_screen_snapshot(snap_compare, desk: Desk, size) -> None:  # type: ig
 
     async def signed_in(pilot) -> None:  # type: ignore[no-untyped-def]
         await sign_in(pilot, "C01")
+        pilot.app.clear_notifications()  # the welcome toast comes and goes on its own clock
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=signed_in)
 
@@ -241,6 +243,7 @@ def test_contact_form_snapshot(snap_compare, desk: Desk) -> None:  # type: ignor
 
     async def form(pilot) -> None:  # type: ignore[no-untyped-def]
         screen = await sign_in(pilot, "C01")
+        pilot.app.clear_notifications()
         screen.log_contact(ids["qian"], "钱多多", purpose="follow_up")
         await settle(pilot)
 

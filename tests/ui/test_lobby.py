@@ -22,6 +22,7 @@ from wealthtui.ui.dialogs.counter_form import CounterForm
 from wealthtui.ui.dialogs.form import FormField
 from wealthtui.ui.screens.display import DisplayApp
 from wealthtui.ui.screens.lobby import LobbyScreen
+from wealthtui.ui.widgets.checklist import ChecklistScreen
 from wealthtui.ui.widgets.client_card import ClientCardView
 from wealthtui.ui.widgets.lobby_bigtext import BigText, letters_block, split
 
@@ -80,6 +81,15 @@ async def test_premium_client_by_initials_gets_a_ticket_and_the_cm_is_told(
         assert screen.query_one("#ticket-no", BigText).value == "V001"
         assert services.handoffs.inbox(people["cm1"])[0].ticket_no == "V001"
         assert "V001" in screen_text(app)  # on the arrivals table
+        # the identification checklist ran beside it, ticked by these actions
+        assert "必做 5/5" in screen_text(app)
+        await pilot.press("f11")
+        await settle(pilot)
+        assert isinstance(app.screen, ChecklistScreen)
+        assert "来访客户识别引导" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
 
 
 async def test_several_matches_are_picked_with_the_arrows(services, people, clients,

@@ -29,6 +29,8 @@ How the due date is counted:
   each day; `derive()` shows it as if the pause ended the day after `as_of`.
 - The clock stops on the day of the decision (the reply), a withdrawal or a merge; `timely`
   says whether that was on or before the due date.
+- Changes are dated in order (none before the previous one, none before the start); only new
+  facts may be dated back to the day the material arrived, as long as it is not before the start.
 """
 
 from __future__ import annotations

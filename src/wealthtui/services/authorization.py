@@ -136,7 +136,7 @@ class AuthorizationService(Service):
         if req.maker_id != uow.actor_id:
             raise PermissionDenied("error.authz.not_maker")
         if req.status != "pending":
-            raise Conflict("error.authz.state", status=req.status)
+            raise Conflict("error.authz.decided")
         req.status, req.decided_at = "cancelled", uow.now
         uow.session.add(req)
         rec = uow.session.exec(
@@ -174,7 +174,7 @@ class AuthorizationService(Service):
         the maker's counter with the checker's PIN (see `decide_at_counter`)."""
         req = self._load(uow, request_id)
         if req.status != "pending":
-            raise Conflict("error.authz.state", status=req.status)
+            raise Conflict("error.authz.decided")
         if req.maker_id == uow.actor_id:
             raise PermissionDenied("error.authz.own_work")
         needed = {x for x in req.checker_roles.split(",") if x}

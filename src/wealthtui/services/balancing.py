@@ -228,7 +228,8 @@ class BalancingService(Service):
         b = self._load(uow, balance_id)
         self._not_own(uow, b)
         if b.status != "submitted":
-            raise Conflict("error.balance.state", status=b.status)
+            raise Conflict("error.balance.signed_off" if b.status == "signed_off"
+                           else "error.balance.not_submitted")
         view = self._view(uow, b.business_date, b.teller_id, b)
         if not view.has_difference:
             raise Conflict("error.balance.no_difference")
@@ -252,7 +253,8 @@ class BalancingService(Service):
         b = self._load(uow, balance_id)
         self._not_own(uow, b)
         if b.status != "submitted":
-            raise Conflict("error.balance.state", status=b.status)
+            raise Conflict("error.balance.signed_off" if b.status == "signed_off"
+                           else "error.balance.not_submitted")
         now_figures = cashbox.figures(uow.session, self.settings, b.business_date, b.teller_id)
         if now_figures.to_json() != b.figures_json:
             raise Conflict("error.balance.changed")

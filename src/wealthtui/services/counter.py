@@ -32,6 +32,7 @@ from wealthtui.model import (
     Lead,
     ServiceRecord,
     Staff,
+    TellerBalance,
     Ticket,
 )
 from wealthtui.rules import permissions
@@ -140,6 +141,13 @@ class TellerState:
     difference_handled: bool
 
 
+def _retention_view(r: ClosingRetention) -> RetentionView:
+    assert r.id is not None
+    return RetentionView(id=r.id, service_record_id=r.service_record_id, client_id=r.client_id,
+                         cm_handoff_id=r.cm_handoff_id, head_handoff_id=r.head_handoff_id,
+                         outcome=r.outcome, attempt_note=r.attempt_note)
+
+
 def unwrapped(method: Callable[..., Any]) -> Callable[..., Any]:
     """The body of a @requires service method, to run a step of another service inside this
     unit of work (the caller has checked its own action)."""
@@ -182,7 +190,8 @@ class CounterService(Service):
         if session is None:
             raise Conflict("error.counter.not_signed_on")
         if states and session.state not in states:
-            raise Conflict("error.counter.session_state", state=session.state)
+            raise Conflict("error.counter.on_break" if session.state == "break"
+                           else "error.counter.not_on_break")
         return session
 
     def _session_view(self, uow: UnitOfWork, s: CounterSession, run_id: int | None = None
@@ -253,10 +262,7 @@ class CounterService(Service):
                     col(ServiceRecord.outcome).in_(LIVE + ("cancelled",)))
             .order_by(col(ClosingRetention.id))
         ).all()
-        return [RetentionView(id=r.id or 0, service_record_id=r.service_record_id,
-                              client_id=r.client_id, cm_handoff_id=r.cm_handoff_id,
-                              head_handoff_id=r.head_handoff_id, outcome=r.outcome,
-                              attempt_note=r.attempt_note) for r in rows]
+        return [_retention_view(r) for r in rows]
 
     def _suggests_referral(self, records: list[RecordView]) -> bool:
         threshold = self.settings.counter.premium_signal_amount_fen
@@ -295,13 +301,15 @@ class CounterService(Service):
     # --- sessions --------------------------------------------------------------------------
     @requires("counter.session")
     def sign_on(self, uow: UnitOfWork, counter_no: str, opening_cash: str = "") -> SessionView:
-        """Sign on to a counter for today; the counter fixes the categories served. The first
-        sign-on of the day takes the opening cash counted in the box (empty = none); a later one
-        carries the box on. Starts the sign-on checklist when the procedure exists."""
+        """Sign on to a counter for today; the counter fixes the categories served. Tellers sign
+        on to counters of their kind; a business officer, who may double as a teller (manual
+        ch.2 §2.4), to any. The first sign-on of the day takes the opening cash counted in the box
+        (empty = none); a later one carries the box on. Starts the sign-on checklist when the
+        procedure exists."""
         cfg = self._counter_cfg(counter_no)
         roles = uow.roles
         own_kind = permissions.CASH_TELLER if cfg.kind == "cash" else permissions.NON_CASH_TELLER
-        if own_kind not in roles and not roles & permissions.CHECKERS:
+        if own_kind not in roles and permissions.OFFICER not in roles:
             raise PermissionDenied(f"error.counter.wrong_kind_{cfg.kind}", counter=cfg.no)
         current = self._open_session(uow)
         if current is not None:
@@ -478,9 +486,7 @@ class CounterService(Service):
             self._cancel_record(uow, rec, "retained")
         uow.audit("counter.retention", "closing_retention", retention.id,
                   manual_section=CLOSING_SECTION, outcome=outcome, client_id=retention.client_id)
-        return self._retention_views(uow, retention.ticket_id or 0)[-1] if retention.ticket_id \
-            else RetentionView(retention.id or 0, retention.service_record_id, retention.client_id,
-                               retention.cm_handoff_id, retention.head_handoff_id, outcome, note)
+        return _retention_view(retention)
 
     def _cancel_record(self, uow: UnitOfWork, rec: ServiceRecord, reason: str) -> None:
         rec.outcome = "cancelled"
@@ -504,7 +510,7 @@ class CounterService(Service):
         if rec.staff_id != uow.actor_id:
             raise PermissionDenied("error.counter.record_not_yours")
         if rec.outcome not in LIVE:
-            raise Conflict("error.counter.record_state", outcome=rec.outcome)
+            raise Conflict("error.counter.record_closed")
         if rec.ticket_id is not None:
             self._my_ticket(uow, rec.ticket_id)
         reason = parse_text(reason, "field.reason", max_len=200, required=True)
@@ -625,8 +631,6 @@ class CounterService(Service):
     def tellers(self, uow: UnitOfWork) -> list[TellerState]:
         """Every staff member who signed on to a counter today: where they are, what they
         serve, and how far their balancing has gone."""
-        from wealthtui.model import TellerBalance
-
         sessions = uow.session.exec(
             select(CounterSession, Staff).join(Staff, Staff.id == CounterSession.staff_id)
             .where(CounterSession.business_date == uow.today)

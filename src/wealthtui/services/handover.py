@@ -303,7 +303,7 @@ class HandoverService(Service):
         if h.from_staff_id != uow.actor_id:
             raise PermissionDenied("error.handover.not_yours")
         if h.status != "open":
-            raise Conflict("error.handover.state", status=h.status)
+            raise Conflict("error.handover.not_open")
         reason = parse_text(reason, "field.reason", max_len=200, required=True)
         h.status = "cancelled"
         uow.session.add(h)
@@ -319,7 +319,7 @@ class HandoverService(Service):
         needs an explanation. The counter passes to the receiver."""
         h = self._load(uow, handover_id)
         if h.status != "open":
-            raise Conflict("error.handover.state", status=h.status)
+            raise Conflict("error.handover.not_open")
         if h.from_staff_id == uow.actor_id:
             raise PermissionDenied("error.handover.own_work")
         counted = parse_yuan(counted_cash, "counter.field.counted_cash", allow_zero=True)
@@ -360,7 +360,7 @@ class HandoverService(Service):
         """Witness (监交) a confirmed hand-over; never one of the two tellers."""
         h = self._load(uow, handover_id)
         if h.status != "confirmed" or not h.witness_required:
-            raise Conflict("error.handover.state", status=h.status)
+            raise Conflict("error.handover.no_witness")
         if uow.actor_id in (h.from_staff_id, h.to_staff_id):
             raise PermissionDenied("error.handover.own_work")
         note = parse_text(note, "field.note", max_len=500)

@@ -11,18 +11,21 @@ from __future__ import annotations
 import subprocess
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cached_property
 
 from sqlalchemy.orm import aliased
 from sqlmodel import col, func, select
 
 from wealthtui.model import (
     Attendance,
+    ChecklistRun,
     Client,
     CMAssignment,
     Complaint,
     Handoff,
     Lead,
     Staff,
+    StepRecord,
     Ticket,
     Visit,
 )
@@ -30,6 +33,7 @@ from wealthtui.rules import permissions
 from wealthtui.rules import routing as routing_rules
 from wealthtui.rules.fields import FieldError, parse_mobile, parse_name, parse_text
 from wealthtui.services.base import Service, UnitOfWork, requires
+from wealthtui.services.checklists import ChecklistService
 from wealthtui.services.errors import Conflict, NotFound, ServiceError
 from wealthtui.services.handoffs import OPEN, HandoffService
 from wealthtui.services.queue import QueueService
@@ -38,6 +42,11 @@ SECTION = "ch.2 §2.7"           # the lobby manager's duties
 SECTION_ARRIVAL = "ch.2 §2.7"   # item 4: premium clients get priority and their CM
 SECTION_LEAD = "ch.2 §2.7"      # item 4: guide likely premium clients to CMs (digest §3.3)
 ARRIVAL, LEAD_KIND = "premium_arrival", "lead"
+#: the identification checklist that runs beside the look-up (data/procedures/)
+IDENTIFICATION = "lobby_identification"
+#: business kinds → the checklist's "business" choices
+CHECKLIST_BUSINESS = {"cash": "cash", "non_cash": "non_cash", "wealth": "wealth",
+                      "self_service": "simple"}
 
 
 # --- views ---------------------------------------------------------------------------------
@@ -82,6 +91,7 @@ class VisitView:
     ticket_id: int | None
     ticket_no: str
     arrival: ArrivalView | None
+    checklist_run_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -229,6 +239,81 @@ class LobbyService(Service):
             manual_section=SECTION_ARRIVAL,
         )
 
+    # --- the identification checklist ------------------------------------------------------
+    @cached_property
+    def _checklists(self) -> ChecklistService:
+        return ChecklistService(self.ctx)  # one per service: it caches the procedure files
+
+    def _start_checklist(self, uow: UnitOfWork, visit: Visit) -> None:
+        """Start the visit's identification checklist (when the procedure is installed and the
+        actor is one of those who run it) and tick the greeting. A broken procedures folder
+        does not stop the lobby: the visit goes on without its checklist (the checklist screens
+        name the file error)."""
+        service = self._checklists
+        try:
+            proc = service.catalog().get(IDENTIFICATION)
+        except Conflict:
+            return
+        if proc is None or not uow.roles & set(proc.roles):
+            return
+        run = service.start_in(uow, IDENTIFICATION, client_id=visit.client_id)
+        visit.checklist_run_id = run.id
+        uow.session.add(visit)
+        self._step(uow, visit, "greet")
+
+    def _step(self, uow: UnitOfWork, visit: Visit, step_id: str, value: str = "", *,
+              handoff_id: int | None = None) -> None:
+        """Record a step of the visit's checklist that the lobby's own action has done. A step
+        whose hand-off the lobby made itself (the arrival to the CM on duty, the lead) is
+        recorded with that hand-off, so the checklist does not make a second one."""
+        if visit.checklist_run_id is None:
+            return
+        run = uow.session.get(ChecklistRun, visit.checklist_run_id)
+        if run is None or run.status != "open":
+            return
+        done = uow.session.exec(
+            select(StepRecord.id).where(StepRecord.run_id == run.id,
+                                        StepRecord.step_id == step_id)
+        ).first()
+        if done is not None and handoff_id is not None:
+            return
+        if handoff_id is None:
+            self._checklists.record_in(uow, run.id, step_id, value)
+            return
+        assert uow.actor_id is not None
+        rec = StepRecord(run_id=run.id, step_id=step_id, value=value or "1",
+                         done_by=uow.actor_id, done_at=uow.now, handoff_id=handoff_id)
+        uow.session.add(rec)
+        uow.session.flush()
+        uow.audit("checklist.step", "checklist_run", run.id, manual_section=SECTION,
+                  procedure=IDENTIFICATION, step=step_id, kind="lobby", handoff_id=handoff_id)
+
+    def _judge(self, uow: UnitOfWork, visit: Visit, client: Client) -> None:
+        if visit.checklist_run_id is None:
+            return
+        run = uow.session.get(ChecklistRun, visit.checklist_run_id)
+        if run is not None and run.client_id is None:
+            run.client_id = client.id
+            uow.session.add(run)
+        kind = ("premium" if self._is_premium(client.tier)
+                else "potential" if self._potential(client) else "ordinary")
+        self._step(uow, visit, "judge", kind)
+
+    def _route_choice(self, route: routing_rules.Route, chosen: str | None,
+                      diverted: bool) -> str | None:
+        r = self.settings.queue.routing
+        if diverted:
+            return "self_service"
+        if chosen is None:
+            return None
+        if chosen == r.cash:
+            return "cash_queue"
+        if chosen == r.cash_premium:
+            return "premium_window"
+        if chosen == r.premium:
+            return "wealth_room"
+        return "low_counter"
+
     # --- views -----------------------------------------------------------------------------
     def _arrivals(self, uow: UnitOfWork, where) -> list[ArrivalView]:  # type: ignore[no-untyped-def]
         receiver = aliased(Staff)
@@ -287,6 +372,7 @@ class LobbyService(Service):
                 diverted=v.diverted, note=v.note, ticket_id=tk.id if tk else None,
                 ticket_no=tk.display_no if tk else "",
                 arrival=arrivals.get((v.client_id, v.business_date)) if v.client_id else None,
+                checklist_run_id=v.checklist_run_id,
             ))
         return out
 
@@ -311,8 +397,12 @@ class LobbyService(Service):
         uow.session.flush()
         uow.audit("visit.arrive", "visit", visit.id, manual_section=SECTION, client_id=client_id,
                   tier=visit.tier_at_arrival)
-        if client is not None and self._is_premium(client.tier):
-            self._hand_arrival(uow, client, note)
+        self._start_checklist(uow, visit)
+        if client is not None:
+            self._judge(uow, visit, client)
+            if self._is_premium(client.tier):
+                h = self._hand_arrival(uow, client, note)
+                self._step(uow, visit, "notify_cm", handoff_id=h.id)
         assert visit.id is not None
         return self._visit_view(uow, visit.id)
 
@@ -332,8 +422,10 @@ class LobbyService(Service):
             uow.session.add(ticket)
         uow.audit("visit.identify", "visit", visit.id, manual_section=SECTION,
                   client_id=client_id, tier=client.tier)
+        self._judge(uow, visit, client)
         if self._is_premium(client.tier):
-            self._hand_arrival(uow, client, visit.note, ticket.id if ticket else None)
+            h = self._hand_arrival(uow, client, visit.note, ticket.id if ticket else None)
+            self._step(uow, visit, "notify_cm", handoff_id=h.id)
         return self._visit_view(uow, visit_id)
 
     @requires("visit.record", write=False)
@@ -404,6 +496,12 @@ class LobbyService(Service):
                 if arrival.ticket_id is None:
                     arrival.ticket_id = ticket.id
                     uow.session.add(arrival)
+                self._step(uow, visit, "notify_cm", handoff_id=arrival.id)
+        if business in CHECKLIST_BUSINESS:
+            self._step(uow, visit, "business", CHECKLIST_BUSINESS[business])
+        choice = self._route_choice(route, chosen, diverted)
+        if choice is not None:
+            self._step(uow, visit, "route", choice)
         ahead = self._queue._ahead(uow, ticket) if ticket is not None else None
         return GuideResult(visit=self._visit_view(uow, visit_id), route=route,
                            ticket_no=ticket.display_no if ticket else "",
@@ -420,6 +518,7 @@ class LobbyService(Service):
         ticket = uow.session.exec(select(Ticket.id).where(Ticket.visit_id == visit_id)).first()
         h = self._hand_arrival(uow, client, parse_text(note, "field.note", max_len=500) or
                                visit.note, ticket)
+        self._step(uow, visit, "notify_cm", handoff_id=h.id)
         return self._arrivals(uow, Handoff.id == h.id)[0]
 
     @requires("handoff.reroute")
@@ -445,6 +544,7 @@ class LobbyService(Service):
         observed_business: str = "",
         need: str = "",
         to_staff_id: int | None = None,
+        visit_id: int | None = None,
     ) -> LeadView:
         """A potential premium client (manual digest §3.3): a lead with the signal, the business
         seen, who spotted it (me) and source lobby, handed to a CM — the client's own, the one
@@ -479,6 +579,8 @@ class LobbyService(Service):
         uow.session.add(lead)
         uow.audit("lead.create", "lead", lead.id, manual_section=SECTION_LEAD, source="lobby",
                   client_id=client_id, handoff_id=h.id)
+        if visit_id is not None:
+            self._step(uow, self._visit(uow, visit_id), "lead", text[:2000], handoff_id=h.id)
         to_name = uow.session.get(Staff, to_staff_id).name if to_staff_id else ""  # type: ignore[union-attr]
         assert lead.id is not None
         return LeadView(id=lead.id, client_id=client_id, contact_name=name, signal=signal,

@@ -67,6 +67,7 @@ class CMForm(TranslatedBindings, EnterAdvances, ModalScreen[Any]):
     CMForm #cmf-fields {
         height: auto;
         max-height: 30;
+        scrollbar-gutter: stable;
     }
     CMForm .cmf-label {
         color: $text-muted;
@@ -82,6 +83,7 @@ class CMForm(TranslatedBindings, EnterAdvances, ModalScreen[Any]):
         background: $error 30%;
     }
     CMForm SelectionList {
+        width: 1fr;
         height: auto;
         max-height: 9;
     }

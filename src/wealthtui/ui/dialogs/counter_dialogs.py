@@ -45,7 +45,7 @@ def sign_on_form(services: Services, actor: Actor) -> CounterForm:
     mine = []
     for cfg in settings.counters:
         own = permissions.CASH_TELLER if cfg.kind == "cash" else permissions.NON_CASH_TELLER
-        if own in actor.roles or actor.roles & permissions.CHECKERS:
+        if own in actor.roles or permissions.OFFICER in actor.roles:
             mine.append((counter_label(settings, cfg.no), cfg.no))
     specs = [
         Spec("counter", "counter.field.counter", kind="select",

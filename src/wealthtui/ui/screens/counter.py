@@ -143,13 +143,14 @@ class CounterScreen(RoleScreen):
         return self.actor.can("counter.oversee")
 
     @property
-    def is_teller(self) -> bool:
-        return bool(self.actor.roles & permissions.TELLERS)
+    def can_serve(self) -> bool:
+        """Tellers, and officers who double as tellers, work at a counter."""
+        return bool(self.actor.roles & (permissions.TELLERS | {permissions.OFFICER}))
 
     def on_mount(self) -> None:
         super().on_mount()
         self.set_class(self.app.size.width >= 110, "-wide")
-        if self.may_oversee and not self.is_teller:
+        if self.may_oversee and not self.can_serve:
             self._show_view("oversee")
         self.reload()
         self.set_interval(max(10.0, self.settings.ui.refresh_seconds * 5), self._tick,
@@ -220,11 +221,13 @@ class CounterScreen(RoleScreen):
 
     def _load_oversee(self, now: Any) -> None:
         services, actor = self.services, self.actor
-        requests = services.authorization.inbox(actor) if actor.can("authz.decide") else []
+        requests = self._try(services.authorization.inbox) if actor.can("authz.decide") else []
         tellers = self._try(services.counter.tellers)
         outlet = self._try(services.balancing.outlet)
-        awaiting = services.handover.awaiting_witness(actor) \
+        awaiting = self._try(services.handover.awaiting_witness) \
             if actor.can("handover.witness") else []
+        requests = [] if requests is FAILED else requests
+        awaiting = [] if awaiting is FAILED else awaiting
         tellers = [] if tellers is FAILED else tellers
         balances = [] if outlet is FAILED else list(outlet.tellers)
         if outlet is FAILED:
@@ -242,7 +245,7 @@ class CounterScreen(RoleScreen):
     # --- which keys work now ---------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "switch_view":
-            return self.may_oversee
+            return self.may_oversee and self.can_serve
         if action in OVERSEE_ACTIONS:
             return self.view == "oversee" and self._oversee_ok(action)
         if action not in TELLER_ACTIONS:
@@ -263,9 +266,9 @@ class CounterScreen(RoleScreen):
         s, serving = self.session, self.serving
         status = serving.ticket.status if serving else ""
         if action == "balance":
-            return self.actor.can("balance.enter")
+            return self.can_serve
         if action == "sign_on":
-            return s is None and self.actor.can("counter.session")
+            return s is None and self.can_serve
         if s is None:
             return False
         if action == "sign_off":

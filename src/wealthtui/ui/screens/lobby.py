@@ -8,7 +8,8 @@ wait, counters), premium clients in the lobby with their CM's response, and toda
 Keys (F-keys and ctrl only; letters go to the input method): Enter picks a client (identifying a
 premium client hands the arrival to their CM at once), F2 next visitor, F3 walk-in, F4 register,
 F5 tell the CM, F6 issue the ticket, F7 divert to self-service, F8 complaint, F10 potential-premium
-lead, ctrl+r re-route the arrival under the cursor, ctrl+k focus the look-up.
+lead, F11 the visit's identification checklist (its steps are ticked by the lobby's own actions),
+ctrl+r re-route the arrival under the cursor, ctrl+k focus the look-up.
 
 Manual ch.2 §2.7 (lobby manager), digest §2.4 (routing), §3.3 (potential premium), §4.1
 (identification steps).
@@ -39,6 +40,7 @@ from wealthtui.ui.dialogs.complaint_intake import ComplaintIntakeDialog
 from wealthtui.ui.dialogs.counter_form import CounterForm, Spec
 from wealthtui.ui.errors import describe
 from wealthtui.ui.screens.base import RoleScreen
+from wealthtui.ui.widgets.checklist import ChecklistScreen
 from wealthtui.ui.widgets.client_card import ClientCardView, tier_name
 from wealthtui.ui.widgets.lobby_bigtext import BigText
 from wealthtui.ui.widgets.lobby_board import ArrivalsTable, QueueBoard, VisitsTable, flow_text
@@ -126,6 +128,11 @@ class LobbyScreen(RoleScreen):
         padding: 0 1;
         color: $text;
     }
+    LobbyScreen #checklist-line {
+        height: 1;
+        padding: 0 1;
+        color: $text-muted;
+    }
     LobbyScreen #ticket-box {
         height: auto;
         padding: 0 1;
@@ -154,6 +161,7 @@ class LobbyScreen(RoleScreen):
         Binding("f7", "divert", "lobby.bind.divert", id="lobby.divert"),
         Binding("f8", "complaint", "lobby.bind.complaint", id="lobby.complaint"),
         Binding("f10", "lead", "lobby.bind.lead", id="lobby.lead"),
+        Binding("f11", "checklist", "lobby.bind.checklist", id="lobby.checklist"),
         Binding("ctrl+r", "reroute", "lobby.bind.reroute", id="lobby.reroute"),
         Binding("ctrl+k", "focus_lookup", "lobby.bind.focus_lookup", id="lobby.focus_lookup",
                 show=False),
@@ -185,6 +193,7 @@ class LobbyScreen(RoleScreen):
                     yield Input(placeholder=t("lobby.amount.placeholder"), id="amount",
                                 select_on_focus=False)
                 yield Static("", id="proposal")
+                yield Static("", id="checklist-line")
                 yield VisitsTable(id="visits")
             with Vertical(id="lobby-right"):
                 with Vertical(id="ticket-box"):
@@ -343,7 +352,22 @@ class LobbyScreen(RoleScreen):
                 raise
             return None
 
+    def update_checklist_line(self) -> None:
+        line = self.query_one("#checklist-line", Static)
+        run_id = self.visit.checklist_run_id if self.visit is not None else None
+        if run_id is None:
+            line.update("")
+            return
+        run = self._quiet(self.services.checklists.get, run_id)
+        if run is None:
+            return
+        done = run.required_done == run.required_total
+        line.update(Text(t("lobby.checklist.line", done=run.required_done,
+                           total=run.required_total),
+                         style="green" if done else "yellow"))
+
     def update_proposal(self) -> None:
+        self.update_checklist_line()
         proposal = self.query_one("#proposal", Static)
         if self.card is None and not self.walk_in:
             proposal.update(Text(t("lobby.proposal.pick"), style="dim"))
@@ -445,6 +469,7 @@ class LobbyScreen(RoleScreen):
         if result is None:
             return
         self.visit, self.last = result.visit, result
+        self.update_checklist_line()
         if result.ticket_no:
             self.show_ticket(result)
             self.notify(t("lobby.ticket.issued", ticket=result.ticket_no), timeout=5)
@@ -553,7 +578,7 @@ class LobbyScreen(RoleScreen):
             Spec("need", "lobby.field.need", max_length=500),
             Spec("cm", "field.handoff_to", kind="select", options=cms),
         ]
-        card = self.card
+        card, visit = self.card, self.visit
         info = [t("lobby.lead.for", name=card.name)] if card else [t("lobby.lead.walk_in")]
 
         def submit(values: dict[str, Any]) -> Any:
@@ -563,12 +588,14 @@ class LobbyScreen(RoleScreen):
                 contact_name=values.get("contact_name", ""),
                 contact_phone=values.get("contact_phone", ""), signal=values["signal"],
                 observed_business=values["observed"], need=values["need"],
-                to_staff_id=None if cm == AUTO else cm)
+                to_staff_id=None if cm == AUTO else cm,
+                visit_id=visit.id if visit is not None else None)
 
         def done(lead: Any) -> None:
             if lead is not None:
                 to = lead.to_name or t(f"role.{lead.to_role}")
                 self.notify(t("lobby.lead.sent", cm=to), timeout=5)
+                self.update_checklist_line()
                 self.changed()
                 self.reload_board()
 
@@ -611,6 +638,18 @@ class LobbyScreen(RoleScreen):
             info=[t("lobby.reroute.info", name=arrival.client_name,
                     cm=arrival.to_name or t(f"role.{arrival.to_role}"))],
             form_id="reroute-form"), done)
+
+    def action_checklist(self) -> None:
+        """The visit's identification checklist (manual digest §4.1), over the screen."""
+        run_id = self.visit.checklist_run_id if self.visit is not None else None
+        if run_id is None:
+            self.notify(t("lobby.checklist.none"), severity="warning")
+            return
+
+        def done(_run: Any) -> None:
+            self.update_checklist_line()
+
+        self.app.push_screen(ChecklistScreen(run_id), done)
 
     def action_complaint(self) -> None:
         def done(complaint: Any) -> None:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, Route, sync_playwright
+from rich.cells import cell_len
 from sqlmodel import Session, col, select
 from textual.renderables.digits import DIGITS, DIGITS3X3_BOLD
 
@@ -190,15 +191,18 @@ def big_rows(text: str) -> list[str]:
 
 def shows_big(screen: str, text: str) -> bool:
     """Whether the three rows of `text` in large characters are on the screen, one above the
-    other at the same column."""
+    other at the same column (columns in cells: CJK characters on the line are two wide)."""
     rows, lines = big_rows(text), screen.split("\n")
-    for y in range(len(lines) - 2):
-        x = lines[y].find(rows[0])
+
+    def columns(line: str, row: str) -> set[int]:
+        found, x = set(), line.find(row)
         while x >= 0:
-            if all(lines[y + r][x:x + len(rows[r])] == rows[r] for r in (1, 2)):
-                return True
-            x = lines[y].find(rows[0], x + 1)
-    return False
+            found.add(cell_len(line[:x]))
+            x = line.find(row, x + 1)
+        return found
+
+    return any(columns(lines[y], rows[0]) & columns(lines[y + 1], rows[1])
+               & columns(lines[y + 2], rows[2]) for y in range(len(lines) - 2))
 
 
 def test_lobby_ticket_reaches_the_calling_board_in_a_browser(

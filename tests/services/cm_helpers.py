@@ -111,8 +111,8 @@ class Desk:
             return row.cm_id if row else None
 
 
-@pytest.fixture
-def desk(services: Services, head: Actor, make_staff) -> Desk:  # type: ignore[no-untyped-def]
+@pytest.fixture(name="desk")
+def desk_fixture(services: Services, head: Actor, make_staff) -> Desk:  # type: ignore[no-untyped-def]
     return Desk(
         services=services,
         head=head,

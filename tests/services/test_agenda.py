@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from tests.conftest import SHANGHAI, T0
-from tests.services.cm_helpers import Desk, desk  # noqa: F401
+from tests.services.cm_helpers import Desk, desk_fixture  # noqa: F401
 from wealthtui.services.errors import PermissionDenied
 
 TODAY = date(2026, 11, 30)

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from tests.conftest import T0
-from tests.services.cm_helpers import Desk, desk  # noqa: F401
+from tests.services.cm_helpers import Desk, desk_fixture  # noqa: F401
 from wealthtui.model import CMAssignment, Handoff
 from wealthtui.rules.fields import FieldError
 from wealthtui.services.assignments import arrival_late

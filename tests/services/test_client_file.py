@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session, func, select
 
 from tests.conftest import T0
-from tests.services.cm_helpers import Desk, desk  # noqa: F401
+from tests.services.cm_helpers import Desk, desk_fixture  # noqa: F401
 from wealthtui.model import AuditEvent, Client, TierChange
 from wealthtui.rules import permissions
 from wealthtui.rules.fields import FieldError
@@ -156,3 +156,18 @@ def test_editing_validates_every_field_and_writes_nothing_when_one_is_wrong(desk
     with Session(desk.engine) as s:
         assert s.exec(select(func.count()).select_from(AuditEvent)
                       .where(AuditEvent.action == "client.file.edit")).one() == 1
+
+
+def test_a_value_imported_from_elsewhere_survives_an_edit_of_other_fields(desk: Desk) -> None:
+    client = desk.client("钱多多", cm=desk.cm1)
+    with Session(desk.engine) as s:
+        row = s.get(Client, client)
+        assert row is not None
+        row.income_band = ">100万"  # not one of the codes: written by an import
+        s.add(row)
+        s.commit()
+    files = desk.services.client_file
+    view = files.update(desk.cm1, client, income_band=">100万", occupation="律师")
+    assert (view.income_band, view.occupation) == (">100万", "律师")
+    with pytest.raises(FieldError):
+        files.update(desk.cm1, client, income_band="<1万")

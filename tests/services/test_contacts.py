@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session, func, select
 
 from tests.conftest import T0
-from tests.services.cm_helpers import Desk, desk  # noqa: F401
+from tests.services.cm_helpers import Desk, desk_fixture  # noqa: F401
 from wealthtui.model import AuditEvent, ContactLog, ContactProposal, Lead
 from wealthtui.rules.fields import FieldError
 from wealthtui.services.errors import PermissionDenied

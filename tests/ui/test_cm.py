@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session, select
 
 from tests.conftest import T0
-from tests.services.cm_helpers import Desk, desk  # noqa: F401
+from tests.services.cm_helpers import Desk, desk_fixture  # noqa: F401
 from tests.ui.helpers import make_app, screen_text, settle, sign_in, type_into
 from wealthtui.i18n import t
 from wealthtui.model import AuditEvent
@@ -248,3 +248,57 @@ def test_contact_form_snapshot(snap_compare, desk: Desk) -> None:  # type: ignor
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=form)
+
+
+async def test_find_a_client_by_initials_and_edit_the_file(desk: Desk) -> None:
+    client = desk.client("钱多多", cm=desk.cm1)
+    app = make_app(desk.services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "C01")
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        await pilot.press(*"qdd")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientFileScreen) and app.screen.view.id == client
+        await pilot.press("f4")
+        await settle(pilot)
+        await type_into(pilot, "#f-occupation", "中学教师")
+        await type_into(pilot, "#f-risk_assessed_on", "2026-13-01")
+        await pilot.press("f2")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, CMForm)
+        assert t("error.cm_ui.date") in screen_text(app)
+        assert form.query_one("#f-occupation").value == "中学教师"
+        await type_into(pilot, "#f-risk_assessed_on", "")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientFileScreen)
+        assert "中学教师" in screen_text(app)
+
+
+async def test_a_target_is_worked_from_the_targets_tab(desk: Desk) -> None:
+    from wealthtui.services.targets import TargetFilters
+
+    client = desk.client("孙潜力", tier="potential", aum_fen=45_000_000)
+    made = desk.services.targets.create(desk.head, "年末提升", TargetFilters(near_premium=True),
+                                        TODAY + timedelta(days=10), cm_ids=[desk.cm1.staff_id])
+    app = make_app(desk.services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "C01")
+        await pilot.press("f5")
+        await settle(pilot)
+        assert "孙潜力" in screen_text(app)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, CMForm)
+        form.query_one("#f-status").value = "converted"
+        await type_into(pilot, "#f-outcome", "已开理财金账户")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, CMScreen)
+    (target,) = desk.services.targets.targets(desk.head, made.id)
+    assert (target.client_id, target.status, target.outcome) == (client, "converted", "已开理财金账户")

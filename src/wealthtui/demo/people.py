@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import itertools
 import random
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -21,6 +23,19 @@ from wealthtui.demo.pools import pools
 from wealthtui.rules.pinyin import name_keys
 
 FIRST_BIRTH_YEAR, LAST_BIRTH_YEAR = 1930, 2008
+
+
+class Weighted:
+    """A weighted choice with one random number and a bisection (cheaper than random.choices
+    for the millions of picks of a large center)."""
+
+    def __init__(self, items: Sequence[object], weights: Iterable[float]) -> None:
+        self.items = list(items)
+        self.cum = list(itertools.accumulate(float(w) for w in weights))
+        self.total = self.cum[-1]
+
+    def pick(self, rng: random.Random):  # type: ignore[no-untyped-def]
+        return self.items[bisect_right(self.cum, rng.random() * self.total)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +53,7 @@ class NameMaker:
     def __init__(self, rng: random.Random) -> None:
         p = pools()["names"]
         self.rng = rng
-        self.surnames = [s for s, _ in p["surnames"]]
-        self.cum = list(itertools.accumulate(float(w) for _, w in p["surnames"]))
+        self.surnames = Weighted([s for s, _ in p["surnames"]], [w for _, w in p["surnames"]])
         self.given = {"M": p["given_male"], "F": p["given_female"]}
         self.rare = {"M": p["rare_male"], "F": p["rare_female"]}
         self.dotted = [(n, g) for n, g in p["dotted"]]
@@ -50,7 +64,7 @@ class NameMaker:
             name, gender = rng.choice(self.dotted)
         else:
             gender = rng.choice("MF")
-            surname = rng.choices(self.surnames, cum_weights=self.cum)[0]
+            surname = self.surnames.pick(rng)
             chars = [rng.choice(self.given[gender])]
             if rng.random() < 0.7:  # two-character given names are the more common
                 chars.append(rng.choice(self.given[gender]))
@@ -109,11 +123,17 @@ class ResidentIds:
         p = pools()["regions"]
         self.rng = rng
         self.years = region_years()
-        codes = [c for c in [*p["local"], *p["other"]] if c in self.years]
-        weights = [p["local_weight"] if c in p["local"] else 1 for c in codes]
-        self.codes = codes
-        self.cum = list(itertools.accumulate(weights))
+        self.codes = [c for c in [*p["local"], *p["other"]] if c in self.years]
+        self.weight = {c: p["local_weight"] if c in p["local"] else 1 for c in self.codes}
+        self.by_year: dict[int, Weighted] = {}
         self.issued: set[int] = set()
+
+    def _regions(self, year: int) -> Weighted:
+        """The region codes python-stdnum accepts for people born in `year`, weighted."""
+        if year not in self.by_year:
+            codes = [c for c in self.codes if self.years[c][0] <= year <= self.years[c][1]]
+            self.by_year[year] = Weighted(codes, [self.weight[c] for c in codes])
+        return self.by_year[year]
 
     def birth_date(self, today: date, *, youngest: int = 18, oldest: int = 88) -> date:
         """A client's birth date: adults, most of them between 35 and 65."""
@@ -124,15 +144,7 @@ class ResidentIds:
 
     def make(self, born: date, gender: str) -> str:
         rng = self.rng
-        code = self.codes[0]
-        for _ in range(8):
-            candidate = rng.choices(self.codes, cum_weights=self.cum)[0]
-            first, last = self.years[candidate]
-            if first <= born.year <= last:
-                code = candidate
-                break
-        else:
-            code = next(c for c in self.codes if self.years[c][0] <= born.year <= self.years[c][1])
+        code = self._regions(born.year).pick(rng)
         while True:
             seq = rng.randrange(1, 500) * 2 - (1 if gender == "M" else 0)  # odd = male
             body = f"{code}{born:%Y%m%d}{seq:03d}"
@@ -200,13 +212,12 @@ class Cards:
     def __init__(self, rng: random.Random, center_code: str) -> None:
         bins = pools()["cards"]["bins"]
         self.rng = rng
-        self.bins = [(b, product) for b, product, _ in bins]
-        self.cum = list(itertools.accumulate(w for _, _, w in bins))
+        self.bins = Weighted([(b, product) for b, product, _ in bins], [w for _, _, w in bins])
         self.branch = "".join(ch for ch in center_code if ch.isdigit())[-4:].rjust(4, "0")
         self.serial = itertools.count(1)
 
     def make(self, *, premium: bool = False) -> tuple[str, str]:
         """(card number, product name). Premium clients carry the wealth-account card."""
-        bin_, product = self.bins[0] if premium else self.rng.choices(self.bins, cum_weights=self.cum)[0]
+        bin_, product = self.bins.items[0] if premium else self.bins.pick(self.rng)
         body = f"{bin_}{self.branch}{next(self.serial):08d}"
         return body + luhn.calc_check_digit(body), product

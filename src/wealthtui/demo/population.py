@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from wealthtui.config import Settings
 from wealthtui.demo.bulk import BulkWriter, Ids, make_row
-from wealthtui.demo.people import Cards, Mobiles, NamePool, ResidentIds, other_id
+from wealthtui.demo.people import Cards, Mobiles, NamePool, ResidentIds, Weighted, other_id
 from wealthtui.demo.pools import pools
 
 # Share of clients per tier code; codes a branch adds to its config get an even share of the rest.
@@ -25,6 +25,8 @@ LARGE_TIER_MIX = {"ordinary": 0.70, "potential": 0.15, "premium": 0.13, "key": 0
 # The money columns are 32-bit integers on PostgreSQL (model: `int` fields), so no generated
 # AUM goes past 20 million yuan.
 MAX_AUM_FEN = 2_000_000_000
+# Clients' risk levels C1..C5: most are cautious or balanced.
+RISK_MIX = Weighted((1, 2, 3, 4, 5), (2, 5, 6, 3, 1))
 
 
 @dataclass
@@ -97,7 +99,8 @@ class Population:
         rest = max(0.0, 1 - sum(tier_mix.get(t.code, 0) for t in tiers))
         unknown = [t for t in tiers if t.code not in tier_mix]
         self.tier_codes = [t.code for t in tiers]
-        self.tier_weights = [tier_mix.get(t.code, rest / max(1, len(unknown))) for t in tiers]
+        self.bands_mix = Weighted(range(len(tiers)), [tier_mix.get(t.code, rest / max(1, len(unknown)))
+                                                      for t in tiers])
         # AUM bands in fen: [min of the tier, min of the next tier)
         self.bands: list[tuple[int, int]] = []
         for i, t in enumerate(tiers):
@@ -127,7 +130,7 @@ class Population:
         cid = ids.next("client")
         person = self.names.maker.make(rare=rare, dotted=dotted) if (rare or dotted) \
             else self.names.pick(rng)
-        band = rng.choices(range(len(self.tier_codes)), weights=self.tier_weights)[0]
+        band = self.bands_mix.pick(rng)
         aum = self._aum(band)
         tier = self.tier_codes[band]
         premium = tier in self.premium
@@ -149,7 +152,7 @@ class Population:
         created = today - timedelta(days=rng.randrange(30, 12 * 365))
         risk = risk_on = None
         if premium or tier == "potential" or rng.random() < 0.3:
-            risk = rng.choices((1, 2, 3, 4, 5), weights=(2, 5, 6, 3, 1))[0]
+            risk = RISK_MIX.pick(rng)
             risk_on = today - timedelta(days=rng.randrange(1, 520))  # some past the 365-day validity
         rich = premium or (tier == "potential" and rng.random() < 0.6)
         row = make_row(

@@ -305,13 +305,13 @@ class ClientFileService(Service):
                 out[key] = parse_text(str(changes[key] or ""), f"cm.field.{key}", max_len=limit)
         if "income_band" in changes:
             band = changes["income_band"] or ""
-            if band and band not in INCOME_BANDS:
+            if band and band not in INCOME_BANDS and band != client.income_band:
                 raise FieldError("cm.field.income_band", "error.field.choice",
                                  accepted=", ".join(INCOME_BANDS))
             out["income_band"] = band
         if "preferred_channel" in changes:
             channel = changes["preferred_channel"] or ""
-            if channel and channel not in CHANNELS:
+            if channel and channel not in CHANNELS and channel != client.preferred_channel:
                 raise FieldError("cm.field.preferred_channel", "error.field.choice",
                                  accepted=", ".join(CHANNELS))
             out["preferred_channel"] = channel

@@ -25,14 +25,22 @@ def parse_date(text: str, field_key: str) -> date | None:
         raise FieldError(field_key, "error.cm_ui.date") from None
 
 
+def _choices(prefix: str, codes: tuple[str, ...], current: str) -> tuple[tuple[str, str], ...]:
+    """(label, code) pairs with "none" first; a current value that is not a code (imported
+    data) is kept as a choice of its own, so that saving the form does not lose it."""
+    out = [(t("common.none"), ""), *((t(f"{prefix}.{c}"), c) for c in codes)]
+    if current and current not in codes:
+        out.append((current, current))
+    return tuple(out)
+
+
 def edit_form(services: Any, actor: Any, view: ClientFileView) -> CMForm:
     """The client file's editable fields, filled in with what the file holds."""
-    none = (t("common.none"), "")
     fields = [
         Field("occupation", "cm.field.occupation", value=view.occupation, max_length=60),
         Field("household", "cm.field.household", value=view.household, max_length=200),
         Field("income_band", "cm.field.income_band", kind="select", value=view.income_band,
-              options=(none, *((t(f"cm.income.{b}"), b) for b in INCOME_BANDS))),
+              options=_choices("cm.income", INCOME_BANDS, view.income_band)),
         Field("aum_elsewhere", "cm.field.aum_elsewhere", max_length=20,
               value=format_fen(view.aum_elsewhere_fen) if view.aum_elsewhere_fen else ""),
         Field("risk_level", "cm.field.risk_level", kind="select", value=view.risk_level or 0,
@@ -45,7 +53,7 @@ def edit_form(services: Any, actor: Any, view: ClientFileView) -> CMForm:
         Field("interests", "cm.field.interests", value=view.interests, max_length=500),
         Field("preferred_channel", "cm.field.preferred_channel", kind="select",
               value=view.preferred_channel,
-              options=(none, *((t(f"cm.channel.{c}"), c) for c in CHANNELS))),
+              options=_choices("cm.channel", CHANNELS, view.preferred_channel)),
         Field("preferred_time", "cm.field.preferred_time", value=view.preferred_time,
               max_length=40),
         Field("birthday", "cm.field.birthday", max_length=10, placeholder="YYYY-MM-DD",

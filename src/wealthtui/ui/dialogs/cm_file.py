@@ -27,7 +27,7 @@ from wealthtui.rules.money import format_fen
 from wealthtui.services.client_file import ClientFileView
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.dialogs.reason import ReasonDialog
-from wealthtui.ui.widgets.cm_tables import fit, tier_name
+from wealthtui.ui.widgets.cm_tables import fit, label, tier_name
 
 REVEAL_SECONDS = 15
 
@@ -55,14 +55,14 @@ def file_sections(view: ClientFileView, settings: Any, today: date) -> list[tupl
     sections.append((t("cm.file.sec.identity"), [
         t("cm.file.name_tier", name=title, tier=tier_name(settings, view.tier),
           cm=view.cm_name or t("common.none")),
-        t("cm.file.id", type=t(f"cm.id_type.{view.id_type}") if view.id_type else "",
+        t("cm.file.id", type=label("cm.id_type", view.id_type),
           number=view.id_number_masked, expires=_on(view.id_expires_on)),
         t("cm.file.phone", phone=view.phone_masked or t("common.none")),
         *(t("cm.file.account", number=n) for _kind, n in view.accounts_masked),
         t("cm.file.birthday", birthday=birthday),
     ]))
-    channel = t(f"cm.channel.{view.preferred_channel}") if view.preferred_channel else t("common.none")
-    income = t(f"cm.income.{view.income_band}") if view.income_band else t("common.none")
+    channel = label("cm.channel", view.preferred_channel)
+    income = label("cm.income", view.income_band)
     sections.append((t("cm.file.sec.profile"), [
         t("cm.file.household", text=_text(view.household)),
         t("cm.file.occupation", text=_text(view.occupation), income=income),
@@ -82,8 +82,8 @@ def file_sections(view: ClientFileView, settings: Any, today: date) -> list[tupl
     sections.append((t("cm.file.sec.holdings"), holdings))
     contacts = [
         t("cm.file.contact", at=c.at.astimezone(zone(settings.center.timezone)).strftime("%Y-%m-%d %H:%M"),
-          who=c.staff_name, channel=t(f"cm.channel.{c.channel}"),
-          purpose=t(f"cm.purpose.{c.purpose}") if c.purpose else "",
+          who=c.staff_name, channel=label("cm.channel", c.channel),
+          purpose=label("cm.purpose", c.purpose) if c.purpose else "",
           text=fit(_text(c.content), 30),
           next=(t("cm.file.next", date=c.next_date.isoformat(), action=c.next_action)
                 if c.next_date and c.follow_up_open else ""))

@@ -188,8 +188,12 @@ class CMScreen(RoleScreen):
         return self.query_one(ids.get(self.tab, "#agenda-today"), CMTable)
 
     def reload(self) -> None:
-        self._load_status()
-        self._load_tab(self.tab)
+        today = self.run_service(self.services.agenda.items, days=1)
+        self._load_status(today or [])
+        if self.tab == "today" and today is not None:
+            self._show_agenda("today", today)
+        else:
+            self._load_tab(self.tab)
 
     def on_data_changed(self) -> None:
         self.reload()
@@ -212,8 +216,10 @@ class CMScreen(RoleScreen):
 
     def _load_agenda(self, tab: str, days: int) -> None:
         items = self.run_service(self.services.agenda.items, days=days)
-        if items is None:
-            return
+        if items is not None:
+            self._show_agenda(tab, items)
+
+    def _show_agenda(self, tab: str, items: list[Any]) -> None:
         self.query_one(f"#agenda-{tab}", AgendaTable).show(items, self.settings, self.today)
         self.query_one(f"#{tab}-empty").display = not items
 
@@ -258,14 +264,13 @@ class CMScreen(RoleScreen):
         self.query_one(ChangeTable).show(shown, self.settings, self.today)
         self.query_one("#changes-empty").display = not shown
 
-    def _load_status(self) -> None:
+    def _load_status(self, agenda: list[Any]) -> None:
         parts: list[str] = []
         inbox = self.run_service(self.services.handoffs.inbox, include_closed_today=False) or []
         now = self.clock.now()
         waiting = [h for h in inbox if h.status == "open"]
         late = [h for h in inbox if h.overdue(now)]
         parts.append(t("cm.status.inbox", open=len(waiting), late=len(late)))
-        agenda = self.run_service(self.services.agenda.items, days=1) or []
         todo = [i for i in agenda if not i.done]
         parts.append(t("cm.status.agenda", count=len(todo),
                        overdue=sum(1 for i in todo if i.overdue(self.today))))

@@ -8,6 +8,8 @@ It reads `QueueService.board()` every `ui.refresh_seconds` and rings the termina
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -111,6 +113,7 @@ class DisplayApp(App[None]):
         self.recent = recent or settings.queue.board_recent_calls
         self.board: BoardView | None = None
         self._last_call: tuple[str, str, object] | None = None
+        self._marker: int | None = None  # the audit change marker the board was read at
 
     def compose(self) -> ComposeResult:
         yield Static("", id="top")
@@ -133,19 +136,32 @@ class DisplayApp(App[None]):
         self.set_interval(self.settings.ui.refresh_seconds, self.refresh_board)
 
     def refresh_board(self) -> None:
+        """Re-read the board when the audit change marker moved (a write on any terminal) or the
+        date turned; otherwise only the clock line changes (a one-row read, no ticket read)."""
         try:
+            marker = self.services.audit.change_marker()
+            now = self.clock.now()
+            tz = self.services.ctx.tz
+            if (self.board is not None and marker == self._marker
+                    and local(now, tz).date() == local(self.board.at, tz).date()):
+                self._show_top(now)
+                return
             board = self.services.queue.board(recent=self.recent)
         except Exception:  # noqa: BLE001 - a busy or unreachable store: keep the last board
             self.query_one("#top", Static).update(Text(t("display.stale"), style="bold red"))
             return
+        self._marker = marker
         self.show(board)
 
-    def show(self, board: BoardView) -> None:
-        self.board = board
-        at = local(board.at, self.services.ctx.tz)
+    def _show_top(self, at: datetime) -> None:
+        at = local(at, self.services.ctx.tz)
         self.query_one("#top", Static).update(
             Text(f"{tl(self.settings.center.name, self.settings.center.name_en)}  "
                  f"{at:%Y-%m-%d %H:%M}"))
+
+    def show(self, board: BoardView) -> None:
+        self.board = board
+        self._show_top(board.at)
         call = board.now_calling
         self.query_one("#now-ticket", BigText).value = call.display_no if call else ""
         self.query_one("#now-counter", BigText).value = call.counter_no if call else ""

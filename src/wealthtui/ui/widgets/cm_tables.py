@@ -16,7 +16,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from wealthtui.config import Settings
-from wealthtui.i18n import t, tl
+from wealthtui.i18n import has, t, tl
 from wealthtui.rules.agenda import AgendaItem
 from wealthtui.rules.money import format_fen
 from wealthtui.services.assignments import ChangeClockView, Portfolio, PortfolioRow
@@ -32,6 +32,15 @@ def fit(text: str, width: int) -> str:
     out = Text(text)
     out.truncate(width, overflow="ellipsis")
     return out.plain
+
+
+def label(prefix: str, code: str) -> str:
+    """The catalog name of a code (`cm.channel` + `phone`); a value that is not one of the codes
+    (data imported from elsewhere) is shown as it is."""
+    if not code:
+        return t("common.none")
+    key = f"{prefix}.{code}"
+    return t(key) if has(key) else code
 
 
 def tier_name(settings: Settings, code: str) -> str:

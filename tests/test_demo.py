@@ -269,6 +269,9 @@ def test_generated_center_is_consistent(engine: Engine, settings: Settings):
         for c in s.exec(select(Client)):
             assert active[c.id] == (1 if c.tier in premium else 0)
             assert (c.name_pinyin, c.name_initials) == name_keys(c.name)
+        books = Counter(a.cm_id for a in s.exec(
+            select(CMAssignment).where(col(CMAssignment.end_at).is_(None))))
+        assert max(books.values()) <= settings.contact.portfolio_max
         tickets = s.exec(select(Ticket)).all()
         assert {t.business_date for t in tickets} == set(days)
         assert len(tickets) == summary.tickets

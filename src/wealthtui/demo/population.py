@@ -6,6 +6,7 @@ Shared by the demo center (a few hundred clients) and `wealthtui gen` (up to mil
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from array import array
@@ -93,6 +94,10 @@ class Population:
         self.wealth_cms = list(wealth_cms)
         self.marketing_cms = list(marketing_cms)
         self.cms = self.wealth_cms + self.marketing_cms
+        order = list(self.wealth_cms or self.cms)
+        rng.shuffle(order)
+        self._turns = itertools.cycle(order)
+        self.marketing_share = min(0.3, 0.2 * len(self.marketing_cms) / max(1, len(self.wealth_cms)))
         self.assigned_by = assigned_by
         self.premium = frozenset(t.code for t in settings.tiers if t.premium)
         tiers = settings.tiers
@@ -120,10 +125,11 @@ class Population:
         return int(lo * math.exp(self.rng.random() * math.log(hi / lo))) // 100 * 100
 
     def _cm_for(self) -> int:
-        # Most premium clients sit with the wealth CMs; the marketing CMs keep some.
-        if self.marketing_cms and self.rng.random() < 0.2:
+        """Most premium clients sit with the wealth CMs, taken in turn so that the books stay
+        even; the marketing CMs keep a few."""
+        if self.marketing_cms and self.rng.random() < self.marketing_share:
             return self.rng.choice(self.marketing_cms)
-        return self.rng.choice(self.wealth_cms or self.cms)
+        return next(self._turns)
 
     def client(self, out: BulkWriter, ids: Ids, *, rare: bool = False, dotted: bool = False) -> int:
         rng, today, c = self.rng, self.today, self.c

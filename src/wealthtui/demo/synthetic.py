@@ -149,7 +149,8 @@ def _generate(engine: Engine, conn: Connection, settings: Settings, *, clients: 
     names = NamePool(rng, min(NAME_POOL_MAX, max(1_000, clients * 2)))
     premium_share = sum(v for k, v in LARGE_TIER_MIX.items()
                         if (t := settings.tier(k)) is not None and t.premium)
-    needed = math.ceil(clients * premium_share / max(1, settings.contact.portfolio_max))
+    # room to spare: the premium share is drawn at random
+    needed = math.ceil(clients * premium_share / max(1, int(settings.contact.portfolio_max * 0.9)))
     demo_cms = sum(1 for a in DEMO_STAFF if a.roles and set(a.roles) & p.CMS)
     staff = _Staff(settings, names, rng,
                    datetime.combine(today - timedelta(days=3 * 365), time(9), tz))

@@ -52,7 +52,7 @@ from wealthtui.model import (
 )
 from wealthtui.procedures import Catalog
 from wealthtui.reports.flow_log import FlowLog, flow_log, premium_tiers
-from wealthtui.reports.sql import days, month_bounds, seconds_between
+from wealthtui.reports.sql import days, month_bounds, on_days, seconds_between
 from wealthtui.rules.agenda import DIRECT_CHANNELS
 from wealthtui.rules.clock import day_bounds_utc
 
@@ -191,11 +191,11 @@ def _worked(first: date, last: date):  # type: ignore[no-untyped-def]
     """(business_date, staff_id) of everyone who worked a counter in the period."""
     return union(
         select(CounterSession.business_date.label("d"), CounterSession.staff_id.label("s"))
-        .where(CounterSession.business_date.between(first, last)),  # type: ignore[attr-defined]
+        .where(on_days(CounterSession.business_date, first, last)),
         select(ServiceRecord.business_date.label("d"), ServiceRecord.staff_id.label("s"))
-        .where(ServiceRecord.business_date.between(first, last)),  # type: ignore[attr-defined]
+        .where(on_days(ServiceRecord.business_date, first, last)),
         select(TellerBalance.business_date.label("d"), TellerBalance.teller_id.label("s"))
-        .where(TellerBalance.business_date.between(first, last)),  # type: ignore[attr-defined]
+        .where(on_days(TellerBalance.business_date, first, last)),
     ).subquery()
 
 
@@ -252,7 +252,7 @@ def authorisations(session: Session, first: date, last: date) -> Authorisations:
     counts = dict(session.execute(
         select(AuthorizationRequest.status, func.count(AuthorizationRequest.id))
         .where(AuthorizationRequest.status.in_(AUTHZ_STATUSES),  # type: ignore[attr-defined]
-               AuthorizationRequest.business_date.between(first, last))  # type: ignore[attr-defined]
+               on_days(AuthorizationRequest.business_date, first, last))
         .group_by(AuthorizationRequest.status)
     ).all())
     return Authorisations(
@@ -285,7 +285,7 @@ def complaints(session: Session, first: date, last: date, tz: ZoneInfo) -> Compl
     _, end = day_bounds_utc(last, tz)
     received = session.execute(
         select(func.count(Complaint.id))
-        .where(Complaint.business_date.between(first, last))  # type: ignore[attr-defined]
+        .where(on_days(Complaint.business_date, first, last))
     ).scalar_one()
     closed = session.execute(
         select(func.count(Complaint.id))
@@ -320,7 +320,7 @@ def checklists(session: Session, catalog: Catalog | None, business_days: list[da
     if not business_days:
         return Checklists(0, 0)
     first, last = min(business_days), max(business_days)
-    in_range = ChecklistRun.business_date.between(first, last)  # type: ignore[attr-defined]
+    in_range = on_days(ChecklistRun.business_date, first, last)
     done_rows = session.execute(
         select(ChecklistRun.business_date, ChecklistRun.procedure_id, func.count(ChecklistRun.id))
         .where(in_range, ChecklistRun.status == "done")
@@ -444,31 +444,31 @@ def _day_rows(session: Session, settings: Settings, first: date, last: date) -> 
         return {row[0]: tuple(row[1:]) for row in session.execute(query)}
 
     visitors = per_day(select(Visit.business_date, func.count(Visit.id))
-                       .where(Visit.business_date.between(first, last))  # type: ignore[attr-defined]
+                       .where(on_days(Visit.business_date, first, last))
                        .group_by(Visit.business_date))
     tickets = per_day(select(Ticket.business_date, func.count(Ticket.id),
                              func.sum((Ticket.status == "done").cast(Integer)))
-                      .where(Ticket.business_date.between(first, last))  # type: ignore[attr-defined]
+                      .where(on_days(Ticket.business_date, first, last))
                       .group_by(Ticket.business_date))
     first_call = (
         select(Ticket.business_date.label("d"),
                seconds_between(Ticket.issued_at, func.min(TicketEvent.at)).label("w"))
         .join(TicketEvent, TicketEvent.ticket_id == Ticket.id)
-        .where(Ticket.business_date.between(first, last),  # type: ignore[attr-defined]
+        .where(on_days(Ticket.business_date, first, last),
                TicketEvent.kind == "called")
-        .group_by(Ticket.id, Ticket.business_date, Ticket.issued_at)
+        .group_by(TicketEvent.ticket_id, Ticket.business_date, Ticket.issued_at)
         .subquery()
     )
     waits = per_day(select(first_call.c.d, func.avg(first_call.c.w)).group_by(first_call.c.d))
     received = per_day(
         select(Handoff.business_date, func.count(Handoff.id))
-        .where(Handoff.business_date.between(first, last),  # type: ignore[attr-defined]
+        .where(on_days(Handoff.business_date, first, last),
                Handoff.kind == "premium_arrival", Handoff.to_staff_id.is_not(None),  # type: ignore[union-attr]
                Handoff.status.in_(("accepted", "done")))  # type: ignore[attr-defined]
         .group_by(Handoff.business_date))
     identified_visits = per_day(
         select(Visit.business_date, func.count(distinct(Visit.client_id)))
-        .where(Visit.business_date.between(first, last),  # type: ignore[attr-defined]
+        .where(on_days(Visit.business_date, first, last),
                Visit.identified_by.is_not(None), Visit.client_id.is_not(None),  # type: ignore[union-attr]
                Visit.tier_at_arrival.in_(premium_tiers(settings)))  # type: ignore[attr-defined]
         .group_by(Visit.business_date))
@@ -476,11 +476,11 @@ def _day_rows(session: Session, settings: Settings, first: date, last: date) -> 
         select(Lead.business_date, func.count(Lead.id),
                func.sum(Lead.source.in_(("lobby", "cash_counter", "non_cash_counter"))  # type: ignore[attr-defined]
                         .cast(Integer)))
-        .where(Lead.business_date.between(first, last))  # type: ignore[attr-defined]
+        .where(on_days(Lead.business_date, first, last))
         .group_by(Lead.business_date))
     complaints_in = per_day(
         select(Complaint.business_date, func.count(Complaint.id))
-        .where(Complaint.business_date.between(first, last))  # type: ignore[attr-defined]
+        .where(on_days(Complaint.business_date, first, last))
         .group_by(Complaint.business_date))
     worked = _worked(first, last)
     teller_days = per_day(
@@ -492,7 +492,7 @@ def _day_rows(session: Session, settings: Settings, first: date, last: date) -> 
         .group_by(worked.c.d))
     closed = {d for (d,) in session.execute(
         select(BusinessDay.business_date)
-        .where(BusinessDay.business_date.between(first, last),  # type: ignore[attr-defined]
+        .where(on_days(BusinessDay.business_date, first, last),
                BusinessDay.status == "closed"))}
     active = (set(visitors) | set(tickets) | set(received) | set(leads) | set(complaints_in)
               | set(teller_days) | closed)

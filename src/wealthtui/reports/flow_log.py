@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from wealthtui.config import Settings
 from wealthtui.model import BusinessDay, Complaint, Handoff, Lead, Staff, Ticket, TicketEvent, Visit
-from wealthtui.reports.sql import seconds_between
+from wealthtui.reports.sql import on_days, seconds_between
 
 COUNTER_SOURCES = ("cash_counter", "non_cash_counter")
 OPEN_TICKET = ("waiting", "called", "serving", "parked")
@@ -134,7 +134,7 @@ def premium_received_by_cm(session: Session, first: date, last: date) -> tuple[C
     rows = session.execute(
         select(Staff.staff_no, Staff.name, func.count(Handoff.id))
         .join(Staff, Staff.id == Handoff.to_staff_id)
-        .where(Handoff.business_date.between(first, last),  # type: ignore[attr-defined]
+        .where(on_days(Handoff.business_date, first, last),
                Handoff.kind == "premium_arrival",
                Handoff.status.in_(("accepted", "done")))  # type: ignore[attr-defined]
         .group_by(Staff.staff_no, Staff.name)
@@ -148,7 +148,7 @@ def premium_identified(session: Session, settings: Settings, first: date,
     # distinct premium clients identified per day, summed over the days
     per_day = (
         select(func.count(distinct(Visit.client_id)).label("n"))
-        .where(Visit.business_date.between(first, last),  # type: ignore[attr-defined]
+        .where(on_days(Visit.business_date, first, last),
                Visit.identified_by.is_not(None),  # type: ignore[union-attr]
                Visit.client_id.is_not(None),  # type: ignore[union-attr]
                Visit.tier_at_arrival.in_(premium_tiers(settings)))  # type: ignore[attr-defined]
@@ -158,7 +158,7 @@ def premium_identified(session: Session, settings: Settings, first: date,
     visits = session.execute(select(func.coalesce(func.sum(per_day.c.n), 0))).scalar_one()
     leads = dict(session.execute(
         select(Lead.source, func.count(Lead.id))
-        .where(Lead.business_date.between(first, last))  # type: ignore[attr-defined]
+        .where(on_days(Lead.business_date, first, last))
         .group_by(Lead.source)
     ).all())
     return PremiumIdentified(
@@ -171,7 +171,7 @@ def premium_identified(session: Session, settings: Settings, first: date,
 def complaints_received(session: Session, first: date, last: date) -> int:
     return session.execute(
         select(func.count(Complaint.id))
-        .where(Complaint.business_date.between(first, last))  # type: ignore[attr-defined]
+        .where(on_days(Complaint.business_date, first, last))
     ).scalar_one()
 
 
@@ -179,14 +179,14 @@ def visits(session: Session, first: date, last: date) -> tuple[int, int]:
     """(visitors, diverted to self-service)."""
     total, diverted = session.execute(
         select(func.count(Visit.id), func.coalesce(func.sum(case((Visit.diverted, 1), else_=0)), 0))
-        .where(Visit.business_date.between(first, last))  # type: ignore[attr-defined]
+        .where(on_days(Visit.business_date, first, last))
     ).one()
     return int(total), int(diverted)
 
 
 def ticket_flows(session: Session, settings: Settings, first: date,
                  last: date) -> tuple[CategoryFlow, ...]:
-    in_range = Ticket.business_date.between(first, last)  # type: ignore[attr-defined]
+    in_range = on_days(Ticket.business_date, first, last)
     counts = {
         row[0]: row[1:]
         for row in session.execute(
@@ -212,7 +212,7 @@ def ticket_flows(session: Session, settings: Settings, first: date,
         )
         .join(TicketEvent, TicketEvent.ticket_id == Ticket.id)
         .where(in_range, TicketEvent.kind.in_(("called", "started", "finished")))  # type: ignore[attr-defined]
-        .group_by(Ticket.id, Ticket.series, Ticket.issued_at, Ticket.status)
+        .group_by(TicketEvent.ticket_id, Ticket.series, Ticket.issued_at, Ticket.status)
         .subquery()
     )
     times = {
@@ -257,7 +257,7 @@ def referrals(session: Session, first: date, last: date) -> Referrals:
         )
         .select_from(Lead)
         .outerjoin(Handoff, Handoff.id == Lead.handoff_id)
-        .where(Lead.business_date.between(first, last))  # type: ignore[attr-defined]
+        .where(on_days(Lead.business_date, first, last))
     ).one()
     return Referrals(int(made), int(taken), int(converted))
 

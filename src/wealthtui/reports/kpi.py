@@ -52,7 +52,7 @@ from wealthtui.model import (
     Visit,
 )
 from wealthtui.reports.flow_log import merge_categories, premium_tiers, ticket_flows
-from wealthtui.reports.sql import month_bounds, seconds_between
+from wealthtui.reports.sql import month_bounds, on_days, seconds_between
 from wealthtui.rules import permissions
 from wealthtui.rules.clock import day_bounds_utc
 
@@ -153,7 +153,7 @@ def cm_response_s(session: Session, first: date, last: date) -> tuple[float | No
     avg, n = session.execute(
         select(func.avg(seconds_between(Handoff.created_at, Handoff.accepted_at)),
                func.count(Handoff.id))
-        .where(Handoff.business_date.between(first, last),  # type: ignore[attr-defined]
+        .where(on_days(Handoff.business_date, first, last),
                Handoff.kind == "premium_arrival",
                Handoff.accepted_at.is_not(None))  # type: ignore[union-attr]
     ).one()
@@ -169,7 +169,7 @@ def appearance(session: Session, settings: Settings, first: date, last: date) ->
     newest = (
         select(func.max(StepRecord.id))
         .join(ChecklistRun, ChecklistRun.id == StepRecord.run_id)
-        .where(ChecklistRun.business_date.between(first, last),  # type: ignore[attr-defined]
+        .where(on_days(ChecklistRun.business_date, first, last),
                ChecklistRun.procedure_id == cfg.appearance_procedure,
                ChecklistRun.status == "done",
                StepRecord.step_id.in_(steps))  # type: ignore[attr-defined]
@@ -204,7 +204,7 @@ def complaint_figures(session: Session, settings: Settings, first: date, last: d
     rows = session.execute(
         select(Complaint.business_date, Complaint.resolved_on_spot, Complaint.ended_on,
                Complaint.closed_at, Complaint.paused_since)
-        .where(Complaint.business_date.between(first, last),  # type: ignore[attr-defined]
+        .where(on_days(Complaint.business_date, first, last),
                Complaint.status.not_in(("withdrawn", "merged")))  # type: ignore[attr-defined]
     ).all()
     days = settings.kpi.target_complaint_close_days
@@ -327,29 +327,29 @@ def staff_scores(session: Session, settings: Settings, month: str,
                  manual: dict[tuple[str, int | None], tuple]) -> tuple[StaffScore, ...]:
     first, last = month_bounds(month)
     start, end = _bounds(settings, first, last)
-    in_month = Lead.business_date.between(first, last)  # type: ignore[attr-defined]
+    in_month = on_days(Lead.business_date, first, last)
     converted = func.sum((Lead.status == "converted").cast(Integer))
     leads = _by_staff(session, select(Lead.spotted_by, func.count(Lead.id), converted)
                       .where(in_month).group_by(Lead.spotted_by))
     served = _by_staff(session, select(
         Ticket.served_by, func.count(Ticket.id),
-    ).where(Ticket.business_date.between(first, last), Ticket.status == "done",  # type: ignore[attr-defined]
+    ).where(on_days(Ticket.business_date, first, last), Ticket.status == "done",
             Ticket.served_by.is_not(None)).group_by(Ticket.served_by))  # type: ignore[union-attr]
     per_ticket = (
         select(Ticket.served_by.label("s"), seconds_between(
             func.min(TicketEvent.at).filter(TicketEvent.kind == "started"),
             func.max(TicketEvent.at).filter(TicketEvent.kind == "finished")).label("t"))
         .join(TicketEvent, TicketEvent.ticket_id == Ticket.id)
-        .where(Ticket.business_date.between(first, last), Ticket.status == "done",  # type: ignore[attr-defined]
+        .where(on_days(Ticket.business_date, first, last), Ticket.status == "done",
                TicketEvent.kind.in_(("started", "finished")))  # type: ignore[attr-defined]
-        .group_by(Ticket.id, Ticket.served_by)
+        .group_by(TicketEvent.ticket_id, Ticket.served_by)
         .subquery()
     )
     service = _by_staff(session, select(per_ticket.c.s, func.avg(per_ticket.c.t))
                         .group_by(per_ticket.c.s))
     identified_visits = (
         select(Visit.identified_by.label("s"), Visit.business_date, Visit.client_id)
-        .where(Visit.business_date.between(first, last),  # type: ignore[attr-defined]
+        .where(on_days(Visit.business_date, first, last),
                Visit.identified_by.is_not(None), Visit.client_id.is_not(None),  # type: ignore[union-attr]
                Visit.tier_at_arrival.in_(premium_tiers(settings)))  # type: ignore[attr-defined]
         .distinct()
@@ -358,10 +358,10 @@ def staff_scores(session: Session, settings: Settings, month: str,
     identified = _by_staff(session, select(identified_visits.c.s, func.count())
                            .group_by(identified_visits.c.s))
     diverted = _by_staff(session, select(Visit.identified_by, func.count(Visit.id))
-                         .where(Visit.business_date.between(first, last), Visit.diverted)  # type: ignore[attr-defined]
+                         .where(on_days(Visit.business_date, first, last), Visit.diverted)
                          .group_by(Visit.identified_by))
     received = _by_staff(session, select(Handoff.to_staff_id, func.count(Handoff.id))
-                         .where(Handoff.business_date.between(first, last),  # type: ignore[attr-defined]
+                         .where(on_days(Handoff.business_date, first, last),
                                 Handoff.kind == "premium_arrival",
                                 Handoff.status.in_(("accepted", "done")))  # type: ignore[attr-defined]
                          .group_by(Handoff.to_staff_id))

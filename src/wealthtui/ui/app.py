@@ -187,7 +187,6 @@ class WealthApp(App[None]):
         for mode in modes:
             self.add_mode(mode, SCREENS_BY_MODE[mode])
         await self.switch_mode(modes[0])
-        self.notify(t("shell.welcome", name=actor.name), timeout=3)
 
     async def _leave(self) -> None:
         """Back to the login mode and throw the role modes (and everything on them) away."""

@@ -306,6 +306,12 @@ class ContactCfg(_Section):
             raise ValueError("product codes must be unique")
         return value
 
+    @model_validator(mode="after")
+    def _portfolio_range(self) -> ContactCfg:
+        if self.portfolio_min > self.portfolio_max:
+            raise ValueError("portfolio_min must not exceed portfolio_max")
+        return self
+
     def product(self, code: str) -> ProductCfg | None:
         return next((p for p in self.products if p.code == code), None)
 

@@ -25,3 +25,63 @@ def main(db: str, log_path: str, sender_no: str, receiver_id: int, pin: str) -> 
                                         note=f"crash-{os.getpid()}-{i}")
         os.write(fd, f"{view.id} {view.note}\n".encode())
         os.fsync(fd)
+
+
+def _queue_services(db: str):  # type: ignore[no-untyped-def]
+    """Services on the test's business day (a fixed clock: every restart is the same day)."""
+    from tests.conftest import T0
+    from wealthtui.rules.clock import FixedClock
+
+    settings = load_settings(overrides={"security": {"pin_hash_time_cost": 1,
+                                                     "pin_hash_memory_kib": 64,
+                                                     "pin_hash_parallelism": 1}})
+    return Services(make_engine(db), settings, FixedClock(T0))
+
+
+def _confirm(fd: int, line: str) -> None:
+    os.write(fd, f"{line}\n".encode())
+    os.fsync(fd)
+
+
+def issue_tickets(db: str, log_path: str, lobby_no: str, pin: str) -> None:
+    """The lobby: issues cash tickets, one commit each; logs `ticket <id> <number>`."""
+    services = _queue_services(db)
+    actor = services.auth.login(lobby_no, pin)
+    fd = os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    while True:
+        ticket = services.queue.issue(actor, "A")
+        _confirm(fd, f"ticket {ticket.id} {ticket.display_no}")
+
+
+def serve_tickets(db: str, log_path: str, teller_no: str, counter_no: str, pin: str) -> None:
+    """A teller at a counter, as the app does after a restart: carries on with the session that
+    is still open and with the ticket still at the counter, then calls, records and finishes.
+    Logs `resume <ticket id> <status>`, `called <id>`, `record <record id> <ticket id>`,
+    `finish <ticket id>`, each after its commit."""
+    import time
+
+    services = _queue_services(db)
+    actor = services.auth.login(teller_no, pin)
+    fd = os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    if services.counter.current(actor) is None:
+        services.counter.sign_on(actor, counter_no, "")
+        _confirm(fd, "signed_on")
+    serving = services.counter.serving(actor)
+    if serving is not None:  # killed while serving: resume that ticket first
+        _confirm(fd, f"resume {serving.ticket.id} {serving.ticket.status}")
+        _serve(services, actor, fd, serving.ticket.id, recorded=bool(serving.records))
+    while True:
+        ticket = services.queue.call_next(actor, counter_no)
+        if ticket is None:
+            time.sleep(0.005)
+            continue
+        _confirm(fd, f"called {ticket.id}")
+        _serve(services, actor, fd, ticket.id, recorded=False)
+
+
+def _serve(services: Services, actor, fd: int, ticket_id: int, *, recorded: bool) -> None:  # type: ignore[no-untyped-def]
+    if not recorded:
+        rec = services.counter.record(actor, ticket_id, "cash_deposit", "100")
+        _confirm(fd, f"record {rec.id} {ticket_id}")
+    services.counter.finish(actor, ticket_id, "none")
+    _confirm(fd, f"finish {ticket_id}")

@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session
 
-from tests.reports.seed import D, EVENING, P, Seed, at
+from tests.reports.seed import EVENING, D, P, Seed, at
 from wealthtui import i18n
 from wealthtui.config import Settings
 from wealthtui.model import BusinessDay

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import Session, select
 
-from tests.reports.seed import D, P, X, Seed, at
+from tests.reports.seed import D, P, Seed, X, at
 from wealthtui.config import Settings
 from wealthtui.model import BusinessDay, Handoff, Lead, Ticket, TicketEvent, Visit
 from wealthtui.reports.flow_log import FlowLog, flow_log

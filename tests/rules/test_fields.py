@@ -122,3 +122,11 @@ def test_masking_follows_the_configured_rule() -> None:
     assert fields.mask_phone("13812345678") == "138****5678"
     assert fields.mask_phone("+85261234567") == "+85" + fields.mask("261234567", 3, 4)
     assert fields.mask("", 6, 4) == ""
+
+
+def test_an_older_card_from_a_renamed_county_is_accepted_by_its_province() -> None:
+    # 320101 (a Nanjing district code) is known to python-stdnum only from 1983 on
+    value = resident_id("320101", date(1950, 5, 4), 123)
+    assert fields.parse_id_number(fields.ID_RESIDENT, value) == value
+    with pytest.raises(FieldError):
+        fields.parse_id_number(fields.ID_RESIDENT, resident_id("990101", date(1950, 5, 4), 123))

@@ -23,5 +23,13 @@ def test_queries_mix_characters_and_letters() -> None:
 def test_initials_are_the_first_letters_of_the_full_key(name: str) -> None:
     full, initials = name_keys(name)
     assert full.isascii() and initials.isascii()
-    assert len(initials) == len(name)
-    assert full.startswith(initials[0])
+    assert len(initials) <= len(name)  # a character without a reading adds nothing
+    assert full.startswith(initials[:1])
+
+
+def test_surnames_read_as_surnames() -> None:
+    assert name_keys("曾国藩") == ("zengguofan", "zgf")
+    assert name_keys("单雄信") == ("shanxiongxin", "sxx")
+    assert name_keys("尉迟恭") == ("yuchigong", "ycg")
+    assert name_keys("国曾")[0] == "guoceng"  # only the surname position
+    assert "zengguofan".startswith(query_key("曾g"))

@@ -12,6 +12,7 @@ from wealthtui.services.errors import PermissionDenied
 
 
 def _service_methods(services: Services):
+    services.load_all()  # services are created at their first use
     for name in vars(services):
         service = getattr(services, name)
         for attr in dir(type(service)):

@@ -270,6 +270,8 @@ def test_intake_snapshot(snap_compare, services, head, staff, language):
         await fill_walk_in(pilot, dialog, "12345")
         await pilot.press("f2")
         await settle(pilot)
+        pilot.app.clear_notifications()  # the welcome toast comes and goes on its own clock
+        await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=before)
 
@@ -283,6 +285,8 @@ def test_head_queue_snapshot(snap_compare, services, head, staff, clock, languag
         await sign_in(pilot, "H001")
         app.push_screen(QueueHost())
         await settle(pilot)
+        pilot.app.clear_notifications()
+        await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=before)
 
@@ -297,5 +301,7 @@ def test_detail_snapshot(snap_compare, services, head, staff, clock, language):
         await sign_in(pilot, "H001")
         app.push_screen(ComplaintDetailScreen(a.id))
         await settle(pilot)
+        pilot.app.clear_notifications()
+        await pilot.pause()
 
     assert snap_compare(app, terminal_size=(120, 40), run_before=before)

@@ -244,6 +244,12 @@ async def test_a_handover_is_confirmed_with_the_receivers_pin(center: Center) ->
 
 
 # --- snapshots --------------------------------------------------------------------------------
+async def quiet(pilot) -> None:
+    """No toasts in a snapshot: whether the welcome is still showing depends on timing."""
+    pilot.app.clear_notifications()
+    await settle(pilot)
+
+
 def serving_scene(center: Center) -> None:
     """A premium client at counter 02 with a deposit done and a withdrawal awaiting
     authorisation; more tickets waiting."""
@@ -264,6 +270,7 @@ def test_snapshot_teller_serving(snap_compare, center: Center, size) -> None:
 
     async def run_before(pilot) -> None:
         await sign_in(pilot, "T1")
+        await quiet(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
@@ -280,5 +287,6 @@ def test_snapshot_supervisor_view(snap_compare, center: Center, size) -> None:
 
     async def run_before(pilot) -> None:
         await sign_in(pilot, "S1")
+        await quiet(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)

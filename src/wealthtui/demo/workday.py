@@ -36,6 +36,9 @@ from wealthtui.services.balancing import MATCHES
 from wealthtui.services.day import DayCloseRefused
 
 CLOSING = 17 * 60  # no new tickets are called after the queue is empty from here on
+# one client in this many does not come when called; one non-cash client in this many also
+# needs cash and is transferred to the cash lane (fixed, so every demo day has both)
+NO_SHOW_EVERY, TRANSFER_EVERY = 25, 12
 # who receives hand-offs in the demo: CMs (arrivals, referrals, leads), the supervisor
 # (complaints to investigate) and the head (key clients' closings)
 ANSWERING = p.CMS | {p.SUPERVISOR, p.HEAD}
@@ -104,6 +107,7 @@ class WorkDay:
         self.plans: dict[int, tuple[str, int | None, str | None]] = {}
         self.box: dict[str, int] = {}  # counter → cash in the teller's box, in fen
         self.idle: set[str] = set()  # counters with nobody to call
+        self.first_calls = self.non_cash_served = 0
 
     # --- the event loop ------------------------------------------------------------------------
     def at(self, minute: float, fn: Callable[..., Any], *args: Any) -> None:
@@ -211,7 +215,8 @@ class WorkDay:
             self.idle.add(post.counter_no)  # woken when a ticket is issued or transferred
             return
         rng = self.rng
-        if ticket.id not in self.transferred and rng.random() < 0.04:
+        self.first_calls += ticket.id not in self.transferred
+        if ticket.id not in self.transferred and self.first_calls % NO_SHOW_EVERY == NO_SHOW_EVERY // 2:
             self.at(self.now + 1, self.recall, post, ticket.id)
             self.at(self.now + 2.5, self.no_show, post, ticket.id)
             self.at(self.now + 3, self.counter_turn, post)
@@ -264,11 +269,11 @@ class WorkDay:
         self.after_record(post, ticket, rest, amount)
 
     def after_record(self, post: Post, ticket: Any, rest: float, amount: int) -> None:
-        rng = self.rng
         cash_lane = rhythm.cash_category(self.settings)
-        if (ticket.id not in self.transferred and cash_lane
-                and self.settings.category(ticket.category).zone == "non_cash"  # type: ignore[union-attr]
-                and rng.random() < 0.05):
+        non_cash = self.settings.category(ticket.category).zone == "non_cash"  # type: ignore[union-attr]
+        self.non_cash_served += non_cash and ticket.id not in self.transferred
+        if (ticket.id not in self.transferred and cash_lane and non_cash
+                and self.non_cash_served % TRANSFER_EVERY == TRANSFER_EVERY // 2):
             self.at(self.now + rest, self.transfer, post, ticket.id, cash_lane)
             return
         self.at(self.now + rest, self.finish, post, ticket, amount)

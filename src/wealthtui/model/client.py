@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, text
+from sqlalchemy import BigInteger, Index, text
 from sqlmodel import Field, SQLModel
 
 from wealthtui.model.base import utc_field
@@ -33,8 +33,8 @@ class Client(SQLModel, table=True):
     birthday: date | None = None
     lunar_birthday: bool = False  # the client keeps the lunar date of `birthday`'s year
     tier: str = Field(default="ordinary", max_length=20)
-    aum_fen: int = 0
-    aum_elsewhere_fen: int = 0
+    aum_fen: int = Field(default=0, sa_type=BigInteger)
+    aum_elsewhere_fen: int = Field(default=0, sa_type=BigInteger)
     risk_level: int | None = None  # C1..C5 as 1..5
     risk_assessed_on: date | None = None
     potential_signals: str = Field(default="", max_length=500)
@@ -72,7 +72,7 @@ class ProductHolding(SQLModel, table=True):
     product_code: str = Field(max_length=30)
     product_name: str = Field(max_length=80)
     risk_level: int = 1  # R1..R5 as 1..5
-    amount_fen: int = 0
+    amount_fen: int = Field(default=0, sa_type=BigInteger)
     start_date: date | None = None
     maturity_date: date | None = Field(default=None, index=True)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import BigInteger
 from sqlmodel import Field, SQLModel
 
 from wealthtui.model.base import utc_field
@@ -36,7 +37,7 @@ class Complaint(SQLModel, table=True):
     staff_complained: str = Field(default="", max_length=200)  # comma-separated staff ids
     first_receiver_id: int = Field(foreign_key="staff.id", index=True)
     handler_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
-    status: str = Field(default="open", max_length=12, index=True)
+    status: str = Field(default="open", max_length=20, index=True)
     # open | investigating | escalated | replied | closed | withdrawn | merged
     resolved_on_spot: bool = False
     escalation: str = Field(default="", max_length=12)  # "" | head | sub_branch | branch
@@ -50,7 +51,7 @@ class Complaint(SQLModel, table=True):
     reply_content: str = Field(default="", max_length=4000)
     options_told: bool = False  # verification, mediation, arbitration, litigation
     remedy: str = Field(default="", max_length=1000)
-    compensation_fen: int = 0
+    compensation_fen: int = Field(default=0, sa_type=BigInteger)
     root_cause: str = Field(default="", max_length=2000)
     rectification: str = Field(default="", max_length=2000)
     satisfaction_at: date | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, UniqueConstraint, text
+from sqlalchemy import BigInteger, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from wealthtui.model.base import utc_field
@@ -21,7 +21,7 @@ class ServiceRecord(SQLModel, table=True):
     staff_id: int = Field(foreign_key="staff.id")
     counter_no: str = Field(default="", max_length=10)
     business_type: str = Field(max_length=30)
-    amount_fen: int = 0
+    amount_fen: int = Field(default=0, sa_type=BigInteger)
     cash: str = Field(default="none", max_length=5)  # in | out | none
     outcome: str = Field(default="done", max_length=12)  # done | pending_auth | rejected | cancelled
     authorization_id: int | None = Field(default=None, foreign_key="authorization_request.id")
@@ -51,7 +51,7 @@ class AuthorizationRequest(SQLModel, table=True):
     maker_id: int = Field(foreign_key="staff.id")
     checker_id: int | None = Field(default=None, foreign_key="staff.id")
     business_type: str = Field(max_length=30)
-    amount_fen: int = 0
+    amount_fen: int = Field(default=0, sa_type=BigInteger)
     checker_roles: str = Field(default="", max_length=200)  # who may decide, from the rule
     ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
     client_id: int | None = Field(default=None, foreign_key="client.id")
@@ -79,10 +79,10 @@ class ShiftHandover(SQLModel, table=True):
     reason: str = Field(default="shift", max_length=20)  # shift | leave | transfer
     witness_required: bool = False
     summary_json: str = Field(default="{}")  # cash by denomination, voucher ranges, open items
-    expected_cash_fen: int = 0  # what the day's records say the box holds
-    declared_cash_fen: int = 0  # what the handing-over teller counted
-    counted_cash_fen: int | None = None  # what the receiving teller counted
-    difference_fen: int = 0  # counted − declared
+    expected_cash_fen: int = Field(default=0, sa_type=BigInteger)  # what the day's records say the box holds
+    declared_cash_fen: int = Field(default=0, sa_type=BigInteger)  # what the handing-over teller counted
+    counted_cash_fen: int | None = Field(default=None, sa_type=BigInteger)  # what the receiving teller counted
+    difference_fen: int = Field(default=0, sa_type=BigInteger)  # counted − declared
     difference_note: str = Field(default="", max_length=500)
     from_session_id: int | None = Field(default=None, foreign_key="counter_session.id")
     to_session_id: int | None = Field(default=None, foreign_key="counter_session.id")
@@ -102,9 +102,9 @@ class TellerBalance(SQLModel, table=True):
     business_date: date
     teller_id: int = Field(foreign_key="staff.id")
     figures_json: str = Field(default="{}")  # items per business type, cash in/out, expected
-    expected_cash_fen: int = 0
-    counted_cash_fen: int = 0
-    difference_fen: int = 0
+    expected_cash_fen: int = Field(default=0, sa_type=BigInteger)
+    counted_cash_fen: int = Field(default=0, sa_type=BigInteger)
+    difference_fen: int = Field(default=0, sa_type=BigInteger)
     match_accounts: bool = False   # 账账相符
     match_physical: bool = False   # 账实相符
     match_vouchers: bool = False   # 账证相符
@@ -132,7 +132,7 @@ class OutletBalance(SQLModel, table=True):
     business_date: date = Field(primary_key=True)
     figures_json: str = Field(default="{}")  # totals over the tellers
     tellers: int = 0
-    difference_fen: int = 0  # sum of the tellers' differences
+    difference_fen: int = Field(default=0, sa_type=BigInteger)  # sum of the tellers' differences
     signed_off_by: int = Field(foreign_key="staff.id")
     signed_off_at: datetime = utc_field()
     note: str = Field(default="", max_length=500)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import BigInteger, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from wealthtui.model.base import utc_field
@@ -88,4 +88,4 @@ class CounterSession(SQLModel, table=True):
     state: str = Field(default="open", max_length=10)  # open | break | closed
     started_at: datetime = utc_field()
     ended_at: datetime | None = utc_field(nullable=True)
-    opening_cash_fen: int = 0
+    opening_cash_fen: int = Field(default=0, sa_type=BigInteger)

@@ -361,17 +361,18 @@ def exceptions(session: Session, settings: Settings, now: datetime, explained: d
     today = now.astimezone(tz).date()
     limit = day_bounds_utc(today - timedelta(days=settings.contact.cm_change_first_contact_days),
                            tz)[0]
+    # driven from the ended assignments (the active one is found by the partial unique index)
     overdue = session.execute(
-        select(func.count(CMAssignment.id)).where(
-            CMAssignment.end_at.is_(None),  # type: ignore[union-attr]
-            CMAssignment.start_at < limit,  # type: ignore[operator]
-            exists().where(earlier.client_id == CMAssignment.client_id,
-                           earlier.end_at == CMAssignment.start_at),
-            ~exists().where(ContactLog.client_id == CMAssignment.client_id,
-                            ContactLog.staff_id == CMAssignment.cm_id,
-                            ContactLog.at >= CMAssignment.start_at,  # type: ignore[operator]
-                            ContactLog.channel.in_(DIRECT_CHANNELS)),  # type: ignore[attr-defined]
-        )
+        select(func.count(distinct(CMAssignment.id)))
+        .select_from(earlier)
+        .join(CMAssignment, and_(CMAssignment.client_id == earlier.client_id,
+                                 CMAssignment.end_at.is_(None),  # type: ignore[union-attr]
+                                 CMAssignment.start_at == earlier.end_at))
+        .where(earlier.end_at.is_not(None), earlier.end_at < limit,  # type: ignore[union-attr,operator]
+               ~exists().where(ContactLog.client_id == CMAssignment.client_id,
+                               ContactLog.staff_id == CMAssignment.cm_id,
+                               ContactLog.at >= CMAssignment.start_at,  # type: ignore[operator]
+                               ContactLog.channel.in_(DIRECT_CHANNELS)))  # type: ignore[attr-defined]
     ).scalar_one()
     roles = settings.contact.portfolio_roles
     role_match = or_(*(("," + Staff.roles + ",").contains(f",{r},") for r in roles)) \

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
 
@@ -125,8 +126,6 @@ def to_xlsx(sections: list[Section], out: Path | BinaryIO) -> None:
 
 
 def _width(text: str) -> int:
-    from rich.cells import cell_len
-
     return cell_len(text)
 
 

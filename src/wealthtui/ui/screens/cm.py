@@ -188,7 +188,7 @@ class CMScreen(RoleScreen):
         return self.query_one(ids.get(self.tab, "#agenda-today"), CMTable)
 
     def reload(self) -> None:
-        if not self.is_mounted or not self.query("#cm-status"):
+        if not self.query("#cm-status"):
             return  # a change noticed while the screen is being built or taken down
         today = self.run_service(self.services.agenda.items, days=1)
         self._load_status(today or [])

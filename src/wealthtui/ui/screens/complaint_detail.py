@@ -245,6 +245,8 @@ class ComplaintDetailScreen(TranslatedBindings, ModalScreen[bool]):
             parts.append(t(f"complaint.level.{v.level}"))
         if v.paused_since:
             parts.append(t("complaint.detail.paused_since", since=lbl.day(v.paused_since)))
+        elif v.standing != "stopped" and v.days_left < 0:
+            parts.append(t("complaint.detail.days_over", days=-v.days_left))
         elif v.standing != "stopped":
             parts.append(t("complaint.detail.days_left", days=v.days_left))
         if v.timely is not None:

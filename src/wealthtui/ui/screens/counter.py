@@ -238,7 +238,8 @@ class CounterScreen(RoleScreen):
             line = t("counter.outlet.pending", waiting=len(outlet.not_signed_off),
                      total=len(outlet.tellers),
                      difference=format_fen(outlet.difference_fen))
-        self.query_one("#counter-status", Static).update(t("counter.status.oversee"))
+        key = "counter.status.oversee" if self.can_serve else "counter.status.oversee_only"
+        self.query_one("#counter-status", Static).update(t(key))
         self.query_one(OverseePanel).show(self.settings, now, requests, tellers, balances,
                                           awaiting, line)
 

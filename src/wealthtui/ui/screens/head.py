@@ -14,6 +14,7 @@ exports the summary (XLSX) and ctrl+g switches to the month view.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -31,8 +32,10 @@ from wealthtui.reports.render import to_xlsx
 from wealthtui.rules import permissions
 from wealthtui.rules.fields import FieldError
 from wealthtui.services.day import DayState
+from wealthtui.services.errors import ServiceError
 from wealthtui.services.reports import parse_business_date, parse_month
 from wealthtui.ui.dialogs.confirm import ConfirmDialog
+from wealthtui.ui.errors import describe
 from wealthtui.ui.screens.base import RoleScreen
 from wealthtui.ui.widgets.complaint_queue import ComplaintQueue
 from wealthtui.ui.widgets.head_dashboard import DashboardPanel
@@ -186,10 +189,31 @@ class HeadScreen(RoleScreen):
     def _load_complaints(self) -> None:
         self.query_one(ComplaintQueue).reload()
 
+    def _background(self, tab: str, fetch: Callable[[], Any],
+                    show: Callable[[Any], None]) -> None:
+        """Run a report query in a thread (a month over a busy history takes a moment) and show
+        the result on the screen; errors become a toast as with run_service."""
+        def work() -> None:
+            try:
+                result = fetch()
+            except (ServiceError, FieldError) as exc:
+                self.app.call_from_thread(self.notify, describe(exc), severity="error", timeout=8)
+                return
+            self.app.call_from_thread(self._shown_if_mounted, show, result)
+
+        self.run_worker(work, thread=True, exclusive=True, group=f"head-{tab}",
+                        exit_on_error=False)
+
+    def _shown_if_mounted(self, show: Callable[[Any], None], result: Any) -> None:
+        if self.is_mounted:
+            show(result)
+
     def _load_flow(self) -> None:
-        flow = self.run_service(self.services.reports.flow_log, self.flow_day)
-        if flow is None:
-            return
+        day = self.flow_day
+        self._background("flow", lambda: self.services.reports.flow_log(self.actor, day),
+                         self._show_flow)
+
+    def _show_flow(self, flow: Any) -> None:
         doc = export.flow_dict(self.settings, flow)
         when = flow.first.isoformat()
         confirmed = (t("head.flow.confirmed", who=flow.confirmed_by) if flow.confirmed_by
@@ -201,30 +225,36 @@ class HeadScreen(RoleScreen):
         return self.kpi_month or self.clock.now().astimezone(self.services.ctx.tz).strftime("%Y-%m")
 
     def _load_kpi(self) -> None:
-        report = self.run_service(self.services.reports.kpi, self._month())
-        if report is None:
-            return
+        month = self._month()
+        self._background("kpi", lambda: self.services.reports.kpi(self.actor, month),
+                         self._show_kpi)
+
+    def _show_kpi(self, report: Any) -> None:
         self.query_one("#kpi-head", Static).update(t("head.kpi.head", month=report.month))
-        self.query_one("#kpi-tables", SectionTables).show(export.kpi_sections(export.kpi_dict(report, self.services.ctx.tz)))
+        self.query_one("#kpi-tables", SectionTables).show(
+            export.kpi_sections(export.kpi_dict(report, self.services.ctx.tz)))
 
     def _load_eod(self) -> None:
+        month, day = self.eod_month, self.eod_day
+        if month is not None:
+            self._background("eod", lambda: (self.services.reports.month(self.actor, month), None),
+                             self._show_eod)
+            return
+        self._background("eod", lambda: (self.services.reports.eod(self.actor, day),
+                                         self.services.day.state(self.actor, day)),
+                         self._show_eod)
+
+    def _show_eod(self, loaded: tuple[Any, DayState | None]) -> None:
+        report, state = loaded
         head = self.query_one("#eod-head", Static)
         tables = self.query_one("#eod-tables", SectionTables)
-        if self.eod_month is not None:
-            report = self.run_service(self.services.reports.month, self.eod_month)
-            if report is None:
-                return
+        self.day_state = state
+        if state is None:
             self.eod_doc = export.month_dict(self.settings, report)
-            self.day_state = None
             head.update(t("head.eod.month_head", month=report.month, days=len(report.days),
                           closed=report.days_closed))
             tables.show(export.month_sections(self.eod_doc))
             return
-        report = self.run_service(self.services.reports.eod, self.eod_day)
-        state = self.run_service(self.services.day.state, self.eod_day)
-        if report is None or state is None:
-            return
-        self.day_state = state
         self.eod_doc = export.day_dict(self.settings, report)
         if state.closed:
             status = t("head.eod.closed", who=state.closed_by)

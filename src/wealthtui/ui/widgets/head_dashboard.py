@@ -37,6 +37,8 @@ class ArrivalsChart(Widget):
         height: 1fr;
         min-height: 6;
         padding: 0 1;
+        text-wrap: nowrap;
+        text-overflow: clip;
     }
     """
 
@@ -63,10 +65,10 @@ class ArrivalsChart(Widget):
         lo, hi = hour_range(self.today, self.typical)
         hours = list(range(lo, hi + 1))
         width = self.size.width
-        axis = max(cell_len(str(max(self.today + (0,)))), 2) + 1
+        top = max(max(self.today), max(self.typical), 1.0)
+        axis = max(cell_len(str(round(top))), 2) + 1
         per_hour = 3 if axis + 3 * len(hours) <= width else 2
         height = max(2, self.size.height - 3)
-        top = max(max(self.today), max(self.typical), 1.0)
         out = Text(no_wrap=True, overflow="crop")
         weekday = t(f"shell.weekday.{self.weekday}")
         out.append("  ", today_style)
@@ -107,8 +109,11 @@ class DashboardPanel(Vertical):
         height: 1fr;
     }
     DashboardPanel .dash-col {
-        width: 1fr;
+        width: 3fr;
         height: 1fr;
+    }
+    DashboardPanel .dash-col.-chart {
+        width: 2fr;
     }
     DashboardPanel #dash-queue {
         height: auto;
@@ -143,7 +148,7 @@ class DashboardPanel(Vertical):
                 for key in ("client", "cm", "status", "time"):
                     premium.add_column(t(f"head.dash.col.{key}"), key=key)
                 yield premium
-            with Vertical(classes="dash-col"):
+            with Vertical(classes="dash-col -chart"):
                 yield Static(t("head.dash.arrivals_title"), classes="dash-title")
                 yield ArrivalsChart(id="dash-chart")
 

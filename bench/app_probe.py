@@ -1,0 +1,118 @@
+"""A child process of the benchmark: `python bench/app_probe.py bare|app|rss [--db DB]`.
+
+bare / app — one start-up, timed by the parent (bench/startup.py) from spawning this process to
+reading READY. Both run Textual headless and end the same way: an auto-pilot waits until the
+screen is interactive (bare: its one label is mounted; app: the login screen's staff-number
+Input has the focus), lets the screen settle once, prints READY and leaves at once (no tear-down
+is measured). So interpreter start, imports, opening the database and the first frame count for
+both alike.
+- bare: a Textual app that shows one label, the floor any Textual program pays;
+- app:  the real command line, `wealthtui --db DB` (Typer, settings, schema check, the demo
+        accounts when the center is a demo), with App.run made headless.
+
+rss — the memory of the running app: `wealthtui --db DB` headless, the lobby manager signs in
+(keys typed into the login screen), the lobby screen opens, ten look-ups run through the
+service; then it prints `RSS <kB> HWM <kB>` (resident now, and the peak) from /proc/self/status.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+LOBBY_MANAGER = ("8031", "803131")  # the demo lobby manager (wealthtui gen keeps the demo staff)
+QUERIES = ("zhang", "wangf", "lxm", "张伟", "李s", "6222", "1101", "chen", "刘", "zhao")
+
+
+def done(line: str = "READY") -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+    os._exit(0)
+
+
+def bare() -> None:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Label
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Label("wealthtui", id="label")
+
+    async def pilot(p) -> None:  # type: ignore[no-untyped-def]
+        while not p.app.query("#label"):
+            await p.pause()
+        await p.pause()
+        done()
+
+    Bare().run(headless=True, size=(120, 40), auto_pilot=pilot)
+
+
+def memory() -> str:
+    values = {}
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            key, _, rest = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                values[key] = rest.split()[0]
+    return f"RSS {values['VmRSS']} HWM {values['VmHWM']}"
+
+
+async def _login_ready(p) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import Input
+
+    from wealthtui.ui.screens.login import LoginScreen
+
+    while not (isinstance(p.app.screen, LoginScreen) and isinstance(p.app.focused, Input)):
+        await p.pause()
+    await p.pause()
+
+
+async def _startup(p) -> None:  # type: ignore[no-untyped-def]
+    await _login_ready(p)
+    done()
+
+
+async def _rss(p) -> None:  # type: ignore[no-untyped-def]
+    from wealthtui.ui.screens.base import RoleScreen
+
+    await _login_ready(p)
+    staff_no, pin = LOBBY_MANAGER
+    await p.press(*staff_no, "enter")
+    await p.pause()
+    await p.press(*pin, "enter")
+    for _ in range(600):
+        if isinstance(p.app.screen, RoleScreen):
+            break
+        await p.pause(0.05)
+    else:
+        sys.exit("the lobby manager could not sign in")
+    await p.app.workers.wait_for_complete()
+    await p.pause()
+    for query in QUERIES:
+        p.app.services.lookup.search(p.app.actor, query)
+    await p.pause()
+    done(memory())
+
+
+def app(db: str, pilot) -> None:  # type: ignore[no-untyped-def]
+    from textual.app import App
+
+    original = App.run
+
+    def headless_run(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return original(self, headless=True, size=(120, 40), auto_pilot=pilot)
+
+    App.run = headless_run  # type: ignore[method-assign]
+    sys.argv = ["wealthtui", "--db", db]
+    from wealthtui.cli import main
+
+    main()
+
+
+if __name__ == "__main__":
+    kind = sys.argv[1]
+    if kind == "bare":
+        bare()
+    else:
+        app(sys.argv[sys.argv.index("--db") + 1], _startup if kind == "app" else _rss)
+    sys.exit("the probe ended without reaching its end")

@@ -1,0 +1,100 @@
+"""The benchmark databases under bench/work/ (gitignored): made with `wealthtui gen`, reused while
+their schema is the program's.
+
+A database is reused when its tables and indexes are exactly those a freshly migrated database
+has (so an added index or column makes `make bench` build it again) and it was generated with
+the same parameters (the generator line `wealthtui gen` writes into the center's meta table).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+WORK = Path(__file__).resolve().parent / "work"
+EXE = Path(sys.executable).parent / "wealthtui"
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str
+    clients: int
+    days: int
+    arrivals: int | None = None
+
+    @property
+    def path(self) -> Path:
+        return WORK / f"{self.name}.db"
+
+    def args(self) -> list[str]:
+        args = ["--clients", str(self.clients), "--days", str(self.days)]
+        if self.arrivals:
+            args += ["--arrivals", str(self.arrivals)]
+        return args
+
+    @property
+    def generator(self) -> str:
+        return f"gen clients={self.clients} days={self.days}"
+
+
+#: look-ups at 10,000 clients (a week of history)
+SMALL = Spec("clients-10k", 10_000, 5)
+#: the city branch: 1,000,000 clients and a year (250 business days) of ~3,000-ticket days
+LARGE = Spec("clients-1m", 1_000_000, 250, arrivals=3_900)
+
+
+def _schema(path: Path) -> set[tuple[str, str, str]]:
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
+        return {(t, n, s or "") for t, n, s in con.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")}
+
+
+def _fresh_schema() -> set[tuple[str, str, str]]:
+    from wealthtui.store import schema
+    from wealthtui.store.engine import make_engine
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "fresh.db"
+        engine = make_engine(str(path))
+        schema.upgrade(engine)
+        engine.dispose()
+        return _schema(path)
+
+
+def _generator(path: Path) -> str:
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
+            rows = con.execute("SELECT value FROM meta WHERE key = 'generator'").fetchall()
+    except sqlite3.Error:
+        return ""
+    return str(rows[0][0]) if rows else ""
+
+
+def current(spec: Spec, fresh: set[tuple[str, str, str]]) -> bool:
+    return (spec.path.is_file() and _schema(spec.path) == fresh
+            and _generator(spec.path).startswith(spec.generator))
+
+
+def ensure(specs: list[Spec], say) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """Build the databases that are missing or stale; returns seconds spent per built one."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    fresh = _fresh_schema()
+    built: dict[str, float] = {}
+    for spec in specs:
+        if current(spec, fresh):
+            say(f"reusing {spec.path.relative_to(WORK.parent.parent)}")
+            continue
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{spec.path}{suffix}").unlink(missing_ok=True)
+        say(f"generating {spec.path.name}: wealthtui gen {' '.join(spec.args())} "
+            "(once; reused by later runs)")
+        started = time.perf_counter()
+        subprocess.run([str(EXE), "gen", *spec.args(), "--db", str(spec.path)], check=True,
+                       stdout=subprocess.DEVNULL)
+        built[spec.name] = time.perf_counter() - started
+    return built

@@ -1,0 +1,85 @@
+"""Start-up to an interactive login screen against a bare Textual app showing one label.
+
+Each run is a fresh process (bench/app_probe.py), timed from spawning it to its READY line; the
+two kinds alternate so that both see the same machine. The medians are compared.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from stats import median
+
+PROBE = Path(__file__).resolve().parent / "app_probe.py"
+
+
+@dataclass(frozen=True)
+class Startup:
+    runs: int
+    bare: list[float]
+    app: list[float]
+
+    @property
+    def bare_median(self) -> float:
+        return median(self.bare)
+
+    @property
+    def app_median(self) -> float:
+        return median(self.app)
+
+    @property
+    def ratio(self) -> float:
+        return self.app_median / self.bare_median
+
+
+def clean_env(home: Path) -> dict[str, str]:
+    """No user configuration, a private data folder, no Textual dev tools."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("WEALTHTUI_", "TEXTUAL"))}
+    env.update({"WEALTHTUI_CONFIG": str(home / "none.toml"),
+                "WEALTHTUI_DATA_DIR": str(home / "data")})
+    return env
+
+
+def once(kind: str, db: Path, env: dict[str, str]) -> float:
+    args = [sys.executable, str(PROBE), kind] + (["--db", str(db)] if kind != "bare" else [])
+    started = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                            text=True)
+    line = proc.stdout.readline() if proc.stdout else ""
+    elapsed = time.perf_counter() - started
+    _, err = proc.communicate(timeout=120)
+    if line.strip() != "READY":
+        raise RuntimeError(f"{kind} start-up failed: {err.strip()[-2000:]}")
+    return elapsed
+
+
+def measure(db: Path, runs: int = 15) -> Startup:
+    bare: list[float] = []
+    app: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        env = clean_env(Path(tmp))
+        once("bare", db, env)  # warm the file cache for both
+        once("app", db, env)
+        for _ in range(runs):
+            bare.append(once("bare", db, env))
+            app.append(once("app", db, env))
+    return Startup(runs, bare, app)
+
+
+def rss(db: Path) -> tuple[int, int]:
+    """(resident kB after sign-in and look-ups, peak kB) of the running app on `db`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        proc = subprocess.run([sys.executable, str(PROBE), "rss", "--db", str(db)],
+                              capture_output=True, text=True, env=clean_env(Path(tmp)),
+                              timeout=600)
+    words = proc.stdout.split()
+    if len(words) != 4 or words[0] != "RSS":
+        raise RuntimeError(f"memory probe failed: {proc.stderr.strip()[-2000:]}")
+    return int(words[1]), int(words[3])

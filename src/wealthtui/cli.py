@@ -307,7 +307,10 @@ def run_app(ctx: typer.Context) -> None:
     pins = demo_rows() if services.center.is_demo() else None
     from wealthtui.ui.app import WealthApp
 
-    WealthApp(services=services, settings=st.settings, kiosk=st.kiosk, demo_pins=pins).run()
+    app = WealthApp(services=services, settings=st.settings, kiosk=st.kiosk, demo_pins=pins)
+    app.run()
+    if app.return_code:  # the UI failed (Textual printed the error): exit non-zero
+        raise typer.Exit(app.return_code)
 
 
 # --- init ----------------------------------------------------------------------------------------------
@@ -543,7 +546,10 @@ def display(ctx: typer.Context, db: DbOption = None) -> None:
     st, engine = open_store(ctx, db)
     from wealthtui.ui.screens.display import DisplayApp
 
-    DisplayApp(services=services_for(st, engine), settings=st.settings).run()
+    board = DisplayApp(services=services_for(st, engine), settings=st.settings)
+    board.run()
+    if board.return_code:
+        raise typer.Exit(board.return_code)
 
 
 # --- serve (the lobby kiosk or the calling board in a browser) ---------------------------------------

@@ -33,9 +33,11 @@ from wealthtui.store.engine import make_engine
 # Writers are forked from this (already imported) process, so a kill cycle costs milliseconds;
 # each writer opens its own engine, as a separate program would.
 FORK = multiprocessing.get_context("fork")
+#: kill cycles; each kills three writers, so `make test` kills 60 and `make soak` 600 times
+CYCLES, SOAK_CYCLES = 20, 200
 
 
-def _run_kills(db_path: Path, logs: dict[str, Path], receiver_id: int, kills: int,
+def _run_kills(db_path: Path, logs: dict[str, Path], receiver_id: int, cycles: int,
                seed: int) -> None:
     rng = random.Random(seed)
     writers = {
@@ -44,7 +46,7 @@ def _run_kills(db_path: Path, logs: dict[str, Path], receiver_id: int, kills: in
         "tickets": (issue_tickets, (str(db_path), str(logs["tickets"]), "L1", TEST_PIN)),
         "serving": (serve_tickets, (str(db_path), str(logs["serving"]), "T1", "02", TEST_PIN)),
     }
-    for _ in range(kills):
+    for _ in range(cycles):
         alive = {}
         for name, (target, args) in writers.items():
             log = logs[name]
@@ -134,9 +136,9 @@ def test_sigkill_during_writes_loses_nothing_confirmed(services, make_staff, db_
     receiver = _prepare(services, make_staff)
     services.ctx.engine.dispose()
     logs = _logs(tmp_path)
-    _run_kills(db_path, logs, receiver, kills=50, seed=20261130)
+    _run_kills(db_path, logs, receiver, cycles=CYCLES, seed=20261130)
     seen = _check(db_path, logs)
-    assert seen["handoffs"] >= 50 and seen["tickets"] >= 50 and seen["finished"] > 0
+    assert seen["handoffs"] >= CYCLES and seen["tickets"] >= CYCLES and seen["finished"] > 0
     assert seen["resumed"] > 0  # some kills hit a ticket in service, and it was taken up again
 
 
@@ -145,6 +147,7 @@ def test_sigkill_soak(services, make_staff, db_path, tmp_path) -> None:
     receiver = _prepare(services, make_staff)
     services.ctx.engine.dispose()
     logs = _logs(tmp_path)
-    _run_kills(db_path, logs, receiver, kills=500, seed=int(time.time()))
+    _run_kills(db_path, logs, receiver, cycles=SOAK_CYCLES, seed=int(time.time()))
     seen = _check(db_path, logs)
-    assert seen["handoffs"] >= 500 and seen["tickets"] >= 500 and seen["resumed"] > 0
+    assert seen["handoffs"] >= SOAK_CYCLES and seen["tickets"] >= SOAK_CYCLES
+    assert seen["resumed"] > 0

@@ -96,7 +96,7 @@ def _pg_admin() -> Engine:
 @pytest.fixture(scope="session")
 def pg_template(worker_id: str) -> Iterator[str]:
     """A migrated PostgreSQL database that each test clones (CREATE DATABASE … TEMPLATE)."""
-    name = f"wt_template_{worker_id}"
+    name = f"wt_template_{worker_id}_{os.getpid()}"  # unique per pytest process
     admin = _pg_admin()
     with admin.connect() as conn:
         conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")

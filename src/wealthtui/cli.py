@@ -223,6 +223,24 @@ def open_store(ctx: typer.Context, db: str | None = None) -> tuple[State, Engine
     return st, engine
 
 
+def _check_file(path: Path) -> bool:
+    """open_store's refusals for a SQLite file, without SQLAlchemy; returns whether the center
+    is a demo one."""
+    from wealthtui.store import peek
+
+    if not path.is_file():
+        raise CliError("cli.db.missing", path=shown(str(path)))
+    s = peek.sqlite_state(path)
+    if s.empty:
+        raise CliError("cli.db.missing", path=shown(str(path)))
+    if s.newer:
+        raise CliError("cli.db.newer", path=shown(str(path)), revision=s.current, head=s.head)
+    if s.older:
+        raise CliError("cli.db.older", path=shown(str(path)), revision=s.current or "-",
+                       head=s.head)
+    return peek.is_demo(path)
+
+
 def services_for(st: State, engine: Engine) -> Services:
     from wealthtui.services import Services
 
@@ -301,10 +319,23 @@ KIOSK_MODES = ("lobby",)
 
 
 def run_app(ctx: typer.Context) -> None:
-    """Open the workstation on an existing center (the login screen)."""
-    st, engine = open_store(ctx)
-    services = services_for(st, engine)
-    pins = demo_rows() if services.center.is_demo() else None
+    """Open the workstation on an existing center (the login screen).
+
+    A SQLite file is checked with the standard library (store.peek) and the services get an
+    engine factory: the sign-in screen shows before SQLAlchemy and the model are imported, and
+    they load in the background while the staff number is typed (DESIGN §6, start-up)."""
+    st = state(ctx)
+    target = st.target()
+    if _is_url(target):
+        st, engine = open_store(ctx)
+        services = services_for(st, engine)
+        demo = services.center.is_demo()
+    else:
+        demo = _check_file(Path(target).expanduser())
+        from wealthtui.services import Services
+
+        services = Services(lambda: _engine(st, target), st.settings)
+    pins = demo_rows() if demo else None
     from wealthtui.ui.app import WealthApp
 
     app = WealthApp(services=services, settings=st.settings, kiosk=st.kiosk, demo_pins=pins)

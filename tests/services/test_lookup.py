@@ -87,6 +87,12 @@ def test_by_name_characters_prefix_and_exact_first(services, lobby, clients) -> 
     assert names(services.lookup.search(lobby, "欧阳")) == ["欧阳娜娜"]
 
 
+def test_a_rare_character_outside_the_bmp_stays_inside_the_prefix(services, lobby, engine) -> None:
+    add_client(engine, "张𠮷", seq=30)
+    assert names(services.lookup.search(lobby, "张𠮷")) == ["张𠮷"]
+    assert "张𠮷" in names(services.lookup.search(lobby, "张"))
+
+
 def test_by_full_pinyin_and_partial_pinyin(services, lobby, clients) -> None:
     assert names(services.lookup.search(lobby, "zhangsan")) == ["张三"]
     assert set(names(services.lookup.search(lobby, "zhangs"))) == {"张三", "张思", "张淑芬"}

@@ -1,28 +1,31 @@
 """Use cases, one module per workflow. `Services` bundles them around one engine.
 
-Each service is created (and its module imported) the first time it is used, so that starting
-the program does not import every workflow: ADDING A SERVICE is one line in SERVICES (attribute
-→ "module:Class") and one line in the TYPE_CHECKING block (for the type checkers).
+Each service is created (and its module imported) the first time it is used, and so are the
+context and, when given as a factory, the engine: starting the program (the sign-in screen) does
+not import every workflow, the model or SQLAlchemy. ADDING A SERVICE is one line in SERVICES
+(attribute → "module:Class") and one line in each TYPE_CHECKING block (for the type checkers).
 """
 
 from __future__ import annotations
 
 import importlib
+import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine
-
-from wealthtui.config import Settings
 from wealthtui.rules.clock import Clock
-from wealthtui.services.base import Actor, Context
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from wealthtui.config import Settings
     from wealthtui.services.agenda import AgendaService
     from wealthtui.services.assignments import AssignmentService
     from wealthtui.services.audit import AuditService
     from wealthtui.services.auth import AuthService
     from wealthtui.services.authorization import AuthorizationService
     from wealthtui.services.balancing import BalancingService
+    from wealthtui.services.base import Actor, Context
     from wealthtui.services.center import CenterService
     from wealthtui.services.checklists import ChecklistService
     from wealthtui.services.client_file import ClientFileService
@@ -68,9 +71,13 @@ SERVICES: dict[str, str] = {
 
 
 class Services:
-    """All services of one process, sharing the engine, the settings and the clock."""
+    """All services of one process, sharing the engine, the settings and the clock.
+
+    `engine` is an Engine, or a function that makes one at the first database access (the
+    command line passes one, so that the sign-in screen shows before SQLAlchemy is loaded)."""
 
     if TYPE_CHECKING:
+        ctx: Context
         agenda: AgendaService
         audit: AuditService
         assignments: AssignmentService
@@ -94,27 +101,58 @@ class Services:
         staff: StaffService
         targets: TargetService
 
-    def __init__(self, engine: Engine, settings: Settings, clock: Clock | None = None) -> None:
-        self.ctx = Context(engine, settings, clock or Clock())
+    def __init__(self, engine: Engine | Callable[[], Engine], settings: Settings,
+                 clock: Clock | None = None) -> None:
+        self._engine = engine
+        self._settings = settings
+        self._clock = clock or Clock()
+        self._lock = threading.RLock()
 
     def __getattr__(self, name: str) -> Any:
-        """The service `name`, created at its first use (then an ordinary attribute)."""
-        target = SERVICES.get(name)
-        if target is None:
-            raise AttributeError(f"{type(self).__name__!r} has no service {name!r}")
-        module, _, cls = target.partition(":")
-        service = getattr(importlib.import_module(module), cls)(self.ctx)
-        setattr(self, name, service)
-        return service
+        """The context or the service `name`, created at its first use (then a plain attribute)."""
+        if name.startswith("__") or name not in SERVICES and name != "ctx":
+            raise AttributeError(f"{type(self).__name__!r} has no attribute {name!r}")
+        with self._lock:
+            if name in self.__dict__:  # made meanwhile by another thread
+                return self.__dict__[name]
+            if name == "ctx":
+                from wealthtui.services.base import Context
 
-    def load_all(self) -> None:
-        """Create every service now (e.g. in the background once the sign-in screen shows)."""
-        for name in SERVICES:
-            getattr(self, name)
+                engine = self._engine if not callable(self._engine) else self._engine()
+                value: Any = Context(engine, self._settings, self._clock)
+            else:
+                module, _, cls = SERVICES[name].partition(":")
+                value = getattr(importlib.import_module(module), cls)(self.ctx)
+            setattr(self, name, value)
+            return value
+
+    def load_all(self, *modules: str) -> None:
+        """Create the context and every service now, and import `modules` (e.g. the screens
+        that use them): the app does this in a thread once the sign-in screen shows. The first
+        use of a service from another thread waits until this is over, so two threads never
+        import the same modules at once."""
+        with self._lock:
+            for name in ("ctx", *SERVICES):
+                getattr(self, name)
+            for module in modules:
+                importlib.import_module(module)
 
     @property
     def settings(self) -> Settings:
-        return self.ctx.settings
+        return self._settings
+
+    @property
+    def clock(self) -> Clock:
+        return self._clock
+
+
+def __getattr__(name: str) -> Any:
+    """`Actor` and `Context` (from services.base) without importing it with this package."""
+    if name in ("Actor", "Context"):
+        from wealthtui.services import base
+
+        return getattr(base, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["Actor", "Services"]

@@ -23,17 +23,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import chain
 from typing import Any, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, update
-from sqlmodel import Session, select
+from sqlalchemy import Engine, event, update
+from sqlmodel import Session, col, select
 
 from wealthtui.config import Settings
-from wealthtui.model import AuditEvent, AuditHead, Staff
+from wealthtui.model import AuditEvent, AuditHead, BusinessDay, Staff
 from wealthtui.rules import permissions
 from wealthtui.rules.clock import Clock, business_date, zone
-from wealthtui.services.errors import PermissionDenied, StoreBusy
+from wealthtui.services.errors import Conflict, PermissionDenied, StoreBusy
 from wealthtui.store.engine import WRITE, is_busy_error, is_sqlite
 
 
@@ -126,6 +127,9 @@ class UnitOfWork:
         self.now = ctx.now()
         self.today = business_date(self.now, ctx.tz)
         self.settings = ctx.settings
+        #: closed business days this unit of work may change (the head gave a reason, see
+        #: services.day.ensure_day_open); every other write into a closed day is refused
+        self.amended_days: set[date] = set()
 
     @property
     def actor_id(self) -> int | None:
@@ -159,12 +163,36 @@ class UnitOfWork:
         )
 
 
+def _refuse_closed_days(session: Session, _context: object, _instances: object) -> None:
+    """Before each flush: no record of a closed business day changes, unless the head amended
+    that day in this unit of work (with a reason, audited). Records carry `business_date`."""
+    uow: UnitOfWork | None = session.info.get("uow")
+    if uow is None:
+        return
+    touched = chain(session.new, session.dirty, session.deleted)
+    days = {getattr(obj, "business_date", None) for obj in touched
+            if not isinstance(obj, BusinessDay)}
+    days = {d for d in days if isinstance(d, date)} - uow.amended_days
+    if not days:
+        return
+    with session.no_autoflush:
+        closed = session.exec(
+            select(BusinessDay.business_date).where(
+                BusinessDay.status == "closed", col(BusinessDay.business_date).in_(days)
+            )
+        ).first()
+    if closed is not None:
+        raise Conflict("error.day.closed", date=closed.isoformat())
+
+
 @contextmanager
 def _session(ctx: Context, write: bool) -> Iterator[Session]:
     with ctx.engine.connect() as conn:
         if write and is_sqlite(ctx.engine):
             conn = conn.execution_options(**WRITE)
         with Session(bind=conn, expire_on_commit=False) as session:
+            if write:
+                event.listen(session, "before_flush", _refuse_closed_days)
             try:
                 yield session
                 session.commit()
@@ -190,7 +218,9 @@ def run_in_uow(
                         select(AuditHead.id).where(AuditHead.id == 1).with_for_update()
                     )
                 staff = session.get(Staff, staff_id) if staff_id is not None else None
-                return fn(UnitOfWork(ctx, session, staff))
+                uow = UnitOfWork(ctx, session, staff)
+                session.info["uow"] = uow
+                return fn(uow)
         except Exception as exc:  # noqa: BLE001 - narrowed just below
             if not is_busy_error(exc):
                 raise

@@ -57,6 +57,7 @@ def ensure_day_open(uow: UnitOfWork, day: date | None = None, *, reason: str = "
         raise FieldError("field.reason", "error.day.amend_reason")
     text = parse_text(text, "field.reason", max_len=500, required=True)
     uow.audit("day.amend", "business_day", day.isoformat(), manual_section=SECTION, reason=text)
+    uow.amended_days.add(day)
 
 
 @dataclass(frozen=True)

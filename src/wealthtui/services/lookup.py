@@ -2,7 +2,7 @@
 
 One input takes a card/account number, an ID number, a mobile, or a name: characters, full pinyin,
 pinyin initials, or a mix (张s). Every key is answered from an index with an exact match or a
-prefix range (`key >= q AND key < q || U+FFFF`) and a LIMIT, so the time does not grow with the
+prefix range (`key >= q AND key < q || U+10FFFF`) and a LIMIT, so the time does not grow with the
 number of clients (manual ch.2 §2.7 item 4; manual digest §4.1 steps 2–4).
 
 The result is a card with masked numbers, the tier, the exclusive CM and whether they are in
@@ -38,7 +38,9 @@ from wealthtui.services.errors import Conflict, NotFound
 SECTION = "ch.2 §2.7"
 #: complaint states that are over
 COMPLAINT_CLOSED = ("closed", "withdrawn", "merged")
-TOP = "\uffff"
+#: the upper bound of a prefix range: the highest code point, so that a name continuing with a
+#: rare character outside the BMP (张𠮷) still falls inside "张" (binary / C-collation order)
+TOP = "\U0010ffff"
 
 #: what a query was recognised as
 BY_CARD, BY_ID, BY_PHONE, BY_NAME, BY_PINYIN, BY_INITIALS = (

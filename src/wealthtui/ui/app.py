@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import App, ComposeResult, SystemCommand
@@ -28,30 +29,37 @@ from wealthtui.config import Settings
 from wealthtui.i18n import t
 from wealthtui.rules import permissions
 from wealthtui.rules.clock import Clock, zone
-from wealthtui.services import Actor, Services
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.dialogs.confirm import ConfirmDialog
-from wealthtui.ui.dialogs.pin import PinDialog
-from wealthtui.ui.screens.base import RoleScreen
-from wealthtui.ui.screens.cm import CMScreen
-from wealthtui.ui.screens.counter import CounterScreen
-from wealthtui.ui.screens.head import HeadScreen
 from wealthtui.ui.screens.help import HelpScreen
-from wealthtui.ui.screens.lobby import LobbyScreen
 from wealthtui.ui.screens.lock import LockScreen
 from wealthtui.ui.screens.login import LoginScreen
 
-SCREENS_BY_MODE: dict[str, type[RoleScreen]] = {
-    "lobby": LobbyScreen,
-    "counter": CounterScreen,
-    "cm": CMScreen,
-    "head": HeadScreen,
+if TYPE_CHECKING:
+    from wealthtui.services import Actor, Services
+    from wealthtui.ui.screens.base import RoleScreen
+
+#: role mode → "module:Class" of its screen; imported at the first sign-in (or by the warm-up
+#: that starts once the sign-in screen shows), so that start-up does not load every workflow
+SCREENS_BY_MODE: dict[str, str] = {
+    "lobby": "wealthtui.ui.screens.lobby:LobbyScreen",
+    "counter": "wealthtui.ui.screens.counter:CounterScreen",
+    "cm": "wealthtui.ui.screens.cm:CMScreen",
+    "head": "wealthtui.ui.screens.head:HeadScreen",
 }
+
+
+def screen_class(mode: str) -> type[RoleScreen]:
+    module, _, name = SCREENS_BY_MODE[mode].partition(":")
+    return getattr(import_module(module), name)  # type: ignore[no-any-return]
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 #: roles whose PIN lets a kiosk be closed
 KIOSK_KEEPERS = frozenset({permissions.HEAD, permissions.LOBBY_MANAGER})
 #: how often the idle lock is checked, in seconds
 IDLE_CHECK_SECONDS = 5.0
+#: seconds after start-up before the services and role screens load in the background (the
+#: sign-in screen is drawn first, undisturbed)
+WARM_UP_DELAY = 0.5
 #: app actions still allowed while locked or too small
 ALWAYS_ALLOWED = frozenset({"quit"})
 
@@ -117,7 +125,7 @@ class WealthApp(App[None]):
         self.settings = settings
         self.kiosk = kiosk
         self.demo_pins = list(demo_pins or [])
-        self.clock: Clock = clock or services.ctx.clock
+        self.clock: Clock = clock or services.clock
         self.actor: Actor | None = None
         self.role_modes: list[str] = []
         self.change_marker: int | None = None
@@ -136,6 +144,18 @@ class WealthApp(App[None]):
         self.set_interval(self.settings.ui.refresh_seconds, self.poll_changes, name="poll")
         self.set_interval(IDLE_CHECK_SECONDS, self.check_idle_lock, name="idle")
         self._check_size(self.size.width, self.size.height)
+        self.set_timer(WARM_UP_DELAY, self._start_warm_up, name="warm-up")
+
+    def _start_warm_up(self) -> None:
+        """Once the sign-in screen shows, load the services and the role screens in a thread,
+        so that start-up stays short and the first sign-in does not wait for them. A failure
+        here (an unreachable store) shows again, as usual, where the service is first used."""
+        load_all = getattr(self.services, "load_all", None)
+        if load_all is None:
+            return
+        modules = [target.partition(":")[0] for target in SCREENS_BY_MODE.values()]
+        self.run_worker(lambda: load_all(*modules), thread=True, group="warm-up",
+                        exit_on_error=False)
 
     def on_resize(self, event: events.Resize) -> None:
         self._check_size(event.size.width, event.size.height)
@@ -185,7 +205,7 @@ class WealthApp(App[None]):
         self.last_activity = self.clock.now()
         self.change_marker = self._read_marker()
         for mode in modes:
-            self.add_mode(mode, SCREENS_BY_MODE[mode])
+            self.add_mode(mode, screen_class(mode))
         await self.switch_mode(modes[0])
 
     async def _leave(self) -> None:
@@ -259,6 +279,8 @@ class WealthApp(App[None]):
             return self.change_marker
 
     def active_role_screen(self) -> RoleScreen | None:
+        from wealthtui.ui.screens.base import RoleScreen
+
         for screen in reversed(self.screen_stack):
             if isinstance(screen, RoleScreen):
                 return screen
@@ -327,6 +349,8 @@ class WealthApp(App[None]):
 
     async def action_quit(self) -> None:
         if self.kiosk is not None:
+            from wealthtui.ui.dialogs.pin import PinDialog
+
             dialog = PinDialog(t("shell.kiosk_exit_title"), refusal_key="shell.kiosk_exit_refused",
                                allowed=lambda actor: bool(actor.roles & KIOSK_KEEPERS))
             self.push_screen(dialog, self._kiosk_exit)

@@ -6,7 +6,6 @@ Everything a branch would change lives here, typed and validated, never in code.
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
@@ -20,7 +19,7 @@ from pydantic import (
     model_validator,
 )
 
-from wealthtui.resources import data_file
+from wealthtui.resources import data_file, read_toml
 
 APP_NAME = "wealthtui"
 
@@ -478,6 +477,8 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib
+
     try:
         return tomllib.loads(path.read_text("utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -492,7 +493,7 @@ def load_settings(
 ) -> Settings:
     """Build the settings from the four layers. `overrides` are the command-line flags."""
     env = os.environ if environ is None else environ
-    raw = _read_toml(data_file("config", "default.toml"))
+    raw = read_toml(data_file("config", "default.toml"))
     path = config_file or (Path(env["WEALTHTUI_CONFIG"]) if env.get("WEALTHTUI_CONFIG") else None)
     path = path or user_config_file()
     if path.is_file():

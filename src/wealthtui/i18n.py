@@ -6,10 +6,9 @@ only the UI and the CLI turn them into text with `t()`.
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
 
-from wealthtui.resources import data_file
+from wealthtui.resources import data_file, read_toml
 
 LANGUAGES = ("zh_CN", "en")
 DEFAULT_LANGUAGE = "zh_CN"
@@ -33,7 +32,7 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
 def catalog(lang: str) -> dict[str, str]:
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; accepted: {', '.join(LANGUAGES)}")
-    return _flatten(tomllib.loads(data_file("locales", f"{lang}.toml").read_text("utf-8")))
+    return _flatten(read_toml(data_file("locales", f"{lang}.toml")))
 
 
 def set_language(lang: str) -> None:

@@ -176,3 +176,20 @@ def test_the_agenda_lists_overdue_items_first_and_done_ones_last() -> None:
     items = a.build(clients, RULES, TODAY, TODAY, TODAY)
     assert [(i.client_name, i.kind, i.done) for i in items] == [
         ("甲", a.CADENCE, False), ("乙", a.FOLLOW_UP, False), ("丙", a.BIRTHDAY, True)]
+
+
+def test_the_next_contact_date_is_typed_as_days_or_a_date() -> None:
+    import pytest
+
+    from wealthtui.rules.fields import FieldError
+
+    assert a.parse_next_date("", TODAY) is None
+    assert a.parse_next_date("7", TODAY) == a.parse_next_date("+7天", TODAY) == date(2026, 12, 7)
+    assert a.parse_next_date("１２-０７", TODAY) == date(2026, 12, 7)  # full-width digits
+    assert a.parse_next_date("01-05", TODAY) == date(2027, 1, 5)  # the next 5 January
+    assert a.parse_next_date("2026-12-07", TODAY) == date(2026, 12, 7)
+    for bad in ("next week", "02-30", "2026-13-01"):
+        with pytest.raises(FieldError) as error:
+            a.parse_next_date(bad, TODAY)
+        assert (error.value.field, error.value.key) == ("cm.field.next_date",
+                                                        "error.contact.next_date_format")

@@ -295,9 +295,9 @@ def complaints(session: Session, first: date, last: date, tz: ZoneInfo) -> Compl
         select(func.count(Complaint.id)).where(
             Complaint.business_date <= last,
             Complaint.due_date < last,
-            or_(Complaint.closed_at.is_(None), Complaint.closed_at >= end),  # type: ignore[union-attr,operator]
-            or_(Complaint.closed_at.is_not(None),  # type: ignore[union-attr]
-                Complaint.status.not_in(ENDED_COMPLAINT)),  # type: ignore[attr-defined]
+            # the clock had not stopped (decision, withdrawal, merge) by the end of that day;
+            # closing later (after the satisfaction follow-up) does not make a reply late
+            or_(Complaint.ended_on.is_(None), Complaint.ended_on > last),  # type: ignore[union-attr,operator]
             or_(Complaint.paused_since.is_(None), Complaint.paused_since > last),  # type: ignore[union-attr,operator]
         )
     ).scalar_one()

@@ -2,17 +2,15 @@
 
 Each parser takes raw input (full-width digits, spaces and hyphens allowed), returns the normalised
 value, or raises FieldError naming the field and what is accepted (as message keys).
+
+python-stdnum and phonenumbers are imported by the parsers that use them, not with this module
+(FieldError is needed by the sign-in screen, which must show fast).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-import phonenumbers
-from stdnum import luhn
-from stdnum.cn import ric
-from stdnum.exceptions import InvalidComponent
-from stdnum.exceptions import ValidationError as StdnumError
 
 
 class FieldError(ValueError):
@@ -76,6 +74,10 @@ _PROVINCES = frozenset({
 
 
 def _resident_id(value: str) -> str:
+    from stdnum.cn import ric
+    from stdnum.exceptions import InvalidComponent
+    from stdnum.exceptions import ValidationError as StdnumError
+
     try:
         return ric.validate(value)
     except InvalidComponent as exc:
@@ -92,6 +94,8 @@ def _resident_id(value: str) -> str:
 
 def birthday_from_resident_id(value: str):
     """The birth date printed in an 18-digit resident ID number."""
+    from stdnum.cn import ric
+
     return ric.get_birth_date(value)
 
 
@@ -102,6 +106,8 @@ def parse_mobile(text: str) -> str:
         raise FieldError("field.phone", "error.field.required")
     if not re.fullmatch(r"\+?\d{5,16}", value):
         raise FieldError("field.phone", "error.field.phone")
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(value, "CN")
     except phonenumbers.NumberParseException as exc:
@@ -121,6 +127,8 @@ def parse_card(text: str) -> str:
     value = normalise(text)
     if not re.fullmatch(r"\d{16,19}", value):
         raise FieldError("field.card_no", "error.field.card_length")
+    from stdnum import luhn
+
     if not luhn.is_valid(value):
         raise FieldError("field.card_no", "error.field.card_check")
     return value

@@ -134,10 +134,8 @@ def check_file_access(uow: UnitOfWork, client_id: int, action: str = file_access
 def record_step_in(checklists: ChecklistService, uow: UnitOfWork, run_id: int, step_id: str,
                    value: str = "") -> None:
     """Record a step of a checklist run inside the caller's unit of work, so it commits (or not)
-    with the caller's change. It runs the engine's own `record` body: the step's roles, the value
-    check, the hand-off the step names and the audit all apply; only the permission wrapper, which
-    would open a second transaction, is left out (the caller has checked its own action)."""
-    ChecklistService.record.__wrapped__(checklists, uow, run_id, step_id, value)  # type: ignore[attr-defined]
+    with the caller's change (the engine's checks, hand-offs and audit all apply)."""
+    checklists.record_in(uow, run_id, step_id, value)
 
 
 def local_date(uow: UnitOfWork, at: datetime) -> date:

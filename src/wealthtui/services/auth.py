@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from datetime import timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -15,6 +15,7 @@ from wealthtui.model import Staff
 from wealthtui.rules.fields import FieldError
 from wealthtui.services.base import Actor, Service, UnitOfWork
 from wealthtui.services.errors import AuthFailed, Conflict, PermissionDenied
+
 
 @cache
 def _hasher(time_cost: int, memory_kib: int, parallelism: int) -> PasswordHasher:

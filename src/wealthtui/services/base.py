@@ -7,7 +7,10 @@ actor:
         @requires("handoff.respond")
         def accept(self, uow: UnitOfWork, handoff_id: int) -> HandoffView: ...
 
-Callers pass the Actor: `services.handoffs.accept(actor, 12)`. The wrapper opens one
+Callers pass the Actor: `services.handoffs.accept(actor, 12)`. Another service that needs this
+step inside its own transaction passes its UnitOfWork instead of the Actor
+(`self.queue.finish(uow, ticket_id)`): the call joins that transaction, and the acting staff
+member must hold this action as well. Otherwise the wrapper opens one
 transaction (BEGIN IMMEDIATE on SQLite for writes), loads the actor's staff row, refuses an
 inactive actor or one whose roles lack the action (and audits the refusal in its own
 transaction), runs the method, commits, and retries the whole call when the store is busy.
@@ -245,7 +248,13 @@ def requires(action: str, *, write: bool = True) -> Callable[[Callable[..., R]],
 
     def decorate(fn: Callable[..., R]) -> Callable[..., R]:
         @functools.wraps(fn)
-        def wrapper(self: Service, actor: Actor, /, *args: Any, **kwargs: Any) -> R:
+        def wrapper(self: Service, actor: Actor | UnitOfWork, /, *args: Any, **kwargs: Any) -> R:
+            if isinstance(actor, UnitOfWork):
+                # called from another service: join its transaction, check this action too
+                if actor.staff is None or not permissions.allowed(actor.roles, action):
+                    raise PermissionDenied("error.permission.denied", action=action)
+                return fn(self, actor, *args, **kwargs)
+
             def body(uow: UnitOfWork) -> R:
                 staff = uow.staff
                 if staff is None or not staff.active:

@@ -14,7 +14,6 @@ and a finish that refuses while an authorisation or a retention attempt is outst
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -146,12 +145,6 @@ def _retention_view(r: ClosingRetention) -> RetentionView:
     return RetentionView(id=r.id, service_record_id=r.service_record_id, client_id=r.client_id,
                          cm_handoff_id=r.cm_handoff_id, head_handoff_id=r.head_handoff_id,
                          outcome=r.outcome, attempt_note=r.attempt_note)
-
-
-def unwrapped(method: Callable[..., Any]) -> Callable[..., Any]:
-    """The body of a @requires service method, to run a step of another service inside this
-    unit of work (the caller has checked its own action)."""
-    return method.__wrapped__  # type: ignore[attr-defined,no-any-return]
 
 
 class CounterService(Service):
@@ -410,7 +403,7 @@ class CounterService(Service):
             amount_fen = 0
         note = parse_text(note, "field.note", max_len=500)
         if ticket.status == qrules.CALLED:
-            unwrapped(QueueService.start)(self._queue, uow, ticket_id)
+            self._queue.start(uow, ticket_id)
         rule = self.settings.authorization.rule_for(bt.code, amount_fen)
         assert uow.actor_id is not None and ticket.id is not None
         rec = ServiceRecord(
@@ -623,7 +616,7 @@ class CounterService(Service):
                       source=source, client_id=ticket.client_id, handoff_id=handoff_id)
         uow.audit("counter.wealth_needs", "ticket", ticket.id, manual_section=NEEDS_SECTION,
                   ticket=ticket.display_no, needs=needs, suggested=view.referral_suggested)
-        finished = unwrapped(QueueService.finish)(self._queue, uow, ticket_id, note)
+        finished = self._queue.finish(uow, ticket_id, note)
         return FinishResult(ticket=finished, needs=needs, handoff_id=handoff_id, lead_id=lead_id)
 
     # --- the supervisor's view -------------------------------------------------------------

@@ -528,8 +528,8 @@ class LobbyService(Service):
         h = uow.session.get(Handoff, handoff_id)
         if h is None or h.kind != ARRIVAL:
             raise NotFound("error.handoff.not_found", id=handoff_id)
-        new = self._handoffs.reroute.__wrapped__(  # type: ignore[attr-defined]
-            self._handoffs, uow, handoff_id, to_staff_id=to_staff_id, to_role=to_role, note=note)
+        new = self._handoffs.reroute(uow, handoff_id, to_staff_id=to_staff_id, to_role=to_role,
+                                     note=note)
         return self._arrivals(uow, Handoff.id == new.id)[0]
 
     @requires("lead.create")

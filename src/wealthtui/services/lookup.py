@@ -167,7 +167,7 @@ class LookupService(Service):
                 take(clients_q.where(Client.id_number == d), BY_ID)
             if len(d) >= 8 and not d.startswith("+"):
                 take(select(ClientAccount.client_id).where(ClientAccount.number == d), BY_CARD)
-            if len(d) >= 6:  # as-you-type: prefixes of each number, each from its own index
+            if len(d) >= 6 and not out:  # as you type: prefixes, each from its own index
                 take(select(ClientAccount.client_id).where(_prefix(ClientAccount.number, d))
                      .order_by(col(ClientAccount.number)), BY_CARD)
                 take(clients_q.where(_prefix(Client.id_number, d))
@@ -179,11 +179,17 @@ class LookupService(Service):
                  .order_by(col(Client.name_initials), col(Client.id)), BY_INITIALS)
             take(clients_q.where(_prefix(Client.name_pinyin, q.letters))
                  .order_by(col(Client.name_pinyin), col(Client.id)), BY_PINYIN)
+        elif q.kind == "name" and q.letters and q.letters != pinyin.query_key(q.chars):
+            # characters and trailing letters (张s): the pinyin and initials ranges are the
+            # selective ones (a common surname alone matches a large share of the clients);
+            # the characters filter what they find
+            chars = _prefix(Client.name, q.chars)
+            take(clients_q.where(_prefix(Client.name_pinyin, q.letters), chars)
+                 .order_by(col(Client.name_pinyin), col(Client.id)), BY_PINYIN)
+            take(clients_q.where(_prefix(Client.name_initials, q.initials), chars)
+                 .order_by(col(Client.name_initials), col(Client.id)), BY_INITIALS)
         elif q.kind == "name":
             by_name = clients_q.where(_prefix(Client.name, q.chars))
-            if q.letters and q.letters != pinyin.query_key(q.chars):  # trailing letters typed
-                by_name = by_name.where(_prefix(Client.name_pinyin, q.letters)
-                                        | _prefix(Client.name_initials, q.initials))
             take(by_name.where(Client.name == q.chars).order_by(col(Client.id)), BY_NAME)
             take(by_name.order_by(col(Client.name), col(Client.id)), BY_NAME)
         return list(out.items())

@@ -5,6 +5,7 @@
     wealthtui db upgrade|backup|restore|check
     wealthtui staff add|list|roles|reset-pin|unlock|deactivate   (acting as a staff member)
     wealthtui audit verify
+    wealthtui clients import FILE.csv|xlsx                        (acting as a staff member)
 
 Every message comes from the catalogs (section [cli]). An error is one translated line on
 stderr and a non-zero exit, never a traceback (WEALTHTUI_DEBUG=1 shows the traceback).
@@ -291,6 +292,8 @@ audit_app = typer.Typer(help=t("cli.help.audit_app"), no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(staff_app, name="staff")
 app.add_typer(audit_app, name="audit")
+clients_app = typer.Typer(help=t("client_import.cli.help_app"), no_args_is_help=True)
+app.add_typer(clients_app, name="clients")
 
 
 @app.callback()
@@ -868,6 +871,33 @@ def staff_deactivate(
     services, actor = _acting(ctx, db, as_)
     view = services.staff.deactivate(actor, staff_no)
     out.print(t("cli.staff.deactivated", staff_no=view.staff_no, name=view.name))
+
+
+# --- clients (the reliability issue's import) ------------------------------------------------------------
+@clients_app.command("import", help=t("client_import.cli.help_import"))
+def clients_import(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(metavar="FILE.csv|xlsx",
+                                         help=t("client_import.cli.file"))],
+    report: Annotated[Path | None, typer.Option("--report", metavar="FILE.csv",
+                                                help=t("client_import.cli.report"))] = None,
+    batch: Annotated[int, typer.Option("--batch", min=1, help=t("client_import.cli.batch"))] = 500,
+    as_: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    services, actor = _acting(ctx, db, as_)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=out, transient=not out.is_terminal) as bar:
+        task = bar.add_task(t("client_import.cli.progress"), total=None)
+        summary = services.client_import.import_file(
+            actor, file, report=report, batch_size=batch,
+            progress=lambda done, total: bar.update(task, completed=done, total=total))
+    out.print(t("client_import.cli.summary", read=summary.read, imported=summary.imported,
+                rejected=summary.rejected, batches=summary.batches))
+    if summary.report is not None:
+        out.print(t("client_import.cli.report_written", path=str(summary.report)))
 
 
 # --- audit ---------------------------------------------------------------------------------------------

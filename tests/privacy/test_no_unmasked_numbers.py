@@ -212,6 +212,19 @@ def command_line(db: Path, out: Path, previous: str, today: str) -> dict[str, st
     run("eod", "--month", today[:7], "--format", "json", "--out", str(out / "month.json"))
     texts["month.json"] = (out / "month.json").read_text("utf-8")
     run("staff", "list", "--as", "8001", env={"WEALTHTUI_PIN": ACCOUNT["8001"].pin})
+    # an import of clients already on file and of a number typed into the wrong column: every
+    # row is rejected, and the report says why without showing the numbers
+    source, report = out / "again.csv", out / "again.rejected.csv"
+    with Session(make_engine(str(db))) as s:
+        known = s.exec(select(Client).order_by(Client.id).limit(5)).all()
+    lines = ["name,id_type,id_number,phone"]
+    lines += [f"{c.name},{c.id_type},{c.id_number},{c.phone}" for c in known]
+    lines.append(f"{known[0].id_number},resident,{known[1].id_number},{known[1].phone}")
+    source.write_text("\n".join(lines) + "\n", "utf-8")
+    run("clients", "import", str(source), "--as", "8001",
+        env={"WEALTHTUI_PIN": ACCOUNT["8001"].pin})
+    texts["import report"] = report.read_text("utf-8-sig")
+    assert len(texts["import report"].splitlines()) == 1 + len(known) + 2
     run("audit", "verify")
     run("db", "check")
     run("locate")

@@ -179,4 +179,6 @@ UNGUARDED: dict[str, str] = {
     "AuthorizationService.decide_at_counter": _SECOND_PERSON,
     "HandoverService.confirm_at_counter": _SECOND_PERSON,
     "HandoverService.witness_at_counter": _SECOND_PERSON,
+    "ClientImportService.import_file": "checks data.import first (may_import), then writes "
+                                       "through import_batch (data.import) batch by batch",
 }

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from wealthtui.services.center import CenterService
     from wealthtui.services.checklists import ChecklistService
     from wealthtui.services.client_file import ClientFileService
+    from wealthtui.services.client_import import ClientImportService
     from wealthtui.services.complaints import ComplaintService
     from wealthtui.services.contacts import ContactService
     from wealthtui.services.counter import CounterService
@@ -54,6 +55,7 @@ SERVICES: dict[str, str] = {
     "balancing": "wealthtui.services.balancing:BalancingService",
     "checklists": "wealthtui.services.checklists:ChecklistService",
     "client_file": "wealthtui.services.client_file:ClientFileService",
+    "client_import": "wealthtui.services.client_import:ClientImportService",
     "complaints": "wealthtui.services.complaints:ComplaintService",
     "contacts": "wealthtui.services.contacts:ContactService",
     "counter": "wealthtui.services.counter:CounterService",
@@ -87,6 +89,7 @@ class Services:
         balancing: BalancingService
         checklists: ChecklistService
         client_file: ClientFileService
+        client_import: ClientImportService
         complaints: ComplaintService
         contacts: ContactService
         counter: CounterService

@@ -54,21 +54,29 @@ def _run_kills(db_path: Path, logs: dict[str, Path], receiver_id: int, cycles: i
             proc = FORK.Process(target=target, args=args)
             proc.start()
             alive[name] = (proc, log, start, None)
-        deadline = time.monotonic() + 30
-        # let each write at least once, then for a random while, then kill it without warning
+        deadline = time.monotonic() + 60
+        # let each confirm one to five writes (so the kills land at every step of its work),
+        # then run on for a random moment, then kill it without warning
         while alive and time.monotonic() < deadline:
             for name, (proc, log, start, kill_at) in list(alive.items()):
                 assert proc.is_alive(), f"{name} writer died by itself (exit {proc.exitcode})"
-                now = time.monotonic()
                 if kill_at is None:
-                    if log.exists() and log.stat().st_size > start:
-                        alive[name] = (proc, log, start, now + rng.uniform(0.0, 0.03))
-                elif now >= kill_at:
+                    alive[name] = (proc, log, start, rng.randint(1, 5))
+                elif _confirmed_since(log, start) >= kill_at:
+                    time.sleep(rng.uniform(0.0, 0.02))
                     os.kill(proc.pid, signal.SIGKILL)
                     proc.join()
                     del alive[name]
             time.sleep(0.002)
         assert not alive, f"writers that never confirmed a write: {sorted(alive)}"
+
+
+def _confirmed_since(log: Path, start: int) -> int:
+    if not log.exists():
+        return 0
+    with log.open("rb") as handle:
+        handle.seek(start)
+        return handle.read().count(b"\n")
 
 
 def _lines(log: Path) -> list[list[str]]:

@@ -86,6 +86,7 @@ def figures(session: Session, settings: Settings, day: date, teller_id: int) -> 
         .group_by(ServiceRecord.business_type, ServiceRecord.cash, ServiceRecord.outcome)
     ).all()
     for business_type, kind, outcome, count, total in rows:
+        count, total = int(count), int(total)  # PostgreSQL sums bigints as numeric
         if outcome == "pending_auth":
             pending += count
         if outcome != "done":
@@ -96,6 +97,7 @@ def figures(session: Session, settings: Settings, day: date, teller_id: int) -> 
     order = {b.code: i for i, b in enumerate(settings.counter.business_types)}
     items = dict(sorted(items.items(), key=lambda kv: order.get(kv[0], len(order))))
     amounts = {k: amounts[k] for k in items}
+    received, handed = int(received), int(handed)
     expected = opening + received - handed + cash["in"] - cash["out"]
     return BoxFigures(
         business_date=day, teller_id=teller_id, opening_cash_fen=opening,

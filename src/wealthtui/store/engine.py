@@ -38,7 +38,27 @@ def make_engine(db: str, *, busy_timeout_ms: int = 5000, create_dir: bool = True
     url = resolve_url(db)
     if make_url(url).get_backend_name() == "sqlite":
         return _sqlite_engine(url, busy_timeout_ms, create_dir)
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    return _postgres_engine(url)
+
+
+def _postgres_engine(url: str) -> Engine:
+    from psycopg.types.numeric import NumericLoader
+
+    class WholeNumericLoader(NumericLoader):
+        """SUM() of a bigint column is numeric on PostgreSQL: give whole numbers back as int
+        (money is integer fen everywhere, as on SQLite), fractions (AVG) as float."""
+
+        def load(self, data):  # type: ignore[no-untyped-def]
+            value = super().load(data)
+            return int(value) if value == value.to_integral_value() else float(value)
+
+    engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_connection.adapters.register_loader("numeric", WholeNumericLoader)
+
+    return engine
 
 
 def _sqlite_engine(url: str, busy_timeout_ms: int, create_dir: bool) -> Engine:

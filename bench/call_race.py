@@ -1,0 +1,126 @@
+"""Eight counters, each its own process, call tickets from one queue at once.
+
+On a scratch copy of the 10,000-client center: eight counters (R1–R8, all serving lane B) are
+configured, a teller signs on at each, the lobby issues tickets before and during the race, and
+every counter calls the next ticket and finishes it until nobody waits. Measured: calls per
+second over the race, tickets called twice (must be 0), tickets never called (must be 0).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+PROCESSES = 8
+BEFORE, DURING = 480, 80
+PIN = "135790"
+COUNTERS = [f"R{i}" for i in range(1, PROCESSES + 1)]
+HEAD = ("8001", "800101")
+NAMES = ("赵一鸣", "钱二丽", "孙三强", "李四海", "周五洲", "吴六艺", "郑七星", "王八方")
+
+
+@dataclass(frozen=True)
+class RaceResult:
+    processes: int
+    tickets: int
+    calls: int
+    seconds: float
+    duplicates: int
+    lost: int
+    per_process: list[int]
+
+    @property
+    def per_second(self) -> float:
+        return self.calls / self.seconds
+
+
+def _config(folder: Path) -> Path:
+    path = folder / "race.toml"
+    text = "[security]\npin_hash_time_cost = 1\npin_hash_memory_kib = 64\npin_hash_parallelism = 1\n\n"
+    text += "".join(f'[[counters]]\nno = "{no}"\nzone = "non_cash"\nkind = "non_cash"\n'
+                    f'categories = ["B"]\n\n' for no in COUNTERS)
+    path.write_text(text, "utf-8")
+    return path
+
+
+def _services(db: str, config: str):  # type: ignore[no-untyped-def]
+    os.environ["WEALTHTUI_CONFIG"] = config
+    from wealthtui.config import load_settings
+    from wealthtui.services import Services
+    from wealthtui.store.engine import make_engine
+
+    return Services(make_engine(db), load_settings())
+
+
+def _counter(db: str, config: str, staff_no: str, counter_no: str, barrier,  # type: ignore[no-untyped-def]
+             lobby_done) -> tuple[list[str], float]:
+    services = _services(db, config)
+    teller = services.auth.login(staff_no, PIN)
+    services.counter.sign_on(teller, counter_no)
+    called: list[str] = []
+    barrier.wait()
+    while True:
+        stopped = lobby_done.is_set()  # read before calling: a ticket issued after it is seen
+        ticket = services.queue.call_next(teller, counter_no)
+        if ticket is None:
+            if stopped:
+                break
+            time.sleep(0.01)
+            continue
+        called.append(ticket.display_no)
+        services.queue.finish(teller, ticket.id)
+    finished = time.perf_counter()
+    services.ctx.engine.dispose()
+    return called, finished
+
+
+def _lobby(db: str, config: str, barrier, lobby_done) -> tuple[list[str], float]:  # type: ignore[no-untyped-def]
+    services = _services(db, config)
+    lobby = services.auth.login("L900", PIN)
+    barrier.wait()
+    started = time.perf_counter()
+    issued = [services.queue.issue(lobby, "B").display_no for _ in range(DURING)]
+    lobby_done.set()
+    services.ctx.engine.dispose()
+    return issued, started
+
+
+def measure(source: Path) -> RaceResult:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        db = folder / "race.db"
+        shutil.copyfile(source, db)
+        config = _config(folder)
+        services = _services(str(db), str(config))
+        head = services.auth.login(*HEAD)
+        for i, name in enumerate(NAMES, start=1):
+            services.staff.add(head, f"R90{i}", name, ["non_cash_teller"], PIN)
+        services.staff.add(head, "L900", "大堂", ["lobby_manager"], PIN)
+        lobby = services.auth.login("L900", PIN)
+        before = [services.queue.issue(lobby, "B").display_no for _ in range(BEFORE)]
+        ctx = multiprocessing.get_context("spawn")
+        with ctx.Manager() as manager:
+            barrier = manager.Barrier(PROCESSES + 1)
+            lobby_done = manager.Event()
+            with ctx.Pool(PROCESSES + 1) as pool:
+                counters = [pool.apply_async(_counter, (str(db), str(config), f"R90{i}", no,
+                                                        barrier, lobby_done))
+                            for i, no in enumerate(COUNTERS, start=1)]
+                issuing = pool.apply_async(_lobby, (str(db), str(config), barrier, lobby_done))
+                during, started = issuing.get(timeout=1800)
+                results = [c.get(timeout=1800) for c in counters]
+        services.ctx.engine.dispose()
+    issued = before + during
+    called = [no for per, _ in results for no in per]
+    counts = Counter(called)
+    return RaceResult(
+        processes=PROCESSES, tickets=len(issued), calls=len(called),
+        seconds=max(end for _, end in results) - started,
+        duplicates=sum(1 for n in counts.values() if n > 1),
+        lost=len(set(issued) - set(called)), per_process=[len(per) for per, _ in results])

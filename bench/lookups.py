@@ -1,0 +1,108 @@
+"""Client look-up as the lobby types it: exact card number, exact ID number, name, pinyin prefix.
+
+The program's side is the whole service call, `services.lookup.search(lobby_manager, text)`: the
+permission check, the indexed queries, the client cards (masked numbers, CM, flags). The raw side
+is the same indexed query in Python's `sqlite3`: exactly the SQL statements the service sent for
+that text (recorded from the service with their parameters, transaction included), replayed on a
+plain connection with every row fetched. So the ratio is what the program adds on top of the
+database work it asks for; and the growth from 10,000 to 1,000,000 clients shows whether that
+work is an index look-up (it should hardly grow) or a scan.
+
+The two sides alternate, query by query, so both see the same machine and the same cache.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from stats import captured_sql, percentile
+
+KINDS = ("card", "id_number", "name", "pinyin")
+LOBBY_MANAGER = ("8031", "803131")
+
+
+@dataclass(frozen=True)
+class KindResult:
+    kind: str
+    samples: int
+    statements: float        # statements per look-up (mean)
+    service_p50: float
+    service_p95: float
+    raw_p50: float
+    raw_p95: float
+
+    @property
+    def ratio_p95(self) -> float:
+        return self.service_p95 / self.raw_p95
+
+
+def queries(db: Path, count: int, seed: int = 11) -> dict[str, list[str]]:
+    """`count` look-ups of each kind, for clients picked at random (the same ones every run)."""
+    rng = random.Random(seed)
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
+        top = con.execute("SELECT max(id) FROM client").fetchone()[0]
+        out: dict[str, list[str]] = {k: [] for k in KINDS}
+        while len(out["card"]) < count:
+            cid = rng.randint(1, top)
+            row = con.execute("SELECT name, name_pinyin, id_number FROM client WHERE id = ?",
+                              (cid,)).fetchone()
+            card = con.execute("SELECT number FROM client_account WHERE client_id = ? "
+                               "ORDER BY id LIMIT 1", (cid,)).fetchone()
+            if row is None or card is None or len(row[1]) < 4:
+                continue
+            name, pinyin, id_number = row
+            out["card"].append(card[0])
+            out["id_number"].append(id_number)
+            out["name"].append(name)
+            out["pinyin"].append(pinyin[:4])
+    return out
+
+
+def _replay(con: sqlite3.Connection, statements: list[tuple[str, object]]) -> None:
+    for sql, params in statements:
+        con.execute(sql, params or ()).fetchall()  # type: ignore[arg-type]
+    if con.in_transaction:
+        con.execute("COMMIT")
+
+
+def measure(db: Path, *, per_kind: int = 40, repeats: int = 5) -> list[KindResult]:
+    from wealthtui.config import load_settings
+    from wealthtui.services import Services
+    from wealthtui.store.engine import make_engine
+
+    engine = make_engine(str(db))
+    services = Services(engine, load_settings(environ={}))
+    actor = services.auth.login(*LOBBY_MANAGER)
+    raw = sqlite3.connect(str(db), isolation_level=None, check_same_thread=False)
+    results = []
+    try:
+        for kind, texts in queries(db, per_kind).items():
+            svc: list[float] = []
+            base: list[float] = []
+            counts: list[int] = []
+            for text in texts:
+                with captured_sql(engine) as sent:
+                    found = services.lookup.search(actor, text)
+                if not found:
+                    raise RuntimeError(f"look-up of {kind} {text!r} found nobody")
+                statements = list(sent)
+                counts.append(len(statements))
+                _replay(raw, statements)  # warm both
+                for _ in range(repeats):
+                    started = time.perf_counter()
+                    services.lookup.search(actor, text)
+                    svc.append(time.perf_counter() - started)
+                    started = time.perf_counter()
+                    _replay(raw, statements)
+                    base.append(time.perf_counter() - started)
+            results.append(KindResult(kind, len(svc), sum(counts) / len(counts),
+                                      percentile(svc, 50), percentile(svc, 95),
+                                      percentile(base, 50), percentile(base, 95)))
+    finally:
+        raw.close()
+        engine.dispose()
+    return results

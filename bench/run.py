@@ -1,0 +1,201 @@
+"""`make bench`: DESIGN.md §6 measured side by side in one run, written to bench/results.md.
+
+    .venv/bin/python bench/run.py [--quick] [--only startup,lookup,eod,race,memory]
+
+1. the databases: bench/work/clients-10k.db and bench/work/clients-1m.db (1,000,000 clients, a
+   year of ~3,000-ticket days), made once with `wealthtui gen` and reused (bench/dbs.py);
+2. start-up to an interactive login screen against a bare Textual app (bench/startup.py);
+3. client look-up at 10,000 and 1,000,000 clients against the same queries in raw sqlite3
+   (bench/lookups.py);
+4. the end-of-day summary of the last day of the year against its raw SQL aggregates
+   (bench/eod_summary.py);
+5. eight processes calling tickets at once: calls per second, duplicates, lost (bench/call_race.py);
+6. the memory of the running app on the 1,000,000-client database.
+
+Everything is a ratio of two things measured in the same run on the same machine, so a slow or
+busy machine moves both sides. The ratios are printed and written with the raw numbers; the
+history of changes made to meet them is kept in bench/history.md and copied into the results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sqlite3
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import call_race  # noqa: E402
+import dbs  # noqa: E402
+import eod_summary  # noqa: E402
+import lookups  # noqa: E402
+import startup  # noqa: E402
+from stats import ms  # noqa: E402
+
+RESULTS = HERE / "results.md"
+HISTORY = HERE / "history.md"
+PARTS = ("startup", "lookup", "eod", "race", "memory")
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def machine() -> list[str]:
+    load = os.getloadavg()
+    return [
+        f"- when: {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
+        f"- machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.system()} "
+        f"{platform.release()}; load average at the start {load[0]:.1f} / {load[1]:.1f} / "
+        f"{load[2]:.1f}",
+        f"- Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}",
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer repetitions (a smoke run; the ratios are noisier)")
+    parser.add_argument("--only", default=",".join(PARTS),
+                        help=f"comma-separated parts to run: {', '.join(PARTS)}")
+    args = parser.parse_args()
+    only = {p.strip() for p in args.only.split(",") if p.strip()}
+    if unknown := only - set(PARTS):
+        parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
+    quick = args.quick
+
+    started = time.perf_counter()
+    lines = ["# Benchmarks (DESIGN.md §6)", "",
+             "Written by `make bench` (bench/run.py). Every target is a ratio of two things "
+             "measured side by side in this run, on this machine.", "", *machine(), ""]
+    summary: list[tuple[str, str, str, bool]] = []  # (target, measured, limit, met)
+
+    say("databases …")
+    built = dbs.ensure([dbs.SMALL, dbs.LARGE], say)
+    small, large = dbs.SMALL.path, dbs.LARGE.path
+    lines += ["## Databases", "",
+              f"- `{small.relative_to(HERE.parent)}`: `wealthtui gen {' '.join(dbs.SMALL.args())}`",
+              f"- `{large.relative_to(HERE.parent)}`: `wealthtui gen {' '.join(dbs.LARGE.args())}`",
+              *(f"- built in this run: {name} in {seconds / 60:.1f} min"
+                for name, seconds in built.items()), ""]
+
+    if "startup" in only:
+        say("start-up …")
+        s = startup.measure(large, runs=5 if quick else 15)
+        ok = s.ratio <= 1.5
+        summary.append(("start-up to interactive login / bare Textual app (median)",
+                        f"{s.ratio:.2f}×", "≤ 1.5×", ok))
+        lines += ["## Start-up", "",
+                  "Fresh process each run (bench/app_probe.py), from spawn to the first "
+                  "interactive frame: the bare app's label mounted / the login screen's "
+                  "staff-number input focused; the two kinds alternate. The app is the real "
+                  f"`wealthtui --db {large.name}`.", "",
+                  "| | median s | min s | max s | runs |", "|---|---|---|---|---|",
+                  f"| bare Textual app, one label | {s.bare_median:.3f} | {min(s.bare):.3f} | "
+                  f"{max(s.bare):.3f} | {s.runs} |",
+                  f"| wealthtui to login | {s.app_median:.3f} | {min(s.app):.3f} | "
+                  f"{max(s.app):.3f} | {s.runs} |",
+                  f"| **ratio** | **{s.ratio:.2f}×** (target ≤ 1.5×: {verdict(ok)}) | | | |", ""]
+
+    if "lookup" in only:
+        say("look-ups at 10,000 clients …")
+        per_kind, repeats = (10, 3) if quick else (40, 5)
+        at_small = {r.kind: r for r in lookups.measure(small, per_kind=per_kind,
+                                                        repeats=repeats)}
+        say("look-ups at 1,000,000 clients …")
+        at_large = {r.kind: r for r in lookups.measure(large, per_kind=per_kind,
+                                                        repeats=repeats)}
+        lines += ["## Client look-up", "",
+                  "`services.lookup.search(lobby manager, text)` against the same SQL "
+                  "statements replayed on a plain sqlite3 connection (bench/lookups.py); "
+                  f"{per_kind} clients per kind × {repeats} repeats; times in ms.", "",
+                  "| kind | clients | SQL per look-up | service p50 | service p95 | raw p50 | "
+                  "raw p95 | service p95 / raw p95 |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for label, table in (("10,000", at_small), ("1,000,000", at_large)):
+            for kind in lookups.KINDS:
+                r = table[kind]
+                lines.append(f"| {kind} | {label} | {r.statements:.1f} | {ms(r.service_p50)} "
+                             f"| {ms(r.service_p95)} | {ms(r.raw_p50)} | {ms(r.raw_p95)} | "
+                             f"{r.ratio_p95:.1f}× |")
+        lines += ["", "| kind | p95 at 1,000,000 / p95 at 10,000 |", "|---|---|"]
+        for kind in lookups.KINDS:
+            growth = at_large[kind].service_p95 / at_small[kind].service_p95
+            lines.append(f"| {kind} | {growth:.2f}× |")
+            summary.append((f"look-up ({kind}) at 1M: service p95 / raw sqlite3 p95",
+                            f"{at_large[kind].ratio_p95:.1f}×", "≤ 2×",
+                            at_large[kind].ratio_p95 <= 2))
+            summary.append((f"look-up ({kind}): p95 at 1M / p95 at 10k", f"{growth:.2f}×",
+                            "≤ 2×", growth <= 2))
+        lines.append("")
+
+    if "eod" in only:
+        say("end-of-day summary …")
+        e = eod_summary.measure(large, runs=5 if quick else 15)
+        ok = e.ratio <= 3
+        summary.append(("end-of-day summary / raw SQL aggregates (median)", f"{e.ratio:.2f}×",
+                        "≤ 3×", ok))
+        lines += ["## End-of-day summary", "",
+                  f"`services.reports.eod(head, {e.day})`: {e.tickets_that_day} tickets that "
+                  f"day, {e.tickets_in_history} tickets over {e.history_days} business days in "
+                  f"the database; {e.statements} SQL statements, replayed raw for the baseline "
+                  f"(bench/eod_summary.py); {e.runs} runs each.", "",
+                  "| | median ms | p95 ms |", "|---|---|---|",
+                  f"| service | {ms(e.service_median)} | {ms(e.service_p95)} |",
+                  f"| raw SQL aggregates | {ms(e.raw_median)} | {ms(e.raw_p95)} |",
+                  f"| **ratio** | **{e.ratio:.2f}×** (target ≤ 3×: {verdict(ok)}) | |", ""]
+
+    if "race" in only:
+        say("eight counters calling at once …")
+        r = call_race.measure(small)
+        ok = r.duplicates == 0 and r.lost == 0
+        summary.append(("8 processes calling: called twice / never called",
+                        f"{r.duplicates} / {r.lost}", "0 / 0", ok))
+        lines += ["## Calling tickets from eight processes", "",
+                  f"{r.processes} counters, each its own process (bench/call_race.py), on a copy "
+                  f"of the 10,000-client center; {r.tickets} tickets (issued before and during "
+                  "the race); each call is followed by finishing the ticket.", "",
+                  f"- calls: {r.calls} in {r.seconds:.2f} s = **{r.per_second:.1f} calls/s** "
+                  f"(each call and each finish is its own serialised write transaction)",
+                  f"- per process: {', '.join(str(n) for n in r.per_process)}",
+                  f"- called twice: **{r.duplicates}**; never called: **{r.lost}** "
+                  f"({verdict(ok)})", ""]
+
+    if "memory" in only:
+        say("memory of the running app …")
+        rss, peak = startup.rss(large)
+        lines += ["## Memory", "",
+                  f"`wealthtui --db {large.name}` (1,000,000 clients), the lobby manager signed "
+                  "in, ten look-ups done (bench/app_probe.py rss):", "",
+                  f"- resident: **{rss / 1024:.0f} MiB**; peak: {peak / 1024:.0f} MiB "
+                  "(the peak includes argon2id's 64 MiB while the PIN is checked)", ""]
+
+    table = ["## Summary", "", "| target | measured | limit | |", "|---|---|---|---|",
+             *(f"| {name} | {value} | {limit} | {verdict(ok)} |"
+               for name, value, limit, ok in summary), ""]
+    lines[lines.index("## Databases"):lines.index("## Databases")] = table
+    lines.append(f"_Run time: {(time.perf_counter() - started) / 60:.1f} min._")
+    if HISTORY.is_file():
+        lines += ["", HISTORY.read_text("utf-8").rstrip()]
+    RESULTS.write_text("\n".join(lines) + "\n", "utf-8")
+
+    say("")
+    say("DESIGN.md §6 ratios:")
+    for name, value, limit, ok in summary:
+        say(f"  {name}: {value} (limit {limit}) — {verdict(ok)}")
+    say(f"written to {RESULTS.relative_to(HERE.parent)}")
+    return 0 if all(ok for *_, ok in summary) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

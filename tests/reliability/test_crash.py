@@ -53,16 +53,14 @@ def _run_kills(db_path: Path, logs: dict[str, Path], receiver_id: int, cycles: i
             start = log.stat().st_size if log.exists() else 0
             proc = FORK.Process(target=target, args=args)
             proc.start()
-            alive[name] = (proc, log, start, None)
+            alive[name] = (proc, log, start, rng.randint(1, 5))  # writes to confirm first
         deadline = time.monotonic() + 60
         # let each confirm one to five writes (so the kills land at every step of its work),
         # then run on for a random moment, then kill it without warning
         while alive and time.monotonic() < deadline:
-            for name, (proc, log, start, kill_at) in list(alive.items()):
+            for name, (proc, log, start, writes) in list(alive.items()):
                 assert proc.is_alive(), f"{name} writer died by itself (exit {proc.exitcode})"
-                if kill_at is None:
-                    alive[name] = (proc, log, start, rng.randint(1, 5))
-                elif _confirmed_since(log, start) >= kill_at:
+                if _confirmed_since(log, start) >= writes:
                     time.sleep(rng.uniform(0.0, 0.02))
                     os.kill(proc.pid, signal.SIGKILL)
                     proc.join()

@@ -80,12 +80,31 @@ def current(spec: Spec, fresh: set[tuple[str, str, str]]) -> bool:
             and _generator(spec.path).startswith(spec.generator))
 
 
+def _upgrade(path: Path) -> None:
+    """Apply newer migrations (e.g. an added index) to a kept database."""
+    from wealthtui.store import schema
+    from wealthtui.store.engine import make_engine
+
+    engine = make_engine(str(path))
+    try:
+        if schema.state(engine).older:
+            schema.upgrade(engine)
+    finally:
+        engine.dispose()
+
+
 def ensure(specs: list[Spec], say) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    """Build the databases that are missing or stale; returns seconds spent per built one."""
+    """Build the databases that are missing or stale; returns seconds spent per built one.
+    A database whose schema only lacks newer migrations is upgraded in place and kept."""
     WORK.mkdir(parents=True, exist_ok=True)
     fresh = _fresh_schema()
     built: dict[str, float] = {}
     for spec in specs:
+        if spec.path.is_file() and not current(spec, fresh):
+            try:
+                _upgrade(spec.path)
+            except Exception as exc:  # noqa: BLE001 - a database we cannot upgrade is rebuilt
+                say(f"{spec.path.name} cannot be upgraded ({exc}); rebuilding it")
         if current(spec, fresh):
             say(f"reusing {spec.path.relative_to(WORK.parent.parent)}")
             continue

@@ -36,7 +36,8 @@ from typer.testing import CliRunner
 
 from tests.conftest import FAST_PIN_HASH, T0
 from tests.demo_fixture import demo_template, fast_settings
-from tests.ui.helpers import make_app, screen_text, settle, sign_in
+from tests.security.binding_needs import BINDING_NEEDS, shown
+from tests.ui.helpers import make_app, quiet_settings, screen_text, settle, sign_in
 from wealthtui.cli import app as cli_app
 from wealthtui.demo import DEMO_STAFF
 from wealthtui.model import (
@@ -131,63 +132,78 @@ def demo(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Services:
 
 
 # --- screens ------------------------------------------------------------------------------------
-async def every_view(pilot: Any, label: str) -> dict[str, str]:
-    """The text of the current role screen in each of its tabs and views, and of its inbox."""
+@dataclass
+class Seen:
+    """What the screens showed: text per view, and the keys offered per staff member."""
+
+    texts: dict[str, str] = field(default_factory=dict)
+    keys: dict[str, set[str]] = field(default_factory=dict)  # staff no → binding ids
+
+    def look(self, app: Any, label: str, staff_no: str) -> None:
+        self.texts[label] = screen_text(app)
+        self.keys.setdefault(staff_no, set()).update(shown(app.screen))
+
+
+async def every_view(pilot: Any, seen: Seen, label: str, staff_no: str) -> None:
+    """The current role screen in each of its tabs and views, and its inbox."""
     app = pilot.app
     screen = app.screen
-    texts = {label: screen_text(app)}
+    seen.look(app, label, staff_no)
     if hasattr(screen, "action_show_tab"):
         for pane in list(screen.query(TabPane)):
             screen.action_show_tab(pane.id)
             await settle(pilot)
-            texts[f"{label} tab {pane.id}"] = screen_text(app)
+            seen.look(app, f"{label} tab {pane.id}", staff_no)
     if hasattr(screen, "action_switch_view") and screen.check_action("switch_view", ()):
         screen.action_switch_view()
         await settle(pilot)
-        texts[f"{label} other view"] = screen_text(app)
+        seen.look(app, f"{label} other view", staff_no)
     await pilot.press("f9")
     await settle(pilot)
-    texts[f"{label} inbox"] = screen_text(app)
-    return texts
+    seen.look(app, f"{label} inbox", staff_no)
 
 
-async def render_everyone(services: Services, premium: list[int]) -> dict[str, str]:
-    texts: dict[str, str] = {}
-    app = make_app(services)
+async def render_everyone(services: Services, premium: list[int], *,
+                          size: tuple[int, int] = (120, 40), language: str = "zh_CN") -> Seen:
+    seen = Seen()
+    settings = quiet_settings(services.settings, language=language)
+    app = make_app(services, settings)
     with Session(services.ctx.engine) as db:
         own = {cm: cid for cid, cm in db.exec(
             select(CMAssignment.client_id, CMAssignment.cm_id)
             .where(col(CMAssignment.end_at).is_(None)).order_by(CMAssignment.client_id))}
         initials = db.get(Client, premium[0]).name_initials
-    async with app.run_test(size=(120, 40)) as pilot:
+    assisted = own[actor(services, "8041").staff_id]  # the assistant works for 8041
+    async with app.run_test(size=size) as pilot:
         for account in DEMO_STAFF:
-            await sign_in(pilot, account.staff_no, account.pin)
+            no = account.staff_no
+            await sign_in(pilot, no, account.pin)
             me = app.actor
             for mode in p.modes_for(account.roles):
                 await app.switch_mode(mode)
                 await settle(pilot)
-                label = f"{account.staff_no} {mode}"
-                texts.update(await every_view(pilot, label))
+                label = f"{no} {mode}"
+                await every_view(pilot, seen, label, no)
                 screen = app.screen
                 if mode == "lobby":  # a look-up by pinyin initials shows the client's card
                     screen.query_one("#lookup").focus()
                     await pilot.press(*initials)
                     await settle(pilot)
-                    texts[f"{label} look-up"] = screen_text(app)
-                if mode == "cm" and (me.staff_id in own or p.HEAD in account.roles):
-                    screen.open_client(own.get(me.staff_id, premium[0]))
+                    seen.look(app, f"{label} look-up", no)
+                if mode == "cm":  # a client's file: their own, the assisted CM's, any for the head
+                    screen.open_client(own.get(me.staff_id, assisted))
                     await settle(pilot)
-                    assert isinstance(app.screen, ClientFileScreen)
-                    texts[f"{label} client file"] = screen_text(app)
+                    assert isinstance(app.screen, ClientFileScreen), (no, screen_text(app))
+                    seen.look(app, f"{label} client file", no)
                     await pilot.press("escape")
                     await settle(pilot)
             await pilot.press("ctrl+o")  # sign out, for the next one
             await settle(pilot)
-    board = DisplayApp(services=services, settings=services.settings)
-    async with board.run_test(size=(120, 40)) as pilot:
+    board = DisplayApp(services=services, settings=settings)
+    async with board.run_test(size=size) as pilot:
         await settle(pilot)
-        texts["calling board"] = screen_text(board)
-    return texts
+        seen.texts["calling board"] = screen_text(board)
+    return seen
 
 
 # --- exports and the command line ---------------------------------------------------------------
@@ -238,7 +254,7 @@ def xlsx_text(path: Path) -> str:
     return "\n".join(cells)
 
 
-async def test_nothing_shows_a_full_number_or_a_pin(demo: Services, tmp_path: Path,
+async def test_no_screen_export_or_log_shows_a_full_number_or_a_pin(demo: Services, tmp_path: Path,
                                                     caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     seeded = morning(demo)
@@ -246,10 +262,12 @@ async def test_nothing_shows_a_full_number_or_a_pin(demo: Services, tmp_path: Pa
     assert len(secrets.numbers) > 500  # the demo's clients, cards, and today's extra phones
     assert {WALK_IN_PHONE, COMPLAINT_PHONE} <= set(secrets.numbers)
 
-    texts = await render_everyone(demo, seeded["premium"])
+    seen = await render_everyone(demo, seeded["premium"])
+    texts = dict(seen.texts)
     assert len(texts) > 60
     # the screens did show clients — masked
     assert any("****" in text for text in texts.values())
+    offered_beyond_roles = offered_beyond(seen)
 
     db = Path(demo.ctx.engine.url.database or "")
     demo.ctx.engine.dispose()
@@ -265,6 +283,37 @@ async def test_nothing_shows_a_full_number_or_a_pin(demo: Services, tmp_path: Pa
 
     leaks = [leak for where, text in texts.items() for leak in secrets.leaks(where, text)]
     assert leaks == []
+    assert offered_beyond_roles == []
+
+
+def offered_beyond(seen: Seen) -> list[str]:
+    """Keys offered to someone whose roles do not allow the work they lead to (issue 9 item 4;
+    the map is tests/security/binding_needs.py). Checked here because this test has signed in
+    every demo staff member — every role — and visited every tab and view of their screens."""
+    unmapped = sorted({k for keys in seen.keys.values() for k in keys} - set(BINDING_NEEDS))
+    assert not unmapped, f"state the permission of these keys in binding_needs.py: {unmapped}"
+    out = []
+    for staff_no, keys in seen.keys.items():
+        roles = ACCOUNT[staff_no].roles
+        for key in sorted(keys):
+            need = BINDING_NEEDS[key]
+            if need is not None and not p.allowed(roles, need):
+                out.append(f"{staff_no} {roles}: {key} needs {need}")
+    assert {k for keys in seen.keys.values() for k in keys if BINDING_NEEDS[k]}
+    return out
+
+
+@pytest.mark.soak
+@pytest.mark.parametrize(("size", "language"), [((80, 24), "zh_CN"), ((80, 24), "en"),
+                                                ((120, 40), "en")])
+async def test_every_screen_at_other_sizes_and_in_english(demo: Services, size, language) -> None:
+    """The long run: the same screens at 80×24 (columns dropped, numbers cut) and in English."""
+    seeded = morning(demo)
+    secrets = secrets_of(demo.ctx.engine)
+    seen = await render_everyone(demo, seeded["premium"], size=size, language=language)
+    leaks = [leak for where, text in seen.texts.items() for leak in secrets.leaks(where, text)]
+    assert leaks == []
+    assert offered_beyond(seen) == []
 
 
 # --- revealing, and the idle lock ------------------------------------------------------------------

@@ -88,6 +88,10 @@ def assert_explained(exc: FieldError, field: str) -> None:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=hostile)
 def test_every_parser_returns_a_value_or_names_its_field(name: str, text: str) -> None:
+    check_parser(name, text)
+
+
+def check_parser(name: str, text: str) -> None:
     parse, field = PARSERS[name]
     try:
         parse(text)
@@ -243,3 +247,12 @@ def test_registration_either_saves_a_whole_client_or_names_a_field_and_saves_not
     else:
         assert counts() == (before[0] + 1, before[1] + 1)
         assert "*" in card.id_masked  # shown masked at once
+
+
+# --- the long run (make soak) -------------------------------------------------------------------
+@pytest.mark.soak
+@pytest.mark.parametrize("name", sorted(PARSERS))
+@settings(max_examples=5000, deadline=None, suppress_health_check=list(HealthCheck))
+@given(text=hostile)
+def test_every_parser_soak(name: str, text: str) -> None:
+    check_parser(name, text)

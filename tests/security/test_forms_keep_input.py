@@ -21,9 +21,7 @@ from tests.services.counter_helpers import Center, center_fixture  # noqa: F401
 from tests.ui.helpers import make_app, settle, sign_in
 from wealthtui.i18n import t
 from wealthtui.model import Client, ServiceRecord
-from wealthtui.ui.dialogs.cm_form import CMForm
-from wealthtui.ui.dialogs.counter_form import CounterForm
-from wealthtui.ui.dialogs.form import FormField
+from wealthtui.ui.dialogs.form import FormDialog, FormField
 
 
 async def paste_into(pilot, field: FormField, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -50,9 +48,9 @@ async def test_counter_amount_with_a_full_width_minus_is_refused_and_kept(center
         await pilot.press("f5")
         await settle(pilot)
         form = app.screen
-        assert isinstance(form, CounterForm)
-        form.field("type").value = "cash_deposit"
-        amount = form.query_one("#spec-amount", FormField)
+        assert isinstance(form, FormDialog)
+        form.widget("type").value = "cash_deposit"
+        amount = form.query_one("#f-amount", FormField)
         await paste_into(pilot, amount, "－￥１，０００．００")
         await pilot.press("f2")
         await settle(pilot)
@@ -72,16 +70,16 @@ async def test_registration_with_an_emoji_and_a_control_character_keeps_both(
         await pilot.press("f4")
         await settle(pilot)
         form = app.screen
-        assert isinstance(form, CounterForm)
-        name = form.field("name")
+        assert isinstance(form, FormDialog)
+        name = form.widget("name")
         await paste_into(pilot, name, "张😀三\x07")
-        await paste_into(pilot, form.field("id_number"), "１１０１０５１９９００６１５１２３５")
+        await paste_into(pilot, form.widget("id_number"), "１１０１０５１９９００６１５１２３５")
         await pilot.press("f2")
         await settle(pilot)
         assert app.screen is form
         assert name.value == "张😀三\x07"
         assert name.error_text == f"{t('field.name')}：{t('error.field.name_chars')}"
-        assert form.field("id_number").value == "１１０１０５１９９００６１５１２３５"
+        assert form.widget("id_number").value == "１１０１０５１９９００６１５１２３５"
     assert count(services.ctx.engine, Client) == before
 
 
@@ -95,7 +93,7 @@ async def test_client_file_with_an_impossible_birthday_is_refused_and_kept(desk:
         await pilot.press("f4")
         await settle(pilot)
         form = app.screen
-        assert isinstance(form, CMForm)
+        assert isinstance(form, FormDialog)
         birthday = form.query_one("#f-birthday", FormField)
         occupation = form.query_one("#f-occupation", FormField)
         await paste_into(pilot, occupation, "工程师👷")

@@ -182,3 +182,25 @@ UNGUARDED: dict[str, str] = {
     "ClientImportService.import_file": "checks data.import first (may_import), then writes "
                                        "through import_batch (data.import) batch by batch",
 }
+
+
+# --- the long run (make soak): every pair of roles ----------------------------------------------
+@pytest.mark.soak
+def test_every_pair_of_roles_is_allowed_or_refused_as_the_matrix_says(services: Services,
+                                                                      make_staff) -> None:
+    from itertools import combinations
+
+    checked = 0
+    for i, roles in enumerate(combinations(permissions.ROLES, 2)):
+        actor = make_staff(*roles, staff_no=f"P{i}")
+        for qual, action, method in methods(services):
+            if permissions.allowed(roles, action):
+                outcome = call_without_arguments(method, actor)
+                assert not (isinstance(outcome, PermissionDenied) and outcome.key in GUARD_KEYS), (
+                    qual, roles)
+            else:
+                with pytest.raises(PermissionDenied) as exc:
+                    method(actor)
+                assert exc.value.key == "error.permission.denied", (qual, roles)
+            checked += 1
+    assert checked > 5000

@@ -13,7 +13,7 @@ from tests.ui.helpers import make_app, screen_text, settle, sign_in, type_into
 from wealthtui.i18n import t
 from wealthtui.model import AuditEvent
 from wealthtui.ui.dialogs.cm_file import ClientFileScreen
-from wealthtui.ui.dialogs.cm_form import CMForm
+from wealthtui.ui.dialogs.form import FormDialog
 from wealthtui.ui.dialogs.reason import ReasonDialog
 from wealthtui.ui.screens.cm import CMScreen
 from wealthtui.ui.widgets.checklist import ChecklistScreen
@@ -66,7 +66,7 @@ async def test_an_arrival_accepted_and_a_contact_with_a_follow_up_on_its_day(des
         assert "139****5678" in screen_text(app) and "13912345678" not in screen_text(app)
         await pilot.press("f8")
         await settle(pilot)
-        assert isinstance(app.screen, CMForm)
+        assert isinstance(app.screen, FormDialog)
         await type_into(pilot, "#f-content", "介绍大额存单")
         await type_into(pilot, "#f-next_action", "约面谈")
         await type_into(pilot, "#f-next_date", "7")
@@ -139,7 +139,7 @@ async def test_a_product_above_the_risk_level_is_refused_and_the_form_keeps_what
         await pilot.press("f8")
         await settle(pilot)
         form = app.screen
-        assert isinstance(form, CMForm)
+        assert isinstance(form, FormDialog)
         await type_into(pilot, "#f-content", "介绍股票型基金")
         form.query_one("#f-products").select("EQF")
         await pilot.press("f2")
@@ -269,7 +269,7 @@ async def test_find_a_client_by_initials_and_edit_the_file(desk: Desk) -> None:
         await pilot.press("f2")
         await settle(pilot)
         form = app.screen
-        assert isinstance(form, CMForm)
+        assert isinstance(form, FormDialog)
         assert t("error.cm_ui.date") in screen_text(app)
         assert form.query_one("#f-occupation").value == "中学教师"
         await type_into(pilot, "#f-risk_assessed_on", "")
@@ -294,7 +294,7 @@ async def test_a_target_is_worked_from_the_targets_tab(desk: Desk) -> None:
         await pilot.press("ctrl+r")
         await settle(pilot)
         form = app.screen
-        assert isinstance(form, CMForm)
+        assert isinstance(form, FormDialog)
         form.query_one("#f-status").value = "converted"
         await type_into(pilot, "#f-outcome", "已开理财金账户")
         await pilot.press("f2")

@@ -18,9 +18,8 @@ from textual.widgets import Checkbox, Select, SelectionList, TextArea
 from tests.ui.helpers import make_app, quiet_settings, screen_text, settle, sign_in, type_into
 from wealthtui.model import Client
 from wealthtui.services import Actor, Services
-from wealthtui.ui.dialogs.complaint_form import ComplaintFormDialog
 from wealthtui.ui.dialogs.complaint_intake import ComplaintIntakeDialog
-from wealthtui.ui.dialogs.form import FormField
+from wealthtui.ui.dialogs.form import FormDialog, FormField
 from wealthtui.ui.screens.complaint_detail import ComplaintDetailScreen
 from wealthtui.ui.widgets.complaint_queue import ComplaintQueue
 
@@ -204,7 +203,7 @@ async def test_head_queue_by_due_date_with_overdue_and_actions(services, head, s
         assert isinstance(app.screen, ComplaintDetailScreen)
         await pilot.press("f7")
         await settle(pilot)
-        assert isinstance(app.screen, ComplaintFormDialog)
+        assert isinstance(app.screen, FormDialog)
         await pilot.press("f2")
         await settle(pilot)
         assert isinstance(app.screen, ComplaintDetailScreen)
@@ -221,14 +220,14 @@ async def test_head_queue_by_due_date_with_overdue_and_actions(services, head, s
         await pilot.press("f2")
         await settle(pilot)
         form = app.screen
-        assert isinstance(form, ComplaintFormDialog)
-        form.query_one("#spec-handler", Select).value = staff["teller"].staff_id
+        assert isinstance(form, FormDialog)
+        form.query_one("#f-handler", Select).value = staff["teller"].staff_id
         await pilot.press("f2")
         await settle(pilot)
         assert app.screen is form
         assert "赵柜员 是被投诉员工" in screen_text(app)
-        assert form.query_one("#spec-handler", Select).value == staff["teller"].staff_id
-        form.query_one("#spec-handler", Select).value = staff["lobby"].staff_id
+        assert form.query_one("#f-handler", Select).value == staff["teller"].staff_id
+        form.query_one("#f-handler", Select).value = staff["lobby"].staff_id
         await pilot.press("f2")
         await settle(pilot)
         assert isinstance(app.screen, ComplaintDetailScreen)

@@ -16,8 +16,7 @@ from wealthtui.i18n import t
 from wealthtui.model import ServiceRecord, Ticket
 from wealthtui.services.balancing import MATCHES
 from wealthtui.ui.dialogs.counter_authz import AuthorizationChoice
-from wealthtui.ui.dialogs.counter_form import CounterForm
-from wealthtui.ui.dialogs.form import FormField
+from wealthtui.ui.dialogs.form import FormDialog, FormField
 from wealthtui.ui.dialogs.reason import ReasonDialog
 from wealthtui.ui.dialogs.second_person import SecondPersonDialog
 from wealthtui.ui.screens.counter import CounterScreen
@@ -32,8 +31,8 @@ async def press(pilot, *keys: str) -> None:
     await settle(pilot)
 
 
-def form(app) -> CounterForm:
-    assert isinstance(app.screen, CounterForm), type(app.screen).__name__
+def form(app) -> FormDialog:
+    assert isinstance(app.screen, FormDialog), type(app.screen).__name__
     return app.screen
 
 
@@ -49,8 +48,8 @@ def ticket_status(center: Center, ticket_id: int) -> str:
 
 async def record_business(pilot, kind: str, amount: str) -> None:
     await press(pilot, "f5")
-    form(pilot.app).field("type").value = kind
-    await type_into(pilot, "#spec-amount", amount)
+    form(pilot.app).widget("type").value = kind
+    await type_into(pilot, "#f-amount", amount)
     await press(pilot, "f2")
 
 
@@ -63,8 +62,8 @@ async def test_a_teller_signs_on_calls_records_and_finishes(center: Center) -> N
         assert isinstance(screen, CounterScreen)
         assert t("counter.status.off") in screen_text(app)
         await press(pilot, "ctrl+g")
-        form(app).field("counter").value = "02"
-        await type_into(pilot, "#spec-cash", "2,000")
+        form(app).widget("counter").value = "02"
+        await type_into(pilot, "#f-cash", "2,000")
         await press(pilot, "f2")
         assert isinstance(app.screen, ChecklistScreen)  # the sign-on procedure opens
         await press(pilot, "escape")
@@ -91,11 +90,11 @@ async def test_a_bad_amount_names_the_field_and_keeps_the_text(center: Center) -
         await sign_in(pilot, "T1")
         await press(pilot, "f2")
         await record_business(pilot, "cash_deposit", "12.345")
-        amount = app.screen.query_one("#spec-amount", FormField)
+        amount = app.screen.query_one("#f-amount", FormField)
         assert amount.error_text == f"{t('field.amount')}：{t('error.field.amount_decimals')}"
         assert amount.value == "12.345"
         assert records(center) == []
-        await type_into(pilot, "#spec-amount", "12.34")
+        await type_into(pilot, "#f-amount", "12.34")
         await press(pilot, "f2")
         assert isinstance(app.screen, CounterScreen)
         assert [r.amount_fen for r in records(center)] == [1_234]
@@ -151,8 +150,8 @@ async def test_the_referral_reaches_the_cms_inbox(center: Center) -> None:
         await press(pilot, "f6")
         assert form(app).values()["needs"] == "refer"  # suggested by the amount
         await press(pilot, "f2")  # the need is required for a referral
-        assert form(app).query_one("#spec-need", FormField).error_text
-        await type_into(pilot, "#spec-need", "想了解大额存单")
+        assert form(app).query_one("#f-need", FormField).error_text
+        await type_into(pilot, "#f-need", "想了解大额存单")
         await press(pilot, "f2")
         assert isinstance(app.screen, CounterScreen)
     [referral] = s.handoffs.inbox(center.cm)
@@ -193,7 +192,7 @@ async def test_a_balancing_difference_is_blocked_until_handled(center: Center) -
         await press(pilot, "ctrl+d")
         text = screen_text(app)
         assert "1,500.00" in text  # expected: opening 1,000 + 500 deposited
-        await type_into(pilot, "#spec-counted", "1,400")
+        await type_into(pilot, "#f-counted", "1,400")
         form(app).query_one(SelectionList).select_all()
         await press(pilot, "f2")
         assert isinstance(app.screen, CounterScreen)
@@ -208,8 +207,8 @@ async def test_a_balancing_difference_is_blocked_until_handled(center: Center) -
         await press(pilot, "enter")  # confirm: refused, the difference is not handled
         assert s.balancing.mine(center.t1).status == "submitted"
         await press(pilot, "f5")
-        form(app).field("handling").value = "borne"
-        await type_into(pilot, "#spec-note", "柜员当场补足短款")
+        form(app).widget("handling").value = "borne"
+        await type_into(pilot, "#f-note", "柜员当场补足短款")
         await press(pilot, "f2")
         await press(pilot, "f6")
         await press(pilot, "enter")
@@ -225,10 +224,10 @@ async def test_a_handover_is_confirmed_with_the_receivers_pin(center: Center) ->
         await sign_in(pilot, "T1")
         await press(pilot, "ctrl+t")
         assert form(app).id == "handover-form"
-        await type_into(pilot, "#spec-d10000", "3")
-        await type_into(pilot, "#spec-d5000", "1")
+        await type_into(pilot, "#f-d10000", "3")
+        await type_into(pilot, "#f-d5000", "1")
         assert "¥350.00" in screen_text(app)  # the live total by denomination
-        await type_into(pilot, "#spec-v_passbook", "00012001-00012050")
+        await type_into(pilot, "#f-v_passbook", "00012001-00012050")
         await press(pilot, "f2")
         assert form(app).id == "receive-form"
         await press(pilot, "f2")

@@ -18,9 +18,9 @@ from textual.widgets import DataTable, SelectionList
 from tests.reports.seed import D, Seed, build
 from tests.ui.helpers import TEST_PIN, make_app, screen_text, settle, sign_in, type_into
 from wealthtui.services import Actor, Services
-from wealthtui.ui.dialogs.form import FormField
+from wealthtui.ui.dialogs.form import FormDialog, FormField
 from wealthtui.ui.screens.head import HeadScreen
-from wealthtui.ui.widgets.head_dialogs import CloseDayDialog, HeadForm
+from wealthtui.ui.widgets.head_dialogs import CloseDayDialog
 
 
 @pytest.fixture
@@ -90,17 +90,17 @@ async def test_add_staff_keeps_what_was_typed_on_bad_input(
         await pilot.press("f8")
         await settle(pilot)
         form = app.screen
-        assert isinstance(form, HeadForm)
-        await type_into(pilot, "#spec-staff_no", "N100")
-        await type_into(pilot, "#spec-name", "新同事")
-        form.query_one("#spec-roles", SelectionList).select("lobby_assistant")
-        await type_into(pilot, "#spec-pin", "12")          # too short
+        assert isinstance(form, FormDialog)
+        await type_into(pilot, "#f-staff_no", "N100")
+        await type_into(pilot, "#f-name", "新同事")
+        form.query_one("#f-roles", SelectionList).select("lobby_assistant")
+        await type_into(pilot, "#f-pin", "12")          # too short
         await pilot.press("f2")
         await settle(pilot)
         assert app.screen is form
-        assert "密码" in form.query_one("#spec-pin").error_text
-        assert form.query_one("#spec-name").value == "新同事"
-        await type_into(pilot, "#spec-pin", TEST_PIN)
+        assert "密码" in form.query_one("#f-pin").error_text
+        assert form.query_one("#f-name").value == "新同事"
+        await type_into(pilot, "#f-pin", TEST_PIN)
         await pilot.press("f2")
         await settle(pilot)
         assert app.screen is screen
@@ -117,11 +117,11 @@ async def test_enter_a_monthly_figure(services: Services, center: Seed) -> None:
         await pilot.press("ctrl+e")
         await settle(pilot)
         form = app.screen
-        assert isinstance(form, HeadForm)
-        await type_into(pilot, "#spec-value", "95")
+        assert isinstance(form, FormDialog)
+        await type_into(pilot, "#f-value", "95")
         await pilot.press("f2")
         await settle(pilot)
-        assert not isinstance(app.screen, HeadForm)
+        assert not isinstance(app.screen, FormDialog)
         text = screen_text(app)
         # the first choice is the agency income: now 95 yuan, entered by H001
         assert "H001 王主任" in text
@@ -166,7 +166,7 @@ async def test_close_yesterday_with_explanations_and_export(
         await _tab(pilot, "f7")
         await pilot.press("ctrl+g")
         await settle(pilot)
-        await type_into(pilot, "#spec-when", "2026-11-29")
+        await type_into(pilot, "#f-when", "2026-11-29")
         await pilot.press("f2")
         await settle(pilot)
         assert "日终汇总 2026-11-29" in screen_text(app)
@@ -196,7 +196,7 @@ async def test_month_view_in_the_end_of_day_tab(services: Services, center: Seed
         await _tab(pilot, "f7")
         await pilot.press("ctrl+g")
         await settle(pilot)
-        await type_into(pilot, "#spec-when", "2026-11")
+        await type_into(pilot, "#f-when", "2026-11")
         await pilot.press("f2")
         await settle(pilot)
         assert "月度汇总 2026-11" in screen_text(app)
@@ -214,13 +214,13 @@ async def test_bad_date_keeps_the_text(services: Services, center: Seed) -> None
         await _tab(pilot, "f5")
         await pilot.press("f8")
         await settle(pilot)
-        await type_into(pilot, "#spec-day", "2026-13-01")
+        await type_into(pilot, "#f-day", "2026-13-01")
         await pilot.press("f2")
         await settle(pilot)
         form = app.screen
-        assert isinstance(form, HeadForm)
-        assert "YYYY-MM-DD" in form.query_one("#spec-day").error_text
-        assert form.query_one("#spec-day").value == "2026-13-01"
+        assert isinstance(form, FormDialog)
+        assert "YYYY-MM-DD" in form.query_one("#f-day").error_text
+        assert form.query_one("#f-day").value == "2026-13-01"
 
 
 # --- snapshots ---------------------------------------------------------------------------------

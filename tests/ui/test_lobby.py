@@ -18,8 +18,7 @@ from tests.lobby_data import add_client, attend, card_no, id_no, sign_on
 from tests.ui.helpers import make_app, quiet_settings, screen_text, settle, sign_in, type_into
 from wealthtui.services import Actor, Services
 from wealthtui.ui.dialogs.complaint_intake import ComplaintIntakeDialog
-from wealthtui.ui.dialogs.counter_form import CounterForm
-from wealthtui.ui.dialogs.form import FormField
+from wealthtui.ui.dialogs.form import FormDialog, FormField
 from wealthtui.ui.screens.display import DisplayApp
 from wealthtui.ui.screens.lobby import LobbyScreen
 from wealthtui.ui.widgets.checklist import ChecklistScreen
@@ -171,10 +170,10 @@ async def test_walk_in_gets_a_ticket_then_is_registered(services, people) -> Non
         await pilot.press("f4")
         await settle(pilot)
         form = app.screen
-        assert isinstance(form, CounterForm)
+        assert isinstance(form, FormDialog)
         await pilot.press(*"Wang Xiaoming")
         await pilot.press("enter")  # to the ID type list, keep the resident ID card
-        form.field("id_number").focus()
+        form.widget("id_number").focus()
         await pilot.press(*id_no(date(1990, 6, 15), 11))
         await pilot.press("f2")
         await settle(pilot)
@@ -192,15 +191,15 @@ async def test_registration_errors_keep_what_was_typed(services, people) -> None
         await settle(pilot)
         form = app.screen
         await pilot.press(*"Li Lei")
-        form.field("id_number").focus()
+        form.widget("id_number").focus()
         await pilot.press(*"110105199006151235")
         await pilot.press("f2")
         await settle(pilot)
         assert app.screen is form
-        field = form.field("id_number")
+        field = form.widget("id_number")
         assert isinstance(field, FormField) and field.value == "110105199006151235"
         assert "校验位" in field.error_text
-        assert form.field("name").value == "Li Lei"
+        assert form.widget("name").value == "Li Lei"
 
 
 async def test_reroute_an_arrival_from_the_table(services, people, clients, engine) -> None:
@@ -213,9 +212,9 @@ async def test_reroute_an_arrival_from_the_table(services, people, clients, engi
         await pilot.press("ctrl+r")
         await settle(pilot)
         form = app.screen
-        assert isinstance(form, CounterForm)
-        assert form.field("to").value == people["cm2"].staff_id  # the duty CM first
-        form.field("note").focus()
+        assert isinstance(form, FormDialog)
+        assert form.widget("to").value == people["cm2"].staff_id  # the duty CM first
+        form.widget("note").focus()
         await pilot.press(*"meeting")
         await pilot.press("f2")
         await settle(pilot)
@@ -234,14 +233,14 @@ async def test_potential_premium_lead_from_the_lobby(services, people, clients) 
         await pilot.press("f10")
         await settle(pilot)
         form = app.screen
-        assert isinstance(form, CounterForm)
+        assert isinstance(form, FormDialog)
         await pilot.press("f2")  # the signal is required
         await settle(pilot)
-        assert app.screen is form and form.field("signal").error_text
+        assert app.screen is form and form.widget("signal").error_text
         await pilot.press(*"big CD")
         await pilot.press("f2")
         await settle(pilot)
-        assert not isinstance(app.screen, CounterForm)
+        assert not isinstance(app.screen, FormDialog)
         inbox = services.handoffs.inbox(people["cm1"]) + services.handoffs.inbox(people["cm2"])
         assert [(h.kind, h.client_name) for h in inbox] == [("lead", "王五")] * len(inbox)
         assert len(inbox) >= 1

@@ -24,12 +24,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from zipfile import BadZipFile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+from zipfile import BadZipFile
 
 from sqlmodel import col, select
 

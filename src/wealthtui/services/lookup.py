@@ -12,13 +12,14 @@ risk assessment expired.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from lunardate import LunarDate
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, Select, bindparam, exists
 from sqlmodel import col, func, select
 
 from wealthtui.model import (
@@ -147,6 +148,42 @@ def birthday_today(birthday: date | None, lunar: bool, today: date) -> bool:
     return (birthday.month, birthday.day) == (today.month, today.day)
 
 
+@functools.cache
+def _card_statement(with_matched_card: bool) -> Select:  # type: ignore[type-arg]
+    """The statement behind `_cards`, built once (parameters: ids, today, card_from, card_to)."""
+    client_id = Client.id
+    open_cm = (select(CMAssignment.cm_id)
+               .where(CMAssignment.client_id == client_id, col(CMAssignment.end_at).is_(None))
+               .order_by(col(CMAssignment.id).desc()).limit(1).scalar_subquery())
+    columns = [
+        Client.id, Client.name, Client.title, Client.gender, Client.tier, Client.id_type,
+        Client.id_number, Client.phone, Client.birthday, Client.lunar_birthday,
+        Client.potential_signals, Client.id_expires_on, Client.risk_assessed_on,
+        Client.created_at,
+        open_cm.label("cm_id"),
+        select(Staff.name).where(Staff.id == open_cm).scalar_subquery().label("cm_name"),
+        select(Attendance.present)
+        .where(Attendance.business_date == bindparam("today"), Attendance.staff_id == open_cm)
+        .limit(1).scalar_subquery().label("cm_present"),
+        select(ClientAccount.number)
+        .where(ClientAccount.client_id == client_id, col(ClientAccount.closed_on).is_(None))
+        .order_by(col(ClientAccount.id)).limit(1).scalar_subquery().label("open_card"),
+        exists().where(Complaint.client_id == client_id,
+                       col(Complaint.status).not_in(COMPLAINT_CLOSED)).label("open_complaint"),
+        select(func.max(ContactLog.at)).where(ContactLog.client_id == client_id)
+        .scalar_subquery().label("last_contact"),
+    ]
+    if with_matched_card:
+        columns.append(
+            select(ClientAccount.number)
+            .where(ClientAccount.client_id == client_id,
+                   col(ClientAccount.number) >= bindparam("card_from"),
+                   col(ClientAccount.number) < bindparam("card_to"))
+            .order_by(col(ClientAccount.number)).limit(1).scalar_subquery()
+            .label("matched_card"))
+    return select(*columns).where(col(Client.id).in_(bindparam("ids", expanding=True)))
+
+
 class LookupService(Service):
     def _ids(self, uow: UnitOfWork, q: Query, limit: int) -> list[tuple[int, str]]:
         """(client id, matched by) in a stable order, at most `limit`, without duplicates."""
@@ -196,75 +233,35 @@ class LookupService(Service):
 
     def _cards(self, uow: UnitOfWork, hits: list[tuple[int, str]],
                matched_card: str = "") -> list[ClientCard]:
+        """The cards of `hits`, in their order: ONE statement (the client row and, as correlated
+        sub-queries on indexed columns, the CM and whether they are in today, the card shown,
+        an open complaint, the last contact), executed on the Core connection."""
         if not hits:
             return []
-        ids = [cid for cid, _how in hits]
-        clients = {c.id: c for c in uow.session.exec(select(Client).where(col(Client.id).in_(ids)))}
-        cms = {
-            client_id: (cm_id, name)
-            for client_id, cm_id, name in uow.session.exec(
-                select(CMAssignment.client_id, CMAssignment.cm_id, Staff.name)
-                .join(Staff, Staff.id == CMAssignment.cm_id)
-                .where(col(CMAssignment.client_id).in_(ids), col(CMAssignment.end_at).is_(None))
-            )
-        }
-        present = self._attendance(uow, {cm for cm, _n in cms.values()})
-        cards: dict[int, str] = {}
+        params: dict[str, object] = {"ids": [cid for cid, _how in hits], "today": uow.today}
         if matched_card:
-            for cid, number in uow.session.exec(
-                select(ClientAccount.client_id, ClientAccount.number)
-                .where(col(ClientAccount.client_id).in_(ids),
-                       _prefix(ClientAccount.number, matched_card))
-            ):
-                cards.setdefault(cid, number)
-        for cid, number in uow.session.exec(
-            select(ClientAccount.client_id, ClientAccount.number)
-            .where(col(ClientAccount.client_id).in_(ids), col(ClientAccount.closed_on).is_(None))
-            .order_by(col(ClientAccount.id))
-        ):
-            cards.setdefault(cid, number)
-        complaints = set(uow.session.exec(
-            select(Complaint.client_id).where(col(Complaint.client_id).in_(ids),
-                                              col(Complaint.status).not_in(COMPLAINT_CLOSED))
-        ))
-        last_contact = dict(uow.session.exec(
-            select(ContactLog.client_id, func.max(ContactLog.at))
-            .where(col(ContactLog.client_id).in_(ids)).group_by(ContactLog.client_id)
-        ).all())
+            params.update(card_from=matched_card, card_to=matched_card + TOP)
+        rows = {row.id: row for row in uow.session.connection().execute(
+            _card_statement(bool(matched_card)), params)}
         s = self.settings
         out = []
         for cid, how in hits:
-            c = clients.get(cid)
+            c = rows.get(cid)
             if c is None:
                 continue
             tier = s.tier(c.tier)
-            cm_id, cm_name = cms.get(cid, (None, ""))
-            flags = self._flags(uow, c, cid in complaints, last_contact.get(cid))
+            card = (c.matched_card if matched_card else None) or c.open_card or ""
             out.append(ClientCard(
                 id=cid, name=c.name, title=c.title, gender=c.gender, tier=c.tier,
                 premium=bool(tier and tier.premium), id_type=c.id_type,
                 id_masked=masking.id_number(s, c.id_number),
                 phone_masked=masking.phone(s, c.phone),
-                card_masked=masking.card(s, cards.get(cid, "")), matched_by=how,
-                cm_id=cm_id, cm_name=cm_name,
-                cm_present=present(cm_id) if cm_id is not None else None, flags=flags,
+                card_masked=masking.card(s, card), matched_by=how,
+                cm_id=c.cm_id, cm_name=c.cm_name or "",
+                cm_present=None if c.cm_id is None or c.cm_present is None else bool(c.cm_present),
+                flags=self._flags(uow, c, bool(c.open_complaint), c.last_contact),
             ))
         return out
-
-    def _attendance(self, uow: UnitOfWork, staff_ids: set[int]):  # type: ignore[no-untyped-def]
-        """A function staff id → in today: True/False as recorded in today's attendance, None when
-        nothing is recorded for them (the same reading as the counters' referrals)."""
-        rows = dict(uow.session.exec(
-            select(Attendance.staff_id, Attendance.present)
-            .where(Attendance.business_date == uow.today,
-                   col(Attendance.staff_id).in_(sorted(staff_ids)))
-        ).all()) if staff_ids else {}
-
-        def present(staff_id: int) -> bool | None:
-            value = rows.get(staff_id)
-            return None if value is None else bool(value)
-
-        return present
 
     def _flags(self, uow: UnitOfWork, c: Client, complaint: bool, last_contact) -> ClientFlags:  # type: ignore[no-untyped-def]
         s, today = self.settings, uow.today

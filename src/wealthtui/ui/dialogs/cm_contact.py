@@ -10,14 +10,22 @@ save is refused and says why.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
 from wealthtui.i18n import t, tl
 from wealthtui.rules import suitability
 from wealthtui.rules.agenda import CHANNELS, PURPOSES, RESULTS, parse_next_date
-from wealthtui.ui.dialogs.cm_form import CMForm, Field
+from wealthtui.ui.dialogs.form import Field, FormDialog, Look
+
+#: the client manager's forms: 78 cells wide, one row per field, so they fit 80x24
+CM_LOOK = Look(width=78, fields_height=30, list_height=9, compact=True)
+
+
+def cm_form(title: str, fields: Sequence[Field], **kwargs: Any) -> FormDialog:
+    """A FormDialog in the client manager's look; a None from `submit` keeps it open."""
+    return FormDialog(title, fields, look=CM_LOOK, keep_open_on_none=True, **kwargs)
 
 
 def product_label(settings: Any, code: str, outcome: str) -> str:
@@ -32,7 +40,7 @@ def contact_form(
     services: Any, actor: Any, settings: Any, today: date, client_id: int, client_name: str, *,
     purpose: str = "care", content: str = "", keeps: Iterable[int] = (),
     run_id: int | None = None, on_saved: Callable[[Any], None] | None = None,
-) -> CMForm:
+) -> FormDialog:
     """The form; it logs the contact through services.contacts.log when saved."""
     fields = [
         Field("channel", "cm.field.channel", kind="select",
@@ -80,5 +88,5 @@ def contact_form(
             on_saved(view)
         return view
 
-    return CMForm(t("cm.contact.title"), fields, submit=submit, info=info, form_id="contact-form",
-                  focus="content")
+    return cm_form(t("cm.contact.title"), fields, submit=submit, info=info, form_id="contact-form",
+                   focus="content")

@@ -12,7 +12,8 @@ from wealthtui.rules.fields import FieldError
 from wealthtui.rules.money import format_fen
 from wealthtui.services.client_file import INCOME_BANDS, ClientFileView
 from wealthtui.services.targets import STATUSES, TargetView
-from wealthtui.ui.dialogs.cm_form import CMForm, Field
+from wealthtui.ui.dialogs.cm_contact import cm_form
+from wealthtui.ui.dialogs.form import Field, FormDialog
 
 
 def parse_date(text: str, field_key: str) -> date | None:
@@ -34,7 +35,7 @@ def _choices(prefix: str, codes: tuple[str, ...], current: str) -> tuple[tuple[s
     return tuple(out)
 
 
-def edit_form(services: Any, actor: Any, view: ClientFileView) -> CMForm:
+def edit_form(services: Any, actor: Any, view: ClientFileView) -> FormDialog:
     """The client file's editable fields, filled in with what the file holds."""
     fields = [
         Field("occupation", "cm.field.occupation", value=view.occupation, max_length=60),
@@ -70,10 +71,10 @@ def edit_form(services: Any, actor: Any, view: ClientFileView) -> CMForm:
         changes["birthday"] = parse_date(values["birthday"], "cm.field.birthday")
         return services.client_file.update(actor, view.id, **changes)
 
-    return CMForm(t("cm.edit.title", name=view.name), fields, submit=submit, form_id="edit-form")
+    return cm_form(t("cm.edit.title", name=view.name), fields, submit=submit, form_id="edit-form")
 
 
-def target_form(services: Any, actor: Any, target: TargetView) -> CMForm:
+def target_form(services: Any, actor: Any, target: TargetView) -> FormDialog:
     fields = [
         Field("status", "cm.field.target_status", kind="select", value=target.status,
               options=tuple((t(f"cm.target_status.{s}"), s) for s in STATUSES)),
@@ -83,5 +84,5 @@ def target_form(services: Any, actor: Any, target: TargetView) -> CMForm:
     def submit(values: dict[str, Any]) -> Any:
         return services.targets.record(actor, target.id, values["status"], values["outcome"])
 
-    return CMForm(t("cm.target.title", name=target.name, list=target.list_name), fields,
+    return cm_form(t("cm.target.title", name=target.name, list=target.list_name), fields,
                   submit=submit, form_id="target-form")

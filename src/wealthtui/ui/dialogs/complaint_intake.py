@@ -34,8 +34,13 @@ from wealthtui.rules.fields import FieldError
 from wealthtui.services.complaints import COMPLAINANT_KINDS, ClientHint, ComplaintView
 from wealthtui.services.errors import ServiceError
 from wealthtui.ui.bindings import TranslatedBindings
-from wealthtui.ui.dialogs.complaint_form import blink
-from wealthtui.ui.dialogs.form import EnterAdvances, FormField, clear_errors, show_field_error
+from wealthtui.ui.dialogs.form import (
+    EnterAdvances,
+    FormField,
+    blink,
+    clear_errors,
+    show_field_error,
+)
 from wealthtui.ui.errors import describe
 
 #: FieldError field keys → the widget that gets the focus (FormFields are found by their key)

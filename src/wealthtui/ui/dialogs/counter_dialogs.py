@@ -1,8 +1,8 @@
-"""The counter screen's forms, built on CounterForm: sign-on, business, the wealth-needs question at
+"""The counter screen's forms, built on FormDialog: sign-on, business, the wealth-needs question at
 the end, transfer, call a ticket by number, retention attempt, shift hand-over (declare, receive),
 end-of-day balancing, and the supervisor's handling of a difference.
 
-Each factory takes the services and the actor and returns a CounterForm whose submit calls the
+Each factory takes the services and the actor and returns a FormDialog whose submit calls the
 service; the form is dismissed with what the service returned.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import Any
 
 from wealthtui.config import Settings
@@ -21,8 +22,17 @@ from wealthtui.services import Actor, Services
 from wealthtui.services.balancing import HANDLINGS, MATCHES, BalanceView
 from wealthtui.services.counter import NEEDS, RETENTION_OUTCOMES, RetentionView, ServingView
 from wealthtui.services.handover import REASONS, BoxSummary, HandoverView
-from wealthtui.ui.dialogs.counter_form import CounterForm, Spec
+from wealthtui.ui.dialogs.form import Field, FormDialog, Look
 from wealthtui.ui.widgets.counter_ticket import business_name
+
+#: the counter's forms: 76 cells wide, up to 17 rows of fields
+COUNTER_LOOK = Look(width=76, fields_height=17, list_height=7)
+
+
+def counter_form(title: str, fields: Sequence[Field], **kwargs: Any) -> FormDialog:
+    """A FormDialog in the counter's size; a None from `submit` keeps it open."""
+    return FormDialog(title, fields, look=COUNTER_LOOK, keep_open_on_none=True, **kwargs)
+
 
 _RANGE = re.compile(r"^\s*([0-9A-Za-z]+)\s*(?:[-~～至到]\s*([0-9A-Za-z]+))?\s*$")
 
@@ -40,7 +50,7 @@ def counter_label(settings: Settings, no: str) -> str:
     return t("counter.sign_on.option", no=no, kind=t(f"counter.kind.{cfg.kind}"), categories=cats)
 
 
-def sign_on_form(services: Services, actor: Actor) -> CounterForm:
+def sign_on_form(services: Services, actor: Actor) -> FormDialog:
     settings = services.settings
     mine = []
     for cfg in settings.counters:
@@ -48,48 +58,48 @@ def sign_on_form(services: Services, actor: Actor) -> CounterForm:
         if own in actor.roles or permissions.OFFICER in actor.roles:
             mine.append((counter_label(settings, cfg.no), cfg.no))
     specs = [
-        Spec("counter", "counter.field.counter", kind="select",
+        Field("counter", "counter.field.counter", kind="select",
              options=tuple(mine or [(counter_label(settings, c.no), c.no)
                                     for c in settings.counters])),
-        Spec("cash", "counter.field.opening_cash", max_length=20, placeholder="0.00"),
+        Field("cash", "counter.field.opening_cash", max_length=20, placeholder="0.00"),
     ]
-    return CounterForm(t("counter.sign_on.title"), specs, info=[t("counter.sign_on.info")],
+    return counter_form(t("counter.sign_on.title"), specs, info=[t("counter.sign_on.info")],
                        submit=lambda v: services.counter.sign_on(actor, v["counter"], v["cash"]),
                        form_id="sign-on-form", focus="cash")
 
 
-def business_form(services: Services, actor: Actor, serving: ServingView) -> CounterForm:
+def business_form(services: Services, actor: Actor, serving: ServingView) -> FormDialog:
     settings = services.settings
     category = serving.ticket.category
     types = [(tl(b.name, b.name_en) + (f" ({t('counter.cash.' + b.cash)})"
                                         if b.cash != "none" else ""), b.code)
              for b in settings.counter.business_types if category in b.categories]
     specs = [
-        Spec("type", "counter.field.business_type", kind="select", options=tuple(types)),
-        Spec("amount", "field.amount", max_length=20, placeholder="0.00"),
-        Spec("note", "field.note", max_length=200),
+        Field("type", "counter.field.business_type", kind="select", options=tuple(types)),
+        Field("amount", "field.amount", max_length=20, placeholder="0.00"),
+        Field("note", "field.note", max_length=200),
     ]
     info = [t("counter.business.info", ticket=serving.ticket.display_no,
               category=category_label(settings, category))]
-    return CounterForm(
+    return counter_form(
         t("counter.business.title"), specs, info=info, form_id="business-form", focus="amount",
         submit=lambda v: services.counter.record(actor, serving.ticket.id, v["type"],
                                                  v["amount"], v["note"]))
 
 
-def needs_form(services: Services, actor: Actor, serving: ServingView) -> CounterForm:
+def needs_form(services: Services, actor: Actor, serving: ServingView) -> FormDialog:
     """The wealth-needs question at the end of the transaction (manual ch.2 §2.4 item 4)."""
     settings = services.settings
     options = tuple((t(f"counter.needs.{n}"), n) for n in NEEDS)
     specs = [
-        Spec("needs", "counter.field.wealth_needs", kind="select", options=options,
+        Field("needs", "counter.field.wealth_needs", kind="select", options=options,
              value="refer" if serving.referral_suggested else "none"),
-        Spec("need", "counter.field.need", max_length=500),
+        Field("need", "counter.field.need", max_length=500),
     ]
     walk_in = serving.ticket.client_id is None
     if walk_in:
-        specs += [Spec("contact_name", "counter.field.contact_name", max_length=40),
-                  Spec("contact_phone", "field.phone", max_length=20)]
+        specs += [Field("contact_name", "counter.field.contact_name", max_length=40),
+                  Field("contact_phone", "field.phone", max_length=20)]
     info = [t("counter.needs.ask")]
     if serving.referral_suggested:
         info.append(t("counter.hint.refer",
@@ -100,11 +110,11 @@ def needs_form(services: Services, actor: Actor, serving: ServingView) -> Counte
             actor, serving.ticket.id, v["needs"], need_note=v["need"],
             contact_name=v.get("contact_name", ""), contact_phone=v.get("contact_phone", ""))
 
-    return CounterForm(t("counter.needs.title", ticket=serving.ticket.display_no), specs,
+    return counter_form(t("counter.needs.title", ticket=serving.ticket.display_no), specs,
                        info=info, submit=submit, form_id="needs-form", focus="need")
 
 
-def transfer_form(services: Services, actor: Actor, serving: ServingView) -> CounterForm:
+def transfer_form(services: Services, actor: Actor, serving: ServingView) -> FormDialog:
     settings = services.settings
     here = serving.ticket.counter_no
     cats = (("—", ""), *((category_label(settings, c.code), c.code)
@@ -112,9 +122,9 @@ def transfer_form(services: Services, actor: Actor, serving: ServingView) -> Cou
     counters = (("—", ""), *((counter_label(settings, c.no), c.no)
                               for c in settings.counters if c.no != here))
     specs = [
-        Spec("category", "counter.field.to_category", kind="select", options=cats),
-        Spec("counter", "counter.field.to_counter", kind="select", options=counters),
-        Spec("note", "field.note", max_length=200),
+        Field("category", "counter.field.to_category", kind="select", options=cats),
+        Field("counter", "counter.field.to_counter", kind="select", options=counters),
+        Field("note", "field.note", max_length=200),
     ]
 
     def submit(v: dict[str, Any]) -> Any:
@@ -123,11 +133,11 @@ def transfer_form(services: Services, actor: Actor, serving: ServingView) -> Cou
         return services.queue.transfer(actor, serving.ticket.id, to_category=v["category"] or None,
                                        to_counter=v["counter"] or None, note=v["note"])
 
-    return CounterForm(t("counter.transfer.title", ticket=serving.ticket.display_no), specs,
+    return counter_form(t("counter.transfer.title", ticket=serving.ticket.display_no), specs,
                        info=[t("counter.transfer.info")], submit=submit, form_id="transfer-form")
 
 
-def call_form(services: Services, actor: Actor, counter_no: str, preset: str = "") -> CounterForm:
+def call_form(services: Services, actor: Actor, counter_no: str, preset: str = "") -> FormDialog:
     """Call one ticket by its number; a parked one is re-queued to this counter first."""
 
     def submit(v: dict[str, Any]) -> Any:
@@ -139,57 +149,57 @@ def call_form(services: Services, actor: Actor, counter_no: str, preset: str = "
             services.queue.requeue(actor, ticket.id, counter_no=counter_no)
         return services.queue.call(actor, counter_no, ticket.id)
 
-    specs = [Spec("ticket", "counter.field.ticket_no", value=preset, max_length=12)]
-    return CounterForm(t("counter.call.title"), specs, info=[t("counter.call.info")],
+    specs = [Field("ticket", "counter.field.ticket_no", value=preset, max_length=12)]
+    return counter_form(t("counter.call.title"), specs, info=[t("counter.call.info")],
                        submit=submit, form_id="call-form")
 
 
 def retention_form(services: Services, actor: Actor, retention: RetentionView,
-                   client_name: str) -> CounterForm:
+                   client_name: str) -> FormDialog:
     options = tuple((t(f"counter.retention.{o}"), o) for o in RETENTION_OUTCOMES)
-    specs = [Spec("outcome", "counter.field.retention_outcome", kind="select", options=options),
-             Spec("note", "counter.field.retention_note", max_length=500)]
-    return CounterForm(
+    specs = [Field("outcome", "counter.field.retention_outcome", kind="select", options=options),
+             Field("note", "counter.field.retention_note", max_length=500)]
+    return counter_form(
         t("counter.retention.title", name=client_name), specs,
         info=[t("counter.retention.info")], form_id="retention-form",
         submit=lambda v: services.counter.record_retention(actor, retention.id, v["outcome"],
                                                            v["note"]))
 
 
-def _count_specs(settings: Settings) -> list[Spec]:
-    return [Spec(f"d{fen}", "counter.field.denomination", max_length=7, placeholder="0",
+def _count_specs(settings: Settings) -> list[Field]:
+    return [Field(f"d{fen}", "counter.field.denomination", max_length=7, placeholder="0",
                  label=t("counter.handover.denomination", value=f"{fen / 100:g}"))
             for fen in settings.counter.denominations_fen]
 
 
-def _voucher_specs(settings: Settings) -> list[Spec]:
-    return [Spec(f"v_{v.code}", "counter.field.voucher_range", max_length=40,
+def _voucher_specs(settings: Settings) -> list[Field]:
+    return [Field(f"v_{v.code}", "counter.field.voucher_range", max_length=40,
                  placeholder="00012001-00012050",
                  label=t("counter.handover.voucher", kind=tl(v.name, v.name_en)))
             for v in settings.counter.voucher_kinds]
 
 
-def handover_form(services: Services, actor: Actor, box: BoxSummary) -> CounterForm:
+def handover_form(services: Services, actor: Actor, box: BoxSummary) -> FormDialog:
     """The teller handing over: reason, cash by denomination, blank vouchers by range."""
     settings = services.settings
     reasons = tuple((t(f"counter.handover_reason.{r}"), r) for r in REASONS)
-    specs = [Spec("reason", "counter.field.handover_reason", kind="select", options=reasons),
+    specs = [Field("reason", "counter.field.handover_reason", kind="select", options=reasons),
              *_count_specs(settings), *_voucher_specs(settings),
-             Spec("note", "field.note", max_length=200)]
+             Field("note", "field.note", max_length=200)]
     info = [t("counter.handover.books", amount=format_fen(box.expected_cash_fen, symbol=True)),
             t("counter.handover.open", tickets="、".join(box.open_tickets) or t("common.none"),
               pending=len(box.pending_authorizations)),
             t("counter.handover.declared", amount=format_fen(0, symbol=True))]
-    form: CounterForm
+    form: FormDialog
 
     def submit(v: dict[str, Any]) -> Any:
         counts: dict[int, object] = {}
         for fen in settings.counter.denominations_fen:
             text = unicodedata.normalize("NFKC", v[f"d{fen}"]).strip()
             if text and not text.isdigit():
-                form.field(f"d{fen}").show_error(
+                form.widget(f"d{fen}").show_error(
                     FieldError("counter.field.denomination", "error.handover.count"))
-                form.field(f"d{fen}").focus()
+                form.widget(f"d{fen}").focus()
                 return None
             counts[fen] = text
         ranges = []
@@ -199,18 +209,18 @@ def handover_form(services: Services, actor: Actor, box: BoxSummary) -> CounterF
                 continue
             match = _RANGE.match(unicodedata.normalize("NFKC", text))
             if match is None:
-                form.field(f"v_{kind.code}").show_error(
+                form.widget(f"v_{kind.code}").show_error(
                     FieldError("counter.field.voucher_range", "error.handover.voucher_range"))
-                form.field(f"v_{kind.code}").focus()
+                form.widget(f"v_{kind.code}").focus()
                 return None
             ranges.append((kind.code, match.group(1), match.group(2) or match.group(1)))
         return services.handover.start(actor, v["reason"], counts, ranges, v["note"])
 
-    def recount(f: CounterForm) -> None:
+    def recount(f: FormDialog) -> None:
         total = declared_total(settings, f.values())
         f.set_info(2, t("counter.handover.declared", amount=format_fen(total, symbol=True)))
 
-    form = CounterForm(t("counter.handover.title"), specs, info=info, submit=submit,
+    form = counter_form(t("counter.handover.title"), specs, info=info, submit=submit,
                        form_id="handover-form", on_change=recount)
     return form
 
@@ -224,7 +234,7 @@ def declared_total(settings: Settings, values: dict[str, Any]) -> int:
     return total
 
 
-def receive_form(services: Services, h: HandoverView) -> CounterForm:
+def receive_form(services: Services, h: HandoverView) -> FormDialog:
     """The receiving teller counts what is declared; returns (counted text, note) to confirm
     with their PIN. A difference needs the explanation before the PIN is asked."""
     counts = "  ".join(f"{fen / 100:g}×{n}" for fen, n in h.denominations.items()) or "-"
@@ -235,9 +245,9 @@ def receive_form(services: Services, h: HandoverView) -> CounterForm:
             t("counter.receive.vouchers", vouchers=vouchers or t("common.none")),
             t("counter.receive.open", tickets="、".join(h.open_tickets) or t("common.none"),
               pending=len(h.pending_authorizations))]
-    specs = [Spec("counted", "counter.field.counted_cash", max_length=20,
+    specs = [Field("counted", "counter.field.counted_cash", max_length=20,
                   value=f"{h.declared_cash_fen / 100:.2f}"),
-             Spec("note", "counter.field.difference_note", max_length=500)]
+             Field("note", "counter.field.difference_note", max_length=500)]
 
     def submit(v: dict[str, Any]) -> Any:
         counted = parse_yuan(v["counted"], "counter.field.counted_cash", allow_zero=True)
@@ -245,7 +255,7 @@ def receive_form(services: Services, h: HandoverView) -> CounterForm:
             raise FieldError("counter.field.difference_note", "error.handover.explain")
         return (v["counted"], v["note"])
 
-    return CounterForm(t("counter.receive.title", name=h.from_name), specs, info=info,
+    return counter_form(t("counter.receive.title", name=h.from_name), specs, info=info,
                        submit=submit, form_id="receive-form")
 
 
@@ -254,7 +264,7 @@ def _voucher_name(settings: Settings, code: str) -> str:
     return tl(kind.name, kind.name_en) if kind else code
 
 
-def balance_form(services: Services, actor: Actor, view: BalanceView) -> CounterForm:
+def balance_form(services: Services, actor: Actor, view: BalanceView) -> FormDialog:
     settings = services.settings
     f = view.figures
     items = "  ".join(f"{business_name(settings, k)} {n}" for k, n in f.items.items())
@@ -268,20 +278,20 @@ def balance_form(services: Services, actor: Actor, view: BalanceView) -> Counter
     matches = tuple((t(f"counter.match.{m}"), m) for m in MATCHES)
     ticked = [m for m, ok in view.matches.items() if ok] if view.status != "draft" else []
     counted = f"{view.counted_cash_fen / 100:.2f}" if view.counted_cash_fen is not None else ""
-    specs = [Spec("counted", "counter.field.counted_cash", max_length=20, value=counted),
-             Spec("matches", "counter.field.matches", kind="checks", options=matches,
+    specs = [Field("counted", "counter.field.counted_cash", max_length=20, value=counted),
+             Field("matches", "counter.field.matches", kind="checks", options=matches,
                   value=ticked),
-             Spec("note", "field.note", max_length=500, value=view.teller_note)]
+             Field("note", "field.note", max_length=500, value=view.teller_note)]
 
     def submit(v: dict[str, Any]) -> Any:
         chosen = dict.fromkeys(v["matches"], True)
         return services.balancing.submit(actor, v["counted"], chosen, v["note"])
 
-    return CounterForm(t("counter.balance.title"), specs, info=info, submit=submit,
+    return counter_form(t("counter.balance.title"), specs, info=info, submit=submit,
                        form_id="balance-form")
 
 
-def difference_form(services: Services, actor: Actor, view: BalanceView) -> CounterForm:
+def difference_form(services: Services, actor: Actor, view: BalanceView) -> FormDialog:
     """The supervisor records how a teller's difference is handled."""
     unticked = [t(f"counter.match.{m}") for m in MATCHES if not view.matches.get(m)]
     info = [t("counter.difference.info", name=view.teller_name,
@@ -291,12 +301,12 @@ def difference_form(services: Services, actor: Actor, view: BalanceView) -> Coun
             t("counter.difference.unticked", matches="、".join(unticked) or t("common.none")),
             t("counter.difference.teller_note", note=view.teller_note or "-")]
     options = tuple((t(f"counter.handling.{h}"), h) for h in HANDLINGS)
-    specs = [Spec("handling", "counter.field.difference_handling", kind="select",
+    specs = [Field("handling", "counter.field.difference_handling", kind="select",
                   options=options),
-             Spec("note", "counter.field.difference_note", max_length=500)]
+             Field("note", "counter.field.difference_note", max_length=500)]
     assert view.id is not None
     balance_id = view.id
-    return CounterForm(
+    return counter_form(
         t("counter.difference.title"), specs, info=info, form_id="difference-form",
         submit=lambda v: services.balancing.handle_difference(actor, balance_id, v["handling"],
                                                              v["note"]))

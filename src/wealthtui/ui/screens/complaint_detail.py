@@ -15,6 +15,7 @@ The service decides; a refusal (recusal, no approval, missing root cause …) is
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from rich.table import Table
@@ -40,7 +41,7 @@ from wealthtui.services.complaints import (
 from wealthtui.services.errors import ServiceError
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.dialogs import complaint_labels as lbl
-from wealthtui.ui.dialogs.complaint_form import ComplaintFormDialog, Spec
+from wealthtui.ui.dialogs.form import Field, FormDialog
 from wealthtui.ui.errors import describe
 
 #: action → (statuses it applies to, the permission it needs (None: the service decides))
@@ -274,7 +275,7 @@ class ComplaintDetailScreen(TranslatedBindings, ModalScreen[bool]):
         return self._services.ctx.today()
 
     # --- actions ---------------------------------------------------------------------------
-    def _form(self, title_key: str, specs: list[Spec], submit: Any, detail: str = "") -> None:
+    def _form(self, title_key: str, specs: list[Field], submit: Any, detail: str = "") -> None:
         def done(result: Any) -> None:
             if result is not None:
                 self.changed = True
@@ -285,8 +286,9 @@ class ComplaintDetailScreen(TranslatedBindings, ModalScreen[bool]):
                 if changed is not None:
                     changed()
 
-        self.app.push_screen(ComplaintFormDialog(t(title_key), specs, submit=submit,
-                                                 detail=detail), done)
+        fields = [replace(s, blank="complaint.choose") if s.kind == "select" else s for s in specs]
+        self.app.push_screen(FormDialog(t(title_key), fields, submit=submit,
+                                        info=[detail] if detail else []), done)
 
     def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
         fn = getattr(self._services.complaints, method)
@@ -299,19 +301,19 @@ class ComplaintDetailScreen(TranslatedBindings, ModalScreen[bool]):
         staff = self._services.complaints.staff_choices(self._actor)
         options = tuple((f"{s.name}（{s.staff_no}）", s.id) for s in staff)
         self._form("complaint.form.assign", [
-            Spec("handler", "field.complaint.handler", "select", options),
-            Spec("note", "field.complaint.note", max_length=500),
+            Field("handler", "field.complaint.handler", "select", options),
+            Field("note", "field.complaint.note", max_length=500),
         ], lambda v: self._call("assign", _required(v["handler"], "field.complaint.handler"),
                                 v["note"]))
 
     def action_note(self) -> None:
-        self._form("complaint.form.note", [Spec("note", "field.complaint.note", "text")],
+        self._form("complaint.form.note", [Field("note", "field.complaint.note", "text")],
                    lambda v: self._call("add_note", v["note"]))
 
     def action_on_spot(self) -> None:
         self._form("complaint.form.on_spot", [
-            Spec("outcome", "field.complaint.on_spot_reply", "text"),
-            Spec("told", "field.complaint.options_told", "check"),
+            Field("outcome", "field.complaint.on_spot_reply", "text"),
+            Field("told", "field.complaint.options_told", "box"),
         ], lambda v: self._call("resolve_on_spot", v["outcome"], v["told"]))
 
     def action_escalate(self) -> None:
@@ -320,22 +322,22 @@ class ComplaintDetailScreen(TranslatedBindings, ModalScreen[bool]):
             v.escalation else ESCALATION_LEVELS
         options = tuple((t(f"complaint.escalation.{lv}"), lv) for lv in levels)
         self._form("complaint.form.escalate", [
-            Spec("level", "field.complaint.escalation", "select", options,
+            Field("level", "field.complaint.escalation", "select", options,
                  value=options[0][1] if options else ""),
-            Spec("reason", "field.complaint.reason", max_length=1000),
+            Field("reason", "field.complaint.reason", max_length=1000),
         ], lambda val: self._call("escalate", val["level"] or "", val["reason"]))
 
     def action_extend(self) -> None:
         self._form("complaint.form.extend", [
-            Spec("reason", "field.complaint.reason", max_length=1000),
+            Field("reason", "field.complaint.reason", max_length=1000),
         ], lambda v: self._call("extend", v["reason"]),
             detail=t("complaint.form.extend_detail",
                      days=self._services.settings.complaints.extension_days))
 
     def action_extend_further(self) -> None:
         self._form("complaint.form.extend_further", [
-            Spec("reason", "field.complaint.reason", max_length=1000),
-            Spec("told", "field.complaint.client_told", "check"),
+            Field("reason", "field.complaint.reason", max_length=1000),
+            Field("told", "field.complaint.client_told", "box"),
         ], lambda v: self._call("extend_further", v["reason"], v["told"]),
             detail=t("complaint.form.extend_further_detail",
                      days=self._services.settings.complaints.further_extension_days))
@@ -343,30 +345,30 @@ class ComplaintDetailScreen(TranslatedBindings, ModalScreen[bool]):
     def action_pause(self) -> None:
         if self.complaint and self.complaint.paused_since:
             self._form("complaint.form.resume", [
-                Spec("note", "field.complaint.note", max_length=1000),
+                Field("note", "field.complaint.note", max_length=1000),
             ], lambda v: self._call("resume", v["note"]))
             return
         self._form("complaint.form.pause", [
-            Spec("reason", "field.complaint.reason", max_length=1000),
-            Spec("told", "field.complaint.client_told", "check"),
+            Field("reason", "field.complaint.reason", max_length=1000),
+            Field("told", "field.complaint.client_told", "box"),
         ], lambda v: self._call("pause", v["reason"], v["told"]))
 
     def action_new_facts(self) -> None:
         self._form("complaint.form.new_facts", [
-            Spec("on", "field.complaint.date", value=self._today().isoformat(), max_length=12),
-            Spec("note", "field.complaint.note", "text"),
+            Field("on", "field.complaint.date", value=self._today().isoformat(), max_length=12),
+            Field("note", "field.complaint.note", "text"),
         ], lambda v: self._call("new_facts", dl.parse_day(v["on"], "field.complaint.date"),
                                 v["note"]))
 
     def action_reply(self) -> None:
         channels = tuple((t(f"complaint.reply_channel.{c}"), c) for c in REPLY_CHANNELS)
         self._form("complaint.form.reply", [
-            Spec("on", "field.complaint.date", value=self._today().isoformat(), max_length=12),
-            Spec("channel", "field.complaint.reply_channel", "select", channels),
-            Spec("content", "field.complaint.reply_content", "text"),
-            Spec("remedy", "field.complaint.remedy", max_length=1000),
-            Spec("compensation", "field.complaint.compensation", max_length=20),
-            Spec("told", "field.complaint.options_told", "check"),
+            Field("on", "field.complaint.date", value=self._today().isoformat(), max_length=12),
+            Field("channel", "field.complaint.reply_channel", "select", channels),
+            Field("content", "field.complaint.reply_content", "text"),
+            Field("remedy", "field.complaint.remedy", max_length=1000),
+            Field("compensation", "field.complaint.compensation", max_length=20),
+            Field("told", "field.complaint.options_told", "box"),
         ], self._reply)
 
     def _reply(self, v: dict[str, Any]) -> Any:
@@ -379,29 +381,29 @@ class ComplaintDetailScreen(TranslatedBindings, ModalScreen[bool]):
 
     def action_close(self) -> None:
         self._form("complaint.form.close", [
-            Spec("root_cause", "field.complaint.root_cause", "text"),
-            Spec("rectification", "field.complaint.rectification", "text"),
+            Field("root_cause", "field.complaint.root_cause", "text"),
+            Field("rectification", "field.complaint.rectification", "text"),
         ], lambda v: self._call("close", v["root_cause"], v["rectification"]))
 
     def action_satisfaction(self) -> None:
         results = tuple((t(f"complaint.satisfaction.{r}"), r) for r in SATISFACTION)
         self._form("complaint.form.satisfaction", [
-            Spec("on", "field.complaint.date", value=self._today().isoformat(), max_length=12),
-            Spec("result", "field.complaint.satisfaction", "select", results),
-            Spec("note", "field.complaint.note", max_length=500),
+            Field("on", "field.complaint.date", value=self._today().isoformat(), max_length=12),
+            Field("result", "field.complaint.satisfaction", "select", results),
+            Field("note", "field.complaint.note", max_length=500),
         ], lambda v: self._call("record_satisfaction",
                                 dl.parse_day(v["on"], "field.complaint.date"),
                                 v["result"] or "", v["note"]))
 
     def action_withdraw(self) -> None:
         self._form("complaint.form.withdraw", [
-            Spec("reason", "field.complaint.reason", max_length=1000),
+            Field("reason", "field.complaint.reason", max_length=1000),
         ], lambda v: self._call("withdraw", v["reason"]))
 
     def action_merge(self) -> None:
         self._form("complaint.form.merge", [
-            Spec("ref", "field.complaint.original_ref", max_length=20),
-            Spec("note", "field.complaint.note", max_length=500),
+            Field("ref", "field.complaint.original_ref", max_length=20),
+            Field("note", "field.complaint.note", max_length=500),
         ], lambda v: self._call("merge", v["ref"], v["note"]))
 
 

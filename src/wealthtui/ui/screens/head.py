@@ -35,11 +35,12 @@ from wealthtui.services.day import DayState
 from wealthtui.services.errors import ServiceError
 from wealthtui.services.reports import parse_business_date, parse_month
 from wealthtui.ui.dialogs.confirm import ConfirmDialog
+from wealthtui.ui.dialogs.form import Field
 from wealthtui.ui.errors import describe
 from wealthtui.ui.screens.base import RoleScreen
 from wealthtui.ui.widgets.complaint_queue import ComplaintQueue
 from wealthtui.ui.widgets.head_dashboard import DashboardPanel
-from wealthtui.ui.widgets.head_dialogs import CloseDayDialog, HeadForm, Spec
+from wealthtui.ui.widgets.head_dialogs import CloseDayDialog, head_form, roles_field
 from wealthtui.ui.widgets.head_staff import StaffPanel
 from wealthtui.ui.widgets.head_tables import SectionTables
 
@@ -284,20 +285,20 @@ class HeadScreen(RoleScreen):
     def action_add_staff(self) -> None:
         def submit(v: dict[str, Any]) -> Any:
             return self.services.staff.add(self.actor, v["staff_no"], v["name"], v["roles"], v["pin"])
-        self.app.push_screen(HeadForm(t("head.staff.add_title"), [
-            Spec("staff_no", "field.staff_no", max_length=20),
-            Spec("name", "field.name", max_length=40),
-            Spec("roles", "field.roles", kind="roles"),
-            Spec("pin", "field.pin", kind="password", max_length=12),
+        self.app.push_screen(head_form(t("head.staff.add_title"), [
+            Field("staff_no", "field.staff_no", max_length=20),
+            Field("name", "field.name", max_length=40),
+            roles_field("roles", "field.roles"),
+            Field("pin", "field.pin", kind="password", max_length=12),
         ], submit=submit), self._after(t("head.staff.added")))
 
     def action_set_roles(self) -> None:
         staff = self._selected_staff()
         if staff is None:
             return
-        self.app.push_screen(HeadForm(
+        self.app.push_screen(head_form(
             t("head.staff.roles_title", name=staff.name),
-            [Spec("roles", "field.roles", kind="roles", value=staff.roles)],
+            [roles_field("roles", "field.roles", staff.roles)],
             submit=lambda v: self.services.staff.set_roles(self.actor, staff.staff_no, v["roles"]),
         ), self._after(t("head.staff.roles_saved")))
 
@@ -310,9 +311,9 @@ class HeadScreen(RoleScreen):
             if v["pin"] != v["again"]:
                 raise FieldError("head.field.pin_again", "error.head.pin_mismatch")
             return self.services.staff.reset_pin(self.actor, staff.staff_no, v["pin"])
-        self.app.push_screen(HeadForm(t("head.staff.pin_title", name=staff.name), [
-            Spec("pin", "field.pin", kind="password", max_length=12),
-            Spec("again", "head.field.pin_again", kind="password", max_length=12),
+        self.app.push_screen(head_form(t("head.staff.pin_title", name=staff.name), [
+            Field("pin", "field.pin", kind="password", max_length=12),
+            Field("again", "head.field.pin_again", kind="password", max_length=12),
         ], submit=submit), self._after(t("head.staff.pin_reset")))
 
     def action_unlock(self) -> None:
@@ -357,10 +358,10 @@ class HeadScreen(RoleScreen):
                 raise FieldError("head.field.client", "error.head.several_clients", names=names)
             cm_id = self._cm_id(v["cm"], "head.field.cm")
             return self.services.assignments.assign(self.actor, cards[0].id, cm_id, v["reason"])
-        self.app.push_screen(HeadForm(t("head.cm.assign_title"), [
-            Spec("client", "head.field.client", max_length=40),
-            Spec("cm", "head.field.cm", value=default_cm, max_length=20),
-            Spec("reason", "field.reason", max_length=200),
+        self.app.push_screen(head_form(t("head.cm.assign_title"), [
+            Field("client", "head.field.client", max_length=40),
+            Field("cm", "head.field.cm", value=default_cm, max_length=20),
+            Field("reason", "field.reason", max_length=200),
         ], submit=submit, detail=t("head.cm.assign_detail")), self._after(t("head.cm.assigned")))
 
     def action_reassign_book(self) -> None:
@@ -374,9 +375,9 @@ class HeadScreen(RoleScreen):
                 raise FieldError("head.field.successors", "error.field.required")
             ids = [self._cm_id(n, "head.field.successors") for n in nos]
             return self.services.assignments.reassign_book(self.actor, staff.id, ids, v["reason"])
-        self.app.push_screen(HeadForm(t("head.cm.book_title", name=staff.name), [
-            Spec("to", "head.field.successors", max_length=100),
-            Spec("reason", "field.reason", max_length=200),
+        self.app.push_screen(head_form(t("head.cm.book_title", name=staff.name), [
+            Field("to", "head.field.successors", max_length=100),
+            Field("reason", "field.reason", max_length=200),
         ], submit=submit, detail=t("head.cm.book_detail")), self._after(t("head.cm.book_done")))
 
     # --- reports actions -------------------------------------------------------------------
@@ -388,8 +389,8 @@ class HeadScreen(RoleScreen):
             if day is not None:
                 self.flow_day = day
                 self.reload("flow")
-        self.app.push_screen(HeadForm(t("head.flow.pick_title"), [
-            Spec("day", "report.field.date", value=(self.flow_day or self._today()).isoformat())
+        self.app.push_screen(head_form(t("head.flow.pick_title"), [
+            Field("day", "report.field.date", value=(self.flow_day or self._today()).isoformat())
         ], submit=submit), chosen)
 
     def _today(self) -> date:
@@ -400,8 +401,8 @@ class HeadScreen(RoleScreen):
             if month is not None:
                 self.kpi_month = month
                 self.reload("kpi")
-        self.app.push_screen(HeadForm(t("head.kpi.pick_title"), [
-            Spec("month", "report.field.month", value=self._month(), max_length=7),
+        self.app.push_screen(head_form(t("head.kpi.pick_title"), [
+            Field("month", "report.field.month", value=self._month(), max_length=7),
         ], submit=lambda v: parse_month(v["month"])), chosen)
 
     def action_enter_figure(self) -> None:
@@ -410,11 +411,11 @@ class HeadScreen(RoleScreen):
         def submit(v: dict[str, Any]) -> Any:
             return self.services.reports.enter_manual_figure(
                 self.actor, v["month"], v["indicator"], v["value"], v["staff_no"] or None)
-        self.app.push_screen(HeadForm(t("head.kpi.enter_title"), [
-            Spec("indicator", "report.field.indicator", kind="select", options=options),
-            Spec("month", "report.field.month", value=self._month(), max_length=7),
-            Spec("value", "report.field.value", max_length=20),
-            Spec("staff_no", "field.staff_no", max_length=20),
+        self.app.push_screen(head_form(t("head.kpi.enter_title"), [
+            Field("indicator", "report.field.indicator", kind="select", options=options),
+            Field("month", "report.field.month", value=self._month(), max_length=7),
+            Field("value", "report.field.value", max_length=20),
+            Field("staff_no", "field.staff_no", max_length=20),
         ], submit=submit, detail=t("head.kpi.enter_detail")), self._after(t("head.kpi.entered")))
 
     def action_pick_eod(self) -> None:
@@ -439,8 +440,8 @@ class HeadScreen(RoleScreen):
                 self.eod_month = value
             self.reload("eod")
         current = self.eod_month or (self.eod_day or self._today()).isoformat()
-        self.app.push_screen(HeadForm(t("head.eod.pick_title"), [
-            Spec("when", "head.field.when", value=current, max_length=10),
+        self.app.push_screen(head_form(t("head.eod.pick_title"), [
+            Field("when", "head.field.when", value=current, max_length=10),
         ], submit=submit, detail=t("head.eod.pick_detail")), chosen)
 
     def action_close_day(self) -> None:

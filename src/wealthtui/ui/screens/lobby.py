@@ -37,7 +37,8 @@ from wealthtui.services.errors import ServiceError
 from wealthtui.services.lobby import GuideResult, VisitView, print_ticket
 from wealthtui.services.lookup import ClientCard
 from wealthtui.ui.dialogs.complaint_intake import ComplaintIntakeDialog
-from wealthtui.ui.dialogs.counter_form import CounterForm, Spec
+from wealthtui.ui.dialogs.counter_dialogs import counter_form
+from wealthtui.ui.dialogs.form import Field
 from wealthtui.ui.errors import describe
 from wealthtui.ui.screens.base import RoleScreen
 from wealthtui.ui.widgets.checklist import ChecklistScreen
@@ -532,13 +533,13 @@ class LobbyScreen(RoleScreen):
         typed = self.query_one("#lookup", Input).value.strip()
         id_types = tuple((t(f"lobby.id_type.{code}"), code) for code in ID_TYPES)
         specs = [
-            Spec("name", "field.name", value=typed if typed and not typed.isascii() else "",
+            Field("name", "field.name", value=typed if typed and not typed.isascii() else "",
                  max_length=40),
-            Spec("id_type", "field.id_type", kind="select", options=id_types),
-            Spec("id_number", "field.id_number", value=typed if typed.isdigit() else "",
+            Field("id_type", "field.id_type", kind="select", options=id_types),
+            Field("id_number", "field.id_number", value=typed if typed.isdigit() else "",
                  max_length=24),
-            Spec("phone", "field.phone", max_length=20),
-            Spec("title", "lookup.field.title", max_length=20),
+            Field("phone", "field.phone", max_length=20),
+            Field("title", "lookup.field.title", max_length=20),
         ]
 
         def submit(values: dict[str, Any]) -> ClientCard:
@@ -560,7 +561,7 @@ class LobbyScreen(RoleScreen):
                 return
             self.choose(card)
 
-        self.app.push_screen(CounterForm(t("lobby.register.title"), specs, submit=submit,
+        self.app.push_screen(counter_form(t("lobby.register.title"), specs, submit=submit,
                                          info=[t("lobby.register.info")],
                                          form_id="register-form"), done)
 
@@ -570,13 +571,13 @@ class LobbyScreen(RoleScreen):
                *((self._cm_label(c), c.staff_id) for c in choices))
         specs = []
         if self.card is None:
-            specs += [Spec("contact_name", "field.name", max_length=40),
-                      Spec("contact_phone", "field.phone", max_length=20)]
+            specs += [Field("contact_name", "field.name", max_length=40),
+                      Field("contact_phone", "field.phone", max_length=20)]
         specs += [
-            Spec("signal", "lobby.field.signal", max_length=200),
-            Spec("observed", "lobby.field.observed", max_length=200),
-            Spec("need", "lobby.field.need", max_length=500),
-            Spec("cm", "field.handoff_to", kind="select", options=cms),
+            Field("signal", "lobby.field.signal", max_length=200),
+            Field("observed", "lobby.field.observed", max_length=200),
+            Field("need", "lobby.field.need", max_length=500),
+            Field("cm", "field.handoff_to", kind="select", options=cms),
         ]
         card, visit = self.card, self.visit
         info = [t("lobby.lead.for", name=card.name)] if card else [t("lobby.lead.walk_in")]
@@ -599,7 +600,7 @@ class LobbyScreen(RoleScreen):
                 self.changed()
                 self.reload_board()
 
-        self.app.push_screen(CounterForm(t("lobby.lead.title"), specs, submit=submit, info=info,
+        self.app.push_screen(counter_form(t("lobby.lead.title"), specs, submit=submit, info=info,
                                          form_id="lead-form"), done)
 
     def _cm_label(self, c: Any) -> str:
@@ -616,8 +617,8 @@ class LobbyScreen(RoleScreen):
                    if c.staff_id != arrival.to_staff_id]
         options = (*((self._cm_label(c), c.staff_id) for c in choices),
                    (t("lobby.reroute.all_cms"), permissions.WEALTH_CM))
-        specs = [Spec("to", "field.handoff_to", kind="select", options=options),
-                 Spec("note", "field.note", max_length=500)]
+        specs = [Field("to", "field.handoff_to", kind="select", options=options),
+                 Field("note", "field.note", max_length=500)]
 
         def submit(values: dict[str, Any]) -> Any:
             to = values["to"]
@@ -633,7 +634,7 @@ class LobbyScreen(RoleScreen):
                 self.changed()
                 self.reload_board()
 
-        self.app.push_screen(CounterForm(
+        self.app.push_screen(counter_form(
             t("lobby.reroute.title"), specs, submit=submit,
             info=[t("lobby.reroute.info", name=arrival.client_name,
                     cm=arrival.to_name or t(f"role.{arrival.to_role}"))],

@@ -55,6 +55,7 @@ def main() -> None:
     text = re.sub(r"(def upgrade\(\) -> None:\n(?:.*\n)*?)(\n\ndef downgrade)",
                   lambda m: m.group(1).rstrip("\n") + "\n" + TRIGGERS + m.group(2), text, count=1)
     text = text.replace("    # ### end Alembic commands ###\n\n    # The audit", "    # ### end Alembic commands ###\n    # The audit")
+    text = text.replace("Revises: \n", "Revises:\n")  # no trailing white space
     INITIAL.write_text(text)
     print(f"wrote {INITIAL}")
 

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from stdnum.cn import ric
 from stdnum import luhn
+from stdnum.cn import ric
 
 from wealthtui.rules import fields
 from wealthtui.rules.fields import FieldError

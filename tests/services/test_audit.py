@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from wealthtui.model import AuditEvent
 from wealthtui.services.audit import verify_engine
+from wealthtui.services.errors import PermissionDenied
 
 
 def test_every_write_is_audited_in_a_chain(services, head, make_staff, engine) -> None:
@@ -56,7 +57,7 @@ def test_a_deleted_row_is_named(head, make_staff, engine) -> None:
 
 def test_refusals_are_audited(services, make_staff, engine) -> None:
     teller = make_staff("cash_teller")
-    with pytest.raises(Exception):
+    with pytest.raises(PermissionDenied):
         services.staff.add(teller, "X1", "某人", ["head"], "123456")
     with Session(engine) as s:
         last = s.exec(select(AuditEvent).order_by(AuditEvent.id.desc())).first()

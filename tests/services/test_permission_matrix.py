@@ -31,7 +31,7 @@ def test_every_registered_method_is_reachable_from_services(services: Services) 
 def test_methods_refuse_every_role_outside_the_matrix(services: Services, make_staff) -> None:
     actors = {role: make_staff(role, staff_no=f"R{i}") for i, role in enumerate(permissions.ROLES)}
     checked = 0
-    for qual, action, method in _service_methods(services):
+    for _qual, action, method in _service_methods(services):
         for role in permissions.ROLES:
             if role in permissions.MATRIX[action]:
                 continue

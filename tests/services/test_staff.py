@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import Session
 
 from tests.conftest import TEST_PIN
-from wealthtui.model import CMAssignment, Client
+from wealthtui.model import Client, CMAssignment
 from wealthtui.services.errors import Conflict, FieldError
 
 

@@ -2,7 +2,7 @@
 
 from wealthtui.model.audit import AuditEvent, AuditHead, Meta
 from wealthtui.model.checklist import ChecklistRun, StepRecord
-from wealthtui.model.client import CMAssignment, Client, ClientAccount, ProductHolding, TierChange
+from wealthtui.model.client import Client, ClientAccount, CMAssignment, ProductHolding, TierChange
 from wealthtui.model.complaint import Complaint, ComplaintEvent
 from wealthtui.model.contact import CMAssistant, ContactLog, ContactProposal
 from wealthtui.model.counter import (

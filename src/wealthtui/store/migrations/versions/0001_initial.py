@@ -1,15 +1,15 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-29 11:33:22.764638
 """
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import wealthtui.model.base
+from alembic import op
 
+import wealthtui.model.base
 
 revision = '0001'
 down_revision = None

@@ -18,6 +18,7 @@ class Client(SQLModel, table=True):
         Index("ix_client_name", "name"),
         Index("ix_client_name_pinyin", "name_pinyin"),
         Index("ix_client_name_initials", "name_initials"),
+        Index("ix_client_tier", "tier"),  # premium clients without a CM, the KPI's premium share
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -41,15 +41,16 @@ class KindResult:
 
 
 def queries(db: Path, count: int, seed: int = 11) -> dict[str, list[str]]:
-    """`count` look-ups of each kind, for clients picked at random (the same ones every run)."""
+    """`count` look-ups of each kind, for clients picked at random (the same ones every run) among
+    those with a resident ID card (the ID number typed in full)."""
     rng = random.Random(seed)
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
         top = con.execute("SELECT max(id) FROM client").fetchone()[0]
         out: dict[str, list[str]] = {k: [] for k in KINDS}
         while len(out["card"]) < count:
             cid = rng.randint(1, top)
-            row = con.execute("SELECT name, name_pinyin, id_number FROM client WHERE id = ?",
-                              (cid,)).fetchone()
+            row = con.execute("SELECT name, name_pinyin, id_number FROM client WHERE id = ? "
+                              "AND id_type = 'resident'", (cid,)).fetchone()
             card = con.execute("SELECT number FROM client_account WHERE client_id = ? "
                                "ORDER BY id LIMIT 1", (cid,)).fetchone()
             if row is None or card is None or len(row[1]) < 4:

@@ -39,7 +39,7 @@ class CenterCfg(_Section):
 class UiCfg(_Section):
     language: Literal["zh_CN", "en"] = "zh_CN"
     idle_lock_minutes: int = Field(10, ge=1, le=15)
-    refresh_seconds: float = Field(2, gt=0, le=10)
+    refresh_seconds: float = Field(1, gt=0, le=10)
     theme: str = "textual-dark"
     blink_cursor: bool = True
     keymap: dict[str, str] = {}

@@ -43,7 +43,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-component-update", "--disable-sync"]
 EXE = Path(sys.executable).parent / "wealthtui"
 #: a guard against hanging forever, not a measurement
-TIMEOUT = 60.0
+TIMEOUT = 120.0
 
 pytestmark = [
     pytest.mark.e2e,

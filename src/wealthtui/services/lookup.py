@@ -152,9 +152,11 @@ def birthday_today(birthday: date | None, lunar: bool, today: date) -> bool:
 def _card_statement(with_matched_card: bool) -> Select:  # type: ignore[type-arg]
     """The statement behind `_cards`, built once (parameters: ids, today, card_from, card_to)."""
     client_id = Client.id
+    # correlated explicitly: it is also nested two levels deep (the CM's name and attendance)
     open_cm = (select(CMAssignment.cm_id)
                .where(CMAssignment.client_id == client_id, col(CMAssignment.end_at).is_(None))
-               .order_by(col(CMAssignment.id).desc()).limit(1).scalar_subquery())
+               .order_by(col(CMAssignment.id).desc()).limit(1).correlate(Client)
+               .scalar_subquery())
     columns = [
         Client.id, Client.name, Client.title, Client.gender, Client.tier, Client.id_type,
         Client.id_number, Client.phone, Client.birthday, Client.lunar_birthday,

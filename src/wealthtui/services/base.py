@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from itertools import chain
 from typing import Any, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
@@ -81,7 +81,7 @@ GENESIS = "0" * 64
 
 def audit_hash(prev_hash: str, event: AuditEvent) -> str:
     """SHA-256 over the previous hash and the event's content, in a fixed order."""
-    at = event.at.isoformat() if event.at else ""
+    at = event.at.astimezone(UTC).isoformat() if event.at else ""  # as read back from the store
     parts = [prev_hash, str(event.id), at, str(event.actor_id or ""), event.action, event.entity,
              event.entity_id, event.detail, event.manual_section]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()

@@ -8,7 +8,7 @@ instead of reading every event row of every ticket; over 120 days of history (28
 period. The single-column index on ticket_id is dropped: the new one starts with it.
 
 The first migration after the released initial schema: from here on every model change is a new
-migration (scripts/regen_initial_migration.py rewrites 0001 only and must not be used again).
+migration (the development script that rewrote 0001 from the models is gone).
 
 Revision ID: 0002
 Revises: 0001

@@ -203,7 +203,11 @@ def _check_day(services: Services, head, db_path: Path, journals: dict[str, dict
         len(tickets), len(finished), len(no_shows), 0)
     assert totals.waits == len(tickets)  # every ticket has a wait (issue → first call)
     assert flow.referrals.made == len(leads)
-    assert flow.referrals.accepted == sum(1 for lead in leads if lead.handoff_id is not None)
+    # accepted: the referral's hand-off was taken (all are, above), or a CM has since worked the
+    # lead (a contact with that client marks it contacted)
+    assert flow.referrals.accepted == sum(
+        1 for lead in leads if lead.handoff_id is not None or lead.status in ("contacted",
+                                                                               "converted"))
     arrivals = [h for h in handoffs if h.kind == "premium_arrival"]
     assert flow.premium_received_total == len(arrivals)
     assert day.handoffs_open == ()

@@ -1,7 +1,9 @@
 """Drive a real terminal program in tmux: start it at a fixed size, send keys, read the screen.
 
 Each `TmuxSession` runs its own tmux server (a private socket), so tests never touch the user's
-tmux. Panes stay after the program exits (remain-on-exit) so its exit status can be read.
+tmux. Panes stay after the program exits (remain-on-exit) so the last screen can be read. The
+exit status comes from a small shell wrapper that writes it to a file: tmux 3.3 sometimes marks
+a pane dead before it has reaped the process, and then never reports the status.
 
     with TmuxSession([str(exe), "--db", str(db)], env=env) as tm:
         tm.wait_for("工号")
@@ -16,6 +18,7 @@ import os
 import shlex
 import shutil
 import subprocess
+import tempfile
 import time
 import uuid
 from collections.abc import Sequence
@@ -49,6 +52,8 @@ class TmuxSession:
         self.cwd = cwd
         self.socket = f"wealthtui-e2e-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.target = "app"
+        self._status_dir = Path(tempfile.mkdtemp(prefix="wealthtui-e2e-"))
+        self.status_file = self._status_dir / "status"
 
     # --- tmux plumbing ---------------------------------------------------------------------
     def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -65,12 +70,17 @@ class TmuxSession:
                   "sleep 600")
         self.tmux("set-option", "-t", self.target, "remain-on-exit", "on")
         self.tmux("set-option", "-t", self.target, "status", "off")
+        # the shell records the status atomically (write, then rename) once the program ends
+        status = shlex.quote(str(self.status_file))
+        wrapper = (f'"$@"; s=$?; echo "$s" > {status}.part && mv {status}.part {status}')
         self.tmux("respawn-pane", "-k", "-t", self.target, *env_args,
-                  " ".join(shlex.quote(part) for part in self.command))
+                  " ".join(shlex.quote(part) for part in ["sh", "-c", wrapper, "sh",
+                                                          *self.command]))
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.tmux("kill-server", check=False)
+        shutil.rmtree(self._status_dir, ignore_errors=True)
 
     # --- what a test uses --------------------------------------------------------------------
     def capture(self) -> str:
@@ -113,18 +123,14 @@ class TmuxSession:
 
     def exit_status(self) -> int | None:
         """The program's exit status once it has ended, None while it runs."""
-        out = self.tmux("display-message", "-p", "-t", self.target,
-                        "#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}",
-                        check=False).stdout.strip().split("|")
-        if len(out) == 3 and out[0] == "1":
-            dead_status, dead_signal = out[1], out[2]
-            if dead_status.lstrip("-").isdigit():
-                return int(dead_status)
-            if dead_signal:
-                raise AssertionError(f"the program was killed by signal {dead_signal}; "
-                                     f"the screen shows:\n{self.capture()}")
-            # dead, but tmux has not filled in the status yet: ask again
-        return None
+        try:
+            status = int(self.status_file.read_text().strip())
+        except FileNotFoundError:
+            return None
+        if status > 128:  # the shell's way of saying "killed by signal status - 128"
+            raise AssertionError(f"the program was killed by signal {status - 128}; "
+                                 f"the screen shows:\n{self.capture()}")
+        return status
 
     def wait_for_exit(self, timeout: float = DEFAULT_TIMEOUT) -> int:
         deadline = time.monotonic() + timeout

@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/run.py [--quick] [--only startup,lookup,eod,race,memory]
 
-1. the databases: bench/work/clients-10k.db and bench/work/clients-1m.db (1,000,000 clients, a
-   year of ~3,000-ticket days), made once with `wealthtui gen` and reused (bench/dbs.py);
+1. the databases: bench/work/clients-10k.db and bench/work/clients-1m-busy.db (1,000,000 clients,
+   a year of ~3,000-ticket days), made once with `wealthtui gen` and reused (bench/dbs.py);
 2. start-up to an interactive login screen against a bare Textual app (bench/startup.py);
 3. client look-up at 10,000 and 1,000,000 clients against the same queries in raw sqlite3
    (bench/lookups.py);
@@ -86,7 +86,9 @@ def main() -> int:
     small, large = dbs.SMALL.path, dbs.LARGE.path
     lines += ["## Databases", "",
               f"- `{small.relative_to(HERE.parent)}`: `wealthtui gen {' '.join(dbs.SMALL.args())}`",
-              f"- `{large.relative_to(HERE.parent)}`: `wealthtui gen {' '.join(dbs.LARGE.args())}`",
+              f"- `{large.relative_to(HERE.parent)}`: `wealthtui gen {' '.join(dbs.LARGE.args())}`"
+              + (f" with `WEALTHTUI_CONFIG={dbs.LARGE.config.relative_to(HERE.parent)}`"
+                 if dbs.LARGE.config else ""),
               *(f"- built in this run: {name} in {seconds / 60:.1f} min"
                 for name, seconds in built.items()), ""]
 

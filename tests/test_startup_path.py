@@ -1,35 +1,61 @@
 """What keeps start-up short (DESIGN §6, bench/results.md), held as structure, not as timings:
-the sign-in screen's modules do not pull in SQLAlchemy, the model, the workflows or pypinyin;
-the cheap checks on the start-up path give the same answers as the full ones; services are made
-at their first use; shipped TOML files are read from a JSON cache once parsed."""
+the sign-in screen's modules do not pull in SQLAlchemy, the model, the workflows, pypinyin or
+pydantic; the cheap checks on the start-up path give the same answers as the full ones; services
+are made at their first use; shipped TOML files are read from a JSON cache once parsed; the
+command line builds its sub-commands only when one is named; the demo table on the sign-in
+screen is laid out once per width; the garbage collector is off only while the app starts.
+(The validated-settings cache: tests/test_config.py.)"""
 
 from __future__ import annotations
 
+import gc
 import json
+import os
 import subprocess
 import sys
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import typer.main
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
+from rich.segment import Segment
 from sqlalchemy import Engine
 
 from tests.demo_fixture import demo_template
+from tests.ui.helpers import make_app
+from wealthtui import cli
+from wealthtui.cli import app
 from wealthtui.config import Settings
 from wealthtui.resources import read_toml
 from wealthtui.services import SERVICES, Services
 from wealthtui.store import peek, schema
+from wealthtui.ui.screens.login import Drawn
 
-HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "pypinyin", "phonenumbers", "stdnum",
-         "wealthtui.model", "wealthtui.services.base", "wealthtui.ui.screens.lobby",
-         "wealthtui.ui.screens.counter", "wealthtui.ui.screens.cm", "wealthtui.ui.screens.head")
+HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "pypinyin", "phonenumbers", "stdnum", "pydantic",
+         "pydantic_core", "wealthtui.model", "wealthtui.services.base",
+         "wealthtui.ui.screens.lobby", "wealthtui.ui.screens.counter", "wealthtui.ui.screens.cm",
+         "wealthtui.ui.screens.head", "wealthtui.ui.screens.help", "wealthtui.ui.dialogs.confirm")
 
 
-def loaded_after(code: str) -> set[str]:
-    out = subprocess.run([sys.executable, "-c", f"{code}\nimport sys, json\n"
-                          "print(json.dumps(sorted(sys.modules)))"],
-                         capture_output=True, text=True, check=True,
-                         env={"PATH": "/usr/bin:/bin", "WEALTHTUI_CONFIG": "/nonexistent.toml"})
+@pytest.fixture(scope="module")
+def cache_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache folder of the tests' own (the user's is shared with every other run)."""
+    return tmp_path_factory.mktemp("cache")
+
+
+def loaded_after(code: str, cache_home: Path) -> set[str]:
+    """The modules loaded by `code` in a fresh interpreter, as on a day's start: a first run
+    fills the caches (the validated settings, the shipped TOML), the second is looked at."""
+    env = {"PATH": "/usr/bin:/bin", "WEALTHTUI_CONFIG": "/nonexistent.toml",
+           "XDG_CACHE_HOME": str(cache_home),
+           **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"}}
+    for _ in range(2):
+        out = subprocess.run([sys.executable, "-c", f"{code}\nimport sys, json\n"
+                              "print(json.dumps(sorted(sys.modules)))"],
+                             capture_output=True, text=True, check=True, env=env)
     return set(json.loads(out.stdout.splitlines()[-1]))
 
 
@@ -39,8 +65,8 @@ def loaded_after(code: str) -> set[str]:
     "from wealthtui.services import Services",
     "from wealthtui.store import peek, schema",
 ])
-def test_the_sign_in_path_imports_nothing_heavy(code: str) -> None:
-    modules = loaded_after(code)
+def test_the_sign_in_path_imports_nothing_heavy(code: str, cache_home: Path) -> None:
+    modules = loaded_after(code, cache_home)
     assert not {m for m in modules if m.split(".")[0] in HEAVY or m in HEAVY}
 
 
@@ -83,13 +109,99 @@ def test_services_are_made_at_first_use(engine: Engine, settings: Settings) -> N
 
 def test_shipped_toml_is_read_from_its_cache_until_it_changes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("wealthtui.resources._cache_dir", lambda: tmp_path / "cache")
+    monkeypatch.setattr("wealthtui.resources._cache_dir", lambda kind: tmp_path / "cache" / kind)
     source = tmp_path / "catalog.toml"
     source.write_text('[a]\nb = "one"\nn = 2.5\n', "utf-8")
     assert read_toml(source) == tomllib.loads(source.read_text("utf-8"))
-    (cached,) = (tmp_path / "cache").iterdir()
+    (cached,) = (tmp_path / "cache" / "toml").iterdir()
     assert json.loads(cached.read_text("utf-8"))["data"] == {"a": {"b": "one", "n": 2.5}}
     source.write_text('[a]\nb = "two, longer"\n', "utf-8")  # another size: read again
     assert read_toml(source) == {"a": {"b": "two, longer"}}
     source.write_text("when = 2026-11-30\n", "utf-8")  # a date: not JSON, parsed every time
     assert str(read_toml(source)["when"]) == "2026-11-30"
+
+
+def test_parsing_the_plain_command_line_imports_no_pydantic(cache_home: Path) -> None:
+    """typer 0.29 passes every option's value through a pydantic TypeAdapter (~60 ms of every
+    start); pyproject.toml holds typer below 0.29."""
+    modules = loaded_after("from typer.main import get_command\nfrom wealthtui.cli import app\n"
+                           "get_command(app).make_context('wealthtui', ['--db', 'center.db', "
+                           "'--kiosk', 'lobby', '--config', 'none.toml'])", cache_home)
+    assert not {m for m in modules if m.split(".")[0] in ("pydantic", "pydantic_core")}
+
+
+def test_the_sub_commands_are_built_when_one_is_named() -> None:
+    group = typer.main.get_command(app)
+    ctx = group.make_context("wealthtui", ["--db", "center.db", "--lang", "en"])
+    assert ctx.params["db"] == "center.db"
+    assert group.commands == {}  # the plain `wealthtui` (open the app) needs none of them
+    assert group.get_command(ctx, "locate") is not None
+    assert {"init", "demo", "eod", "db", "staff", "audit", "clients"} <= set(group.commands)
+    assert group.list_commands(ctx) == list(group.commands)
+
+
+class Counted:
+    """A renderable that counts its layouts."""
+
+    def __init__(self) -> None:
+        self.renders: list[int] = []
+        self.measures = 0
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        self.renders.append(options.max_width)
+        yield Segment("demo accounts")
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        self.measures += 1
+        return Measurement(4, 13)
+
+
+def test_the_demo_table_is_laid_out_once_per_width() -> None:
+    inner = Counted()
+    drawn = Drawn(inner)
+    console = Console(width=60)
+    for _ in range(3):  # Textual asks for the width, the height and the lines, at every refresh
+        assert Measurement.get(console, console.options, drawn) == Measurement(4, 13)
+        for width in (30, 40):
+            lines = console.render_lines(drawn, console.options.update_width(width), pad=False)
+            assert "".join(seg.text for seg in lines[0]) == "demo accounts"
+    assert inner.measures == 1 and inner.renders == [30, 40]
+
+
+@pytest.fixture
+def collector() -> Iterator[None]:
+    """Whatever a test does to the garbage collector, it is on again afterwards."""
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def test_the_collector_is_off_while_the_app_starts_and_on_for_a_command(
+        monkeypatch: pytest.MonkeyPatch, collector: None) -> None:
+    seen: dict[str, bool] = {}
+    monkeypatch.setattr(cli, "run_app", lambda ctx: seen.setdefault("app", gc.isenabled()))
+    monkeypatch.setattr(sys, "argv", ["wealthtui"])
+    with pytest.raises(SystemExit):
+        cli.main()
+    assert seen == {"app": False}  # the plain `wealthtui`: off until the sign-in screen is up
+
+    def backup_dir() -> Path:
+        seen["command"] = gc.isenabled()
+        return Path("backups")
+
+    monkeypatch.setattr(cli, "backup_dir", backup_dir)  # called by `locate`
+    monkeypatch.setattr(sys, "argv", ["wealthtui", "locate"])
+    with pytest.raises(SystemExit):
+        cli.main()
+    assert seen["command"] is True  # a command runs with it, however long it takes
+
+
+async def test_the_app_turns_the_collector_on_when_the_sign_in_screen_is_up(
+        services: Services, collector: None) -> None:
+    wealth_app = make_app(services)
+    async with wealth_app.run_test(size=(80, 24)):
+        gc.disable()  # as `wealthtui` starts (cli.main)
+        wealth_app._start_warm_up()  # the timer set at mount (WARM_UP_DELAY)
+        assert gc.isenabled()
+        await wealth_app.workers.wait_for_complete()

@@ -10,13 +10,17 @@
 Every message comes from the catalogs (section [cli]). An error is one translated line on
 stderr and a non-zero exit, never a traceback (WEALTHTUI_DEBUG=1 shows the traceback).
 
-Adding a command: write one function under the sub-app it belongs to (or a new sub-app added
-with `app.add_typer`), open the store with `open_store(ctx, ...)`, raise `CliError` or let
-service errors through — the root group turns them into one line.
+Adding a command: write one function under the sub-app it belongs to (`@commands.command`, or
+a new sub-app added with `commands.add_typer`), open the store with `open_store(ctx, ...)`, raise
+`CliError` or let service errors through — the root group turns them into one line. `app` holds
+only the options of the plain `wealthtui` (which opens the app); the sub-commands on `commands`
+are made into click commands only when one is named or the help is shown (DESIGN §6: building
+them all took ~25 ms of every start-up).
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -29,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+import typer.main
 from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
@@ -115,7 +120,26 @@ def fail(message: str, code: int = EXIT_ERROR) -> typer.Exit:
 
 
 class RootGroup(TyperGroup):
-    """Turns every error below it into one translated line and a non-zero exit."""
+    """Turns every error below it into one translated line and a non-zero exit; takes its
+    sub-commands from `commands` when one is first looked up."""
+
+    _loaded = False
+
+    def _load(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            group = typer.main.get_command(commands)
+            assert isinstance(group, TyperGroup)
+            for name, command in group.commands.items():
+                self.commands.setdefault(name, command)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        self._load()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        self._load()
+        return super().list_commands(ctx)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -286,14 +310,16 @@ RoleOption = Annotated[list[str], typer.Option("--role", "-r", help=t("cli.help.
 app = typer.Typer(cls=RootGroup, invoke_without_command=True, add_completion=False,
                   pretty_exceptions_enable=False, help=t("cli.help.app"),
                   context_settings={"help_option_names": ["-h", "--help"]})
+#: every sub-command of `wealthtui` (RootGroup adds them to `app` when one is looked up)
+commands = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 db_app = typer.Typer(help=t("cli.help.db_app"), no_args_is_help=True)
 staff_app = typer.Typer(help=t("cli.help.staff_app"), no_args_is_help=True)
 audit_app = typer.Typer(help=t("cli.help.audit_app"), no_args_is_help=True)
-app.add_typer(db_app, name="db")
-app.add_typer(staff_app, name="staff")
-app.add_typer(audit_app, name="audit")
+commands.add_typer(db_app, name="db")
+commands.add_typer(staff_app, name="staff")
+commands.add_typer(audit_app, name="audit")
 clients_app = typer.Typer(help=t("client_import.cli.help_app"), no_args_is_help=True)
-app.add_typer(clients_app, name="clients")
+commands.add_typer(clients_app, name="clients")
 
 
 @app.callback()
@@ -316,6 +342,8 @@ def root(
         i18n.set_language(lang)
     if ctx.invoked_subcommand is None:
         run_app(ctx)
+    else:
+        gc.enable()  # main() turned it off for the start-up of the app
 
 
 KIOSK_MODES = ("lobby",)
@@ -348,7 +376,7 @@ def run_app(ctx: typer.Context) -> None:
 
 
 # --- init ----------------------------------------------------------------------------------------------
-@app.command(help=t("cli.help.init"))
+@commands.command(help=t("cli.help.init"))
 def init(
     ctx: typer.Context,
     db: DbOption = None,
@@ -503,7 +531,7 @@ def _replaceable(st: State, *, reset: bool, if_missing: bool, as_json: bool) -> 
     raise CliError("cli.demo.exists_real", path=where)
 
 
-@app.command(help=t("cli.help.demo"))
+@commands.command(help=t("cli.help.demo"))
 def demo(
     ctx: typer.Context,
     db: DbOption = None,
@@ -530,7 +558,7 @@ def demo(
         print_accounts(as_json)
 
 
-@app.command(help=t("cli.help.gen"))
+@commands.command(help=t("cli.help.gen"))
 def gen(
     ctx: typer.Context,
     clients: Annotated[int, typer.Option("--clients", min=1, help=t("cli.help.clients"))],
@@ -574,7 +602,7 @@ def gen(
 
 
 # --- display (the calling board) ---------------------------------------------------------------------
-@app.command(help=t("display.cli.help"))
+@commands.command(help=t("display.cli.help"))
 def display(ctx: typer.Context, db: DbOption = None) -> None:
     """The calling board for the waiting area: read-only, no sign-in (ui/screens/display.py)."""
     st, engine = open_store(ctx, db)
@@ -587,7 +615,7 @@ def display(ctx: typer.Context, db: DbOption = None) -> None:
 
 
 # --- serve (the lobby kiosk or the calling board in a browser) ---------------------------------------
-@app.command(help=t("serve.help"))
+@commands.command(help=t("serve.help"))
 def serve(
     ctx: typer.Context,
     mode: Annotated[str, typer.Option("--mode", help=t("serve.mode"),
@@ -615,7 +643,7 @@ def serve(
 
 
 # --- locate --------------------------------------------------------------------------------------------
-@app.command(help=t("cli.help.locate"))
+@commands.command(help=t("cli.help.locate"))
 def locate(ctx: typer.Context, db: DbOption = None) -> None:
     from wealthtui.config import user_config_file, user_data_dir
 
@@ -913,7 +941,7 @@ def audit_verify(ctx: typer.Context, db: DbOption = None) -> None:
 
 
 # --- end of day (the head's issue) ----------------------------------------------------------------
-@app.command(help=t("report.cli.help"))
+@commands.command(help=t("report.cli.help"))
 def eod(
     ctx: typer.Context,
     day: Annotated[str | None, typer.Option("--date", help=t("report.cli.date"))] = None,
@@ -947,5 +975,11 @@ def eod(
 
 
 def main() -> None:
-    """The console script: `wealthtui`."""
+    """The console script: `wealthtui`.
+
+    The cyclic garbage collector is off during the start-up: nearly everything made before the
+    sign-in screen shows (modules, the screen's widgets) lives on, and the collector walked it
+    again and again (~30-40 ms, DESIGN §6). The app turns it on again once the sign-in screen
+    is up (WealthApp._start_warm_up); a sub-command turns it on before it runs (`root`)."""
+    gc.disable()
     app(prog_name="wealthtui")

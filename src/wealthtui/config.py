@@ -1,34 +1,110 @@
 """Settings: data/config/default.toml < user config file < WEALTHTUI_* environment < flags.
 
 Everything a branch would change lives here, typed and validated, never in code.
+
+The sections are immutable dataclasses (`@section`); pydantic validates the merged layers
+against them (types, `Limits`, unknown keys refused, and each section's `__post_init__` checks).
+Importing pydantic and building the validator took longer than the whole rest of the start-up
+before the sign-in screen (DESIGN §6), so a successful validation is kept in the user cache
+folder, keyed by everything it depends on (the merged input, this module, the permissions
+module, the pydantic version): the same input is validated once, and later starts rebuild the
+validated values from the cache without importing pydantic (the sections' `__post_init__`
+checks run again). A changed file, variable or flag is a different key and is validated again;
+a configuration that fails validation is never cached, so it fails every time with the same
+message. The cache folder is the user's own, like the configuration file.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, ClassVar, Literal, Self, TypeVar
 
 from platformdirs import user_config_path, user_data_path
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
 
-from wealthtui.resources import data_file, read_toml
+from wealthtui.resources import cache_key, data_file, read_cached, read_toml, stamp, write_cached
 
 APP_NAME = "wealthtui"
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Limits:
+    """Bounds of a number or of a list's length, in pydantic's terms (`ge`, `gt`, `le`,
+    `min_length`, `max_length`): `Annotated[int, Limits(ge=1)]`. Checked when the settings are
+    validated; pydantic is imported only then."""
+
+    def __init__(self, **bounds: int | float) -> None:
+        self.bounds = bounds
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic import Field
+
+        return handler(Annotated[source, Field(**self.bounds)])  # type: ignore[call-overload]
 
 
+class _Section:
+    """A settings section: immutable, compared by value. Its fields are declared as a dataclass's
+    (`@section`); the methods are these, shared: dataclasses would generate six for each section,
+    ~20 ms of every start (this module now imports in under 2 ms)."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
+
+    def __init__(self, **values: Any) -> None:
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            if f.name in values:
+                value = values.pop(f.name)
+            elif f.default is not dataclasses.MISSING:
+                value = f.default
+            elif f.default_factory is not dataclasses.MISSING:
+                value = f.default_factory()
+            else:
+                raise TypeError(f"{type(self).__name__}: {f.name} is required")
+            object.__setattr__(self, f.name, value)
+        if values:
+            raise TypeError(f"{type(self).__name__}: unknown {', '.join(sorted(values))}")
+        self.__post_init__()
+
+    def __post_init__(self) -> None:
+        """The section's own checks, after its fields are set (also when pydantic made it)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, f.name) for f in dataclasses.fields(self))  # type: ignore[arg-type]
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and self._values() == other._values()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((type(self), self._values()))
+
+    def __repr__(self) -> str:
+        shown = (f"{f.name}={getattr(self, f.name)!r}" for f in dataclasses.fields(self))  # type: ignore[arg-type]
+        return f"{type(self).__name__}({', '.join(shown)})"
+
+    def model_copy(self, *, update: dict[str, Any] | None = None) -> Self:
+        """A copy with some values replaced (checked by the section's own rules, as on load)."""
+        return dataclasses.replace(self, **(update or {}))  # type: ignore[type-var]
+
+
+_S = TypeVar("_S", bound=_Section)
+
+
+def section(cls: type[_S]) -> type[_S]:
+    """Declare a settings section: its annotated fields become dataclass fields."""
+    return dataclass(init=False, repr=False, eq=False, kw_only=True)(cls)
+
+
+@section
 class CenterCfg(_Section):
+    """[center]: the center's names, branch code, time zone and kind."""
+
     name: str
     name_en: str
     code: str
@@ -36,65 +112,85 @@ class CenterCfg(_Section):
     kind: Literal["standard", "high_end"] = "standard"
 
 
+@section
 class UiCfg(_Section):
+    """[ui]: language, idle lock, live-update poll, theme, cursor, key map."""
+
     language: Literal["zh_CN", "en"] = "zh_CN"
-    idle_lock_minutes: int = Field(10, ge=1, le=15)
-    refresh_seconds: float = Field(1, gt=0, le=10)
+    idle_lock_minutes: Annotated[int, Limits(ge=1, le=15)] = 10
+    refresh_seconds: Annotated[float, Limits(gt=0, le=10)] = 1.0
     theme: str = "textual-dark"
     blink_cursor: bool = True
-    keymap: dict[str, str] = {}
+    keymap: dict[str, str] = field(default_factory=dict)
 
 
+@section
 class SecurityCfg(_Section):
-    max_failed_pins: int = Field(5, ge=1)
-    lockout_minutes: int = Field(15, ge=1)
-    pin_min_length: int = Field(6, ge=4)
-    pin_max_length: int = Field(12, ge=4)
-    id_mask_head: int = Field(6, ge=0)
-    id_mask_tail: int = Field(4, ge=0)
-    phone_mask_head: int = Field(3, ge=0)
-    phone_mask_tail: int = Field(4, ge=0)
-    card_mask_head: int = Field(4, ge=0)
-    card_mask_tail: int = Field(4, ge=0)
+    """[security]: PIN rules and lockout, masking of numbers, the PIN hash cost."""
+
+    max_failed_pins: Annotated[int, Limits(ge=1)] = 5
+    lockout_minutes: Annotated[int, Limits(ge=1)] = 15
+    pin_min_length: Annotated[int, Limits(ge=4)] = 6
+    pin_max_length: Annotated[int, Limits(ge=4)] = 12
+    id_mask_head: Annotated[int, Limits(ge=0)] = 6
+    id_mask_tail: Annotated[int, Limits(ge=0)] = 4
+    phone_mask_head: Annotated[int, Limits(ge=0)] = 3
+    phone_mask_tail: Annotated[int, Limits(ge=0)] = 4
+    card_mask_head: Annotated[int, Limits(ge=0)] = 4
+    card_mask_tail: Annotated[int, Limits(ge=0)] = 4
     # argon2id cost of PIN hashes; existing hashes are upgraded at the next sign-in
-    pin_hash_time_cost: int = Field(3, ge=1)
-    pin_hash_memory_kib: int = Field(65536, ge=64)
-    pin_hash_parallelism: int = Field(4, ge=1)
+    pin_hash_time_cost: Annotated[int, Limits(ge=1)] = 3
+    pin_hash_memory_kib: Annotated[int, Limits(ge=64)] = 65536
+    pin_hash_parallelism: Annotated[int, Limits(ge=1)] = 4
 
 
+@section
 class StoreCfg(_Section):
+    """[store]: the database (a path or a URL), busy timeout, write retries, backups kept."""
+
     db: str = ""
-    busy_timeout_ms: int = Field(5000, ge=100)
-    write_retries: int = Field(5, ge=0)
-    backups_keep: int = Field(14, ge=1)
+    busy_timeout_ms: Annotated[int, Limits(ge=100)] = 5000
+    write_retries: Annotated[int, Limits(ge=0)] = 5
+    backups_keep: Annotated[int, Limits(ge=1)] = 14
 
 
+@section
 class TierCfg(_Section):
+    """[[tiers]]: a client tier, from assets under management (fen)."""
+
     code: str
     name: str
     name_en: str
-    min_aum_fen: int = Field(ge=0)
+    min_aum_fen: Annotated[int, Limits(ge=0)]
     premium: bool
 
 
+@section
 class ZoneCfg(_Section):
+    """[zones.<code>]: an area of the center."""
+
     name: str
     name_en: str
     # the kinds of center that have this zone (a high-end center has a reception, no consultation)
-    centers: list[Literal["standard", "high_end"]] = ["standard", "high_end"]
+    centers: list[Literal["standard", "high_end"]] = field(
+        default_factory=lambda: ["standard", "high_end"])
 
 
+@section
 class CategoryCfg(_Section):
+    """[[queue.categories]]: a ticket category: prefix, number range, zone, priority."""
+
     code: str
     prefix: str
     name: str
     name_en: str
     zone: str
-    first: int = Field(ge=0)
-    last: int = Field(ge=1)
+    first: Annotated[int, Limits(ge=0)]
+    last: Annotated[int, Limits(ge=1)]
     priority: int = 0
 
 
+@section
 class RoutingCfg(_Section):
     """The lobby's routing table (manual digest §2.4): the category each route issues."""
 
@@ -103,20 +199,23 @@ class RoutingCfg(_Section):
     non_cash: str = "B"
     wealth: str = "B"
     premium: str = "V"
-    large_cash_fen: int = Field(5_000_000, ge=0)
-    self_service_cash_max_fen: int = Field(0, ge=0)  # 0: never propose the machines for cash
+    large_cash_fen: Annotated[int, Limits(ge=0)] = 5_000_000
+    # 0: never propose the machines for cash
+    self_service_cash_max_fen: Annotated[int, Limits(ge=0)] = 0
 
 
+@section
 class QueueCfg(_Section):
-    starvation_minutes: int = Field(20, ge=1)
-    recall_limit: int = Field(2, ge=0)
-    printer_command: str = ""
-    board_recent_calls: int = Field(6, ge=1, le=20)
-    categories: list[CategoryCfg]
-    routing: RoutingCfg = RoutingCfg()
+    """[queue]: the ticket queue: waits, recalls, printer, calling board, categories."""
 
-    @model_validator(mode="after")
-    def _consistent(self) -> QueueCfg:
+    starvation_minutes: Annotated[int, Limits(ge=1)] = 20
+    recall_limit: Annotated[int, Limits(ge=0)] = 2
+    printer_command: str = ""
+    board_recent_calls: Annotated[int, Limits(ge=1, le=20)] = 6
+    categories: list[CategoryCfg]
+    routing: RoutingCfg = field(default_factory=RoutingCfg)
+
+    def __post_init__(self) -> None:
         codes = [c.code for c in self.categories]
         if len(set(codes)) != len(codes):
             raise ValueError("queue.categories: codes must be unique")
@@ -129,23 +228,31 @@ class QueueCfg(_Section):
         for key in ("cash", "cash_premium", "non_cash", "wealth", "premium"):
             if getattr(r, key) not in codes:
                 raise ValueError(f"queue.routing.{key}: unknown category {getattr(r, key)}")
-        return self
 
 
+@section
 class CounterCfg(_Section):
+    """[[counters]]: a counter: number, zone, cash or not, the categories it calls."""
+
     no: str
     zone: str
     kind: Literal["cash", "non_cash"]
     categories: list[str]
 
 
+@section
 class HandoffCfg(_Section):
-    arrival_late_minutes: int = Field(5, ge=1)
-    default_due_minutes: int = Field(30, ge=1)
-    expire_after_hours: int = Field(24, ge=1)
+    """[handoffs]: when a client handed over is late, due, and expired."""
+
+    arrival_late_minutes: Annotated[int, Limits(ge=1)] = 5
+    default_due_minutes: Annotated[int, Limits(ge=1)] = 30
+    expire_after_hours: Annotated[int, Limits(ge=1)] = 24
 
 
+@section
 class BusinessTypeCfg(_Section):
+    """[[counter.business_types]]: a kind of business done at a counter."""
+
     code: str
     name: str
     name_en: str
@@ -155,50 +262,61 @@ class BusinessTypeCfg(_Section):
     account_closing: bool = False  # a premium client's closing needs the CM told and a retention try
 
 
+@section
 class VoucherKindCfg(_Section):
+    """[[counter.voucher_kinds]]: a kind of important blank voucher a teller holds."""
+
     code: str
     name: str
     name_en: str
 
 
+@section
 class CounterWorkCfg(_Section):
-    premium_signal_amount_fen: int = Field(5_000_000, ge=0)
+    """[counter]: counter work: premium signal, sign-on, cash, witnesses, business."""
+
+    premium_signal_amount_fen: Annotated[int, Limits(ge=0)] = 5_000_000
     sign_on_procedure: str = ""
-    denominations_fen: list[int] = Field(
-        default=[10000, 5000, 2000, 1000, 500, 100, 50, 10], min_length=1)
-    witness_reasons: list[Literal["shift", "leave", "transfer"]] = ["leave", "transfer"]
-    voucher_kinds: list[VoucherKindCfg] = []
+    denominations_fen: Annotated[list[int], Limits(min_length=1)] = field(
+        default_factory=lambda: [10000, 5000, 2000, 1000, 500, 100, 50, 10])
+    witness_reasons: list[Literal["shift", "leave", "transfer"]] = field(
+        default_factory=lambda: ["leave", "transfer"])
+    voucher_kinds: list[VoucherKindCfg] = field(default_factory=list)
     business_types: list[BusinessTypeCfg]
 
-    @field_validator("denominations_fen")
-    @classmethod
-    def _positive_distinct(cls, values: list[int]) -> list[int]:
+    def __post_init__(self) -> None:
+        values = self.denominations_fen
         if any(v <= 0 for v in values) or len(set(values)) != len(values):
-            raise ValueError("denominations must be distinct positive amounts in fen")
-        return sorted(values, reverse=True)
+            raise ValueError("denominations_fen: denominations must be distinct positive amounts "
+                             "in fen")
+        object.__setattr__(self, "denominations_fen", sorted(values, reverse=True))
 
     def voucher_kind(self, code: str) -> VoucherKindCfg | None:
         return next((v for v in self.voucher_kinds if v.code == code), None)
 
 
+@section
 class AuthzRuleCfg(_Section):
-    business_type: str
-    min_amount_fen: int = Field(0, ge=0)
-    checker_roles: list[str] = Field(min_length=1)
+    """[[authorization.rules]]: who authorises a business of a type from an amount."""
 
-    @field_validator("checker_roles")
-    @classmethod
-    def _known_roles(cls, roles: list[str]) -> list[str]:
+    business_type: str
+    min_amount_fen: Annotated[int, Limits(ge=0)] = 0
+    checker_roles: Annotated[list[str], Limits(min_length=1)]
+
+    def __post_init__(self) -> None:
         from wealthtui.rules.permissions import ROLES
 
-        unknown = sorted(set(roles) - set(ROLES))
+        unknown = sorted(set(self.checker_roles) - set(ROLES))
         if unknown:
-            raise ValueError(f"unknown roles {', '.join(unknown)}; accepted: {', '.join(ROLES)}")
-        return roles
+            raise ValueError(f"checker_roles: unknown roles {', '.join(unknown)}; "
+                             f"accepted: {', '.join(ROLES)}")
 
 
+@section
 class AuthorizationCfg(_Section):
-    rules: list[AuthzRuleCfg] = []
+    """[authorization]: the authorisation rules."""
+
+    rules: list[AuthzRuleCfg] = field(default_factory=list)
 
     def rule_for(self, business_type: str, amount_fen: int) -> AuthzRuleCfg | None:
         """The rule that governs a business: of those matching its type whose minimum the amount
@@ -208,47 +326,60 @@ class AuthorizationCfg(_Section):
         return max(matching, key=lambda r: r.min_amount_fen, default=None)
 
 
+@section
 class ComplaintSubcategoryCfg(_Section):
+    """A sub-category of a complaint category."""
+
     code: str
     name: str
     name_en: str
 
 
+@section
 class ComplaintCategoryCfg(_Section):
+    """[[complaints.categories]]: a complaint category and its sub-categories."""
+
     code: str
     name: str
     name_en: str
-    subcategories: list[ComplaintSubcategoryCfg] = []
+    subcategories: list[ComplaintSubcategoryCfg] = field(default_factory=list)
 
 
+@section
 class ComplaintChannelCfg(_Section):
+    """[[complaints.channels]]: how a complaint arrived."""
+
     code: str
     name: str
     name_en: str
     forwarded: bool = False  # forwarded by an upper level or a regulator: has an outside reference
 
 
+@section
 class ComplaintsCfg(_Section):
-    decision_days: int = Field(15, ge=1)
-    extension_days: int = Field(30, ge=1)  # the limit after one extension, from the same start
-    further_extension_days: int = Field(30, ge=1)  # added by a further, head-approved extension
-    working_days: bool = False
-    warn_days: int = Field(3, ge=0)
-    ref_prefix: str = Field("TS", min_length=1, max_length=4)
-    channels: list[ComplaintChannelCfg] = Field(min_length=1)
-    categories: list[ComplaintCategoryCfg] = Field(min_length=1)
+    """[complaints]: deadlines, warnings, reference prefix, channels, categories."""
 
-    @field_validator("channels", "categories")
-    @classmethod
-    def _unique_codes(cls, items: list[Any]) -> list[Any]:
-        codes = [i.code for i in items]
-        if len(codes) != len(set(codes)):
-            raise ValueError("codes must be unique")
-        for item in items:
-            subs = [s.code for s in getattr(item, "subcategories", [])]
-            if len(subs) != len(set(subs)):
-                raise ValueError(f"sub-category codes of {item.code} must be unique")
-        return items
+    decision_days: Annotated[int, Limits(ge=1)] = 15
+    # the limit after one extension, from the same start
+    extension_days: Annotated[int, Limits(ge=1)] = 30
+    # added by a further, head-approved extension
+    further_extension_days: Annotated[int, Limits(ge=1)] = 30
+    working_days: bool = False
+    warn_days: Annotated[int, Limits(ge=0)] = 3
+    ref_prefix: Annotated[str, Limits(min_length=1, max_length=4)] = "TS"
+    channels: Annotated[list[ComplaintChannelCfg], Limits(min_length=1)]
+    categories: Annotated[list[ComplaintCategoryCfg], Limits(min_length=1)]
+
+    def __post_init__(self) -> None:
+        for name in ("channels", "categories"):
+            items = getattr(self, name)
+            codes = [i.code for i in items]
+            if len(codes) != len(set(codes)):
+                raise ValueError(f"{name}: codes must be unique")
+            for item in items:
+                subs = [s.code for s in getattr(item, "subcategories", [])]
+                if len(subs) != len(set(subs)):
+                    raise ValueError(f"{name}: sub-category codes of {item.code} must be unique")
 
     def channel(self, code: str) -> ComplaintChannelCfg | None:
         return next((c for c in self.channels if c.code == code), None)
@@ -257,103 +388,109 @@ class ComplaintsCfg(_Section):
         return next((c for c in self.categories if c.code == code), None)
 
 
+@section
 class FestivalCfg(_Section):
+    """[[contact.festivals]]: a festival for greeting clients (solar or lunar date)."""
+
     code: str
     name: str
     name_en: str
     calendar: Literal["solar", "lunar"]
-    month: int = Field(ge=1, le=12)
-    day: int = Field(ge=1, le=31)
-    lead_workdays: int = Field(1, ge=0, le=20)
+    month: Annotated[int, Limits(ge=1, le=12)]
+    day: Annotated[int, Limits(ge=1, le=31)]
+    lead_workdays: Annotated[int, Limits(ge=0, le=20)] = 1
 
 
+@section
 class ProductCfg(_Section):
-    code: str = Field(min_length=1, max_length=30)
+    """[[contact.products]]: a wealth product and its risk level."""
+
+    code: Annotated[str, Limits(min_length=1, max_length=30)]
     name: str
     name_en: str
-    risk_level: int = Field(ge=1, le=5)  # R1..R5
+    risk_level: Annotated[int, Limits(ge=1, le=5)]  # R1..R5
 
 
+@section
 class ContactCfg(_Section):
-    risk_assessment_valid_days: int = Field(365, ge=1)
-    risk_expiry_warn_days: int = Field(30, ge=0)
-    maturity_days_ahead: int = Field(5, ge=0)
-    no_contact_alert_days: int = Field(90, ge=1)
-    cm_change_first_contact_days: int = Field(30, ge=1)
-    followup_default_days: int = Field(7, ge=1)
-    portfolio_min: int = Field(100, ge=0)
-    portfolio_max: int = Field(200, ge=1)
-    portfolio_roles: list[str] = ["wealth_cm"]
-    near_premium_pct: int = Field(80, ge=1, le=100)
-    cadence_days: dict[str, int] = {}
-    festivals: list[FestivalCfg] = []
-    products: list[ProductCfg] = []
+    """[contact]: client contact: risk assessments, maturities, portfolios, cadence."""
 
-    @field_validator("cadence_days")
-    @classmethod
-    def _positive_cadence(cls, value: dict[str, int]) -> dict[str, int]:
-        bad = sorted(k for k, v in value.items() if v < 1)
+    risk_assessment_valid_days: Annotated[int, Limits(ge=1)] = 365
+    risk_expiry_warn_days: Annotated[int, Limits(ge=0)] = 30
+    maturity_days_ahead: Annotated[int, Limits(ge=0)] = 5
+    no_contact_alert_days: Annotated[int, Limits(ge=1)] = 90
+    cm_change_first_contact_days: Annotated[int, Limits(ge=1)] = 30
+    followup_default_days: Annotated[int, Limits(ge=1)] = 7
+    portfolio_min: Annotated[int, Limits(ge=0)] = 100
+    portfolio_max: Annotated[int, Limits(ge=1)] = 200
+    portfolio_roles: list[str] = field(default_factory=lambda: ["wealth_cm"])
+    near_premium_pct: Annotated[int, Limits(ge=1, le=100)] = 80
+    cadence_days: dict[str, int] = field(default_factory=dict)
+    festivals: list[FestivalCfg] = field(default_factory=list)
+    products: list[ProductCfg] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        bad = sorted(k for k, v in self.cadence_days.items() if v < 1)
         if bad:
             raise ValueError(f"cadence_days must be at least 1 day: {', '.join(bad)}")
-        return value
-
-    @field_validator("products")
-    @classmethod
-    def _unique_products(cls, value: list[ProductCfg]) -> list[ProductCfg]:
-        codes = [p.code for p in value]
+        codes = [p.code for p in self.products]
         if len(codes) != len(set(codes)):
-            raise ValueError("product codes must be unique")
-        return value
-
-    @model_validator(mode="after")
-    def _portfolio_range(self) -> ContactCfg:
+            raise ValueError("products: product codes must be unique")
         if self.portfolio_min > self.portfolio_max:
             raise ValueError("portfolio_min must not exceed portfolio_max")
-        return self
 
     def product(self, code: str) -> ProductCfg | None:
         return next((p for p in self.products if p.code == code), None)
 
 
+@section
 class KpiCfg(_Section):
     """Targets of the KPI scorecard (manual ch.7, digest §7.2). 0 for a count or an amount
     target means "no target set"."""
 
-    target_avg_wait_minutes: float = Field(10, gt=0)
-    target_max_wait_minutes: float = Field(30, gt=0)
-    target_cash_wait_minutes: float = Field(10, gt=0)
-    target_avg_service_minutes: float = Field(8, gt=0)   # cash-counter transaction time
-    target_cm_response_minutes: float = Field(5, gt=0)   # premium arrival → CM accepts
-    target_first_contact_resolution_pct: float = Field(80, ge=0, le=100)
-    target_complaint_close_days: int = Field(15, ge=1)
-    target_complaint_in_time_pct: float = Field(100, ge=0, le=100)
-    target_appearance_compliance_pct: float = Field(100, ge=0, le=100)
-    target_product_test_pass_pct: float = Field(90, ge=0, le=100)
-    products_threshold: int = Field(4, ge=1)
-    target_premium_with_products_pct: float = Field(40, ge=0, le=100)
-    target_new_premium_clients: int = Field(0, ge=0)      # per month
-    target_agency_income_yuan: float = Field(0, ge=0)    # per month
+    target_avg_wait_minutes: Annotated[float, Limits(gt=0)] = 10.0
+    target_max_wait_minutes: Annotated[float, Limits(gt=0)] = 30.0
+    target_cash_wait_minutes: Annotated[float, Limits(gt=0)] = 10.0
+    # cash-counter transaction time
+    target_avg_service_minutes: Annotated[float, Limits(gt=0)] = 8.0
+    # premium arrival → CM accepts
+    target_cm_response_minutes: Annotated[float, Limits(gt=0)] = 5.0
+    target_first_contact_resolution_pct: Annotated[float, Limits(ge=0, le=100)] = 80.0
+    target_complaint_close_days: Annotated[int, Limits(ge=1)] = 15
+    target_complaint_in_time_pct: Annotated[float, Limits(ge=0, le=100)] = 100.0
+    target_appearance_compliance_pct: Annotated[float, Limits(ge=0, le=100)] = 100.0
+    target_product_test_pass_pct: Annotated[float, Limits(ge=0, le=100)] = 90.0
+    products_threshold: Annotated[int, Limits(ge=1)] = 4
+    target_premium_with_products_pct: Annotated[float, Limits(ge=0, le=100)] = 40.0
+    target_new_premium_clients: Annotated[int, Limits(ge=0)] = 0      # per month
+    target_agency_income_yuan: Annotated[float, Limits(ge=0)] = 0.0   # per month
     appearance_procedure: str = "head_appearance_check"
     appearance_checked_step: str = "checked"       # number step: staff checked
     appearance_compliant_step: str = "compliant"   # number step: staff fully compliant
 
 
+@section
 class HeadCfg(_Section):
     """The head's dashboard and end of day."""
 
-    arrivals_history_weeks: int = Field(8, ge=1, le=52)  # same weekday, this many weeks back
+    # same weekday, this many weeks back
+    arrivals_history_weeks: Annotated[int, Limits(ge=1, le=52)] = 8
     flow_log_confirm_required: bool = True  # closing needs the lobby manager's confirmation
     #: daily procedures not required for the close (the head's own end of day ends with it)
-    close_exempt_procedures: list[str] = ["head_end_of_day"]
+    close_exempt_procedures: list[str] = field(default_factory=lambda: ["head_end_of_day"])
 
 
+@section
 class ProceduresCfg(_Section):
     """Where the manual's procedures are read from (see wealthtui.procedures)."""
 
     dir: str = ""  # a folder of <id>.toml files; empty = the shipped data/procedures
 
 
+@section
 class Settings(_Section):
+    """All the settings: one field per top-level table of the configuration file."""
+
     center: CenterCfg
     ui: UiCfg
     security: SecurityCfg
@@ -368,12 +505,21 @@ class Settings(_Section):
     complaints: ComplaintsCfg
     contact: ContactCfg
     kpi: KpiCfg
-    head: HeadCfg = HeadCfg()
-    procedures: ProceduresCfg = ProceduresCfg()
+    head: HeadCfg = field(default_factory=HeadCfg)
+    procedures: ProceduresCfg = field(default_factory=ProceduresCfg)
     config_file: str = ""  # the user config file that was read, for `wealthtui locate`
 
-    @model_validator(mode="after")
-    def _counter_refs(self) -> Settings:
+    def __post_init__(self) -> None:
+        self._tiers_ascending()
+        self._counter_refs()
+        self._queue_refs()
+
+    def _tiers_ascending(self) -> None:
+        mins = [t.min_aum_fen for t in self.tiers]
+        if not self.tiers or mins != sorted(mins):
+            raise ValueError("tiers must be listed lowest first, by min_aum_fen")
+
+    def _counter_refs(self) -> None:
         """Business types and authorisation rules name categories and types that exist."""
         categories = {c.code for c in self.queue.categories}
         types = {b.code for b in self.counter.business_types}
@@ -384,10 +530,8 @@ class Settings(_Section):
         for r in self.authorization.rules:
             if r.business_type not in types:
                 raise ValueError(f"authorization.rules: unknown business_type {r.business_type}")
-        return self
 
-    @model_validator(mode="after")
-    def _queue_refs(self) -> Settings:
+    def _queue_refs(self) -> None:
         """Categories and counters name zones and categories that exist; counter numbers unique."""
         codes = {c.code for c in self.queue.categories}
         for c in self.queue.categories:
@@ -407,7 +551,6 @@ class Settings(_Section):
                 raise ValueError(f"zones: a {zone} zone is required")
         if not any(t.premium for t in self.tiers):
             raise ValueError("tiers: at least one tier must be premium")
-        return self
 
     def waiting_zone(self) -> str:
         """The zone where clients wait: consultation (standard) or reception (high-end)."""
@@ -416,14 +559,6 @@ class Settings(_Section):
             if code in ("consultation", "reception") and kind in zone.centers:
                 return code
         return next(iter(self.zones))
-
-    @field_validator("tiers")
-    @classmethod
-    def _tiers_ascending(cls, tiers: list[TierCfg]) -> list[TierCfg]:
-        mins = [t.min_aum_fen for t in tiers]
-        if not tiers or mins != sorted(mins):
-            raise ValueError("tiers must be listed lowest first, by min_aum_fen")
-        return tiers
 
     # --- lookups used all over -------------------------------------------------------------
     def tier(self, code: str) -> TierCfg | None:
@@ -505,8 +640,84 @@ def load_settings(
     for section, values in (overrides or {}).items():
         raw[section] = _merge(raw.get(section, {}), {k: v for k, v in values.items() if v is not None})
     try:
-        return Settings.model_validate(raw)
+        key = cache_key([_schema_stamp(), raw])
+    except (TypeError, ValueError):  # not JSON (a TOML date): validated, not cached
+        key = None
+    if key is not None and (kept := read_cached("settings", key)) is not None:
+        try:
+            settings = _rebuild(kept)
+            if isinstance(settings, Settings):
+                return settings
+        except (TypeError, ValueError, KeyError, AttributeError):
+            pass  # an unreadable entry: validate again
+    settings = _validate(raw, path)
+    if key is not None:
+        write_cached("settings", key, _dump(settings), keep=SETTINGS_CACHE_KEEP)
+    return settings
+
+
+#: how many validated settings the cache keeps (one per distinct command line and environment)
+SETTINGS_CACHE_KEEP = 16
+
+
+def _validate(raw: dict[str, Any], path: Path) -> Settings:
+    from pydantic import ValidationError
+
+    try:
+        return _validator().validate_python(raw)  # type: ignore[no-any-return]
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"{path if path.is_file() else 'config'}: {where}: {first['msg']}") from exc
+        message = UNKNOWN_KEY if first["type"] == "unexpected_keyword_argument" else first["msg"]
+        raise ConfigError(f"{path if path.is_file() else 'config'}: {where}: {message}") from exc
+
+
+#: what a key that is not a setting is called in the error (pydantic's words for models)
+UNKNOWN_KEY = "Extra inputs are not permitted"
+
+
+@cache
+def _validator() -> Any:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(Settings)
+
+
+@cache
+def _schema_stamp() -> list[Any]:
+    """What validation depends on besides the input: this module, the roles (checked in
+    authorisation rules) and the installed pydantic."""
+    import importlib.util
+
+    here = Path(__file__)
+    spec = importlib.util.find_spec("pydantic")
+    pydantic = Path(spec.origin).with_name("version.py") if spec and spec.origin else None
+    return [stamp(here), stamp(here.with_name("rules") / "permissions.py"),
+            stamp(pydantic) if pydantic is not None else None]
+
+
+def _dump(value: Any) -> Any:
+    """Validated settings as JSON: a section is {"s": class name, "f": fields}, a mapping is
+    {"d": items} (so a key in the user's own tables never reads as a section)."""
+    if isinstance(value, _Section):
+        return {"s": type(value).__name__,
+                "f": {f.name: _dump(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+    if isinstance(value, dict):
+        return {"d": {k: _dump(v) for k, v in value.items()}}
+    if isinstance(value, list):
+        return [_dump(v) for v in value]
+    return value
+
+
+def _rebuild(value: Any) -> Any:
+    """The settings `_dump` wrote (the sections' own checks run again as they are made)."""
+    if isinstance(value, list):
+        return [_rebuild(v) for v in value]
+    if isinstance(value, dict):
+        if "s" in value:
+            return _SECTIONS[value["s"]](**{k: _rebuild(v) for k, v in value["f"].items()})
+        return {k: _rebuild(v) for k, v in value["d"].items()}
+    return value
+
+
+_SECTIONS: dict[str, type[_Section]] = {c.__name__: c for c in _Section.__subclasses__()}

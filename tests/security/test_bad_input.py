@@ -10,8 +10,10 @@ Then the specific bad values the issue lists, each with the message it must get.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -200,14 +202,59 @@ def test_impossible_dates_are_refused_by_every_date_field(parse, field, text) ->
     assert_explained(exc.value, field)
 
 
-@pytest.mark.xfail(strict=True, reason="services.reports.parse_figure turns 1e400 into float "
-                   "inf (head helper's module); remove this mark when it refuses it")
+#: ASCII digits and date separators → their full-width forms (what a Chinese input method types)
+FULL_WIDTH = str.maketrans("0123456789-/.+", "０１２３４５６７８９－／．＋")
+
+
 def test_kpi_figures_refuse_overflowing_numbers() -> None:
     """A figure so large it would be stored as infinity is refused like any other bad number."""
-    for text in ("1e400", "9" * 400):
+    for text in ("1e400", "9" * 400, "10000000000000", "1E+13"):
         with pytest.raises(FieldError) as exc:
             reports.parse_figure("agency_income", text)
+        assert exc.value.key == "error.figure.too_large"
         assert_explained(exc.value, "report.field.value")
+
+
+@settings(max_examples=300, deadline=None)
+@given(indicator=st.sampled_from(sorted(reports.kpi_reports.MANUAL)),
+       mantissa=st.integers(min_value=-(10**20), max_value=10**20),
+       exponent=st.integers(min_value=-6, max_value=500),
+       spelling=st.sampled_from(["{m}e{e}", "{m}E+{e}", "{m}e{e}%", "¥{m}e{e}", "{m}E{e}元"]),
+       wide=st.booleans())
+def test_kpi_figures_are_finite_and_in_range_or_refused(indicator: str, mantissa: int,
+                                                        exponent: int, spelling: str,
+                                                        wide: bool) -> None:
+    """Whatever number is typed (any size, in exponent form, full-width), a figure in its range
+    comes back as a finite float, and one out of it names the field and what it accepts."""
+    text = spelling.format(m=mantissa, e=exponent)
+    if wide:
+        text = text.translate(FULL_WIDTH)
+    number = Decimal(f"{mantissa}e{exponent}")
+    unit, _per_staff = reports.kpi_reports.MANUAL[indicator]
+    ceiling = 100 if unit in ("pct", "points") else reports.FIGURE_MAX - Decimal("0.01")
+    fits = 0 <= number <= ceiling and exponent >= -2
+    try:
+        value = reports.parse_figure(indicator, text)
+    except FieldError as exc:
+        assert not fits, (text, exc.key)
+        assert_explained(exc, "report.field.value")
+        return
+    assert fits, text
+    assert math.isfinite(value) and value == float(abs(number))
+
+
+@settings(max_examples=200, deadline=None)
+@given(day=st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)),
+       form=st.sampled_from(["{d:%Y-%m-%d}", "{d:%Y/%m/%d}", "{d.year}年{d.month}月{d.day}日",
+                             "{d:%Y%m%d}", "\u3000{d:%Y-%m-%d} "]))
+def test_full_width_dates_read_as_their_ascii_twins(day: date, form: str) -> None:
+    """A date typed with full-width digits (and an ideographic space) reads as the same date in
+    the client file and the report date fields — one date parser, NFKC-normalised."""
+    text = form.format(d=day)
+    wide = text.translate(FULL_WIDTH)
+    assert cm_edit.parse_date(wide, "cm.field.birthday") == day
+    assert cm_edit.parse_date(text, "cm.field.birthday") == day
+    assert reports.parse_business_date(wide) == day
 
 
 # --- a form validator with the store behind it ------------------------------------------------

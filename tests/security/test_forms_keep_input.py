@@ -21,7 +21,8 @@ from tests.services.counter_helpers import Center, center_fixture  # noqa: F401
 from tests.ui.helpers import make_app, settle, sign_in
 from wealthtui.i18n import t
 from wealthtui.model import Client, ServiceRecord
-from wealthtui.ui.dialogs.form import FormDialog, FormField
+from wealthtui.ui.dialogs.form import FormField
+from wealthtui.ui.dialogs.form_dialog import FormDialog
 
 
 async def paste_into(pilot, field: FormField, text: str) -> None:  # type: ignore[no-untyped-def]

@@ -156,6 +156,8 @@ _SECOND_PERSON = ("checks a second person's staff number and PIN and that person
 UNGUARDED: dict[str, str] = {
     "AuthService.login": "sign-in itself: no actor yet; failures counted and audited",
     "AuthService.second_person": "verifies another person's PIN and role for four eyes",
+    "AuthService.session_ended": "records the end of one's own session (sign-out, lock); "
+                                 "refused for a staff number that does not exist",
     "StaffService.has_staff": "start-up: is there anyone to sign in at all",
     "StaffService.bootstrap_head": "the first head of a new center; refused once staff exist",
     "CenterService.meta": "the center's creation marks (demo or not) for the sign-in screen",

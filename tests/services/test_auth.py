@@ -79,3 +79,25 @@ def test_second_person_must_be_someone_else_with_the_authority(services, make_st
         services.auth.second_person(teller, "T01", TEST_PIN, "authz.decide")
     with pytest.raises(PermissionDenied):
         services.auth.second_person(teller, "T02", TEST_PIN, "authz.decide")
+
+
+def test_a_session_end_is_audited_for_its_own_staff_member(services: Services, make_staff,
+                                                           engine) -> None:
+    from sqlmodel import Session, col, select
+
+    from wealthtui.model import AuditEvent
+
+    make_staff("lobby_manager", staff_no="L01")
+    lobby = services.auth.login("L01", TEST_PIN)
+    services.auth.session_ended(lobby, "idle_locked")
+    services.auth.session_ended(lobby, "locked")
+    services.auth.session_ended(lobby, "signed_out")
+    with Session(engine) as s:
+        events = s.exec(select(AuditEvent).where(AuditEvent.entity == "staff",
+                                                 AuditEvent.entity_id == str(lobby.staff_id))
+                        .order_by(col(AuditEvent.id))).all()
+    assert [e.action for e in events][-4:] == [
+        "auth.login", "auth.idle_locked", "auth.locked", "auth.signed_out"]
+    assert {e.actor_id for e in events[-3:]} == {lobby.staff_id}
+    with pytest.raises(ValueError):
+        services.auth.session_ended(lobby, "vanished")

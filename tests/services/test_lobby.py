@@ -293,6 +293,30 @@ def test_the_visit_fills_its_identification_checklist(services, people, clients)
     assert services.checklists.complete(lobby, run.id).status == "done"
 
 
+def test_the_next_visitor_closes_the_previous_checklist_only_when_it_is_complete(
+        services, people, clients, make_staff) -> None:
+    lobby = people["lobby"]
+    first = services.lobby.arrive(lobby, client_id=clients["ordinary"])
+    services.lobby.guide(lobby, first.id, business="cash")
+    walk_in = services.lobby.arrive(lobby)  # moving on: the guided visit's checklist is done
+    first_run = services.lobby.visit(lobby, first.id).checklist_run_id
+    assert services.checklists.get(lobby, first_run).status == "done"
+    services.lobby.guide(lobby, walk_in.id, business="cash")
+    services.lobby.arrive(lobby, client_id=clients["premium"])
+    # nobody judged the walk-in: its checklist stays open for the lobby manager to finish
+    walk_in_run = services.checklists.get(lobby,
+                                          services.lobby.visit(lobby, walk_in.id).checklist_run_id)
+    assert walk_in_run.status == "open"
+    assert [s.step.id for s in walk_in_run.open_required] == ["judge"]
+    # another lobby manager's next visitor does not close this one's checklists
+    last = services.lobby.arrive(lobby, client_id=clients["ordinary"])
+    services.lobby.guide(lobby, last.id, business="non_cash")
+    last_run = services.lobby.visit(lobby, last.id).checklist_run_id
+    assert services.checklists.get(lobby, last_run).open_required == ()
+    services.lobby.arrive(make_staff("lobby_manager", staff_no="L2", name="钱大堂"))
+    assert services.checklists.get(lobby, last_run).status == "open"
+
+
 def test_a_potential_client_needs_the_lead_step(services, people, clients) -> None:
     lobby = people["lobby"]
     visit = services.lobby.arrive(lobby, client_id=clients["potential"])

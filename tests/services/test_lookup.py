@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lunardate import LunarDate
 from sqlalchemy import event
 from sqlmodel import Session, select
@@ -192,6 +194,58 @@ def test_birthday_rules() -> None:
     assert birthday_today(born, True, this_year)
     assert not birthday_today(born, True, born.replace(year=2026))
     assert not birthday_today(None, False, date(2026, 1, 1))
+
+
+def _lunar_birthday_by_conversion(birthday: date, today: date) -> bool:
+    """The rule as the manual states it, worked out directly: convert the birthday to the lunar
+    calendar and this (lunar) year's same month and day back (a 30th falling on the 29th)."""
+    born = LunarDate.from_solar_date(birthday.year, birthday.month, birthday.day)
+    for year in (today.year - 1, today.year):  # the lunar year may have started last year
+        for day in (born.day, born.day - 1):
+            try:
+                solar = LunarDate(year, born.month, day).to_solar_date()
+            except ValueError:
+                continue
+            if solar == today:
+                return True
+            break
+    return False
+
+
+#: days that test the edges: a 29-day month's 29th, days in leap months, new years, a 30th
+EDGE_DAYS = [date(2026, 11, 30), date(2026, 2, 17), date(2026, 2, 16), date(2025, 7, 25),
+             date(2025, 8, 22), date(2023, 4, 19), date(2023, 5, 19), date(2020, 6, 20),
+             date(2020, 5, 22), date(2024, 2, 9)]
+
+
+@pytest.mark.sqlite_only
+@settings(max_examples=300, deadline=None)
+@given(birthday=st.dates(date(1900, 3, 1), date(2026, 12, 31)),
+       today=st.sampled_from(EDGE_DAYS) | st.dates(date(2000, 1, 1), date(2040, 12, 31)))
+def test_lunar_birthdays_agree_with_converting_each_birthday(birthday, today) -> None:
+    assert birthday_today(birthday, True, today) == _lunar_birthday_by_conversion(birthday,
+                                                                                 today)
+
+
+@pytest.mark.sqlite_only
+def test_lunar_birthdays_of_a_day_include_those_born_on_that_lunar_day() -> None:
+    for today in EDGE_DAYS:
+        lunar = LunarDate.from_solar_date(today.year, today.month, today.day)
+        if lunar.is_leap_month:
+            assert birthday_today(today.replace(year=1990), True, today) is False
+            continue
+        for year in range(1960, 2000):  # born on this lunar month and day (where it exists)
+            try:
+                born = LunarDate(year, lunar.month, lunar.day).to_solar_date()
+            except ValueError:
+                continue
+            assert birthday_today(born, True, today)
+
+
+@pytest.mark.parametrize("typed", ["6222020000000000011", "622202", "zhangs", "ZS", "a"])
+def test_plain_ascii_input_reads_as_its_normalised_form(typed: str) -> None:
+    spaced = " ".join(typed[i:i + 4] for i in range(0, len(typed), 4))
+    assert parse_query(typed) == parse_query(spaced) == parse_query(f"-{typed}-")
 
 
 # --- quick registration ---------------------------------------------------------------------

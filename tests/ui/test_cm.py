@@ -13,7 +13,7 @@ from tests.ui.helpers import make_app, screen_text, settle, sign_in, type_into
 from wealthtui.i18n import t
 from wealthtui.model import AuditEvent
 from wealthtui.ui.dialogs.cm_file import ClientFileScreen
-from wealthtui.ui.dialogs.form import FormDialog
+from wealthtui.ui.dialogs.form_dialog import FormDialog
 from wealthtui.ui.dialogs.reason import ReasonDialog
 from wealthtui.ui.screens.cm import CMScreen
 from wealthtui.ui.widgets.checklist import ChecklistScreen

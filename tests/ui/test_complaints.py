@@ -19,7 +19,8 @@ from tests.ui.helpers import make_app, quiet_settings, screen_text, settle, sign
 from wealthtui.model import Client
 from wealthtui.services import Actor, Services
 from wealthtui.ui.dialogs.complaint_intake import ComplaintIntakeDialog
-from wealthtui.ui.dialogs.form import FormDialog, FormField
+from wealthtui.ui.dialogs.form import FormField
+from wealthtui.ui.dialogs.form_dialog import FormDialog
 from wealthtui.ui.screens.complaint_detail import ComplaintDetailScreen
 from wealthtui.ui.widgets.complaint_queue import ComplaintQueue
 

@@ -16,7 +16,8 @@ from wealthtui.i18n import t
 from wealthtui.model import ServiceRecord, Ticket
 from wealthtui.services.balancing import MATCHES
 from wealthtui.ui.dialogs.counter_authz import AuthorizationChoice
-from wealthtui.ui.dialogs.form import FormDialog, FormField
+from wealthtui.ui.dialogs.form import FormField
+from wealthtui.ui.dialogs.form_dialog import FormDialog
 from wealthtui.ui.dialogs.reason import ReasonDialog
 from wealthtui.ui.dialogs.second_person import SecondPersonDialog
 from wealthtui.ui.screens.counter import CounterScreen

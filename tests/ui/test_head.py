@@ -18,7 +18,8 @@ from textual.widgets import DataTable, SelectionList
 from tests.reports.seed import D, Seed, build
 from tests.ui.helpers import TEST_PIN, make_app, screen_text, settle, sign_in, type_into
 from wealthtui.services import Actor, Services
-from wealthtui.ui.dialogs.form import FormDialog, FormField
+from wealthtui.ui.dialogs.form import FormField
+from wealthtui.ui.dialogs.form_dialog import FormDialog
 from wealthtui.ui.screens.head import HeadScreen
 from wealthtui.ui.widgets.head_dialogs import CloseDayDialog
 

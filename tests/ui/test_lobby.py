@@ -18,7 +18,8 @@ from tests.lobby_data import add_client, attend, card_no, id_no, sign_on
 from tests.ui.helpers import make_app, quiet_settings, screen_text, settle, sign_in, type_into
 from wealthtui.services import Actor, Services
 from wealthtui.ui.dialogs.complaint_intake import ComplaintIntakeDialog
-from wealthtui.ui.dialogs.form import FormDialog, FormField
+from wealthtui.ui.dialogs.form import FormField
+from wealthtui.ui.dialogs.form_dialog import FormDialog
 from wealthtui.ui.screens.display import DisplayApp
 from wealthtui.ui.screens.lobby import LobbyScreen
 from wealthtui.ui.widgets.checklist import ChecklistScreen

@@ -32,6 +32,18 @@ from wealthtui.ui.screens.lock import LockScreen
 from wealthtui.ui.screens.login import LoginScreen
 
 
+def session_events(services, staff_id: int) -> list[str]:
+    """The audit actions about `staff_id`'s sessions (sign-in, lock, sign-out), oldest first."""
+    from sqlmodel import Session, col, select
+
+    from wealthtui.model import AuditEvent
+
+    with Session(services.ctx.engine) as s:
+        return list(s.exec(select(AuditEvent.action).where(
+            AuditEvent.entity == "staff", AuditEvent.entity_id == str(staff_id),
+            col(AuditEvent.action).startswith("auth.")).order_by(col(AuditEvent.id))).all())
+
+
 async def submit_login(pilot, staff_no: str, pin: str) -> LoginScreen:
     await type_into(pilot, "#staff-no", staff_no)
     await pilot.press("enter")
@@ -190,6 +202,7 @@ async def test_sign_out_drops_the_role_modes(services, head):
         assert "head" not in app._modes
         assert app.screen.message == t("login.signed_out")
         assert app.screen.query_one("#staff-no", FormField).value == ""
+    assert session_events(services, head.staff_id)[-2:] == ["auth.login", "auth.signed_out"]
 
 
 # --- idle lock ------------------------------------------------------------------------------
@@ -224,6 +237,9 @@ async def test_idle_lock_hides_data_and_the_same_person_unlocks(services, head, 
         await settle(pilot)
         assert isinstance(app.screen, HeadScreen)
         assert "机密备注甲乙丙" in screen_text(app)
+    # the audit shows who was at the terminal: signed in, idle-locked, back in with the PIN
+    assert session_events(services, head.staff_id)[-3:] == [
+        "auth.idle_locked", "auth.failed", "auth.login"]
 
 
 async def test_keys_keep_the_lock_away(services, head, clock):

@@ -167,7 +167,16 @@ class WorkDay:
 
     def sign_on(self, post: Post) -> None:
         cash = str(post.opening_cash_yuan) if post.opening_cash_yuan else ""
-        self.call(self.s.counter.sign_on, post.teller, post.counter_no, cash)
+        session = self.call(self.s.counter.sign_on, post.teller, post.counter_no, cash)
+        run_id = session.checklist_run_id
+        if run_id is None:
+            return
+        # the start-of-day checklist: box drawn, cash and blank vouchers counted, all agree
+        for step, value in (("box_drawn", ""), ("cash_counted", cash or "0"),
+                            ("vouchers_counted", "50"), ("box_matches", "match"),
+                            ("equipment", ""), ("appearance", ""), ("signed_on", "")):
+            self.call(self.s.checklists.record, post.teller, run_id, step, value)
+        self.call(self.s.checklists.complete, post.teller, run_id)
 
     # --- the lobby -----------------------------------------------------------------------------
     def arrive(self) -> None:
@@ -180,11 +189,28 @@ class WorkDay:
         self.stats.visits += 1
         guided = self.call(self.s.lobby.guide, lobby, visit.id, business=business,
                            amount_fen=amount_fen)
+        self.finish_identification(lobby, visit.checklist_run_id, client, visit.id)
         if guided.ticket_id is not None:
             self.stats.tickets += 1
             self.open_tickets += 1
             self.plans[guided.ticket_id] = (business, amount_fen, tier)
             self.wake(guided.route.category)
+
+    def finish_identification(self, lobby: Actor, run_id: int | None, client: int | None,
+                              visit_id: int) -> None:
+        """What the lobby manager does in the visit's checklist (F11) that the guiding did not:
+        judge a walk-in by what they see, log the lead of a potential premium client; then
+        close it (F9)."""
+        if run_id is None:
+            return
+        missing = {s.step.id for s in self.call(self.s.checklists.get, lobby, run_id).open_required}
+        if "judge" in missing:
+            self.call(self.s.checklists.record, lobby, run_id, "judge", "ordinary")
+        if "lead" in missing and client is not None:
+            self.call(self.s.lobby.spot_potential, lobby, client_id=client,
+                      signal=self.text["lead_signals"][0], visit_id=visit_id)
+            self.stats.leads += 1
+        self.call(self.s.checklists.complete, lobby, run_id)
 
     def wake(self, category: str | None) -> None:
         """An idle counter that serves `category` tries again (a ticket came into its lane);

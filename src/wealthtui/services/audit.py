@@ -8,7 +8,17 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from wealthtui.model import AuditEvent, AuditHead
-from wealthtui.services.base import GENESIS, Service, UnitOfWork, audit_hash, requires
+from wealthtui.services.base import (
+    GENESIS,
+    ReadStatement,
+    Service,
+    UnitOfWork,
+    audit_hash,
+    requires,
+)
+
+#: the id of the last audit event (the head row)
+LAST_ID = ReadStatement(lambda: select(AuditHead.last_id).where(AuditHead.id == 1))
 
 
 @dataclass(frozen=True)
@@ -77,5 +87,6 @@ class AuditService(Service):
     def change_marker(self) -> int:
         """The id of the last audit event: changes whenever anything is written anywhere.
 
-        Screens poll this (a one-row read) and reload only when it moved."""
-        return self._read(lambda uow: uow.session.get(AuditHead, 1).last_id)  # type: ignore[union-attr]
+        Screens poll this (a one-row read, a lean read without an actor: every terminal asks
+        every second) and reload only when it moved."""
+        return int(self.ctx.reader.run(None, None, lambda unit: unit.rows(LAST_ID)[0][0]))

@@ -1,4 +1,5 @@
-"""Sign-in with staff number and PIN (argon2id); lockout after repeated wrong PINs."""
+"""Sign-in with staff number and PIN (argon2id); lockout after repeated wrong PINs; the end of a
+session (sign-out, lock) recorded."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ from wealthtui.model import Staff
 from wealthtui.rules.fields import FieldError
 from wealthtui.services.base import Actor, Service, UnitOfWork
 from wealthtui.services.errors import AuthFailed, Conflict, PermissionDenied
+
+#: how a signed-in session ends (AuthService.session_ended); each is an audit action "auth.<how>"
+SESSION_ENDINGS = ("signed_out", "locked", "idle_locked")
 
 
 @cache
@@ -105,6 +109,21 @@ class AuthService(Service):
         uow.session.add(staff)
         uow.audit("auth.login", "staff", staff.id)
         return _Outcome(Actor.of(staff))
+
+    def session_ended(self, actor: Actor, how: str) -> None:
+        """Record that `actor`'s session on this terminal ended: "signed_out" (they signed out),
+        "locked" (they locked the screen) or "idle_locked" (nobody touched it for the idle
+        time). The audit then shows who was signed in at a terminal, and when, from sign-in
+        to the end. Only the staff member's own session can be ended this way."""
+        if how not in SESSION_ENDINGS:
+            raise ValueError(f"unknown way for a session to end: {how!r}")
+
+        def body(uow: UnitOfWork) -> None:
+            if uow.staff is None:
+                raise PermissionDenied("error.permission.inactive")
+            uow.audit(f"auth.{how}", "staff", uow.staff.id)
+
+        self._write(body, staff_id=actor.staff_id)
 
     def second_person(self, actor: Actor, staff_no: str, pin: str, action: str) -> Actor:
         """Verify a second staff member (sign-off, step-up authorisation, witness).

@@ -14,6 +14,33 @@ member must hold this action as well. Otherwise the wrapper opens one
 transaction (BEGIN IMMEDIATE on SQLite for writes), loads the actor's staff row, refuses an
 inactive actor or one whose roles lack the action (and audits the refusal in its own
 transaction), runs the method, commits, and retries the whole call when the store is busy.
+
+Lean reads (hot reads that must cost little more than their SQL, such as the client look-up):
+declare the method `@requires("action", write=False, lean=True)`; it receives a `ReadUnit`
+instead of a UnitOfWork and runs `ReadStatement`s, Core SELECTs built once at first use:
+
+    CARD = ReadStatement(lambda: select(Client.id, Client.name).where(Client.id == bindparam("id")))
+
+    class LookupService(Service):
+        @requires("client.lookup", write=False, lean=True)
+        def get(self, unit: ReadUnit, client_id: int) -> ...:
+            rows = unit.rows(CARD, {"id": client_id})   # plain tuples, values as Core gives them
+
+The guarantees are those of every other call: the actor's staff row is read on every call (one
+primary-key SELECT of `active, roles`) and an inactive actor or one whose roles lack the action
+is refused and the refusal audited exactly as above; the statements of one call see one snapshot
+on SQLite (BEGIN … COMMIT) and what was committed when each began on PostgreSQL (READ
+COMMITTED, as in a unit of work there); a busy store is retried, a dropped connection replaced.
+What is left out is the ORM: no Session, no pool checkout and reset per call, no ORM objects.
+Each statement is compiled once per engine to the driver's SQL with its parameter order and
+SQLAlchemy's own bind and result conversions (dates, UTC datetimes, booleans), and runs on a
+plain DBAPI connection that the Context keeps for lean reads (`LeanReader`: made from the
+engine, detached from its pool, read-only at the database — `PRAGMA query_only` / a read-only
+session —, reused by one call at a time, never shared by two threads at once). Each statement
+is announced to the engine's `before_cursor_execute` / `after_cursor_execute` listeners (with
+no Connection and no context), so recorders of the SQL sent see these statements too. A lean
+method called with a UnitOfWork joins that transaction like any other (`ReadUnit.within`).
+Writes never take this path: a lean method has no session and its connection cannot write.
 """
 
 from __future__ import annotations
@@ -22,15 +49,18 @@ import functools
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterator
+import weakref
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from itertools import chain
+from types import MappingProxyType
 from typing import Any, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, event, update
+from sqlalchemy import Engine, Select, bindparam, event, update
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from wealthtui.config import Settings
@@ -64,6 +94,11 @@ class Context:
     engine: Engine
     settings: Settings
     clock: Clock = field(default_factory=Clock)
+    #: the connections and prepared statements of lean reads (see the module docstring)
+    reader: LeanReader = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.reader = LeanReader(self)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -237,14 +272,367 @@ def run_in_uow(
 P = ParamSpec("P")
 R = TypeVar("R")
 
+
+# --- lean reads (see the module docstring) ---------------------------------------------------
+
+
+class ReadStatement:
+    """A Core SELECT for lean reads, built by `build` at first use (so importing a service
+    builds nothing) and prepared once per engine by its LeanReader.
+
+    Parameters without a value (`bindparam("id")`) are the caller's; every other bound value
+    (a `.limit(1)`, a literal in the statement) is fixed. Expanding parameters are refused when
+    prepared, as their SQL depends on the list: a fixed list is written out
+    (`col.in_([literal(v) for v in values])`), a list given at run time does not fit here."""
+
+    __slots__ = ("_build", "_statement")
+
+    def __init__(self, build: Callable[[], Select[Any]]) -> None:
+        self._build = build
+        self._statement: Select[Any] | None = None
+
+    @property
+    def statement(self) -> Select[Any]:
+        if self._statement is None:
+            self._statement = self._build()
+        return self._statement
+
+
+class _Prepared:
+    """A ReadStatement compiled for one engine: the driver's SQL; `args`, the caller's
+    parameters and the statement's fixed values in the driver's order with SQLAlchemy's bind
+    conversions; and after the first execution (which gives the column types the driver
+    reports) `convert`, SQLAlchemy's result conversions of a row, and `fetch`, the statement run
+    on a cursor with its rows converted. Each is generated as one function, so a call costs no
+    loop over parameters or columns."""
+
+    __slots__ = ("sql", "args", "columns", "converted", "convert", "fetch", "_args_code",
+                 "_namespace")
+
+    def __init__(self, statement: Select[Any], engine: Engine) -> None:
+        dialect = engine.dialect
+        compiled = statement.compile(dialect=dialect)
+        self.sql: str = compiled.string
+        if "POSTCOMPILE" in self.sql:
+            raise ValueError("a lean read statement cannot have expanding parameters")
+        escaped = getattr(compiled, "escaped_bind_names", None) or {}
+        by_name = {name: bind for bind, name in compiled.bind_names.items()}
+        positional = bool(compiled.positional)
+        order = list(compiled.positiontup or ()) if positional else list(by_name)
+        namespace: dict[str, Any] = {"SQL": self.sql}
+        items = []
+        for i, name in enumerate(order):
+            bind = by_name[name]
+            fixed = bind.effective_value
+            if bind.required:  # the caller's
+                value = f"p[{name!r}]"
+            elif fixed is None or type(fixed) in (int, str, float, bool):
+                value = repr(fixed)  # fixed in the statement: a constant of the code
+            else:
+                namespace[f"v{i}"] = fixed
+                value = f"v{i}"
+            if proc := bind.type.dialect_impl(dialect).bind_processor(dialect):
+                namespace[f"b{i}"] = proc
+                value = f"b{i}({value})"
+            items.append(value if positional else f"{escaped.get(name, name)!r}: {value}")
+        body = "".join(f"{item}, " for item in items)
+        self._args_code = f"({body})" if positional else "{" + body + "}"
+        self._namespace = namespace
+        exec(f"def args(p):\n    return {self._args_code}\n", namespace)  # noqa: S102
+        self.args: Callable[[Mapping[str, Any]], Any] = namespace["args"]
+        self.columns = list(statement.selected_columns)
+        #: made at the first execution (see result_processors)
+        self.converted = False
+        self.convert: Callable[[Any], tuple[Any, ...]] | None = None
+        self.fetch: Callable[[Any, Mapping[str, Any]], list[tuple[Any, ...]]] | None = None
+
+    def result_processors(self, engine: Engine, description: Any) -> None:
+        """Make `convert` (None when no column needs a conversion) and `fetch`."""
+        dialect = engine.dialect
+        procs = {
+            i: proc for i, (column, described) in enumerate(
+                zip(self.columns, description, strict=True))
+            if (proc := column.type.dialect_impl(dialect).result_processor(dialect, described[1]))}
+        namespace = self._namespace
+        if procs:
+            items = "".join(f"p{i}(r[{i}]), " if i in procs else f"r[{i}], "
+                            for i in range(len(self.columns)))
+            namespace.update({f"p{i}": proc for i, proc in procs.items()})
+            exec(f"def convert(r):\n    return ({items})\n", namespace)  # noqa: S102
+            self.convert = namespace["convert"]
+        rows = "list(map(convert, c.fetchall()))" if procs else "c.fetchall()"
+        exec(f"def fetch(c, p):\n    c.execute(SQL, {self._args_code})\n    return {rows}\n",
+             namespace)  # noqa: S102
+        self.fetch = namespace["fetch"]
+        self.converted = True
+
+
+class ReadUnit:
+    """One lean read: the verified actor, the clock's now and business date, the settings, and
+    `rows()` to run ReadStatements. See the module docstring."""
+
+    __slots__ = ("settings", "staff_id", "roles", "now", "today", "_reader", "_cursor",
+                 "_announce")
+
+    def __init__(self, ctx: Context, staff_id: int | None, roles: frozenset[str], cursor: Any,
+                 announce: bool, now: datetime | None = None) -> None:
+        reader = ctx.reader
+        self.settings = ctx.settings
+        self.staff_id = staff_id
+        self.roles = roles
+        self.now = now = now if now is not None else ctx.clock.now()
+        self.today = business_date(now, reader.tz)
+        self._reader = reader
+        self._cursor = cursor
+        self._announce = announce
+
+    @classmethod
+    def within(cls, uow: UnitOfWork) -> ReadUnit:
+        """A ReadUnit in the transaction of `uow` (sees what it wrote: pending ORM changes are
+        flushed first), for a lean method called from another service or a write that shows
+        its result the way a lean read does."""
+        uow.session.flush()
+        cursor = uow.session.connection().connection.dbapi_connection.cursor()
+        return cls(uow.ctx, uow.actor_id, uow.roles, cursor, uow.ctx.reader.announcing(),
+                   uow.now)
+
+    def can(self, action: str) -> bool:
+        return permissions.allowed(self.roles, action)
+
+    def rows(self, statement: ReadStatement,
+             params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        """Every row of `statement` run with `params`, as tuples in the order of its columns."""
+        return self._reader.rows(self._cursor, statement, params or _NONE, self._announce)
+
+
+_NONE: Mapping[str, Any] = MappingProxyType({})
+
+
+def _staff_statement() -> Select[Any]:
+    return select(Staff.active, Staff.roles).where(Staff.id == bindparam("staff_id"))
+
+
+STAFF_ROW = ReadStatement(_staff_statement)
+
+
+class LeanReader:
+    """The lean-read side of a Context: its own DBAPI connections and prepared statements.
+
+    Connections are made by the engine (so its connect-time settings apply: pragmas, busy
+    timeout, type loaders), detached from its pool and made read-only, each with one cursor
+    that runs all its statements; an idle one is taken and put back with a list pop/append, so
+    a call pays no checkout or reset. `engine.dispose()` closes the idle ones (an
+    `engine_disposed` listener) and those in use when their call ends; new ones are made."""
+
+    #: idle connections kept for the next calls; more are closed when put back
+    KEEP = 4
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.engine = ctx.engine
+        self._sqlite = is_sqlite(ctx.engine)
+        #: idle connections: (DBAPI connection, its cursor, the engine's pool when made)
+        self._idle: list[tuple[Any, Any, Any]] = []
+        self._watching = False
+        self._prepared: dict[ReadStatement, _Prepared] = {}
+        self._permits: dict[tuple[str, str], frozenset[str] | None] = {}
+        self._dispatch = ctx.engine.dispatch
+        self._dbapi_error: type[Exception] = ctx.engine.dialect.loaded_dbapi.Error
+        #: the center's time zone (the settings of a Context do not change)
+        self.tz = ctx.tz
+
+    # --- connections ---------------------------------------------------------------------------
+    def _connect(self) -> tuple[Any, Any, Any]:
+        if not self._watching:  # close the idle connections when the engine is disposed
+            self._watching = True
+            event.listen(self.engine, "engine_disposed", _closer(weakref.ref(self)))
+        pool = self.engine.pool
+        proxied = self.engine.raw_connection()
+        proxied.detach()  # ours from now on: never returned to (or reset by) the engine's pool
+        conn = proxied.dbapi_connection
+        cursor = conn.cursor()
+        if self._sqlite:
+            cursor.execute("PRAGMA query_only = ON")
+        else:
+            conn.rollback()
+            conn.autocommit = True  # each statement its own (read-only) transaction
+            cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+        return conn, cursor, pool
+
+    def _acquire(self) -> tuple[Any, Any, Any]:
+        idle = self._idle
+        while idle:
+            try:
+                held = idle.pop()
+            except IndexError:  # taken by another thread meanwhile
+                break
+            if held[2] is self.engine.pool:
+                return held
+            self._release(held, clean=False)  # made before the engine was disposed
+        return self._connect()
+
+    def _release(self, held: tuple[Any, Any, Any], clean: bool) -> None:
+        if clean and held[2] is self.engine.pool and len(self._idle) < self.KEEP:
+            self._idle.append(held)
+            return
+        try:
+            held[0].close()
+        except Exception:  # noqa: BLE001, S110 - a broken connection is dropped either way
+            pass
+
+    def close(self) -> None:
+        """Close the idle connections (those in use are closed when their call ends, if the
+        engine was disposed meanwhile)."""
+        while self._idle:
+            try:
+                held = self._idle.pop()
+            except IndexError:
+                break
+            self._release(held, clean=False)
+
+    # --- statements ----------------------------------------------------------------------------
+    def announcing(self) -> bool:
+        """Whether the engine has cursor-execute listeners (asked once per call)."""
+        dispatch = self._dispatch
+        return bool(dispatch.before_cursor_execute) or bool(dispatch.after_cursor_execute)
+
+    def _execute(self, cursor: Any, sql: str, args: Any, announce: bool) -> None:
+        if announce:
+            for listener in self._dispatch.before_cursor_execute:
+                sql, args = listener(None, cursor, sql, args, None, False)
+        try:
+            cursor.execute(sql, args)
+        except self._dbapi_error as exc:
+            raise self._wrapped(exc, cursor, sql, args) from exc
+        if announce:
+            self._dispatch.after_cursor_execute(None, cursor, sql, args, None, False)
+
+    def _wrapped(self, exc: Exception, cursor: Any, sql: str, args: Any) -> DBAPIError:
+        """A driver's error as SQLAlchemy raises it (so callers and `is_busy_error` see the
+        same exceptions as from a unit of work), marked when the connection was lost."""
+        dialect = self.engine.dialect
+        return DBAPIError.instance(  # type: ignore[return-value]
+            sql, args, exc, self._dbapi_error, dialect=dialect,
+            connection_invalidated=dialect.is_disconnect(exc, cursor.connection, cursor))
+
+    def _prepare(self, statement: ReadStatement) -> _Prepared:
+        prepared = self._prepared[statement] = _Prepared(statement.statement, self.engine)
+        return prepared
+
+    def rows(self, cursor: Any, statement: ReadStatement, params: Mapping[str, Any],
+             announce: bool) -> list[tuple[Any, ...]]:
+        prepared = self._prepared.get(statement) or self._prepare(statement)
+        fetch = prepared.fetch
+        if fetch is not None and not announce:  # the usual way: one generated function
+            try:
+                return fetch(cursor, params)
+            except self._dbapi_error as exc:
+                raise self._wrapped(exc, cursor, prepared.sql, prepared.args(params)) from exc
+        # the first run (it learns the column types) and runs that listeners watch
+        self._execute(cursor, prepared.sql, prepared.args(params), announce)
+        rows = cursor.fetchall()
+        if not prepared.converted:
+            prepared.result_processors(self.engine, cursor.description)
+        convert = prepared.convert
+        return rows if convert is None else list(map(convert, rows))
+
+    # --- one call --------------------------------------------------------------------------------
+    def _permitted(self, roles_text: str, action: str) -> frozenset[str] | None:
+        """The roles of a staff row's `roles` text if they allow `action`, else None (kept per
+        distinct text and action: a handful in a center)."""
+        key = (roles_text, action)
+        try:
+            return self._permits[key]
+        except KeyError:
+            roles = frozenset(r for r in roles_text.split(",") if r)
+            allowed = roles if permissions.allowed(roles, action) else None
+            self._permits[key] = allowed
+            return allowed
+
+    def _attempt(self, cursor: Any, staff_id: int | None, action: str | None,
+                 fn: Callable[..., R], args: tuple[Any, ...], kwargs: dict[str, Any]) -> R:
+        dispatch = self._dispatch
+        announce = bool(dispatch.before_cursor_execute) or bool(dispatch.after_cursor_execute)
+        if self._sqlite:
+            self._execute(cursor, "BEGIN", (), announce)
+        roles: frozenset[str] | None = frozenset()
+        if action is not None:
+            # the actor's staff row, read on every call
+            row = self.rows(cursor, STAFF_ROW, {"staff_id": staff_id}, announce)
+            if not row or not row[0][0]:
+                raise PermissionDenied("error.permission.inactive")
+            roles = self._permitted(row[0][1], action)
+            if roles is None:
+                raise PermissionDenied("error.permission.denied", action=action)
+        result = fn(ReadUnit(self.ctx, staff_id, roles, cursor, announce), *args, **kwargs)
+        if self._sqlite:
+            self._execute(cursor, "COMMIT", (), announce)
+        return result
+
+    def run(self, staff_id: int | None, action: str | None, fn: Callable[..., R],
+            *args: Any, **kwargs: Any) -> R:
+        """fn(unit, *args, **kwargs) as one lean read by `staff_id`, refused (PermissionDenied,
+        audited by the caller) unless that staff member is active and may do `action`; with
+        `action` None, an explicit read without an actor. Retried while the store is busy
+        (as a unit of work is) and at once on a dropped connection (once)."""
+        delay, busy, dropped = 0.05, 0, 0
+        while True:
+            held = self._acquire()
+            try:
+                result = self._attempt(held[1], staff_id, action, fn, args, kwargs)
+            except DBAPIError as exc:
+                self._finish(held, broken=exc.connection_invalidated)
+                if exc.connection_invalidated and not dropped:
+                    dropped += 1
+                    continue
+                if not is_busy_error(exc):
+                    raise
+                if busy == self.ctx.settings.store.write_retries:
+                    raise StoreBusy("error.store_busy") from exc
+                busy += 1
+                time.sleep(delay)
+                delay = min(delay * 2, 1.0)
+            except BaseException:
+                self._finish(held)
+                raise
+            else:
+                self._release(held, clean=True)
+                return result
+
+    def _finish(self, held: tuple[Any, Any, Any], broken: bool = False) -> None:
+        """Put a connection back after a failed call: rolled back first (an open read
+        transaction on SQLite), or closed when broken."""
+        if not broken:
+            try:
+                held[0].rollback()
+            except Exception:  # noqa: BLE001 - cannot be reused: closed just below
+                broken = True
+        self._release(held, clean=not broken)
+
+
+def _closer(reader: weakref.ref[LeanReader]) -> Callable[[Engine], None]:
+    """An `engine_disposed` listener that closes the idle connections of `reader` (held weakly:
+    the engine does not keep a Context alive)."""
+
+    def closed(_engine: Engine) -> None:
+        if (alive := reader()) is not None:
+            alive.close()
+
+    return closed
+
+
 #: every service method declared with @requires: (qualified name, action, function)
 REGISTRY: list[tuple[str, str, Callable[..., Any]]] = []
 
 
-def requires(action: str, *, write: bool = True) -> Callable[[Callable[..., R]], Callable[..., R]]:
-    """Declare the permission a service method needs. See the module docstring."""
+def requires(action: str, *, write: bool = True,
+             lean: bool = False) -> Callable[[Callable[..., R]], Callable[..., R]]:
+    """Declare the permission a service method needs; `lean=True` (reads only) makes it a lean
+    read that receives a ReadUnit. See the module docstring."""
     if action not in permissions.MATRIX:
         raise KeyError(f"action {action!r} is not in the permissions matrix")
+    if lean and write:
+        raise ValueError("a lean method only reads: declare it write=False")
 
     def decorate(fn: Callable[..., R]) -> Callable[..., R]:
         @functools.wraps(fn)
@@ -253,7 +641,15 @@ def requires(action: str, *, write: bool = True) -> Callable[[Callable[..., R]],
                 # called from another service: join its transaction, check this action too
                 if actor.staff is None or not permissions.allowed(actor.roles, action):
                     raise PermissionDenied("error.permission.denied", action=action)
-                return fn(self, actor, *args, **kwargs)
+                return fn(self, ReadUnit.within(actor) if lean else actor, *args, **kwargs)
+
+            if lean:
+                try:
+                    return self.ctx.reader.run(actor.staff_id, action, fn.__get__(self),
+                                               *args, **kwargs)
+                except PermissionDenied as exc:
+                    self._audit_refusal(actor, action, exc)
+                    raise
 
             def body(uow: UnitOfWork) -> R:
                 staff = uow.staff

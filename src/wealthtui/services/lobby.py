@@ -46,7 +46,7 @@ ARRIVAL, LEAD_KIND = "premium_arrival", "lead"
 IDENTIFICATION = "lobby_identification"
 #: business kinds → the checklist's "business" choices
 CHECKLIST_BUSINESS = {"cash": "cash", "non_cash": "non_cash", "wealth": "wealth",
-                      "self_service": "simple"}
+                      "self_service": "simple", "consult": "consult"}
 
 
 # --- views ---------------------------------------------------------------------------------
@@ -256,10 +256,26 @@ class LobbyService(Service):
             return
         if proc is None or not uow.roles & set(proc.roles):
             return
+        self._close_previous_visit(uow)
         run = service.start_in(uow, IDENTIFICATION, client_id=visit.client_id)
         visit.checklist_run_id = run.id
         uow.session.add(visit)
         self._step(uow, visit, "greet")
+
+    def _close_previous_visit(self, uow: UnitOfWork) -> None:
+        """Moving on to the next visitor closes the checklist of the one before (this lobby
+        manager's latest open identification run today) when its required steps are all done,
+        so finished visits do not pile up as "unfinished". One with a required step still open
+        (a walk-in not yet judged, a lead not yet logged) stays open and is listed for them to
+        resume; optional steps can be ticked until the next visitor comes."""
+        last = uow.session.exec(
+            select(ChecklistRun.id).where(
+                ChecklistRun.procedure_id == IDENTIFICATION, ChecklistRun.status == "open",
+                ChecklistRun.started_by == uow.actor_id, ChecklistRun.business_date == uow.today)
+            .order_by(col(ChecklistRun.id).desc()).limit(1)
+        ).first()
+        if last is not None and not self._checklists.get(uow, last).open_required:
+            self._checklists.complete(uow, last)
 
     def _step(self, uow: UnitOfWork, visit: Visit, step_id: str, value: str = "", *,
               handoff_id: int | None = None) -> None:
@@ -299,13 +315,12 @@ class LobbyService(Service):
                 else "potential" if self._potential(client) else "ordinary")
         self._step(uow, visit, "judge", kind)
 
-    def _route_choice(self, route: routing_rules.Route, chosen: str | None,
-                      diverted: bool) -> str | None:
+    def _route_choice(self, business: str, chosen: str | None, diverted: bool) -> str | None:
         r = self.settings.queue.routing
         if diverted:
             return "self_service"
         if chosen is None:
-            return None
+            return "answered" if business == routing_rules.CONSULT else None
         if chosen == r.cash:
             return "cash_queue"
         if chosen == r.cash_premium:
@@ -499,7 +514,7 @@ class LobbyService(Service):
                 self._step(uow, visit, "notify_cm", handoff_id=arrival.id)
         if business in CHECKLIST_BUSINESS:
             self._step(uow, visit, "business", CHECKLIST_BUSINESS[business])
-        choice = self._route_choice(route, chosen, diverted)
+        choice = self._route_choice(business, chosen, diverted)
         if choice is not None:
             self._step(uow, visit, "route", choice)
         ahead = self._queue._ahead(uow, ticket) if ticket is not None else None

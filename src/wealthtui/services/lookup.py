@@ -8,18 +8,24 @@ number of clients (manual ch.2 §2.7 item 4; manual digest §4.1 steps 2–4).
 The result is a card with masked numbers, the tier, the exclusive CM and whether they are in
 today, and flags: birthday today, open complaint, contact overdue, potential premium, ID expired,
 risk assessment expired.
+
+`search` and `get` are lean reads (services.base): each key is ONE statement that finds the
+clients by its index and returns their cards' facts with them (the client row and, as correlated
+sub-queries on indexed columns, the CM and their attendance today, the card shown, an open
+complaint, the last contact), so a look-up is the actor's staff row and one to three such
+statements, as plain tuples without the ORM.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any, NamedTuple
 
 from lunardate import LunarDate
-from sqlalchemy import ColumnElement, Select, bindparam, exists
+from sqlalchemy import ColumnElement, Select, bindparam, exists, literal, null
 from sqlmodel import col, func, select
 
 from wealthtui.model import (
@@ -33,7 +39,7 @@ from wealthtui.model import (
 )
 from wealthtui.rules import fields, pinyin
 from wealthtui.services import masking
-from wealthtui.services.base import Service, UnitOfWork, requires
+from wealthtui.services.base import ReadStatement, ReadUnit, Service, UnitOfWork, requires
 from wealthtui.services.errors import Conflict, NotFound
 
 SECTION = "ch.2 §2.7"
@@ -48,8 +54,10 @@ BY_CARD, BY_ID, BY_PHONE, BY_NAME, BY_PINYIN, BY_INITIALS = (
     "card", "id_number", "phone", "name", "pinyin", "initials")
 
 
-@dataclass(frozen=True)
-class ClientFlags:
+class ClientFlags(NamedTuple):
+    """What the lobby should notice about a client (immutable; a NamedTuple, as a look-up makes
+    up to eight cards per keystroke and a tuple is the cheapest immutable record to build)."""
+
     birthday_today: bool = False
     open_complaint: bool = False
     contact_overdue: bool = False
@@ -64,9 +72,9 @@ class ClientFlags:
                      if getattr(self, name))
 
 
-@dataclass(frozen=True)
-class ClientCard:
-    """A client as the lobby and the counters see them: numbers masked, no balances."""
+class ClientCard(NamedTuple):
+    """A client as the lobby and the counters see them: numbers masked, no balances
+    (immutable, a NamedTuple like ClientFlags)."""
 
     id: int
     name: str
@@ -87,224 +95,298 @@ class ClientCard:
 
 @dataclass(frozen=True)
 class Query:
-    """A typed look-up recognised: which keys to try, normalised."""
+    """A typed look-up recognised: which keys to try, normalised.
+
+    The pinyin keys of a name are worked out when first asked for: characters alone (张三) are
+    looked up by the name itself, so only characters with letters after them (张s) need them."""
 
     kind: str          # number | letters | name | empty
     digits: str = ""   # card/account, ID or phone (ID's final X upper-cased)
-    letters: str = ""  # full pinyin prefix (characters turned into pinyin)
-    initials: str = ""  # initials prefix
     chars: str = ""    # the leading Chinese characters, a name prefix
+    typed: str = ""    # the letters typed (lower case): all of them, or those after `chars`
+    spelled: bool = False  # a name of characters and letters: the pinyin keys apply
+
+    @functools.cached_property
+    def _keys(self) -> tuple[str, str]:
+        if self.kind == "letters":
+            return self.typed, self.typed
+        if self.kind == "name" and self.spelled:
+            full, initials = pinyin.name_keys(self.chars)
+            return full + self.typed, initials + self.typed
+        return "", ""
+
+    @property
+    def letters(self) -> str:
+        """The full pinyin prefix (characters turned into pinyin: 张s → zhangs)."""
+        return self._keys[0]
+
+    @property
+    def initials(self) -> str:
+        """The initials prefix (张s → zs)."""
+        return self._keys[1]
 
 
 _CJK_HEAD = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f·]+")
+_NUMBER = re.compile(r"\+?\d+[Xx]?")
+_ASCII_LETTERS = re.compile(r"[A-Za-z]+")
+_LOWER_LETTERS = re.compile(r"[a-z]*")
 
 
 def parse_query(text: str) -> Query:
     """Recognise what was typed: digits → a number; letters → pinyin or initials; characters,
     with or without trailing letters → a name (张, 张三, 张s, 张sf)."""
-    raw = unicodedata.normalize("NFKC", text or "")
-    value = fields.normalise(raw)
+    text = text or ""
+    if text.isascii():  # plain digits or letters, as typed most of the time: nothing to normalise
+        if text.isdigit():
+            return Query("number", text)
+        if text.isalpha():
+            return Query("letters", "", "", text.lower())
+    value = fields.normalise(text)
     if not value:
         return Query("empty")
-    if re.fullmatch(r"\+?\d+[Xx]?", value):
-        return Query("number", digits=value.upper())
-    if re.fullmatch(r"[A-Za-z]+", value):
-        low = value.lower()
-        return Query("letters", letters=low, initials=low)
+    if _NUMBER.fullmatch(value):
+        return Query("number", value.upper())
+    if _ASCII_LETTERS.fullmatch(value):
+        return Query("letters", "", "", value.lower())
     head = _CJK_HEAD.match(value)
     chars = head.group(0) if head else ""
     rest = value[len(chars):].lower()
-    if chars and re.fullmatch(r"[a-z]*", rest):
-        initials = pinyin.name_keys(chars)[1] + rest
-        return Query("name", chars=chars, letters=pinyin.query_key(value), initials=initials)
-    return Query("name", chars=value)
-
-
-def _prefix(column, value: str) -> ColumnElement[bool]:  # type: ignore[no-untyped-def]
-    return (col(column) >= value) & (col(column) < value + TOP)
+    if chars and _LOWER_LETTERS.fullmatch(rest):
+        return Query("name", "", chars, rest, True)
+    return Query("name", "", value)
 
 
 def birthday_today(birthday: date | None, lunar: bool, today: date) -> bool:
     """Whether today is the client's birthday; a lunar birthday falls on this year's date of the
-    same lunar month and day; 29 February is kept on 28 February in other years."""
+    same lunar month and day (a 30th on the 29th when this year's month has 29 days; a birthday
+    in a leap month on the ordinary month of that number); 29 February is kept on 28 February
+    in other years."""
     if birthday is None:
         return False
     if lunar:
-        born = LunarDate.from_solar_date(birthday.year, birthday.month, birthday.day)
-        for year in (today.year - 1, today.year):  # the lunar year may have started last year
-            try:
-                solar = LunarDate(year, born.month, born.day).to_solar_date()
-            except ValueError:
-                try:  # a 30th in a year whose month has 29 days
-                    solar = LunarDate(year, born.month, born.day - 1).to_solar_date()
-                except ValueError:
-                    continue
-            if solar == today:
-                return True
-        return False
+        return birthday in lunar_birthdays(today)
     if (birthday.month, birthday.day) == (2, 29):
         leap = today.year % 4 == 0 and (today.year % 100 != 0 or today.year % 400 == 0)
         return (today.month, today.day) == ((2, 29) if leap else (2, 28))
     return (birthday.month, birthday.day) == (today.month, today.day)
 
 
-@functools.cache
-def _card_statement(with_matched_card: bool) -> Select:  # type: ignore[type-arg]
-    """The statement behind `_cards`, built once (parameters: ids, today, card_from, card_to)."""
+@functools.lru_cache(maxsize=4)
+def lunar_birthdays(today: date) -> frozenset[date]:
+    """Every date of birth (in the lunar calendar's range, 1900–2099) whose lunar birthday is
+    `today`: worked out once a day (a few ms), so a card's check is a set look-up instead of a
+    conversion of each client's birthday."""
+    try:
+        now = LunarDate.from_solar_date(today.year, today.month, today.day)
+    except ValueError:
+        return frozenset()
+    if now.is_leap_month:  # birthdays are kept on the ordinary month of their number
+        return frozenset()
+    days = [now.day]
+    if now.day == 29:
+        try:
+            LunarDate(now.year, now.month, 30).to_solar_date()
+        except ValueError:  # a 29-day month this year: those born on a 30th too
+            days.append(30)
+    out = set()
+    for year in range(1900, 2100):
+        for leap in (False, True):
+            for day in days:
+                try:
+                    out.add(LunarDate(year, now.month, day, leap).to_solar_date())
+                except ValueError:
+                    continue
+    return frozenset(out)
+
+
+def _card_columns() -> list[ColumnElement[Any]]:
+    """A client card's facts (unpacked in this order by `_cards`): the client row and, as
+    sub-queries on indexed columns correlated to the client only, the CM and whether they are
+    in today (parameter `today`), their first open card, an open complaint, the last contact
+    (else the registration); each statement adds the card the client was found by."""
     client_id = Client.id
-    # correlated explicitly: it is also nested two levels deep (the CM's name and attendance)
     open_cm = (select(CMAssignment.cm_id)
                .where(CMAssignment.client_id == client_id, col(CMAssignment.end_at).is_(None))
                .order_by(col(CMAssignment.id).desc()).limit(1).correlate(Client)
                .scalar_subquery())
-    columns = [
+    return [
         Client.id, Client.name, Client.title, Client.gender, Client.tier, Client.id_type,
         Client.id_number, Client.phone, Client.birthday, Client.lunar_birthday,
         Client.potential_signals, Client.id_expires_on, Client.risk_assessed_on,
-        Client.created_at,
         open_cm.label("cm_id"),
-        select(Staff.name).where(Staff.id == open_cm).scalar_subquery().label("cm_name"),
+        select(Staff.name).where(Staff.id == open_cm).correlate(Client)
+        .scalar_subquery().label("cm_name"),
         select(Attendance.present)
         .where(Attendance.business_date == bindparam("today"), Attendance.staff_id == open_cm)
-        .limit(1).scalar_subquery().label("cm_present"),
+        .limit(1).correlate(Client).scalar_subquery().label("cm_present"),
         select(ClientAccount.number)
         .where(ClientAccount.client_id == client_id, col(ClientAccount.closed_on).is_(None))
-        .order_by(col(ClientAccount.id)).limit(1).scalar_subquery().label("open_card"),
+        .order_by(col(ClientAccount.id)).limit(1).correlate(Client)
+        .scalar_subquery().label("open_card"),
         exists().where(Complaint.client_id == client_id,
-                       col(Complaint.status).not_in(COMPLAINT_CLOSED)).label("open_complaint"),
-        select(func.max(ContactLog.at)).where(ContactLog.client_id == client_id)
-        .scalar_subquery().label("last_contact"),
+                       col(Complaint.status).not_in([literal(v) for v in COMPLAINT_CLOSED]))
+        .correlate(Client).label("open_complaint"),
+        # the last contact, else the registration: what the contact cadence counts from
+        func.coalesce(select(func.max(ContactLog.at)).where(ContactLog.client_id == client_id)
+                      .correlate(Client).scalar_subquery(), Client.created_at)
+        .label("contact_since"),
     ]
-    if with_matched_card:
-        columns.append(
-            select(ClientAccount.number)
-            .where(ClientAccount.client_id == client_id,
-                   col(ClientAccount.number) >= bindparam("card_from"),
-                   col(ClientAccount.number) < bindparam("card_to"))
-            .order_by(col(ClientAccount.number)).limit(1).scalar_subquery()
-            .label("matched_card"))
-    return select(*columns).where(col(Client.id).in_(bindparam("ids", expanding=True)))
+
+
+def _clients(*where: ColumnElement[bool], order: tuple[Any, ...] = ()) -> Select[Any]:
+    """Cards of the clients matching `where` (parameters: the key's, `today`, `n` the most
+    rows), in `order`; no matched card."""
+    return (select(*_card_columns(), null().label("matched_card"))
+            .where(*where).order_by(*order).limit(bindparam("n")))
+
+
+def _accounts(*where: ColumnElement[bool], order: tuple[Any, ...] = ()) -> Select[Any]:
+    """Cards of the clients holding a card/account matching `where`, with that card's number
+    (a client with two matching cards comes twice, the first in `order` first)."""
+    return (select(*_card_columns(), ClientAccount.number)
+            .join_from(ClientAccount, Client, ClientAccount.client_id == Client.id)
+            .where(*where).order_by(*order).limit(bindparam("n")))
+
+
+def _range(column: Any, low: str = "low", high: str = "high") -> ColumnElement[bool]:
+    """A prefix as an index range: parameters `low` (the prefix) and `high` (prefix + TOP)."""
+    return (col(column) >= bindparam(low)) & (col(column) < bindparam(high))
+
+
+def _key() -> Any:
+    return bindparam("key")
+
+
+# Every look-up key is one statement that finds the clients by an index (an exact match or a
+# prefix range, and a LIMIT) and returns their cards with them (built at first use).
+Q_ACCOUNT = ReadStatement(lambda: _accounts(ClientAccount.number == _key()))
+Q_ACCOUNT_PREFIX = ReadStatement(lambda: _accounts(_range(ClientAccount.number),
+                                                   order=(col(ClientAccount.number),)))
+Q_ID_NUMBER = ReadStatement(lambda: _clients(Client.id_number == _key()))
+Q_ID_NUMBER_PREFIX = ReadStatement(lambda: _clients(_range(Client.id_number),
+                                                    order=(col(Client.id_number),)))
+Q_PHONE_NUMBER = ReadStatement(lambda: _clients(Client.phone == _key()))
+Q_PHONE_PREFIX = ReadStatement(lambda: _clients(_range(Client.phone),
+                                                order=(col(Client.phone),)))
+Q_INITIALS_PREFIX = ReadStatement(lambda: _clients(
+    _range(Client.name_initials), order=(col(Client.name_initials), col(Client.id))))
+Q_PINYIN_PREFIX = ReadStatement(lambda: _clients(
+    _range(Client.name_pinyin), order=(col(Client.name_pinyin), col(Client.id))))
+# characters and trailing letters (张s): the pinyin and initials ranges are the selective ones
+# (a common surname alone matches a large share of the clients); the characters filter them
+Q_PINYIN_AND_NAME = ReadStatement(lambda: _clients(
+    _range(Client.name_pinyin), _range(Client.name, "name_low", "name_high"),
+    order=(col(Client.name_pinyin), col(Client.id))))
+Q_INITIALS_AND_NAME = ReadStatement(lambda: _clients(
+    _range(Client.name_initials), _range(Client.name, "name_low", "name_high"),
+    order=(col(Client.name_initials), col(Client.id))))
+Q_NAME = ReadStatement(lambda: _clients(Client.name == _key(), order=(col(Client.id),)))
+Q_NAME_PREFIX = ReadStatement(lambda: _clients(_range(Client.name),
+                                               order=(col(Client.name), col(Client.id))))
+Q_CLIENT = ReadStatement(lambda: _clients(Client.id == _key()))
 
 
 class LookupService(Service):
-    def _ids(self, uow: UnitOfWork, q: Query, limit: int) -> list[tuple[int, str]]:
-        """(client id, matched by) in a stable order, at most `limit`, without duplicates."""
-        out: dict[int, str] = {}
+    def _found(self, unit: ReadUnit, q: Query, limit: int) -> list[tuple[tuple[Any, ...], str]]:
+        """(card row, matched by) in a stable order, at most `limit`, one per client."""
+        out: dict[int, tuple[tuple[Any, ...], str]] = {}
+        today = unit.today
 
-        def take(query, how: str) -> None:  # type: ignore[no-untyped-def]
+        def take(statement: ReadStatement, how: str, params: dict[str, Any]) -> None:
             if len(out) >= limit:
                 return
-            for cid in uow.session.exec(query.limit(limit - len(out))):
-                out.setdefault(cid, how)
+            params["today"] = today
+            params["n"] = limit - len(out)
+            for row in unit.rows(statement, params):
+                out.setdefault(row[0], (row, how))  # by client id
 
-        clients_q = select(Client.id)
         if q.kind == "number":
             d = q.digits
             if d.startswith("+") or (len(d) == 11 and d.startswith("1")):
-                take(clients_q.where(Client.phone == d), BY_PHONE)
+                take(Q_PHONE_NUMBER, BY_PHONE, {"key": d})
             if len(d) in (15, 18) or d.endswith("X"):
-                take(clients_q.where(Client.id_number == d), BY_ID)
+                take(Q_ID_NUMBER, BY_ID, {"key": d})
             if len(d) >= 8 and not d.startswith("+"):
-                take(select(ClientAccount.client_id).where(ClientAccount.number == d), BY_CARD)
+                take(Q_ACCOUNT, BY_CARD, {"key": d})
             if len(d) >= 6 and not out:  # as you type: prefixes, each from its own index
-                take(select(ClientAccount.client_id).where(_prefix(ClientAccount.number, d))
-                     .order_by(col(ClientAccount.number)), BY_CARD)
-                take(clients_q.where(_prefix(Client.id_number, d))
-                     .order_by(col(Client.id_number)), BY_ID)
-                take(clients_q.where(_prefix(Client.phone, d))
-                     .order_by(col(Client.phone)), BY_PHONE)
+                take(Q_ACCOUNT_PREFIX, BY_CARD, {"low": d, "high": d + TOP})
+                take(Q_ID_NUMBER_PREFIX, BY_ID, {"low": d, "high": d + TOP})
+                take(Q_PHONE_PREFIX, BY_PHONE, {"low": d, "high": d + TOP})
         elif q.kind == "letters":
-            take(clients_q.where(_prefix(Client.name_initials, q.initials))
-                 .order_by(col(Client.name_initials), col(Client.id)), BY_INITIALS)
-            take(clients_q.where(_prefix(Client.name_pinyin, q.letters))
-                 .order_by(col(Client.name_pinyin), col(Client.id)), BY_PINYIN)
-        elif q.kind == "name" and q.letters and q.letters != pinyin.query_key(q.chars):
-            # characters and trailing letters (张s): the pinyin and initials ranges are the
-            # selective ones (a common surname alone matches a large share of the clients);
-            # the characters filter what they find
-            chars = _prefix(Client.name, q.chars)
-            take(clients_q.where(_prefix(Client.name_pinyin, q.letters), chars)
-                 .order_by(col(Client.name_pinyin), col(Client.id)), BY_PINYIN)
-            take(clients_q.where(_prefix(Client.name_initials, q.initials), chars)
-                 .order_by(col(Client.name_initials), col(Client.id)), BY_INITIALS)
+            take(Q_INITIALS_PREFIX, BY_INITIALS, {"low": q.initials, "high": q.initials + TOP})
+            take(Q_PINYIN_PREFIX, BY_PINYIN, {"low": q.letters, "high": q.letters + TOP})
+        elif q.kind == "name" and q.spelled and q.typed:
+            chars = {"name_low": q.chars, "name_high": q.chars + TOP}
+            take(Q_PINYIN_AND_NAME, BY_PINYIN,
+                 {"low": q.letters, "high": q.letters + TOP, **chars})
+            take(Q_INITIALS_AND_NAME, BY_INITIALS,
+                 {"low": q.initials, "high": q.initials + TOP, **chars})
         elif q.kind == "name":
-            by_name = clients_q.where(_prefix(Client.name, q.chars))
-            take(by_name.where(Client.name == q.chars).order_by(col(Client.id)), BY_NAME)
-            take(by_name.order_by(col(Client.name), col(Client.id)), BY_NAME)
-        return list(out.items())
+            take(Q_NAME, BY_NAME, {"key": q.chars})
+            take(Q_NAME_PREFIX, BY_NAME, {"low": q.chars, "high": q.chars + TOP})
+        return list(out.values())
 
-    def _cards(self, uow: UnitOfWork, hits: list[tuple[int, str]],
-               matched_card: str = "") -> list[ClientCard]:
-        """The cards of `hits`, in their order: ONE statement (the client row and, as correlated
-        sub-queries on indexed columns, the CM and whether they are in today, the card shown,
-        an open complaint, the last contact), executed on the Core connection."""
-        if not hits:
-            return []
-        params: dict[str, object] = {"ids": [cid for cid, _how in hits], "today": uow.today}
-        if matched_card:
-            params.update(card_from=matched_card, card_to=matched_card + TOP)
-        rows = {row.id: row for row in uow.session.connection().execute(
-            _card_statement(bool(matched_card)), params)}
+    def _cards(self, unit: ReadUnit,
+               found: list[tuple[tuple[Any, ...], str]]) -> list[ClientCard]:
+        """The cards of `found` (card rows and how each was matched), in their order."""
         s = self.settings
+        premium, cadences, risk_valid = self._tier_rules
+        today, now = unit.today, unit.now
+        risk_before = today - risk_valid  # a risk assessment made before this day has expired
         out = []
-        for cid, how in hits:
-            c = rows.get(cid)
-            if c is None:
-                continue
-            tier = s.tier(c.tier)
-            card = (c.matched_card if matched_card else None) or c.open_card or ""
+        for row, how in found:
+            (cid, name, title, gender, tier, id_type, id_number, phone, birthday, lunar,
+             potential, id_expires_on, risk_assessed_on, cm_id, cm_name, cm_present, open_card,
+             open_complaint, contact_since, matched_card) = row
+            # contact overdue: the last contact (else the registration) more than the tier's
+            # cadence in whole days ago
+            cadence = cadences.get(tier)
             out.append(ClientCard(
-                id=cid, name=c.name, title=c.title, gender=c.gender, tier=c.tier,
-                premium=bool(tier and tier.premium), id_type=c.id_type,
-                id_masked=masking.id_number(s, c.id_number),
-                phone_masked=masking.phone(s, c.phone),
-                card_masked=masking.card(s, card), matched_by=how,
-                cm_id=c.cm_id, cm_name=c.cm_name or "",
-                cm_present=None if c.cm_id is None or c.cm_present is None else bool(c.cm_present),
-                flags=self._flags(uow, c, bool(c.open_complaint), c.last_contact),
+                cid, name, title, gender, tier, tier in premium, id_type,
+                masking.id_number(s, id_number), masking.phone(s, phone),
+                masking.card(s, matched_card or open_card or ""), how,
+                cm_id, cm_name or "",
+                None if cm_id is None or cm_present is None else bool(cm_present),
+                ClientFlags(
+                    birthday_today(birthday, lunar, today),
+                    bool(open_complaint),
+                    bool(cadence) and contact_since is not None
+                    and (now - contact_since).days > cadence,
+                    tier == "potential" or bool(potential.strip()),
+                    id_expires_on is not None and id_expires_on < today,
+                    risk_assessed_on is not None and risk_assessed_on < risk_before,
+                ),
             ))
         return out
 
-    def _flags(self, uow: UnitOfWork, c: Client, complaint: bool, last_contact) -> ClientFlags:  # type: ignore[no-untyped-def]
-        s, today = self.settings, uow.today
-        risk_expired = False
-        if c.risk_assessed_on is not None:
-            valid = timedelta(days=s.contact.risk_assessment_valid_days)
-            risk_expired = c.risk_assessed_on + valid < today
-        overdue = False
-        cadence = s.contact.cadence_days.get(c.tier)
-        if cadence:
-            since = last_contact or c.created_at
-            if since is not None:
-                overdue = (uow.now - since).days > cadence
-        return ClientFlags(
-            birthday_today=birthday_today(c.birthday, c.lunar_birthday, today),
-            open_complaint=complaint,
-            contact_overdue=overdue,
-            potential=c.tier == "potential" or bool(c.potential_signals.strip()),
-            id_expired=c.id_expires_on is not None and c.id_expires_on < today,
-            risk_expired=risk_expired,
-        )
+    @functools.cached_property
+    def _tier_rules(self) -> tuple[frozenset[str], dict[str, int], timedelta]:
+        """From the settings: the premium tiers, the contact cadence (days) of each tier, how
+        long a risk assessment is valid."""
+        s = self.settings
+        return (frozenset(t.code for t in s.tiers if t.premium), dict(s.contact.cadence_days),
+                timedelta(days=s.contact.risk_assessment_valid_days))
+
+    def _card(self, unit: ReadUnit, client_id: int) -> ClientCard | None:
+        cards = self._cards(unit, [(row, "") for row in unit.rows(
+            Q_CLIENT, {"key": client_id, "today": unit.today, "n": 1})])
+        return cards[0] if cards else None
 
     # --- public ----------------------------------------------------------------------------
-    @requires("client.lookup", write=False)
-    def search(self, uow: UnitOfWork, text: str, *, limit: int = 8) -> list[ClientCard]:
+    @requires("client.lookup", write=False, lean=True)
+    def search(self, unit: ReadUnit, text: str, *, limit: int = 8) -> list[ClientCard]:
         """Clients matching what was typed so far, best matches first, at most `limit`."""
         q = parse_query(text)
         if q.kind == "empty":
             return []
-        if q.kind == "letters" and len(q.letters) < 1:
-            return []
-        limit = max(1, min(limit, 50))
-        hits = self._ids(uow, q, limit)
-        return self._cards(uow, hits, matched_card=q.digits if q.kind == "number" else "")
+        return self._cards(unit, self._found(unit, q, max(1, min(limit, 50))))
 
-    @requires("client.lookup", write=False)
-    def get(self, uow: UnitOfWork, client_id: int) -> ClientCard:
-        cards = self._cards(uow, [(client_id, "")])
-        if not cards:
+    @requires("client.lookup", write=False, lean=True)
+    def get(self, unit: ReadUnit, client_id: int) -> ClientCard:
+        card = self._card(unit, client_id)
+        if card is None:
             raise NotFound("error.client.not_found", id=client_id)
-        return cards[0]
+        return card
 
     @requires("client.register")
     def register(
@@ -347,4 +429,6 @@ class LookupService(Service):
         uow.audit("client.register", "client", client.id, manual_section=SECTION,
                   id_type=id_type, id_masked=masking.id_number(self.settings, number))
         assert client.id is not None
-        return self._cards(uow, [(client.id, "")])[0]
+        card = self._card(ReadUnit.within(uow), client.id)
+        assert card is not None
+        return card

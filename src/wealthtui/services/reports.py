@@ -22,7 +22,9 @@ from wealthtui.reports import eod as eod_reports
 from wealthtui.reports import kpi as kpi_reports
 from wealthtui.reports.flow_log import FlowLog, flow_log
 from wealthtui.reports.sql import month_bounds
+from wealthtui.rules.deadlines import parse_day
 from wealthtui.rules.fields import FieldError
+from wealthtui.rules.money import MAX_FEN, format_fen
 from wealthtui.services.base import Context, Service, UnitOfWork, requires
 from wealthtui.services.checklists import ChecklistService
 from wealthtui.services.day import catalog_or_none
@@ -46,16 +48,22 @@ def parse_month(text: str) -> str:
 
 
 def parse_business_date(text: str) -> date:
-    """`YYYY-MM-DD` (full-width digits and / accepted); FieldError naming the date otherwise."""
-    value = unicodedata.normalize("NFKC", text or "").strip().replace("/", "-")
+    """A business date as the date fields read it (rules.deadlines.parse_day: 2026-11-30,
+    2026/11/30, 2026年11月30日, 20261130, full-width digits); FieldError naming the date
+    otherwise."""
     try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
+        return parse_day(text, "report.field.date")
+    except FieldError as exc:
         raise FieldError("report.field.date", "error.report.date") from exc
 
 
+#: a manual figure stays below this (amounts: the money rules' ceiling, ten trillion yuan)
+FIGURE_MAX = Decimal(MAX_FEN) / 100
+
+
 def parse_figure(indicator: str, text: str) -> float:
-    """A manual KPI figure: a number; percentages and test scores 0–100, amounts ≥ 0."""
+    """A manual KPI figure: a number; percentages and test scores 0–100, amounts from 0 up to
+    below FIGURE_MAX (so that it is stored as a finite float: "1e400" is refused, not infinity)."""
     if indicator not in kpi_reports.MANUAL:
         raise FieldError("report.field.indicator", "error.field.choice", accepted=", ".join(kpi_reports.MANUAL))
     value = unicodedata.normalize("NFKC", text or "").strip().replace(",", "")
@@ -71,9 +79,12 @@ def parse_figure(indicator: str, text: str) -> float:
     unit, _per_staff = kpi_reports.MANUAL[indicator]
     if unit in ("pct", "points") and number > 100:
         raise FieldError("report.field.value", "error.report.pct")
+    if number >= FIGURE_MAX:
+        raise FieldError("report.field.value", "error.figure.too_large",
+                         max=format_fen(MAX_FEN))
     if number.as_tuple().exponent < -2:  # type: ignore[operator]
         raise FieldError("report.field.value", "error.field.amount_decimals")
-    return float(number)
+    return float(abs(number))  # abs: "-0" is 0
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ lock after `ui.idle_lock_minutes`, and a poll of the audit change marker every
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from importlib import import_module
@@ -30,8 +31,6 @@ from wealthtui.i18n import t
 from wealthtui.rules import permissions
 from wealthtui.rules.clock import Clock, zone
 from wealthtui.ui.bindings import TranslatedBindings
-from wealthtui.ui.dialogs.confirm import ConfirmDialog
-from wealthtui.ui.screens.help import HelpScreen
 from wealthtui.ui.screens.lock import LockScreen
 from wealthtui.ui.screens.login import LoginScreen
 
@@ -149,7 +148,10 @@ class WealthApp(App[None]):
     def _start_warm_up(self) -> None:
         """Once the sign-in screen shows, load the services and the role screens in a thread,
         so that start-up stays short and the first sign-in does not wait for them. A failure
-        here (an unreachable store) shows again, as usual, where the service is first used."""
+        here (an unreachable store) shows again, as usual, where the service is first used.
+        The start-up is over: the garbage collector runs again (`wealthtui` starts without it,
+        cli.main)."""
+        gc.enable()
         load_all = getattr(self.services, "load_all", None)
         if load_all is None:
             return
@@ -218,7 +220,18 @@ class WealthApp(App[None]):
         self.actor = None
 
     def sign_out(self) -> None:
+        self._session_ended("signed_out")
         self.run_worker(self._sign_out(), group="session", exclusive=True)
+
+    def _session_ended(self, how: str) -> None:
+        """Audit the end of the signed-in session (AuthService.session_ended): a store that
+        cannot be reached just now does not keep anyone from signing out or locking."""
+        if self.actor is None:
+            return
+        try:
+            self.services.auth.session_ended(self.actor, how)
+        except Exception as exc:  # noqa: BLE001 - logged; the session ends either way
+            self.log.warning(f"end of session not recorded: {exc!r}")
 
     async def _sign_out(self) -> None:
         await self._leave()
@@ -259,13 +272,14 @@ class WealthApp(App[None]):
             return False
         idle = self.clock.now() - self.last_activity
         if idle >= timedelta(minutes=self.settings.ui.idle_lock_minutes):
-            self.lock()
+            self.lock(idle=True)
             return True
         return False
 
-    def lock(self) -> None:
+    def lock(self, *, idle: bool = False) -> None:
         if self.actor is None or self.locked:
             return
+        self._session_ended("idle_locked" if idle else "locked")
         self.clear_notifications()  # a toast may name a client
         at = self.clock.now().astimezone(zone(self.settings.center.timezone)).strftime("%H:%M")
         self.push_screen(LockScreen(staff_no=self.actor.staff_no, name=self.actor.name,
@@ -327,6 +341,8 @@ class WealthApp(App[None]):
         return True
 
     def action_help(self) -> None:
+        from wealthtui.ui.screens.help import HelpScreen  # imported when first shown
+
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen.for_screen(self.screen))
@@ -355,6 +371,8 @@ class WealthApp(App[None]):
                                allowed=lambda actor: bool(actor.roles & KIOSK_KEEPERS))
             self.push_screen(dialog, self._kiosk_exit)
             return
+        from wealthtui.ui.dialogs.confirm import ConfirmDialog  # imported when first shown
+
         if any(isinstance(s, ConfirmDialog) for s in self.screen_stack):
             return
         self.push_screen(ConfirmDialog(t("app.quit_confirm"), title=t("shell.quit_title")),
@@ -369,10 +387,12 @@ class WealthApp(App[None]):
 
     def _quit_answer(self, answer: bool | None) -> None:
         if answer:
+            self._session_ended("signed_out")
             self.exit()
 
     def _kiosk_exit(self, actor: Actor | None) -> None:
         if actor is not None:
+            self._session_ended("signed_out")
             self.exit()
 
     def action_command_palette(self) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 from wealthtui.i18n import t, tl
 from wealthtui.rules import suitability
 from wealthtui.rules.agenda import CHANNELS, PURPOSES, RESULTS, parse_next_date
-from wealthtui.ui.dialogs.form import Field, FormDialog, Look
+from wealthtui.ui.dialogs.form_dialog import Field, FormDialog, Look
 
 #: the client manager's forms: 78 cells wide, one row per field, so they fit 80x24
 CM_LOOK = Look(width=78, fields_height=30, list_height=9, compact=True)

@@ -3,26 +3,30 @@ target of a targeted list stands."""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from typing import Any
 
 from wealthtui.i18n import t
 from wealthtui.rules.agenda import CHANNELS
+from wealthtui.rules.deadlines import parse_day
 from wealthtui.rules.fields import FieldError
 from wealthtui.rules.money import format_fen
 from wealthtui.services.client_file import INCOME_BANDS, ClientFileView
 from wealthtui.services.targets import STATUSES, TargetView
 from wealthtui.ui.dialogs.cm_contact import cm_form
-from wealthtui.ui.dialogs.form import Field, FormDialog
+from wealthtui.ui.dialogs.form_dialog import Field, FormDialog
 
 
 def parse_date(text: str, field_key: str) -> date | None:
-    value = (text or "").strip()
-    if not value:
+    """An optional date of the client file (empty: none), read as every date field reads one
+    (rules.deadlines.parse_day: 2026-12-07, 2026/12/7, 2026年12月7日, 20261207, full-width
+    digits); a bad one names the field and the format."""
+    if not unicodedata.normalize("NFKC", text or "").strip():
         return None
     try:
-        return date.fromisoformat(value)
-    except ValueError:
+        return parse_day(text, field_key)
+    except FieldError:
         raise FieldError(field_key, "error.cm_ui.date") from None
 
 

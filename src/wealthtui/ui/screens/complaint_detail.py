@@ -41,7 +41,7 @@ from wealthtui.services.complaints import (
 from wealthtui.services.errors import ServiceError
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.dialogs import complaint_labels as lbl
-from wealthtui.ui.dialogs.form import Field, FormDialog
+from wealthtui.ui.dialogs.form_dialog import Field, FormDialog
 from wealthtui.ui.errors import describe
 
 #: action → (statuses it applies to, the permission it needs (None: the service decides))

@@ -7,6 +7,11 @@ premium client's retention attempt, finish with the wealth-needs question, trans
 no-show; break and resume; shift hand-over; end-of-day balancing. The client card of the called
 ticket shows masked numbers, the tier, the exclusive CM and flags.
 
+After a restart the screen comes back as the work was left: the open counter session (status
+line), the ticket being served with what was recorded for it, and, on the line under the status,
+the staff member's checklists still open (today's sign-on, earlier days' runs); Ctrl+Y lists
+them and Enter resumes one where it was left (ui/widgets/resume.py).
+
 Supervisor/officer view (ctrl+v): the authorisation inbox (approve, reject), every teller's state
 and balance (handle a difference, sign off a teller, then the outlet), hand-overs awaiting a
 witness.
@@ -44,6 +49,7 @@ from wealthtui.ui.widgets.checklist import ChecklistScreen
 from wealthtui.ui.widgets.counter_oversee import OverseePanel
 from wealthtui.ui.widgets.counter_queue import QueueList
 from wealthtui.ui.widgets.counter_ticket import TicketPanel, business_name
+from wealthtui.ui.widgets.resume import MyChecklistsScreen, refresh_pending
 
 FAILED = object()
 
@@ -72,6 +78,12 @@ class CounterScreen(RoleScreen):
         height: 1;
         padding: 0 1;
         background: $primary-background;
+    }
+    CounterScreen #counter-pending {
+        height: 1;
+        padding: 0 1;
+        color: $warning;
+        text-style: bold;
     }
     CounterScreen ContentSwitcher {
         height: 1fr;
@@ -119,6 +131,8 @@ class CounterScreen(RoleScreen):
                 id="counter.sign_off_teller"),
         Binding("f7", "outlet", "counter.bind.outlet", id="counter.outlet"),
         Binding("ctrl+v", "switch_view", "counter.bind.switch_view", id="counter.switch_view"),
+        Binding("ctrl+y", "checklists", "resume.bind.checklists", id="counter.checklists",
+                show=False),  # named by the line of open checklists, and in F1 help
     ]
 
     def __init__(self, name: str | None = None, id: str | None = None,  # noqa: A002
@@ -132,6 +146,7 @@ class CounterScreen(RoleScreen):
     # --- layout ----------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
         yield Static("", id="counter-status")
+        yield Static("", id="counter-pending")
         with ContentSwitcher(initial="counter-view", id="counter-switcher"):
             with Horizontal(id="counter-view"):
                 yield TicketPanel(id="ticket-panel")
@@ -180,6 +195,7 @@ class CounterScreen(RoleScreen):
     def reload(self) -> None:
         now = self.clock.now()
         services = self.services
+        self._show_pending()
         if self.view == "oversee":
             self._load_oversee(now)
             self.refresh_bindings()
@@ -218,6 +234,15 @@ class CounterScreen(RoleScreen):
                         kind=t(f"counter.kind.{s.kind}"), categories="/".join(s.categories),
                         state=t(f"counter.session_state.{s.state}"), since=started,
                         cash=format_fen(s.opening_cash_fen)))
+
+    def _show_pending(self) -> None:
+        """The line naming the checklists still open (hidden when there are none)."""
+        refresh_pending(self, self.app.size.width - 2, self._pending_shown)
+
+    def _pending_shown(self, text: str) -> None:
+        line = self.query_one("#counter-pending", Static)
+        line.update(text)
+        line.display = bool(text)
 
     def _load_oversee(self, now: Any) -> None:
         services, actor = self.services, self.actor
@@ -320,6 +345,14 @@ class CounterScreen(RoleScreen):
         target = "#ov-authz" if self.view == "oversee" else "#tp-records"
         self.query_one(target).focus()
 
+    def action_checklists(self) -> None:
+        """Today's procedures and every checklist of this staff member still open, to resume."""
+        def closed(_result: None) -> None:
+            self.reload()
+            self.changed()
+
+        self.app.push_screen(MyChecklistsScreen(), closed)
+
     # --- sessions --------------------------------------------------------------------------
     def action_sign_on(self) -> None:
         def signed(view: SessionView | None) -> None:
@@ -327,7 +360,8 @@ class CounterScreen(RoleScreen):
                 return
             self._after(t("counter.msg.signed_on", counter=view.counter_no))(view)
             if view.checklist_run_id is not None:
-                self.app.push_screen(ChecklistScreen(view.checklist_run_id))
+                self.app.push_screen(ChecklistScreen(view.checklist_run_id),
+                                     lambda _run: self.reload())
 
         self.app.push_screen(forms.sign_on_form(self.services, self.actor), signed)
 

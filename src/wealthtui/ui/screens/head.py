@@ -35,7 +35,7 @@ from wealthtui.services.day import DayState
 from wealthtui.services.errors import ServiceError
 from wealthtui.services.reports import parse_business_date, parse_month
 from wealthtui.ui.dialogs.confirm import ConfirmDialog
-from wealthtui.ui.dialogs.form import Field
+from wealthtui.ui.dialogs.form_dialog import Field
 from wealthtui.ui.errors import describe
 from wealthtui.ui.screens.base import RoleScreen
 from wealthtui.ui.widgets.complaint_queue import ComplaintQueue

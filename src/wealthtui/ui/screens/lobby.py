@@ -9,7 +9,10 @@ Keys (F-keys and ctrl only; letters go to the input method): Enter picks a clien
 premium client hands the arrival to their CM at once), F2 next visitor, F3 walk-in, F4 register,
 F5 tell the CM, F6 issue the ticket, F7 divert to self-service, F8 complaint, F10 potential-premium
 lead, F11 the visit's identification checklist (its steps are ticked by the lobby's own actions),
-ctrl+r re-route the arrival under the cursor, ctrl+k focus the look-up.
+ctrl+r re-route the arrival under the cursor, ctrl+k focus the look-up, ctrl+y the staff member's
+checklists: today's procedures and every run of theirs still open (after a restart the visit in
+hand is gone, its checklist is not), to resume one with Enter. While no visitor is in hand, the
+checklist line names how many of those are open.
 
 Manual ch.2 §2.7 (lobby manager), digest §2.4 (routing), §3.3 (potential premium), §4.1
 (identification steps).
@@ -38,13 +41,14 @@ from wealthtui.services.lobby import GuideResult, VisitView, print_ticket
 from wealthtui.services.lookup import ClientCard
 from wealthtui.ui.dialogs.complaint_intake import ComplaintIntakeDialog
 from wealthtui.ui.dialogs.counter_dialogs import counter_form
-from wealthtui.ui.dialogs.form import Field
+from wealthtui.ui.dialogs.form_dialog import Field
 from wealthtui.ui.errors import describe
 from wealthtui.ui.screens.base import RoleScreen
 from wealthtui.ui.widgets.checklist import ChecklistScreen
 from wealthtui.ui.widgets.client_card import ClientCardView, tier_name
 from wealthtui.ui.widgets.lobby_bigtext import BigText
 from wealthtui.ui.widgets.lobby_board import ArrivalsTable, QueueBoard, VisitsTable, flow_text
+from wealthtui.ui.widgets.resume import MyChecklistsScreen, refresh_pending
 
 #: width from which the board shows zones and the last calls
 WIDE = 110
@@ -164,6 +168,8 @@ class LobbyScreen(RoleScreen):
         Binding("f10", "lead", "lobby.bind.lead", id="lobby.lead"),
         Binding("f11", "checklist", "lobby.bind.checklist", id="lobby.checklist"),
         Binding("ctrl+r", "reroute", "lobby.bind.reroute", id="lobby.reroute"),
+        Binding("ctrl+y", "checklists", "resume.bind.checklists", id="lobby.checklists",
+                show=False),  # named by the line of open checklists, and in F1 help
         Binding("ctrl+k", "focus_lookup", "lobby.bind.focus_lookup", id="lobby.focus_lookup",
                 show=False),
     ]
@@ -178,6 +184,8 @@ class LobbyScreen(RoleScreen):
         self.visit: VisitView | None = None
         self.walk_in = False
         self.last: GuideResult | None = None
+        #: the line naming the staff member's open checklists ("" when none)
+        self.pending = ""
 
     # --- layout ------------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
@@ -237,6 +245,7 @@ class LobbyScreen(RoleScreen):
 
     def reload(self) -> None:
         self.reload_board()
+        self.reload_pending()
         if self.card is not None:
             card = self._quiet(self.services.lookup.get, self.card.id)
             if card is not None:
@@ -260,6 +269,16 @@ class LobbyScreen(RoleScreen):
             counts = self._quiet(self.services.lobby.flow_counts)
             if counts is not None:
                 self.query_one("#flow-line", Static).update(flow_text(counts))
+
+    def reload_pending(self) -> None:
+        """Count the staff member's open checklists again (shown while no visitor is in hand)."""
+        width = self.query_one("#lobby-left").size.width or (
+            self.app.size.width // 2 if self.wide else self.app.size.width - 35)
+        refresh_pending(self, width - 2, self._pending_shown)
+
+    def _pending_shown(self, text: str) -> None:
+        self.pending = text
+        self.update_checklist_line()
 
     def _quiet(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         """A read for the board: an error is shown once as a toast, the board keeps its last."""
@@ -357,7 +376,7 @@ class LobbyScreen(RoleScreen):
         line = self.query_one("#checklist-line", Static)
         run_id = self.visit.checklist_run_id if self.visit is not None else None
         if run_id is None:
-            line.update("")
+            line.update(Text(self.pending, style="bold yellow"))
             return
         run = self._quiet(self.services.checklists.get, run_id)
         if run is None:
@@ -651,6 +670,14 @@ class LobbyScreen(RoleScreen):
             self.update_checklist_line()
 
         self.app.push_screen(ChecklistScreen(run_id), done)
+
+    def action_checklists(self) -> None:
+        """Today's procedures and every checklist of this staff member still open, to resume."""
+        def closed(_result: None) -> None:
+            self.reload()
+            self.changed()
+
+        self.app.push_screen(MyChecklistsScreen(), closed)
 
     def action_complaint(self) -> None:
         def done(complaint: Any) -> None:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.measure import Measurement
+from rich.segment import Segment
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -46,6 +48,29 @@ def demo_table(demo_pins: list[dict[str, Any]], *, with_names: bool = True) -> T
 
 
 LOGIN_BOX_WIDTH = 36
+
+
+class Drawn:
+    """A renderable laid out once per width. A Rich table is slow to lay out, and Textual asks
+    for its width, its height and its lines separately (and again at every refresh): the demo
+    table took ~35 ms of the start-up (DESIGN §6)."""
+
+    def __init__(self, renderable: RenderableType) -> None:
+        self.renderable = renderable
+        self._lines: dict[tuple[object, ...], list[Segment]] = {}
+        self._measures: dict[int, Measurement] = {}
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        if options.max_width not in self._measures:
+            self._measures[options.max_width] = Measurement.get(console, options, self.renderable)
+        return self._measures[options.max_width]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        key = (options.min_width, options.max_width, options.height, options.justify,
+               options.overflow, options.no_wrap)
+        if key not in self._lines:
+            self._lines[key] = list(console.render(self.renderable, options))
+        yield from self._lines[key]
 
 
 class LoginScreen(TranslatedBindings, EnterAdvances, Screen):
@@ -101,6 +126,7 @@ class LoginScreen(TranslatedBindings, EnterAdvances, Screen):
         super().__init__()
         self.demo_pins = demo_pins or []
         self.initial_message = message
+        self._demo_width: int | None = None  # the terminal width the demo table was fitted to
 
     def compose(self) -> ComposeResult:
         settings = self.app.settings  # type: ignore[attr-defined]
@@ -115,30 +141,32 @@ class LoginScreen(TranslatedBindings, EnterAdvances, Screen):
                 yield Static(self.initial_message, id="login-message")
                 yield Static(t("login.hint"), id="login-hint")
             if self.demo_pins:
-                yield Static(demo_table(self.demo_pins), id="demo-box")
+                table, width = self._fit_demo()
+                box = Static(table, id="demo-box")
+                box.styles.width = width
+                yield box
         yield Footer()
 
-    def on_mount(self) -> None:
-        self._fit_demo()
-
     def on_resize(self) -> None:
-        self._fit_demo()
+        if self.demo_pins and self.app.size.width != self._demo_width:
+            table, width = self._fit_demo()
+            box = self.query_one("#demo-box", Static)
+            box.update(table)
+            box.styles.width = width
 
-    def _fit_demo(self) -> None:
-        """The demo table takes what the login box leaves (its roles column wraps)."""
-        if not self.demo_pins:
-            return
+    def _fit_demo(self) -> tuple[Drawn, int]:
+        """The demo table and its box's width: it takes what the login box leaves (its roles
+        column wraps)."""
+        self._demo_width = self.app.size.width
         console = self.app.console
-        room = self.app.size.width - LOGIN_BOX_WIDTH - 2
-        table = demo_table(self.demo_pins)
+        room = self._demo_width - LOGIN_BOX_WIDTH - 2
+        table = Drawn(demo_table(self.demo_pins))
         natural = Measurement.get(console, console.options, table).maximum + 4
         if natural > room:
             # no room for everything: leave the names out, the roles column wraps
-            table = demo_table(self.demo_pins, with_names=False)
+            table = Drawn(demo_table(self.demo_pins, with_names=False))
             natural = Measurement.get(console, console.options, table).maximum + 4
-        box = self.query_one("#demo-box", Static)
-        box.update(table)
-        box.styles.width = max(24, min(natural, room))
+        return table, max(24, min(natural, room))
 
     def on_screen_resume(self) -> None:
         self.reset()

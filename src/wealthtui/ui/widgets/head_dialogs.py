@@ -1,7 +1,7 @@
 """The head's modal forms: staff (add, roles, PIN), exclusive CM (one client, a whole book),
 a monthly KPI figure, a date or month, and closing the business day.
 
-`head_form(title, fields, submit=fn, detail=...)`: the generic FormDialog (ui/dialogs/form.py) in
+`head_form(title, fields, submit=fn, detail=...)`: the generic FormDialog (ui/dialogs/form_dialog.py) in
 the head's size; `roles_field` gives the ticks for a staff member's roles.
 
 `CloseDayDialog(state, submit=fn)` lists what stands in the way of the close; the explainable
@@ -25,14 +25,8 @@ from wealthtui.rules.fields import FieldError
 from wealthtui.services.day import CloseProblem, DayCloseRefused, DayState
 from wealthtui.services.errors import ServiceError
 from wealthtui.ui.bindings import TranslatedBindings
-from wealthtui.ui.dialogs.form import (
-    EnterAdvances,
-    Field,
-    FormDialog,
-    FormField,
-    Look,
-    clear_errors,
-)
+from wealthtui.ui.dialogs.form import EnterAdvances, FormField, clear_errors
+from wealthtui.ui.dialogs.form_dialog import Field, FormDialog, Look
 from wealthtui.ui.errors import describe
 
 #: the head's forms: 72 cells wide

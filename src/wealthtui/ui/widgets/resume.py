@@ -1,0 +1,129 @@
+"""The staff member's checklists to resume — after a restart, a crash, a visitor who left — on
+the counter and lobby screens (issue 9 item 2: the app restarts into a consistent state).
+
+    refresh_pending(screen, width, show)      # show(text): the reminder line, "" when none
+    self.app.push_screen(MyChecklistsScreen(), closed)      # Ctrl+Y on those screens
+
+`pending_line(...)` names the open runs in one line: how many of today (today's scheduled
+procedures started and not done, and other runs of theirs started today), the first of them with
+its required steps done, and how many were left open on earlier days; only the count when that
+does not fit. `refresh_pending` works it out in a thread (with many runs open it reads each) and
+hands it to the screen. `MyChecklistsScreen` is `TodayList(include_open=True)` over the screen:
+today's scheduled procedures and every open run of theirs; Enter resumes one where it was left
+(ChecklistScreen), Escape closes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from rich.cells import cell_len
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Footer
+from textual.worker import get_current_worker
+
+from wealthtui.i18n import t
+from wealthtui.rules.fields import FieldError
+from wealthtui.services.checklists import DONE, ChecklistService
+from wealthtui.services.errors import ServiceError
+from wealthtui.ui.bindings import TranslatedBindings
+from wealthtui.ui.errors import describe
+from wealthtui.ui.widgets.checklist import fit, procedure_title
+from wealthtui.ui.widgets.today import TodayList, my_checklists, run_title
+
+
+def pending_line(checklists: ChecklistService, actor: Any, *, today: date, width: int) -> str:
+    """One line naming the actor's open runs ("" when there are none): how many of today,
+    the first of them with its required steps done, and how many are left from earlier days;
+    only how many in all when that does not fit in `width` cells."""
+    items, runs = my_checklists(checklists, actor, include_open=True)
+    current = [(procedure_title(i.procedure), i.required_done, i.required_total)
+               for i in items if i.run_id is not None and i.status != DONE]
+    current += [(run_title(r), r.required_done, r.required_total)
+                 for r in runs if r.business_date >= today]
+    earlier = sum(1 for r in runs if r.business_date < today)
+    if not current and not earlier:
+        return ""
+    if current:
+        key = "resume.line_both" if earlier else "resume.line_today"
+        title, done, total = current[0]
+        progress = f" {done}/{total}"
+        room = width - cell_len(t(key, count=len(current), first=progress, earlier=earlier))
+        first = fit(title, max(8, room)) + progress
+        line = t(key, count=len(current), first=first, earlier=earlier)
+    else:
+        line = t("resume.line_earlier", earlier=earlier)
+    if cell_len(line) > width:
+        return t("resume.line_short", count=len(current) + earlier)
+    return line
+
+
+def refresh_pending(widget: Widget, width: int, show: Callable[[str], None]) -> None:
+    """Work out `pending_line` for the signed-in staff member in a thread (with many runs open it
+    reads each of them) and call `show(text)` on the UI thread while `widget` is mounted; a newer
+    call supersedes an older one still running. An error becomes a toast."""
+    app = widget.app
+    services, actor = app.services, app.actor  # type: ignore[attr-defined]
+    today = services.ctx.today()
+
+    def work() -> None:
+        worker = get_current_worker()
+        try:
+            text = pending_line(services.checklists, actor, today=today, width=width)
+        except (ServiceError, FieldError) as exc:
+            app.call_from_thread(widget.notify, describe(exc), severity="error", timeout=8)
+            return
+        if not worker.is_cancelled:
+            app.call_from_thread(_deliver, widget, show, text)
+
+    widget.run_worker(work, thread=True, exclusive=True, group="pending-checklists",
+                      exit_on_error=False)
+
+
+def _deliver(widget: Widget, show: Callable[[str], None], text: str) -> None:
+    if widget.is_mounted:
+        show(text)
+
+
+class MyChecklistsScreen(TranslatedBindings, ModalScreen[None]):
+    """The staff member's procedures over the current screen: today's scheduled ones and every
+    other run of theirs still open. Enter opens the focused one (its run resumes where it was
+    left); Escape closes."""
+
+    DEFAULT_CSS = """
+    MyChecklistsScreen {
+        background: $background 60%;
+    }
+    MyChecklistsScreen > Vertical {
+        border: thick $primary;
+        background: $surface;
+        height: 1fr;
+    }
+    MyChecklistsScreen TodayList {
+        max-height: 100%;
+    }
+    MyChecklistsScreen TodayList > TodayTable {
+        max-height: 100%;
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape", "close", "checklist.bind.close", id="resume.close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield TodayList(include_open=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(TodayList).focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -627,8 +627,8 @@ def serve(
     db: DbOption = None,
 ) -> None:
     """textual-serve runs `wealthtui --kiosk lobby` or `wealthtui display` per browser session
-    (src/wealthtui/serve.py); the database is checked here first."""
-    from wealthtui import serve as web
+    (src/wealthtui/ui/serve.py); the database is checked here first."""
+    from wealthtui.ui import serve as web
 
     if mode not in web.MODES:
         raise CliError("serve.bad_mode", value=mode, accepted=", ".join(web.MODES))

@@ -133,7 +133,7 @@ class CMScreen(RoleScreen):
                 yield Static(t("cm.change.empty"), classes="tab-empty", id="changes-empty")
                 yield ChangeTable(id="change-table")
             with TabPane(self._label("procedures"), id="procedures"):
-                yield TodayList()
+                yield TodayList(include_open=True)  # with their open runs of earlier days
         panel = CMInboxPanel(id="inbox-panel")
         panel.display = self.app.size.height >= INBOX_AUTO_HEIGHT
         yield panel

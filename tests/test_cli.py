@@ -291,3 +291,32 @@ def test_installed_console_script(tmp_path: Path, demo_db: Path):
     helped = subprocess.run([str(EXE), "--lang", "en", "--help"], env=env, capture_output=True,
                             text=True, timeout=120, check=False)
     assert helped.returncode == 0 and en["cli.help.demo"][:30] in " ".join(helped.stdout.split())
+
+
+# --- mistakes on the command line ------------------------------------------------------------------
+@pytest.mark.parametrize(("args", "expected"), [
+    (["--nope"], "没有选项 --nope。"),
+    (["staff", "add", "--rol", "x"], "没有选项 --rol；相近的选项：--role。"),
+    (["gen", "--clients", "abc"], "--clients 的值无效：应为不小于 1 的整数。"),
+    (["gen", "--clients", "0"], "--clients 的值无效：应为不小于 1 的整数。"),
+    (["serve", "--mode", "lobby", "--port", "70000"],
+     "--port 的值无效：应为1 到 65535 之间的整数。"),
+    (["frob"], "没有命令 frob。"),
+    (["locate", "extra"], "多余的参数：extra。"),
+    (["staff", "add"], "缺少参数 STAFFNO。"),
+    (["staff", "add", "--role"], "选项 --role 后面要跟一个值。"),
+])
+def test_a_mistake_on_the_command_line_is_one_translated_line(cli, args, expected):
+    result = cli(*args)
+    assert result.exit_code == 2
+    line = one_line(result.stderr)
+    assert line.startswith(zh["cli.error_prefix"] + expected), line
+    assert "-h" in line and "Usage" not in result.output and "Error" not in result.output
+
+
+def test_a_mistake_on_the_command_line_follows_the_language_flag(cli):
+    result = cli("--lang", "en", "gen", "--clients", "abc")
+    assert result.exit_code == 2
+    line = one_line(result.stderr)  # (the runner calls the program "root", not "wealthtui")
+    assert line.startswith(en["cli.error_prefix"] + "--clients: not a valid value; expected a "
+                           "whole number of at least 1. (see ") and line.endswith(" gen -h)")

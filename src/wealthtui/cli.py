@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from wealthtui.services import Actor, Services
 
 EXIT_ERROR = 1
+EXIT_USAGE = 2  # the command line itself was wrong (as click says it)
 EXIT_INTERRUPTED = 130
 
 out = Console(soft_wrap=True, highlight=False)
@@ -114,6 +115,71 @@ def describe(exc: BaseException) -> str:
     return t("error.unexpected", detail=f"{type(exc).__name__}: {exc}")
 
 
+#: click's usage errors that usage_message puts in the catalogs' words (by class name: the click
+#: copy inside typer and click itself name them alike); NoArgsIsHelpError (help shown) is not one
+USAGE_ERRORS = ("UsageError", "NoSuchOption", "BadOptionUsage", "BadArgumentUsage",
+                "BadParameter", "MissingParameter")
+
+
+def usage_message(exc: BaseException) -> str | None:
+    """A mistake on the command line (click's errors are English only) as one line in the
+    catalogs' words, with the way to the help; None when `exc` is not such a mistake."""
+    kind = type(exc).__name__
+    if kind not in USAGE_ERRORS:
+        return None
+    ctx = getattr(exc, "ctx", None)
+    param = getattr(exc, "param", None)
+    name = ""
+    if param is not None:  # an option by its flags, an argument by its name in the usage line
+        name = (param.human_readable_name if param.param_type_name == "argument"
+                else " / ".join(param.opts))
+    name = name or str(getattr(exc, "param_hint", "") or getattr(exc, "option_name", "") or "")
+    message = str(getattr(exc, "message", "") or "")
+    if kind == "NoSuchOption":
+        options = ", ".join(sorted(getattr(exc, "possibilities", None) or ()))
+        text = (t("cli.usage.no_such_option_like", name=name, options=options) if options
+                else t("cli.usage.no_such_option", name=name))
+    elif kind == "MissingParameter":
+        what = getattr(exc, "param_type", None) or getattr(param, "param_type_name", "option")
+        text = t("cli.usage.missing_argument" if what == "argument" else "cli.usage.missing",
+                 name=name)
+    elif kind == "BadParameter":
+        text = t("cli.usage.bad_value", name=name, accepted=_accepted(param))
+    elif kind == "BadOptionUsage" and message.endswith("requires an argument."):
+        text = t("cli.usage.needs_value", name=name)
+    elif message.startswith("No such command"):
+        text = t("cli.usage.no_such_command", name=message.partition(" command ")[2].strip(" '.\""))
+    elif message.startswith("Got unexpected extra argument"):
+        text = t("cli.usage.extra", args=message.rpartition(" (")[2].rstrip(")"))
+    else:
+        text = t("cli.usage.other", detail=message)
+    path = ctx.command_path if ctx is not None else "wealthtui"
+    return t("cli.usage.line", text=text, hint=t("cli.usage.hint", command=path))
+
+
+def _accepted(param: Any) -> str:
+    """What a parameter accepts, in the catalogs' words, from its click type."""
+    kind = getattr(param, "type", None)
+    type_name = type(kind).__name__
+    if type_name == "Choice":
+        return t("cli.usage.accepts_choice", choices=", ".join(map(str, kind.choices)))
+    if type_name in ("IntRange", "FloatRange"):
+        low, high = kind.min, kind.max
+        key = "int" if type_name == "IntRange" else "number"
+        if low is not None and high is not None:
+            return t(f"cli.usage.accepts_{key}_between", low=low, high=high)
+        if low is not None:
+            return t(f"cli.usage.accepts_{key}_from", low=low)
+        return t(f"cli.usage.accepts_{key}")
+    if type_name in ("_IntParamType", "IntParamType"):
+        return t("cli.usage.accepts_int")
+    if type_name in ("_FloatParamType", "FloatParamType"):
+        return t("cli.usage.accepts_number")
+    if type_name == "Path":
+        return t("cli.usage.accepts_path")
+    return t("cli.usage.accepts_other")
+
+
 def fail(message: str, code: int = EXIT_ERROR) -> typer.Exit:
     err.print(f"[bold red]{escape(t('cli.error_prefix'))}[/]{escape(message)}")
     return typer.Exit(code)
@@ -137,6 +203,14 @@ class RootGroup(TyperGroup):
         self._load()
         return super().get_command(ctx, cmd_name)
 
+    def make_context(self, info_name: Any, args: Any, parent: Any = None, **extra: Any) -> Any:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except Exception as exc:
+            if (message := usage_message(exc)) is None:
+                raise
+            raise fail(message, EXIT_USAGE) from None
+
     def list_commands(self, ctx: Any) -> list[str]:
         self._load()
         return super().list_commands(ctx)
@@ -144,7 +218,9 @@ class RootGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except (typer.Exit, typer.Abort, typer.TyperException):
+        except (typer.Exit, typer.Abort, typer.TyperException) as exc:
+            if (message := usage_message(exc)) is not None:
+                raise fail(message, EXIT_USAGE) from None
             raise
         except KeyboardInterrupt:
             raise fail(t("cli.error.interrupted"), EXIT_INTERRUPTED) from None

@@ -70,6 +70,7 @@ def open_form(tm: TmuxSession, key: str) -> None:
     before = tm.cursor()
     tm.press(key)
     tm.wait_for_cursor_move(before)
+    tm.wait_for_cursor_still()
 
 
 def issue_walk_in_ticket(lobby: TmuxSession, number: str) -> None:

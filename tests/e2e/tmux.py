@@ -121,6 +121,21 @@ class TmuxSession:
             time.sleep(0.05)
         raise TmuxTimeout(f"the cursor stayed at {start}; the screen shows:\n{self.capture()}")
 
+    def wait_for_cursor_still(self, still: float = 0.3, timeout: float = DEFAULT_TIMEOUT) -> None:
+        """Wait until the cursor has stayed in one place for `still` seconds: a form that opens
+        may focus one widget and then the field it starts with, and keys typed in between would
+        land in the first one."""
+        deadline = time.monotonic() + timeout
+        last, since = self.cursor(), time.monotonic()
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            now = self.cursor()
+            if now != last:
+                last, since = now, time.monotonic()
+            elif time.monotonic() - since >= still:
+                return
+        raise TmuxTimeout(f"the cursor did not settle; the screen shows:\n{self.capture()}")
+
     def exit_status(self) -> int | None:
         """The program's exit status once it has ended, None while it runs."""
         try:

@@ -65,11 +65,11 @@ def type_field(tm: TmuxSession, text: str) -> None:
 
 
 def open_form(tm: TmuxSession, key: str) -> None:
-    """Open a form and wait until the caret is in its first text field (keys typed before the
-    focus arrives would go elsewhere)."""
-    before = tm.cursor()
+    """Open a form and wait until it shows and the caret has settled in its first text field
+    (keys typed before the focus arrives would go elsewhere; the screen under it may also move
+    the caret, e.g. when its line of open checklists appears)."""
     tm.press(key)
-    tm.wait_for_cursor_move(before)
+    tm.wait_for(f"F2 {i18n.catalog('zh_CN')['common.save']}")  # the form's own keys
     tm.wait_for_cursor_still()
 
 

@@ -48,3 +48,7 @@ def captured_sql(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
 
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.2f}"
+
+
+def us(seconds: float) -> str:
+    return f"{seconds * 1e6:.0f}"

@@ -117,6 +117,32 @@ def test_masking_always_hides_a_good_part(value: str) -> None:
     assert masked.count("*") >= min(len(value), max(4, len(value) // 3))
 
 
+@given(value=st.text(alphabet=st.characters(blacklist_characters="*"), max_size=40),
+       head=st.integers(0, 8), tail=st.integers(0, 8))
+def test_masking_shows_only_the_ends_and_hides_at_least_a_third(value: str, head: int,
+                                                                tail: int) -> None:
+    masked = fields.mask(value, head, tail)
+    n = len(value)
+    assert len(masked) == n
+    hidden = masked.count("*")
+    assert hidden >= min(n, max(4, n // 3))
+    if hidden:  # one run of stars, after a head of at most `head` and before a tail of at
+        first = masked.index("*")  # most `tail` characters, both shown as they are
+        last = first + hidden - 1
+        assert set(masked[first:last + 1]) == {"*"}
+        assert first <= head and n - 1 - last <= tail
+        assert masked[:first] == value[:first] and masked[last + 1:] == value[last + 1:]
+
+
+@given(value=st.one_of(st.none(), st.text(max_size=30),
+                       st.from_regex(r"\+\d{5,15}", fullmatch=True)),
+       head=st.integers(0, 8), tail=st.integers(0, 8))
+def test_a_masker_masks_as_mask_and_mask_phone_do(value: str | None, head: int,
+                                                   tail: int) -> None:
+    assert fields.masker(head, tail)(value) == fields.mask(value, head, tail)
+    assert fields.masker(head, tail, phone=True)(value) == fields.mask_phone(value, head, tail)
+
+
 def test_masking_follows_the_configured_rule() -> None:
     assert fields.mask("110105194912310021", 6, 4) == "110105********0021"
     assert fields.mask_phone("13812345678") == "138****5678"

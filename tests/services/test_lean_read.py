@@ -125,6 +125,26 @@ def test_rows_come_back_as_core_gives_them(services, lobby, engine, client_id) -
     assert lean[1] == [(lobby.staff_id, False)]
 
 
+def test_each_date_given_reads_its_own_rows(services, lobby, engine) -> None:
+    """A date parameter's conversion is kept for the last date converted: a new date, and
+    then the earlier one again, each read their own day (also after a listener came and went:
+    the other way of running a statement)."""
+    first, second = T0.date(), T0.date() + timedelta(days=1)
+    attend(engine, lobby.staff_id, present=False, day=first)
+    attend(engine, lobby.staff_id, present=True, day=second)
+
+    def read(unit: ReadUnit, day: date):  # type: ignore[no-untyped-def]
+        return unit.rows(PRESENT, {"day": day})
+
+    run = services.ctx.reader.run
+    expected = {first: [(lobby.staff_id, False)], second: [(lobby.staff_id, True)],
+                first - timedelta(days=1): []}
+    for day in [first, second, first, first - timedelta(days=1), second, first]:
+        assert run(lobby.staff_id, "client.lookup", read, day) == expected[day]
+    event.listen(engine, "before_cursor_execute", lambda *args: None)
+    assert run(lobby.staff_id, "client.lookup", read, second) == expected[second]
+
+
 def test_every_statement_reaches_the_engines_listeners(services, lobby, engine,
                                                        client_id) -> None:
     seen: list[str] = []

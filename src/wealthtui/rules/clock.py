@@ -48,3 +48,23 @@ def day_bounds_utc(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
     """The UTC instants where the local `day` starts and the next one starts."""
     start = datetime.combine(day, datetime.min.time(), tz)
     return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
+
+
+class BusinessDays:
+    """`business_date(at, tz)` for many instants: the UTC span of the last day worked out is
+    kept, so an instant within it costs two comparisons instead of a time-zone conversion
+    (a lean read asks on every call). The span is replaced whole, so threads may share it."""
+
+    def __init__(self, tz: ZoneInfo) -> None:
+        self.tz = tz
+        self._span: tuple[datetime, datetime, date] | None = None
+
+    def of(self, at: datetime) -> date:
+        span = self._span
+        if span is not None and span[0] <= at < span[1]:
+            return span[2]
+        day = business_date(at, self.tz)
+        start, end = day_bounds_utc(day, self.tz)
+        if start <= at < end:  # not kept when a clock change makes the span uncertain
+            self._span = (start, end, day)
+        return day

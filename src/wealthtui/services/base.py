@@ -59,14 +59,24 @@ from types import MappingProxyType
 from typing import Any, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, Select, bindparam, event, update
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Engine,
+    Integer,
+    Select,
+    bindparam,
+    event,
+    type_coerce,
+    update,
+)
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from wealthtui.config import Settings
 from wealthtui.model import AuditEvent, AuditHead, BusinessDay, Staff
 from wealthtui.rules import permissions
-from wealthtui.rules.clock import Clock, business_date, zone
+from wealthtui.rules.clock import BusinessDays, Clock, business_date, zone
 from wealthtui.services.errors import Conflict, PermissionDenied, StoreBusy
 from wealthtui.store.engine import WRITE, is_busy_error, is_sqlite
 
@@ -332,6 +342,9 @@ class _Prepared:
                 namespace[f"v{i}"] = fixed
                 value = f"v{i}"
             if proc := bind.type.dialect_impl(dialect).bind_processor(dialect):
+                if bind.required and isinstance(bind.type, Date) and not isinstance(
+                        bind.type, DateTime):
+                    proc = _keep_last(proc)
                 namespace[f"b{i}"] = proc
                 value = f"b{i}({value})"
             items.append(value if positional else f"{escaped.get(name, name)!r}: {value}")
@@ -367,6 +380,24 @@ class _Prepared:
         self.converted = True
 
 
+def _keep_last(proc: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A date parameter's bind conversion that keeps its last result: most lean statements
+    take the business date, which changes once a day. The value and its result are kept as
+    one tuple (replaced whole, so threads do not mix them up)."""
+    kept: tuple[Any, Any] = (object(), None)
+
+    def convert(value: Any) -> Any:
+        nonlocal kept
+        seen, result = kept
+        if value.__class__ is seen.__class__ and value == seen:
+            return result
+        result = proc(value)
+        kept = (value, result)
+        return result
+
+    return convert
+
+
 class ReadUnit:
     """One lean read: the verified actor, the clock's now and business date, the settings, and
     `rows()` to run ReadStatements. See the module docstring."""
@@ -381,7 +412,7 @@ class ReadUnit:
         self.staff_id = staff_id
         self.roles = roles
         self.now = now = now if now is not None else ctx.clock.now()
-        self.today = business_date(now, reader.tz)
+        self.today = reader.days.of(now)
         self._reader = reader
         self._cursor = cursor
         self._announce = announce
@@ -409,7 +440,9 @@ _NONE: Mapping[str, Any] = MappingProxyType({})
 
 
 def _staff_statement() -> Select[Any]:
-    return select(Staff.active, Staff.roles).where(Staff.id == bindparam("staff_id"))
+    # `active` as the driver gives it (1/0 or a bool), read for its truth: no conversion
+    return (select(type_coerce(Staff.active, Integer), Staff.roles)
+            .where(Staff.id == bindparam("staff_id")))
 
 
 STAFF_ROW = ReadStatement(_staff_statement)
@@ -438,8 +471,9 @@ class LeanReader:
         self._permits: dict[tuple[str, str], frozenset[str] | None] = {}
         self._dispatch = ctx.engine.dispatch
         self._dbapi_error: type[Exception] = ctx.engine.dialect.loaded_dbapi.Error
-        #: the center's time zone (the settings of a Context do not change)
-        self.tz = ctx.tz
+        #: the business date of an instant in the center's time zone (the settings of a
+        #: Context do not change)
+        self.days = BusinessDays(ctx.tz)
 
     # --- connections ---------------------------------------------------------------------------
     def _connect(self) -> tuple[Any, Any, Any]:
@@ -553,8 +587,11 @@ class LeanReader:
                  fn: Callable[..., R], args: tuple[Any, ...], kwargs: dict[str, Any]) -> R:
         dispatch = self._dispatch
         announce = bool(dispatch.before_cursor_execute) or bool(dispatch.after_cursor_execute)
-        if self._sqlite:
-            self._execute(cursor, "BEGIN", (), announce)
+        if self._sqlite:  # (a driver's error here is wrapped by `run`)
+            if announce:
+                self._execute(cursor, "BEGIN", (), announce)
+            else:
+                cursor.execute("BEGIN")
         roles: frozenset[str] | None = frozenset()
         if action is not None:
             # the actor's staff row, read on every call
@@ -566,7 +603,10 @@ class LeanReader:
                 raise PermissionDenied("error.permission.denied", action=action)
         result = fn(ReadUnit(self.ctx, staff_id, roles, cursor, announce), *args, **kwargs)
         if self._sqlite:
-            self._execute(cursor, "COMMIT", (), announce)
+            if announce:
+                self._execute(cursor, "COMMIT", (), announce)
+            else:
+                cursor.execute("COMMIT")
         return result
 
     def run(self, staff_id: int | None, action: str | None, fn: Callable[..., R],
@@ -579,7 +619,11 @@ class LeanReader:
         while True:
             held = self._acquire()
             try:
-                result = self._attempt(held[1], staff_id, action, fn, args, kwargs)
+                try:
+                    result = self._attempt(held[1], staff_id, action, fn, args, kwargs)
+                except self._dbapi_error as driver_error:  # BEGIN / COMMIT, run unwrapped
+                    raise self._wrapped(driver_error, held[1], "BEGIN/COMMIT", ()) \
+                        from driver_error
             except DBAPIError as exc:
                 self._finish(held, broken=exc.connection_invalidated)
                 if exc.connection_invalidated and not dropped:

@@ -20,12 +20,24 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
 from lunardate import LunarDate
-from sqlalchemy import ColumnElement, Select, bindparam, exists, literal, null
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Integer,
+    Select,
+    bindparam,
+    exists,
+    literal,
+    null,
+    type_coerce,
+)
+from sqlalchemy.orm import aliased
 from sqlmodel import col, func, select
 
 from wealthtui.model import (
@@ -43,6 +55,8 @@ from wealthtui.services.base import ReadStatement, ReadUnit, Service, UnitOfWork
 from wealthtui.services.errors import Conflict, NotFound
 
 SECTION = "ch.2 §2.7"
+#: the client's CM, as a second reference to the staff table in a card's statement
+CM = aliased(Staff, name="cm")
 #: complaint states that are over
 COMPLAINT_CLOSED = ("closed", "withdrawn", "merged")
 #: the upper bound of a prefix range: the highest code point, so that a name continuing with a
@@ -93,9 +107,10 @@ class ClientCard(NamedTuple):
     flags: ClientFlags
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Query:
-    """A typed look-up recognised: which keys to try, normalised.
+    """A typed look-up recognised: which keys to try, normalised (a plain slotted record: one
+    is made per keystroke).
 
     The pinyin keys of a name are worked out when first asked for: characters alone (张三) are
     looked up by the name itself, so only characters with letters after them (张s) need them."""
@@ -106,24 +121,25 @@ class Query:
     typed: str = ""    # the letters typed (lower case): all of them, or those after `chars`
     spelled: bool = False  # a name of characters and letters: the pinyin keys apply
 
-    @functools.cached_property
-    def _keys(self) -> tuple[str, str]:
-        if self.kind == "letters":
-            return self.typed, self.typed
-        if self.kind == "name" and self.spelled:
-            full, initials = pinyin.name_keys(self.chars)
-            return full + self.typed, initials + self.typed
-        return "", ""
-
     @property
     def letters(self) -> str:
         """The full pinyin prefix (characters turned into pinyin: 张s → zhangs)."""
-        return self._keys[0]
+        return _pinyin_keys(self.kind, self.chars, self.typed, self.spelled)[0]
 
     @property
     def initials(self) -> str:
         """The initials prefix (张s → zs)."""
-        return self._keys[1]
+        return _pinyin_keys(self.kind, self.chars, self.typed, self.spelled)[1]
+
+
+@functools.lru_cache(maxsize=256)
+def _pinyin_keys(kind: str, chars: str, typed: str, spelled: bool) -> tuple[str, str]:
+    if kind == "letters":
+        return typed, typed
+    if kind == "name" and spelled:
+        full, initials = pinyin.name_keys(chars)
+        return full + typed, initials + typed
+    return "", ""
 
 
 _CJK_HEAD = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f·]+")
@@ -199,52 +215,63 @@ def lunar_birthdays(today: date) -> frozenset[date]:
     return frozenset(out)
 
 
+def _truth(expr: ColumnElement[Any]) -> ColumnElement[Any]:
+    """A yes/no as the driver gives it (1/0 on SQLite, a bool on PostgreSQL; NULL when there
+    is none), read for its truth where the card is built: no conversion per row."""
+    return type_coerce(expr, Integer)
+
+
 def _card_columns() -> list[ColumnElement[Any]]:
     """A client card's facts (unpacked in this order by `_cards`): the client row and, as
     sub-queries on indexed columns correlated to the client only, the CM and whether they are
     in today (parameter `today`), their first open card, an open complaint, the last contact
-    (else the registration); each statement adds the card the client was found by."""
+    (else the registration; naive UTC, compared as it comes); each statement adds the card the
+    client was found by."""
     client_id = Client.id
-    open_cm = (select(CMAssignment.cm_id)
-               .where(CMAssignment.client_id == client_id, col(CMAssignment.end_at).is_(None))
-               .order_by(col(CMAssignment.id).desc()).limit(1).correlate(Client)
-               .scalar_subquery())
     return [
         Client.id, Client.name, Client.title, Client.gender, Client.tier, Client.id_type,
-        Client.id_number, Client.phone, Client.birthday, Client.lunar_birthday,
+        Client.id_number, Client.phone, Client.birthday, _truth(Client.lunar_birthday),
         Client.potential_signals, Client.id_expires_on, Client.risk_assessed_on,
-        open_cm.label("cm_id"),
-        select(Staff.name).where(Staff.id == open_cm).correlate(Client)
-        .scalar_subquery().label("cm_name"),
-        select(Attendance.present)
-        .where(Attendance.business_date == bindparam("today"), Attendance.staff_id == open_cm)
-        .limit(1).correlate(Client).scalar_subquery().label("cm_present"),
+        CMAssignment.cm_id, CM.name, _truth(Attendance.present),
         select(ClientAccount.number)
         .where(ClientAccount.client_id == client_id, col(ClientAccount.closed_on).is_(None))
         .order_by(col(ClientAccount.id)).limit(1).correlate(Client)
         .scalar_subquery().label("open_card"),
-        exists().where(Complaint.client_id == client_id,
-                       col(Complaint.status).not_in([literal(v) for v in COMPLAINT_CLOSED]))
-        .correlate(Client).label("open_complaint"),
+        _truth(exists().where(
+            Complaint.client_id == client_id,
+            col(Complaint.status).not_in([literal(v) for v in COMPLAINT_CLOSED]))
+            .correlate(Client)).label("open_complaint"),
         # the last contact, else the registration: what the contact cadence counts from
-        func.coalesce(select(func.max(ContactLog.at)).where(ContactLog.client_id == client_id)
-                      .correlate(Client).scalar_subquery(), Client.created_at)
+        type_coerce(func.coalesce(
+            select(func.max(ContactLog.at)).where(ContactLog.client_id == client_id)
+            .correlate(Client).scalar_subquery(), Client.created_at), DateTime)
         .label("contact_since"),
     ]
+
+
+def _with_cm(query: Select[Any]) -> Select[Any]:
+    """`query` with the client's open CM assignment (at most one: a partial unique index), that
+    CM's staff row and their attendance today (one per day and person), joined if there."""
+    return (query
+            .outerjoin(CMAssignment, (CMAssignment.client_id == Client.id)
+                       & col(CMAssignment.end_at).is_(None))
+            .outerjoin(CM, CM.id == CMAssignment.cm_id)
+            .outerjoin(Attendance, (Attendance.staff_id == CMAssignment.cm_id)
+                       & (Attendance.business_date == bindparam("today"))))
 
 
 def _clients(*where: ColumnElement[bool], order: tuple[Any, ...] = ()) -> Select[Any]:
     """Cards of the clients matching `where` (parameters: the key's, `today`, `n` the most
     rows), in `order`; no matched card."""
-    return (select(*_card_columns(), null().label("matched_card"))
+    return (_with_cm(select(*_card_columns(), null().label("matched_card")).select_from(Client))
             .where(*where).order_by(*order).limit(bindparam("n")))
 
 
 def _accounts(*where: ColumnElement[bool], order: tuple[Any, ...] = ()) -> Select[Any]:
     """Cards of the clients holding a card/account matching `where`, with that card's number
     (a client with two matching cards comes twice, the first in `order` first)."""
-    return (select(*_card_columns(), ClientAccount.number)
-            .join_from(ClientAccount, Client, ClientAccount.client_id == Client.id)
+    return (_with_cm(select(*_card_columns(), ClientAccount.number)
+                     .join_from(ClientAccount, Client, ClientAccount.client_id == Client.id))
             .where(*where).order_by(*order).limit(bindparam("n")))
 
 
@@ -286,78 +313,86 @@ Q_NAME_PREFIX = ReadStatement(lambda: _clients(_range(Client.name),
 Q_CLIENT = ReadStatement(lambda: _clients(Client.id == _key()))
 
 
-class LookupService(Service):
-    def _found(self, unit: ReadUnit, q: Query, limit: int) -> list[tuple[tuple[Any, ...], str]]:
-        """(card row, matched by) in a stable order, at most `limit`, one per client."""
-        out: dict[int, tuple[tuple[Any, ...], str]] = {}
-        today = unit.today
+#: a statement to run, what its matches are matched by, its parameters (the key's)
+Step = tuple[ReadStatement, str, dict[str, Any]]
+#: between two steps of `_steps`: the steps after it run only if nobody was found before it
+ONLY_IF_NOBODY: Step | None = None
 
-        def take(statement: ReadStatement, how: str, params: dict[str, Any]) -> None:
+
+def _steps(q: Query) -> Iterator[Step | None]:
+    """The statements that answer `q`, best matches first, each from its own index."""
+    if q.kind == "number":
+        d = q.digits
+        if d.startswith("+") or (len(d) == 11 and d.startswith("1")):
+            yield Q_PHONE_NUMBER, BY_PHONE, {"key": d}
+        if len(d) in (15, 18) or d.endswith("X"):
+            yield Q_ID_NUMBER, BY_ID, {"key": d}
+        if len(d) >= 8 and not d.startswith("+"):
+            yield Q_ACCOUNT, BY_CARD, {"key": d}
+        if len(d) >= 6:  # as you type: prefixes
+            yield ONLY_IF_NOBODY
+            yield Q_ACCOUNT_PREFIX, BY_CARD, {"low": d, "high": d + TOP}
+            yield Q_ID_NUMBER_PREFIX, BY_ID, {"low": d, "high": d + TOP}
+            yield Q_PHONE_PREFIX, BY_PHONE, {"low": d, "high": d + TOP}
+    elif q.kind == "letters":
+        yield Q_INITIALS_PREFIX, BY_INITIALS, {"low": q.initials, "high": q.initials + TOP}
+        yield Q_PINYIN_PREFIX, BY_PINYIN, {"low": q.letters, "high": q.letters + TOP}
+    elif q.kind == "name" and q.spelled and q.typed:
+        chars = {"name_low": q.chars, "name_high": q.chars + TOP}
+        yield Q_PINYIN_AND_NAME, BY_PINYIN, {"low": q.letters, "high": q.letters + TOP, **chars}
+        yield (Q_INITIALS_AND_NAME, BY_INITIALS,
+               {"low": q.initials, "high": q.initials + TOP, **chars})
+    elif q.kind == "name":
+        yield Q_NAME, BY_NAME, {"key": q.chars}
+        yield Q_NAME_PREFIX, BY_NAME, {"low": q.chars, "high": q.chars + TOP}
+
+
+class LookupService(Service):
+    def _cards(self, unit: ReadUnit, steps: Iterable[Step | None],
+               limit: int) -> list[ClientCard]:
+        """The cards of the clients the steps find, in the order found, one per client, at
+        most `limit`: each row is made a card as it comes (masked numbers, the flags)."""
+        premium, cadences, risk_valid = self._tier_rules
+        mask_id, mask_phone, mask_card = self._masks
+        today = unit.today
+        risk_before = today - risk_valid  # a risk assessment made before this day has expired
+        now = unit.now.replace(tzinfo=None)  # the clock's UTC, naive as contact_since
+        out: dict[int, ClientCard] = {}
+        for step in steps:
             if len(out) >= limit:
-                return
+                break
+            if step is ONLY_IF_NOBODY:
+                if out:
+                    break
+                continue
+            statement, how, params = step
             params["today"] = today
             params["n"] = limit - len(out)
-            for row in unit.rows(statement, params):
-                out.setdefault(row[0], (row, how))  # by client id
-
-        if q.kind == "number":
-            d = q.digits
-            if d.startswith("+") or (len(d) == 11 and d.startswith("1")):
-                take(Q_PHONE_NUMBER, BY_PHONE, {"key": d})
-            if len(d) in (15, 18) or d.endswith("X"):
-                take(Q_ID_NUMBER, BY_ID, {"key": d})
-            if len(d) >= 8 and not d.startswith("+"):
-                take(Q_ACCOUNT, BY_CARD, {"key": d})
-            if len(d) >= 6 and not out:  # as you type: prefixes, each from its own index
-                take(Q_ACCOUNT_PREFIX, BY_CARD, {"low": d, "high": d + TOP})
-                take(Q_ID_NUMBER_PREFIX, BY_ID, {"low": d, "high": d + TOP})
-                take(Q_PHONE_PREFIX, BY_PHONE, {"low": d, "high": d + TOP})
-        elif q.kind == "letters":
-            take(Q_INITIALS_PREFIX, BY_INITIALS, {"low": q.initials, "high": q.initials + TOP})
-            take(Q_PINYIN_PREFIX, BY_PINYIN, {"low": q.letters, "high": q.letters + TOP})
-        elif q.kind == "name" and q.spelled and q.typed:
-            chars = {"name_low": q.chars, "name_high": q.chars + TOP}
-            take(Q_PINYIN_AND_NAME, BY_PINYIN,
-                 {"low": q.letters, "high": q.letters + TOP, **chars})
-            take(Q_INITIALS_AND_NAME, BY_INITIALS,
-                 {"low": q.initials, "high": q.initials + TOP, **chars})
-        elif q.kind == "name":
-            take(Q_NAME, BY_NAME, {"key": q.chars})
-            take(Q_NAME_PREFIX, BY_NAME, {"low": q.chars, "high": q.chars + TOP})
+            for (cid, name, title, gender, tier, id_type, id_number, phone, birthday, lunar,
+                 potential, id_expires_on, risk_assessed_on, cm_id, cm_name, cm_present,
+                 open_card, open_complaint, contact_since, matched_card
+                 ) in unit.rows(statement, params):
+                if cid in out:  # found by an earlier step (or by a second matching card)
+                    continue
+                # contact overdue: the last contact (else the registration) more than the
+                # tier's cadence in whole days ago
+                cadence = cadences.get(tier)
+                out[cid] = ClientCard(
+                    cid, name, title, gender, tier, tier in premium, id_type,
+                    mask_id(id_number), mask_phone(phone), mask_card(matched_card or open_card),
+                    how, cm_id, cm_name or "",
+                    None if cm_id is None or cm_present is None else bool(cm_present),
+                    ClientFlags(
+                        birthday_today(birthday, lunar, today),
+                        bool(open_complaint),
+                        bool(cadence) and contact_since is not None
+                        and (now - contact_since).days > cadence,
+                        tier == "potential" or bool(potential.strip()),
+                        id_expires_on is not None and id_expires_on < today,
+                        risk_assessed_on is not None and risk_assessed_on < risk_before,
+                    ),
+                )
         return list(out.values())
-
-    def _cards(self, unit: ReadUnit,
-               found: list[tuple[tuple[Any, ...], str]]) -> list[ClientCard]:
-        """The cards of `found` (card rows and how each was matched), in their order."""
-        s = self.settings
-        premium, cadences, risk_valid = self._tier_rules
-        today, now = unit.today, unit.now
-        risk_before = today - risk_valid  # a risk assessment made before this day has expired
-        out = []
-        for row, how in found:
-            (cid, name, title, gender, tier, id_type, id_number, phone, birthday, lunar,
-             potential, id_expires_on, risk_assessed_on, cm_id, cm_name, cm_present, open_card,
-             open_complaint, contact_since, matched_card) = row
-            # contact overdue: the last contact (else the registration) more than the tier's
-            # cadence in whole days ago
-            cadence = cadences.get(tier)
-            out.append(ClientCard(
-                cid, name, title, gender, tier, tier in premium, id_type,
-                masking.id_number(s, id_number), masking.phone(s, phone),
-                masking.card(s, matched_card or open_card or ""), how,
-                cm_id, cm_name or "",
-                None if cm_id is None or cm_present is None else bool(cm_present),
-                ClientFlags(
-                    birthday_today(birthday, lunar, today),
-                    bool(open_complaint),
-                    bool(cadence) and contact_since is not None
-                    and (now - contact_since).days > cadence,
-                    tier == "potential" or bool(potential.strip()),
-                    id_expires_on is not None and id_expires_on < today,
-                    risk_assessed_on is not None and risk_assessed_on < risk_before,
-                ),
-            ))
-        return out
 
     @functools.cached_property
     def _tier_rules(self) -> tuple[frozenset[str], dict[str, int], timedelta]:
@@ -367,9 +402,13 @@ class LookupService(Service):
         return (frozenset(t.code for t in s.tiers if t.premium), dict(s.contact.cadence_days),
                 timedelta(days=s.contact.risk_assessment_valid_days))
 
+    @functools.cached_property
+    def _masks(self) -> tuple[Callable[[str | None], str], ...]:
+        """The configured masks of an ID number, a phone and a card number."""
+        return masking.maskers(self.settings)
+
     def _card(self, unit: ReadUnit, client_id: int) -> ClientCard | None:
-        cards = self._cards(unit, [(row, "") for row in unit.rows(
-            Q_CLIENT, {"key": client_id, "today": unit.today, "n": 1})])
+        cards = self._cards(unit, [(Q_CLIENT, "", {"key": client_id})], 1)
         return cards[0] if cards else None
 
     # --- public ----------------------------------------------------------------------------
@@ -379,7 +418,7 @@ class LookupService(Service):
         q = parse_query(text)
         if q.kind == "empty":
             return []
-        return self._cards(unit, self._found(unit, q, max(1, min(limit, 50))))
+        return self._cards(unit, _steps(q), max(1, min(limit, 50)))
 
     @requires("client.lookup", write=False, lean=True)
     def get(self, unit: ReadUnit, client_id: int) -> ClientCard:

@@ -104,7 +104,7 @@ def app(db: str, pilot) -> None:  # type: ignore[no-untyped-def]
 
     App.run = headless_run  # type: ignore[method-assign]
     sys.argv = ["wealthtui", "--db", db]
-    from wealthtui.cli import main
+    from wealthtui.launch import main
 
     main()
 

@@ -26,7 +26,7 @@ from sqlalchemy import Engine
 
 from tests.demo_fixture import demo_template
 from tests.ui.helpers import make_app
-from wealthtui import cli
+from wealthtui import cli, launch
 from wealthtui.cli import app
 from wealthtui.config import Settings
 from wealthtui.resources import read_toml
@@ -61,6 +61,7 @@ def loaded_after(code: str, cache_home: Path) -> set[str]:
 
 @pytest.mark.parametrize("code", [
     "import wealthtui.cli",
+    "import wealthtui.launch",
     "import wealthtui.ui.app",
     "from wealthtui.services import Services",
     "from wealthtui.store import peek, schema",
@@ -130,6 +131,16 @@ def test_parsing_the_plain_command_line_imports_no_pydantic(cache_home: Path) ->
     assert not {m for m in modules if m.split(".")[0] in ("pydantic", "pydantic_core")}
 
 
+def test_the_plain_start_loads_no_command_line_machinery(cache_home: Path) -> None:
+    """`wealthtui [--db …]` opens the sign-in screen without Typer (launch.main): reading its
+    options and everything the app imports until then."""
+    modules = loaded_after("from wealthtui import launch\nimport wealthtui.ui.app\n"
+                           "assert launch.plain_options(['--db', 'center.db']) is not None",
+                           cache_home)
+    assert not {m for m in modules if m.split(".")[0] in ("typer", "click")}
+    assert "wealthtui.cli" not in modules
+
+
 def test_the_sub_commands_are_built_when_one_is_named() -> None:
     group = typer.main.get_command(app)
     ctx = group.make_context("wealthtui", ["--db", "center.db", "--lang", "en"])
@@ -180,10 +191,15 @@ def collector() -> Iterator[None]:
 def test_the_collector_is_off_while_the_app_starts_and_on_for_a_command(
         monkeypatch: pytest.MonkeyPatch, collector: None) -> None:
     seen: dict[str, bool] = {}
-    monkeypatch.setattr(cli, "run_app", lambda ctx: seen.setdefault("app", gc.isenabled()))
+
+    def opened(st: launch.State) -> int:
+        seen["app"] = gc.isenabled()
+        return 0
+
+    monkeypatch.setattr(launch, "open_workstation", opened)
     monkeypatch.setattr(sys, "argv", ["wealthtui"])
     with pytest.raises(SystemExit):
-        cli.main()
+        launch.main()
     assert seen == {"app": False}  # the plain `wealthtui`: off until the sign-in screen is up
 
     def backup_dir() -> Path:
@@ -193,7 +209,7 @@ def test_the_collector_is_off_while_the_app_starts_and_on_for_a_command(
     monkeypatch.setattr(cli, "backup_dir", backup_dir)  # called by `locate`
     monkeypatch.setattr(sys, "argv", ["wealthtui", "locate"])
     with pytest.raises(SystemExit):
-        cli.main()
+        launch.main()
     assert seen["command"] is True  # a command runs with it, however long it takes
 
 
@@ -201,7 +217,7 @@ async def test_the_app_turns_the_collector_on_when_the_sign_in_screen_is_up(
         services: Services, collector: None) -> None:
     wealth_app = make_app(services)
     async with wealth_app.run_test(size=(80, 24)):
-        gc.disable()  # as `wealthtui` starts (cli.main)
+        gc.disable()  # as `wealthtui` starts (launch.main)
         wealth_app._start_warm_up()  # the timer set at mount (WARM_UP_DELAY)
         assert gc.isenabled()
         await wealth_app.workers.wait_for_complete()

@@ -1,3 +1,3 @@
-from wealthtui.cli import main
+from wealthtui.launch import main
 
 main()

@@ -13,9 +13,10 @@ stderr and a non-zero exit, never a traceback (WEALTHTUI_DEBUG=1 shows the trace
 Adding a command: write one function under the sub-app it belongs to (`@commands.command`, or
 a new sub-app added with `commands.add_typer`), open the store with `open_store(ctx, ...)`, raise
 `CliError` or let service errors through — the root group turns them into one line. `app` holds
-only the options of the plain `wealthtui` (which opens the app); the sub-commands on `commands`
-are made into click commands only when one is named or the help is shown (DESIGN §6: building
-them all took ~25 ms of every start-up).
+only the options of the plain `wealthtui` (which opens the app; the console script,
+`launch.main`, opens it without this module when those options are all there is); the
+sub-commands on `commands` are made into click commands only when one is named or the help is
+shown (DESIGN §6: building them all took ~25 ms of every start-up).
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -42,11 +42,21 @@ from typer.core import TyperGroup
 
 from wealthtui import i18n
 from wealthtui.i18n import t
+from wealthtui.launch import (
+    KIOSK_MODES,
+    CliError,
+    State,
+    demo_rows,
+    engine_for,
+    open_engine,
+    open_workstation,
+    shown,
+    sqlite_file,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from wealthtui.config import Settings
     from wealthtui.services import Actor, Services
 
 EXIT_ERROR = 1
@@ -85,15 +95,6 @@ _boot_language()
 
 
 # --- errors ----------------------------------------------------------------------------------------
-class CliError(Exception):
-    """A refusal of the command line itself; `key` and `params` are for the catalog."""
-
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = params
-
-
 def describe(exc: BaseException) -> str:
     """One sentence for any error: field errors name the field and what is accepted."""
     from sqlalchemy.exc import DBAPIError
@@ -185,6 +186,13 @@ def fail(message: str, code: int = EXIT_ERROR) -> typer.Exit:
     return typer.Exit(code)
 
 
+def failure(exc: BaseException) -> typer.Exit:
+    """An error that ends a command (or the opening of the app, launch.main) as one line."""
+    if isinstance(exc, KeyboardInterrupt):
+        return fail(t("cli.error.interrupted"), EXIT_INTERRUPTED)
+    return fail(describe(exc))
+
+
 class RootGroup(TyperGroup):
     """Turns every error below it into one translated line and a non-zero exit; takes its
     sub-commands from `commands` when one is first looked up."""
@@ -222,79 +230,20 @@ class RootGroup(TyperGroup):
             if (message := usage_message(exc)) is not None:
                 raise fail(message, EXIT_USAGE) from None
             raise
-        except KeyboardInterrupt:
-            raise fail(t("cli.error.interrupted"), EXIT_INTERRUPTED) from None
+        except KeyboardInterrupt as exc:
+            raise failure(exc) from None
         except Exception as exc:
             if os.environ.get("WEALTHTUI_DEBUG"):
                 raise
-            raise fail(describe(exc)) from None
+            raise failure(exc) from None
 
 
 # --- state shared by the commands --------------------------------------------------------------------
-@dataclass
-class State:
-    db: str | None = None
-    lang: str | None = None
-    config: Path | None = None
-    kiosk: str | None = None
-    _settings: Settings | None = field(default=None, repr=False)
-
-    @property
-    def settings(self) -> Settings:
-        if self._settings is None:
-            from wealthtui.config import load_settings
-
-            if self.config is not None and not self.config.is_file():
-                raise CliError("cli.error.config_missing", path=str(self.config))
-            self._settings = load_settings(
-                config_file=self.config,
-                overrides={"store": {"db": self.db}, "ui": {"language": self.lang}},
-            )
-            i18n.set_language(self._settings.ui.language)
-        return self._settings
-
-    def target(self) -> str:
-        """The database: --db, else WEALTHTUI_DB, else the config, else the data directory."""
-        from wealthtui.config import default_db_path
-
-        return self.settings.store.db or str(default_db_path())
-
-
 def state(ctx: typer.Context, db: str | None = None) -> State:
     st: State = ctx.find_root().obj
     if db:  # a command's own --db wins over the global one
         st.db, st._settings = db, None
     return st
-
-
-def _is_url(target: str) -> bool:
-    return "://" in target
-
-
-def shown(target: str) -> str:
-    """The database as shown to people: a path, or a URL without its password."""
-    if not _is_url(target):
-        return str(Path(target).expanduser())
-    from sqlalchemy.engine import make_url
-
-    return make_url(target).render_as_string(hide_password=True)
-
-
-def _sqlite_file(target: str) -> Path | None:
-    from sqlalchemy.engine import make_url
-
-    from wealthtui.store.engine import resolve_url
-
-    url = make_url(resolve_url(target))
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
-        return None
-    return Path(url.database)
-
-
-def _engine(st: State, target: str | None = None) -> Engine:
-    from wealthtui.store.engine import make_engine
-
-    return make_engine(target or st.target(), busy_timeout_ms=st.settings.store.busy_timeout_ms)
 
 
 def _has_center(engine: Engine) -> bool:
@@ -304,42 +253,9 @@ def _has_center(engine: Engine) -> bool:
 
 
 def open_store(ctx: typer.Context, db: str | None = None) -> tuple[State, Engine]:
-    """The database of an existing center at this program's schema version; refuses a missing
-    or empty database, one newer than the program, and one that needs `db upgrade`."""
-    from wealthtui.store import schema
-
+    """The state and the database of an existing center (launch.open_engine's refusals)."""
     st = state(ctx, db)
-    target = st.target()
-    path = _sqlite_file(target)
-    if path is not None and not path.is_file():
-        raise CliError("cli.db.missing", path=shown(target))
-    engine = _engine(st, target)
-    s = schema.state(engine)
-    if s.empty:
-        raise CliError("cli.db.missing", path=shown(target))
-    if s.newer:
-        raise CliError("cli.db.newer", path=shown(target), revision=s.current, head=s.head)
-    if s.older:
-        raise CliError("cli.db.older", path=shown(target), revision=s.current or "-", head=s.head)
-    return st, engine
-
-
-def _check_file(path: Path) -> bool:
-    """open_store's refusals for a SQLite file, without SQLAlchemy; returns whether the center
-    is a demo one."""
-    from wealthtui.store import peek
-
-    if not path.is_file():
-        raise CliError("cli.db.missing", path=shown(str(path)))
-    s = peek.sqlite_state(path)
-    if s.empty:
-        raise CliError("cli.db.missing", path=shown(str(path)))
-    if s.newer:
-        raise CliError("cli.db.newer", path=shown(str(path)), revision=s.current, head=s.head)
-    if s.older:
-        raise CliError("cli.db.older", path=shown(str(path)), revision=s.current or "-",
-                       head=s.head)
-    return peek.is_demo(path)
+    return st, open_engine(st)
 
 
 def services_for(st: State, engine: Engine) -> Services:
@@ -419,36 +335,14 @@ def root(
     if ctx.invoked_subcommand is None:
         run_app(ctx)
     else:
-        gc.enable()  # main() turned it off for the start-up of the app
-
-
-KIOSK_MODES = ("lobby",)
+        gc.enable()  # launch.main turned it off for the start-up of the app
 
 
 def run_app(ctx: typer.Context) -> None:
-    """Open the workstation on an existing center (the login screen).
-
-    A SQLite file is checked with the standard library (store.peek) and the services get an
-    engine factory: the sign-in screen shows before SQLAlchemy and the model are imported, and
-    they load in the background while the staff number is typed (DESIGN §6, start-up)."""
-    st = state(ctx)
-    target = st.target()
-    if _is_url(target):
-        st, engine = open_store(ctx)
-        services = services_for(st, engine)
-        demo = services.center.is_demo()
-    else:
-        demo = _check_file(Path(target).expanduser())
-        from wealthtui.services import Services
-
-        services = Services(lambda: _engine(st, target), st.settings)
-    pins = demo_rows() if demo else None
-    from wealthtui.ui.app import WealthApp
-
-    app = WealthApp(services=services, settings=st.settings, kiosk=st.kiosk, demo_pins=pins)
-    app.run()
-    if app.return_code:  # the UI failed (Textual printed the error): exit non-zero
-        raise typer.Exit(app.return_code)
+    """Open the workstation (`wealthtui` with options `launch.main` leaves to Typer, such as
+    `--db` given twice)."""
+    if code := open_workstation(state(ctx)):  # the UI failed (Textual printed the error)
+        raise typer.Exit(code)
 
 
 # --- init ----------------------------------------------------------------------------------------------
@@ -463,7 +357,7 @@ def init(
 
     st = state(ctx, db)
     target = st.target()
-    engine = _engine(st, target)
+    engine = engine_for(st, target)
     s = schema.state(engine)
     if s.newer:
         raise CliError("cli.db.newer", path=shown(target), revision=s.current, head=s.head)
@@ -480,14 +374,6 @@ def init(
 
 
 # --- demo and gen ------------------------------------------------------------------------------------
-def demo_rows() -> list[dict[str, Any]]:
-    """The demo accounts as the login screen and `demo --json` show them."""
-    from wealthtui.demo import demo_accounts
-
-    return [{"staff_no": a.staff_no, "name": a.name, "roles": list(a.roles), "pin": a.pin}
-            for a in demo_accounts()]
-
-
 def print_accounts(as_json: bool) -> None:
     rows = demo_rows()
     if as_json:
@@ -514,9 +400,9 @@ def fresh_center(st: State, *, reset: bool) -> Iterator[Engine]:
     from wealthtui.store import schema
 
     target = st.target()
-    path = _sqlite_file(target)
+    path = sqlite_file(target)
     if path is None:
-        engine = _engine(st, target)
+        engine = engine_for(st, target)
         if reset:
             _drop_all(engine)
         schema.upgrade(engine)
@@ -530,7 +416,7 @@ def fresh_center(st: State, *, reset: bool) -> Iterator[Engine]:
     os.close(fd)
     building = Path(name)
     building.unlink()
-    engine = _engine(st, str(building))
+    engine = engine_for(st, str(building))
     try:
         schema.upgrade(engine)
         yield engine
@@ -565,10 +451,10 @@ def _existing(st: State) -> tuple[bool, bool]:
     from wealthtui.store import schema
 
     target = st.target()
-    path = _sqlite_file(target)
+    path = sqlite_file(target)
     if path is not None and not path.is_file():
         return False, False
-    engine = _engine(st, target)
+    engine = engine_for(st, target)
     try:
         s = schema.state(engine)
         if s.empty:
@@ -726,7 +612,7 @@ def locate(ctx: typer.Context, db: DbOption = None) -> None:
     st = state(ctx, db)
     config = st.config or user_config_file()
     target = st.target()
-    path = _sqlite_file(target)
+    path = sqlite_file(target)
     yes, no = t("cli.locate.exists"), t("cli.locate.absent")
     rows = [
         (t("cli.locate.config"), str(config), yes if config.is_file() else no),
@@ -754,7 +640,7 @@ def db_upgrade(ctx: typer.Context, db: DbOption = None) -> None:
 
     st = state(ctx, db)
     target = st.target()
-    engine = _engine(st, target)
+    engine = engine_for(st, target)
     before = schema.state(engine)
     if before.newer:
         raise CliError("cli.db.newer", path=shown(target), revision=before.current,
@@ -778,7 +664,7 @@ def _pg_only_tools(target: str, key: str) -> typer.Exit:
 
 def _sqlite_target(st: State, key: str) -> Path:
     target = st.target()
-    path = _sqlite_file(target)
+    path = sqlite_file(target)
     if path is None:
         raise _pg_only_tools(target, key)
     return path
@@ -836,7 +722,7 @@ def db_check(ctx: typer.Context, db: DbOption = None) -> None:
 
     st = state(ctx, db)
     target = st.target()
-    path = _sqlite_file(target)
+    path = sqlite_file(target)
     if path is not None and not path.is_file():
         raise CliError("cli.db.missing", path=shown(target))
     rows: list[tuple[str, bool, str]] = []
@@ -846,7 +732,7 @@ def db_check(ctx: typer.Context, db: DbOption = None) -> None:
                      t("cli.check.ok") if result == "ok" else result))
     else:
         rows.append((t("cli.check.integrity"), True, t("cli.check.pg_integrity")))
-    engine = _engine(st, target)
+    engine = engine_for(st, target)
     readable = rows[0][1]
     if readable:
         s = schema.state(engine)
@@ -1048,14 +934,3 @@ def eod(
     written = render.write(doc, sections, fmt, out_file, Path(f"{name}.{fmt}"), out)
     if written is not None:
         out.print(t("report.cli.written", path=str(written)))
-
-
-def main() -> None:
-    """The console script: `wealthtui`.
-
-    The cyclic garbage collector is off during the start-up: nearly everything made before the
-    sign-in screen shows (modules, the screen's widgets) lives on, and the collector walked it
-    again and again (~30-40 ms, DESIGN §6). The app turns it on again once the sign-in screen
-    is up (WealthApp._start_warm_up); a sub-command turns it on before it runs (`root`)."""
-    gc.disable()
-    app(prog_name="wealthtui")

@@ -150,7 +150,7 @@ class WealthApp(App[None]):
         so that start-up stays short and the first sign-in does not wait for them. A failure
         here (an unreachable store) shows again, as usual, where the service is first used.
         The start-up is over: the garbage collector runs again (`wealthtui` starts without it,
-        cli.main)."""
+        launch.main)."""
         gc.enable()
         load_all = getattr(self.services, "load_all", None)
         if load_all is None:

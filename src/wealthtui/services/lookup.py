@@ -10,10 +10,11 @@ today, and flags: birthday today, open complaint, contact overdue, potential pre
 risk assessment expired.
 
 `search` and `get` are lean reads (services.base): each key is ONE statement that finds the
-clients by its index and returns their cards' facts with them (the client row and, as correlated
-sub-queries on indexed columns, the CM and their attendance today, the card shown, an open
-complaint, the last contact), so a look-up is the actor's staff row and one to three such
-statements, as plain tuples without the ORM.
+clients by its index and returns their cards' facts with them (the client row, the open CM
+assignment with that CM's name and attendance today joined, and, as correlated sub-queries on
+indexed columns, the card shown, an open complaint, the last contact), so a look-up is the
+actor's staff row and one to three such statements, as plain tuples without the ORM; each row
+is made a card as it comes.
 """
 
 from __future__ import annotations
@@ -222,9 +223,9 @@ def _truth(expr: ColumnElement[Any]) -> ColumnElement[Any]:
 
 
 def _card_columns() -> list[ColumnElement[Any]]:
-    """A client card's facts (unpacked in this order by `_cards`): the client row and, as
-    sub-queries on indexed columns correlated to the client only, the CM and whether they are
-    in today (parameter `today`), their first open card, an open complaint, the last contact
+    """A client card's facts (unpacked in this order by `_cards`): the client row, the CM and
+    whether they are in today (joined by `_with_cm`), and, as sub-queries on indexed columns
+    correlated to the client only, their first open card, an open complaint, the last contact
     (else the registration; naive UTC, compared as it comes); each statement adds the card the
     client was found by."""
     client_id = Client.id

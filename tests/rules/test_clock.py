@@ -1,5 +1,6 @@
 """The business date of an instant, as the lean reads work it out (BusinessDays keeps the span of
-the last day found) against the plain time-zone conversion, across midnights and clock changes."""
+the last day found) against the plain time-zone conversion, across midnights and clock changes;
+and an instant as naive UTC by the epochs (the look-up's) against the plain conversion."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wealthtui.rules.clock import BusinessDays, business_date, zone
+from wealthtui.rules.clock import NAIVE_EPOCH, UTC_EPOCH, BusinessDays, business_date, zone
 
 #: the center's zone, and zones whose clocks change (São Paulo and Havana at midnight itself)
 ZONES = ("Asia/Shanghai", "America/Sao_Paulo", "America/Havana", "Europe/London")
@@ -44,3 +45,10 @@ def test_the_instants_around_a_midnight_that_a_clock_change_skips() -> None:
     for minutes in range(-90, 90, 7):
         at = datetime(2018, 11, 4, 3, 0, tzinfo=UTC) + timedelta(minutes=minutes)
         assert days.of(at) == business_date(at, tz)
+
+
+@given(tz_name=st.sampled_from(ZONES),
+       local=st.datetimes(min_value=datetime(1900, 1, 2), max_value=datetime(2199, 12, 30)))
+def test_naive_utc_by_the_epochs_is_the_conversion(tz_name: str, local: datetime) -> None:
+    at = local.replace(tzinfo=zone(tz_name))  # any aware instant, in any of the zones
+    assert NAIVE_EPOCH + (at - UTC_EPOCH) == at.astimezone(UTC).replace(tzinfo=None)

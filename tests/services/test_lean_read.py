@@ -208,7 +208,7 @@ def test_called_with_a_unit_of_work_it_joins_that_transaction(services, lobby) -
 def test_lean_connections_cannot_write(services, lobby, client_id) -> None:
     services.lookup.get(lobby, client_id)
     reader: LeanReader = services.ctx.reader
-    held = reader._acquire()
+    held = reader._idle.pop()  # the connection the look-up used
     try:
         with pytest.raises(Exception, match="(?i)read.?only|readonly"):
             held[1].execute("UPDATE staff SET name = name")

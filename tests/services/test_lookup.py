@@ -73,6 +73,24 @@ def test_by_card_number_prefix_as_typed(services, lobby, clients) -> None:
     assert names(services.lookup.search(lobby, card_no(2)[:18])) == ["张淑芬"]
 
 
+def test_number_prefixes_are_tried_only_when_the_whole_number_finds_nobody(
+        services, lobby, clients, engine) -> None:
+    ranges: list[str] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany) -> None:
+        if " >= " in statement:  # a prefix as an index range
+            ranges.append(statement)
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        assert names(services.lookup.search(lobby, card_no(1))) == ["张三"]
+        assert ranges == []
+        assert names(services.lookup.search(lobby, card_no(1)[:18])) == ["张三"]
+        assert len(ranges) == 3  # cards, ID numbers, phones beginning with it
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+
+
 def test_by_id_number_with_a_final_x(services, lobby, clients) -> None:
     cards = services.lookup.search(lobby, "11010519700505004x")
     assert names(cards) == ["李四"] and cards[0].matched_by == "id_number"

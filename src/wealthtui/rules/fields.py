@@ -195,15 +195,20 @@ def mask_phone(value: str | None, head: int = 3, tail: int = 4) -> str:
 def masker(head: int, tail: int, *, phone: bool = False) -> Callable[[str | None], str]:
     """`mask` (`mask_phone` with `phone`) with `head` and `tail` fixed: the same result, for
     masking many values (a look-up masks up to 24 numbers)."""
-    plan = _mask_plan
+    #: by length (a few lengths in use): the head shown, the stars, the tail shown
+    plans: dict[int, tuple[slice, str, slice]] = {}
 
     def masked(value: str | None) -> str:
         if not value:
             return ""
-        if phone and value.startswith("+"):
+        if phone and value[0] == "+":  # (not startswith: its argument parsing is slow)
             return value[:3] + masked(value[3:])
-        shown_head, stars, tail_from = plan(len(value), head, tail)
-        return value[:shown_head] + stars + value[tail_from:]
+        plan = plans.get(len(value))
+        if plan is None:
+            shown_head, stars, tail_from = _mask_plan(len(value), head, tail)
+            plan = plans[len(value)] = (slice(shown_head), stars, slice(tail_from, None))
+        shown, stars, shown_tail = plan
+        return value[shown] + stars + value[shown_tail]
 
     return masked
 

@@ -312,12 +312,11 @@ class _Prepared:
     """A ReadStatement compiled for one engine: the driver's SQL; `args`, the caller's
     parameters and the statement's fixed values in the driver's order with SQLAlchemy's bind
     conversions; and after the first execution (which gives the column types the driver
-    reports) `convert`, SQLAlchemy's result conversions of a row, and `fetch`, the statement run
-    on a cursor with its rows converted. Each is generated as one function, so a call costs no
-    loop over parameters or columns."""
+    reports) `convert`, SQLAlchemy's result conversions of the rows, and `fetch`, the statement
+    run on a cursor with its rows converted. Each is generated as one function, so a call costs
+    no loop over parameters or columns and no call per row."""
 
-    __slots__ = ("sql", "args", "columns", "converted", "convert", "fetch", "_args_code",
-                 "_namespace")
+    __slots__ = ("sql", "args", "columns", "convert", "fetch", "_args_code", "_namespace")
 
     def __init__(self, statement: Select[Any], engine: Engine) -> None:
         dialect = engine.dialect
@@ -355,29 +354,32 @@ class _Prepared:
         self.args: Callable[[Mapping[str, Any]], Any] = namespace["args"]
         self.columns = list(statement.selected_columns)
         #: made at the first execution (see result_processors)
-        self.converted = False
-        self.convert: Callable[[Any], tuple[Any, ...]] | None = None
+        self.convert: Callable[[list[Any]], list[tuple[Any, ...]]] | None = None
         self.fetch: Callable[[Any, Mapping[str, Any]], list[tuple[Any, ...]]] | None = None
 
     def result_processors(self, engine: Engine, description: Any) -> None:
-        """Make `convert` (None when no column needs a conversion) and `fetch`."""
+        """Make `convert` and `fetch` from the types of the columns the driver reported."""
         dialect = engine.dialect
         procs = {
             i: proc for i, (column, described) in enumerate(
                 zip(self.columns, description, strict=True))
             if (proc := column.type.dialect_impl(dialect).result_processor(dialect, described[1]))}
         namespace = self._namespace
-        if procs:
-            items = "".join(f"p{i}(r[{i}]), " if i in procs else f"r[{i}], "
-                            for i in range(len(self.columns)))
-            namespace.update({f"p{i}": proc for i, proc in procs.items()})
-            exec(f"def convert(r):\n    return ({items})\n", namespace)  # noqa: S102
-            self.convert = namespace["convert"]
-        rows = "list(map(convert, c.fetchall()))" if procs else "c.fetchall()"
-        exec(f"def fetch(c, p):\n    c.execute(SQL, {self._args_code})\n    return {rows}\n",
-             namespace)  # noqa: S102
+        namespace.update({f"p{i}": proc for i, proc in procs.items()})
+        if procs:  # each row unpacked and made anew with the converted values (a loop, not
+            # a comprehension, which would be one more function call)
+            names = ", ".join(f"r{i}" for i in range(len(self.columns)))
+            values = "".join(f"p{i}(r{i}), " if i in procs else f"r{i}, "
+                             for i in range(len(self.columns)))
+            loop = (f"    out = []\n    for ({names},) in ROWS:\n"
+                    f"        out.append(({values}))\n    return out\n")
+        else:
+            loop = "    return ROWS\n"
+        exec(f"def convert(ROWS):\n{loop}"  # noqa: S102
+             f"def fetch(c, p):\n    c.execute(SQL, {self._args_code})\n"
+             f"{loop.replace('ROWS', 'c.fetchall()')}", namespace)
+        self.convert = namespace["convert"]
         self.fetch = namespace["fetch"]
-        self.converted = True
 
 
 def _keep_last(proc: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -399,21 +401,21 @@ def _keep_last(proc: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 
 class ReadUnit:
-    """One lean read: the verified actor, the clock's now and business date, the settings, and
-    `rows()` to run ReadStatements. See the module docstring."""
+    """One lean read: the verified actor, the clock's now and business date, and `rows()` to
+    run ReadStatements. See the module docstring."""
 
-    __slots__ = ("settings", "staff_id", "roles", "now", "today", "_reader", "_cursor",
+    __slots__ = ("staff_id", "roles", "now", "today", "_reader", "_fetchers", "_cursor",
                  "_announce")
 
     def __init__(self, ctx: Context, staff_id: int | None, roles: frozenset[str], cursor: Any,
                  announce: bool, now: datetime | None = None) -> None:
         reader = ctx.reader
-        self.settings = ctx.settings
         self.staff_id = staff_id
         self.roles = roles
         self.now = now = now if now is not None else ctx.clock.now()
         self.today = reader.days.of(now)
         self._reader = reader
+        self._fetchers = reader.fetchers
         self._cursor = cursor
         self._announce = announce
 
@@ -433,10 +435,20 @@ class ReadUnit:
     def rows(self, statement: ReadStatement,
              params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
         """Every row of `statement` run with `params`, as tuples in the order of its columns."""
+        fetch = self._fetchers.get(statement)
+        if fetch is not None and not self._announce:  # the usual way: one generated function
+            try:
+                return fetch(self._cursor, params or _NONE)
+            except self._reader.dbapi_error as exc:
+                prepared = self._reader.prepared[statement]
+                raise self._reader.wrapped(exc, self._cursor, prepared.sql,
+                                           prepared.args(params or _NONE)) from exc
         return self._reader.rows(self._cursor, statement, params or _NONE, self._announce)
 
 
 _NONE: Mapping[str, Any] = MappingProxyType({})
+_NO_ROLES: frozenset[str] = frozenset()
+_UNKNOWN: Any = object()
 
 
 def _staff_statement() -> Select[Any]:
@@ -467,10 +479,13 @@ class LeanReader:
         #: idle connections: (DBAPI connection, its cursor, the engine's pool when made)
         self._idle: list[tuple[Any, Any, Any]] = []
         self._watching = False
-        self._prepared: dict[ReadStatement, _Prepared] = {}
+        #: each ReadStatement prepared for this engine, and the `fetch` of those that have
+        #: run once (ReadUnit.rows calls it)
+        self.prepared: dict[ReadStatement, _Prepared] = {}
+        self.fetchers: dict[ReadStatement, Callable[[Any, Mapping[str, Any]], Any]] = {}
         self._permits: dict[tuple[str, str], frozenset[str] | None] = {}
         self._dispatch = ctx.engine.dispatch
-        self._dbapi_error: type[Exception] = ctx.engine.dialect.loaded_dbapi.Error
+        self.dbapi_error: type[Exception] = ctx.engine.dialect.loaded_dbapi.Error
         #: the business date of an instant in the center's time zone (the settings of a
         #: Context do not change)
         self.days = BusinessDays(ctx.tz)
@@ -492,18 +507,6 @@ class LeanReader:
             conn.autocommit = True  # each statement its own (read-only) transaction
             cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
         return conn, cursor, pool
-
-    def _acquire(self) -> tuple[Any, Any, Any]:
-        idle = self._idle
-        while idle:
-            try:
-                held = idle.pop()
-            except IndexError:  # taken by another thread meanwhile
-                break
-            if held[2] is self.engine.pool:
-                return held
-            self._release(held, clean=False)  # made before the engine was disposed
-        return self._connect()
 
     def _release(self, held: tuple[Any, Any, Any], clean: bool) -> None:
         if clean and held[2] is self.engine.pool and len(self._idle) < self.KEEP:
@@ -531,83 +534,49 @@ class LeanReader:
         return bool(dispatch.before_cursor_execute) or bool(dispatch.after_cursor_execute)
 
     def _execute(self, cursor: Any, sql: str, args: Any, announce: bool) -> None:
-        if announce:
-            for listener in self._dispatch.before_cursor_execute:
-                sql, args = listener(None, cursor, sql, args, None, False)
-        try:
+        """`sql` run unwrapped (a driver's error is the caller's to wrap), announced to the
+        listeners when `announce`."""
+        if not announce:
             cursor.execute(sql, args)
-        except self._dbapi_error as exc:
-            raise self._wrapped(exc, cursor, sql, args) from exc
-        if announce:
-            self._dispatch.after_cursor_execute(None, cursor, sql, args, None, False)
+            return
+        for listener in self._dispatch.before_cursor_execute:
+            sql, args = listener(None, cursor, sql, args, None, False)
+        cursor.execute(sql, args)
+        self._dispatch.after_cursor_execute(None, cursor, sql, args, None, False)
 
-    def _wrapped(self, exc: Exception, cursor: Any, sql: str, args: Any) -> DBAPIError:
+    def wrapped(self, exc: Exception, cursor: Any, sql: str, args: Any) -> DBAPIError:
         """A driver's error as SQLAlchemy raises it (so callers and `is_busy_error` see the
         same exceptions as from a unit of work), marked when the connection was lost."""
         dialect = self.engine.dialect
         return DBAPIError.instance(  # type: ignore[return-value]
-            sql, args, exc, self._dbapi_error, dialect=dialect,
+            sql, args, exc, self.dbapi_error, dialect=dialect,
             connection_invalidated=dialect.is_disconnect(exc, cursor.connection, cursor))
 
     def _prepare(self, statement: ReadStatement) -> _Prepared:
-        prepared = self._prepared[statement] = _Prepared(statement.statement, self.engine)
+        prepared = self.prepared[statement] = _Prepared(statement.statement, self.engine)
         return prepared
 
     def rows(self, cursor: Any, statement: ReadStatement, params: Mapping[str, Any],
              announce: bool) -> list[tuple[Any, ...]]:
-        prepared = self._prepared.get(statement) or self._prepare(statement)
-        fetch = prepared.fetch
-        if fetch is not None and not announce:  # the usual way: one generated function
-            try:
-                return fetch(cursor, params)
-            except self._dbapi_error as exc:
-                raise self._wrapped(exc, cursor, prepared.sql, prepared.args(params)) from exc
-        # the first run (it learns the column types) and runs that listeners watch
-        self._execute(cursor, prepared.sql, prepared.args(params), announce)
-        rows = cursor.fetchall()
-        if not prepared.converted:
+        """`statement` run the first time (it learns the column types) or while listeners
+        watch; the usual run is ReadUnit.rows's."""
+        prepared = self.prepared.get(statement) or self._prepare(statement)
+        args = prepared.args(params)
+        try:
+            self._execute(cursor, prepared.sql, args, announce)
+        except self.dbapi_error as exc:
+            raise self.wrapped(exc, cursor, prepared.sql, args) from exc
+        if prepared.convert is None:
             prepared.result_processors(self.engine, cursor.description)
-        convert = prepared.convert
-        return rows if convert is None else list(map(convert, rows))
+            self.fetchers[statement] = prepared.fetch  # type: ignore[assignment]
+        return prepared.convert(cursor.fetchall())  # type: ignore[misc]
 
     # --- one call --------------------------------------------------------------------------------
-    def _permitted(self, roles_text: str, action: str) -> frozenset[str] | None:
-        """The roles of a staff row's `roles` text if they allow `action`, else None (kept per
-        distinct text and action: a handful in a center)."""
-        key = (roles_text, action)
-        try:
-            return self._permits[key]
-        except KeyError:
-            roles = frozenset(r for r in roles_text.split(",") if r)
-            allowed = roles if permissions.allowed(roles, action) else None
-            self._permits[key] = allowed
-            return allowed
-
-    def _attempt(self, cursor: Any, staff_id: int | None, action: str | None,
-                 fn: Callable[..., R], args: tuple[Any, ...], kwargs: dict[str, Any]) -> R:
-        dispatch = self._dispatch
-        announce = bool(dispatch.before_cursor_execute) or bool(dispatch.after_cursor_execute)
-        if self._sqlite:  # (a driver's error here is wrapped by `run`)
-            if announce:
-                self._execute(cursor, "BEGIN", (), announce)
-            else:
-                cursor.execute("BEGIN")
-        roles: frozenset[str] | None = frozenset()
-        if action is not None:
-            # the actor's staff row, read on every call
-            row = self.rows(cursor, STAFF_ROW, {"staff_id": staff_id}, announce)
-            if not row or not row[0][0]:
-                raise PermissionDenied("error.permission.inactive")
-            roles = self._permitted(row[0][1], action)
-            if roles is None:
-                raise PermissionDenied("error.permission.denied", action=action)
-        result = fn(ReadUnit(self.ctx, staff_id, roles, cursor, announce), *args, **kwargs)
-        if self._sqlite:
-            if announce:
-                self._execute(cursor, "COMMIT", (), announce)
-            else:
-                cursor.execute("COMMIT")
-        return result
+    @staticmethod
+    def _permitted(roles_text: str, action: str) -> frozenset[str] | None:
+        """The roles of a staff row's `roles` text if they allow `action`, else None."""
+        roles = frozenset(r for r in roles_text.split(",") if r)
+        return roles if permissions.allowed(roles, action) else None
 
     def run(self, staff_id: int | None, action: str | None, fn: Callable[..., R],
             *args: Any, **kwargs: Any) -> R:
@@ -616,13 +585,47 @@ class LeanReader:
         `action` None, an explicit read without an actor. Retried while the store is busy
         (as a unit of work is) and at once on a dropped connection (once)."""
         delay, busy, dropped = 0.05, 0, 0
+        sqlite = self._sqlite
         while True:
-            held = self._acquire()
+            try:
+                held = self._idle.pop()
+            except IndexError:
+                held = self._connect()
+            if held[2] is not self.engine.pool:  # made before the engine was disposed
+                self._release(held, clean=False)
+                continue
+            cursor = held[1]
             try:
                 try:
-                    result = self._attempt(held[1], staff_id, action, fn, args, kwargs)
-                except self._dbapi_error as driver_error:  # BEGIN / COMMIT, run unwrapped
-                    raise self._wrapped(driver_error, held[1], "BEGIN/COMMIT", ()) \
+                    dispatch = self._dispatch  # (announcing(), without the call)
+                    announce = (bool(dispatch.before_cursor_execute)
+                                or bool(dispatch.after_cursor_execute))
+                    if sqlite:
+                        if announce:
+                            self._execute(cursor, "BEGIN", (), announce)
+                        else:
+                            cursor.execute("BEGIN")
+                    unit = ReadUnit(self.ctx, staff_id, _NO_ROLES, cursor, announce)
+                    if action is not None:  # the actor's staff row, read on every call
+                        row = unit.rows(STAFF_ROW, {"staff_id": staff_id})
+                        if not row or not row[0][0]:
+                            raise PermissionDenied("error.permission.inactive")
+                        # what a `roles` text allows: kept per text and action (a handful)
+                        key = (row[0][1], action)
+                        roles = self._permits.get(key, _UNKNOWN)
+                        if roles is _UNKNOWN:
+                            roles = self._permits[key] = self._permitted(*key)
+                        if roles is None:
+                            raise PermissionDenied("error.permission.denied", action=action)
+                        unit.roles = roles
+                    result = fn(unit, *args, **kwargs)
+                    if sqlite:
+                        if announce:
+                            self._execute(cursor, "COMMIT", (), announce)
+                        else:
+                            cursor.execute("COMMIT")
+                except self.dbapi_error as driver_error:  # BEGIN / COMMIT, run unwrapped
+                    raise self.wrapped(driver_error, cursor, "BEGIN/COMMIT", ()) \
                         from driver_error
             except DBAPIError as exc:
                 self._finish(held, broken=exc.connection_invalidated)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, NamedTuple
@@ -51,8 +51,16 @@ from wealthtui.model import (
     Staff,
 )
 from wealthtui.rules import fields, pinyin
+from wealthtui.rules.clock import NAIVE_EPOCH, UTC_EPOCH
 from wealthtui.services import masking
-from wealthtui.services.base import ReadStatement, ReadUnit, Service, UnitOfWork, requires
+from wealthtui.services.base import (
+    Context,
+    ReadStatement,
+    ReadUnit,
+    Service,
+    UnitOfWork,
+    requires,
+)
 from wealthtui.services.errors import Conflict, NotFound
 
 SECTION = "ch.2 §2.7"
@@ -106,6 +114,11 @@ class ClientCard(NamedTuple):
     cm_name: str
     cm_present: bool | None  # None: not recorded in today's attendance
     flags: ClientFlags
+
+
+#: a ClientCard or ClientFlags made from a tuple of all its fields in order, without the
+#: NamedTuple's keyword-handling constructor (a look-up makes up to sixteen per keystroke)
+_record = tuple.__new__
 
 
 @dataclass(slots=True)
@@ -316,57 +329,73 @@ Q_CLIENT = ReadStatement(lambda: _clients(Client.id == _key()))
 
 #: a statement to run, what its matches are matched by, its parameters (the key's)
 Step = tuple[ReadStatement, str, dict[str, Any]]
-#: between two steps of `_steps`: the steps after it run only if nobody was found before it
-ONLY_IF_NOBODY: Step | None = None
 
 
-def _steps(q: Query) -> Iterator[Step | None]:
+def _steps(q: Query) -> Sequence[Step]:
     """The statements that answer `q`, best matches first, each from its own index."""
     if q.kind == "number":
+        # (the first and last characters compared by slicing: str.startswith/endswith parse
+        # their arguments the slow way, which shows in a look-up's time)
         d = q.digits
-        if d.startswith("+") or (len(d) == 11 and d.startswith("1")):
-            yield Q_PHONE_NUMBER, BY_PHONE, {"key": d}
-        if len(d) in (15, 18) or d.endswith("X"):
-            yield Q_ID_NUMBER, BY_ID, {"key": d}
-        if len(d) >= 8 and not d.startswith("+"):
-            yield Q_ACCOUNT, BY_CARD, {"key": d}
-        if len(d) >= 6:  # as you type: prefixes
-            yield ONLY_IF_NOBODY
-            yield Q_ACCOUNT_PREFIX, BY_CARD, {"low": d, "high": d + TOP}
-            yield Q_ID_NUMBER_PREFIX, BY_ID, {"low": d, "high": d + TOP}
-            yield Q_PHONE_PREFIX, BY_PHONE, {"low": d, "high": d + TOP}
-    elif q.kind == "letters":
-        yield Q_INITIALS_PREFIX, BY_INITIALS, {"low": q.initials, "high": q.initials + TOP}
-        yield Q_PINYIN_PREFIX, BY_PINYIN, {"low": q.letters, "high": q.letters + TOP}
-    elif q.kind == "name" and q.spelled and q.typed:
+        n, first, last = len(d), d[:1], d[-1:]
+        steps: list[Step] = []
+        if first == "+" or (n == 11 and first == "1"):
+            steps.append((Q_PHONE_NUMBER, BY_PHONE, {"key": d}))
+        if n in (15, 18) or last == "X":
+            steps.append((Q_ID_NUMBER, BY_ID, {"key": d}))
+        if n >= 8 and first != "+":
+            steps.append((Q_ACCOUNT, BY_CARD, {"key": d}))
+        return steps
+    if q.kind == "letters":
+        return ((Q_INITIALS_PREFIX, BY_INITIALS, {"low": q.initials, "high": q.initials + TOP}),
+                (Q_PINYIN_PREFIX, BY_PINYIN, {"low": q.letters, "high": q.letters + TOP}))
+    if q.kind == "name" and q.spelled and q.typed:
         chars = {"name_low": q.chars, "name_high": q.chars + TOP}
-        yield Q_PINYIN_AND_NAME, BY_PINYIN, {"low": q.letters, "high": q.letters + TOP, **chars}
-        yield (Q_INITIALS_AND_NAME, BY_INITIALS,
-               {"low": q.initials, "high": q.initials + TOP, **chars})
-    elif q.kind == "name":
-        yield Q_NAME, BY_NAME, {"key": q.chars}
-        yield Q_NAME_PREFIX, BY_NAME, {"low": q.chars, "high": q.chars + TOP}
+        return ((Q_PINYIN_AND_NAME, BY_PINYIN,
+                 {"low": q.letters, "high": q.letters + TOP, **chars}),
+                (Q_INITIALS_AND_NAME, BY_INITIALS,
+                 {"low": q.initials, "high": q.initials + TOP, **chars}))
+    if q.kind == "name":
+        return ((Q_NAME, BY_NAME, {"key": q.chars}),
+                (Q_NAME_PREFIX, BY_NAME, {"low": q.chars, "high": q.chars + TOP}))
+    return ()
+
+
+def _prefix_steps(q: Query) -> Sequence[Step]:
+    """For a number being typed (six digits or more) that matched nothing whole: the cards,
+    ID numbers and phones it begins."""
+    d = q.digits
+    if q.kind != "number" or len(d) < 6:
+        return ()
+    return ((Q_ACCOUNT_PREFIX, BY_CARD, {"low": d, "high": d + TOP}),
+            (Q_ID_NUMBER_PREFIX, BY_ID, {"low": d, "high": d + TOP}),
+            (Q_PHONE_PREFIX, BY_PHONE, {"low": d, "high": d + TOP}))
 
 
 class LookupService(Service):
-    def _cards(self, unit: ReadUnit, steps: Iterable[Step | None],
-               limit: int) -> list[ClientCard]:
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        s = self.settings
+        #: the premium tiers, the contact cadence (days) of each tier, how long a risk
+        #: assessment is valid (plain attributes: read on every look-up)
+        self._tier_rules: tuple[frozenset[str], dict[str, int], timedelta] = (
+            frozenset(t.code for t in s.tiers if t.premium), dict(s.contact.cadence_days),
+            timedelta(days=s.contact.risk_assessment_valid_days))
+        #: the configured masks of an ID number, a phone and a card number
+        self._masks: tuple[Callable[[str | None], str], ...] = masking.maskers(s)
+
+    def _cards(self, unit: ReadUnit, steps: Iterable[Step], limit: int) -> list[ClientCard]:
         """The cards of the clients the steps find, in the order found, one per client, at
         most `limit`: each row is made a card as it comes (masked numbers, the flags)."""
         premium, cadences, risk_valid = self._tier_rules
         mask_id, mask_phone, mask_card = self._masks
         today = unit.today
         risk_before = today - risk_valid  # a risk assessment made before this day has expired
-        now = unit.now.replace(tzinfo=None)  # the clock's UTC, naive as contact_since
+        now = NAIVE_EPOCH + (unit.now - UTC_EPOCH)  # naive UTC, as contact_since comes
         out: dict[int, ClientCard] = {}
-        for step in steps:
+        for statement, how, params in steps:
             if len(out) >= limit:
                 break
-            if step is ONLY_IF_NOBODY:
-                if out:
-                    break
-                continue
-            statement, how, params = step
             params["today"] = today
             params["n"] = limit - len(out)
             for (cid, name, title, gender, tier, id_type, id_number, phone, birthday, lunar,
@@ -378,12 +407,12 @@ class LookupService(Service):
                 # contact overdue: the last contact (else the registration) more than the
                 # tier's cadence in whole days ago
                 cadence = cadences.get(tier)
-                out[cid] = ClientCard(
+                out[cid] = _record(ClientCard, (
                     cid, name, title, gender, tier, tier in premium, id_type,
                     mask_id(id_number), mask_phone(phone), mask_card(matched_card or open_card),
                     how, cm_id, cm_name or "",
                     None if cm_id is None or cm_present is None else bool(cm_present),
-                    ClientFlags(
+                    _record(ClientFlags, (
                         birthday_today(birthday, lunar, today),
                         bool(open_complaint),
                         bool(cadence) and contact_since is not None
@@ -391,22 +420,9 @@ class LookupService(Service):
                         tier == "potential" or bool(potential.strip()),
                         id_expires_on is not None and id_expires_on < today,
                         risk_assessed_on is not None and risk_assessed_on < risk_before,
-                    ),
-                )
+                    )),
+                ))
         return list(out.values())
-
-    @functools.cached_property
-    def _tier_rules(self) -> tuple[frozenset[str], dict[str, int], timedelta]:
-        """From the settings: the premium tiers, the contact cadence (days) of each tier, how
-        long a risk assessment is valid."""
-        s = self.settings
-        return (frozenset(t.code for t in s.tiers if t.premium), dict(s.contact.cadence_days),
-                timedelta(days=s.contact.risk_assessment_valid_days))
-
-    @functools.cached_property
-    def _masks(self) -> tuple[Callable[[str | None], str], ...]:
-        """The configured masks of an ID number, a phone and a card number."""
-        return masking.maskers(self.settings)
 
     def _card(self, unit: ReadUnit, client_id: int) -> ClientCard | None:
         cards = self._cards(unit, [(Q_CLIENT, "", {"key": client_id})], 1)
@@ -417,9 +433,10 @@ class LookupService(Service):
     def search(self, unit: ReadUnit, text: str, *, limit: int = 8) -> list[ClientCard]:
         """Clients matching what was typed so far, best matches first, at most `limit`."""
         q = parse_query(text)
-        if q.kind == "empty":
-            return []
-        return self._cards(unit, _steps(q), max(1, min(limit, 50)))
+        if not 1 <= limit <= 50:
+            limit = max(1, min(limit, 50))
+        return (self._cards(unit, _steps(q), limit)
+                or self._cards(unit, _prefix_steps(q), limit))
 
     @requires("client.lookup", write=False, lean=True)
     def get(self, unit: ReadUnit, client_id: int) -> ClientCard:

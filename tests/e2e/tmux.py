@@ -93,18 +93,22 @@ class TmuxSession:
     def type(self, text: str) -> None:
         self.tmux("send-keys", "-t", self.target, "-l", text)
 
-    def wait_for(self, text: str, timeout: float = DEFAULT_TIMEOUT) -> str:
-        """Poll the screen until `text` is on it; returns the screen."""
+    def wait_for(self, text: str, timeout: float = DEFAULT_TIMEOUT, *,
+                 without: str | None = None) -> str:
+        """Poll the screen until `text` is on it (and `without` is not: the screen before is
+        gone, not only partly drawn over, as tmux can show a frame half written); returns the
+        screen."""
         deadline = time.monotonic() + timeout
         screen = ""
         while time.monotonic() < deadline:
             screen = self.capture()
-            if text in screen:
+            if text in screen and (without is None or without not in screen):
                 return screen
             if self.exit_status() is not None:
                 break
             time.sleep(0.1)
-        raise TmuxTimeout(f"{text!r} did not appear; the screen shows:\n{screen}")
+        gone = "" if without is None else f" with {without!r} gone"
+        raise TmuxTimeout(f"{text!r} did not appear{gone}; the screen shows:\n{screen}")
 
     def cursor(self) -> tuple[int, int]:
         """Where the terminal cursor is (Textual puts it at the focused input's caret)."""

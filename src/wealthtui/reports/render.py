@@ -3,7 +3,9 @@
 CSV: one block per section — the section title, the column titles, the rows — separated by an
 empty line; UTF-8 with a BOM so that spreadsheet programs read the Chinese text. XLSX: one sheet
 per section, titles in bold, money as yuan with two decimals. Money (fen) is written as yuan in
-CSV and XLSX, and shown with thousands separators on screen.
+CSV and XLSX, and shown with thousands separators on screen. No cell of either is a formula:
+text goes through `reports.cells` (a `'` before text that begins like a formula in CSV, string
+cells with Excel's quote prefix in XLSX); numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from rich.console import Group
 from rich.table import Table
 
 from wealthtui.i18n import t
+from wealthtui.reports.cells import csv_text, xlsx_cell, xlsx_text
 from wealthtui.reports.export import Cell, Column, Section
 from wealthtui.rules.money import format_fen
 
@@ -74,11 +77,17 @@ def to_csv(sections: list[Section]) -> str:
     for i, section in enumerate(sections):
         if i:
             writer.writerow([])
-        writer.writerow([section.title])
-        writer.writerow([c.title for c in section.columns])
+        writer.writerow([csv_text(section.title)])
+        writer.writerow([csv_text(c.title) for c in section.columns])
         for row in section.rows:
-            writer.writerow([_plain(v, c.kind) for v, c in zip(row, section.columns, strict=True)])
+            writer.writerow([_csv(v, c.kind) for v, c in zip(row, section.columns, strict=True)])
     return "\ufeff" + buffer.getvalue()
+
+
+def _csv(value: Cell, kind: str) -> str:
+    """A CSV cell: text from a record neutralised (reports.cells), numbers as they are."""
+    text = _plain(value, kind)
+    return csv_text(text) if isinstance(value, str) else text
 
 
 def _xlsx_value(value: Cell, column: Column) -> Any:
@@ -108,11 +117,13 @@ def to_xlsx(sections: list[Section], out: Path | BinaryIO) -> None:
             n += 1
         used.add(name)
         sheet = book.create_sheet(name)
-        sheet.append([c.title for c in section.columns])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in section.rows:
-            sheet.append([_xlsx_value(v, c) for v, c in zip(row, section.columns, strict=True)])
+        for idx, column in enumerate(section.columns, start=1):
+            title = sheet.cell(row=1, column=idx)
+            xlsx_text(title, column.title)
+            title.font = Font(bold=True)
+        for number, row in enumerate(section.rows, start=2):
+            for idx, (v, c) in enumerate(zip(row, section.columns, strict=True), start=1):
+                xlsx_cell(sheet.cell(row=number, column=idx), _xlsx_value(v, c))
         for idx, column in enumerate(section.columns, start=1):
             if column.kind == "fen":
                 for (cell,) in sheet.iter_rows(min_row=2, min_col=idx, max_col=idx):

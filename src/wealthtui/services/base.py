@@ -77,7 +77,7 @@ from wealthtui.config import Settings
 from wealthtui.model import AuditEvent, AuditHead, BusinessDay, Staff
 from wealthtui.rules import permissions
 from wealthtui.rules.clock import BusinessDays, Clock, business_date, zone
-from wealthtui.services.errors import Conflict, PermissionDenied, StoreBusy
+from wealthtui.services.errors import Conflict, PermissionDenied, StoreBusy, StoreFault
 from wealthtui.store.engine import WRITE, is_busy_error, is_sqlite
 
 
@@ -271,6 +271,8 @@ def run_in_uow(
                 return fn(uow)
         except Exception as exc:  # noqa: BLE001 - narrowed just below
             if not is_busy_error(exc):
+                if (fault := StoreFault.of(exc)) is not None and fault is not exc:
+                    raise fault from exc  # rolled back: one sentence, nothing written
                 raise
             if attempt == retries:
                 raise StoreBusy("error.store_busy") from exc
@@ -590,7 +592,12 @@ class LeanReader:
             try:
                 held = self._idle.pop()
             except IndexError:
-                held = self._connect()
+                try:
+                    held = self._connect()
+                except DBAPIError as exc:
+                    if (fault := StoreFault.of(exc)) is not None:
+                        raise fault from exc
+                    raise
             if held[2] is not self.engine.pool:  # made before the engine was disposed
                 self._release(held, clean=False)
                 continue
@@ -633,6 +640,8 @@ class LeanReader:
                     dropped += 1
                     continue
                 if not is_busy_error(exc):
+                    if (fault := StoreFault.of(exc)) is not None:
+                        raise fault from exc
                     raise
                 if busy == self.ctx.settings.store.write_retries:
                     raise StoreBusy("error.store_busy") from exc

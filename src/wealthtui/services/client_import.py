@@ -35,6 +35,7 @@ from sqlmodel import col, select
 
 from wealthtui.i18n import catalog, t
 from wealthtui.model import Client, ClientAccount
+from wealthtui.reports.cells import csv_text
 from wealthtui.rules import fields, pinyin
 from wealthtui.rules.deadlines import parse_day
 from wealthtui.rules.fields import FieldError
@@ -392,13 +393,17 @@ def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
 
 def write_report(path: Path, rejected: list[Rejected]) -> None:
     """The rejected rows, one line per problem: row number, field, value (masked), reason —
-    translated in the current language; UTF-8 with a BOM so that spreadsheet programs read it."""
+    translated in the current language; UTF-8 with a BOM so that spreadsheet programs read it.
+    The value is text from the imported file: no cell starts a formula (reports.cells)."""
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         out = csv.writer(handle)
-        out.writerow([t("client_import.report.row"), t("client_import.report.field"),
-                      t("client_import.report.value"), t("client_import.report.reason")])
+        out.writerow([csv_text(t("client_import.report.row")),
+                      csv_text(t("client_import.report.field")),
+                      csv_text(t("client_import.report.value")),
+                      csv_text(t("client_import.report.reason"))])
         for r in rejected:
-            out.writerow([r.row, t(r.field_key), r.value, t(r.key, **r.params)])
+            out.writerow([r.row, csv_text(t(r.field_key)), csv_text(r.value),
+                          csv_text(t(r.key, **r.params))])
 
 
 def rejected_report_rows(path: Path) -> list[list[str]]:

@@ -4,6 +4,7 @@ the UI and the CLI translate them with i18n.t()."""
 from __future__ import annotations
 
 from wealthtui.rules.fields import FieldError
+from wealthtui.store.faults import fault_kind
 
 
 class ServiceError(Exception):
@@ -29,6 +30,24 @@ class StoreBusy(ServiceError):
     """The database stayed locked past the busy timeout; nothing was written."""
 
 
+class StoreFault(ServiceError):
+    """The store failed under the call — disk full, read-only file, database deleted or moved,
+    I/O error, damaged file, connection lost (store.faults): the transaction was rolled back and
+    nothing was written. One sentence per kind (`error.store.<kind>`)."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(f"error.store.{kind}")
+        self.kind = kind
+
+    @classmethod
+    def of(cls, exc: BaseException) -> StoreFault | None:
+        """The fault `exc` is, or None when it is not a store fault."""
+        if isinstance(exc, StoreFault):
+            return exc
+        kind = fault_kind(exc)
+        return cls(kind) if kind is not None else None
+
+
 class AuthFailed(ServiceError):
     """Sign-in refused. The message is the same for an unknown staff number and a wrong PIN."""
 
@@ -38,5 +57,5 @@ ValidationError = FieldError
 
 __all__ = [
     "AuthFailed", "Conflict", "FieldError", "NotFound", "PermissionDenied", "ServiceError",
-    "StoreBusy", "ValidationError",
+    "StoreBusy", "StoreFault", "ValidationError",
 ]

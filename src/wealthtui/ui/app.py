@@ -30,7 +30,9 @@ from wealthtui.config import Settings
 from wealthtui.i18n import t
 from wealthtui.rules import permissions
 from wealthtui.rules.clock import Clock, zone
+from wealthtui.services.errors import StoreFault
 from wealthtui.ui.bindings import TranslatedBindings
+from wealthtui.ui.errors import describe, guard_message_handlers
 from wealthtui.ui.screens.lock import LockScreen
 from wealthtui.ui.screens.login import LoginScreen
 
@@ -119,6 +121,7 @@ class WealthApp(App[None]):
         if kiosk is not None and kiosk not in SCREENS_BY_MODE:
             raise ValueError(f"unknown kiosk mode {kiosk!r}; accepted: {', '.join(SCREENS_BY_MODE)}")
         i18n.set_language(settings.ui.language)
+        guard_message_handlers()  # a store fault in a handler: a sentence (store_fault)
         super().__init__()
         self.services = services
         self.settings = settings
@@ -181,6 +184,21 @@ class WealthApp(App[None]):
         if isinstance(event, (events.Key, events.MouseEvent)) and not event.is_forwarded:
             self.last_activity = self.clock.now()
         await super().on_event(event)
+
+    # --- store faults ------------------------------------------------------------------------
+    def store_fault(self, fault: StoreFault) -> None:
+        """A store fault (disk full, read-only file, database gone, connection lost) that no
+        handler caught: the sentence, and the app goes on (nothing was written: services)."""
+        self.notify(describe(fault), severity="error", timeout=10, markup=False)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's hook for errors nobody caught (a worker's, a failed mount): a store fault
+        is a sentence; anything else ends the app as Textual does."""
+        fault = StoreFault.of(error)
+        if fault is not None:
+            self.store_fault(fault)
+            return
+        super()._handle_exception(error)
 
     # --- sign-in, modes, sign-out --------------------------------------------------------
     def modes_for(self, actor: Actor) -> list[str]:

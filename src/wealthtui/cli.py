@@ -100,7 +100,7 @@ def describe(exc: BaseException) -> str:
     from sqlalchemy.exc import DBAPIError
 
     from wealthtui.config import ConfigError
-    from wealthtui.services.errors import FieldError, ServiceError
+    from wealthtui.services.errors import FieldError, ServiceError, StoreFault
     from wealthtui.store.backup import BackupError
 
     if isinstance(exc, FieldError):
@@ -109,6 +109,8 @@ def describe(exc: BaseException) -> str:
         return t(exc.key, **exc.params)
     if isinstance(exc, ConfigError):
         return t("cli.error.config", detail=str(exc))
+    if (fault := StoreFault.of(exc)) is not None:  # disk full, read-only, gone, connection
+        return t(fault.key)
     if isinstance(exc, DBAPIError):
         return t("cli.error.database", detail=str(exc.orig).splitlines()[0])
     if isinstance(exc, OSError):
@@ -653,10 +655,17 @@ def db_upgrade(ctx: typer.Context, db: DbOption = None) -> None:
                 after=schema.state(engine).current))
 
 
-def _pg_only_tools(target: str, key: str) -> typer.Exit:
+def center_now(st: State) -> datetime:
+    """Now in the center's time zone (backup names are in the center's time)."""
+    from wealthtui.rules.clock import zone
+
+    return datetime.now(zone(st.settings.center.timezone))
+
+
+def _pg_only_tools(target: str, key: str, st: State) -> typer.Exit:
     from wealthtui.store.backup import pg_commands
 
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = center_now(st).strftime("%Y%m%d-%H%M%S")
     cmds = pg_commands(target, f"wealthtui-{stamp}.dump")
     out.print(cmds.backup if key == "cli.backup.postgres" else cmds.restore)
     return fail(t(key))
@@ -666,7 +675,7 @@ def _sqlite_target(st: State, key: str) -> Path:
     target = st.target()
     path = sqlite_file(target)
     if path is None:
-        raise _pg_only_tools(target, key)
+        raise _pg_only_tools(target, key, st)
     return path
 
 
@@ -683,7 +692,7 @@ def db_backup(
     engine.dispose()
     with err.status(t("cli.backup.running")):
         result = backup(path, folder or backup_dir(), keep=st.settings.store.backups_keep,
-                        now=datetime.now())
+                        now=center_now(st))
     out.print(t("cli.backup.done", path=str(result.path), size=f"{result.size / 1e6:.1f}"))
     if result.removed:
         out.print(t("cli.backup.pruned", count=len(result.removed),
@@ -696,6 +705,7 @@ def db_restore(
     file: Annotated[Path, typer.Argument(help=t("cli.help.restore_file"), metavar="FILE")],
     db: DbOption = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help=t("cli.help.yes"))] = False,
+    force: Annotated[bool, typer.Option("--force", help=t("restore_guard.force_help"))] = False,
 ) -> None:
     from wealthtui.store import schema
     from wealthtui.store.backup import check_restorable, restore
@@ -706,7 +716,7 @@ def db_restore(
     if not yes and not typer.confirm(t("cli.restore.confirm", file=str(file), path=str(path))):
         raise CliError("cli.restore.cancelled")
     before = restore(file, path, backup_dir(), keep=st.settings.store.backups_keep,
-                     now=datetime.now())
+                     now=center_now(st), force=force)
     out.print(t("cli.restore.done", file=str(file), path=str(path)))
     if before is not None:
         out.print(t("cli.restore.saved", backup=str(before.path)))

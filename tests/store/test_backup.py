@@ -124,7 +124,8 @@ def test_restore_puts_the_copy_back_and_saves_the_current_database_first(db_path
     engine = make_engine(str(db_path))
     with engine.begin() as conn:  # the app keeps working after the backup
         conn.execute(text("UPDATE meta SET value = 'tuesday' WHERE key = 'state'"))
-    before = restore(monday, db_path, tmp_path / "b", keep=5, now=NOON + timedelta(days=1))
+    before = restore(monday, db_path, tmp_path / "b", keep=5, now=NOON + timedelta(days=1),
+                     force=True)  # the engine above is open: a forced restore
     with engine.connect() as conn:  # a connection of the running app sees the restored data
         assert conn.execute(text("SELECT value FROM meta WHERE key='state'")).scalar() == "monday"
     engine.dispose()

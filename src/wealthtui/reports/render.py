@@ -73,7 +73,9 @@ def to_json(doc: dict[str, Any]) -> str:
 
 def to_csv(sections: list[Section]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # CRLF between rows (RFC 4180): the writer then quotes a field that holds a CR or LF, so
+    # a stray CR in a record cannot split a row
+    writer = csv.writer(buffer, lineterminator="\r\n")
     for i, section in enumerate(sections):
         if i:
             writer.writerow([])

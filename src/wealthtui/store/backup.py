@@ -7,20 +7,28 @@
 - `restore()` refuses a file that fails the integrity check, that is not a wealthtui database, or
   whose schema is newer than this program; it backs up the current database first, then copies
   the file in with the same backup API (so connections of a running app see the restored data).
+- `restore()` is refused while the database is open anywhere (store.lock: every connection holds
+  a shared lock on `<db>.lock`; the restore needs it exclusively), unless forced.
+- Backups are files of their owner only (0600) in a folder made 0700. They are named after the
+  time in the center's zone with its offset, `<stem>-20261207-083000+0800.db`; names without an
+  offset (made before) are UTC. They are ordered by the instant the name gives, so old and new
+  names sort together in the order they were made.
 - PostgreSQL is backed up with its own tools: `pg_commands()` says which.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
 from wealthtui.store import schema
+from wealthtui.store.lock import exclusive, private_umask
 
 BUSY_TIMEOUT_S = 30
 
@@ -83,26 +91,57 @@ def _stem(db_path: Path) -> str:
 
 
 def _pattern(stem: str) -> re.Pattern[str]:
-    return re.compile(rf"^{re.escape(stem)}-(\d{{8}}-\d{{6}})(-\d+)?\.db$")
+    """`<stem>-YYYYmmdd-HHMMSS[+HHMM|-HHMM][-n].db` (the offset: names in the center's time)."""
+    return re.compile(rf"^{re.escape(stem)}-(\d{{8}}-\d{{6}})([+-]\d{{4}}(?=(?:-\d+)?\.db$))?"
+                      rf"(?:-(\d+))?\.db$")
+
+
+def _instant(match: re.Match[str]) -> datetime:
+    """The moment a backup name gives: its local time and offset, or UTC without an offset."""
+    stamp, offset = match.group(1), match.group(2)
+    zone = UTC
+    if offset:
+        sign = -1 if offset[0] == "-" else 1
+        zone = timezone(sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5])))
+    try:
+        return datetime.strptime(stamp, "%Y%m%d-%H%M%S").replace(tzinfo=zone)
+    except ValueError:  # a name that only looks like ours
+        return datetime.min.replace(tzinfo=UTC)
 
 
 def backups_of(db_path: Path, folder: Path) -> list[Path]:
-    """The backup copies of `db_path` in `folder`, oldest first."""
+    """The backup copies of `db_path` in `folder`, oldest first (by the instant in the name,
+    then the copy number)."""
     if not folder.is_dir():
         return []
     pattern = _pattern(_stem(db_path))
-    found = [p for p in folder.iterdir() if pattern.match(p.name)]
-    return sorted(found, key=lambda p: (pattern.match(p.name).group(1), p.stat().st_mtime))  # type: ignore[union-attr]
+    found = [(p, m) for p in folder.iterdir() if (m := pattern.match(p.name))]
+    found.sort(key=lambda pm: (_instant(pm[1]), int(pm[1].group(3) or 0), pm[0].stat().st_mtime))
+    return [p for p, _ in found]
+
+
+def _name_stamp(now: datetime) -> str:
+    """`YYYYmmdd-HHMMSS` of `now` in its own zone, with the UTC offset when it has one."""
+    offset = now.strftime("%z") if now.tzinfo is not None else ""
+    return f"{now:%Y%m%d-%H%M%S}{offset[:5]}"
 
 
 def _target(db_path: Path, folder: Path, now: datetime) -> Path:
-    base = f"{_stem(db_path)}-{now:%Y%m%d-%H%M%S}"
+    base = f"{_stem(db_path)}-{_name_stamp(now)}"
     target = folder / f"{base}.db"
     n = 1
     while target.exists():
         target = folder / f"{base}-{n}.db"
         n += 1
     return target
+
+
+def _private_folder(folder: Path) -> None:
+    """The backup folder, made 0700 when it is made here."""
+    if not folder.is_dir():
+        with private_umask():
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(folder, 0o700)
 
 
 def _copy(src: sqlite3.Connection, dst: sqlite3.Connection) -> None:
@@ -117,13 +156,15 @@ def backup(db_path: Path, folder: Path, *, keep: int, now: datetime,
     its integrity check — the bad copy is then removed and the older ones are left alone."""
     if not db_path.is_file():
         raise BackupError("cli.backup.no_database", path=str(db_path))
-    folder.mkdir(parents=True, exist_ok=True)
+    _private_folder(folder)
     target = _target(db_path, folder, now)
     try:
         src = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_S)
         try:
-            dst = sqlite3.connect(target)
+            with private_umask():  # the copy (and its journal) readable by its owner only
+                dst = sqlite3.connect(target)
             try:
+                os.chmod(target, 0o600)
                 _copy(src, dst)
                 dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
             finally:
@@ -161,10 +202,21 @@ def check_restorable(path: Path) -> str:
 
 
 def restore(source: Path, db_path: Path, folder: Path, *, keep: int,
-            now: datetime) -> BackupResult | None:
+            now: datetime, force: bool = False) -> BackupResult | None:
     """Replace the database at `db_path` by the checked copy `source`. The current database (if
-    any) is backed up first and that backup is returned."""
+    any) is backed up first and that backup is returned.
+
+    Refused (`restore_guard.in_use`) while any process has the database open (store.lock),
+    unless `force`; no new connection opens while the restore runs."""
     check_restorable(source)
+    with exclusive(db_path) as alone:
+        if not alone and not force:
+            raise BackupError("restore_guard.in_use", path=str(db_path))
+        return _restore(source, db_path, folder, keep=keep, now=now)
+
+
+def _restore(source: Path, db_path: Path, folder: Path, *, keep: int,
+             now: datetime) -> BackupResult | None:
     before = None
     if db_path.is_file():
         # keep whatever is there, even a damaged database
@@ -173,7 +225,8 @@ def restore(source: Path, db_path: Path, folder: Path, *, keep: int,
     try:
         src = _open_readonly(source)
         try:
-            dst = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_S)
+            with private_umask():
+                dst = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_S)
             try:
                 _copy(src, dst)
                 dst.execute("PRAGMA journal_mode=WAL")

@@ -432,7 +432,8 @@ def fresh_center(st: State, *, reset: bool) -> Iterator[Engine]:
         os.replace(building, path)
     finally:
         engine.dispose()
-        for leftover in (building, Path(f"{building}-wal"), Path(f"{building}-shm")):
+        for leftover in (building, Path(f"{building}-wal"), Path(f"{building}-shm"),
+                         Path(f"{building}.lock")):  # (store.lock: nobody else opened it)
             leftover.unlink(missing_ok=True)
 
 
@@ -467,10 +468,15 @@ def _existing(st: State) -> tuple[bool, bool]:
 
         from wealthtui.services.base import Context
         from wealthtui.services.center import CenterService
+        from wealthtui.services.errors import StoreFault
 
         try:
             return True, CenterService(Context(engine, st.settings)).is_demo()
         except DBAPIError:  # no meta table: not a center this program made
+            return True, False
+        except StoreFault as fault:  # ("no such table" is a fault of a running program)
+            if fault.kind != "missing":
+                raise
             return True, False
     finally:
         engine.dispose()

@@ -141,7 +141,11 @@ def _sqlite_engine(url: str, busy_timeout_ms: int, create_dir: bool) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.close()
-        identity.check()
+        try:
+            identity.check()
+        except sqlite3.OperationalError:
+            dbapi_connection.close()  # a connection to some other file: not kept
+            raise
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:

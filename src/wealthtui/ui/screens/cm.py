@@ -276,6 +276,9 @@ class CMScreen(RoleScreen):
         todo = [i for i in agenda if not i.done]
         parts.append(t("cm.status.agenda", count=len(todo),
                        overdue=sum(1 for i in todo if i.overdue(self.today))))
+        received = self.run_service(self.services.agenda.premium_received)
+        if received is not None:
+            parts.append(t("figures.cm_received", count=received))
         clocks = self.run_service(self.services.assignments.change_clocks) or []
         if clocks:
             parts.append(t("cm.status.changes", count=len(clocks),

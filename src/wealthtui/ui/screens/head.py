@@ -36,6 +36,7 @@ from wealthtui.services.errors import ServiceError
 from wealthtui.services.reports import parse_business_date, parse_month
 from wealthtui.ui.dialogs.confirm import ConfirmDialog
 from wealthtui.ui.dialogs.form_dialog import Field
+from wealthtui.ui.dialogs.targets import TargetsDialog
 from wealthtui.ui.errors import describe
 from wealthtui.ui.screens.base import RoleScreen
 from wealthtui.ui.widgets.complaint_queue import ComplaintQueue
@@ -64,6 +65,7 @@ class HeadScreen(RoleScreen):
         ("ch.2 §2.7 item 8", "head.help.flow_log"),
         ("ch.7", "head.help.kpi"),
         ("ch.6 §6.1", "head.help.eod"),
+        ("digest §4.2", "targets.help.head"),
     )
 
     DEFAULT_CSS = """
@@ -99,6 +101,7 @@ class HeadScreen(RoleScreen):
         Binding("ctrl+e", "enter_figure", "head.bind.enter_figure", id="head.enter_figure"),
         Binding("ctrl+g", "pick_eod", "head.bind.pick_eod", id="head.pick_eod"),
         Binding("ctrl+e", "export_eod", "head.bind.export", id="head.export_eod"),
+        Binding("ctrl+t", "targets", "targets.bind.open", id="head.targets"),
     ]
 
     def __init__(self, name: str | None = None, id: str | None = None,  # noqa: A002
@@ -265,6 +268,11 @@ class HeadScreen(RoleScreen):
             status = t("head.eod.open_ready")
         head.update(t("head.eod.head", date=report.date.isoformat()) + "  " + status)
         tables.show(export.day_sections(self.eod_doc))
+
+    def action_targets(self) -> None:
+        """Target lists: build from criteria, assign, see the progress (manual digest §4.2)."""
+        self.app.push_screen(TargetsDialog(self.services, self.actor, self.settings),
+                             lambda _: self.changed())
 
     # --- staff actions ---------------------------------------------------------------------
     def _selected_staff(self) -> Any:

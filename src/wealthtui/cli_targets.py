@@ -65,6 +65,8 @@ def _cm_ids(services: Any, actor: Any, staff_nos: list[str] | None) -> list[int]
             if not part.strip():
                 continue
             if part.strip() not in known:
+                if not actor.can("targetlist.manage"):  # a CM deals to nobody but themselves
+                    raise CliError("targets.error.own_book_only")
                 raise CliError("targets.cli.unknown_cm", staff_no=part.strip())
             out.append(known[part.strip()])
     return out

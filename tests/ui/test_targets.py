@@ -51,7 +51,7 @@ async def test_the_head_builds_previews_and_follows_a_list(
         await settle(pilot)
         expected = services.targets.count(head, TargetFilters(tiers=("premium",)))
         assert expected.total == 6
-        assert info(app) == f"符合条件：6 人（有专属客户经理 6，无 0）"
+        assert info(app) == "符合条件：6 人（有专属客户经理 6，无 0）"
         await type_into(pilot, "#f-aum_min", "603000")
         await settle(pilot)
         assert info(app).startswith("符合条件：4 人")

@@ -10,7 +10,8 @@ import pytest
 from sqlmodel import Session, select
 
 from tests.lobby_data import add_client
-from tests.test_cli import cli, one_line  # noqa: F401
+from tests.test_cli import cli as _cli_fixture  # noqa: F401 (the `cli` fixture)
+from tests.test_cli import one_line
 from wealthtui.model import AuditEvent
 from wealthtui.services import Actor, Services
 

@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session, select
 
 from tests.lobby_data import add_client
-from tests.test_cli import cli as _cli_fixture  # noqa: F401 (the `cli` fixture)
+from tests.test_cli import cli as wealthtui_cli  # noqa: F401 (the fixture)
 from tests.test_cli import one_line
 from wealthtui.model import AuditEvent
 from wealthtui.services import Actor, Services
@@ -29,9 +29,9 @@ def center(services: Services, head: Actor, make_staff: Any, db_path: Path) -> d
     return {"db": ["--db", str(db_path)], "cm1": cm1, "cm2": cm2}
 
 
-def test_preview_create_assign_progress(cli, center: dict[str, Any], services: Services,
+def test_preview_create_assign_progress(wealthtui_cli, center: dict[str, Any], services: Services,
                                         head: Actor) -> None:
-    db = center["db"]
+    db, cli = center["db"], wealthtui_cli
     preview = cli("targets", "preview", "--tiers", "premium", "--as", "H001", *db, env=PIN)
     assert preview.exit_code == 0, preview.output
     assert one_line(preview.stdout) == "符合条件：7 人（有专属客户经理 6，无 1）"
@@ -57,8 +57,8 @@ def test_preview_create_assign_progress(cli, center: dict[str, Any], services: S
     assert actions == ["targetlist.create", "targetlist.assign"]
 
 
-def test_bad_input_and_refusals_are_one_line(cli, center: dict[str, Any]) -> None:
-    db = center["db"]
+def test_bad_input_and_refusals_are_one_line(wealthtui_cli, center: dict[str, Any]) -> None:
+    db, cli = center["db"], wealthtui_cli
     month = cli("targets", "preview", "--birthday-month", "13", "--as", "H001", *db, env=PIN)
     assert month.exit_code == 1
     assert one_line(month.stderr).endswith("生日月份：应为 1 到 12 之间的整数。")

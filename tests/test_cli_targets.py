@@ -10,12 +10,31 @@ import pytest
 from sqlmodel import Session, select
 
 from tests.lobby_data import add_client
-from tests.test_cli import cli as wealthtui_cli  # noqa: F401 (the fixture)
 from tests.test_cli import one_line
 from wealthtui.model import AuditEvent
 from wealthtui.services import Actor, Services
 
 PIN = {"WEALTHTUI_PIN": "246810"}
+
+
+@pytest.fixture
+def wealthtui_cli(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Run `wealthtui ARGS` in-process: never a traceback."""
+    from typer.testing import CliRunner
+
+    from wealthtui.cli import app
+
+    for var in ("WEALTHTUI_PIN", "WEALTHTUI_DEBUG"):
+        monkeypatch.delenv(var, raising=False)
+    runner = CliRunner()
+
+    def run(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+        result = runner.invoke(app, list(args), env=env)
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+        assert "Traceback" not in result.output
+        return result
+
+    return run
 
 
 @pytest.fixture

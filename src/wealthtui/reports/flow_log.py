@@ -168,11 +168,6 @@ def ticket_flows(session: Session, settings: Settings, first: date,
     return tuple(out)
 
 
-def referrals(session: Session, first: date, last: date) -> Referrals:
-    """The leads' totals over the sources."""
-    return referrals_of(figures.leads(session, first, last))
-
-
 def referrals_of(leads: figures.Leads) -> Referrals:
     return Referrals(leads.made.total, leads.accepted.total, leads.converted.total)
 

@@ -9,7 +9,8 @@ Keys: F2–F7 open the tabs (shown in the tab labels); F8 is the tab's main acti
 choose the day or month, close the day); on the staff tab ctrl+r roles, ctrl+k reset PIN,
 ctrl+u unlock, ctrl+d deactivate, ctrl+e assign a client's exclusive CM, ctrl+b hand a departing
 CM's book over; on the KPI tab ctrl+e enters a monthly figure; on the end-of-day tab ctrl+e
-exports the summary (XLSX) and ctrl+g switches to the month view.
+exports the summary (XLSX) and ctrl+g switches to the month view; on every tab ctrl+t opens the
+target lists (build from criteria with the count previewed, deal to CMs, progress per CM).
 """
 
 from __future__ import annotations

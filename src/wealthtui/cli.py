@@ -314,6 +314,10 @@ commands.add_typer(staff_app, name="staff")
 commands.add_typer(audit_app, name="audit")
 clients_app = typer.Typer(help=t("client_import.cli.help_app"), no_args_is_help=True)
 commands.add_typer(clients_app, name="clients")
+# `wealthtui targets …` lives in its own module (declared here, after the help language is read)
+from wealthtui.cli_targets import targets_app  # noqa: E402
+
+commands.add_typer(targets_app, name="targets")
 
 
 @app.callback()

@@ -208,7 +208,9 @@ def _check_day(services: Services, head, db_path: Path, journals: dict[str, dict
     assert flow.referrals.accepted == sum(
         1 for lead in leads if lead.handoff_id is not None or lead.status in ("contacted",
                                                                                "converted"))
-    arrivals = [h for h in handoffs if h.kind == "premium_arrival"]
+    # received: the arrivals a CM completed, each client once per CM and day (reports.figures)
+    arrivals = {(h.business_date, h.to_staff_id, h.client_id) for h in handoffs
+                if h.kind == "premium_arrival" and h.status == "done"}
     assert flow.premium_received_total == len(arrivals)
     assert day.handoffs_open == ()
 

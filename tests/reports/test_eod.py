@@ -144,14 +144,17 @@ def test_json_csv_xlsx_agree_for_a_day(report: eod.DayReport, settings: Settings
     assert parsed["date"] == "2026-11-30" and parsed["closed"] is False
     flow = parsed["flow_log"]
     assert flow["premium_received_by_cm"] == [
-        {"staff_no": "C001", "name": "李经理", "count": 2},
-        {"staff_no": "C002", "name": "赵经理", "count": 1}]
-    assert flow["premium_identified"] == {"lobby": 4, "cash_counter": 2, "non_cash_counter": 1}
+        {"staff_no": "C001", "name": "李经理", "count": 1}]
+    assert flow["premium_identified"] == {"lobby": 3, "cash_counter": 2, "non_cash_counter": 1}
     assert flow["complaints_received"] == 2
     a = next(t for t in parsed["tickets"] if t["category"] == "A")
     assert {k: a[k] for k in ("issued", "served", "no_show", "avg_wait_s", "max_wait_s")} == {
         "issued": 3, "served": 1, "no_show": 1, "avg_wait_s": 450, "max_wait_s": 600}
-    assert parsed["referrals"] == {"made": 5, "accepted": 3, "converted": 1}
+    referrals = parsed["referrals"]
+    assert {k: referrals[k] for k in ("made", "accepted", "converted")} == {
+        "made": 5, "accepted": 3, "converted": 1}
+    assert {s: (v["made"], v["converted"]) for s, v in referrals["by_source"].items()} == {
+        "lobby": (1, 0), "cash_counter": (2, 1), "non_cash_counter": (1, 0), "cm": (1, 0)}
     assert [(t["staff_no"], t["balanced"], t["difference_fen"], t["signed_off_by"])
             for t in parsed["tellers"]] == [("T001", True, 0, "U001"), ("T002", False, -500, None)]
     assert parsed["complaints"] == {"received": 2, "closed": 3, "overdue": 1}
@@ -263,7 +266,7 @@ def test_wealthtui_eod_command(db_path: Path, seeded: Seed, settings: Settings,
     assert as_json.exit_code == 0, as_json.output
     doc = json.loads(as_json.output)
     assert doc["date"] == "2026-11-30"
-    assert doc["flow_log"]["premium_identified"] == {"lobby": 4, "cash_counter": 2,
+    assert doc["flow_log"]["premium_identified"] == {"lobby": 3, "cash_counter": 2,
                                                      "non_cash_counter": 1}
     assert [t["staff_no"] for t in doc["tellers"]] == ["T001", "T002"]
     target = tmp_path / "out.xlsx"

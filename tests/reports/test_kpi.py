@@ -151,12 +151,13 @@ def test_individual_indicators(november: kpi.KpiReport) -> None:
     assert [lobby.get(k) for k in ("premium_identified", "referrals_made", "referrals_converted",
                                    "diverted")] == [4, 1, 0, 1]
     cm1, cm2 = by[("cm", "C001")], by[("cm", "C002")]
-    # C001: received a1, a2, a6; two contacts in November; P2 new premium in the book; the
+    # C001: received a2 (a1 and a6 were accepted, never completed); two contacts in November; P2 new premium in the book; the
     # converted cash-counter lead was handed to C001; book P1, P2
     assert [cm1.get(k) for k in ("premium_received", "contacts_logged", "new_premium",
-                                 "referrals_converted", "book_size")] == [3, 2, 1, 1, 2]
+                                 "referrals_converted", "book_size")] == [1, 2, 1, 1, 2]
+    # C002: a3 accepted, never completed: no premium client received
     assert [cm2.get(k) for k in ("premium_received", "contacts_logged", "new_premium",
-                                 "referrals_converted", "book_size")] == [1, 0, 1, 0, 2]
+                                 "referrals_converted", "book_size")] == [0, 0, 1, 0, 2]
     # the head and the supervisor hold none of these roles
     assert not any(s.staff_no in ("H900", "U001") for s in november.staff)
 

@@ -248,7 +248,9 @@ def test_flow_counts_of_the_day(services, people, clients, engine, clock) -> Non
     counts = services.lobby.flow_counts(lobby)
     assert (counts.visitors, counts.identified, counts.premium_identified, counts.diversions,
             counts.tickets, counts.leads_lobby, counts.complaints) == (3, 2, 1, 1, 1, 1, 0)
-    assert counts.premium_by_cm == (("李理财", 1),)
+    assert counts.premium_by_cm == ()  # accepted, not completed: not received yet
+    services.handoffs.complete(cm1, arrival.handoff_id, "已接待")
+    assert services.lobby.flow_counts(lobby).premium_by_cm == (("李理财", 1),)
     clock.advance(days=1)
     assert services.lobby.flow_counts(lobby).visitors == 0
     assert services.lobby.flow_counts(lobby, clock.now().date() - timedelta(days=1)).visitors == 3

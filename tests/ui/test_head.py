@@ -69,7 +69,8 @@ async def test_tabs_open_with_function_keys_and_show_the_reports(
         text = screen_text(app)
         assert "业务流量记录 2026-11-30" in text and "大堂经理尚未确认" in text
         cms = screen.query_one("#flow-tables #section-premium_by_cm", DataTable)
-        assert [str(cms.get_row_at(i)[2]) for i in range(cms.row_count)] == ["2", "1"]
+        # completed arrivals only (issue 16 item 7): C001 completed a2; a1 and a3 were accepted
+        assert [str(cms.get_row_at(i)[2]) for i in range(cms.row_count)] == ["1"]
         await _tab(pilot, "f6")
         assert screen.tab == "kpi" and "考核指标 2026-11" in screen_text(app)
         await _tab(pilot, "f3")

@@ -21,6 +21,7 @@ from wealthtui.demo.accounts import DEMO_POSTS, DEMO_STAFF, DemoAccount
 from wealthtui.demo.bulk import BulkWriter, Ids, fix_sequences, table
 from wealthtui.demo.people import Mobiles, NamePool
 from wealthtui.demo.population import DEMO_TIER_MIX, Population
+from wealthtui.demo.targets import build_target_lists
 from wealthtui.demo.workday import Post, Staffing, WorkDay, WorkDayStats
 from wealthtui.model import Attendance, Staff
 from wealthtui.rules import permissions as p
@@ -195,6 +196,8 @@ def _build(engine: Engine, settings: Settings, *, seed: int, clients: int, arriv
     opening = min(now, datetime.combine(today, time(8, 30), tz))
     day_clock.set(opening)
     day_services.day.open(head)
+    build_target_lists(day_services, head, wealth + marketing,
+                       marketing[0] if marketing else None, today)
 
     # 5. the demo mark and one audit event for everything written in bulk
     progress("finish", 4, steps)

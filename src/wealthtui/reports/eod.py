@@ -42,7 +42,6 @@ from wealthtui.model import (
     ContactLog,
     CounterSession,
     Handoff,
-    Lead,
     ServiceRecord,
     Staff,
     TellerBalance,
@@ -51,7 +50,9 @@ from wealthtui.model import (
     Visit,
 )
 from wealthtui.procedures import Catalog
-from wealthtui.reports.flow_log import FlowLog, flow_log, premium_tiers
+from wealthtui.reports import figures
+from wealthtui.reports.figures import premium_tiers
+from wealthtui.reports.flow_log import FlowLog, flow_log
 from wealthtui.reports.sql import days, month_bounds, on_days, seconds_between
 from wealthtui.rules.agenda import DIRECT_CHANNELS
 from wealthtui.rules.clock import day_bounds_utc
@@ -266,7 +267,7 @@ def open_handoffs(session: Session, day: date, now: datetime) -> tuple[OpenHando
     sender, receiver = aliased(Staff), aliased(Staff)
     rows = session.execute(
         select(Handoff.id, Handoff.kind, sender.name, receiver.name, Handoff.to_role,
-               Handoff.created_at, Handoff.due_at)
+               Handoff.created_at, Handoff.due_at, Handoff.status)
         .join(sender, sender.id == Handoff.from_staff_id)
         .outerjoin(receiver, receiver.id == Handoff.to_staff_id)
         .where(Handoff.business_date == day,
@@ -275,32 +276,20 @@ def open_handoffs(session: Session, day: date, now: datetime) -> tuple[OpenHando
     ).all()
     return tuple(
         OpenHandoff(hid, kind, from_name, to_name or "", to_role or "", created, due,
-                    due is not None and due < now)
-        for hid, kind, from_name, to_name, to_role, created, due in rows
+                    figures.handoff_overdue(status, due, now))
+        for hid, kind, from_name, to_name, to_role, created, due, status in rows
     )
 
 
 def complaints(session: Session, first: date, last: date, tz: ZoneInfo) -> Complaints:
     start, _ = day_bounds_utc(first, tz)
     _, end = day_bounds_utc(last, tz)
-    received = session.execute(
-        select(func.count(Complaint.id))
-        .where(on_days(Complaint.business_date, first, last))
-    ).scalar_one()
+    received = figures.complaints_received(session, first, last)
     closed = session.execute(
         select(func.count(Complaint.id))
         .where(Complaint.closed_at >= start, Complaint.closed_at < end)  # type: ignore[operator]
     ).scalar_one()
-    overdue = session.execute(
-        select(func.count(Complaint.id)).where(
-            Complaint.business_date <= last,
-            Complaint.due_date < last,
-            # the clock had not stopped (decision, withdrawal, merge) by the end of that day;
-            # closing later (after the satisfaction follow-up) does not make a reply late
-            or_(Complaint.ended_on.is_(None), Complaint.ended_on > last),  # type: ignore[union-attr,operator]
-            or_(Complaint.paused_since.is_(None), Complaint.paused_since > last),  # type: ignore[union-attr,operator]
-        )
-    ).scalar_one()
+    overdue = figures.complaints_overdue(session, last)
     return Complaints(int(received), int(closed), int(overdue))
 
 
@@ -461,24 +450,9 @@ def _day_rows(session: Session, settings: Settings, first: date, last: date) -> 
         .subquery()
     )
     waits = per_day(select(first_call.c.d, func.avg(first_call.c.w)).group_by(first_call.c.d))
-    received = per_day(
-        select(Handoff.business_date, func.count(Handoff.id))
-        .where(on_days(Handoff.business_date, first, last),
-               Handoff.kind == "premium_arrival", Handoff.to_staff_id.is_not(None),  # type: ignore[union-attr]
-               Handoff.status.in_(("accepted", "done")))  # type: ignore[attr-defined]
-        .group_by(Handoff.business_date))
-    identified_visits = per_day(
-        select(Visit.business_date, func.count(distinct(Visit.client_id)))
-        .where(on_days(Visit.business_date, first, last),
-               Visit.identified_by.is_not(None), Visit.client_id.is_not(None),  # type: ignore[union-attr]
-               Visit.tier_at_arrival.in_(premium_tiers(settings)))  # type: ignore[attr-defined]
-        .group_by(Visit.business_date))
-    leads = per_day(
-        select(Lead.business_date, func.count(Lead.id),
-               func.sum(Lead.source.in_(("lobby", "cash_counter", "non_cash_counter"))  # type: ignore[attr-defined]
-                        .cast(Integer)))
-        .where(on_days(Lead.business_date, first, last))
-        .group_by(Lead.business_date))
+    received = figures.premium_received_by_day(session, first, last)
+    identified = figures.premium_identified_by_day(session, settings, first, last)
+    leads = figures.leads_by_day(session, first, last)
     complaints_in = per_day(
         select(Complaint.business_date, func.count(Complaint.id))
         .where(on_days(Complaint.business_date, first, last))
@@ -495,23 +469,26 @@ def _day_rows(session: Session, settings: Settings, first: date, last: date) -> 
         select(BusinessDay.business_date)
         .where(on_days(BusinessDay.business_date, first, last),
                BusinessDay.status == "closed"))}
-    active = (set(visitors) | set(tickets) | set(received) | set(leads) | set(complaints_in)
+    active = (set(visitors) | set(tickets) | set(received) | set(identified) | set(leads)
+              | set(complaints_in)
               | set(teller_days) | closed)
     rows = []
     for d in days(first, last):
         if d not in active:
             continue
         n_tickets, served = tickets.get(d, (0, 0))
-        n_leads, identified_leads = leads.get(d, (0, 0))
+        day_leads = leads.get(d)
+        day_identified = identified.get(d)
         n_tellers, signed = teller_days.get(d, (0, 0))
         avg = waits.get(d, (None,))[0]
         rows.append(DayRow(
             date=d, closed=d in closed, visitors=visitors.get(d, (0,))[0],
             tickets=int(n_tickets), served=int(served or 0),
             avg_wait_s=float(avg) if avg is not None else None,
-            premium_received=received.get(d, (0,))[0],
-            premium_identified=int(identified_visits.get(d, (0,))[0]) + int(identified_leads or 0),
-            complaints=complaints_in.get(d, (0,))[0], referrals=int(n_leads),
+            premium_received=received.get(d, 0),
+            premium_identified=day_identified.total if day_identified else 0,
+            complaints=complaints_in.get(d, (0,))[0],
+            referrals=day_leads.made.total if day_leads else 0,
             tellers=int(n_tellers), tellers_signed_off=int(signed or 0),
         ))
     return tuple(rows)

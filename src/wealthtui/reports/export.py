@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from wealthtui.config import Settings
 from wealthtui.i18n import t, tl
+from wealthtui.reports import figures
 from wealthtui.reports.eod import DayReport, MonthReport
 from wealthtui.reports.flow_log import CategoryFlow, FlowLog
 from wealthtui.reports.kpi import GROUP_INDICATORS, KpiReport
@@ -106,8 +107,19 @@ def _common(settings: Settings, flow: FlowLog) -> dict[str, Any]:
         "flow_log": flow_log_dict(flow, ZoneInfo(settings.center.timezone)),
         "tickets": [category_dict(settings, c) for c in flow.tickets],
         "referrals": {"made": flow.referrals.made, "accepted": flow.referrals.accepted,
-                      "converted": flow.referrals.converted},
+                      "converted": flow.referrals.converted,
+                      "by_source": _leads_by_source(flow)},
     }
+
+
+def _leads_by_source(flow: FlowLog) -> dict[str, dict[str, int]]:
+    """Leads made / accepted / converted per source (reports.figures.leads)."""
+    leads = flow.leads
+    if leads is None:
+        return {}
+    return {source: {"made": leads.made.get(source), "accepted": leads.accepted.get(source),
+                     "converted": leads.converted.get(source)}
+            for source in figures.SOURCES}
 
 
 def flow_dict(settings: Settings, flow: FlowLog) -> dict[str, Any]:
@@ -214,7 +226,16 @@ def kpi_dict(r: KpiReport, tz: ZoneInfo | None = None) -> dict[str, Any]:
 def _summary(items: list[tuple[str, Cell, str]]) -> Section:
     """Key / item / value rows; `kind` of each value goes in the key's suffix-free column."""
     cols = (Column("key"), Column("item"), Column("value", "mixed"))
-    return Section("summary", cols, tuple((k, t(f"report.item.{k}"), v) for k, v, _ in items))
+    return Section("summary", cols, tuple((k, _item_title(k), v) for k, v, _ in items))
+
+
+#: the by-source lines of the flow log (their titles are in the catalogs' [figures.item])
+BY_SOURCE_ITEMS = frozenset(f"{what}_{source}" for what in ("leads", "converted")
+                            for source in figures.SOURCES)
+
+
+def _item_title(key: str) -> str:
+    return t(f"figures.item.{key}") if key in BY_SOURCE_ITEMS else t(f"report.item.{key}")
 
 
 def _ticket_section(doc: dict[str, Any]) -> Section:
@@ -247,7 +268,16 @@ def _flow_items(doc: dict[str, Any]) -> list[tuple[str, Cell, str]]:
         ("referrals_made", ref["made"], "int"),
         ("referrals_accepted", ref["accepted"], "int"),
         ("referrals_converted", ref["converted"], "int"),
+        *((f"{what}_{source}", counts[what], "int")
+          for what in ("leads", "converted")
+          for source, counts in _by_source_rows(ref)),
     ]
+
+
+def _by_source_rows(ref: dict[str, Any]) -> list[tuple[str, dict[str, int]]]:
+    """(source, {"leads": made, "converted": converted}) for the summary's by-source lines."""
+    return [(source, {"leads": v["made"], "converted": v["converted"]})
+            for source, v in ref.get("by_source", {}).items()]
 
 
 def flow_log_sections(doc: dict[str, Any]) -> list[Section]:

@@ -1,18 +1,16 @@
 """The daily flow log (业务流量记录, manual ch.2 §2.7 item 8), derived from the records.
 
-The lobby manager used to keep it by hand for the head; here it is computed, never typed in:
+The lobby manager used to keep it by hand for the head; here it is computed, never typed in. Its
+figures are defined once in reports.figures (premium clients received per CM — completed
+arrivals; premium clients identified by source — lobby visits, cash and non-cash counter
+referrals; leads by source, separate from identification; complaints; visitors and diversions),
+and the lobby's status line, the CM's screen, the KPIs and the end-of-day summary call the same
+functions. Here too:
 
-- premium clients received by each CM: premium-arrival hand-offs the CM accepted (or completed);
-- premium clients identified by the lobby: distinct premium-tier clients the lobby identified at a
-  visit, plus the potential-premium leads the lobby raised; by cash counters and by non-cash
-  counters: the leads (referrals to a CM) raised with source `cash_counter` / `non_cash_counter`;
-- complaints received (by the complaint's business date);
-- visitors (visits), diversions to self-service / e-channels (visits marked diverted);
 - tickets per category (the category the number was issued from — a transfer keeps it): issued,
   served, no-show, cancelled, still open; waits from the events (issue → first call) and
   service times (first start → last finish of a finished ticket);
-- referrals (leads) made, accepted (the receiving CM took the hand-off, or worked the lead) and
-  converted — of the leads raised in the period, as they stand now.
+- referrals: the leads' totals over the sources (made, accepted, converted).
 
 Every figure is one aggregate query over indexed business-date columns; a period is a range of
 business dates, so the month view runs the same queries over a month.
@@ -23,33 +21,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import case, distinct, func, or_, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from wealthtui.config import Settings
-from wealthtui.model import BusinessDay, Complaint, Handoff, Lead, Staff, Ticket, TicketEvent, Visit
+from wealthtui.model import BusinessDay, Staff, Ticket, TicketEvent
+from wealthtui.reports import figures
+from wealthtui.reports.figures import CmReceived, PremiumIdentified, premium_tiers
 from wealthtui.reports.sql import on_days, seconds_between
 
-COUNTER_SOURCES = ("cash_counter", "non_cash_counter")
 OPEN_TICKET = ("waiting", "called", "serving", "parked")
-
-
-@dataclass(frozen=True)
-class CmReceived:
-    staff_no: str
-    name: str
-    count: int
-
-
-@dataclass(frozen=True)
-class PremiumIdentified:
-    lobby: int
-    cash_counter: int
-    non_cash_counter: int
-
-    @property
-    def total(self) -> int:
-        return self.lobby + self.cash_counter + self.non_cash_counter
 
 
 @dataclass(frozen=True)
@@ -94,6 +75,7 @@ class FlowLog:
     diverted: int
     tickets: tuple[CategoryFlow, ...]
     referrals: Referrals
+    leads: figures.Leads | None = None   # the referrals by source (lobby, counters, CM)
     confirmed_by: str = ""        # "staff_no name" of the lobby manager who confirmed the day
     confirmed_at: datetime | None = None
 
@@ -125,65 +107,7 @@ def merge_categories(code: str, parts: list[CategoryFlow] | tuple[CategoryFlow, 
     )
 
 
-def premium_tiers(settings: Settings) -> tuple[str, ...]:
-    return tuple(t.code for t in settings.tiers if t.premium)
-
-
 # --- the figures, each one query ------------------------------------------------------------
-def premium_received_by_cm(session: Session, first: date, last: date) -> tuple[CmReceived, ...]:
-    rows = session.execute(
-        select(Staff.staff_no, Staff.name, func.count(Handoff.id))
-        .join(Staff, Staff.id == Handoff.to_staff_id)
-        .where(on_days(Handoff.business_date, first, last),
-               Handoff.kind == "premium_arrival",
-               Handoff.status.in_(("accepted", "done")))  # type: ignore[attr-defined]
-        .group_by(Staff.staff_no, Staff.name)
-        .order_by(Staff.staff_no)
-    ).all()
-    return tuple(CmReceived(no, name, n) for no, name, n in rows)
-
-
-def premium_identified(session: Session, settings: Settings, first: date,
-                       last: date) -> PremiumIdentified:
-    # distinct premium clients identified per day, summed over the days
-    per_day = (
-        select(func.count(distinct(Visit.client_id)).label("n"))
-        .where(on_days(Visit.business_date, first, last),
-               Visit.identified_by.is_not(None),  # type: ignore[union-attr]
-               Visit.client_id.is_not(None),  # type: ignore[union-attr]
-               Visit.tier_at_arrival.in_(premium_tiers(settings)))  # type: ignore[attr-defined]
-        .group_by(Visit.business_date)
-        .subquery()
-    )
-    visits = session.execute(select(func.coalesce(func.sum(per_day.c.n), 0))).scalar_one()
-    leads = dict(session.execute(
-        select(Lead.source, func.count(Lead.id))
-        .where(on_days(Lead.business_date, first, last))
-        .group_by(Lead.source)
-    ).all())
-    return PremiumIdentified(
-        lobby=int(visits) + leads.get("lobby", 0),
-        cash_counter=leads.get("cash_counter", 0),
-        non_cash_counter=leads.get("non_cash_counter", 0),
-    )
-
-
-def complaints_received(session: Session, first: date, last: date) -> int:
-    return session.execute(
-        select(func.count(Complaint.id))
-        .where(on_days(Complaint.business_date, first, last))
-    ).scalar_one()
-
-
-def visits(session: Session, first: date, last: date) -> tuple[int, int]:
-    """(visitors, diverted to self-service)."""
-    total, diverted = session.execute(
-        select(func.count(Visit.id), func.coalesce(func.sum(case((Visit.diverted, 1), else_=0)), 0))
-        .where(on_days(Visit.business_date, first, last))
-    ).one()
-    return int(total), int(diverted)
-
-
 def ticket_flows(session: Session, settings: Settings, first: date,
                  last: date) -> tuple[CategoryFlow, ...]:
     in_range = on_days(Ticket.business_date, first, last)
@@ -244,22 +168,8 @@ def ticket_flows(session: Session, settings: Settings, first: date,
     return tuple(out)
 
 
-def referrals(session: Session, first: date, last: date) -> Referrals:
-    accepted = or_(
-        Handoff.status.in_(("accepted", "done")),  # type: ignore[attr-defined]
-        Lead.status.in_(("contacted", "converted")),  # type: ignore[attr-defined]
-    )
-    made, taken, converted = session.execute(
-        select(
-            func.count(Lead.id),
-            func.coalesce(func.sum(case((accepted, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((Lead.status == "converted", 1), else_=0)), 0),
-        )
-        .select_from(Lead)
-        .outerjoin(Handoff, Handoff.id == Lead.handoff_id)
-        .where(on_days(Lead.business_date, first, last))
-    ).one()
-    return Referrals(int(made), int(taken), int(converted))
+def referrals_of(leads: figures.Leads) -> Referrals:
+    return Referrals(leads.made.total, leads.accepted.total, leads.converted.total)
 
 
 def confirmation(session: Session, day: date) -> tuple[str, datetime | None]:
@@ -277,16 +187,17 @@ def confirmation(session: Session, day: date) -> tuple[str, datetime | None]:
 def flow_log(session: Session, settings: Settings, first: date, last: date | None = None) -> FlowLog:
     """The flow log of one business day (`first`) or of the days `first`..`last`."""
     last = last or first
-    visitors, diverted = visits(session, first, last)
+    visitors, diverted = figures.visits(session, first, last)
+    leads = figures.leads(session, first, last)
     confirmed_by, confirmed_at = confirmation(session, first) if first == last else ("", None)
     return FlowLog(
         first=first, last=last,
-        premium_received_by_cm=premium_received_by_cm(session, first, last),
-        premium_identified=premium_identified(session, settings, first, last),
-        complaints_received=complaints_received(session, first, last),
+        premium_received_by_cm=figures.premium_received_by_cm(session, first, last),
+        premium_identified=figures.premium_identified(session, settings, first, last),
+        complaints_received=figures.complaints_received(session, first, last),
         visitors=visitors, diverted=diverted,
         tickets=ticket_flows(session, settings, first, last),
-        referrals=referrals(session, first, last),
+        referrals=referrals_of(leads), leads=leads,
         confirmed_by=confirmed_by, confirmed_at=confirmed_at,
     )
 

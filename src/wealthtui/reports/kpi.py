@@ -51,7 +51,9 @@ from wealthtui.model import (
     TierChange,
     Visit,
 )
-from wealthtui.reports.flow_log import merge_categories, premium_tiers, ticket_flows
+from wealthtui.reports import figures
+from wealthtui.reports.figures import premium_tiers
+from wealthtui.reports.flow_log import merge_categories, ticket_flows
 from wealthtui.reports.sql import month_bounds, on_days, seconds_between
 from wealthtui.rules import permissions
 from wealthtui.rules.clock import day_bounds_utc
@@ -347,24 +349,13 @@ def staff_scores(session: Session, settings: Settings, month: str,
     )
     service = _by_staff(session, select(per_ticket.c.s, func.avg(per_ticket.c.t))
                         .group_by(per_ticket.c.s))
-    identified_visits = (
-        select(Visit.identified_by.label("s"), Visit.business_date, Visit.client_id)
-        .where(on_days(Visit.business_date, first, last),
-               Visit.identified_by.is_not(None), Visit.client_id.is_not(None),  # type: ignore[union-attr]
-               Visit.tier_at_arrival.in_(premium_tiers(settings)))  # type: ignore[attr-defined]
-        .distinct()
-        .subquery()
-    )
-    identified = _by_staff(session, select(identified_visits.c.s, func.count())
-                           .group_by(identified_visits.c.s))
+    identified = {sid: (n,) for sid, n in figures.premium_identified_by_staff(
+        session, settings, first, last).items()}
     diverted = _by_staff(session, select(Visit.identified_by, func.count(Visit.id))
                          .where(on_days(Visit.business_date, first, last), Visit.diverted)
                          .group_by(Visit.identified_by))
-    received = _by_staff(session, select(Handoff.to_staff_id, func.count(Handoff.id))
-                         .where(on_days(Handoff.business_date, first, last),
-                                Handoff.kind == "premium_arrival",
-                                Handoff.status.in_(("accepted", "done")))  # type: ignore[attr-defined]
-                         .group_by(Handoff.to_staff_id))
+    received = {c.staff_id: (c.count,) for c in figures.premium_received_by_cm(
+        session, first, last)}
     contacts = _by_staff(session, select(ContactLog.staff_id, func.count(ContactLog.id))
                          .where(ContactLog.at >= start, ContactLog.at < end)  # type: ignore[operator]
                          .group_by(ContactLog.staff_id))

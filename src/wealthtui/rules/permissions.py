@@ -90,6 +90,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "product.propose": CMS | {HEAD},
     "targetlist.manage": _({HEAD}),
     "targetlist.work": CM_DESK | {HEAD},
+    "targetlist.own": CMS | {HEAD},      # a CM builds a list from their own book (h7)
     # complaints
     "complaint.intake": EVERYONE,
     "complaint.view": EVERYONE,

@@ -15,6 +15,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from wealthtui.model import Client, CMAssignment, ContactLog, ProductHolding, Staff
+from wealthtui.reports import figures
 from wealthtui.rules import agenda as rules
 from wealthtui.rules import permissions
 from wealthtui.rules.fields import FieldError
@@ -123,6 +124,13 @@ class AgendaService(Service):
         last = first + timedelta(days=days - 1)
         facts = self.facts_in(uow, self._desk(uow, cm_id), first, last)
         return rules.build(facts, self.rules_in(uow), first, last, uow.today)
+
+    @requires("agenda.view", write=False)
+    def premium_received(self, uow: UnitOfWork, day: date | None = None) -> int:
+        """Premium clients I received on `day` (today): the flow log's per-CM figure
+        (reports.figures.premium_received_by_cm — completed arrivals, distinct clients)."""
+        assert uow.actor_id is not None
+        return figures.premium_received_of(uow.session, uow.actor_id, day or uow.today)
 
     def today(self, actor, *, cm_id: int | None = None) -> list[rules.AgendaItem]:  # type: ignore[no-untyped-def]
         """Shorthand for items() over today."""

@@ -29,6 +29,7 @@ from wealthtui.model import (
     Ticket,
     Visit,
 )
+from wealthtui.reports import figures
 from wealthtui.reports.sql import utc_hour
 from wealthtui.services.base import Context, Service, UnitOfWork, requires
 from wealthtui.services.checklists import ChecklistService
@@ -70,7 +71,7 @@ class DashboardView:
     handoffs_overdue: int
     authorisations_pending: int
     complaints_near: int    # decision date within `complaints.warn_days`
-    complaints_past: int    # decision date passed
+    complaints_past: int    # decision date passed (reports.figures.complaints_overdue)
     checklists_overdue: tuple[OverdueChecklist, ...]
     arrivals_today: tuple[int, ...]       # 24 local hours
     arrivals_typical: tuple[float, ...]   # 24 local hours, average of the same weekday
@@ -181,7 +182,7 @@ class DashboardService(Service):
         overdue = uow.session.execute(
             select(func.count(Handoff.id))
             .where(Handoff.business_date >= uow.today - timedelta(days=RECENT_DAYS),
-                   Handoff.status.in_(OPEN_HANDOFF), Handoff.due_at < uow.now)  # type: ignore[attr-defined,operator]
+                   *figures.handoffs_overdue_where(uow.now))
         ).scalar_one()
         pending = uow.session.execute(
             select(func.count(AuthorizationRequest.id))
@@ -190,9 +191,7 @@ class DashboardService(Service):
         warn = uow.today + timedelta(days=uow.settings.complaints.warn_days)
         live = (Complaint.status.not_in(ENDED_COMPLAINT),  # type: ignore[attr-defined]
                 Complaint.paused_since.is_(None))  # type: ignore[union-attr]
-        past = uow.session.execute(
-            select(func.count(Complaint.id)).where(*live, Complaint.due_date < uow.today)
-        ).scalar_one()
+        past = figures.complaints_overdue(uow.session, uow.today)
         near = uow.session.execute(
             select(func.count(Complaint.id))
             .where(*live, Complaint.due_date >= uow.today, Complaint.due_date <= warn)

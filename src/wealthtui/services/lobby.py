@@ -21,7 +21,6 @@ from wealthtui.model import (
     ChecklistRun,
     Client,
     CMAssignment,
-    Complaint,
     Handoff,
     Lead,
     Staff,
@@ -29,6 +28,7 @@ from wealthtui.model import (
     Ticket,
     Visit,
 )
+from wealthtui.reports import figures
 from wealthtui.rules import permissions
 from wealthtui.rules import routing as routing_rules
 from wealthtui.rules.fields import FieldError, parse_mobile, parse_name, parse_text
@@ -641,39 +641,24 @@ class LobbyService(Service):
 
     @requires("flowlog.view", write=False)
     def flow_counts(self, uow: UnitOfWork, day: date | None = None) -> FlowCounts:
-        """Today's (or `day`'s) counts for the daily business-flow record."""
+        """Today's (or `day`'s) counts for the daily business-flow record: the figures of
+        reports.figures, the one definition the flow log, KPIs and end of day use too."""
         day = day or uow.today
         s = uow.session
-        visits = s.exec(select(Visit).where(Visit.business_date == day)).all()
-        premium_identified = sum(
-            1 for v in visits
-            if v.client_id is not None and v.identified_by is not None
-            and self._is_premium(v.tier_at_arrival)
-        )
-        leads = dict(s.exec(
-            select(Lead.source, func.count()).where(Lead.business_date == day)
-            .group_by(Lead.source)
-        ).all())
-        tickets = s.exec(select(func.count()).select_from(Ticket)
-                         .where(Ticket.business_date == day)).one()
-        complaints = s.exec(select(func.count()).select_from(Complaint)
-                            .where(Complaint.business_date == day)).one()
-        receiver = aliased(Staff)
-        per_cm = s.exec(
-            select(receiver.name, func.count(func.distinct(Handoff.client_id)))
-            .join(receiver, receiver.id == Handoff.to_staff_id)
-            .where(Handoff.business_date == day, Handoff.kind == ARRIVAL,
-                   col(Handoff.status).in_(("accepted", "done")))
-            .group_by(receiver.name).order_by(receiver.name)
-        ).all()
+        visitors, diverted = figures.visits(s, day)
+        identified = s.exec(select(func.count()).select_from(Visit).where(
+            Visit.business_date == day, col(Visit.client_id).is_not(None))).one()
+        leads = figures.leads(s, day).made
+        premium = figures.premium_identified(s, uow.settings, day)
         return FlowCounts(
-            business_date=day, visitors=len(visits),
-            identified=sum(1 for v in visits if v.client_id is not None),
-            premium_identified=premium_identified,
-            diversions=sum(1 for v in visits if v.diverted), tickets=tickets,
-            leads_lobby=leads.get("lobby", 0), leads_cash_counter=leads.get("cash_counter", 0),
-            leads_non_cash_counter=leads.get("non_cash_counter", 0), complaints=complaints,
-            premium_by_cm=tuple((name, count) for name, count in per_cm),
+            business_date=day, visitors=visitors, identified=int(identified),
+            premium_identified=premium.lobby, diversions=diverted,
+            tickets=figures.tickets_issued(s, day),
+            leads_lobby=leads.lobby, leads_cash_counter=premium.cash_counter,
+            leads_non_cash_counter=premium.non_cash_counter,
+            complaints=figures.complaints_received(s, day),
+            premium_by_cm=tuple((c.name, c.count)
+                                for c in figures.premium_received_by_cm(s, day)),
         )
 
 

@@ -1,21 +1,24 @@
-"""Targeted marketing (定向营销): build a list of targets from filters, assign each to a CM with a
-deadline, and follow each target to its outcome (manual digest §4.2).
+"""Targeted marketing (定向营销): build a list of targets from criteria, preview how many it would
+hold (a count query), create it, assign it to CMs — by book (each client to their own exclusive
+CM) or split evenly — follow each target to its outcome and see the progress per CM (manual
+digest §4.2).
 
-Filters (all that are set must hold): near the premium threshold (AUM at least
-`contact.near_premium_pct` % of the lowest premium tier's threshold, not premium yet), a product
-maturing in a window, no contact since a date, no exclusive CM, a potential-premium lead not yet
-contacted, and tiers. A target goes to the client's exclusive CM; clients without one (and walk-in
-leads without a client record) are dealt in turn to the CMs the head names.
+Criteria (rules.target_criteria, all that are set must hold): tiers, an assets range, products
+held, a product maturing in a window, no contact for N days (or since a date), a birthday month,
+client risk levels, near the premium threshold (AUM at least `contact.near_premium_pct` % of the
+lowest premium tier's threshold, not premium yet), no exclusive CM, a potential-premium lead not
+yet contacted. The head builds lists over all clients; a CM builds one from their own book only
+(every target theirs).
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import extract, func
 from sqlalchemy.orm import aliased
 from sqlmodel import and_, col, select
 
@@ -31,6 +34,7 @@ from wealthtui.model import (
 )
 from wealthtui.rules import permissions
 from wealthtui.rules.fields import FieldError, parse_text
+from wealthtui.rules.target_criteria import TargetFilters
 from wealthtui.services.assignments import CM_ROLES
 from wealthtui.services.base import Service, UnitOfWork, requires
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
@@ -39,27 +43,44 @@ SECTION = "digest §4.2"
 STATUSES = ("open", "contacted", "appointment", "converted", "declined", "unreachable")
 FINAL = ("converted", "declined", "unreachable")
 MAX_TARGETS = 2000
+MODES = ("book", "even")   # assignment: each to their own CM (others dealt in turn) | in turn
 
 
 @dataclass(frozen=True)
-class TargetFilters:
-    near_premium: bool = False
-    maturing_from: date | None = None
-    maturing_to: date | None = None
-    no_contact_since: date | None = None
-    without_cm: bool = False
-    uncontacted_leads: bool = False
-    tiers: tuple[str, ...] = ()
+class PreviewCount:
+    """How many targets a list would hold now, counted in the database (no rows loaded)."""
+
+    total: int
+    with_cm: int            # clients with an exclusive CM (assigned "by book" to that CM)
+    walk_in_leads: int = 0  # uncontacted leads without a client record
 
     @property
-    def empty(self) -> bool:
-        return not (self.near_premium or self.maturing_from or self.maturing_to
-                    or self.no_contact_since or self.without_cm or self.uncontacted_leads
-                    or self.tiers)
+    def without_cm(self) -> int:
+        return self.total - self.with_cm
 
-    def as_json(self) -> str:
-        data = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(self).items()}
-        return json.dumps({k: v for k, v in data.items() if v}, ensure_ascii=False, sort_keys=True)
+
+@dataclass(frozen=True)
+class CmOption:
+    staff_id: int
+    staff_no: str
+    name: str
+
+
+@dataclass(frozen=True)
+class CmProgress:
+    """One CM's part of a list: targets, contacted (moved past open), and the results."""
+
+    cm_id: int
+    cm_name: str
+    total: int
+    counts: tuple[tuple[str, int], ...]
+
+    def count(self, status: str) -> int:
+        return dict(self.counts).get(status, 0)
+
+    @property
+    def contacted(self) -> int:
+        return self.total - self.count("open")
 
 
 @dataclass(frozen=True)
@@ -103,6 +124,7 @@ class TargetListView:
     created_at: datetime
     filters_json: str
     counts: tuple[tuple[str, int], ...] = field(default=())
+    created_by: int = 0
 
     @property
     def total(self) -> int:
@@ -116,56 +138,95 @@ class TargetService(Service):
     # --- building ------------------------------------------------------------------------------
     def _validate(self, uow: UnitOfWork, f: TargetFilters) -> None:
         if f.empty:
-            raise FieldError("cm.field.filters", "error.targets.no_filter")
+            raise FieldError("targets.field.criteria", "error.targets.no_filter")
         if (f.maturing_from is None) != (f.maturing_to is None):
-            raise FieldError("cm.field.maturing", "error.targets.window_both")
+            raise FieldError("targets.field.maturing_to", "error.targets.window_both")
         if f.maturing_from and f.maturing_to and f.maturing_from > f.maturing_to:
-            raise FieldError("cm.field.maturing", "error.targets.window_order")
+            raise FieldError("targets.field.maturing_to", "error.targets.window_order")
+        if (f.aum_min_fen is not None and f.aum_max_fen is not None
+                and f.aum_min_fen > f.aum_max_fen):
+            raise FieldError("targets.field.aum_max", "targets.error.range_order")
         unknown = [t for t in f.tiers if uow.settings.tier(t) is None]
         if unknown:
-            raise FieldError("cm.field.tiers", "error.field.choice",
+            raise FieldError("targets.field.tiers", "error.field.choice",
                              accepted=", ".join(t.code for t in uow.settings.tiers))
 
-    def candidates_in(self, uow: UnitOfWork, f: TargetFilters) -> list[Candidate]:
-        self._validate(uow, f)
-        cm = aliased(Staff)
-        query = (
-            select(Client.id, Client.name, Client.tier, Client.aum_fen, CMAssignment.cm_id,
-                   cm.name)
-            .outerjoin(CMAssignment, and_(CMAssignment.client_id == Client.id,
-                                          col(CMAssignment.end_at).is_(None)))
-            .outerjoin(cm, cm.id == CMAssignment.cm_id)
-        )
+    def _own_book(self, uow: UnitOfWork) -> int | None:
+        """The CM whose book a list is limited to: None for the head (all clients)."""
+        return None if permissions.HEAD in uow.roles else uow.actor_id
+
+    def _where(self, uow: UnitOfWork, f: TargetFilters, own: int | None) -> list:  # type: ignore[type-arg]
+        """The conditions on Client (and the outer-joined active CMAssignment) of `f`."""
+        where: list = []  # type: ignore[type-arg]
+        if own is not None:
+            where.append(CMAssignment.cm_id == own)
         if f.tiers:
-            query = query.where(col(Client.tier).in_(f.tiers))
+            where.append(col(Client.tier).in_(f.tiers))
+        if f.aum_min_fen is not None:
+            where.append(Client.aum_fen >= f.aum_min_fen)
+        if f.aum_max_fen is not None:
+            where.append(Client.aum_fen <= f.aum_max_fen)
+        if f.products:
+            where.append(select(ProductHolding.id).where(
+                ProductHolding.client_id == Client.id,
+                col(ProductHolding.product_code).in_(f.products),
+                (col(ProductHolding.maturity_date).is_(None))
+                | (col(ProductHolding.maturity_date) >= uow.today)).exists())
+        if f.risk_levels:
+            where.append(col(Client.risk_level).in_(f.risk_levels))
+        if f.birthday_month is not None:
+            where.append(extract("month", Client.birthday) == f.birthday_month)
         if f.near_premium:
             premium = [t for t in uow.settings.tiers if t.premium]
             if premium:
                 threshold = premium[0].min_aum_fen
                 floor = threshold * uow.settings.contact.near_premium_pct // 100
-                query = query.where(col(Client.tier).not_in([t.code for t in premium]),
-                                    Client.aum_fen >= floor)
+                where += [col(Client.tier).not_in([t.code for t in premium]),
+                          Client.aum_fen >= floor]
         if f.maturing_from and f.maturing_to:
-            query = query.where(select(ProductHolding.id).where(
+            where.append(select(ProductHolding.id).where(
                 ProductHolding.client_id == Client.id,
                 col(ProductHolding.maturity_date) >= f.maturing_from,
                 col(ProductHolding.maturity_date) <= f.maturing_to).exists())
-        if f.no_contact_since:
-            since = datetime.combine(f.no_contact_since, datetime.min.time(), uow.ctx.tz)
-            query = query.where(~select(ContactLog.id).where(
+        since_days = [datetime.combine(f.no_contact_since, datetime.min.time(), uow.ctx.tz)] \
+            if f.no_contact_since else []
+        if f.no_contact_days:
+            since_days.append(datetime.combine(uow.today - timedelta(days=f.no_contact_days - 1),
+                                               datetime.min.time(), uow.ctx.tz))
+        for since in since_days:
+            where.append(~select(ContactLog.id).where(
                 ContactLog.client_id == Client.id, ContactLog.at >= since).exists())
         if f.without_cm:
-            query = query.where(col(CMAssignment.id).is_(None))
+            where.append(col(CMAssignment.id).is_(None))
         if f.uncontacted_leads:
-            query = query.where(select(Lead.id).where(
+            where.append(select(Lead.id).where(
                 Lead.client_id == Client.id, Lead.status == "new").exists())
+        return where
+
+    def _active(self):  # type: ignore[no-untyped-def]
+        return and_(CMAssignment.client_id == Client.id, col(CMAssignment.end_at).is_(None))
+
+    def _walk_in_leads(self, f: TargetFilters, own: int | None) -> bool:
+        """Walk-in leads (no client record) join a list built from the lead switch alone."""
+        return own is None and f.uncontacted_leads and f == TargetFilters(uncontacted_leads=True)
+
+    def candidates_in(self, uow: UnitOfWork, f: TargetFilters) -> list[Candidate]:
+        self._validate(uow, f)
+        own = self._own_book(uow)
+        cm = aliased(Staff)
+        query = (
+            select(Client.id, Client.name, Client.tier, Client.aum_fen, CMAssignment.cm_id,
+                   cm.name)
+            .outerjoin(CMAssignment, self._active())
+            .outerjoin(cm, cm.id == CMAssignment.cm_id)
+            .where(*self._where(uow, f, own))
+        )
         rows = uow.session.exec(
             query.order_by(col(Client.aum_fen).desc(), Client.id).limit(MAX_TARGETS)
         ).all()
         out = [Candidate(cid, None, name, tier, aum, cm_id, cm_name or "")
                for cid, name, tier, aum, cm_id, cm_name in rows]
-        only_leads = f.uncontacted_leads and f == TargetFilters(uncontacted_leads=True)
-        if only_leads:
+        if self._walk_in_leads(f, own):
             for lead in uow.session.exec(
                 select(Lead).where(col(Lead.client_id).is_(None), Lead.status == "new")
                 .order_by(Lead.created_at).limit(MAX_TARGETS)
@@ -173,55 +234,150 @@ class TargetService(Service):
                 out.append(Candidate(None, lead.id, lead.contact_name or "-", "", 0, None, ""))
         return out[:MAX_TARGETS]
 
-    @requires("targetlist.manage", write=False)
+    @requires("targetlist.own", write=False)
+    def count(self, uow: UnitOfWork, filters: TargetFilters) -> PreviewCount:
+        """How many targets a list from `filters` would hold now: one COUNT query (a CM: in
+        their own book)."""
+        self._validate(uow, filters)
+        own = self._own_book(uow)
+        total, with_cm = uow.session.exec(
+            select(func.count(Client.id), func.count(CMAssignment.id))
+            .select_from(Client)
+            .outerjoin(CMAssignment, self._active())
+            .where(*self._where(uow, filters, own))
+        ).one()
+        walk_ins = 0
+        if self._walk_in_leads(filters, own):
+            walk_ins = uow.session.exec(
+                select(func.count(Lead.id))
+                .where(col(Lead.client_id).is_(None), Lead.status == "new")).one()
+        return PreviewCount(int(total) + int(walk_ins), int(with_cm), int(walk_ins))
+
+    @requires("targetlist.own", write=False)
+    def cms(self, uow: UnitOfWork) -> list[CmOption]:
+        """The active client managers a list can be dealt to (a CM: only themselves)."""
+        own = self._own_book(uow)
+        rows = uow.session.exec(
+            select(Staff).where(col(Staff.active).is_(True)).order_by(col(Staff.staff_no))).all()
+        return [CmOption(s.id or 0, s.staff_no, s.name) for s in rows
+                if s.role_set & CM_ROLES and (own is None or s.id == own)]
+
+    @requires("targetlist.own", write=False)
     def preview(self, uow: UnitOfWork, filters: TargetFilters) -> list[Candidate]:
-        """Who a list built from `filters` would hold now."""
+        """Who a list built from `filters` would hold now (at most MAX_TARGETS rows)."""
         return self.candidates_in(uow, filters)
 
-    @requires("targetlist.manage")
-    def create(
-        self, uow: UnitOfWork, name: str, filters: TargetFilters, deadline: date,
-        *, purpose: str = "", cm_ids: list[int] | None = None,
-    ) -> TargetListView:
-        """Build the list and assign every target: to the client's exclusive CM, else in turn to
-        the CMs in `cm_ids` (needed when some targets have no CM)."""
-        name = parse_text(name, "cm.field.list_name", max_len=60, required=True)
-        purpose = parse_text(purpose, "cm.field.purpose_text", max_len=200)
-        if deadline < uow.today:
-            raise FieldError("cm.field.deadline", "error.targets.deadline_past")
-        found = self.candidates_in(uow, filters)
-        if not found:
-            raise Conflict("error.targets.empty")
-        pool: list[Staff] = []
+    def _pool(self, uow: UnitOfWork, cm_ids: list[int] | None) -> list[int]:
+        pool: list[int] = []
         for cm_id in dict.fromkeys(cm_ids or []):
             staff = uow.session.get(Staff, cm_id)
             if staff is None or not staff.active or not staff.role_set & CM_ROLES:
-                raise FieldError("cm.field.cm", "error.cm.not_a_cm")
-            pool.append(staff)
-        if any(c.cm_id is None for c in found) and not pool:
-            raise FieldError("cm.field.cm", "error.targets.need_cms")
+                raise FieldError("targets.field.cms", "error.cm.not_a_cm")
+            pool.append(cm_id)
+        own = self._own_book(uow)
+        if own is not None and any(c != own for c in pool):
+            raise PermissionDenied("targets.error.own_book_only")
+        return pool
+
+    @staticmethod
+    def _deal(owners: list[int | None], mode: str, pool: list[int]) -> list[int]:
+        """The CM of each target: `book` — the client's own CM, the others in turn over `pool`;
+        `even` — everyone in turn over `pool` (the CMs' shares differ by one at most)."""
+        if mode not in MODES:
+            raise FieldError("targets.field.mode", "error.field.choice", accepted=", ".join(MODES))
+        needs_pool = mode == "even" or any(o is None for o in owners)
+        if needs_pool and not pool:
+            raise FieldError("targets.field.cms", "error.targets.need_cms")
+        out: list[int] = []
+        dealt = 0
+        for owner in owners:
+            if mode == "book" and owner is not None:
+                out.append(owner)
+            else:
+                out.append(pool[dealt % len(pool)])
+                dealt += 1
+        return out
+
+    @requires("targetlist.own")
+    def create(
+        self, uow: UnitOfWork, name: str, filters: TargetFilters, deadline: date,
+        *, purpose: str = "", cm_ids: list[int] | None = None, mode: str = "book",
+    ) -> TargetListView:
+        """Build the list and assign every target (`mode`: `book` — to the client's exclusive
+        CM, the others in turn to the CMs in `cm_ids`; `even` — in turn to the CMs in `cm_ids`).
+        A CM builds a list from their own book: every target is theirs."""
+        name = parse_text(name, "targets.field.name", max_len=60, required=True)
+        purpose = parse_text(purpose, "targets.field.purpose", max_len=200)
+        if deadline < uow.today:
+            raise FieldError("targets.field.deadline", "error.targets.deadline_past")
+        pool = self._pool(uow, cm_ids)
+        found = self.candidates_in(uow, filters)
+        if not found:
+            raise Conflict("error.targets.empty")
+        cms = self._deal([c.cm_id for c in found], mode, pool)
         assert uow.actor_id is not None
         tl = TargetList(name=name, purpose=purpose, filters_json=filters.as_json(),
                         deadline=deadline, created_by=uow.actor_id, created_at=uow.now)
         uow.session.add(tl)
         uow.session.flush()
-        dealt = 0
-        per_cm: Counter[int] = Counter()
-        for c in found:
-            if c.cm_id is not None:
-                cm_id = c.cm_id
-            else:
-                staff = pool[dealt % len(pool)]
-                dealt += 1
-                assert staff.id is not None
-                cm_id = staff.id
-            per_cm[cm_id] += 1
+        per_cm: Counter[int] = Counter(cms)
+        for c, cm_id in zip(found, cms, strict=True):
             uow.session.add(Target(list_id=tl.id, client_id=c.client_id, lead_id=c.lead_id,
                                    cm_id=cm_id))
         uow.audit("targetlist.create", "target_list", tl.id, manual_section=SECTION,
-                  filters=json.loads(tl.filters_json), targets=len(found),
+                  filters=json.loads(tl.filters_json), targets=len(found), mode=mode,
                   per_cm={str(k): v for k, v in per_cm.items()}, deadline=deadline)
         return self._list_views(uow, TargetList.id == tl.id)[0]
+
+    @requires("targetlist.manage")
+    def assign(self, uow: UnitOfWork, list_id: int, mode: str,
+               cm_ids: list[int] | None = None) -> TargetListView:
+        """Deal a list's targets not yet worked (status open) again: `book` — to each client's
+        current exclusive CM, the others in turn over `cm_ids`; `even` — in turn over `cm_ids`."""
+        tl = uow.session.get(TargetList, list_id)
+        if tl is None:
+            raise NotFound("error.targets.list_not_found", id=list_id)
+        if tl.status != "open":
+            raise Conflict("error.targets.list_closed")
+        pool = self._pool(uow, cm_ids)
+        rows = uow.session.exec(
+            select(Target, CMAssignment.cm_id)
+            .outerjoin(CMAssignment, and_(CMAssignment.client_id == Target.client_id,
+                                          col(CMAssignment.end_at).is_(None)))
+            .where(Target.list_id == list_id, Target.status == "open")
+            .order_by(Target.id)
+        ).all()
+        cms = self._deal([owner for _, owner in rows], mode, pool)
+        moved = 0
+        for (target, _), cm_id in zip(rows, cms, strict=True):
+            if target.cm_id != cm_id:
+                target.cm_id = cm_id
+                uow.session.add(target)
+                moved += 1
+        uow.audit("targetlist.assign", "target_list", tl.id, manual_section=SECTION, mode=mode,
+                  targets=len(rows), moved=moved,
+                  per_cm={str(k): v for k, v in Counter(cms).items()})
+        return self._list_views(uow, TargetList.id == tl.id)[0]
+
+    @requires("targetlist.own", write=False)
+    def progress(self, uow: UnitOfWork, list_id: int) -> list[CmProgress]:
+        """Per CM: targets, how many were contacted (moved past open) and the results so far.
+        The head sees any list; a CM the lists they built."""
+        tl = uow.session.get(TargetList, list_id)
+        if tl is None:
+            raise NotFound("error.targets.list_not_found", id=list_id)
+        if permissions.HEAD not in uow.roles and tl.created_by != uow.actor_id:
+            raise PermissionDenied("error.targets.not_yours")
+        per: dict[tuple[int, str], Counter[str]] = {}
+        for cm_id, cm_name, status, n in uow.session.exec(
+            select(Target.cm_id, Staff.name, Target.status, func.count())
+            .join(Staff, Staff.id == Target.cm_id)
+            .where(Target.list_id == list_id)
+            .group_by(Target.cm_id, Staff.name, Target.status)
+        ).all():
+            per.setdefault((cm_id, cm_name), Counter())[status] = int(n)
+        return [CmProgress(cm_id, name, sum(c.values()), tuple((s, c.get(s, 0)) for s in STATUSES))
+                for (cm_id, name), c in sorted(per.items())]
 
     # --- reading ---------------------------------------------------------------------------------
     def _list_views(self, uow: UnitOfWork, where) -> list[TargetListView]:  # type: ignore[no-untyped-def]
@@ -239,7 +395,7 @@ class TargetService(Service):
             TargetListView(tl.id or 0, tl.name, tl.purpose, tl.deadline, tl.status,
                            tl.created_at, tl.filters_json,
                            tuple((s, counts.get(tl.id or 0, Counter()).get(s, 0))
-                                 for s in STATUSES))
+                                 for s in STATUSES), tl.created_by)
             for tl in lists
         ]
 

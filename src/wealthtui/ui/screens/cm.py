@@ -36,6 +36,7 @@ from wealthtui.ui.dialogs.cm_edit import edit_form, target_form
 from wealthtui.ui.dialogs.cm_file import ClientFileScreen
 from wealthtui.ui.dialogs.cm_find import FindClientDialog
 from wealthtui.ui.dialogs.reason import ReasonDialog
+from wealthtui.ui.dialogs.targets import target_builder
 from wealthtui.ui.errors import describe
 from wealthtui.ui.screens.base import INBOX_AUTO_HEIGHT, RoleScreen
 from wealthtui.ui.widgets.checklist import ChecklistScreen
@@ -106,6 +107,7 @@ class CMScreen(RoleScreen):
         Binding("ctrl+g", "change_checklist", "cm.bind.change_checklist",
                 id="cm.change_checklist"),
         Binding("ctrl+r", "record_target", "cm.bind.record_target", id="cm.record_target"),
+        Binding("ctrl+b", "build_targets", "targets.bind.build_own", id="cm.build_targets"),
     ]
 
     def __init__(self, name: str | None = None, id: str | None = None,  # noqa: A002
@@ -276,6 +278,9 @@ class CMScreen(RoleScreen):
         todo = [i for i in agenda if not i.done]
         parts.append(t("cm.status.agenda", count=len(todo),
                        overdue=sum(1 for i in todo if i.overdue(self.today))))
+        received = self.run_service(self.services.agenda.premium_received)
+        if received is not None:
+            parts.append(t("figures.cm_received", count=received))
         clocks = self.run_service(self.services.assignments.change_clocks) or []
         if clocks:
             parts.append(t("cm.status.changes", count=len(clocks),
@@ -333,6 +338,8 @@ class CMScreen(RoleScreen):
             return self.tab == "changes"
         if action == "record_target":
             return self.tab == "targets"
+        if action == "build_targets":
+            return self.tab == "targets" and self.actor.can("targetlist.own")
         if action in ("log_contact", "to_teller", "marketing"):
             return self.tab != "procedures"
         return super().check_action(action, parameters)
@@ -429,6 +436,15 @@ class CMScreen(RoleScreen):
             self.notify(t("cm.change.no_run"), severity="warning")
             return
         self.app.push_screen(ChecklistScreen(run.id), lambda _: self.reload())
+
+    def action_build_targets(self) -> None:
+        """A target list from my own book (every target mine), previewed as it is typed."""
+        def built(result: object) -> None:
+            if result is not None:
+                self.notify(t("targets.created"))
+                self.changed()
+
+        self.app.push_screen(target_builder(self.services, self.actor, self.settings), built)
 
     def action_record_target(self) -> None:
         target = self.query_one(TargetTable).current

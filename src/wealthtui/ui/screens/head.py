@@ -9,7 +9,8 @@ Keys: F2–F7 open the tabs (shown in the tab labels); F8 is the tab's main acti
 choose the day or month, close the day); on the staff tab ctrl+r roles, ctrl+k reset PIN,
 ctrl+u unlock, ctrl+d deactivate, ctrl+e assign a client's exclusive CM, ctrl+b hand a departing
 CM's book over; on the KPI tab ctrl+e enters a monthly figure; on the end-of-day tab ctrl+e
-exports the summary (XLSX) and ctrl+g switches to the month view.
+exports the summary (XLSX) and ctrl+g switches to the month view; on every tab ctrl+t opens the
+target lists (build from criteria with the count previewed, deal to CMs, progress per CM).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from wealthtui.services.errors import ServiceError
 from wealthtui.services.reports import parse_business_date, parse_month
 from wealthtui.ui.dialogs.confirm import ConfirmDialog
 from wealthtui.ui.dialogs.form_dialog import Field
+from wealthtui.ui.dialogs.targets import TargetsDialog
 from wealthtui.ui.errors import describe
 from wealthtui.ui.screens.base import RoleScreen
 from wealthtui.ui.widgets.complaint_queue import ComplaintQueue
@@ -64,6 +66,7 @@ class HeadScreen(RoleScreen):
         ("ch.2 §2.7 item 8", "head.help.flow_log"),
         ("ch.7", "head.help.kpi"),
         ("ch.6 §6.1", "head.help.eod"),
+        ("digest §4.2", "targets.help.head"),
     )
 
     DEFAULT_CSS = """
@@ -99,6 +102,7 @@ class HeadScreen(RoleScreen):
         Binding("ctrl+e", "enter_figure", "head.bind.enter_figure", id="head.enter_figure"),
         Binding("ctrl+g", "pick_eod", "head.bind.pick_eod", id="head.pick_eod"),
         Binding("ctrl+e", "export_eod", "head.bind.export", id="head.export_eod"),
+        Binding("ctrl+t", "targets", "targets.bind.open", id="head.targets"),
     ]
 
     def __init__(self, name: str | None = None, id: str | None = None,  # noqa: A002
@@ -265,6 +269,11 @@ class HeadScreen(RoleScreen):
             status = t("head.eod.open_ready")
         head.update(t("head.eod.head", date=report.date.isoformat()) + "  " + status)
         tables.show(export.day_sections(self.eod_doc))
+
+    def action_targets(self) -> None:
+        """Target lists: build from criteria, assign, see the progress (manual digest §4.2)."""
+        self.app.push_screen(TargetsDialog(self.services, self.actor, self.settings),
+                             lambda _: self.changed())
 
     # --- staff actions ---------------------------------------------------------------------
     def _selected_staff(self) -> Any:

@@ -1,0 +1,181 @@
+"""`wealthtui targets preview|create|assign|progress --as STAFFNO …`: targeted marketing lists
+(manual digest §4.2) from the command line, through the same target service as the app.
+
+Like the `staff` commands, each signs in as a staff member (`--as`, the PIN asked for hidden or
+taken from WEALTHTUI_PIN), so the permissions and the audit apply: the head builds lists over all
+clients and deals them to CMs; a CM builds lists from their own book. The criteria are typed as
+on the screen and parsed by rules.target_criteria (a bad value: one line naming the field).
+Registered on `wealthtui` by cli.py; Typer builds these commands only when `targets` is named.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from wealthtui.i18n import t
+
+targets_app = typer.Typer(help=t("targets.cli.help_app"), no_args_is_help=True)
+
+
+def _opt(name: str, key: str) -> Any:
+    return typer.Option(name, help=t(f"targets.cli.help_{key}"))
+
+
+Tiers = Annotated[str, _opt("--tiers", "tiers")]
+AumMin = Annotated[str, _opt("--aum-min", "aum_min")]
+AumMax = Annotated[str, _opt("--aum-max", "aum_max")]
+Products = Annotated[str, _opt("--products", "products")]
+MaturingFrom = Annotated[str, _opt("--maturing-from", "maturing_from")]
+MaturingTo = Annotated[str, _opt("--maturing-to", "maturing_to")]
+NoContact = Annotated[str, _opt("--no-contact-days", "no_contact_days")]
+Birthday = Annotated[str, _opt("--birthday-month", "birthday_month")]
+Risk = Annotated[str, _opt("--risk", "risk")]
+Cms = Annotated[list[str] | None, _opt("--cm", "cm")]
+Mode = Annotated[str, _opt("--mode", "mode")]
+AsOpt = Annotated[str | None, typer.Option("--as", help=t("cli.help.as"), metavar="STAFFNO")]
+DbOpt = Annotated[str | None, typer.Option("--db", help=t("cli.help.db"), metavar="PATH_OR_URL")]
+ListId = Annotated[int, typer.Argument(metavar="LIST", help=t("targets.cli.help_list_id"))]
+
+
+def _acting(ctx: typer.Context, db: str | None, as_: str | None) -> tuple[Any, Any]:
+    from wealthtui.cli import open_store, services_for, sign_in
+
+    st, engine = open_store(ctx, db)
+    services = services_for(st, engine)
+    return services, sign_in(st, services, as_)
+
+
+def _filters(services: Any, **values: str) -> Any:
+    from wealthtui.rules.target_criteria import parse_criteria
+
+    return parse_criteria(values, tiers=[x.code for x in services.settings.tiers])
+
+
+def _cm_ids(services: Any, actor: Any, staff_nos: list[str] | None) -> list[int]:
+    from wealthtui.launch import CliError
+
+    known = {c.staff_no: c.staff_id for c in services.targets.cms(actor)}
+    out = []
+    for no in staff_nos or []:
+        for part in no.replace("，", ",").split(","):
+            if not part.strip():
+                continue
+            if part.strip() not in known:
+                if not actor.can("targetlist.manage"):  # a CM deals to nobody but themselves
+                    raise CliError("targets.error.own_book_only")
+                raise CliError("targets.cli.unknown_cm", staff_no=part.strip())
+            out.append(known[part.strip()])
+    return out
+
+
+def _print(message: str) -> None:
+    from wealthtui.cli import out
+
+    out.print(Text(message))
+
+
+def _progress_table(services: Any, actor: Any, list_id: int) -> Table:
+    from wealthtui.services.targets import STATUSES
+
+    table = Table(title=t("targets.cli.progress_title", id=list_id), title_justify="left")
+    table.add_column(t("targets.col.cm"))
+    table.add_column(t("targets.col.total"), justify="right")
+    table.add_column(t("targets.col.contacted"), justify="right")
+    for status in STATUSES[2:]:
+        table.add_column(t(f"cm.target_status.{status}"), justify="right")
+    for row in services.targets.progress(actor, list_id):
+        table.add_row(Text(row.cm_name), str(row.total), str(row.contacted),
+                      *(str(row.count(s)) for s in STATUSES[2:]))
+    return table
+
+
+@targets_app.command("preview", help=t("targets.cli.help_preview"))
+def targets_preview(
+    ctx: typer.Context, tiers: Tiers = "", aum_min: AumMin = "", aum_max: AumMax = "",
+    products: Products = "", maturing_from: MaturingFrom = "", maturing_to: MaturingTo = "",
+    no_contact_days: NoContact = "", birthday_month: Birthday = "", risk: Risk = "",
+    as_: AsOpt = None,
+    db: DbOpt = None,
+) -> None:
+    services, actor = _acting(ctx, db, as_)
+    filters = _filters(services, tiers=tiers, aum_min=aum_min, aum_max=aum_max,
+                       products=products, maturing_from=maturing_from, maturing_to=maturing_to,
+                       no_contact_days=no_contact_days, birthday_month=birthday_month, risk=risk)
+    count = services.targets.count(actor, filters)
+    _print(t("targets.cli.preview", total=count.total, with_cm=count.with_cm,
+             without_cm=count.without_cm))
+
+
+@targets_app.command("create", help=t("targets.cli.help_create"))
+def targets_create(
+    ctx: typer.Context,
+    name: Annotated[str, _opt("--name", "name")],
+    deadline: Annotated[str, _opt("--deadline", "deadline")],
+    purpose: Annotated[str, _opt("--purpose", "purpose")] = "",
+    mode: Mode = "book", cm: Cms = None,
+    tiers: Tiers = "", aum_min: AumMin = "", aum_max: AumMax = "",
+    products: Products = "", maturing_from: MaturingFrom = "", maturing_to: MaturingTo = "",
+    no_contact_days: NoContact = "", birthday_month: Birthday = "", risk: Risk = "",
+    as_: AsOpt = None,
+    db: DbOpt = None,
+) -> None:
+    from wealthtui.rules.deadlines import parse_day
+
+    services, actor = _acting(ctx, db, as_)
+    filters = _filters(services, tiers=tiers, aum_min=aum_min, aum_max=aum_max,
+                       products=products, maturing_from=maturing_from, maturing_to=maturing_to,
+                       no_contact_days=no_contact_days, birthday_month=birthday_month, risk=risk)
+    made = services.targets.create(actor, name, filters,
+                                   parse_day(deadline, "targets.field.deadline"),
+                                   purpose=purpose, mode=mode,
+                                   cm_ids=_cm_ids(services, actor, cm))
+    _print(t("targets.cli.created", id=made.id, name=made.name, total=made.total,
+             deadline=made.deadline.isoformat()))
+    from wealthtui.cli import out
+
+    out.print(_progress_table(services, actor, made.id))
+
+
+@targets_app.command("assign", help=t("targets.cli.help_assign"))
+def targets_assign(
+    ctx: typer.Context, list_id: ListId, mode: Mode = "even", cm: Cms = None,
+    as_: AsOpt = None,
+    db: DbOpt = None,
+) -> None:
+    services, actor = _acting(ctx, db, as_)
+    view = services.targets.assign(actor, list_id, mode, _cm_ids(services, actor, cm))
+    _print(t("targets.cli.assigned", id=view.id, total=view.total))
+    from wealthtui.cli import out
+
+    out.print(_progress_table(services, actor, view.id))
+
+
+@targets_app.command("progress", help=t("targets.cli.help_progress"))
+def targets_progress(
+    ctx: typer.Context,
+    list_id: Annotated[int | None, typer.Argument(metavar="[LIST]",
+                                                  help=t("targets.cli.help_list_id"))] = None,
+    as_: AsOpt = None,
+    db: DbOpt = None,
+) -> None:
+    from wealthtui.cli import out
+
+    services, actor = _acting(ctx, db, as_)
+    if list_id is not None:
+        out.print(_progress_table(services, actor, list_id))
+        return
+    lists = services.targets.lists(actor)
+    if not lists:
+        _print(t("targets.cli.no_lists"))
+        return
+    table = Table(title=t("targets.cli.lists_title"), title_justify="left")
+    for key in ("id", "name", "deadline", "total", "contacted", "converted"):
+        table.add_column(t(f"targets.col.{key}"))
+    for x in lists:
+        table.add_row(str(x.id), Text(x.name), x.deadline.isoformat(), str(x.total),
+                      str(x.total - x.count("open")), str(x.count("converted")))
+    out.print(table)

@@ -1,0 +1,275 @@
+"""One definition per figure: every count that appears on more than one screen or export is
+computed here, and every screen, export and report calls these functions (DESIGN §7 "one truth
+per figure"). Manual ch.2 §2.7 item 8 names the figures of the daily flow record:
+
+- **premium clients received by each CM** (每位客户经理接待的优质客户数量): distinct clients of
+  the premium-arrival hand-offs a CM *completed* that day. An arrival accepted but never
+  completed was not received; the same client arriving twice on one day counts once.
+- **premium clients identified** (识别出的优质客户数量), by source:
+  lobby — distinct premium-tier clients the lobby identified at a visit that day;
+  cash counters / non-cash counters — distinct persons (a client, or a walk-in lead without a
+  record) the counters passed to a CM that day (ch.2 §2.5 item 7: the counter's identification
+  is its referral). Potential-premium leads raised by the lobby are NOT premium clients: they are
+  the separate line of leads.
+- **leads (referrals)** by source (lobby / cash counter / non-cash counter / CM): made, accepted
+  (the receiving CM took the hand-off, or worked the lead) and converted (the stored lead status,
+  set when a sale converts it) — of the leads raised in the period, as they stand now.
+- complaints received, visitors and diversions, tickets issued; complaints past their decision
+  date and hand-offs past their due time (the head's dashboard and the end-of-day summary).
+
+A period is a range of business dates; per-day figures are summed over the days, so a month is
+the sum of its days and the month view's rows add up to its totals.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import case, distinct, func, or_, select
+from sqlalchemy.orm import Session
+
+from wealthtui.config import Settings
+from wealthtui.model import Complaint, Handoff, Lead, Staff, Ticket, Visit
+from wealthtui.reports.sql import on_days
+
+SOURCES = ("lobby", "cash_counter", "non_cash_counter", "cm")
+COUNTER_SOURCES = ("cash_counter", "non_cash_counter")
+ARRIVAL = "premium_arrival"
+OPEN_HANDOFF = ("open", "accepted")
+
+
+@dataclass(frozen=True)
+class BySource:
+    """A count per lead source."""
+
+    lobby: int = 0
+    cash_counter: int = 0
+    non_cash_counter: int = 0
+    cm: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.lobby + self.cash_counter + self.non_cash_counter + self.cm
+
+    def get(self, source: str) -> int:
+        return int(getattr(self, source)) if source in SOURCES else 0
+
+    def __add__(self, other: BySource) -> BySource:
+        return BySource(*(self.get(s) + other.get(s) for s in SOURCES))
+
+
+@dataclass(frozen=True)
+class PremiumIdentified:
+    lobby: int
+    cash_counter: int
+    non_cash_counter: int
+
+    @property
+    def total(self) -> int:
+        return self.lobby + self.cash_counter + self.non_cash_counter
+
+
+@dataclass(frozen=True)
+class Leads:
+    """Leads (referrals) raised in a period, by source."""
+
+    made: BySource
+    accepted: BySource
+    converted: BySource
+
+
+@dataclass(frozen=True)
+class CmReceived:
+    staff_no: str
+    name: str
+    count: int
+    staff_id: int = 0
+
+
+def premium_tiers(settings: Settings) -> tuple[str, ...]:
+    return tuple(t.code for t in settings.tiers if t.premium)
+
+
+# --- premium clients identified --------------------------------------------------------------
+def _lobby_identified(settings: Settings, first: date, last: date):  # type: ignore[no-untyped-def]
+    """(day, staff, client) of each premium client identified at a visit, once per day and
+    identifying staff member."""
+    return (
+        select(Visit.business_date.label("d"), Visit.identified_by.label("s"),
+               Visit.client_id.label("c"))
+        .where(on_days(Visit.business_date, first, last),
+               Visit.identified_by.is_not(None),  # type: ignore[union-attr]
+               Visit.client_id.is_not(None),  # type: ignore[union-attr]
+               Visit.tier_at_arrival.in_(premium_tiers(settings)))  # type: ignore[attr-defined]
+        .distinct()
+        .subquery()
+    )
+
+
+def _person():  # type: ignore[no-untyped-def]
+    """A lead's person: its client, or (a walk-in without a record) the lead itself."""
+    return case((Lead.client_id.is_not(None), Lead.client_id),  # type: ignore[union-attr]
+                else_=-Lead.id)  # type: ignore[operator]
+
+
+def premium_identified_by_day(session: Session, settings: Settings, first: date,
+                              last: date) -> dict[date, PremiumIdentified]:
+    """Premium clients identified per business day of the period, by source."""
+    lobby_rows = _lobby_identified(settings, first, last)
+    lobby = dict(session.execute(
+        select(lobby_rows.c.d, func.count(distinct(lobby_rows.c.c))).group_by(lobby_rows.c.d)
+    ).all())
+    counters: dict[date, dict[str, int]] = defaultdict(dict)
+    for day, source, n in session.execute(
+        select(Lead.business_date, Lead.source, func.count(distinct(_person())))
+        .where(on_days(Lead.business_date, first, last),
+               Lead.source.in_(COUNTER_SOURCES))  # type: ignore[attr-defined]
+        .group_by(Lead.business_date, Lead.source)
+    ):
+        counters[day][source] = int(n)
+    out = {}
+    for day in sorted(set(lobby) | set(counters)):
+        c = counters.get(day, {})
+        out[day] = PremiumIdentified(int(lobby.get(day, 0)), c.get("cash_counter", 0),
+                                     c.get("non_cash_counter", 0))
+    return out
+
+
+def premium_identified(session: Session, settings: Settings, first: date,
+                       last: date | None = None) -> PremiumIdentified:
+    """Premium clients identified in the period (the days summed), by source."""
+    days = premium_identified_by_day(session, settings, first, last or first).values()
+    return PremiumIdentified(sum(p.lobby for p in days), sum(p.cash_counter for p in days),
+                             sum(p.non_cash_counter for p in days))
+
+
+def premium_identified_by_staff(session: Session, settings: Settings, first: date,
+                                last: date) -> dict[int, int]:
+    """Premium clients identified at a visit, per identifying staff id (days summed)."""
+    rows = _lobby_identified(settings, first, last)
+    return {int(s): int(n) for s, n in session.execute(
+        select(rows.c.s, func.count()).group_by(rows.c.s))}
+
+
+# --- premium clients received per CM ---------------------------------------------------------
+def _received(first: date, last: date):  # type: ignore[no-untyped-def]
+    """(day, CM, client) of each premium arrival a CM completed."""
+    return (
+        select(Handoff.business_date.label("d"), Handoff.to_staff_id.label("s"),
+               Handoff.client_id.label("c"))
+        .where(on_days(Handoff.business_date, first, last),
+               Handoff.kind == ARRIVAL, Handoff.status == "done",
+               Handoff.to_staff_id.is_not(None),  # type: ignore[union-attr]
+               Handoff.client_id.is_not(None))  # type: ignore[union-attr]
+        .distinct()
+        .subquery()
+    )
+
+
+def premium_received_by_cm(session: Session, first: date,
+                           last: date | None = None) -> tuple[CmReceived, ...]:
+    """Premium clients received per CM in the period, by staff number."""
+    rows = _received(first, last or first)
+    return tuple(CmReceived(no, name, int(n), int(sid)) for sid, no, name, n in session.execute(
+        select(Staff.id, Staff.staff_no, Staff.name, func.count())
+        .select_from(rows).join(Staff, Staff.id == rows.c.s)
+        .group_by(Staff.id, Staff.staff_no, Staff.name)
+        .order_by(Staff.staff_no)))
+
+
+def premium_received_by_day(session: Session, first: date, last: date) -> dict[date, int]:
+    rows = _received(first, last)
+    return {d: int(n) for d, n in session.execute(
+        select(rows.c.d, func.count()).group_by(rows.c.d))}
+
+
+def premium_received_of(session: Session, staff_id: int, first: date,
+                        last: date | None = None) -> int:
+    """Premium clients one CM received in the period (their own count on their screen)."""
+    return next((c.count for c in premium_received_by_cm(session, first, last)
+                 if c.staff_id == staff_id), 0)
+
+
+# --- leads (referrals) by source -------------------------------------------------------------
+def leads_by_day(session: Session, first: date, last: date) -> dict[date, Leads]:
+    accepted = or_(
+        Handoff.status.in_(("accepted", "done")),  # type: ignore[attr-defined]
+        Lead.status.in_(("contacted", "converted")),  # type: ignore[attr-defined]
+    )
+    per: dict[date, dict[str, tuple[int, int, int]]] = defaultdict(dict)
+    for day, source, made, taken, converted in session.execute(
+        select(
+            Lead.business_date, Lead.source, func.count(Lead.id),
+            func.coalesce(func.sum(case((accepted, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((Lead.status == "converted", 1), else_=0)), 0),
+        )
+        .select_from(Lead)
+        .outerjoin(Handoff, Handoff.id == Lead.handoff_id)
+        .where(on_days(Lead.business_date, first, last))
+        .group_by(Lead.business_date, Lead.source)
+    ):
+        per[day][source] = (int(made), int(taken), int(converted))
+
+    def by(values: dict[str, tuple[int, int, int]], i: int) -> BySource:
+        return BySource(*(values.get(s, (0, 0, 0))[i] for s in SOURCES))
+
+    return {d: Leads(by(v, 0), by(v, 1), by(v, 2)) for d, v in sorted(per.items())}
+
+
+def leads(session: Session, first: date, last: date | None = None) -> Leads:
+    """Leads raised in the period by source: made, accepted, converted (as they stand now)."""
+    total = Leads(BySource(), BySource(), BySource())
+    for day in leads_by_day(session, first, last or first).values():
+        total = Leads(total.made + day.made, total.accepted + day.accepted,
+                      total.converted + day.converted)
+    return total
+
+
+# --- the other shared counts -----------------------------------------------------------------
+def complaints_received(session: Session, first: date, last: date | None = None) -> int:
+    return int(session.execute(
+        select(func.count(Complaint.id))
+        .where(on_days(Complaint.business_date, first, last or first))
+    ).scalar_one())
+
+
+def visits(session: Session, first: date, last: date | None = None) -> tuple[int, int]:
+    """(visitors, diverted to self-service)."""
+    total, diverted = session.execute(
+        select(func.count(Visit.id), func.coalesce(func.sum(case((Visit.diverted, 1), else_=0)), 0))
+        .where(on_days(Visit.business_date, first, last or first))
+    ).one()
+    return int(total), int(diverted)
+
+
+def tickets_issued(session: Session, first: date, last: date | None = None) -> int:
+    return int(session.execute(
+        select(func.count(Ticket.id)).where(on_days(Ticket.business_date, first, last or first))
+    ).scalar_one())
+
+
+def complaints_overdue(session: Session, day: date) -> int:
+    """Complaints past their decision date at the end of `day`: received by then, the clock not
+    stopped by a decision, withdrawal or merge by then, and not paused (external appraisal).
+    Closing later (after the satisfaction follow-up) does not make a reply late."""
+    return int(session.execute(
+        select(func.count(Complaint.id)).where(
+            Complaint.business_date <= day,
+            Complaint.due_date < day,
+            or_(Complaint.ended_on.is_(None), Complaint.ended_on > day),  # type: ignore[union-attr,operator]
+            or_(Complaint.paused_since.is_(None), Complaint.paused_since > day),  # type: ignore[union-attr,operator]
+        )
+    ).scalar_one())
+
+
+def handoff_overdue(status: str, due_at: datetime | None, now: datetime) -> bool:
+    """A hand-off still waiting (open or accepted) whose due time has passed."""
+    return status in OPEN_HANDOFF and due_at is not None and due_at < now
+
+
+def handoffs_overdue_where(now: datetime):  # type: ignore[no-untyped-def]
+    """The SQL twin of `handoff_overdue`."""
+    return (Handoff.status.in_(OPEN_HANDOFF),  # type: ignore[attr-defined]
+            Handoff.due_at.is_not(None), Handoff.due_at < now)  # type: ignore[union-attr,operator]

@@ -625,8 +625,8 @@ class LobbyService(Service):
                 continue
             a = att.get(staff.id or 0)
             out.append(CmChoice(staff_id=staff.id or 0, name=staff.name,
-                                present=None if a is None else a.status == roster.IN,
-                                duty=bool(a and a.duty_cm and a.status == roster.IN)))
+                                present=None if a is None else a.present,
+                                duty=bool(a and a.duty_cm and a.present)))
         out.sort(key=lambda c: (not c.duty, c.present is False))
         return out
 

@@ -15,7 +15,9 @@ Rules:
 - The duty CM is in and holds a CM role; the duty lobby manager is in and holds the lobby
   manager's role; each is at most one person a day (naming another replaces them). Someone who
   leaves the state `in` stops being on duty (the change says so in its audit event).
-- `Attendance.present` is kept equal to `status == "in"` for the readers that join on it.
+- `Attendance.present` ("in") is what every query reads; `status` says why someone is not in.
+  The service keeps `present == (status == "in")`; a line written otherwise (older data, a
+  test's set-up) reads by `present` (see `state`).
 """
 
 from __future__ import annotations
@@ -52,22 +54,31 @@ def recorded(session: Session, day: date) -> bool:
                         .limit(1)).first() is not None
 
 
+def state(line: Attendance) -> str:
+    """The line's state: its status, or by `present` when the two disagree (in, else out)."""
+    if line.present == (line.status == IN):
+        return line.status
+    return IN if line.present else "out"
+
+
 def state_of(session: Session, day: date, staff_id: int) -> str | None:
     """The staff member's state on `day`, None when not recorded."""
-    return session.exec(select(Attendance.status).where(
+    line = session.exec(select(Attendance).where(
         Attendance.business_date == day, Attendance.staff_id == staff_id)).first()
+    return state(line) if line is not None else None
 
 
 def is_away(session: Session, day: date, staff_id: int) -> bool:
-    """Recorded as anything but in (leave, lunch, out) on `day`."""
-    state = state_of(session, day, staff_id)
-    return state is not None and state != IN
+    """Recorded as not in (leave, lunch, out) on `day`."""
+    present = session.exec(select(Attendance.present).where(
+        Attendance.business_date == day, Attendance.staff_id == staff_id)).first()
+    return present is not None and not present
 
 
 def away_ids(session: Session, day: date) -> set[int]:
     """Everyone recorded as not in on `day`."""
     return set(session.exec(select(Attendance.staff_id).where(
-        Attendance.business_date == day, Attendance.status != IN)).all())
+        Attendance.business_date == day, col(Attendance.present).is_(False))).all())
 
 
 def _duty(session: Session, day: date, flag: object, exclude: Iterable[int]) -> int | None:
@@ -75,7 +86,7 @@ def _duty(session: Session, day: date, flag: object, exclude: Iterable[int]) -> 
     rows = session.exec(
         select(Staff.id).join(Attendance, Attendance.staff_id == Staff.id)
         .where(Attendance.business_date == day, col(flag).is_(True),
-               Attendance.status == IN, col(Staff.active).is_(True))
+               col(Attendance.present).is_(True), col(Staff.active).is_(True))
         .order_by(col(Staff.staff_no))
     ).all()
     return next((sid for sid in rows if sid not in excluded), None)
@@ -98,7 +109,7 @@ def expected(session: Session, day: date, staff: Iterable[Staff]) -> list[Staff]
     by_id = lines(session, day)
     if not by_id:
         return staff
-    return [s for s in staff if s.id in by_id and by_id[s.id].status == IN]
+    return [s for s in staff if s.id in by_id and by_id[s.id].present]
 
 
 def cms_in(session: Session, day: date, exclude: Iterable[int] = ()) -> list[Staff]:
@@ -175,7 +186,7 @@ def roster_view(session: Session, day: date) -> RosterView:
         assert s.id is not None
         out.append(RosterLine(
             staff_id=s.id, staff_no=s.staff_no, name=s.name, roles=_ordered_roles(s),
-            status=a.status if a else "", duty_cm=bool(a and a.duty_cm),
+            status=state(a) if a else "", duty_cm=bool(a and a.duty_cm),
             duty_lobby=bool(a and a.duty_lobby), note=a.note if a else "",
             updated_by=names.get(a.updated_by, "") if a and a.updated_by else "",
             updated_at=a.updated_at if a else None))
@@ -228,7 +239,7 @@ class RosterService(Service):
         staff = self._staff(uow, staff_id)
         note = parse_text(note, "roster.field.note", max_len=200)
         line, new = self._line(uow, day, staff_id)
-        before = "" if new else line.status
+        before = "" if new else state(line)
         ended = []
         if status != IN:
             if line.duty_cm:
@@ -272,7 +283,7 @@ class RosterService(Service):
                 raise FieldError("roster.field.staff", f"error.roster.not_{flag}",
                                  name=staff.name)
             line, new = self._line(uow, day, staff_id)
-            if not new and line.status != IN:
+            if not new and not line.present:
                 raise Conflict("error.roster.duty_not_in", name=staff.name)
         for a in previous:
             if a.staff_id != staff_id:

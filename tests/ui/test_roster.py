@@ -11,7 +11,7 @@ from typing import Any
 from rich.cells import cell_len
 from textual.widgets import DataTable
 
-from tests.ui.helpers import make_app, quiet_settings, screen_text, settle, sign_in
+from tests.ui.helpers import make_app, quiet_settings, screen_text, settle, sign_in, type_into
 from wealthtui import i18n
 from wealthtui.services import Actor, Services
 from wealthtui.ui.dialogs.roster import RosterDialog
@@ -140,3 +140,48 @@ async def test_a_lobby_assistant_sees_the_roster_without_the_editing_keys(
         await pilot.press("f3")  # does nothing for them
         await settle(pilot)
     assert services.roster.day(head).line(people["cm1"].staff_id).status == "in"  # type: ignore[union-attr]
+
+
+async def test_a_cm_records_a_sale_in_the_contact_form_and_the_lead_converts(
+        services: Services, head: Actor, make_staff: Any) -> None:
+    """Issue 16 item 6 on screen: the contact form has the sale's amount; a `sold` contact with
+    the product ticked converts the client's open lead."""
+    from datetime import date
+
+    from sqlmodel import Session
+    from textual.widgets import Select, SelectionList
+
+    from tests.services.cm_helpers import Desk
+    from wealthtui.model import Lead
+    from wealthtui.ui.dialogs.form import FormField
+    from wealthtui.ui.dialogs.form_dialog import FormDialog
+    from wealthtui.ui.screens.cm import CMScreen
+
+    people = _people(make_staff)
+    desk = Desk(services, head, people["cm1"], people["cm2"], people["cm2"], people["asst"],
+                people["lobby"])
+    client = desk.client("钱多多", tier="potential", risk=3, assessed=date(2026, 11, 1))
+    lead = services.lobby.spot_potential(people["lobby"], client_id=client, signal="询问理财",
+                                         to_staff_id=people["cm1"].staff_id)
+    app = make_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await sign_in(pilot, "C01")
+        assert isinstance(screen, CMScreen)
+        screen.log_contact(client, "钱多多", purpose="product")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        form.query_one("#f-result", Select).value = "sold"
+        form.query_one("#f-products", SelectionList).select("WM90")
+        await pilot.pause()
+        await pilot.press("f2")  # without the amount: refused, naming the field
+        await settle(pilot)
+        assert app.screen is form
+        assert form.query_one("#f-sale_amount", FormField).error_text  # names the amount
+        await type_into(pilot, "#f-sale_amount", "500000")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.screen is not form
+    with Session(services.ctx.engine) as s:
+        row = s.get(Lead, lead.id)
+    assert row is not None and (row.status, row.converted_amount_fen) == ("converted", 50_000_000)

@@ -145,7 +145,7 @@ def test_the_checklists_expected_follow_the_roster(desk: Desk) -> None:
     assert {p for p, who in after if who == desk.cm2.staff_id} == expected
 
 
-def test_a_closed_day_roster_cannot_change(desk: Desk) -> None:
+def test_an_earlier_days_roster_cannot_change(desk: Desk) -> None:
     desk.services.roster.all_in(desk.head)
     desk.services.ctx.clock.advance(days=1)  # type: ignore[attr-defined]
     with pytest.raises(FieldError):

@@ -11,6 +11,7 @@ from typing import Any
 from rich.cells import cell_len
 from textual.widgets import DataTable
 
+from tests.hostile import MARKUP
 from tests.ui.helpers import make_app, quiet_settings, screen_text, settle, sign_in, type_into
 from wealthtui import i18n
 from wealthtui.services import Actor, Services
@@ -127,6 +128,8 @@ async def test_a_lobby_assistant_sees_the_roster_without_the_editing_keys(
         services: Services, head: Actor, make_staff: Any) -> None:
     people = _people(make_staff)
     services.roster.all_in(head)
+    note = MARKUP[5]  # a note is text, never markup
+    services.roster.set_state(head, people["cm2"].staff_id, "out", note=note)
     app = make_app(services)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "L02")
@@ -136,6 +139,8 @@ async def test_a_lobby_assistant_sees_the_roster_without_the_editing_keys(
         assert isinstance(dialog, RosterDialog)
         text = screen_text(app)
         assert "在岗" in text and "全员在岗" not in text  # no editing keys shown
+        table = dialog.query_one("#roster-table", DataTable)
+        assert str(table.get_cell(str(people["cm2"].staff_id), "note")) == note
         await _select(pilot, dialog, "C01")
         await pilot.press("f3")  # does nothing for them
         await settle(pilot)

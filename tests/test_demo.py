@@ -216,6 +216,19 @@ def test_hand_offs_leads_complaints_and_the_days(demo: Engine):
     assert not all_rows(demo, Ticket, Ticket.business_date == TODAY)
 
 
+def test_the_roster_leads_and_conversions_went_through_the_services(demo: Engine):
+    """Issue 16: the demo's roster is written by the roster service (audited), its leads are
+    owned by a CM of the day, and some CM sales converted leads through the contact log."""
+    actions = Counter(e.action for e in all_rows(demo, AuditEvent))
+    assert actions["roster.all_in"] == 2 and actions["roster.duty_cm"] == 2
+    leads = all_rows(demo, Lead, Lead.business_date == PREVIOUS)
+    assert all(lead.owner_id is not None for lead in leads if lead.handoff_id is not None)
+    converted = [lead for lead in leads if lead.status == "converted"]
+    refs = {lead.converted_ref.split(":")[0] for lead in converted}
+    assert "contact" in refs and refs <= {"contact", "service"}  # CM sales, counter sales
+    assert actions["lead.convert"] == len(converted)
+
+
 # --- determinism and the shared generators --------------------------------------------------------
 def _population(template: Path, folder: Path, settings: Settings,
                 seed: int) -> list[tuple[str, str, str]]:

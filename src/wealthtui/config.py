@@ -481,6 +481,27 @@ class HeadCfg(_Section):
 
 
 @section
+class OwnershipCfg(_Section):
+    """Who owns a client or a lead (issue 16): entitlement to an exclusive CM, how leads without a
+    named CM are spread over the CMs in today's roster, and when a sale converts a lead."""
+
+    #: a client holding an open card or account of one of these products is entitled to an
+    #: exclusive CM whatever the tier (manual ch.2 §5: 理财金账户卡 holders)
+    exclusive_cm_products: list[str] = field(default_factory=lambda: ["理财金账户卡"])
+    #: tiers entitled besides the premium ones (codes of [[tiers]])
+    exclusive_cm_tiers: list[str] = field(default_factory=list)
+    #: leads and referrals without a named CM: `fewest_open` (the CM in today's roster with the
+    #: fewest open leads and hand-offs) or `round_robin` (in turn, by staff number)
+    lead_distribution: Literal["fewest_open", "round_robin"] = "fewest_open"
+    #: a lead for later is followed up this many days after it is raised
+    lead_follow_up_days: Annotated[int, Limits(ge=1, le=90)] = 7
+    #: a sale converts the client's lead or referral raised at most this many days before
+    conversion_window_days: Annotated[int, Limits(ge=1, le=366)] = 90
+    #: counter business types that are a sale (a wealth product bought at the counter)
+    sale_business_types: list[str] = field(default_factory=lambda: ["wealth_product"])
+
+
+@section
 class ProceduresCfg(_Section):
     """Where the manual's procedures are read from (see wealthtui.procedures)."""
 
@@ -507,12 +528,14 @@ class Settings(_Section):
     kpi: KpiCfg
     head: HeadCfg = field(default_factory=HeadCfg)
     procedures: ProceduresCfg = field(default_factory=ProceduresCfg)
+    ownership: OwnershipCfg = field(default_factory=OwnershipCfg)
     config_file: str = ""  # the user config file that was read, for `wealthtui locate`
 
     def __post_init__(self) -> None:
         self._tiers_ascending()
         self._counter_refs()
         self._queue_refs()
+        self._ownership_refs()
 
     def _tiers_ascending(self) -> None:
         mins = [t.min_aum_fen for t in self.tiers]
@@ -551,6 +574,18 @@ class Settings(_Section):
                 raise ValueError(f"zones: a {zone} zone is required")
         if not any(t.premium for t in self.tiers):
             raise ValueError("tiers: at least one tier must be premium")
+
+    def _ownership_refs(self) -> None:
+        """[ownership] names tiers and business types that exist."""
+        tiers = {t.code for t in self.tiers}
+        unknown = sorted(set(self.ownership.exclusive_cm_tiers) - tiers)
+        if unknown:
+            raise ValueError(f"ownership.exclusive_cm_tiers: unknown tier {', '.join(unknown)}")
+        types = {b.code for b in self.counter.business_types}
+        unknown = sorted(set(self.ownership.sale_business_types) - types)
+        if unknown:
+            raise ValueError(f"ownership.sale_business_types: unknown business type "
+                             f"{', '.join(unknown)}")
 
     def waiting_zone(self) -> str:
         """The zone where clients wait: consultation (standard) or reception (high-end)."""

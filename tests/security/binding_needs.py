@@ -22,6 +22,11 @@ BINDING_NEEDS: dict[str, str | None] = {
     "lobby.issue_ticket": "queue.issue", "lobby.divert": "queue.issue",
     "lobby.complaint": "complaint.intake", "lobby.lead": "lead.create",
     "lobby.checklist": "checklist.run", "lobby.reroute": "handoff.reroute",
+    "lobby.roster": "roster.view", "head.roster": "roster.view",
+    # the day's roster (ui/dialogs/roster.py; the editing keys are hidden without roster.edit)
+    "roster.in": "roster.edit", "roster.leave": "roster.edit", "roster.lunch": "roster.edit",
+    "roster.out": "roster.edit", "roster.duty_cm": "roster.edit",
+    "roster.duty_lobby": "roster.edit", "roster.all_in": "roster.edit", "roster.close": None,
     # counter, teller view (services.queue, counter, authorization, handover, balancing)
     "counter.call_next": "queue.serve", "counter.recall": "queue.serve",
     "counter.start": "queue.serve", "counter.park": "queue.serve",

@@ -4,6 +4,7 @@ CM's side of hand-offs (arrivals accepted or declined, late arrivals, cash busin
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -12,8 +13,10 @@ from sqlmodel import Session, select
 
 from tests.conftest import T0
 from tests.services.cm_helpers import Desk, desk_fixture  # noqa: F401
-from wealthtui.model import CMAssignment, Handoff
+from tests.services.counter_helpers import Center, center_fixture  # noqa: F401
+from wealthtui.model import ClientAccount, CMAssignment, ContactLog, Handoff, Lead
 from wealthtui.rules.fields import FieldError
+from wealthtui.services import Services
 from wealthtui.services.assignments import arrival_late
 from wealthtui.services.errors import Conflict, PermissionDenied
 
@@ -195,3 +198,154 @@ def test_the_cm_change_checklist_runs_to_the_end_with_both_cms(desk: Desk) -> No
     assert first.done and first.done_by_id == desk.cm2.staff_id and first.value.startswith(
         "2026-11-30 phone")
     assert checklists.complete(desk.head, run.id).status == "done"
+
+
+# --- issue 16, item 8: ownership holes -------------------------------------------------------------
+def _card(desk: Desk, client_id: int, number: str, product: str = "理财金账户卡",
+          closed: bool = False) -> None:
+    """A card on file (as the bank's import or the demo hold them; no service issues cards)."""
+    with Session(desk.engine) as s:
+        s.add(ClientAccount(client_id=client_id, number=number, product=product,
+                            closed_on=T0.date() if closed else None))
+        s.commit()
+
+
+def test_the_exceptions_cover_every_client_entitled_to_an_exclusive_cm(desk: Desk,
+                                                                      settings) -> None:  # type: ignore[no-untyped-def]
+    by_tier = desk.client("孤单单", tier="key", aum_fen=700_000_000)
+    by_card = desk.client("卡多多", tier="ordinary", aum_fen=1_000)
+    _card(desk, by_card, "6222000000000001")
+    closed_card = desk.client("销卡了", tier="ordinary")
+    _card(desk, closed_card, "6222000000000002", closed=True)
+    other_card = desk.client("灵通卡", tier="ordinary")
+    _card(desk, other_card, "6222000000000003", product="灵通卡")
+    served = desk.client("有经理", tier="ordinary", cm=desk.cm1)
+    _card(desk, served, "6222000000000004")
+    potential = desk.client("潜力股", tier="potential", aum_fen=30_000_000)
+    found = desk.services.assignments.exceptions(desk.head).premium_without_cm
+    assert [(c.client_id, c.entitled_by) for c in found] == [(by_tier, "tier"),
+                                                             (by_card, "card")]
+    # what config names: another tier, another card product
+    ownership = replace(settings.ownership, exclusive_cm_tiers=["potential"],
+                        exclusive_cm_products=["理财金账户卡", "灵通卡"])
+    wider = Services(desk.engine, replace(settings, ownership=ownership), desk.services.clock)
+    found = wider.assignments.exceptions(desk.head).premium_without_cm
+    assert {c.client_id for c in found} == {by_tier, by_card, other_card, potential}
+
+
+def _open_lead(desk: Desk, client_id: int | None = None) -> int:
+    lead = desk.services.lobby.spot_potential(
+        desk.lobby, client_id=client_id, contact_name="" if client_id else "张三",
+        signal="询问大额存单")
+    with Session(desk.engine) as s:
+        owner = s.get(Lead, lead.id).owner_id  # type: ignore[union-attr]
+    return owner  # type: ignore[return-value]
+
+
+def test_leads_without_a_named_cm_are_spread_over_todays_cms_by_load(desk: Desk) -> None:
+    roster = desk.services.roster
+    roster.all_in(desk.head)
+    roster.set_state(desk.head, desk.mcm.staff_id, "leave")
+    owners = [_open_lead(desk) for _ in range(4)]  # fewest open leads first, ties by number
+    assert owners == [desk.cm1.staff_id, desk.cm2.staff_id] * 2
+    roster.set_state(desk.head, desk.mcm.staff_id, "in")  # back: has none, gets the next two
+    assert [_open_lead(desk) for _ in range(2)] == [desk.mcm.staff_id] * 2
+    # every lead reached its owner's inbox
+    assert len([h for h in desk.services.handoffs.inbox(desk.cm1) if h.kind == "lead"]) == 2
+    # the client's own CM keeps their client's leads while in, else the spread takes over
+    mine = desk.client("钱多多", tier="potential", cm=desk.cm2)
+    assert _open_lead(desk, mine) == desk.cm2.staff_id
+    roster.set_state(desk.head, desk.cm2.staff_id, "lunch")
+    assert _open_lead(desk, mine) in (desk.cm1.staff_id, desk.mcm.staff_id)
+    for cm in (desk.cm1, desk.mcm):  # nobody in: the wealth CMs' role, no owner
+        roster.set_state(desk.head, cm.staff_id, "out")
+    assert _open_lead(desk) is None
+    assert [h.to_role for h in desk.services.handoffs.inbox(desk.cm1)
+            if h.to_staff_id is None] == ["wealth_cm"]
+
+
+def test_round_robin_takes_the_cms_in_turn(desk: Desk, settings) -> None:  # type: ignore[no-untyped-def]
+    ownership = replace(settings.ownership, lead_distribution="round_robin")
+    desk.services = Services(desk.engine, replace(settings, ownership=ownership),
+                             desk.services.clock)
+    desk.services.roster.all_in(desk.head)
+    owners = [_open_lead(desk) for _ in range(4)]
+    assert owners == [desk.cm1.staff_id, desk.cm2.staff_id, desk.mcm.staff_id,
+                      desk.cm1.staff_id]
+
+
+def test_a_lead_for_later_has_an_owner_and_a_follow_up_date(center: Center) -> None:
+    s = center.services
+    s.roster.all_in(center.lobby)
+    client = center.client("李四", "potential")
+    s.counter.sign_on(center.t1, "02")
+    ticket = center.ticket_at(center.t1, "02", client_id=client)
+    done = s.counter.finish(center.t1, ticket, "lead", need_note="下月有一笔到期资金")
+    with Session(s.ctx.engine) as db:
+        lead = db.get(Lead, done.lead_id)
+    days = s.settings.ownership.lead_follow_up_days
+    assert (lead.owner_id, lead.follow_up_on) == (center.cm.staff_id,
+                                                  T0.date() + timedelta(days=days))
+    (item,) = s.handoffs.inbox(center.cm)  # it reaches the CM, due on the follow-up day
+    assert (item.id, item.kind, item.client_id) == (done.handoff_id, "lead", client)
+    assert item.due_at == T0 + timedelta(days=days)
+
+
+# --- issue 16, item 6: conversion ---------------------------------------------------------------
+def test_a_cms_sale_converts_the_lobbys_lead_and_the_reports_count_it(desk: Desk) -> None:
+    s = desk.services
+    client = desk.client("钱多多", tier="potential", risk=3, assessed=T0.date())
+    s.roster.all_in(desk.head)
+    lead = s.lobby.spot_potential(desk.lobby, client_id=client, signal="询问理财",
+                                  to_staff_id=desk.cm1.staff_id)
+    (h,) = s.handoffs.inbox(desk.cm1)
+    s.handoffs.accept(desk.cm1, h.id)
+    with pytest.raises(FieldError) as bad:  # a sale names its product
+        s.contacts.log(desk.cm1, client, channel="visit", result="sold", sale_amount="500000")
+    assert bad.value.key == "error.sale.needs_product"
+    with pytest.raises(FieldError) as bad:  # and its amount
+        s.contacts.log(desk.cm1, client, channel="visit", result="sold", products=["WM90"])
+    assert bad.value.field == "sale.field.amount"
+    with pytest.raises(FieldError) as bad:
+        s.contacts.log(desk.cm1, client, channel="visit", result="interested", sale_amount="1")
+    assert bad.value.key == "error.sale.amount_without_sale"
+    s.handoffs.complete(desk.cm1, h.id, "客户已购买 50 万")
+    contact = s.contacts.log(desk.cm1, client, channel="visit", purpose="product",
+                             result="sold", products=["WM90"], sale_amount="500,000")
+    with Session(desk.engine) as db:
+        row = db.get(Lead, lead.id)
+        sale = db.get(ContactLog, contact.id)
+    assert (row.status, row.source, row.spotted_by) == ("converted", "lobby",
+                                                        desk.lobby.staff_id)
+    assert (row.converted_ref, row.converted_by, row.converted_product,
+            row.converted_amount_fen, row.converted_at) == (
+        f"contact:{contact.id}", desk.cm1.staff_id, "WM90", 50_000_000, T0)
+    assert sale.sale_amount_fen == 50_000_000
+    flow = s.reports.flow_log(desk.head)
+    assert (flow.referrals.made, flow.referrals.converted) == (1, 1)
+
+
+def test_a_sale_at_the_counter_converts_the_referral_of_the_window_only(
+        center: Center, clock) -> None:  # type: ignore[no-untyped-def]
+    s = center.services
+    client = center.client("王五", "potential", seq=7)
+    s.counter.sign_on(center.n1, "04")
+    old = s.counter.finish(center.n1, center.ticket_at(center.n1, "04", "B", client), "refer",
+                           need_note="想了解理财")
+    window = s.settings.ownership.conversion_window_days
+    clock.advance(days=window + 1)  # type: ignore[attr-defined]
+    s.counter.sign_on(center.n1, "04")
+    recent = s.counter.finish(center.n1, center.ticket_at(center.n1, "04", "B", client),
+                              "refer", need_note="到期资金再投资")
+    ticket = center.ticket_at(center.n1, "04", "B", client)
+    s.counter.record(center.n1, ticket, "transfer", "1000")  # not a sale: nothing converts
+    with Session(s.ctx.engine) as db:
+        assert db.get(Lead, recent.lead_id).status == "new"  # type: ignore[union-attr]
+    record = s.counter.record(center.n1, ticket, "wealth_product", "200,000")
+    with Session(s.ctx.engine) as db:
+        converted = db.get(Lead, recent.lead_id)
+        stale = db.get(Lead, old.lead_id)
+    assert (converted.status, converted.source, converted.converted_ref,
+            converted.converted_product, converted.converted_amount_fen) == (
+        "converted", "non_cash_counter", f"service:{record.id}", "wealth_product", 20_000_000)
+    assert stale.status == "new"  # raised before the window

@@ -229,7 +229,8 @@ def test_a_lead_for_a_walk_in_needs_a_name_and_a_signal(services, people) -> Non
     assert err.value.field == "lobby.field.signal"
     lead = services.lobby.spot_potential(lobby, contact_name="刘六", contact_phone="13912345678",
                                          signal="持他行白金卡")
-    assert lead.to_role == "wealth_cm" and lead.contact_name == "刘六"
+    # no CM named: a CM of the day gets it (issue 16: leads reach a CM, not only the role)
+    assert (lead.to_role, lead.to_name, lead.contact_name) == (None, people["cm1"].name, "刘六")
     with pytest.raises(FieldError):
         services.lobby.spot_potential(lobby, contact_name="刘六", signal="x",
                                       to_staff_id=people["teller"].staff_id)

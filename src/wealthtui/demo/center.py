@@ -21,9 +21,10 @@ from wealthtui.demo.accounts import DEMO_POSTS, DEMO_STAFF, DemoAccount
 from wealthtui.demo.bulk import BulkWriter, Ids, fix_sequences, table
 from wealthtui.demo.people import Mobiles, NamePool
 from wealthtui.demo.population import DEMO_TIER_MIX, Population
+from wealthtui.demo.roster_setup import write_roster
 from wealthtui.demo.targets import build_target_lists
 from wealthtui.demo.workday import Post, Staffing, WorkDay, WorkDayStats
-from wealthtui.model import Attendance, Staff
+from wealthtui.model import Staff
 from wealthtui.rules import permissions as p
 from wealthtui.rules.agenda import workdays_before
 from wealthtui.rules.clock import Clock, FixedClock, business_date
@@ -187,14 +188,10 @@ def _build(engine: Engine, settings: Settings, *, seed: int, clients: int, arriv
     progress("today", 3, steps)
     absent = {actors["8022"].staff_id} if "8022" in actors else set()
     duty_today = wealth[today.toordinal() % len(wealth)] if wealth else head
-    with Session(engine) as session:
-        for a in actors.values():
-            session.add(Attendance(business_date=today, staff_id=a.staff_id,
-                                   present=a.staff_id not in absent,
-                                   duty_cm=a.staff_id == duty_today.staff_id))
-        session.commit()
     opening = min(now, datetime.combine(today, time(8, 30), tz))
     day_clock.set(opening)
+    write_roster(day_services, head, today, actors.values(), absent=absent,
+                 duty_cm=duty_today.staff_id)
     day_services.day.open(head)
     build_target_lists(day_services, head, wealth + marketing,
                        marketing[0] if marketing else None, today)

@@ -28,7 +28,7 @@ from wealthtui.demo.day import Post, Roster, RowDay
 from wealthtui.demo.people import NamePool
 from wealthtui.demo.pools import pools
 from wealthtui.demo.population import LARGE_TIER_MIX, Population
-from wealthtui.model import Attendance
+from wealthtui.demo.roster_setup import write_roster
 from wealthtui.rules import permissions as p
 from wealthtui.rules.agenda import workdays_before
 from wealthtui.rules.clock import Clock, FixedClock, business_date
@@ -196,13 +196,9 @@ def _generate(engine: Engine, conn: Connection, settings: Settings, *, clients: 
 
     # today: open, everyone in
     progress("today", 0, 1)
-    duty = roster.duty_cm(today)
-    with Session(engine) as session:
-        for sid in staff.actors:
-            session.add(Attendance(business_date=today, staff_id=sid, present=True,
-                                   duty_cm=sid == duty))
-        session.commit()
     day_clock.set(min(now, datetime.combine(today, time(8, 30), tz)))
+    write_roster(services, staff.actors[head], today, staff.actors.values(),
+                 duty_cm=roster.duty_cm(today))
     services.day.open(staff.actors[head])
     premium = sum(len(population.directory.by_tier.get(t.code, ()))
                   for t in settings.tiers if t.premium)

@@ -20,20 +20,20 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
-
 from wealthtui.demo import rhythm
 from wealthtui.demo.people import Mobiles, NamePool
 from wealthtui.demo.pools import pools
 from wealthtui.demo.population import Directory
-from wealthtui.model import Attendance
+from wealthtui.demo.roster_setup import write_roster
 from wealthtui.rules import permissions as p
 from wealthtui.rules.agenda import PURPOSES, RESULTS
 from wealthtui.rules.clock import FixedClock
+from wealthtui.rules.fields import FieldError
 from wealthtui.rules.money import format_fen
 from wealthtui.services import Actor, Services
 from wealthtui.services.balancing import MATCHES
 from wealthtui.services.day import DayCloseRefused
+from wealthtui.services.errors import ServiceError
 
 CLOSING = 17 * 60  # no new tickets are called after the queue is empty from here on
 # one client in this many does not come when called; one non-cash client in this many also
@@ -154,13 +154,9 @@ class WorkDay:
 
     # --- opening -------------------------------------------------------------------------------
     def _attendance(self) -> None:
-        """Who is in (there is no service for the roster: it is set up with the model)."""
-        with Session(self.s.ctx.engine) as session:
-            for a in self.staff.everyone:
-                session.add(Attendance(business_date=self.day, staff_id=a.staff_id,
-                                       present=a.staff_id not in self.staff.absent,
-                                       duty_cm=a.staff_id == self.staff.duty_cm.staff_id))
-            session.commit()
+        """Who is in: the day's roster, written by the head through the roster service."""
+        write_roster(self.s, self.staff.head, self.day, self.staff.everyone,
+                     absent=self.staff.absent, duty_cm=self.staff.duty_cm.staff_id)
 
     def open_day(self) -> None:
         self.call(self.s.day.open, self.staff.head)
@@ -358,6 +354,9 @@ class WorkDay:
                     if since >= 15 and rng.random() < 0.6:
                         outcome = self.text["arrival_outcomes" if h.kind == "premium_arrival"
                                             else "lead_outcomes"]
+                        if (h.kind in ("lead", "referral") and h.client_id is not None
+                                and rng.random() < 0.5):
+                            self.sell(actor, h.client_id)  # converts the lead (real path)
                         self.call(self.s.handoffs.complete, actor, h.id, rng.choice(outcome))
 
     def log_contact(self, cm: Actor) -> None:
@@ -367,6 +366,9 @@ class WorkDay:
             return
         client = int(clients[rng.randrange(len(clients))])
         result = rng.choice(RESULTS)
+        if result == "sold" and self.sell(cm, client):
+            return
+        result = "interested" if result == "sold" else result
         follow = result in ("interested", "appointment") or rng.random() < 0.3
         self.call(self.s.contacts.log, cm, client, channel=rng.choice(("phone", "phone", "wechat",
                                                                         "visit", "meeting")),
@@ -376,6 +378,21 @@ class WorkDay:
                   if follow else "",
                   next_date=self.day + timedelta(days=rng.randrange(3, 40)) if follow else None)
         self.stats.contacts += 1
+
+    def sell(self, cm: Actor, client: int) -> bool:
+        """The CM sells the client a low-risk product (a contact with the result `sold`); False
+        when the client's risk assessment does not allow it (then nothing is recorded)."""
+        product = min(self.settings.contact.products, key=lambda p: p.risk_level, default=None)
+        if product is None:
+            return False
+        try:
+            self.call(self.s.contacts.log, cm, client, channel="visit", purpose="product",
+                      content=product.name, result="sold", products=[product.code],
+                      sale_amount=str(self.rng.choice((50_000, 100_000, 200_000, 500_000))))
+        except (FieldError, ServiceError):
+            return False
+        self.stats.contacts += 1
+        return True
 
     def complaint(self, k: int) -> None:
         """The first is settled on the spot by the lobby manager and later closed by the head;

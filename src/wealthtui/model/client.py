@@ -55,6 +55,8 @@ class ClientAccount(SQLModel, table=True):
     """A card or account number by which the client is identified at the door."""
 
     __tablename__ = "client_account"
+    #: the holders of a product (who is entitled to an exclusive CM by their card, issue 16)
+    __table_args__ = (Index("ix_client_account_product", "product", "closed_on"),)
 
     id: int | None = Field(default=None, primary_key=True)
     client_id: int = Field(foreign_key="client.id", index=True)

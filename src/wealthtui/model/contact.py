@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, text
+from sqlalchemy import BigInteger, Index, text
 from sqlmodel import Field, SQLModel
 
 from wealthtui.model.base import utc_field
@@ -32,6 +32,8 @@ class ContactLog(SQLModel, table=True):
     needs: str = Field(default="", max_length=500)
     products_proposed: str = Field(default="", max_length=500)  # product codes, comma-separated
     result: str = Field(default="", max_length=200)
+    #: a sale (result `sold`): its amount in fen; the product is in products_proposed
+    sale_amount_fen: int | None = Field(default=None, sa_type=BigInteger)
     next_action: str = Field(default="", max_length=200)
     next_date: date | None = None
     #: the later contact that kept the follow-up promised here (None while it is open)

@@ -23,8 +23,16 @@ class BusinessDay(SQLModel, table=True):
     flow_log_confirmed_at: datetime | None = utc_field(nullable=True)
 
 
+#: a staff member's state in the day's roster (排班): in, on leave, at lunch, out of the center
+ROSTER_STATES = ("in", "leave", "lunch", "out")
+
+
 class Attendance(SQLModel, table=True):
-    """Who is in today, and who is the duty CM (值班客户经理)."""
+    """One line of the day's roster (当日排班): a staff member's state on a business date, and
+    whether they are the duty CM (值班客户经理) or the duty lobby manager (值班大堂经理).
+
+    Written only by services.roster (audited); read through its query functions. `present` is
+    `status == "in"`, kept by the service for the readers that join on it (the look-up)."""
 
     __tablename__ = "attendance"
     __table_args__ = (UniqueConstraint("business_date", "staff_id", name="uq_attendance"),)
@@ -34,6 +42,11 @@ class Attendance(SQLModel, table=True):
     staff_id: int = Field(foreign_key="staff.id")
     present: bool = True
     duty_cm: bool = False
+    status: str = Field(default="in", max_length=8)  # one of ROSTER_STATES
+    duty_lobby: bool = False
+    note: str = Field(default="", max_length=200)
+    updated_by: int | None = Field(default=None, foreign_key="staff.id")
+    updated_at: datetime | None = utc_field(nullable=True)
 
 
 class ManualFigure(SQLModel, table=True):

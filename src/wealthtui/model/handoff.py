@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index
+from sqlalchemy import BigInteger, Index
 from sqlmodel import Field, SQLModel
 
 from wealthtui.model.base import utc_field
@@ -59,3 +59,14 @@ class Lead(SQLModel, table=True):
     status: str = Field(default="new", max_length=12)  # new | contacted | converted | dropped
     created_at: datetime = utc_field()
     converted_at: datetime | None = utc_field(nullable=True)
+    # owner_id and converted_by are staff ids without a database foreign key: SQLite adds such a
+    # column to a table that others refer to (targets) only by rebuilding it (migration 0004h5)
+    #: the CM who owns the lead (named, the client's CM, or spread by the roster's load)
+    owner_id: int | None = Field(default=None, index=True)
+    #: a lead for later: the day the owner follows it up
+    follow_up_on: date | None = None
+    #: the sale that converted it: "contact:<contact_log.id>" or "service:<service_record.id>"
+    converted_ref: str = Field(default="", max_length=40)
+    converted_by: int | None = None
+    converted_product: str = Field(default="", max_length=40)
+    converted_amount_fen: int | None = Field(default=None, sa_type=BigInteger)

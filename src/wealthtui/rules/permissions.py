@@ -110,6 +110,9 @@ MATRIX: dict[str, frozenset[str]] = {
     "kpi.enter": _({HEAD}),
     "day.close": _({HEAD}),
     "day.amend": _({HEAD}),
+    # the day's roster (issue 16): who is in, the duty CM and the duty lobby manager
+    "roster.view": EVERYONE,
+    "roster.edit": _({HEAD, LOBBY_MANAGER}),
 }
 del _
 

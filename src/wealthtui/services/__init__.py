@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from wealthtui.services.lookup import LookupService
     from wealthtui.services.queue import QueueService
     from wealthtui.services.reports import ReportService
+    from wealthtui.services.roster import RosterService
     from wealthtui.services.staff import StaffService
     from wealthtui.services.targets import TargetService
 
@@ -67,6 +68,7 @@ SERVICES: dict[str, str] = {
     "lookup": "wealthtui.services.lookup:LookupService",
     "queue": "wealthtui.services.queue:QueueService",
     "reports": "wealthtui.services.reports:ReportService",
+    "roster": "wealthtui.services.roster:RosterService",
     "staff": "wealthtui.services.staff:StaffService",
     "targets": "wealthtui.services.targets:TargetService",
 }
@@ -101,6 +103,7 @@ class Services:
         lookup: LookupService
         queue: QueueService
         reports: ReportService
+        roster: RosterService
         staff: StaffService
         targets: TargetService
 

@@ -32,13 +32,15 @@ from sqlalchemy import func
 from sqlalchemy.orm import aliased
 from sqlmodel import and_, col, or_, select
 
+from wealthtui.config import Settings
 from wealthtui.model import (
-    Attendance,
     Client,
+    ClientAccount,
     CMAssignment,
     CMAssistant,
     ContactLog,
     Handoff,
+    Lead,
     Staff,
     Target,
     TargetList,
@@ -47,6 +49,7 @@ from wealthtui.rules import file_access, permissions
 from wealthtui.rules.agenda import DIRECT_CHANNELS
 from wealthtui.rules.clock import business_date
 from wealthtui.rules.fields import FieldError, parse_text
+from wealthtui.services import roster
 from wealthtui.services.base import Context, Service, UnitOfWork, requires
 from wealthtui.services.checklists import ChecklistService
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
@@ -63,6 +66,62 @@ CM_ROLES = permissions.CMS | {permissions.HEAD}
 
 
 # --- helpers used by the other CM-desk services -------------------------------------------------
+def entitled_by(settings: Settings) -> tuple[list[str], list[str]]:
+    """Who is entitled to an exclusive CM: the tiers (the premium ones and [ownership]
+    exclusive_cm_tiers) and the card products ([ownership] exclusive_cm_products, by default
+    理财金账户卡, manual ch.2 §5) an open card or account of which entitles its holder."""
+    codes = [t.code for t in settings.tiers if t.premium]
+    codes += [c for c in settings.ownership.exclusive_cm_tiers if c not in codes]
+    return codes, list(settings.ownership.exclusive_cm_products)
+
+
+#: a lead still to be worked (converted and dropped ones are done)
+OPEN_LEAD = ("new", "contacted")
+
+
+def _load(uow: UnitOfWork, cm_ids: list[int]) -> dict[int, int]:
+    """Open leads owned by each of `cm_ids`."""
+    rows = uow.session.exec(
+        select(Lead.owner_id, func.count()).where(col(Lead.owner_id).in_(cm_ids),
+                                                  col(Lead.status).in_(OPEN_LEAD))
+        .group_by(Lead.owner_id)).all()
+    return {cm: n for cm, n in rows if cm is not None}
+
+
+def spread_lead(uow: UnitOfWork, exclude: set[int] | frozenset[int] = frozenset()) -> int | None:
+    """The CM in today's roster (in, holding a CM role, not in `exclude`) who gets a lead or
+    referral that names no CM, by [ownership] lead_distribution: `fewest_open` — the fewest open
+    leads owned, then the staff number; `round_robin` — the one after the owner of the latest
+    lead spread to one of them, by staff number. None when no CM is in."""
+    cms = roster.cms_in(uow.session, uow.today, exclude=exclude)
+    ids = [s.id for s in cms if s.id is not None]
+    if not ids:
+        return None
+    if uow.settings.ownership.lead_distribution == "round_robin":
+        last = uow.session.exec(
+            select(Lead.owner_id).where(col(Lead.owner_id).in_(ids))
+            .order_by(col(Lead.id).desc()).limit(1)).first()
+        return ids[(ids.index(last) + 1) % len(ids)] if last in ids else ids[0]
+    load = _load(uow, ids)
+    return min(ids, key=lambda i: (load.get(i, 0), ids.index(i)))
+
+
+def lead_owner(uow: UnitOfWork, client_id: int | None) -> int | None:
+    """Who owns a new lead or referral that names no CM: the client's exclusive CM when active
+    and not away today (and not the actor), else a CM of today's roster spread by load
+    (spread_lead); None when there is none (the hand-off then goes to the wealth CMs' role)."""
+    me = uow.actor_id or 0
+    if client_id is not None:
+        cm_id = uow.session.exec(
+            select(CMAssignment.cm_id).join(Staff, Staff.id == CMAssignment.cm_id)
+            .where(CMAssignment.client_id == client_id, col(CMAssignment.end_at).is_(None),
+                   col(Staff.active).is_(True))).first()
+        if cm_id is not None and cm_id != me and not roster.is_away(uow.session, uow.today,
+                                                                   cm_id):
+            return cm_id
+    return spread_lead(uow, exclude={me})
+
+
 def active_assignment(uow: UnitOfWork, client_id: int) -> CMAssignment | None:
     return uow.session.exec(
         select(CMAssignment).where(CMAssignment.client_id == client_id,
@@ -241,6 +300,9 @@ class ClientRef:
     name: str
     tier: str
     aum_fen: int
+    #: why the client is entitled to an exclusive CM: "tier" (a premium tier, or one that
+    #: [ownership] exclusive_cm_tiers names) or "card" (an open card of exclusive_cm_products)
+    entitled_by: str = "tier"
 
 
 @dataclass(frozen=True)
@@ -397,14 +459,23 @@ class AssignmentService(Service):
     # --- exceptions for the head -----------------------------------------------------------
     @requires("client.assign_cm", write=False)
     def exceptions(self, uow: UnitOfWork) -> Exceptions:
-        premium = [t.code for t in uow.settings.tiers if t.premium]
+        """Clients entitled to an exclusive CM but without one (manual ch.2 §5: a premium tier,
+        a tier [ownership] names, or an open 理财金账户卡 — any product [ownership] names), CM
+        changes past their first-contact deadline, CMs outside the portfolio range."""
+        codes, products = entitled_by(uow.settings)
         has_cm = select(CMAssignment.id).where(CMAssignment.client_id == Client.id,
                                                col(CMAssignment.end_at).is_(None)).exists()
-        orphans = uow.session.exec(
-            select(Client.id, Client.name, Client.tier, Client.aum_fen)
-            .where(col(Client.tier).in_(premium), ~has_cm)
-            .order_by(col(Client.aum_fen).desc(), Client.name)
-        ).all()
+        columns = (Client.id, Client.name, Client.tier, Client.aum_fen)
+        refs = [ClientRef(*row) for row in uow.session.exec(
+            select(*columns).where(col(Client.tier).in_(codes), ~has_cm))]
+        if products:  # from the product index: the holders, then those without a CM
+            refs += [ClientRef(*row, entitled_by="card") for row in uow.session.exec(
+                select(*columns).where(col(Client.id).in_(
+                    select(ClientAccount.client_id).where(
+                        col(ClientAccount.product).in_(products),
+                        col(ClientAccount.closed_on).is_(None))),
+                    col(Client.tier).not_in(codes), ~has_cm))]
+        refs.sort(key=lambda r: (-r.aum_fen, r.name))
         overdue = [c for c in self.clocks_in(uow) if c.overdue(uow.today)]
         cfg = uow.settings.contact
         sizes = dict(uow.session.exec(
@@ -421,7 +492,7 @@ class AssignmentService(Service):
                 loads.append(CMLoad(staff.id, staff.staff_no, staff.name, size, "below"))
             elif size > cfg.portfolio_max:
                 loads.append(CMLoad(staff.id, staff.staff_no, staff.name, size, "above"))
-        return Exceptions(tuple(ClientRef(*row) for row in orphans), tuple(overdue), tuple(loads))
+        return Exceptions(tuple(refs), tuple(overdue), tuple(loads))
 
     # --- assignment and CM change ----------------------------------------------------------
     def _cm(self, uow: UnitOfWork, cm_id: int) -> Staff:
@@ -579,13 +650,8 @@ class AssignmentService(Service):
 
     # --- the CM's hand-offs ------------------------------------------------------------------
     def _duty_cm(self, uow: UnitOfWork, exclude: set[int]) -> Staff | None:
-        rows = uow.session.exec(
-            select(Staff).join(Attendance, Attendance.staff_id == Staff.id)
-            .where(Attendance.business_date == uow.today, Attendance.duty_cm,
-                   Attendance.present, Staff.active)
-            .order_by(Staff.staff_no)
-        ).all()
-        return next((s for s in rows if s.id not in exclude), None)
+        duty = roster.duty_cm(uow.session, uow.today, exclude)
+        return uow.session.get(Staff, duty) if duty is not None else None
 
     @requires("handoff.respond")
     def decline_arrival(self, uow: UnitOfWork, handoff_id: int, reason: str) -> HandoffView:
@@ -621,6 +687,9 @@ class AssignmentService(Service):
             new = service.create_in(uow, to_staff_id=duty.id, **common)  # type: ignore[arg-type]
         else:
             new = service.create_in(uow, to_role=permissions.LOBBY_MANAGER, **common)  # type: ignore[arg-type]
+        for lead in uow.session.exec(select(Lead).where(Lead.handoff_id == h.id)):
+            lead.handoff_id, lead.owner_id = new.id, new.to_staff_id  # the lead follows it
+            uow.session.add(lead)
         return service._views(uow, Handoff.id == new.id)[0]
 
     @requires("handoff.create")

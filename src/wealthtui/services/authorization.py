@@ -28,6 +28,7 @@ from wealthtui.rules.fields import parse_text
 from wealthtui.rules.money import format_fen
 from wealthtui.services.auth import AuthService
 from wealthtui.services.base import Actor, Service, UnitOfWork, requires
+from wealthtui.services.conversion import convert_for_record
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
 
 SECTION = "ch.2 §2.4 item 1"  # authorise, but never one's own business
@@ -191,6 +192,7 @@ class AuthorizationService(Service):
         if rec is not None and rec.outcome == "pending_auth":
             rec.outcome = "done" if approve else "rejected"
             uow.session.add(rec)
+            convert_for_record(uow, rec)  # an authorised sale converts the client's leads
         uow.audit("authz.approve" if approve else "authz.reject", "authorization_request",
                   req.id, manual_section=SECTION, maker_id=req.maker_id,
                   business_type=req.business_type, amount_fen=req.amount_fen,

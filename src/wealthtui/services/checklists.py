@@ -38,7 +38,6 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select
 
 from wealthtui.model import (
-    Attendance,
     ChecklistRun,
     Client,
     CMAssignment,
@@ -58,6 +57,7 @@ from wealthtui.procedures import (
 from wealthtui.rules import permissions
 from wealthtui.rules.fields import FieldError, parse_text
 from wealthtui.rules.money import parse_yuan
+from wealthtui.services import roster
 from wealthtui.services.auth import AuthService
 from wealthtui.services.base import Actor, Service, UnitOfWork, requires
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
@@ -703,10 +703,7 @@ class ChecklistService(Service):
         Monthly ones from their due day on. Past days: anything not done is overdue."""
         day = business_date or uow.today
         staff = uow.session.exec(select(Staff).where(col(Staff.active).is_(True))).all()
-        present = {a.staff_id: a.present for a in uow.session.exec(
-            select(Attendance).where(Attendance.business_date == day))}
-        if present:
-            staff = [s for s in staff if present.get(s.id)]
+        staff = roster.expected(uow.session, day, staff)
         wanted: list[tuple[Procedure, int | None]] = []
         for proc in self.catalog():
             if not proc.scheduled:

@@ -33,6 +33,7 @@ from wealthtui.procedures import Procedure
 from wealthtui.rules import suitability
 from wealthtui.rules.agenda import CHANNELS, DIRECT_CHANNELS, PURPOSES, RESULTS
 from wealthtui.rules.fields import FieldError, parse_text
+from wealthtui.rules.money import parse_yuan
 from wealthtui.services.assignments import (
     CM_CHANGE_PROCEDURE,
     active_cm_id,
@@ -43,6 +44,7 @@ from wealthtui.services.assignments import (
 from wealthtui.services.base import Context, Service, UnitOfWork, requires
 from wealthtui.services.checklists import ChecklistService
 from wealthtui.services.client_file import ContactView, contact_views
+from wealthtui.services.conversion import convert_for_sale
 from wealthtui.services.errors import NotFound, PermissionDenied
 
 SECTION = "ch.2 §2.9"
@@ -123,13 +125,16 @@ class ContactService(Service):
         acknowledgements: Mapping[str, str] | None = None,
         keeps: Iterable[int] = (),
         run_id: int | None = None,
+        sale_amount: str = "",
     ) -> ContactView:
         """Record one contact. `acknowledgements` maps a product code to the reference of the
         client's signed acknowledgement (needed for a product above the client's risk level);
         `keeps` names earlier contacts whose follow-up this one keeps (those due by today are
         kept anyway). With `run_id` (the client's open contact-marketing run) the products and
         their suitability are recorded as the run's proposal step. A direct contact by the
-        client's new CM records the first contact of an open CM-change run."""
+        client's new CM records the first contact of an open CM-change run. A sale (result
+        `sold`) names its product (in `products`) and its amount (`sale_amount`, yuan), and
+        converts the client's open leads and referrals (services.conversion)."""
         client = self._client(uow, client_id)
         check_file_access(uow, client_id, "contact.log")
         if channel not in CHANNELS:
@@ -160,9 +165,11 @@ class ContactService(Service):
             raise FieldError("cm.field.products", f"error.suitability.{refused.outcome}",
                              product=refused.product_name, product_level=refused.product_level,
                              client_level=refused.client_level or "-")
+        sale_fen = self._sale(result, codes, sale_amount)
         run = self._marketing_run(uow, run_id, client_id) if run_id is not None else None
         assert uow.actor_id is not None
         entry = ContactLog(
+            sale_amount_fen=sale_fen,
             client_id=client_id, staff_id=uow.actor_id, at=uow.now, channel=channel,
             purpose=purpose, content=content, needs=needs,
             products_proposed=",".join(codes)[:500], result=result, next_action=next_action,
@@ -179,14 +186,30 @@ class ContactService(Service):
             ))
         kept = self._keep_promises(uow, entry, set(keeps))
         self._advance_leads_and_targets(uow, entry)
+        converted = []
+        if result == "sold":
+            converted = convert_for_sale(uow, client_id, ref=f"contact:{entry.id}",
+                                         product=",".join(codes), amount_fen=sale_fen)
         if run is not None and checks:
             self._record_proposal(uow, run, checks, acks)
         self._first_contact_after_change(uow, entry)
         uow.audit("contact.log", "client", client_id, manual_section=SECTION,
                   contact_id=entry.id, channel=channel, purpose=purpose, result=result,
                   next_date=next_date, products={c.product_code: c.outcome for c in checks},
-                  kept=kept)
+                  kept=kept, sale_amount_fen=sale_fen, converted_leads=converted)
         return contact_views(uow, client_id, limit=1)[0]
+
+    @staticmethod
+    def _sale(result: str, codes: list[str], amount: str) -> int | None:
+        """The sale's amount in fen for a `sold` contact (which needs its product and amount);
+        None otherwise (an amount without a sale is refused)."""
+        if result != "sold":
+            if amount.strip():
+                raise FieldError("sale.field.amount", "error.sale.amount_without_sale")
+            return None
+        if not codes:
+            raise FieldError("cm.field.products", "error.sale.needs_product")
+        return parse_yuan(amount, "sale.field.amount")
 
     # --- the checklists a contact feeds ---------------------------------------------------------
     @property

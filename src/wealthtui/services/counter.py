@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import col, select
 
 from wealthtui.config import BusinessTypeCfg, CounterCfg
 from wealthtui.model import (
-    Attendance,
     AuthorizationRequest,
     Client,
     ClosingRetention,
@@ -38,9 +37,11 @@ from wealthtui.rules import permissions
 from wealthtui.rules import queue as qrules
 from wealthtui.rules.fields import FieldError, parse_mobile, parse_name, parse_text
 from wealthtui.rules.money import parse_yuan
-from wealthtui.services import cashbox
+from wealthtui.services import cashbox, roster
+from wealthtui.services.assignments import lead_owner
 from wealthtui.services.base import Service, UnitOfWork, requires
 from wealthtui.services.checklists import ChecklistService
+from wealthtui.services.conversion import convert_for_record
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
 from wealthtui.services.handoffs import HandoffService
 from wealthtui.services.queue import QueueService, TicketView
@@ -419,6 +420,7 @@ class CounterService(Service):
                   cash=bt.cash, needs_authorization=rule is not None)
         if bt.account_closing and ticket.client_id is not None:
             self._closing_notice(uow, rec, ticket)
+        convert_for_record(uow, rec)  # a sale converts the client's open leads (issue 16)
         return self._record_views(uow, ServiceRecord.id == rec.id)[0]
 
     def _closing_notice(self, uow: UnitOfWork, rec: ServiceRecord, ticket: Ticket) -> None:
@@ -531,10 +533,7 @@ class CounterService(Service):
     def cm_for(self, uow: UnitOfWork, client_id: int | None) -> tuple[int | None, str | None]:
         """Whom a referral goes to: the client's exclusive CM when in today, else the duty CM,
         else every wealth CM (the role)."""
-        absent = set(uow.session.exec(
-            select(Attendance.staff_id).where(Attendance.business_date == uow.today,
-                                              Attendance.present == False)  # noqa: E712
-        ).all())
+        absent = roster.away_ids(uow.session, uow.today)
         if client_id is not None:
             cm_id = uow.session.exec(
                 select(CMAssignment.cm_id).join(Staff, Staff.id == CMAssignment.cm_id).where(
@@ -543,12 +542,7 @@ class CounterService(Service):
             ).first()
             if cm_id is not None and cm_id not in absent and cm_id != uow.actor_id:
                 return cm_id, None
-        duty = uow.session.exec(
-            select(Attendance.staff_id).join(Staff, Staff.id == Attendance.staff_id).where(
-                Attendance.business_date == uow.today, Attendance.duty_cm == True,  # noqa: E712
-                Attendance.present == True, Staff.active == True,  # noqa: E712
-                Attendance.staff_id != uow.actor_id)
-        ).first()
+        duty = roster.duty_cm(uow.session, uow.today, exclude={uow.actor_id or 0})
         if duty is not None:
             return duty, None
         return None, permissions.WEALTH_CM
@@ -566,8 +560,10 @@ class CounterService(Service):
         note: str = "",
     ) -> FinishResult:
         """Finish the ticket with the answer to the wealth-needs question (manual ch.2 §2.4
-        item 4): `none`; `refer` — a hand-off now to the client's CM (or the duty CM) with the
-        need noted, and a lead; `lead` — a lead for a CM to follow up later. Refused while a
+        item 4): `none`; `refer` — a hand-off now to the client's CM (when in today, else a CM
+        of today's roster by load) with the need noted, and a lead; `lead` — a lead for later,
+        owned the same way, with its follow-up date ([ownership] lead_follow_up_days) and a
+        hand-off to its owner due that day. Refused while a
         business awaits authorisation or a premium closing has no retention attempt recorded."""
         ticket = self._my_ticket(uow, ticket_id)
         if needs not in NEEDS:
@@ -593,27 +589,36 @@ class CounterService(Service):
             if view.referral_suggested:
                 signal = "premium_signal_amount"
             observed = ",".join(dict.fromkeys(r.business_type for r in done))
-            if needs == "refer":
-                to_staff, to_role = self.cm_for(uow, ticket.client_id)
-                text = need_note if not contact_name else f"{contact_name}：{need_note}"
-                h = self._handoffs.create_in(
-                    uow, kind="referral", to_staff_id=to_staff, to_role=to_role,
-                    client_id=ticket.client_id, ticket_id=ticket.id, note=text, source=source,
-                    manual_section=NEEDS_SECTION,
-                )
-                handoff_id = h.id
+            # the owner: the client's CM when in, else one of today's CMs by load; a referral
+            # is handed over now, a lead for later is due on its follow-up date
+            owner = lead_owner(uow, ticket.client_id)
+            follow_up = None
+            text = need_note if not contact_name else f"{contact_name}：{need_note}"
+            due = None
+            if needs == "lead":
+                follow_up = uow.today + timedelta(
+                    days=self.settings.ownership.lead_follow_up_days)
+                due = uow.now + timedelta(days=self.settings.ownership.lead_follow_up_days)
+            h = self._handoffs.create_in(
+                uow, kind="referral" if needs == "refer" else "lead", to_staff_id=owner,
+                to_role=None if owner is not None else permissions.WEALTH_CM,
+                client_id=ticket.client_id, ticket_id=ticket.id, note=text, source=source,
+                due_at=due, manual_section=NEEDS_SECTION,
+            )
+            handoff_id = h.id
             assert uow.actor_id is not None
             lead = Lead(
                 business_date=uow.today, client_id=ticket.client_id, contact_name=contact_name,
                 contact_phone=contact_phone, signal=signal, observed_business=observed[:200],
                 need=need_note, spotted_by=uow.actor_id, source=source, handoff_id=handoff_id,
-                status="new", created_at=uow.now,
+                status="new", created_at=uow.now, owner_id=owner, follow_up_on=follow_up,
             )
             uow.session.add(lead)
             uow.session.flush()
             lead_id = lead.id
             uow.audit("lead.create", "lead", lead.id, manual_section=LEAD_SECTION,
-                      source=source, client_id=ticket.client_id, handoff_id=handoff_id)
+                      source=source, client_id=ticket.client_id, handoff_id=handoff_id,
+                      owner_id=owner, follow_up_on=follow_up)
         uow.audit("counter.wealth_needs", "ticket", ticket.id, manual_section=NEEDS_SECTION,
                   ticket=ticket.display_no, needs=needs, suggested=view.referral_suggested)
         finished = self._queue.finish(uow, ticket_id, note)

@@ -17,7 +17,6 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, func, select
 
 from wealthtui.model import (
-    Attendance,
     ChecklistRun,
     Client,
     CMAssignment,
@@ -32,6 +31,8 @@ from wealthtui.reports import figures
 from wealthtui.rules import permissions
 from wealthtui.rules import routing as routing_rules
 from wealthtui.rules.fields import FieldError, parse_mobile, parse_name, parse_text
+from wealthtui.services import roster
+from wealthtui.services.assignments import lead_owner
 from wealthtui.services.base import Service, UnitOfWork, requires
 from wealthtui.services.checklists import ChecklistService
 from wealthtui.services.errors import Conflict, NotFound, ServiceError
@@ -186,20 +187,10 @@ class LobbyService(Service):
 
     # --- whom to tell --------------------------------------------------------------------
     def _absent(self, uow: UnitOfWork, staff_id: int) -> bool:
-        present = uow.session.exec(
-            select(Attendance.present).where(Attendance.business_date == uow.today,
-                                             Attendance.staff_id == staff_id)
-        ).first()
-        return present is not None and not present
+        return roster.is_away(uow.session, uow.today, staff_id)
 
     def _duty_cm(self, uow: UnitOfWork, exclude: set[int]) -> int | None:
-        rows = uow.session.exec(
-            select(Staff.id).join(Attendance, Attendance.staff_id == Staff.id)
-            .where(Attendance.business_date == uow.today, col(Attendance.duty_cm).is_(True),
-                   col(Attendance.present).is_(True), col(Staff.active).is_(True))
-            .order_by(col(Staff.staff_no))
-        ).all()
-        return next((sid for sid in rows if sid not in exclude), None)
+        return roster.duty_cm(uow.session, uow.today, exclude)
 
     def _cm_target(self, uow: UnitOfWork, client_id: int | None) -> tuple[int | None, str | None]:
         """The client's exclusive CM unless recorded absent today; else the duty CM; else every
@@ -562,8 +553,9 @@ class LobbyService(Service):
         visit_id: int | None = None,
     ) -> LeadView:
         """A potential premium client (manual digest §3.3): a lead with the signal, the business
-        seen, who spotted it (me) and source lobby, handed to a CM — the client's own, the one
-        chosen, the duty CM, or every wealth CM."""
+        seen, who spotted it (me) and source lobby, handed to a CM who owns it — the one chosen,
+        the client's own when in today, else one of today's CMs by load ([ownership]
+        lead_distribution), or every wealth CM when none is in."""
         signal = parse_text(signal, "lobby.field.signal", max_len=200, required=True)
         observed = parse_text(observed_business, "lobby.field.observed", max_len=200)
         need = parse_text(need, "lobby.field.need", max_len=500)
@@ -578,12 +570,14 @@ class LobbyService(Service):
             if target is None or not (target.role_set & permissions.CMS):
                 raise FieldError("field.handoff_to", "error.lobby.not_a_cm")
             to_role = None
-        else:
-            to_staff_id, to_role = self._cm_target(uow, client_id)
+        else:  # the client's CM when in, else spread over today's CMs by load
+            to_staff_id = lead_owner(uow, client_id)
+            to_role = None if to_staff_id is not None else permissions.WEALTH_CM
         assert uow.actor_id is not None
         lead = Lead(business_date=uow.today, client_id=client_id, contact_name=name,
                     contact_phone=phone, signal=signal, observed_business=observed, need=need,
-                    spotted_by=uow.actor_id, source="lobby", created_at=uow.now)
+                    spotted_by=uow.actor_id, source="lobby", created_at=uow.now,
+                    owner_id=to_staff_id)
         uow.session.add(lead)
         uow.session.flush()
         text = " / ".join(x for x in (signal, observed, need) if x)
@@ -623,10 +617,7 @@ class LobbyService(Service):
     @requires("visit.record", write=False)
     def cm_choices(self, uow: UnitOfWork) -> list[CmChoice]:
         """Active CMs with today's attendance, present and duty first, for a re-route."""
-        att = {
-            a.staff_id: a for a in uow.session.exec(
-                select(Attendance).where(Attendance.business_date == uow.today))
-        }
+        att = roster.lines(uow.session, uow.today)
         out = []
         for staff in uow.session.exec(select(Staff).where(col(Staff.active).is_(True))
                                       .order_by(col(Staff.staff_no))):

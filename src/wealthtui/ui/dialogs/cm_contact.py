@@ -66,6 +66,10 @@ def contact_form(
                           for c in checks)))
         fields.insert(5, Field("acknowledgement", "cm.field.acknowledgement", max_length=200,
                                placeholder=t("cm.contact.ack_hint")))
+        # a sale (result sold): its amount; the products ticked are what was bought (issue 16)
+        fields.insert(fields.index(next(f for f in fields if f.name == "result")) + 1,
+                      Field("sale_amount", "sale.field.amount", max_length=20,
+                            placeholder=t("sale.amount_hint")))
         above = [c for c in checks if c.outcome != suitability.SUITABLE]
         level = checks[0].client_level if checks else None
         info.append(t("cm.contact.risk", level=level) if level else t("cm.contact.no_risk"))
@@ -83,6 +87,7 @@ def contact_form(
             content=values["content"], needs=values["needs"], result=values["result"] or "",
             next_action=values["next_action"], next_date=next_date, products=codes,
             acknowledgements=acks, keeps=kept, run_id=run_id,
+            sale_amount=values.get("sale_amount") or "",
         )
         if on_saved is not None:
             on_saved(view)

@@ -8,9 +8,10 @@ digest §6.1 (the head's day).
 Keys: F2–F7 open the tabs (shown in the tab labels); F8 is the tab's main action (add staff,
 choose the day or month, close the day); on the staff tab ctrl+r roles, ctrl+k reset PIN,
 ctrl+u unlock, ctrl+d deactivate, ctrl+e assign a client's exclusive CM, ctrl+b hand a departing
-CM's book over; on the KPI tab ctrl+e enters a monthly figure; on the end-of-day tab ctrl+e
-exports the summary (XLSX) and ctrl+g switches to the month view; on every tab ctrl+t opens the
-target lists (build from criteria with the count previewed, deal to CMs, progress per CM).
+CM's book over, ctrl+n the day's roster; on the KPI tab ctrl+e enters a monthly figure; on the
+end-of-day tab ctrl+e exports the summary (XLSX) and ctrl+g switches to the month view; on every
+tab ctrl+t opens the target lists (build from criteria with the count previewed, deal to CMs,
+progress per CM).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from wealthtui.services.errors import ServiceError
 from wealthtui.services.reports import parse_business_date, parse_month
 from wealthtui.ui.dialogs.confirm import ConfirmDialog
 from wealthtui.ui.dialogs.form_dialog import Field
+from wealthtui.ui.dialogs.roster import RosterDialog
 from wealthtui.ui.dialogs.targets import TargetsDialog
 from wealthtui.ui.errors import describe
 from wealthtui.ui.screens.base import RoleScreen
@@ -52,7 +54,7 @@ TAB_KEYS = dict(zip(TABS, ("F2", "F3", "F4", "F5", "F6", "F7"), strict=True))
 #: which tab each tab-bound action belongs to
 ACTION_TAB = {
     "add_staff": "staff", "set_roles": "staff", "reset_pin": "staff", "unlock": "staff",
-    "deactivate": "staff", "assign_cm": "staff", "reassign_book": "staff",
+    "deactivate": "staff", "assign_cm": "staff", "reassign_book": "staff", "roster": "staff",
     "pick_flow_day": "flow", "pick_month": "kpi", "enter_figure": "kpi",
     "close_day": "eod", "pick_eod": "eod", "export_eod": "eod",
 }
@@ -99,6 +101,7 @@ class HeadScreen(RoleScreen):
         Binding("ctrl+d", "deactivate", "head.bind.deactivate", id="head.deactivate"),
         Binding("ctrl+e", "assign_cm", "head.bind.assign_cm", id="head.assign_cm"),
         Binding("ctrl+b", "reassign_book", "head.bind.reassign_book", id="head.reassign_book"),
+        Binding("ctrl+n", "roster", "roster.bind.open", id="head.roster"),
         Binding("ctrl+e", "enter_figure", "head.bind.enter_figure", id="head.enter_figure"),
         Binding("ctrl+g", "pick_eod", "head.bind.pick_eod", id="head.pick_eod"),
         Binding("ctrl+e", "export_eod", "head.bind.export", id="head.export_eod"),
@@ -189,7 +192,17 @@ class HeadScreen(RoleScreen):
             return
         exceptions = self.run_service(self.services.assignments.exceptions)
         books = self.run_service(self.services.dashboard.book_sizes)
-        self.query_one(StaffPanel).show(staff, books or {}, exceptions, self.clock.now())
+        roster = self.run_service(self.services.roster.day)
+        self.query_one(StaffPanel).show(staff, books or {}, exceptions, self.clock.now(), roster)
+
+    def action_roster(self) -> None:
+        """The day's roster (who is in, the duty CM and lobby manager), in a modal."""
+        def done(changed: bool | None) -> None:
+            if changed:
+                self.loaded.discard("staff")
+                self.reload(self.tab)
+                self.changed()
+        self.app.push_screen(RosterDialog(), done)
 
     def _load_complaints(self) -> None:
         self.query_one(ComplaintQueue).reload()

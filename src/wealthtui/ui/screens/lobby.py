@@ -42,6 +42,7 @@ from wealthtui.services.lookup import ClientCard
 from wealthtui.ui.dialogs.complaint_intake import ComplaintIntakeDialog
 from wealthtui.ui.dialogs.counter_dialogs import counter_form
 from wealthtui.ui.dialogs.form_dialog import Field
+from wealthtui.ui.dialogs.roster import RosterDialog
 from wealthtui.ui.errors import describe
 from wealthtui.ui.screens.base import RoleScreen
 from wealthtui.ui.widgets.checklist import ChecklistScreen
@@ -168,6 +169,7 @@ class LobbyScreen(RoleScreen):
         Binding("f10", "lead", "lobby.bind.lead", id="lobby.lead"),
         Binding("f11", "checklist", "lobby.bind.checklist", id="lobby.checklist"),
         Binding("ctrl+r", "reroute", "lobby.bind.reroute", id="lobby.reroute"),
+        Binding("ctrl+t", "roster", "roster.bind.open", id="lobby.roster"),
         Binding("ctrl+y", "checklists", "resume.bind.checklists", id="lobby.checklists",
                 show=False),  # named by the line of open checklists, and in F1 help
         Binding("ctrl+k", "focus_lookup", "lobby.bind.focus_lookup", id="lobby.focus_lookup",
@@ -678,6 +680,15 @@ class LobbyScreen(RoleScreen):
             self.changed()
 
         self.app.push_screen(MyChecklistsScreen(), closed)
+
+    def action_roster(self) -> None:
+        """The day's roster: the lobby manager records who is in and who is on duty at opening
+        (the others see it)."""
+        def done(changed: bool | None) -> None:
+            if changed:
+                self.changed()
+
+        self.app.push_screen(RosterDialog(), done)
 
     def action_complaint(self) -> None:
         def done(complaint: Any) -> None:

@@ -1,6 +1,8 @@
-"""The head's staff and allocation tab: the staff list (roles, state, clients held) and the
-exceptions list (premium clients without a CM, CM changes past the first-contact deadline, CMs
-outside their portfolio range; manual ch.2 §5.1, digest §3.5)."""
+"""The head's staff and allocation tab: the staff list (roles, account state, today's roster
+state, clients held) and the exceptions list (clients entitled to an exclusive CM without one,
+CM changes past the first-contact deadline, CMs outside their portfolio range; manual ch.2 §5.1,
+digest §3.5). The account state (active / locked / inactive) and the roster state (in / leave /
+lunch / out, from services.roster) are two columns with their own labels."""
 
 from __future__ import annotations
 
@@ -13,7 +15,9 @@ from textual.widgets import DataTable, Static
 
 from wealthtui.i18n import t, tl
 from wealthtui.services.assignments import Exceptions
+from wealthtui.services.roster import RosterView
 from wealthtui.services.staff import StaffView
+from wealthtui.ui.dialogs.roster import duty_text, state_text
 
 
 def staff_state(s: StaffView, now: datetime) -> str:
@@ -50,8 +54,10 @@ class StaffPanel(Vertical):
     def compose(self) -> ComposeResult:
         table: DataTable[Text | str] = DataTable(id="staff-table", cursor_type="row",
                                                  zebra_stripes=True)
-        for key in ("staff_no", "name", "roles", "state", "clients"):
+        for key in ("staff_no", "name", "roles", "state"):
             table.add_column(t(f"head.staff.col.{key}"), key=key)
+        table.add_column(t("roster.col.today"), key="today")
+        table.add_column(t("head.staff.col.clients"), key="clients")
         yield table
         yield Static(t("head.staff.exceptions"), classes="panel-title", id="exceptions-title")
         exceptions: DataTable[Text | str] = DataTable(id="exceptions-table", cursor_type="row")
@@ -71,7 +77,7 @@ class StaffPanel(Vertical):
         return tl(cfg.name, cfg.name_en) if cfg else code
 
     def show(self, staff: list[StaffView], books: dict[int, int], exceptions: Exceptions | None,
-             now: datetime) -> None:
+             now: datetime, roster: RosterView | None = None) -> None:
         table = self.query_one("#staff-table", DataTable)
         keep = self.selected
         self.staff = staff
@@ -80,8 +86,11 @@ class StaffPanel(Vertical):
         for s in staff:
             state = staff_state(s, now)
             style = {"locked": theme.warning or "yellow", "inactive": "dim"}.get(state, "")
-            table.add_row(s.staff_no, s.name, "、".join(t(f"role.{r}") for r in s.roles),
-                          Text(t(f"head.staff.state.{state}"), style=style),
+            line = roster.line(s.id) if roster is not None else None
+            today = state_text(line.status) + (f" {duty_text(line)}" if duty_text(line) else "") \
+                if line is not None and s.active else ""
+            table.add_row(s.staff_no, Text(s.name), "、".join(t(f"role.{r}") for r in s.roles),
+                          Text(t(f"head.staff.state.{state}"), style=style), today,
                           Text(str(books.get(s.id, 0)) if books.get(s.id) else "", justify="right"),
                           key=s.staff_no)
         if keep is not None and keep.staff_no in table.rows:
@@ -91,7 +100,10 @@ class StaffPanel(Vertical):
         if exceptions is None:
             return
         for c in exceptions.premium_without_cm:
-            rows.add_row(t("head.staff.exc.no_cm"), c.name, self._tier(c.tier),
+            detail = self._tier(c.tier)
+            if c.entitled_by == "card":
+                detail = t("ownership.by_card", tier=detail)
+            rows.add_row(t("head.staff.exc.no_cm"), Text(c.name), detail,
                          key=f"client-{c.client_id}")
         for ch in exceptions.overdue_changes:
             rows.add_row(t("head.staff.exc.change_overdue"), ch.client_name,

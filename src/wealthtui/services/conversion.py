@@ -1,0 +1,58 @@
+"""Lead conversion (商机转化): a sale converts the client's open leads and referrals.
+
+A sale is recorded by the CM (a contact with the result `sold`, its product and amount,
+services.contacts) or at the counter (a business of a type [ownership] sale_business_types
+names, done, services.counter). Every lead or referral of that client still open (`new` or
+`contacted`) and raised within [ownership] conversion_window_days before the sale becomes
+`converted`, with the sale that converted it. Each keeps its `source` (lobby / cash_counter /
+non_cash_counter / cm) and `spotted_by`, so a report counts conversions by source and by the
+person who referred.
+
+Fields set on each converted lead: status = "converted", converted_at (the sale's time),
+converted_ref ("contact:<contact_log.id>" or "service:<service_record.id>"), converted_by
+(who recorded the sale), converted_product (product code or business type), converted_amount_fen.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import col, select
+
+from wealthtui.model import Lead, ServiceRecord
+from wealthtui.services.assignments import OPEN_LEAD
+from wealthtui.services.base import UnitOfWork
+
+SECTION = "ch.2 §2.4 item 4"  # referrals to CMs, followed to the sale
+
+
+def convert_for_sale(uow: UnitOfWork, client_id: int, *, ref: str, product: str,
+                     amount_fen: int | None, by: int | None = None) -> list[int]:
+    """Convert the client's open leads of the window by the sale `ref` recorded by `by`
+    (default the actor); returns their ids. Runs inside the caller's unit of work (the caller
+    checked its own permission)."""
+    since = uow.today - timedelta(days=uow.settings.ownership.conversion_window_days)
+    leads = uow.session.exec(
+        select(Lead).where(Lead.client_id == client_id, col(Lead.status).in_(OPEN_LEAD),
+                           Lead.business_date >= since)
+        .order_by(col(Lead.id))).all()
+    for lead in leads:
+        lead.status, lead.converted_at = "converted", uow.now
+        lead.converted_ref, lead.converted_by = ref[:40], by or uow.actor_id
+        lead.converted_product, lead.converted_amount_fen = product[:40], amount_fen
+        uow.session.add(lead)
+        uow.audit("lead.convert", "lead", lead.id, manual_section=SECTION, client_id=client_id,
+                  source=lead.source, spotted_by=lead.spotted_by, sale=ref, product=product,
+                  amount_fen=amount_fen)
+    return [lead.id for lead in leads if lead.id is not None]
+
+
+def convert_for_record(uow: UnitOfWork, rec: ServiceRecord) -> list[int]:
+    """A counter business that is a sale ([ownership] sale_business_types), done (recorded, or
+    authorised), for a known client: convert that client's open leads. Else nothing."""
+    if (rec.outcome != "done" or rec.client_id is None
+            or rec.business_type not in uow.settings.ownership.sale_business_types):
+        return []
+    return convert_for_sale(uow, rec.client_id, ref=f"service:{rec.id}",
+                            product=rec.business_type, amount_fen=rec.amount_fen,
+                            by=rec.staff_id)

@@ -9,8 +9,10 @@ before counting) and end-of-day balancing (the figures beside what the teller co
 
 The box never goes below 0 (a service invariant): cash paid out (a withdrawal recorded, pending
 authorisation or done) and a cash deposit taken back are refused beyond `available_fen` — what
-the box holds less the withdrawals awaiting authorisation — with the teller's box locked
-(`lock_box`) for the rest of the transaction, so two terminals cannot both spend the same cash.
+the box holds less the withdrawals awaiting authorisation. The check and the write are one write
+transaction, and write transactions do not interleave (BEGIN IMMEDIATE on SQLite, the audit
+head's row lock on PostgreSQL: services.base.run_in_uow), so two terminals cannot both spend the
+same cash.
 
 Functions here run inside the caller's unit of work (they take its Session); no permission
 check of their own.
@@ -135,12 +137,3 @@ def available_fen(session: Session, settings: Settings, day: date, teller_id: in
     expected = figures(session, settings, day, teller_id).expected_cash_fen
     return expected - pending_out_fen(session, day, teller_id)
 
-
-def lock_box(session: Session, day: date, teller_id: int) -> None:
-    """Lock the teller's counter sessions of the day until the transaction ends (SELECT … FOR
-    UPDATE on PostgreSQL; SQLite write transactions are serialised by BEGIN IMMEDIATE)."""
-    session.exec(
-        select(CounterSession.id).where(CounterSession.business_date == day,
-                                        CounterSession.staff_id == teller_id)
-        .with_for_update()
-    ).all()

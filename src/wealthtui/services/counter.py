@@ -435,10 +435,9 @@ class CounterService(Service):
 
     def _box_pays(self, uow: UnitOfWork, amount_fen: int) -> None:
         """The actor's box can pay `amount_fen` out: never more than it holds, less what is
-        reserved for withdrawals awaiting authorisation. The box is locked for the rest of the
-        transaction, so two terminals cannot both spend the same cash."""
+        reserved for withdrawals awaiting authorisation (services.cashbox: write transactions
+        do not interleave, so two terminals cannot both spend the same cash)."""
         assert uow.actor_id is not None
-        cashbox.lock_box(uow.session, uow.today, uow.actor_id)
         available = cashbox.available_fen(uow.session, self.settings, uow.today, uow.actor_id)
         if amount_fen > available:
             raise FieldError("field.amount", "cashbox.error.exceeds_box",
@@ -541,7 +540,6 @@ class CounterService(Service):
     def _box_gives_back(self, uow: UnitOfWork, rec: ServiceRecord) -> None:
         """Taking back a cash deposit takes its cash out of the box: refused when the box no
         longer holds it (it was paid out meanwhile), so the box never goes below 0."""
-        cashbox.lock_box(uow.session, uow.today, rec.staff_id)
         available = cashbox.available_fen(uow.session, self.settings, uow.today, rec.staff_id)
         if rec.amount_fen > available:
             raise Conflict("cashbox.error.cancel_exceeds_box", amount=format_fen(rec.amount_fen),

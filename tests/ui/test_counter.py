@@ -116,6 +116,88 @@ async def test_a_bad_amount_names_the_field_and_keeps_the_text(center: Center) -
         assert [r.amount_fen for r in records(center)] == [1_234]
 
 
+async def test_sign_on_refuses_an_empty_box_and_keeps_the_form(center: Center) -> None:
+    s = center.services
+    app = make_app(s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "T1")
+        await press(pilot, "ctrl+g")
+        assert t("cashbox.sign_on.info") in [str(w.render()) for w in form(app).query(".form-info")]
+        form(app).widget("counter").value = "02"
+        await press(pilot, "f2")  # the cash left empty at a cash counter
+        cash = form(app).query_one("#f-cash", FormField)
+        expected = f"{t('counter.field.opening_cash')}：" \
+                   f"{t('cashbox.error.opening_required', counter='02')}"
+        assert cash.error_text == expected
+        await type_into(pilot, "#f-cash", "0.00")
+        await press(pilot, "f2")
+        assert form(app).query_one("#f-cash", FormField).error_text == expected
+        assert form(app).values() == {"counter": "02", "cash": "0.00"}  # kept as typed
+        assert s.counter.current(center.t1) is None
+        await type_into(pilot, "#f-cash", "200,000")
+        await press(pilot, "f2")
+        assert isinstance(app.screen, ChecklistScreen)
+    assert s.counter.current(center.t1).opening_cash_fen == 20_000_000
+
+
+async def test_a_withdrawal_beyond_the_box_is_refused_in_the_form(center: Center) -> None:
+    s = center.services
+    center.sign_on(center.t1, "02", "1,000")
+    s.queue.issue(center.lobby, "A")
+    app = make_app(s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "T1")
+        await press(pilot, "f2")
+        await record_business(pilot, "cash_withdrawal", "60,000")
+        amount = app.screen.query_one("#f-amount", FormField)
+        assert amount.error_text == f"{t('field.amount')}：" + t(
+            "cashbox.error.exceeds_box", amount="60,000.00", available="1,000.00")
+        assert amount.value == "60,000" and form(app).values()["type"] == "cash_withdrawal"
+        assert records(center) == []
+        await type_into(pilot, "#f-amount", "600")
+        await press(pilot, "f2")
+        assert isinstance(app.screen, CounterScreen)
+    assert [(r.business_type, r.amount_fen) for r in records(center)] == [
+        ("cash_withdrawal", 60_000)]
+
+
+async def test_the_re_balance_form_shows_todays_figures(center: Center) -> None:
+    s = center.services
+    center.sign_on(center.t1, "02", "1,000")
+    ticket = center.ticket_at(center.t1, "02")
+    s.counter.record(center.t1, ticket, "cash_deposit", "500")
+    s.counter.finish(center.t1, ticket, "none")
+    app = make_app(s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "T1")
+        await press(pilot, "ctrl+d")
+        assert "¥1,500.00" in screen_text(app)
+        await type_into(pilot, "#f-counted", "1,500")
+        form(app).query_one(SelectionList).select_all()
+        await press(pilot, "f2")
+        assert isinstance(app.screen, CounterScreen)
+        # new business after the submission, done on this screen
+        s.queue.issue(center.lobby, "A")
+        await press(pilot, "f2")
+        await record_business(pilot, "cash_deposit", "250")
+        await press(pilot, "f6")
+        await press(pilot, "f2")
+        assert isinstance(app.screen, CounterScreen)
+        await press(pilot, "ctrl+d")  # reopened: the figures as they are now
+        info = [str(w.render()) for w in form(app).query(".form-info")]
+        assert t("counter.balance.expected", amount="¥1,750.00") in info
+        assert t("cashbox.balance.changed", amount="¥1,500.00") in info
+        assert form(app).values()["counted"] == ""  # counted afresh, matches ticked afresh
+        assert form(app).values()["matches"] == []
+        await type_into(pilot, "#f-counted", "1,750")
+        form(app).query_one(SelectionList).select_all()
+        await press(pilot, "f2")
+        assert isinstance(app.screen, CounterScreen)
+    again = s.balancing.mine(center.t1)
+    assert (again.difference_fen, again.changed_since_submitted) == (0, False)
+    assert s.balancing.sign_off(center.sup, again.id).status == "signed_off"
+
+
 async def test_a_large_withdrawal_waits_for_the_supervisors_pin(center: Center) -> None:
     s = center.services
     center.sign_on(center.t1, "02", "100,000")

@@ -282,6 +282,8 @@ def balance_form(services: Services, actor: Actor, view: BalanceView) -> FormDia
     matches = tuple((t(f"counter.match.{m}"), m) for m in MATCHES)
     ticked = [m for m, ok in view.matches.items() if ok] if view.status != "draft" else []
     counted = f"{view.counted_cash_fen / 100:.2f}" if view.counted_cash_fen is not None else ""
+    if view.submitted_figures is not None:  # business since the submission: count afresh
+        ticked, counted = [], ""
     specs = [Field("counted", "counter.field.counted_cash", max_length=20, value=counted),
              Field("matches", "counter.field.matches", kind="checks", options=matches,
                   value=ticked),

@@ -67,13 +67,18 @@ def call_blocker(uow: UnitOfWork, teller_id: int) -> Conflict | None:
             and proc.step(MATCH_STEP) is not None and values.get(MATCH_STEP) != DIFFER:
         position, step = _position(proc, MATCH_STEP)
         return Conflict("cashbox.error.count_differs", counted=format_fen(int(counted)),
-                        opening=format_fen(opening), position=position, step=step.text,
-                        step_en=step.text_en)
+                        opening=format_fen(opening), position=position,
+                        step=_text(uow, step))
     for position, step in enumerate(proc.steps, start=1):
         if effective_required(step, values) and step.id not in values:
-            return Conflict("cashbox.error.sign_on_open", position=position, step=step.text,
-                            step_en=step.text_en)
+            return Conflict("cashbox.error.sign_on_open", position=position,
+                            step=_text(uow, step))
     return None
+
+
+def _text(uow: UnitOfWork, step: Step) -> str:
+    """The step as staff read it (the procedure holds both languages; as checklists does)."""
+    return step.text_en if uow.settings.ui.language == "en" else step.text
 
 
 def _opening(uow: UnitOfWork, teller_id: int) -> int | None:

@@ -11,6 +11,8 @@ SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL), so two counters never get the 
 
 Counter steps (call, recall, start, park, transfer, no-show, finish) need the actor to be signed
 on to the counter: an open CounterSession of today for that counter and that staff member.
+Calling (call_next, call) also waits for the teller's sign-on checklist and the count of their box
+(services.sign_on_check, `[cashbox] calls_need_sign_on_checklist`).
 """
 
 from __future__ import annotations

@@ -62,7 +62,11 @@ def _counter(db: str, config: str, staff_no: str, counter_no: str, barrier,  # t
              lobby_done) -> tuple[list[str], float]:
     services = _services(db, config)
     teller = services.auth.login(staff_no, PIN)
-    services.counter.sign_on(teller, counter_no)
+    session = services.counter.sign_on(teller, counter_no)
+    if session.checklist_run_id is not None:  # calls wait for the sign-on checklist
+        for step, value in (("box_drawn", ""), ("cash_counted", "0"), ("vouchers_counted", "50"),
+                            ("box_matches", "match"), ("equipment", ""), ("appearance", "")):
+            services.checklists.record(teller, session.checklist_run_id, step, value)
     called: list[str] = []
     barrier.wait()
     while True:

@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy import Engine, event
 
 from tests.conftest import TEST_PIN
+from tests.counter_ready import sign_on_ready
 from tests.ui.helpers import make_app, quiet_settings, screen_text, settle, sign_in
 from wealthtui.config import Settings, load_settings
 from wealthtui.rules.clock import FixedClock
@@ -78,7 +79,7 @@ def floor(services: Services, make_staff, head: Actor) -> dict[str, Actor]:  # t
     """A lobby manager, and a non-cash teller signed on to counter 03 (which calls B)."""
     lobby = make_staff("lobby_manager", name="黄磊", staff_no="L001")
     teller = make_staff("non_cash_teller", name="杨帆", staff_no="T003")
-    services.counter.sign_on(teller, "03")
+    sign_on_ready(services, teller, "03")
     return {"lobby": lobby, "teller": teller}
 
 

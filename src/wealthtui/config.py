@@ -509,6 +509,17 @@ class ProceduresCfg(_Section):
 
 
 @section
+class CashboxCfg(_Section):
+    """[cashbox]: the teller's box: opening cash at sign-on, calling before the sign-on check."""
+
+    # counter kinds whose first sign-on of the day needs an opening cash above 0
+    opening_cash_required: list[Literal["cash", "non_cash"]] = field(
+        default_factory=lambda: ["cash"])
+    # refuse calling tickets while a required step of the sign-on checklist is open
+    calls_need_sign_on_checklist: bool = True
+
+
+@section
 class Settings(_Section):
     """All the settings: one field per top-level table of the configuration file."""
 
@@ -529,6 +540,7 @@ class Settings(_Section):
     head: HeadCfg = field(default_factory=HeadCfg)
     procedures: ProceduresCfg = field(default_factory=ProceduresCfg)
     ownership: OwnershipCfg = field(default_factory=OwnershipCfg)
+    cashbox: CashboxCfg = field(default_factory=CashboxCfg)
     config_file: str = ""  # the user config file that was read, for `wealthtui locate`
 
     def __post_init__(self) -> None:

@@ -29,6 +29,7 @@ from rich.cells import cell_len
 from sqlmodel import Session, col, select
 from textual.renderables.digits import DIGITS, DIGITS3X3_BOLD
 
+from tests.counter_ready import sign_on_ready
 from wealthtui import i18n
 from wealthtui.config import load_settings
 from wealthtui.demo.accounts import DEMO_POSTS
@@ -256,8 +257,8 @@ def test_lobby_ticket_reaches_the_calling_board_in_a_browser(
                               if ticket.category in settings.counter_cfg(no).categories)
             teller_no = DEMO_POSTS[counter_no]
             teller = services.auth.login(teller_no, pins[teller_no])
-            services.counter.sign_on(teller, counter_no, "50000"
-                                     if settings.counter_cfg(counter_no).kind == "cash" else "")
+            sign_on_ready(services, teller, counter_no, "50000"
+                          if settings.counter_cfg(counter_no).kind == "cash" else "")
             called = services.queue.call_next(teller, counter_no)
             assert called is not None and called.display_no == ticket.display_no
 

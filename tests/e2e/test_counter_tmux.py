@@ -73,6 +73,20 @@ def open_form(tm: TmuxSession, key: str) -> None:
     tm.wait_for_cursor_still()
 
 
+def finish_sign_on_checklist(db: Path, env: dict[str, str], staff_no: str, cash: str) -> None:
+    """The teller's sign-on checklist done (its required steps, the count agreeing), as the
+    teller records it in the checklist (Ctrl+Y); the counter terminal sees it at its next poll."""
+    from tests.counter_ready import complete_sign_on
+    from wealthtui.config import load_settings
+    from wealthtui.services import Services
+    from wealthtui.store.engine import make_engine
+
+    engine = make_engine(str(db))
+    services = Services(engine, load_settings(environ=env))
+    complete_sign_on(services, services.auth.login(staff_no, PIN), None, cash)
+    engine.dispose()
+
+
 def issue_walk_in_ticket(lobby: TmuxSession, number: str) -> None:
     lobby.press("F3")  # a walk-in without a record (non-cash business: lane B)
     lobby.press("F6")  # issue the ticket the rules propose
@@ -110,8 +124,10 @@ def test_lobby_and_counter_terminals_on_one_database(tmp_path: Path) -> None:
         counter.press("Escape")
         counter.wait_for("03 号柜台")
 
-        # the lobby issues a ticket; the counter calls it; the lobby board shows it
+        # the lobby issues a ticket; the counter calls it once the sign-on checklist is done
+        # (before that the call is refused: tests/ui/test_counter.py); the lobby board shows it
         issue_walk_in_ticket(lobby, "B001")
+        finish_sign_on_checklist(db, env, "N1", "5000")
         counter.press("F2")
         counter.wait_for("B001  非现金业务  已叫号")
         lobby.wait_for("03:B001")

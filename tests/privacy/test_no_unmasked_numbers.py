@@ -35,6 +35,7 @@ from textual.widgets import TabPane
 from typer.testing import CliRunner
 
 from tests.conftest import FAST_PIN_HASH, T0
+from tests.counter_ready import sign_on_ready
 from tests.demo_fixture import demo_template, fast_settings
 from tests.security.binding_needs import BINDING_NEEDS, shown
 from tests.ui.helpers import make_app, quiet_settings, screen_text, settle, sign_in
@@ -115,7 +116,7 @@ def morning(services: Services) -> dict[str, Any]:
                                phone=COMPLAINT_PHONE)
     for staff_no, counter in (("8011", "01"), ("8021", "03"), ("8003", "VIP1")):
         teller = actor(services, staff_no)
-        services.counter.sign_on(teller, counter, "")
+        sign_on_ready(services, teller, counter)
         services.queue.call_next(teller, counter)
     return {"premium": premium, "head": head}
 

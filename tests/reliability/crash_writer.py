@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 
+from tests.counter_ready import DEFAULT_CASH, complete_sign_on
 from wealthtui.config import load_settings
 from wealthtui.services import Services
 from wealthtui.store.engine import make_engine
@@ -64,8 +65,9 @@ def serve_tickets(db: str, log_path: str, teller_no: str, counter_no: str, pin: 
     actor = services.auth.login(teller_no, pin)
     fd = os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     if services.counter.current(actor) is None:
-        services.counter.sign_on(actor, counter_no, "")
+        services.counter.sign_on(actor, counter_no, DEFAULT_CASH)
         _confirm(fd, "signed_on")
+    complete_sign_on(services, actor, None, DEFAULT_CASH)  # also after a kill in between
     serving = services.counter.serving(actor)
     if serving is not None:  # killed while serving: resume that ticket first
         _confirm(fd, f"resume {serving.ticket.id} {serving.ticket.status}")

@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from tests.counter_ready import sign_on_ready
 from wealthtui.config import Settings
 from wealthtui.rules.clock import Clock
 from wealthtui.services import Services
@@ -152,7 +153,7 @@ def teller(plan: Plan, name: str, staff_no: str, counter_no: str) -> None:
         actor = services.auth.login(staff_no, PIN)
         cfg = plan.settings.counter_cfg(counter_no)
         assert cfg is not None
-        services.counter.sign_on(actor, counter_no, "")
+        sign_on_ready(services, actor, counter_no)
         plan.barrier.wait()
         business, amount = ("cash_deposit", "100") if cfg.kind == "cash" else ("transfer", "")
         while True:

@@ -14,6 +14,7 @@ import os
 import signal
 
 from tests.conftest import T0, TEST_PIN
+from tests.counter_ready import sign_on_ready
 from tests.ui.helpers import make_app, screen_text, settle, sign_in
 from wealthtui.config import Settings
 from wealthtui.rules.clock import FixedClock
@@ -30,7 +31,7 @@ def _work_then_hang(db: str, settings: Settings, ready, handoff_id: int) -> None
     services = Services(make_engine(db), settings, FixedClock(T0))
     teller = services.auth.login("T1", TEST_PIN)
     cm = services.auth.login("C1", TEST_PIN)
-    services.counter.sign_on(teller, "02", "1000")
+    sign_on_ready(services, teller, "02", "1000", complete=False)  # its steps done, still open
     ticket = services.queue.call_next(teller, "02")
     services.counter.record(teller, ticket.id, "cash_deposit", "500")
     services.handoffs.accept(cm, handoff_id)
@@ -78,7 +79,7 @@ def test_after_a_kill_the_session_ticket_checklist_and_handoff_are_there_to_resu
     # the sign-on checklist is open and listed for today as in progress
     runs = restarted.checklists.open_runs(teller, subject_staff_id=teller.staff_id)
     assert [r.procedure.id for r in runs] == ["counter_sign_on"]
-    assert runs[0].status == OPEN and runs[0].open_required  # nothing of it was done
+    assert runs[0].status == OPEN and not runs[0].open_required  # its steps done, not completed
     today = {item.procedure.id: item for item in restarted.checklists.today(teller)}
     assert today["counter_sign_on"].status in (IN_PROGRESS, OVERDUE)  # due 09:00, now 09:30
     assert today["counter_sign_on"].run_id == runs[0].id

@@ -39,7 +39,7 @@ def count(engine, model) -> int:  # type: ignore[no-untyped-def]
 
 async def test_counter_amount_with_a_full_width_minus_is_refused_and_kept(center: Center) -> None:
     s = center.services
-    s.counter.sign_on(center.t1, "02")
+    center.sign_on(center.t1, "02")
     s.queue.issue(center.lobby, "A")
     app = make_app(s)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -41,7 +41,7 @@ def refusals(services: Services, actor: Actor) -> list[str]:
 def test_authorisation_nobody_decides_their_own_request(center: Center) -> None:
     """services.authorization: the officer doubling as a teller asks, and may not approve."""
     s = center.services
-    s.counter.sign_on(center.off, "04")
+    center.sign_on(center.off, "04")
     ticket = center.ticket_at(center.off, "04", category="B")
     rec = s.counter.record(center.off, ticket, "account_open")
     req = s.authorization.request(center.off, rec.id)

@@ -10,8 +10,10 @@ from sqlmodel import Session
 from stdnum.cn import ric
 
 from tests.conftest import T0, TEST_PIN
+from tests.counter_ready import sign_on_ready
 from wealthtui.model import Client, CMAssignment
 from wealthtui.services import Actor, Services
+from wealthtui.services.counter import SessionView
 
 
 def resident_id(seq: int, birth: str = "19800101") -> str:
@@ -44,6 +46,10 @@ class Center:
                 s.add(CMAssignment(client_id=card.id, cm_id=cm.staff_id, start_at=T0))
             s.commit()
         return card.id
+
+    def sign_on(self, teller: Actor, counter_no: str, cash: str | None = None) -> SessionView:
+        """Sign on and do the sign-on checklist (tests.counter_ready), ready to call."""
+        return sign_on_ready(self.services, teller, counter_no, cash)
 
     def ticket_at(self, teller: Actor, counter_no: str, category: str = "A",
                   client_id: int | None = None) -> int:

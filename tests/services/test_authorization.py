@@ -16,7 +16,7 @@ from wealthtui.services.errors import AuthFailed, Conflict, FieldError, Permissi
 def withdrawal(center: Center, amount: str, teller=None, counter: str = "02") -> tuple[int, int]:
     """A ticket at the teller's counter with a cash withdrawal recorded: (ticket, record)."""
     teller = teller or center.t1
-    center.services.counter.sign_on(teller, counter)
+    center.sign_on(teller, counter, "1,000,000")  # a box that can pay these out
     ticket = center.ticket_at(teller, counter)
     rec = center.services.counter.record(teller, ticket, "cash_withdrawal", amount)
     return ticket, rec.id
@@ -29,7 +29,7 @@ def actions(center: Center) -> list[str]:
 
 def test_the_configured_limit_decides_what_needs_authorisation(center: Center) -> None:
     s = center.services
-    s.counter.sign_on(center.t1, "02")
+    center.sign_on(center.t1, "02", "1,000,000")
     ticket = center.ticket_at(center.t1, "02")
     small = s.counter.record(center.t1, ticket, "cash_withdrawal", "49,999.99")
     large = s.counter.record(center.t1, ticket, "cash_withdrawal", "50,000")
@@ -90,7 +90,7 @@ def test_a_rejection_needs_a_reason_and_the_business_is_not_done(center: Center)
 def test_nobody_decides_their_own_request(center: Center) -> None:
     s = center.services
     # the officer doubles as a non-cash teller and asks for an account opening
-    s.counter.sign_on(center.off, "04")
+    center.sign_on(center.off, "04")
     ticket = center.ticket_at(center.off, "04", category="B")
     rec = s.counter.record(center.off, ticket, "account_open")
     req = s.authorization.request(center.off, rec.id)

@@ -13,6 +13,8 @@ from wealthtui.services.balancing import MATCHES, tellers_not_signed_off
 from wealthtui.services.errors import Conflict, FieldError, PermissionDenied
 
 ALL = dict.fromkeys(MATCHES, True)
+#: what a teller can truthfully tick beside a cash difference (账实, 账款 cannot be)
+BESIDE_DIFFERENCE = {**ALL, "physical": False, "cash": False}
 
 
 def serve(center: Center, teller, counter: str, business: list[tuple[str, str]],
@@ -25,10 +27,10 @@ def serve(center: Center, teller, counter: str, business: list[tuple[str, str]],
 
 
 def a_day(center: Center) -> None:
-    """T1 on counter 02 with 1,000 yuan: deposits, a small withdrawal, a transfer, a large
+    """T1 on counter 02 with 100,000 yuan: deposits, a small withdrawal, a transfer, a large
     withdrawal that was rejected and a deposit recorded by mistake and cancelled."""
     s = center.services
-    s.counter.sign_on(center.t1, "02", "1,000")
+    center.sign_on(center.t1, "02", "100,000")
     t = serve(center, center.t1, "02", [("cash_deposit", "500"), ("cash_withdrawal", "200")])
     s.counter.finish(center.t1, t, "none")
     t = serve(center, center.t1, "02", [("cash_deposit", "300.50"), ("transfer", "8,000")])
@@ -46,8 +48,8 @@ def test_the_figures_are_those_of_the_days_records(center: Center) -> None:
     a_day(center)
     f = s.balancing.mine(center.t1).figures
     assert f.items == {"cash_deposit": 2, "cash_withdrawal": 1, "transfer": 1}
-    assert (f.opening_cash_fen, f.cash_in_fen, f.cash_out_fen) == (100_000, 80_050, 20_000)
-    assert f.expected_cash_fen == 100_000 + 80_050 - 20_000
+    assert (f.opening_cash_fen, f.cash_in_fen, f.cash_out_fen) == (10_000_000, 80_050, 20_000)
+    assert f.expected_cash_fen == 10_000_000 + 80_050 - 20_000
     # the same sums straight from the table, by outcome
     with Session(s.ctx.engine) as db:
         done_in = db.exec(select(func.sum(ServiceRecord.amount_fen)).where(
@@ -62,7 +64,7 @@ def test_the_figures_are_those_of_the_days_records(center: Center) -> None:
 def test_a_balanced_teller_is_signed_off_by_the_supervisor(center: Center) -> None:
     s = center.services
     a_day(center)
-    b = s.balancing.submit(center.t1, "1,600.50", ALL)
+    b = s.balancing.submit(center.t1, "100,600.50", ALL)
     assert (b.status, b.difference_fen, b.has_difference, b.blocked) == ("submitted", 0, False,
                                                                          False)
     with pytest.raises(PermissionDenied):
@@ -71,13 +73,13 @@ def test_a_balanced_teller_is_signed_off_by_the_supervisor(center: Center) -> No
     assert (signed.status, signed.signed_off_by_name) == ("signed_off", "孙主管")
     assert s.counter.current(center.t1) is None  # the counter session is closed with it
     with pytest.raises(Conflict):
-        s.balancing.submit(center.t1, "1,600.50", ALL)
+        s.balancing.submit(center.t1, "100,600.50", ALL)
 
 
 def test_a_deliberate_difference_blocks_the_sign_off_until_handled(center: Center) -> None:
     s = center.services
     a_day(center)
-    b = s.balancing.submit(center.t1, "1,500.50", ALL, "点钞时发现少 100 元")
+    b = s.balancing.submit(center.t1, "100,500.50", BESIDE_DIFFERENCE, "点钞时发现少 100 元")
     assert (b.difference_fen, b.blocked) == (-10_000, True)
     with pytest.raises(Conflict) as err:
         s.balancing.sign_off(center.sup, b.id)
@@ -95,7 +97,7 @@ def test_a_deliberate_difference_blocks_the_sign_off_until_handled(center: Cente
 def test_an_unticked_match_is_a_difference_too(center: Center) -> None:
     s = center.services
     a_day(center)
-    b = s.balancing.submit(center.t1, "1,600.50", {**ALL, "vouchers": False})
+    b = s.balancing.submit(center.t1, "100,600.50", {**ALL, "vouchers": False})
     assert b.difference_fen == 0 and b.blocked
     with pytest.raises(Conflict):
         s.balancing.sign_off(center.sup, b.id)
@@ -106,7 +108,7 @@ def test_an_unticked_match_is_a_difference_too(center: Center) -> None:
 def test_nothing_to_handle_without_a_difference(center: Center) -> None:
     s = center.services
     a_day(center)
-    b = s.balancing.submit(center.t1, "1,600.50", ALL)
+    b = s.balancing.submit(center.t1, "100,600.50", ALL)
     with pytest.raises(Conflict) as err:
         s.balancing.handle_difference(center.sup, b.id, "borne", "x")
     assert err.value.key == "error.balance.no_difference"
@@ -126,19 +128,19 @@ def test_a_supervisor_never_signs_off_their_own_balance(center: Center, make_sta
 def test_records_changed_after_submission_are_caught(center: Center) -> None:
     s = center.services
     a_day(center)
-    b = s.balancing.submit(center.t1, "1,600.50", ALL)
+    b = s.balancing.submit(center.t1, "100,600.50", ALL)
     t = serve(center, center.t1, "02", [("cash_deposit", "50")])
     s.counter.finish(center.t1, t, "none")
     with pytest.raises(Conflict) as err:
         s.balancing.sign_off(center.sup, b.id)
     assert err.value.key == "error.balance.changed"
-    again = s.balancing.submit(center.t1, "1,650.50", ALL)
+    again = s.balancing.submit(center.t1, "100,650.50", ALL)
     assert s.balancing.sign_off(center.sup, again.id).status == "signed_off"
 
 
 def test_submission_waits_for_open_business(center: Center) -> None:
     s = center.services
-    s.counter.sign_on(center.t1, "02", "1,000")
+    center.sign_on(center.t1, "02", "100,000")
     t = serve(center, center.t1, "02", [("cash_withdrawal", "60,000")])
     with pytest.raises(Conflict) as err:
         s.balancing.submit(center.t1, "1000", ALL)
@@ -151,7 +153,7 @@ def test_submission_waits_for_open_business(center: Center) -> None:
 
 def test_submission_waits_for_an_unconfirmed_handover(center: Center) -> None:
     s = center.services
-    s.counter.sign_on(center.t1, "02", "100")
+    center.sign_on(center.t1, "02", "100")
     s.handover.start(center.t1, "shift", {10000: "1"})
     with pytest.raises(Conflict) as err:
         s.balancing.submit(center.t1, "100", ALL)
@@ -161,13 +163,13 @@ def test_submission_waits_for_an_unconfirmed_handover(center: Center) -> None:
 def test_the_outlet_is_signed_off_after_every_teller(center: Center) -> None:
     s = center.services
     a_day(center)
-    s.counter.sign_on(center.n1, "04")
+    center.sign_on(center.n1, "04")
     t = serve(center, center.n1, "04", [("card_service", "")], category="B")
     s.counter.finish(center.n1, t, "none")
     day = s.ctx.today()
     with Session(s.ctx.engine) as db:
         assert len(tellers_not_signed_off(db, day)) == 2
-    b1 = s.balancing.submit(center.t1, "1,600.50", ALL)
+    b1 = s.balancing.submit(center.t1, "100,600.50", ALL)
     s.balancing.sign_off(center.sup, b1.id)
     assert s.balancing.not_signed_off(center.sup) == ["吴柜员"]
     with pytest.raises(Conflict) as err:
@@ -189,7 +191,7 @@ def test_the_outlet_is_signed_off_after_every_teller(center: Center) -> None:
 def test_only_the_supervisor_signs_off(center: Center) -> None:
     s = center.services
     a_day(center)
-    b = s.balancing.submit(center.t1, "1,600.50", ALL)
+    b = s.balancing.submit(center.t1, "100,600.50", ALL)
     with pytest.raises(PermissionDenied):
         s.balancing.sign_off(center.off, b.id)
     with pytest.raises(PermissionDenied):

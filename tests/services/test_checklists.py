@@ -58,7 +58,7 @@ def audit_rows(services: Services, action: str) -> list[AuditEvent]:
 def sign_on_fully(services: Services, teller: Actor, run_id: int) -> None:
     for step, value in (("box_drawn", ""), ("cash_counted", "20,000.00"),
                         ("vouchers_counted", "35"), ("box_matches", "match"), ("equipment", ""),
-                        ("appearance", ""), ("signed_on", "")):
+                        ("appearance", "")):
         services.checklists.record(teller, run_id, step, value)
 
 
@@ -212,7 +212,7 @@ def test_required_steps_block_completion(services, make_staff):
     with pytest.raises(Conflict) as exc:
         services.checklists.complete(teller, run.id)
     assert exc.value.key == "error.checklist.required_open"
-    assert exc.value.params == {"count": 6, "steps": "2, 3, 4, 6, 7, 8"}
+    assert exc.value.params == {"count": 5, "steps": "2, 3, 4, 7, 8"}
     sign_on_fully(services, teller, run.id)
     run = services.checklists.complete(teller, run.id)
     assert run.status == "done" and run.completed_by == "测试员工"
@@ -230,8 +230,10 @@ def test_a_choice_can_make_a_later_step_required(services, make_staff):
     assert run.state("difference_note").required
     with pytest.raises(Conflict) as exc:
         services.checklists.complete(teller, run.id)
-    assert exc.value.params["steps"] == "5"
+    assert exc.value.params["steps"] == "5, 6"  # the note, and the supervisor's confirmation
     services.checklists.record(teller, run.id, "difference_note", "少一张存单，已报告主管")
+    sup = make_staff("supervisor")
+    services.checklists.sign_off(teller, run.id, "difference_confirmed", sup.staff_no, TEST_PIN)
     assert services.checklists.complete(teller, run.id).status == "done"
 
 

@@ -35,12 +35,12 @@ def test_the_first_sign_on_of_the_day_starts_the_sign_on_checklist(center: Cente
 
 def test_one_teller_per_counter_and_one_counter_per_teller(center: Center) -> None:
     s = center.services
-    s.counter.sign_on(center.t1, "02")
+    s.counter.sign_on(center.t1, "02", "1,000")
     with pytest.raises(Conflict) as err:
-        s.counter.sign_on(center.t2, "02")
+        s.counter.sign_on(center.t2, "02", "1,000")
     assert err.value.key == "error.counter.occupied" and err.value.params["name"] == "陈柜员"
     with pytest.raises(Conflict) as err:
-        s.counter.sign_on(center.t1, "01")
+        s.counter.sign_on(center.t1, "01", "1,000")
     assert err.value.key == "error.counter.already_on"
 
 
@@ -50,8 +50,8 @@ def test_a_teller_signs_on_only_to_a_counter_of_their_kind(center: Center) -> No
         s.counter.sign_on(center.n1, "01")
     assert err.value.key == "error.counter.wrong_kind_cash"
     with pytest.raises(PermissionDenied):
-        s.counter.sign_on(center.sup, "01")  # a supervisor authorises; they do not serve
-    assert s.counter.sign_on(center.off, "01").counter_no == "01"  # an officer may double
+        s.counter.sign_on(center.sup, "01", "1,000")  # a supervisor authorises; not serves
+    assert s.counter.sign_on(center.off, "01", "1,000").counter_no == "01"  # an officer doubles
 
 
 def test_an_unknown_counter_and_a_bad_amount_name_the_field(center: Center) -> None:
@@ -68,7 +68,7 @@ def test_an_unknown_counter_and_a_bad_amount_name_the_field(center: Center) -> N
 
 def test_a_later_sign_on_carries_the_box_on(center: Center, clock) -> None:
     s = center.services
-    s.counter.sign_on(center.t1, "02", "1000")
+    center.sign_on(center.t1, "02", "1000")
     ticket = center.ticket_at(center.t1, "02")
     s.counter.record(center.t1, ticket, "cash_deposit", "500")
     s.counter.finish(center.t1, ticket, "none")
@@ -83,7 +83,7 @@ def test_a_later_sign_on_carries_the_box_on(center: Center, clock) -> None:
 
 def test_a_break_stops_calling_until_resumed(center: Center) -> None:
     s = center.services
-    s.counter.sign_on(center.t1, "02")
+    center.sign_on(center.t1, "02")
     s.queue.issue(center.lobby, "A")
     with pytest.raises(Conflict) as err:
         s.counter.resume(center.t1)
@@ -101,7 +101,7 @@ def test_a_break_stops_calling_until_resumed(center: Center) -> None:
 
 def test_break_and_sign_off_are_refused_with_a_ticket_at_the_counter(center: Center) -> None:
     s = center.services
-    s.counter.sign_on(center.t1, "02")
+    center.sign_on(center.t1, "02")
     ticket = center.ticket_at(center.t1, "02")
     for step in (s.counter.take_break, s.counter.sign_off):
         with pytest.raises(Conflict) as err:
@@ -115,7 +115,7 @@ def test_break_and_sign_off_are_refused_with_a_ticket_at_the_counter(center: Cen
 # --- records --------------------------------------------------------------------------------
 def test_business_is_recorded_in_fen_several_per_ticket(center: Center) -> None:
     s = center.services
-    s.counter.sign_on(center.t1, "02")
+    center.sign_on(center.t1, "02")
     ticket = center.ticket_at(center.t1, "02")
     s.counter.record(center.t1, ticket, "cash_deposit", "¥12,345.67")
     s.counter.record(center.t1, ticket, "transfer", "800", note="给家人")
@@ -128,7 +128,7 @@ def test_business_is_recorded_in_fen_several_per_ticket(center: Center) -> None:
 
 def test_business_types_follow_the_ticket_category(center: Center) -> None:
     s = center.services
-    s.counter.sign_on(center.t1, "02")
+    center.sign_on(center.t1, "02")
     ticket = center.ticket_at(center.t1, "02")
     with pytest.raises(FieldError) as err:
         s.counter.record(center.t1, ticket, "account_open")
@@ -139,7 +139,7 @@ def test_business_types_follow_the_ticket_category(center: Center) -> None:
 
 def test_cash_business_needs_an_amount(center: Center) -> None:
     s = center.services
-    s.counter.sign_on(center.t1, "02")
+    center.sign_on(center.t1, "02")
     ticket = center.ticket_at(center.t1, "02")
     with pytest.raises(FieldError) as err:
         s.counter.record(center.t1, ticket, "cash_withdrawal", "")
@@ -151,8 +151,8 @@ def test_cash_business_needs_an_amount(center: Center) -> None:
 
 def test_only_the_teller_serving_may_record(center: Center) -> None:
     s = center.services
-    s.counter.sign_on(center.t1, "02")
-    s.counter.sign_on(center.t2, "01")
+    center.sign_on(center.t1, "02")
+    center.sign_on(center.t2, "01")
     ticket = center.ticket_at(center.t1, "02")
     with pytest.raises(PermissionDenied):
         s.counter.record(center.t2, ticket, "cash_deposit", "100")
@@ -160,7 +160,7 @@ def test_only_the_teller_serving_may_record(center: Center) -> None:
 
 def test_a_mistaken_record_is_cancelled_with_a_reason(center: Center) -> None:
     s = center.services
-    s.counter.sign_on(center.t1, "02")
+    center.sign_on(center.t1, "02")
     ticket = center.ticket_at(center.t1, "02")
     rec = s.counter.record(center.t1, ticket, "cash_deposit", "100")
     with pytest.raises(FieldError):
@@ -172,7 +172,7 @@ def test_a_mistaken_record_is_cancelled_with_a_reason(center: Center) -> None:
 def test_refer_now_reaches_the_exclusive_cms_inbox(center: Center) -> None:
     s = center.services
     client = center.client("张三", "premium", cm=center.cm)
-    s.counter.sign_on(center.t1, "02")
+    center.sign_on(center.t1, "02")
     ticket = center.ticket_at(center.t1, "02", client_id=client)
     s.counter.record(center.t1, ticket, "cash_deposit", "60,000")
     assert s.counter.serving(center.t1).referral_suggested
@@ -191,7 +191,7 @@ def test_refer_now_reaches_the_exclusive_cms_inbox(center: Center) -> None:
 
 def test_a_small_deposit_does_not_suggest_a_referral(center: Center) -> None:
     s = center.services
-    s.counter.sign_on(center.t1, "02")
+    center.sign_on(center.t1, "02")
     ticket = center.ticket_at(center.t1, "02")
     s.counter.record(center.t1, ticket, "cash_deposit", "49,999.99")
     s.counter.record(center.t1, ticket, "cash_withdrawal", "80,000")  # not a premium signal type
@@ -206,7 +206,7 @@ def test_without_an_exclusive_cm_the_duty_cm_gets_the_referral(center: Center, m
         db.add(Attendance(business_date=clock.now().date(), staff_id=duty.staff_id,
                           duty_cm=True))
         db.commit()
-    s.counter.sign_on(center.n1, "04")
+    center.sign_on(center.n1, "04")
     ticket = center.ticket_at(center.n1, "04", category="B")
     done = s.counter.finish(center.n1, ticket, "refer", need_note="子女留学资金安排",
                             contact_name="王五", contact_phone="13812345678")
@@ -222,7 +222,7 @@ def test_with_nobody_on_duty_the_referral_goes_to_a_cm_of_the_day(center: Center
     """Issue 16: a referral naming no CM is owned by a CM of the day (spread by load), not left
     to the role (services/test_assignments.py covers the spread)."""
     s = center.services
-    s.counter.sign_on(center.t1, "02")
+    center.sign_on(center.t1, "02")
     ticket = center.ticket_at(center.t1, "02")
     done = s.counter.finish(center.t1, ticket, "refer", need_note="咨询基金定投")
     assert [h.id for h in s.handoffs.inbox(center.cm)] == [done.handoff_id]
@@ -232,7 +232,7 @@ def test_with_nobody_on_duty_the_referral_goes_to_a_cm_of_the_day(center: Center
 def test_lead_for_later_creates_a_lead_owned_by_a_cm(center: Center) -> None:
     s = center.services
     client = center.client("李四", "potential")
-    s.counter.sign_on(center.t1, "02")
+    center.sign_on(center.t1, "02")
     ticket = center.ticket_at(center.t1, "02", client_id=client)
     done = s.counter.finish(center.t1, ticket, "lead", need_note="下月有一笔到期资金")
     assert done.lead_id is not None  # issue 16: it reaches its owner, due on the follow-up day
@@ -241,7 +241,7 @@ def test_lead_for_later_creates_a_lead_owned_by_a_cm(center: Center) -> None:
 
 def test_a_referral_needs_the_need_noted(center: Center) -> None:
     s = center.services
-    s.counter.sign_on(center.t1, "02")
+    center.sign_on(center.t1, "02")
     ticket = center.ticket_at(center.t1, "02")
     with pytest.raises(FieldError) as err:
         s.counter.finish(center.t1, ticket, "refer")
@@ -256,7 +256,7 @@ def test_a_referral_needs_the_need_noted(center: Center) -> None:
 def test_a_premium_closing_tells_the_cm_and_waits_for_the_retention_attempt(center: Center) -> None:
     s = center.services
     client = center.client("钱七", "premium", cm=center.cm)
-    s.counter.sign_on(center.n1, "03")
+    center.sign_on(center.n1, "03")
     ticket = center.ticket_at(center.n1, "03", category="B", client_id=client)
     rec = s.counter.record(center.n1, ticket, "account_close")
     [arrived] = s.handoffs.inbox(center.cm)
@@ -278,7 +278,7 @@ def test_a_premium_closing_tells_the_cm_and_waits_for_the_retention_attempt(cent
 def test_a_key_clients_closing_also_tells_the_head(center: Center, head) -> None:
     s = center.services
     client = center.client("周八", "key", cm=center.cm)
-    s.counter.sign_on(center.n1, "03")
+    center.sign_on(center.n1, "03")
     ticket = center.ticket_at(center.n1, "03", category="B", client_id=client)
     s.counter.record(center.n1, ticket, "account_close")
     assert [h.client_name for h in s.handoffs.inbox(head)] == ["周八"]
@@ -288,7 +288,7 @@ def test_a_key_clients_closing_also_tells_the_head(center: Center, head) -> None
 def test_a_retained_client_cancels_the_closing(center: Center) -> None:
     s = center.services
     client = center.client("吴九", "premium", cm=center.cm)
-    s.counter.sign_on(center.n1, "03")
+    center.sign_on(center.n1, "03")
     ticket = center.ticket_at(center.n1, "03", category="B", client_id=client)
     s.counter.record(center.n1, ticket, "account_close")
     [retention] = s.counter.serving(center.n1).retentions
@@ -301,7 +301,7 @@ def test_a_retained_client_cancels_the_closing(center: Center) -> None:
 def test_an_ordinary_clients_closing_needs_no_retention(center: Center) -> None:
     s = center.services
     client = center.client("郑十", "ordinary")
-    s.counter.sign_on(center.n1, "04")
+    center.sign_on(center.n1, "04")
     ticket = center.ticket_at(center.n1, "04", category="B", client_id=client)
     s.counter.record(center.n1, ticket, "account_close")
     assert s.counter.serving(center.n1).blockers == ("counter.blocker.authorization",)
@@ -310,8 +310,8 @@ def test_an_ordinary_clients_closing_needs_no_retention(center: Center) -> None:
 # --- transfer and times ----------------------------------------------------------------------
 def test_a_transfer_keeps_the_number_and_the_history(center: Center, clock) -> None:
     s = center.services
-    s.counter.sign_on(center.t1, "02")
-    s.counter.sign_on(center.n1, "04")
+    center.sign_on(center.t1, "02")
+    center.sign_on(center.n1, "04")
     ticket = center.ticket_at(center.t1, "02")
     number = s.queue.get(center.t1, ticket).display_no
     s.counter.record(center.t1, ticket, "cash_deposit", "300")
@@ -329,7 +329,7 @@ def test_a_transfer_keeps_the_number_and_the_history(center: Center, clock) -> N
 
 def test_wait_and_service_times_come_from_the_event_timeline(center: Center, clock) -> None:
     s = center.services
-    s.counter.sign_on(center.t1, "02")
+    center.sign_on(center.t1, "02")
     issued = s.queue.issue(center.lobby, "A")
     clock.advance(minutes=7)
     s.queue.call_next(center.t1, "02")
@@ -353,9 +353,9 @@ def test_wait_and_service_times_come_from_the_event_timeline(center: Center, clo
 # --- the supervisor's view -------------------------------------------------------------------
 def test_the_supervisor_sees_each_tellers_state(center: Center) -> None:
     s = center.services
-    s.counter.sign_on(center.t1, "02")
-    s.counter.sign_on(center.t2, "01")
-    s.counter.sign_on(center.n1, "04")
+    center.sign_on(center.t1, "02")
+    center.sign_on(center.t2, "01")
+    center.sign_on(center.n1, "04")
     center.ticket_at(center.t1, "02")
     s.counter.take_break(center.t2)
     s.counter.sign_off(center.n1)

@@ -13,6 +13,7 @@ import pytest
 from sqlmodel import Session, select
 
 from tests.conftest import T0, TEST_PIN
+from tests.counter_ready import sign_on_ready
 from wealthtui.model import ServiceRecord, Ticket, TicketEvent
 
 COUNTERS = [f"X{i}" for i in range(1, 5)]  # four cash counters, all serving lane A
@@ -37,7 +38,7 @@ def _counter(db_url: str, config: str, staff_no: str, counter_no: str, barrier,
     """Sign on, then call → record → finish until nobody waits and the lobby has stopped."""
     engine, services = _services(db_url, config, 1)
     teller = services.auth.login(staff_no, TEST_PIN)
-    services.counter.sign_on(teller, counter_no, "0")
+    sign_on_ready(services, teller, counter_no, "10,000")
     served: list[str] = []
     barrier.wait()
     while True:

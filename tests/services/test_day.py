@@ -43,13 +43,13 @@ def _explain_all(services: Services, head: Actor) -> dict[str, str]:
 
 
 def _sign_off_teller(services: Services, people: dict[str, Actor]) -> None:
-    balance = services.balancing.submit(people["teller"], "0.00", ALL_MATCH)
+    balance = services.balancing.submit(people["teller"], "1,000.00", ALL_MATCH)
     services.balancing.sign_off(people["sup"], balance.id)
 
 
 def test_close_refused_while_a_teller_is_not_signed_off(
         services: Services, head: Actor, people: dict[str, Actor]) -> None:
-    services.counter.sign_on(people["teller"], "01")
+    services.counter.sign_on(people["teller"], "01", "1,000")
     explanations = _explain_all(services, head)
     # even with every other exception explained, the teller who has not balanced stops the close
     refused = _refusal(services, head, **explanations)
@@ -59,7 +59,7 @@ def test_close_refused_while_a_teller_is_not_signed_off(
     refused = _refusal(services, head, **explanations, **{"teller:T001": "明天补"})
     assert [p.ref for p in refused.problems] == ["T001"]
     # submitted but not signed off: still refused
-    balance = services.balancing.submit(people["teller"], "0.00", ALL_MATCH)
+    balance = services.balancing.submit(people["teller"], "1,000.00", ALL_MATCH)
     refused = _refusal(services, head, **explanations)
     assert [(p.ref, p.status) for p in refused.problems] == [("T001", "submitted")]
     # signed off by the supervisor: the day closes
@@ -71,7 +71,7 @@ def test_close_refused_while_a_teller_is_not_signed_off(
 
 def test_every_other_exception_needs_a_written_explanation(
         services: Services, head: Actor, people: dict[str, Actor], engine: Any) -> None:
-    services.counter.sign_on(people["teller"], "01")   # starts the teller's sign-on checklist
+    services.counter.sign_on(people["teller"], "01", "1,000")   # starts the teller's sign-on checklist
     _sign_off_teller(services, people)
     problems = services.day.state(head).problems
     kinds = {p.kind for p in problems}

@@ -15,12 +15,12 @@ COUNT = {10000: "3", 5000: "4", 100: "5"}
 
 def busy_morning(center: Center) -> None:
     """T1 signs on to counter 02 with 500 yuan, takes in 10 yuan, parks a ticket and leaves a
-    withdrawal waiting for authorisation on another."""
+    transfer waiting for authorisation on another (a 510-yuan box pays out no large withdrawal)."""
     s = center.services
-    s.counter.sign_on(center.t1, "02", "500")
+    center.sign_on(center.t1, "02", "500")
     ticket = center.ticket_at(center.t1, "02")
     s.counter.record(center.t1, ticket, "cash_deposit", "10")
-    s.counter.record(center.t1, ticket, "cash_withdrawal", "60,000")
+    s.counter.record(center.t1, ticket, "transfer", "600,000")
     s.queue.park(center.t1, ticket, "客户去取身份证")
 
 
@@ -122,7 +122,7 @@ def test_a_shift_handover_needs_no_witness(center: Center) -> None:
 
 def test_a_handover_waits_until_the_ticket_at_the_counter_is_dealt_with(center: Center) -> None:
     s = center.services
-    s.counter.sign_on(center.t1, "02")
+    center.sign_on(center.t1, "02")
     center.ticket_at(center.t1, "02")
     with pytest.raises(Conflict) as err:
         s.handover.start(center.t1, "shift", COUNT)
@@ -131,7 +131,7 @@ def test_a_handover_waits_until_the_ticket_at_the_counter_is_dealt_with(center: 
 
 def test_bad_counts_and_ranges_name_the_field(center: Center) -> None:
     s = center.services
-    s.counter.sign_on(center.t1, "02")
+    s.counter.sign_on(center.t1, "02", "505")
     with pytest.raises(FieldError) as err:
         s.handover.start(center.t1, "shift", {10000: "三"})
     assert (err.value.field, err.value.key) == ("counter.field.denomination",
@@ -151,7 +151,7 @@ def test_bad_counts_and_ranges_name_the_field(center: Center) -> None:
 def test_the_receiver_must_not_be_signed_on_elsewhere(center: Center) -> None:
     s = center.services
     s.counter.sign_on(center.t1, "02", "505")
-    s.counter.sign_on(center.t2, "01")
+    s.counter.sign_on(center.t2, "01", "1,000")
     h = s.handover.start(center.t1, "shift", COUNT)
     with pytest.raises(Conflict) as err:
         s.handover.confirm(center.t2, h.id, "505")

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import Session, select
-from textual.widgets import SelectionList
+from textual.widgets import SelectionList, Static
 
+from tests.counter_ready import complete_sign_on
 from tests.services.counter_helpers import Center, center_fixture  # noqa: F401
 from tests.ui.helpers import TEST_PIN, make_app, screen_text, settle, sign_in, type_into
 from wealthtui.i18n import t
@@ -37,6 +38,14 @@ def form(app) -> FormDialog:
     return app.screen
 
 
+def form_error(app) -> str:
+    return str(form(app).query_one("#form-error", Static).render())
+
+
+def notes(app) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
 def records(center: Center) -> list[ServiceRecord]:
     with Session(center.services.ctx.engine) as db:
         return list(db.exec(select(ServiceRecord).order_by(ServiceRecord.id)))
@@ -58,7 +67,7 @@ async def test_a_teller_signs_on_calls_records_and_finishes(center: Center) -> N
     s = center.services
     ticket = s.queue.issue(center.lobby, "A")
     app = make_app(s)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         screen = await sign_in(pilot, "T1")
         assert isinstance(screen, CounterScreen)
         assert t("counter.status.off") in screen_text(app)
@@ -67,8 +76,14 @@ async def test_a_teller_signs_on_calls_records_and_finishes(center: Center) -> N
         await type_into(pilot, "#f-cash", "2,000")
         await press(pilot, "f2")
         assert isinstance(app.screen, ChecklistScreen)  # the sign-on procedure opens
+        run_id = app.screen.run_id
         await press(pilot, "escape")
         assert "02" in screen_text(app) and "2,000.00" in screen_text(app)
+        await press(pilot, "f2")  # refused: the sign-on checklist is not done
+        assert ticket_status(center, ticket.id) == "waiting"
+        assert notes(app)[-1] == t("cashbox.error.sign_on_open", position=1,
+                                   step="向业务主管领取本人尾箱（现金、重要空白凭证、业务用章）")
+        complete_sign_on(s, center.t1, run_id, "2,000")  # as done in the checklist (Ctrl+Y)
         await press(pilot, "f2")
         assert "A001" in screen_text(app)
         await record_business(pilot, "cash_deposit", "1,234.50")
@@ -84,7 +99,7 @@ async def test_a_teller_signs_on_calls_records_and_finishes(center: Center) -> N
 
 async def test_a_bad_amount_names_the_field_and_keeps_the_text(center: Center) -> None:
     s = center.services
-    s.counter.sign_on(center.t1, "02")
+    center.sign_on(center.t1, "02")
     s.queue.issue(center.lobby, "A")
     app = make_app(s)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -101,9 +116,91 @@ async def test_a_bad_amount_names_the_field_and_keeps_the_text(center: Center) -
         assert [r.amount_fen for r in records(center)] == [1_234]
 
 
+async def test_sign_on_refuses_an_empty_box_and_keeps_the_form(center: Center) -> None:
+    s = center.services
+    app = make_app(s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "T1")
+        await press(pilot, "ctrl+g")
+        assert t("cashbox.sign_on.info") in [str(w.render()) for w in form(app).query(".form-info")]
+        form(app).widget("counter").value = "02"
+        await press(pilot, "f2")  # the cash left empty at a cash counter
+        cash = form(app).query_one("#f-cash", FormField)
+        expected = f"{t('counter.field.opening_cash')}：" \
+                   f"{t('cashbox.error.opening_required', counter='02')}"
+        assert cash.error_text == expected
+        await type_into(pilot, "#f-cash", "0.00")
+        await press(pilot, "f2")
+        assert form(app).query_one("#f-cash", FormField).error_text == expected
+        assert form(app).values() == {"counter": "02", "cash": "0.00"}  # kept as typed
+        assert s.counter.current(center.t1) is None
+        await type_into(pilot, "#f-cash", "200,000")
+        await press(pilot, "f2")
+        assert isinstance(app.screen, ChecklistScreen)
+    assert s.counter.current(center.t1).opening_cash_fen == 20_000_000
+
+
+async def test_a_withdrawal_beyond_the_box_is_refused_in_the_form(center: Center) -> None:
+    s = center.services
+    center.sign_on(center.t1, "02", "1,000")
+    s.queue.issue(center.lobby, "A")
+    app = make_app(s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "T1")
+        await press(pilot, "f2")
+        await record_business(pilot, "cash_withdrawal", "60,000")
+        amount = app.screen.query_one("#f-amount", FormField)
+        assert amount.error_text == f"{t('field.amount')}：" + t(
+            "cashbox.error.exceeds_box", amount="60,000.00", available="1,000.00")
+        assert amount.value == "60,000" and form(app).values()["type"] == "cash_withdrawal"
+        assert records(center) == []
+        await type_into(pilot, "#f-amount", "600")
+        await press(pilot, "f2")
+        assert isinstance(app.screen, CounterScreen)
+    assert [(r.business_type, r.amount_fen) for r in records(center)] == [
+        ("cash_withdrawal", 60_000)]
+
+
+async def test_the_re_balance_form_shows_todays_figures(center: Center) -> None:
+    s = center.services
+    center.sign_on(center.t1, "02", "1,000")
+    ticket = center.ticket_at(center.t1, "02")
+    s.counter.record(center.t1, ticket, "cash_deposit", "500")
+    s.counter.finish(center.t1, ticket, "none")
+    app = make_app(s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "T1")
+        await press(pilot, "ctrl+d")
+        assert "¥1,500.00" in screen_text(app)
+        await type_into(pilot, "#f-counted", "1,500")
+        form(app).query_one(SelectionList).select_all()
+        await press(pilot, "f2")
+        assert isinstance(app.screen, CounterScreen)
+        # new business after the submission, done on this screen
+        s.queue.issue(center.lobby, "A")
+        await press(pilot, "f2")
+        await record_business(pilot, "cash_deposit", "250")
+        await press(pilot, "f6")
+        await press(pilot, "f2")
+        assert isinstance(app.screen, CounterScreen)
+        await press(pilot, "ctrl+d")  # reopened: the figures as they are now
+        info = [str(w.render()) for w in form(app).query(".form-info")]
+        assert t("counter.balance.expected", amount="¥1,750.00") in info
+        assert t("cashbox.balance.changed", amount="¥1,500.00") in info
+        assert form(app).values()["counted"] == ""  # counted afresh, matches ticked afresh
+        assert form(app).values()["matches"] == []
+        await type_into(pilot, "#f-counted", "1,750")
+        form(app).query_one(SelectionList).select_all()
+        await press(pilot, "f2")
+        assert isinstance(app.screen, CounterScreen)
+    again = s.balancing.mine(center.t1)
+    assert (again.difference_fen, again.changed_since_submitted) == (0, False)
+    assert s.balancing.sign_off(center.sup, again.id).status == "signed_off"
+
+
 async def test_a_large_withdrawal_waits_for_the_supervisors_pin(center: Center) -> None:
     s = center.services
-    s.counter.sign_on(center.t1, "02", "100,000")
+    center.sign_on(center.t1, "02", "100,000")
     ticket = s.queue.issue(center.lobby, "A")
     app = make_app(s)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -139,7 +236,7 @@ async def test_a_large_withdrawal_waits_for_the_supervisors_pin(center: Center) 
 async def test_the_referral_reaches_the_cms_inbox(center: Center) -> None:
     s = center.services
     client = center.client("张三", "premium", cm=center.cm)
-    s.counter.sign_on(center.t1, "02")
+    center.sign_on(center.t1, "02")
     s.queue.issue(center.lobby, "A", client_id=client)
     app = make_app(s)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -163,7 +260,7 @@ async def test_the_referral_reaches_the_cms_inbox(center: Center) -> None:
 
 async def test_the_supervisor_approves_from_the_inbox(center: Center) -> None:
     s = center.services
-    s.counter.sign_on(center.t1, "02")
+    center.sign_on(center.t1, "02", "100,000")
     ticket = center.ticket_at(center.t1, "02")
     rec = s.counter.record(center.t1, ticket, "cash_withdrawal", "90,000")
     req = s.authorization.request(center.t1, rec.id, note="购房首付")
@@ -183,7 +280,7 @@ async def test_the_supervisor_approves_from_the_inbox(center: Center) -> None:
 
 async def test_a_balancing_difference_is_blocked_until_handled(center: Center) -> None:
     s = center.services
-    s.counter.sign_on(center.t1, "02", "1,000")
+    center.sign_on(center.t1, "02", "1,000")
     ticket = center.ticket_at(center.t1, "02")
     s.counter.record(center.t1, ticket, "cash_deposit", "500")
     s.counter.finish(center.t1, ticket, "none")
@@ -195,6 +292,15 @@ async def test_a_balancing_difference_is_blocked_until_handled(center: Center) -
         assert "1,500.00" in text  # expected: opening 1,000 + 500 deposited
         await type_into(pilot, "#f-counted", "1,400")
         form(app).query_one(SelectionList).select_all()
+        await press(pilot, "f2")  # the five matches cannot be confirmed beside a difference
+        matches = form(app).query_one(SelectionList)
+        assert form_error(app) == t("common.field_error", field=t("counter.field.matches"),
+                                    message=t("cashbox.error.matches_with_difference",
+                                              counted="1,400.00", expected="1,500.00",
+                                              difference="-100.00"))
+        assert form(app).values()["counted"] == "1,400"  # what was typed is kept
+        matches.deselect("physical")
+        matches.deselect("cash")
         await press(pilot, "f2")
         assert isinstance(app.screen, CounterScreen)
     balance = s.balancing.mine(center.t1)
@@ -255,7 +361,7 @@ def serving_scene(center: Center) -> None:
     authorisation; more tickets waiting."""
     s = center.services
     client = center.client("欧阳·娜娜", "premium", cm=center.cm)
-    s.counter.sign_on(center.t1, "02", "50,000")
+    center.sign_on(center.t1, "02", "50,000")
     ticket = center.ticket_at(center.t1, "02", client_id=client)
     for _ in range(3):
         s.queue.issue(center.lobby, "A")
@@ -282,7 +388,7 @@ def test_snapshot_supervisor_view(snap_compare, center: Center, size) -> None:
     rec = s.counter.serving(center.t1).records[-1]
     s.authorization.request(center.t1, rec.id, note="购房首付")
     s.counter.sign_on(center.t2, "01", "1,000")
-    s.balancing.submit(center.t2, "990", ALL, "少 10 元")
+    s.balancing.submit(center.t2, "990", {**ALL, "physical": False, "cash": False}, "少 10 元")
     app = make_app(s)
 
     async def run_before(pilot) -> None:

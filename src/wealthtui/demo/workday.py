@@ -170,7 +170,7 @@ class WorkDay:
         # the start-of-day checklist: box drawn, cash and blank vouchers counted, all agree
         for step, value in (("box_drawn", ""), ("cash_counted", cash or "0"),
                             ("vouchers_counted", "50"), ("box_matches", "match"),
-                            ("equipment", ""), ("appearance", ""), ("signed_on", "")):
+                            ("equipment", ""), ("appearance", "")):
             self.call(self.s.checklists.record, post.teller, run_id, step, value)
         self.call(self.s.checklists.complete, post.teller, run_id)
 

@@ -3,8 +3,10 @@
 The teller's figures come from the day's records (services.cashbox): the number of items per
 business type, cash in, cash out and the expected closing cash (opening + received − handed
 over + in − out). The teller enters the cash counted and ticks the five matches
-(账账、账实、账证、账款、账据相符). A difference — counted cash not equal to the expected, or a
-match not ticked — blocks the teller's sign-off until the supervisor records how it is handled
+(账账、账实、账证、账款、账据相符); with counted cash not equal to the expected the cash matches
+(账实、账款) cannot be ticked, so the five are never confirmed beside a difference. A difference —
+counted cash not equal to the expected, or a match not ticked — blocks the teller's sign-off
+until the supervisor records how it is handled
 (overage returned, shortage made good, suspense account, entry corrected). The supervisor signs
 off each teller (never their own balance), then the outlet once every teller who worked that day
 is signed off; the head's close of the business day asks `tellers_not_signed_off`.
@@ -16,7 +18,7 @@ Manual ch.2 §2.3 item 4 (supervisor: outlet balancing sheet, five matches), §2
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from sqlalchemy.orm import aliased
@@ -32,7 +34,7 @@ from wealthtui.model import (
 )
 from wealthtui.rules import queue as qrules
 from wealthtui.rules.fields import FieldError, parse_text
-from wealthtui.rules.money import parse_yuan
+from wealthtui.rules.money import format_fen, parse_yuan
 from wealthtui.services import cashbox
 from wealthtui.services.base import Service, UnitOfWork, requires
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
@@ -42,6 +44,9 @@ OUTLET_SECTION = "ch.2 §2.3 item 4"
 #: the five matches: 账账 (ledgers), 账实 (physical), 账证 (vouchers), 账款 (cash), 账据 (receipts)
 MATCHES = ("accounts", "physical", "vouchers", "cash", "receipts")
 HANDLINGS = ("returned", "borne", "suspense", "corrected")
+#: the matches a cash difference contradicts: 账实 (cash counted = books) and 账款 (cash = ledger);
+#: with a difference the five cannot all be confirmed — the supervisor handles it
+CASH_MATCHES = ("physical", "cash")
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,12 @@ class BalanceView:
     submitted_at: datetime | None = None
     signed_off_by_name: str = ""
     signed_off_at: datetime | None = None
+    #: the figures as submitted, when the records have changed since (`figures` are then today's)
+    submitted_figures: cashbox.BoxFigures | None = None
+
+    @property
+    def changed_since_submitted(self) -> bool:
+        return self.submitted_figures is not None
 
     @property
     def has_difference(self) -> bool:
@@ -150,9 +161,18 @@ class BalancingService(Service):
     # --- the teller ------------------------------------------------------------------------
     @requires("balance.enter", write=False)
     def mine(self, uow: UnitOfWork, day: date | None = None) -> BalanceView:
-        """The actor's figures for the day (live until submitted), with what they entered."""
+        """The actor's figures for the day as the records stand now, with what they entered.
+        After a submission the figures are read afresh too: when business was recorded since,
+        `figures` are today's and `submitted_figures` those submitted (submit again)."""
         assert uow.actor_id is not None
-        return self._view(uow, day or uow.today, uow.actor_id)
+        day = day or uow.today
+        view = self._view(uow, day, uow.actor_id)
+        if view.status != "submitted":
+            return view
+        fresh = cashbox.figures(uow.session, self.settings, day, uow.actor_id)
+        if fresh.to_json() == view.figures.to_json():
+            return view
+        return replace(view, figures=fresh, submitted_figures=view.figures)
 
     @requires("balance.enter")
     def submit(self, uow: UnitOfWork, counted_cash: str, matches: dict[str, bool],
@@ -182,6 +202,13 @@ class BalancingService(Service):
         figures = cashbox.figures(uow.session, self.settings, uow.today, uow.actor_id)
         if figures.pending_authorizations:
             raise Conflict("error.balance.pending_auth", count=figures.pending_authorizations)
+        difference = counted - figures.expected_cash_fen
+        contradicted = [m for m in CASH_MATCHES if matches.get(m)]
+        if difference and contradicted:
+            raise FieldError("counter.field.matches", "cashbox.error.matches_with_difference",
+                             difference=format_fen(difference),
+                             expected=format_fen(figures.expected_cash_fen),
+                             counted=format_fen(counted))
         b = uow.session.exec(
             select(TellerBalance).where(TellerBalance.business_date == uow.today,
                                         TellerBalance.teller_id == uow.actor_id)
@@ -192,7 +219,7 @@ class BalancingService(Service):
             b = TellerBalance(business_date=uow.today, teller_id=uow.actor_id)
         b.figures_json = figures.to_json()
         b.expected_cash_fen, b.counted_cash_fen = figures.expected_cash_fen, counted
-        b.difference_fen = counted - figures.expected_cash_fen
+        b.difference_fen = difference
         b.match_accounts = bool(matches.get("accounts"))
         b.match_physical = bool(matches.get("physical"))
         b.match_vouchers = bool(matches.get("vouchers"))

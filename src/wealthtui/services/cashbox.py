@@ -7,6 +7,13 @@ before counting) and end-of-day balancing (the figures beside what the teller co
              + cash received by hand-over − cash handed over (as the receiver counted it)
              + cash in − cash out of the business done (service records with outcome `done`)
 
+The box never goes below 0 (a service invariant): cash paid out (a withdrawal recorded, pending
+authorisation or done) and a cash deposit taken back are refused beyond `available_fen` — what
+the box holds less the withdrawals awaiting authorisation. The check and the write are one write
+transaction, and write transactions do not interleave (BEGIN IMMEDIATE on SQLite, the audit
+head's row lock on PostgreSQL: services.base.run_in_uow), so two terminals cannot both spend the
+same cash.
+
 Functions here run inside the caller's unit of work (they take its Session); no permission
 check of their own.
 """
@@ -113,3 +120,20 @@ def tellers_of_day(session: Session, day: date) -> list[int]:
         select(CounterSession.staff_id).where(CounterSession.business_date == day)
         .group_by(CounterSession.staff_id).order_by(col(CounterSession.staff_id))
     ).all())
+
+
+def pending_out_fen(session: Session, day: date, teller_id: int) -> int:
+    """Cash withdrawals of the teller awaiting authorisation: reserved, not yet paid out."""
+    total = session.exec(
+        select(func.coalesce(func.sum(ServiceRecord.amount_fen), 0)).where(
+            ServiceRecord.business_date == day, ServiceRecord.staff_id == teller_id,
+            ServiceRecord.cash == "out", ServiceRecord.outcome == "pending_auth")
+    ).one()
+    return int(total)
+
+
+def available_fen(session: Session, settings: Settings, day: date, teller_id: int) -> int:
+    """What the teller's box can pay out now: the expected cash less the reserved withdrawals."""
+    expected = figures(session, settings, day, teller_id).expected_cash_fen
+    return expected - pending_out_fen(session, day, teller_id)
+

@@ -36,7 +36,7 @@ from wealthtui.model import (
 from wealthtui.rules import permissions
 from wealthtui.rules import queue as qrules
 from wealthtui.rules.fields import FieldError, parse_mobile, parse_name, parse_text
-from wealthtui.rules.money import parse_yuan
+from wealthtui.rules.money import format_fen, parse_yuan
 from wealthtui.services import cashbox, roster
 from wealthtui.services.assignments import lead_owner
 from wealthtui.services.base import Service, UnitOfWork, requires
@@ -297,9 +297,10 @@ class CounterService(Service):
     def sign_on(self, uow: UnitOfWork, counter_no: str, opening_cash: str = "") -> SessionView:
         """Sign on to a counter for today; the counter fixes the categories served. Tellers sign
         on to counters of their kind; a business officer, who may double as a teller (manual
-        ch.2 §2.4), to any. The first sign-on of the day takes the opening cash counted in the box
-        (empty = none); a later one carries the box on. Starts the sign-on checklist when the
-        procedure exists."""
+        ch.2 §2.4), to any. The first sign-on of the day takes the opening cash in the box (required
+        above 0 at a cash counter, `[cashbox] opening_cash_required`); a later one carries the
+        box on. Starts the sign-on checklist when the procedure exists; tickets are called once
+        its required steps are done and the cash counted there agrees (services.sign_on_check)."""
         cfg = self._counter_cfg(counter_no)
         roles = uow.roles
         own_kind = permissions.CASH_TELLER if cfg.kind == "cash" else permissions.NON_CASH_TELLER
@@ -318,8 +319,7 @@ class CounterService(Service):
         assert uow.actor_id is not None
         first_today = cashbox.first_session(uow.session, uow.today, uow.actor_id) is None
         if first_today:
-            opening = parse_yuan(opening_cash, "counter.field.opening_cash", allow_zero=True) \
-                if opening_cash.strip() else 0
+            opening = self._opening_cash(cfg, opening_cash)
         else:
             if opening_cash.strip():
                 raise FieldError("counter.field.opening_cash", "error.counter.box_carried")
@@ -335,6 +335,16 @@ class CounterService(Service):
                   first_today=first_today)
         run_id = self._start_checklist(uow, session) if first_today else None
         return self._session_view(uow, session, run_id)
+
+    def _opening_cash(self, cfg: CounterCfg, text: str) -> int:
+        """The cash in the box at the day's first sign-on: above 0 at the counter kinds of
+        `[cashbox] opening_cash_required` (cash counters by default), else may be empty or 0."""
+        opening = parse_yuan(text, "counter.field.opening_cash", allow_zero=True) \
+            if text.strip() else 0
+        if opening <= 0 and cfg.kind in self.settings.cashbox.opening_cash_required:
+            raise FieldError("counter.field.opening_cash", "cashbox.error.opening_required",
+                             counter=cfg.no)
+        return opening
 
     def _start_checklist(self, uow: UnitOfWork, session: CounterSession) -> int | None:
         """Start the teller's sign-on procedure (box drawn, cash and blank vouchers counted,
@@ -403,6 +413,8 @@ class CounterService(Service):
         else:
             amount_fen = 0
         note = parse_text(note, "field.note", max_len=500)
+        if bt.cash == "out":
+            self._box_pays(uow, amount_fen)
         if ticket.status == qrules.CALLED:
             self._queue.start(uow, ticket_id)
         rule = self.settings.authorization.rule_for(bt.code, amount_fen)
@@ -422,6 +434,17 @@ class CounterService(Service):
             self._closing_notice(uow, rec, ticket)
         convert_for_record(uow, rec)  # a sale converts the client's open leads (issue 16)
         return self._record_views(uow, ServiceRecord.id == rec.id)[0]
+
+    def _box_pays(self, uow: UnitOfWork, amount_fen: int) -> None:
+        """The actor's box can pay `amount_fen` out: never more than it holds, less what is
+        reserved for withdrawals awaiting authorisation (services.cashbox: write transactions
+        do not interleave, so two terminals cannot both spend the same cash)."""
+        assert uow.actor_id is not None
+        available = cashbox.available_fen(uow.session, self.settings, uow.today, uow.actor_id)
+        if amount_fen > available:
+            raise FieldError("field.amount", "cashbox.error.exceeds_box",
+                             available=format_fen(max(available, 0)),
+                             amount=format_fen(amount_fen))
 
     def _closing_notice(self, uow: UnitOfWork, rec: ServiceRecord, ticket: Ticket) -> None:
         client = uow.session.get(Client, ticket.client_id)
@@ -509,10 +532,20 @@ class CounterService(Service):
         if rec.ticket_id is not None:
             self._my_ticket(uow, rec.ticket_id)
         reason = parse_text(reason, "field.reason", max_len=200, required=True)
+        if rec.cash == "in" and rec.outcome == "done":
+            self._box_gives_back(uow, rec)
         self._cancel_record(uow, rec, reason)
         uow.audit("counter.record_cancel", "service_record", rec.id,
                   manual_section=RECORD_SECTION, reason=reason)
         return self._record_views(uow, ServiceRecord.id == rec.id)[0]
+
+    def _box_gives_back(self, uow: UnitOfWork, rec: ServiceRecord) -> None:
+        """Taking back a cash deposit takes its cash out of the box: refused when the box no
+        longer holds it (it was paid out meanwhile), so the box never goes below 0."""
+        available = cashbox.available_fen(uow.session, self.settings, uow.today, rec.staff_id)
+        if rec.amount_fen > available:
+            raise Conflict("cashbox.error.cancel_exceeds_box", amount=format_fen(rec.amount_fen),
+                           available=format_fen(max(available, 0)))
 
     @requires("service.record", write=False)
     def serving(self, uow: UnitOfWork) -> ServingView | None:

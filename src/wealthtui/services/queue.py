@@ -11,6 +11,8 @@ SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL), so two counters never get the 
 
 Counter steps (call, recall, start, park, transfer, no-show, finish) need the actor to be signed
 on to the counter: an open CounterSession of today for that counter and that staff member.
+Calling (call_next, call) also waits for the teller's sign-on checklist and the count of their box
+(services.sign_on_check, `[cashbox] calls_need_sign_on_checklist`).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from wealthtui.config import CategoryCfg, CounterCfg
 from wealthtui.model import Client, CounterSession, Staff, Ticket, TicketEvent, Visit
 from wealthtui.rules import queue as rules
 from wealthtui.rules.fields import FieldError, parse_text
+from wealthtui.services import sign_on_check
 from wealthtui.services.base import Service, UnitOfWork, requires
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
 
@@ -195,6 +198,13 @@ class QueueService(Service):
             raise Conflict("error.queue.not_signed_on", counter=counter_no)
         return cfg
 
+    def _ready_to_call(self, uow: UnitOfWork) -> None:
+        """The call guard: the sign-on checklist done and the box counted (services.sign_on_check)."""
+        assert uow.actor_id is not None
+        blocker = sign_on_check.call_blocker(uow, uow.actor_id)
+        if blocker is not None:
+            raise blocker
+
     def _mine(self, uow: UnitOfWork, ticket: Ticket, states: tuple[str, ...]) -> None:
         """The ticket is at the actor's counter, in one of `states`."""
         if ticket.status not in states:
@@ -319,8 +329,10 @@ class QueueService(Service):
     # --- calling ---------------------------------------------------------------------------
     @requires("queue.serve")
     def call_next(self, uow: UnitOfWork, counter_no: str) -> TicketView | None:
-        """Call the next ticket for the counter (rules.queue order); None when nobody waits."""
+        """Call the next ticket for the counter (rules.queue order); None when nobody waits.
+        Refused before the sign-on checklist's required steps are done."""
         cfg = self._signed_on(uow, counter_no)
+        self._ready_to_call(uow)
         busy = self._busy(uow, counter_no)
         if busy is not None:
             raise Conflict("error.queue.counter_busy", counter=counter_no, ticket=busy.display_no)
@@ -347,8 +359,10 @@ class QueueService(Service):
 
     @requires("queue.serve")
     def call(self, uow: UnitOfWork, counter_no: str, ticket_id: int) -> TicketView:
-        """Call one particular waiting ticket to the counter (out of order)."""
+        """Call one particular waiting ticket to the counter (out of order). Refused before the
+        sign-on checklist's required steps are done."""
         cfg = self._signed_on(uow, counter_no)
+        self._ready_to_call(uow)
         busy = self._busy(uow, counter_no)
         if busy is not None:
             raise Conflict("error.queue.counter_busy", counter=counter_no, ticket=busy.display_no)

@@ -63,7 +63,8 @@ def sign_on_form(services: Services, actor: Actor) -> FormDialog:
                                     for c in settings.counters])),
         Field("cash", "counter.field.opening_cash", max_length=20, placeholder="0.00"),
     ]
-    return counter_form(t("counter.sign_on.title"), specs, info=[t("counter.sign_on.info")],
+    info = [t("counter.sign_on.info"), t("cashbox.sign_on.info")]
+    return counter_form(t("counter.sign_on.title"), specs, info=info,
                        submit=lambda v: services.counter.sign_on(actor, v["counter"], v["cash"]),
                        form_id="sign-on-form", focus="cash")
 
@@ -275,9 +276,14 @@ def balance_form(services: Services, actor: Actor, view: BalanceView) -> FormDia
           cash_in=format_fen(f.cash_in_fen), cash_out=format_fen(f.cash_out_fen)),
         t("counter.balance.expected", amount=format_fen(f.expected_cash_fen, symbol=True)),
     ]
+    if view.submitted_figures is not None:
+        info.append(t("cashbox.balance.changed",
+                      amount=format_fen(view.submitted_figures.expected_cash_fen, symbol=True)))
     matches = tuple((t(f"counter.match.{m}"), m) for m in MATCHES)
     ticked = [m for m, ok in view.matches.items() if ok] if view.status != "draft" else []
     counted = f"{view.counted_cash_fen / 100:.2f}" if view.counted_cash_fen is not None else ""
+    if view.submitted_figures is not None:  # business since the submission: count afresh
+        ticked, counted = [], ""
     specs = [Field("counted", "counter.field.counted_cash", max_length=20, value=counted),
              Field("matches", "counter.field.matches", kind="checks", options=matches,
                   value=ticked),

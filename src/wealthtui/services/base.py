@@ -164,7 +164,7 @@ def _append(conn: Any, events: list[NewEvent], key: Any) -> None:
     try:
         append_events(conn, events, key)
     except AuditKeyMissing as exc:
-        raise Conflict("error.audit.key_missing") from exc
+        raise Conflict("tamper.error.key_missing") from exc
 
 
 class UnitOfWork:

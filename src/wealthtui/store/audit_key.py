@@ -36,7 +36,7 @@ def load() -> bytes | None:
     env = os.environ.get(ENV, "").strip()
     if env:
         if len(env) < MIN_LENGTH:
-            raise AuditKeyError("error.audit.key_short", name=ENV, length=MIN_LENGTH)
+            raise AuditKeyError("tamper.error.key_short", name=ENV, length=MIN_LENGTH)
         return env.encode("utf-8")
     path = key_path()
     try:
@@ -44,9 +44,9 @@ def load() -> bytes | None:
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as exc:
-        raise AuditKeyError("error.audit.key_unreadable", path=str(path)) from exc
+        raise AuditKeyError("tamper.error.key_unreadable", path=str(path)) from exc
     if len(text) < MIN_LENGTH:
-        raise AuditKeyError("error.audit.key_short", name=str(path), length=MIN_LENGTH)
+        raise AuditKeyError("tamper.error.key_short", name=str(path), length=MIN_LENGTH)
     return text.encode("ascii")
 
 

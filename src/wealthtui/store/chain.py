@@ -102,7 +102,7 @@ def append_events(conn: Connection, events: Sequence[NewEvent], key: bytes | Non
         .where(AuditHead.id == 1).with_for_update()).one()
     last_id, last_hash, keyed_from = int(head[0]), str(head[1]), int(head[2] or 0)
     if keyed_from and key is None:
-        raise AuditKeyMissing("error.audit.key_missing")
+        raise AuditKeyMissing("tamper.error.key_missing")
     todo = list(events)
     if key is not None and not keyed_from:
         keyed_from = last_id + 1

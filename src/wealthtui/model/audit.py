@@ -48,6 +48,7 @@ class RowSeal(SQLModel, table=True):
     it (store.seals). A deleted row keeps a seal with the digest "-"."""
 
     __tablename__ = "row_seal"
+    __table_args__ = {"sqlite_with_rowid": False}  # the key is the table: no second index
 
     tbl: str = Field(primary_key=True, max_length=40)
     row_id: str = Field(primary_key=True, max_length=40)

@@ -43,6 +43,7 @@ def upgrade() -> None:
         sa.Column("digest", sa.String(length=32), nullable=False),
         sa.Column("audit_id", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("tbl", "row_id"),
+        sqlite_with_rowid=False,  # the key is the table: no second index
     )
     op.create_index("ix_row_seal_audit_id", "row_seal", ["audit_id"], unique=False)
 

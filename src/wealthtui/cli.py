@@ -443,10 +443,14 @@ def fresh_center(st: State, *, reset: bool) -> Iterator[Engine]:
 
 
 def _anchor(st: State, engine: Engine, reason: str) -> None:
-    """The first anchor of a new center (store.anchors)."""
+    """The first anchor of a new center (store.anchors); the anchors of a center that was at
+    the same place before are set aside first."""
     from wealthtui.services.audit import anchor_now
+    from wealthtui.store import anchors
 
-    anchor_now(engine, st.settings.center.code, center_now(st), reason)
+    now = center_now(st)
+    anchors.retire(engine, st.settings.center.code, now)
+    anchor_now(engine, st.settings.center.code, now, reason)
 
 
 def _drop_all(engine: Engine) -> None:
@@ -523,7 +527,7 @@ def demo(
     st = state(ctx, db)
     build, show = _replaceable(st, reset=reset, if_missing=if_missing, as_json=as_json)
     if build:
-        ensure_audit_key()
+        ensure_audit_key(as_json)
         with err.status(t("cli.demo.building")) as status, fresh_center(st, reset=reset) as engine:
             summary = build_demo(
                 engine, st.settings, seed=DEMO_SEED if seed is None else seed,
@@ -747,17 +751,18 @@ def center_now(st: State) -> datetime:
     return datetime.now(zone(st.settings.center.timezone))
 
 
-def ensure_audit_key() -> None:
-    """Create the audit key file for a new center (store.audit_key), and say where."""
+def ensure_audit_key(as_json: bool = False) -> None:
+    """Create the audit key file for a new center (store.audit_key), and say where (on stderr
+    when stdout carries JSON)."""
     from wealthtui.store import audit_key
 
     try:
         made = audit_key.ensure()
     except OSError as exc:
-        say(t("tamper.key.not_made", detail=str(exc)))
+        say(t("tamper.key.not_made", detail=str(exc)), as_json)
         return
     if made is not None:
-        say(t("tamper.key.made", path=str(made)))
+        say(t("tamper.key.made", path=str(made)), as_json)
 
 
 def problem_line(problem: Any) -> str:

@@ -252,3 +252,19 @@ def test_the_eod_export_prints_the_chain_head_in_every_format(cli, demo_db: Path
     assert shown in cells
     table = cli("eod", "--db", str(demo_db))
     assert zh["tamper.eod_chain_head"] in table.stdout and f"#{last_id}" in table.stdout
+
+
+def test_a_center_built_again_in_the_same_place_sets_the_old_anchors_aside(cli,
+                                                                          tmp_path: Path) -> None:
+    db = tmp_path / "gen.db"
+    assert cli("gen", "--clients", "20", "--days", "1", "--arrivals", "20",
+               "--db", str(db)).exit_code == 0
+    anchor(cli, db)
+    again = cli("gen", "--clients", "30", "--days", "1", "--arrivals", "20", "--reset",
+                "--db", str(db))
+    assert again.exit_code == 0, again.output
+    verify = cli("audit", "verify", "--db", str(db))
+    assert verify.exit_code == 0, verify.output
+    folder = Path(os.environ["WEALTHTUI_DATA_DIR"]) / "anchors"
+    retired = list(folder.glob("*.jsonl.retired-*"))
+    assert len(retired) == 1 and len(retired[0].read_text().splitlines()) == 2

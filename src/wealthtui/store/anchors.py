@@ -115,6 +115,17 @@ def append(engine: Engine, center_code: str, now: datetime, reason: str) -> tupl
     return path, Anchor(record["at"], center_code, last_id, last_hash, keyed_from, reason, 0)
 
 
+def retire(engine: Engine, center_code: str, now: datetime) -> Path | None:
+    """A new center replaces the database at this place (`demo --reset`, `gen --reset`,
+    `init` on a new file): the old center's anchors are kept, renamed, and no longer checked."""
+    path = anchor_file(engine, center_code)
+    if not path.is_file():
+        return None
+    kept = path.with_name(f"{path.name}.retired-{now:%Y%m%d-%H%M%S-%f}")
+    os.replace(path, kept)
+    return kept
+
+
 def read(engine: Engine, center_code: str) -> tuple[Path, list[Anchor], list[int]]:
     """(the file, its anchors, the numbers of the lines that could not be read)."""
     path = anchor_file(engine, center_code)

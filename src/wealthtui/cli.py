@@ -1002,7 +1002,7 @@ def eod(
     db: DbOption = None,
 ) -> None:
     """The operator's end-of-day summary: no staff sign-in, like `audit verify`."""
-    from wealthtui.reports import chain_head, export, render
+    from wealthtui.reports import export, render
     from wealthtui.services.errors import FieldError
     from wealthtui.services.reports import parse_business_date
 
@@ -1020,7 +1020,6 @@ def eod(
         report = reports.eod_for_operator(parse_business_date(day) if day else None)
         doc = export.day_dict(st.settings, report)
         sections, name = export.day_sections(doc), f"eod-{doc['date']}"
-    chain_head.add(doc, sections, chain_head.read(engine))
     written = render.write(doc, sections, fmt, out_file, Path(f"{name}.{fmt}"), out)
     if written is not None:
         out.print(t("report.cli.written", path=str(written)))

@@ -51,6 +51,7 @@ from wealthtui.model import (
     Visit,
 )
 from wealthtui.procedures import Catalog
+from wealthtui.reports import chain_head
 from wealthtui.reports.flow_log import FlowLog, flow_log, premium_tiers
 from wealthtui.reports.sql import days, month_bounds, on_days, seconds_between
 from wealthtui.rules.agenda import DIRECT_CHANNELS
@@ -138,6 +139,7 @@ class DayReport:
     complaints: Complaints
     checklists: Checklists
     exceptions: Exceptions
+    audit_head: tuple[int, str] = chain_head.NONE  # the audit chain's head when it was made
 
     @property
     def handoffs_overdue(self) -> int:
@@ -184,6 +186,7 @@ class MonthReport:
     complaints: Complaints       # received and closed in the month; overdue at its end
     checklists: Checklists
     days_closed: int
+    audit_head: tuple[int, str] = chain_head.NONE  # the audit chain's head when it was made
 
 
 # --- sections --------------------------------------------------------------------------------
@@ -436,6 +439,7 @@ def day_report(session: Session, settings: Settings, day: date, *, now: datetime
         complaints=complaints(session, day, day, tz),
         checklists=checklists(session, catalog, [day], tuple(settings.head.close_exempt_procedures)),
         exceptions=exceptions(session, settings, now, explanations(bd)),
+        audit_head=chain_head.read(session),
     )
 
 
@@ -531,5 +535,6 @@ def month_report(session: Session, settings: Settings, month: str, *,
         checklists=checklists(session, catalog, [r.date for r in rows],
                               tuple(settings.head.close_exempt_procedures)),
         days_closed=sum(1 for r in rows if r.closed),
+        audit_head=chain_head.read(session),
     )
 

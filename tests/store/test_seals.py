@@ -208,3 +208,21 @@ def test_the_anchor_file_is_per_database(tmp_path: Path) -> None:
     finally:
         one.dispose()
         two.dispose()
+
+
+def test_imported_clients_are_sealed(services: Services, head: Actor, engine: Engine,
+                                     tmp_path: Path) -> None:
+    from tests.services.test_client_import import card, rid, write_csv
+
+    path = write_csv(tmp_path / "in.csv", [
+        ["张三", "resident", rid(1), "138 0013 8000", card(1), "premium", "1,200,000.00", ""],
+        ["李四", "resident", rid(2), "", card(2), "", "", "1980-01-01"],
+        ["王五", "resident", rid(3), "", "", "ordinary", "0", ""],
+    ])
+    summary = services.client_import.import_file(head, path, batch_size=2)
+    assert summary.imported == 3
+    assert store_findings(engine) == []
+    with engine.connect() as conn:
+        sealed = conn.execute(text(
+            "SELECT count(*) FROM row_seal WHERE tbl IN ('client', 'client_account')")).scalar()
+    assert sealed == 5  # three clients, two cards

@@ -15,6 +15,13 @@ transaction (BEGIN IMMEDIATE on SQLite for writes), loads the actor's staff row,
 inactive actor or one whose roles lack the action (and audits the refusal in its own
 transaction), runs the method, commits, and retries the whole call when the store is busy.
 
+The audit trail (issue 15): `uow.audit(...)` records the call's events; when the call ends
+(`UnitOfWork.finish`, before the commit) they are appended to the hash chain (store.chain; keyed
+with the audit key when the program has one), the last one carrying the seals of every row of
+a sealed table the call inserted, changed or deleted (store.seals, collected after each flush
+and from Core UPDATE/DELETE statements through the session), and `row_seal` records them. A
+write that changed rows without an event of its own gets an `audit.seal` event.
+
 Lean reads (hot reads that must cost little more than their SQL, such as the client look-up):
 declare the method `@requires("action", write=False, lean=True)`; it receives a `ReadUnit`
 instead of a UnitOfWork and runs `ReadStatement`s, Core SELECTs built once at first use:

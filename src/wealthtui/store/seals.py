@@ -47,7 +47,7 @@ from sqlmodel import SQLModel
 
 import wealthtui.model  # noqa: F401  (registers the tables)
 from wealthtui.model.audit import AuditEvent, RowSeal
-from wealthtui.store.chain import NewEvent, append_events, new_event
+from wealthtui.store.chain import append_events, new_event
 
 #: tables that are not business rows: the audit trail itself, its head, the seals, meta facts
 UNSEALED = frozenset({"audit_event", "audit_head", "row_seal", "meta", "alembic_version"})
@@ -347,12 +347,3 @@ def _events_against_seals(conn: Connection, batch: int) -> list[Finding]:
                                             {"table": tbl, "id": rid, "audit": now,
                                              "newer": eid}))
         last = int(events[-1][0])
-
-
-def count(conn: Connection) -> int:
-    return int(conn.execute(select(func.count()).select_from(RowSeal)).scalar_one())
-
-
-def pending_event(seals: list[tuple[str, str, str]], events: list[NewEvent]) -> None:
-    """Put `seals` on the last of `events` (the write's own event)."""
-    events[-1].seals = format_seals(seals)

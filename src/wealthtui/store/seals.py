@@ -38,7 +38,6 @@ from sqlalchemy import (
     Table,
     and_,
     cast,
-    func,
     inspect,
     select,
     tuple_,

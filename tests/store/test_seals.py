@@ -226,3 +226,18 @@ def test_imported_clients_are_sealed(services: Services, head: Actor, engine: En
         sealed = conn.execute(text(
             "SELECT count(*) FROM row_seal WHERE tbl IN ('client', 'client_account')")).scalar()
     assert sealed == 5  # three clients, two cards
+
+
+def test_a_ticket_called_by_compare_and_set_is_sealed(services: Services, engine: Engine,
+                                                      worked) -> None:  # type: ignore[no-untyped-def]
+    """Calling takes the ticket with a Core UPDATE (compare-and-set), not through the ORM's
+    unit of work: the row is sealed as stored, by the call's own event."""
+    teller = worked["teller"]
+    services.counter.sign_on(teller, "01", "")
+    called = services.queue.call_next(teller, "01")
+    assert called is not None
+    assert store_findings(engine) == []
+    with engine.connect() as conn:
+        carried = conn.execute(text(
+            "SELECT seals FROM audit_event WHERE action = 'queue.call'")).scalar_one()
+    assert f"ticket\t{called.id}\t" in carried

@@ -139,5 +139,4 @@ def seal_bulk(engine: Engine, at: datetime) -> int:
     with engine.connect() as conn:
         if is_sqlite(engine):
             conn = conn.execution_options(**WRITE)
-        with conn.begin():
-            return seals.seal_unsealed(conn, at=at, key=key)
+        return seals.seal_unsealed(conn, at=at, key=key, commit_each=True)

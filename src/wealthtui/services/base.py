@@ -191,8 +191,8 @@ class UnitOfWork:
         self._events: list[NewEvent] = []
         #: rows of sealed tables this call wrote: (table, row id) -> ORM instance or DELETED
         self._touched: dict[tuple[str, str], Any] = {}
-        #: sealed tables changed by Core UPDATE/DELETE statements (their loaded rows are sealed)
-        self._bulk: set[str] = set()
+        #: rows of sealed tables a Core UPDATE/DELETE through the session changed: table -> ids
+        self._bulk: dict[str, set[Any]] = {}
         #: what to do once this call has committed (e.g. anchor the chain after a day close)
         self.after_commit: list[Callable[[], None]] = []
 
@@ -232,32 +232,29 @@ class UnitOfWork:
                 or session.deleted):
             return
         session.flush()
-        found: list[tuple[str, str, str]] = []
+        found: dict[tuple[str, str], str] = {}
         for key, obj in self._touched.items():
             if obj is seals.DELETED:
-                found.append((key[0], key[1], seals.DELETED))
+                found[key] = seals.DELETED
             elif (sealed := seals.seal_of_instance(obj)) is not None:
-                found.append(sealed)
-        if self._bulk:
-            for obj in list(session.identity_map.values()):
-                if getattr(obj, "__tablename__", None) in self._bulk:
-                    key = seals.key_of_instance(obj)
-                    if key is not None and key not in self._touched:
-                        sealed = seals.seal_of_instance(obj)
-                        if sealed is not None:
-                            found.append(sealed)
+                found[key] = sealed[2]
+        if self._bulk:  # rows changed by Core statements: as the database now holds them
+            conn = session.connection()
+            for name, ids in self._bulk.items():
+                found.update(seals.seal_rows(conn, name, ids))
+        sealed_rows = [(t, r, d) for (t, r), d in found.items()]
         events = self._events
-        if found and not events:
+        if sealed_rows and not events:
             events = [new_event(at=self.now, actor_id=self.actor_id, action=seals.SEAL_ACTION,
-                                entity=found[0][0], entity_id=found[0][1],
-                                detail={"rows": len(found)})]
-        if found:
-            events[-1].seals = seals.format_seals(found)
+                                entity=sealed_rows[0][0], entity_id=sealed_rows[0][1],
+                                detail={"rows": len(sealed_rows)})]
+        if sealed_rows:
+            events[-1].seals = seals.format_seals(sealed_rows)
         if events:
             conn = session.connection()
             _append(conn, events, self.ctx.audit_key())
-            seals.upsert(conn, found, events[-1].id)
-        self._events, self._touched, self._bulk = [], {}, set()
+            seals.upsert(conn, sealed_rows, events[-1].id)
+        self._events, self._touched, self._bulk = [], {}, {}
 
 
 def _collect_written(session: Session, _context: object) -> None:
@@ -277,15 +274,18 @@ def _collect_written(session: Session, _context: object) -> None:
 
 
 def _note_bulk(state: Any) -> None:
-    """A Core UPDATE or DELETE through the session: the rows of that table it loaded are
-    sealed as they are when the call ends (the statement's own caller reloads them)."""
+    """Before a Core UPDATE or DELETE through the session on a sealed table: note the keys of
+    the rows it is about to change (its WHERE clause, read in the same transaction, which
+    holds the write lock), so that finish() seals them as the database then holds them."""
     if not (state.is_update or state.is_delete):
         return
     uow: UnitOfWork | None = state.session.info.get("uow")
-    table = getattr(state.statement, "table", None)
-    name = getattr(table, "name", None)
-    if uow is not None and name in seals.SEALED:
-        uow._bulk.add(name)
+    statement = state.statement
+    name = getattr(getattr(statement, "table", None), "name", None)
+    if uow is None or name not in seals.SEALED:
+        return
+    ids = seals.keys_where(state.session.connection(), name, statement.whereclause)
+    uow._bulk.setdefault(name, set()).update(ids)
 
 
 def _refuse_closed_days(session: Session, _context: object, _instances: object) -> None:

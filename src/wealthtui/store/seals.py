@@ -154,6 +154,27 @@ def key_of_instance(obj: Any) -> tuple[str, str] | None:
     return name, row_id(getattr(obj, layout(name).pk))
 
 
+def keys_where(conn: Connection, name: str, where: Any) -> list[Any]:
+    """The primary keys of the rows of `name` that `where` selects (None: every row)."""
+    pk = _pk(layout(name).table)
+    stmt = select(pk) if where is None else select(pk).where(where)
+    return [r[0] for r in conn.execute(stmt)]
+
+
+def seal_rows(conn: Connection, name: str, ids: Iterable[Any]) -> dict[tuple[str, str], str]:
+    """{(table, row id): digest} of rows `ids` of `name` as stored now ("-" for a row that is
+    gone)."""
+    lay = layout(name)
+    pk = _pk(lay.table)
+    pk_index = lay.names.index(pk.name)
+    wanted = {row_id(i): i for i in ids}
+    out: dict[tuple[str, str], str] = {(name, r): DELETED for r in wanted}
+    for part in _chunks(list(wanted.values()), 500):
+        for row in conn.execute(select(lay.table).where(pk.in_(part))):
+            out[(name, row_id(row[pk_index]))] = digest(name, row)
+    return out
+
+
 # --- the seals an event carries ------------------------------------------------------------------
 def format_seals(seals: Iterable[tuple[str, str, str]]) -> str:
     return "\n".join(f"{t}\t{r}\t{d}" for t, r, d in sorted(seals))
@@ -187,9 +208,11 @@ def upsert(conn: Connection, seals: Sequence[tuple[str, str, str]], audit_id: in
 # --- bulk writers -----------------------------------------------------------------------------------
 def seal_unsealed(conn: Connection, *, at: datetime, key: bytes | None, batch: int = 5000,
                   actor_id: int | None = None, action: str = SEAL_ACTION,
+                  commit_each: bool = False,
                   progress: Callable[[str, int], None] | None = None) -> int:
     """Seal every row that has no seal yet (rows a bulk writer inserted), one audit event per
-    batch carrying the batch's seals. Returns how many rows were sealed."""
+    batch carrying the batch's seals; `commit_each` commits each batch (a large center's seals
+    are not one huge transaction). Returns how many rows were sealed."""
     total = 0
     for table in sealed_tables():
         pk = _pk(table)
@@ -214,6 +237,8 @@ def seal_unsealed(conn: Connection, *, at: datetime, key: bytes | None, batch: i
                               seals=format_seals(seals))
             append_events(conn, [event], key)
             upsert(conn, seals, event.id)
+            if commit_each:
+                conn.commit()
             total += len(rows)
             last = rows[-1][pk_index]
             if progress:

@@ -189,7 +189,7 @@ def test_backup_restore_and_check_round_trip(cli, demo_db: Path, tmp_path: Path)
     assert con.execute("SELECT count(*) FROM meta WHERE key='after_backup'").fetchone()[0] == 0
     con.close()
     check = cli("db", "check", "--db", str(demo_db))
-    assert check.exit_code == 0 and check.stdout.count(zh["cli.check.pass"]) == 3
+    assert check.exit_code == 0 and check.stdout.count(zh["cli.check.pass"]) == 4
 
 
 def test_restore_refuses_a_corrupted_file(cli, demo_db: Path, tmp_path: Path):

@@ -4,7 +4,7 @@
     wealthtui init | demo | gen | locate
     wealthtui db upgrade|backup|restore|check
     wealthtui staff add|list|roles|reset-pin|unlock|deactivate   (acting as a staff member)
-    wealthtui audit verify
+    wealthtui audit verify|anchor
     wealthtui clients import FILE.csv|xlsx                        (acting as a staff member)
 
 Every message comes from the catalogs (section [cli]). An error is one translated line on
@@ -373,9 +373,11 @@ def init(
     staff_no = staff_no or ask("cli.prompt.head_staff_no")
     name = name or ask("cli.prompt.head_name")
     pin = new_pin()
+    ensure_audit_key()
     schema.upgrade(engine)
     head = services.staff.bootstrap_head(staff_no, name, pin)
     services.center.mark_created()
+    _anchor(st, engine, "init")
     out.print(t("cli.init.done", path=shown(target), staff_no=head.staff_no, name=head.name))
 
 
@@ -414,6 +416,7 @@ def fresh_center(st: State, *, reset: bool) -> Iterator[Engine]:
         schema.upgrade(engine)
         try:
             yield engine
+            _anchor(st, engine, "built")
         finally:
             engine.dispose()
         return
@@ -434,11 +437,27 @@ def fresh_center(st: State, *, reset: bool) -> Iterator[Engine]:
         for suffix in ("-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         os.replace(building, path)
+        final = engine_for(st, target)
+        try:
+            _anchor(st, final, "built")
+        finally:
+            final.dispose()
     finally:
         engine.dispose()
         for leftover in (building, Path(f"{building}-wal"), Path(f"{building}-shm"),
                          Path(f"{building}.lock")):  # (store.lock: nobody else opened it)
             leftover.unlink(missing_ok=True)
+
+
+def _anchor(st: State, engine: Engine, reason: str) -> None:
+    """The first anchor of a new center (store.anchors); the anchors of a center that was at
+    the same place before are set aside first."""
+    from wealthtui.services.audit import anchor_now
+    from wealthtui.store import anchors
+
+    now = center_now(st)
+    anchors.retire(engine, st.settings.center.code, now)
+    anchor_now(engine, st.settings.center.code, now, reason)
 
 
 def _drop_all(engine: Engine) -> None:
@@ -450,6 +469,7 @@ def _drop_all(engine: Engine) -> None:
     SQLModel.metadata.drop_all(engine)
     with engine.begin() as conn:
         conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        conn.exec_driver_sql("DROP TABLE IF EXISTS row_seal")
         conn.exec_driver_sql("DROP FUNCTION IF EXISTS audit_event_append_only() CASCADE")
 
 
@@ -519,6 +539,7 @@ def demo(
     st = state(ctx, db)
     build, show = _replaceable(st, reset=reset, if_missing=if_missing, as_json=as_json)
     if build:
+        ensure_audit_key(as_json)
         with err.status(t("cli.demo.building")) as status, fresh_center(st, reset=reset) as engine:
             summary = build_demo(
                 engine, st.settings, seed=DEMO_SEED if seed is None else seed,
@@ -553,6 +574,7 @@ def gen(
         raise CliError("cli.gen.exists", path=shown(st.target()))
     if exists:
         _replaceable(st, reset=True, if_missing=False, as_json=False)
+    ensure_audit_key()
     columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err) as bar, fresh_center(st, reset=reset) as engine:
         tasks: dict[str, Any] = {}
@@ -734,9 +756,45 @@ def db_restore(
         out.print(t("cli.restore.older", revision=revision))
 
 
+def _audit_key() -> bytes | None:
+    from wealthtui.store import audit_key
+
+    try:
+        return audit_key.load()
+    except audit_key.AuditKeyError as exc:
+        raise CliError(exc.key, **exc.params) from None
+
+
+def center_now(st: State) -> datetime:
+    from wealthtui.rules.clock import zone
+
+    return datetime.now(zone(st.settings.center.timezone))
+
+
+def ensure_audit_key(as_json: bool = False) -> None:
+    """Create the audit key file for a new center (store.audit_key), and say where (on stderr
+    when stdout carries JSON)."""
+    from wealthtui.store import audit_key
+
+    try:
+        made = audit_key.ensure()
+    except OSError as exc:
+        say(t("tamper.key.not_made", detail=str(exc)), as_json)
+        return
+    if made is not None:
+        say(t("tamper.key.made", path=str(made)), as_json)
+
+
+def problem_line(problem: Any) -> str:
+    """One translated line for a problem of the chain, a seal or a trigger."""
+    if problem.key.startswith("audit.problem."):
+        return t("cli.audit.broken", id=problem.params.get("id", "-"), problem=t(problem.key))
+    return t(problem.key, **problem.params)
+
+
 @db_app.command("check", help=t("cli.help.db_check"))
 def db_check(ctx: typer.Context, db: DbOption = None) -> None:
-    from wealthtui.services.audit import verify_engine
+    from wealthtui.services.audit import store_findings, verify_store
     from wealthtui.store import schema
     from wealthtui.store.backup import integrity
 
@@ -746,6 +804,7 @@ def db_check(ctx: typer.Context, db: DbOption = None) -> None:
     if path is not None and not path.is_file():
         raise CliError("cli.db.missing", path=shown(target))
     rows: list[tuple[str, bool, str]] = []
+    problems: list[Any] = []
     if path is not None:
         result = integrity(path, live=True)
         rows.append((t("cli.check.integrity"), result == "ok",
@@ -763,19 +822,30 @@ def db_check(ctx: typer.Context, db: DbOption = None) -> None:
             t("cli.check.schema_older", revision=s.current or "-", head=s.head)
         rows.append((t("cli.check.schema"), good, text))
         if not s.empty and not s.newer:
-            report = verify_engine(engine)
+            report = verify_store(engine, st.settings.center.code, _audit_key())
             rows.append((t("cli.check.audit"), report.ok,
                          t("cli.audit.ok", count=report.checked) if report.ok else
-                         t("cli.audit.broken", id=report.bad_id, problem=t(report.problem))))
+                         t("cli.audit.broken", id=report.bad_id, problem=t(report.problem))
+                         if report.problem.startswith("audit.problem.") else
+                         problem_line(report.problems[0])))
+            problems += report.problems
+            if good:
+                found = store_findings(engine)
+                rows.append((t("tamper.check.seals"), not found,
+                             t("tamper.check.seals_ok") if not found else
+                             t("tamper.check.findings", count=len(found))))
+                problems += found
     engine.dispose()
     table = Table(show_header=False, box=None, padding=(0, 2, 0, 0))
     for label, good, text in rows:
         mark = f"[green]{escape(t('cli.check.pass'))}[/]" if good else \
             f"[bold red]{escape(t('cli.check.fail'))}[/]"
-        table.add_row(label, mark, escape(text))
-    out.print(t("cli.check.title", path=shown(target)))
+        table.add_row(escape(label), mark, escape(text))
+    out.print(t("cli.check.title", path=shown(target)), markup=False)
     out.print(table)
-    if not all(good for _, good, _ in rows):
+    for problem in problems:  # one line per finding
+        out.print(problem_line(problem), markup=False, highlight=False)
+    if not all(good for _, good, _ in rows) or problems:
         raise fail(t("cli.check.failed"))
 
 
@@ -913,13 +983,32 @@ def clients_import(
 # --- audit ---------------------------------------------------------------------------------------------
 @audit_app.command("verify", help=t("cli.help.audit_verify"))
 def audit_verify(ctx: typer.Context, db: DbOption = None) -> None:
-    from wealthtui.services.audit import verify_engine
+    from wealthtui.services.audit import verify_store
 
-    _, engine = open_store(ctx, db)
-    report = verify_engine(engine)
+    st, engine = open_store(ctx, db)
+    report = verify_store(engine, st.settings.center.code, _audit_key())
     if not report.ok:
-        raise fail(t("cli.audit.broken", id=report.bad_id, problem=t(report.problem)))
+        for problem in report.problems:  # one line per problem
+            err.print(problem_line(problem), markup=False, highlight=False)
+        raise fail(t("tamper.verify.failed", count=len(report.problems)))
     out.print(t("cli.audit.ok", count=report.checked))
+    out.print(t("tamper.verify.anchors", count=report.anchors), markup=False)
+
+
+@audit_app.command("anchor", help=t("tamper.cli.help_anchor"))
+def audit_anchor(ctx: typer.Context, db: DbOption = None) -> None:
+    """Write the chain's head to the anchor file (an operator command, like `audit verify`)."""
+    from wealthtui.services.audit import anchor_now, verify_store
+
+    st, engine = open_store(ctx, db)
+    report = verify_store(engine, st.settings.center.code, _audit_key())
+    if not report.ok:  # never anchor a chain that does not verify
+        for problem in report.problems:
+            err.print(problem_line(problem), markup=False, highlight=False)
+        raise fail(t("tamper.anchor.refused"))
+    path, anchor = anchor_now(engine, st.settings.center.code, center_now(st), "manual")
+    out.print(t("tamper.anchor.done", id=anchor.last_id, hash=anchor.hash, path=str(path)),
+              markup=False)
 
 
 # --- end of day (the head's issue) ----------------------------------------------------------------

@@ -1,13 +1,18 @@
 """Upgrades keep every record (issue 9 item 6): a center at the oldest schema (revision 0001),
 filled with the demo center (built at the newest schema, then taken back to 0001 with its
-records, since today's services write today's columns), upgraded to the newest loses nothing — every table has the same
-rows, the audit chain still verifies — and a downgrade and a second upgrade keep it so. And the
-models match the migrations, so that a model change without its migration fails here."""
+records, since today's services write today's columns), upgraded to the newest loses nothing —
+every table has the same rows, the audit chain still verifies — and a downgrade and a second upgrade keep it so. And the
+models match the migrations, so that a model change without its migration fails here.
+
+Since migration 0004 (row seals, issue 15) the program writes seals with every change, so the
+demo center is built at the newest schema and taken back to the oldest first; the upgrade seals
+every row again (one `audit.seal` event per batch) and `db check` finds nothing."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -18,7 +23,8 @@ from tests.conftest import T0
 from tests.demo_fixture import fast_settings
 from wealthtui.demo.center import build_demo
 from wealthtui.rules.clock import FixedClock
-from wealthtui.services.audit import verify_engine
+from wealthtui.services import Services
+from wealthtui.services.audit import store_findings, verify_engine
 from wealthtui.store import schema
 from wealthtui.store.engine import make_engine
 
@@ -32,10 +38,24 @@ def downgrade(engine: Engine, revision: str) -> None:
         command.downgrade(cfg, revision)
 
 
+#: tables whose rows an upgrade adds to: the seals and the audit events carrying them
+SEALING = ("row_seal", "audit_event", "audit_head")
+
+
 def row_counts(engine: Engine) -> dict[str, int]:
     with engine.connect() as conn:
         return {name: conn.execute(select(func.count()).select_from(table)).scalar_one()
-                for name, table in SQLModel.metadata.tables.items()}
+                for name, table in SQLModel.metadata.tables.items() if name not in SEALING}
+
+
+def audit_events(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return conn.exec_driver_sql("SELECT count(*) FROM audit_event").scalar_one()
+
+
+def no_findings(engine: Engine) -> None:
+    assert verify_engine(engine).ok
+    assert store_findings(engine) == []
 
 
 def row_counts_at(engine: Engine) -> dict[str, int]:
@@ -43,7 +63,7 @@ def row_counts_at(engine: Engine) -> dict[str, int]:
     names = set(inspect(engine).get_table_names())
     with engine.connect() as conn:
         return {name: conn.exec_driver_sql(f"SELECT count(*) FROM {name}").scalar_one()
-                for name in SQLModel.metadata.tables if name in names}
+                for name in SQLModel.metadata.tables if name in names and name not in SEALING}
 
 
 def indexes(engine: Engine, table: str) -> set[str]:
@@ -52,26 +72,28 @@ def indexes(engine: Engine, table: str) -> set[str]:
 
 def test_a_center_at_the_oldest_schema_upgrades_without_losing_a_record(
         engine: Engine, tmp_path: Path) -> None:
-    # the demo is written by today's services (their models have the newest columns), then the
-    # database is taken back to the first schema with its records
     build_demo(engine, fast_settings(tmp_path), clock=FixedClock(T0))
     before = row_counts(engine)
-    downgrade(engine, OLDEST)
+    assert before["client"] > 100 and before["ticket_event"] > 100
+    events = audit_events(engine)
+    downgrade(engine, OLDEST)  # the demo center, taken back to the first schema
     assert schema.current_revision(engine) == OLDEST
     assert "ix_ticket_event_ticket_kind" not in indexes(engine, "ticket_event")
-    assert row_counts_at(engine) == before
-    assert before["client"] > 100 and before["ticket_event"] > 100 and before["audit_event"] > 0
+    assert "row_seal" not in inspect(engine).get_table_names()
+    assert row_counts_at(engine) == before and audit_events(engine) == events
 
     schema.upgrade(engine)
     assert schema.state(engine).up_to_date and schema.current_revision(engine) != OLDEST
     assert row_counts(engine) == before
-    assert verify_engine(engine).ok
+    assert audit_events(engine) > events  # the rows sealed again, by audit.seal events
+    no_findings(engine)
     assert "ix_ticket_event_ticket_kind" in indexes(engine, "ticket_event")
 
     downgrade(engine, OLDEST)  # and back, and up again: still everything
     assert row_counts(engine) == before
     schema.upgrade(engine)
-    assert row_counts(engine) == before and verify_engine(engine).ok
+    assert row_counts(engine) == before
+    no_findings(engine)
 
 
 def test_a_new_file_built_at_the_oldest_schema_upgrades_in_place(tmp_path: Path) -> None:
@@ -79,16 +101,28 @@ def test_a_new_file_built_at_the_oldest_schema_upgrades_in_place(tmp_path: Path)
     try:
         schema.upgrade(engine)
         build_demo(engine, fast_settings(tmp_path), clock=FixedClock(T0))
-        before = row_counts(engine)
         downgrade(engine, OLDEST)
         assert schema.state(engine).older  # the program would ask for `wealthtui db upgrade`
+        before = row_counts_at(engine)
         schema.upgrade(engine)
         assert schema.state(engine).up_to_date
-        assert row_counts(engine) == before and verify_engine(engine).ok
+        assert row_counts(engine) == before
+        no_findings(engine)
         with engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
     finally:
         engine.dispose()
+
+
+def test_a_keyed_chain_is_not_downgraded(engine: Engine, services, head,
+                                         monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """An older program would append unkeyed events to a keyed chain: the downgrade refuses."""
+    monkeypatch.setenv("WEALTHTUI_AUDIT_KEY", "k" * 40)
+    keyed = Services(engine, services.settings, services.ctx.clock)
+    keyed.staff.add(head, "S001", "钱多多", ["cash_teller"], "246810")
+    with pytest.raises(RuntimeError, match="keyed"):
+        downgrade(engine, "0003")
+    assert schema.state(engine).up_to_date
 
 
 def test_the_models_match_the_migrations(engine: Engine) -> None:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 from pydantic_core import PydanticUndefined
-from sqlalchemy import Connection, Table, func, select
+from sqlalchemy import Connection, Engine, Table, func, select
 from sqlmodel import SQLModel
 
 import wealthtui.model  # noqa: F401  (registers the tables)
@@ -125,3 +126,17 @@ def fix_sequences(conn: Connection) -> None:
             conn.exec_driver_sql(
                 f"SELECT setval(pg_get_serial_sequence('{t.name}', 'id'), "
                 f"COALESCE((SELECT MAX(id) FROM {t.name}), 0) + 1, false)")
+
+
+def seal_bulk(engine: Engine, at: datetime) -> int:
+    """Seal every row written in bulk (store.seals): one `audit.seal` event per batch, chained
+    like the services' own events (with the audit key when there is one). A fresh demo or
+    generated center then has no `db check` findings."""
+    from wealthtui.store import audit_key, seals
+    from wealthtui.store.engine import WRITE, is_sqlite
+
+    key = audit_key.load()
+    with engine.connect() as conn:
+        if is_sqlite(engine):
+            conn = conn.execution_options(**WRITE)
+        return seals.seal_unsealed(conn, at=at, key=key, commit_each=True)

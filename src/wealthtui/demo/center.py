@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from wealthtui.config import Settings
 from wealthtui.demo.accounts import DEMO_POSTS, DEMO_STAFF, DemoAccount
-from wealthtui.demo.bulk import BulkWriter, Ids, fix_sequences, table
+from wealthtui.demo.bulk import BulkWriter, Ids, fix_sequences, seal_bulk, table
 from wealthtui.demo.people import Mobiles, NamePool
 from wealthtui.demo.population import DEMO_TIER_MIX, Population
 from wealthtui.demo.roster_setup import write_roster
@@ -32,6 +32,7 @@ from wealthtui.services import Actor, Services
 from wealthtui.services.base import append_audit
 from wealthtui.services.center import creation_meta, write_meta
 from wealthtui.services.errors import Conflict
+from wealthtui.store import anchors
 from wealthtui.store.engine import WRITE, is_sqlite, make_engine
 
 DEMO_SEED = 20_261_130
@@ -125,8 +126,9 @@ def build_demo(
     started = timer.perf_counter()
     engine = build_engine(engine)
     try:
-        return _build(engine, settings, seed=seed, clients=clients, arrivals=arrivals,
-                      clock=clock, progress=progress, started=started)
+        with anchors.suspended():  # the builder's caller anchors the finished center
+            return _build(engine, settings, seed=seed, clients=clients, arrivals=arrivals,
+                          clock=clock, progress=progress, started=started)
     finally:
         engine.dispose()
 
@@ -199,6 +201,7 @@ def _build(engine: Engine, settings: Settings, *, seed: int, clients: int, arriv
     # 5. the demo mark and one audit event for everything written in bulk
     progress("finish", 4, steps)
     premium = sum(len(directory.by_tier.get(t.code, ())) for t in settings.tiers if t.premium)
+    seal_bulk(engine, now)  # the rows written in bulk, tied to the audit trail
     with Session(engine) as session:
         write_meta(session, creation_meta(now, demo=True, generator=f"demo seed={seed}"))
         append_audit(session, at=now, actor_id=None, action="demo.build", entity="center",

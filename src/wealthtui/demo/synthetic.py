@@ -22,7 +22,7 @@ from sqlmodel import Session
 
 from wealthtui.config import Settings
 from wealthtui.demo.accounts import DEMO_POSTS, DEMO_STAFF, GENERATED_STAFF_PIN
-from wealthtui.demo.bulk import BulkWriter, Ids, fix_sequences, make_row
+from wealthtui.demo.bulk import BulkWriter, Ids, fix_sequences, make_row, seal_bulk
 from wealthtui.demo.center import OPENING_CASH_YUAN, build_engine, ensure_empty
 from wealthtui.demo.day import Post, Roster, RowDay
 from wealthtui.demo.people import NamePool
@@ -37,6 +37,7 @@ from wealthtui.services.auth import hash_pin
 from wealthtui.services.base import Context, append_audit
 from wealthtui.services.center import creation_meta, write_meta
 from wealthtui.services.lobby import LobbyService
+from wealthtui.store import anchors
 from wealthtui.store.engine import WRITE, is_sqlite
 
 GEN_SEED = 7
@@ -123,7 +124,7 @@ def generate(
     started = timer.perf_counter()
     engine = build_engine(engine)
     try:
-        with engine.connect() as conn:
+        with anchors.suspended(), engine.connect() as conn:  # the caller anchors the result
             if is_sqlite(engine):
                 conn = conn.execution_options(**WRITE)
             return _generate(engine, conn, settings, clients=clients, days=days,
@@ -202,6 +203,8 @@ def _generate(engine: Engine, conn: Connection, settings: Settings, *, clients: 
     services.day.open(staff.actors[head])
     premium = sum(len(population.directory.by_tier.get(t.code, ()))
                   for t in settings.tiers if t.premium)
+    conn.commit()
+    seal_bulk(engine, now)  # every row written in bulk, tied to the audit trail
     with Session(engine) as session:
         write_meta(session, creation_meta(now, demo=True,
                                           generator=f"gen clients={clients} days={days} seed={seed}"))

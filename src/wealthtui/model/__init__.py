@@ -1,6 +1,6 @@
 """SQLModel tables, one module per aggregate. Importing this package registers them all."""
 
-from wealthtui.model.audit import AuditEvent, AuditHead, Meta
+from wealthtui.model.audit import AuditEvent, AuditHead, Meta, RowSeal
 from wealthtui.model.checklist import ChecklistRun, StepRecord
 from wealthtui.model.client import Client, ClientAccount, CMAssignment, ProductHolding, TierChange
 from wealthtui.model.complaint import Complaint, ComplaintEvent
@@ -24,6 +24,6 @@ __all__ = [
     "ChecklistRun", "Client", "ClientAccount", "ClosingRetention", "CMAssignment", "CMAssistant",
     "Complaint",
     "ComplaintEvent", "ContactLog", "ContactProposal", "CounterSession", "Handoff", "Lead", "ManualFigure", "Meta",
-    "OutletBalance", "ProductHolding", "ServiceRecord", "ShiftHandover", "Staff", "StepRecord",
+    "OutletBalance", "ProductHolding", "RowSeal", "ServiceRecord", "ShiftHandover", "Staff", "StepRecord",
     "TellerBalance", "TierChange", "Target", "TargetList", "Ticket", "TicketEvent", "Visit",
 ]

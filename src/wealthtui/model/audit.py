@@ -1,4 +1,5 @@
-"""The audit trail: append-only (database triggers) and SHA-256 hash-chained."""
+"""The audit trail: append-only (database triggers), hash-chained (store.chain), and the seals
+that tie business rows to it (store.seals)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,9 @@ class AuditEvent(SQLModel, table=True):
     manual_section: str = Field(default="", max_length=40)
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+    #: the row seals of this write: "table<TAB>row id<TAB>digest" lines, sorted (store.seals);
+    #: covered by the hash when not empty
+    seals: str = Field(default="")
 
 
 class AuditHead(SQLModel, table=True):
@@ -35,6 +39,21 @@ class AuditHead(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     last_id: int = 0
     last_hash: str = Field(default="0" * 64, max_length=64)
+    #: the first event hashed with the audit key (HMAC); 0 while the chain is plain SHA-256
+    keyed_from: int = 0
+
+
+class RowSeal(SQLModel, table=True):
+    """The last sealed state of one business row: its digest and the audit event that carries
+    it (store.seals). A deleted row keeps a seal with the digest "-"."""
+
+    __tablename__ = "row_seal"
+    __table_args__ = {"sqlite_with_rowid": False}  # the key is the table: no second index
+
+    tbl: str = Field(primary_key=True, max_length=40)
+    row_id: str = Field(primary_key=True, max_length=40)
+    digest: str = Field(max_length=32)
+    audit_id: int = Field(index=True)
 
 
 class Meta(SQLModel, table=True):

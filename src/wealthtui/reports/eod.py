@@ -50,7 +50,7 @@ from wealthtui.model import (
     Visit,
 )
 from wealthtui.procedures import Catalog
-from wealthtui.reports import figures
+from wealthtui.reports import chain_head, figures
 from wealthtui.reports.figures import premium_tiers
 from wealthtui.reports.flow_log import FlowLog, flow_log
 from wealthtui.reports.sql import days, month_bounds, on_days, seconds_between
@@ -139,6 +139,7 @@ class DayReport:
     complaints: Complaints
     checklists: Checklists
     exceptions: Exceptions
+    audit_head: tuple[int, str] = chain_head.NONE  # the audit chain's head when it was made
 
     @property
     def handoffs_overdue(self) -> int:
@@ -185,6 +186,7 @@ class MonthReport:
     complaints: Complaints       # received and closed in the month; overdue at its end
     checklists: Checklists
     days_closed: int
+    audit_head: tuple[int, str] = chain_head.NONE  # the audit chain's head when it was made
 
 
 # --- sections --------------------------------------------------------------------------------
@@ -425,6 +427,7 @@ def day_report(session: Session, settings: Settings, day: date, *, now: datetime
         complaints=complaints(session, day, day, tz),
         checklists=checklists(session, catalog, [day], tuple(settings.head.close_exempt_procedures)),
         exceptions=exceptions(session, settings, now, explanations(bd)),
+        audit_head=chain_head.read(session),
     )
 
 
@@ -508,5 +511,6 @@ def month_report(session: Session, settings: Settings, month: str, *,
         checklists=checklists(session, catalog, [r.date for r in rows],
                               tuple(settings.head.close_exempt_procedures)),
         days_closed=sum(1 for r in rows if r.closed),
+        audit_head=chain_head.read(session),
     )
 

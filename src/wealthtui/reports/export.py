@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from wealthtui.config import Settings
 from wealthtui.i18n import t, tl
-from wealthtui.reports import figures
+from wealthtui.reports import chain_head, figures
 from wealthtui.reports.eod import DayReport, MonthReport
 from wealthtui.reports.flow_log import CategoryFlow, FlowLog
 from wealthtui.reports.kpi import GROUP_INDICATORS, KpiReport
@@ -168,6 +168,7 @@ def day_dict(settings: Settings, r: DayReport) -> dict[str, Any]:
             "cm_under_range": r.exceptions.cm_under_range,
             "explained": dict(r.exceptions.explained),
         },
+        **chain_head.doc(r.audit_head),
     }
 
 
@@ -201,6 +202,7 @@ def month_dict(settings: Settings, r: MonthReport) -> dict[str, Any]:
              "tellers_signed_off": d.tellers_signed_off}
             for d in r.days
         ],
+        **chain_head.doc(r.audit_head),
     }
 
 
@@ -326,7 +328,8 @@ def day_sections(doc: dict[str, Any]) -> list[Section]:
              for h in doc["handoffs_open"]["items"]))
     explained = Section("explained", (Column("item"), Column("reason")), tuple(
         (k, v) for k, v in sorted(e["explained"].items())))
-    return [_summary(items), _cm_section(doc), _ticket_section(doc), tellers, handoffs, explained]
+    return chain_head.with_row(doc, [_summary(items), _cm_section(doc), _ticket_section(doc),
+                                     tellers, handoffs, explained])
 
 
 def month_sections(doc: dict[str, Any]) -> list[Section]:
@@ -359,7 +362,8 @@ def month_sections(doc: dict[str, Any]) -> list[Section]:
         Column("difference", "fen"),
     ), tuple((x["staff_no"], x["name"], x["days"], x["signed_off_days"], x["balanced_days"],
               x["difference_fen"]) for x in doc["tellers"]))
-    return [_summary(items), days, _cm_section(doc), _ticket_section(doc), tellers]
+    return chain_head.with_row(doc, [_summary(items), days, _cm_section(doc),
+                                     _ticket_section(doc), tellers])
 
 
 def kpi_sections(doc: dict[str, Any]) -> list[Section]:

@@ -15,6 +15,13 @@ transaction (BEGIN IMMEDIATE on SQLite for writes), loads the actor's staff row,
 inactive actor or one whose roles lack the action (and audits the refusal in its own
 transaction), runs the method, commits, and retries the whole call when the store is busy.
 
+The audit trail (issue 15): `uow.audit(...)` records the call's events; when the call ends
+(`UnitOfWork.finish`, before the commit) they are appended to the hash chain (store.chain; keyed
+with the audit key when the program has one), the last one carrying the seals of every row of
+a sealed table the call inserted, changed or deleted (store.seals, collected after each flush
+and from Core UPDATE/DELETE statements through the session), and `row_seal` records them. A
+write that changed rows without an event of its own gets an `audit.seal` event.
+
 Lean reads (hot reads that must cost little more than their SQL, such as the client look-up):
 declare the method `@requires("action", write=False, lean=True)`; it receives a `ReadUnit`
 instead of a UnitOfWork and runs `ReadStatement`s, Core SELECTs built once at first use:
@@ -46,14 +53,12 @@ Writes never take this path: a lean method has no session and its connection can
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 import time
 import weakref
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from itertools import chain
 from types import MappingProxyType
 from typing import Any, ParamSpec, TypeVar
@@ -68,17 +73,28 @@ from sqlalchemy import (
     bindparam,
     event,
     type_coerce,
-    update,
 )
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from wealthtui.config import Settings
-from wealthtui.model import AuditEvent, AuditHead, BusinessDay, Staff
+from wealthtui.model import AuditHead, BusinessDay, Staff
 from wealthtui.rules import permissions
 from wealthtui.rules.clock import BusinessDays, Clock, business_date, zone
 from wealthtui.services.errors import Conflict, PermissionDenied, StoreBusy, StoreFault
+from wealthtui.store import audit_key, seals
+from wealthtui.store.chain import (
+    GENESIS,
+    AuditKeyMissing,
+    NewEvent,
+    append_events,
+    audit_hash,
+    new_event,
+)
 from wealthtui.store.engine import WRITE, is_busy_error, is_sqlite
+
+_LOAD_KEY: Any = object()
+__all__ = ["GENESIS", "audit_hash"]  # re-exported: the chain lives in store.chain
 
 
 @dataclass(frozen=True)
@@ -109,6 +125,16 @@ class Context:
 
     def __post_init__(self) -> None:
         self.reader = LeanReader(self)
+        self._audit_key: Any = _LOAD_KEY
+
+    def audit_key(self) -> bytes | None:
+        """The audit key (store.audit_key), read once per context."""
+        if self._audit_key is _LOAD_KEY:
+            try:
+                self._audit_key = audit_key.load()
+            except audit_key.AuditKeyError as exc:
+                raise Conflict(exc.key, **exc.params) from exc
+        return self._audit_key  # type: ignore[no-any-return]
 
     @property
     def tz(self) -> ZoneInfo:
@@ -121,17 +147,6 @@ class Context:
         return business_date(self.clock.now(), self.tz)
 
 
-GENESIS = "0" * 64
-
-
-def audit_hash(prev_hash: str, event: AuditEvent) -> str:
-    """SHA-256 over the previous hash and the event's content, in a fixed order."""
-    at = event.at.astimezone(UTC).isoformat() if event.at else ""  # as read back from the store
-    parts = [prev_hash, str(event.id), at, str(event.actor_id or ""), event.action, event.entity,
-             event.entity_id, event.detail, event.manual_section]
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
-
-
 def append_audit(
     session: Session,
     *,
@@ -142,27 +157,21 @@ def append_audit(
     entity_id: object = "",
     detail: dict[str, Any] | None = None,
     manual_section: str = "",
-) -> AuditEvent:
-    """Append one event to the chain inside the caller's transaction (locks the head row)."""
-    head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one()
-    event = AuditEvent(
-        id=head.last_id + 1,
-        at=at,
-        actor_id=actor_id,
-        action=action,
-        entity=entity,
-        entity_id=str(entity_id if entity_id is not None else ""),
-        detail=json.dumps(detail or {}, ensure_ascii=False, sort_keys=True, default=str),
-        manual_section=manual_section,
-        prev_hash=head.last_hash,
-        hash="",
-    )
-    event.hash = audit_hash(head.last_hash, event)
-    session.add(event)
-    session.execute(
-        update(AuditHead).where(AuditHead.id == 1).values(last_id=event.id, last_hash=event.hash)
-    )
+    key: bytes | None | object = _LOAD_KEY,
+) -> NewEvent:
+    """Append one event to the chain inside the caller's transaction (locks the head row).
+    The audit key is the program's (store.audit_key) unless `key` is given."""
+    event = new_event(at=at, actor_id=actor_id, action=action, entity=entity,
+                      entity_id=entity_id, detail=detail, manual_section=manual_section)
+    _append(session.connection(), [event], audit_key.load() if key is _LOAD_KEY else key)
     return event
+
+
+def _append(conn: Any, events: list[NewEvent], key: Any) -> None:
+    try:
+        append_events(conn, events, key)
+    except AuditKeyMissing as exc:
+        raise Conflict("tamper.error.key_missing") from exc
 
 
 class UnitOfWork:
@@ -178,6 +187,14 @@ class UnitOfWork:
         #: closed business days this unit of work may change (the head gave a reason, see
         #: services.day.ensure_day_open); every other write into a closed day is refused
         self.amended_days: set[date] = set()
+        #: the audit events of this call, appended to the chain when it ends (finish)
+        self._events: list[NewEvent] = []
+        #: rows of sealed tables this call wrote: (table, row id) -> ORM instance or DELETED
+        self._touched: dict[tuple[str, str], Any] = {}
+        #: rows of sealed tables a Core UPDATE/DELETE through the session changed: table -> ids
+        self._bulk: dict[str, set[Any]] = {}
+        #: what to do once this call has committed (e.g. anchor the chain after a day close)
+        self.after_commit: list[Callable[[], None]] = []
 
     @property
     def actor_id(self) -> int | None:
@@ -198,17 +215,77 @@ class UnitOfWork:
         *,
         manual_section: str = "",
         **detail: Any,
-    ) -> AuditEvent:
-        return append_audit(
-            self.session,
-            at=self.now,
-            actor_id=self.actor_id,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            detail=detail,
-            manual_section=manual_section,
-        )
+    ) -> NewEvent:
+        """Record an audit event of this call. It is appended to the chain when the call
+        ends, the last one carrying the seals of every row the call wrote (finish)."""
+        event = new_event(at=self.now, actor_id=self.actor_id, action=action, entity=entity,
+                          entity_id=entity_id, detail=detail, manual_section=manual_section)
+        self._events.append(event)
+        return event
+
+    def finish(self) -> None:
+        """End of the call, before its commit: flush, seal every row of a sealed table it
+        wrote, append its audit events (the last one carries the seals; a write without an
+        event gets an `audit.seal` event) and record the seals (store.seals)."""
+        session = self.session
+        if not (self._events or self._touched or self._bulk or session.new or session.dirty
+                or session.deleted):
+            return
+        session.flush()
+        found: dict[tuple[str, str], str] = {}
+        for key, obj in self._touched.items():
+            if obj is seals.DELETED:
+                found[key] = seals.DELETED
+            elif (sealed := seals.seal_of_instance(obj)) is not None:
+                found[key] = sealed[2]
+        if self._bulk:  # rows changed by Core statements: as the database now holds them
+            conn = session.connection()
+            for name, ids in self._bulk.items():
+                found.update(seals.seal_rows(conn, name, ids))
+        sealed_rows = [(t, r, d) for (t, r), d in found.items()]
+        events = self._events
+        if sealed_rows and not events:
+            events = [new_event(at=self.now, actor_id=self.actor_id, action=seals.SEAL_ACTION,
+                                entity=sealed_rows[0][0], entity_id=sealed_rows[0][1],
+                                detail={"rows": len(sealed_rows)})]
+        if sealed_rows:
+            events[-1].seals = seals.format_seals(sealed_rows)
+        if events:
+            conn = session.connection()
+            _append(conn, events, self.ctx.audit_key())
+            seals.upsert(conn, sealed_rows, events[-1].id)
+        self._events, self._touched, self._bulk = [], {}, {}
+
+
+def _collect_written(session: Session, _context: object) -> None:
+    """After each flush: remember the rows of sealed tables it wrote (UnitOfWork.finish)."""
+    uow: UnitOfWork | None = session.info.get("uow")
+    if uow is None:
+        return
+    touched = uow._touched
+    for obj in chain(session.new, session.dirty):
+        key = seals.key_of_instance(obj)
+        if key is not None:
+            touched[key] = obj
+    for obj in session.deleted:
+        key = seals.key_of_instance(obj)
+        if key is not None:
+            touched[key] = seals.DELETED
+
+
+def _note_bulk(state: Any) -> None:
+    """Before a Core UPDATE or DELETE through the session on a sealed table: note the keys of
+    the rows it is about to change (its WHERE clause, read in the same transaction, which
+    holds the write lock), so that finish() seals them as the database then holds them."""
+    if not (state.is_update or state.is_delete):
+        return
+    uow: UnitOfWork | None = state.session.info.get("uow")
+    statement = state.statement
+    name = getattr(getattr(statement, "table", None), "name", None)
+    if uow is None or name not in seals.SEALED:
+        return
+    ids = seals.keys_where(state.session.connection(), name, statement.whereclause)
+    uow._bulk.setdefault(name, set()).update(ids)
 
 
 def _refuse_closed_days(session: Session, _context: object, _instances: object) -> None:
@@ -241,6 +318,8 @@ def _session(ctx: Context, write: bool) -> Iterator[Session]:
         with Session(bind=conn, expire_on_commit=False) as session:
             if write:
                 event.listen(session, "before_flush", _refuse_closed_days)
+            event.listen(session, "after_flush", _collect_written)
+            event.listen(session, "do_orm_execute", _note_bulk)
             try:
                 yield session
                 session.commit()
@@ -268,7 +347,11 @@ def run_in_uow(
                 staff = session.get(Staff, staff_id) if staff_id is not None else None
                 uow = UnitOfWork(ctx, session, staff)
                 session.info["uow"] = uow
-                return fn(uow)
+                result = fn(uow)
+                uow.finish()
+            for then in uow.after_commit:
+                then()
+            return result
         except Exception as exc:  # noqa: BLE001 - narrowed just below
             if not is_busy_error(exc):
                 if (fault := StoreFault.of(exc)) is not None and fault is not exc:
@@ -749,6 +832,7 @@ class Service:
         def body(uow: UnitOfWork) -> None:
             actor_id = actor.staff_id if uow.staff is not None else None
             append_audit(uow.session, at=uow.now, actor_id=actor_id, action="security.refused",
-                         entity="action", entity_id=action, detail={"reason": exc.key})
+                         entity="action", entity_id=action, detail={"reason": exc.key},
+                         key=uow.ctx.audit_key())
 
         run_in_uow(self.ctx, actor.staff_id, True, body)

@@ -16,6 +16,7 @@ item 8 (the lobby manager hands the daily flow record to the head).
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -27,6 +28,7 @@ from wealthtui.rules.fields import FieldError, parse_text
 from wealthtui.services.base import Context, Service, UnitOfWork, requires
 from wealthtui.services.checklists import ChecklistService
 from wealthtui.services.errors import Conflict, ServiceError
+from wealthtui.store import anchors
 
 SECTION = "ch.6 §6.1"            # the head's end of day (manual ch.6, digest §6.1)
 FLOW_SECTION = "ch.2 §2.7 item 8"  # the lobby manager's daily flow record
@@ -225,6 +227,10 @@ class DayService(Service):
         uow.session.add(bd)
         uow.audit("day.close", "business_day", day.isoformat(), manual_section=SECTION,
                   explained=kept)
+        # the chain's head goes outside the database once the close is committed
+        uow.after_commit.append(functools.partial(
+            anchors.after_close, self.ctx.engine, self.settings.center.code,
+            uow.now.astimezone(self.ctx.tz), day.isoformat()))
         return self._state(uow, day)
 
 

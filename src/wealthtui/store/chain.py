@@ -1,0 +1,126 @@
+"""The audit hash chain: how an event is hashed and how events are appended (Core level).
+
+Each event's hash covers the previous event's hash and every field of the event, the row seals
+it carries included (`seals`, see store.seals). Up to the event `audit_head.keyed_from - 1` the
+hash is plain SHA-256; from `keyed_from` on (when it is not 0) it is HMAC-SHA-256 with the
+audit key (store.audit_key), which is never stored in the database: without the key nobody can
+recompute the chain after changing an event. A database switches to the keyed chain at the
+first event written by a program that holds a key; the switch is the event `audit.keyed`.
+
+`append_events` works on a Connection, so bulk writers (the generator, migrations) and the unit
+of work append the same way: the head row is read with a row lock (FOR UPDATE on PostgreSQL; a
+SQLite write transaction holds the database), events get the next ids, the head moves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from wealthtui.model.audit import AuditEvent, AuditHead
+
+GENESIS = "0" * 64
+KEYED_ACTION = "audit.keyed"
+
+
+class AuditKeyMissing(Exception):
+    """The chain is keyed and this program holds no audit key: nothing can be appended."""
+
+
+def _parts(prev_hash: str, event: Any) -> bytes:
+    at = event.at.astimezone(UTC).isoformat() if event.at else ""  # as read back from the store
+    parts = [prev_hash, str(event.id), at, str(event.actor_id or ""), event.action, event.entity,
+             event.entity_id, event.detail, event.manual_section]
+    seals = getattr(event, "seals", "") or ""
+    if seals:  # events written before seals existed hash as they always did
+        parts.append(seals)
+    return "\x1f".join(parts).encode("utf-8")
+
+
+def audit_hash(prev_hash: str, event: Any, key: bytes | None = None) -> str:
+    """SHA-256 (or, with `key`, HMAC-SHA-256) over the previous hash and the event's content,
+    in a fixed order."""
+    data = _parts(prev_hash, event)
+    if key is None:
+        return hashlib.sha256(data).hexdigest()
+    return hmac.new(key, data, hashlib.sha256).hexdigest()
+
+
+def event_key(event_id: int, keyed_from: int, key: bytes | None) -> bytes | None:
+    """The key an event's hash uses: None before the switch; `key` from it on."""
+    return key if keyed_from and event_id >= keyed_from else None
+
+
+@dataclass
+class NewEvent:
+    """An event to append: everything but its id and hashes."""
+
+    at: datetime
+    actor_id: int | None
+    action: str
+    entity: str = ""
+    entity_id: str = ""
+    detail: str = "{}"
+    manual_section: str = ""
+    seals: str = ""
+    # filled by append_events
+    id: int = 0
+    prev_hash: str = ""
+    hash: str = field(default="")
+
+
+def new_event(*, at: datetime, actor_id: int | None, action: str, entity: str = "",
+              entity_id: object = "", detail: dict[str, Any] | None = None,
+              manual_section: str = "", seals: str = "") -> NewEvent:
+    return NewEvent(
+        at=at, actor_id=actor_id, action=action, entity=entity,
+        entity_id=str(entity_id if entity_id is not None else ""),
+        detail=json.dumps(detail or {}, ensure_ascii=False, sort_keys=True, default=str),
+        manual_section=manual_section, seals=seals)
+
+
+def _at(value: datetime) -> datetime:
+    # the store keeps microseconds; hash what will be read back
+    return value.astimezone(UTC)
+
+
+def append_events(conn: Connection, events: Sequence[NewEvent], key: bytes | None) -> None:
+    """Append `events` in order inside the caller's transaction. With a key, a chain that is
+    not keyed yet switches first (an `audit.keyed` event, the first keyed one); without a key,
+    a keyed chain refuses (AuditKeyMissing)."""
+    if not events:
+        return
+    head = conn.execute(
+        select(AuditHead.last_id, AuditHead.last_hash, AuditHead.keyed_from)
+        .where(AuditHead.id == 1).with_for_update()).one()
+    last_id, last_hash, keyed_from = int(head[0]), str(head[1]), int(head[2] or 0)
+    if keyed_from and key is None:
+        raise AuditKeyMissing("tamper.error.key_missing")
+    todo = list(events)
+    if key is not None and not keyed_from:
+        keyed_from = last_id + 1
+        first = events[0]
+        todo.insert(0, new_event(at=first.at, actor_id=first.actor_id, action=KEYED_ACTION,
+                                 entity="audit", entity_id=keyed_from,
+                                 detail={"from": keyed_from, "algorithm": "HMAC-SHA-256"}))
+    rows = []
+    for ev in todo:
+        last_id += 1
+        ev.at = _at(ev.at)
+        ev.id, ev.prev_hash = last_id, last_hash
+        ev.hash = audit_hash(last_hash, ev, event_key(ev.id, keyed_from, key))
+        last_hash = ev.hash
+        rows.append({"id": ev.id, "at": ev.at, "actor_id": ev.actor_id, "action": ev.action,
+                     "entity": ev.entity, "entity_id": ev.entity_id, "detail": ev.detail,
+                     "manual_section": ev.manual_section, "seals": ev.seals,
+                     "prev_hash": ev.prev_hash, "hash": ev.hash})
+    conn.execute(insert(AuditEvent), rows)
+    conn.execute(update(AuditHead).where(AuditHead.id == 1)
+                 .values(last_id=last_id, last_hash=last_hash, keyed_from=keyed_from))

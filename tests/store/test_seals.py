@@ -1,0 +1,243 @@
+"""Row seals, the keyed chain and anchors (issue 15) on a real SQLite file and on PostgreSQL:
+service writes leave nothing to report; a row, a seal or a trigger changed behind the services'
+back is named; the chain is checked against anchors written outside the database; a keyed chain
+cannot be appended to, or checked whole, without the key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from wealthtui.services import Actor, Services
+from wealthtui.services.audit import store_findings, verify_engine, verify_store
+from wealthtui.services.errors import Conflict
+from wealthtui.store import anchors, seals
+
+KEY = "0123456789abcdef" * 4
+
+
+def keys(problems) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+    return [(p.key, str(p.params.get("table", p.params.get("name", ""))),
+             str(p.params.get("id", ""))) for p in problems]
+
+
+@pytest.fixture
+def worked(services: Services, head: Actor, make_staff) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """A few writes through the services: staff, roles, tickets issued and one cancelled."""
+    lobby = make_staff("lobby_manager", staff_no="L1", name="赵大堂")
+    teller = make_staff("cash_teller", staff_no="T1", name="陈柜员")
+    services.staff.set_roles(head, "T1", ["cash_teller", "non_cash_teller"])
+    first = services.queue.issue(lobby, "A")
+    services.queue.issue(lobby, "A")
+    services.queue.cancel(lobby, first.id, "客户离开")
+    return {"lobby": lobby, "teller": teller, "ticket": first.id}
+
+
+def test_service_writes_are_sealed_and_check_clean(engine: Engine, worked) -> None:  # type: ignore[no-untyped-def]
+    assert verify_engine(engine).ok
+    assert store_findings(engine) == []
+    with engine.connect() as conn:
+        sealed = dict(conn.execute(text(
+            "SELECT tbl, count(*) FROM row_seal GROUP BY tbl")).all())
+        carried = conn.execute(text(
+            "SELECT seals FROM audit_event WHERE action = 'queue.cancel'")).scalar_one()
+    assert sealed["staff"] == 3 and sealed["ticket"] == 2 and sealed["ticket_event"] >= 3
+    # the cancel's own event carries the ticket's new state (and its timeline event)
+    assert f"ticket\t{worked['ticket']}\t" in carried
+
+
+def test_a_direct_update_is_named_with_its_row(engine: Engine, worked) -> None:  # type: ignore[no-untyped-def]
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE staff SET roles = 'head,supervisor,cash_teller' "
+                          "WHERE staff_no = 'T1'"))
+        teller_id = conn.execute(text("SELECT id FROM staff WHERE staff_no = 'T1'")).scalar_one()
+        conn.execute(text("UPDATE ticket SET note = 'x' WHERE id = :id"), {"id": worked["ticket"]})
+    found = keys(store_findings(engine))
+    assert ("tamper.seal.row_changed", "staff", str(teller_id)) in found
+    assert ("tamper.seal.row_changed", "ticket", str(worked["ticket"])) in found
+    assert len(found) == 2
+
+
+def test_rows_inserted_or_deleted_behind_the_services_are_named(engine: Engine, worked) -> None:  # type: ignore[no-untyped-def]
+    with engine.begin() as conn:
+        event_id = conn.execute(text(
+            "SELECT id FROM ticket_event WHERE ticket_id = :t ORDER BY id DESC LIMIT 1"),
+            {"t": worked["ticket"]}).scalar_one()
+        conn.execute(text("DELETE FROM ticket_event WHERE id = :id"), {"id": event_id})
+        conn.execute(text("INSERT INTO meta (key, value) VALUES ('x', 'not sealed: fine')"))
+        conn.execute(text(
+            "INSERT INTO manual_figure (month, indicator, staff_id, value, entered_by, entered_at)"
+            " VALUES ('2026-11', 'sales', NULL, 1.5, 1, '2026-11-30 01:00:00')"))
+        figure = conn.execute(text("SELECT max(id) FROM manual_figure")).scalar_one()
+    found = keys(store_findings(engine))
+    assert sorted(found) == sorted([
+        ("tamper.seal.row_missing", "ticket_event", str(event_id)),
+        ("tamper.seal.no_seal", "manual_figure", str(figure))])
+
+
+def test_a_forged_or_rolled_back_seal_is_named(engine: Engine, services: Services, head: Actor,
+                                                worked) -> None:  # type: ignore[no-untyped-def]
+    with engine.connect() as conn:
+        teller_id, before = conn.execute(text(
+            "SELECT s.id, r.audit_id FROM staff s JOIN row_seal r ON r.tbl = 'staff' "
+            "AND r.row_id = CAST(s.id AS VARCHAR(40)) WHERE s.staff_no = 'T1'")).one()
+        old_roles = conn.execute(text("SELECT roles FROM staff WHERE id = :i"),
+                                 {"i": teller_id}).scalar_one()
+        old_digest = conn.execute(text(
+            "SELECT digest FROM row_seal WHERE tbl = 'staff' AND row_id = :r"),
+            {"r": str(teller_id)}).scalar_one()
+    services.staff.set_roles(head, "T1", ["cash_teller"])  # a later, audited change
+    assert store_findings(engine) == []
+    # put the row and its seal back to the earlier state (both agree with an old event)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE staff SET roles = :r WHERE id = :i"),
+                     {"r": old_roles, "i": teller_id})
+        conn.execute(text("UPDATE row_seal SET digest = :d, audit_id = :a "
+                          "WHERE tbl = 'staff' AND row_id = :r"),
+                     {"d": old_digest, "a": before, "r": str(teller_id)})
+    assert ("tamper.seal.stale", "staff", str(teller_id)) in keys(store_findings(engine))
+    # a seal recomputed for a new state is not the one its event carries
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE staff SET roles = 'head' WHERE id = :i"), {"i": teller_id})
+        row = conn.execute(text("SELECT * FROM staff WHERE id = :i"), {"i": teller_id}).one()
+    from sqlmodel import Session
+
+    from wealthtui.model import Staff
+
+    with Session(engine) as s:
+        forged = seals.seal_of_instance(s.get(Staff, teller_id))
+    assert forged is not None and row is not None
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE row_seal SET digest = :d WHERE tbl = 'staff' AND row_id = :r"),
+                     {"d": forged[2], "r": str(teller_id)})
+    found = keys(store_findings(engine))
+    assert ("tamper.seal.not_in_event", "staff", str(teller_id)) in found
+    assert not [f for f in found if f[0] == "tamper.seal.row_changed"]
+
+
+def test_dropped_or_altered_triggers_are_named(engine: Engine, worked) -> None:  # type: ignore[no-untyped-def]
+    assert store_findings(engine) == []
+    with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.execute(text("DROP TRIGGER audit_event_no_update"))
+            conn.execute(text("DROP TRIGGER audit_event_no_delete"))
+            conn.execute(text("CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event "
+                              "WHEN 0 BEGIN SELECT RAISE(ABORT, 'no'); END"))
+        else:
+            conn.execute(text("DROP TRIGGER audit_event_no_update ON audit_event"))
+            conn.execute(text("ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_delete"))
+    found = keys(store_findings(engine))
+    assert ("tamper.trigger.missing", "audit_event_no_update", "") in found
+    assert ("tamper.trigger.altered", "audit_event_no_delete", "") in found
+    assert len(found) == 2
+
+
+def _drop_triggers(conn) -> None:  # type: ignore[no-untyped-def]
+    for verb in ("update", "delete"):
+        if conn.dialect.name == "sqlite":
+            conn.execute(text(f"DROP TRIGGER audit_event_no_{verb}"))
+        else:
+            conn.execute(text(f"DROP TRIGGER audit_event_no_{verb} ON audit_event"))
+
+
+def test_truncation_before_an_anchor_is_reported_with_its_date(engine: Engine, services: Services,
+                                                              worked) -> None:  # type: ignore[no-untyped-def]
+    code = services.settings.center.code
+    path, anchor = anchors.append(engine, code, services.ctx.now(), "manual")
+    assert path.parent == anchors.folder() and oct(path.stat().st_mode & 0o777) == "0o600"
+    assert verify_store(engine, code, None).ok
+    keep = anchor.last_id - 3
+    with engine.begin() as conn:
+        _drop_triggers(conn)
+        conn.execute(text("DELETE FROM audit_event WHERE id > :k"), {"k": keep})
+        conn.execute(text("UPDATE audit_head SET last_id = :k, last_hash = "
+                          "(SELECT hash FROM audit_event WHERE id = :k)"), {"k": keep})
+    assert verify_engine(engine).ok  # the chain alone looks intact ...
+    report = verify_store(engine, code, None)  # ... the anchor does not
+    assert not report.ok
+    assert [(p.key, p.params["id"], p.params["date"]) for p in report.problems] == [
+        ("tamper.problem.anchor_truncated", anchor.last_id, anchor.at)]
+
+
+def test_a_day_close_writes_an_anchor(engine: Engine, services: Services, head: Actor,
+                                      clock) -> None:  # type: ignore[no-untyped-def]
+    services.day.open(head)
+    state = services.day.state(head)
+    services.day.close(head, explanations={p.key: f"说明{p.ref}" for p in state.problems
+                                           if p.explainable})
+    _path, found, bad = anchors.read(engine, services.settings.center.code)
+    with engine.connect() as conn:
+        last_id, last_hash, _ = anchors.head(conn)
+    assert not bad and [(a.last_id, a.hash, a.reason) for a in found] == [
+        (last_id, last_hash, f"close {services.ctx.today().isoformat()}")]
+
+
+def test_a_keyed_chain_needs_the_key(engine: Engine, settings, clock, head: Actor,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEALTHTUI_AUDIT_KEY", KEY)
+    keyed = Services(engine, settings, clock)
+    keyed.staff.add(head, "S1", "钱多多", ["cash_teller"], "246810")
+    with engine.connect() as conn:
+        keyed_from = conn.execute(text("SELECT keyed_from FROM audit_head")).scalar_one()
+        action = conn.execute(text("SELECT action FROM audit_event WHERE id = :i"),
+                              {"i": keyed_from}).scalar_one()
+    assert keyed_from > 1 and action == "audit.keyed"
+    assert verify_engine(engine, key=KEY.encode()).ok
+    assert [p.key for p in verify_engine(engine).problems] == ["tamper.problem.no_key"]
+    assert not verify_engine(engine, key=b"another key that is long enough!!").ok
+    assert store_findings(engine) == []
+    monkeypatch.delenv("WEALTHTUI_AUDIT_KEY")
+    keyless = Services(engine, settings, clock)
+    with pytest.raises(Conflict) as refused:
+        keyless.staff.add(head, "S2", "孙小小", ["cash_teller"], "246810")
+    assert refused.value.key == "tamper.error.key_missing"
+    with engine.connect() as conn:  # nothing was written
+        assert conn.execute(text("SELECT count(*) FROM staff WHERE staff_no = 'S2'")).scalar() == 0
+
+
+def test_the_anchor_file_is_per_database(tmp_path: Path) -> None:
+    from wealthtui.store.engine import make_engine
+
+    one, two = make_engine(str(tmp_path / "a.db")), make_engine(str(tmp_path / "b.db"))
+    try:
+        assert anchors.anchor_file(one, "0102") != anchors.anchor_file(two, "0102")
+        assert anchors.anchor_file(one, "0102").name.startswith("0102-")
+        assert anchors.anchor_file(one, "0102").parent == anchors.folder()
+    finally:
+        one.dispose()
+        two.dispose()
+
+
+def test_imported_clients_are_sealed(services: Services, head: Actor, engine: Engine,
+                                     tmp_path: Path) -> None:
+    from tests.services.test_client_import import card, rid, write_csv
+
+    path = write_csv(tmp_path / "in.csv", [
+        ["张三", "resident", rid(1), "138 0013 8000", card(1), "premium", "1,200,000.00", ""],
+        ["李四", "resident", rid(2), "", card(2), "", "", "1980-01-01"],
+        ["王五", "resident", rid(3), "", "", "ordinary", "0", ""],
+    ])
+    summary = services.client_import.import_file(head, path, batch_size=2)
+    assert summary.imported == 3
+    assert store_findings(engine) == []
+    with engine.connect() as conn:
+        sealed = conn.execute(text(
+            "SELECT count(*) FROM row_seal WHERE tbl IN ('client', 'client_account')")).scalar()
+    assert sealed == 5  # three clients, two cards
+
+
+def test_a_ticket_called_by_compare_and_set_is_sealed(services: Services, engine: Engine,
+                                                      worked) -> None:  # type: ignore[no-untyped-def]
+    """Calling takes the ticket with a Core UPDATE (compare-and-set), not through the ORM's
+    unit of work: the row is sealed as stored, by the call's own event."""
+    teller = worked["teller"]
+    services.counter.sign_on(teller, "01", "")
+    called = services.queue.call_next(teller, "01")
+    assert called is not None
+    assert store_findings(engine) == []
+    with engine.connect() as conn:
+        carried = conn.execute(text(
+            "SELECT seals FROM audit_event WHERE action = 'queue.call'")).scalar_one()
+    assert f"ticket\t{called.id}\t" in carried

@@ -765,12 +765,6 @@ def _audit_key() -> bytes | None:
         raise CliError(exc.key, **exc.params) from None
 
 
-def center_now(st: State) -> datetime:
-    from wealthtui.rules.clock import zone
-
-    return datetime.now(zone(st.settings.center.timezone))
-
-
 def ensure_audit_key(as_json: bool = False) -> None:
     """Create the audit key file for a new center (store.audit_key), and say where (on stderr
     when stdout carries JSON)."""

@@ -45,7 +45,8 @@ def test_granting_supervisor_or_head_to_someone_else_needs_a_second_person(
         services.staff.approve_grant(officer, change.pending.id)
     with pytest.raises(PermissionDenied):  # a teller has no authority
         services.staff.approve_grant(teller, change.pending.id)
-    # a second request for the same person waits for the first
+    # the same request again finds the one waiting; a different one waits for it
+    assert services.staff.set_roles(head, "O01", ["officer", "supervisor"]).pending == change.pending
     with pytest.raises(Conflict) as exc:
         services.staff.set_roles(head, "O01", ["head"])
     assert exc.value.key == "insiders.grant.already_pending"

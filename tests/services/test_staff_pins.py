@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from tests.conftest import TEST_PIN
 from wealthtui.model import AuditEvent, Staff
 from wealthtui.rules.pins import weak_pin_reason
-from wealthtui.services.auth import PinChangeRequired
+from wealthtui.services.errors import PinChangeRequired
 from wealthtui.services.errors import AuthFailed, Conflict, FieldError, PermissionDenied
 
 OFFICE = "head-office"   # the terminal where the head resets PINs

@@ -39,18 +39,13 @@ from wealthtui.model.staff import LoginThrottle
 from wealthtui.rules.fields import FieldError
 from wealthtui.rules.pins import weak_pin_reason
 from wealthtui.services.base import Actor, Service, UnitOfWork
-from wealthtui.services.errors import AuthFailed, Conflict, PermissionDenied
+from wealthtui.services.errors import AuthFailed, Conflict, PermissionDenied, PinChangeRequired
 
 #: how a signed-in session ends (AuthService.session_ended); each is an audit action "auth.<how>"
 SESSION_ENDINGS = ("signed_out", "locked", "idle_locked")
 
 #: the one answer to every refused sign-in (unknown, wrong PIN, locked, inactive, expired)
 REFUSED = "error.auth.bad_credentials"
-
-
-class PinChangeRequired(AuthFailed):
-    """The right PIN, but it is a one-time PIN from a reset: the person must choose a new PIN
-    (`AuthService.complete_reset`) before anything else. Params: `by` (who reset it), `at`."""
 
 
 @cache

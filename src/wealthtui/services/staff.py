@@ -104,6 +104,20 @@ def _staff_no(text: str) -> str:
     return value
 
 
+def parse_birthday(text: str) -> date | None:
+    """A date of birth typed as YYYY-MM-DD (or YYYYMMDD); empty = not known."""
+    value = (text or "").strip()
+    if not value:
+        return None
+    try:
+        born = date.fromisoformat(value)
+    except ValueError:
+        raise FieldError("insiders.field.birthday", "insiders.error.birthday") from None
+    if not date(1900, 1, 1) <= born <= date.today():
+        raise FieldError("insiders.field.birthday", "insiders.error.birthday")
+    return born
+
+
 def _roles(roles: list[str] | tuple[str, ...] | frozenset[str]) -> str:
     unknown = sorted(set(roles) - set(permissions.ROLES))
     if unknown or not roles:
@@ -186,10 +200,15 @@ class StaffService(Service):
             return RolesChange(StaffView.of(staff))
         added = after - before
         if added & GUARDED_ROLES or (added and staff.id == uow.actor_id):
-            waiting = uow.session.exec(select(RoleGrant.id).where(
+            waiting = uow.session.exec(select(RoleGrant).where(
                 RoleGrant.staff_id == staff.id, RoleGrant.status == "pending")).first()
             if waiting is not None:
-                raise Conflict("insiders.grant.already_pending", id=waiting)
+                if (waiting.requested_by == uow.actor_id
+                        and waiting.roles_after == ",".join(_ordered(after))):
+                    # the same request again: it is still waiting (e.g. for the second person)
+                    return RolesChange(StaffView.of(staff),
+                                       self._grant_views(uow, RoleGrant.id == waiting.id)[0])
+                raise Conflict("insiders.grant.already_pending", id=waiting.id)
             assert staff.id is not None and uow.actor_id is not None
             grant = RoleGrant(staff_id=staff.id, requested_by=uow.actor_id,
                               roles_before=",".join(_ordered(before)),

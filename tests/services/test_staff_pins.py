@@ -12,8 +12,13 @@ from sqlmodel import Session, col, select
 from tests.conftest import TEST_PIN
 from wealthtui.model import AuditEvent, Staff
 from wealthtui.rules.pins import weak_pin_reason
-from wealthtui.services.errors import PinChangeRequired
-from wealthtui.services.errors import AuthFailed, Conflict, FieldError, PermissionDenied
+from wealthtui.services.errors import (
+    AuthFailed,
+    Conflict,
+    FieldError,
+    PermissionDenied,
+    PinChangeRequired,
+)
 
 OFFICE = "head-office"   # the terminal where the head resets PINs
 COUNTER = "counter-3"    # the supervisor's own terminal

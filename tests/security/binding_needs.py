@@ -43,7 +43,7 @@ BINDING_NEEDS: dict[str, str | None] = {
     "cm.change_checklist": "client.cm_change.step", "cm.record_target": "targetlist.work",
     # head (services.staff, assignments, day, reports)
     "head.add_staff": "staff.admin", "head.roles": "staff.admin", "head.reset_pin": "staff.admin",
-    "head.unlock": "staff.admin", "head.deactivate": "staff.admin",
+    "head.unlock": "staff.unlock", "head.deactivate": "staff.admin",
     "head.assign_cm": "client.assign_cm", "head.reassign_book": "client.assign_cm",
     "head.close_day": "day.close", "head.enter_figure": "kpi.enter",
     "head.pick_month": "kpi.view", "head.pick_flow_day": "flowlog.view",

@@ -229,3 +229,31 @@ async def test_the_heads_screen_grants_supervisor_only_with_a_second_person(
         assert app.screen is screen
     officer = next(v for v in services.staff.roster(head) if v.staff_no == "O01")
     assert officer.roles == ("supervisor", "officer")
+
+
+async def test_a_one_time_pin_at_the_lock_screen_asks_for_the_new_pin(
+        services: Services, head, make_staff) -> None:
+    make_staff("supervisor", staff_no="S01", name="李主管")
+    one_time = services.staff.reset_pin(head, "S01", terminal="head-office").pin
+    app = make_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "H001")
+        app.lock()
+        await settle(pilot)
+        await type_into(pilot, "#lock-staff-no", "S01")
+        await type_into(pilot, "#lock-pin", one_time)
+        await pilot.press("enter")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormDialog) and form.id == "choose-pin"
+        await type_into(pilot, "#f-new_pin", "592716")
+        await type_into(pilot, "#f-again", "592761")  # typed differently
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.screen is form
+        assert t("insiders.error.new_pins_differ") in form.query_one("#f-again").error_text
+        await type_into(pilot, "#f-again", "592716")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, CounterScreen)
+        assert app.actor.staff_no == "S01"

@@ -257,3 +257,27 @@ async def test_a_one_time_pin_at_the_lock_screen_asks_for_the_new_pin(
         await settle(pilot)
         assert isinstance(app.screen, CounterScreen)
         assert app.actor.staff_no == "S01"
+
+
+async def test_the_supervisor_unlocks_a_locked_teller_from_the_counter_screen(
+        services: Services, head, make_staff) -> None:
+    make_staff("supervisor", staff_no="S01", name="李主管")
+    make_staff("cash_teller", staff_no="T01", name="刘柜员")
+    for i in range(services.settings.security.max_failed_pins):
+        with pytest.raises(AuthFailed):
+            services.auth.login("T01", "000000", terminal=f"t{i}")
+    with pytest.raises(AuthFailed):
+        services.auth.login("T01", TEST_PIN, terminal="counter-1")
+    app = make_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await sign_in(pilot, "S01")
+        assert isinstance(screen, CounterScreen)
+        await pilot.press("f8")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        await type_into(pilot, "#f-staff_no", "T01")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.screen is screen
+    assert services.auth.login("T01", TEST_PIN, terminal="counter-1").staff_no == "T01"

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import sys
 
-LOBBY_MANAGER = ("8031", "803131")  # the demo lobby manager (wealthtui gen keeps the demo staff)
+LOBBY_MANAGER = ("8031", "246831")  # the demo lobby manager (wealthtui gen keeps the demo staff)
 QUERIES = ("zhang", "wangf", "lxm", "张伟", "李s", "6222", "1101", "chen", "刘", "zhao")
 
 

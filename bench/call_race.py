@@ -21,7 +21,7 @@ PROCESSES = 8
 BEFORE, DURING = 480, 80
 PIN = "135790"
 COUNTERS = [f"R{i}" for i in range(1, PROCESSES + 1)]
-HEAD = ("8001", "800101")
+HEAD = ("8001", "246801")
 NAMES = ("赵一鸣", "钱二丽", "孙三强", "李四海", "周五洲", "吴六艺", "郑七星", "王八方")
 
 

@@ -35,7 +35,7 @@ from pathlib import Path
 from stats import captured_sql, percentile
 
 KINDS = ("card", "id_number", "name", "pinyin")
-LOBBY_MANAGER = ("8031", "803131")
+LOBBY_MANAGER = ("8031", "246831")
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -236,9 +237,15 @@ def test_staff_commands_go_through_the_staff_service(cli, demo_db: Path):
     roles = cli("staff", "roles", "9001", "--role", "non_cash_teller", "--as", HEAD.staff_no,
                 *db, env=as_head)
     assert roles.exit_code == 0 and zh["role.non_cash_teller"] in roles.stdout
-    reset = cli("staff", "reset-pin", "9001", "--as", HEAD.staff_no, *db,
-                input="864200\n864200\n", env=as_head)
-    assert reset.exit_code == 0 and "864200" not in reset.output
+    reset = cli("staff", "reset-pin", "9001", "--as", HEAD.staff_no, *db, env=as_head)
+    assert reset.exit_code == 0
+    one_time = re.search(r"一次性密码：(\d+)", reset.stdout).group(1)  # printed once
+    # the person signs in at their own terminal with it and must choose a new PIN first
+    config = Path(os.environ["WEALTHTUI_CONFIG"])
+    config.write_text(config.read_text() + '\n[insiders]\nterminal = "counter-9"\n')
+    mine = cli("staff", "list", "--as", "9001", *db,
+               env={"WEALTHTUI_PIN": one_time, "WEALTHTUI_NEW_PIN": "864200"})
+    assert zh["insiders.change.done"] in mine.stdout
     mine = cli("staff", "list", "--as", "9001", *db, env={"WEALTHTUI_PIN": "864200"})
     assert mine.exit_code == 1  # a teller may not see the roster
     assert zh["error.permission.denied"].split("（")[0] in mine.stderr

@@ -38,6 +38,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 from typer.core import TyperGroup
 
 from wealthtui import i18n
@@ -283,9 +284,24 @@ def new_pin(env: str = "WEALTHTUI_NEW_PIN") -> str:
 
 def sign_in(st: State, services: Services, staff_no: str | None) -> Actor:
     """The acting staff member: --as (or asked), PIN from WEALTHTUI_PIN or asked, hidden."""
+    return _sign_in(services, staff_no)[0]
+
+
+def _sign_in(services: Services, staff_no: str | None) -> tuple[Actor, str | None]:
+    """(the actor, their PIN) — the PIN is None when it was a one-time PIN from a reset, which
+    is replaced here first by a new PIN typed twice (or WEALTHTUI_NEW_PIN): nothing else can be
+    done with a one-time PIN."""
+    from wealthtui.services.errors import PinChangeRequired
+
     staff_no = staff_no or ask("cli.prompt.staff_no")
     pin = os.environ.get("WEALTHTUI_PIN") or ask("cli.prompt.pin", hidden=True, staff_no=staff_no)
-    return services.auth.login(staff_no, pin)
+    try:
+        return services.auth.login(staff_no, pin), pin
+    except PinChangeRequired as exc:
+        out.print(t("insiders.cli.must_change", message=describe(exc)), markup=False)
+        actor = services.auth.complete_reset(staff_no, pin, new_pin())
+        out.print(t("insiders.change.done"), markup=False)
+        return actor, None
 
 
 def role_names(roles: Any) -> str:
@@ -866,12 +882,17 @@ def staff_add(
     staff_no: Annotated[str, typer.Argument(metavar="STAFFNO", help=t("cli.help.staff_no"))],
     name: Annotated[str, typer.Argument(metavar="NAME", help=t("cli.help.name"))],
     role: RoleOption,
+    birthday: Annotated[str, typer.Option("--birthday", help=t("insiders.cli.help_birthday"),
+                                          metavar="YYYY-MM-DD")] = "",
     as_: AsOption = None,
     db: DbOption = None,
 ) -> None:
+    from wealthtui.services.staff import parse_birthday
+
+    born = parse_birthday(birthday)
     services, actor = _acting(ctx, db, as_)
     pin = new_pin()
-    _print_staff(services.staff.add(actor, staff_no, name, _roles(role), pin))
+    _print_staff(services.staff.add(actor, staff_no, name, _roles(role), pin, birthday=born))
 
 
 @staff_app.command("list", help=t("cli.help.staff_list"))
@@ -892,6 +913,8 @@ def staff_list(
             status = t("cli.staff.inactive")
         elif v.locked_until is not None and v.locked_until > now:
             status = t("cli.staff.locked", until=v.locked_until.astimezone(tz).strftime("%H:%M"))
+        elif v.pin_must_change:
+            status = t("insiders.state.pin_reset")
         else:
             status = t("cli.staff.active")
         table.add_row(v.staff_no, v.name, role_names(v.roles), status)
@@ -907,7 +930,55 @@ def staff_roles(
     db: DbOption = None,
 ) -> None:
     services, actor = _acting(ctx, db, as_)
-    _print_staff(services.staff.set_roles(actor, staff_no, _roles(role)))
+    change = services.staff.set_roles(actor, staff_no, _roles(role))
+    if change.pending is None:
+        _print_staff(change.staff)
+    else:  # head or supervisor, or one's own roles: a second person approves (approve-roles)
+        out.print(t("insiders.cli.pending", staff_no=change.staff.staff_no,
+                    name=change.staff.name, id=change.pending.id), markup=False)
+
+
+GrantArg = Annotated[int, typer.Argument(metavar="ID", help=t("insiders.cli.col_id"))]
+
+
+@staff_app.command("grants", help=t("insiders.cli.help_grants"))
+def staff_grants(ctx: typer.Context, as_: AsOption = None, db: DbOption = None) -> None:
+    services, actor = _acting(ctx, db, as_)
+    grants = services.staff.grants(actor)
+    if not grants:
+        out.print(t("insiders.cli.no_grants"), markup=False)
+        return
+    tz = services.ctx.tz
+    table = Table(title=t("insiders.cli.grants_title"), title_justify="left")
+    for key in ("id", "staff", "before", "after", "by", "at"):
+        table.add_column(t(f"insiders.cli.col_{key}"))
+    for g in grants:
+        table.add_row(str(g.id), Text(f"{g.staff_no} {g.name}"), role_names(g.roles_before),
+                      role_names(g.roles_after), Text(f"{g.requested_by_no} {g.requested_by_name}"),
+                      g.requested_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"))
+    out.print(table)
+
+
+@staff_app.command("approve-roles", help=t("insiders.cli.help_approve"))
+def staff_approve_roles(ctx: typer.Context, grant: GrantArg, as_: AsOption = None,
+                        db: DbOption = None) -> None:
+    services, actor = _acting(ctx, db, as_)
+    change = services.staff.approve_grant(actor, grant)
+    out.print(t("insiders.cli.approved", id=grant, staff_no=change.staff.staff_no,
+                name=change.staff.name, roles=role_names(change.staff.roles)), markup=False)
+
+
+@staff_app.command("reject-roles", help=t("insiders.cli.help_reject"))
+def staff_reject_roles(
+    ctx: typer.Context,
+    grant: GrantArg,
+    reason: Annotated[str, typer.Option("--reason", help=t("insiders.cli.help_reason"))] = "",
+    as_: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    services, actor = _acting(ctx, db, as_)
+    services.staff.reject_grant(actor, grant, reason)
+    out.print(t("insiders.cli.rejected", id=grant), markup=False)
 
 
 @staff_app.command("reset-pin", help=t("cli.help.staff_reset_pin"))
@@ -917,10 +988,23 @@ def staff_reset_pin(
     as_: AsOption = None,
     db: DbOption = None,
 ) -> None:
+    """A one-time PIN, printed once, for the resetter to hand over in person."""
     services, actor = _acting(ctx, db, as_)
-    pin = new_pin()
-    view = services.staff.reset_pin(actor, staff_no, pin)
-    out.print(t("cli.staff.pin_reset", staff_no=view.staff_no, name=view.name))
+    shown = services.staff.reset_pin(actor, staff_no)
+    expires = shown.expires_at.astimezone(services.ctx.tz).strftime("%Y-%m-%d %H:%M")
+    out.print(t("insiders.cli.one_time", staff_no=shown.staff.staff_no, name=shown.staff.name,
+                pin=shown.pin, expires=expires), markup=False)
+
+
+@staff_app.command("set-pin", help=t("insiders.cli.help_set_pin"))
+def staff_set_pin(ctx: typer.Context, as_: AsOption = None, db: DbOption = None) -> None:
+    """Choose one's own new PIN: after a reset (with the one-time PIN), or any time."""
+    st, engine = open_store(ctx, db)
+    services = services_for(st, engine)
+    actor, pin = _sign_in(services, as_)
+    if pin is not None:  # an ordinary sign-in: change the PIN
+        services.staff.change_own_pin(actor, pin, new_pin())
+        out.print(t("insiders.change.done"), markup=False)
 
 
 @staff_app.command("unlock", help=t("cli.help.staff_unlock"))

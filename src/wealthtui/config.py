@@ -128,7 +128,7 @@ class UiCfg(_Section):
 class SecurityCfg(_Section):
     """[security]: PIN rules and lockout, masking of numbers, the PIN hash cost."""
 
-    max_failed_pins: Annotated[int, Limits(ge=1)] = 5
+    max_failed_pins: Annotated[int, Limits(ge=1)] = 10  # then the account locks
     lockout_minutes: Annotated[int, Limits(ge=1)] = 15
     pin_min_length: Annotated[int, Limits(ge=4)] = 6
     pin_max_length: Annotated[int, Limits(ge=4)] = 12
@@ -520,6 +520,28 @@ class CashboxCfg(_Section):
 
 
 @section
+class InsidersCfg(_Section):
+    """[insiders]: the sign-in throttle of a terminal, one-time PINs after a reset, who may
+    approve a grant of the head or supervisor role (issue 15, services.auth / services.staff)."""
+
+    terminal: str = ""  # this terminal's name for the throttle; empty = the machine's host name
+    free_failures: Annotated[int, Limits(ge=1)] = 3  # wrong PINs at a terminal before it waits
+    first_wait_seconds: Annotated[int, Limits(ge=1)] = 5  # then doubled at each wrong PIN
+    max_wait_seconds: Annotated[int, Limits(ge=1)] = 300
+    one_time_pin_hours: Annotated[int, Limits(ge=1, le=168)] = 24
+    one_time_pin_length: Annotated[int, Limits(ge=6, le=12)] = 8
+    grant_approver_roles: list[str] = field(default_factory=lambda: ["head", "supervisor"])
+    administrators: list[str] = field(default_factory=list)  # staff numbers who may approve too
+
+    def __post_init__(self) -> None:
+        from wealthtui.rules.permissions import ROLES
+
+        unknown = sorted(set(self.grant_approver_roles) - set(ROLES))
+        if unknown:
+            raise ValueError(f"insiders.grant_approver_roles: unknown role {', '.join(unknown)}")
+
+
+@section
 class Settings(_Section):
     """All the settings: one field per top-level table of the configuration file."""
 
@@ -541,6 +563,7 @@ class Settings(_Section):
     procedures: ProceduresCfg = field(default_factory=ProceduresCfg)
     ownership: OwnershipCfg = field(default_factory=OwnershipCfg)
     cashbox: CashboxCfg = field(default_factory=CashboxCfg)
+    insiders: InsidersCfg = field(default_factory=InsidersCfg)
     config_file: str = ""  # the user config file that was read, for `wealthtui locate`
 
     def __post_init__(self) -> None:

@@ -42,13 +42,14 @@ BINDING_NEEDS: dict[str, str | None] = {
     "counter.reject": "authz.decide", "counter.witness": "handover.witness",
     "counter.difference": "balance.signoff", "counter.sign_off_teller": "balance.signoff",
     "counter.outlet": "balance.outlet",
+    "counter.unlock_staff": "staff.unlock",
     # client managers (services.contacts, lookup, handoffs, checklists, assignments, targets)
     "cm.log_contact": "contact.log", "cm.find": "client.lookup",
     "cm.to_teller": "handoff.create", "cm.marketing": "checklist.run",
     "cm.change_checklist": "client.cm_change.step", "cm.record_target": "targetlist.work",
     # head (services.staff, assignments, day, reports)
     "head.add_staff": "staff.admin", "head.roles": "staff.admin", "head.reset_pin": "staff.admin",
-    "head.unlock": "staff.admin", "head.deactivate": "staff.admin",
+    "head.unlock": "staff.unlock", "head.deactivate": "staff.admin",
     "head.assign_cm": "client.assign_cm", "head.reassign_book": "client.assign_cm",
     "head.close_day": "day.close", "head.enter_figure": "kpi.enter",
     "head.pick_month": "kpi.view", "head.pick_flow_day": "flowlog.view",

@@ -156,6 +156,9 @@ _SECOND_PERSON = ("checks a second person's staff number and PIN and that person
 UNGUARDED: dict[str, str] = {
     "AuthService.login": "sign-in itself: no actor yet; failures counted and audited",
     "AuthService.second_person": "verifies another person's PIN and role for four eyes",
+    "AuthService.complete_reset": "sign-in with a one-time PIN that sets the person's own new "
+                                  "PIN: no actor yet; checked as at sign-in (issue 15)",
+    "StaffService.approve_grant_here": _SECOND_PERSON,
     "AuthService.session_ended": "records the end of one's own session (sign-out, lock); "
                                  "refused for a staff number that does not exist",
     "StaffService.has_staff": "start-up: is there anyone to sign in at all",

@@ -14,51 +14,108 @@ def test_login_returns_the_actor_with_roles(services: Services, make_staff) -> N
     assert teller.staff_no == "T01" and teller.roles == {"cash_teller", "officer"}
 
 
+def refused(services: Services, staff_no: str, pin: str, terminal: str) -> AuthFailed:
+    with pytest.raises(AuthFailed) as exc:
+        services.auth.login(staff_no, pin, terminal=terminal)
+    return exc.value
+
+
 def test_unknown_staff_and_wrong_pin_get_the_same_answer(services: Services, make_staff) -> None:
     make_staff("cash_teller", staff_no="T01")
-    with pytest.raises(AuthFailed) as unknown:
-        services.auth.login("NOBODY", TEST_PIN)
-    with pytest.raises(AuthFailed) as wrong:
-        services.auth.login("T01", "000000")
-    assert unknown.value.key == wrong.value.key == "error.auth.bad_credentials"
+    unknown = refused(services, "NOBODY", TEST_PIN, "t1")
+    wrong = refused(services, "T01", "000000", "t2")
+    assert unknown.key == wrong.key == "error.auth.bad_credentials"
+    assert unknown.params == wrong.params == {}
 
 
-def test_five_wrong_pins_lock_for_fifteen_minutes_then_unlock_by_time(services, make_staff, clock) -> None:
+def test_every_refused_state_answers_the_same_after_the_same_work(
+        services: Services, head, make_staff, clock, monkeypatch) -> None:
+    """Unknown number, wrong PIN, locked (right or wrong PIN), inactive (right PIN): one
+    answer, and one argon2 verification each (a dummy hash for the unknown number)."""
+    from argon2 import PasswordHasher
+
     make_staff("cash_teller", staff_no="T01")
-    for _ in range(4):
-        with pytest.raises(AuthFailed) as exc:
-            services.auth.login("T01", "000000")
-        assert exc.value.key == "error.auth.bad_credentials"
-    with pytest.raises(AuthFailed) as exc:
-        services.auth.login("T01", "000000")
-    assert exc.value.key == "error.auth.now_locked"
-    # even the right PIN is refused while locked
-    with pytest.raises(AuthFailed) as exc:
-        services.auth.login("T01", TEST_PIN)
-    assert exc.value.key == "error.auth.locked"
-    assert exc.value.params["until"] == "09:45"
-    clock.advance(minutes=15, seconds=1)
-    assert services.auth.login("T01", TEST_PIN).staff_no == "T01"
+    make_staff("cash_teller", staff_no="T02")
+    make_staff("cash_teller", staff_no="T03")
+    services.staff.deactivate(head, "T03")
+    for i in range(services.settings.security.max_failed_pins):  # lock T02, a terminal each
+        refused(services, "T02", "000000", f"lock-{i}")
+    calls: list[str] = []
+    real = PasswordHasher.verify
+
+    def counting(self, hash_, pin):  # noqa: ANN001, ANN202
+        calls.append(pin)
+        return real(self, hash_, pin)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counting)
+    answers = []
+    for n, (staff_no, pin) in enumerate([("NOBODY", TEST_PIN), ("T01", "000000"),
+                                         ("T02", TEST_PIN), ("T02", "000000"),
+                                         ("T03", TEST_PIN)]):
+        calls.clear()
+        exc = refused(services, staff_no, pin, f"probe-{n}")
+        answers.append((exc.key, exc.params))
+        assert len(calls) == 1, staff_no
+    assert answers == [("error.auth.bad_credentials", {})] * 5
 
 
-def test_the_head_unlocks_and_others_cannot(services, head, make_staff) -> None:
+def test_a_terminal_waits_longer_after_each_wrong_pin_without_sleeping(
+        services: Services, make_staff, clock) -> None:
+    make_staff("cash_teller", staff_no="T01")
+    ins = services.settings.insiders
+    for _ in range(ins.free_failures - 1):
+        assert refused(services, "T01", "000000", "kiosk").key == "error.auth.bad_credentials"
+    refused(services, "NOBODY", "000000", "kiosk")  # unknown numbers count the same
+    # now the kiosk waits: even the right PIN is not looked at, nothing is counted
+    exc = refused(services, "T01", TEST_PIN, "kiosk")
+    assert exc.key == "insiders.error.wait" and exc.params == {"seconds": ins.first_wait_seconds}
+    assert refused(services, "NOBODY", TEST_PIN, "kiosk").params == exc.params
+    # another terminal is not held up
+    assert services.auth.login("T01", TEST_PIN, terminal="counter-1").staff_no == "T01"
+    clock.advance(seconds=ins.first_wait_seconds)
+    refused(services, "T01", "000000", "kiosk")
+    assert refused(services, "T01", TEST_PIN, "kiosk").params == {
+        "seconds": ins.first_wait_seconds * 2}
+    clock.advance(seconds=ins.first_wait_seconds * 2)
+    # a right PIN clears the terminal
+    assert services.auth.login("T01", TEST_PIN, terminal="kiosk").staff_no == "T01"
+    assert refused(services, "T01", "000000", "kiosk").key == "error.auth.bad_credentials"
+
+
+def test_the_account_locks_after_the_larger_count_then_unlocks_by_time(
+        services, make_staff, clock) -> None:
+    make_staff("cash_teller", staff_no="T01")
+    limit = services.settings.security.max_failed_pins
+    assert limit > services.settings.insiders.free_failures
+    for i in range(limit - 1):
+        assert refused(services, "T01", "000000", f"t{i}").key == "error.auth.bad_credentials"
+    assert services.auth.login("T01", TEST_PIN, terminal="desk")  # not locked: count cleared
+    for i in range(limit):
+        refused(services, "T01", "000000", f"u{i}")
+    # locked: even the right PIN gets the one answer
+    assert refused(services, "T01", TEST_PIN, "desk").key == "error.auth.bad_credentials"
+    clock.advance(minutes=services.settings.security.lockout_minutes, seconds=1)
+    assert services.auth.login("T01", TEST_PIN, terminal="desk").staff_no == "T01"
+
+
+def test_a_supervisor_or_the_head_unlocks_and_others_cannot(services, head, make_staff) -> None:
     lobby = make_staff("lobby_manager")
+    supervisor = make_staff("supervisor")
     make_staff("cash_teller", staff_no="T01")
-    for _ in range(5):
-        with pytest.raises(AuthFailed):
-            services.auth.login("T01", "000000")
-    with pytest.raises(PermissionDenied):
-        services.staff.unlock(lobby, "T01")
-    services.staff.unlock(head, "T01")
-    assert services.auth.login("T01", TEST_PIN)
+    for _round in range(2):
+        for i in range(services.settings.security.max_failed_pins):
+            refused(services, "T01", "000000", f"r{_round}-{i}")
+        assert refused(services, "T01", TEST_PIN, "desk").key == "error.auth.bad_credentials"
+        with pytest.raises(PermissionDenied):
+            services.staff.unlock(lobby, "T01")
+        services.staff.unlock(supervisor if _round == 0 else head, "T01")
+        assert services.auth.login("T01", TEST_PIN, terminal="desk")
 
 
-def test_inactive_accounts_are_refused_with_their_own_message(services, head, make_staff) -> None:
+def test_inactive_accounts_get_the_same_answer(services, head, make_staff) -> None:
     make_staff("cash_teller", staff_no="T01")
     services.staff.deactivate(head, "T01")
-    with pytest.raises(AuthFailed) as exc:
-        services.auth.login("T01", TEST_PIN)
-    assert exc.value.key == "error.auth.inactive"
+    assert refused(services, "T01", TEST_PIN, "desk").key == "error.auth.bad_credentials"
 
 
 def test_a_deactivated_actor_can_no_longer_act(services, head, make_staff) -> None:

@@ -80,11 +80,15 @@ def test_a_role_without_the_action_is_refused_and_the_refusal_audited(
 
 
 def test_deactivation_and_a_role_change_apply_at_the_very_next_call(
-        services, lobby, head, admin_probe, engine, client_id) -> None:
+        services, lobby, head, admin_probe, engine, client_id, make_staff) -> None:
     assert [c.name for c in services.lookup.search(lobby, "张三")] == ["张三"]
     with pytest.raises(PermissionDenied):
         admin_probe.staff_count(lobby)
-    services.staff.set_roles(head, "L1", ["lobby_manager", "head"])
+    # granting the head role waits for a second person (issue 15)
+    grant = services.staff.set_roles(head, "L1", ["lobby_manager", "head"]).pending
+    with pytest.raises(PermissionDenied):
+        admin_probe.staff_count(lobby)
+    services.staff.approve_grant(make_staff("supervisor"), grant.id)
     assert admin_probe.staff_count(lobby) >= 2  # the new role counts at once
     services.staff.deactivate(head, "L1")
     with pytest.raises(PermissionDenied) as err:
@@ -94,6 +98,16 @@ def test_deactivation_and_a_role_change_apply_at_the_very_next_call(
         services.lookup.get(lobby, client_id)
     assert refusals(engine)[-2:] == [
         (lobby.staff_id, "client.lookup", "error.permission.inactive")] * 2
+
+
+def test_an_actor_whose_pin_was_reset_is_refused_until_a_new_pin(services, lobby, head,
+                                                                 client_id) -> None:
+    """Issue 15: a one-time PIN allows nothing but choosing a new PIN, on the lean path too."""
+    one_time = services.staff.reset_pin(head, "L1", terminal="office").pin
+    with pytest.raises(PermissionDenied):
+        services.lookup.get(lobby, client_id)
+    services.auth.complete_reset("L1", one_time, "592716", terminal="lobby")
+    assert services.lookup.get(lobby, client_id) is not None
 
 
 def test_an_unknown_staff_id_is_refused(services, head, client_id) -> None:

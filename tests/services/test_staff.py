@@ -32,9 +32,12 @@ def test_add_validates_each_field(services, head) -> None:
 
 def test_roles_change_and_reset_pin(services, head, make_staff) -> None:
     make_staff("cash_teller", staff_no="T1")
-    view = services.staff.set_roles(head, "T1", ["non_cash_teller", "officer"])
-    assert view.roles == ("officer", "non_cash_teller")
-    services.staff.reset_pin(head, "T1", "135790")
+    change = services.staff.set_roles(head, "T1", ["non_cash_teller", "officer"])
+    assert change.pending is None  # neither head nor supervisor: at once
+    assert change.staff.roles == ("officer", "non_cash_teller")
+    otp = services.staff.reset_pin(head, "T1", terminal="office").pin
+    actor = services.auth.complete_reset("T1", otp, "135790", terminal="counter")
+    assert actor.roles == {"officer", "non_cash_teller"}
     assert services.auth.login("T1", "135790").roles == {"officer", "non_cash_teller"}
 
 

@@ -43,9 +43,12 @@ SEALING = ("row_seal", "audit_event", "audit_head")
 
 
 def row_counts(engine: Engine) -> dict[str, int]:
+    """Rows per table of the models that the database has (an older schema lacks newer ones)."""
+    present = set(inspect(engine).get_table_names())
     with engine.connect() as conn:
         return {name: conn.execute(select(func.count()).select_from(table)).scalar_one()
-                for name, table in SQLModel.metadata.tables.items() if name not in SEALING}
+                for name, table in SQLModel.metadata.tables.items()
+                if name in present and name not in SEALING}
 
 
 def audit_events(engine: Engine) -> int:
@@ -58,12 +61,23 @@ def no_findings(engine: Engine) -> None:
     assert store_findings(engine) == []
 
 
-def row_counts_at(engine: Engine) -> dict[str, int]:
-    """Row counts of the tables as they are in the database (any schema revision)."""
-    names = set(inspect(engine).get_table_names())
-    with engine.connect() as conn:
-        return {name: conn.exec_driver_sql(f"SELECT count(*) FROM {name}").scalar_one()
-                for name in SQLModel.metadata.tables if name in names and name not in SEALING}
+def old_center(engine: Engine, tmp_path: Path) -> dict[str, int]:
+    """The demo center taken back to the oldest schema: the models of today cannot write the
+    first schema (they have columns it lacks), so the center is built at the newest schema and
+    downgraded; the tables newer than the first schema must be empty then (the demo does not
+    fill them). Returns the row counts at the oldest schema (seal tables left out)."""
+    build_demo(engine, fast_settings(tmp_path), clock=FixedClock(T0))
+    newest = row_counts(engine)
+    downgrade(engine, OLDEST)
+    assert schema.current_revision(engine) == OLDEST
+    assert "row_seal" not in inspect(engine).get_table_names()
+    old = row_counts(engine)
+    assert {name: newest[name] for name in old} == old
+    return old
+
+
+def same_rows(engine: Engine, before: dict[str, int]) -> None:
+    assert {k: v for k, v in row_counts(engine).items() if k in before} == before
 
 
 def indexes(engine: Engine, table: str) -> set[str]:
@@ -72,19 +86,14 @@ def indexes(engine: Engine, table: str) -> set[str]:
 
 def test_a_center_at_the_oldest_schema_upgrades_without_losing_a_record(
         engine: Engine, tmp_path: Path) -> None:
-    build_demo(engine, fast_settings(tmp_path), clock=FixedClock(T0))
-    before = row_counts(engine)
+    before = old_center(engine, tmp_path)  # the test database, at the first schema
+    assert "ix_ticket_event_ticket_kind" not in indexes(engine, "ticket_event")
     assert before["client"] > 100 and before["ticket_event"] > 100
     events = audit_events(engine)
-    downgrade(engine, OLDEST)  # the demo center, taken back to the first schema
-    assert schema.current_revision(engine) == OLDEST
-    assert "ix_ticket_event_ticket_kind" not in indexes(engine, "ticket_event")
-    assert "row_seal" not in inspect(engine).get_table_names()
-    assert row_counts_at(engine) == before and audit_events(engine) == events
 
     schema.upgrade(engine)
     assert schema.state(engine).up_to_date and schema.current_revision(engine) != OLDEST
-    assert row_counts(engine) == before
+    same_rows(engine, before)
     assert audit_events(engine) > events  # the rows sealed again, by audit.seal events
     no_findings(engine)
     assert "ix_ticket_event_ticket_kind" in indexes(engine, "ticket_event")
@@ -92,7 +101,7 @@ def test_a_center_at_the_oldest_schema_upgrades_without_losing_a_record(
     downgrade(engine, OLDEST)  # and back, and up again: still everything
     assert row_counts(engine) == before
     schema.upgrade(engine)
-    assert row_counts(engine) == before
+    same_rows(engine, before)
     no_findings(engine)
 
 
@@ -100,13 +109,11 @@ def test_a_new_file_built_at_the_oldest_schema_upgrades_in_place(tmp_path: Path)
     engine = make_engine(str(tmp_path / "old.db"))
     try:
         schema.upgrade(engine)
-        build_demo(engine, fast_settings(tmp_path), clock=FixedClock(T0))
-        downgrade(engine, OLDEST)
+        before = old_center(engine, tmp_path)
         assert schema.state(engine).older  # the program would ask for `wealthtui db upgrade`
-        before = row_counts_at(engine)
         schema.upgrade(engine)
         assert schema.state(engine).up_to_date
-        assert row_counts(engine) == before
+        same_rows(engine, before)
         no_findings(engine)
         with engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"

@@ -60,7 +60,7 @@ class Lead(SQLModel, table=True):
     created_at: datetime = utc_field()
     converted_at: datetime | None = utc_field(nullable=True)
     # owner_id and converted_by are staff ids without a database foreign key: SQLite adds such a
-    # column to a table that others refer to (targets) only by rebuilding it (migration 0004h5)
+    # column to a table that others refer to (targets) only by rebuilding it (migration 0004)
     #: the CM who owns the lead (named, the client's CM, or spread by the roster's load)
     owner_id: int | None = Field(default=None, index=True)
     #: a lead for later: the day the owner follows it up

@@ -1,8 +1,9 @@
-"""Staff (员工) and their sign-in state."""
+"""Staff (员工) and their sign-in state; the sign-in throttle of each terminal; requests to
+grant roles that wait for a second person."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
@@ -21,7 +22,47 @@ class Staff(SQLModel, table=True):
     failed_pins: int = 0
     locked_until: datetime | None = utc_field(nullable=True)
     created_at: datetime = utc_field()
+    #: the PIN is a one-time PIN from a reset: it only lets the person choose a new PIN
+    pin_must_change: bool = False
+    #: when the one-time PIN stops working
+    pin_expires_at: datetime | None = utc_field(nullable=True)
+    #: who reset the PIN (staff id), when, and on which terminal (the one-time PIN is refused there)
+    pin_reset_by: int | None = None
+    pin_reset_at: datetime | None = utc_field(nullable=True)
+    pin_reset_terminal: str = Field(default="", max_length=100)
+    #: the staff member's birthday, when known: a PIN holding it is refused
+    birthday: date | None = None
 
     @property
     def role_set(self) -> frozenset[str]:
         return frozenset(r for r in self.roles.split(",") if r)
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Wrong PINs typed at one terminal, whoever's staff number they were for: after a few, the
+    terminal waits longer and longer before it takes the next try (services.auth)."""
+
+    __tablename__ = "login_throttle"
+
+    terminal: str = Field(primary_key=True, max_length=100)
+    failures: int = 0
+    last_failed_at: datetime | None = utc_field(nullable=True)
+    wait_until: datetime | None = utc_field(nullable=True)
+
+
+class RoleGrant(SQLModel, table=True):
+    """A change of a staff member's roles that adds the head or supervisor role, or any role to
+    the requester, waiting for a second, different authorised person (services.staff)."""
+
+    __tablename__ = "role_grant"
+
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    requested_by: int = Field(foreign_key="staff.id")
+    roles_before: str = Field(max_length=200)
+    roles_after: str = Field(max_length=200)
+    status: str = Field(default="pending", max_length=12, index=True)  # pending|approved|rejected|cancelled
+    reason: str = Field(default="", max_length=500)
+    requested_at: datetime = utc_field()
+    decided_by: int | None = Field(default=None, foreign_key="staff.id")
+    decided_at: datetime | None = utc_field(nullable=True)

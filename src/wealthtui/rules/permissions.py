@@ -47,6 +47,8 @@ MATRIX: dict[str, frozenset[str]] = {
     # staff and security
     "staff.view": _({HEAD}) | CHECKERS,
     "staff.admin": _({HEAD}),
+    "staff.unlock": _({HEAD, SUPERVISOR}),  # lift a lock after wrong PINs (issue 15)
+    "staff.grant_approve": _({HEAD}) | CHECKERS,  # second person on a role grant; see [insiders]
     "audit.view": _({HEAD, SUPERVISOR}),
     "data.import": _({HEAD}),
     # hand-offs (the service also checks that the actor is the addressee)

@@ -537,8 +537,9 @@ _UNKNOWN: Any = object()
 
 
 def _staff_statement() -> Select[Any]:
-    # `active` as the driver gives it (1/0 or a bool), read for its truth: no conversion
-    return (select(type_coerce(Staff.active, Integer), Staff.roles)
+    # `active` as the driver gives it (1/0 or a bool), read for its truth: no conversion; an
+    # actor whose one-time PIN must still be changed counts as inactive here (issue 15)
+    return (select(type_coerce(Staff.active & ~col(Staff.pin_must_change), Integer), Staff.roles)
             .where(Staff.id == bindparam("staff_id")))
 
 
@@ -794,6 +795,8 @@ def requires(action: str, *, write: bool = True,
                 staff = uow.staff
                 if staff is None or not staff.active:
                     raise PermissionDenied("error.permission.inactive")
+                if staff.pin_must_change:  # a one-time PIN allows nothing but choosing a PIN
+                    raise PermissionDenied("insiders.error.must_change_first")
                 if not permissions.allowed(staff.role_set, action):
                     raise PermissionDenied("error.permission.denied", action=action)
                 return fn(self, uow, *args, **kwargs)

@@ -52,10 +52,15 @@ class AuthFailed(ServiceError):
     """Sign-in refused. The message is the same for an unknown staff number and a wrong PIN."""
 
 
+class PinChangeRequired(AuthFailed):
+    """The right PIN, but a one-time PIN from a reset: the person must choose their own new PIN
+    (`AuthService.complete_reset`) before anything else. Params: `by` (who reset it), `at`."""
+
+
 # Bad input for one field: `field` and `key` are catalog keys (see rules.fields.FieldError).
 ValidationError = FieldError
 
 __all__ = [
-    "AuthFailed", "Conflict", "FieldError", "NotFound", "PermissionDenied", "ServiceError",
-    "StoreBusy", "StoreFault", "ValidationError",
+    "AuthFailed", "Conflict", "FieldError", "NotFound", "PermissionDenied", "PinChangeRequired",
+    "ServiceError", "StoreBusy", "StoreFault", "ValidationError",
 ]

@@ -1,19 +1,34 @@
-"""Staff administration: add, roles, PIN reset, unlock, deactivate; the first head at init."""
+"""Staff administration: add, roles, PIN reset, unlock, deactivate; the first head at init.
+
+Insider controls (issue 15):
+- a PIN reset gives a random one-time PIN (shown once, to hand to the person), which expires
+  after `insiders.one_time_pin_hours`, is refused on the terminal where the reset was done, and
+  lets the person do nothing but choose their own new PIN (services.auth.complete_reset); the
+  person is told who reset it and when;
+- a change of roles that adds the head or supervisor role, or adds any role to the requester
+  themself, is a pending RoleGrant until a second, different staff member approves it: one
+  holding a role of `insiders.grant_approver_roles` or listed in `insiders.administrators`,
+  who is neither the requester nor the person whose roles change;
+- every PIN set here passes rules.pins (no one digit, no runs, no staff number, no birthday).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func
-from sqlmodel import or_, select
+from sqlalchemy.orm import aliased
+from sqlmodel import col, or_, select
 
 from wealthtui.model import CMAssignment, Handoff, Staff
+from wealthtui.model.staff import RoleGrant
 from wealthtui.rules import permissions
-from wealthtui.rules.fields import FieldError, parse_name
-from wealthtui.services.auth import hash_pin, pin_matches, validate_pin
-from wealthtui.services.base import Service, UnitOfWork, requires
-from wealthtui.services.errors import Conflict, NotFound
+from wealthtui.rules.fields import FieldError, parse_name, parse_text
+from wealthtui.rules.pins import one_time_pin
+from wealthtui.services.auth import check_new_pin, hash_pin, pin_matches, this_terminal
+from wealthtui.services.base import Actor, Service, UnitOfWork, requires
+from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
 
 OPEN_HANDOFF = ("open", "accepted")
 
@@ -26,12 +41,60 @@ class StaffView:
     roles: tuple[str, ...]
     active: bool
     locked_until: datetime | None
+    pin_must_change: bool = False
 
     @classmethod
     def of(cls, s: Staff) -> StaffView:
         assert s.id is not None
-        ordered = tuple(r for r in permissions.ROLES if r in s.role_set)
-        return cls(s.id, s.staff_no, s.name, ordered, s.active, s.locked_until)
+        return cls(s.id, s.staff_no, s.name, _ordered(s.role_set), s.active, s.locked_until,
+                   s.pin_must_change)
+
+
+def _ordered(roles: frozenset[str] | set[str]) -> tuple[str, ...]:
+    return tuple(r for r in permissions.ROLES if r in roles)
+
+
+#: roles whose grant always needs a second person
+GUARDED_ROLES = frozenset({permissions.HEAD, permissions.SUPERVISOR})
+
+
+@dataclass(frozen=True)
+class RoleGrantView:
+    id: int
+    status: str  # pending | approved | rejected | cancelled
+    staff_no: str
+    name: str
+    roles_before: tuple[str, ...]
+    roles_after: tuple[str, ...]
+    requested_by_no: str
+    requested_by_name: str
+    requested_at: datetime
+    decided_by_no: str
+    decided_by_name: str
+    decided_at: datetime | None
+    reason: str
+
+    @property
+    def added(self) -> tuple[str, ...]:
+        return tuple(r for r in self.roles_after if r not in self.roles_before)
+
+
+@dataclass(frozen=True)
+class RolesChange:
+    """What set_roles did: `staff` as it now is; `pending` when the change waits for a second
+    person (then `staff` still has the old roles)."""
+
+    staff: StaffView
+    pending: RoleGrantView | None = None
+
+
+@dataclass(frozen=True)
+class OneTimePin:
+    """A PIN reset: the one-time PIN, to be handed to the person and shown nowhere else."""
+
+    staff: StaffView
+    pin: str
+    expires_at: datetime
 
 
 def _staff_no(text: str) -> str:
@@ -39,6 +102,20 @@ def _staff_no(text: str) -> str:
     if not value or not value.isascii() or not value.isalnum() or len(value) > 20:
         raise FieldError("field.staff_no", "error.field.staff_no")
     return value
+
+
+def parse_birthday(text: str) -> date | None:
+    """A date of birth typed as YYYY-MM-DD (or YYYYMMDD); empty = not known."""
+    value = (text or "").strip()
+    if not value:
+        return None
+    try:
+        born = date.fromisoformat(value)
+    except ValueError:
+        raise FieldError("insiders.field.birthday", "insiders.error.birthday") from None
+    if not date(1900, 1, 1) <= born <= date.today():
+        raise FieldError("insiders.field.birthday", "insiders.error.birthday")
+    return born
 
 
 def _roles(roles: list[str] | tuple[str, ...] | frozenset[str]) -> str:
@@ -55,16 +132,18 @@ class StaffService(Service):
             raise NotFound("error.staff.not_found", staff_no=staff_no)
         return staff
 
-    def _pin(self, pin: str) -> str:
-        sec = self.settings.security
-        return validate_pin(pin, sec.pin_min_length, sec.pin_max_length)
+    def _pin(self, pin: str, staff_no: str, birthday: date | None = None,
+             field_key: str = "field.pin") -> str:
+        probe = Staff(staff_no=staff_no, name="", roles="", pin_hash="", birthday=birthday)
+        return check_new_pin(self.settings, probe, pin, field_key)
 
     def has_staff(self) -> bool:
         return self._read(lambda uow: uow.session.exec(select(func.count(Staff.id))).one() > 0)
 
     def bootstrap_head(self, staff_no: str, name: str, pin: str) -> StaffView:
         """Create the first head of a new, empty center. Refused once any staff exists."""
-        staff_no, name, pin = _staff_no(staff_no), parse_name(name), self._pin(pin)
+        staff_no, name = _staff_no(staff_no), parse_name(name)
+        pin = self._pin(pin, staff_no)
 
         def body(uow: UnitOfWork) -> StaffView:
             if uow.session.exec(select(func.count(Staff.id))).one():
@@ -92,37 +171,179 @@ class StaffService(Service):
         return [StaffView.of(s) for s in uow.session.exec(query)]
 
     @requires("staff.admin")
-    def add(self, uow: UnitOfWork, staff_no: str, name: str, roles: list[str], pin: str) -> StaffView:
-        staff_no, name, role_text, pin = _staff_no(staff_no), parse_name(name), _roles(roles), self._pin(pin)
+    def add(self, uow: UnitOfWork, staff_no: str, name: str, roles: list[str], pin: str, *,
+            birthday: date | None = None) -> StaffView:
+        """A new staff member (with a PIN that passes rules.pins; `birthday`, when known, is
+        kept so that no later PIN holds it)."""
+        staff_no, name, role_text = _staff_no(staff_no), parse_name(name), _roles(roles)
+        pin = self._pin(pin, staff_no, birthday)
         if uow.session.exec(select(Staff).where(Staff.staff_no == staff_no)).first():
             raise Conflict("error.staff.exists", staff_no=staff_no)
         staff = Staff(staff_no=staff_no, name=name, roles=role_text, pin_hash=hash_pin(self.settings, pin),
-                      created_at=uow.now)
+                      created_at=uow.now, birthday=birthday)
         uow.session.add(staff)
         uow.session.flush()
         uow.audit("staff.add", "staff", staff.id, staff_no=staff_no, roles=role_text)
         return StaffView.of(staff)
 
+    # --- roles: a grant of head / supervisor (or to oneself) waits for a second person -------
     @requires("staff.admin")
-    def set_roles(self, uow: UnitOfWork, staff_no: str, roles: list[str]) -> StaffView:
+    def set_roles(self, uow: UnitOfWork, staff_no: str, roles: list[str]) -> RolesChange:
+        """Change a staff member's roles. Removing roles, and adding roles other than head and
+        supervisor to someone else, happens at once; adding head or supervisor, or adding any
+        role to oneself, becomes a pending grant (RolesChange.pending) for a second person."""
         staff = self._get(uow, staff_no)
-        before, staff.roles = staff.roles, _roles(roles)
-        if staff.id == uow.actor_id and permissions.HEAD not in staff.role_set:
+        before, after = staff.role_set, frozenset(_roles(roles).split(","))
+        if staff.id == uow.actor_id and permissions.HEAD in before and permissions.HEAD not in after:
             raise Conflict("error.staff.own_head_role")
+        if after == before:
+            return RolesChange(StaffView.of(staff))
+        added = after - before
+        if added & GUARDED_ROLES or (added and staff.id == uow.actor_id):
+            waiting = uow.session.exec(select(RoleGrant).where(
+                RoleGrant.staff_id == staff.id, RoleGrant.status == "pending")).first()
+            if waiting is not None:
+                if (waiting.requested_by == uow.actor_id
+                        and waiting.roles_after == ",".join(_ordered(after))):
+                    # the same request again: it is still waiting (e.g. for the second person)
+                    return RolesChange(StaffView.of(staff),
+                                       self._grant_views(uow, RoleGrant.id == waiting.id)[0])
+                raise Conflict("insiders.grant.already_pending", id=waiting.id)
+            assert staff.id is not None and uow.actor_id is not None
+            grant = RoleGrant(staff_id=staff.id, requested_by=uow.actor_id,
+                              roles_before=",".join(_ordered(before)),
+                              roles_after=",".join(_ordered(after)), requested_at=uow.now)
+            uow.session.add(grant)
+            uow.session.flush()
+            uow.audit("staff.roles_requested", "role_grant", grant.id, staff_id=staff.id,
+                      before=grant.roles_before, after=grant.roles_after)
+            return RolesChange(StaffView.of(staff), self._grant_views(uow, RoleGrant.id == grant.id)[0])
+        staff.roles = ",".join(_ordered(after))
         uow.session.add(staff)
-        uow.audit("staff.roles", "staff", staff.id, before=before, after=staff.roles)
-        return StaffView.of(staff)
+        uow.audit("staff.roles", "staff", staff.id, before=",".join(_ordered(before)),
+                  after=staff.roles)
+        return RolesChange(StaffView.of(staff))
+
+    def _grant_views(self, uow: UnitOfWork, where: object) -> list[RoleGrantView]:
+        target, asker, decider = aliased(Staff), aliased(Staff), aliased(Staff)
+        rows = uow.session.exec(
+            select(RoleGrant, target.staff_no, target.name, asker.staff_no, asker.name,
+                   decider.staff_no, decider.name)
+            .join(target, target.id == RoleGrant.staff_id)
+            .join(asker, asker.id == RoleGrant.requested_by)
+            .outerjoin(decider, decider.id == RoleGrant.decided_by)
+            .where(where)  # type: ignore[arg-type]
+            .order_by(col(RoleGrant.requested_at), col(RoleGrant.id))
+        ).all()
+        return [
+            RoleGrantView(
+                id=g.id or 0, status=g.status, staff_no=t_no, name=t_name,
+                roles_before=tuple(r for r in g.roles_before.split(",") if r),
+                roles_after=tuple(r for r in g.roles_after.split(",") if r),
+                requested_by_no=a_no, requested_by_name=a_name, requested_at=g.requested_at,
+                decided_by_no=d_no or "", decided_by_name=d_name or "", decided_at=g.decided_at,
+                reason=g.reason)
+            for g, t_no, t_name, a_no, a_name, d_no, d_name in rows
+        ]
+
+    @requires("staff.view", write=False)
+    def grants(self, uow: UnitOfWork, *, pending_only: bool = True) -> list[RoleGrantView]:
+        """Role grants, oldest first (only those waiting, by default)."""
+        where = RoleGrant.status == "pending" if pending_only else RoleGrant.id.is_not(None)  # type: ignore[union-attr]
+        return self._grant_views(uow, where)
+
+    def _pending(self, uow: UnitOfWork, grant_id: int) -> RoleGrant:
+        grant = uow.session.get(RoleGrant, grant_id)
+        if grant is None:
+            raise NotFound("insiders.grant.not_found", id=grant_id)
+        if grant.status != "pending":
+            raise Conflict("insiders.grant.decided", id=grant_id)
+        return grant
+
+    def _may_approve(self, uow: UnitOfWork, grant: RoleGrant) -> None:
+        if uow.actor_id in (grant.requested_by, grant.staff_id):
+            raise Conflict("insiders.grant.same_person")
+        ins = self.settings.insiders
+        assert uow.staff is not None
+        if not (uow.roles & set(ins.grant_approver_roles) or uow.staff.staff_no in ins.administrators):
+            raise PermissionDenied("insiders.grant.no_authority")
+
+    @requires("staff.grant_approve")
+    def approve_grant(self, uow: UnitOfWork, grant_id: int) -> RolesChange:
+        """The second person approves a pending grant: the roles change now (refused when they
+        were changed meanwhile)."""
+        grant = self._pending(uow, grant_id)
+        self._may_approve(uow, grant)
+        staff = uow.session.get(Staff, grant.staff_id)
+        assert staff is not None
+        if staff.role_set != frozenset(r for r in grant.roles_before.split(",") if r):
+            raise Conflict("insiders.grant.stale", id=grant_id)
+        staff.roles = grant.roles_after
+        grant.status, grant.decided_by, grant.decided_at = "approved", uow.actor_id, uow.now
+        uow.session.add_all([staff, grant])
+        uow.audit("staff.roles", "staff", staff.id, before=grant.roles_before,
+                  after=grant.roles_after, grant_id=grant.id, requested_by=grant.requested_by,
+                  approved_by=uow.actor_id)
+        return RolesChange(StaffView.of(staff), self._grant_views(uow, RoleGrant.id == grant.id)[0])
+
+    @requires("staff.grant_approve")
+    def reject_grant(self, uow: UnitOfWork, grant_id: int, reason: str) -> RoleGrantView:
+        """The second person refuses a pending grant, with a reason."""
+        grant = self._pending(uow, grant_id)
+        self._may_approve(uow, grant)
+        grant.reason = parse_text(reason, "field.reason", max_len=500, required=True)
+        grant.status, grant.decided_by, grant.decided_at = "rejected", uow.actor_id, uow.now
+        uow.session.add(grant)
+        uow.audit("staff.roles_rejected", "role_grant", grant.id, reason=grant.reason)
+        return self._grant_views(uow, RoleGrant.id == grant.id)[0]
 
     @requires("staff.admin")
-    def reset_pin(self, uow: UnitOfWork, staff_no: str, new_pin: str) -> StaffView:
+    def cancel_grant(self, uow: UnitOfWork, grant_id: int) -> RoleGrantView:
+        """The requester takes back a pending grant."""
+        grant = self._pending(uow, grant_id)
+        if grant.requested_by != uow.actor_id:
+            raise PermissionDenied("insiders.grant.not_requester")
+        grant.status, grant.decided_by, grant.decided_at = "cancelled", uow.actor_id, uow.now
+        uow.session.add(grant)
+        uow.audit("staff.roles_cancelled", "role_grant", grant.id)
+        return self._grant_views(uow, RoleGrant.id == grant.id)[0]
+
+    def approve_grant_here(self, requester: Actor, grant_id: int, staff_no: str,
+                           pin: str) -> RolesChange:
+        """The second person approves at the requester's terminal with their staff number and
+        PIN (audited as theirs)."""
+        from wealthtui.services.auth import AuthService
+
+        second = AuthService(self.ctx).second_person(requester, staff_no, pin, "staff.grant_approve")
+        return self.approve_grant(second, grant_id)
+
+    # --- PINs --------------------------------------------------------------------------------
+    @requires("staff.admin")
+    def reset_pin(self, uow: UnitOfWork, staff_no: str, *, terminal: str | None = None) -> OneTimePin:
+        """Replace a staff member's PIN with a random one-time PIN (returned once, stored only as
+        its hash): it expires after `insiders.one_time_pin_hours`, is refused on `terminal` (this
+        one by default: where the reset is done), and only lets its holder choose a new PIN.
+        Also lifts a lock. One's own PIN is changed, not reset."""
         staff = self._get(uow, staff_no)
-        staff.pin_hash = hash_pin(self.settings, self._pin(new_pin))
+        if staff.id == uow.actor_id:
+            raise Conflict("insiders.error.reset_own")
+        ins = self.settings.insiders
+        length = min(max(ins.one_time_pin_length, self.settings.security.pin_min_length),
+                     self.settings.security.pin_max_length)
+        pin = one_time_pin(length, staff_no=staff.staff_no, birthday=staff.birthday)
+        where = (terminal or this_terminal(self.settings))[:100]
+        staff.pin_hash = hash_pin(self.settings, pin)
+        staff.pin_must_change = True
+        staff.pin_expires_at = uow.now + timedelta(hours=ins.one_time_pin_hours)
+        staff.pin_reset_by, staff.pin_reset_at, staff.pin_reset_terminal = uow.actor_id, uow.now, where
         staff.failed_pins = 0
+        staff.locked_until = None
         uow.session.add(staff)
-        uow.audit("staff.reset_pin", "staff", staff.id)
-        return StaffView.of(staff)
+        uow.audit("staff.reset_pin", "staff", staff.id, terminal=where,
+                  expires_at=staff.pin_expires_at)
+        return OneTimePin(StaffView.of(staff), pin, staff.pin_expires_at)
 
-    @requires("staff.admin")
+    @requires("staff.unlock")
     def unlock(self, uow: UnitOfWork, staff_no: str) -> StaffView:
         staff = self._get(uow, staff_no)
         staff.locked_until = None
@@ -162,6 +383,9 @@ class StaffService(Service):
         assert uow.staff is not None
         if not pin_matches(self.settings, uow.staff.pin_hash, old_pin):
             raise FieldError("field.old_pin", "error.field.old_pin")
-        uow.staff.pin_hash = hash_pin(self.settings, self._pin(new_pin))
+        pin = check_new_pin(self.settings, uow.staff, new_pin, "insiders.field.new_pin")
+        if pin == old_pin:
+            raise FieldError("insiders.field.new_pin", "insiders.pin_weak.unchanged")
+        uow.staff.pin_hash = hash_pin(self.settings, pin)
         uow.session.add(uow.staff)
         uow.audit("staff.change_pin", "staff", uow.staff.id)

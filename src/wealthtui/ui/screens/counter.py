@@ -59,7 +59,8 @@ TELLER_ACTIONS = {
     "recall", "start", "record", "finish", "transfer", "park", "no_show", "authorize",
     "retention", "cancel_record", "balance",
 }
-OVERSEE_ACTIONS = {"approve", "reject", "witness", "difference", "sign_off_teller", "outlet"}
+OVERSEE_ACTIONS = {"approve", "reject", "witness", "difference", "sign_off_teller", "outlet",
+                   "unlock_staff"}
 
 
 class CounterScreen(RoleScreen):
@@ -130,6 +131,8 @@ class CounterScreen(RoleScreen):
         Binding("f6", "sign_off_teller", "counter.bind.sign_off_teller",
                 id="counter.sign_off_teller"),
         Binding("f7", "outlet", "counter.bind.outlet", id="counter.outlet"),
+        # issue 15: the supervisor lifts a lock after wrong PINs (services.staff.unlock)
+        Binding("f8", "unlock_staff", "insiders.bind.unlock", id="counter.unlock_staff"),
         Binding("ctrl+v", "switch_view", "counter.bind.switch_view", id="counter.switch_view"),
         Binding("ctrl+y", "checklists", "resume.bind.checklists", id="counter.checklists",
                 show=False),  # named by the line of open checklists, and in F1 help
@@ -286,6 +289,7 @@ class CounterScreen(RoleScreen):
             "approve": can("authz.decide"), "reject": can("authz.decide"),
             "witness": can("handover.witness"), "difference": can("balance.signoff"),
             "sign_off_teller": can("balance.signoff"), "outlet": can("balance.outlet"),
+            "unlock_staff": can("staff.unlock"),
         }[action]
 
     def _teller_ok(self, action: str) -> bool:
@@ -644,6 +648,17 @@ class CounterScreen(RoleScreen):
                          submit=lambda reason: self.services.authorization.decide(
                              self.actor, req.id, False, reason)),
             self._after(t("counter.msg.rejected")))
+
+    def action_unlock_staff(self) -> None:
+        """Unlock a staff member locked after wrong PINs: their staff number (issue 15)."""
+        from wealthtui.ui.dialogs.form_dialog import Field, FormDialog
+
+        self.app.push_screen(FormDialog(t("insiders.unlock.title"), [
+            Field("staff_no", "field.staff_no", max_length=20)],
+            submit=lambda v: self.services.staff.unlock(self.actor, v["staff_no"].strip()),
+            info=[t("insiders.unlock.detail")]),
+            lambda view: view is not None and self.notify(
+                t("insiders.unlock.done", staff_no=view.staff_no, name=view.name)))
 
     def action_witness(self) -> None:
         h = self.query_one(OverseePanel).selected_handover

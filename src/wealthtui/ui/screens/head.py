@@ -305,38 +305,75 @@ class HeadScreen(RoleScreen):
         return done
 
     def action_add_staff(self) -> None:
+        from wealthtui.services.staff import parse_birthday
+
         def submit(v: dict[str, Any]) -> Any:
-            return self.services.staff.add(self.actor, v["staff_no"], v["name"], v["roles"], v["pin"])
+            return self.services.staff.add(self.actor, v["staff_no"], v["name"], v["roles"],
+                                           v["pin"], birthday=parse_birthday(v["birthday"]))
         self.app.push_screen(head_form(t("head.staff.add_title"), [
             Field("staff_no", "field.staff_no", max_length=20),
             Field("name", "field.name", max_length=40),
             roles_field("roles", "field.roles"),
             Field("pin", "field.pin", kind="password", max_length=12),
+            Field("birthday", "insiders.field.birthday", max_length=10, placeholder="1988-09-16"),
         ], submit=submit), self._after(t("head.staff.added")))
 
     def action_set_roles(self) -> None:
         staff = self._selected_staff()
         if staff is None:
             return
+        def saved(change: Any) -> None:
+            if change is None:
+                return
+            self._after(t("head.staff.roles_saved"))(change)
+            if change.pending is not None:  # head or supervisor, or one's own: a second person
+                self._approve_grant(change.pending)
         self.app.push_screen(head_form(
             t("head.staff.roles_title", name=staff.name),
             [roles_field("roles", "field.roles", staff.roles)],
             submit=lambda v: self.services.staff.set_roles(self.actor, staff.staff_no, v["roles"]),
-        ), self._after(t("head.staff.roles_saved")))
+        ), saved)
+
+    def _approve_grant(self, grant: Any) -> None:
+        """The second person approves a pending role grant here with their staff number and
+        PIN (a supervisor, or the head when the head is not the requester); Escape leaves it
+        pending for `wealthtui staff approve-roles`."""
+        from wealthtui.ui.dialogs.second_person import SecondPersonDialog
+
+        def names(roles: Any) -> str:
+            return "、".join(t(f"role.{r}") for r in roles) or "—"
+
+        def done(other: Any) -> None:
+            if other is None:
+                self.notify(t("insiders.grant.left_pending", id=grant.id), severity="warning",
+                            timeout=8)
+            else:
+                self._after(t("insiders.grant.approved"))(True)
+        self.app.push_screen(SecondPersonDialog(
+            "staff.grant_approve", title=t("insiders.grant.approve_title"),
+            detail=t("insiders.grant.approve_detail", name=grant.name, staff_no=grant.staff_no,
+                     before=names(grant.roles_before), after=names(grant.roles_after),
+                     by=grant.requested_by_name),
+            on_verified=lambda other: self.services.staff.approve_grant(other, grant.id),
+        ), done)
 
     def action_reset_pin(self) -> None:
+        """A one-time PIN for the selected staff member, shown once here to hand over in
+        person; it cannot be used on this terminal (services.staff.reset_pin)."""
         staff = self._selected_staff()
         if staff is None:
             return
+        from wealthtui.ui.dialogs.new_pin import one_time_pin_dialog
 
-        def submit(v: dict[str, Any]) -> Any:
-            if v["pin"] != v["again"]:
-                raise FieldError("head.field.pin_again", "error.head.pin_mismatch")
-            return self.services.staff.reset_pin(self.actor, staff.staff_no, v["pin"])
-        self.app.push_screen(head_form(t("head.staff.pin_title", name=staff.name), [
-            Field("pin", "field.pin", kind="password", max_length=12),
-            Field("again", "head.field.pin_again", kind="password", max_length=12),
-        ], submit=submit), self._after(t("head.staff.pin_reset")))
+        def answer(yes: bool | None) -> None:
+            if not yes:
+                return
+            shown = self.run_service(self.services.staff.reset_pin, staff.staff_no)
+            if shown is not None:
+                self._after(t("head.staff.pin_reset"))(True)
+                self.app.push_screen(one_time_pin_dialog(shown, self.services.ctx.tz))
+        self.app.push_screen(ConfirmDialog(t("insiders.reset.confirm", name=staff.name),
+                                           default_no=True), answer)
 
     def action_unlock(self) -> None:
         staff = self._selected_staff()

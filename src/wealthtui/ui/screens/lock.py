@@ -7,6 +7,8 @@ app switches the actor and the role modes). Ctrl+O signs out to the login screen
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -15,11 +17,14 @@ from textual.widgets import Footer, Static
 
 from wealthtui.i18n import t, tl
 from wealthtui.rules.fields import FieldError
-from wealthtui.services.errors import ServiceError
+from wealthtui.services.errors import PinChangeRequired, ServiceError
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.dialogs.form import EnterAdvances, FormField, clear_errors
 from wealthtui.ui.errors import describe
 from wealthtui.ui.widgets.header import ShellHeader
+
+if TYPE_CHECKING:
+    from wealthtui.services import Actor
 
 
 class LockScreen(TranslatedBindings, EnterAdvances, ModalScreen[None]):
@@ -99,14 +104,31 @@ class LockScreen(TranslatedBindings, EnterAdvances, ModalScreen[None]):
             staff_field.show_error(FieldError("field.staff_no", "error.field.required"))
             staff_field.focus()
             return
+        services = self.app.services  # type: ignore[attr-defined]
+        pin = pin_field.value
         try:
-            actor = self.app.services.auth.login(staff_no, pin_field.value)  # type: ignore[attr-defined]
+            actor = services.auth.login(staff_no, pin)
+        except PinChangeRequired as exc:
+            # a one-time PIN: their own new PIN first (rarely needed: not imported at start)
+            from wealthtui.ui.dialogs.new_pin import choose_pin_dialog
+
+            pin_field.value = ""
+            self.app.push_screen(choose_pin_dialog(services, staff_no, pin, describe(exc)),
+                                 self._pin_chosen)
+            return
         except (ServiceError, FieldError) as exc:
             message.update(describe(exc))
             pin_field.value = ""
             pin_field.focus()
             return
         pin_field.value = ""
+        self.app.unlock(actor)  # type: ignore[attr-defined]
+
+    def _pin_chosen(self, actor: Actor | None) -> None:
+        if actor is None:
+            self.query_one("#lock-pin", FormField).focus()
+            return
+        self.app.notify(t("insiders.change.done"))
         self.app.unlock(actor)  # type: ignore[attr-defined]
 
     def action_sign_out(self) -> None:

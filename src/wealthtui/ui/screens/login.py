@@ -1,8 +1,10 @@
 """The sign-in screen: staff number and PIN (masked); the demo accounts when the center is a demo.
 
-Enter in the staff number moves to the PIN; Enter in the PIN signs in. Wrong PIN and unknown
-staff number get the same message; a locked or inactive account says so (service errors are
-translated with `ui.errors.describe`).
+Enter in the staff number moves to the PIN; Enter in the PIN signs in. Every refusal (unknown
+staff number, wrong PIN, locked or inactive account) gets the same message; a terminal that had
+too many wrong PINs says how long to wait (service errors are translated with
+`ui.errors.describe`). A one-time PIN from a reset opens the new-PIN dialog (who reset it and
+when is shown there); the person is signed in once their own new PIN is saved.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from textual.widgets import Footer, Static
 
 from wealthtui.i18n import t, tl
 from wealthtui.rules.fields import FieldError
-from wealthtui.services.errors import ServiceError
+from wealthtui.services.errors import PinChangeRequired, ServiceError
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.dialogs.form import EnterAdvances, FormField, clear_errors
 from wealthtui.ui.errors import describe
@@ -200,12 +202,31 @@ class LoginScreen(TranslatedBindings, EnterAdvances, Screen):
             pin_field.show_error(FieldError("field.pin", "error.field.required"))
             pin_field.focus()
             return
+        services = self.app.services  # type: ignore[attr-defined]
+        pin = pin_field.value
         try:
-            actor = self.app.services.auth.login(staff_no, pin_field.value)  # type: ignore[attr-defined]
+            actor = services.auth.login(staff_no, pin)
+        except PinChangeRequired as exc:
+            # a one-time PIN: their own new PIN first (rarely needed: not imported at start)
+            from wealthtui.ui.dialogs.new_pin import choose_pin_dialog
+
+
+            pin_field.value = ""
+            self.app.push_screen(choose_pin_dialog(services, staff_no, pin, describe(exc)),
+                                 self._pin_chosen)
+            return
         except (ServiceError, FieldError) as exc:
             self.show_message(describe(exc))
             pin_field.value = ""
             pin_field.focus()
             return
         pin_field.value = ""
+        self.app.sign_in(actor)  # type: ignore[attr-defined]
+
+    def _pin_chosen(self, actor: Any) -> None:
+        """After the new-PIN dialog: signed in with the new PIN, or back to the form."""
+        if actor is None:
+            self.query_one("#pin", FormField).focus()
+            return
+        self.app.notify(t("insiders.change.done"))
         self.app.sign_in(actor)  # type: ignore[attr-defined]

@@ -25,6 +25,8 @@ def staff_state(s: StaffView, now: datetime) -> str:
         return "inactive"
     if s.locked_until is not None and s.locked_until > now:
         return "locked"
+    if s.pin_must_change:
+        return "pin_reset"  # a one-time PIN not yet replaced
     return "active"
 
 
@@ -90,7 +92,8 @@ class StaffPanel(Vertical):
             today = state_text(line.status) + (f" {duty_text(line)}" if duty_text(line) else "") \
                 if line is not None and s.active else ""
             table.add_row(s.staff_no, Text(s.name), "、".join(t(f"role.{r}") for r in s.roles),
-                          Text(t(f"head.staff.state.{state}"), style=style), today,
+                          Text(t("insiders.state.pin_reset" if state == "pin_reset"
+                                 else f"head.staff.state.{state}"), style=style), today,
                           Text(str(books.get(s.id, 0)) if books.get(s.id) else "", justify="right"),
                           key=s.staff_no)
         if keep is not None and keep.staff_no in table.rows:

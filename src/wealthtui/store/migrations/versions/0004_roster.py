@@ -12,7 +12,7 @@ plain ADD / DROP COLUMN (a rebuild would drop a table others refer to).
 
 Existing attendance lines become `in` when present and `out` otherwise.
 
-Revision ID: 0004h5
+Revision ID: 0004
 Revises: 0003
 """
 
@@ -22,7 +22,7 @@ from alembic import op
 
 import wealthtui.model.base
 
-revision = "0004h5"
+revision = "0004"
 down_revision = "0003"
 branch_labels = None
 depends_on = None

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Static
 from wealthtui.i18n import t, tl
 from wealthtui.services.assignments import Exceptions
 from wealthtui.services.staff import StaffView
+from wealthtui.ui.text import PlainTable
 
 
 def staff_state(s: StaffView, now: datetime) -> str:
@@ -48,13 +49,13 @@ class StaffPanel(Vertical):
         self.staff: list[StaffView] = []
 
     def compose(self) -> ComposeResult:
-        table: DataTable[Text | str] = DataTable(id="staff-table", cursor_type="row",
+        table: DataTable[Text | str] = PlainTable(id="staff-table", cursor_type="row",
                                                  zebra_stripes=True)
         for key in ("staff_no", "name", "roles", "state", "clients"):
             table.add_column(t(f"head.staff.col.{key}"), key=key)
         yield table
         yield Static(t("head.staff.exceptions"), classes="panel-title", id="exceptions-title")
-        exceptions: DataTable[Text | str] = DataTable(id="exceptions-table", cursor_type="row")
+        exceptions: DataTable[Text | str] = PlainTable(id="exceptions-table", cursor_type="row")
         for key in ("kind", "who", "detail"):
             exceptions.add_column(t(f"head.staff.col.{key}"), key=key)
         yield exceptions

@@ -38,6 +38,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 from typer.core import TyperGroup
 
 from wealthtui import i18n
@@ -370,7 +371,8 @@ def init(
     schema.upgrade(engine)
     head = services.staff.bootstrap_head(staff_no, name, pin)
     services.center.mark_created()
-    out.print(t("cli.init.done", path=shown(target), staff_no=head.staff_no, name=head.name))
+    out.print(t("cli.init.done", path=shown(target), staff_no=head.staff_no, name=head.name),
+              markup=False)
 
 
 # --- demo and gen ------------------------------------------------------------------------------------
@@ -383,7 +385,7 @@ def print_accounts(as_json: bool) -> None:
     for key in ("staff_no", "name", "roles", "pin"):
         table.add_column(t(f"cli.demo.col.{key}"))
     for row in rows:
-        table.add_row(row["staff_no"], row["name"], role_names(row["roles"]), row["pin"])
+        table.add_row(row["staff_no"], Text(row["name"]), role_names(row["roles"]), row["pin"])
     out.print(table)
 
 
@@ -769,7 +771,8 @@ def _acting(ctx: typer.Context, db: str | None, as_: str | None) -> tuple[Servic
 def _print_staff(view: Any) -> None:
     out.print(t("cli.staff.saved", staff_no=view.staff_no, name=view.name,
                 roles=role_names(view.roles),
-                status=t("cli.staff.active") if view.active else t("cli.staff.inactive")))
+                status=t("cli.staff.active") if view.active else t("cli.staff.inactive")),
+              markup=False)
 
 
 def _roles(values: list[str]) -> list[str]:
@@ -810,7 +813,7 @@ def staff_list(
             status = t("cli.staff.locked", until=v.locked_until.astimezone(tz).strftime("%H:%M"))
         else:
             status = t("cli.staff.active")
-        table.add_row(v.staff_no, v.name, role_names(v.roles), status)
+        table.add_row(v.staff_no, Text(v.name), role_names(v.roles), status)
     out.print(table)
 
 
@@ -836,7 +839,7 @@ def staff_reset_pin(
     services, actor = _acting(ctx, db, as_)
     pin = new_pin()
     view = services.staff.reset_pin(actor, staff_no, pin)
-    out.print(t("cli.staff.pin_reset", staff_no=view.staff_no, name=view.name))
+    out.print(t("cli.staff.pin_reset", staff_no=view.staff_no, name=view.name), markup=False)
 
 
 @staff_app.command("unlock", help=t("cli.help.staff_unlock"))
@@ -848,7 +851,7 @@ def staff_unlock(
 ) -> None:
     services, actor = _acting(ctx, db, as_)
     view = services.staff.unlock(actor, staff_no)
-    out.print(t("cli.staff.unlocked", staff_no=view.staff_no, name=view.name))
+    out.print(t("cli.staff.unlocked", staff_no=view.staff_no, name=view.name), markup=False)
 
 
 @staff_app.command("deactivate", help=t("cli.help.staff_deactivate"))
@@ -860,7 +863,7 @@ def staff_deactivate(
 ) -> None:
     services, actor = _acting(ctx, db, as_)
     view = services.staff.deactivate(actor, staff_no)
-    out.print(t("cli.staff.deactivated", staff_no=view.staff_no, name=view.name))
+    out.print(t("cli.staff.deactivated", staff_no=view.staff_no, name=view.name), markup=False)
 
 
 # --- clients (the reliability issue's import) ------------------------------------------------------------

@@ -34,12 +34,11 @@ from tests import hostile as h
 from tests.conftest import FAST_PIN_HASH, T0
 from tests.demo_fixture import demo_template, fast_settings
 from tests.privacy.test_no_unmasked_numbers import ACCOUNT, Seen, actor, render_everyone
-from tests.ui.helpers import make_app, quiet_settings, screen_text, settle, sign_in
+from tests.ui.helpers import make_app, screen_text, settle, sign_in
 from wealthtui.cli import app as cli_app
 from wealthtui.model import Client, CMAssignment, Complaint
 from wealthtui.rules.clock import FixedClock
 from wealthtui.services import Services
-from wealthtui.services.day import DayCloseRefused
 from wealthtui.store.engine import make_engine
 
 SENTINEL = h.SENTINEL
@@ -435,3 +434,56 @@ async def test_a_click_on_a_note_on_the_lobby_kiosk_does_nothing(
     assert db_file.read_bytes()[:16] == b"SQLite format 3\x00"
     with sqlite3.connect(db_file) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+async def test_a_close_explanation_with_a_closing_tag_shows_in_f7_and_in_eod(
+        demo: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    head = actor(demo, "8001")
+    problems = demo.day.state(head).problems
+    assert problems and all(p.explainable for p in problems)
+    said = f"晨会改到明天[/]{SENTINEL}"
+    demo.day.close(head, explanations={p.key: said for p in problems})
+    app = make_app(demo)
+    with markup_guard(monkeypatch) as guard:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await sign_in(pilot, "8001", ACCOUNT["8001"].pin)
+            await pilot.press("f7")  # the end-of-day tab, which crashed on the explanation
+            await settle(pilot)
+            # the explanations are the last section: scroll to the end
+            app.screen.query_one("#eod-tables").scroll_end(animate=False, immediate=True)
+            await settle(pilot)
+            shown = screen_text(app)
+            assert app.is_running
+        db = Path(demo.ctx.engine.url.database or "")
+        demo.ctx.engine.dispose()
+        config = tmp_path / "fast.toml"
+        config.write_text("[security]\n" + "".join(f"{k} = {v}\n" for k, v in FAST_PIN_HASH.items()))
+        result = CliRunner().invoke(cli_app, ["--db", str(db), "--config", str(config), "eod",
+                                              "--date", demo.ctx.today().isoformat()])
+    assert said in shown
+    assert result.exit_code == 0, result.output
+    assert said in result.output.replace("\n", "")  # the table may fold a long cell
+    assert guard.parses == []
+
+
+async def test_a_complaint_text_with_forum_tags_opens_in_the_heads_complaint_detail(
+        demo: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    from wealthtui.ui.screens.complaint_detail import ComplaintDetailScreen
+
+    text = "[quote]原帖：网点服务差[/quote2] 我也遇到了"
+    lobby = actor(demo, "8031")
+    complaint = demo.complaints.intake(lobby, channel="on_site", category="attitude",
+                                       subcategory="rude", description=text, name="王女士",
+                                       phone="13600002222")
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "8001", ACCOUNT["8001"].pin)
+        await app.switch_mode("head")
+        await settle(pilot)
+        app.push_screen(ComplaintDetailScreen(complaint.id))
+        await settle(pilot)
+        assert isinstance(app.screen, ComplaintDetailScreen)
+        shown = screen_text(app)
+    assert text in shown
+    with Session(demo.ctx.engine) as db:
+        assert db.get(Complaint, complaint.id).description == text

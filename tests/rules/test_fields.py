@@ -239,3 +239,11 @@ def test_names_with_invisible_characters_are_refused_and_names_are_nfc() -> None
             fields.parse_name(typed)
         assert (exc.value.field, exc.value.key) == ("field.name", "error.field.name_chars")
     assert fields.parse_name("Jose\u0301") == "José"
+
+
+@pytest.mark.parametrize("typed", ["\x1b[31m红字\x1b[0m", "\x1b]8;;https://evil.example/\x1b\\官网",
+                                   "\x9b31m", "回车\r=1+1"])
+def test_terminal_escapes_never_get_into_free_text(typed: str) -> None:
+    with pytest.raises(FieldError) as exc:
+        fields.parse_text(typed, "field.note")
+    assert (exc.value.field, exc.value.key) == ("field.note", "error.field.control_chars")

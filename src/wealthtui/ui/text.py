@@ -28,10 +28,19 @@ from textual.widgets import DataTable
 
 
 def plain(text: object, style: str = "") -> Content:
-    """`text` as Content that shows exactly these characters (no markup, no actions, no links)."""
+    """`text` as Content that shows exactly these characters (no markup, no actions, no links).
+    Content and Rich Text (already built without markup) are kept as they are."""
     if isinstance(text, Content):
         return text
+    if isinstance(text, Text):
+        return Content.from_rich_text(text)
     return Content.styled(str(text), style) if style else Content(str(text))
+
+
+def plain_options(options: Iterable[tuple[Any, Any]]) -> list[tuple[Text, Any]]:
+    """(prompt, value) pairs for a `Select` with every prompt plain (a staff member's name), as
+    Rich Text: the Select's type-to-search reads Text and str prompts only."""
+    return [(plain_text(prompt), value) for prompt, value in options]
 
 
 def plain_text(text: object, style: str = "", **kw: Any) -> Text:
@@ -82,4 +91,4 @@ class PlainRichTable(Table):
         super().add_row(*(Text(r) if isinstance(r, str) else r for r in renderables), **kw)
 
 
-__all__ = ["PlainRichTable", "PlainTable", "escape", "plain", "plain_text"]
+__all__ = ["PlainRichTable", "PlainTable", "escape", "plain", "plain_options", "plain_text"]

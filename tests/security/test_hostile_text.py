@@ -39,6 +39,7 @@ from wealthtui.cli import app as cli_app
 from wealthtui.model import Client, CMAssignment, Complaint
 from wealthtui.rules.clock import FixedClock
 from wealthtui.services import Services
+from wealthtui.services.targets import TargetFilters
 from wealthtui.store.engine import make_engine
 
 SENTINEL = h.SENTINEL
@@ -168,8 +169,9 @@ class Corpus:
 def hostile_morning(services: Services) -> dict[str, Any]:
     """Today's work in the demo center with hostile text in every free-text field, through the
     services: arrival notes (premium hand-offs), guide notes, a lead, complaints and their
-    events, a CM's contact log and client file, a target list and outcome, hand-offs declined and
-    completed, counter records, a parked ticket, an authorisation request."""
+    events, a CM's contact log and client file, a hand-off to a teller, arrivals declined and
+    completed with an outcome, a target list and an outcome, a counter record and a parked
+    ticket."""
     text = Corpus()
     lobby, head = actor(services, "8031"), actor(services, "8001")
     cm = actor(services, "8041")
@@ -220,6 +222,13 @@ def hostile_morning(services: Services) -> dict[str, Any]:
     arrivals = [x for x in inbox if x.status == "open"]
     if len(arrivals) > 1:
         services.assignments.decline_arrival(cm, arrivals[-1].id, text())
+    services.handoffs.accept(cm, arrivals[0].id)
+    services.handoffs.complete(cm, arrivals[0].id, text())
+    # a target list for the CMs, and an outcome on one of its targets
+    listed = services.targets.create(head, text(60), TargetFilters(tiers=("premium",)),
+                                     services.ctx.today() + timedelta(days=7), purpose=text(200))
+    target = services.targets.targets(head, listed.id)[0]
+    services.targets.record(head, target.id, "contacted", text())
     # counters: a record with a note, a parked ticket with a note
     teller = actor(services, "8021")
     services.counter.sign_on(teller, "03", "")

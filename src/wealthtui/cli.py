@@ -394,7 +394,8 @@ def init(
     head = services.staff.bootstrap_head(staff_no, name, pin)
     services.center.mark_created()
     _anchor(st, engine, "init")
-    out.print(t("cli.init.done", path=shown(target), staff_no=head.staff_no, name=head.name))
+    out.print(t("cli.init.done", path=shown(target), staff_no=head.staff_no, name=head.name),
+              markup=False)
 
 
 # --- demo and gen ------------------------------------------------------------------------------------
@@ -407,7 +408,7 @@ def print_accounts(as_json: bool) -> None:
     for key in ("staff_no", "name", "roles", "pin"):
         table.add_column(t(f"cli.demo.col.{key}"))
     for row in rows:
-        table.add_row(row["staff_no"], row["name"], role_names(row["roles"]), row["pin"])
+        table.add_row(row["staff_no"], Text(row["name"]), role_names(row["roles"]), row["pin"])
     out.print(table)
 
 
@@ -869,7 +870,8 @@ def _acting(ctx: typer.Context, db: str | None, as_: str | None) -> tuple[Servic
 def _print_staff(view: Any) -> None:
     out.print(t("cli.staff.saved", staff_no=view.staff_no, name=view.name,
                 roles=role_names(view.roles),
-                status=t("cli.staff.active") if view.active else t("cli.staff.inactive")))
+                status=t("cli.staff.active") if view.active else t("cli.staff.inactive")),
+              markup=False)
 
 
 def _roles(values: list[str]) -> list[str]:
@@ -917,7 +919,7 @@ def staff_list(
             status = t("insiders.state.pin_reset")
         else:
             status = t("cli.staff.active")
-        table.add_row(v.staff_no, v.name, role_names(v.roles), status)
+        table.add_row(v.staff_no, Text(v.name), role_names(v.roles), status)
     out.print(table)
 
 
@@ -1016,7 +1018,7 @@ def staff_unlock(
 ) -> None:
     services, actor = _acting(ctx, db, as_)
     view = services.staff.unlock(actor, staff_no)
-    out.print(t("cli.staff.unlocked", staff_no=view.staff_no, name=view.name))
+    out.print(t("cli.staff.unlocked", staff_no=view.staff_no, name=view.name), markup=False)
 
 
 @staff_app.command("deactivate", help=t("cli.help.staff_deactivate"))
@@ -1028,7 +1030,7 @@ def staff_deactivate(
 ) -> None:
     services, actor = _acting(ctx, db, as_)
     view = services.staff.deactivate(actor, staff_no)
-    out.print(t("cli.staff.deactivated", staff_no=view.staff_no, name=view.name))
+    out.print(t("cli.staff.deactivated", staff_no=view.staff_no, name=view.name), markup=False)
 
 
 # --- clients (the reliability issue's import) ------------------------------------------------------------

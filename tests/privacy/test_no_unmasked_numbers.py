@@ -141,8 +141,11 @@ class Seen:
     keys: dict[str, set[str]] = field(default_factory=dict)  # staff no → binding ids
 
     def look(self, app: Any, label: str, staff_no: str) -> None:
-        self.texts[label] = screen_text(app)
+        self.record(app, label)
         self.keys.setdefault(staff_no, set()).update(shown(app.screen))
+
+    def record(self, app: Any, label: str) -> None:
+        self.texts[label] = screen_text(app)
 
 
 async def every_view(pilot: Any, seen: Seen, label: str, staff_no: str) -> None:
@@ -165,8 +168,13 @@ async def every_view(pilot: Any, seen: Seen, label: str, staff_no: str) -> None:
 
 
 async def render_everyone(services: Services, premium: list[int], *,
-                          size: tuple[int, int] = (120, 40), language: str = "zh_CN") -> Seen:
-    seen = Seen()
+                          size: tuple[int, int] = (120, 40), language: str = "zh_CN",
+                          seen: Seen | None = None, extra: Any = None,
+                          staff: Any = None) -> Seen:
+    """Every staff member (or those numbered in `staff`) × mode × tab, and the calling board,
+    into `seen`; `extra(pilot, seen, label, staff_no, mode)` is awaited on each role screen for
+    more views (the hostile-text test opens the complaint details)."""
+    seen = Seen() if seen is None else seen
     settings = quiet_settings(services.settings, language=language)
     app = make_app(services, settings)
     with Session(services.ctx.engine) as db:
@@ -177,6 +185,8 @@ async def render_everyone(services: Services, premium: list[int], *,
     assisted = own[actor(services, "8041").staff_id]  # the assistant works for 8041
     async with app.run_test(size=size) as pilot:
         for account in DEMO_STAFF:
+            if staff is not None and account.staff_no not in staff:
+                continue
             no = account.staff_no
             await sign_in(pilot, no, account.pin)
             me = app.actor
@@ -198,12 +208,14 @@ async def render_everyone(services: Services, premium: list[int], *,
                     seen.look(app, f"{label} client file", no)
                     await pilot.press("escape")
                     await settle(pilot)
+                if extra is not None:
+                    await extra(pilot, seen, label, no, mode)
             await pilot.press("ctrl+o")  # sign out, for the next one
             await settle(pilot)
     board = DisplayApp(services=services, settings=settings)
     async with board.run_test(size=size) as pilot:
         await settle(pilot)
-        seen.texts["calling board"] = screen_text(board)
+        seen.record(board, "calling board")
     return seen
 
 

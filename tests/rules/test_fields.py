@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+import unicodedata
 from datetime import date
 
 import pytest
@@ -156,3 +157,94 @@ def test_an_older_card_from_a_renamed_county_is_accepted_by_its_province() -> No
     assert fields.parse_id_number(fields.ID_RESIDENT, value) == value
     with pytest.raises(FieldError):
         fields.parse_id_number(fields.ID_RESIDENT, resident_id("990101", date(1950, 5, 4), 123))
+
+
+# --- free text: NFC, invisible characters removed, a required text shows something (issue 15) ---
+INVISIBLE_CHARS = ("\u00ad\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d"
+                   "\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff\U000e0041")
+#: text with plenty of the characters that matter: invisible ones, combining marks, CJK, markup
+free_text = st.text(st.one_of(
+    st.sampled_from(INVISIBLE_CHARS), st.sampled_from("e\u0301\u0308 \n\t[]/@=王䶮𠮷"),
+    st.characters(blacklist_categories=("Cs",))), max_size=40)
+
+
+@given(free_text)
+def test_parsed_text_never_holds_invisible_characters_and_is_nfc(text: str) -> None:
+    try:
+        value = fields.parse_text(text, "field.note", max_len=100)
+    except FieldError as exc:
+        assert exc.field == "field.note"
+        assert exc.key in ("error.field.control_chars", "error.field.too_long")
+        return
+    assert not any(ch in INVISIBLE_CHARS for ch in value)
+    assert not fields.INVISIBLE.search(value)
+    assert unicodedata.is_normalized("NFC", value)
+    assert value == value.strip()
+
+
+@given(free_text)
+def test_parsing_text_is_idempotent(text: str) -> None:
+    try:
+        once = fields.parse_text(text, "field.note", max_len=100)
+    except FieldError:
+        return
+    assert fields.parse_text(once, "field.note", max_len=100) == once
+
+
+@given(free_text)
+def test_a_required_text_has_a_visible_character_or_names_the_field(text: str) -> None:
+    try:
+        value = fields.parse_text(text, "field.reason", max_len=100, required=True)
+    except FieldError as exc:
+        assert exc.field == "field.reason"
+        assert exc.key in ("error.field.required", "text.error.invisible_only",
+                           "error.field.control_chars", "error.field.too_long")
+        if exc.key in ("error.field.required", "text.error.invisible_only"):
+            assert not fields.has_visible(fields.clean_text(text))
+        return
+    assert fields.has_visible(value)
+
+
+@given(st.text(st.sampled_from(INVISIBLE_CHARS + " \u3000\u2800"), min_size=1, max_size=20))
+def test_invisible_only_text_is_refused_when_required_and_empty_when_optional(text: str) -> None:
+    with pytest.raises(FieldError) as exc:
+        fields.parse_text(text, "field.reason", required=True)
+    assert exc.value.field == "field.reason"
+    assert exc.value.key in ("text.error.invisible_only", "error.field.required")
+    optional = fields.parse_text(text, "field.note")
+    assert not fields.has_visible(optional) and not fields.INVISIBLE.search(optional)
+
+
+@pytest.mark.parametrize(("typed", "kept"), [
+    ("\u200b" * 10 + "看", "看"),
+    ("Cafe\u0301", "Café"),
+    ("\u202e说明\u202c", "说明"),
+    ("\ufeff客户说：[/] 谢谢", "客户说：[/] 谢谢"),
+    ("𠮷野家 王䶮", "𠮷野家 王䶮"),
+    ("第一行\n第二行", "第一行\n第二行"),
+])
+def test_examples_of_kept_text(typed: str, kept: str) -> None:
+    assert fields.parse_text(typed, "field.note") == kept
+
+
+def test_ten_zero_width_spaces_or_a_bom_are_no_reason() -> None:
+    for typed in ("\u200b" * 10, "\ufeff", "\u202e\u202e\u202e"):
+        with pytest.raises(FieldError) as exc:
+            fields.parse_text(typed, "field.reason", required=True)
+        assert (exc.value.field, exc.value.key) == ("field.reason", "text.error.invisible_only")
+
+
+def test_names_with_invisible_characters_are_refused_and_names_are_nfc() -> None:
+    for typed in ("王\u200b五", "王五\ufeff", "\u202e王五"):
+        with pytest.raises(FieldError) as exc:
+            fields.parse_name(typed)
+        assert (exc.value.field, exc.value.key) == ("field.name", "error.field.name_chars")
+    assert fields.parse_name("Jose\u0301") == "José"
+
+
+@pytest.mark.parametrize("typed", ["\x1b[31m红字\x1b[0m", "\x1b]8;;https://evil.example/\x1b\\官网",
+                                   "\x9b31m", "回车\r=1+1"])
+def test_terminal_escapes_never_get_into_free_text(typed: str) -> None:
+    with pytest.raises(FieldError) as exc:
+        fields.parse_text(typed, "field.note")
+    assert (exc.value.field, exc.value.key) == ("field.note", "error.field.control_chars")

@@ -44,7 +44,7 @@ async def test_accept_from_the_inbox(services, head, make_staff):
         panel = await open_inbox(pilot)
         assert panel.table.row_count == 1
         row = panel.table.get_row_at(0)
-        assert row[0] == t("handoff.kind.premium_arrival") and row[2] == "赵大堂"
+        assert str(row[0]) == t("handoff.kind.premium_arrival") and str(row[2]) == "赵大堂"
         assert str(row[5]) == t("handoff.status.open")
         await pilot.press("f2")
         await settle(pilot)
@@ -120,7 +120,7 @@ async def test_sent_view_and_no_actions_on_it(services, head, make_staff):
         await pilot.press("f5")
         await settle(pilot)
         assert panel.view == "sent" and panel.table.row_count == 1
-        assert panel.table.get_row_at(0)[2] == "孙经理"
+        assert str(panel.table.get_row_at(0)[2]) == "孙经理"
         assert "请跟进" in screen_text(app)
         assert panel.check_action("accept", ()) is None
 

@@ -20,6 +20,7 @@ from typing import Any, BinaryIO
 from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
+from rich.text import Text
 
 from wealthtui.i18n import t
 from wealthtui.reports.cells import csv_text, xlsx_cell, xlsx_text
@@ -152,8 +153,8 @@ def to_rich(sections: list[Section], *, skip_key: bool = True) -> Group:
             c = section.columns[i]
             numeric = c.kind in ("int", "fen", "seconds", "number")
             table.add_column(c.title, justify="right" if numeric else "left", overflow="fold")
-        for row in section.rows:
-            table.add_row(*(display(row[i], section.columns[i].kind) for i in keep))
+        for row in section.rows:  # cells as Text: stored text (notes, names) is never markup
+            table.add_row(*(Text(display(row[i], section.columns[i].kind)) for i in keep))
         if not section.rows:
             table.add_row(*([t("report.empty")] + [""] * (len(keep) - 1)))
         tables.append(table)

@@ -159,13 +159,40 @@ def parse_name(text: str) -> str:
     return value
 
 
+#: invisible characters removed from free text (not refused: a pasted text often carries them
+#: unseen; a name that holds one is refused by parse_name): zero-width spaces, joiners and marks (U+200B–U+200F), bidi embeddings,
+#: overrides and isolates (U+202A–U+202E, U+2066–U+2069, U+061C), word joiner and invisible
+#: operators (U+2060–U+2064), deprecated format controls (U+206A–U+206F), the byte-order mark
+#: (U+FEFF), the soft hyphen, the Mongolian vowel separator, interlinear annotation controls,
+#: Hangul fillers and tag characters (U+E0000–U+E007F)
+INVISIBLE = re.compile(
+    "[\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\U000e0000-\U000e007f]")
+
+
+def clean_text(text: str) -> str:
+    """NFC, and the invisible characters of INVISIBLE removed."""
+    return INVISIBLE.sub("", unicodedata.normalize("NFC", text or ""))
+
+
+def has_visible(text: str) -> bool:
+    """Whether `text` has a character that shows: not a space, control, format character or a
+    lone combining mark, nor the blank braille pattern."""
+    return any(unicodedata.category(ch)[0] not in "ZCM" and ch != "\u2800" for ch in text)
+
+
 def parse_text(text: str, field_key: str, *, max_len: int = 2000, required: bool = False) -> str:
-    """Free text: control characters (but newlines) refused, length limited."""
-    value = (text or "").strip()
+    """Free text, the one parser for every note, reason, outcome, complaint text, explanation:
+    NFC; invisible characters (INVISIBLE) removed; other control characters (but newline and
+    tab) refused; length limited; a required text needs a visible character."""
+    value = clean_text(text).strip()
     if required and not value:
-        raise FieldError(field_key, "error.field.required")
+        typed = (text or "").strip()
+        raise FieldError(field_key, "text.error.invisible_only" if typed else "error.field.required")
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in value):
         raise FieldError(field_key, "error.field.control_chars")
+    if required and not has_visible(value):
+        raise FieldError(field_key, "text.error.invisible_only")
     if len(value) > max_len:
         raise FieldError(field_key, "error.field.too_long", max=max_len)
     return value

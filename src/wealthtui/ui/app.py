@@ -138,6 +138,13 @@ class WealthApp(App[None]):
         self.add_mode("login", self._login_screen)
         self.set_keymap(settings.ui.keymap)
 
+    def notify(self, message: str, *, title: str = "", severity: Any = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """A toast that never parses markup: messages carry stored text (names, errors with the
+        typed value), and catalog strings hold no markup (ui/text.py)."""
+        super().notify(str(message), title=title, severity=severity, timeout=timeout,
+                       markup=False)
+
     def _login_screen(self) -> LoginScreen:
         return LoginScreen(demo_pins=self.demo_pins)
 

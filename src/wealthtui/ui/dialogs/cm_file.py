@@ -27,6 +27,7 @@ from wealthtui.rules.money import format_fen
 from wealthtui.services.client_file import ClientFileView
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.dialogs.reason import ReasonDialog
+from wealthtui.ui.text import plain
 from wealthtui.ui.widgets.cm_tables import fit, label, tier_name
 
 REVEAL_SECONDS = 15
@@ -161,8 +162,8 @@ class ClientFileScreen(TranslatedBindings, ModalScreen[None]):
         self.view = view
         settings = self.app.settings  # type: ignore[attr-defined]
         today = self.app.services.ctx.today()  # type: ignore[attr-defined]
-        self.query_one("#file-title", Static).update(
-            t("cm.file.title", name=view.name, access=t(f"cm.file.access.{view.access}")))
+        self.query_one("#file-title", Static).update(plain(
+            t("cm.file.title", name=view.name, access=t(f"cm.file.access.{view.access}"))))
         body = self.query_one("#file-body", VerticalScroll)
         body.remove_children()
         widgets: list[Static] = []

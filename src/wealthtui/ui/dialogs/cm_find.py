@@ -17,6 +17,7 @@ from wealthtui.rules.fields import FieldError
 from wealthtui.services.errors import ServiceError
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.errors import describe
+from wealthtui.ui.text import plain
 from wealthtui.ui.widgets.cm_tables import tier_name
 
 
@@ -72,13 +73,13 @@ class FindClientDialog(TranslatedBindings, ModalScreen[int | None]):
         try:
             cards = services.lookup.search(actor, text, limit=8)
         except (ServiceError, FieldError) as exc:
-            self.query_one("#find-hint", Static).update(describe(exc))
+            self.query_one("#find-hint", Static).update(plain(describe(exc)))
             return
         settings = self.app.settings  # type: ignore[attr-defined]
         for card in cards:
             label = t("cm.find.row", name=card.name, tier=tier_name(settings, card.tier),
                       phone=card.phone_masked or "-", cm=card.cm_name or t("common.none"))
-            results.add_option(Option(label, id=str(card.id)))
+            results.add_option(Option(plain(label), id=str(card.id)))
         self.query_one("#find-hint", Static).update(
             t("cm.find.hint") if cards else t("cm.find.nothing"))
 

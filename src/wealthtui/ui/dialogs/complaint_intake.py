@@ -42,6 +42,7 @@ from wealthtui.ui.dialogs.form import (
     show_field_error,
 )
 from wealthtui.ui.errors import describe
+from wealthtui.ui.text import plain
 
 #: FieldError field keys → the widget that gets the focus (FormFields are found by their key)
 WIDGET_OF_FIELD = {
@@ -213,7 +214,7 @@ class ComplaintIntakeDialog(TranslatedBindings, EnterAdvances, ModalScreen[Compl
                 yield FormField("field.complaint.on_spot_reply", id="on-spot-reply",
                                 max_length=4000)
                 yield Checkbox(t("field.complaint.options_told"), id="options-told")
-            yield Static(problem, id="intake-error")
+            yield Static(plain(problem), id="intake-error")
             yield Footer()
 
     def on_mount(self) -> None:
@@ -284,9 +285,9 @@ class ComplaintIntakeDialog(TranslatedBindings, EnterAdvances, ModalScreen[Compl
     def show_error(self, exc: BaseException) -> None:
         error = self.query_one("#intake-error", Static)
         if isinstance(exc, FieldError) and show_field_error(self, exc):
-            error.update(describe(exc))
+            error.update(plain(describe(exc)))
             return
-        error.update(describe(exc))
+        error.update(plain(describe(exc)))
         if isinstance(exc, FieldError) and exc.field in WIDGET_OF_FIELD:
             self.query_one(WIDGET_OF_FIELD[exc.field]).focus()
 

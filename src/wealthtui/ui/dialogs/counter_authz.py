@@ -12,6 +12,7 @@ from textual.widgets import Button, Static
 
 from wealthtui.i18n import t
 from wealthtui.ui.bindings import TranslatedBindings
+from wealthtui.ui.text import plain
 
 
 class AuthorizationChoice(TranslatedBindings, ModalScreen[str | None]):
@@ -54,7 +55,7 @@ class AuthorizationChoice(TranslatedBindings, ModalScreen[str | None]):
         with Vertical():
             yield Static(t("counter.authz.title"), classes="az-title")
             for line in self.lines:
-                yield Static(line, classes="az-info")
+                yield Static(plain(line), classes="az-info")
             yield Button(t("counter.authz.approve_here"), id="approve", variant="primary")
             yield Button(t("counter.authz.reject_here"), id="reject", variant="error")
             yield Button(t("counter.authz.to_inbox"), id="inbox")

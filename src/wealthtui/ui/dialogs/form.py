@@ -31,6 +31,7 @@ from textual.widgets import Input, Label, Static
 from wealthtui.i18n import t
 from wealthtui.services.errors import FieldError
 from wealthtui.ui.errors import describe
+from wealthtui.ui.text import plain
 
 
 class FormField(Vertical):
@@ -83,7 +84,7 @@ class FormField(Vertical):
         }
 
     def compose(self) -> ComposeResult:
-        yield Label(self._label if self._label is not None else t(self.field_key),
+        yield Label(plain(self._label if self._label is not None else t(self.field_key)),
                     classes="form-label")
         yield Input(**self._input_kwargs, select_on_focus=False)
         yield Static("", classes="form-error")
@@ -114,7 +115,7 @@ class FormField(Vertical):
 
     def show_error(self, error: BaseException | str) -> None:
         text = error if isinstance(error, str) else describe(error)
-        self.query_one(".form-error", Static).update(text)
+        self.query_one(".form-error", Static).update(plain(text))
         self.add_class("-invalid")
 
     def clear_error(self) -> None:

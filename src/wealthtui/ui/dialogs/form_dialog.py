@@ -47,6 +47,7 @@ from wealthtui.ui.dialogs.form import (
     show_field_error,
 )
 from wealthtui.ui.errors import describe
+from wealthtui.ui.text import plain, plain_options, plain_text
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ class FormDialog(TranslatedBindings, EnterAdvances, ModalScreen[Any]):
             box.styles.width = self.look.width
             yield Static(self.title_text, id="form-title")
             for i, line in enumerate(self.info):
-                yield Static(line, classes="form-info", id=f"form-info-{i}")
+                yield Static(plain(line), classes="form-info", id=f"form-info-{i}")
             with VerticalScroll(id="form-fields") as scroll:
                 scroll.styles.max_height = self.look.fields_height
                 for spec in self.fields:
@@ -161,7 +162,7 @@ class FormDialog(TranslatedBindings, EnterAdvances, ModalScreen[Any]):
             yield Footer()
 
     def _label(self, spec: Field) -> Label:
-        return Label(spec.label or t(spec.field_key), classes="field-label")
+        return Label(plain(spec.label or t(spec.field_key)), classes="field-label")
 
     def _compose_field(self, spec: Field) -> ComposeResult:
         wid = f"f-{spec.name}"
@@ -177,16 +178,16 @@ class FormDialog(TranslatedBindings, EnterAdvances, ModalScreen[Any]):
             yield self._label(spec)
             chosen = spec.value not in ("", None)
             if spec.blank:
-                yield Select(spec.options, id=wid, allow_blank=not chosen,
+                yield Select(plain_options(spec.options), id=wid, allow_blank=not chosen,
                              value=spec.value if chosen else Select.NULL,
                              prompt=t(spec.blank), compact=compact)
             else:
-                yield Select(spec.options, id=wid, allow_blank=False, compact=compact,
+                yield Select(plain_options(spec.options), id=wid, allow_blank=False, compact=compact,
                              value=spec.value if chosen else spec.options[0][1])
         elif spec.kind == "checks":
             yield self._label(spec)
             ticked = set(spec.value or ())
-            selection = SelectionList(*(Selection(label, value, value in ticked)
+            selection = SelectionList(*(Selection(plain_text(label), value, value in ticked)
                                         for label, value in spec.options),
                                       id=wid, compact=compact)
             selection.styles.max_height = self.look.list_height
@@ -236,14 +237,14 @@ class FormDialog(TranslatedBindings, EnterAdvances, ModalScreen[Any]):
         return self.query_one(f"#f-{name}")
 
     def set_info(self, index: int, text: str) -> None:
-        self.query_one(f"#form-info-{index}", Static).update(text)
+        self.query_one(f"#form-info-{index}", Static).update(plain(text))
 
     def show_error(self, exc: BaseException) -> None:
         error = self.query_one("#form-error", Static)
         if show_field_error(self, exc):
             error.update("")
             return
-        error.update(describe(exc))
+        error.update(plain(describe(exc)))
         if isinstance(exc, FieldError):
             spec = next((s for s in self.fields if s.field_key == exc.field), None)
             if spec is not None:

@@ -23,6 +23,7 @@ from wealthtui.rules.fields import FieldError
 from wealthtui.services.errors import ServiceError
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.dialogs.form import EnterAdvances, FormField
+from wealthtui.ui.text import plain
 
 
 class ReasonDialog(TranslatedBindings, EnterAdvances, ModalScreen[Any]):
@@ -80,7 +81,7 @@ class ReasonDialog(TranslatedBindings, EnterAdvances, ModalScreen[Any]):
         with Vertical():
             yield Static(self.title_text, classes="reason-title")
             if self.detail:
-                yield Static(self.detail, classes="reason-detail")
+                yield Static(plain(self.detail), classes="reason-detail")
             yield FormField(self.field_key, value=self.initial, max_length=self.max_length,
                             id="reason")
             yield Static(t("dialog.enter_to_confirm"), classes="reason-hint")

@@ -23,6 +23,7 @@ from wealthtui.services.errors import ServiceError
 from wealthtui.services.roster import RosterLine, RosterView
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.errors import describe
+from wealthtui.ui.text import PlainTable
 
 #: the keys that change the roster (hidden without `roster.edit`)
 EDITING = frozenset({"state", "duty_cm", "duty_lobby", "all_in"})
@@ -104,7 +105,7 @@ class RosterDialog(TranslatedBindings, ModalScreen[bool]):
         with Vertical(id="roster-box"):
             yield Static("", id="roster-title")
             yield Static("", id="roster-summary")
-            table: DataTable[Text | str] = DataTable(id="roster-table", cursor_type="row",
+            table: DataTable[Text | str] = PlainTable(id="roster-table", cursor_type="row",
                                                      zebra_stripes=True)
             for key in COLUMNS:
                 table.add_column(t(f"roster.col.{key}"), key=key)

@@ -41,6 +41,7 @@ from wealthtui.services import Actor
 from wealthtui.services.errors import AuthFailed, ServiceError
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.dialogs.form import EnterAdvances, FormField
+from wealthtui.ui.text import plain
 
 
 class SecondPersonDialog(TranslatedBindings, EnterAdvances, ModalScreen[Actor | None]):
@@ -92,7 +93,7 @@ class SecondPersonDialog(TranslatedBindings, EnterAdvances, ModalScreen[Actor | 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.title_text, classes="sp-title")
-            yield Static(self.detail, classes="sp-detail")
+            yield Static(plain(self.detail), classes="sp-detail")
             yield FormField("field.staff_no", max_length=20, id="sp-staff-no")
             yield FormField("field.pin", password=True, max_length=12, id="sp-pin")
             yield Static(t("second_person.hint"), classes="sp-hint")

@@ -33,6 +33,7 @@ from wealthtui.services.targets import MODES
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.dialogs.form_dialog import Field, FormDialog, Look
 from wealthtui.ui.errors import describe
+from wealthtui.ui.text import PlainTable
 
 #: one row per field so that the builder fits 80x24
 BUILDER_LOOK = Look(width=76, fields_height=13, list_height=4, compact=True)
@@ -166,12 +167,12 @@ class TargetsDialog(TranslatedBindings, ModalScreen[None]):
         with Vertical(id="targets-box"):
             yield Static(t("targets.dialog.title"), id="targets-title")
             yield Static("", id="targets-empty", classes="targets-note")
-            lists: DataTable[Any] = DataTable(id="target-lists", cursor_type="row")
+            lists: DataTable[Any] = PlainTable(id="target-lists", cursor_type="row")
             for key in ("id", "name", "deadline", "total", "contacted", "converted"):
                 lists.add_column(t(f"targets.col.{key}"), key=key)
             yield lists
             yield Static("", id="targets-progress-title", classes="targets-note")
-            progress: DataTable[Any] = DataTable(id="target-progress", cursor_type="none")
+            progress: DataTable[Any] = PlainTable(id="target-progress", cursor_type="none")
             progress.add_column(t("targets.col.cm"), key="cm")
             progress.add_column(t("targets.col.total"), key="total")
             progress.add_column(t("targets.col.contacted"), key="contacted")

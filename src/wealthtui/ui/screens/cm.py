@@ -39,6 +39,7 @@ from wealthtui.ui.dialogs.reason import ReasonDialog
 from wealthtui.ui.dialogs.targets import target_builder
 from wealthtui.ui.errors import describe
 from wealthtui.ui.screens.base import INBOX_AUTO_HEIGHT, RoleScreen
+from wealthtui.ui.text import plain
 from wealthtui.ui.widgets.checklist import ChecklistScreen
 from wealthtui.ui.widgets.cm_inbox import CMInboxPanel
 from wealthtui.ui.widgets.cm_tables import (
@@ -245,7 +246,7 @@ class CMScreen(RoleScreen):
                               if n)
             heads.append(t(f"cm.portfolio.head_{book.state}", name=book.cm_name, size=book.size,
                            min=book.minimum, max=book.maximum, tiers=tiers or t("common.none")))
-        self.query_one("#portfolio-head", Static).update("\n".join(heads))
+        self.query_one("#portfolio-head", Static).update(plain("\n".join(heads)))
         merged = books[0]
         if len(books) > 1:
             rows = tuple(r for b in books for r in b.rows)

@@ -43,6 +43,7 @@ from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.dialogs import complaint_labels as lbl
 from wealthtui.ui.dialogs.form_dialog import Field, FormDialog
 from wealthtui.ui.errors import describe
+from wealthtui.ui.text import PlainRichTable
 
 #: action → (statuses it applies to, the permission it needs (None: the service decides))
 ACTIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
@@ -228,7 +229,7 @@ class ComplaintDetailScreen(TranslatedBindings, ModalScreen[bool]):
         closing_box.update(closing)
         closing_box.display = bool(closing.row_count)
 
-        events = Table(box=None, show_header=True, header_style="bold", expand=True,
+        events = PlainRichTable(box=None, show_header=True, header_style="bold", expand=True,
                        title=t("complaint.detail.events"), title_justify="left")
         events.add_column(t("complaint.detail.event_at"), no_wrap=True)
         events.add_column(t("complaint.detail.event_kind"), no_wrap=True)
@@ -408,7 +409,7 @@ class ComplaintDetailScreen(TranslatedBindings, ModalScreen[bool]):
 
 
 def _grid() -> Table:
-    grid = Table.grid(padding=(0, 2), expand=True)
+    grid = PlainRichTable.grid(padding=(0, 2), expand=True)
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(ratio=1)
     return grid

@@ -45,6 +45,7 @@ from wealthtui.ui.dialogs.reason import ReasonDialog
 from wealthtui.ui.dialogs.second_person import SecondPersonDialog
 from wealthtui.ui.errors import describe
 from wealthtui.ui.screens.base import RoleScreen
+from wealthtui.ui.text import plain
 from wealthtui.ui.widgets.checklist import ChecklistScreen
 from wealthtui.ui.widgets.counter_oversee import OverseePanel
 from wealthtui.ui.widgets.counter_queue import QueueList
@@ -244,7 +245,7 @@ class CounterScreen(RoleScreen):
 
     def _pending_shown(self, text: str) -> None:
         line = self.query_one("#counter-pending", Static)
-        line.update(text)
+        line.update(plain(text))
         line.display = bool(text)
 
     def _load_oversee(self, now: Any) -> None:

@@ -23,11 +23,12 @@ from wealthtui.i18n import t, tl
 from wealthtui.rules.clock import Clock, local
 from wealthtui.services import Services
 from wealthtui.services.queue import BoardView
+from wealthtui.ui.text import PlainRichTable
 from wealthtui.ui.widgets.lobby_bigtext import BigText
 
 
 def recent_table(board: BoardView, rows: int) -> Table:
-    table = Table(box=None, expand=True, show_edge=False, pad_edge=False)
+    table = PlainRichTable(box=None, expand=True, show_edge=False, pad_edge=False)
     table.add_column(t("display.col.ticket"), justify="center", style="bold")
     table.add_column(t("display.col.counter"), justify="center")
     for call in board.recent[:rows]:

@@ -19,6 +19,7 @@ from textual.widgets import Static
 
 from wealthtui.i18n import t
 from wealthtui.ui.bindings import CATALOG_KEY, TranslatedBindings, translate
+from wealthtui.ui.text import PlainRichTable
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ class HelpScreen(TranslatedBindings, ModalScreen[None]):
                    sections=tuple(getattr(screen, "HELP_SECTIONS", ())))
 
     def keys_table(self) -> Table:
-        table = Table(title=t("help.keys"), title_justify="left", box=None, show_edge=False,
+        table = PlainRichTable(title=t("help.keys"), title_justify="left", box=None, show_edge=False,
                       header_style="bold", padding=(0, 2, 0, 0))
         table.add_column(t("help.col.key"), no_wrap=True)
         table.add_column(t("help.col.action"))
@@ -99,7 +100,7 @@ class HelpScreen(TranslatedBindings, ModalScreen[None]):
         return table
 
     def sections_table(self) -> Table:
-        table = Table(title=t("help.sections"), title_justify="left", box=None, show_edge=False,
+        table = PlainRichTable(title=t("help.sections"), title_justify="left", box=None, show_edge=False,
                       header_style="bold", padding=(0, 2, 0, 0))
         table.add_column(t("help.col.section"), no_wrap=True)
         table.add_column(t("help.col.what"))

@@ -26,12 +26,13 @@ from wealthtui.services.errors import PinChangeRequired, ServiceError
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.dialogs.form import EnterAdvances, FormField, clear_errors
 from wealthtui.ui.errors import describe
+from wealthtui.ui.text import PlainRichTable
 from wealthtui.ui.widgets.header import ShellHeader, role_names
 
 
 def demo_table(demo_pins: list[dict[str, Any]], *, with_names: bool = True) -> Table:
     """The demo accounts: staff number, name (when there is room), roles, PIN."""
-    table = Table(title=t("login.demo_title"), title_justify="left", box=None, padding=(0, 1),
+    table = PlainRichTable(title=t("login.demo_title"), title_justify="left", box=None, padding=(0, 1),
                   show_edge=False, header_style="bold")
     columns = ("staff_no", "name", "roles", "pin") if with_names else ("staff_no", "roles", "pin")
     for column in columns:

@@ -51,6 +51,7 @@ from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.dialogs.reason import ReasonDialog
 from wealthtui.ui.dialogs.second_person import SecondPersonDialog
 from wealthtui.ui.errors import describe
+from wealthtui.ui.text import PlainTable, plain
 
 DONE_MARK = "✓"
 OPEN_MARK = "☐"
@@ -98,7 +99,7 @@ def show_value(state: StepState) -> str:
     return value.replace("\n", " ")
 
 
-class StepTable(DataTable[Any]):
+class StepTable(PlainTable):
     """The step rows; Enter records the focused step."""
 
     BINDINGS = [
@@ -492,7 +493,7 @@ class ChoiceDialog(TranslatedBindings, ModalScreen[Any]):
         try:
             result = self.submit(event.option.id or "")
         except (ServiceError, FieldError) as exc:
-            self.query_one(".choice-error", Static).update(describe(exc))
+            self.query_one(".choice-error", Static).update(plain(describe(exc)))
             return
         self.dismiss(result)
 

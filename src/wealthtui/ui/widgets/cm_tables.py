@@ -13,7 +13,6 @@ from typing import Any, Generic, TypeVar
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual.widgets import DataTable
 
 from wealthtui.config import Settings
 from wealthtui.i18n import has, t, tl
@@ -21,6 +20,7 @@ from wealthtui.rules.agenda import AgendaItem
 from wealthtui.rules.money import format_fen
 from wealthtui.services.assignments import ChangeClockView, Portfolio, PortfolioRow
 from wealthtui.services.targets import TargetView
+from wealthtui.ui.text import PlainTable
 
 R = TypeVar("R")
 
@@ -90,7 +90,7 @@ def agenda_text(settings: Settings, item: AgendaItem, today: date) -> str:
     return item.kind
 
 
-class CMTable(DataTable[Any], Generic[R]):
+class CMTable(PlainTable, Generic[R]):
     """A DataTable whose rows carry objects."""
 
     DEFAULT_CSS = """

@@ -39,6 +39,7 @@ from wealthtui.services.errors import ServiceError
 from wealthtui.ui.dialogs import complaint_labels as lbl
 from wealthtui.ui.errors import describe
 from wealthtui.ui.screens.complaint_detail import ComplaintDetailScreen
+from wealthtui.ui.text import PlainTable
 
 COLUMNS = ("ref", "due", "clock", "category", "complainant", "handler", "channel")
 #: the statistics line covers this many days up to today
@@ -114,7 +115,7 @@ class ComplaintQueue(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="cq-summary")
-        table: DataTable[Any] = DataTable(cursor_type="row", zebra_stripes=True, id="cq-table")
+        table: DataTable[Any] = PlainTable(cursor_type="row", zebra_stripes=True, id="cq-table")
         for col in COLUMNS:
             table.add_column(t(f"complaint.col.{col}"), key=col)
         yield table

@@ -18,6 +18,7 @@ from wealthtui.services.authorization import AuthzView
 from wealthtui.services.balancing import BalanceView
 from wealthtui.services.counter import TellerState
 from wealthtui.services.handover import HandoverView
+from wealthtui.ui.text import PlainTable
 from wealthtui.ui.widgets.counter_ticket import business_name, fit, minutes
 
 
@@ -69,12 +70,12 @@ class OverseePanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(t("counter.oversee.authz", count=0), id="ov-authz-title", classes="ov-title")
-        yield DataTable(id="ov-authz", cursor_type="row")
+        yield PlainTable(id="ov-authz", cursor_type="row")
         yield Static(t("counter.oversee.tellers"), classes="ov-title")
-        yield DataTable(id="ov-tellers", cursor_type="row")
+        yield PlainTable(id="ov-tellers", cursor_type="row")
         yield Static(t("counter.oversee.witness", count=0), id="ov-witness-title",
                      classes="ov-title")
-        yield DataTable(id="ov-witness", cursor_type="row")
+        yield PlainTable(id="ov-witness", cursor_type="row")
         yield Static("", id="ov-outlet")
 
     def on_mount(self) -> None:

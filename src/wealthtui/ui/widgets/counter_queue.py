@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Static
 
 from wealthtui.i18n import t
 from wealthtui.services.queue import TicketView
+from wealthtui.ui.text import PlainTable
 from wealthtui.ui.widgets.counter_ticket import minutes
 
 
@@ -37,7 +38,7 @@ class QueueList(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(t("counter.queue.title", count=0), id="ql-title")
-        table: DataTable[str | Text] = DataTable(id="ql-table", cursor_type="row")
+        table: DataTable[str | Text] = PlainTable(id="ql-table", cursor_type="row")
         yield table
 
     def on_mount(self) -> None:

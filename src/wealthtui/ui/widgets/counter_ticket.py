@@ -17,6 +17,7 @@ from wealthtui.i18n import t, tl
 from wealthtui.rules.money import format_fen
 from wealthtui.services.counter import RecordView, ServingView
 from wealthtui.services.lookup import ClientCard
+from wealthtui.ui.text import PlainTable
 from wealthtui.ui.widgets.client_card import ClientCardView
 
 
@@ -83,7 +84,7 @@ class TicketPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("", id="tp-ticket")
         yield ClientCardView(id="tp-client")
-        table: DataTable[str | Text] = DataTable(id="tp-records", cursor_type="row",
+        table: DataTable[str | Text] = PlainTable(id="tp-records", cursor_type="row",
                                                  zebra_stripes=True)
         yield table
 

@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Static
 from wealthtui.i18n import t, tl
 from wealthtui.reports.render import mmss
 from wealthtui.services.dashboard import DashboardView
+from wealthtui.ui.text import PlainTable
 
 DEFAULT_HOURS = (8, 17)  # shown even before anyone arrives
 
@@ -138,13 +139,13 @@ class DashboardPanel(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal():
             with Vertical(classes="dash-col"):
-                queue: DataTable[Text | str] = DataTable(id="dash-queue", cursor_type="none")
+                queue: DataTable[Text | str] = PlainTable(id="dash-queue", cursor_type="none")
                 for key in ("category", "waiting", "longest"):
                     queue.add_column(t(f"head.dash.col.{key}"), key=key)
                 yield queue
                 yield Static("", id="dash-alerts")
                 yield Static(t("head.dash.premium_title"), classes="dash-title")
-                premium: DataTable[Text | str] = DataTable(id="dash-premium", cursor_type="row")
+                premium: DataTable[Text | str] = PlainTable(id="dash-premium", cursor_type="row")
                 for key in ("client", "cm", "status", "time"):
                     premium.add_column(t(f"head.dash.col.{key}"), key=key)
                 yield premium

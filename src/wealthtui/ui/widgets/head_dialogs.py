@@ -28,6 +28,7 @@ from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.dialogs.form import EnterAdvances, FormField, clear_errors
 from wealthtui.ui.dialogs.form_dialog import Field, FormDialog, Look
 from wealthtui.ui.errors import describe
+from wealthtui.ui.text import plain
 
 #: the head's forms: 72 cells wide
 HEAD_LOOK = Look(width=72, fields_height=16, list_height=8)
@@ -120,7 +121,7 @@ class CloseDayDialog(TranslatedBindings, EnterAdvances, ModalScreen[Any]):
                 if hard:
                     yield Static(t("head.close.blocked"), classes="close-note")
                     for p in hard:
-                        yield Static("• " + problem_text(p), classes="problem -hard")
+                        yield Static(plain("• " + problem_text(p)), classes="problem -hard")
                 if soft:
                     yield Static(t("head.close.explain"), classes="close-note")
                     for i, p in soft:
@@ -152,14 +153,14 @@ class CloseDayDialog(TranslatedBindings, EnterAdvances, ModalScreen[Any]):
             result = self.submit(self.explanations())
         except DayCloseRefused as exc:
             lines = [describe(exc)] + ["• " + problem_text(p) for p in exc.problems]
-            error.update("\n".join(lines))
+            error.update(plain("\n".join(lines)))
             for i, p in enumerate(self.problems):
                 if p.explainable and any(q.key == p.key for q in exc.problems):
                     self.query_one(f"#explain-{i}", FormField).show_error(
                         t("head.close.needs_explanation"))
             return
         except (FieldError, ServiceError) as exc:
-            error.update(describe(exc))
+            error.update(plain(describe(exc)))
             return
         self.dismiss(result)
 

@@ -18,6 +18,7 @@ from wealthtui.services.assignments import Exceptions
 from wealthtui.services.roster import RosterView
 from wealthtui.services.staff import StaffView
 from wealthtui.ui.dialogs.roster import duty_text, state_text
+from wealthtui.ui.text import PlainTable
 
 
 def staff_state(s: StaffView, now: datetime) -> str:
@@ -54,7 +55,7 @@ class StaffPanel(Vertical):
         self.staff: list[StaffView] = []
 
     def compose(self) -> ComposeResult:
-        table: DataTable[Text | str] = DataTable(id="staff-table", cursor_type="row",
+        table: DataTable[Text | str] = PlainTable(id="staff-table", cursor_type="row",
                                                  zebra_stripes=True)
         for key in ("staff_no", "name", "roles", "state"):
             table.add_column(t(f"head.staff.col.{key}"), key=key)
@@ -62,7 +63,7 @@ class StaffPanel(Vertical):
         table.add_column(t("head.staff.col.clients"), key="clients")
         yield table
         yield Static(t("head.staff.exceptions"), classes="panel-title", id="exceptions-title")
-        exceptions: DataTable[Text | str] = DataTable(id="exceptions-table", cursor_type="row")
+        exceptions: DataTable[Text | str] = PlainTable(id="exceptions-table", cursor_type="row")
         for key in ("kind", "who", "detail"):
             exceptions.add_column(t(f"head.staff.col.{key}"), key=key)
         yield exceptions

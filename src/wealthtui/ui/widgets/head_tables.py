@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Static
 from wealthtui.i18n import t
 from wealthtui.reports.export import Section
 from wealthtui.reports.render import display
+from wealthtui.ui.text import PlainTable
 
 NUMERIC = ("int", "fen", "seconds", "number")
 
@@ -75,7 +76,7 @@ class SectionTables(VerticalScroll):
             if not section.rows:
                 widgets.append(Static(t("report.empty"), classes="section-empty"))
                 continue
-            table: DataTable[Text | str] = DataTable(cursor_type="row", zebra_stripes=True,
+            table: DataTable[Text | str] = PlainTable(cursor_type="row", zebra_stripes=True,
                                                      id=f"section-{section.key}")
             for j in self._shown(section):
                 table.add_column(section.columns[j].title, key=section.columns[j].key)

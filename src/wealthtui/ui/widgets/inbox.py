@@ -24,6 +24,7 @@ from wealthtui.services.errors import ServiceError
 from wealthtui.services.handoffs import OPEN, HandoffView
 from wealthtui.ui.dialogs.reason import ReasonDialog
 from wealthtui.ui.errors import describe
+from wealthtui.ui.text import PlainTable
 
 COLUMNS = ("kind", "client", "party", "age", "due", "status", "note")
 
@@ -75,7 +76,7 @@ class InboxPanel(Vertical):
         self.sent: list[HandoffView] = []
 
     def compose(self) -> ComposeResult:
-        table: DataTable[Text | str] = DataTable(cursor_type="row", zebra_stripes=True)
+        table: DataTable[Text | str] = PlainTable(cursor_type="row", zebra_stripes=True)
         for column in COLUMNS:
             table.add_column(t(f"inbox.col.{column}"), key=column)
         yield table

@@ -17,6 +17,7 @@ from wealthtui.config import Settings
 from wealthtui.i18n import t, tl
 from wealthtui.services.lobby import ArrivalView, FlowCounts, VisitView
 from wealthtui.services.queue import QueueSnapshot
+from wealthtui.ui.text import PlainRichTable, PlainTable
 
 
 def minutes(seconds: float) -> int:
@@ -25,7 +26,7 @@ def minutes(seconds: float) -> int:
 
 def queue_table(snap: QueueSnapshot, settings: Settings, *, wide: bool) -> Table:
     """Waiting per category with the longest wait (and the zone when wide)."""
-    table = Table.grid(padding=(0, 1))
+    table = PlainRichTable.grid(padding=(0, 1))
     table.add_column()
     table.add_column(justify="right")
     table.add_column(justify="right")
@@ -123,7 +124,7 @@ class ArrivalsTable(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(t("lobby.arrivals.title", count=0), classes="arrivals-title")
-        table: DataTable[str | Text] = DataTable(cursor_type="row", id="arrivals-table")
+        table: DataTable[str | Text] = PlainTable(cursor_type="row", id="arrivals-table")
         yield table
 
     def on_mount(self) -> None:
@@ -182,7 +183,7 @@ class VisitsTable(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(t("lobby.visits.title", count=0), classes="visits-title")
-        table: DataTable[str | Text] = DataTable(cursor_type="row", id="visits-table")
+        table: DataTable[str | Text] = PlainTable(cursor_type="row", id="visits-table")
         yield table
 
     def on_mount(self) -> None:

@@ -43,6 +43,7 @@ from wealthtui.services.checklists import (
 )
 from wealthtui.services.errors import ServiceError
 from wealthtui.ui.errors import describe
+from wealthtui.ui.text import PlainTable
 from wealthtui.ui.widgets.checklist import ChecklistScreen, fit, procedure_title
 
 REFRESH_SECONDS = 30
@@ -68,7 +69,7 @@ def run_title(run: RunView) -> str:
     return f"{title} · {about}" if about else title
 
 
-class TodayTable(DataTable[Any]):
+class TodayTable(PlainTable):
     BINDINGS = [
         Binding("enter", "select_cursor", "checklist.bind.open", id="today.open"),
     ]

@@ -1,0 +1,94 @@
+"""Text from people is data: the one way stored text reaches the screen.
+
+Notes, names, reasons, outcomes, complaint texts and explanations are never parsed as Textual or
+Rich markup, so `[/]` cannot crash a screen, `[@click=…]` cannot run an action and `[link=…]`
+cannot put a link on it. Textual parses a plain `str` as markup in most places — a `Static` or
+`Label` (unless `markup=False`), a DataTable cell, a notification, an `Option` prompt, a
+`Select`/`SelectionList` prompt, a tab or button label — so stored text goes in wrapped:
+
+- `plain(s)`: a `Content` that is exactly `s` (for `Static(...)`, `.update(...)`, options, labels);
+- `plain_text(s, style=…)`: the same as a Rich `Text` (for Rich tables and renderables);
+- `PlainTable`: a DataTable whose `str` cells and labels are shown as they are, never as markup
+  (use it instead of `DataTable`); `PlainRichTable` the same for a Rich `Table` in a `Static`;
+- `escape(s)`: for the rare catalog string that carries markup and must interpolate stored text.
+
+The app's `notify` never parses markup (see `WealthApp.notify`); catalog strings hold none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+from textual.content import Content
+from textual.markup import escape as _escape_markup
+from textual.widgets import DataTable
+
+
+def plain(text: object, style: str = "") -> Content:
+    """`text` as Content that shows exactly these characters (no markup, no actions, no links).
+    Content and Rich Text (already built without markup) are kept as they are."""
+    if isinstance(text, Content):
+        return text
+    if isinstance(text, Text):
+        return Content.from_rich_text(text)
+    return Content.styled(str(text), style) if style else Content(str(text))
+
+
+def plain_options(options: Iterable[tuple[Any, Any]]) -> list[tuple[Text, Any]]:
+    """(prompt, value) pairs for a `Select` with every prompt plain (a staff member's name), as
+    Rich Text: the Select's type-to-search reads Text and str prompts only."""
+    return [(plain_text(prompt), value) for prompt, value in options]
+
+
+def plain_text(text: object, style: str = "", **kw: Any) -> Text:
+    """`text` as a Rich Text that shows exactly these characters (`kw` goes to Text)."""
+    if isinstance(text, Text):
+        return text
+    return Text(str(text), style=style, **kw)
+
+
+def escape(text: object) -> str:
+    """`text` escaped for interpolation into a markup string (Textual and Rich markup alike)."""
+    return _escape_markup(str(text))
+
+
+def _cell(value: object) -> object:
+    """A DataTable cell: a `str` becomes Text as it is; renderables and None are kept."""
+    if isinstance(value, str):
+        return Text(value, no_wrap=True, overflow="ellipsis", end="")
+    return value
+
+
+class PlainTable(DataTable[Any]):
+    """A DataTable that never parses markup: `str` cells, column and row labels are plain text.
+
+    (DataTable's own cell formatter reads every `str` as Rich markup.)"""
+
+    def add_column(self, label: Any, *args: Any, **kw: Any) -> Any:
+        return super().add_column(_cell(label), *args, **kw)
+
+    def add_row(self, *cells: Any, label: Any = None, **kw: Any) -> Any:
+        return super().add_row(*(_cell(c) for c in cells), label=_cell(label), **kw)
+
+    def add_rows(self, rows: Iterable[Iterable[Any]]) -> list[Any]:
+        return [self.add_row(*row) for row in rows]
+
+    def update_cell(self, row_key: Any, column_key: Any, value: Any, **kw: Any) -> None:
+        super().update_cell(row_key, column_key, _cell(value), **kw)
+
+    def update_cell_at(self, coordinate: Any, value: Any, **kw: Any) -> None:
+        super().update_cell_at(coordinate, _cell(value), **kw)
+
+
+class PlainRichTable(Table):
+    """A Rich Table (and `PlainRichTable.grid()`) whose `str` cells are plain text: Rich reads a
+    `str` cell as markup. Titles and column headers are ours (catalog strings)."""
+
+    def add_row(self, *renderables: Any, **kw: Any) -> None:
+        super().add_row(*(Text(r) if isinstance(r, str) else r for r in renderables), **kw)
+
+
+__all__ = ["PlainRichTable", "PlainTable", "escape", "plain", "plain_options", "plain_text"]

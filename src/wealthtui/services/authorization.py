@@ -29,6 +29,7 @@ from wealthtui.rules.money import format_fen
 from wealthtui.services.auth import AuthService
 from wealthtui.services.base import Actor, Service, UnitOfWork, requires
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
+from wealthtui.services.handoffs import HandoffService
 
 SECTION = "ch.2 §2.4 item 1"  # authorise, but never one's own business
 
@@ -144,6 +145,7 @@ class AuthorizationService(Service):
         if rec is not None:
             rec.authorization_id = None
             uow.session.add(rec)
+        HandoffService(self.ctx).end_for(uow, "authorization", req.id, "cancelled")
         uow.audit("authz.withdraw", "authorization_request", req.id, manual_section=SECTION)
         return self._views(uow, AuthorizationRequest.id == req.id)[0]
 
@@ -191,6 +193,7 @@ class AuthorizationService(Service):
         if rec is not None and rec.outcome == "pending_auth":
             rec.outcome = "done" if approve else "rejected"
             uow.session.add(rec)
+        HandoffService(self.ctx).end_for(uow, "authorization", req.id, req.status)
         uow.audit("authz.approve" if approve else "authz.reject", "authorization_request",
                   req.id, manual_section=SECTION, maker_id=req.maker_id,
                   business_type=req.business_type, amount_fen=req.amount_fen,

@@ -51,7 +51,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, or_, select
 
 from wealthtui.config import ComplaintCategoryCfg, ComplaintChannelCfg, Settings
-from wealthtui.model import Client, Complaint, ComplaintEvent, Staff
+from wealthtui.model import Client, Complaint, ComplaintEvent, Handoff, Staff
 from wealthtui.rules import deadlines as dl
 from wealthtui.rules.clock import business_date, day_bounds_utc, zone
 from wealthtui.rules.fields import FieldError, parse_mobile, parse_name, parse_text
@@ -462,6 +462,25 @@ class ComplaintService(Service):
         uow.session.add(c)
         return state
 
+    def _end_handoffs(self, uow: UnitOfWork, c: Complaint, why: str, *,
+                      to_staff_id: int | None = None) -> None:
+        """The complaint's hand-offs (to its handler, to the head) end with it: done, with the
+        complaint's new state as their outcome. `to_staff_id`: only those to that person (a
+        handler replaced)."""
+        assert c.id is not None
+        if to_staff_id is None:
+            HandoffService(self.ctx).end_for(uow, "complaint", c.id, f"{c.ref_no} {why}")
+            return
+        for h in uow.session.exec(
+            select(Handoff).where(Handoff.subject_type == "complaint", Handoff.subject_id == c.id,
+                                  Handoff.to_staff_id == to_staff_id,
+                                  col(Handoff.status).in_(("open", "accepted")))
+        ).all():
+            h.status, h.closed_at, h.outcome = "done", uow.now, f"{c.ref_no} {why}"
+            uow.session.add(h)
+            uow.audit("handoff.done", "handoff", h.id, manual_section=SECTION, outcome=h.outcome,
+                      ended_with=f"complaint:{c.id}")
+
     def _audit(self, uow: UnitOfWork, action: str, c: Complaint, **detail: Any) -> None:
         uow.audit(f"complaint.{action}", "complaint", c.id, manual_section=SECTION,
                   ref=c.ref_no, **detail)
@@ -601,10 +620,13 @@ class ComplaintService(Service):
             c.status = "investigating"
         uow.session.add(c)
         self._event(uow, c, "assign", note, handler_id=handler_id, previous=previous)
+        if previous is not None and previous != handler_id:
+            self._end_handoffs(uow, c, "reassigned", to_staff_id=previous)
         if handler_id != uow.actor_id:
             HandoffService(self.ctx).create_in(
                 uow, kind="general", to_staff_id=handler_id, client_id=c.client_id,
                 note=f"{c.ref_no} {note}".strip(), manual_section=SECTION,
+                subject_type="complaint", subject_id=c.id,
             )
         self._audit(uow, "assign", c, handler_id=handler_id, previous=previous)
         return self._view(uow, c)
@@ -675,6 +697,7 @@ class ComplaintService(Service):
             HandoffService(self.ctx).create_in(
                 uow, kind="escalation", to_role="head", client_id=c.client_id,
                 note=f"{c.ref_no} {reason}", manual_section=SECTION,
+                subject_type="complaint", subject_id=c.id,
             )
         self._audit(uow, "escalate", c, level=level, previous=previous)
         return self._view(uow, c)
@@ -701,6 +724,7 @@ class ComplaintService(Service):
         repeat.status, repeat.merged_into_id, repeat.closed_at = "merged", original.id, uow.now
         uow.session.add(repeat)
         self._clock(uow, repeat, dl.STOP, "merge", uow.today, note, into=original.ref_no)
+        self._end_handoffs(uow, repeat, "merged")
         self._event(uow, original, "merged_in", note, repeat=repeat.ref_no)
         self._audit(uow, "merge", repeat, into=original.ref_no)
         return self._view(uow, repeat)
@@ -715,6 +739,7 @@ class ComplaintService(Service):
         c.status, c.closed_at, c.closed_by = "withdrawn", uow.now, uow.actor_id
         uow.session.add(c)
         self._clock(uow, c, dl.STOP, "withdraw", uow.today, reason)
+        self._end_handoffs(uow, c, "withdrawn")
         self._audit(uow, "withdraw", c)
         return self._view(uow, c)
 
@@ -839,6 +864,7 @@ class ComplaintService(Service):
         c.status, c.closed_by, c.closed_at = "closed", uow.actor_id, uow.now
         uow.session.add(c)
         self._event(uow, c, "close", c.root_cause, rectification=c.rectification)
+        self._end_handoffs(uow, c, "closed")
         self._audit(uow, "close", c)
         return self._view(uow, c)
 

@@ -29,6 +29,7 @@ from wealthtui.model import (
     Ticket,
     Visit,
 )
+from wealthtui.model.handoff import overdue_clause
 from wealthtui.reports.sql import utc_hour
 from wealthtui.services.base import Context, Service, UnitOfWork, requires
 from wealthtui.services.checklists import ChecklistService
@@ -181,7 +182,7 @@ class DashboardService(Service):
         overdue = uow.session.execute(
             select(func.count(Handoff.id))
             .where(Handoff.business_date >= uow.today - timedelta(days=RECENT_DAYS),
-                   Handoff.status.in_(OPEN_HANDOFF), Handoff.due_at < uow.now)  # type: ignore[attr-defined,operator]
+                   overdue_clause(uow.now, uow.settings.handoffs.complete_within_minutes))
         ).scalar_one()
         pending = uow.session.execute(
             select(func.count(AuthorizationRequest.id))

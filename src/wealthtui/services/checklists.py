@@ -502,7 +502,7 @@ class ChecklistService(Service):
         if not uow.roles & set(proc.doers(step)):
             raise PermissionDenied("error.checklist.step_role")
         if step.confirms is not None and not confirmed:
-            raise Conflict(f"error.checklist.confirm_{step.confirms}")
+            raise Conflict(f"error.routines.confirm_{step.confirms}")
         records = self._records(uow, run_id)
         values = {r.step_id: r.value for r in records}
         stored = self._parse(proc, step, value, values)

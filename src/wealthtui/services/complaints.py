@@ -156,6 +156,50 @@ class ComplaintView:
 
 
 @dataclass(frozen=True)
+class MyComplaint:
+    """A complaint in someone's "my complaints" list, with what they are to it (`as_`:
+    receiver | handler | subject) and the next step. For the person complained about (`subject`)
+    it is read-only and carries nothing that identifies the client: no client or complainant
+    name, no phone, no description."""
+
+    id: int
+    ref_no: str
+    as_: str
+    status: str
+    category: str
+    subcategory: str
+    received_at: datetime
+    due_date: date
+    days_left: int
+    standing: str          # ok | warning | overdue | paused | stopped
+    next_step: str         # see next_step()
+    handler_name: str
+    client_name: str       # "" for the subject
+    description: str       # "" for the subject
+
+    @property
+    def read_only(self) -> bool:
+        return self.as_ == "subject"
+
+
+def next_step(v: ComplaintView) -> str:
+    """What the complaint waits for next, as a code (catalog: my_complaints.next.<code>)."""
+    if v.status in ("withdrawn", "merged"):
+        return "none"
+    if v.status == "closed":
+        return "none" if v.satisfaction_at else "satisfaction"
+    if v.status == "replied":
+        return "close"
+    if v.paused_since is not None:
+        return "paused"
+    if v.status == "escalated":
+        return "escalated"
+    if v.handler is None:
+        return "assign"
+    return "reply"
+
+
+@dataclass(frozen=True)
 class ComplaintStats:
     """Complaints of the business dates start..end (inclusive) and the open ones as of today.
 
@@ -916,6 +960,42 @@ class ComplaintService(Service):
         active = sorted((v for v in views if v.status not in ENDED),
                         key=lambda v: (v.status == "replied", v.due_date, v.id))
         return active + [v for v in views if v.status in ENDED]
+
+    @requires("complaint.view", write=False)
+    def my_complaints(self, uow: UnitOfWork, *, limit: int = 200) -> list[MyComplaint]:
+        """Every complaint the actor is part of: as first receiver, as handler (both with the
+        detail their work needs) and as the person complained about (read-only, without the
+        client's identity). Running ones first by due date, then the ended ones, newest first."""
+        assert uow.actor_id is not None
+        me = f",{uow.actor_id},"
+        rows = uow.session.exec(
+            select(Complaint)
+            .where(or_(Complaint.first_receiver_id == uow.actor_id,
+                       Complaint.handler_id == uow.actor_id,
+                       ("," + col(Complaint.staff_complained) + ",").contains(me)))
+            .order_by(col(Complaint.received_at).desc())
+            .limit(limit)
+        ).all()
+        out = []
+        for v in self._views(uow, rows):
+            if uow.actor_id in v.complained_ids:
+                as_ = "subject"
+            elif v.handler is not None and v.handler.id == uow.actor_id:
+                as_ = "handler"
+            else:
+                as_ = "receiver"
+            private = as_ == "subject"
+            out.append(MyComplaint(
+                id=v.id, ref_no=v.ref_no, as_=as_, status=v.status, category=v.category,
+                subcategory=v.subcategory, received_at=v.received_at, due_date=v.due_date,
+                days_left=v.days_left, standing=v.standing, next_step=next_step(v),
+                handler_name=v.handler.name if v.handler else "",
+                client_name="" if private else (v.client_name or v.complainant_name),
+                description="" if private else v.description,
+            ))
+        running = sorted((m for m in out if m.status not in ENDED),
+                         key=lambda m: (m.status == "replied", m.due_date, m.id))
+        return running + [m for m in out if m.status in ENDED]
 
     @requires("complaint.stats", write=False)
     def stats(self, uow: UnitOfWork, start: date, end: date) -> ComplaintStats:

@@ -249,7 +249,7 @@ class DayService(Service):
             out += [(run.id, st.id) for st in proc.steps
                     if st.confirms == "flow_log" and st.id not in done]
         if run_id is not None and not any(rid == run_id for rid, _ in out):
-            raise Conflict("error.checklist.no_confirm_step")
+            raise Conflict("error.routines.no_confirm_step")
         return out
 
     @requires("day.close")

@@ -184,7 +184,7 @@ class HandoffService(Service):
         if source not in SOURCES:
             raise FieldError("field.source", "error.field.choice", accepted=", ".join(SOURCES))
         if subject_type not in SUBJECTS or (subject_type == "") != (subject_id is None):
-            raise FieldError("field.handoff_subject", "error.field.choice",
+            raise FieldError("handoff.lifecycle.subject", "error.field.choice",
                              accepted=", ".join(s for s in SUBJECTS if s))
         if (to_staff_id is None) == (to_role is None):
             raise FieldError("field.handoff_to", "error.handoff.to_one")
@@ -311,7 +311,7 @@ class HandoffService(Service):
         carried = 0
         for hid in handoff_ids:
             if hid not in wanted:
-                raise Conflict("error.handoff.not_carryable", id=hid)
+                raise Conflict("error.routines.not_carryable", id=hid)
             h = self._load(uow, hid)
             h.carried_to = day + timedelta(days=1)
             uow.session.add(h)

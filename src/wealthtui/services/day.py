@@ -35,6 +35,7 @@ from wealthtui import procedures
 from wealthtui.model import BusinessDay, ChecklistRun, Staff, StepRecord
 from wealthtui.procedures import Procedure
 from wealthtui.reports import eod
+from wealthtui.rules import permissions
 from wealthtui.rules.fields import FieldError, parse_text
 from wealthtui.services.base import Context, Service, UnitOfWork, requires
 from wealthtui.services.checklists import ChecklistService
@@ -147,7 +148,8 @@ class DayService(Service):
             zh, en = titles.get(pid, (pid, pid))
             out.append(CloseProblem("checklist", pid, zh, en, "missed", True))
         confirmed = bd is not None and bd.flow_log_confirmed_by is not None
-        if uow.settings.head.flow_log_confirm_required and not confirmed:
+        confirmers = permissions.MATRIX["flowlog.confirm"]
+        if uow.settings.head.flow_log_confirm_required and not confirmed and held & confirmers:
             out.append(CloseProblem("flow_log", "flow_log", "", "", "unconfirmed", True))
         for h in self._handoffs.open_until(uow, day):
             who = h.to_name or h.to_role or ""

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from tests.services.counter_helpers import Center, center_fixture  # noqa: F401
 from tests.conftest import FAST_PIN_HASH
+from tests.services.counter_helpers import Center, center_fixture  # noqa: F401
 from wealthtui.config import load_settings
 from wealthtui.model import AuditEvent, Handoff
 from wealthtui.services import Actor, Services
@@ -21,7 +21,6 @@ from wealthtui.services.base import run_in_uow
 from wealthtui.services.day import DayCloseRefused
 from wealthtui.services.errors import Conflict
 
-ALL_MATCH = dict.fromkeys(("accounts", "physical", "vouchers", "cash", "receipts"), True)
 
 
 @pytest.fixture

@@ -55,7 +55,10 @@ async def test_the_head_runs_the_appearance_check_with_ctrl_y(services: Services
     app = make_app(services)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, "H001")
-        assert "我的清单" in screen_text(app)  # in the footer
+        await press(pilot, "f1")  # F1 lists the key (and "my complaints")
+        help_text = screen_text(app)
+        assert "Ctrl+Y" in help_text and "我的清单" in help_text and "我的投诉" in help_text
+        await press(pilot, "escape")
         await press(pilot, "ctrl+y")
         listed = {i.procedure.id for i in app.screen.query_one(TodayList).items}
         assert {"head_morning_meeting", "head_appearance_check", "head_end_of_day"} <= listed

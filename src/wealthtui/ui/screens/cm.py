@@ -109,7 +109,8 @@ class CMScreen(RoleScreen):
         Binding("ctrl+g", "change_checklist", "cm.bind.change_checklist",
                 id="cm.change_checklist"),
         Binding("ctrl+r", "record_target", "cm.bind.record_target", id="cm.record_target"),
-        Binding("ctrl+y", "checklists", "resume.bind.checklists", id="cm.checklists"),
+        Binding("ctrl+y", "checklists", "resume.bind.checklists", id="cm.checklists",
+                show=False),  # in F1 help, as on every role screen (the footer is full at 80)
         Binding("ctrl+j", "my_complaints", "my_complaints.bind.show", id="cm.my_complaints",
                 show=False),  # in F1 help
     ]

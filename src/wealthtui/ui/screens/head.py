@@ -103,7 +103,8 @@ class HeadScreen(RoleScreen):
         Binding("ctrl+e", "enter_figure", "head.bind.enter_figure", id="head.enter_figure"),
         Binding("ctrl+g", "pick_eod", "head.bind.pick_eod", id="head.pick_eod"),
         Binding("ctrl+e", "export_eod", "head.bind.export", id="head.export_eod"),
-        Binding("ctrl+y", "checklists", "resume.bind.checklists", id="head.checklists"),
+        Binding("ctrl+y", "checklists", "resume.bind.checklists", id="head.checklists",
+                show=False),  # in F1 help, as on every role screen (the footer is full at 80)
         Binding("ctrl+j", "my_complaints", "my_complaints.bind.show", id="head.my_complaints",
                 show=False),
     ]

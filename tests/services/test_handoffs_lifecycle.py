@@ -22,7 +22,6 @@ from wealthtui.services.day import DayCloseRefused
 from wealthtui.services.errors import Conflict
 
 
-
 @pytest.fixture
 def people(make_staff: Any) -> dict[str, Actor]:
     return {

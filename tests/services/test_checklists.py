@@ -554,6 +554,10 @@ def test_the_flow_log_step_is_recorded_by_confirming_the_flow_log(
     assert view.state("flow_log").done and view.state("flow_log").done_by == "钱大堂"
     confirm = audit_rows(services, "flowlog.confirm")
     assert len(confirm) == 1 and json.loads(confirm[0].detail)["visitors"] == 0
+    # confirmed again from the same step (the figures moved): a second record of the step
+    again = services.day.confirm_flow_log(lobby, run_id=run.id)
+    assert again.flow_log_confirmed_at is not None
+    assert services.checklists.get(lobby, run.id).state("flow_log").times_recorded == 2
     # the run of another day, or a run without such a step, is refused
     other = services.checklists.start(lobby, "lobby_opening")
     with pytest.raises(Conflict):

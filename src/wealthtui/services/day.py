@@ -29,7 +29,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlmodel import col, select
+from sqlmodel import col, or_, select
 
 from wealthtui import procedures
 from wealthtui.model import BusinessDay, ChecklistRun, Staff, StepRecord
@@ -236,8 +236,16 @@ class DayService(Service):
     def _confirming_runs(self, uow: UnitOfWork, day: date,
                          run_id: int | None) -> list[tuple[int, str]]:
         """(run, step) pairs whose flow-log step this confirmation records."""
+        catalog = catalog_or_none(self._checklists)
+        confirming = {p.id for p in catalog or ()
+                      if any(st.confirms == "flow_log" for st in p.steps)}
         query = select(ChecklistRun).where(ChecklistRun.status == "open",
                                            ChecklistRun.business_date == day)
+        if run_id is not None:
+            query = query.where(or_(ChecklistRun.id == run_id,
+                                    col(ChecklistRun.procedure_id).in_(confirming)))
+        else:
+            query = query.where(col(ChecklistRun.procedure_id).in_(confirming))
         if run_id is not None:
             run = uow.session.get(ChecklistRun, run_id)
             if run is None or run.business_date != day or run.status != "open":
@@ -248,8 +256,9 @@ class DayService(Service):
             done = {r.step_id for r in uow.session.exec(
                 select(StepRecord).where(StepRecord.run_id == run.id))}
             assert run.id is not None
+            # the run pressed on is confirmed again (a second record) when it was done before
             out += [(run.id, st.id) for st in proc.steps
-                    if st.confirms == "flow_log" and st.id not in done]
+                    if st.confirms == "flow_log" and (st.id not in done or run.id == run_id)]
         if run_id is not None and not any(rid == run_id for rid, _ in out):
             raise Conflict("error.routines.no_confirm_step")
         return out

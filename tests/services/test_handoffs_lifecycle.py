@@ -6,16 +6,19 @@ and a checklist run's hand-offs end with what they are about."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlmodel import Session, select
 
 from tests.conftest import FAST_PIN_HASH
 from tests.services.counter_helpers import Center, center_fixture  # noqa: F401
 from wealthtui.config import load_settings
 from wealthtui.model import AuditEvent, Handoff
+from wealthtui.model.handoff import is_overdue
 from wealthtui.services import Actor, Services
 from wealthtui.services.base import run_in_uow
 from wealthtui.services.day import DayCloseRefused
@@ -251,3 +254,24 @@ def test_an_authorisations_handoff_ends_when_it_is_decided(
     services.authorization.decide(center.off, req.id, True, "已核对")
     h = services.handoffs.get(center.sup, hid)
     assert (h.status, h.outcome) == ("done", "approved")
+
+
+@given(status=st.sampled_from(("open", "accepted", "done", "declined", "expired", "returned")),
+       due_min=st.one_of(st.none(), st.integers(-600, 600)),
+       accepted_min=st.one_of(st.none(), st.integers(-600, 0)),
+       within=st.integers(0, 300))
+def test_overdue_only_while_waiting_on_someone(status: str, due_min: int | None,
+                                              accepted_min: int | None, within: int) -> None:
+    """The rule behind every "overdue" count: an open one past due; an accepted one only past a
+    configured completion time; nothing else, ever."""
+    now = datetime(2026, 11, 30, 9, 30, tzinfo=UTC)
+    due = None if due_min is None else now + timedelta(minutes=due_min)
+    accepted = None if accepted_min is None else now + timedelta(minutes=accepted_min)
+    late = is_overdue(status, due, accepted, now, within)
+    if status == "open":
+        assert late == (due is not None and now > due)
+    elif status == "accepted":
+        assert late == (within > 0 and accepted is not None
+                        and now > accepted + timedelta(minutes=within))
+    else:
+        assert not late

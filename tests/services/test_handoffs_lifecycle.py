@@ -84,10 +84,13 @@ def test_expiry_returns_an_untaken_handoff_to_its_sender_with_a_notice(
     taken = _arrival(services, people)
     services.handoffs.accept(people["cm"], taken.id)
     clock.advance(hours=24, minutes=29)  # due 30 min after creation + 24 h: not yet
+    assert not services.handoffs.expiry_due(people["teller"])
     assert services.handoffs.expire_overdue(people["teller"]) == 0
     clock.advance(minutes=2)
+    assert services.handoffs.expiry_due(people["teller"])
     assert services.handoffs.expire_overdue(people["teller"]) == 1  # any signed-in screen
     assert services.handoffs.expire_overdue(people["teller"]) == 0  # once
+    assert not services.handoffs.expiry_due(people["teller"])
     assert services.handoffs.get(people["lobby"], h.id).status == "expired"
     assert services.handoffs.get(people["cm"], taken.id).status == "accepted"  # in progress
     notices = [x for x in services.handoffs.inbox(people["lobby"]) if x.kind == "returned"]

@@ -357,6 +357,16 @@ class HandoffService(Service):
                       returned_as=notice.id, to_staff_id=to_staff, to_role=to_role)
         return len(stale)
 
+    @requires("handoff.view", write=False)
+    def expiry_due(self, uow: UnitOfWork) -> bool:
+        """Whether `expire_overdue` has anything to do (a read: the screens' timer asks this
+        first, so that a quiet center sees no write transaction)."""
+        limit = uow.now - timedelta(hours=uow.settings.handoffs.expire_after_hours)
+        return uow.session.exec(
+            select(Handoff.id).where(Handoff.status == "open", col(Handoff.due_at) < limit,
+                                     col(Handoff.kind) != "returned").limit(1)
+        ).first() is not None
+
     @requires("handoff.view")
     def expire_overdue(self, uow: UnitOfWork) -> int:
         """Hand-offs still open (nobody took them) `handoffs.expire_after_hours` after their

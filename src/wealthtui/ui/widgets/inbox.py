@@ -9,8 +9,9 @@ the store changed).
 Issue 16: an accepted hand-off reads "in progress" and is late only when the configuration gives
 a completion time; Enter on a hand-off about a complaint (its handler's, the head's escalation)
 opens the complaint with the actions the service allows; and every `handoffs.expire_check_minutes`
-(and once when the panel opens) the panel has the expired hand-offs returned to their senders
-(`services.handoffs.expire_overdue`) in a worker thread, never on the UI thread.
+(and once FIRST_EXPIRY_CHECK seconds after the panel opens) the panel asks whether any hand-off
+has expired (a read) and, if so, has them returned to their senders
+(`services.handoffs.expire_overdue`), in a worker thread, never on the UI thread.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ from wealthtui.ui.dialogs.reason import ReasonDialog
 from wealthtui.ui.errors import describe
 
 COLUMNS = ("kind", "client", "party", "age", "due", "status", "note")
+#: seconds after the panel opens before the first look for expired hand-offs
+FIRST_EXPIRY_CHECK = 20.0
 
 
 def age_text(delta: timedelta) -> str:
@@ -91,7 +94,8 @@ class InboxPanel(Vertical):
         self.reload()
         minutes = self.app.services.settings.handoffs.expire_check_minutes  # type: ignore[attr-defined]
         self.set_interval(minutes * 60, self.expire_now, name="handoff-expiry")
-        self.call_after_refresh(self.expire_now)
+        # a first look soon after sign-in (not at once: the screen's own loading goes first)
+        self.set_timer(FIRST_EXPIRY_CHECK, self.expire_now, name="handoff-expiry-first")
 
     # --- expiry ------------------------------------------------------------------------------
     def expire_now(self) -> None:
@@ -104,7 +108,8 @@ class InboxPanel(Vertical):
 
         def work() -> None:
             try:
-                count = services.handoffs.expire_overdue(actor)
+                count = (services.handoffs.expire_overdue(actor)
+                         if services.handoffs.expiry_due(actor) else 0)
             except (ServiceError, FieldError):
                 return  # the next tick tries again; nothing was half-written
             if count:

@@ -247,6 +247,10 @@ class HandoffCfg(_Section):
     arrival_late_minutes: Annotated[int, Limits(ge=1)] = 5
     default_due_minutes: Annotated[int, Limits(ge=1)] = 30
     expire_after_hours: Annotated[int, Limits(ge=1)] = 24
+    # an accepted hand-off is in progress; overdue only past this many minutes (0: never)
+    complete_within_minutes: Annotated[int, Limits(ge=0)] = 0
+    # how often a signed-in screen has the expired hand-offs returned to their senders
+    expire_check_minutes: Annotated[int, Limits(ge=1)] = 5
 
 
 @section

@@ -13,6 +13,8 @@ One file per procedure, named `<id>.toml`. The shape (the header of
     due = "08:55"                         # local time it is due by (scheduled procedures)
     due_day = 5                           # monthly only: day of the month (1–28)
     manual = "ch.6 §6.2, p.168"           # the manual section it implements
+                                          # ("ch.6 §6.4" without a page: a section we
+                                          # know only by its title, see manual-digest.md)
 
     [[steps]]
     id = "queue_machine"
@@ -30,6 +32,8 @@ One file per procedure, named `<id>.toml`. The shape (the header of
     # the hand-off recording this step creates:
     #   handoff = { kind = "referral", to_role = "wealth_cm", to_client_cm = true,
     #               when = ["refer_now"], note_from = "need", source = "auto" }
+    # a step recorded by a service action instead of a tick (the step shows what it confirms):
+    #   confirms = "flow_log"   # the lobby manager's confirmation of the day's flow log
 
 Subjects: `staff` – about the staff member who runs it; `client` – needs a client; `ticket` –
 needs a queue ticket; `teller` – about one teller (the actor by default); `day` – one run per
@@ -66,6 +70,8 @@ from wealthtui.resources import data_file
 from wealthtui.rules.permissions import ROLES
 
 KINDS = ("tick", "number", "amount", "text", "choice", "signoff")
+#: what a `confirms` step confirms (the service action that records it)
+CONFIRMS = ("flow_log",)
 SUBJECTS = ("staff", "client", "ticket", "teller", "day")
 SCHEDULES = ("none", "start_of_day", "end_of_day", "monthly")
 
@@ -77,10 +83,12 @@ Ident = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,59}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
 HelpText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1200)]
 # "ch.6 §6.2, p.168": chapter, optional section/item, page from the manual's table of contents.
+# Without the page ("ch.6 §6.4") for a section whose text we do not hold: it is cited by its
+# title only (the steps then say they are rebuilt from practice).
 ManualRef = Annotated[
     str,
     StringConstraints(strip_whitespace=True, max_length=40,
-                      pattern=r"^ch\.\d+( §[\d.]+)?( item \d+)?, p\.\d+$"),
+                      pattern=r"^ch\.\d+( §[\d.]+)?( item \d+)?(, p\.\d+)?$"),
 ]
 
 
@@ -150,6 +158,7 @@ class Step(_Strict):
     unit_en: str = Field("", max_length=16)
     required_when: Condition | None = None
     handoff: HandoffSpec | None = None
+    confirms: Literal["flow_log"] | None = None
 
     @model_validator(mode="after")
     def _by_kind(self) -> Step:
@@ -172,6 +181,8 @@ class Step(_Strict):
             raise ValueError("unit is only for kind = \"number\" or \"amount\"")
         if self.required_when is not None and not self.required:
             raise ValueError("required_when needs required = true (it makes the step conditional)")
+        if self.confirms is not None and self.kind != "tick":
+            raise ValueError("confirms is only for kind = \"tick\" steps")
         if self.handoff is not None and self.handoff.when:
             if self.kind != "choice":
                 raise ValueError("handoff.when is only for choice steps")

@@ -61,6 +61,11 @@ BINDING_NEEDS: dict[str, str | None] = {
     "cm.file.reveal_id": "client.reveal", "cm.file.reveal_phone": "client.reveal",
     "cm.file.edit": "client.file.edit", "cm.file.log_contact": "contact.log",
     "cm.file.to_teller": "handoff.create", "cm.file.marketing": "checklist.run",
+    # every role's routines and my complaints (issue 16)
+    "lobby.checklists": "checklist.run", "counter.checklists": "checklist.run",
+    "cm.checklists": "checklist.run", "head.checklists": "checklist.run",
+    "lobby.my_complaints": "complaint.view", "counter.my_complaints": "complaint.view",
+    "cm.my_complaints": "complaint.view", "head.my_complaints": "complaint.view",
 }
 
 

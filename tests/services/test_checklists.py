@@ -506,3 +506,87 @@ def test_a_broken_procedure_file_is_named_when_checklists_are_used(services, mak
     detail = exc.value.params["detail"]
     assert "lobby_closing.toml" in detail and 'step "last_clients"' in detail
     assert "\n" not in detail
+
+
+# --- every role's routines (issue 16 item 1) ---------------------------------------------------
+
+def test_the_heads_routines_are_the_heads_to_run_and_feed_the_appearance_kpi(
+        services: Services, head: Actor) -> None:
+    today = {i.procedure.id for i in services.checklists.today(head)}
+    assert {"head_morning_meeting", "head_appearance_check", "head_end_of_day"} <= today
+    assert services.day.state(head).problems  # the morning meeting etc. are missed so far
+    run = services.checklists.start(head, "head_appearance_check")
+    for step in ("dress", "grooming", "desks"):
+        services.checklists.record(head, run.id, step)
+    services.checklists.record(head, run.id, "checked", "12")
+    services.checklists.record(head, run.id, "compliant", "9")
+    services.checklists.complete(head, run.id)
+    report = services.reports.kpi(head, T0.strftime("%Y-%m"))
+    appearance = next(i for i in report.center if i.code == "appearance")
+    assert (appearance.value, appearance.detail) == (75.0, "9/12")
+    keys = {p.key for p in services.day.state(head).problems}
+    assert "checklist:head_appearance_check" not in keys
+    assert "checklist:head_morning_meeting" in keys
+
+
+def test_the_close_does_not_demand_routines_nobody_in_the_center_can_do(
+        services: Services, head: Actor, make_staff) -> None:
+    # a center from `wealthtui init`: only the head; the lobby's closing routine cannot be done
+    keys = {p.key for p in services.day.state(head).problems}
+    assert "checklist:lobby_closing" not in keys and "checklist:lobby_opening" not in keys
+    assert "checklist:head_morning_meeting" in keys
+    make_staff("lobby_manager", name="钱大堂")  # now somebody can: it is demanded
+    keys = {p.key for p in services.day.state(head).problems}
+    assert {"checklist:lobby_closing", "checklist:lobby_opening"} <= keys
+
+
+def test_the_flow_log_step_is_recorded_by_confirming_the_flow_log(
+        services: Services, head: Actor, make_staff) -> None:
+    lobby = make_staff("lobby_manager", name="钱大堂")
+    run = services.checklists.start(lobby, "lobby_closing")
+    assert run.state("flow_log").step.confirms == "flow_log"
+    with pytest.raises(Conflict) as refused:  # not by a bare tick
+        services.checklists.record(lobby, run.id, "flow_log")
+    assert refused.value.key == "error.routines.confirm_flow_log"
+    assert "flow_log:flow_log" in {p.key for p in services.day.state(head).problems}
+    state = services.day.confirm_flow_log(lobby, run_id=run.id)
+    assert state.flow_log_confirmed_by.endswith("钱大堂")
+    assert "flow_log:flow_log" not in {p.key for p in state.problems}
+    view = services.checklists.get(lobby, run.id)
+    assert view.state("flow_log").done and view.state("flow_log").done_by == "钱大堂"
+    confirm = audit_rows(services, "flowlog.confirm")
+    assert len(confirm) == 1 and json.loads(confirm[0].detail)["visitors"] == 0
+    # confirmed again from the same step (the figures moved): a second record of the step
+    again = services.day.confirm_flow_log(lobby, run_id=run.id)
+    assert again.flow_log_confirmed_at is not None
+    assert services.checklists.get(lobby, run.id).state("flow_log").times_recorded == 2
+    # the run of another day, or a run without such a step, is refused
+    other = services.checklists.start(lobby, "lobby_opening")
+    with pytest.raises(Conflict):
+        services.day.confirm_flow_log(lobby, run_id=other.id)
+    with pytest.raises(PermissionDenied):
+        services.day.confirm_flow_log(head, run_id=run.id)
+
+
+def test_confirming_without_the_run_ticks_the_open_closing_runs_step(
+        services: Services, make_staff) -> None:
+    lobby = make_staff("lobby_manager", name="钱大堂")
+    run = services.checklists.start(lobby, "lobby_closing")
+    services.day.confirm_flow_log(lobby)
+    assert services.checklists.get(lobby, run.id).state("flow_log").done
+
+
+def test_the_marketing_cm_has_a_routine_of_their_own(services: Services, make_staff) -> None:
+    marketing = make_staff("marketing_cm", name="孙营销")
+    wealth = make_staff("wealth_cm", name="吴理财")
+    mine = {i.procedure.id for i in services.checklists.today(marketing)}
+    assert "marketing_cm_day" in mine
+    assert not mine & {"cm_start_of_day", "cm_end_of_day"}
+    assert "marketing_cm_day" not in {i.procedure.id for i in services.checklists.today(wealth)}
+    proc = services.checklists.catalog().get("marketing_cm_day")
+    assert proc is not None and proc.manual == "ch.6 §6.4"
+    assert all("按实践重建" in s.text for s in proc.steps)
+    run = services.checklists.start(marketing, "marketing_cm_day")
+    run = services.checklists.record(marketing, run.id, "handed_to_cm", "张先生交吴理财")
+    h = services.handoffs.get(marketing, run.state("handed_to_cm").handoff_id)
+    assert h.to_role == "wealth_cm" and "张先生交吴理财" in h.note

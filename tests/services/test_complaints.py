@@ -478,3 +478,40 @@ def test_walkthrough_lobby_registers_teller_complaint_head_extends_pauses_closes
                      "close"]
     report = services.audit.verify(head)
     assert report.ok
+
+
+# --- "my complaints" (issue 16 item 4) ---------------------------------------------------------
+
+def test_my_complaints_as_receiver_handler_and_the_person_complained_about(services, team):
+    teller, sup, cm = team["teller"], team["supervisor"], team["cm"]
+    c = walk_in(services, teller, staff_complained=[cm.staff_id])
+    assert (c.due_date, c.first_receiver.id) == (date(2026, 12, 15), teller.staff_id)
+    received = services.complaints.my_complaints(teller)
+    assert [(m.ref_no, m.as_, m.next_step) for m in received] == [(c.ref_no, "receiver", "assign")]
+    assert received[0].client_name == "王女士" and received[0].due_date == c.due_date
+    services.complaints.assign(team["lobby"], c.id, sup.staff_id)
+    handled = services.complaints.my_complaints(sup)
+    assert [(m.as_, m.next_step, m.read_only) for m in handled] == [("handler", "reply", False)]
+    # the person complained about sees that there is one, its deadline and next step, read-only,
+    # and nothing that identifies the client
+    about = services.complaints.my_complaints(cm)
+    assert [(m.as_, m.read_only, m.due_date) for m in about] == [("subject", True, c.due_date)]
+    assert about[0].client_name == "" and about[0].description == ""
+    with pytest.raises(PermissionDenied):
+        services.complaints.get(cm, c.id)
+    assert services.complaints.my_complaints(team["teller2"]) == []
+
+
+def test_the_assigned_supervisor_works_the_complaint_to_the_end(services, team, head):
+    teller, sup = team["teller"], team["supervisor"]
+    c = walk_in(services, teller)
+    services.complaints.assign(team["lobby"], c.id, sup.staff_id)
+    services.complaints.add_note(sup, c.id, "调取监控核实")
+    services.complaints.extend(sup, c.id, "需调阅录像")
+    reply(services, sup, c.id)
+    assert services.complaints.my_complaints(sup)[0].next_step == "close"
+    services.complaints.close(sup, c.id, "服务意识不足", "组织服务培训")
+    mine = services.complaints.my_complaints(sup)[0]
+    assert (mine.status, mine.next_step, mine.standing) == ("closed", "satisfaction", "stopped")
+    services.complaints.record_satisfaction(sup, c.id, TODAY, "satisfied")
+    assert services.complaints.my_complaints(teller)[0].next_step == "none"

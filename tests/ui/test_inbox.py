@@ -49,7 +49,7 @@ async def test_accept_from_the_inbox(services, head, make_staff):
         await pilot.press("f2")
         await settle(pilot)
         assert status_of(services, h.id).status == "accepted"
-        assert str(panel.table.get_row_at(0)[5]) == t("handoff.status.accepted")
+        assert str(panel.table.get_row_at(0)[5]) == t("handoff.lifecycle.in_progress")
         # the sender sees it accepted in their sent view
         assert services.handoffs.sent(sender)[0].status == "accepted"
 

@@ -468,6 +468,7 @@ class WorkDay:
         try:
             self.call(self.s.day.close, head)
         except DayCloseRefused as refused:
+            # the hand-offs still open are carried over to the next day, not explained away
             explanations = {x.key: self.text["close_explanation"] for x in refused.problems
-                            if x.explainable}
-            self.call(self.s.day.close, head, explanations=explanations)
+                            if x.explainable and x.kind != "handoff"}
+            self.call(self.s.day.close, head, explanations=explanations, carry_over=True)

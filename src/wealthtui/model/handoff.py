@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import Any, ClassVar
 
-from sqlalchemy import BigInteger, Index
-from sqlmodel import Field, SQLModel
+from sqlalchemy import BigInteger, Index, and_, or_
+from sqlmodel import Field, SQLModel, col
 
 from wealthtui.model.base import utc_field
 
@@ -16,11 +17,13 @@ class Handoff(SQLModel, table=True):
         Index("ix_handoff_to_staff", "to_staff_id", "status"),
         Index("ix_handoff_to_role", "to_role", "status"),
         Index("ix_handoff_day", "business_date"),
+        Index("ix_handoff_subject", "subject_type", "subject_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=20)
     # premium_arrival | referral | lead | cm_change | escalation | cash_business | shift | general
+    # | returned (an expired hand-off back with its sender)
     business_date: date
     from_staff_id: int = Field(foreign_key="staff.id", index=True)
     to_staff_id: int | None = Field(default=None, foreign_key="staff.id")
@@ -38,6 +41,51 @@ class Handoff(SQLModel, table=True):
     decline_reason: str = Field(default="", max_length=500)
     manual_section: str = Field(default="", max_length=40)
     rerouted_from_id: int | None = Field(default=None, foreign_key="handoff.id")
+    # what the hand-off is about, when it is about a record that ends on its own: it is done
+    # when that ends ("complaint" closed, "authorization" decided, "checklist_run" finished)
+    subject_type: str = Field(default="", max_length=20)
+    subject_id: int | None = Field(default=None)
+    # carried over at a close: the business date from which it is the work of a later day
+    carried_to: date | None = Field(default=None)
+
+    #: the columns that move a hand-off along its life (accept, decline, done, expire, carry):
+    #: changing only these is finishing a hand-off, not changing its business day, so it is
+    #: allowed after that day was closed (services.base refuses any other change of a closed
+    #: day's record). Who sent what to whom, about which client, on which day stays fixed.
+    __lifecycle_columns__: ClassVar[frozenset[str]] = frozenset({
+        "status", "accepted_at", "closed_at", "outcome", "decline_reason", "to_staff_id",
+        "carried_to",
+    })
+
+
+#: states that wait on the addressee (open: nobody has taken it yet; accepted: in progress)
+WAITING = "open"
+IN_PROGRESS = "accepted"
+
+
+def is_overdue(status: str, due_at: datetime | None, accepted_at: datetime | None,
+               now: datetime, complete_within_minutes: int = 0) -> bool:
+    """Overdue only for the state that waits on someone: an open hand-off nobody took past its
+    due time. An accepted one is in progress; it is overdue only when the configuration gives a
+    completion time (`handoffs.complete_within_minutes` > 0) and that has passed since it was
+    accepted."""
+    if status == WAITING:
+        return due_at is not None and now > due_at
+    if status == IN_PROGRESS and complete_within_minutes > 0 and accepted_at is not None:
+        return now > accepted_at + timedelta(minutes=complete_within_minutes)
+    return False
+
+
+def overdue_clause(now: datetime, complete_within_minutes: int = 0) -> Any:
+    """`is_overdue` as a SQL condition on the handoff table (for counts in reports)."""
+    waiting = and_(Handoff.status == WAITING, col(Handoff.due_at).is_not(None),
+                   col(Handoff.due_at) < now)
+    if complete_within_minutes <= 0:
+        return waiting
+    limit = now - timedelta(minutes=complete_within_minutes)
+    return or_(waiting, and_(Handoff.status == IN_PROGRESS,
+                             col(Handoff.accepted_at).is_not(None),
+                             col(Handoff.accepted_at) < limit))
 
 
 class Lead(SQLModel, table=True):

@@ -49,6 +49,7 @@ from wealthtui.model import (
     TicketEvent,
     Visit,
 )
+from wealthtui.model.handoff import is_overdue
 from wealthtui.procedures import Catalog
 from wealthtui.reports import chain_head, figures
 from wealthtui.reports.figures import premium_tiers
@@ -265,11 +266,14 @@ def authorisations(session: Session, first: date, last: date) -> Authorisations:
     )
 
 
-def open_handoffs(session: Session, day: date, now: datetime) -> tuple[OpenHandoff, ...]:
+def open_handoffs(session: Session, day: date, now: datetime,
+                  complete_within_minutes: int = 0) -> tuple[OpenHandoff, ...]:
+    """The day's hand-offs still open or in progress; overdue as model.handoff.is_overdue
+    (an accepted one is in progress, not overdue, unless a completion time is configured)."""
     sender, receiver = aliased(Staff), aliased(Staff)
     rows = session.execute(
         select(Handoff.id, Handoff.kind, sender.name, receiver.name, Handoff.to_role,
-               Handoff.created_at, Handoff.due_at, Handoff.status)
+               Handoff.created_at, Handoff.due_at, Handoff.status, Handoff.accepted_at)
         .join(sender, sender.id == Handoff.from_staff_id)
         .outerjoin(receiver, receiver.id == Handoff.to_staff_id)
         .where(Handoff.business_date == day,
@@ -278,8 +282,8 @@ def open_handoffs(session: Session, day: date, now: datetime) -> tuple[OpenHando
     ).all()
     return tuple(
         OpenHandoff(hid, kind, from_name, to_name or "", to_role or "", created, due,
-                    figures.handoff_overdue(status, due, now))
-        for hid, kind, from_name, to_name, to_role, created, due, status in rows
+                    is_overdue(status, due, accepted, now, complete_within_minutes))
+        for hid, kind, from_name, to_name, to_role, created, due, status, accepted in rows
     )
 
 
@@ -423,7 +427,7 @@ def day_report(session: Session, settings: Settings, day: date, *, now: datetime
         flow_log=flow_log(session, settings, day),
         tellers=tellers(session, day),
         authorisations=authorisations(session, day, day),
-        handoffs_open=open_handoffs(session, day, now),
+        handoffs_open=open_handoffs(session, day, now, settings.handoffs.complete_within_minutes),
         complaints=complaints(session, day, day, tz),
         checklists=checklists(session, catalog, [day], tuple(settings.head.close_exempt_procedures)),
         exceptions=exceptions(session, settings, now, explanations(bd)),

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import case, distinct, func, or_, select
 from sqlalchemy.orm import Session
@@ -264,12 +264,3 @@ def complaints_overdue(session: Session, day: date) -> int:
     ).scalar_one())
 
 
-def handoff_overdue(status: str, due_at: datetime | None, now: datetime) -> bool:
-    """A hand-off still waiting (open or accepted) whose due time has passed."""
-    return status in OPEN_HANDOFF and due_at is not None and due_at < now
-
-
-def handoffs_overdue_where(now: datetime):  # type: ignore[no-untyped-def]
-    """The SQL twin of `handoff_overdue`."""
-    return (Handoff.status.in_(OPEN_HANDOFF),  # type: ignore[attr-defined]
-            Handoff.due_at.is_not(None), Handoff.due_at < now)  # type: ignore[union-attr,operator]

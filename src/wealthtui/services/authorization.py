@@ -30,6 +30,7 @@ from wealthtui.services.auth import AuthService
 from wealthtui.services.base import Actor, Service, UnitOfWork, requires
 from wealthtui.services.conversion import convert_for_record
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
+from wealthtui.services.handoffs import HandoffService
 
 SECTION = "ch.2 §2.4 item 1"  # authorise, but never one's own business
 
@@ -145,6 +146,7 @@ class AuthorizationService(Service):
         if rec is not None:
             rec.authorization_id = None
             uow.session.add(rec)
+        HandoffService(self.ctx).end_for(uow, "authorization", req.id, "cancelled")
         uow.audit("authz.withdraw", "authorization_request", req.id, manual_section=SECTION)
         return self._views(uow, AuthorizationRequest.id == req.id)[0]
 
@@ -193,6 +195,7 @@ class AuthorizationService(Service):
             rec.outcome = "done" if approve else "rejected"
             uow.session.add(rec)
             convert_for_record(uow, rec)  # an authorised sale converts the client's leads
+        HandoffService(self.ctx).end_for(uow, "authorization", req.id, req.status)
         uow.audit("authz.approve" if approve else "authz.reject", "authorization_request",
                   req.id, manual_section=SECTION, maker_id=req.maker_id,
                   business_type=req.business_type, amount_fen=req.amount_fen,

@@ -74,6 +74,7 @@ from sqlalchemy import (
     event,
     type_coerce,
 )
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
@@ -288,13 +289,28 @@ def _note_bulk(state: Any) -> None:
     uow._bulk.setdefault(name, set()).update(ids)
 
 
+def _only_lifecycle(obj: object) -> bool:
+    """True when a changed record only moved along its life: every attribute changed is one of
+    its model's `__lifecycle_columns__` (a hand-off accepted, done or expired after its day was
+    closed is finished, not changed; see model.handoff)."""
+    allowed = getattr(type(obj), "__lifecycle_columns__", None)
+    if not allowed:
+        return False
+    state = sa_inspect(obj)
+    changed = {a.key for a in state.attrs if a.history.has_changes()}
+    return changed <= allowed
+
+
 def _refuse_closed_days(session: Session, _context: object, _instances: object) -> None:
     """Before each flush: no record of a closed business day changes, unless the head amended
-    that day in this unit of work (with a reason, audited). Records carry `business_date`."""
+    that day in this unit of work (with a reason, audited). Records carry `business_date`.
+    Finishing a record (only its lifecycle columns changed, see `_only_lifecycle`) is not a
+    change of its day."""
     uow: UnitOfWork | None = session.info.get("uow")
     if uow is None:
         return
-    touched = chain(session.new, session.dirty, session.deleted)
+    dirty = (obj for obj in session.dirty if not _only_lifecycle(obj))
+    touched = chain(session.new, dirty, session.deleted)
     days = {getattr(obj, "business_date", None) for obj in touched
             if not isinstance(obj, BusinessDay)}
     days = {d for d in days if isinstance(d, date)} - uow.amended_days

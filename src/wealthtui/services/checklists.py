@@ -485,10 +485,13 @@ class ChecklistService(Service):
 
     def record_in(
         self, uow: UnitOfWork, run_id: int, step_id: str, value: str = "", *,
-        signer: Actor | None = None,
+        signer: Actor | None = None, confirmed: bool = False,
     ) -> StepRecord:
         """`record` inside another service's unit of work (same checks: the step's roles, the
-        value, the signer, the hand-off, the audit). Returns the new step record."""
+        value, the signer, the hand-off, the audit). Returns the new step record.
+
+        A step that `confirms` something (the flow log) is recorded only by the service that
+        confirms it (`confirmed=True`: services.day.confirm_flow_log), never by a bare tick."""
         run = self._load(uow, run_id)
         proc = Procedure.from_json(run.procedure_json)
         step = proc.step(step_id)
@@ -498,6 +501,8 @@ class ChecklistService(Service):
             raise Conflict("error.checklist.not_open")
         if not uow.roles & set(proc.doers(step)):
             raise PermissionDenied("error.checklist.step_role")
+        if step.confirms is not None and not confirmed:
+            raise Conflict(f"error.routines.confirm_{step.confirms}")
         records = self._records(uow, run_id)
         values = {r.step_id: r.value for r in records}
         stored = self._parse(proc, step, value, values)
@@ -614,7 +619,7 @@ class ChecklistService(Service):
             uow, kind=spec.kind, to_staff_id=to_staff_id,
             to_role=None if to_staff_id is not None else spec.to_role,
             client_id=run.client_id, ticket_id=run.ticket_id, note=note[:1000], source=source,
-            manual_section=step.manual,
+            manual_section=step.manual, subject_type="checklist_run", subject_id=run.id,
         )
         assert h.id is not None
         return h.id
@@ -637,6 +642,8 @@ class ChecklistService(Service):
                            steps=", ".join(str(s.position) for s in missing))
         run.status, run.completed_at, run.completed_by = DONE, uow.now, uow.actor_id
         uow.session.add(run)
+        assert run.id is not None
+        self._handoffs.end_for(uow, "checklist_run", run.id, f"{proc.id} done")
         uow.audit("checklist.complete", "checklist_run", run.id, manual_section=proc.manual,
                   procedure=proc.id, version=run.procedure_version[:12])
         return self._view(uow, run)
@@ -653,6 +660,8 @@ class ChecklistService(Service):
         run.abandon_reason = parse_text(reason, "field.reason", max_len=500, required=True)
         run.status, run.completed_at, run.completed_by = ABANDONED, uow.now, uow.actor_id
         uow.session.add(run)
+        assert run.id is not None
+        self._handoffs.end_for(uow, "checklist_run", run.id, f"{proc.id} abandoned")
         uow.audit("checklist.abandon", "checklist_run", run.id, manual_section=proc.manual,
                   procedure=proc.id, reason=run.abandon_reason)
         return self._view(uow, run)

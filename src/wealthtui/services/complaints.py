@@ -51,7 +51,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, or_, select
 
 from wealthtui.config import ComplaintCategoryCfg, ComplaintChannelCfg, Settings
-from wealthtui.model import Client, Complaint, ComplaintEvent, Staff
+from wealthtui.model import Client, Complaint, ComplaintEvent, Handoff, Staff
 from wealthtui.rules import deadlines as dl
 from wealthtui.rules.clock import business_date, day_bounds_utc, zone
 from wealthtui.rules.fields import FieldError, parse_mobile, parse_name, parse_text
@@ -153,6 +153,50 @@ class ComplaintView:
     @property
     def complained_ids(self) -> frozenset[int]:
         return frozenset(s.id for s in self.staff_complained)
+
+
+@dataclass(frozen=True)
+class MyComplaint:
+    """A complaint in someone's "my complaints" list, with what they are to it (`as_`:
+    receiver | handler | subject) and the next step. For the person complained about (`subject`)
+    it is read-only and carries nothing that identifies the client: no client or complainant
+    name, no phone, no description."""
+
+    id: int
+    ref_no: str
+    as_: str
+    status: str
+    category: str
+    subcategory: str
+    received_at: datetime
+    due_date: date
+    days_left: int
+    standing: str          # ok | warning | overdue | paused | stopped
+    next_step: str         # see next_step()
+    handler_name: str
+    client_name: str       # "" for the subject
+    description: str       # "" for the subject
+
+    @property
+    def read_only(self) -> bool:
+        return self.as_ == "subject"
+
+
+def next_step(v: ComplaintView) -> str:
+    """What the complaint waits for next, as a code (catalog: my_complaints.next.<code>)."""
+    if v.status in ("withdrawn", "merged"):
+        return "none"
+    if v.status == "closed":
+        return "none" if v.satisfaction_at else "satisfaction"
+    if v.status == "replied":
+        return "close"
+    if v.paused_since is not None:
+        return "paused"
+    if v.status == "escalated":
+        return "escalated"
+    if v.handler is None:
+        return "assign"
+    return "reply"
 
 
 @dataclass(frozen=True)
@@ -462,6 +506,25 @@ class ComplaintService(Service):
         uow.session.add(c)
         return state
 
+    def _end_handoffs(self, uow: UnitOfWork, c: Complaint, why: str, *,
+                      to_staff_id: int | None = None) -> None:
+        """The complaint's hand-offs (to its handler, to the head) end with it: done, with the
+        complaint's new state as their outcome. `to_staff_id`: only those to that person (a
+        handler replaced)."""
+        assert c.id is not None
+        if to_staff_id is None:
+            HandoffService(self.ctx).end_for(uow, "complaint", c.id, f"{c.ref_no} {why}")
+            return
+        for h in uow.session.exec(
+            select(Handoff).where(Handoff.subject_type == "complaint", Handoff.subject_id == c.id,
+                                  Handoff.to_staff_id == to_staff_id,
+                                  col(Handoff.status).in_(("open", "accepted")))
+        ).all():
+            h.status, h.closed_at, h.outcome = "done", uow.now, f"{c.ref_no} {why}"
+            uow.session.add(h)
+            uow.audit("handoff.done", "handoff", h.id, manual_section=SECTION, outcome=h.outcome,
+                      ended_with=f"complaint:{c.id}")
+
     def _audit(self, uow: UnitOfWork, action: str, c: Complaint, **detail: Any) -> None:
         uow.audit(f"complaint.{action}", "complaint", c.id, manual_section=SECTION,
                   ref=c.ref_no, **detail)
@@ -601,10 +664,13 @@ class ComplaintService(Service):
             c.status = "investigating"
         uow.session.add(c)
         self._event(uow, c, "assign", note, handler_id=handler_id, previous=previous)
+        if previous is not None and previous != handler_id:
+            self._end_handoffs(uow, c, "reassigned", to_staff_id=previous)
         if handler_id != uow.actor_id:
             HandoffService(self.ctx).create_in(
                 uow, kind="general", to_staff_id=handler_id, client_id=c.client_id,
                 note=f"{c.ref_no} {note}".strip(), manual_section=SECTION,
+                subject_type="complaint", subject_id=c.id,
             )
         self._audit(uow, "assign", c, handler_id=handler_id, previous=previous)
         return self._view(uow, c)
@@ -675,6 +741,7 @@ class ComplaintService(Service):
             HandoffService(self.ctx).create_in(
                 uow, kind="escalation", to_role="head", client_id=c.client_id,
                 note=f"{c.ref_no} {reason}", manual_section=SECTION,
+                subject_type="complaint", subject_id=c.id,
             )
         self._audit(uow, "escalate", c, level=level, previous=previous)
         return self._view(uow, c)
@@ -701,6 +768,7 @@ class ComplaintService(Service):
         repeat.status, repeat.merged_into_id, repeat.closed_at = "merged", original.id, uow.now
         uow.session.add(repeat)
         self._clock(uow, repeat, dl.STOP, "merge", uow.today, note, into=original.ref_no)
+        self._end_handoffs(uow, repeat, "merged")
         self._event(uow, original, "merged_in", note, repeat=repeat.ref_no)
         self._audit(uow, "merge", repeat, into=original.ref_no)
         return self._view(uow, repeat)
@@ -715,6 +783,7 @@ class ComplaintService(Service):
         c.status, c.closed_at, c.closed_by = "withdrawn", uow.now, uow.actor_id
         uow.session.add(c)
         self._clock(uow, c, dl.STOP, "withdraw", uow.today, reason)
+        self._end_handoffs(uow, c, "withdrawn")
         self._audit(uow, "withdraw", c)
         return self._view(uow, c)
 
@@ -839,6 +908,7 @@ class ComplaintService(Service):
         c.status, c.closed_by, c.closed_at = "closed", uow.actor_id, uow.now
         uow.session.add(c)
         self._event(uow, c, "close", c.root_cause, rectification=c.rectification)
+        self._end_handoffs(uow, c, "closed")
         self._audit(uow, "close", c)
         return self._view(uow, c)
 
@@ -890,6 +960,42 @@ class ComplaintService(Service):
         active = sorted((v for v in views if v.status not in ENDED),
                         key=lambda v: (v.status == "replied", v.due_date, v.id))
         return active + [v for v in views if v.status in ENDED]
+
+    @requires("complaint.view", write=False)
+    def my_complaints(self, uow: UnitOfWork, *, limit: int = 200) -> list[MyComplaint]:
+        """Every complaint the actor is part of: as first receiver, as handler (both with the
+        detail their work needs) and as the person complained about (read-only, without the
+        client's identity). Running ones first by due date, then the ended ones, newest first."""
+        assert uow.actor_id is not None
+        me = f",{uow.actor_id},"
+        rows = uow.session.exec(
+            select(Complaint)
+            .where(or_(Complaint.first_receiver_id == uow.actor_id,
+                       Complaint.handler_id == uow.actor_id,
+                       ("," + col(Complaint.staff_complained) + ",").contains(me)))
+            .order_by(col(Complaint.received_at).desc())
+            .limit(limit)
+        ).all()
+        out = []
+        for v in self._views(uow, rows):
+            if uow.actor_id in v.complained_ids:
+                as_ = "subject"
+            elif v.handler is not None and v.handler.id == uow.actor_id:
+                as_ = "handler"
+            else:
+                as_ = "receiver"
+            private = as_ == "subject"
+            out.append(MyComplaint(
+                id=v.id, ref_no=v.ref_no, as_=as_, status=v.status, category=v.category,
+                subcategory=v.subcategory, received_at=v.received_at, due_date=v.due_date,
+                days_left=v.days_left, standing=v.standing, next_step=next_step(v),
+                handler_name=v.handler.name if v.handler else "",
+                client_name="" if private else (v.client_name or v.complainant_name),
+                description="" if private else v.description,
+            ))
+        running = sorted((m for m in out if m.status not in ENDED),
+                         key=lambda m: (m.status == "replied", m.due_date, m.id))
+        return running + [m for m in out if m.status in ENDED]
 
     @requires("complaint.stats", write=False)
     def stats(self, uow: UnitOfWork, start: date, end: date) -> ComplaintStats:

@@ -29,6 +29,7 @@ from wealthtui.model import (
     Ticket,
     Visit,
 )
+from wealthtui.model.handoff import overdue_clause
 from wealthtui.reports import figures
 from wealthtui.reports.sql import utc_hour
 from wealthtui.services.base import Context, Service, UnitOfWork, requires
@@ -182,7 +183,7 @@ class DashboardService(Service):
         overdue = uow.session.execute(
             select(func.count(Handoff.id))
             .where(Handoff.business_date >= uow.today - timedelta(days=RECENT_DAYS),
-                   *figures.handoffs_overdue_where(uow.now))
+                   overdue_clause(uow.now, uow.settings.handoffs.complete_within_minutes))
         ).scalar_one()
         pending = uow.session.execute(
             select(func.count(AuthorizationRequest.id))

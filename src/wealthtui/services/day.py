@@ -11,7 +11,16 @@ item 8 (the lobby manager hands the daily flow record to the head).
   instead be explained by the head in writing. A refused close lists every problem.
 - After the close, a record of that day changes only by the head with a reason: other services
   call `ensure_day_open(uow, day, reason=...)` before writing a record of `day`; it refuses
-  everyone else, and audits the head's amendment with the reason.
+  everyone else, and audits the head's amendment with the reason. Finishing a hand-off of a
+  closed day (accept, decline, done, expire, carry) is not changing that day (services.handoffs).
+- The close lists the hand-offs still open or in progress (of the day or earlier, not carried
+  past it); the head carries them over to the following day (`close(carry_over=True)` or
+  `carry_over`), or explains each one. The checklists it demands are only those somebody in
+  the center can run (a procedure none of whose roles any active staff member holds is not
+  "missed": nobody could have done it).
+- The lobby manager confirms the flow log from the closing routine's step (`confirm_flow_log`
+  with the run): the step shows the figures of reports/flow_log.py and is recorded with it.
+- Opening the day (`open`) also returns the expired hand-offs to their senders.
 """
 
 from __future__ import annotations
@@ -21,13 +30,18 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlmodel import col, or_, select
+
 from wealthtui import procedures
-from wealthtui.model import BusinessDay, Staff
+from wealthtui.model import BusinessDay, ChecklistRun, Staff, StepRecord
+from wealthtui.procedures import Procedure
 from wealthtui.reports import eod
+from wealthtui.rules import permissions
 from wealthtui.rules.fields import FieldError, parse_text
 from wealthtui.services.base import Context, Service, UnitOfWork, requires
 from wealthtui.services.checklists import ChecklistService
 from wealthtui.services.errors import Conflict, ServiceError
+from wealthtui.services.handoffs import HandoffService
 from wealthtui.store import anchors
 
 SECTION = "ch.6 §6.1"            # the head's end of day (manual ch.6, digest §6.1)
@@ -64,11 +78,13 @@ def ensure_day_open(uow: UnitOfWork, day: date | None = None, *, reason: str = "
 
 @dataclass(frozen=True)
 class CloseProblem:
-    kind: str            # teller | checklist | flow_log
-    ref: str             # staff number, procedure id, or "flow_log"
-    label: str           # the teller's name or the procedure's title
-    label_en: str        # the procedure's English title (the name again for a teller)
-    status: str          # the teller's balance status, or "missed" / "unconfirmed"
+    kind: str            # teller | checklist | flow_log | handoff
+    ref: str             # staff number, procedure id, "flow_log", or the hand-off's id
+    label: str           # the teller's name, the procedure's title, or "from → to client"
+    label_en: str        # the procedure's English title (the name again for a teller; the
+                         # hand-off's kind for a hand-off)
+    status: str          # the teller's balance status, "missed" / "unconfirmed", or the
+                         # hand-off's status (open / accepted)
     explainable: bool    # the head may close with a written explanation instead
 
     @property
@@ -113,6 +129,7 @@ class DayService(Service):
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
         self._checklists = ChecklistService(ctx)
+        self._handoffs = HandoffService(ctx)
 
     def _problems(self, uow: UnitOfWork, day: date, bd: BusinessDay | None) -> list[CloseProblem]:
         out = [
@@ -121,17 +138,25 @@ class DayService(Service):
         ]
         catalog = catalog_or_none(self._checklists)
         titles = {p.id: (p.title, p.title_en) for p in catalog} if catalog else {}
+        held = {r for s in uow.session.exec(select(Staff).where(col(Staff.active).is_(True)))
+                for r in s.role_set}
+        doable = {p.id for p in catalog if held & set(p.roles)} if catalog else set()
         seen: set[str] = set()
         exempt = tuple(uow.settings.head.close_exempt_procedures)
         for pid in eod.checklists(uow.session, catalog, [day], exempt).missed_ids:
-            if pid in seen:
+            if pid in seen or (catalog is not None and pid not in doable):
                 continue
             seen.add(pid)
             zh, en = titles.get(pid, (pid, pid))
             out.append(CloseProblem("checklist", pid, zh, en, "missed", True))
         confirmed = bd is not None and bd.flow_log_confirmed_by is not None
-        if uow.settings.head.flow_log_confirm_required and not confirmed:
+        confirmers = permissions.MATRIX["flowlog.confirm"]
+        if uow.settings.head.flow_log_confirm_required and not confirmed and held & confirmers:
             out.append(CloseProblem("flow_log", "flow_log", "", "", "unconfirmed", True))
+        for h in self._handoffs.open_until(uow, day):
+            who = h.to_name or h.to_role or ""
+            label = f"{h.from_name} → {who} {h.client_name}".strip()
+            out.append(CloseProblem("handoff", str(h.id), label, h.kind, h.status, True))
         return out
 
     def _state(self, uow: UnitOfWork, day: date) -> DayState:
@@ -183,13 +208,21 @@ class DayService(Service):
         if bd is None:
             self._row(uow, day)
             uow.audit("day.open", "business_day", day.isoformat(), manual_section=SECTION)
+        if day == uow.today:
+            self._handoffs.expire_in(uow)
         return self._state(uow, day)
 
     @requires("flowlog.confirm")
-    def confirm_flow_log(self, uow: UnitOfWork, day: date | None = None) -> DayState:
-        """The lobby manager confirms the day's flow log at closing (it is derived, not typed)."""
+    def confirm_flow_log(self, uow: UnitOfWork, day: date | None = None, *,
+                         run_id: int | None = None) -> DayState:
+        """The lobby manager confirms the day's flow log at closing (it is derived, not typed).
+
+        The closing routine's step that `confirms = "flow_log"` is recorded with it: of the run
+        `run_id` (the step the lobby manager pressed Enter on), and of every other open run of
+        that day whose such step is not done yet."""
         day = self._day(uow, day)
         ensure_day_open(uow, day)
+        runs = self._confirming_runs(uow, day, run_id)
         bd = self._row(uow, day)
         bd.flow_log_confirmed_by, bd.flow_log_confirmed_at = uow.actor_id, uow.now
         uow.session.add(bd)
@@ -198,19 +231,67 @@ class DayService(Service):
                   visitors=flow.visitors, premium_received=flow.premium_received_total,
                   premium_identified=flow.premium_identified.total,
                   complaints=flow.complaints_received)
+        for rid, step_id in runs:
+            self._checklists.record_in(uow, rid, step_id, confirmed=True)
+        return self._state(uow, day)
+
+    def _confirming_runs(self, uow: UnitOfWork, day: date,
+                         run_id: int | None) -> list[tuple[int, str]]:
+        """(run, step) pairs whose flow-log step this confirmation records."""
+        catalog = catalog_or_none(self._checklists)
+        confirming = {p.id for p in catalog or ()
+                      if any(st.confirms == "flow_log" for st in p.steps)}
+        query = select(ChecklistRun).where(ChecklistRun.status == "open",
+                                           ChecklistRun.business_date == day)
+        if run_id is not None:
+            query = query.where(or_(ChecklistRun.id == run_id,
+                                    col(ChecklistRun.procedure_id).in_(confirming)))
+        else:
+            query = query.where(col(ChecklistRun.procedure_id).in_(confirming))
+        if run_id is not None:
+            run = uow.session.get(ChecklistRun, run_id)
+            if run is None or run.business_date != day or run.status != "open":
+                raise Conflict("error.checklist.not_open")
+        out = []
+        for run in uow.session.exec(query.order_by(col(ChecklistRun.id))).all():
+            proc = Procedure.from_json(run.procedure_json)
+            done = {r.step_id for r in uow.session.exec(
+                select(StepRecord).where(StepRecord.run_id == run.id))}
+            assert run.id is not None
+            # the run pressed on is confirmed again (a second record) when it was done before
+            out += [(run.id, st.id) for st in proc.steps
+                    if st.confirms == "flow_log" and (st.id not in done or run.id == run_id)]
+        if run_id is not None and not any(rid == run_id for rid, _ in out):
+            raise Conflict("error.routines.no_confirm_step")
+        return out
+
+    @requires("day.close")
+    def carry_over(self, uow: UnitOfWork, day: date | None = None,
+                   handoff_ids: list[int] | None = None) -> DayState:
+        """Carry the open hand-offs of the day (all, or those listed) over to the following day:
+        they stay with their addressees and are no longer a problem of this day's close."""
+        day = self._day(uow, day)
+        wanted = handoff_ids if handoff_ids is not None else [
+            h.id for h in self._handoffs.open_until(uow, day)]
+        self._handoffs.carry_in(uow, wanted, day)
         return self._state(uow, day)
 
     @requires("day.close")
     def close(self, uow: UnitOfWork, day: date | None = None, *,
-              explanations: dict[str, str] | None = None) -> DayState:
+              explanations: dict[str, str] | None = None,
+              carry_over: bool = False) -> DayState:
         """Close the day, or raise DayCloseRefused listing what is not done and not explained.
 
         `explanations` maps a problem's `key` (e.g. "checklist:lobby_closing") to the head's
-        written reason."""
+        written reason. `carry_over`: first carry every open hand-off over to the following
+        day (in the same transaction: refused close, nothing carried)."""
         day = self._day(uow, day)
         bd = uow.session.get(BusinessDay, day)
         if bd is not None and bd.status == "closed":
             raise Conflict("error.day.already_closed", date=day.isoformat())
+        if carry_over:
+            self._handoffs.carry_in(uow, [h.id for h in self._handoffs.open_until(uow, day)],
+                                    day)
         given = {k: (v or "").strip() for k, v in (explanations or {}).items()}
         problems = self._problems(uow, day, bd)
         blocking = [p for p in problems if not (p.explainable and given.get(p.key))]

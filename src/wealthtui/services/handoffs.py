@@ -2,24 +2,41 @@
 
 from → to (a person, or a role whose members all see it until one accepts), kind, client,
 note, due time, status open → accepted → done, or declined with a reason, or expired.
+
+The life of a hand-off (issue 16):
+- overdue only while it waits on someone: open and not taken past its due time; accepted is
+  "in progress", overdue only past `handoffs.complete_within_minutes` when that is set
+  (model.handoff.is_overdue, also the SQL of the reports);
+- `expire_overdue` returns an open hand-off nobody took `handoffs.expire_after_hours` after its
+  due time to its sender: it is marked expired and the sender gets a "returned" hand-off (a
+  notice in their inbox, to the sender's first role when the sender has left). It runs on day
+  open (services.day) and on a timer of every signed-in screen (ui/widgets/inbox.py);
+- a hand-off of a closed day can still be accepted, declined or done: only its lifecycle
+  columns change (Handoff.__lifecycle_columns__), which is finishing it, not changing the day;
+- at a close the head carries the open ones over (`carry_in`, from services.day);
+- a hand-off about a record that ends (subject_type/subject_id: a complaint, an authorisation,
+  a checklist run) is done when that record ends (`end_for`, called by those services).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import aliased
 from sqlmodel import and_, col, or_, select
 
-from wealthtui.model import Client, Handoff, Staff, Ticket
+from wealthtui.model import BusinessDay, Client, Handoff, Staff, Ticket
+from wealthtui.model.handoff import is_overdue
 from wealthtui.rules import permissions
 from wealthtui.rules.fields import FieldError, parse_text
 from wealthtui.services.base import Service, UnitOfWork, requires
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
 
 KINDS = ("premium_arrival", "referral", "lead", "cm_change", "escalation", "cash_business",
-         "shift", "general")
+         "shift", "general", "returned")
+#: what a hand-off may be about (it ends with it)
+SUBJECTS = ("", "complaint", "authorization", "checklist_run")
 SOURCES = ("", "lobby", "cash_counter", "non_cash_counter", "cm", "head", "system")
 OPEN = ("open", "accepted")
 
@@ -47,9 +64,16 @@ class HandoffView:
     outcome: str
     decline_reason: str
     manual_section: str
+    subject_type: str = ""
+    subject_id: int | None = None
+    carried_to: date | None = None
+    business_date: date | None = None
+    complete_within_minutes: int = 0
 
     def overdue(self, now: datetime) -> bool:
-        return self.status in OPEN and self.due_at is not None and now > self.due_at
+        """Waiting on someone past its time (model.handoff.is_overdue)."""
+        return is_overdue(self.status, self.due_at, self.accepted_at, now,
+                          self.complete_within_minutes)
 
 
 class HandoffService(Service):
@@ -65,6 +89,7 @@ class HandoffService(Service):
             .where(where)
             .order_by(col(Handoff.created_at).desc(), col(Handoff.id).desc())
         )
+        within = uow.settings.handoffs.complete_within_minutes
         return [
             HandoffView(
                 id=h.id, kind=h.kind, status=h.status, from_staff_id=h.from_staff_id,
@@ -74,6 +99,8 @@ class HandoffService(Service):
                 note=h.note, created_at=h.created_at, accepted_at=h.accepted_at,
                 closed_at=h.closed_at, due_at=h.due_at, outcome=h.outcome,
                 decline_reason=h.decline_reason, manual_section=h.manual_section,
+                subject_type=h.subject_type, subject_id=h.subject_id, carried_to=h.carried_to,
+                business_date=h.business_date, complete_within_minutes=within,
             )
             for h, from_name, to_name, client_name, client_tier, ticket_no in uow.session.exec(query)
         ]
@@ -147,6 +174,8 @@ class HandoffService(Service):
         due_at: datetime | None = None,
         manual_section: str = "",
         rerouted_from_id: int | None = None,
+        subject_type: str = "",
+        subject_id: int | None = None,
     ) -> Handoff:
         """Create a hand-off inside another service's unit of work (no permission check:
         the calling service has checked its own action)."""
@@ -154,6 +183,9 @@ class HandoffService(Service):
             raise FieldError("field.handoff_kind", "error.field.choice", accepted=", ".join(KINDS))
         if source not in SOURCES:
             raise FieldError("field.source", "error.field.choice", accepted=", ".join(SOURCES))
+        if subject_type not in SUBJECTS or (subject_type == "") != (subject_id is None):
+            raise FieldError("handoff.lifecycle.subject", "error.field.choice",
+                             accepted=", ".join(s for s in SUBJECTS if s))
         if (to_staff_id is None) == (to_role is None):
             raise FieldError("field.handoff_to", "error.handoff.to_one")
         if to_role is not None and to_role not in permissions.ROLES:
@@ -174,11 +206,13 @@ class HandoffService(Service):
             to_staff_id=to_staff_id, to_role=to_role, client_id=client_id, ticket_id=ticket_id,
             source=source, note=parse_text(note, "field.note", max_len=1000), due_at=due_at,
             created_at=uow.now, manual_section=manual_section, rerouted_from_id=rerouted_from_id,
+            subject_type=subject_type, subject_id=subject_id,
         )
         uow.session.add(h)
         uow.session.flush()
         uow.audit("handoff.create", "handoff", h.id, manual_section=manual_section, kind=kind,
-                  to_staff_id=to_staff_id, to_role=to_role, client_id=client_id)
+                  to_staff_id=to_staff_id, to_role=to_role, client_id=client_id,
+                  subject_type=subject_type or None, subject_id=subject_id)
         return h
 
     @requires("handoff.create")
@@ -239,19 +273,103 @@ class HandoffService(Service):
             uow, kind=old.kind, to_staff_id=to_staff_id, to_role=to_role,
             client_id=old.client_id, ticket_id=old.ticket_id,
             note=(note or old.note), source=old.source, manual_section=old.manual_section,
-            rerouted_from_id=old.id,
+            rerouted_from_id=old.id, subject_type=old.subject_type, subject_id=old.subject_id,
         )
         return self._views(uow, Handoff.id == new.id)[0]
 
-    @requires("handoff.view")
-    def expire_overdue(self, uow: UnitOfWork) -> int:
-        """Mark hand-offs still open long after their due time as expired. Returns how many."""
+    # --- the life of a hand-off ------------------------------------------------------------
+    def end_for(self, uow: UnitOfWork, subject_type: str, subject_id: int, why: str) -> int:
+        """Inside another service's unit of work: the hand-offs about a record that has just
+        ended (a complaint closed, an authorisation decided, a checklist run finished) are done,
+        with `why` (a catalog key's text or a short code) as their outcome. Returns how many."""
+        rows = uow.session.exec(
+            select(Handoff).where(Handoff.subject_type == subject_type,
+                                  Handoff.subject_id == subject_id,
+                                  col(Handoff.status).in_(OPEN))
+        ).all()
+        for h in rows:
+            h.status, h.closed_at, h.outcome = "done", uow.now, why[:500]
+            uow.session.add(h)
+            uow.audit("handoff.done", "handoff", h.id, manual_section=h.manual_section,
+                      outcome=h.outcome, ended_with=f"{subject_type}:{subject_id}")
+        return len(rows)
+
+    def open_until(self, uow: UnitOfWork, day: date) -> list[HandoffView]:
+        """Open and accepted hand-offs of `day` or earlier that no close has carried past
+        `day` (what the close of `day` lists)."""
+        return self._views(uow, and_(
+            col(Handoff.status).in_(OPEN), Handoff.business_date <= day,
+            or_(col(Handoff.carried_to).is_(None), col(Handoff.carried_to) <= day),
+            col(Handoff.kind) != "returned",
+        ))
+
+    def carry_in(self, uow: UnitOfWork, handoff_ids: list[int], day: date) -> int:
+        """Inside the day service's unit of work (the head's `day.close` permission checked
+        there): carry the listed open hand-offs of `day` or earlier over to the following day
+        (`carried_to`); they stay in their addressees' inboxes. Returns how many."""
+        wanted = {v.id for v in self.open_until(uow, day)}
+        carried = 0
+        for hid in handoff_ids:
+            if hid not in wanted:
+                raise Conflict("error.routines.not_carryable", id=hid)
+            h = self._load(uow, hid)
+            h.carried_to = day + timedelta(days=1)
+            uow.session.add(h)
+            uow.audit("handoff.carry", "handoff", h.id, manual_section=h.manual_section,
+                      from_day=h.business_date.isoformat(), to_day=h.carried_to.isoformat())
+            carried += 1
+        return carried
+
+    def _sender_address(self, uow: UnitOfWork, h: Handoff) -> tuple[int | None, str | None]:
+        sender = uow.session.get(Staff, h.from_staff_id)
+        if sender is not None and sender.active:
+            return sender.id, None
+        roles = sorted(sender.role_set) if sender is not None else []
+        return None, (roles[0] if roles else permissions.HEAD)
+
+    def expire_in(self, uow: UnitOfWork) -> int:
+        """`expire_overdue` inside another service's unit of work (day open)."""
+        today = uow.session.get(BusinessDay, uow.today)
+        if today is not None and today.status == "closed":
+            return 0  # no notice can be written into a closed day; the next day's run does it
         limit = uow.now - timedelta(hours=uow.settings.handoffs.expire_after_hours)
         stale = uow.session.exec(
-            select(Handoff).where(Handoff.status == "open", col(Handoff.due_at) < limit)
+            select(Handoff).where(Handoff.status == "open", col(Handoff.due_at) < limit,
+                                  col(Handoff.kind) != "returned")
+            .order_by(col(Handoff.id))
         ).all()
+        english = uow.settings.ui.language == "en"
         for h in stale:
             h.status, h.closed_at = "expired", uow.now
             uow.session.add(h)
-            uow.audit("handoff.expire", "handoff", h.id, manual_section=h.manual_section)
+            to_staff, to_role = self._sender_address(uow, h)
+            head = ("Not taken in time, back to you: " if english else "未在时限内接收，退回：")
+            notice = Handoff(
+                kind="returned", business_date=uow.today, from_staff_id=h.from_staff_id,
+                to_staff_id=to_staff, to_role=to_role, client_id=h.client_id,
+                ticket_id=h.ticket_id, source="system", note=(head + h.note)[:1000],
+                due_at=None, created_at=uow.now, manual_section=h.manual_section,
+                rerouted_from_id=h.id,
+            )
+            uow.session.add(notice)
+            uow.session.flush()
+            uow.audit("handoff.expire", "handoff", h.id, manual_section=h.manual_section,
+                      returned_as=notice.id, to_staff_id=to_staff, to_role=to_role)
         return len(stale)
+
+    @requires("handoff.view", write=False)
+    def expiry_due(self, uow: UnitOfWork) -> bool:
+        """Whether `expire_overdue` has anything to do (a read: the screens' timer asks this
+        first, so that a quiet center sees no write transaction)."""
+        limit = uow.now - timedelta(hours=uow.settings.handoffs.expire_after_hours)
+        return uow.session.exec(
+            select(Handoff.id).where(Handoff.status == "open", col(Handoff.due_at) < limit,
+                                     col(Handoff.kind) != "returned").limit(1)
+        ).first() is not None
+
+    @requires("handoff.view")
+    def expire_overdue(self, uow: UnitOfWork) -> int:
+        """Hand-offs still open (nobody took them) `handoffs.expire_after_hours` after their
+        due time are expired and go back to their sender as a "returned" hand-off (to the
+        sender's first role when the sender is no longer active). Returns how many."""
+        return self.expire_in(uow)

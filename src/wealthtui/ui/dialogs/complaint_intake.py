@@ -314,7 +314,11 @@ class ComplaintIntakeDialog(TranslatedBindings, EnterAdvances, ModalScreen[Compl
         except (FieldError, ServiceError) as exc:
             self.show_error(exc)
             return
-        self.notify(t("complaint.intake.saved", ref=view.ref_no), timeout=6)
+        if view.status in ("open", "investigating"):  # the deadline with the number (issue 16)
+            self.notify(t("my_complaints.intake_saved", ref=view.ref_no,
+                          due=view.due_date.isoformat(), days=view.days_left), timeout=12)
+        else:
+            self.notify(t("complaint.intake.saved", ref=view.ref_no), timeout=6)
         self.dismiss(view)
 
     def action_cancel(self) -> None:

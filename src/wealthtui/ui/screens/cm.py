@@ -11,7 +11,8 @@ under them (from 30 rows; F9 shows it on smaller terminals). Keys: F2–F7 the t
 opens the client file; F8 logs a contact for the client of the row (the agenda item sets the
 purpose; a follow-up item is kept by it); ctrl+f finds any client; ctrl+t hands the cash part of
 the business to the cash tellers; ctrl+k opens the client's contact-marketing checklist; ctrl+g the
-CM-change checklist of the change under the cursor; ctrl+r records a target's progress.
+CM-change checklist of the change under the cursor; ctrl+r records a target's progress; ctrl+y the
+CM's routines (the marketing CM's own) and open checklists; ctrl+j my complaints.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ from wealthtui.ui.widgets.cm_tables import (
     TargetTable,
     tier_name,
 )
+from wealthtui.ui.widgets.my_complaints import MyComplaintsScreen
+from wealthtui.ui.widgets.resume import MyChecklistsScreen
 from wealthtui.ui.widgets.today import TodayList
 
 TABS = ("today", "week", "portfolio", "targets", "changes", "procedures")
@@ -109,6 +112,10 @@ class CMScreen(RoleScreen):
                 id="cm.change_checklist"),
         Binding("ctrl+r", "record_target", "cm.bind.record_target", id="cm.record_target"),
         Binding("ctrl+b", "build_targets", "targets.bind.build_own", id="cm.build_targets"),
+        Binding("ctrl+y", "checklists", "resume.bind.checklists", id="cm.checklists",
+                show=False),  # in F1 help, as on every role screen (the footer is full at 80)
+        Binding("ctrl+j", "my_complaints", "my_complaints.bind.show", id="cm.my_complaints",
+                show=False),  # in F1 help
     ]
 
     def __init__(self, name: str | None = None, id: str | None = None,  # noqa: A002
@@ -355,6 +362,21 @@ class CMScreen(RoleScreen):
             return None
         name = getattr(item, "client_name", None) or getattr(item, "name", "")
         return client_id, name, item
+
+    def action_checklists(self) -> None:
+        """The CM's routines (a marketing CM's own) and every checklist of theirs still open."""
+        def closed(_result: None) -> None:
+            self.on_data_changed()
+            self.changed()
+        self.app.push_screen(MyChecklistsScreen(), closed)
+
+    def action_my_complaints(self) -> None:
+        """The complaints this staff member received, handles or is named in (Ctrl+J)."""
+        def closed(changed: bool | None) -> None:
+            if changed:
+                self.on_data_changed()
+                self.changed()
+        self.app.push_screen(MyComplaintsScreen(), closed)
 
     def action_log_contact(self) -> None:
         chosen = self._selected()

@@ -50,6 +50,7 @@ from wealthtui.ui.widgets.checklist import ChecklistScreen
 from wealthtui.ui.widgets.counter_oversee import OverseePanel
 from wealthtui.ui.widgets.counter_queue import QueueList
 from wealthtui.ui.widgets.counter_ticket import TicketPanel, business_name
+from wealthtui.ui.widgets.my_complaints import MyComplaintsScreen
 from wealthtui.ui.widgets.resume import MyChecklistsScreen, refresh_pending
 
 FAILED = object()
@@ -137,6 +138,8 @@ class CounterScreen(RoleScreen):
         Binding("ctrl+v", "switch_view", "counter.bind.switch_view", id="counter.switch_view"),
         Binding("ctrl+y", "checklists", "resume.bind.checklists", id="counter.checklists",
                 show=False),  # named by the line of open checklists, and in F1 help
+        Binding("ctrl+j", "my_complaints", "my_complaints.bind.show", id="counter.my_complaints",
+                show=False),  # in F1 help
     ]
 
     def __init__(self, name: str | None = None, id: str | None = None,  # noqa: A002
@@ -357,6 +360,14 @@ class CounterScreen(RoleScreen):
             self.changed()
 
         self.app.push_screen(MyChecklistsScreen(), closed)
+
+    def action_my_complaints(self) -> None:
+        """The complaints this staff member received, handles or is named in (Ctrl+J)."""
+        def closed(changed: bool | None) -> None:
+            if changed:
+                self.on_data_changed()
+                self.changed()
+        self.app.push_screen(MyComplaintsScreen(), closed)
 
     # --- sessions --------------------------------------------------------------------------
     def action_sign_on(self) -> None:

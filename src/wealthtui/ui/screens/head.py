@@ -9,9 +9,11 @@ Keys: F2–F7 open the tabs (shown in the tab labels); F8 is the tab's main acti
 choose the day or month, close the day); on the staff tab ctrl+r roles, ctrl+k reset PIN,
 ctrl+u unlock, ctrl+d deactivate, ctrl+e assign a client's exclusive CM, ctrl+b hand a departing
 CM's book over, ctrl+n the day's roster; on the KPI tab ctrl+e enters a monthly figure; on the
-end-of-day tab ctrl+e exports the summary (XLSX) and ctrl+g switches to the month view; on every
-tab ctrl+t opens the target lists (build from criteria with the count previewed, deal to CMs,
-progress per CM).
+end-of-day tab ctrl+e exports the summary (XLSX) and ctrl+g switches to the month view. Everywhere:
+ctrl+t the target lists (build from criteria with the count previewed, deal to CMs, progress per
+CM); ctrl+y the head's routines (morning meeting, appearance check, end-of-day review, monthly
+review) and any checklist of theirs still open; ctrl+j the complaints the head received, handles
+or is named in.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ from wealthtui.ui.widgets.head_dashboard import DashboardPanel
 from wealthtui.ui.widgets.head_dialogs import CloseDayDialog, head_form, roles_field
 from wealthtui.ui.widgets.head_staff import StaffPanel
 from wealthtui.ui.widgets.head_tables import SectionTables
+from wealthtui.ui.widgets.my_complaints import MyComplaintsScreen
+from wealthtui.ui.widgets.resume import MyChecklistsScreen
 
 TABS = ("dashboard", "staff", "complaints", "flow", "kpi", "eod")
 TAB_KEYS = dict(zip(TABS, ("F2", "F3", "F4", "F5", "F6", "F7"), strict=True))
@@ -106,6 +110,10 @@ class HeadScreen(RoleScreen):
         Binding("ctrl+g", "pick_eod", "head.bind.pick_eod", id="head.pick_eod"),
         Binding("ctrl+e", "export_eod", "head.bind.export", id="head.export_eod"),
         Binding("ctrl+t", "targets", "targets.bind.open", id="head.targets"),
+        Binding("ctrl+y", "checklists", "resume.bind.checklists", id="head.checklists",
+                show=False),  # in F1 help, as on every role screen (the footer is full at 80)
+        Binding("ctrl+j", "my_complaints", "my_complaints.bind.show", id="head.my_complaints",
+                show=False),
     ]
 
     def __init__(self, name: str | None = None, id: str | None = None,  # noqa: A002
@@ -513,8 +521,9 @@ class HeadScreen(RoleScreen):
             return
         day = self.day_state.date
 
-        def submit(explanations: dict[str, str]) -> Any:
-            return self.services.day.close(self.actor, day, explanations=explanations)
+        def submit(explanations: dict[str, str], carry_over: bool = False) -> Any:
+            return self.services.day.close(self.actor, day, explanations=explanations,
+                                           carry_over=carry_over)
 
         def closed(state: DayState | None) -> None:
             if state is not None:
@@ -522,6 +531,23 @@ class HeadScreen(RoleScreen):
                 self.reload("eod")
                 self.changed()
         self.app.push_screen(CloseDayDialog(self.day_state, submit=submit), closed)
+
+    def action_checklists(self) -> None:
+        """The head's routines (morning meeting, appearance check, end of day, monthly review)
+        and every checklist of theirs still open: Enter starts or resumes one."""
+        def closed(_result: None) -> None:
+            self.loaded.clear()
+            self.reload(self.tab)
+            self.changed()
+        self.app.push_screen(MyChecklistsScreen(), closed)
+
+    def action_my_complaints(self) -> None:
+        """The complaints the head received, handles or is named in."""
+        def closed(changed: bool | None) -> None:
+            if changed:
+                self.on_data_changed()
+                self.changed()
+        self.app.push_screen(MyComplaintsScreen(), closed)
 
     def action_export_eod(self) -> None:
         if self.eod_doc is None:

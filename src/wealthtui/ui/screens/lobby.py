@@ -49,6 +49,7 @@ from wealthtui.ui.widgets.checklist import ChecklistScreen
 from wealthtui.ui.widgets.client_card import ClientCardView, tier_name
 from wealthtui.ui.widgets.lobby_bigtext import BigText
 from wealthtui.ui.widgets.lobby_board import ArrivalsTable, QueueBoard, VisitsTable, flow_text
+from wealthtui.ui.widgets.my_complaints import MyComplaintsScreen
 from wealthtui.ui.widgets.resume import MyChecklistsScreen, refresh_pending
 
 #: width from which the board shows zones and the last calls
@@ -172,6 +173,8 @@ class LobbyScreen(RoleScreen):
         Binding("ctrl+t", "roster", "roster.bind.open", id="lobby.roster"),
         Binding("ctrl+y", "checklists", "resume.bind.checklists", id="lobby.checklists",
                 show=False),  # named by the line of open checklists, and in F1 help
+        Binding("ctrl+j", "my_complaints", "my_complaints.bind.show", id="lobby.my_complaints",
+                show=False),  # in F1 help
         Binding("ctrl+k", "focus_lookup", "lobby.bind.focus_lookup", id="lobby.focus_lookup",
                 show=False),
     ]
@@ -689,6 +692,14 @@ class LobbyScreen(RoleScreen):
                 self.changed()
 
         self.app.push_screen(RosterDialog(), done)
+
+    def action_my_complaints(self) -> None:
+        """The complaints this staff member received, handles or is named in (Ctrl+J)."""
+        def closed(changed: bool | None) -> None:
+            if changed:
+                self.on_data_changed()
+                self.changed()
+        self.app.push_screen(MyComplaintsScreen(), closed)
 
     def action_complaint(self) -> None:
         def done(complaint: Any) -> None:

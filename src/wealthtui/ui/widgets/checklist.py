@@ -15,7 +15,8 @@ per step (✓ done, ☐ open; what was recorded, by whom, when); under the table
 position, whether it is required, its kind, its manual section and its help text. A run started
 from an older version of the procedure reads as it was when it started.
 
-Keys while it has focus: ↑/↓ move between steps; Enter records the focused step (a tick at once;
+Keys while it has focus: ↑/↓ move between steps; Enter records the focused step (a step that
+confirms the flow log shows the day's figures first, ui/widgets/flow_confirm.py; a tick at once;
 a number, amount or text in a dialog that keeps what was typed on an error; a choice from a list;
 a sign-off in the second-person dialog with the other staff member's number and PIN); F9 completes
 the run (refused with the open required steps named); F8 abandons it with a reason.
@@ -52,6 +53,7 @@ from wealthtui.ui.dialogs.reason import ReasonDialog
 from wealthtui.ui.dialogs.second_person import SecondPersonDialog
 from wealthtui.ui.errors import describe
 from wealthtui.ui.text import PlainTable, plain
+from wealthtui.ui.widgets.flow_confirm import FlowLogConfirmDialog
 
 DONE_MARK = "✓"
 OPEN_MARK = "☐"
@@ -362,6 +364,10 @@ class ChecklistPanel(Vertical, can_focus=False):
             return
         step = state.step
         checklists = self._services.checklists
+        if step.confirms == "flow_log":
+            # shows the day's flow log and confirms it (services.day records this step)
+            self.app.push_screen(FlowLogConfirmDialog(run), self._changed)
+            return
         if step.kind == "tick":
             if state.done:
                 self.notify(t("checklist.already_ticked"))

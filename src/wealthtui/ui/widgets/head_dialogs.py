@@ -6,7 +6,9 @@ the head's size; `roles_field` gives the ticks for a staff member's roles.
 
 `CloseDayDialog(state, submit=fn)` lists what stands in the way of the close; the explainable
 items get a line each for the head's written explanation. `submit(explanations)` closes the day;
-a DayCloseRefused shows the remaining items."""
+a DayCloseRefused shows the remaining items. The hand-offs still open are listed too: F3 carries
+them over to the following day and closes (`submit(explanations, True)`, one transaction), so
+they need no explanation."""
 
 from __future__ import annotations
 
@@ -83,6 +85,9 @@ def problem_text(p: CloseProblem) -> str:
                  status=t(f"report.balance.{p.status}"))
     if p.kind == "checklist":
         return t("head.close.checklist", title=tl(p.label, p.label_en))
+    if p.kind == "handoff":
+        return t("routines.close.handoff", id=p.ref, kind=t(f"handoff.kind.{p.label_en}"),
+                 who=p.label, status=t(f"handoff.status.{p.status}"))
     return t("head.close.flow_log")
 
 
@@ -101,10 +106,11 @@ class CloseDayDialog(TranslatedBindings, EnterAdvances, ModalScreen[Any]):
 
     BINDINGS = [
         Binding("f2", "save", "head.bind.close_day", id="head.close.save"),
+        Binding("f3", "carry_over", "routines.bind.carry_over", id="head.close.carry_over"),
         Binding("escape", "cancel", "dialog.bind.cancel", id="head.close.cancel"),
     ]
 
-    def __init__(self, state: DayState, *, submit: Callable[[dict[str, str]], Any]) -> None:
+    def __init__(self, state: DayState, *, submit: Callable[..., Any]) -> None:
         super().__init__()
         self.state = state
         self.problems = list(state.problems)
@@ -145,12 +151,27 @@ class CloseDayDialog(TranslatedBindings, EnterAdvances, ModalScreen[Any]):
     def submit_form(self) -> None:
         self.action_save()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "carry_over":
+            return any(p.kind == "handoff" for p in self.problems)
+        return True
+
+    def action_carry_over(self) -> None:
+        """Carry every open hand-off over to the following day and close (F3)."""
+        explanations = {k: v for k, v in self.explanations().items()
+                        if not k.startswith("handoff:")}
+        self._close(explanations, carry_over=True)
+
     def action_save(self) -> None:
+        self._close(self.explanations())
+
+    def _close(self, explanations: dict[str, str], *, carry_over: bool = False) -> None:
         clear_errors(self)
         error = self.query_one("#form-error", Static)
         error.update("")
         try:
-            result = self.submit(self.explanations())
+            result = (self.submit(explanations, True) if carry_over  # type: ignore[call-arg]
+                      else self.submit(explanations))
         except DayCloseRefused as exc:
             lines = [describe(exc)] + ["• " + problem_text(p) for p in exc.problems]
             error.update(plain("\n".join(lines)))

@@ -5,6 +5,13 @@ shows "late" in the warning colour. Keys while the panel has focus: F2 accept, F
 reason, F4 done with an outcome, F5 switch between received and sent. It reads
 `services.handoffs.inbox(actor)` / `sent(actor)` and reloads on `reload()` (the app calls it when
 the store changed).
+
+Issue 16: an accepted hand-off reads "in progress" and is late only when the configuration gives
+a completion time; Enter on a hand-off about a complaint (its handler's, the head's escalation)
+opens the complaint with the actions the service allows; and every `handoffs.expire_check_minutes`
+(and once FIRST_EXPIRY_CHECK seconds after the panel opens) the panel asks whether any hand-off
+has expired (a read) and, if so, has them returned to their senders
+(`services.handoffs.expire_overdue`), in a worker thread, never on the UI thread.
 """
 
 from __future__ import annotations
@@ -27,6 +34,8 @@ from wealthtui.ui.errors import describe
 from wealthtui.ui.text import PlainTable
 
 COLUMNS = ("kind", "client", "party", "age", "due", "status", "note")
+#: seconds after the panel opens before the first look for expired hand-offs
+FIRST_EXPIRY_CHECK = 20.0
 
 
 def age_text(delta: timedelta) -> str:
@@ -84,6 +93,39 @@ class InboxPanel(Vertical):
 
     def on_mount(self) -> None:
         self.reload()
+        minutes = self.app.services.settings.handoffs.expire_check_minutes  # type: ignore[attr-defined]
+        self.set_interval(minutes * 60, self.expire_now, name="handoff-expiry")
+        # a first look soon after sign-in (not at once: the screen's own loading goes first)
+        self.set_timer(FIRST_EXPIRY_CHECK, self.expire_now, name="handoff-expiry-first")
+
+    # --- expiry ------------------------------------------------------------------------------
+    def expire_now(self) -> None:
+        """Return expired hand-offs to their senders, in a thread; reload when some were."""
+        app = self.app
+        actor = getattr(app, "actor", None)
+        if actor is None:
+            return
+        services = app.services  # type: ignore[attr-defined]
+
+        def work() -> None:
+            try:
+                count = (services.handoffs.expire_overdue(actor)
+                         if services.handoffs.expiry_due(actor) else 0)
+            except (ServiceError, FieldError):
+                return  # the next tick tries again; nothing was half-written
+            if count:
+                app.call_from_thread(self._expired)
+
+        self.run_worker(work, thread=True, exclusive=True, group="handoff-expiry",
+                        exit_on_error=False)
+
+    def _expired(self) -> None:
+        if not self.is_mounted:
+            return
+        self.reload()
+        poll = getattr(self.app, "poll_changes", None)
+        if poll is not None:
+            poll()
 
     # --- data ------------------------------------------------------------------------------
     @property
@@ -128,7 +170,8 @@ class InboxPanel(Vertical):
             if h.due_at is not None and h.status in OPEN:
                 due = (t("inbox.late_by", time=age_text(now - h.due_at)) if late
                        else t("inbox.due_in", time=age_text(h.due_at - now)))
-            status = Text(t(f"handoff.status.{h.status}"))
+            status = Text(t(f"handoff.status.{h.status}") if h.status != "accepted"
+                          else t("handoff.lifecycle.in_progress"))
             if late:
                 status = Text(t("inbox.late"), style=f"bold {warning}")
                 due = Text(str(due), style=warning)
@@ -163,6 +206,23 @@ class InboxPanel(Vertical):
 
     def on_data_table_row_highlighted(self) -> None:
         self.refresh_bindings()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a hand-off about a complaint opens the complaint (the handler works it from
+        here); other rows go on to the screen as before."""
+        h = self.selected
+        if h is None or h.subject_type != "complaint" or h.subject_id is None:
+            return
+        event.stop()
+        from wealthtui.ui.screens.complaint_detail import ComplaintDetailScreen  # noqa: PLC0415
+
+        def closed(changed: bool | None) -> None:
+            self.reload()
+            if changed:
+                poll = getattr(self.app, "poll_changes", None)
+                if poll is not None:
+                    poll()
+        self.app.push_screen(ComplaintDetailScreen(h.subject_id), closed)
 
     # --- actions ---------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -1,0 +1,181 @@
+"""My complaints (我的投诉): every complaint the signed-in staff member is part of, on every role
+screen (Ctrl+J; issue 16 item 4).
+
+    self.app.push_screen(MyComplaintsScreen(), closed)      # closed(bool: something written)
+
+One row per complaint (services.complaints.my_complaints): the number, what I am to it (first
+receiver, handler, or complained about), the deadline with the days left (overdue in red,
+warning in yellow), the status and the next step. Enter on a row I received or handle opens
+`ComplaintDetailScreen` with the actions the service allows me; a complaint about me is
+read-only (it carries no client detail: the service leaves it out). Escape closes.
+
+Text from people is never markup here: every cell is a `rich.text.Text`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Static
+
+from wealthtui.i18n import t
+from wealthtui.rules.fields import FieldError
+from wealthtui.services.complaints import MyComplaint
+from wealthtui.services.errors import ServiceError
+from wealthtui.ui.bindings import TranslatedBindings
+from wealthtui.ui.dialogs import complaint_labels as lbl
+from wealthtui.ui.errors import describe
+from wealthtui.ui.screens.complaint_detail import ComplaintDetailScreen
+
+COLUMNS = ("ref", "as", "due", "status", "next")
+
+
+def due_text(m: MyComplaint) -> Text:
+    """The deadline and the days left, styled by the clock's standing."""
+    style = lbl.STANDING_STYLE.get(m.standing, "")
+    if m.standing == "stopped":
+        return Text(m.due_date.strftime("%m-%d"), style=style)
+    if m.standing == "paused":
+        return Text(t("my_complaints.paused", due=m.due_date.strftime("%m-%d")), style=style)
+    return Text(t("my_complaints.due", due=m.due_date.strftime("%m-%d"), days=m.days_left),
+                style=style)
+
+
+class MyComplaintsTable(DataTable[Any]):
+    BINDINGS = [
+        Binding("enter", "select_cursor", "my_complaints.bind.open", id="my_complaints.open"),
+    ]
+
+
+class MyComplaintsScreen(TranslatedBindings, ModalScreen[bool]):
+    DEFAULT_CSS = """
+    MyComplaintsScreen {
+        background: $background 60%;
+    }
+    MyComplaintsScreen > Vertical {
+        border: thick $primary;
+        background: $surface;
+        height: 1fr;
+    }
+    MyComplaintsScreen #mc-title {
+        height: 1;
+        text-style: bold;
+        padding: 0 1;
+    }
+    MyComplaintsScreen MyComplaintsTable {
+        height: 1fr;
+    }
+    MyComplaintsScreen #mc-empty {
+        color: $text-muted;
+        padding: 0 1;
+    }
+    MyComplaintsScreen #mc-detail {
+        height: auto;
+        max-height: 4;
+        border-top: solid $primary;
+        padding: 0 1;
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape", "close", "checklist.bind.close", id="my_complaints.close"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[MyComplaint] = []
+        self.changed = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(t("my_complaints.title"), id="mc-title")
+            table = MyComplaintsTable(cursor_type="row", zebra_stripes=True)
+            for column in COLUMNS:
+                table.add_column(t(f"my_complaints.col.{column}"), key=column)
+            yield table
+            yield Static(t("my_complaints.empty"), id="mc-empty")
+            yield Static("", id="mc-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one(MyComplaintsTable).focus()
+
+    def reload(self) -> None:
+        app = self.app
+        try:
+            self.rows = app.services.complaints.my_complaints(app.actor)  # type: ignore[attr-defined]
+        except (ServiceError, FieldError) as exc:
+            self.notify(describe(exc), severity="error", timeout=8)
+            self.rows = []
+        table = self.query_one(MyComplaintsTable)
+        keep = table.cursor_row if table.row_count else 0
+        table.clear()
+        for m in self.rows:
+            table.add_row(
+                Text(m.ref_no), Text(t(f"my_complaints.as.{m.as_}")), due_text(m),
+                Text(lbl.status_name(m.status)), Text(t(f"my_complaints.next.{m.next_step}")),
+                key=str(m.id),
+            )
+        table.display = bool(self.rows)
+        self.query_one("#mc-empty").display = not self.rows
+        if self.rows:
+            table.move_cursor(row=min(keep, len(self.rows) - 1))
+        self._show_detail()
+
+    @property
+    def selected(self) -> MyComplaint | None:
+        table = self.query_one(MyComplaintsTable)
+        row = table.cursor_row
+        return self.rows[row] if self.rows and 0 <= row < len(self.rows) else None
+
+    def _show_detail(self) -> None:
+        m, box = self.selected, self.query_one("#mc-detail", Static)
+        if m is None:
+            box.update("")
+            return
+        settings = self.app.services.settings  # type: ignore[attr-defined]
+        line = Text(lbl.category_name(settings, m.category, m.subcategory), style="bold")
+        if m.client_name:
+            line.append("  ")
+            line.append(m.client_name)
+        if m.handler_name:
+            line.append("  ")
+            line.append(t("my_complaints.handler", name=m.handler_name))
+        if m.read_only:
+            line.append("\n")
+            line.append(t("my_complaints.read_only"), style="italic")
+        elif m.description:
+            line.append("\n")
+            line.append(m.description.replace("\n", " "))
+        box.update(line)
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._show_detail()
+
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        m = self.selected
+        if m is None:
+            return
+        if m.read_only:
+            self.notify(t("my_complaints.read_only"), severity="warning")
+            return
+        self.app.push_screen(ComplaintDetailScreen(m.id), self._detail_closed)
+
+    def _detail_closed(self, changed: bool | None) -> None:
+        if changed:
+            self.changed = True
+        self.reload()
+
+    def action_close(self) -> None:
+        self.dismiss(self.changed)

@@ -30,6 +30,8 @@ One file per procedure, named `<id>.toml`. The shape (the header of
     # the hand-off recording this step creates:
     #   handoff = { kind = "referral", to_role = "wealth_cm", to_client_cm = true,
     #               when = ["refer_now"], note_from = "need", source = "auto" }
+    # recorded by queuing a written notice of this template (services.notices), not by hand:
+    #   by_notice = "cm_change"
 
 Subjects: `staff` – about the staff member who runs it; `client` – needs a client; `ticket` –
 needs a queue ticket; `teller` – about one teller (the actor by default); `day` – one run per
@@ -58,7 +60,9 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    SerializerFunctionWrapHandler,
     ValidationError,
+    model_serializer,
     model_validator,
 )
 
@@ -150,6 +154,17 @@ class Step(_Strict):
     unit_en: str = Field("", max_length=16)
     required_when: Condition | None = None
     handoff: HandoffSpec | None = None
+    #: recorded by queuing this written notice (services.notices), never by hand
+    by_notice: Ident | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_unset_notice(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # a step without `by_notice` serialises as before the key existed: the versions (content
+        # hashes) of the procedures that do not use it stay the same
+        data = handler(self)
+        if data.get("by_notice") is None:
+            data.pop("by_notice", None)
+        return data
 
     @model_validator(mode="after")
     def _by_kind(self) -> Step:

@@ -206,11 +206,10 @@ class RoutingCfg(_Section):
 
 @section
 class QueueCfg(_Section):
-    """[queue]: the ticket queue: waits, recalls, printer, calling board, categories."""
+    """[queue]: the ticket queue: waits, recalls, calling board, categories (the printer: [printer])."""
 
     starvation_minutes: Annotated[int, Limits(ge=1)] = 20
     recall_limit: Annotated[int, Limits(ge=0)] = 2
-    printer_command: str = ""
     board_recent_calls: Annotated[int, Limits(ge=1, le=20)] = 6
     categories: list[CategoryCfg]
     routing: RoutingCfg = field(default_factory=RoutingCfg)

@@ -20,7 +20,6 @@ import json
 import logging
 import os
 import smtplib
-import socket
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -124,7 +123,7 @@ class WebhookSender:
                 body = reply.read(65536)
         except urllib.error.HTTPError as exc:
             raise SendError(f"HTTP {exc.code} {_line(exc.reason)}") from exc
-        except (urllib.error.URLError, OSError, socket.timeout) as exc:
+        except (TimeoutError, urllib.error.URLError, OSError) as exc:
             raise SendError(f"webhook: {_reason(getattr(exc, 'reason', exc))}") from exc
         try:
             answer = json.loads(body) if body.strip() else {}

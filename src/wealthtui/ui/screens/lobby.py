@@ -30,6 +30,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from wealthtui.devices.printer import PrinterError, TicketSlip, print_ticket
 from wealthtui.i18n import t, tl
 from wealthtui.rules import permissions
 from wealthtui.rules import routing as routing_rules
@@ -37,7 +38,6 @@ from wealthtui.rules.clock import local
 from wealthtui.rules.fields import ID_TYPES, FieldError
 from wealthtui.rules.money import parse_yuan
 from wealthtui.services.errors import ServiceError
-from wealthtui.devices.printer import PrinterError, TicketSlip, print_ticket
 from wealthtui.services.lobby import GuideResult, VisitView
 from wealthtui.services.lookup import ClientCard
 from wealthtui.ui.dialogs.complaint_intake import ComplaintIntakeDialog

@@ -303,3 +303,22 @@ def test_the_smtp_password_comes_from_the_environment() -> None:
                             smtp_user="u", smtp_password_env="MY_PW"), environ={"MY_PW": "s3"})
     assert sender.password == "s3"
 
+
+
+def test_complaint_acknowledgement_and_reply_to_a_walk_in_complainant(desk: Desk) -> None:
+    complaint = desk.services.complaints.intake(
+        desk.lobby, channel="on_site", category="attitude", subcategory="rude",
+        description="柜员办理取款时态度生硬", name="王女士", phone="13912345678")
+    notices = desk.services.notices
+    ack = notices.complaint_notice(desk.lobby, complaint.id, "ack")
+    assert (ack.template, ack.recipient, ack.client_id) == ("complaint_ack", "139****5678", None)
+    assert "尊敬的王女士" in ack.body and complaint.ref_no in ack.body
+    assert (ack.record_kind, ack.record_ref) == ("complaint", complaint.ref_no)
+    with pytest.raises(Conflict) as exc:
+        notices.complaint_notice(desk.lobby, complaint.id, "reply")
+    assert exc.value.key == "error.notice.no_reply"
+    desk.services.complaints.reply(
+        desk.head, complaint.id, channel="phone", options_told=True,
+        content="经核实，柜员服务用语不规范，已批评教育并向您致歉。")
+    answer = notices.complaint_notice(desk.head, complaint.id, "reply", channel="print")
+    assert "已批评教育并向您致歉" in answer.body and answer.title == "投诉处理答复"

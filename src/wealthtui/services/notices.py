@@ -401,9 +401,11 @@ def flush_outbox(services: Services, actor: Actor, sender: Sender | None = None,
     for out in services.notices.claim_due(actor, limit):
         try:
             sender.send(out)
-        except SendError as exc:
-            services.notices.record_attempt(actor, out.id, sender.name, str(exc) or "error")
-            failed.append((out.id, str(exc)))
+        except Exception as exc:  # noqa: BLE001 - any failure is recorded on the notice, kept
+            reason = (str(exc) if isinstance(exc, SendError)
+                      else f"{type(exc).__name__}: {exc}")[:500] or type(exc).__name__
+            services.notices.record_attempt(actor, out.id, sender.name, reason)
+            failed.append((out.id, reason))
             continue
         services.notices.record_attempt(actor, out.id, sender.name)
         sent.append(out.id)

@@ -278,7 +278,7 @@ class WealthApp(App[None]):
         self._flush_notices(actor)
         return True
 
-    @work(thread=True, exclusive=True, group="notices")
+    @work(thread=True, exclusive=True, group="notices", exit_on_error=False)
     def _flush_notices(self, actor: Actor) -> None:
         from wealthtui.services.errors import ServiceError
         from wealthtui.services.notices import flush_outbox

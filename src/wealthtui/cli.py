@@ -6,6 +6,7 @@
     wealthtui staff add|list|roles|reset-pin|unlock|deactivate   (acting as a staff member)
     wealthtui audit verify|anchor
     wealthtui clients import FILE.csv|xlsx                        (acting as a staff member)
+    wealthtui notices send|list                                  (acting as a staff member)
 
 Every message comes from the catalogs (section [cli]). An error is one translated line on
 stderr and a non-zero exit, never a traceback (WEALTHTUI_DEBUG=1 shows the traceback).
@@ -334,6 +335,9 @@ commands.add_typer(clients_app, name="clients")
 from wealthtui.cli_targets import targets_app  # noqa: E402
 
 commands.add_typer(targets_app, name="targets")
+
+notices_app = typer.Typer(help=t("notices.cli.help_app"), no_args_is_help=True)
+commands.add_typer(notices_app, name="notices")
 
 
 @app.callback()
@@ -1058,6 +1062,45 @@ def clients_import(
                 rejected=summary.rejected, batches=summary.batches))
     if summary.report is not None:
         out.print(t("client_import.cli.report_written", path=str(summary.report)))
+
+
+# --- written notices (issue 18): the outbox -------------------------------------------------------------
+@notices_app.command("send", help=t("notices.cli.help_send"))
+def notices_send(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option("--limit", min=1, help=t("notices.cli.help_limit"))] = 100,
+    as_: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    from rich.text import Text
+
+    from wealthtui.services.notices import flush_outbox
+
+    services, actor = _acting(ctx, db, as_)
+    report = flush_outbox(services, actor, limit=limit)
+    for notice_id, reason in report.failed:  # the reason quotes a server: plain text
+        out.print(Text(t("notices.cli.failed", id=notice_id, reason=reason)))
+    out.print(Text(t("notices.cli.summary", sent=len(report.sent), failed=len(report.failed))))
+
+
+@notices_app.command("list", help=t("notices.cli.help_list"))
+def notices_list(
+    ctx: typer.Context,
+    failed: Annotated[bool, typer.Option("--failed", help=t("notices.cli.help_failed"))] = False,
+    limit: Annotated[int, typer.Option("--limit", min=1, help=t("notices.cli.help_limit"))] = 100,
+    as_: AsOption = None,
+    db: DbOption = None,
+) -> None:
+    from rich.text import Text
+
+    services, actor = _acting(ctx, db, as_)
+    rows = services.notices.outbox(actor, status="failed" if failed else None, limit=limit)
+    for n in rows:
+        out.print(Text(t("notices.cli.row", id=n.id, status=n.status, template=n.template,
+                         channel=n.channel, recipient=n.recipient, attempts=n.attempts,
+                         error=n.last_error)))
+    if not rows:
+        out.print(Text(t("notices.cli.empty")))
 
 
 # --- audit ---------------------------------------------------------------------------------------------

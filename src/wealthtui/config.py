@@ -206,11 +206,10 @@ class RoutingCfg(_Section):
 
 @section
 class QueueCfg(_Section):
-    """[queue]: the ticket queue: waits, recalls, printer, calling board, categories."""
+    """[queue]: the ticket queue: waits, recalls, calling board, categories (the printer: [printer])."""
 
     starvation_minutes: Annotated[int, Limits(ge=1)] = 20
     recall_limit: Annotated[int, Limits(ge=0)] = 2
-    printer_command: str = ""
     board_recent_calls: Annotated[int, Limits(ge=1, le=20)] = 6
     categories: list[CategoryCfg]
     routing: RoutingCfg = field(default_factory=RoutingCfg)
@@ -546,6 +545,56 @@ class InsidersCfg(_Section):
 
 
 @section
+class PrinterCfg(_Section):
+    """[printer]: the lobby's ticket printer (ESC/POS, see wealthtui.devices.printer)."""
+
+    kind: Literal["none", "network", "file", "serial"] = "none"
+    host: str = ""                 # network: the printer's address (raw TCP, usually port 9100)
+    port: Annotated[int, Limits(ge=1, le=65535)] = 9100
+    path: str = ""                 # file: a device or file (/dev/usb/lp0); serial: /dev/ttyUSB0
+    baudrate: Annotated[int, Limits(ge=1200)] = 9600  # serial only
+    timeout_seconds: Annotated[float, Limits(gt=0, le=60)] = 5.0
+    encoding: Literal["gb18030", "gbk"] = "gb18030"  # how Chinese is sent in Chinese mode
+    width: Annotated[int, Limits(ge=24, le=64)] = 32  # characters per line (CJK count 2)
+    reminder: str = "请留意叫号，过号请重新取号。"   # printed under the ticket
+    reminder_en: str = "Please listen for your number; a missed number needs a new ticket."
+
+    def __post_init__(self) -> None:
+        if self.kind == "network" and not self.host.strip():
+            raise ValueError("printer.host: required when kind = \"network\"")
+        if self.kind in ("file", "serial") and not self.path.strip():
+            raise ValueError(f"printer.path: required when kind = \"{self.kind}\"")
+
+
+@section
+class NoticesCfg(_Section):
+    """[notices]: written notices and how the outbox is sent (see wealthtui.notices)."""
+
+    sender: Literal["log", "smtp", "webhook"] = "log"
+    max_attempts: Annotated[int, Limits(ge=1, le=50)] = 8
+    retry_seconds: Annotated[int, Limits(ge=1)] = 60   # first retry; doubled after each failure
+    retry_max_seconds: Annotated[int, Limits(ge=1)] = 3600
+    flush_minutes: Annotated[int, Limits(ge=0, le=120)] = 5  # the app sends due notices; 0 = off
+    timeout_seconds: Annotated[float, Limits(gt=0, le=120)] = 10.0
+    dir: str = ""                  # folder of notice templates; "" = the shipped data/notices
+    center_phone: str = "95588"    # the telephone number the notices give
+    smtp_host: str = ""
+    smtp_port: Annotated[int, Limits(ge=1, le=65535)] = 25
+    smtp_starttls: bool = False
+    smtp_user: str = ""
+    smtp_password_env: str = "WEALTHTUI_SMTP_PASSWORD"  # the password is read from this variable
+    smtp_from: str = ""
+    smtp_to: str = ""              # the mailbox or SMS gateway that takes the center's notices
+    webhook_url: str = ""          # e.g. an enterprise messaging robot's https://…/send?key=…
+
+    def __post_init__(self) -> None:
+        if self.sender == "smtp" and not (self.smtp_host and self.smtp_from and self.smtp_to):
+            raise ValueError("notices: smtp_host, smtp_from and smtp_to are required for smtp")
+        if self.sender == "webhook" and not self.webhook_url.startswith(("http://", "https://")):
+            raise ValueError("notices.webhook_url: an http:// or https:// URL is required")
+
+
+@section
 class Settings(_Section):
     """All the settings: one field per top-level table of the configuration file."""
 
@@ -568,6 +617,8 @@ class Settings(_Section):
     ownership: OwnershipCfg = field(default_factory=OwnershipCfg)
     cashbox: CashboxCfg = field(default_factory=CashboxCfg)
     insiders: InsidersCfg = field(default_factory=InsidersCfg)
+    printer: PrinterCfg = field(default_factory=PrinterCfg)
+    notices: NoticesCfg = field(default_factory=NoticesCfg)
     config_file: str = ""  # the user config file that was read, for `wealthtui locate`
 
     def __post_init__(self) -> None:

@@ -34,6 +34,8 @@ One file per procedure, named `<id>.toml`. The shape (the header of
     #               when = ["refer_now"], note_from = "need", source = "auto" }
     # a step recorded by a service action instead of a tick (the step shows what it confirms):
     #   confirms = "flow_log"   # the lobby manager's confirmation of the day's flow log
+    # recorded by queuing a written notice of this template (services.notices), not by hand:
+    #   by_notice = "cm_change"
 
 Subjects: `staff` – about the staff member who runs it; `client` – needs a client; `ticket` –
 needs a queue ticket; `teller` – about one teller (the actor by default); `day` – one run per
@@ -61,8 +63,10 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     StringConstraints,
     ValidationError,
+    model_serializer,
     model_validator,
 )
 
@@ -159,6 +163,18 @@ class Step(_Strict):
     required_when: Condition | None = None
     handoff: HandoffSpec | None = None
     confirms: Literal["flow_log"] | None = None
+    #: recorded by queuing this written notice (services.notices), never by hand
+    by_notice: Ident | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_unset_notice(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # a step without `by_notice` / `confirms` serialises as before those keys existed: the
+        # versions (content hashes) of the procedures that do not use them stay the same
+        data = handler(self)
+        for key in ("by_notice", "confirms"):
+            if data.get(key) is None:
+                data.pop(key, None)
+        return data
 
     @model_validator(mode="after")
     def _by_kind(self) -> Step:

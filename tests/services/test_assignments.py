@@ -190,7 +190,9 @@ def test_the_cm_change_checklist_runs_to_the_end_with_both_cms(desk: Desk) -> No
         checklists.sign_off(desk.cm1, run.id, "both_signed", "C01", TEST_PIN)
     checklists.sign_off(desk.cm1, run.id, "both_signed", "C02", TEST_PIN)
     checklists.record(desk.cm1, run.id, "told_orally", "2026-11-30 李理财电话告知")
-    checklists.record(desk.head, run.id, "written_notice", "2026-11-30 挂号信")
+    with pytest.raises(Conflict):  # the written notice is recorded by the notice itself
+        checklists.record(desk.head, run.id, "written_notice", "2026-11-30 挂号信")
+    desk.services.notices.cm_change_letter(desk.head, client, channel="print")
     desk.services.contacts.log(desk.cm2, client, channel="phone", purpose="cm_change",
                                content="自我介绍，约下周面谈")
     run = checklists.get(desk.head, run.id)

@@ -4,14 +4,12 @@ potential-premium leads, and the flow-log counts."""
 
 from __future__ import annotations
 
-import sys
 from datetime import timedelta
 
 import pytest
 
 from tests.lobby_data import add_client, attend, sign_on
-from wealthtui.services.errors import Conflict, FieldError, PermissionDenied, ServiceError
-from wealthtui.services.lobby import print_ticket
+from wealthtui.services.errors import Conflict, FieldError, PermissionDenied
 
 
 @pytest.fixture
@@ -267,19 +265,7 @@ def test_the_queue_follows_on_from_the_lobby(services, people, clients, engine) 
         result.ticket_no, "李四", result.visit.id)
 
 
-# --- the ticket printer ----------------------------------------------------------------------
-def test_printer_gets_the_text_on_stdin(tmp_path) -> None:
-    out = tmp_path / "printed.txt"
-    print_ticket(f"{sys.executable} -c \"import sys; open(r'{out}', 'wb').write(sys.stdin.buffer.read())\"",
-                 "A001\n现金业务\n")
-    assert out.read_text("utf-8") == "A001\n现金业务\n"
-
-
-def test_printer_failure_is_reported_not_fatal() -> None:
-    with pytest.raises(ServiceError) as err:
-        print_ticket(f"{sys.executable} -c \"import sys; sys.exit('paper out')\"", "A001")
-    assert err.value.key == "error.lobby.printer" and err.value.params["detail"] == "paper out"
-    print_ticket("", "A001")  # no printer configured: nothing happens
+# (the ticket printer: tests/devices/test_printer.py)
 
 
 # --- the identification checklist beside the look-up -----------------------------------------

@@ -121,7 +121,12 @@ def fix_sequences(conn: Connection) -> None:
     """On PostgreSQL, move each id sequence past the ids written here (SQLite needs nothing)."""
     if conn.dialect.name != "postgresql":
         return
+    from sqlalchemy import inspect
+
+    present = set(inspect(conn).get_table_names())  # a schema older than the models lacks some
     for t in SQLModel.metadata.sorted_tables:
+        if t.name not in present:
+            continue
         if "id" in t.c and t.c.id.primary_key and t.c.id.autoincrement is not False:
             conn.exec_driver_sql(
                 f"SELECT setval(pg_get_serial_sequence('{t.name}', 'id'), "

@@ -15,6 +15,7 @@ from wealthtui.model.counter import (
 )
 from wealthtui.model.day import Attendance, BusinessDay, ManualFigure
 from wealthtui.model.handoff import Handoff, Lead
+from wealthtui.model.notice import Notice
 from wealthtui.model.queue import CounterSession, Ticket, TicketEvent, Visit
 from wealthtui.model.staff import Staff
 from wealthtui.model.targets import Target, TargetList
@@ -23,7 +24,8 @@ __all__ = [
     "Attendance", "AuditEvent", "AuditHead", "AuthorizationRequest", "BusinessDay",
     "ChecklistRun", "Client", "ClientAccount", "ClosingRetention", "CMAssignment", "CMAssistant",
     "Complaint",
-    "ComplaintEvent", "ContactLog", "ContactProposal", "CounterSession", "Handoff", "Lead", "ManualFigure", "Meta",
-    "OutletBalance", "ProductHolding", "RowSeal", "ServiceRecord", "ShiftHandover", "Staff", "StepRecord",
+    "ComplaintEvent", "ContactLog", "ContactProposal", "CounterSession", "Handoff", "Lead",
+    "ManualFigure", "Meta", "Notice", "OutletBalance", "ProductHolding", "RowSeal",
+    "ServiceRecord", "ShiftHandover", "Staff", "StepRecord",
     "TellerBalance", "TierChange", "Target", "TargetList", "Ticket", "TicketEvent", "Visit",
 ]

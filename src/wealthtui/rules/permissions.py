@@ -102,6 +102,11 @@ MATRIX: dict[str, frozenset[str]] = {
     "complaint.approve": _({HEAD}),
     "complaint.close": _({HEAD, SUPERVISOR}),
     "complaint.stats": _({HEAD, LOBBY_MANAGER, SUPERVISOR}),
+    # written notices (services.notices): queue, read the outbox, send it (the app's timer and
+    # `wealthtui notices send` send as the signed-in staff member)
+    "notice.queue": LOBBY | CM_DESK | {HEAD, SUPERVISOR},
+    "notice.view": LOBBY | CM_DESK | {HEAD, SUPERVISOR},
+    "notice.send": LOBBY | CM_DESK | {HEAD, SUPERVISOR},
     # checklists
     "checklist.run": EVERYONE,
     "checklist.signoff": EVERYONE,

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from wealthtui.services.handover import HandoverService
     from wealthtui.services.lobby import LobbyService
     from wealthtui.services.lookup import LookupService
+    from wealthtui.services.notices import NoticeService
     from wealthtui.services.queue import QueueService
     from wealthtui.services.reports import ReportService
     from wealthtui.services.roster import RosterService
@@ -66,6 +67,7 @@ SERVICES: dict[str, str] = {
     "handover": "wealthtui.services.handover:HandoverService",
     "lobby": "wealthtui.services.lobby:LobbyService",
     "lookup": "wealthtui.services.lookup:LookupService",
+    "notices": "wealthtui.services.notices:NoticeService",
     "queue": "wealthtui.services.queue:QueueService",
     "reports": "wealthtui.services.reports:ReportService",
     "roster": "wealthtui.services.roster:RosterService",
@@ -101,6 +103,7 @@ class Services:
         handover: HandoverService
         lobby: LobbyService
         lookup: LookupService
+        notices: NoticeService
         queue: QueueService
         reports: ReportService
         roster: RosterService

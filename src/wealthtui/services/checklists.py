@@ -479,7 +479,12 @@ class ChecklistService(Service):
     ) -> RunView:
         """Record one step: `value` is what was typed (ignored for a tick); a sign-off step
         needs `signer`, the second person verified by AuthService.second_person (or use
-        `sign_off`, which verifies the PIN itself)."""
+        `sign_off`, which verifies the PIN itself). A step recorded by a written notice
+        (`by_notice`) is refused here: services.notices records it when it queues the notice."""
+        run = self._load(uow, run_id)
+        step = Procedure.from_json(run.procedure_json).step(step_id)
+        if step is not None and step.by_notice:
+            raise Conflict("error.notice.by_hand")
         self.record_in(uow, run_id, step_id, value, signer=signer)
         return self._view(uow, self._load(uow, run_id))
 

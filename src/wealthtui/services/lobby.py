@@ -8,7 +8,6 @@ them to their CM, 8 keep the daily business-flow record); manual digest §2.4 (r
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -35,7 +34,7 @@ from wealthtui.services import roster
 from wealthtui.services.assignments import lead_owner
 from wealthtui.services.base import Service, UnitOfWork, requires
 from wealthtui.services.checklists import ChecklistService
-from wealthtui.services.errors import Conflict, NotFound, ServiceError
+from wealthtui.services.errors import Conflict, NotFound
 from wealthtui.services.handoffs import OPEN, HandoffService
 from wealthtui.services.queue import QueueService
 
@@ -651,19 +650,3 @@ class LobbyService(Service):
             premium_by_cm=tuple((c.name, c.count)
                                 for c in figures.premium_received_by_cm(s, day)),
         )
-
-
-def print_ticket(command: str, text: str, timeout: float = 10.0) -> None:
-    """Send the ticket's text to the configured printer command on its stdin. Raises a
-    ServiceError naming what went wrong; the ticket itself is issued either way."""
-    if not command.strip():
-        return
-    try:
-        done = subprocess.run(command, shell=True, input=text.encode("utf-8"),  # noqa: S602
-                              capture_output=True, timeout=timeout, check=False)
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise ServiceError("error.lobby.printer", detail=type(exc).__name__) from exc
-    if done.returncode != 0:
-        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise ServiceError("error.lobby.printer",
-                           detail=(detail[-1] if detail else f"exit {done.returncode}")[:200])

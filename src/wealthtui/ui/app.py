@@ -18,7 +18,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import events
+from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -152,6 +152,9 @@ class WealthApp(App[None]):
     def on_mount(self) -> None:
         self.set_interval(self.settings.ui.refresh_seconds, self.poll_changes, name="poll")
         self.set_interval(IDLE_CHECK_SECONDS, self.check_idle_lock, name="idle")
+        if self.settings.notices.flush_minutes:
+            self.set_interval(self.settings.notices.flush_minutes * 60, self.flush_notices,
+                              name="notices")
         self._check_size(self.size.width, self.size.height)
         self.set_timer(WARM_UP_DELAY, self._start_warm_up, name="warm-up")
 
@@ -288,6 +291,27 @@ class WealthApp(App[None]):
     @property
     def locked(self) -> bool:
         return any(isinstance(s, LockScreen) for s in self.screen_stack)
+
+    # --- the outbox of written notices ------------------------------------------------------
+    def flush_notices(self) -> bool:
+        """Send the notices due (services.notices.flush_outbox) as the signed-in staff member,
+        in a thread. Called by a timer every `notices.flush_minutes`; failures are recorded on
+        the notices themselves (retried, shown to the head). Returns True when it started."""
+        actor = self.actor
+        if actor is None or self.locked or not actor.can("notice.send"):
+            return False
+        self._flush_notices(actor)
+        return True
+
+    @work(thread=True, exclusive=True, group="notices", exit_on_error=False)
+    def _flush_notices(self, actor: Actor) -> None:
+        from wealthtui.services.errors import ServiceError
+        from wealthtui.services.notices import flush_outbox
+
+        try:
+            flush_outbox(self.services, actor)
+        except ServiceError:  # the store was busy or the actor lost the right: next time
+            pass
 
     # --- idle lock and live updates ---------------------------------------------------------
     def check_idle_lock(self) -> bool:

@@ -30,6 +30,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from wealthtui.devices.printer import PrinterError, TicketSlip, print_ticket
 from wealthtui.i18n import t, tl
 from wealthtui.rules import permissions
 from wealthtui.rules import routing as routing_rules
@@ -37,7 +38,7 @@ from wealthtui.rules.clock import local
 from wealthtui.rules.fields import ID_TYPES, FieldError
 from wealthtui.rules.money import parse_yuan
 from wealthtui.services.errors import ServiceError
-from wealthtui.services.lobby import GuideResult, VisitView, print_ticket
+from wealthtui.services.lobby import GuideResult, VisitView
 from wealthtui.services.lookup import ClientCard
 from wealthtui.ui.dialogs.complaint_intake import ComplaintIntakeDialog
 from wealthtui.ui.dialogs.counter_dialogs import counter_form
@@ -519,28 +520,34 @@ class LobbyScreen(RoleScreen):
         cat = next((c for c in self.settings.queue.categories if c.prefix == prefix), None)
         return cat.code if cat else ""
 
-    def ticket_text(self, result: GuideResult) -> str:
+    def ticket_slip(self, result: GuideResult) -> TicketSlip:
+        """What the printed ticket shows: center, number, business, people ahead, time and the
+        configured reminder, in the kiosk's language."""
         cat = self.settings.category(self._ticket_category(result))
         issued = local(self.clock.now(), self.services.ctx.tz)
-        return "\n".join([
-            tl(self.settings.center.name, self.settings.center.name_en),
-            result.ticket_no,
-            tl(cat.name, cat.name_en) if cat else "",
-            t("lobby.ticket.print_ahead", ahead=result.ahead or 0),
-            issued.strftime("%Y-%m-%d %H:%M"),
-        ]) + "\n"
+        printer = self.settings.printer
+        return TicketSlip(
+            center=tl(self.settings.center.name, self.settings.center.name_en),
+            number=result.ticket_no,
+            business=tl(cat.name, cat.name_en) if cat else "",
+            ahead=t("lobby.ticket.print_ahead", ahead=result.ahead or 0),
+            issued_at=issued.strftime("%Y-%m-%d %H:%M"),
+            reminder=tl(printer.reminder, printer.reminder_en),
+        )
 
     def send_to_printer(self, result: GuideResult) -> None:
-        command = self.settings.queue.printer_command
-        if command.strip():
-            self._print(command, self.ticket_text(result))
+        if self.settings.printer.kind != "none":
+            self._print(self.ticket_slip(result))
 
-    @work(thread=True, exclusive=True, group="ticket-printer")
-    def _print(self, command: str, text: str) -> None:
+    @work(thread=True, exclusive=False, group="ticket-printer")
+    def _print(self, slip: TicketSlip) -> None:
+        """Off the UI thread (a printer that is off makes the connection wait its timeout); the
+        ticket is already issued, a failure only tells the lobby to give the number by voice."""
         try:
-            print_ticket(command, text)
-        except ServiceError as exc:
-            self.app.call_from_thread(self.notify, describe(exc), severity="error", timeout=10)
+            print_ticket(self.settings.printer, slip)
+        except PrinterError as exc:
+            self.app.call_from_thread(self.notify, t("error.lobby.printer", detail=str(exc)),
+                                      severity="error", timeout=10, markup=False)
 
     def action_notify_cm(self) -> None:
         if self.visit is None or self.visit.client_id is None:

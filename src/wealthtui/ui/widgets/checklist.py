@@ -42,8 +42,9 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from wealthtui import i18n
 from wealthtui.i18n import t, tl
-from wealthtui.procedures import Procedure, Step
+from wealthtui.procedures import Choice, Procedure, Step
 from wealthtui.rules.fields import FieldError
 from wealthtui.rules.money import format_fen
 from wealthtui.services.checklists import DONE, OPEN, RunView, StepState
@@ -368,6 +369,9 @@ class ChecklistPanel(Vertical, can_focus=False):
             # shows the day's flow log and confirms it (services.day records this step)
             self.app.push_screen(FlowLogConfirmDialog(run), self._changed)
             return
+        if step.by_notice:
+            self._send_notice(state, run)
+            return
         if step.kind == "tick":
             if state.done:
                 self.notify(t("checklist.already_ticked"))
@@ -398,6 +402,23 @@ class ChecklistPanel(Vertical, can_focus=False):
                 ),
                 self._changed,
             )
+
+    def _send_notice(self, state: StepState, run: RunView) -> None:
+        """A step recorded by a written notice (`by_notice`): choose the channel; queuing the
+        notice (services.notices) records the step. Not ticked by hand."""
+        if state.done:
+            self.notify(t("notice.step.sent"))
+            return
+        client_id = run.client_id
+        if state.step.by_notice != "cm_change" or client_id is None:
+            self.notify(t("error.notice.by_hand"), severity="warning")
+            return
+
+        def submit(channel: str) -> RunView:
+            self._services.notices.cm_change_letter(self._actor, client_id, channel=channel)
+            return self._services.checklists.get(self._actor, run.id)
+
+        self.app.push_screen(ChoiceDialog(channel_step(state.step), "sms", submit), self._changed)
 
     @staticmethod
     def _editable(state: StepState) -> str:
@@ -436,6 +457,18 @@ class ChecklistPanel(Vertical, can_focus=False):
     def focus(self, scroll_visible: bool = True) -> ChecklistPanel:
         self.table.focus(scroll_visible)
         return self
+
+
+#: how a written notice can go to a client, as offered in a checklist
+NOTICE_CHANNELS = ("sms", "email", "print")
+
+
+def channel_step(step: Step) -> Step:
+    """`step` as a choice of the channels its written notice can take (for ChoiceDialog)."""
+    zh, en = i18n.catalog("zh_CN"), i18n.catalog("en")
+    choices = tuple(Choice(id=c, text=zh[f"notice.channel.{c}"], text_en=en[f"notice.channel.{c}"])
+                    for c in NOTICE_CHANNELS)
+    return step.model_copy(update={"kind": "choice", "choices": choices})
 
 
 class ChoiceDialog(TranslatedBindings, ModalScreen[Any]):

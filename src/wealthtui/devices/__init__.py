@@ -1,0 +1,1 @@
+"""The lobby's devices (the ticket printer). No database, no Textual."""

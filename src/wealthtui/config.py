@@ -470,6 +470,48 @@ class KpiCfg(_Section):
 
 
 @section
+class SuitabilityExceptionCfg(_Section):
+    """[[compliance.exceptions]]: a sale above the client's level that the branch's rules allow
+    explicitly (with the client's signed acknowledgement on file). None by default."""
+
+    name: Annotated[str, Limits(min_length=1, max_length=60)]
+    client_level: Annotated[int, Limits(ge=1, le=5)]   # C1..C5
+    product_level: Annotated[int, Limits(ge=1, le=5)]  # R1..R5
+
+    def __post_init__(self) -> None:
+        if self.product_level <= self.client_level:
+            raise ValueError(f"exceptions {self.name}: product_level must be above client_level")
+
+
+@section
+class ComplianceCfg(_Section):
+    """[compliance]: the rules at the point of sale (suitability, authorisation on the day's sum,
+    large cash). See README "Compliance at the point of sale" for their regulatory basis."""
+
+    #: business types that are sales of a wealth product (checked for suitability)
+    sale_business_types: list[str] = field(default_factory=lambda: ["wealth_product"])
+    #: highest product level (R) allowed with no assessment or an expired one
+    unassessed_max_level: Annotated[int, Limits(ge=1, le=5)] = 1
+    senior_age: Annotated[int, Limits(ge=18, le=120)] = 65
+    #: the highest product level a client aged senior_age or more may buy
+    senior_max_level: Annotated[int, Limits(ge=1, le=5)] = 3
+    #: authorisation limits apply to the day's sum per client and business type (and per ticket)
+    authorization_on_daily_sum: bool = True
+    #: a cash withdrawal of at least this much needs an appointment or the supervisor's approval
+    large_cash_fen: Annotated[int, Limits(ge=0)] = 5_000_000
+    exceptions: list[SuitabilityExceptionCfg] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        pairs = [(e.client_level, e.product_level) for e in self.exceptions]
+        if len(pairs) != len(set(pairs)):
+            raise ValueError("exceptions: each (client_level, product_level) once")
+
+    def exception_for(self, client_level: int, product_level: int) -> SuitabilityExceptionCfg | None:
+        return next((e for e in self.exceptions if e.client_level == client_level
+                     and e.product_level == product_level), None)
+
+
+@section
 class HeadCfg(_Section):
     """The head's dashboard and end of day."""
 
@@ -507,6 +549,7 @@ class Settings(_Section):
     kpi: KpiCfg
     head: HeadCfg = field(default_factory=HeadCfg)
     procedures: ProceduresCfg = field(default_factory=ProceduresCfg)
+    compliance: ComplianceCfg = field(default_factory=ComplianceCfg)
     config_file: str = ""  # the user config file that was read, for `wealthtui locate`
 
     def __post_init__(self) -> None:
@@ -530,6 +573,9 @@ class Settings(_Section):
         for r in self.authorization.rules:
             if r.business_type not in types:
                 raise ValueError(f"authorization.rules: unknown business_type {r.business_type}")
+        for code in self.compliance.sale_business_types:
+            if code not in types:
+                raise ValueError(f"compliance.sale_business_types: unknown business_type {code}")
 
     def _queue_refs(self) -> None:
         """Categories and counters name zones and categories that exist; counter numbers unique."""

@@ -3,6 +3,7 @@
 from wealthtui.model.audit import AuditEvent, AuditHead, Meta
 from wealthtui.model.checklist import ChecklistRun, StepRecord
 from wealthtui.model.client import Client, ClientAccount, CMAssignment, ProductHolding, TierChange
+from wealthtui.model.compliance import SaleCheck
 from wealthtui.model.complaint import Complaint, ComplaintEvent
 from wealthtui.model.contact import CMAssistant, ContactLog, ContactProposal
 from wealthtui.model.counter import (
@@ -24,6 +25,6 @@ __all__ = [
     "ChecklistRun", "Client", "ClientAccount", "ClosingRetention", "CMAssignment", "CMAssistant",
     "Complaint",
     "ComplaintEvent", "ContactLog", "ContactProposal", "CounterSession", "Handoff", "Lead", "ManualFigure", "Meta",
-    "OutletBalance", "ProductHolding", "ServiceRecord", "ShiftHandover", "Staff", "StepRecord",
+    "OutletBalance", "ProductHolding", "SaleCheck", "ServiceRecord", "ShiftHandover", "Staff", "StepRecord",
     "TellerBalance", "TierChange", "Target", "TargetList", "Ticket", "TicketEvent", "Visit",
 ]

@@ -109,6 +109,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "kpi.enter": _({HEAD}),
     "day.close": _({HEAD}),
     "day.amend": _({HEAD}),
+    # compliance at the point of sale (issue 17)
+    "compliance.view": _({HEAD, SUPERVISOR}),
 }
 del _
 

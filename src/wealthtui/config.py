@@ -470,20 +470,6 @@ class KpiCfg(_Section):
 
 
 @section
-class SuitabilityExceptionCfg(_Section):
-    """[[compliance.exceptions]]: a sale above the client's level that the branch's rules allow
-    explicitly (with the client's signed acknowledgement on file). None by default."""
-
-    name: Annotated[str, Limits(min_length=1, max_length=60)]
-    client_level: Annotated[int, Limits(ge=1, le=5)]   # C1..C5
-    product_level: Annotated[int, Limits(ge=1, le=5)]  # R1..R5
-
-    def __post_init__(self) -> None:
-        if self.product_level <= self.client_level:
-            raise ValueError(f"exceptions {self.name}: product_level must be above client_level")
-
-
-@section
 class ComplianceCfg(_Section):
     """[compliance]: the rules at the point of sale (suitability, authorisation on the day's sum,
     large cash). See README "Compliance at the point of sale" for their regulatory basis."""
@@ -499,16 +485,15 @@ class ComplianceCfg(_Section):
     authorization_on_daily_sum: bool = True
     #: a cash withdrawal of at least this much needs an appointment or the supervisor's approval
     large_cash_fen: Annotated[int, Limits(ge=0)] = 5_000_000
-    exceptions: list[SuitabilityExceptionCfg] = field(default_factory=list)
+    #: sales above the client's level the branch allows explicitly, with the client's signed
+    #: acknowledgement on file: [client_level, product_level] pairs, e.g. [[4, 5]]; none by default
+    exceptions: list[list[int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        pairs = [(e.client_level, e.product_level) for e in self.exceptions]
-        if len(pairs) != len(set(pairs)):
-            raise ValueError("exceptions: each (client_level, product_level) once")
-
-    def exception_for(self, client_level: int, product_level: int) -> SuitabilityExceptionCfg | None:
-        return next((e for e in self.exceptions if e.client_level == client_level
-                     and e.product_level == product_level), None)
+        for pair in self.exceptions:
+            if len(pair) != 2 or not all(1 <= x <= 5 for x in pair) or pair[1] <= pair[0]:
+                raise ValueError("exceptions: each is [client_level, product_level], levels 1..5, "
+                                 "the product's above the client's")
 
 
 @section

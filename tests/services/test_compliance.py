@@ -165,9 +165,7 @@ def test_sold_needs_a_product_and_a_suitable_sale_is_kept_with_the_contact(desk:
 def test_a_configured_exception_lets_an_acknowledged_sale_through(desk: Desk, settings) -> None:
     s = desk.services
     rules = load_settings(overrides={"security": {"pin_hash_time_cost": 1},
-                                     "compliance": {"exceptions": [
-                                         {"name": "C4→R5", "client_level": 4,
-                                          "product_level": 5}]}})
+                                     "compliance": {"exceptions": [[4, 5]]}})
     branch = Services(s.ctx.engine, rules, s.ctx.clock)
     client = desk.client("陈进取", cm=desk.cm1, risk=4, assessed=TODAY - timedelta(days=5))
     with pytest.raises(SaleRefused):  # the exception needs the signed acknowledgement

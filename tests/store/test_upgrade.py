@@ -32,9 +32,23 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 
 def row_counts(engine: Engine) -> dict[str, int]:
+    """Rows per table of the models that the database's schema has (a table added by a later
+    migration is not there at the oldest schema)."""
+    present = set(inspect(engine).get_table_names())
     with engine.connect() as conn:
         return {name: conn.execute(select(func.count()).select_from(table)).scalar_one()
-                for name, table in SQLModel.metadata.tables.items()}
+                for name, table in SQLModel.metadata.tables.items() if name in present}
+
+
+def same_rows(after: dict[str, int], before: dict[str, int]) -> bool:
+    return {k: after[k] for k in before} == before
+
+
+def build_at_oldest(engine: Engine, tmp_path: Path) -> None:
+    """The demo center (built by today's services, which write tables of later migrations),
+    taken back to the oldest schema: the later tables go, every older record stays."""
+    build_demo(engine, fast_settings(tmp_path), clock=FixedClock(T0))
+    downgrade(engine, OLDEST)
 
 
 def indexes(engine: Engine, table: str) -> set[str]:
@@ -43,35 +57,34 @@ def indexes(engine: Engine, table: str) -> set[str]:
 
 def test_a_center_at_the_oldest_schema_upgrades_without_losing_a_record(
         engine: Engine, tmp_path: Path) -> None:
-    downgrade(engine, OLDEST)  # the test database, taken back to the first schema
+    build_at_oldest(engine, tmp_path)  # the test database, taken back to the first schema
     assert schema.current_revision(engine) == OLDEST
     assert "ix_ticket_event_ticket_kind" not in indexes(engine, "ticket_event")
-    build_demo(engine, fast_settings(tmp_path), clock=FixedClock(T0))
     before = row_counts(engine)
     assert before["client"] > 100 and before["ticket_event"] > 100 and before["audit_event"] > 0
 
     schema.upgrade(engine)
     assert schema.state(engine).up_to_date and schema.current_revision(engine) != OLDEST
-    assert row_counts(engine) == before
+    assert same_rows(row_counts(engine), before)
     assert verify_engine(engine).ok
     assert "ix_ticket_event_ticket_kind" in indexes(engine, "ticket_event")
 
     downgrade(engine, OLDEST)  # and back, and up again: still everything
     assert row_counts(engine) == before
     schema.upgrade(engine)
-    assert row_counts(engine) == before and verify_engine(engine).ok
+    assert same_rows(row_counts(engine), before) and verify_engine(engine).ok
 
 
 def test_a_new_file_built_at_the_oldest_schema_upgrades_in_place(tmp_path: Path) -> None:
     engine = make_engine(str(tmp_path / "old.db"))
     try:
-        schema.upgrade(engine, OLDEST)
+        schema.upgrade(engine)
+        build_at_oldest(engine, tmp_path)
         assert schema.state(engine).older  # the program would ask for `wealthtui db upgrade`
-        build_demo(engine, fast_settings(tmp_path), clock=FixedClock(T0))
         before = row_counts(engine)
         schema.upgrade(engine)
         assert schema.state(engine).up_to_date
-        assert row_counts(engine) == before and verify_engine(engine).ok
+        assert same_rows(row_counts(engine), before) and verify_engine(engine).ok
         with engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
     finally:

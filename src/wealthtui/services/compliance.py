@@ -53,7 +53,7 @@ def sale_rules(settings: Any) -> suitability.SaleRules:
         valid_days=settings.contact.risk_assessment_valid_days,
         unassessed_max_level=c.unassessed_max_level, senior_age=c.senior_age,
         senior_max_level=c.senior_max_level,
-        exceptions=frozenset((e.client_level, e.product_level) for e in c.exceptions))
+        exceptions=frozenset((p[0], p[1]) for p in c.exceptions))
 
 
 def check_sale_in(

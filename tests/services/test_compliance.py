@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from itertools import count
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlmodel import Session, select
 
 from tests.conftest import T0
@@ -20,6 +23,7 @@ from wealthtui.services.compliance import SaleRefused
 from wealthtui.services.errors import FieldError
 
 TODAY = T0.date()
+SEQ = count(100)
 
 
 def set_client(services: Services, client_id: int, *, risk: int | None,
@@ -162,7 +166,7 @@ def test_sold_needs_a_product_and_a_suitable_sale_is_kept_with_the_contact(desk:
     assert (row.refused, row.contact_id, row.product_code) == (False, view.id, "MIXF")
 
 
-def test_a_configured_exception_lets_an_acknowledged_sale_through(desk: Desk, settings) -> None:
+def test_a_configured_exception_lets_an_acknowledged_sale_through(desk: Desk) -> None:
     s = desk.services
     rules = load_settings(overrides={"security": {"pin_hash_time_cost": 1},
                                      "compliance": {"exceptions": [[4, 5]]}})
@@ -238,3 +242,71 @@ def test_the_heads_figures_equal_the_records(center: Center, head) -> None:
     assert day.refused_total == sum(r.refused for r in rows)
     assert day.sales_without_valid_assessment == 0
     assert [r.id for r in s.compliance.refused_today(head)] == [rows[3].id, rows[2].id]
+
+
+# --- property: per sale path, the services agree with the rule table --------------------------
+PRODUCT_OF_LEVEL = {1: "TD3M", 2: "WM90", 3: "MIXF", 4: "EQF", 5: "QDII"}
+CASES = dict(client=st.one_of(st.none(), st.integers(1, 5)), product=st.integers(1, 5),
+             assessed_days=st.integers(0, 730), age=st.integers(18, 95),
+             amount=st.integers(1, 10_000_000))
+PROPERTY = settings(max_examples=20, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def table_allows(cfg, product: int, client: int | None, assessed_days: int, age: int) -> bool:
+    """The `[compliance]` rule table, read straight from the config (not through decide)."""
+    c = cfg.compliance
+    if age >= c.senior_age and product > c.senior_max_level:
+        return False
+    if client is None or assessed_days >= cfg.contact.risk_assessment_valid_days:
+        return product <= c.unassessed_max_level
+    return product <= client
+
+
+def born(age: int) -> date:
+    return TODAY.replace(year=TODAY.year - age)
+
+
+@PROPERTY
+@given(**CASES)
+def test_the_counter_sells_exactly_what_the_table_allows(center: Center, client, product,
+                                                         assessed_days, age, amount) -> None:
+    s = center.services
+    cid = center.client("属性测试", seq=next(SEQ))
+    set_client(s, cid, risk=client, assessed=TODAY - timedelta(days=assessed_days) if client else None,
+               birthday=born(age))
+    ticket = at_counter(center, cid)
+    before = len(records(s))
+    allowed = table_allows(s.settings, product, client, assessed_days, age)
+    try:
+        rec = s.counter.record(center.n1, ticket, "wealth_product", f"{amount / 100:.2f}",
+                               product=PRODUCT_OF_LEVEL[product])
+        assert allowed and rec.outcome == "done"
+    except SaleRefused:
+        assert not allowed
+        assert len(records(s)) == before  # nothing recorded
+    s.counter.finish(center.n1, ticket, "none")
+    last = sale_checks(s)[-1]
+    assert (last.client_id, last.refused, last.amount_fen) == (cid, not allowed, amount)
+
+
+@PROPERTY
+@given(**CASES)
+def test_the_contact_log_sells_exactly_what_the_table_allows(desk: Desk, client, product,
+                                                             assessed_days, age, amount) -> None:
+    s = desk.services
+    cid = desk.client("属性测试", cm=desk.cm1, risk=client, birthday=born(age),
+                      assessed=TODAY - timedelta(days=assessed_days) if client else None)
+    allowed = table_allows(s.settings, product, client, assessed_days, age)
+    code = PRODUCT_OF_LEVEL[product]
+    try:
+        view = s.contacts.log(desk.cm1, cid, channel="meeting", result="sold", products=[code],
+                              acknowledgements={code: "签字"})  # no exception configured
+        assert allowed
+        assert sale_checks(s)[-1].contact_id == view.id
+    except SaleRefused:
+        assert not allowed
+    with Session(s.ctx.engine) as db:
+        sold = db.exec(select(SaleCheck).where(SaleCheck.client_id == cid,
+                                               SaleCheck.refused == False)).all()  # noqa: E712
+    assert len(sold) == int(allowed)

@@ -101,7 +101,7 @@ def check_sale_in(
             refused=verdict.refused)
         rows.append(row)
         if verdict.refused and first_refused is None:
-            first_refused = (row, product.name)
+            first_refused = (row, product.code)  # the code: the same in both languages
     if first_refused is not None:
         row, name = first_refused
         raise SaleRefused(

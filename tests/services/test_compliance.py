@@ -310,3 +310,23 @@ def test_the_contact_log_sells_exactly_what_the_table_allows(desk: Desk, client,
         sold = db.exec(select(SaleCheck).where(SaleCheck.client_id == cid,
                                                SaleCheck.refused == False)).all()  # noqa: E712
     assert len(sold) == int(allowed)
+
+
+def test_the_end_of_day_report_carries_the_compliance_section(center: Center, head) -> None:
+    from wealthtui.reports import export
+    s = center.services
+    c3 = center.client("乙", seq=5)
+    set_client(s, c3, risk=3, assessed=TODAY - timedelta(days=1))
+    ticket = at_counter(center, c3)
+    s.counter.record(center.n1, ticket, "wealth_product", "50,000", product="MIXF")
+    with pytest.raises(SaleRefused):
+        s.counter.record(center.n1, ticket, "wealth_product", "50,000", product="QDII")
+    report = s.reports.eod(head)
+    doc = export.day_dict(s.settings, report)
+    assert doc["compliance"]["sales"] == 1 and doc["compliance"]["sales_by_risk"]["R3"] == 1
+    assert doc["compliance"]["refusals"]["above_level"] == 1
+    assert doc["compliance"]["sales_without_valid_assessment"] == 0
+    [section] = [x for x in export.day_sections(doc) if x.key == "compliance"]
+    values = {row[0]: row[2] for row in section.rows}
+    assert values["sales_R3"] == 1 and values["refused_above_level"] == 1
+    assert values["sales_amount"] == "50,000.00"

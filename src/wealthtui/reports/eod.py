@@ -51,6 +51,8 @@ from wealthtui.model import (
     Visit,
 )
 from wealthtui.procedures import Catalog
+from wealthtui.reports.compliance import ComplianceFigures
+from wealthtui.reports.compliance import figures_in as compliance_figures
 from wealthtui.reports.flow_log import FlowLog, flow_log, premium_tiers
 from wealthtui.reports.sql import days, month_bounds, on_days, seconds_between
 from wealthtui.rules.agenda import DIRECT_CHANNELS
@@ -138,6 +140,7 @@ class DayReport:
     complaints: Complaints
     checklists: Checklists
     exceptions: Exceptions
+    compliance: ComplianceFigures | None = None  # issue 17: sales checked at the point of sale
 
     @property
     def handoffs_overdue(self) -> int:
@@ -184,6 +187,7 @@ class MonthReport:
     complaints: Complaints       # received and closed in the month; overdue at its end
     checklists: Checklists
     days_closed: int
+    compliance: ComplianceFigures | None = None  # issue 17
 
 
 # --- sections --------------------------------------------------------------------------------
@@ -436,6 +440,7 @@ def day_report(session: Session, settings: Settings, day: date, *, now: datetime
         complaints=complaints(session, day, day, tz),
         checklists=checklists(session, catalog, [day], tuple(settings.head.close_exempt_procedures)),
         exceptions=exceptions(session, settings, now, explanations(bd)),
+        compliance=compliance_figures(session, settings, day, day),
     )
 
 
@@ -531,5 +536,6 @@ def month_report(session: Session, settings: Settings, month: str, *,
         checklists=checklists(session, catalog, [r.date for r in rows],
                               tuple(settings.head.close_exempt_procedures)),
         days_closed=sum(1 for r in rows if r.closed),
+        compliance=compliance_figures(session, settings, first, last),
     )
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
@@ -28,6 +28,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from wealthtui.model import Client, SaleCheck, ServiceRecord
+from wealthtui.reports.compliance import ComplianceFigures, figures_in
 from wealthtui.rules import suitability
 from wealthtui.rules.fields import FieldError
 from wealthtui.services.base import Actor, Service, UnitOfWork, append_audit, requires, run_in_uow
@@ -211,59 +212,6 @@ def authorization_rule(uow: UnitOfWork, rec: ServiceRecord) -> tuple[Any, Author
     if rule is None and basis.reason:  # never weaker than the record alone
         rule = uow.settings.authorization.rule_for(rec.business_type, rec.amount_fen)
     return rule, basis
-
-
-# --- the head's figures ---------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ComplianceFigures:
-    """One period's sales checked at the point of sale (SaleCheck rows)."""
-
-    start: date
-    end: date
-    #: product level (1..5) → sales allowed
-    sales_by_risk: dict[int, int] = field(default_factory=dict)
-    sales_amount_fen: int = 0
-    #: outcome → refused attempts (a refused attempt of several products counts each product)
-    refusals: dict[str, int] = field(default_factory=dict)
-    #: allowed sales above `unassessed_max_level` without a valid assessment (must be 0)
-    sales_without_valid_assessment: int = 0
-    #: allowed sales above the client's level under a configured exception
-    exceptions: int = 0
-    by_path: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def refused_total(self) -> int:
-        return sum(self.refusals.values())
-
-    @property
-    def sales_total(self) -> int:
-        return sum(self.sales_by_risk.values())
-
-
-def figures_in(session: Any, settings: Any, start: date, end: date) -> ComplianceFigures:
-    """The compliance figures of business days start..end (inclusive), from the records."""
-    rows = session.exec(
-        select(SaleCheck.product_level, SaleCheck.refused, SaleCheck.outcome, SaleCheck.path,
-               SaleCheck.assessment_valid, SaleCheck.amount_fen)
-        .where(SaleCheck.business_date >= start, SaleCheck.business_date <= end)).all()
-    by_risk: dict[int, int] = {}
-    refusals: dict[str, int] = {}
-    by_path: dict[str, int] = {}
-    amount = unassessed = exceptions = 0
-    floor = settings.compliance.unassessed_max_level
-    for level, refused, outcome, path, valid, fen in rows:
-        if refused:
-            refusals[outcome] = refusals.get(outcome, 0) + 1
-            continue
-        by_risk[level] = by_risk.get(level, 0) + 1
-        by_path[path] = by_path.get(path, 0) + 1
-        amount += fen or 0
-        unassessed += int(level > floor and not valid)
-        exceptions += int(outcome == suitability.ACKNOWLEDGED)
-    return ComplianceFigures(start, end, dict(sorted(by_risk.items())), amount,
-                             dict(sorted(refusals.items())), unassessed, exceptions,
-                             dict(sorted(by_path.items())))
 
 
 class ComplianceService(Service):

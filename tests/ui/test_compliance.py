@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 from sqlmodel import Session, select
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 from tests.conftest import T0
 from tests.services.counter_helpers import Center, center_fixture  # noqa: F401
@@ -82,3 +82,27 @@ async def test_the_counter_refuses_a_sale_above_the_level_and_keeps_the_form(
         assert [(r.business_type, r.amount_fen) for r in table(center, ServiceRecord)] == [
             ("wealth_product", 10_000_000)]
         assert "100,000.00" in screen_text(app)
+
+
+async def test_the_head_sees_the_compliance_figures_in_the_end_of_day_tab(
+        center: Center, head) -> None:
+    s = center.services
+    client = client_at_level(center, 3)
+    s.counter.sign_on(center.n1, "04")
+    ticket = center.ticket_at(center.n1, "04", "B", client_id=client)
+    s.counter.record(center.n1, ticket, "wealth_product", "80000", product="MIXF")
+    for code in ("EQF", "QDII"):
+        with pytest.raises(Exception):  # noqa: B017 - SaleRefused, shown above
+            s.counter.record(center.n1, ticket, "wealth_product", "80000", product=code)
+    figures = s.compliance.figures(head)
+    app = make_app(s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "H001")
+        await press(pilot, "f7")
+        table = app.screen.query_one("#eod-tables #section-compliance", DataTable)
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+    shown = {label: value for label, value in rows}
+    assert shown[t("compliance.report.sales")] == str(figures.sales_total) == "1"
+    assert shown[t("compliance.report.refused")] == str(figures.refused_total) == "2"
+    assert shown[t("compliance.report.sales_level", level="R3")] == "1"
+    assert shown[t("compliance.report.unassessed")] == "0"

@@ -323,7 +323,7 @@ def _compliance_section(doc: dict[str, Any]) -> list[Section]:
     """The compliance section (issue 17): sales by product risk, refusals, without assessment."""
     if "compliance" not in doc:
         return []
-    cols = (_ComplianceColumn("item"), _ComplianceColumn("label"), _ComplianceColumn("value"))
+    cols = (_ComplianceColumn("key"), _ComplianceColumn("label"), _ComplianceColumn("value"))
     rows = tuple((k, label, v) for k, label, v in compliance.rows(doc["compliance"]))
     return [_ComplianceSection("compliance", cols, rows)]
 

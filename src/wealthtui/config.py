@@ -483,8 +483,6 @@ class ComplianceCfg(_Section):
     senior_max_level: Annotated[int, Limits(ge=1, le=5)] = 3
     #: authorisation limits apply to the day's sum per client and business type (and per ticket)
     authorization_on_daily_sum: bool = True
-    #: a cash withdrawal of at least this much needs an appointment or the supervisor's approval
-    large_cash_fen: Annotated[int, Limits(ge=0)] = 5_000_000
     #: sales above the client's level the branch allows explicitly, with the client's signed
     #: acknowledgement on file: [client_level, product_level] pairs, e.g. [[4, 5]]; none by default
     exceptions: list[list[int]] = field(default_factory=list)

@@ -330,3 +330,18 @@ def test_the_end_of_day_report_carries_the_compliance_section(center: Center, he
     values = {row[0]: row[2] for row in section.rows}
     assert values["sales_R3"] == 1 and values["refused_above_level"] == 1
     assert values["sales_amount"] == "50,000.00"
+
+
+def test_every_compliance_setting_is_cited_with_its_basis() -> None:
+    import dataclasses
+    import tomllib
+
+    from wealthtui.config import ComplianceCfg
+    from wealthtui.resources import data_file
+
+    doc = tomllib.loads(data_file("compliance", "rules.toml").read_text(encoding="utf-8"))
+    cited = {s for r in doc["rules"] for s in r["settings"]}
+    names = {f"compliance.{f.name}" for f in dataclasses.fields(ComplianceCfg)}
+    assert names <= cited
+    for r in doc["rules"]:
+        assert r["basis"] in ("manual", "regulatory") and r["cites"] and r["rule"]

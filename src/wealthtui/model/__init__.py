@@ -3,8 +3,8 @@
 from wealthtui.model.audit import AuditEvent, AuditHead, Meta
 from wealthtui.model.checklist import ChecklistRun, StepRecord
 from wealthtui.model.client import Client, ClientAccount, CMAssignment, ProductHolding, TierChange
-from wealthtui.model.compliance import SaleCheck
 from wealthtui.model.complaint import Complaint, ComplaintEvent
+from wealthtui.model.compliance import SaleCheck
 from wealthtui.model.contact import CMAssistant, ContactLog, ContactProposal
 from wealthtui.model.counter import (
     AuthorizationRequest,

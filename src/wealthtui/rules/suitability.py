@@ -10,7 +10,7 @@ acknowledgement lets it through only where the config names that (client level, 
 as an exception. An acknowledgement never stands in for a missing or expired assessment.
 (Manual digest §4.3, steps 4–6: needs analysis with the risk questionnaire, proposal matching the
 risk level, disclosure and signature. Regulatory practice, not our manual's text:
-《商业银行理财业务监督管理办法》(2018) arts. 26–29 — sell only products at or below the client's
+《商业银行理财业务监督管理办法》(2018), sales suitability — sell only products at or below the client's
 assessed risk tolerance; the 2018 资管新规 (银发〔2018〕106号) §6 — investor suitability.)
 """
 

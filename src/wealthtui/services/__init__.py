@@ -93,6 +93,7 @@ class Services:
         client_file: ClientFileService
         client_import: ClientImportService
         complaints: ComplaintService
+        compliance: ComplianceService
         contacts: ContactService
         counter: CounterService
         dashboard: DashboardService

@@ -11,7 +11,7 @@ message) — the sale's transaction rolls back, and the service method, wrapped 
 so refusals are counted in the head's figures.
 
 Regulatory practice (not our manual's text): 《商业银行理财业务监督管理办法》(CBIRC 2018 No. 6)
-arts. 26–29 (sell only at or below the client's assessed risk tolerance, assessment before the
+(sell only at or below the client's assessed risk tolerance, assessment before the
 first purchase, periodic re-assessment), 《关于规范金融机构资产管理业务的指导意见》(银发〔2018〕106号)
 §6 (investor suitability). Manual digest §4.3 steps 4–6 (the proposal matches the risk level).
 """
@@ -33,8 +33,7 @@ from wealthtui.rules import suitability
 from wealthtui.rules.fields import FieldError
 from wealthtui.services.base import Actor, Service, UnitOfWork, append_audit, requires, run_in_uow
 
-SECTION = "reg. 2018 WM rules arts. 26–29"   # regulatory practice, see the module docstring
-SPLIT_SECTION = "ch.2 §2.5 item 5"           # maker-checker on the day's sum
+SECTION = "reg. 2018 WM rules: suitability"  # regulatory practice, see the module docstring
 PATHS = ("counter", "contact", "lead")
 
 R = TypeVar("R")

@@ -33,6 +33,7 @@ from wealthtui.procedures import Procedure
 from wealthtui.rules import suitability
 from wealthtui.rules.agenda import CHANNELS, DIRECT_CHANNELS, PURPOSES, RESULTS
 from wealthtui.rules.fields import FieldError, parse_text
+from wealthtui.services import compliance
 from wealthtui.services.assignments import (
     CM_CHANGE_PROCEDURE,
     active_cm_id,
@@ -40,7 +41,6 @@ from wealthtui.services.assignments import (
     desk_cm_ids,
     record_step_in,
 )
-from wealthtui.services import compliance
 from wealthtui.services.base import Context, Service, UnitOfWork, requires
 from wealthtui.services.checklists import ChecklistService
 from wealthtui.services.client_file import ContactView, contact_views

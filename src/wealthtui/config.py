@@ -473,6 +473,31 @@ class KpiCfg(_Section):
 
 
 @section
+class ComplianceCfg(_Section):
+    """[compliance]: the rules at the point of sale (suitability, authorisation on the day's sum,
+    large cash). See README "Compliance at the point of sale" for their regulatory basis."""
+
+    #: business types that are sales of a wealth product (checked for suitability)
+    sale_business_types: list[str] = field(default_factory=lambda: ["wealth_product"])
+    #: highest product level (R) allowed with no assessment or an expired one
+    unassessed_max_level: Annotated[int, Limits(ge=1, le=5)] = 1
+    senior_age: Annotated[int, Limits(ge=18, le=120)] = 65
+    #: the highest product level a client aged senior_age or more may buy
+    senior_max_level: Annotated[int, Limits(ge=1, le=5)] = 3
+    #: authorisation limits apply to the day's sum per client and business type (and per ticket)
+    authorization_on_daily_sum: bool = True
+    #: sales above the client's level the branch allows explicitly, with the client's signed
+    #: acknowledgement on file: [client_level, product_level] pairs, e.g. [[4, 5]]; none by default
+    exceptions: list[list[int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        for pair in self.exceptions:
+            if len(pair) != 2 or not all(1 <= x <= 5 for x in pair) or pair[1] <= pair[0]:
+                raise ValueError("exceptions: each is [client_level, product_level], levels 1..5, "
+                                 "the product's above the client's")
+
+
+@section
 class HeadCfg(_Section):
     """The head's dashboard and end of day."""
 
@@ -619,6 +644,7 @@ class Settings(_Section):
     insiders: InsidersCfg = field(default_factory=InsidersCfg)
     printer: PrinterCfg = field(default_factory=PrinterCfg)
     notices: NoticesCfg = field(default_factory=NoticesCfg)
+    compliance: ComplianceCfg = field(default_factory=ComplianceCfg)
     config_file: str = ""  # the user config file that was read, for `wealthtui locate`
 
     def __post_init__(self) -> None:
@@ -643,6 +669,9 @@ class Settings(_Section):
         for r in self.authorization.rules:
             if r.business_type not in types:
                 raise ValueError(f"authorization.rules: unknown business_type {r.business_type}")
+        for code in self.compliance.sale_business_types:
+            if code not in types:
+                raise ValueError(f"compliance.sale_business_types: unknown business_type {code}")
 
     def _queue_refs(self) -> None:
         """Categories and counters name zones and categories that exist; counter numbers unique."""

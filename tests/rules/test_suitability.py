@@ -67,3 +67,61 @@ def test_nothing_riskier_than_the_client_passes_unacknowledged(product, client, 
     if not verdict.refused and product > 1:
         assert client is not None and age < 365
         assert product <= client or (ack and verdict.outcome == s.ACKNOWLEDGED)
+
+
+# --- decide: the branch's rules (issue 17) -----------------------------------------------------
+RULES = s.SaleRules(valid_days=365, unassessed_max_level=1, senior_age=65, senior_max_level=3)
+
+
+def allowed_by_table(product: int, client: int | None, age_days: int | None, age: int | None,
+                     walk_in: bool, ack: bool, rules: s.SaleRules) -> bool:
+    """The rule table of the issue, written out independently of `decide`."""
+    if walk_in:
+        return False
+    if age is not None and age >= rules.senior_age and product > rules.senior_max_level:
+        return False
+    valid = client is not None and age_days is not None and age_days < rules.valid_days
+    if not valid:
+        return product <= rules.unassessed_max_level
+    assert client is not None
+    return product <= client or (ack and (client, product) in rules.exceptions)
+
+
+@given(product=st.integers(1, 5), client=st.one_of(st.none(), st.integers(1, 5)),
+       age_days=st.one_of(st.none(), st.integers(0, 800)),
+       age=st.one_of(st.none(), st.integers(18, 100)), walk_in=st.booleans(), ack=st.booleans(),
+       exceptions=st.frozensets(st.tuples(st.integers(1, 4), st.integers(2, 5))
+                                .filter(lambda p: p[1] > p[0]), max_size=3),
+       unassessed=st.integers(1, 3), senior_max=st.integers(1, 5))
+def test_decide_agrees_with_the_rule_table(product, client, age_days, age, walk_in, ack,
+                                           exceptions, unassessed, senior_max) -> None:
+    rules = s.SaleRules(valid_days=365, unassessed_max_level=unassessed, senior_age=65,
+                        senior_max_level=senior_max, exceptions=exceptions)
+    assessed = TODAY - timedelta(days=age_days) if age_days is not None else None
+    verdict = s.decide(product_level=product, client_level=client, assessed_on=assessed,
+                       today=TODAY, rules=rules, age=age, walk_in=walk_in, acknowledged=ack)
+    assert (not verdict.refused) == allowed_by_table(product, client, age_days, age, walk_in,
+                                                     ack, rules)
+    if verdict.outcome == s.ACKNOWLEDGED:
+        assert ack and (client, product) in exceptions
+
+
+def test_walk_ins_and_seniors_are_refused_by_name() -> None:
+    def outcome(**kw) -> str:  # type: ignore[no-untyped-def]
+        args = dict(product_level=2, client_level=5, assessed_on=TODAY, today=TODAY, rules=RULES)
+        return s.decide(**(args | kw)).outcome
+    assert outcome(walk_in=True, product_level=1) == s.WALK_IN
+    assert outcome(age=65, product_level=4) == s.SENIOR_LIMIT
+    assert outcome(age=64, product_level=4) == s.SUITABLE
+    assert outcome(age=80, product_level=3) == s.SUITABLE
+    assert outcome(product_level=5, client_level=4, acknowledged=True) == s.ABOVE_LEVEL
+
+
+@given(born=st.dates(date(1900, 1, 1), date(2010, 12, 31)))
+def test_age_counts_full_years(born: date) -> None:
+    age = s.age_on(born, TODAY)
+    assert age is not None
+    anniversary = born.replace(year=born.year + age) if not (born.month == 2 and born.day == 29) \
+        else date(born.year + age, 3, 1)
+    assert anniversary <= TODAY
+    assert s.age_on(born, TODAY - timedelta(days=1)) in (age, age - 1)

@@ -11,8 +11,10 @@ from sqlmodel import Session, func, select
 
 from tests.conftest import T0
 from tests.services.cm_helpers import Desk, desk_fixture  # noqa: F401
+from wealthtui.config import load_settings
 from wealthtui.model import AuditEvent, ContactLog, ContactProposal, Lead
 from wealthtui.rules.fields import FieldError
+from wealthtui.services import Services
 from wealthtui.services.errors import PermissionDenied
 
 TODAY = date(2026, 11, 30)
@@ -43,14 +45,25 @@ def test_a_product_above_the_clients_risk_level_is_refused_and_nothing_is_writte
         desk.services.contacts.log(desk.cm1, client, channel="meeting", purpose="product",
                                    products=["WM90", "EQF"])
     assert (refused.value.field, refused.value.key) == ("cm.field.products",
-                                                        "error.suitability.above_level")
+                                                        "compliance.refused.above_level")
     assert refused.value.params["product_level"] == 4 and refused.value.params["client_level"] == 2
     assert contacts(desk) == 0
 
 
+def with_exception(desk: Desk, client_level: int, product_level: int) -> Services:
+    """The same center under a branch config that names one above-level exception (issue 17:
+    without one, an acknowledgement lets nothing through)."""
+    rules = load_settings(overrides={"security": {"pin_hash_time_cost": 1},
+                                     "compliance": {"exceptions": [[client_level, product_level]]}})
+    return Services(desk.engine, rules, desk.services.ctx.clock)
+
+
 def test_the_signed_acknowledgement_is_recorded_with_the_proposal(desk: Desk) -> None:
     client = desk.client("钱多多", cm=desk.cm1, risk=2, assessed=TODAY - timedelta(days=30))
-    view = desk.services.contacts.log(
+    with pytest.raises(FieldError):  # the default rules name no exception
+        desk.services.contacts.log(desk.cm1, client, channel="meeting", purpose="product",
+                                   products=["EQF"], acknowledgements={"EQF": "签字"})
+    view = with_exception(desk, 2, 4).contacts.log(
         desk.cm1, client, channel="meeting", purpose="product", products=["wm90", "EQF"],
         acknowledgements={"EQF": "客户签署风险揭示书 No.2026-118"})
     assert view.products_proposed == "WM90,EQF"
@@ -67,7 +80,7 @@ def test_an_expired_assessment_refuses_even_an_acknowledged_product(desk: Desk) 
     with pytest.raises(FieldError) as refused:
         desk.services.contacts.log(desk.cm1, client, channel="phone", products=["MIXF"],
                                    acknowledgements={"MIXF": "签字"})
-    assert refused.value.key == "error.suitability.assessment_expired"
+    assert refused.value.key == "compliance.refused.assessment_expired"
     desk.services.contacts.log(desk.cm1, client, channel="phone", products=["TD3M"])  # R1 is fine
     checks = desk.services.contacts.check_products(desk.cm1, client, ["TD3M", "MIXF"])
     assert [c.outcome for c in checks] == ["suitable", "assessment_expired"]
@@ -140,7 +153,7 @@ def test_the_marketing_checklists_proposal_step_records_products_against_the_ris
         desk.services.contacts.log(desk.cm1, client, channel="meeting", purpose="product",
                                    products=["QDII"], run_id=run.id)
     assert not desk.services.checklists.get(desk.cm1, run.id).state("proposal").done
-    desk.services.contacts.log(desk.cm1, client, channel="meeting", purpose="product",
+    with_exception(desk, 3, 5).contacts.log(desk.cm1, client, channel="meeting", purpose="product",
                                products=["MIXF", "QDII"], run_id=run.id,
                                acknowledgements={"QDII": "风险揭示书第 7 号"})
     proposal = desk.services.checklists.get(desk.cm1, run.id).state("proposal")

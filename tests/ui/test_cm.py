@@ -150,6 +150,12 @@ async def test_a_product_above_the_risk_level_is_refused_and_the_form_keeps_what
         await type_into(pilot, "#f-acknowledgement", "风险揭示书 118")
         await pilot.press("f2")
         await settle(pilot)
+        assert app.screen is form  # issue 17: a signature does not let it through
+        assert "R4" in screen_text(app) and "C2" in screen_text(app)
+        form.query_one("#f-products").deselect("EQF")
+        form.query_one("#f-products").select("WM90")
+        await pilot.press("f2")
+        await settle(pilot)
         assert isinstance(app.screen, ClientFileScreen)
 
 

@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from wealthtui.demo import rhythm
+from wealthtui.demo import rhythm, sales
 from wealthtui.demo.people import Mobiles, NamePool
 from wealthtui.demo.pools import pools
 from wealthtui.demo.population import Directory
@@ -32,6 +32,7 @@ from wealthtui.rules.fields import FieldError
 from wealthtui.rules.money import format_fen
 from wealthtui.services import Actor, Services
 from wealthtui.services.balancing import MATCHES
+from wealthtui.services.compliance import SaleRefused
 from wealthtui.services.day import DayCloseRefused
 from wealthtui.services.errors import ServiceError
 
@@ -83,6 +84,7 @@ class WorkDayStats:
     complaints: int = 0
     contacts: int = 0
     service_calls: int = 0
+    sales_refused: int = 0
 
 
 class WorkDay:
@@ -271,12 +273,16 @@ class WorkDay:
                        if b.cash == "in" and ticket.category in b.categories), bt)
         if bt.cash != "none":
             self.box[post.counter_no] = box + (amount if bt.cash == "in" else -amount)
+        product = ""
+        if bt.code in self.settings.compliance.sale_business_types:  # issue 17: rules obeyed
+            bt, product = self._sale(post, ticket, bt, amount)
         rec = self.call(self.s.counter.record, post.teller, ticket.id, bt.code,
-                        format_fen(amount).replace(",", "") if amount else "")
+                        format_fen(amount).replace(",", "") if amount else "", product=product)
         self.stats.records += 1
         if rec.outcome == "pending_auth":
             req = self.call(self.s.authorization.request, post.teller, rec.id)
-            rule = self.settings.authorization.rule_for(bt.code, amount)
+            rule = self.settings.authorization.rule_for(bt.code,
+                                                        rec.authorization_sum_fen or amount)
             roles = set(rule.checker_roles) if rule else set(p.CHECKERS)
             checker = rng.choice(self.staff.checkers_for(roles, post.teller))
             self.stats.authorizations += 1
@@ -284,6 +290,22 @@ class WorkDay:
                     rest, amount)
             return
         self.after_record(post, ticket, rest, amount)
+
+    def _sale(self, post: Post, ticket: Any, bt: Any, amount: int) -> tuple[Any, str]:
+        """A wealth product the rules allow for the ticket's client; sometimes one they refuse
+        is tried first (the refusal is kept). No product allowed (a walk-in): a transfer."""
+        attempt, allowed = sales.pick(self.rng, self.s, ticket.client_id, self.day)
+        if attempt is not None:
+            try:
+                self.call(self.s.counter.record, post.teller, ticket.id, bt.code,
+                          format_fen(amount).replace(",", ""), product=attempt)
+            except SaleRefused:
+                self.stats.sales_refused += 1
+        if allowed is None:
+            other = next(b for b in self.settings.counter.business_types
+                         if b.code == "transfer" and ticket.category in b.categories)
+            return other, ""
+        return bt, allowed
 
     def authorize(self, checker: Actor, request_id: int, post: Post, ticket: Any, rest: float,
                   amount: int) -> None:
@@ -366,9 +388,20 @@ class WorkDay:
             return
         client = int(clients[rng.randrange(len(clients))])
         result = rng.choice(RESULTS)
-        if result == "sold" and self.sell(cm, client):
-            return
-        result = "interested" if result == "sold" else result
+        products: list[str] = []
+        if result == "sold":  # issue 17: a sale names a product the rules allow
+            attempt, allowed = sales.pick(rng, self.s, client, self.day)
+            if attempt is not None:
+                try:
+                    self.call(self.s.contacts.log, cm, client, channel="meeting",
+                              purpose="product", result="sold", products=[attempt],
+                              sale_amount="100000")
+                except SaleRefused:
+                    self.stats.sales_refused += 1
+            if allowed is None:
+                result = "declined"
+            else:
+                products = [allowed]
         follow = result in ("interested", "appointment") or rng.random() < 0.3
         self.call(self.s.contacts.log, cm, client, channel=rng.choice(("phone", "phone", "wechat",
                                                                         "visit", "meeting")),
@@ -376,7 +409,10 @@ class WorkDay:
                   content=rng.choice(self.text["contact_contents"]), result=result,
                   next_action=rng.choice([a for a in self.text["next_actions"] if a])
                   if follow else "",
-                  next_date=self.day + timedelta(days=rng.randrange(3, 40)) if follow else None)
+                  next_date=self.day + timedelta(days=rng.randrange(3, 40)) if follow else None,
+                  products=products,
+                  sale_amount=str(rng.choice((50_000, 100_000, 200_000))) if result == "sold"
+                  else "")
         self.stats.contacts += 1
 
     def sell(self, cm: Actor, client: int) -> bool:

@@ -52,6 +52,8 @@ from wealthtui.model import (
 from wealthtui.model.handoff import is_overdue
 from wealthtui.procedures import Catalog
 from wealthtui.reports import chain_head, figures
+from wealthtui.reports.compliance import ComplianceFigures
+from wealthtui.reports.compliance import figures_in as compliance_figures
 from wealthtui.reports.figures import premium_tiers
 from wealthtui.reports.flow_log import FlowLog, flow_log
 from wealthtui.reports.sql import days, month_bounds, on_days, seconds_between
@@ -141,6 +143,7 @@ class DayReport:
     checklists: Checklists
     exceptions: Exceptions
     audit_head: tuple[int, str] = chain_head.NONE  # the audit chain's head when it was made
+    compliance: ComplianceFigures | None = None  # issue 17: sales checked at the point of sale
 
     @property
     def handoffs_overdue(self) -> int:
@@ -188,6 +191,7 @@ class MonthReport:
     checklists: Checklists
     days_closed: int
     audit_head: tuple[int, str] = chain_head.NONE  # the audit chain's head when it was made
+    compliance: ComplianceFigures | None = None  # issue 17
 
 
 # --- sections --------------------------------------------------------------------------------
@@ -432,6 +436,7 @@ def day_report(session: Session, settings: Settings, day: date, *, now: datetime
         checklists=checklists(session, catalog, [day], tuple(settings.head.close_exempt_procedures)),
         exceptions=exceptions(session, settings, now, explanations(bd)),
         audit_head=chain_head.read(session),
+        compliance=compliance_figures(session, settings, day, day),
     )
 
 
@@ -516,5 +521,6 @@ def month_report(session: Session, settings: Settings, month: str, *,
                               tuple(settings.head.close_exempt_procedures)),
         days_closed=sum(1 for r in rows if r.closed),
         audit_head=chain_head.read(session),
+        compliance=compliance_figures(session, settings, first, last),
     )
 

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from wealthtui.config import Settings
 from wealthtui.i18n import t, tl
-from wealthtui.reports import chain_head, figures
+from wealthtui.reports import chain_head, compliance, figures
 from wealthtui.reports.eod import DayReport, MonthReport
 from wealthtui.reports.flow_log import CategoryFlow, FlowLog
 from wealthtui.reports.kpi import GROUP_INDICATORS, KpiReport
@@ -169,6 +169,7 @@ def day_dict(settings: Settings, r: DayReport) -> dict[str, Any]:
             "explained": dict(r.exceptions.explained),
         },
         **chain_head.doc(r.audit_head),
+        **_compliance(r.compliance),
     }
 
 
@@ -193,6 +194,7 @@ def month_dict(settings: Settings, r: MonthReport) -> dict[str, Any]:
         "complaints": {"received": r.complaints.received, "closed": r.complaints.closed,
                        "overdue": r.complaints.overdue},
         "checklists": {"done": r.checklists.done, "missed": r.checklists.missed},
+        **_compliance(r.compliance),
         "days": [
             {"date": d.date.isoformat(), "closed": d.closed, "visitors": d.visitors,
              "tickets": d.tickets, "served": d.served, "avg_wait_s": _seconds(d.avg_wait_s),
@@ -329,7 +331,34 @@ def day_sections(doc: dict[str, Any]) -> list[Section]:
     explained = Section("explained", (Column("item"), Column("reason")), tuple(
         (k, v) for k, v in sorted(e["explained"].items())))
     return chain_head.with_row(doc, [_summary(items), _cm_section(doc), _ticket_section(doc),
-                                     tellers, handoffs, explained])
+                                     tellers, handoffs, explained,
+                                     *_compliance_section(doc)])
+
+
+
+def _compliance(figures: compliance.ComplianceFigures | None) -> dict[str, Any]:
+    return {"compliance": compliance.as_dict(figures)} if figures is not None else {}
+
+
+class _ComplianceColumn(Column):
+    @property
+    def title(self) -> str:
+        return t(f"compliance.report.col.{self.key}")
+
+
+class _ComplianceSection(Section):
+    @property
+    def title(self) -> str:
+        return t("compliance.report.title")
+
+
+def _compliance_section(doc: dict[str, Any]) -> list[Section]:
+    """The compliance section (issue 17): sales by product risk, refusals, without assessment."""
+    if "compliance" not in doc:
+        return []
+    cols = (_ComplianceColumn("key"), _ComplianceColumn("label"), _ComplianceColumn("value"))
+    rows = tuple((k, label, v) for k, label, v in compliance.rows(doc["compliance"]))
+    return [_ComplianceSection("compliance", cols, rows)]
 
 
 def month_sections(doc: dict[str, Any]) -> list[Section]:
@@ -363,7 +392,8 @@ def month_sections(doc: dict[str, Any]) -> list[Section]:
     ), tuple((x["staff_no"], x["name"], x["days"], x["signed_off_days"], x["balanced_days"],
               x["difference_fen"]) for x in doc["tellers"]))
     return chain_head.with_row(doc, [_summary(items), days, _cm_section(doc),
-                                     _ticket_section(doc), tellers])
+                                     _ticket_section(doc), tellers,
+                                     *_compliance_section(doc)])
 
 
 def kpi_sections(doc: dict[str, Any]) -> list[Section]:

@@ -120,6 +120,8 @@ MATRIX: dict[str, frozenset[str]] = {
     # the day's roster (issue 16): who is in, the duty CM and the duty lobby manager
     "roster.view": EVERYONE,
     "roster.edit": _({HEAD, LOBBY_MANAGER}),
+    # compliance at the point of sale (issue 17)
+    "compliance.view": _({HEAD, SUPERVISOR}),
 }
 del _
 

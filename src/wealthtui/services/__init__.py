@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from wealthtui.services.client_file import ClientFileService
     from wealthtui.services.client_import import ClientImportService
     from wealthtui.services.complaints import ComplaintService
+    from wealthtui.services.compliance import ComplianceService
     from wealthtui.services.contacts import ContactService
     from wealthtui.services.counter import CounterService
     from wealthtui.services.dashboard import DashboardService
@@ -59,6 +60,7 @@ SERVICES: dict[str, str] = {
     "client_file": "wealthtui.services.client_file:ClientFileService",
     "client_import": "wealthtui.services.client_import:ClientImportService",
     "complaints": "wealthtui.services.complaints:ComplaintService",
+    "compliance": "wealthtui.services.compliance:ComplianceService",
     "contacts": "wealthtui.services.contacts:ContactService",
     "counter": "wealthtui.services.counter:CounterService",
     "dashboard": "wealthtui.services.dashboard:DashboardService",
@@ -95,6 +97,7 @@ class Services:
         client_file: ClientFileService
         client_import: ClientImportService
         complaints: ComplaintService
+        compliance: ComplianceService
         contacts: ContactService
         counter: CounterService
         dashboard: DashboardService

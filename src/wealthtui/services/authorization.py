@@ -28,6 +28,7 @@ from wealthtui.rules.fields import parse_text
 from wealthtui.rules.money import format_fen
 from wealthtui.services.auth import AuthService
 from wealthtui.services.base import Actor, Service, UnitOfWork, requires
+from wealthtui.services.compliance import authorization_rule
 from wealthtui.services.conversion import convert_for_record
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
 from wealthtui.services.handoffs import HandoffService
@@ -102,7 +103,7 @@ class AuthorizationService(Service):
             raise NotFound("error.counter.record_not_found", id=record_id)
         if rec.staff_id != uow.actor_id:
             raise PermissionDenied("error.counter.record_not_yours")
-        rule = self.settings.authorization.rule_for(rec.business_type, rec.amount_fen)
+        rule, _basis = authorization_rule(uow, rec)  # on the day's sum (issue 17)
         if rule is None or rec.outcome != "pending_auth":
             raise Conflict("error.authz.not_needed", business=rec.business_type)
         pending = uow.session.exec(

@@ -34,6 +34,7 @@ from wealthtui.rules import suitability
 from wealthtui.rules.agenda import CHANNELS, DIRECT_CHANNELS, PURPOSES, RESULTS
 from wealthtui.rules.fields import FieldError, parse_text
 from wealthtui.rules.money import parse_yuan
+from wealthtui.services import compliance
 from wealthtui.services.assignments import (
     CM_CHANGE_PROCEDURE,
     active_cm_id,
@@ -85,10 +86,11 @@ class ContactService(Service):
             product = cfg.product(code)
             if product is None:
                 raise FieldError("cm.field.products", "error.contact.unknown_product", code=code)
-            verdict = suitability.check(
+            verdict = suitability.decide(  # the branch's rules, as at every sale (issue 17)
                 product_level=product.risk_level, client_level=client.risk_level,
                 assessed_on=client.risk_assessed_on, today=uow.today,
-                valid_days=cfg.risk_assessment_valid_days, acknowledged=code in acks,
+                rules=compliance.sale_rules(uow.settings),
+                age=suitability.age_on(client.birthday, uow.today), acknowledged=code in acks,
             )
             out.append(ProposalCheck(code, product.name, product.risk_level, client.risk_level,
                                      verdict.outcome))
@@ -108,6 +110,7 @@ class ContactService(Service):
         return client
 
     # --- logging a contact -----------------------------------------------------------------
+    @compliance.records_refusals
     @requires("contact.log")
     def log(
         self,
@@ -159,12 +162,13 @@ class ContactService(Service):
                 for k, v in (acknowledgements or {}).items()}
         if codes and not uow.can("product.propose"):
             raise PermissionDenied("error.permission.denied", action="product.propose")
-        checks = self._checks(uow, client, codes, [k for k, v in acks.items() if v])
-        refused = next((c for c in checks if c.outcome in suitability.REFUSALS), None)
-        if refused is not None:
-            raise FieldError("cm.field.products", f"error.suitability.{refused.outcome}",
-                             product=refused.product_name, product_level=refused.product_level,
-                             client_level=refused.client_level or "-")
+        if result == "sold" and not codes:
+            raise FieldError("cm.field.products", "compliance.error.sold_needs_product")
+        signed = [k for k, v in acks.items() if v]
+        sales = compliance.check_sale_in(uow, client_id=client_id, codes=codes, path="contact",
+                                         field_key="cm.field.products", acknowledged=signed,
+                                         keep=result == "sold")
+        checks = self._checks(uow, client, codes, signed)
         sale_fen = self._sale(result, codes, sale_amount)
         run = self._marketing_run(uow, run_id, client_id) if run_id is not None else None
         assert uow.actor_id is not None
@@ -177,6 +181,8 @@ class ContactService(Service):
         )
         uow.session.add(entry)
         uow.session.flush()
+        for sale in sales if result == "sold" else ():
+            sale.contact_id = entry.id
         for c in checks:
             uow.session.add(ContactProposal(
                 contact_id=entry.id, client_id=client_id, product_code=c.product_code,

@@ -37,7 +37,7 @@ from wealthtui.rules import permissions
 from wealthtui.rules import queue as qrules
 from wealthtui.rules.fields import FieldError, parse_mobile, parse_name, parse_text
 from wealthtui.rules.money import format_fen, parse_yuan
-from wealthtui.services import cashbox, roster
+from wealthtui.services import cashbox, compliance, roster
 from wealthtui.services.assignments import lead_owner
 from wealthtui.services.base import Service, UnitOfWork, requires
 from wealthtui.services.checklists import ChecklistService
@@ -88,6 +88,9 @@ class RecordView:
     staff_id: int
     at: datetime
     note: str
+    #: the authorisation limit was reached by the day's sum (issue 17): "" | client_day | ticket
+    authorization_sum_of: str = ""
+    authorization_sum_fen: int = 0
 
 
 @dataclass(frozen=True)
@@ -240,11 +243,16 @@ class CounterService(Service):
         for r, authz_status in rows:
             assert r.id is not None
             rule = self.settings.authorization.rule_for(r.business_type, r.amount_fen)
+            basis = None
+            if r.outcome == "pending_auth" or r.authorization_id is not None:
+                rule, basis = compliance.authorization_rule(uow, r)
             views.append(RecordView(
                 id=r.id, ticket_id=r.ticket_id, business_type=r.business_type,
                 amount_fen=r.amount_fen, cash=r.cash, outcome=r.outcome,
                 authorization_id=r.authorization_id, authorization_status=authz_status or "",
                 needs_authorization=rule is not None, staff_id=r.staff_id, at=r.at, note=r.note,
+                authorization_sum_of=basis.reason if basis else "",
+                authorization_sum_fen=basis.amount_fen if basis else 0,
             ))
         return views
 
@@ -397,39 +405,52 @@ class CounterService(Service):
         return self._change_state(uow, session, "closed", "counter.sign_off")
 
     # --- business records ------------------------------------------------------------------
+    @compliance.records_refusals
     @requires("service.record")
     def record(self, uow: UnitOfWork, ticket_id: int, business_type: str, amount: str = "",
-               note: str = "") -> RecordView:
+               note: str = "", product: str = "") -> RecordView:
         """Record one business done for the ticket at the counter (several per ticket).
 
         The amount is typed in yuan and stored in fen; cash business needs one. Business that a
         rule of [[authorization.rules]] covers is recorded as pending authorisation; a premium
         client's account closing tells the exclusive CM (and the head for key clients) at once.
-        A ticket only called is started."""
+        A ticket only called is started. A sale (`[compliance] sale_business_types`) names the
+        `product` of the shelf and is checked for suitability (services.compliance); the
+        authorisation limit applies to the client's and the ticket's sum of the day."""
         ticket = self._my_ticket(uow, ticket_id)
         bt = self._business_type(business_type, ticket.category)
-        if bt.cash != "none" or amount.strip():
-            amount_fen = parse_yuan(amount, "field.amount", allow_zero=bt.cash == "none")
+        sale = bt.code in self.settings.compliance.sale_business_types
+        if bt.cash != "none" or amount.strip() or sale:
+            amount_fen = parse_yuan(amount, "field.amount", allow_zero=bt.cash == "none" and not sale)
         else:
             amount_fen = 0
         note = parse_text(note, "field.note", max_len=500)
         if bt.cash == "out":
             self._box_pays(uow, amount_fen)
+        checks = compliance.sale_checks_for_record(uow, sale=sale, product=product,
+                                                   client_id=ticket.client_id,
+                                                   amount_fen=amount_fen)
         if ticket.status == qrules.CALLED:
             self._queue.start(uow, ticket_id)
-        rule = self.settings.authorization.rule_for(bt.code, amount_fen)
         assert uow.actor_id is not None and ticket.id is not None
         rec = ServiceRecord(
             business_date=uow.today, ticket_id=ticket.id, client_id=ticket.client_id,
             staff_id=uow.actor_id, counter_no=ticket.counter_no or "", business_type=bt.code,
-            amount_fen=amount_fen, cash=bt.cash,
-            outcome="pending_auth" if rule is not None else "done", at=uow.now, note=note,
+            amount_fen=amount_fen, cash=bt.cash, outcome="done", at=uow.now, note=note,
         )
         uow.session.add(rec)
         uow.session.flush()
+        rule, basis = compliance.authorization_rule(uow, rec)
+        rec.outcome = "pending_auth" if rule is not None else "done"
+        for c in checks:
+            c.service_record_id = rec.id
         uow.audit("counter.record", "service_record", rec.id, manual_section=RECORD_SECTION,
                   ticket=ticket.display_no, business_type=bt.code, amount_fen=amount_fen,
-                  cash=bt.cash, needs_authorization=rule is not None)
+                  cash=bt.cash, needs_authorization=rule is not None,
+                  **({"authorization_on_sum_fen": basis.amount_fen,
+                      "authorization_sum_of": basis.reason} if basis.reason else {}),
+                  **({"product": checks[0].product_code, "suitability": checks[0].outcome}
+                     if checks else {}))
         if bt.account_closing and ticket.client_id is not None:
             self._closing_notice(uow, rec, ticket)
         convert_for_record(uow, rec)  # a sale converts the client's open leads (issue 16)

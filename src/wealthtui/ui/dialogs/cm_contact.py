@@ -3,9 +3,10 @@
 Channel and purpose come preset (the purpose from the agenda item that opened it), the cursor
 starts in the content; Enter moves on and saves on the last field, F2 saves from anywhere. The
 next contact date takes a number of days (`7`) or a date. The products list shows each product's
-risk level against the client's and whether it is suitable; a product above the client's level
-needs the reference of the client's signed acknowledgement (rules/suitability.py), otherwise the
-save is refused and says why.
+risk level against the client's and whether it is suitable under the branch's rules
+(services.compliance): a product above the client's level is refused — the client's signed
+acknowledgement counts only where `[compliance] exceptions` names that pair — and the save says
+why, naming both levels.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from wealthtui.i18n import t, tl
 from wealthtui.rules import suitability
 from wealthtui.rules.agenda import CHANNELS, PURPOSES, RESULTS, parse_next_date
 from wealthtui.ui.dialogs.form_dialog import Field, FormDialog, Look
+
+#: verdicts of the point-of-sale rules with their labels in [compliance.verdict]
+NEW_OUTCOMES = (suitability.WALK_IN, suitability.SENIOR_LIMIT)
 
 #: the client manager's forms: 78 cells wide, one row per field, so they fit 80x24
 CM_LOOK = Look(width=78, fields_height=30, list_height=9, compact=True)
@@ -32,8 +36,9 @@ def product_label(settings: Any, code: str, outcome: str) -> str:
     product = settings.contact.product(code)
     name = tl(product.name, product.name_en) if product else code
     level = product.risk_level if product else "?"
-    return t("cm.contact.product", code=code, name=name, level=level,
-             verdict=t(f"cm.suitability.{outcome}"))
+    verdict = (t(f"compliance.verdict.{outcome}") if outcome in NEW_OUTCOMES
+               else t(f"cm.suitability.{outcome}"))
+    return t("cm.contact.product", code=code, name=name, level=level, verdict=verdict)
 
 
 def contact_form(
@@ -73,8 +78,9 @@ def contact_form(
         above = [c for c in checks if c.outcome != suitability.SUITABLE]
         level = checks[0].client_level if checks else None
         info.append(t("cm.contact.risk", level=level) if level else t("cm.contact.no_risk"))
-        if above:
-            info.append(t("cm.contact.above_hint"))
+        if above:  # issue 17: no acknowledgement lets a sale through unless the config says so
+            info.append(t("cm.contact.above_hint") if settings.compliance.exceptions
+                        else t("compliance.contact.above_refused"))
     kept = list(keeps)
 
     def submit(values: dict[str, Any]) -> Any:

@@ -69,6 +69,14 @@ def sign_on_form(services: Services, actor: Actor) -> FormDialog:
                        form_id="sign-on-form", focus="cash")
 
 
+def product_field(settings: Settings) -> Field:
+    """The shelf's products with their risk level; none chosen for business that is no sale."""
+    options = tuple((f"{p.code} {tl(p.name, p.name_en)} R{p.risk_level}", p.code)
+                    for p in settings.contact.products)
+    return Field("product", "compliance.field.product", kind="select", options=options,
+                 blank="compliance.field.product_blank")
+
+
 def business_form(services: Services, actor: Actor, serving: ServingView) -> FormDialog:
     settings = services.settings
     category = serving.ticket.category
@@ -78,6 +86,7 @@ def business_form(services: Services, actor: Actor, serving: ServingView) -> For
     specs = [
         Field("type", "counter.field.business_type", kind="select", options=tuple(types)),
         Field("amount", "field.amount", max_length=20, placeholder="0.00"),
+        product_field(settings),  # a wealth-product sale names its product (issue 17)
         Field("note", "field.note", max_length=200),
     ]
     info = [t("counter.business.info", ticket=serving.ticket.display_no,
@@ -85,7 +94,8 @@ def business_form(services: Services, actor: Actor, serving: ServingView) -> For
     return counter_form(
         t("counter.business.title"), specs, info=info, form_id="business-form", focus="amount",
         submit=lambda v: services.counter.record(actor, serving.ticket.id, v["type"],
-                                                 v["amount"], v["note"]))
+                                                 v["amount"], v["note"],
+                                                 product=v.get("product") or ""))
 
 
 def needs_form(services: Services, actor: Actor, serving: ServingView) -> FormDialog:

@@ -483,12 +483,16 @@ class CounterScreen(RoleScreen):
         """Request authorisation (if not yet asked) and let the checker decide here by PIN, or
         leave it in the checkers' inbox."""
         settings = self.settings
-        rule = settings.authorization.rule_for(rec.business_type, rec.amount_fen)
+        rule = settings.authorization.rule_for(rec.business_type,
+                                               rec.authorization_sum_fen or rec.amount_fen)
         roles = "、".join(t(f"role.{r}") for r in (rule.checker_roles if rule else ()))
         business = business_name(settings, rec.business_type)
         lines = [t("counter.authz.business", ticket=self._ticket_no(), business=business,
                    amount=format_fen(rec.amount_fen, symbol=True)),
                  t("counter.authz.who", roles=roles)]
+        if rec.authorization_sum_of:  # the limit was reached by the day's sum (issue 17)
+            lines.append(t(f"compliance.authz_sum.{rec.authorization_sum_of}",
+                           total=format_fen(rec.authorization_sum_fen, symbol=True)))
         requested = rec.authorization_id if rec.authorization_status == "pending" else None
 
         def chosen(choice: str | None) -> None:

@@ -1,0 +1,47 @@
+"""The demo's sales obey the point-of-sale rules (issue 17): a wealth product is sold only to a
+client the rules allow it for, and now and then a teller or CM tries one above the client's
+level (or for a walk-in) and is refused — so the head's compliance view has refusals to show."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+from sqlmodel import Session
+
+from wealthtui.model import Client
+from wealthtui.rules import suitability
+from wealthtui.services import Services
+from wealthtui.services.compliance import sale_rules
+
+#: the share of sales attempts that first try a product the rules refuse
+TRY_REFUSED = 0.12
+
+
+def _verdicts(services: Services, client_id: int | None, today: date
+              ) -> list[tuple[str, bool]]:
+    """(product code, allowed) for every product of the shelf, for this client today."""
+    rules = sale_rules(services.settings)
+    client = None
+    if client_id is not None:
+        with Session(services.ctx.engine) as s:
+            client = s.get(Client, client_id)
+    out = []
+    for p in services.settings.contact.products:
+        v = suitability.decide(
+            product_level=p.risk_level, client_level=client.risk_level if client else None,
+            assessed_on=client.risk_assessed_on if client else None, today=today, rules=rules,
+            age=suitability.age_on(client.birthday, today) if client else None,
+            walk_in=client is None)
+        out.append((p.code, not v.refused))
+    return out
+
+
+def pick(rng: random.Random, services: Services, client_id: int | None, today: date
+         ) -> tuple[str | None, str | None]:
+    """(a product the rules refuse to try first or None, a product they allow or None)."""
+    verdicts = _verdicts(services, client_id, today)
+    allowed = [c for c, ok in verdicts if ok]
+    refused = [c for c, ok in verdicts if not ok]
+    attempt = rng.choice(refused) if refused and rng.random() < TRY_REFUSED else None
+    return attempt, (rng.choice(allowed) if allowed else None)

@@ -136,3 +136,23 @@ def test_the_calendar_section_is_read_and_checked(tmp_path, private_cache):
         with pytest.raises(ConfigError) as caught:
             load_settings(config_file=user, environ={})
         assert what in str(caught.value), (bad, str(caught.value))
+
+
+def test_the_start_warning_names_the_year_the_calendar_does_not_know(tmp_path, private_cache):
+    from wealthtui import i18n
+    from wealthtui.ui.calendar_notice import calendar_warning
+
+    settings = load_settings(environ={})
+    assert calendar_warning(settings, datetime(2025, 6, 2, 3, tzinfo=UTC)) is None
+    line = calendar_warning(settings, datetime(2099, 6, 2, 3, tzinfo=UTC))
+    assert line is not None and "2099" in line and "\n" not in line
+    user = tmp_path / "user.toml"
+    user.write_text('[calendar]\nunknown_years = "refuse"\n', "utf-8")
+    refusing = load_settings(config_file=user, environ={})
+    i18n.set_language("en")
+    try:
+        assert "refuses" in calendar_warning(refusing, datetime(2099, 6, 2, 3, tzinfo=UTC))
+    finally:
+        i18n.set_language("zh_CN")
+    off = OpenDays(national_holidays=False)
+    assert off.known(date(2099, 6, 2))

@@ -7,8 +7,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-import chinese_calendar
-
 
 class Clock:
     """The real clock. Tests pass a FixedClock instead."""
@@ -107,6 +105,8 @@ class OpenDays:
         """Whether the holidays of `day`'s year are known (always, with national holidays off)."""
         if not self.national_holidays:
             return True
+        import chinese_calendar  # not on the start-up path (rules.clock is)
+
         try:
             chinese_calendar.is_workday(day)
         except NotImplementedError:
@@ -117,6 +117,8 @@ class OpenDays:
         by_weekday = day.isoweekday() in self.weekdays
         if not self.national_holidays:
             return by_weekday
+        import chinese_calendar
+
         try:
             off, name = chinese_calendar.get_holiday_detail(day)
         except NotImplementedError:

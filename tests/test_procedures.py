@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from wealthtui import citations
 from wealthtui.procedures import (
     KINDS,
     Procedure,
@@ -48,11 +49,7 @@ def test_each_file_is_bilingual_and_cites_the_manual(path: Path):
         assert HAN.search(step.text), step.id
         assert step.text_en and not HAN.search(step.text_en), step.id
         assert bool(step.help) == bool(step.help_en), step.id
-        cited = re.fullmatch(r"ch\.\d+( §[\d.]+)?( item \d+)?(, p\.\d+)?", step.manual)
-        assert cited, step.id
-        if not cited.group(3):
-            # a section known only by its title (no page): the step says it is rebuilt
-            assert "按实践重建" in step.text and "rebuilt from practice" in step.text_en, step.id
+        assert step.basis in ("manual", "manual-toc", "practice"), step.id
         assert set(proc.doers(step)) <= set(ROLES)
         for choice in step.choices:
             assert HAN.search(choice.text) and not HAN.search(choice.text_en)
@@ -77,14 +74,14 @@ title = "小程序"
 title_en = "Tiny"
 roles = ["lobby_manager"]
 subject = "day"
-manual = "ch.6 §6.2, p.168"
+manual = "ch.2 §2.7 item 2, p.22"
 
 [[steps]]
 id = "first"
 text = "第一步"
 text_en = "First"
 kind = "choice"
-manual = "ch.6 §6.2, p.168"
+manual = "ch.2 §2.7 item 2, p.22"
 choices = [{ id = "yes", text = "是", text_en = "Yes" }, { id = "no", text = "否", text_en = "No" }]
 
 [[steps]]
@@ -92,7 +89,7 @@ id = "second"
 text = "第二步"
 text_en = "Second"
 kind = "tick"
-manual = "ch.6 §6.2, p.168"
+manual = "ch.2 §2.7 item 2, p.22"
 '''
 
 
@@ -124,8 +121,36 @@ def test_a_good_tiny_file_loads(tmp_path: Path):
          "colour: Extra inputs are not permitted"),
         (('kind = "tick"', 'kind = "tick"\nrole = "teller"'), "second",
          "role: unknown role teller; accepted: head"),
-        (('kind = "tick"\nmanual = "ch.6 §6.2, p.168"', 'kind = "tick"\nmanual = "chapter 6"'),
-         "second", 'manual: should look like "ch.6 §6.2, p.168"'),
+        (('kind = "tick"\nmanual = "ch.2 §2.7 item 2, p.22"', 'kind = "tick"\nmanual = "chapter 6"'),
+         "second", 'basis = "manual" needs manual = "ch.2 §2.4 item 1, p.19"'),
+        # a page of text we do not hold
+        (('manual = "ch.2 §2.7 item 2, p.22"\nchoices', 'manual = "ch.4 §4.4.5, p.112"\nchoices'),
+         "first", 'we do not hold the text of this section (its title is in the table '
+         'of contents); use basis = "manual-toc"'),
+        # the held text's page and item must agree
+        (('manual = "ch.2 §2.7 item 2, p.22"\nchoices', 'manual = "ch.2 §2.7 item 1, p.22"\nchoices'),
+         "first", "item 1 is on page 21 of the held text"),
+        (('manual = "ch.2 §2.7 item 2, p.22"\nchoices', 'manual = "ch.2 §2.7 item 9, p.22"\nchoices'),
+         "first", "the held section has 8 numbered items"),
+        (('manual = "ch.2 §2.7 item 2, p.22"\nchoices', 'manual = "ch.2 §2.3, p.40"\nchoices'),
+         "first", "the held section is on pages 18–19"),
+        # manual-toc: section only
+        (('kind = "tick"\nmanual', 'kind = "tick"\nbasis = "manual-toc"\nmanual'), "second",
+         'basis = "manual-toc" cites a section only'),
+        (('kind = "tick"\nmanual = "ch.2 §2.7 item 2, p.22"',
+          'kind = "tick"\nbasis = "manual-toc"\nmanual = "ch.4 §4.9"'), "second",
+         "is not in the manual's table of contents"),
+        # practice: a named source, no manual section
+        (('kind = "tick"\nmanual = "ch.2 §2.7 item 2, p.22"', 'kind = "tick"\nbasis = "practice"'),
+         "second", 'basis = "practice" needs source'),
+        (('kind = "tick"\nmanual = "ch.2 §2.7 item 2, p.22"',
+          'kind = "tick"\nbasis = "practice"\nsource = "hearsay"'), "second",
+         "source 'hearsay' is not a known source"),
+        (('kind = "tick"', 'kind = "tick"\nbasis = "practice"\nsource = "industry"'), "second",
+         'basis = "practice" cites no manual section'),
+        (('kind = "tick"', 'kind = "tick"\nsource = "industry"'), "second",
+         'source is only for basis = "practice"'),
+        (('kind = "tick"', 'kind = "tick"\nbasis = "rumour"'), "second", "basis: Input should be"),
         (('kind = "tick"', 'kind = "tick"\nrequired_when = { step = "first", values = ["maybe"] }'),
          "second", 'required_when.values: not choices of "first": maybe'),
         (('kind = "tick"', 'kind = "tick"\nrequired_when = { step = "later", values = ["x"] }'),
@@ -192,3 +217,65 @@ def test_the_version_is_a_hash_of_the_content_not_of_the_layout(tmp_path: Path):
     # what a run stores reads back as the same procedure, with the same version
     again = Procedure.from_json(first.canonical_json())
     assert again == first and again.version == first.version
+
+
+# --- provenance: every step's basis against the held text's section list ---------------------
+SECTIONS = citations.shipped()
+ALL_ITEMS = [(p, None) for p in load_dir()] + [(p, s) for p in load_dir() for s in p.steps]
+
+
+def _cited(proc, step):
+    return step if step is not None else proc
+
+
+@pytest.mark.parametrize("proc, step", ALL_ITEMS,
+                         ids=lambda x: getattr(x, "id", "procedure") if x is not None else "-")
+def test_every_citation_is_honest(proc, step):
+    item = _cited(proc, step)
+    if item.basis == "manual":
+        m = citations.MANUAL_RE.match(item.manual)
+        assert m is not None
+        held = SECTIONS.held[(int(m[1]), m[2] or "")]
+        page = int(m[4])
+        assert held.pages[0] <= page <= held.pages[1]
+        if m[3] is not None:
+            assert held.items[int(m[3]) - 1] == page
+        assert int(m[1]) in (1, 2)  # the text we hold: chapters 1 and 2 only
+    elif item.basis == "manual-toc":
+        assert citations.TOC_RE.fullmatch(item.manual), item.manual  # no page, no item
+        assert "p." not in item.manual and "item" not in item.manual
+        m = citations.TOC_RE.match(item.manual)
+        assert (int(m[1]), m[2] or "") in SECTIONS.toc
+        assert item.source is None
+    else:
+        assert item.basis == "practice" and item.manual == ""
+        assert item.source in SECTIONS.practice
+
+
+def test_no_step_claims_a_page_of_chapters_3_to_9():
+    for path in SHIPPED:
+        for ref in re.findall(r'^manual = "([^"]*)"', path.read_text("utf-8"), re.M):
+            if ", p." in ref:
+                assert re.match(r"ch\.[12] ", ref), (path.name, ref)
+
+
+def test_the_section_list_is_consistent():
+    """Held sections lie in the 31 pages we hold, their items' pages inside the section's pages."""
+    assert SECTIONS.held and SECTIONS.toc and {"industry"} <= set(SECTIONS.practice)
+    for (chapter, section), sec in SECTIONS.held.items():
+        assert chapter in (1, 2), section
+        assert sec.pages[0] <= sec.pages[1] <= 31
+        assert all(sec.pages[0] <= p <= sec.pages[1] for p in sec.items)
+        assert list(sec.items) == sorted(sec.items)
+    assert not set(SECTIONS.held) & set(SECTIONS.toc)
+
+
+def test_basis_code_is_what_the_audit_keeps():
+    cat = load_dir()
+    sign_on = cat.procedures["supervisor_sign_on"].step("dual_control")
+    assert (sign_on.basis, sign_on.basis_code) == ("practice", "practice counter_ops")
+    appearance = cat.procedures["counter_sign_on"].step("appearance")
+    assert appearance.basis_code == "manual-toc ch.5 §5.3"
+    box = cat.procedures["counter_sign_on"].step("box_drawn")
+    assert box.basis_code == "ch.2 §2.3, p.18"
+    assert all(len(s.basis_code) <= 40 for p in cat for s in p.steps)

@@ -19,11 +19,15 @@ from __future__ import annotations
 import dataclasses
 import os
 from dataclasses import dataclass, field
+from datetime import time as dt_time
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal, Self, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Self, TypeVar
 
 from platformdirs import user_config_path, user_data_path
+
+if TYPE_CHECKING:
+    from wealthtui.rules.clock import OpenDays
 
 from wealthtui.resources import cache_key, data_file, read_cached, read_toml, stamp, write_cached
 
@@ -620,6 +624,43 @@ class NoticesCfg(_Section):
 
 
 @section
+class CalendarCfg(_Section):
+    """[calendar]: the days and hours the center is open (see rules.clock.OpenDays)."""
+
+    open_weekdays: list[Annotated[int, Limits(ge=1, le=7)]] = field(
+        default_factory=lambda: [1, 2, 3, 4, 5])  # ISO: 1 = Monday … 7 = Sunday
+    opens: str = "09:00"  # local time, HH:MM
+    closes: str = "17:00"
+    national_holidays: bool = True  # chinese-calendar: statutory holidays off, make-up days on
+    unknown_years: Literal["weekdays", "refuse"] = "weekdays"  # a year it does not know
+
+    def __post_init__(self) -> None:
+        if not self.open_weekdays:
+            raise ValueError("calendar.open_weekdays: at least one day (1 = Monday … 7 = Sunday)")
+        if len(set(self.open_weekdays)) != len(self.open_weekdays):
+            raise ValueError("calendar.open_weekdays: a day is listed twice")
+        hours = []
+        for name in ("opens", "closes"):
+            value = getattr(self, name)
+            try:
+                if len(value) != 5:
+                    raise ValueError(value)
+                hours.append(dt_time.fromisoformat(value))
+            except ValueError:
+                raise ValueError(f'calendar.{name}: a local time like "09:00" (got {value!r})'
+                                 ) from None
+        if hours[0] >= hours[1]:
+            raise ValueError("calendar.opens must be before calendar.closes")
+
+    def open_days(self) -> OpenDays:
+        from wealthtui.rules.clock import OpenDays  # chinese-calendar only when asked
+
+        return OpenDays(frozenset(self.open_weekdays), dt_time.fromisoformat(self.opens),
+                        dt_time.fromisoformat(self.closes), self.national_holidays,
+                        self.unknown_years)
+
+
+@section
 class Settings(_Section):
     """All the settings: one field per top-level table of the configuration file."""
 
@@ -645,6 +686,7 @@ class Settings(_Section):
     printer: PrinterCfg = field(default_factory=PrinterCfg)
     notices: NoticesCfg = field(default_factory=NoticesCfg)
     compliance: ComplianceCfg = field(default_factory=ComplianceCfg)
+    calendar: CalendarCfg = field(default_factory=CalendarCfg)
     config_file: str = ""  # the user config file that was read, for `wealthtui locate`
 
     def __post_init__(self) -> None:

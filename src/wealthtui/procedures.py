@@ -12,9 +12,8 @@ One file per procedure, named `<id>.toml`. The shape (the header of
     schedule = "start_of_day"             # none | start_of_day | end_of_day | monthly
     due = "08:55"                         # local time it is due by (scheduled procedures)
     due_day = 5                           # monthly only: day of the month (1–28)
-    manual = "ch.6 §6.2, p.168"           # the manual section it implements
-                                          # ("ch.6 §6.4" without a page: a section we
-                                          # know only by its title, see manual-digest.md)
+    basis = "manual-toc"                  # manual | manual-toc | practice (see citations.py)
+    manual = "ch.6 §6.2"                  # the manual section it implements
 
     [[steps]]
     id = "queue_machine"
@@ -23,7 +22,10 @@ One file per procedure, named `<id>.toml`. The shape (the header of
     kind = "tick"                         # tick | number | amount | text | choice | signoff
     required = true                       # default true
     role = "lobby_manager"                # or a list; default: the procedure's roles
-    manual = "ch.2 §1.3, p.13"            # section this step implements (with the page)
+    basis = "manual"                      # where the rule comes from (default "manual"):
+    manual = "ch.2 §1.3, p.13"            #  manual: a section whose text we hold, with the page
+    # basis = "manual-toc": manual = "ch.4 §4.4.5" (table of contents only: no page, no item)
+    # basis = "practice":   source = "industry" (a key of [practice] in data/manual/sections.toml)
     # kind = "choice":   choices = [{ id = "x", text = "…", text_en = "…" }, …]
     # kind = "number":   min / max (integers), max_from = "<earlier number step>", unit / unit_en
     # kind = "signoff":  signer_role = ["supervisor"]  (roles the second person must hold)
@@ -70,6 +72,7 @@ from pydantic import (
     model_validator,
 )
 
+from wealthtui import citations
 from wealthtui.resources import data_file
 from wealthtui.rules.permissions import ROLES
 
@@ -86,14 +89,8 @@ Schedule = Literal["none", "start_of_day", "end_of_day", "monthly"]
 Ident = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,59}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
 HelpText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=1200)]
-# "ch.6 §6.2, p.168": chapter, optional section/item, page from the manual's table of contents.
-# Without the page ("ch.6 §6.4") for a section whose text we do not hold: it is cited by its
-# title only (the steps then say they are rebuilt from practice).
-ManualRef = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, max_length=40,
-                      pattern=r"^ch\.\d+( §[\d.]+)?( item \d+)?(, p\.\d+)?$"),
-]
+Basis = Literal["manual", "manual-toc", "practice"]
+ManualRef = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)]
 
 
 def _role_list(value: Any) -> Any:
@@ -117,6 +114,38 @@ Role = Annotated[str, AfterValidator(_known_role)]
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Cited(_Strict):
+    """The basis of a step or procedure: its shape (the held-text check is in load_file)."""
+
+    basis: Basis = "manual"
+    manual: ManualRef = ""
+    source: Ident | None = None
+
+    @model_validator(mode="after")
+    def _basis_shape(self) -> _Cited:
+        if self.basis == "practice":
+            if not self.source:
+                raise ValueError('basis = "practice" needs source = "<a [practice] key of '
+                                 'data/manual/sections.toml>", e.g. "industry"')
+            if self.manual:
+                raise ValueError('basis = "practice" cites no manual section (drop manual)')
+            return self
+        if self.source is not None:
+            raise ValueError('source is only for basis = "practice"')
+        if self.basis == "manual" and citations.MANUAL_RE.match(self.manual) is None:
+            raise ValueError('basis = "manual" needs manual = "ch.2 §2.4 item 1, p.19" '
+                             f"(chapter, section, item, page; got {self.manual!r})")
+        if self.basis == "manual-toc" and citations.TOC_RE.match(self.manual) is None:
+            raise ValueError('basis = "manual-toc" cites a section only, without page or item, '
+                             f'like manual = "ch.4 §4.4.5" (got {self.manual!r})')
+        return self
+
+    @property
+    def basis_code(self) -> str:
+        """The basis in one language-neutral line (kept in the audit)."""
+        return citations.basis_code(self.basis, self.manual, self.source)
 
 
 class Choice(_Strict):
@@ -143,7 +172,7 @@ class HandoffSpec(_Strict):
     source: Ident = "auto"  # auto: from the recording staff member's role
 
 
-class Step(_Strict):
+class Step(_Cited):
     id: Ident
     text: Text
     text_en: Text
@@ -152,7 +181,6 @@ class Step(_Strict):
     kind: Kind
     required: bool = True
     role: Roles = ()
-    manual: ManualRef
     choices: tuple[Choice, ...] = ()
     signer_role: Roles = ()
     min: int | None = None
@@ -211,7 +239,7 @@ class Step(_Strict):
         return next((c for c in self.choices if c.id == choice_id), None)
 
 
-class Procedure(_Strict):
+class Procedure(_Cited):
     id: Ident
     title: Text
     title_en: Text
@@ -222,7 +250,6 @@ class Procedure(_Strict):
     schedule: Schedule = "none"
     due: time | None = None
     due_day: int | None = Field(None, ge=1, le=28)
-    manual: ManualRef
     steps: tuple[Step, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -306,6 +333,20 @@ def _describe(path: Path, raw: dict[str, Any], exc: ValidationError) -> Procedur
     return ProcedureError(path, f"{field}: {message}" if field else message, step)
 
 
+def _check_basis(path: Path, proc: Procedure, sections: citations.SectionList) -> None:
+    """Every citation against the section list: `manual` only for text we hold."""
+    for item, step in [(proc, None), *((s, s.id) for s in proc.steps)]:
+        if item.basis == "manual":
+            why = sections.check_manual(item.manual)
+        elif item.basis == "manual-toc":
+            why = sections.check_toc(item.manual)
+        else:
+            why = sections.check_source(item.source or "")
+        if why is not None:
+            raise ProcedureError(path, f"{'manual' if item.basis != 'practice' else 'source'}: "
+                                 f"{why}", step)
+
+
 def _check_references(path: Path, proc: Procedure) -> None:
     """Checks across steps: unique ids and references to earlier steps."""
     seen: dict[str, Step] = {}
@@ -337,8 +378,11 @@ def _check_references(path: Path, proc: Procedure) -> None:
         seen[step.id] = step
 
 
-def load_file(path: Path) -> Procedure:
-    """One validated procedure; ProcedureError (one line) when the file is wrong."""
+def load_file(path: Path, sections: citations.SectionList | None = None) -> Procedure:
+    """One validated procedure; ProcedureError (one line) when the file is wrong.
+
+    Citations are checked against `sections` (default: the shipped data/manual/sections.toml).
+    """
     try:
         raw = tomllib.loads(path.read_text("utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -352,6 +396,7 @@ def load_file(path: Path) -> Procedure:
     if proc.id != path.stem:
         raise ProcedureError(path, f"id: \"{proc.id}\" must be the file name (\"{path.stem}\")")
     _check_references(path, proc)
+    _check_basis(path, proc, sections or citations.shipped())
     return proc
 
 

@@ -193,3 +193,18 @@ def test_the_next_contact_date_is_typed_as_days_or_a_date() -> None:
             a.parse_next_date(bad, TODAY)
         assert (error.value.field, error.value.key) == ("cm.field.next_date",
                                                         "error.contact.next_date_format")
+
+
+def test_workdays_follow_the_centers_calendar_when_given():
+    from datetime import date
+
+    from wealthtui.rules.agenda import workdays_after, workdays_before
+    from wealthtui.rules.clock import OpenDays
+
+    monday = date(2025, 10, 20)
+    saturdays = OpenDays(frozenset({1, 2, 3, 4, 5, 6}))
+    assert workdays_before(monday, 1) == date(2025, 10, 17)  # mainland China: Friday
+    assert workdays_before(monday, 1, saturdays) == date(2025, 10, 18)  # open on Saturdays
+    assert workdays_after(date(2025, 10, 17), 1, saturdays) == date(2025, 10, 18)
+    far = OpenDays(frozenset({1, 2, 3, 4, 5, 6}), unknown_years="refuse")
+    assert workdays_before(date(2099, 5, 4), 1, far) == date(2099, 5, 2)  # weekday rule

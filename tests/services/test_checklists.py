@@ -194,9 +194,10 @@ def test_every_step_recorded_is_audited_with_its_manual_section(services, make_s
     services.checklists.record(teller, run.id, "difference_note", "少一张存单")
     events = audit_rows(services, "checklist.step")
     assert [e.manual_section for e in events] == [
-        "ch.2 §2.3, p.18", "ch.2 §2.5 item 3, p.20", "ch.4 §4.4.5, p.112"]
+        "ch.2 §2.3, p.18", "ch.2 §2.5 item 3, p.20", "practice counter_ops"]
     details = [json.loads(e.detail) for e in events]
     assert [d["step"] for d in details] == ["box_drawn", "cash_counted", "difference_note"]
+    assert [d["basis"] for d in details] == ["manual", "manual", "practice"]
     assert details[1]["value"] == "10000"
     assert details[2]["value"] == "" and details[2]["chars"] == 5  # free text is not copied
     assert all(e.entity_id == str(run.id) and e.actor_id == teller.staff_id for e in events)

@@ -25,6 +25,7 @@ from datetime import date, timedelta
 import chinese_calendar
 from lunardate import LunarDate
 
+from wealthtui.rules.clock import CalendarUnknown, OpenDays
 from wealthtui.rules.fields import FieldError
 
 # --- kinds of items, most urgent first (the order items of one day are listed in) ------------
@@ -56,32 +57,39 @@ PURPOSE_OF = {
 
 
 # --- working days ------------------------------------------------------------------------------
-def is_workday(day: date) -> bool:
-    """A working day in mainland China (statutory holidays off, make-up Saturdays/Sundays on)."""
+def is_workday(day: date, days: OpenDays | None = None) -> bool:
+    """A working day: the center's calendar when given ([calendar]; a year the holiday calendar
+    does not know counts by the open weekdays), else mainland China's (statutory holidays off,
+    make-up Saturdays/Sundays on)."""
+    if days is not None:
+        try:
+            return days.is_open(day)
+        except CalendarUnknown:
+            return day.isoweekday() in days.weekdays
     try:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:  # a year chinese-calendar does not know yet
         return day.weekday() < 5
 
 
-def workdays_before(day: date, count: int) -> date:
+def workdays_before(day: date, count: int, days: OpenDays | None = None) -> date:
     """The working day `count` working days before `day` (`day` itself when count is 0)."""
     current = day
     remaining = count
     while remaining > 0:
         current -= timedelta(days=1)
-        if is_workday(current):
+        if is_workday(current, days):
             remaining -= 1
     return current
 
 
-def workdays_after(day: date, count: int) -> date:
+def workdays_after(day: date, count: int, days: OpenDays | None = None) -> date:
     """The working day `count` working days after `day` (`day` itself when count is 0)."""
     current = day
     remaining = count
     while remaining > 0:
         current += timedelta(days=1)
-        if is_workday(current):
+        if is_workday(current, days):
             remaining -= 1
     return current
 
@@ -211,6 +219,7 @@ class AgendaRules:
     risk_valid_days: int = 365
     risk_warn_days: int = 30
     festivals: tuple[Festival, ...] = ()
+    open_days: OpenDays | None = None  # the center's calendar; None: mainland China's workdays
 
 
 @dataclass(frozen=True)
@@ -285,7 +294,7 @@ def client_items(
 
     # products maturing: remind N working days ahead, until the maturity date
     for m in facts.maturities:
-        remind = workdays_before(m.maturity_date, rules.maturity_days_ahead)
+        remind = workdays_before(m.maturity_date, rules.maturity_days_ahead, rules.open_days)
         done = _contacted(facts, ("maturity", "product"), remind, m.maturity_date)
         add(MATURITY, remind, remind, m.maturity_date, done=done, ref=m.holding_id,
             product=m.product_name, maturity=m.maturity_date.isoformat(), amount_fen=m.amount_fen)
@@ -309,7 +318,7 @@ def client_items(
     # festivals: greet before the holiday starts
     for fest in rules.festivals:
         for day in festival_dates_between(fest, start, end + timedelta(days=31)):
-            remind = workdays_before(day, fest.lead_workdays)
+            remind = workdays_before(day, fest.lead_workdays, rules.open_days)
             done = _contacted(facts, ("festival",), remind - timedelta(days=7), day)
             add(FESTIVAL, remind, remind, day, done=done, festival=fest.code, on=day.isoformat())
 

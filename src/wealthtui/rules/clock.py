@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 
@@ -75,3 +77,76 @@ class BusinessDays:
         if start <= at < end:  # not kept when a clock change makes the span uncertain
             self._span = (start, end, day)
         return day
+
+
+# --- the business calendar ---------------------------------------------------------------------
+class CalendarUnknown(ValueError):
+    """The national calendar does not know `year` and the configuration says to refuse."""
+
+    def __init__(self, year: int) -> None:
+        super().__init__(f"the holiday calendar does not know the year {year}")
+        self.year = year
+
+
+@dataclass(frozen=True)
+class OpenDays:
+    """Which days the center is open: its open weekdays (ISO 1 = Monday … 7 = Sunday), then, when
+    `national_holidays` is on, the statutory holidays (closed) and make-up working days on a
+    weekend (open) of chinese-calendar. A year chinese-calendar does not know falls back to the
+    weekday rule (`unknown_years = "weekdays"`) or raises CalendarUnknown (`"refuse"`)."""
+
+    weekdays: frozenset[int] = frozenset({1, 2, 3, 4, 5})
+    opens: time = time(9, 0)
+    closes: time = time(17, 0)
+    national_holidays: bool = True
+    unknown_years: Literal["weekdays", "refuse"] = "weekdays"
+
+    def known(self, day: date) -> bool:
+        """Whether the holidays of `day`'s year are known (always, with national holidays off)."""
+        if not self.national_holidays:
+            return True
+        import chinese_calendar  # not on the start-up path (rules.clock is)
+
+        try:
+            chinese_calendar.is_workday(day)
+        except NotImplementedError:
+            return False
+        return True
+
+    def is_open(self, day: date) -> bool:
+        by_weekday = day.isoweekday() in self.weekdays
+        if not self.national_holidays:
+            return by_weekday
+        import chinese_calendar
+
+        try:
+            off, name = chinese_calendar.get_holiday_detail(day)
+        except NotImplementedError:
+            if self.unknown_years == "refuse":
+                raise CalendarUnknown(day.year) from None
+            return by_weekday
+        if name is None:  # an ordinary day: the center's own weekdays decide
+            return by_weekday
+        if off:  # a statutory holiday
+            return False
+        return True  # a make-up working day (调休上班), weekend or not
+
+    def next_open(self, day: date, *, after: bool = True) -> date:
+        """The first open day after `day` (before it with after=False); within a year."""
+        step = timedelta(days=1 if after else -1)
+        current = day
+        for _ in range(366):
+            current += step
+            if self.is_open(current):
+                return current
+        raise ValueError("the calendar has no open day within a year")
+
+    def previous_open(self, day: date) -> date:
+        return self.next_open(day, after=False)
+
+    def hours(self, day: date, tz: ZoneInfo) -> tuple[datetime, datetime] | None:
+        """Opening and closing instants (UTC) of `day`; None when closed."""
+        if not self.is_open(day):
+            return None
+        return (datetime.combine(day, self.opens, tz).astimezone(UTC),
+                datetime.combine(day, self.closes, tz).astimezone(UTC))

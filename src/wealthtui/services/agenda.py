@@ -38,6 +38,7 @@ class AgendaService(Service):
             risk_warn_days=cfg.risk_expiry_warn_days,
             festivals=tuple(rules.Festival(f.code, f.calendar, f.month, f.day, f.lead_workdays)
                             for f in cfg.festivals),
+            open_days=uow.settings.calendar.open_days(),
         )
 
     def _desk(self, uow: UnitOfWork, cm_id: int | None) -> list[int]:

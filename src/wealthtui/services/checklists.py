@@ -16,7 +16,8 @@ What the engine guarantees:
   not its subject, not the one recording, not anyone who recorded or signed another of its steps;
 - a step naming a hand-off creates it once per run (to the client's exclusive CM when the step
   says so and the run has a client, else to the named role), in the same transaction;
-- every step recorded is an audit event carrying the step's manual section;
+- every step recorded is an audit event carrying the step's basis (manual section, table of
+  contents section or named practice; see wealthtui.citations);
 - completing a run is refused while a required step (or a step made required by an earlier
   choice) is open;
 - scheduled procedures (start of day, end of day, monthly) are due at their local due time;
@@ -330,7 +331,7 @@ class ChecklistService(Service):
         )
         uow.session.add(run)
         uow.session.flush()
-        uow.audit("checklist.start", "checklist_run", run.id, manual_section=proc.manual,
+        uow.audit("checklist.start", "checklist_run", run.id, manual_section=proc.basis_code,
                   procedure=proc.id, version=proc.version[:12], business_date=day.isoformat(),
                   client_id=client_id, ticket_id=ticket_id, subject_staff_id=subject_staff_id)
         return run
@@ -527,8 +528,8 @@ class ChecklistService(Service):
             rec.handoff_id = self._create_handoff(uow, run, proc, step, values)
             uow.session.add(rec)
         shown = stored if step.kind in ("tick", "number", "amount", "choice") else ""
-        uow.audit("checklist.step", "checklist_run", run.id, manual_section=step.manual,
-                  procedure=proc.id, step=step.id, kind=step.kind, value=shown,
+        uow.audit("checklist.step", "checklist_run", run.id, manual_section=step.basis_code,
+                  procedure=proc.id, step=step.id, basis=step.basis, kind=step.kind, value=shown,
                   chars=len(stored) if step.kind == "text" else None,
                   signed_off_by=signed_off_by, handoff_id=rec.handoff_id)
         return rec
@@ -624,7 +625,7 @@ class ChecklistService(Service):
             uow, kind=spec.kind, to_staff_id=to_staff_id,
             to_role=None if to_staff_id is not None else spec.to_role,
             client_id=run.client_id, ticket_id=run.ticket_id, note=note[:1000], source=source,
-            manual_section=step.manual, subject_type="checklist_run", subject_id=run.id,
+            manual_section=step.basis_code, subject_type="checklist_run", subject_id=run.id,
         )
         assert h.id is not None
         return h.id
@@ -649,7 +650,7 @@ class ChecklistService(Service):
         uow.session.add(run)
         assert run.id is not None
         self._handoffs.end_for(uow, "checklist_run", run.id, f"{proc.id} done")
-        uow.audit("checklist.complete", "checklist_run", run.id, manual_section=proc.manual,
+        uow.audit("checklist.complete", "checklist_run", run.id, manual_section=proc.basis_code,
                   procedure=proc.id, version=run.procedure_version[:12])
         return self._view(uow, run)
 
@@ -667,7 +668,7 @@ class ChecklistService(Service):
         uow.session.add(run)
         assert run.id is not None
         self._handoffs.end_for(uow, "checklist_run", run.id, f"{proc.id} abandoned")
-        uow.audit("checklist.abandon", "checklist_run", run.id, manual_section=proc.manual,
+        uow.audit("checklist.abandon", "checklist_run", run.id, manual_section=proc.basis_code,
                   procedure=proc.id, reason=run.abandon_reason)
         return self._view(uow, run)
 
@@ -695,7 +696,7 @@ class ChecklistService(Service):
                 raise NotFound("error.checklist.no_ticket", id=ticket_id)
             run.ticket_id = ticket_id
         uow.session.add(run)
-        uow.audit("checklist.attach", "checklist_run", run.id, manual_section=proc.manual,
+        uow.audit("checklist.attach", "checklist_run", run.id, manual_section=proc.basis_code,
                   client_id=client_id, ticket_id=ticket_id)
         return self._view(uow, run)
 

@@ -32,6 +32,7 @@ from wealthtui.rules import permissions
 from wealthtui.rules.clock import Clock, zone
 from wealthtui.services.errors import StoreFault
 from wealthtui.ui.bindings import TranslatedBindings
+from wealthtui.ui.calendar_notice import calendar_warning
 from wealthtui.ui.errors import describe, guard_message_handlers
 from wealthtui.ui.screens.lock import LockScreen
 from wealthtui.ui.screens.login import LoginScreen
@@ -165,12 +166,19 @@ class WealthApp(App[None]):
         The start-up is over: the garbage collector runs again (`wealthtui` starts without it,
         launch.main)."""
         gc.enable()
+        self._warn_unknown_calendar()
         load_all = getattr(self.services, "load_all", None)
         if load_all is None:
             return
         modules = [target.partition(":")[0] for target in SCREENS_BY_MODE.values()]
         self.run_worker(lambda: load_all(*modules), thread=True, group="warm-up",
                         exit_on_error=False)
+
+    def _warn_unknown_calendar(self) -> None:
+        """Once per start: the holiday calendar does not know this year ([calendar])."""
+        warning = calendar_warning(self.settings, self.clock.now())
+        if warning:
+            self.notify(warning, severity="warning", timeout=15, markup=False)
 
     def on_resize(self, event: events.Resize) -> None:
         self._check_size(event.size.width, event.size.height)

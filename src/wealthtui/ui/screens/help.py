@@ -74,18 +74,23 @@ class HelpScreen(TranslatedBindings, ModalScreen[None]):
     ]
 
     def __init__(self, *, title: str, keys: list[HelpKey],
-                 sections: tuple[tuple[str, str], ...]) -> None:
+                 sections: tuple[tuple[str, str], ...],
+                 basis: tuple[tuple[str, str], ...] = ()) -> None:
         super().__init__()
         self.title_text = title
         self.keys = keys
         self.sections = sections
+        self.basis = basis  # (step, its basis) of a checklist on the screen
 
     @classmethod
     def for_screen(cls, screen: Screen) -> HelpScreen:
         mode = getattr(screen, "MODE", "")
         title = t("help.title_mode", mode=t(f"mode.{mode}")) if mode else t("help.title")
+        from wealthtui.ui.widgets.checklist import ChecklistPanel  # no import circle at load
+
+        basis = tuple(row for panel in screen.query(ChecklistPanel) for row in panel.help_basis())
         return cls(title=title, keys=help_keys(screen),
-                   sections=tuple(getattr(screen, "HELP_SECTIONS", ())))
+                   sections=tuple(getattr(screen, "HELP_SECTIONS", ())), basis=basis)
 
     def keys_table(self) -> Table:
         table = PlainRichTable(title=t("help.keys"), title_justify="left", box=None, show_edge=False,
@@ -110,10 +115,23 @@ class HelpScreen(TranslatedBindings, ModalScreen[None]):
             table.add_row("", t("help.no_sections"))
         return table
 
+    def basis_table(self) -> Table:
+        """Each step of the checklist on the screen with its basis (steps are data: plain text)."""
+        table = Table(title=t("basis.help_title"), title_justify="left", box=None,
+                      show_edge=False, header_style="bold", padding=(0, 2, 0, 0))
+        table.add_column(t("basis.col_step"))
+        table.add_column(t("basis.label"))
+        for step, basis in self.basis:
+            table.add_row(Text(step), Text(basis))
+        return table
+
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.title_text, id="help-title")
             with VerticalScroll():
+                if self.basis:  # a checklist on the screen: where its steps come from, first
+                    yield Static(self.basis_table(), id="help-basis")
+                    yield Static("")
                 yield Static(self.keys_table(), id="help-keys")
                 yield Static("")
                 yield Static(self.sections_table(), id="help-sections")

@@ -49,6 +49,7 @@ from wealthtui.rules.fields import FieldError
 from wealthtui.rules.money import format_fen
 from wealthtui.services.checklists import DONE, OPEN, RunView, StepState
 from wealthtui.services.errors import ServiceError
+from wealthtui.ui.basis import basis_text
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.dialogs.reason import ReasonDialog
 from wealthtui.ui.dialogs.second_person import SecondPersonDialog
@@ -288,6 +289,13 @@ class ChecklistPanel(Vertical, can_focus=False):
             parts.append(t("checklist.abandoned", reason=run.abandon_reason))
         return fit(" · ".join(parts), max(20, (self.size.width or 80) - 2))
 
+    def help_basis(self) -> list[tuple[str, str]]:
+        """F1: each step of the shown run with its basis."""
+        if self.run is None:
+            return []
+        return [(t("checklist.step_no", n=n) + " " + step_text(s), basis_text(s))
+                for n, s in enumerate(self.run.procedure.steps, start=1)]
+
     @property
     def focused_state(self) -> StepState | None:
         if self.run is None or not self.table.row_count:
@@ -310,7 +318,7 @@ class ChecklistPanel(Vertical, can_focus=False):
             need = t("checklist.optional")
         head = " · ".join([t("checklist.step_no", n=state.position), need,
                            t(f"checklist.kind.{step.kind}"),
-                           f"{t('checklist.manual')} {step.manual}"])
+                           f"{t('basis.label')}：{basis_text(step)}"])
         lines = [Text(head, style="bold"), Text(step_text(step))]
         if step_help(step):
             lines.append(Text(step_help(step), style="italic"))

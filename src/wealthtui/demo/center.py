@@ -139,7 +139,7 @@ def _build(engine: Engine, settings: Settings, *, seed: int, clients: int, arriv
     tz = ZoneInfo(settings.center.timezone)
     now = (clock or Clock()).now()
     today = business_date(now, tz)
-    previous = workdays_before(today, 1)
+    previous = workdays_before(today, 1, settings.calendar.open_days())
     rng = random.Random(seed)
     steps = 5
 

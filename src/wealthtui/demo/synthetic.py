@@ -31,7 +31,7 @@ from wealthtui.demo.population import LARGE_TIER_MIX, Population
 from wealthtui.demo.roster_setup import write_roster
 from wealthtui.rules import permissions as p
 from wealthtui.rules.agenda import workdays_before
-from wealthtui.rules.clock import Clock, FixedClock, business_date
+from wealthtui.rules.clock import Clock, FixedClock, OpenDays, business_date
 from wealthtui.services import Actor, Services
 from wealthtui.services.auth import hash_pin
 from wealthtui.services.base import Context, append_audit
@@ -68,12 +68,12 @@ def default_arrivals(clients: int) -> int:
     return max(120, min(400, clients // 2_000))
 
 
-def business_days(today: date, count: int) -> list[date]:
-    """The `count` business days before `today`, oldest first."""
+def business_days(today: date, count: int, open_days: OpenDays | None = None) -> list[date]:
+    """The `count` business days before `today` (by the center's calendar), oldest first."""
     days: list[date] = []
     day = today
     for _ in range(count):
-        day = workdays_before(day, 1)
+        day = workdays_before(day, 1, open_days)
         days.append(day)
     return days[::-1]
 
@@ -181,7 +181,7 @@ def _generate(engine: Engine, conn: Connection, settings: Settings, *, clients: 
                  out, table)
     day_clock = FixedClock(now)
     services = Services(engine, settings, day_clock)
-    dates = business_days(today, days)
+    dates = business_days(today, days, settings.calendar.open_days())
     tickets = complaints = 0
     for k, day in enumerate(dates):
         stats = sim.run(day, arrivals)

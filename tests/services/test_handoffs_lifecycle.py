@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from sqlmodel import Session, select
 
 from tests.conftest import FAST_PIN_HASH
+from tests.counter_ready import sign_on_ready
 from tests.services.counter_helpers import Center, center_fixture  # noqa: F401
 from wealthtui.config import load_settings
 from wealthtui.model import AuditEvent, Handoff
@@ -177,7 +178,7 @@ def test_the_close_lists_open_handoffs_and_the_head_carries_them_over(
 def test_a_refused_close_carries_nothing(
         services: Services, people: dict[str, Actor], head: Actor, engine: Any) -> None:
     _arrival(services, people)
-    services.counter.sign_on(people["teller"], "01")  # a teller not balanced: not explainable
+    sign_on_ready(services, people["teller"], "01")  # a teller not balanced: not explainable
     with pytest.raises(DayCloseRefused):
         services.day.close(head, carry_over=True)
     with Session(engine) as s:
@@ -242,7 +243,7 @@ def test_a_checklist_runs_handoff_ends_when_the_run_is_finished(
 
 def test_an_authorisations_handoff_ends_when_it_is_decided(
         services: Services, center: Center) -> None:
-    services.counter.sign_on(center.t1, "02")
+    center.sign_on(center.t1, "02")  # the opening cash and the sign-on checklist
     ticket = center.ticket_at(center.t1, "02")
     rec = services.counter.record(center.t1, ticket, "cash_withdrawal", "80,000")
     req = services.authorization.request(center.t1, rec.id)

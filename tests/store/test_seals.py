@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
+from tests.counter_ready import sign_on_ready
 from wealthtui.services import Actor, Services
 from wealthtui.services.audit import store_findings, verify_engine, verify_store
 from wealthtui.services.errors import Conflict
@@ -233,7 +234,7 @@ def test_a_ticket_called_by_compare_and_set_is_sealed(services: Services, engine
     """Calling takes the ticket with a Core UPDATE (compare-and-set), not through the ORM's
     unit of work: the row is sealed as stored, by the call's own event."""
     teller = worked["teller"]
-    services.counter.sign_on(teller, "01", "")
+    sign_on_ready(services, teller, "01")  # the opening cash and the sign-on checklist
     called = services.queue.call_next(teller, "01")
     assert called is not None
     assert store_findings(engine) == []

@@ -47,7 +47,7 @@ def day(center: Center, make_staff: Any, clock: Any) -> dict[str, Any]:
             s.handoffs.complete(center.cm, hid, "已接待")
         elif name == "张优二":
             s.handoffs.accept(cm2, hid)   # accepted, never completed
-    s.counter.sign_on(center.n1, "04")
+    center.sign_on(center.n1, "04")  # with the sign-on checklist (the call guard)
     ticket = center.ticket_at(center.n1, "04", category="B")
     s.counter.finish(center.n1, ticket, "refer", need_note="子女留学资金安排",
                      contact_name="过路客", contact_phone="13812345678")

@@ -163,7 +163,8 @@ def _check_day(services: Services, head, db_path: Path, journals: dict[str, dict
     referrals = {h for j in tellers for h in j.get("referrals", [])}
     accepted = [h for j in cms for h in j.get("accepted", [])]
     assert len(accepted) == len(set(accepted)), "a hand-off was accepted by two CMs"
-    assert referrals <= {h.id for h in handoffs if h.kind == "referral"}
+    # a referral, or a lead for later (which has an owner and a hand-off due on its follow-up date)
+    assert referrals <= {h.id for h in handoffs if h.kind in ("referral", "lead")}
     for h in handoffs:
         assert h.status in HANDOFF_STATES
         assert (h.accepted_at is not None) == (h.status in ("accepted", "done")), h

@@ -23,6 +23,7 @@ BINDING_NEEDS: dict[str, str | None] = {
     "lobby.complaint": "complaint.intake", "lobby.lead": "lead.create",
     "lobby.checklist": "checklist.run", "lobby.reroute": "handoff.reroute",
     "lobby.roster": "roster.view", "head.roster": "roster.view",
+    "head.targets": "targetlist.manage", "cm.build_targets": "targetlist.own",
     # the day's roster (ui/dialogs/roster.py; the editing keys are hidden without roster.edit)
     "roster.in": "roster.edit", "roster.leave": "roster.edit", "roster.lunch": "roster.edit",
     "roster.out": "roster.edit", "roster.duty_cm": "roster.edit",

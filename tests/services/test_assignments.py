@@ -280,7 +280,7 @@ def test_a_lead_for_later_has_an_owner_and_a_follow_up_date(center: Center) -> N
     s = center.services
     s.roster.all_in(center.lobby)
     client = center.client("李四", "potential")
-    s.counter.sign_on(center.t1, "02")
+    center.sign_on(center.t1, "02")
     ticket = center.ticket_at(center.t1, "02", client_id=client)
     done = s.counter.finish(center.t1, ticket, "lead", need_note="下月有一笔到期资金")
     with Session(s.ctx.engine) as db:
@@ -304,7 +304,7 @@ def test_a_cms_sale_converts_the_lobbys_lead_and_the_reports_count_it(desk: Desk
     s.handoffs.accept(desk.cm1, h.id)
     with pytest.raises(FieldError) as bad:  # a sale names its product
         s.contacts.log(desk.cm1, client, channel="visit", result="sold", sale_amount="500000")
-    assert bad.value.key == "error.sale.needs_product"
+    assert bad.value.key == "compliance.error.sold_needs_product"
     with pytest.raises(FieldError) as bad:  # and its amount
         s.contacts.log(desk.cm1, client, channel="visit", result="sold", products=["WM90"])
     assert bad.value.field == "sale.field.amount"
@@ -331,19 +331,19 @@ def test_a_sale_at_the_counter_converts_the_referral_of_the_window_only(
         center: Center, clock) -> None:  # type: ignore[no-untyped-def]
     s = center.services
     client = center.client("王五", "potential", seq=7)
-    s.counter.sign_on(center.n1, "04")
+    center.sign_on(center.n1, "04")
     old = s.counter.finish(center.n1, center.ticket_at(center.n1, "04", "B", client), "refer",
                            need_note="想了解理财")
     window = s.settings.ownership.conversion_window_days
     clock.advance(days=window + 1)  # type: ignore[attr-defined]
-    s.counter.sign_on(center.n1, "04")
+    center.sign_on(center.n1, "04")
     recent = s.counter.finish(center.n1, center.ticket_at(center.n1, "04", "B", client),
                               "refer", need_note="到期资金再投资")
     ticket = center.ticket_at(center.n1, "04", "B", client)
     s.counter.record(center.n1, ticket, "transfer", "1000")  # not a sale: nothing converts
     with Session(s.ctx.engine) as db:
         assert db.get(Lead, recent.lead_id).status == "new"  # type: ignore[union-attr]
-    record = s.counter.record(center.n1, ticket, "wealth_product", "200,000")
+    record = s.counter.record(center.n1, ticket, "wealth_product", "200,000", product="MMF")
     with Session(s.ctx.engine) as db:
         converted = db.get(Lead, recent.lead_id)
         stale = db.get(Lead, old.lead_id)

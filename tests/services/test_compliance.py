@@ -50,7 +50,7 @@ def at_counter(center: Center, client_id: int | None) -> int:
     """A non-cash ticket (category B) for the client, called to N1's counter 04."""
     s = center.services
     if s.counter.current(center.n1) is None:
-        s.counter.sign_on(center.n1, "04")
+        center.sign_on(center.n1, "04")
     return center.ticket_at(center.n1, "04", "B", client_id=client_id)
 
 
@@ -147,7 +147,7 @@ def test_an_acknowledgement_no_longer_lets_an_above_level_sale_through(desk: Des
     s = desk.services
     client = desk.client("王保守", cm=desk.cm1, risk=1, assessed=TODAY - timedelta(days=5))
     with pytest.raises(SaleRefused) as err:
-        s.contacts.log(desk.cm1, client, channel="meeting", purpose="product", result="sold",
+        s.contacts.log(desk.cm1, client, channel="meeting", purpose="product", result="sold", sale_amount="50000",
                        products=["QDII"], acknowledgements={"QDII": "客户签字"})
     assert err.value.key == "compliance.refused.above_level"
     [row] = sale_checks(s)
@@ -160,7 +160,8 @@ def test_sold_needs_a_product_and_a_suitable_sale_is_kept_with_the_contact(desk:
     with pytest.raises(FieldError) as err:
         s.contacts.log(desk.cm1, client, channel="phone", result="sold")
     assert err.value.key == "compliance.error.sold_needs_product"
-    view = s.contacts.log(desk.cm1, client, channel="meeting", result="sold", products=["MIXF"])
+    view = s.contacts.log(desk.cm1, client, channel="meeting", result="sold", products=["MIXF"],
+                          sale_amount="50000")
     s.contacts.log(desk.cm1, client, channel="phone", result="interested", products=["BONDF"])
     [row] = sale_checks(s)  # a proposal is checked but not a sale
     assert (row.refused, row.contact_id, row.product_code) == (False, view.id, "MIXF")
@@ -173,11 +174,11 @@ def test_a_configured_exception_lets_an_acknowledged_sale_through(desk: Desk) ->
     branch = Services(s.ctx.engine, rules, s.ctx.clock)
     client = desk.client("陈进取", cm=desk.cm1, risk=4, assessed=TODAY - timedelta(days=5))
     with pytest.raises(SaleRefused):  # the exception needs the signed acknowledgement
-        branch.contacts.log(desk.cm1, client, channel="meeting", result="sold", products=["QDII"])
-    branch.contacts.log(desk.cm1, client, channel="meeting", result="sold", products=["QDII"],
+        branch.contacts.log(desk.cm1, client, channel="meeting", result="sold", sale_amount="50000", products=["QDII"])
+    branch.contacts.log(desk.cm1, client, channel="meeting", result="sold", sale_amount="50000", products=["QDII"],
                         acknowledgements={"QDII": "风险揭示书 7"})
     with pytest.raises(SaleRefused):  # not in the default rules
-        s.contacts.log(desk.cm1, client, channel="meeting", result="sold", products=["QDII"],
+        s.contacts.log(desk.cm1, client, channel="meeting", result="sold", sale_amount="50000", products=["QDII"],
                        acknowledgements={"QDII": "风险揭示书 8"})
     outcomes = [(r.refused, r.outcome) for r in sale_checks(s)]
     assert outcomes == [(True, "above_level"), (False, "acknowledged"), (True, "above_level")]
@@ -189,7 +190,7 @@ def test_a_configured_exception_lets_an_acknowledged_sale_through(desk: Desk) ->
 def test_two_withdrawals_just_under_the_limit_on_one_ticket_need_authorisation(
         center: Center) -> None:
     s = center.services
-    s.counter.sign_on(center.t1, "02", "500000")
+    center.sign_on(center.t1, "02", "500000")
     ticket = center.ticket_at(center.t1, "02", "A")  # a walk-in: the ticket's sum counts
     first = s.counter.record(center.t1, ticket, "cash_withdrawal", "49,999.99")
     second = s.counter.record(center.t1, ticket, "cash_withdrawal", "49,999.99")
@@ -205,7 +206,7 @@ def test_two_withdrawals_just_under_the_limit_on_one_ticket_need_authorisation(
 def test_the_clients_day_sum_counts_across_tickets(center: Center) -> None:
     s = center.services
     client = center.client("蒋分拆")
-    s.counter.sign_on(center.t1, "02", "500000")
+    center.sign_on(center.t1, "02", "500000")
     first = center.ticket_at(center.t1, "02", "A", client_id=client)
     assert s.counter.record(center.t1, first, "cash_withdrawal", "30000").outcome == "done"
     s.counter.finish(center.t1, first, "none")
@@ -300,7 +301,7 @@ def test_the_contact_log_sells_exactly_what_the_table_allows(desk: Desk, client,
     allowed = table_allows(s.settings, product, client, assessed_days, age)
     code = PRODUCT_OF_LEVEL[product]
     try:
-        view = s.contacts.log(desk.cm1, cid, channel="meeting", result="sold", products=[code],
+        view = s.contacts.log(desk.cm1, cid, channel="meeting", result="sold", products=[code], sale_amount="50000",
                               acknowledgements={code: "签字"})  # no exception configured
         assert allowed
         assert sale_checks(s)[-1].contact_id == view.id

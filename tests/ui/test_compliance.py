@@ -49,7 +49,7 @@ async def test_the_counter_refuses_a_sale_above_the_level_and_keeps_the_form(
         center: Center, language: str) -> None:
     s = center.services
     client = client_at_level(center, 2)
-    s.counter.sign_on(center.n1, "04")
+    center.sign_on(center.n1, "04")
     s.queue.issue(center.lobby, "B", client_id=client)
     app = make_app(s, quiet_settings(s.settings, language=language))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -88,7 +88,7 @@ async def test_the_head_sees_the_compliance_figures_in_the_end_of_day_tab(
         center: Center, head) -> None:
     s = center.services
     client = client_at_level(center, 3)
-    s.counter.sign_on(center.n1, "04")
+    center.sign_on(center.n1, "04")
     ticket = center.ticket_at(center.n1, "04", "B", client_id=client)
     s.counter.record(center.n1, ticket, "wealth_product", "80000", product="MIXF")
     for code in ("EQF", "QDII"):

@@ -23,7 +23,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Services:
 
 
 def test_the_demo_lists_are_real_and_reach_the_cms(demo: Services) -> None:
-    head = demo.auth.login("8001", "800101")
+    head = demo.auth.login("8001", "246801")
     lists = demo.targets.lists(head)
     assert len(lists) == 2 and all(x.total > 0 for x in lists)
     with Session(demo.ctx.engine) as s:
@@ -35,9 +35,9 @@ def test_the_demo_lists_are_real_and_reach_the_cms(demo: Services) -> None:
         targets = s.exec(select(Target)).all()
     # by book: each target with a CM goes to that CM
     assert all(t.cm_id == owners[t.client_id] for t in targets if t.client_id in owners)
-    for staff_no, pin in (("8041", "804141"), ("8042", "804242"), ("8043", "804343")):
+    for staff_no, pin in (("8041", "246841"), ("8042", "246842"), ("8043", "246843")):
         cm = demo.auth.login(staff_no, pin)
         assert demo.targets.mine(cm), staff_no
-    marketing = demo.auth.login("8043", "804343")
+    marketing = demo.auth.login("8043", "246843")
     own = next(x for x in lists if x.created_by == marketing.staff_id)
     assert [p.cm_id for p in demo.targets.progress(marketing, own.id)] == [marketing.staff_id]

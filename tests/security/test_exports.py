@@ -90,7 +90,7 @@ def test_text_that_looks_like_a_formula_is_text_and_negative_amounts_stay_number
 def close_with(services: Services, head: Actor, texts: list[str]) -> dict[str, str]:
     """Close today with one hostile explanation per problem; the explanations as stored."""
     problems = services.day.state(head).problems
-    assert len(problems) >= 3 and all(p.explainable for p in problems)
+    assert len(problems) >= 2 and all(p.explainable for p in problems)
     given_texts = {p.key: texts[i % len(texts)] for i, p in enumerate(problems)}
     services.day.close(head, explanations=given_texts)
     stored = services.day.state(head).explanations
@@ -98,7 +98,12 @@ def close_with(services: Services, head: Actor, texts: list[str]) -> dict[str, s
     return stored
 
 
-@pytest.mark.parametrize("chunk", [FORMULAS, MARKUP[:5], MARKUP[5:] + RARE])
+#: the corpus in pairs: an init-like test center closes with two problems to explain (the head's
+#: morning meeting and appearance check), so each close carries two hostile texts
+PAIRS = [(FORMULAS + MARKUP + RARE)[i:i + 2] for i in range(0, len(FORMULAS + MARKUP + RARE), 2)]
+
+
+@pytest.mark.parametrize("chunk", PAIRS)
 def test_close_explanations_reach_csv_and_xlsx_as_text(
         services: Services, head: Actor, settings: Settings, tmp_path: Path,
         chunk: list[str]) -> None:

@@ -86,7 +86,7 @@ def test_the_sign_on_checklist_no_longer_asks_to_tick_the_systems_sign_on() -> N
     confirm = proc.step("difference_confirmed")
     assert confirm is not None and confirm.kind == "signoff"
     assert confirm.signer_role == ("supervisor",)
-    assert all(s.manual for s in proc.steps)
+    assert all(s.basis_code for s in proc.steps)  # every step cites its basis
 
 
 def test_calling_waits_for_the_sign_on_checklist(center: Center) -> None:

@@ -56,9 +56,14 @@ def audit_events(engine: Engine) -> int:
         return conn.exec_driver_sql("SELECT count(*) FROM audit_event").scalar_one()
 
 
-def no_findings(engine: Engine) -> None:
+def no_findings(engine: Engine, before: dict[str, int] | None = None) -> None:
+    """No finding — but the rows of tables newer than the first schema (dropped by the downgrade
+    to it, with the demo's rows in them) are reported as lost, rightly: left out with `before`."""
     assert verify_engine(engine).ok
-    assert store_findings(engine) == []
+    findings = store_findings(engine)
+    if before is not None:
+        findings = [f for f in findings if f.params.get("table", next(iter(before))) in before]
+    assert findings == []
 
 
 def old_center(engine: Engine, tmp_path: Path) -> dict[str, int]:
@@ -95,14 +100,14 @@ def test_a_center_at_the_oldest_schema_upgrades_without_losing_a_record(
     assert schema.state(engine).up_to_date and schema.current_revision(engine) != OLDEST
     same_rows(engine, before)
     assert audit_events(engine) > events  # the rows sealed again, by audit.seal events
-    no_findings(engine)
+    no_findings(engine, before)
     assert "ix_ticket_event_ticket_kind" in indexes(engine, "ticket_event")
 
     downgrade(engine, OLDEST)  # and back, and up again: still everything
     assert row_counts(engine) == before
     schema.upgrade(engine)
     same_rows(engine, before)
-    no_findings(engine)
+    no_findings(engine, before)
 
 
 def test_a_new_file_built_at_the_oldest_schema_upgrades_in_place(tmp_path: Path) -> None:
@@ -114,7 +119,7 @@ def test_a_new_file_built_at_the_oldest_schema_upgrades_in_place(tmp_path: Path)
         schema.upgrade(engine)
         assert schema.state(engine).up_to_date
         same_rows(engine, before)
-        no_findings(engine)
+        no_findings(engine, before)
         with engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
     finally:

@@ -32,6 +32,7 @@ from typer.testing import CliRunner
 
 from tests import hostile as h
 from tests.conftest import FAST_PIN_HASH, T0
+from tests.counter_ready import sign_on_ready
 from tests.demo_fixture import demo_template, fast_settings
 from tests.privacy.test_no_unmasked_numbers import ACCOUNT, Seen, actor, render_everyone
 from tests.ui.helpers import make_app, screen_text, settle, sign_in
@@ -231,7 +232,7 @@ def hostile_morning(services: Services) -> dict[str, Any]:
     services.targets.record(head, target.id, "contacted", text())
     # counters: a record with a note, a parked ticket with a note
     teller = actor(services, "8021")
-    services.counter.sign_on(teller, "03", "")
+    sign_on_ready(services, teller, "03")
     called = services.queue.call_next(teller, "03")
     if called is not None:
         services.queue.start(teller, called.id)
@@ -239,7 +240,7 @@ def hostile_morning(services: Services) -> dict[str, Any]:
         services.queue.park(teller, called.id, note=text())
     for staff_no, counter in (("8011", "01"), ("8003", "VIP1")):
         other = actor(services, staff_no)
-        services.counter.sign_on(other, counter, "")
+        sign_on_ready(services, other, counter)
         services.queue.call_next(other, counter)
     return {"premium": premium, "head": head, "complaints": [first.id, second.id, third.id],
             "used": text.used}

@@ -135,6 +135,18 @@ class RoleScreen(TranslatedBindings, Screen):
     def on_data_changed(self) -> None:
         """Reload what the screen shows; called when the store changed."""
 
+    def action_my_complaints(self) -> None:
+        """The complaints this staff member received, handles or is named in (Ctrl+J on every
+        role screen; the screens bind the key)."""
+        from wealthtui.ui.widgets.my_complaints import MyComplaintsScreen
+
+        def closed(changed: bool | None) -> None:
+            if changed:
+                self.on_data_changed()
+                self.changed()
+
+        self.app.push_screen(MyComplaintsScreen(), closed)
+
     # --- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield ShellHeader(mode=self.MODE)

@@ -51,7 +51,6 @@ from wealthtui.ui.widgets.cm_tables import (
     TargetTable,
     tier_name,
 )
-from wealthtui.ui.widgets.my_complaints import MyComplaintsScreen
 from wealthtui.ui.widgets.resume import MyChecklistsScreen
 from wealthtui.ui.widgets.today import TodayList
 
@@ -370,13 +369,6 @@ class CMScreen(RoleScreen):
             self.changed()
         self.app.push_screen(MyChecklistsScreen(), closed)
 
-    def action_my_complaints(self) -> None:
-        """The complaints this staff member received, handles or is named in (Ctrl+J)."""
-        def closed(changed: bool | None) -> None:
-            if changed:
-                self.on_data_changed()
-                self.changed()
-        self.app.push_screen(MyComplaintsScreen(), closed)
 
     def action_log_contact(self) -> None:
         chosen = self._selected()

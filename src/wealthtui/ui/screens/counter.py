@@ -50,7 +50,6 @@ from wealthtui.ui.widgets.checklist import ChecklistScreen
 from wealthtui.ui.widgets.counter_oversee import OverseePanel
 from wealthtui.ui.widgets.counter_queue import QueueList
 from wealthtui.ui.widgets.counter_ticket import TicketPanel, business_name
-from wealthtui.ui.widgets.my_complaints import MyComplaintsScreen
 from wealthtui.ui.widgets.resume import MyChecklistsScreen, refresh_pending
 
 FAILED = object()
@@ -361,13 +360,6 @@ class CounterScreen(RoleScreen):
 
         self.app.push_screen(MyChecklistsScreen(), closed)
 
-    def action_my_complaints(self) -> None:
-        """The complaints this staff member received, handles or is named in (Ctrl+J)."""
-        def closed(changed: bool | None) -> None:
-            if changed:
-                self.on_data_changed()
-                self.changed()
-        self.app.push_screen(MyComplaintsScreen(), closed)
 
     # --- sessions --------------------------------------------------------------------------
     def action_sign_on(self) -> None:

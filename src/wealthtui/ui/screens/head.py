@@ -49,7 +49,6 @@ from wealthtui.ui.widgets.head_dashboard import DashboardPanel
 from wealthtui.ui.widgets.head_dialogs import CloseDayDialog, head_form, roles_field
 from wealthtui.ui.widgets.head_staff import StaffPanel
 from wealthtui.ui.widgets.head_tables import SectionTables
-from wealthtui.ui.widgets.my_complaints import MyComplaintsScreen
 from wealthtui.ui.widgets.resume import MyChecklistsScreen
 
 TABS = ("dashboard", "staff", "complaints", "flow", "kpi", "eod")
@@ -541,13 +540,6 @@ class HeadScreen(RoleScreen):
             self.changed()
         self.app.push_screen(MyChecklistsScreen(), closed)
 
-    def action_my_complaints(self) -> None:
-        """The complaints the head received, handles or is named in."""
-        def closed(changed: bool | None) -> None:
-            if changed:
-                self.on_data_changed()
-                self.changed()
-        self.app.push_screen(MyComplaintsScreen(), closed)
 
     def action_export_eod(self) -> None:
         if self.eod_doc is None:

@@ -50,7 +50,6 @@ from wealthtui.ui.widgets.checklist import ChecklistScreen
 from wealthtui.ui.widgets.client_card import ClientCardView, tier_name
 from wealthtui.ui.widgets.lobby_bigtext import BigText
 from wealthtui.ui.widgets.lobby_board import ArrivalsTable, QueueBoard, VisitsTable, flow_text
-from wealthtui.ui.widgets.my_complaints import MyComplaintsScreen
 from wealthtui.ui.widgets.resume import MyChecklistsScreen, refresh_pending
 
 #: width from which the board shows zones and the last calls
@@ -700,13 +699,6 @@ class LobbyScreen(RoleScreen):
 
         self.app.push_screen(RosterDialog(), done)
 
-    def action_my_complaints(self) -> None:
-        """The complaints this staff member received, handles or is named in (Ctrl+J)."""
-        def closed(changed: bool | None) -> None:
-            if changed:
-                self.on_data_changed()
-                self.changed()
-        self.app.push_screen(MyComplaintsScreen(), closed)
 
     def action_complaint(self) -> None:
         def done(complaint: Any) -> None:

@@ -43,6 +43,43 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> It
 FAST_PIN_HASH = {"pin_hash_time_cost": 1, "pin_hash_memory_kib": 64, "pin_hash_parallelism": 1}
 
 
+@pytest.fixture(autouse=True)
+def _pilot_waits_for_service_calls(request: pytest.FixtureRequest,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Pilot press, click or pause also waits for the service calls it started (they run in
+    threads, ui/calls.py), as a person waits for the screen to answer — without timings. Tests
+    marked `raw_pilot` see the screen between the key and the answer."""
+    if request.node.get_closest_marker("raw_pilot"):
+        return
+    from textual.pilot import Pilot
+
+    pause, press, click = Pilot.pause, Pilot.press, Pilot.click
+
+    async def caught_up(pilot: Pilot) -> None:  # type: ignore[type-arg]
+        app = pilot.app
+        settled = getattr(app, "calls_settled", None)
+        while settled is not None and app.calls_in_flight:
+            await settled()
+            await pause(pilot)
+
+    async def paused(self: Pilot, delay: float | None = None) -> None:  # type: ignore[type-arg]
+        await pause(self, delay)
+        await caught_up(self)
+
+    async def pressed(self: Pilot, *keys: str) -> None:  # type: ignore[type-arg]
+        await press(self, *keys)
+        await caught_up(self)
+
+    async def clicked(self: Pilot, *args: object, **kwargs: object) -> bool:  # type: ignore[type-arg]
+        done = await click(self, *args, **kwargs)  # type: ignore[arg-type]
+        await caught_up(self)
+        return done
+
+    monkeypatch.setattr(Pilot, "pause", paused)
+    monkeypatch.setattr(Pilot, "press", pressed)
+    monkeypatch.setattr(Pilot, "click", clicked)
+
+
 @pytest.fixture
 def settings() -> Settings:
     return load_settings(overrides={"security": FAST_PIN_HASH})

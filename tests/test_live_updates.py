@@ -22,7 +22,7 @@ from sqlalchemy import Engine, event
 
 from tests.conftest import TEST_PIN
 from tests.counter_ready import sign_on_ready
-from tests.ui.helpers import make_app, quiet_settings, screen_text, settle, sign_in
+from tests.ui.helpers import make_app, poll, quiet_settings, screen_text, settle, sign_in
 from wealthtui.config import Settings, load_settings
 from wealthtui.rules.clock import FixedClock
 from wealthtui.services import Actor, Services
@@ -102,7 +102,7 @@ async def test_a_call_on_one_terminal_shows_on_the_others_lobby_at_the_next_poll
 
             # nothing changed: one statement, on the marker row, no table of data read
             with recorder.recording() as idle:
-                assert app.poll_changes() is False
+                assert await poll(pilot) is False
             assert len(idle) == 1 and Recorder.tables(idle) == {"audit_head"}, idle
 
             # the first terminal issues a ticket and a counter calls it
@@ -112,14 +112,14 @@ async def test_a_call_on_one_terminal_shows_on_the_others_lobby_at_the_next_poll
             assert ticket.display_no not in screen_text(app)  # not before the poll
 
             with recorder.recording() as busy:
-                assert app.poll_changes() is True
+                assert await poll(pilot) is True
             await settle(pilot)
             assert "ticket" in Recorder.tables(busy)  # the lobby board reloaded
             assert ticket.display_no in screen_text(app)
 
             # and quiet again afterwards
             with recorder.recording() as idle:
-                assert app.poll_changes() is False
+                assert await poll(pilot) is False
             assert len(idle) == 1 and Recorder.tables(idle) == {"audit_head"}, idle
     finally:
         recorder.close()

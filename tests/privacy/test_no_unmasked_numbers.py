@@ -55,7 +55,7 @@ from wealthtui.rules.clock import FixedClock
 from wealthtui.services import Actor, Services
 from wealthtui.services.errors import FieldError
 from wealthtui.store.engine import make_engine
-from wealthtui.ui.dialogs.cm_file import ClientFileScreen
+from wealthtui.ui.screens.client_file import ClientFileScreen
 from wealthtui.ui.screens.display import DisplayApp
 
 PINS = {a.pin for a in DEMO_STAFF}

@@ -54,8 +54,19 @@ async def settle(pilot: Pilot[Any]) -> None:
     """Let workers finish and the screen catch up."""
     app = pilot.app
     await app.workers.wait_for_complete()
+    await app.calls_settled()
     await pilot.wait_for_scheduled_animations()
     await pilot.pause()
+
+
+async def poll(pilot: Pilot[Any]) -> bool:
+    """Poll the change marker as the app's timer does and wait for the answer; True when it
+    found a change (and told the role screen to reload)."""
+    app = pilot.app
+    if not app.poll_changes():
+        return False
+    await settle(pilot)
+    return bool(app.last_poll_changed)
 
 
 async def type_into(pilot: Pilot[Any], selector: str, text: str) -> None:

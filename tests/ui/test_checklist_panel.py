@@ -13,9 +13,11 @@ from textual.widgets import Footer, Input
 from tests.conftest import SHANGHAI, TEST_PIN
 from wealthtui.services import Actor, Services
 from wealthtui.ui.bindings import TranslatedBindings
+from wealthtui.ui.dialogs.choice import ChoiceDialog
 from wealthtui.ui.dialogs.reason import ReasonDialog
 from wealthtui.ui.dialogs.second_person import SecondPersonDialog
-from wealthtui.ui.widgets.checklist import ChecklistPanel, ChecklistScreen, ChoiceDialog
+from wealthtui.ui.screens.checklist import ChecklistScreen
+from wealthtui.ui.widgets.checklist import ChecklistPanel
 from wealthtui.ui.widgets.today import TodayList
 
 

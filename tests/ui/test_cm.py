@@ -12,11 +12,11 @@ from tests.services.cm_helpers import Desk, desk_fixture  # noqa: F401
 from tests.ui.helpers import make_app, screen_text, settle, sign_in, type_into
 from wealthtui.i18n import t
 from wealthtui.model import AuditEvent
-from wealthtui.ui.dialogs.cm_file import ClientFileScreen
 from wealthtui.ui.dialogs.form_dialog import FormDialog
 from wealthtui.ui.dialogs.reason import ReasonDialog
+from wealthtui.ui.screens.checklist import ChecklistScreen
+from wealthtui.ui.screens.client_file import ClientFileScreen
 from wealthtui.ui.screens.cm import CMScreen
-from wealthtui.ui.widgets.checklist import ChecklistScreen
 from wealthtui.ui.widgets.cm_tables import AgendaTable, ChangeTable, PortfolioTable
 
 TODAY = date(2026, 11, 30)

@@ -21,8 +21,8 @@ from wealthtui.ui.dialogs.form import FormField
 from wealthtui.ui.dialogs.form_dialog import FormDialog
 from wealthtui.ui.dialogs.reason import ReasonDialog
 from wealthtui.ui.dialogs.second_person import SecondPersonDialog
+from wealthtui.ui.screens.checklist import ChecklistScreen
 from wealthtui.ui.screens.counter import CounterScreen
-from wealthtui.ui.widgets.checklist import ChecklistScreen
 from wealthtui.ui.widgets.counter_ticket import TicketPanel
 
 ALL = dict.fromkeys(MATCHES, True)

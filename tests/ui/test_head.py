@@ -16,12 +16,12 @@ from sqlmodel import Session
 from textual.widgets import DataTable, SelectionList
 
 from tests.reports.seed import D, Seed, build
-from tests.ui.helpers import TEST_PIN, make_app, screen_text, settle, sign_in, type_into
+from tests.ui.helpers import TEST_PIN, make_app, poll, screen_text, settle, sign_in, type_into
 from wealthtui.services import Actor, Services
+from wealthtui.ui.dialogs.close_day import CloseDayDialog
 from wealthtui.ui.dialogs.form import FormField
 from wealthtui.ui.dialogs.form_dialog import FormDialog
 from wealthtui.ui.screens.head import HeadScreen
-from wealthtui.ui.widgets.head_dialogs import CloseDayDialog
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ async def test_dashboard_shows_the_live_figures_and_follows_writes(
         queue = app.screen.query_one("#dash-queue", DataTable)
         assert str(queue.get_cell("B", "waiting")) == "0"
         services.queue.issue(lobby, "B")                    # another terminal issues a ticket
-        app.poll_changes()
+        await poll(pilot)
         await settle(pilot)
         assert str(queue.get_cell("B", "waiting")) == "1"
 

@@ -20,9 +20,9 @@ from wealthtui.services import Actor, Services
 from wealthtui.ui.dialogs.complaint_intake import ComplaintIntakeDialog
 from wealthtui.ui.dialogs.form import FormField
 from wealthtui.ui.dialogs.form_dialog import FormDialog
+from wealthtui.ui.screens.checklist import ChecklistScreen
 from wealthtui.ui.screens.display import DisplayApp
 from wealthtui.ui.screens.lobby import LobbyScreen
-from wealthtui.ui.widgets.checklist import ChecklistScreen
 from wealthtui.ui.widgets.client_card import ClientCardView
 from wealthtui.ui.widgets.lobby_bigtext import BigText, letters_block, split
 

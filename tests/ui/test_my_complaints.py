@@ -13,8 +13,8 @@ from tests.ui.helpers import make_app, screen_text, settle, sign_in
 from tests.ui.test_complaints import fill_walk_in, open_intake
 from wealthtui.services import Actor, Services
 from wealthtui.ui.screens.complaint_detail import ComplaintDetailScreen
+from wealthtui.ui.screens.my_complaints import MyComplaintsScreen
 from wealthtui.ui.widgets.inbox import InboxPanel
-from wealthtui.ui.widgets.my_complaints import MyComplaintsScreen
 
 
 @pytest.fixture

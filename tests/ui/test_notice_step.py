@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from tests.services.cm_helpers import Desk, desk_fixture  # noqa: F401
 from tests.ui.test_checklist_panel import Host
-from wealthtui.ui.widgets.checklist import ChecklistPanel, ChoiceDialog
+from wealthtui.ui.dialogs.choice import ChoiceDialog
+from wealthtui.ui.widgets.checklist import ChecklistPanel
 
 
 async def test_the_written_notice_step_sends_the_cm_change_letter(desk: Desk) -> None:

@@ -27,11 +27,14 @@ from wealthtui.i18n import t
 from wealthtui.rules.clock import FixedClock
 from wealthtui.services import Actor, Services
 from wealthtui.store.engine import make_engine
+from wealthtui.ui.dialogs.choice import ChoiceDialog
 from wealthtui.ui.dialogs.form_dialog import FormDialog
+from wealthtui.ui.screens.checklist import ChecklistScreen
 from wealthtui.ui.screens.counter import CounterScreen
 from wealthtui.ui.screens.lobby import LobbyScreen
-from wealthtui.ui.widgets.checklist import ChecklistPanel, ChecklistScreen, ChoiceDialog
-from wealthtui.ui.widgets.resume import MyChecklistsScreen, pending_line
+from wealthtui.ui.screens.my_checklists import MyChecklistsScreen
+from wealthtui.ui.widgets.checklist import ChecklistPanel
+from wealthtui.ui.widgets.resume import pending_line
 from wealthtui.ui.widgets.today import TodayList
 
 SIGN_ON = "counter_sign_on"

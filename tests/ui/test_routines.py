@@ -12,12 +12,13 @@ import pytest
 
 from tests.ui.helpers import make_app, screen_text, settle, sign_in
 from wealthtui.services import Actor, Services
+from wealthtui.ui.dialogs.close_day import CloseDayDialog
 from wealthtui.ui.dialogs.form import FormField
 from wealthtui.ui.dialogs.reason import ReasonDialog
-from wealthtui.ui.widgets.checklist import ChecklistPanel, ChecklistScreen
+from wealthtui.ui.screens.checklist import ChecklistScreen
+from wealthtui.ui.screens.my_checklists import MyChecklistsScreen
+from wealthtui.ui.widgets.checklist import ChecklistPanel
 from wealthtui.ui.widgets.flow_confirm import FlowLogConfirmDialog
-from wealthtui.ui.widgets.head_dialogs import CloseDayDialog
-from wealthtui.ui.widgets.resume import MyChecklistsScreen
 from wealthtui.ui.widgets.today import TodayList
 
 

@@ -8,6 +8,7 @@ from textual.command import CommandPalette
 from tests.ui.helpers import (
     TEST_PIN,
     make_app,
+    poll,
     quiet_settings,
     screen_text,
     settle,
@@ -396,15 +397,15 @@ async def test_change_marker_reloads_only_when_something_was_written(services, h
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await sign_in(pilot, "H001")
         screen.on_data_changed = lambda: calls.append(1)  # type: ignore[method-assign]
-        assert not app.poll_changes()
+        assert not await poll(pilot)
         assert calls == []
         services.handoffs.create(sender, kind="general", to_staff_id=head.staff_id,
                                  note="新到交接")
-        assert app.poll_changes()
+        assert await poll(pilot)
         await settle(pilot)
         assert calls == [1]
         assert "新到交接" in screen_text(app)
-        assert not app.poll_changes()
+        assert not await poll(pilot)
 
 
 def test_role_screens_share_the_shell_layout():

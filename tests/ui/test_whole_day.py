@@ -19,7 +19,7 @@ from tests.whole_day import eod_json, init_center, open_services, run_whole_day
 from wealthtui.config import Settings
 from wealthtui.i18n import t
 from wealthtui.rules.clock import FixedClock
-from wealthtui.ui.widgets.head_dialogs import CloseDayDialog
+from wealthtui.ui.dialogs.close_day import CloseDayDialog
 
 
 def number_after(text: str, label: str) -> int:

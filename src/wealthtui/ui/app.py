@@ -11,6 +11,7 @@ lock after `ui.idle_lock_minutes`, and a poll of the audit change marker every
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -24,6 +25,7 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
+from textual.worker import Worker
 
 from wealthtui import i18n
 from wealthtui.config import Settings
@@ -132,6 +134,11 @@ class WealthApp(App[None]):
         self.actor: Actor | None = None
         self.role_modes: list[str] = []
         self.change_marker: int | None = None
+        #: the workers of service calls (ui/calls.py) and of the change-marker poll
+        self._call_workers: list[Worker[Any]] = []
+        self._polling = False
+        #: whether the last poll of the change marker found a change
+        self.last_poll_changed = False
         self.last_activity: datetime = self.clock.now()
         self.title = t("app.title")
         if settings.ui.theme in self.available_themes:
@@ -145,6 +152,23 @@ class WealthApp(App[None]):
         typed value), and catalog strings hold no markup (ui/text.py)."""
         super().notify(str(message), title=title, severity=severity, timeout=timeout,
                        markup=False)
+
+    # --- service calls in flight (ui/calls.py) ----------------------------------------------
+    def track_call(self, worker: Worker[Any]) -> None:
+        """A service call's worker (ui/calls.py), counted until it has finished."""
+        self._call_workers = [w for w in self._call_workers if not w.is_finished]
+        self._call_workers.append(worker)
+
+    @property
+    def calls_in_flight(self) -> int:
+        return sum(1 for w in self._call_workers if not w.is_finished)
+
+    async def calls_settled(self) -> None:
+        """Wait until every service call started so far (and any it started in turn) has been
+        answered; the tests wait with it for the screen to catch up, without timings."""
+        while pending := [w for w in self._call_workers if not w.is_finished]:
+            await asyncio.gather(*(w.wait() for w in pending), return_exceptions=True)
+            self._call_workers = [w for w in self._call_workers if not w.is_finished]
 
     def _login_screen(self) -> LoginScreen:
         return LoginScreen(demo_pins=self.demo_pins)
@@ -241,7 +265,7 @@ class WealthApp(App[None]):
         self.actor = actor
         self.role_modes = modes
         self.last_activity = self.clock.now()
-        self.change_marker = self._read_marker()
+        self.change_marker = await asyncio.to_thread(self._read_marker)
         for mode in modes:
             self.add_mode(mode, screen_class(mode))
         await self.switch_mode(modes[0])
@@ -358,18 +382,32 @@ class WealthApp(App[None]):
         return None
 
     def poll_changes(self) -> bool:
-        """Read the audit change marker; when it moved, tell the active role screen (and its
-        inbox) to reload. Returns True when it did."""
-        if self.actor is None:
+        """Read the audit change marker in a thread (never on the event loop); when it moved,
+        tell the active role screen (and its inbox) to reload. Returns True when a read
+        started (the timer calls it; a read still running is not doubled)."""
+        if self.actor is None or self._polling:
             return False
+        self._polling = True
+        self.track_call(self._poll_marker())
+        return True
+
+    @work(thread=True, group="poll", exit_on_error=False)
+    def _poll_marker(self) -> None:
         marker = self._read_marker()
-        if marker == self.change_marker:
-            return False
+        try:
+            self.call_from_thread(self._marker_read, marker)
+        except RuntimeError:  # the app is closing
+            pass
+
+    def _marker_read(self, marker: int | None) -> None:
+        self._polling = False
+        self.last_poll_changed = marker != self.change_marker and self.actor is not None
+        if not self.last_poll_changed:
+            return
         self.change_marker = marker
         screen = self.active_role_screen()
         if screen is not None and screen.is_mounted:
             screen.data_changed(marker)
-        return True
 
     # --- actions -----------------------------------------------------------------------------
     def get_key_display(self, binding: Binding) -> str:

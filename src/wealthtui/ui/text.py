@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual.content import Content
@@ -92,3 +93,18 @@ class PlainRichTable(Table):
 
 
 __all__ = ["PlainRichTable", "PlainTable", "escape", "plain", "plain_options", "plain_text"]
+
+
+def fit(text: str, cells: int) -> str:
+    """`text` cut to at most `cells` terminal cells (a CJK character counts two), ending in …
+    when cut; never half a character."""
+    if cell_len(text) <= cells:
+        return text
+    out = Text(text)
+    out.truncate(cells, overflow="ellipsis")
+    return out.plain
+
+
+def minutes(seconds: float) -> int:
+    """Whole minutes of a duration in seconds (never negative: clocks of two terminals differ)."""
+    return max(0, int(seconds // 60))

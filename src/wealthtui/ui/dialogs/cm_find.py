@@ -17,8 +17,8 @@ from wealthtui.rules.fields import FieldError
 from wealthtui.services.errors import ServiceError
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.errors import describe
+from wealthtui.ui.labels import tier_name
 from wealthtui.ui.text import plain
-from wealthtui.ui.widgets.cm_tables import tier_name
 
 
 class FindClientDialog(TranslatedBindings, ModalScreen[int | None]):

@@ -23,7 +23,7 @@ from wealthtui.services.balancing import HANDLINGS, MATCHES, BalanceView
 from wealthtui.services.counter import NEEDS, RETENTION_OUTCOMES, RetentionView, ServingView
 from wealthtui.services.handover import REASONS, BoxSummary, HandoverView
 from wealthtui.ui.dialogs.form_dialog import Field, FormDialog, Look
-from wealthtui.ui.widgets.counter_ticket import business_name
+from wealthtui.ui.labels import business_name
 
 #: the counter's forms: 76 cells wide, up to 17 rows of fields
 COUNTER_LOOK = Look(width=76, fields_height=17, list_height=7)

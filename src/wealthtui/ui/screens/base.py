@@ -63,11 +63,9 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from wealthtui.config import Settings
-from wealthtui.rules.clock import Clock
-from wealthtui.services import Actor, Services
 from wealthtui.services.errors import FieldError, ServiceError
 from wealthtui.ui.bindings import TranslatedBindings
+from wealthtui.ui.calls import Calls
 from wealthtui.ui.dialogs.form import show_field_error
 from wealthtui.ui.errors import describe
 from wealthtui.ui.widgets.header import ShellHeader
@@ -77,7 +75,7 @@ from wealthtui.ui.widgets.inbox import InboxPanel
 INBOX_AUTO_HEIGHT = 30
 
 
-class RoleScreen(TranslatedBindings, Screen):
+class RoleScreen(Calls, TranslatedBindings, Screen):
     MODE: ClassVar[str] = ""
     #: (manual section, catalog key of what it is) pairs shown in F1 help
     HELP_SECTIONS: ClassVar[tuple[tuple[str, str], ...]] = ()
@@ -102,23 +100,7 @@ class RoleScreen(TranslatedBindings, Screen):
         self._inbox_choice: bool | None = None
         self.seen_marker: int | None = None
 
-    # --- what a role screen gets ----------------------------------------------------------
-    @property
-    def services(self) -> Services:
-        return self.app.services  # type: ignore[attr-defined,no-any-return]
-
-    @property
-    def actor(self) -> Actor:
-        return self.app.actor  # type: ignore[attr-defined,no-any-return]
-
-    @property
-    def settings(self) -> Settings:
-        return self.app.settings  # type: ignore[attr-defined,no-any-return]
-
-    @property
-    def clock(self) -> Clock:
-        return self.app.clock  # type: ignore[attr-defined,no-any-return]
-
+    # --- what a role screen gets (services, actor, settings, clock, call: ui/calls.py) ----
     def run_service(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         try:
             return fn(self.actor, *args, **kwargs)
@@ -138,7 +120,7 @@ class RoleScreen(TranslatedBindings, Screen):
     def action_my_complaints(self) -> None:
         """The complaints this staff member received, handles or is named in (Ctrl+J on every
         role screen; the screens bind the key)."""
-        from wealthtui.ui.widgets.my_complaints import MyComplaintsScreen
+        from wealthtui.ui.screens.my_complaints import MyComplaintsScreen
 
         def closed(changed: bool | None) -> None:
             if changed:

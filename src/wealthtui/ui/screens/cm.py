@@ -34,14 +34,15 @@ from wealthtui.services.errors import FieldError, ServiceError
 from wealthtui.services.handoffs import OPEN
 from wealthtui.ui.dialogs.cm_contact import contact_form
 from wealthtui.ui.dialogs.cm_edit import edit_form, target_form
-from wealthtui.ui.dialogs.cm_file import ClientFileScreen
 from wealthtui.ui.dialogs.cm_find import FindClientDialog
 from wealthtui.ui.dialogs.reason import ReasonDialog
 from wealthtui.ui.dialogs.targets import target_builder
 from wealthtui.ui.errors import describe
 from wealthtui.ui.screens.base import INBOX_AUTO_HEIGHT, RoleScreen
+from wealthtui.ui.screens.checklist import ChecklistScreen
+from wealthtui.ui.screens.client_file import ClientFileScreen
+from wealthtui.ui.screens.my_checklists import MyChecklistsScreen
 from wealthtui.ui.text import plain
-from wealthtui.ui.widgets.checklist import ChecklistScreen
 from wealthtui.ui.widgets.cm_inbox import CMInboxPanel
 from wealthtui.ui.widgets.cm_tables import (
     AgendaTable,
@@ -51,7 +52,6 @@ from wealthtui.ui.widgets.cm_tables import (
     TargetTable,
     tier_name,
 )
-from wealthtui.ui.widgets.resume import MyChecklistsScreen
 from wealthtui.ui.widgets.today import TodayList
 
 TABS = ("today", "week", "portfolio", "targets", "changes", "procedures")

@@ -44,13 +44,15 @@ from wealthtui.ui.dialogs.counter_authz import AuthorizationChoice
 from wealthtui.ui.dialogs.reason import ReasonDialog
 from wealthtui.ui.dialogs.second_person import SecondPersonDialog
 from wealthtui.ui.errors import describe
+from wealthtui.ui.labels import business_name
 from wealthtui.ui.screens.base import RoleScreen
+from wealthtui.ui.screens.checklist import ChecklistScreen
+from wealthtui.ui.screens.my_checklists import MyChecklistsScreen
 from wealthtui.ui.text import plain
-from wealthtui.ui.widgets.checklist import ChecklistScreen
 from wealthtui.ui.widgets.counter_oversee import OverseePanel
 from wealthtui.ui.widgets.counter_queue import QueueList
-from wealthtui.ui.widgets.counter_ticket import TicketPanel, business_name
-from wealthtui.ui.widgets.resume import MyChecklistsScreen, refresh_pending
+from wealthtui.ui.widgets.counter_ticket import TicketPanel
+from wealthtui.ui.widgets.resume import refresh_pending
 
 FAILED = object()
 

@@ -38,18 +38,19 @@ from wealthtui.rules.fields import FieldError
 from wealthtui.services.day import DayState
 from wealthtui.services.errors import ServiceError
 from wealthtui.services.reports import parse_business_date, parse_month
+from wealthtui.ui.dialogs.close_day import CloseDayDialog
 from wealthtui.ui.dialogs.confirm import ConfirmDialog
 from wealthtui.ui.dialogs.form_dialog import Field
+from wealthtui.ui.dialogs.head_forms import head_form, roles_field
 from wealthtui.ui.dialogs.roster import RosterDialog
 from wealthtui.ui.dialogs.targets import TargetsDialog
 from wealthtui.ui.errors import describe
 from wealthtui.ui.screens.base import RoleScreen
+from wealthtui.ui.screens.my_checklists import MyChecklistsScreen
 from wealthtui.ui.widgets.complaint_queue import ComplaintQueue
 from wealthtui.ui.widgets.head_dashboard import DashboardPanel
-from wealthtui.ui.widgets.head_dialogs import CloseDayDialog, head_form, roles_field
 from wealthtui.ui.widgets.head_staff import StaffPanel
 from wealthtui.ui.widgets.head_tables import SectionTables
-from wealthtui.ui.widgets.resume import MyChecklistsScreen
 
 TABS = ("dashboard", "staff", "complaints", "flow", "kpi", "eod")
 TAB_KEYS = dict(zip(TABS, ("F2", "F3", "F4", "F5", "F6", "F7"), strict=True))

@@ -45,12 +45,14 @@ from wealthtui.ui.dialogs.counter_dialogs import counter_form
 from wealthtui.ui.dialogs.form_dialog import Field
 from wealthtui.ui.dialogs.roster import RosterDialog
 from wealthtui.ui.errors import describe
+from wealthtui.ui.labels import tier_name
 from wealthtui.ui.screens.base import RoleScreen
-from wealthtui.ui.widgets.checklist import ChecklistScreen
-from wealthtui.ui.widgets.client_card import ClientCardView, tier_name
+from wealthtui.ui.screens.checklist import ChecklistScreen
+from wealthtui.ui.screens.my_checklists import MyChecklistsScreen
+from wealthtui.ui.widgets.client_card import ClientCardView
 from wealthtui.ui.widgets.lobby_bigtext import BigText
 from wealthtui.ui.widgets.lobby_board import ArrivalsTable, QueueBoard, VisitsTable, flow_text
-from wealthtui.ui.widgets.resume import MyChecklistsScreen, refresh_pending
+from wealthtui.ui.widgets.resume import refresh_pending
 
 #: width from which the board shows zones and the last calls
 WIDE = 110

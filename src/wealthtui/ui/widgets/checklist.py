@@ -7,7 +7,8 @@ Embed it in any screen:
     def on_checklist_panel_completed(self, event: ChecklistPanel.Completed) -> None:
         event.run                                  # the RunView, status "done"
 
-or open it over the current screen: `self.app.push_screen(ChecklistScreen(run_id))` (Escape
+or open it over the current screen: `self.app.push_screen(ChecklistScreen(run_id))`
+(ui/screens/checklist.py) (Escape
 closes it and returns the RunView). Start a run first with `services.checklists.start(...)`.
 
 What it shows: the procedure's title, status, required steps done, due time and subject; one row
@@ -31,16 +32,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import DataTable, Static
 
 from wealthtui import i18n
 from wealthtui.i18n import t, tl
@@ -50,30 +48,17 @@ from wealthtui.rules.money import format_fen
 from wealthtui.services.checklists import DONE, OPEN, RunView, StepState
 from wealthtui.services.errors import ServiceError
 from wealthtui.ui.basis import basis_text
-from wealthtui.ui.bindings import TranslatedBindings
+from wealthtui.ui.dialogs.choice import ChoiceDialog, step_text
 from wealthtui.ui.dialogs.reason import ReasonDialog
 from wealthtui.ui.dialogs.second_person import SecondPersonDialog
 from wealthtui.ui.errors import describe
-from wealthtui.ui.text import PlainTable, plain
+from wealthtui.ui.text import PlainTable, fit
 from wealthtui.ui.widgets.flow_confirm import FlowLogConfirmDialog
 
 DONE_MARK = "✓"
 OPEN_MARK = "☐"
 # fixed column widths in cells: mark, value, by, time (the step text takes what is left)
 MARK_W, VALUE_W, BY_W, AT_W = 1, 14, 8, 5
-
-
-def fit(text: str, width: int) -> str:
-    """`text` cut to `width` terminal cells (CJK counts two), with … when cut."""
-    if cell_len(text) <= width:
-        return text
-    out = Text(text)
-    out.truncate(width, overflow="ellipsis")
-    return out.plain
-
-
-def step_text(step: Step) -> str:
-    return tl(step.text, step.text_en)
 
 
 def step_help(step: Step) -> str:
@@ -477,107 +462,3 @@ def channel_step(step: Step) -> Step:
     choices = tuple(Choice(id=c, text=zh[f"notice.channel.{c}"], text_en=en[f"notice.channel.{c}"])
                     for c in NOTICE_CHANNELS)
     return step.model_copy(update={"kind": "choice", "choices": choices})
-
-
-class ChoiceDialog(TranslatedBindings, ModalScreen[Any]):
-    """Pick one choice of a choice step. `submit(choice_id)` records it; its error stays shown
-    in the dialog. Dismissed with what `submit` returned, or None on Escape."""
-
-    DEFAULT_CSS = """
-    ChoiceDialog {
-        align: center middle;
-    }
-    ChoiceDialog > Vertical {
-        width: 60;
-        max-width: 100%;
-        height: auto;
-        max-height: 90%;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    ChoiceDialog .choice-title {
-        text-style: bold;
-    }
-    ChoiceDialog OptionList {
-        height: auto;
-        max-height: 12;
-    }
-    ChoiceDialog .choice-error {
-        color: $error;
-    }
-    ChoiceDialog .choice-hint {
-        color: $text-muted;
-    }
-    """
-
-    BINDINGS = [
-        Binding("escape", "cancel", "dialog.bind.cancel", id="dialog.cancel"),
-    ]
-
-    def __init__(self, step: Step, current: str, submit: Callable[[str], Any]) -> None:
-        super().__init__()
-        self.step = step
-        self.current = current
-        self.submit = submit
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(t("checklist.choose", step=step_text(self.step)), classes="choice-title")
-            yield OptionList(*(Option(tl(c.text, c.text_en), id=c.id) for c in self.step.choices))
-            yield Static("", classes="choice-error")
-            yield Static(t("checklist.choice_hint"), classes="choice-hint")
-
-    def on_mount(self) -> None:
-        options = self.query_one(OptionList)
-        ids = [c.id for c in self.step.choices]
-        options.highlighted = ids.index(self.current) if self.current in ids else 0
-        options.focus()
-
-    @on(OptionList.OptionSelected)
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        try:
-            result = self.submit(event.option.id or "")
-        except (ServiceError, FieldError) as exc:
-            self.query_one(".choice-error", Static).update(plain(describe(exc)))
-            return
-        self.dismiss(result)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class ChecklistScreen(TranslatedBindings, ModalScreen[RunView | None]):
-    """A checklist panel over the current screen, with the footer; Escape closes it and
-    returns the run as it stands (None when it could not be read)."""
-
-    DEFAULT_CSS = """
-    ChecklistScreen {
-        background: $background 60%;
-    }
-    ChecklistScreen > Vertical {
-        border: thick $primary;
-        background: $surface;
-        height: 1fr;
-    }
-    """
-
-    BINDINGS = [
-        Binding("escape", "close", "checklist.bind.close", id="checklist.close"),
-    ]
-
-    def __init__(self, run_id: int) -> None:
-        super().__init__()
-        self.run_id = run_id
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield ChecklistPanel(self.run_id)
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one(ChecklistPanel).focus()
-
-    def action_close(self) -> None:
-        self.dismiss(self.query_one(ChecklistPanel).run)

@@ -17,16 +17,12 @@ from rich.text import Text
 from textual.widgets import Static
 
 from wealthtui.config import Settings
-from wealthtui.i18n import t, tl
+from wealthtui.i18n import t
 from wealthtui.services.lookup import ClientCard
+from wealthtui.ui.labels import tier_name
 
 #: flags that need the lobby's attention first (shown in the warning colour)
 WARNING_FLAGS = frozenset({"open_complaint", "id_expired", "risk_expired"})
-
-
-def tier_name(settings: Settings, code: str) -> str:
-    tier = settings.tier(code)
-    return tl(tier.name, tier.name_en) if tier else code
 
 
 def card_lines(card: ClientCard | None, settings: Settings, *, walk_in: bool = False) -> list[Text]:

@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, Generic, TypeVar
 
-from rich.cells import cell_len
 from rich.text import Text
 
 from wealthtui.config import Settings
@@ -20,18 +19,10 @@ from wealthtui.rules.agenda import AgendaItem
 from wealthtui.rules.money import format_fen
 from wealthtui.services.assignments import ChangeClockView, Portfolio, PortfolioRow
 from wealthtui.services.targets import TargetView
-from wealthtui.ui.text import PlainTable
+from wealthtui.ui.labels import tier_name
+from wealthtui.ui.text import PlainTable, fit
 
 R = TypeVar("R")
-
-
-def fit(text: str, width: int) -> str:
-    """`text` cut to `width` cells, with … when cut."""
-    if cell_len(text) <= width:
-        return text
-    out = Text(text)
-    out.truncate(width, overflow="ellipsis")
-    return out.plain
 
 
 def label(prefix: str, code: str) -> str:
@@ -41,11 +32,6 @@ def label(prefix: str, code: str) -> str:
         return t("common.none")
     key = f"{prefix}.{code}"
     return t(key) if has(key) else code
-
-
-def tier_name(settings: Settings, code: str) -> str:
-    tier = settings.tier(code)
-    return tl(tier.name, tier.name_en) if tier else code
 
 
 def short_date(day: date | None, today: date) -> str:

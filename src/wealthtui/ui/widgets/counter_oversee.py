@@ -18,8 +18,8 @@ from wealthtui.services.authorization import AuthzView
 from wealthtui.services.balancing import BalanceView
 from wealthtui.services.counter import TellerState
 from wealthtui.services.handover import HandoverView
-from wealthtui.ui.text import PlainTable
-from wealthtui.ui.widgets.counter_ticket import business_name, fit, minutes
+from wealthtui.ui.labels import business_name
+from wealthtui.ui.text import PlainTable, fit, minutes
 
 
 def balance_text(b: BalanceView | None) -> Text:

@@ -12,8 +12,7 @@ from textual.widgets import DataTable, Static
 
 from wealthtui.i18n import t
 from wealthtui.services.queue import TicketView
-from wealthtui.ui.text import PlainTable
-from wealthtui.ui.widgets.counter_ticket import minutes
+from wealthtui.ui.text import PlainTable, minutes
 
 
 class QueueList(Vertical):

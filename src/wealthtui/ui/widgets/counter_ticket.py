@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -17,31 +16,9 @@ from wealthtui.i18n import t, tl
 from wealthtui.rules.money import format_fen
 from wealthtui.services.counter import RecordView, ServingView
 from wealthtui.services.lookup import ClientCard
-from wealthtui.ui.text import PlainTable
+from wealthtui.ui.labels import business_name
+from wealthtui.ui.text import PlainTable, fit, minutes
 from wealthtui.ui.widgets.client_card import ClientCardView
-
-
-def minutes(seconds: float) -> int:
-    return max(0, int(seconds // 60))
-
-
-def fit(text: str, cells: int) -> str:
-    """`text` cut to at most `cells` terminal cells, with … when cut."""
-    if cell_len(text) <= cells:
-        return text
-    out, used = "", 0
-    for ch in text:
-        width = cell_len(ch)
-        if used + width > cells - 1:
-            break
-        out += ch
-        used += width
-    return out + "…"
-
-
-def business_name(settings: Settings, code: str) -> str:
-    bt = settings.business_type(code)
-    return tl(bt.name, bt.name_en) if bt else code
 
 
 def record_state(r: RecordView) -> str:

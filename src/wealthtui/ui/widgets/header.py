@@ -23,7 +23,7 @@ def role_names(roles: frozenset[str] | set[str]) -> str:
     return tl("、", ", ").join(t(f"role.{r}") for r in permissions.ROLES if r in roles)
 
 
-def fit(parts: list[str], width: int) -> str:
+def fit_parts(parts: list[str], width: int) -> str:
     """Join parts with a gap; drop from the end, then cut the last kept part, to fit `width`."""
     kept = [p for p in parts if p]
     while kept:
@@ -83,7 +83,7 @@ class ShellHeader(Widget):
         parts, clock = self.texts()
         width = self.size.width
         left_width = max(0, width - cell_len(clock) - 2)
-        left = " " + fit(parts, max(0, left_width - 1))
+        left = " " + fit_parts(parts, max(0, left_width - 1))
         pad = max(1, width - cell_len(left) - cell_len(clock) - 1)
         text = Text(left, style="bold")
         text.append(" " * pad)

@@ -17,11 +17,7 @@ from wealthtui.config import Settings
 from wealthtui.i18n import t, tl
 from wealthtui.services.lobby import ArrivalView, FlowCounts, VisitView
 from wealthtui.services.queue import QueueSnapshot
-from wealthtui.ui.text import PlainRichTable, PlainTable
-
-
-def minutes(seconds: float) -> int:
-    return int(seconds // 60)
+from wealthtui.ui.text import PlainRichTable, PlainTable, minutes
 
 
 def queue_table(snap: QueueSnapshot, settings: Settings, *, wide: bool) -> Table:

@@ -20,22 +20,17 @@ from datetime import date
 from typing import Any
 
 from rich.cells import cell_len
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from wealthtui.i18n import t
 from wealthtui.rules.fields import FieldError
 from wealthtui.services.checklists import DONE, ChecklistService
 from wealthtui.services.errors import ServiceError
-from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.errors import describe
-from wealthtui.ui.widgets.checklist import fit, procedure_title
-from wealthtui.ui.widgets.today import TodayList, my_checklists, run_title
+from wealthtui.ui.text import fit
+from wealthtui.ui.widgets.checklist import procedure_title
+from wealthtui.ui.widgets.today import my_checklists, run_title
 
 
 def pending_line(checklists: ChecklistService, actor: Any, *, today: date, width: int) -> str:
@@ -89,41 +84,3 @@ def refresh_pending(widget: Widget, width: int, show: Callable[[str], None]) -> 
 def _deliver(widget: Widget, show: Callable[[str], None], text: str) -> None:
     if widget.is_mounted:
         show(text)
-
-
-class MyChecklistsScreen(TranslatedBindings, ModalScreen[None]):
-    """The staff member's procedures over the current screen: today's scheduled ones and every
-    other run of theirs still open. Enter opens the focused one (its run resumes where it was
-    left); Escape closes."""
-
-    DEFAULT_CSS = """
-    MyChecklistsScreen {
-        background: $background 60%;
-    }
-    MyChecklistsScreen > Vertical {
-        border: thick $primary;
-        background: $surface;
-        height: 1fr;
-    }
-    MyChecklistsScreen TodayList {
-        max-height: 100%;
-    }
-    MyChecklistsScreen TodayList > TodayTable {
-        max-height: 100%;
-    }
-    """
-
-    BINDINGS = [
-        Binding("escape", "close", "checklist.bind.close", id="resume.close"),
-    ]
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield TodayList(include_open=True)
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one(TodayList).focus()
-
-    def action_close(self) -> None:
-        self.dismiss(None)

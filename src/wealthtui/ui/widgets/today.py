@@ -43,8 +43,9 @@ from wealthtui.services.checklists import (
 )
 from wealthtui.services.errors import ServiceError
 from wealthtui.ui.errors import describe
-from wealthtui.ui.text import PlainTable
-from wealthtui.ui.widgets.checklist import ChecklistScreen, fit, procedure_title
+from wealthtui.ui.screens.checklist import ChecklistScreen
+from wealthtui.ui.text import PlainTable, fit
+from wealthtui.ui.widgets.checklist import procedure_title
 
 REFRESH_SECONDS = 30
 

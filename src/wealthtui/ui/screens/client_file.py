@@ -27,8 +27,9 @@ from wealthtui.rules.money import format_fen
 from wealthtui.services.client_file import ClientFileView
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.dialogs.reason import ReasonDialog
-from wealthtui.ui.text import plain
-from wealthtui.ui.widgets.cm_tables import fit, label, tier_name
+from wealthtui.ui.labels import tier_name
+from wealthtui.ui.text import fit, plain
+from wealthtui.ui.widgets.cm_tables import label
 
 REVEAL_SECONDS = 15
 

@@ -296,7 +296,11 @@ async def test_f1_lists_the_active_bindings_and_sections(services, head, setting
         assert "app.next_mode" not in rows  # one role: no role switch
         text = screen_text(app)
         assert "Ctrl+K" in text and t("shell.bind.lock") in text
-        for section, key in HeadScreen.HELP_SECTIONS:
+        assert t("help.group_shell") in text  # keys grouped by where they live
+        app.screen.query_one("VerticalScroll").scroll_end(animate=False)
+        await settle(pilot)
+        text = screen_text(app)
+        for section, key in HeadScreen.HELP_SECTIONS:  # what on one line, the section under it
             assert section in text and t(key) in text
         await pilot.press("escape")
         await settle(pilot)

@@ -5,13 +5,21 @@ id="inbox.accept")`) because classes are built at import time, before the langua
 `TranslatedBindings` (mixed into every screen of the app) translates them in `active_bindings`,
 which is what the Footer, the key panel and the F1 help read. Textual's own bindings (plain
 English descriptions on built-in widgets) are left as they are.
+
+The footer shows the keys that matter most at the terminal's width: a screen or panel lists its
+binding ids in `FOOTER_ORDER` (most important first); the focused panel's order comes first,
+then the screen's, then the shell's (`SHELL_ORDER`). When the footer cannot hold every shown key,
+the keys that come last in that order are left to F1 (which lists every active key). Keys in
+no order keep their place after the ordered ones.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Any
 
+from rich.cells import cell_len
 from textual.binding import ActiveBinding, Binding
 
 from wealthtui.i18n import has, t
@@ -35,13 +43,62 @@ def translated(binding: Binding) -> Binding:
     return replace(binding, description=text, tooltip=tooltip)
 
 
+#: the shell's keys in the order they matter in the footer (F1 help first, quit last of all)
+SHELL_ORDER = ("app.help", "shell.inbox", "app.lock", "app.next_mode", "app.quit")
+#: cells the footer gives a key beyond its key and description (padding), and the palette key
+KEY_PADDING, PALETTE_CELLS = 3, 14
+
+
+def footer_order(nodes: list[Any]) -> list[str]:
+    """Binding ids by importance: each node's FOOTER_ORDER, innermost node first."""
+    order: list[str] = []
+    for node in nodes:
+        for binding_id in getattr(node, "FOOTER_ORDER", ()):
+            if binding_id not in order:
+                order.append(binding_id)
+    order.extend(i for i in SHELL_ORDER if i not in order)
+    return order
+
+
+def fit_footer(bindings: dict[str, ActiveBinding], order: list[str], width: int,
+               key_display: Any) -> dict[str, ActiveBinding]:
+    """`bindings` with `show` taken off the least important shown keys until the shown ones fit
+    in `width` cells."""
+    rank = {binding_id: i for i, binding_id in enumerate(order)}
+    shown = [(key, b) for key, b in bindings.items() if b.binding.show]
+    shown.sort(key=lambda kb: rank.get(kb[1].binding.id or "", len(rank)))
+    budget = width - PALETTE_CELLS
+    hidden: set[str] = set()
+    for key, active in shown:
+        cost = cell_len(key_display(active.binding)) + cell_len(active.binding.description) \
+            + KEY_PADDING
+        if cost <= budget:
+            budget -= cost
+        else:
+            hidden.add(key)
+            budget = -1  # keep the order: nothing less important is shown after a gap
+    if not hidden:
+        return bindings
+    return {key: (ActiveBinding(a.node, replace(a.binding, show=False), a.enabled, a.tooltip)
+                  if key in hidden else a) for key, a in bindings.items()}
+
+
 class TranslatedBindings:
-    """Screen mixin: `active_bindings` with translated descriptions."""
+    """Screen mixin: `active_bindings` with translated descriptions, and the footer's keys
+    fitted to the width in the order of importance (FOOTER_ORDER)."""
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
         raw: dict[str, ActiveBinding] = super().active_bindings  # type: ignore[misc]
-        return {
+        bindings = {
             key: ActiveBinding(node, translated(binding), enabled, translate(tooltip))
             for key, (node, binding, enabled, tooltip) in raw.items()
         }
+        me: Any = self
+        try:
+            app, focused = me.app, me.focused
+        except Exception:  # noqa: BLE001 - no app (a screen built outside one): as they are
+            return bindings
+        chain = list(focused.ancestors_with_self) if focused is not None else []
+        nodes = [n for n in chain if n is not me and n is not app] + [me]
+        return fit_footer(bindings, footer_order(nodes), app.size.width, app.get_key_display)

@@ -154,6 +154,7 @@ class RoleScreen(Calls, TranslatedBindings, Screen):
 
     def on_resize(self) -> None:
         self._apply_inbox_size()
+        self.refresh_bindings()  # the footer fits its keys to the new width (ui/bindings.py)
 
     def _apply_inbox_size(self) -> None:
         if not self.INBOX_PANEL or self._inbox_choice is not None:

@@ -2,7 +2,10 @@
 
 The bindings are read from the screen's `active_bindings` at the moment F1 is pressed (so a
 remapped key shows its new key, and a hidden or disabled action is marked), never from a
-hand-written list. Only our own bindings (whose description is a catalog key) are listed.
+hand-written list. Only our own bindings (whose description is a catalog key) are listed, grouped
+by where they live: the focused panel (its `HELP_GROUP` catalog key names it), the screen, the
+shell; then the keys of the screen's other panels, which work once that panel has the focus. Each
+manual section is the text on one line and the section's reference on the next, never cut.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from dataclasses import dataclass
 
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
@@ -28,18 +31,49 @@ class HelpKey:
     text: str
     enabled: bool
     binding_id: str
+    group: str = ""
+    #: False: a key of another panel, which works once that panel has the focus
+    active: bool = True
+
+
+def _ours(binding: Binding) -> bool:
+    return bool(binding.description) and bool(CATALOG_KEY.match(binding.description))
+
+
+def group_name(node: object) -> str:
+    """What F1 calls the place a binding lives: the shell, the screen, or the panel by name."""
+    if isinstance(node, App):
+        return t("help.group_shell")
+    if isinstance(node, Screen):
+        return t("help.group_screen")
+    named = getattr(node, "HELP_GROUP", "")
+    return t(named) if named else t("help.group_panel")
 
 
 def help_keys(screen: Screen) -> list[HelpKey]:
-    """The bindings active on `screen` (focused widget, then screen, then app), ours only."""
+    """The bindings active on `screen` (focused panel, then screen, then app), ours only; then the
+    keys of the screen's other panels (not active until that panel has the focus)."""
     app = screen.app
     rows: list[HelpKey] = []
     raw = Screen.active_bindings.fget(screen)  # type: ignore[attr-defined]  # untranslated
-    for _node, binding, enabled, _tooltip in raw.values():
-        if not binding.description or not CATALOG_KEY.match(binding.description):
+    seen: set[int] = set()
+    for node, binding, enabled, _tooltip in raw.values():
+        if not _ours(binding):
             continue
+        seen.add(id(node))
         rows.append(HelpKey(app.get_key_display(binding), translate(binding.description),
-                            enabled, binding.id or ""))
+                            enabled, binding.id or "", group_name(node)))
+    rows.sort(key=lambda r: 2 if r.group == t("help.group_shell") else
+              1 if r.group == t("help.group_screen") else 0)
+    for widget in screen.query("*"):
+        if id(widget) in seen or not widget.display or not widget.is_on_screen:
+            continue
+        own = [b for bs in widget._bindings.key_to_bindings.values() for b in bs if _ours(b)]
+        if not own or not getattr(widget, "HELP_GROUP", ""):
+            continue
+        seen.add(id(widget))
+        rows.extend(HelpKey(app.get_key_display(b), translate(b.description), False, b.id or "",
+                            group_name(widget), active=False) for b in own)
     return rows
 
 
@@ -97,9 +131,14 @@ class HelpScreen(TranslatedBindings, ModalScreen[None]):
                       header_style="bold", padding=(0, 2, 0, 0))
         table.add_column(t("help.col.key"), no_wrap=True)
         table.add_column(t("help.col.action"))
+        group = None
         for row in self.keys:
+            if row.group != group:
+                group = row.group
+                title = group if row.active else t("help.group_other", panel=group)
+                table.add_row(Text(title, style="bold underline"), Text(""))
             text = Text(row.text)
-            if not row.enabled:
+            if row.active and not row.enabled:
                 text.append(" " + t("help.disabled"), style="dim")
             table.add_row(Text(row.key, style="bold"), text)
         return table
@@ -107,12 +146,14 @@ class HelpScreen(TranslatedBindings, ModalScreen[None]):
     def sections_table(self) -> Table:
         table = PlainRichTable(title=t("help.sections"), title_justify="left", box=None, show_edge=False,
                       header_style="bold", padding=(0, 2, 0, 0))
-        table.add_column(t("help.col.section"), no_wrap=True)
         table.add_column(t("help.col.what"))
-        for section, key in self.sections:
-            table.add_row(section, t(key))
+        for section, key in self.sections:  # what, then where it comes from: never cut
+            line = Text(t(key))
+            line.append("\n")
+            line.append(section, style="dim")
+            table.add_row(line)
         if not self.sections:
-            table.add_row("", t("help.no_sections"))
+            table.add_row(t("help.no_sections"))
         return table
 
     def basis_table(self) -> Table:

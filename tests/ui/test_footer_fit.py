@@ -1,0 +1,56 @@
+"""The footer at 80 columns: the keys that matter most for the role, each whole; the rest in F1
+(ui/bindings.py FOOTER_ORDER)."""
+
+from __future__ import annotations
+
+import pytest
+from rich.cells import cell_len
+from textual.binding import ActiveBinding, Binding
+
+from tests.ui.helpers import make_app, screen_text, sign_in
+from wealthtui.ui.bindings import PALETTE_CELLS, fit_footer, footer_order
+
+
+def _bindings(*specs: tuple[str, str, str]) -> dict[str, ActiveBinding]:
+    return {key: ActiveBinding(None, Binding(key, "a", text, id=bid), True, "")  # type: ignore[arg-type]
+            for key, text, bid in specs}
+
+
+def _display(binding: Binding) -> str:
+    return binding.key.upper()
+
+
+def test_the_least_important_keys_go_to_f1_first():
+    b = _bindings(("f2", "叫号", "c.next"), ("f3", "重呼", "c.recall"), ("f4", "开始办理", "c.start"),
+                  ("f1", "帮助", "app.help"))
+    order = footer_order([type("Panel", (), {"FOOTER_ORDER": ("c.start", "c.next")})()])
+    assert order[:3] == ["c.start", "c.next", "app.help"]
+    # room for exactly start, next and help: recall (in no order) is left to F1
+    room = sum(cell_len(_display(x.binding)) + cell_len(x.binding.description) + 3
+               for k, x in b.items() if k != "f3") + PALETTE_CELLS
+    shown = fit_footer(b, order, room, _display)
+    assert [k for k, x in shown.items() if x.binding.show] == ["f2", "f4", "f1"]
+    wide = fit_footer(b, order, room + 40, _display)
+    assert all(x.binding.show for x in wide.values())
+    # a key that does not fit hides everything less important after it, never a gap
+    narrow = fit_footer(b, order, PALETTE_CELLS + 13, _display)
+    assert [k for k, x in narrow.items() if x.binding.show] == ["f4"]
+
+
+@pytest.mark.parametrize("roles,size", [
+    (("lobby_manager",), (80, 24)), (("cash_teller",), (80, 24)),
+    (("wealth_cm",), (80, 24)), (("head",), (80, 24)), (("head",), (120, 40)),
+])
+async def test_every_key_in_the_footer_is_whole_and_f1_is_there(services, head, make_staff,
+                                                                roles, size):
+    who = head if roles == ("head",) else make_staff(*roles, staff_no="F01")
+    app = make_app(services)
+    async with app.run_test(size=size) as pilot:
+        await sign_in(pilot, who.staff_no)
+        footer = screen_text(app).splitlines()[-1]
+        shown = [b for b in app.screen.active_bindings.values() if b.binding.show]
+        assert shown
+        for active in shown:
+            text = f"{app.get_key_display(active.binding)} {active.binding.description}"
+            assert text in footer, (text, footer)
+        assert "F1" in footer

@@ -492,8 +492,9 @@ class WealthApp(App[None]):
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(id="--command-palette",
-                                            placeholder=t("shell.palette_hint")))
+            from wealthtui.ui.palette import Palette  # imported when first shown
+
+            self.push_screen(Palette(id="--command-palette", placeholder=t("shell.palette_hint")))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand(t("shell.cmd.help"), t("shell.cmd.help_help"), self.action_help)

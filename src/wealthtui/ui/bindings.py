@@ -28,10 +28,21 @@ from wealthtui.i18n import has, t
 CATALOG_KEY = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 
 
+#: the descriptions Textual's own widgets give their shown keys, and our catalog key for each
+TEXTUAL_TEXTS = {
+    "Dismiss menu": "shell.textual.dismiss_menu",              # a Select's open list
+    "Exit the command palette": "shell.textual.exit_palette",
+    "Open link": "shell.textual.open_link",
+}
+
+
 def translate(description: str) -> str:
-    """The text for a binding description: catalog keys are translated, other text is kept."""
+    """The text for a binding description: catalog keys are translated, Textual's own texts are
+    replaced by ours, other text is kept."""
     if description and (has(description) or CATALOG_KEY.match(description)):
         return t(description)
+    if description in TEXTUAL_TEXTS:
+        return t(TEXTUAL_TEXTS[description])
     return description
 
 

@@ -54,7 +54,9 @@ async def settle(pilot: Pilot[Any]) -> None:
     """Let workers finish and the screen catch up."""
     app = pilot.app
     await app.workers.wait_for_complete()
-    await app.calls_settled()
+    settled = getattr(app, "calls_settled", None)  # the board (DisplayApp) calls no services
+    if settled is not None:
+        await settled()
     await pilot.wait_for_scheduled_animations()
     await pilot.pause()
 

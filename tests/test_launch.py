@@ -1,5 +1,5 @@
 """The plain start, `wealthtui [--db …] [--config …] [--lang …] [--kiosk …]`, read by launch.main
-without Typer: whatever it accepts, Typer reads the same way; whatever else is typed goes to
+(bootstrap.plain_options) without Typer: whatever it accepts, Typer reads the same way; whatever else is typed goes to
 Typer; and an error while opening is the same one line with the same exit either way."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from wealthtui import i18n
 from wealthtui.cli import app
-from wealthtui.launch import KIOSK_MODES, OPTIONS, plain_options
+from wealthtui.bootstrap import KIOSK_MODES, OPTIONS, plain_options
 
 EXE = Path(sys.executable).parent / "wealthtui"
 

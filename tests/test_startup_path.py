@@ -26,8 +26,8 @@ from sqlalchemy import Engine
 
 from tests.demo_fixture import demo_template
 from tests.ui.helpers import make_app
-from wealthtui import cli, launch
-from wealthtui.cli import app
+from wealthtui import bootstrap, launch
+from wealthtui.cli import MODULES, app
 from wealthtui.config import Settings
 from wealthtui.resources import read_toml
 from wealthtui.services import SERVICES, Services
@@ -62,6 +62,7 @@ def loaded_after(code: str, cache_home: Path) -> set[str]:
 @pytest.mark.parametrize("code", [
     "import wealthtui.cli",
     "import wealthtui.launch",
+    "import wealthtui.bootstrap",
     "import wealthtui.ui.app",
     "from wealthtui.services import Services",
     "from wealthtui.store import peek, schema",
@@ -134,21 +135,28 @@ def test_parsing_the_plain_command_line_imports_no_pydantic(cache_home: Path) ->
 def test_the_plain_start_loads_no_command_line_machinery(cache_home: Path) -> None:
     """`wealthtui [--db …]` opens the sign-in screen without Typer (launch.main): reading its
     options and everything the app imports until then."""
-    modules = loaded_after("from wealthtui import launch\nimport wealthtui.ui.app\n"
-                           "assert launch.plain_options(['--db', 'center.db']) is not None",
+    modules = loaded_after("from wealthtui import bootstrap, launch\nimport wealthtui.ui.app\n"
+                           "assert bootstrap.plain_options(['--db', 'center.db']) is not None",
                            cache_home)
     assert not {m for m in modules if m.split(".")[0] in ("typer", "click")}
     assert "wealthtui.cli" not in modules
 
 
-def test_the_sub_commands_are_built_when_one_is_named() -> None:
+def test_the_sub_commands_are_built_when_one_is_named(cache_home: Path) -> None:
     group = typer.main.get_command(app)
     ctx = group.make_context("wealthtui", ["--db", "center.db", "--lang", "en"])
     assert ctx.params["db"] == "center.db"
     assert group.commands == {}  # the plain `wealthtui` (open the app) needs none of them
     assert group.get_command(ctx, "locate") is not None
-    assert {"init", "demo", "eod", "db", "staff", "audit", "clients"} <= set(group.commands)
-    assert group.list_commands(ctx) == list(group.commands)
+    assert {"init", "demo", "locate"} <= set(group.commands)  # the module of `locate`
+    assert group.list_commands(ctx) == list(MODULES) == list(group.commands)  # the help: all
+    # in a fresh interpreter: naming `eod` imports its own module, no other command's
+    modules = loaded_after("import typer.main\nfrom wealthtui.cli import app\n"
+                           "group = typer.main.get_command(app)\n"
+                           "ctx = group.make_context('wealthtui', ['--db', 'x.db'])\n"
+                           "assert group.get_command(ctx, 'eod') is not None", cache_home)
+    commands = {m for m in modules if m.startswith("wealthtui.cli.")}
+    assert commands == {"wealthtui.cli.common", "wealthtui.cli.shared", "wealthtui.cli.day"}
 
 
 class Counted:
@@ -192,11 +200,11 @@ def test_the_collector_is_off_while_the_app_starts_and_on_for_a_command(
         monkeypatch: pytest.MonkeyPatch, collector: None) -> None:
     seen: dict[str, bool] = {}
 
-    def opened(st: launch.State) -> int:
+    def opened(st: bootstrap.State) -> int:
         seen["app"] = gc.isenabled()
         return 0
 
-    monkeypatch.setattr(launch, "open_workstation", opened)
+    monkeypatch.setattr(bootstrap, "open_workstation", opened)
     monkeypatch.setattr(sys, "argv", ["wealthtui"])
     with pytest.raises(SystemExit):
         launch.main()
@@ -206,7 +214,9 @@ def test_the_collector_is_off_while_the_app_starts_and_on_for_a_command(
         seen["command"] = gc.isenabled()
         return Path("backups")
 
-    monkeypatch.setattr(cli, "backup_dir", backup_dir)  # called by `locate`
+    import wealthtui.cli.center
+
+    monkeypatch.setattr(wealthtui.cli.center, "backup_dir", backup_dir)  # called by `locate`
     monkeypatch.setattr(sys, "argv", ["wealthtui", "locate"])
     with pytest.raises(SystemExit):
         launch.main()

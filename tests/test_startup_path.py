@@ -231,3 +231,44 @@ async def test_the_app_turns_the_collector_on_when_the_sign_in_screen_is_up(
         wealth_app._start_warm_up()  # the timer set at mount (WARM_UP_DELAY)
         assert gc.isenabled()
         await wealth_app.workers.wait_for_complete()
+
+
+BOARD_FIRST_FRAME = r"""
+import json, os, sys
+from textual.app import App
+from wealthtui.ui.screens import display
+display.DisplayApp._first_board = lambda self: None  # the thread that loads the model, left out
+original = App.run
+
+async def first_frame(pilot):
+    while not pilot.app.query("#now-title"):
+        await pilot.pause()
+    await pilot.pause()
+    os.write(1, (json.dumps(sorted(sys.modules)) + "\n").encode())  # (Textual holds sys.stdout)
+    os._exit(0)
+
+App.run = lambda self, *a, **k: original(self, headless=True, size=(80, 24), auto_pilot=first_frame)
+sys.argv = ["wealthtui", "display", "--db", sys.argv[1]]
+from wealthtui.launch import main
+main()
+"""
+
+
+def test_the_calling_board_shows_its_first_frame_without_the_model_or_typer(
+        cache_home: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """`wealthtui display` (issue 22): launch.main's fast path, the store checked with
+    store.peek, the first frame drawn; the services and the model load in a thread after it."""
+    demo, _ = demo_template(tmp_path_factory.getbasetemp())
+    env = {"PATH": "/usr/bin:/bin", "WEALTHTUI_CONFIG": "/nonexistent.toml",
+           "XDG_CACHE_HOME": str(cache_home),
+           **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"}}
+    for _ in range(2):  # the first run fills the caches
+        done = subprocess.run([sys.executable, "-c", BOARD_FIRST_FRAME, str(demo)],
+                              capture_output=True, text=True, env=env, timeout=120, check=False)
+        assert done.returncode == 0, done.stderr[-2000:]
+    modules = set(json.loads(done.stdout.splitlines()[-1]))
+    assert "wealthtui.ui.screens.display" in modules
+    heavy = {m for m in modules if m.split(".")[0] in HEAVY or m in HEAVY}
+    assert heavy == set()
+    assert not {m for m in modules if m.split(".")[0] in ("typer", "click")
+                or m.startswith(("wealthtui.cli", "wealthtui.services.queue"))}

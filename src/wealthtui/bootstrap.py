@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from wealthtui.config import Settings
+    from wealthtui.services import Services
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2  # the command line itself was wrong (as click says it)
@@ -153,21 +154,27 @@ def demo_rows() -> list[dict[str, Any]]:
 
 
 # --- the app -----------------------------------------------------------------------------------
-def open_workstation(st: State) -> int:
-    """Open the workstation on an existing center (the sign-in screen); the app's exit code.
-
-    A SQLite file is checked with the standard library (store.peek) and the services get an
-    engine factory: the sign-in screen shows before SQLAlchemy and the model are imported, and
-    they load in the background while the staff number is typed (DESIGN §6, start-up)."""
+def open_services(st: State) -> tuple[Services, bool]:
+    """The services on an existing center, and whether it is a demo one (open_engine's
+    refusals). A SQLite file is checked with the standard library (store.peek) and the services
+    get an engine factory: SQLAlchemy and the model are imported at the services' first use,
+    not before the first frame (DESIGN §6, start-up)."""
     from wealthtui.services import Services
 
     target = st.target()
     if is_url(target):
         services = Services(open_engine(st), st.settings)
-        demo = services.center.is_demo()
-    else:
-        demo = check_file(Path(target).expanduser())
-        services = Services(lambda: engine_for(st, target), st.settings)
+        return services, services.center.is_demo()
+    demo = check_file(Path(target).expanduser())
+    return Services(lambda: engine_for(st, target), st.settings), demo
+
+
+def open_workstation(st: State) -> int:
+    """Open the workstation on an existing center (the sign-in screen); the app's exit code.
+
+    The sign-in screen shows before SQLAlchemy and the model are imported (open_services), and
+    they load in the background while the staff number is typed."""
+    services, demo = open_services(st)
     pins = demo_rows() if demo else None
     from wealthtui.ui.app import WealthApp
 
@@ -176,25 +183,57 @@ def open_workstation(st: State) -> int:
     return app.return_code or 0
 
 
-def plain_options(argv: list[str]) -> dict[str, str] | None:
-    """The options of a plain `wealthtui` (see the module docstring), or None when `argv` is
-    anything else, for the command line to handle."""
+def open_display(st: State) -> int:
+    """Open the calling board (`wealthtui display`) on an existing center; its exit code. Its
+    first frame shows before the model is imported (ui/screens/display.py reads the first
+    board in a thread)."""
+    services, _ = open_services(st)
+    from wealthtui.ui.screens.display import DisplayApp
+
+    board = DisplayApp(services=services, settings=st.settings)
+    board.run()
+    return board.return_code or 0
+
+
+def plain_options(argv: list[str], names: dict[str, str] = OPTIONS) -> dict[str, str] | None:
+    """The options of a plain `wealthtui` (launch.main), or None when `argv` is anything else,
+    for the command line to handle: each of `names` at most once, as `--option value` or
+    `--option=value`, with a value the command line would accept."""
     found: dict[str, str] = {}
     rest = iter(argv)
     for arg in rest:
         name, equals, value = arg.partition("=")
-        if name not in OPTIONS or OPTIONS[name] in found:
+        if name not in names or names[name] in found:
             return None
         if not equals:
             value = next(rest, "")
         if not value or value.startswith("-"):
             return None
-        found[OPTIONS[name]] = value
+        found[names[name]] = value
     if found.get("lang", i18n.DEFAULT_LANGUAGE) not in i18n.LANGUAGES:
         return None
     if found.get("kiosk", KIOSK_MODES[0]) not in KIOSK_MODES:
         return None
     return found
+
+
+#: the options of `wealthtui display` on the fast path
+DISPLAY_OPTIONS = {"--db": "db", "--config": "config", "--lang": "lang"}
+
+
+def display_options(argv: list[str]) -> dict[str, str] | None:
+    """`wealthtui display [--db …] [--config …] [--lang …]` read like the plain start (the
+    calling board opens without Typer, issue 22); None for anything else."""
+    if not argv or argv[0] != "display":
+        return None
+    return plain_options(argv[1:], DISPLAY_OPTIONS)
+
+
+def state_of(options: dict[str, str]) -> State:
+    """The State of the options a fast path read."""
+    config = options.get("config")
+    return State(db=options.get("db"), lang=options.get("lang"), kiosk=options.get("kiosk"),
+                 config=Path(config) if config is not None else None)
 
 
 # --- errors ------------------------------------------------------------------------------------

@@ -8,14 +8,14 @@ and opens the app (bootstrap.open_workstation). Anything else (a sub-command, th
 given twice, a value out of range, a mistake) goes to the Typer app in wealthtui.cli, imported
 only then, which reads the whole command line again and answers as it always does. An error
 while opening is one line (bootstrap.report), the same as the command line's. So the sign-in
-screen shows without Typer being loaded (DESIGN §6, start-up).
+screen shows without Typer being loaded (DESIGN §6, start-up). The calling board,
+`wealthtui display [--db …] [--config …] [--lang …]`, opens the same way (issue 22).
 """
 
 from __future__ import annotations
 
 import gc
 import sys
-from pathlib import Path
 
 from wealthtui import bootstrap, i18n
 
@@ -26,20 +26,24 @@ def main() -> None:
     The cyclic garbage collector is off during the start-up: nearly everything made before the
     sign-in screen shows (modules, the screen's widgets) lives on, and the collector walked it
     again and again (~30-40 ms, DESIGN §6). The app turns it on again once the sign-in screen
-    is up (WealthApp._start_warm_up); a sub-command turns it on before it runs (cli.root)."""
+    is up (WealthApp._start_warm_up) or the board's first read is done (DisplayApp); a
+    sub-command turns it on before it runs (cli.root)."""
     gc.disable()
-    options = bootstrap.plain_options(sys.argv[1:])
-    if options is None:
+    argv = sys.argv[1:]
+    if (options := bootstrap.plain_options(argv)) is not None:
+        opening = bootstrap.open_workstation
+    elif (options := bootstrap.display_options(argv)) is not None:
+        opening = bootstrap.open_display
+    else:
         from wealthtui.cli import app  # the only import of the command line: hand it over
 
         app(prog_name="wealthtui")
         return
-    config = options.pop("config", None)
-    st = bootstrap.State(**options, config=Path(config) if config is not None else None)
+    st = bootstrap.state_of(options)
     if st.lang:
         i18n.set_language(st.lang)
     try:
-        code = bootstrap.open_workstation(st)
+        code = opening(st)
     except (Exception, KeyboardInterrupt) as exc:
         if bootstrap.debugging() and not isinstance(exc, KeyboardInterrupt):
             raise

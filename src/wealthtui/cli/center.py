@@ -21,7 +21,15 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from wealthtui.bootstrap import CliError, State, demo_rows, engine_for, shown, sqlite_file
+from wealthtui import bootstrap
+from wealthtui.bootstrap import (
+    CliError,
+    State,
+    demo_rows,
+    engine_for,
+    shown,
+    sqlite_file,
+)
 from wealthtui.cli.common import (
     DbOption,
     ask,
@@ -293,13 +301,8 @@ def gen(
 @commands.command(help=t("display.cli.help"))
 def display(ctx: typer.Context, db: DbOption = None) -> None:
     """The calling board for the waiting area: read-only, no sign-in (ui/screens/display.py)."""
-    st, engine = open_store(ctx, db)
-    from wealthtui.ui.screens.display import DisplayApp
-
-    board = DisplayApp(services=services_for(st, engine), settings=st.settings)
-    board.run()
-    if board.return_code:
-        raise typer.Exit(board.return_code)
+    if code := bootstrap.open_display(state(ctx, db)):
+        raise typer.Exit(code)
 
 
 # --- serve (the lobby kiosk or the calling board in a browser) ---------------------------------------

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-import typer.rich_utils
 from typer.core import TyperCommand, TyperGroup, TyperOption
 
 from wealthtui import i18n
@@ -54,7 +53,10 @@ TYPE_NAMES = {"str": "text", "text": "text", "int": "integer", "int range": "int
 
 
 def translate_help() -> None:
-    """Put the catalogs' texts into Typer's rich_utils (in the language now set)."""
+    """Put the catalogs' texts into Typer's rich_utils (in the language now set); imported only
+    for the help (it loads much of Rich)."""
+    import typer.rich_utils
+
     for name, key in RICH_TEXTS.items():
         setattr(typer.rich_utils, name, t(key))
 

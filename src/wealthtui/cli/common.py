@@ -118,7 +118,7 @@ def state(ctx: typer.Context, db: str | None = None) -> State:
 
 
 def open_store(ctx: typer.Context, db: str | None = None) -> tuple[State, Engine]:
-    """The state and the database of an existing center (launch.open_engine's refusals)."""
+    """The state and the database of an existing center (bootstrap.open_engine's refusals)."""
     st = state(ctx, db)
     return st, open_engine(st)
 

@@ -9,6 +9,7 @@ It reads `QueueService.board()` every `ui.refresh_seconds` and rings the termina
 from __future__ import annotations
 
 import gc
+import threading
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,9 @@ from wealthtui.rules.clock import Clock, local, zone
 from wealthtui.services import Services
 from wealthtui.ui.text import PlainRichTable
 from wealthtui.ui.widgets.lobby_bigtext import BigText
+
+#: how long (seconds) the first board's read waits for the first frame at most
+FIRST_FRAME_WAIT = 2.0
 
 if TYPE_CHECKING:  # the queue service (and the model under it) loads after the first frame
     from wealthtui.services.queue import BoardView
@@ -120,6 +124,7 @@ class DisplayApp(App[None]):
         self.board: BoardView | None = None
         self._last_call: tuple[str, str, object] | None = None
         self._marker: int | None = None  # the audit change marker the board was read at
+        self._drawn = threading.Event()  # the first frame is up
 
     def compose(self) -> ComposeResult:
         yield Static("", id="top")
@@ -142,9 +147,12 @@ class DisplayApp(App[None]):
         again at every tick (`wealthtui display` starts like a bare Textual app, issue 22)."""
         self.theme = self.settings.ui.theme
         self.query_one("#top", Static).update(Text(t("display_start.loading")))
+        self.call_after_refresh(self._drawn.set)
         self.run_worker(self._first_board, thread=True, group="first-board", exit_on_error=False)
 
     def _first_board(self) -> None:
+        # the imports wait for the first frame (they would hold the GIL while it is drawn)
+        self._drawn.wait(FIRST_FRAME_WAIT)
         try:
             marker = self.services.audit.change_marker()
             board = self.services.queue.board(recent=self.recent)

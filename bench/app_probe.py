@@ -1,4 +1,4 @@
-"""A child process of the benchmark: `python bench/app_probe.py bare|app|rss [--db DB]`.
+"""A child process of the benchmark: `python bench/app_probe.py bare|app|display|rss [--db DB]`.
 
 bare / app — one start-up, timed by the parent (bench/startup.py) from spawning this process to
 reading READY. Both run Textual headless and end the same way: an auto-pilot waits until the
@@ -9,6 +9,8 @@ both alike.
 - bare: a Textual app that shows one label, the floor any Textual program pays;
 - app:  the real command line, `wealthtui --db DB` (Typer, settings, schema check, the demo
         accounts when the center is a demo), with App.run made headless.
+- display: `wealthtui display --db DB`, the calling board's first frame (its layout mounted;
+        the board itself is read in a thread after it, bench/cli_paths.py).
 
 rss — the memory of the running app: `wealthtui --db DB` headless, the lobby manager signs in
 (keys typed into the login screen), the lobby screen opens, ten look-ups run through the
@@ -72,6 +74,13 @@ async def _startup(p) -> None:  # type: ignore[no-untyped-def]
     done()
 
 
+async def _display_ready(p) -> None:  # type: ignore[no-untyped-def]
+    while not p.app.query("#now-title"):
+        await p.pause()
+    await p.pause()
+    done()
+
+
 async def _rss(p) -> None:  # type: ignore[no-untyped-def]
     from wealthtui.ui.screens.base import RoleScreen
 
@@ -94,7 +103,7 @@ async def _rss(p) -> None:  # type: ignore[no-untyped-def]
     done(memory())
 
 
-def app(db: str, pilot) -> None:  # type: ignore[no-untyped-def]
+def app(db: str, pilot, *command: str) -> None:  # type: ignore[no-untyped-def]
     from textual.app import App
 
     original = App.run
@@ -103,7 +112,7 @@ def app(db: str, pilot) -> None:  # type: ignore[no-untyped-def]
         return original(self, headless=True, size=(120, 40), auto_pilot=pilot)
 
     App.run = headless_run  # type: ignore[method-assign]
-    sys.argv = ["wealthtui", "--db", db]
+    sys.argv = ["wealthtui", *command, "--db", db]
     from wealthtui.launch import main
 
     main()
@@ -114,5 +123,9 @@ if __name__ == "__main__":
     if kind == "bare":
         bare()
     else:
-        app(sys.argv[sys.argv.index("--db") + 1], _startup if kind == "app" else _rss)
+        db = sys.argv[sys.argv.index("--db") + 1]
+        if kind == "display":
+            app(db, _display_ready, "display")
+        else:
+            app(db, _startup if kind == "app" else _rss)
     sys.exit("the probe ended without reaching its end")

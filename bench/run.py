@@ -1,6 +1,7 @@
 """`make bench`: DESIGN.md §6 measured side by side in one run, written to bench/results.md.
 
-    .venv/bin/python bench/run.py [--quick] [--only startup,lookup,eod,race,memory]
+    .venv/bin/python bench/run.py [--quick] [--only startup,lookup,eod,cli,race,memory]
+                                  [--center DB]   (with --only cli: that center, no big databases)
 
 1. the databases: bench/work/clients-10k.db and bench/work/clients-1m-busy.db (1,000,000 clients,
    a year of ~3,000-ticket days), made once with `wealthtui gen` and reused (bench/dbs.py);
@@ -9,6 +10,9 @@
    (bench/lookups.py);
 4. the end-of-day summary of the last day of the year against its raw SQL aggregates
    (bench/eod_summary.py);
+4b. the lean command-line paths: `wealthtui eod --format json` against a bare python+sqlite3
+   process running the same statements, `wealthtui display` to its first frame against a bare
+   Textual app (bench/cli_paths.py);
 5. eight processes calling tickets at once: calls per second, duplicates, lost (bench/call_race.py);
 6. the memory of the running app on the 1,000,000-client database.
 
@@ -32,6 +36,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import call_race  # noqa: E402
+import cli_paths  # noqa: E402
 import dbs  # noqa: E402
 import eod_summary  # noqa: E402
 import lookups  # noqa: E402
@@ -40,7 +45,7 @@ from stats import ms, us  # noqa: E402
 
 RESULTS = HERE / "results.md"
 HISTORY = HERE / "history.md"
-PARTS = ("startup", "lookup", "eod", "race", "memory")
+PARTS = ("startup", "lookup", "eod", "cli", "race", "memory")
 
 
 def say(text: str) -> None:
@@ -69,6 +74,9 @@ def main() -> int:
     parser.add_argument("--only", default=",".join(PARTS),
                         help=f"comma-separated parts to run: {', '.join(PARTS)} "
                              "(a partial run is written to bench/work/)")
+    parser.add_argument("--center", type=Path, default=None,
+                        help="with --only cli: measure on this center (e.g. the demo one) "
+                             "instead of the 1,000,000-client database")
     args = parser.parse_args()
     only = {p.strip() for p in args.only.split(",") if p.strip()}
     if unknown := only - set(PARTS):
@@ -81,6 +89,11 @@ def main() -> int:
              "measured side by side in this run, on this machine.", "", *machine(), ""]
     summary: list[tuple[str, str, str, bool]] = []  # (target, measured, limit, met)
 
+    if args.center is not None:
+        if only != {"cli"}:
+            parser.error("--center goes with --only cli")
+        cli_part(args.center.resolve(), quick, lines, summary)
+        return report(lines, summary, started, only, quick=True)
     say("databases …")
     built = dbs.ensure([dbs.SMALL, dbs.LARGE], say)
     small, large = dbs.SMALL.path, dbs.LARGE.path
@@ -169,6 +182,9 @@ def main() -> int:
                   f"| raw SQL aggregates | {ms(e.raw_median)} | {ms(e.raw_p95)} |",
                   f"| **ratio** | **{e.ratio:.2f}×** (target ≤ 3×: {verdict(ok)}) | |", ""]
 
+    if "cli" in only:
+        cli_part(large, quick, lines, summary)
+
     if "race" in only:
         say("eight counters calling at once …")
         r = call_race.measure(small)
@@ -195,10 +211,40 @@ def main() -> int:
                   f"{peak / 1024:.0f} MiB (checking a PIN, argon2id uses 64 MiB for a moment)",
                   ""]
 
+    return report(lines, summary, started, only, quick=quick)
+
+
+def cli_part(db: Path, quick: bool, lines: list[str],
+             summary: list[tuple[str, str, str, bool]]) -> None:
+    """`eod --format json` and `display`, each against its floor (bench/cli_paths.py)."""
+    runs = 5 if quick else 15
+    say("eod --format json …")
+    eod = cli_paths.measure_eod(db, runs=runs)
+    say("display …")
+    board = cli_paths.measure_display(db, runs=runs)
+    rows = [(eod, "`wealthtui eod --format json`, whole process",
+             "bare python + sqlite3, the same statements", 2.0),
+            (board, "`wealthtui display`, first frame", "bare Textual app, one label", 1.5)]
+    lines += ["## Command-line paths", "",
+              f"Fresh processes on `{db.name}`, the two kinds alternating "
+              f"(bench/cli_paths.py); eod: {eod.detail}; {runs} runs each.", "",
+              "| path | median s | floor | floor median s | ratio | limit |",
+              "|---|---|---|---|---|---|"]
+    for pair, what, floor, limit in rows:
+        ok = pair.ratio <= limit
+        summary.append((f"{what} / {floor} (median)", f"{pair.ratio:.2f}×", f"≤ {limit}×", ok))
+        lines.append(f"| {what} | {pair.app_median:.3f} | {floor} | {pair.floor_median:.3f} | "
+                     f"**{pair.ratio:.2f}×** | ≤ {limit}× ({verdict(ok)}) |")
+    lines.append("")
+
+
+def report(lines: list[str], summary: list[tuple[str, str, str, bool]], started: float,
+           only: set[str], *, quick: bool) -> int:
     table = ["## Summary", "", "| target | measured | limit | |", "|---|---|---|---|",
              *(f"| {name} | {value} | {limit} | {verdict(ok)} |"
                for name, value, limit, ok in summary), ""]
-    lines[lines.index("## Databases"):lines.index("## Databases")] = table
+    at = lines.index("## Databases") if "## Databases" in lines else len(lines)
+    lines[at:at] = table
     load = os.getloadavg()
     lines.append(f"_Run time: {(time.perf_counter() - started) / 60:.1f} min; load average at "
                  f"the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}._")
@@ -206,6 +252,7 @@ def main() -> int:
         lines += ["", HISTORY.read_text("utf-8").rstrip()]
     # a partial or quick run does not replace the results of record
     target = RESULTS if only == set(PARTS) and not quick else dbs.WORK / "results-partial.md"
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text("\n".join(lines) + "\n", "utf-8")
 
     say("")

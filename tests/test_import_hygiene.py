@@ -88,3 +88,49 @@ def test_services_and_cli_load_without_textual():
                             check=False, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "", f"textual loaded by services/cli: {result.stdout}"
+
+
+def start_up_graph() -> dict[str, set[str]]:
+    """Every import (at the top or inside a function) between launch, bootstrap and the cli
+    package, as module -> the modules it imports."""
+    graph: dict[str, set[str]] = {}
+    for p in modules():
+        rel = p.relative_to(SRC).with_suffix("")
+        name = ".".join(("wealthtui", *rel.parts)).removesuffix(".__init__")
+        graph[name] = {n for n in imports(p) if is_in(n, "wealthtui")}
+    return graph
+
+
+def test_only_the_console_script_imports_the_command_line():
+    """launch -> bootstrap, cli -> bootstrap; nothing but launch (and the cli package itself)
+    imports cli, and bootstrap imports neither (the cli <-> launch circle, issue 20)."""
+    graph = start_up_graph()
+    importers = sorted(m for m, deps in graph.items() if not is_in(m, "wealthtui.cli")
+                       and any(is_in(d, "wealthtui.cli") for d in deps))
+    assert importers == ["wealthtui.launch"]
+    assert not any(is_in(d, "wealthtui.launch") for m, deps in graph.items() for d in deps
+                   if m != "wealthtui.__main__")
+    assert not any(is_in(d, "wealthtui.cli") or is_in(d, "wealthtui.launch")
+                   for d in graph["wealthtui.bootstrap"])
+    assert "wealthtui.bootstrap" in graph["wealthtui.launch"]
+
+
+def test_the_start_up_modules_form_no_circle():
+    graph = start_up_graph()
+    nodes = {m for m in graph if m in ("wealthtui.launch", "wealthtui.bootstrap")
+             or is_in(m, "wealthtui.cli")}
+
+    def reach(start: str) -> set[str]:
+        seen: set[str] = set()
+        todo = [start]
+        while todo:
+            for dep in graph.get(todo.pop(), set()):
+                target = max((n for n in nodes if is_in(dep, n)), key=len, default=None)
+                if target is not None and target not in seen:
+                    seen.add(target)
+                    todo.append(target)
+        return seen
+
+    # the package's modules import each other only downwards: common and shared, never __init__
+    circles = sorted(m for m in nodes if m in reach(m))
+    assert circles == []

@@ -1,5 +1,5 @@
 """The plain start, `wealthtui [--db …] [--config …] [--lang …] [--kiosk …]`, read by launch.main
-without Typer: whatever it accepts, Typer reads the same way; whatever else is typed goes to
+(bootstrap.plain_options) without Typer: whatever it accepts, Typer reads the same way; whatever else is typed goes to
 Typer; and an error while opening is the same one line with the same exit either way."""
 
 from __future__ import annotations
@@ -13,10 +13,17 @@ import pytest
 import typer.main
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
-from wealthtui import i18n
+from wealthtui import bootstrap, i18n, launch
+from wealthtui.bootstrap import (
+    DISPLAY_OPTIONS,
+    KIOSK_MODES,
+    OPTIONS,
+    display_options,
+    plain_options,
+)
 from wealthtui.cli import app
-from wealthtui.launch import KIOSK_MODES, OPTIONS, plain_options
 
 EXE = Path(sys.executable).parent / "wealthtui"
 
@@ -102,3 +109,56 @@ def test_opening_fails_with_the_same_line_with_or_without_typer(tmp_path: Path,
     assert catalog["cli.error_prefix"].strip() in plain.stderr
     no_config = run("--config", str(tmp_path / "nowhere.toml"), env=env)
     assert no_config.returncode == 1 and str(tmp_path / "nowhere.toml") in no_config.stderr
+
+
+# --- the calling board: `wealthtui display [--db …] [--config …] [--lang …]` without Typer too --------
+#: an option of the board with a value it may take (most pieces), or a mistake of any kind
+good_piece = st.tuples(
+    st.sampled_from(sorted(DISPLAY_OPTIONS)),
+    st.sampled_from(["x.db", "y.db", "c.toml", "en", "zh_CN", "postgresql+psycopg://u:p@h/db"]),
+    st.booleans()).map(lambda p: [f"{p[0]}={p[1]}"] if p[2] else [p[0], p[1]])
+display_pieces = st.one_of(
+    good_piece, good_piece, good_piece,
+    st.tuples(st.sampled_from(sorted(DISPLAY_OPTIONS)), st.sampled_from(VALUES),
+              st.booleans()).map(lambda p: [f"{p[0]}={p[1]}"] if p[2] else [p[0], p[1]]),
+    st.sampled_from([*WORDS, "--kiosk", "lobby"]).map(lambda w: [w]),
+    st.sampled_from(sorted(DISPLAY_OPTIONS)).map(lambda o: [o]),
+)
+
+
+def opened_state(argv: list[str], *, typer_way: bool) -> tuple[object, ...] | None:
+    """The (db, lang, config) the calling board is opened with, by launch.main's fast path or
+    by Typer; None when it is not opened (an error, the help, the fast path declining)."""
+    seen: list[bootstrap.State] = []
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(bootstrap, "open_display", lambda s: seen.append(s) or 0)
+        if typer_way:
+            CliRunner().invoke(app, argv)
+        else:
+            mp.setattr(sys, "argv", ["wealthtui", *argv])
+            if display_options(argv) is None:
+                return None
+            with pytest.raises(SystemExit):
+                launch.main()
+    return (seen[0].db, seen[0].lang, seen[0].config) if seen else None
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(display_pieces, max_size=4).map(lambda parts: [w for p in parts for w in p]))
+def test_what_the_display_fast_path_accepts_typer_opens_the_same(argv: list[str]) -> None:
+    fast = opened_state(["display", *argv], typer_way=False)
+    if fast is not None:
+        assert opened_state(["display", *argv], typer_way=True) == fast
+
+
+@pytest.mark.parametrize(("argv", "fast"), [
+    (["display"], {}),
+    (["display", "--db", "b.db", "--lang=en", "--config", "c.toml"],
+     {"db": "b.db", "lang": "en", "config": "c.toml"}),
+    (["display", "--kiosk", "lobby"], None), (["display", "-h"], None),
+    (["display", "--db", "a.db", "--db", "b.db"], None), (["--db", "a.db", "display"], None),
+    (["display", "--lang", "fr"], None), (["locate"], None), ([], None),
+])
+def test_the_display_fast_path_reads_its_options(argv: list[str],
+                                                 fast: dict[str, str] | None) -> None:
+    assert display_options(argv) == fast

@@ -147,6 +147,7 @@ async def test_the_calling_board_reads_the_queue_only_when_something_changed(
     recorder = Recorder(other_terminal.ctx.engine)
     try:
         async with board.run_test(size=(80, 24)) as pilot:
+            await board.workers.wait_for_complete()  # the first board is read in a thread
             await pilot.pause()
             with recorder.recording() as idle:
                 board.refresh_board()

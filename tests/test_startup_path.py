@@ -26,8 +26,8 @@ from sqlalchemy import Engine
 
 from tests.demo_fixture import demo_template
 from tests.ui.helpers import make_app
-from wealthtui import cli, launch
-from wealthtui.cli import app
+from wealthtui import bootstrap, launch
+from wealthtui.cli import MODULES, app
 from wealthtui.config import Settings
 from wealthtui.resources import read_toml
 from wealthtui.services import SERVICES, Services
@@ -62,6 +62,7 @@ def loaded_after(code: str, cache_home: Path) -> set[str]:
 @pytest.mark.parametrize("code", [
     "import wealthtui.cli",
     "import wealthtui.launch",
+    "import wealthtui.bootstrap",
     "import wealthtui.ui.app",
     "from wealthtui.services import Services",
     "from wealthtui.store import peek, schema",
@@ -134,21 +135,28 @@ def test_parsing_the_plain_command_line_imports_no_pydantic(cache_home: Path) ->
 def test_the_plain_start_loads_no_command_line_machinery(cache_home: Path) -> None:
     """`wealthtui [--db …]` opens the sign-in screen without Typer (launch.main): reading its
     options and everything the app imports until then."""
-    modules = loaded_after("from wealthtui import launch\nimport wealthtui.ui.app\n"
-                           "assert launch.plain_options(['--db', 'center.db']) is not None",
+    modules = loaded_after("from wealthtui import bootstrap, launch\nimport wealthtui.ui.app\n"
+                           "assert bootstrap.plain_options(['--db', 'center.db']) is not None",
                            cache_home)
     assert not {m for m in modules if m.split(".")[0] in ("typer", "click")}
     assert "wealthtui.cli" not in modules
 
 
-def test_the_sub_commands_are_built_when_one_is_named() -> None:
+def test_the_sub_commands_are_built_when_one_is_named(cache_home: Path) -> None:
     group = typer.main.get_command(app)
     ctx = group.make_context("wealthtui", ["--db", "center.db", "--lang", "en"])
     assert ctx.params["db"] == "center.db"
     assert group.commands == {}  # the plain `wealthtui` (open the app) needs none of them
     assert group.get_command(ctx, "locate") is not None
-    assert {"init", "demo", "eod", "db", "staff", "audit", "clients"} <= set(group.commands)
-    assert group.list_commands(ctx) == list(group.commands)
+    assert {"init", "demo", "locate"} <= set(group.commands)  # the module of `locate`
+    assert group.list_commands(ctx) == list(MODULES) == list(group.commands)  # the help: all
+    # in a fresh interpreter: naming `eod` imports its own module, no other command's
+    modules = loaded_after("import typer.main\nfrom wealthtui.cli import app\n"
+                           "group = typer.main.get_command(app)\n"
+                           "ctx = group.make_context('wealthtui', ['--db', 'x.db'])\n"
+                           "assert group.get_command(ctx, 'eod') is not None", cache_home)
+    commands = {m for m in modules if m.startswith("wealthtui.cli.")}
+    assert commands == {"wealthtui.cli.common", "wealthtui.cli.shared", "wealthtui.cli.day"}
 
 
 class Counted:
@@ -192,11 +200,11 @@ def test_the_collector_is_off_while_the_app_starts_and_on_for_a_command(
         monkeypatch: pytest.MonkeyPatch, collector: None) -> None:
     seen: dict[str, bool] = {}
 
-    def opened(st: launch.State) -> int:
+    def opened(st: bootstrap.State) -> int:
         seen["app"] = gc.isenabled()
         return 0
 
-    monkeypatch.setattr(launch, "open_workstation", opened)
+    monkeypatch.setattr(bootstrap, "open_workstation", opened)
     monkeypatch.setattr(sys, "argv", ["wealthtui"])
     with pytest.raises(SystemExit):
         launch.main()
@@ -206,7 +214,9 @@ def test_the_collector_is_off_while_the_app_starts_and_on_for_a_command(
         seen["command"] = gc.isenabled()
         return Path("backups")
 
-    monkeypatch.setattr(cli, "backup_dir", backup_dir)  # called by `locate`
+    import wealthtui.cli.center
+
+    monkeypatch.setattr(wealthtui.cli.center, "backup_dir", backup_dir)  # called by `locate`
     monkeypatch.setattr(sys, "argv", ["wealthtui", "locate"])
     with pytest.raises(SystemExit):
         launch.main()
@@ -221,3 +231,44 @@ async def test_the_app_turns_the_collector_on_when_the_sign_in_screen_is_up(
         wealth_app._start_warm_up()  # the timer set at mount (WARM_UP_DELAY)
         assert gc.isenabled()
         await wealth_app.workers.wait_for_complete()
+
+
+BOARD_FIRST_FRAME = r"""
+import json, os, sys
+from textual.app import App
+from wealthtui.ui.screens import display
+display.DisplayApp._first_board = lambda self: None  # the thread that loads the model, left out
+original = App.run
+
+async def first_frame(pilot):
+    while not pilot.app.query("#now-title"):
+        await pilot.pause()
+    await pilot.pause()
+    os.write(1, (json.dumps(sorted(sys.modules)) + "\n").encode())  # (Textual holds sys.stdout)
+    os._exit(0)
+
+App.run = lambda self, *a, **k: original(self, headless=True, size=(80, 24), auto_pilot=first_frame)
+sys.argv = ["wealthtui", "display", "--db", sys.argv[1]]
+from wealthtui.launch import main
+main()
+"""
+
+
+def test_the_calling_board_shows_its_first_frame_without_the_model_or_typer(
+        cache_home: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """`wealthtui display` (issue 22): launch.main's fast path, the store checked with
+    store.peek, the first frame drawn; the services and the model load in a thread after it."""
+    demo, _ = demo_template(tmp_path_factory.getbasetemp())
+    env = {"PATH": "/usr/bin:/bin", "WEALTHTUI_CONFIG": "/nonexistent.toml",
+           "XDG_CACHE_HOME": str(cache_home),
+           **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"}}
+    for _ in range(2):  # the first run fills the caches
+        done = subprocess.run([sys.executable, "-c", BOARD_FIRST_FRAME, str(demo)],
+                              capture_output=True, text=True, env=env, timeout=120, check=False)
+        assert done.returncode == 0, done.stderr[-2000:]
+    modules = set(json.loads(done.stdout.splitlines()[-1]))
+    assert "wealthtui.ui.screens.display" in modules
+    heavy = {m for m in modules if m.split(".")[0] in HEAVY or m in HEAVY}
+    assert heavy == set()
+    assert not {m for m in modules if m.split(".")[0] in ("typer", "click")
+                or m.startswith(("wealthtui.cli", "wealthtui.services.queue"))}

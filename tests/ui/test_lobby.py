@@ -358,7 +358,7 @@ def test_calling_board_snapshot(snap_compare, services, settings, people, client
     services.ctx.clock.advance(seconds=30)  # type: ignore[attr-defined]
     services.queue.call_next(teller, "01")
     app = DisplayApp(services=services, settings=quiet_settings(settings))
-    assert snap_compare(app, terminal_size=size)
+    assert snap_compare(app, terminal_size=size, run_before=settle)  # the first board: a worker
 
 
 async def test_calling_board_shows_no_names_and_reaches_nothing_else(services, settings, people,

@@ -8,7 +8,10 @@ It reads `QueueService.board()` every `ui.refresh_seconds` and rings the termina
 
 from __future__ import annotations
 
+import gc
+import threading
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
@@ -20,11 +23,16 @@ from textual.widgets import Static
 from wealthtui import i18n
 from wealthtui.config import Settings
 from wealthtui.i18n import t, tl
-from wealthtui.rules.clock import Clock, local
+from wealthtui.rules.clock import Clock, local, zone
 from wealthtui.services import Services
-from wealthtui.services.queue import BoardView
 from wealthtui.ui.text import PlainRichTable
 from wealthtui.ui.widgets.lobby_bigtext import BigText
+
+#: how long (seconds) the first board's read waits for the first frame at most
+FIRST_FRAME_WAIT = 2.0
+
+if TYPE_CHECKING:  # the queue service (and the model under it) loads after the first frame
+    from wealthtui.services.queue import BoardView
 
 
 def recent_table(board: BoardView, rows: int) -> Table:
@@ -110,11 +118,13 @@ class DisplayApp(App[None]):
         super().__init__()
         self.services = services
         self.settings = settings
-        self.clock = clock or services.ctx.clock
+        self.clock = clock or services.clock
+        self.tz = zone(settings.center.timezone)
         self.recent = recent or settings.queue.board_recent_calls
         self.board: BoardView | None = None
         self._last_call: tuple[str, str, object] | None = None
         self._marker: int | None = None  # the audit change marker the board was read at
+        self._drawn = threading.Event()  # the first frame is up
 
     def compose(self) -> ComposeResult:
         yield Static("", id="top")
@@ -132,8 +142,31 @@ class DisplayApp(App[None]):
         yield Static("", id="waiting")
 
     def on_mount(self) -> None:
+        """The first frame shows at once (the board's frame and a loading line); the services,
+        the model under them and the first board load in a thread, then the board is read
+        again at every tick (`wealthtui display` starts like a bare Textual app, issue 22)."""
         self.theme = self.settings.ui.theme
-        self.refresh_board()
+        self.query_one("#top", Static).update(Text(t("display_start.loading")))
+        self.call_after_refresh(self._drawn.set)
+        self.run_worker(self._first_board, thread=True, group="first-board", exit_on_error=False)
+
+    def _first_board(self) -> None:
+        # the imports wait for the first frame (they would hold the GIL while it is drawn)
+        self._drawn.wait(FIRST_FRAME_WAIT)
+        try:
+            marker = self.services.audit.change_marker()
+            board = self.services.queue.board(recent=self.recent)
+        except Exception:  # noqa: BLE001 - a busy or unreachable store: the ticks try again
+            board = marker = None
+        self.call_from_thread(self._start_ticking, board, marker)
+
+    def _start_ticking(self, board: BoardView | None, marker: int | None) -> None:
+        gc.enable()  # the start-up is over (`wealthtui display` starts without it, launch.main)
+        if board is not None:
+            self._marker = marker
+            self.show(board)
+        else:
+            self.refresh_board()
         self.set_interval(self.settings.ui.refresh_seconds, self.refresh_board)
 
     def refresh_board(self) -> None:
@@ -142,7 +175,7 @@ class DisplayApp(App[None]):
         try:
             marker = self.services.audit.change_marker()
             now = self.clock.now()
-            tz = self.services.ctx.tz
+            tz = self.tz
             if (self.board is not None and marker == self._marker
                     and local(now, tz).date() == local(self.board.at, tz).date()):
                 self._show_top(now)
@@ -155,7 +188,7 @@ class DisplayApp(App[None]):
         self.show(board)
 
     def _show_top(self, at: datetime) -> None:
-        at = local(at, self.services.ctx.tz)
+        at = local(at, self.tz)
         self.query_one("#top", Static).update(
             Text(f"{tl(self.settings.center.name, self.settings.center.name_en)}  "
                  f"{at:%Y-%m-%d %H:%M}"))

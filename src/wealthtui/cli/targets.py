@@ -5,7 +5,8 @@ Like the `staff` commands, each signs in as a staff member (`--as`, the PIN aske
 taken from WEALTHTUI_PIN), so the permissions and the audit apply: the head builds lists over all
 clients and deals them to CMs; a CM builds lists from their own book. The criteria are typed as
 on the screen and parsed by rules.target_criteria (a bad value: one line naming the field).
-Registered on `wealthtui` by cli.py; Typer builds these commands only when `targets` is named.
+Registered on `wealthtui` by cli/__init__.py; this module is imported, and its commands built,
+only when `targets` is named (or the help lists every command).
 """
 
 from __future__ import annotations
@@ -16,9 +17,15 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from wealthtui.bootstrap import CliError
+from wealthtui.cli.common import AsOption, DbOption, acting, out
+from wealthtui.cli.shared import Commands
 from wealthtui.i18n import t
 
-targets_app = typer.Typer(help=t("targets.cli.help_app"), no_args_is_help=True)
+targets_app = Commands(help=t("targets.cli.help_app"), no_args_is_help=True)
+#: the commands of this module (the root group adds them when one is named: cli/__init__.py)
+commands = Commands()
+commands.add_typer(targets_app, name="targets")
 
 
 def _opt(name: str, key: str) -> Any:
@@ -36,17 +43,7 @@ Birthday = Annotated[str, _opt("--birthday-month", "birthday_month")]
 Risk = Annotated[str, _opt("--risk", "risk")]
 Cms = Annotated[list[str] | None, _opt("--cm", "cm")]
 Mode = Annotated[str, _opt("--mode", "mode")]
-AsOpt = Annotated[str | None, typer.Option("--as", help=t("cli.help.as"), metavar="STAFFNO")]
-DbOpt = Annotated[str | None, typer.Option("--db", help=t("cli.help.db"), metavar="PATH_OR_URL")]
 ListId = Annotated[int, typer.Argument(metavar="LIST", help=t("targets.cli.help_list_id"))]
-
-
-def _acting(ctx: typer.Context, db: str | None, as_: str | None) -> tuple[Any, Any]:
-    from wealthtui.cli import open_store, services_for, sign_in
-
-    st, engine = open_store(ctx, db)
-    services = services_for(st, engine)
-    return services, sign_in(st, services, as_)
 
 
 def _filters(services: Any, **values: str) -> Any:
@@ -56,10 +53,8 @@ def _filters(services: Any, **values: str) -> Any:
 
 
 def _cm_ids(services: Any, actor: Any, staff_nos: list[str] | None) -> list[int]:
-    from wealthtui.launch import CliError
-
     known = {c.staff_no: c.staff_id for c in services.targets.cms(actor)}
-    out = []
+    ids = []
     for no in staff_nos or []:
         for part in no.replace("，", ",").split(","):
             if not part.strip():
@@ -68,13 +63,11 @@ def _cm_ids(services: Any, actor: Any, staff_nos: list[str] | None) -> list[int]
                 if not actor.can("targetlist.manage"):  # a CM deals to nobody but themselves
                     raise CliError("targets.error.own_book_only")
                 raise CliError("targets.cli.unknown_cm", staff_no=part.strip())
-            out.append(known[part.strip()])
-    return out
+            ids.append(known[part.strip()])
+    return ids
 
 
 def _print(message: str) -> None:
-    from wealthtui.cli import out
-
     out.print(Text(message))
 
 
@@ -98,10 +91,10 @@ def targets_preview(
     ctx: typer.Context, tiers: Tiers = "", aum_min: AumMin = "", aum_max: AumMax = "",
     products: Products = "", maturing_from: MaturingFrom = "", maturing_to: MaturingTo = "",
     no_contact_days: NoContact = "", birthday_month: Birthday = "", risk: Risk = "",
-    as_: AsOpt = None,
-    db: DbOpt = None,
+    as_: AsOption = None,
+    db: DbOption = None,
 ) -> None:
-    services, actor = _acting(ctx, db, as_)
+    services, actor = acting(ctx, db, as_)
     filters = _filters(services, tiers=tiers, aum_min=aum_min, aum_max=aum_max,
                        products=products, maturing_from=maturing_from, maturing_to=maturing_to,
                        no_contact_days=no_contact_days, birthday_month=birthday_month, risk=risk)
@@ -120,12 +113,12 @@ def targets_create(
     tiers: Tiers = "", aum_min: AumMin = "", aum_max: AumMax = "",
     products: Products = "", maturing_from: MaturingFrom = "", maturing_to: MaturingTo = "",
     no_contact_days: NoContact = "", birthday_month: Birthday = "", risk: Risk = "",
-    as_: AsOpt = None,
-    db: DbOpt = None,
+    as_: AsOption = None,
+    db: DbOption = None,
 ) -> None:
     from wealthtui.rules.deadlines import parse_day
 
-    services, actor = _acting(ctx, db, as_)
+    services, actor = acting(ctx, db, as_)
     filters = _filters(services, tiers=tiers, aum_min=aum_min, aum_max=aum_max,
                        products=products, maturing_from=maturing_from, maturing_to=maturing_to,
                        no_contact_days=no_contact_days, birthday_month=birthday_month, risk=risk)
@@ -135,22 +128,18 @@ def targets_create(
                                    cm_ids=_cm_ids(services, actor, cm))
     _print(t("targets.cli.created", id=made.id, name=made.name, total=made.total,
              deadline=made.deadline.isoformat()))
-    from wealthtui.cli import out
-
     out.print(_progress_table(services, actor, made.id))
 
 
 @targets_app.command("assign", help=t("targets.cli.help_assign"))
 def targets_assign(
     ctx: typer.Context, list_id: ListId, mode: Mode = "even", cm: Cms = None,
-    as_: AsOpt = None,
-    db: DbOpt = None,
+    as_: AsOption = None,
+    db: DbOption = None,
 ) -> None:
-    services, actor = _acting(ctx, db, as_)
+    services, actor = acting(ctx, db, as_)
     view = services.targets.assign(actor, list_id, mode, _cm_ids(services, actor, cm))
     _print(t("targets.cli.assigned", id=view.id, total=view.total))
-    from wealthtui.cli import out
-
     out.print(_progress_table(services, actor, view.id))
 
 
@@ -159,12 +148,10 @@ def targets_progress(
     ctx: typer.Context,
     list_id: Annotated[int | None, typer.Argument(metavar="[LIST]",
                                                   help=t("targets.cli.help_list_id"))] = None,
-    as_: AsOpt = None,
-    db: DbOpt = None,
+    as_: AsOption = None,
+    db: DbOption = None,
 ) -> None:
-    from wealthtui.cli import out
-
-    services, actor = _acting(ctx, db, as_)
+    services, actor = acting(ctx, db, as_)
     if list_id is not None:
         out.print(_progress_table(services, actor, list_id))
         return

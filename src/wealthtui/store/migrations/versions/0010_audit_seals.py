@@ -10,8 +10,8 @@ The downgrade drops `row_seal` only: the two audit columns stay (older programs 
 and dropping a column of audit_event would rewrite the append-only table). A keyed chain is not
 taken back: an older program would append unkeyed events to it.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 """
 
 from datetime import UTC, datetime
@@ -19,8 +19,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -87,7 +87,8 @@ class Questionnaire:
         for q in self.questions:
             chosen = q.option(answers.get(q.id, ""))
             if chosen is None:
-                raise FieldError("field.risk.answers", "error.risk.unanswered", question=q.text)
+                raise FieldError("field.risk.answers", "error.risk.unanswered", question=q.text,
+                                 question_en=q.text_en)
             total += chosen.score
         unknown = sorted(set(answers) - {q.id for q in self.questions})
         if unknown:

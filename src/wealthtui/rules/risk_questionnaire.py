@@ -84,11 +84,10 @@ class Questionnaire:
         """The sum of the chosen options' scores. Every question needs one of its options; an
         answer to a question that is not asked is refused too."""
         total = 0
-        for q in self.questions:
+        for number, q in enumerate(self.questions, start=1):
             chosen = q.option(answers.get(q.id, ""))
-            if chosen is None:
-                raise FieldError("field.risk.answers", "error.risk.unanswered", question=q.text,
-                                 question_en=q.text_en)
+            if chosen is None:  # named by its number: the form shows them in this order
+                raise FieldError("field.risk.answers", "error.risk.unanswered", number=number)
             total += chosen.score
         unknown = sorted(set(answers) - {q.id for q in self.questions})
         if unknown:

@@ -10,8 +10,8 @@ The downgrade drops `row_seal` only: the two audit columns stay (older programs 
 and dropping a column of audit_event would rewrite the append-only table). A keyed chain is not
 taken back: an older program would append unkeyed events to it.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0009
+Revises: 0008
 """
 
 from datetime import UTC, datetime
@@ -19,8 +19,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
-down_revision = "0009"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
@@ -47,10 +47,13 @@ def upgrade() -> None:
     )
     op.create_index("ix_row_seal_audit_id", "row_seal", ["audit_id"], unique=False)
 
-    from wealthtui.store.seals import seal_unsealed
+    from wealthtui.store.seals import complete_tables, seal_unsealed
 
-    # a chain cannot be keyed yet (keyed_from was just added): plain SHA-256 events
-    seal_unsealed(op.get_bind(), at=datetime.now(UTC), key=None)
+    # a chain cannot be keyed yet (keyed_from was just added): plain SHA-256 events. Only the
+    # tables this database already holds in full: a later migration that creates or extends a
+    # table seals its rows itself (store.seals.migrate_layout).
+    conn = op.get_bind()
+    seal_unsealed(conn, at=datetime.now(UTC), key=None, tables=complete_tables(conn))
 
 
 def downgrade() -> None:

@@ -493,6 +493,9 @@ class ComplianceCfg(_Section):
     #: sales above the client's level the branch allows explicitly, with the client's signed
     #: acknowledgement on file: [client_level, product_level] pairs, e.g. [[4, 5]]; none by default
     exceptions: list[list[int]] = field(default_factory=list)
+    #: the risk-tolerance questionnaire (TOML, the shape of data/compliance/questionnaire.toml);
+    #: empty: the one shipped with the program
+    questionnaire_file: str = ""
 
     def __post_init__(self) -> None:
         for pair in self.exceptions:

@@ -242,3 +242,52 @@ def test_a_ticket_called_by_compare_and_set_is_sealed(services: Services, engine
         carried = conn.execute(text(
             "SELECT seals FROM audit_event WHERE action = 'queue.call'")).scalar_one()
     assert f"ticket\t{called.id}\t" in carried
+
+
+def test_a_migration_that_adds_columns_reseals_only_the_rows_nobody_touched(
+        engine: Engine, worked) -> None:  # type: ignore[no-untyped-def]
+    """store.seals.migrate_layout: rows sealed before a column existed get their new seal when
+    their old one still holds; a row altered meanwhile keeps its old seal and is reported."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from wealthtui.model import Staff
+    from wealthtui.store import audit_key
+
+    staff = Staff.__table__  # type: ignore[attr-defined]
+    with engine.begin() as conn:  # as if the staff rows were sealed before `pin_must_change`
+        rows = conn.execute(select(staff)).all()
+        event_id = conn.execute(text("SELECT max(id) FROM audit_event")).scalar_one()
+        seals.upsert(conn, [("staff", seals.row_id(r.id),
+                             seals.digest_without("staff", r, ["pin_must_change"]))
+                            for r in rows], event_id)
+        conn.execute(text("UPDATE staff SET name = '改名' WHERE staff_no = 'T1'"))
+        teller_id = conn.execute(text("SELECT id FROM staff WHERE staff_no = 'T1'")).scalar_one()
+    with engine.begin() as conn:
+        resealed, left = seals.migrate_layout(conn, "staff", added=["pin_must_change"],
+                                              at=datetime.now(UTC), key=audit_key.load())
+    assert (resealed, left) == (len(rows) - 1, 1)
+    found = keys(store_findings(engine))
+    assert ("tamper.seal.row_changed", "staff", str(teller_id)) in found
+    assert all(f[2] == str(teller_id) for f in found if f[1] == "staff"), found
+
+
+def test_an_old_database_upgrades_through_the_seals_to_new_tables(tmp_path: Path) -> None:
+    """0009 seals only the tables the database holds in full; tables made later are sealed as
+    they are written."""
+    from wealthtui.store import schema
+    from wealthtui.store.engine import make_engine
+
+    old = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    try:
+        schema.upgrade(old, "0008")
+        with old.begin() as conn:
+            conn.execute(text("INSERT INTO staff (staff_no, name, roles, pin_hash, active, "
+                              "failed_pins, created_at) VALUES "
+                              "('9001', '老员工', 'head', 'x', 1, 0, '2026-01-01 00:00:00')"))
+        schema.upgrade(old)
+        assert schema.current_revision(old) == schema.head_revision()
+        assert store_findings(old) == []
+    finally:
+        old.dispose()

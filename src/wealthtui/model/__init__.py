@@ -4,7 +4,7 @@ from wealthtui.model.audit import AuditEvent, AuditHead, Meta, RowSeal
 from wealthtui.model.checklist import ChecklistRun, StepRecord
 from wealthtui.model.client import Client, ClientAccount, CMAssignment, ProductHolding, TierChange
 from wealthtui.model.complaint import Complaint, ComplaintEvent
-from wealthtui.model.compliance import SaleCheck
+from wealthtui.model.compliance import RiskAssessment, SaleCheck
 from wealthtui.model.contact import CMAssistant, ContactLog, ContactProposal
 from wealthtui.model.counter import (
     AuthorizationRequest,
@@ -26,7 +26,8 @@ __all__ = [
     "ChecklistRun", "Client", "ClientAccount", "ClosingRetention", "CMAssignment", "CMAssistant",
     "Complaint",
     "ComplaintEvent", "ContactLog", "ContactProposal", "CounterSession", "Handoff", "Lead",
-    "ManualFigure", "Meta", "Notice", "OutletBalance", "ProductHolding", "RowSeal", "SaleCheck",
+    "ManualFigure", "Meta", "Notice", "OutletBalance", "ProductHolding", "RiskAssessment",
+    "RowSeal", "SaleCheck",
     "ServiceRecord", "ShiftHandover", "Staff", "StepRecord",
     "TellerBalance", "TierChange", "Target", "TargetList", "Ticket", "TicketEvent", "Visit",
 ]

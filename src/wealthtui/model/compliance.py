@@ -37,3 +37,26 @@ class SaleCheck(SQLModel, table=True):
     refused: bool = False
     service_record_id: int | None = Field(default=None, foreign_key="service_record.id")
     contact_id: int | None = Field(default=None, foreign_key="contact_log.id")
+
+
+class RiskAssessment(SQLModel, table=True):
+    """One risk-tolerance assessment of a client (风险承受能力评估): the questionnaire's version,
+    the answers, the score and the level C1–C5, who took it and when, and for a client of the
+    senior age the second staff member who confirmed it. The client's `risk_level` and
+    `risk_assessed_on` are the newest row's; older rows are the client's history."""
+
+    __tablename__ = "risk_assessment"
+    __table_args__ = (Index("ix_risk_assessment_client", "client_id", "taken_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id")
+    business_date: date
+    taken_at: datetime = utc_field()
+    staff_id: int = Field(foreign_key="staff.id")
+    confirmed_by_id: int | None = Field(default=None, foreign_key="staff.id")
+    questionnaire_version: str = Field(max_length=20)
+    answers: str = Field(max_length=2000)  # JSON: {question id: option id}
+    score: int
+    level: int  # C1..C5 as 1..5
+    client_age: int | None = None
+    expires_on: date

@@ -122,6 +122,11 @@ MATRIX: dict[str, frozenset[str]] = {
     "roster.edit": _({HEAD, LOBBY_MANAGER}),
     # compliance at the point of sale (issue 17)
     "compliance.view": _({HEAD, SUPERVISOR}),
+    # the risk-tolerance questionnaire: taken at the counter or at the CM's desk; a client of
+    # the senior age needs a second staff member's confirmation (issue 17)
+    "risk.assess": TELLERS | CM_DESK | CHECKERS | {HEAD},
+    "risk.confirm": CHECKERS | CMS | {HEAD, LOBBY_MANAGER},
+    "risk.view": TELLERS | CM_DESK | CHECKERS | LOBBY | {HEAD},
 }
 del _
 

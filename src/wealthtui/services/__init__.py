@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from wealthtui.services.notices import NoticeService
     from wealthtui.services.queue import QueueService
     from wealthtui.services.reports import ReportService
+    from wealthtui.services.risk import RiskService
     from wealthtui.services.roster import RosterService
     from wealthtui.services.staff import StaffService
     from wealthtui.services.targets import TargetService
@@ -72,6 +73,7 @@ SERVICES: dict[str, str] = {
     "notices": "wealthtui.services.notices:NoticeService",
     "queue": "wealthtui.services.queue:QueueService",
     "reports": "wealthtui.services.reports:ReportService",
+    "risk": "wealthtui.services.risk:RiskService",
     "roster": "wealthtui.services.roster:RosterService",
     "staff": "wealthtui.services.staff:StaffService",
     "targets": "wealthtui.services.targets:TargetService",
@@ -109,6 +111,7 @@ class Services:
         notices: NoticeService
         queue: QueueService
         reports: ReportService
+        risk: RiskService
         roster: RosterService
         staff: StaffService
         targets: TargetService

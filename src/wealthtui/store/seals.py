@@ -137,6 +137,16 @@ def digest(name: str, values: Sequence[Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
+def digest_without(name: str, values: Sequence[Any], left_out: Sequence[str]) -> str:
+    """The seal the row had before the columns `left_out` were added to the table (values in
+    today's column order): what a migration that added them checks before it reseals."""
+    lay = layout(name)
+    gone = set(left_out)
+    text = "\x1f".join([name, *(enc(v) for n, enc, v in zip(lay.names, lay.encoders, values,
+                                                               strict=True) if n not in gone)])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
 def seal_of_instance(obj: Any) -> tuple[str, str, str] | None:
     """(table, row id, digest) of an ORM instance of a sealed table, else None."""
     name = getattr(obj, "__tablename__", None)
@@ -206,15 +216,30 @@ def upsert(conn: Connection, seals: Sequence[tuple[str, str, str]], audit_id: in
 
 
 # --- bulk writers -----------------------------------------------------------------------------------
+def complete_tables(conn: Connection) -> list[str]:
+    """The sealed tables the database holds with every column the models have. In a migration
+    that is not the last one, a table a later migration creates or extends is not complete yet:
+    that migration seals its rows (`migrate_layout`)."""
+    inspector = inspect(conn)
+    present = set(inspector.get_table_names())
+    return [t.name for t in sealed_tables() if t.name in present
+            and {c.name for c in t.columns} <= {c["name"] for c in inspector.get_columns(t.name)}]
+
+
 def seal_unsealed(conn: Connection, *, at: datetime, key: bytes | None, batch: int = 5000,
                   actor_id: int | None = None, action: str = SEAL_ACTION,
                   commit_each: bool = False,
-                  progress: Callable[[str, int], None] | None = None) -> int:
+                  progress: Callable[[str, int], None] | None = None,
+                  tables: Iterable[str] | None = None) -> int:
     """Seal every row that has no seal yet (rows a bulk writer inserted), one audit event per
     batch carrying the batch's seals; `commit_each` commits each batch (a large center's seals
-    are not one huge transaction). Returns how many rows were sealed."""
+    are not one huge transaction); `tables` limits it to those tables. Returns how many rows
+    were sealed."""
     total = 0
+    only = set(tables) if tables is not None else None
     for table in sealed_tables():
+        if only is not None and table.name not in only:
+            continue
         pk = _pk(table)
         lay = layout(table.name)
         last: Any = None
@@ -244,6 +269,48 @@ def seal_unsealed(conn: Connection, *, at: datetime, key: bytes | None, batch: i
             if progress:
                 progress(table.name, total)
     return total
+
+
+def migrate_layout(conn: Connection, name: str, *, added: Sequence[str], at: datetime,
+                   key: bytes | None, batch: int = 5000) -> tuple[int, int]:
+    """After a migration added the columns `added` to the sealed table `name`, every row's
+    digest changes. Each sealed row whose seal is still its digest without those columns (it
+    was not altered behind the services' back) is sealed anew, one `audit.seal` event per batch
+    that says why; a row whose seal does not match keeps it, so `db check` still reports it.
+    Rows without a seal (a database that was never sealed) are sealed. Returns (resealed, left)."""
+    lay = layout(name)
+    table, pk = lay.table, _pk(lay.table)
+    pk_index = lay.names.index(pk.name)
+    seal = RowSeal.__table__  # type: ignore[attr-defined]
+    resealed = left = 0
+    last: Any = None
+    while True:
+        stmt = (select(table, seal.c.digest)
+                .join(seal, and_(seal.c.tbl == name, seal.c.row_id == cast(pk, String)))
+                .order_by(pk).limit(batch))
+        if last is not None:
+            stmt = stmt.where(pk > last)
+        rows = conn.execute(stmt).all()
+        if not rows:
+            break
+        fresh = []
+        for row in rows:
+            values, stored = row[:-1], row[-1]
+            if stored == digest_without(name, values, added):
+                fresh.append((name, row_id(values[pk_index]), digest(name, values)))
+            else:
+                left += 1
+        if fresh:
+            event = new_event(at=at, actor_id=None, action=SEAL_ACTION, entity=name,
+                              entity_id=fresh[0][1],
+                              detail={"rows": len(fresh), "columns_added": list(added)},
+                              seals=format_seals(fresh))
+            append_events(conn, [event], key)
+            upsert(conn, fresh, event.id)
+            resealed += len(fresh)
+        last = rows[-1][pk_index]
+    resealed += seal_unsealed(conn, at=at, key=key, batch=batch, tables=[name])
+    return resealed, left
 
 
 # --- the check --------------------------------------------------------------------------------------

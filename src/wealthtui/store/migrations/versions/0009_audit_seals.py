@@ -47,10 +47,13 @@ def upgrade() -> None:
     )
     op.create_index("ix_row_seal_audit_id", "row_seal", ["audit_id"], unique=False)
 
-    from wealthtui.store.seals import seal_unsealed
+    from wealthtui.store.seals import complete_tables, seal_unsealed
 
-    # a chain cannot be keyed yet (keyed_from was just added): plain SHA-256 events
-    seal_unsealed(op.get_bind(), at=datetime.now(UTC), key=None)
+    # a chain cannot be keyed yet (keyed_from was just added): plain SHA-256 events. Only the
+    # tables this database already holds in full: a later migration that creates or extends a
+    # table seals its rows itself (store.seals.migrate_layout).
+    conn = op.get_bind()
+    seal_unsealed(conn, at=datetime.now(UTC), key=None, tables=complete_tables(conn))
 
 
 def downgrade() -> None:

@@ -1,0 +1,43 @@
+"""The risk-tolerance questionnaire as a form (issue 17): one choice per question, and for a
+client of the senior age the second staff member's number and PIN.
+
+    self.call(self.services.risk.questionnaire,
+              then=lambda q: self.app.push_screen(risk_form(q, client_name=…, senior=…,
+                                                            submit=…), done))
+
+`submit(answers, staff_no, pin)` records it (services.risk.assess) and returns the assessment,
+which dismisses the form; an error stays on the form with every choice kept. The questions and
+options are data (data/compliance/questionnaire.toml), shown as plain text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from wealthtui.i18n import t, tl
+from wealthtui.rules.risk_questionnaire import Questionnaire
+from wealthtui.ui.dialogs.form_dialog import Field, FormDialog, Look
+
+
+def risk_form(questionnaire: Questionnaire, *, client_name: str, senior: bool,
+              submit: Callable[[dict[str, str], str, str], Any]) -> FormDialog:
+    fields = [Field(f"q_{q.id}", "field.risk.answers", kind="select", label=tl(q.text, q.text_en),
+                    options=tuple((tl(o.text, o.text_en), o.id) for o in q.options),
+                    blank="risk.choose")
+              for q in questionnaire.questions]
+    if senior:
+        fields += [Field("staff_no", "field.risk.second_person", max_length=10),
+                   Field("pin", "field.risk.second_pin", kind="password", max_length=12)]
+
+    def collect(values: dict[str, Any]) -> Any:
+        answers = {q.id: values[f"q_{q.id}"] for q in questionnaire.questions
+                   if values.get(f"q_{q.id}") is not None}
+        return submit(answers, str(values.get("staff_no") or "").strip(),
+                      str(values.get("pin") or ""))
+
+    info = [t("risk.for_client", name=client_name, version=questionnaire.version)]
+    if senior:
+        info.append(t("risk.senior_hint"))
+    return FormDialog(t("risk.title"), fields, submit=collect, info=info, form_id="risk-form",
+                      look=Look(width=78, fields_height=14, list_height=6, compact=True))

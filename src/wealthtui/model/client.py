@@ -106,6 +106,7 @@ class CMAssignment(SQLModel, table=True):
 
 class TierChange(SQLModel, table=True):
     __tablename__ = "tier_change"
+    __table_args__ = (Index("ix_tier_change_at", "at"),)  # a month's changes (migration 0010)
 
     id: int | None = Field(default=None, primary_key=True)
     client_id: int = Field(foreign_key="client.id", index=True)

@@ -46,14 +46,13 @@ class Probe:
         return out
 
     def full_scans(self, tables: set[str]) -> list[tuple[str, str]]:
-        """Plan lines that read one of `tables` whole (`SCAN t` without an index), with the
-        statement."""
+        """Plan lines that read one of `tables` whole — `SCAN t`, with or without an index (a
+        SCAN walks every entry; a SEARCH reads a range) —, with the statement."""
         found = []
         for sql, lines in self.plans():
             for line in lines:
                 words = line.split()
-                if len(words) >= 2 and words[0] == "SCAN" and words[1] in tables \
-                        and "INDEX" not in line:
+                if len(words) >= 2 and words[0] == "SCAN" and words[1] in tables:
                     found.append((line, sql))
         return found
 

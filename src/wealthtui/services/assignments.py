@@ -374,15 +374,14 @@ class AssignmentService(Service):
 
     def portfolio_in(self, uow: UnitOfWork, staff: Staff) -> Portfolio:
         cfg = uow.settings.contact
-        last = (
-            select(ContactLog.client_id, func.max(ContactLog.at).label("last_at"))
-            .group_by(ContactLog.client_id).subquery()
-        )
+        # each client's last contact from the index on (client_id, at): the book's clients
+        # only, not a GROUP BY over the whole center's contacts
+        last_at = (select(func.max(ContactLog.at)).where(ContactLog.client_id == Client.id)
+                   .correlate(Client).scalar_subquery())
         rows = uow.session.exec(
             select(Client.id, Client.name, Client.tier, Client.aum_fen, CMAssignment.start_at,
-                   last.c.last_at)
+                   last_at)
             .join(CMAssignment, CMAssignment.client_id == Client.id)
-            .outerjoin(last, last.c.client_id == Client.id)
             .where(CMAssignment.cm_id == staff.id, col(CMAssignment.end_at).is_(None))
         ).all()
         follow = dict(uow.session.exec(

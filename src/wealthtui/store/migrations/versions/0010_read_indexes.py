@@ -9,6 +9,10 @@
   order straight from the index (a LIMIT without a sort); it replaces the single-column index on
   business_date, which it starts with.
 - `tier_change(at)`: the month's new premium clients.
+- `product_holding(client_id, maturity_date, product_code)`: the KPI's share of premium clients
+  holding N products and the agenda's maturities, from the index alone (0.5 s of the scorecard
+  on the busy center read every premium client's holding rows); it replaces the single-column
+  index on client_id.
 
 No row changes: nothing to reseal.
 
@@ -31,9 +35,15 @@ def upgrade() -> None:
                     unique=False)
     op.drop_index("ix_visit_business_date", table_name="visit")
     op.create_index("ix_tier_change_at", "tier_change", ["at"], unique=False)
+    op.create_index("ix_holding_client_maturity", "product_holding",
+                    ["client_id", "maturity_date", "product_code"], unique=False)
+    op.drop_index("ix_product_holding_client_id", table_name="product_holding")
 
 
 def downgrade() -> None:
+    op.create_index("ix_product_holding_client_id", "product_holding", ["client_id"],
+                    unique=False)
+    op.drop_index("ix_holding_client_maturity", table_name="product_holding")
     op.drop_index("ix_tier_change_at", table_name="tier_change")
     op.create_index("ix_visit_business_date", "visit", ["business_date"], unique=False)
     op.drop_index("ix_visit_day_arrived", table_name="visit")

@@ -667,6 +667,8 @@ class ReadsCfg(_Section):
 
     #: today's visits the lobby's board reads and lists, newest first (the count is of all)
     lobby_visits: Annotated[int, Limits(ge=10, le=5000)] = 200
+    #: clients without their exclusive CM the head's staff tab lists, largest assets first
+    head_exceptions: Annotated[int, Limits(ge=10, le=5000)] = 200
 
 
 @section

@@ -81,3 +81,29 @@ def test_the_kpi_scorecard_reads_the_month_by_index(desk: Desk, settings, db_url
         assert "ix_holding_client_maturity" in text  # premium clients' products
     finally:
         probe.engine.dispose()
+
+
+def test_the_staff_tab_lists_the_first_clients_without_a_cm_and_counts_all(
+        desk: Desk, settings, db_url) -> None:  # type: ignore[no-untyped-def]
+    for i in range(14):
+        desk.client(f"无主{i:02d}", aum_fen=(100 + i * 7 % 13) * 1_000_000)  # no CM
+    _book(desk, desk.cm1, 2, 0, 50)
+    whole = desk.services.assignments.exceptions(desk.head)
+    probe = probe_engine(db_url)
+    watched = Services(probe.engine, settings, desk.services.ctx.clock)
+    try:
+        shown = watched.assignments.exceptions_shown(desk.head, limit=5)
+        assert shown.premium_without_cm == whole.premium_without_cm[:5]  # the largest first
+        assert shown.without_cm_total == len(whole.premium_without_cm) == 14
+        assert shown.count == whole.count
+        assert (shown.overdue_changes, shown.portfolio_out_of_range) == (
+            whole.overdue_changes, whole.portfolio_out_of_range)
+        rows_for_five = probe.rows
+        for i in range(30):
+            desk.client(f"又无主{i:02d}", aum_fen=1_000_000)  # smaller: not among the first
+        probe.reset()
+        assert watched.assignments.exceptions_shown(desk.head, limit=5).premium_without_cm \
+            == shown.premium_without_cm
+        assert probe.rows == rows_for_five  # the count grew in SQL, not in the rows read
+    finally:
+        probe.engine.dispose()

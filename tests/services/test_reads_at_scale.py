@@ -107,3 +107,24 @@ def test_the_staff_tab_lists_the_first_clients_without_a_cm_and_counts_all(
         assert probe.rows == rows_for_five  # the count grew in SQL, not in the rows read
     finally:
         probe.engine.dispose()
+
+
+def test_the_agenda_reads_the_desks_book_only(desk: Desk, settings, db_url) -> None:
+    mine = _book(desk, desk.cm1, 3, 2, 0)
+    desk.holding(mine[0], T0.date() + timedelta(days=2))
+    _book(desk, desk.cm2, 5, 2, 100)
+    probe = probe_engine(db_url)
+    watched = Services(probe.engine, settings, desk.services.ctx.clock)
+    try:
+        items = watched.agenda.week(desk.cm1)
+        rows = probe.rows
+        others = _book(desk, desk.cm2, 10, 3, 200)          # another CM's book grows
+        for cid in others:
+            desk.holding(cid, T0.date() + timedelta(days=2))
+        probe.reset()
+        assert watched.agenda.week(desk.cm1) == items
+        assert probe.rows == rows
+        if is_sqlite(probe.engine):
+            assert probe.full_scans(BIG) == []
+    finally:
+        probe.engine.dispose()

@@ -99,3 +99,23 @@ def test_one_queue_per_sqlite_file_and_none_for_memory(tmp_path: Path) -> None:
     finally:
         engine.dispose()
         memory.dispose()
+
+
+def test_engines_on_one_file_share_its_queue_until_the_last_is_gone(tmp_path: Path) -> None:
+    import gc
+
+    first, second = make_engine(str(tmp_path / "center.db")), make_engine(str(tmp_path / "center.db"))
+    queue = of(first)
+    assert queue is not None and of(second) is queue  # one queue per file in a process
+    with queue.turn():
+        pass
+    fd = queue._fd
+    assert fd is not None
+    first.dispose()
+    del first
+    gc.collect()
+    assert queue._fd == fd                           # the second engine still uses it
+    second.dispose()
+    del second
+    gc.collect()
+    assert queue._fd is None                         # closed with the last engine

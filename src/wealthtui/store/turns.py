@@ -77,6 +77,12 @@ class Turns:
             self._pid = os.getpid()
         return self._fd
 
+    def close(self) -> None:
+        with self._mutex:
+            if self._fd is not None and self._pid == os.getpid():
+                os.close(self._fd)
+            self._fd = None
+
     @contextmanager
     def turn(self) -> Iterator[int | None]:
         """Wait for this writer's turn, hold it for the body, pass it on. Yields the writer's
@@ -153,18 +159,38 @@ def _unlock(fd: int, start: int, length: int = 1) -> None:
         pass
 
 
-_QUEUES: weakref.WeakKeyDictionary[Engine, Turns | None] = weakref.WeakKeyDictionary()
+# One queue per database file per process (record locks are the process's: two queues on one
+# file would not exclude each other, and closing either's descriptor would drop the other's
+# locks). It is closed when the last engine on the file is gone.
+_QUEUES: dict[Path, Turns] = {}
+_USERS: dict[Path, int] = {}
+_SEEN: weakref.WeakKeyDictionary[Engine, Path | None] = weakref.WeakKeyDictionary()
 _QUEUES_LOCK = threading.Lock()
 
 
 def of(engine: Engine, patience: float = 5.0) -> Turns | None:
-    """The writers' queue of the engine's SQLite file (one per engine); None for PostgreSQL and
-    in-memory databases (PostgreSQL queues the writers on the audit head's row lock)."""
+    """The writers' queue of the engine's SQLite file; None for PostgreSQL and in-memory
+    databases (PostgreSQL queues the writers on the audit head's row lock)."""
     with _QUEUES_LOCK:
-        if engine not in _QUEUES:
-            path = sqlite_path(engine)
-            _QUEUES[engine] = Turns(turns_path(path), patience) if path is not None else None
-        return _QUEUES[engine]
+        if engine not in _SEEN:
+            db = sqlite_path(engine)
+            path = turns_path(db.resolve()) if db is not None else None
+            _SEEN[engine] = path
+            if path is not None:
+                if path not in _QUEUES:
+                    _QUEUES[path] = Turns(path, patience)
+                _USERS[path] = _USERS.get(path, 0) + 1
+                weakref.finalize(engine, _release, path)
+        path = _SEEN[engine]
+        return _QUEUES[path] if path is not None else None
+
+
+def _release(path: Path) -> None:
+    with _QUEUES_LOCK:
+        _USERS[path] -= 1
+        if _USERS[path] == 0:
+            del _USERS[path]
+            _QUEUES.pop(path).close()
 
 
 def write_turn(engine: Engine, patience: float = 5.0) -> Any:

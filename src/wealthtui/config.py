@@ -664,6 +664,17 @@ class CalendarCfg(_Section):
 
 
 @section
+class ReadsCfg(_Section):
+    """[reads]: how much the screens read at a time (issue 22: reads proportional to what is
+    shown)."""
+
+    #: today's visits the lobby's board reads and lists, newest first (the count is of all)
+    lobby_visits: Annotated[int, Limits(ge=10, le=5000)] = 200
+    #: clients without their exclusive CM the head's staff tab lists, largest assets first
+    head_exceptions: Annotated[int, Limits(ge=10, le=5000)] = 200
+
+
+@section
 class Settings(_Section):
     """All the settings: one field per top-level table of the configuration file."""
 
@@ -690,6 +701,7 @@ class Settings(_Section):
     notices: NoticesCfg = field(default_factory=NoticesCfg)
     compliance: ComplianceCfg = field(default_factory=ComplianceCfg)
     calendar: CalendarCfg = field(default_factory=CalendarCfg)
+    reads: ReadsCfg = field(default_factory=ReadsCfg)
     config_file: str = ""  # the user config file that was read, for `wealthtui locate`
 
     def __post_init__(self) -> None:

@@ -145,7 +145,8 @@ def fresh_center(st: State, *, reset: bool) -> Iterator[Engine]:
     finally:
         engine.dispose()
         for leftover in (building, Path(f"{building}-wal"), Path(f"{building}-shm"),
-                         Path(f"{building}.lock")):  # (store.lock: nobody else opened it)
+                         Path(f"{building}.lock"),  # (store.lock: nobody else opened it)
+                         Path(f"{building}.turns")):  # (store.turns: nor wrote to it)
             leftover.unlink(missing_ok=True)
 
 

@@ -39,6 +39,7 @@ from wealthtui.services.center import creation_meta, write_meta
 from wealthtui.services.lobby import LobbyService
 from wealthtui.store import anchors
 from wealthtui.store.engine import WRITE, is_sqlite
+from wealthtui.store.stats import refresh as refresh_statistics
 
 GEN_SEED = 7
 NAME_POOL_MAX = 40_000  # distinct names (with their pinyin) the clients are drawn from
@@ -214,6 +215,7 @@ def _generate(engine: Engine, conn: Connection, settings: Settings, *, clients: 
                              "staff": len(staff.actors), "days": days, "tickets": tickets,
                              "complaints": complaints})
         session.commit()
+    refresh_statistics(engine, bulk=True)  # a bulk load: the planner's statistics (store.stats)
     progress("today", 1, 1)
     return GenSummary(clients, premium, len(staff.actors), len(dates),
                       dates[0] if dates else None, dates[-1] if dates else None, tickets,

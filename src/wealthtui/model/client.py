@@ -69,9 +69,13 @@ class ClientAccount(SQLModel, table=True):
 
 class ProductHolding(SQLModel, table=True):
     __tablename__ = "product_holding"
+    # a client's holdings, with what the KPI's product count and the agenda's maturities read,
+    # from the index alone (migration 0010)
+    __table_args__ = (Index("ix_holding_client_maturity", "client_id", "maturity_date",
+                            "product_code"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    client_id: int = Field(foreign_key="client.id", index=True)
+    client_id: int = Field(foreign_key="client.id")
     product_code: str = Field(max_length=30)
     product_name: str = Field(max_length=80)
     risk_level: int = 1  # R1..R5 as 1..5
@@ -106,6 +110,7 @@ class CMAssignment(SQLModel, table=True):
 
 class TierChange(SQLModel, table=True):
     __tablename__ = "tier_change"
+    __table_args__ = (Index("ix_tier_change_at", "at"),)  # a month's changes (migration 0010)
 
     id: int | None = Field(default=None, primary_key=True)
     client_id: int = Field(foreign_key="client.id", index=True)

@@ -19,6 +19,8 @@ class ContactLog(SQLModel, table=True):
     __tablename__ = "contact_log"
     __table_args__ = (
         Index("ix_contact_client_at", "client_id", "at"),
+        # contacts of a period per staff member, from the index alone (migration 0010)
+        Index("ix_contact_at_staff", "at", "staff_id"),
         Index("ix_contact_next", "staff_id", "next_date"),
     )
 

@@ -14,9 +14,11 @@ class Visit(SQLModel, table=True):
     """A person walking in, identified (or not) by the lobby."""
 
     __tablename__ = "visit"
+    # the lobby's latest visits of a day, in board order from the index (migration 0010)
+    __table_args__ = (Index("ix_visit_day_arrived", "business_date", "arrived_at", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    business_date: date = Field(index=True)
+    business_date: date
     client_id: int | None = Field(default=None, foreign_key="client.id", index=True)
     arrived_at: datetime = utc_field()
     identified_by: int | None = Field(default=None, foreign_key="staff.id")
@@ -47,7 +49,7 @@ class Ticket(SQLModel, table=True):
     # waiting | called | serving | parked | no_show | done | cancelled
     priority: int = 0
     client_id: int | None = Field(default=None, foreign_key="client.id", index=True)
-    visit_id: int | None = Field(default=None, foreign_key="visit.id")
+    visit_id: int | None = Field(default=None, foreign_key="visit.id", index=True)
     counter_no: str | None = Field(default=None, max_length=10)
     served_by: int | None = Field(default=None, foreign_key="staff.id")
     issued_by: int | None = Field(default=None, foreign_key="staff.id")

@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.orm import aliased
@@ -310,11 +311,15 @@ class Exceptions:
     premium_without_cm: tuple[ClientRef, ...]
     overdue_changes: tuple[ChangeClockView, ...]
     portfolio_out_of_range: tuple[CMLoad, ...]
+    #: all the clients entitled to a CM without one, when premium_without_cm lists only the
+    #: first of them (exceptions_shown); None: it lists them all
+    without_cm_total: int | None = None
 
     @property
     def count(self) -> int:
-        return (len(self.premium_without_cm) + len(self.overdue_changes)
-                + len(self.portfolio_out_of_range))
+        without = (self.without_cm_total if self.without_cm_total is not None
+                   else len(self.premium_without_cm))
+        return without + len(self.overdue_changes) + len(self.portfolio_out_of_range)
 
 
 @dataclass(frozen=True)
@@ -374,15 +379,14 @@ class AssignmentService(Service):
 
     def portfolio_in(self, uow: UnitOfWork, staff: Staff) -> Portfolio:
         cfg = uow.settings.contact
-        last = (
-            select(ContactLog.client_id, func.max(ContactLog.at).label("last_at"))
-            .group_by(ContactLog.client_id).subquery()
-        )
+        # each client's last contact from the index on (client_id, at): the book's clients
+        # only, not a GROUP BY over the whole center's contacts
+        last_at = (select(func.max(ContactLog.at)).where(ContactLog.client_id == Client.id)
+                   .correlate(Client).scalar_subquery())
         rows = uow.session.exec(
             select(Client.id, Client.name, Client.tier, Client.aum_fen, CMAssignment.start_at,
-                   last.c.last_at)
+                   last_at)
             .join(CMAssignment, CMAssignment.client_id == Client.id)
-            .outerjoin(last, last.c.client_id == Client.id)
             .where(CMAssignment.cm_id == staff.id, col(CMAssignment.end_at).is_(None))
         ).all()
         follow = dict(uow.session.exec(
@@ -457,25 +461,51 @@ class AssignmentService(Service):
         return clocks
 
     # --- exceptions for the head -----------------------------------------------------------
+    def _without_cm(self, uow: UnitOfWork) -> list[tuple[str, Any]]:
+        """(entitled_by, WHERE) of the clients entitled to an exclusive CM without one."""
+        codes, products = entitled_by(uow.settings)
+        has_cm = select(CMAssignment.id).where(CMAssignment.client_id == Client.id,
+                                               col(CMAssignment.end_at).is_(None)).exists()
+        wheres: list[tuple[str, Any]] = [("tier", col(Client.tier).in_(codes) & ~has_cm)]
+        if products:  # from the product index: the holders, then those without a CM
+            wheres.append(("card", col(Client.id).in_(
+                select(ClientAccount.client_id).where(
+                    col(ClientAccount.product).in_(products),
+                    col(ClientAccount.closed_on).is_(None)))
+                & col(Client.tier).not_in(codes) & ~has_cm))
+        return wheres
+
+    def _refs(self, uow: UnitOfWork, limit: int | None) -> list[ClientRef]:
+        """The clients without their CM, largest assets first (the first `limit`)."""
+        columns = (Client.id, Client.name, Client.tier, Client.aum_fen)
+        refs: list[ClientRef] = []
+        for why, where in self._without_cm(uow):
+            query = select(*columns).where(where)
+            if limit is not None:
+                query = query.order_by(col(Client.aum_fen).desc(), col(Client.name)).limit(limit)
+            refs += [ClientRef(*row, entitled_by=why) for row in uow.session.exec(query)]
+        refs.sort(key=lambda r: (-r.aum_fen, r.name))
+        return refs[:limit] if limit is not None else refs
+
     @requires("client.assign_cm", write=False)
     def exceptions(self, uow: UnitOfWork) -> Exceptions:
         """Clients entitled to an exclusive CM but without one (manual ch.2 §5: a premium tier,
         a tier [ownership] names, or an open 理财金账户卡 — any product [ownership] names), CM
         changes past their first-contact deadline, CMs outside the portfolio range."""
-        codes, products = entitled_by(uow.settings)
-        has_cm = select(CMAssignment.id).where(CMAssignment.client_id == Client.id,
-                                               col(CMAssignment.end_at).is_(None)).exists()
-        columns = (Client.id, Client.name, Client.tier, Client.aum_fen)
-        refs = [ClientRef(*row) for row in uow.session.exec(
-            select(*columns).where(col(Client.tier).in_(codes), ~has_cm))]
-        if products:  # from the product index: the holders, then those without a CM
-            refs += [ClientRef(*row, entitled_by="card") for row in uow.session.exec(
-                select(*columns).where(col(Client.id).in_(
-                    select(ClientAccount.client_id).where(
-                        col(ClientAccount.product).in_(products),
-                        col(ClientAccount.closed_on).is_(None))),
-                    col(Client.tier).not_in(codes), ~has_cm))]
-        refs.sort(key=lambda r: (-r.aum_fen, r.name))
+        return self._exceptions(uow, self._refs(uow, None), None)
+
+    @requires("client.assign_cm", write=False)
+    def exceptions_shown(self, uow: UnitOfWork, *, limit: int | None = None) -> Exceptions:
+        """exceptions() as the head's staff tab shows it: of the clients without their CM only
+        the first `limit` ([reads] head_exceptions), largest assets first, and how many there
+        are in all (`without_cm_total`, counted in SQL); the rest as exceptions()."""
+        limit = limit or uow.settings.reads.head_exceptions
+        total = sum(int(uow.session.exec(select(func.count()).select_from(Client).where(w)).one())
+                    for _why, w in self._without_cm(uow))
+        return self._exceptions(uow, self._refs(uow, limit), total)
+
+    def _exceptions(self, uow: UnitOfWork, refs: list[ClientRef],
+                    total: int | None) -> Exceptions:
         overdue = [c for c in self.clocks_in(uow) if c.overdue(uow.today)]
         cfg = uow.settings.contact
         sizes = dict(uow.session.exec(
@@ -492,7 +522,7 @@ class AssignmentService(Service):
                 loads.append(CMLoad(staff.id, staff.staff_no, staff.name, size, "below"))
             elif size > cfg.portfolio_max:
                 loads.append(CMLoad(staff.id, staff.staff_no, staff.name, size, "above"))
-        return Exceptions(tuple(refs), tuple(overdue), tuple(loads))
+        return Exceptions(tuple(refs), tuple(overdue), tuple(loads), total)
 
     # --- assignment and CM change ----------------------------------------------------------
     def _cm(self, uow: UnitOfWork, cm_id: int) -> Staff:

@@ -56,7 +56,7 @@ import functools
 import time
 import weakref
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import chain
@@ -83,7 +83,7 @@ from wealthtui.model import AuditHead, BusinessDay, Staff
 from wealthtui.rules import permissions
 from wealthtui.rules.clock import BusinessDays, Clock, business_date, zone
 from wealthtui.services.errors import Conflict, PermissionDenied, StoreBusy, StoreFault
-from wealthtui.store import audit_key, seals
+from wealthtui.store import audit_key, seals, turns
 from wealthtui.store.chain import (
     GENESIS,
     AuditKeyMissing,
@@ -352,7 +352,9 @@ def run_in_uow(
     delay = 0.05
     for attempt in range(retries + 1):
         try:
-            with _session(ctx, write) as session:
+            # writers on SQLite queue first come, first served (store.turns: fair calling)
+            with (turns.write_turn(ctx.engine, ctx.settings.store.busy_timeout_ms / 1000)
+                  if write else nullcontext()), _session(ctx, write) as session:
                 if write and not is_sqlite(ctx.engine):
                     # One writer at a time, as BEGIN IMMEDIATE gives on SQLite: every write
                     # transaction takes the audit head's row lock first, so read-then-write

@@ -43,6 +43,7 @@ from wealthtui.rules.money import parse_yuan
 from wealthtui.services import masking
 from wealthtui.services.base import Actor, Service, UnitOfWork, requires
 from wealthtui.services.errors import ServiceError
+from wealthtui.store import stats
 
 SECTION = "ch.2 §5"  # the client file kept by the CMs (manual digest §8.3 form 3)
 COLUMNS = ("name", "id_type", "id_number", "phone", "card_no", "tier", "aum", "birthday")
@@ -376,6 +377,8 @@ class ClientImportService(Service):
             if progress is not None:
                 progress(done, total)
         flush()
+        if imported:  # a bulk load: the planner's statistics again (store.stats)
+            stats.after_commit(self.ctx.engine, bulk=True)
         rejected_rows = {r.row for r in rejected}
         written = None
         if rejected:

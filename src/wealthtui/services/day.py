@@ -42,7 +42,7 @@ from wealthtui.services.base import Context, Service, UnitOfWork, requires
 from wealthtui.services.checklists import ChecklistService
 from wealthtui.services.errors import Conflict, ServiceError
 from wealthtui.services.handoffs import HandoffService
-from wealthtui.store import anchors
+from wealthtui.store import anchors, stats
 
 SECTION = "ch.6 §6.1"            # the head's end of day (manual ch.6, digest §6.1)
 FLOW_SECTION = "ch.2 §2.7 item 8"  # the lobby manager's daily flow record
@@ -312,6 +312,8 @@ class DayService(Service):
         uow.after_commit.append(functools.partial(
             anchors.after_close, self.ctx.engine, self.settings.center.code,
             uow.now.astimezone(self.ctx.tz), day.isoformat()))
+        # the day's rows in the planner's statistics (PRAGMA optimize; store.stats)
+        uow.after_commit.append(functools.partial(stats.after_commit, self.ctx.engine))
         return self._state(uow, day)
 
 

@@ -8,12 +8,13 @@ them to their CM, 8 keep the daily business-flow record); manual digest §2.4 (r
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property
 
 from sqlalchemy.orm import aliased
-from sqlmodel import col, func, select
+from sqlmodel import Session, col, func, select
 
 from wealthtui.model import (
     ChecklistRun,
@@ -30,7 +31,7 @@ from wealthtui.reports import figures
 from wealthtui.rules import permissions
 from wealthtui.rules import routing as routing_rules
 from wealthtui.rules.fields import FieldError, parse_mobile, parse_name, parse_text
-from wealthtui.services import roster
+from wealthtui.services import changes, roster
 from wealthtui.services.assignments import lead_owner
 from wealthtui.services.base import Service, UnitOfWork, requires
 from wealthtui.services.checklists import ChecklistService
@@ -92,6 +93,48 @@ class VisitView:
     ticket_no: str
     arrival: ArrivalView | None
     checklist_run_id: int | None = None
+
+
+@dataclass(frozen=True)
+class VisitBoard:
+    """A read of the lobby's visits list (LobbyService.visits_board / visits_since)."""
+
+    business_date: date
+    marker: int                       # the change marker the rows are current to
+    total: int                        # today's visits, all of them
+    rows: tuple[VisitView, ...]       # newest first: the latest N, or only the changed ones
+    complete: bool                    # True: rows are the whole list; False: only changes
+
+
+def merge_visits(shown: Sequence[VisitView], board: VisitBoard, limit: int
+                 ) -> tuple[VisitView, ...]:
+    """The visits to list after `board`: its rows when complete, else the shown rows with the
+    changed ones put in (newest first, at most `limit`). A board of another day replaces all."""
+    if board.complete or any(v.business_date != board.business_date for v in shown):
+        return board.rows[:limit]
+    return changes.merge(shown, board.rows, key=lambda v: (v.arrived_at, v.id), limit=limit)
+
+
+def changed_visits(session: Session, day: date, after: int, upto: int) -> set[int]:
+    """Ids of the visits of `day` whose list row changed between the markers: the visit
+    written, its ticket issued, its client's arrival hand-off or client record written."""
+    written = changes.changed(session, after, upto)
+    ids = set(written.get("visit", ()))
+    if tickets := written.get("ticket"):
+        ids |= {v for v in session.exec(
+            select(Ticket.visit_id).where(col(Ticket.id).in_(tickets),
+                                          Ticket.business_date == day,
+                                          col(Ticket.visit_id).is_not(None))) if v is not None}
+    clients = set(written.get("client", ()))
+    if handoffs := written.get("handoff"):
+        clients |= {c for c in session.exec(
+            select(Handoff.client_id).where(col(Handoff.id).in_(handoffs),
+                                            Handoff.kind == ARRIVAL,
+                                            Handoff.business_date == day)) if c is not None}
+    if clients:
+        ids |= set(session.exec(select(Visit.id).where(Visit.business_date == day,
+                                                       col(Visit.client_id).in_(clients))))
+    return {i for i in ids if i is not None}
 
 
 @dataclass(frozen=True)
@@ -330,14 +373,16 @@ class LobbyService(Service):
             .where(Handoff.kind == ARRIVAL, where)
             .order_by(col(Handoff.created_at).desc(), col(Handoff.id).desc())
         ).all()
+        clients = {h.client_id for h, *_ in rows if h.client_id is not None}
         visits = {
-            (v.client_id, v.business_date): v.id
-            for v in uow.session.exec(
-                select(Visit).where(col(Visit.client_id).in_(
-                    [h.client_id for h, *_ in rows if h.client_id is not None]))
+            (client_id, day): visit_id
+            for visit_id, client_id, day in uow.session.exec(
+                select(Visit.id, Visit.client_id, Visit.business_date).where(
+                    col(Visit.client_id).in_(clients),
+                    col(Visit.business_date).in_({h.business_date for h, *_ in rows}))
                 .order_by(col(Visit.id))
             )
-        }
+        } if clients else {}
         return [
             ArrivalView(
                 handoff_id=h.id, business_date=h.business_date,
@@ -350,21 +395,26 @@ class LobbyService(Service):
             for h, to_name, cname, ctier, tno in rows
         ]
 
-    def _visit_views(self, uow: UnitOfWork, where) -> list[VisitView]:  # type: ignore[no-untyped-def]
-        rows = uow.session.exec(
-            select(Visit, Client.name).outerjoin(Client, Client.id == Visit.client_id)
-            .where(where).order_by(col(Visit.arrived_at).desc(), col(Visit.id).desc())
-        ).all()
+    def _visit_views(self, uow: UnitOfWork, where,  # type: ignore[no-untyped-def]
+                     limit: int | None = None) -> list[VisitView]:
+        """The visits `where` selects, newest first (the first `limit`), with their tickets
+        and the arrivals of their clients on their days: each read by index, for these rows."""
+        query = (select(Visit, Client.name).outerjoin(Client, Client.id == Visit.client_id)
+                 .where(where).order_by(col(Visit.arrived_at).desc(), col(Visit.id).desc()))
+        rows = uow.session.exec(query.limit(limit) if limit is not None else query).all()
         ids = [v.id for v, _n in rows]
         tickets = {
-            tk.visit_id: tk
-            for tk in uow.session.exec(select(Ticket).where(col(Ticket.visit_id).in_(ids))
-                                       .order_by(col(Ticket.id)))
-        }
-        client_ids = [v.client_id for v, _n in rows if v.client_id is not None]
+            visit_id: (ticket_id, no)
+            for ticket_id, visit_id, no in uow.session.exec(
+                select(Ticket.id, Ticket.visit_id, Ticket.display_no)
+                .where(col(Ticket.visit_id).in_(ids)).order_by(col(Ticket.id)))
+        } if ids else {}
+        client_ids = {v.client_id for v, _n in rows if v.client_id is not None}
         arrivals: dict[tuple[int | None, date], ArrivalView] = {}
         if client_ids:
-            for a in reversed(self._arrivals(uow, col(Handoff.client_id).in_(client_ids))):
+            days = {v.business_date for v, _n in rows if v.client_id is not None}
+            for a in reversed(self._arrivals(uow, col(Handoff.client_id).in_(client_ids)
+                                             & col(Handoff.business_date).in_(days))):
                 arrivals[(a.client_id, a.business_date)] = a  # the latest of the day wins
         out = []
         for v, cname in rows:
@@ -374,8 +424,8 @@ class LobbyService(Service):
                 client_id=v.client_id, client_name=cname or "", tier_at_arrival=v.tier_at_arrival,
                 premium=bool(v.client_id) and self._is_premium(v.tier_at_arrival),
                 identified_by=v.identified_by, business_kind=v.business_kind, zone=v.route,
-                diverted=v.diverted, note=v.note, ticket_id=tk.id if tk else None,
-                ticket_no=tk.display_no if tk else "",
+                diverted=v.diverted, note=v.note, ticket_id=tk[0] if tk else None,
+                ticket_no=tk[1] if tk else "",
                 arrival=arrivals.get((v.client_id, v.business_date)) if v.client_id else None,
                 checklist_run_id=v.checklist_run_id,
             ))
@@ -599,6 +649,36 @@ class LobbyService(Service):
     @requires("visit.record", write=False)
     def visits(self, uow: UnitOfWork, day: date | None = None) -> list[VisitView]:
         return self._visit_views(uow, Visit.business_date == (day or uow.today))
+
+    @requires("visit.record", write=False)
+    def visits_board(self, uow: UnitOfWork, *, limit: int | None = None) -> VisitBoard:
+        """What the lobby's visits list shows: today's latest `limit` visits ([reads]
+        lobby_visits by default), newest first, the day's count, and the change marker they are
+        current to (for `visits_since`). The first `limit` rows of visits(), read by index."""
+        limit = limit or uow.settings.reads.lobby_visits
+        marker = changes.current_marker(uow.session)
+        today = Visit.business_date == uow.today
+        total = uow.session.exec(select(func.count()).select_from(Visit).where(today)).one()
+        rows = self._visit_views(uow, today, limit)
+        return VisitBoard(uow.today, marker, int(total), tuple(rows), complete=True)
+
+    @requires("visit.record", write=False)
+    def visits_since(self, uow: UnitOfWork, marker: int | None, *,
+                     limit: int | None = None) -> VisitBoard:
+        """The incremental reload after a change marker moved: only today's visits written
+        since `marker` — the visit itself, its ticket, its client's arrival or client record —
+        and the day's count (`complete` False: merge them into the rows shown with
+        `merge_visits`). A marker too old, from the future or of another day gives the whole
+        board (`complete` True)."""
+        upto = changes.current_marker(uow.session)
+        if not changes.incremental(marker, upto):
+            return self.visits_board(uow, limit=limit)
+        assert marker is not None
+        ids = changed_visits(uow.session, uow.today, marker, upto)
+        today = Visit.business_date == uow.today
+        total = uow.session.exec(select(func.count()).select_from(Visit).where(today)).one()
+        rows = self._visit_views(uow, today & col(Visit.id).in_(ids)) if ids else []
+        return VisitBoard(uow.today, upto, int(total), tuple(rows), complete=False)
 
     @requires("visit.record", write=False)
     def visit(self, uow: UnitOfWork, visit_id: int) -> VisitView:

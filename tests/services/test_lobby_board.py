@@ -1,0 +1,143 @@
+"""The lobby's visits list at scale (issue 22): the latest N of today's visits read by index with
+the day's count, and an incremental reload that reads only the visits written since a change
+marker. The rows equal what `visits()` gives (one truth); the rows read do not grow with the day."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.lobby_data import add_client
+from tests.read_probe import probe_engine
+from wealthtui.services import Services
+from wealthtui.services.lobby import merge_visits
+from wealthtui.store.engine import is_sqlite
+
+
+@pytest.fixture
+def people(make_staff):
+    return {
+        "lobby": make_staff("lobby_manager", staff_no="L1", name="赵大堂"),
+        "cm": make_staff("wealth_cm", staff_no="C1", name="李理财"),
+    }
+
+
+def _day(services: Services, clock, engine, lobby, cm, visitors: int, *, first_seq: int = 1):
+    """`visitors` visits a minute apart: every third a premium client of the CM, every third a
+    known ordinary client guided to a ticket, the rest walk-ins."""
+    ids = []
+    for i in range(visitors):
+        clock.advance(minutes=1)
+        kind = i % 3
+        if kind == 0:
+            cid = add_client(engine, f"贵宾{first_seq + i}", seq=first_seq + i, tier="premium",
+                             cm_id=cm.staff_id)
+            ids.append(services.lobby.arrive(lobby, client_id=cid).id)
+        elif kind == 1:
+            cid = add_client(engine, f"客户{first_seq + i}", seq=first_seq + i)
+            visit = services.lobby.arrive(lobby, client_id=cid)
+            services.lobby.guide(lobby, visit.id, business="non_cash")
+            ids.append(visit.id)
+        else:
+            ids.append(services.lobby.arrive(lobby).id)
+    return ids
+
+
+def test_the_board_is_the_first_rows_of_the_day_and_its_count(services, engine, clock,
+                                                              people) -> None:
+    lobby, cm = people["lobby"], people["cm"]
+    clock.advance(days=-1)
+    _day(services, clock, engine, lobby, cm, 4, first_seq=500)   # yesterday: not on the board
+    clock.advance(days=1)
+    _day(services, clock, engine, lobby, cm, 12)
+    everything = services.lobby.visits(lobby)
+    board = services.lobby.visits_board(lobby, limit=5)
+    assert board.complete and board.total == len(everything) == 12
+    assert board.rows == tuple(everything[:5])
+    assert services.lobby.visits_board(lobby).rows == tuple(everything)  # 200 by default
+    assert board.marker == services.audit.change_marker()
+
+
+def test_a_reload_after_a_marker_reads_only_what_changed(services, engine, clock,
+                                                         people) -> None:
+    lobby, cm = people["lobby"], people["cm"]
+    ids = _day(services, clock, engine, lobby, cm, 9)
+    board = services.lobby.visits_board(lobby, limit=6)
+    assert services.lobby.visits_since(lobby, board.marker).rows == ()  # nothing since
+    walk_in = ids[-1]                              # a walk-in, on the board
+    premium = ids[3]                               # a premium client's visit, on the board
+    clock.advance(minutes=1)
+    newcomer = services.lobby.arrive(lobby).id
+    services.lobby.guide(lobby, walk_in, business="non_cash")      # its ticket changes the row
+    arrival = services.lobby.visit(lobby, premium).arrival
+    services.handoffs.accept(cm, arrival.handoff_id)               # the arrival accepted
+    delta = services.lobby.visits_since(lobby, board.marker, limit=6)
+    assert not delta.complete and delta.total == 10
+    assert {v.id for v in delta.rows} == {newcomer, walk_in, premium}
+    fresh = services.lobby.visits_board(lobby, limit=6)
+    assert merge_visits(board.rows, delta, 6) == fresh.rows
+    assert delta.marker == fresh.marker
+    # a marker from before a long gap, or from the future: the whole board again
+    assert services.lobby.visits_since(lobby, None, limit=6).rows == fresh.rows
+    assert services.lobby.visits_since(lobby, fresh.marker + 10, limit=6).complete
+
+
+def test_rows_read_do_not_grow_with_the_day(services, settings, engine, clock, people,
+                                            db_url) -> None:
+    lobby, cm = people["lobby"], people["cm"]
+    probe = probe_engine(db_url)
+    watched = Services(probe.engine, settings, clock)
+    try:
+        _day(services, clock, engine, lobby, cm, 12)
+        probe.reset()
+        watched.lobby.visits_board(lobby, limit=5)
+        small_day = probe.rows
+        marker = watched.lobby.visits_board(lobby, limit=5).marker
+        _day(services, clock, engine, lobby, cm, 36, first_seq=100)
+        probe.reset()
+        big = watched.lobby.visits_board(lobby, limit=5)
+        assert big.total == 48
+        assert probe.rows == small_day          # 4× the visits, the same rows read
+        assert probe.rows <= 40                 # the five shown, their tickets and arrivals
+        clock.advance(minutes=1)
+        services.lobby.arrive(lobby)
+        marker = big.marker
+        probe.reset()
+        delta = watched.lobby.visits_since(lobby, marker, limit=5)
+        assert len(delta.rows) == 1 and probe.rows <= 12
+    finally:
+        probe.engine.dispose()
+
+
+def test_the_board_reads_by_index(services, settings, engine, clock, people, db_url) -> None:
+    if not is_sqlite(engine):
+        pytest.skip("query plans are checked on SQLite (EXPLAIN QUERY PLAN)")
+    lobby, cm = people["lobby"], people["cm"]
+    _day(services, clock, engine, lobby, cm, 9)
+    probe = probe_engine(db_url)
+    watched = Services(probe.engine, settings, clock)
+    try:
+        marker = watched.lobby.visits_board(lobby, limit=5).marker
+        clock.advance(minutes=1)
+        services.lobby.arrive(lobby)
+        watched.lobby.visits_since(lobby, marker, limit=5)
+        plans = probe.plans()
+        assert probe.full_scans({"visit", "ticket", "handoff", "row_seal", "client"}) == []
+        text = "\n".join(line for _sql, lines in plans for line in lines)
+        assert "ix_visit_day_arrived" in text and "ix_ticket_visit_id" in text
+        assert "ix_row_seal_audit_id" in text
+        visits_sql = [lines for sql, lines in plans if "LIMIT" in sql and "FROM visit" in sql]
+        assert visits_sql and not any("TEMP B-TREE" in line for line in visits_sql[0])
+    finally:
+        probe.engine.dispose()
+
+
+def test_visits_of_another_day_shown_are_replaced(services, engine, clock, people) -> None:
+    lobby, cm = people["lobby"], people["cm"]
+    _day(services, clock, engine, lobby, cm, 3)
+    yesterday = services.lobby.visits_board(lobby)
+    clock.advance(days=1)
+    clock.set(clock.now().replace(hour=1) + timedelta(hours=0))  # 09:00 local the next day
+    delta = services.lobby.visits_since(lobby, yesterday.marker)
+    assert merge_visits(yesterday.rows, delta, 10) == ()

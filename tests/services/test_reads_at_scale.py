@@ -1,0 +1,130 @@
+"""Reads proportional to what is shown (issue 22), for the CM's and the head's screens: a CM's
+clients read with their own last contacts only (not a GROUP BY over the whole center), the KPI
+scorecard's month figures by index. Asserted by structure — rows read, query plans — not time."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import Session, func, select
+
+from tests.conftest import T0
+from tests.read_probe import probe_engine
+from tests.services.cm_helpers import Desk, desk_fixture  # noqa: F401
+from wealthtui.model import ContactLog, TierChange
+from wealthtui.services import Services
+from wealthtui.store.engine import is_sqlite
+
+#: the tables a screen must never read whole
+BIG = {"contact_log", "tier_change", "ticket", "ticket_event", "visit", "product_holding",
+       "handoff", "lead"}
+
+
+def _book(desk: Desk, cm, clients: int, contacts_each: int, first: int) -> list[int]:  # type: ignore[no-untyped-def]
+    ids = []
+    for i in range(clients):
+        cid = desk.client(f"客户{first + i}", cm=cm)
+        for k in range(contacts_each):
+            desk.past_contact(cid, cm, T0 - timedelta(days=3 * k + i + 1))
+        ids.append(cid)
+    return ids
+
+
+def test_my_clients_read_only_my_books_last_contacts(desk: Desk, settings, db_url) -> None:
+    mine = _book(desk, desk.cm1, 4, 3, 0)
+    _book(desk, desk.cm2, 6, 2, 100)
+    probe = probe_engine(db_url)
+    watched = Services(probe.engine, settings, desk.services.ctx.clock)
+    try:
+        portfolio = watched.assignments.portfolio(desk.cm1)
+        rows_small = probe.rows
+        with Session(desk.engine) as s:  # the figure as a plain GROUP BY over everything
+            last = dict(s.exec(select(ContactLog.client_id, func.max(ContactLog.at))
+                               .group_by(ContactLog.client_id)).all())
+        tz = desk.services.ctx.tz
+        assert {r.client_id: r.last_contact for r in portfolio.rows} == {
+            c: last[c].astimezone(tz).date() for c in mine}
+        _book(desk, desk.cm2, 12, 4, 200)              # the rest of the center grows
+        probe.reset()
+        assert watched.assignments.portfolio(desk.cm1) == portfolio
+        assert probe.rows == rows_small                 # mine did not: nor did what is read
+        if is_sqlite(probe.engine):
+            assert probe.full_scans(BIG) == []
+    finally:
+        probe.engine.dispose()
+
+
+def test_the_kpi_scorecard_reads_the_month_by_index(desk: Desk, settings, db_url) -> None:
+    if not is_sqlite(desk.engine):
+        pytest.skip("query plans are checked on SQLite (EXPLAIN QUERY PLAN)")
+    clients = _book(desk, desk.cm1, 3, 2, 0)
+    lobby = desk.lobby
+    with Session(desk.engine) as s:
+        for cid in clients:
+            s.add(TierChange(client_id=cid, at=T0 - timedelta(days=2), from_tier="ordinary",
+                             to_tier="premium"))
+        s.commit()
+    for _ in range(3):
+        desk.services.queue.issue(lobby, "A")
+    for cid in clients:
+        desk.holding(cid, T0.date() + timedelta(days=30))
+    probe = probe_engine(db_url)
+    watched = Services(probe.engine, settings, desk.services.ctx.clock)
+    try:
+        report = watched.reports.kpi(desk.head, T0.strftime("%Y-%m"))
+        assert report.indicator("new_premium").value == 3
+        assert probe.full_scans(BIG) == []
+        text = "\n".join(line for _sql, lines in probe.plans() for line in lines)
+        assert "ix_contact_at_staff" in text        # contacts per CM over the month
+        assert "ix_tier_change_at" in text          # the month's new premium clients
+        assert "ix_holding_client_maturity" in text  # premium clients' products
+    finally:
+        probe.engine.dispose()
+
+
+def test_the_staff_tab_lists_the_first_clients_without_a_cm_and_counts_all(
+        desk: Desk, settings, db_url) -> None:  # type: ignore[no-untyped-def]
+    for i in range(14):
+        desk.client(f"无主{i:02d}", aum_fen=(100 + i * 7 % 13) * 1_000_000)  # no CM
+    _book(desk, desk.cm1, 2, 0, 50)
+    whole = desk.services.assignments.exceptions(desk.head)
+    probe = probe_engine(db_url)
+    watched = Services(probe.engine, settings, desk.services.ctx.clock)
+    try:
+        shown = watched.assignments.exceptions_shown(desk.head, limit=5)
+        assert shown.premium_without_cm == whole.premium_without_cm[:5]  # the largest first
+        assert shown.without_cm_total == len(whole.premium_without_cm) == 14
+        assert shown.count == whole.count
+        assert (shown.overdue_changes, shown.portfolio_out_of_range) == (
+            whole.overdue_changes, whole.portfolio_out_of_range)
+        rows_for_five = probe.rows
+        for i in range(30):
+            desk.client(f"又无主{i:02d}", aum_fen=1_000_000)  # smaller: not among the first
+        probe.reset()
+        assert watched.assignments.exceptions_shown(desk.head, limit=5).premium_without_cm \
+            == shown.premium_without_cm
+        assert probe.rows == rows_for_five  # the count grew in SQL, not in the rows read
+    finally:
+        probe.engine.dispose()
+
+
+def test_the_agenda_reads_the_desks_book_only(desk: Desk, settings, db_url) -> None:
+    mine = _book(desk, desk.cm1, 3, 2, 0)
+    desk.holding(mine[0], T0.date() + timedelta(days=2))
+    _book(desk, desk.cm2, 5, 2, 100)
+    probe = probe_engine(db_url)
+    watched = Services(probe.engine, settings, desk.services.ctx.clock)
+    try:
+        items = watched.agenda.week(desk.cm1)
+        rows = probe.rows
+        others = _book(desk, desk.cm2, 10, 3, 200)          # another CM's book grows
+        for cid in others:
+            desk.holding(cid, T0.date() + timedelta(days=2))
+        probe.reset()
+        assert watched.agenda.week(desk.cm1) == items
+        assert probe.rows == rows
+        if is_sqlite(probe.engine):
+            assert probe.full_scans(BIG) == []
+    finally:
+        probe.engine.dispose()

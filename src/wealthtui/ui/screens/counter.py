@@ -54,7 +54,7 @@ from wealthtui.ui.screens.counter_oversee import CounterOverseeScreen
 from wealthtui.ui.text import plain
 from wealthtui.ui.widgets.counter_queue import QueueList
 from wealthtui.ui.widgets.counter_ticket import TicketPanel
-from wealthtui.ui.widgets.resume import refresh_pending
+from wealthtui.ui.widgets.resume import pending_line
 
 
 @dataclass(frozen=True)
@@ -66,16 +66,20 @@ class TellerView:
     card: ClientCard | None = None
     waiting: list[TicketView] = field(default_factory=list)
     parked: list[TicketView] = field(default_factory=list)
+    #: the line naming the staff member's checklists still open ("" when none)
+    pending: str = ""
 
 
-def read_teller(services: Any, actor: Actor) -> TellerView:
-    """The teller's session, the ticket served with its client card, the queue of the counter
-    and the tickets they parked (runs in the call's thread)."""
+def read_teller(services: Any, actor: Actor, width: int) -> TellerView:
+    """The teller's session, the ticket served with its client card, the queue of the counter,
+    the tickets they parked and the line of their open checklists, `width` cells wide (runs in
+    the call's thread)."""
+    pending = pending_line(services.checklists, actor, today=services.ctx.today(), width=width)
     if not actor.can("counter.session"):
-        return TellerView()
+        return TellerView(pending=pending)
     session = services.counter.current(actor)
     if session is None:
-        return TellerView()
+        return TellerView(pending=pending)
     serving = services.counter.serving(actor)
     card = None
     if serving is not None and serving.ticket.client_id is not None:
@@ -83,7 +87,7 @@ def read_teller(services: Any, actor: Actor) -> TellerView:
     waiting = services.queue.waiting_for(actor, session.counter_no)
     parked = [tk for tk in services.queue.tickets(actor, statuses=("parked",))
               if tk.served_by == actor.staff_id]
-    return TellerView(session, serving, card, waiting, parked)
+    return TellerView(session, serving, card, waiting, parked, pending)
 
 
 def able(action: str, view: TellerView, can_serve: bool) -> bool:
@@ -199,6 +203,7 @@ class CounterScreen(CounterBase):
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.view = TellerView()
+        self.pending_width = 78
 
     @property
     def session(self) -> SessionView | None:
@@ -245,15 +250,18 @@ class CounterScreen(CounterBase):
 
     # --- loading ---------------------------------------------------------------------------
     def reload(self) -> None:
-        self._show_pending()
+        self.pending_width = self.app.size.width - 2
         super().reload()
 
     def load(self, actor: Actor) -> TellerView:
-        return read_teller(self.services, actor)
+        return read_teller(self.services, actor, self.pending_width)
 
     def show_loaded(self, view: TellerView) -> None:
         self.view = view
         now = self.clock.now()
+        pending = self.query_one("#counter-pending", Static)
+        pending.update(plain(view.pending))
+        pending.display = bool(view.pending)
         self._show_status()
         idle = t("counter.ticket.idle") if view.session else t("counter.ticket.not_signed_on")
         self.query_one(TicketPanel).show(view.serving, view.card, self.settings, now, idle)
@@ -270,15 +278,6 @@ class CounterScreen(CounterBase):
                         kind=t(f"counter.kind.{s.kind}"), categories="/".join(s.categories),
                         state=t(f"counter.session_state.{s.state}"), since=started,
                         cash=format_fen(s.opening_cash_fen)))
-
-    def _show_pending(self) -> None:
-        """The line naming the checklists still open (hidden when there are none)."""
-        refresh_pending(self, self.app.size.width - 2, self._pending_shown)
-
-    def _pending_shown(self, text: str) -> None:
-        line = self.query_one("#counter-pending", Static)
-        line.update(plain(text))
-        line.display = bool(text)
 
     # --- which keys work now ---------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

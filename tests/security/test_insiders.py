@@ -256,7 +256,7 @@ async def test_a_one_time_pin_at_the_lock_screen_asks_for_the_new_pin(
         await type_into(pilot, "#f-again", "592716")
         await pilot.press("f2")
         await settle(pilot)
-        assert isinstance(app.screen, CounterScreen)
+        assert isinstance(app.screen, CounterOverseeScreen)  # a supervisor at no counter
         assert app.actor.staff_no == "S01"
 
 

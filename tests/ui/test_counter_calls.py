@@ -189,3 +189,39 @@ async def test_the_counter_reload_never_holds_a_key_and_markers_coalesce(
         assert new.display_no in shown and new.display_no not in before  # the last answer
         assert isinstance(app.screen, FormDialog)  # the form stayed open throughout
     slow.close()
+
+
+# --- the key model (issue 19): every key means one thing on each counter screen ---------------
+def keys_twice(screen: Any) -> dict[str, list[str]]:
+    """Keys bound more than once in the focus chain + screen + app right now (Textual's own
+    widget keys, which carry no id, are not ours to count)."""
+    seen: dict[str, list[str]] = {}
+    for _node, bindings in screen._binding_chain:
+        for key, found in bindings.key_to_bindings.items():
+            seen.setdefault(key, []).extend(b.id or b.action for b in found if b.id)
+    return {key: ids for key, ids in seen.items() if len(ids) > 1}
+
+
+async def test_no_key_is_bound_twice_on_the_counter_screens(center: Center) -> None:
+    busy_counter(center)
+    app = make_app(center.services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        counter = await sign_in(pilot, "O1")  # an officer: both screens
+        for screen in (counter, None):
+            if screen is None:
+                await walk(pilot, "ctrl+v")
+                screen = app.screen
+                assert isinstance(screen, CounterOverseeScreen)
+            # the body's panels (the inbox panel under it has its own walk: test_inbox*.py)
+            focusable = [w for w in screen.query_one("#body").query("*") if w.focusable]
+            assert focusable
+            for widget in [None, *focusable]:
+                if widget is None:
+                    screen.set_focus(None)
+                else:
+                    widget.focus()
+                await pilot.pause()
+                assert keys_twice(screen) == {}, (type(screen).__name__, widget)
+        teller = {b.key for b in CounterScreen.BINDINGS if b.key.startswith("f")}
+        oversee = {b.key for b in CounterOverseeScreen.BINDINGS if b.key.startswith("f")}
+        assert {"f2", "f3", "f4", "f5", "f6", "f7"} <= teller & oversee  # each on its own screen

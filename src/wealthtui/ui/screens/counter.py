@@ -49,12 +49,10 @@ from wealthtui.ui.dialogs.reason import ReasonDialog
 from wealthtui.ui.dialogs.second_person import SecondPersonDialog
 from wealthtui.ui.labels import business_name
 from wealthtui.ui.screens.checklist import ChecklistScreen
-from wealthtui.ui.screens.counter_base import CounterBase
+from wealthtui.ui.screens.counter_base import CounterBase, read_pending
 from wealthtui.ui.screens.counter_oversee import CounterOverseeScreen
-from wealthtui.ui.text import plain
 from wealthtui.ui.widgets.counter_queue import QueueList
 from wealthtui.ui.widgets.counter_ticket import TicketPanel
-from wealthtui.ui.widgets.resume import pending_line
 
 
 @dataclass(frozen=True)
@@ -74,7 +72,7 @@ def read_teller(services: Any, actor: Actor, width: int) -> TellerView:
     """The teller's session, the ticket served with its client card, the queue of the counter,
     the tickets they parked and the line of their open checklists, `width` cells wide (runs in
     the call's thread)."""
-    pending = pending_line(services.checklists, actor, today=services.ctx.today(), width=width)
+    pending = read_pending(services, actor, width)
     if not actor.can("counter.session"):
         return TellerView(pending=pending)
     session = services.counter.current(actor)
@@ -151,12 +149,6 @@ class CounterScreen(CounterBase):
         padding: 0 1;
         background: $primary-background;
     }
-    CounterScreen #counter-pending {
-        height: 1;
-        padding: 0 1;
-        color: $warning;
-        text-style: bold;
-    }
     CounterScreen #counter-view {
         height: 1fr;
     }
@@ -203,7 +195,6 @@ class CounterScreen(CounterBase):
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.view = TellerView()
-        self.pending_width = 78
 
     @property
     def session(self) -> SessionView | None:
@@ -249,19 +240,13 @@ class CounterScreen(CounterBase):
         self.set_class(self.app.size.width >= 110, "-wide")
 
     # --- loading ---------------------------------------------------------------------------
-    def reload(self) -> None:
-        self.pending_width = self.app.size.width - 2
-        super().reload()
-
     def load(self, actor: Actor) -> TellerView:
         return read_teller(self.services, actor, self.pending_width)
 
     def show_loaded(self, view: TellerView) -> None:
         self.view = view
         now = self.clock.now()
-        pending = self.query_one("#counter-pending", Static)
-        pending.update(plain(view.pending))
-        pending.display = bool(view.pending)
+        self.show_pending(view.pending)
         self._show_status()
         idle = t("counter.ticket.idle") if view.session else t("counter.ticket.not_signed_on")
         self.query_one(TicketPanel).show(view.serving, view.card, self.settings, now, idle)

@@ -16,14 +16,34 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from textual.widgets import Static
+
 from wealthtui.services import Actor
 from wealthtui.ui.calls import Failed
 from wealthtui.ui.screens.base import RoleScreen
 from wealthtui.ui.screens.my_checklists import MyChecklistsScreen
+from wealthtui.ui.text import plain
+from wealthtui.ui.widgets.resume import pending_line
+
+
+def read_pending(services: Any, actor: Actor, width: int) -> str:
+    """The line naming the staff member's checklists still open ("" when none), `width` cells
+    wide (in the call's thread)."""
+    return pending_line(services.checklists, actor, today=services.ctx.today(), width=width)
 
 
 class CounterBase(RoleScreen):
     MODE = "counter"
+
+    DEFAULT_CSS = """
+    CounterBase #counter-pending {
+        height: 1;
+        padding: 0 1;
+        color: $warning;
+        text-style: bold;
+        display: none;
+    }
+    """
 
     def __init__(self, name: str | None = None, id: str | None = None,  # noqa: A002
                  classes: str | None = None) -> None:
@@ -35,6 +55,8 @@ class CounterBase(RoleScreen):
         self.reloads = 0
         #: the first load has answered
         self.loaded = False
+        #: the width of the line of open checklists, taken when a reload starts
+        self.pending_width = 78
 
     # --- what a subclass provides ----------------------------------------------------------
     def load(self, actor: Actor) -> Any:
@@ -58,7 +80,14 @@ class CounterBase(RoleScreen):
     def on_data_changed(self) -> None:
         self.reload()
 
+    def show_pending(self, text: str) -> None:
+        """The line naming the checklists still open (`#counter-pending`; hidden when none)."""
+        line = self.query_one("#counter-pending", Static)
+        line.update(plain(text))
+        line.display = bool(text)
+
     def reload(self) -> None:
+        self.pending_width = self.app.size.width - 2
         if self.reloading:
             self.dirty = True
             return

@@ -34,7 +34,7 @@ from wealthtui.ui.dialogs.confirm import ConfirmDialog
 from wealthtui.ui.dialogs.form_dialog import Field, FormDialog
 from wealthtui.ui.dialogs.reason import ReasonDialog
 from wealthtui.ui.labels import business_name
-from wealthtui.ui.screens.counter_base import CounterBase
+from wealthtui.ui.screens.counter_base import CounterBase, read_pending
 from wealthtui.ui.widgets.counter_oversee import OverseePanel
 
 
@@ -47,11 +47,13 @@ class OverseeView:
     balances: list[BalanceView] = field(default_factory=list)
     awaiting: list[HandoverView] = field(default_factory=list)
     outlet_line: str = ""
+    #: the line naming the staff member's checklists still open ("" when none)
+    pending: str = ""
 
 
-def read_oversee(services: Any, actor: Actor) -> OverseeView:
-    """The requests to decide, the tellers and their balances, the hand-overs to witness and
-    the outlet's state (runs in the call's thread)."""
+def read_oversee(services: Any, actor: Actor, width: int) -> OverseeView:
+    """The requests to decide, the tellers and their balances, the hand-overs to witness, the
+    outlet's state and the line of the staff member's open checklists (in the call's thread)."""
     requests = services.authorization.inbox(actor) if actor.can("authz.decide") else []
     tellers = services.counter.tellers(actor)
     outlet = services.balancing.outlet(actor)
@@ -61,7 +63,8 @@ def read_oversee(services: Any, actor: Actor) -> OverseeView:
     else:
         line = t("counter.outlet.pending", waiting=len(outlet.not_signed_off),
                  total=len(outlet.tellers), difference=format_fen(outlet.difference_fen))
-    return OverseeView(requests, tellers, list(outlet.tellers), awaiting, line)
+    return OverseeView(requests, tellers, list(outlet.tellers), awaiting, line,
+                       read_pending(services, actor, width))
 
 
 #: each action of this screen and the permission that offers it
@@ -117,6 +120,7 @@ class CounterOverseeScreen(CounterBase):
 
     def compose_body(self) -> ComposeResult:
         yield Static(t("counter2.loading"), id="oversee-status")
+        yield Static("", id="counter-pending")
         yield OverseePanel(id="oversee-view")
 
     def on_mount(self) -> None:
@@ -131,12 +135,13 @@ class CounterOverseeScreen(CounterBase):
 
     # --- loading ---------------------------------------------------------------------------
     def load(self, actor: Actor) -> OverseeView:
-        return read_oversee(self.services, actor)
+        return read_oversee(self.services, actor, self.pending_width)
 
     def show_loaded(self, view: OverseeView) -> None:
         self.view = view
         key = "counter.status.oversee" if not self.alone else "counter.status.oversee_only"
         self.query_one("#oversee-status", Static).update(t(key))
+        self.show_pending(view.pending)
         self.query_one(OverseePanel).show(self.settings, self.clock.now(), view.requests,
                                           view.tellers, view.balances, view.awaiting,
                                           view.outlet_line)

@@ -275,7 +275,7 @@ class CounterScreen(CounterBase):
     def _ticket_no(self) -> str:
         return self.serving.ticket.display_no if self.serving else ""
 
-    # --- the supervisor's view --------------------------------------------
+    # --- the supervisor's view ------------------------------------------------------------------
     def action_switch_view(self) -> None:
         """Ctrl+V: the supervisor's view over this screen; Escape comes back (and reloads)."""
         def back(_result: None) -> None:

@@ -44,6 +44,7 @@ BINDING_NEEDS: dict[str, str | None] = {
     "counter.difference": "balance.signoff", "counter.sign_off_teller": "balance.signoff",
     "counter.outlet": "balance.outlet",
     "counter.unlock_staff": "staff.unlock",
+    "counter.oversee_back": None,  # back from the supervisor's view to the counter
     # client managers (services.contacts, lookup, handoffs, checklists, assignments, targets)
     "cm.log_contact": "contact.log", "cm.find": "client.lookup",
     "cm.to_teller": "handoff.create", "cm.marketing": "checklist.run",

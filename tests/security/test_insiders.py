@@ -24,6 +24,7 @@ from wealthtui.ui.dialogs.confirm import ConfirmDialog
 from wealthtui.ui.dialogs.form_dialog import FormDialog
 from wealthtui.ui.dialogs.second_person import SecondPersonDialog
 from wealthtui.ui.screens.counter import CounterScreen
+from wealthtui.ui.screens.counter_oversee import CounterOverseeScreen
 from wealthtui.ui.screens.head import HeadScreen
 from wealthtui.ui.screens.login import LoginScreen
 
@@ -255,7 +256,7 @@ async def test_a_one_time_pin_at_the_lock_screen_asks_for_the_new_pin(
         await type_into(pilot, "#f-again", "592716")
         await pilot.press("f2")
         await settle(pilot)
-        assert isinstance(app.screen, CounterScreen)
+        assert isinstance(app.screen, CounterOverseeScreen)  # a supervisor at no counter
         assert app.actor.staff_no == "S01"
 
 
@@ -271,7 +272,7 @@ async def test_the_supervisor_unlocks_a_locked_teller_from_the_counter_screen(
     app = make_app(services)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await sign_in(pilot, "S01")
-        assert isinstance(screen, CounterScreen)
+        assert isinstance(screen, CounterOverseeScreen)  # a supervisor at no counter
         await pilot.press("f8")
         await settle(pilot)
         form = app.screen

@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
 from tests.conftest import SHANGHAI, TEST_PIN
+from tests.ui.host_app import HostApp
 from wealthtui.services import Actor, Services
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.dialogs.choice import ChoiceDialog
@@ -34,15 +35,11 @@ class HostScreen(TranslatedBindings, Screen[None]):
         self.widget.focus()
 
 
-class Host(App[None]):
-    """What a role screen's app offers the panel: services, settings, actor."""
+class Host(HostApp):
+    """What a role screen's app offers the panel: services, settings, actor, the call path."""
 
     def __init__(self, services: Services, actor: Actor, widget: Any) -> None:
-        super().__init__()
-        self.services = services
-        self.settings = services.settings
-        self.actor = actor
-        self.clock = services.ctx.clock
+        super().__init__(services, actor)
         self.widget = widget
         self.completed: list[int] = []
         self.opened: list[int] = []
@@ -79,10 +76,10 @@ async def test_ticking_through_a_checklist_with_the_keyboard(services, make_staf
         assert [s.done for s in panel.run.steps] == [True, True, True, False, True, True, True,
                                                      False]
         # F9 with the last required step open: refused, the run stays open
-        await pilot.press("f9")
+        await pilot.press("f2")
         await pilot.pause()
         assert panel.run.status == "open" and app.completed == []
-        await pilot.press("down", "enter", "f9")
+        await pilot.press("down", "enter", "f2")
         await pilot.pause()
         assert panel.run.status == "done" and app.completed == [run.id]
         assert services.checklists.get(lm, run.id).status == "done"
@@ -157,7 +154,7 @@ async def test_a_sign_off_asks_a_second_person_and_refuses_the_maker(services, m
         assert isinstance(app.screen, HostScreen)
         state = panel.run.state("supervisor_signoff")
         assert state.done and state.signed_off_by == "郑主管"
-        await pilot.press("f9")
+        await pilot.press("f2")
         await pilot.pause()
         assert app.completed == [run.id]
 
@@ -180,7 +177,7 @@ async def test_the_today_list_opens_a_procedure_and_shows_it_done(services, make
             if state.required:
                 services.checklists.record(lm, run_id, state.step.id)
         panel.reload()
-        await pilot.press("f9")
+        await pilot.press("f2")
         await pilot.pause()
         await pilot.press("escape")
         await pilot.pause()

@@ -23,6 +23,7 @@ from wealthtui.ui.dialogs.reason import ReasonDialog
 from wealthtui.ui.dialogs.second_person import SecondPersonDialog
 from wealthtui.ui.screens.checklist import ChecklistScreen
 from wealthtui.ui.screens.counter import CounterScreen
+from wealthtui.ui.screens.counter_oversee import CounterOverseeScreen
 from wealthtui.ui.widgets.counter_ticket import TicketPanel
 
 ALL = dict.fromkeys(MATCHES, True)
@@ -275,7 +276,7 @@ async def test_the_supervisor_approves_from_the_inbox(center: Center) -> None:
         assert isinstance(app.screen, ReasonDialog)
         await type_into(pilot, "#reason", "已核对证件")
         await press(pilot, "enter")
-        assert isinstance(app.screen, CounterScreen)
+        assert isinstance(app.screen, CounterOverseeScreen)
     assert s.authorization.decided_today(center.sup)[0].id == req.id
     assert s.counter.serving(center.t1).can_finish
 

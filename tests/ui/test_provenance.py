@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from tests.ui.host_app import HostApp
 from wealthtui import i18n
 from wealthtui.model.audit import AuditEvent
 from wealthtui.services import Actor, Services
@@ -34,15 +35,11 @@ class HostScreen(Screen[None]):
         self.widget.focus()
 
 
-class Host(App[None]):
+class Host(HostApp):
     BINDINGS = [Binding("f1", "help", "shell.bind.help")]
 
     def __init__(self, services: Services, actor: Actor, widget: Any) -> None:
-        super().__init__()
-        self.services = services
-        self.settings = services.settings
-        self.actor = actor
-        self.clock = services.ctx.clock
+        super().__init__(services, actor)
         self.widget = widget
 
     def on_mount(self) -> None:

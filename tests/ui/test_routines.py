@@ -13,12 +13,12 @@ import pytest
 from tests.ui.helpers import make_app, screen_text, settle, sign_in
 from wealthtui.services import Actor, Services
 from wealthtui.ui.dialogs.close_day import CloseDayDialog
+from wealthtui.ui.dialogs.flow_confirm import FlowLogConfirmDialog
 from wealthtui.ui.dialogs.form import FormField
 from wealthtui.ui.dialogs.reason import ReasonDialog
 from wealthtui.ui.screens.checklist import ChecklistScreen
 from wealthtui.ui.screens.my_checklists import MyChecklistsScreen
 from wealthtui.ui.widgets.checklist import ChecklistPanel
-from wealthtui.ui.widgets.flow_confirm import FlowLogConfirmDialog
 from wealthtui.ui.widgets.today import TodayList
 
 
@@ -69,7 +69,7 @@ async def test_the_head_runs_the_appearance_check_with_ctrl_y(services: Services
             await record(pilot, panel, step)
         await record(pilot, panel, "checked", "10")
         await record(pilot, panel, "compliant", "8")
-        await press(pilot, "f9")
+        await press(pilot, "f2")
         assert panel.run is not None and panel.run.status == "done"
     appearance = next(i for i in services.reports.kpi(head, "2026-11").center
                       if i.code == "appearance")

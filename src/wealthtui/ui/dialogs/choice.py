@@ -15,10 +15,8 @@ from textual.widgets.option_list import Option
 
 from wealthtui.i18n import t, tl
 from wealthtui.procedures import Step
-from wealthtui.rules.fields import FieldError
-from wealthtui.services.errors import ServiceError
 from wealthtui.ui.bindings import TranslatedBindings
-from wealthtui.ui.errors import describe
+from wealthtui.ui.calls import Calls, Failed
 from wealthtui.ui.text import plain
 
 
@@ -26,9 +24,10 @@ def step_text(step: Step) -> str:
     return tl(step.text, step.text_en)
 
 
-class ChoiceDialog(TranslatedBindings, ModalScreen[Any]):
-    """Pick one choice of a choice step. `submit(choice_id)` records it; its error stays shown
-    in the dialog. Dismissed with what `submit` returned, or None on Escape."""
+class ChoiceDialog(Calls, TranslatedBindings, ModalScreen[Any]):
+    """Pick one choice of a choice step. `submit(choice_id)` records it, in a thread (the one
+    call path, ui/calls.py); its error stays shown in the dialog with the choice highlighted.
+    Dismissed with what `submit` returned, or None on Escape."""
 
     DEFAULT_CSS = """
     ChoiceDialog {
@@ -67,6 +66,7 @@ class ChoiceDialog(TranslatedBindings, ModalScreen[Any]):
         self.step = step
         self.current = current
         self.submit = submit
+        self.saving = False
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -84,12 +84,20 @@ class ChoiceDialog(TranslatedBindings, ModalScreen[Any]):
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        try:
-            result = self.submit(event.option.id or "")
-        except (ServiceError, FieldError) as exc:
-            self.query_one(".choice-error", Static).update(plain(describe(exc)))
+        if self.saving:
             return
+        self.saving = True
+        self.query_one(".choice-error", Static).update("")
+        self.call_actorless(self.submit, event.option.id or "", then=self._saved,
+                            failed=self._refused, quiet=True)
+
+    def _saved(self, result: Any) -> None:
+        self.saving = False
         self.dismiss(result)
+
+    def _refused(self, failure: Failed) -> None:
+        self.saving = False
+        self.query_one(".choice-error", Static).update(plain(failure.message))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -3,7 +3,8 @@ the end, transfer, call a ticket by number, retention attempt, shift hand-over (
 end-of-day balancing, and the supervisor's handling of a difference.
 
 Each factory takes the services and the actor and returns a FormDialog whose submit calls the
-service; the form is dismissed with what the service returned.
+service; the form is dismissed with what the service returned. A `submit` touches no widget: the
+form runs it through the one call path (ui/calls.py), in a thread.
 """
 
 from __future__ import annotations
@@ -190,6 +191,39 @@ def _voucher_specs(settings: Settings) -> list[Field]:
             for v in settings.counter.voucher_kinds]
 
 
+class HandoverForm(FormDialog):
+    """The hand-over form: each count and voucher range is checked here, on the screen (no
+    store involved), and the bad one is marked before `submit` runs (in the call's thread)."""
+
+    def __init__(self, settings: Settings, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, look=COUNTER_LOOK, keep_open_on_none=True, **kwargs)
+        self.counter_settings = settings
+
+    def submit_form(self) -> None:
+        values = self.values()
+        for name, field_key, error_key in bad_entries(self.counter_settings, values):
+            self.widget(name).show_error(FieldError(field_key, error_key))
+            self.widget(name).focus()
+            return
+        super().submit_form()
+
+
+def bad_entries(settings: Settings, values: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(field name, field key, error key) of each count that is no whole number and each
+    voucher range that is no range."""
+    bad = []
+    for fen in settings.counter.denominations_fen:
+        text = unicodedata.normalize("NFKC", str(values.get(f"d{fen}", ""))).strip()
+        if text and not text.isdigit():
+            bad.append((f"d{fen}", "counter.field.denomination", "error.handover.count"))
+    for kind in settings.counter.voucher_kinds:
+        text = str(values.get(f"v_{kind.code}", "")).strip()
+        if text and _RANGE.match(unicodedata.normalize("NFKC", text)) is None:
+            bad.append((f"v_{kind.code}", "counter.field.voucher_range",
+                        "error.handover.voucher_range"))
+    return bad
+
+
 def handover_form(services: Services, actor: Actor, box: BoxSummary) -> FormDialog:
     """The teller handing over: reason, cash by denomination, blank vouchers by range."""
     settings = services.settings
@@ -201,39 +235,25 @@ def handover_form(services: Services, actor: Actor, box: BoxSummary) -> FormDial
             t("counter.handover.open", tickets="、".join(box.open_tickets) or t("common.none"),
               pending=len(box.pending_authorizations)),
             t("counter.handover.declared", amount=format_fen(0, symbol=True))]
-    form: FormDialog
 
-    def submit(v: dict[str, Any]) -> Any:
-        counts: dict[int, object] = {}
-        for fen in settings.counter.denominations_fen:
-            text = unicodedata.normalize("NFKC", v[f"d{fen}"]).strip()
-            if text and not text.isdigit():
-                form.widget(f"d{fen}").show_error(
-                    FieldError("counter.field.denomination", "error.handover.count"))
-                form.widget(f"d{fen}").focus()
-                return None
-            counts[fen] = text
+    def submit(v: dict[str, Any]) -> Any:  # the entries were checked by HandoverForm
+        counts: dict[int, object] = {
+            fen: unicodedata.normalize("NFKC", v[f"d{fen}"]).strip()
+            for fen in settings.counter.denominations_fen}
         ranges = []
         for kind in settings.counter.voucher_kinds:
             text = v[f"v_{kind.code}"].strip()
-            if not text:
-                continue
-            match = _RANGE.match(unicodedata.normalize("NFKC", text))
-            if match is None:
-                form.widget(f"v_{kind.code}").show_error(
-                    FieldError("counter.field.voucher_range", "error.handover.voucher_range"))
-                form.widget(f"v_{kind.code}").focus()
-                return None
-            ranges.append((kind.code, match.group(1), match.group(2) or match.group(1)))
+            match = _RANGE.match(unicodedata.normalize("NFKC", text)) if text else None
+            if match is not None:
+                ranges.append((kind.code, match.group(1), match.group(2) or match.group(1)))
         return services.handover.start(actor, v["reason"], counts, ranges, v["note"])
 
     def recount(f: FormDialog) -> None:
         total = declared_total(settings, f.values())
         f.set_info(2, t("counter.handover.declared", amount=format_fen(total, symbol=True)))
 
-    form = counter_form(t("counter.handover.title"), specs, info=info, submit=submit,
-                       form_id="handover-form", on_change=recount)
-    return form
+    return HandoverForm(settings, t("counter.handover.title"), specs, info=info, submit=submit,
+                        form_id="handover-form", on_change=recount)
 
 
 def declared_total(settings: Settings, values: dict[str, Any]) -> int:

@@ -19,9 +19,11 @@ authorisation at a counter, the taking-over teller at a shift hand-over, a witne
   open: do the service call there. When it raises a ServiceError or FieldError (e.g. the service's
   own four-eyes check), the message shows in the dialog, the staff number stays, the PIN is
   cleared, and the dialog stays open. What it returned is kept in `dialog.outcome`.
+- The check and `on_verified` run together through the one call path (ui/calls.py): in a
+  thread, never on the event loop; Enter again while they run does nothing.
 - The dialog is dismissed with the verified Actor, or None on Escape.
 
-The actor is `app.actor` (or `actor=`); the services are `app.services`.
+The actor is the signed-in one (or `actor=`); the services are the app's.
 """
 
 from __future__ import annotations
@@ -38,13 +40,14 @@ from textual.widgets import Static
 from wealthtui.i18n import t
 from wealthtui.rules.fields import FieldError
 from wealthtui.services import Actor
-from wealthtui.services.errors import AuthFailed, ServiceError
+from wealthtui.services.errors import AuthFailed
 from wealthtui.ui.bindings import TranslatedBindings
+from wealthtui.ui.calls import Calls, Failed
 from wealthtui.ui.dialogs.form import EnterAdvances, FormField
 from wealthtui.ui.text import plain
 
 
-class SecondPersonDialog(TranslatedBindings, EnterAdvances, ModalScreen[Actor | None]):
+class SecondPersonDialog(Calls, TranslatedBindings, EnterAdvances, ModalScreen[Actor | None]):
     DEFAULT_CSS = """
     SecondPersonDialog {
         align: center middle;
@@ -89,6 +92,7 @@ class SecondPersonDialog(TranslatedBindings, EnterAdvances, ModalScreen[Actor | 
         self._actor = actor
         self.on_verified = on_verified
         self.outcome: Any = None
+        self.checking = False
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -111,9 +115,11 @@ class SecondPersonDialog(TranslatedBindings, EnterAdvances, ModalScreen[Actor | 
 
     @property
     def actor(self) -> Actor:
-        return self._actor or self.app.actor  # type: ignore[attr-defined,no-any-return]
+        return self._actor or super().actor
 
     def submit_form(self) -> None:
+        if self.checking:
+            return
         self.staff_no.clear_error()
         self.pin.clear_error()
         staff_no, pin = self.staff_no.value.strip(), self.pin.value
@@ -124,28 +130,27 @@ class SecondPersonDialog(TranslatedBindings, EnterAdvances, ModalScreen[Actor | 
         if not pin:
             self.pin.show_error(FieldError("field.pin", "error.field.required"))
             return
-        services = self.app.services  # type: ignore[attr-defined]
-        try:
-            other = services.auth.second_person(self.actor, staff_no, pin, self.action)
-        except AuthFailed as exc:
-            self._refused(exc, retype_pin=True)
-            return
-        except (ServiceError, FieldError) as exc:
-            self._refused(exc, retype_pin=False)
-            return
-        if self.on_verified is not None:
-            try:
-                self.outcome = self.on_verified(other)
-            except (ServiceError, FieldError) as exc:
-                self._refused(exc, retype_pin=False)
-                return
+        self.checking = True
+        self.call(self._verify, staff_no, pin, then=self._verified, failed=self._refused,
+                  quiet=True)
+
+    def _verify(self, actor: Actor, staff_no: str, pin: str) -> tuple[Actor, Any]:
+        """In the call's thread: the second person's check, then `on_verified`."""
+        other = self.services.auth.second_person(actor, staff_no, pin, self.action)
+        outcome = self.on_verified(other) if self.on_verified is not None else None
+        return other, outcome
+
+    def _verified(self, answer: tuple[Actor, Any]) -> None:
+        self.checking = False
+        other, self.outcome = answer
         self.dismiss(other)
 
-    def _refused(self, exc: Exception, *, retype_pin: bool) -> None:
+    def _refused(self, failure: Failed) -> None:
         """Show why under the staff number (it stays); clear the PIN, which is never kept."""
+        self.checking = False
         self.pin.value = ""
-        self.staff_no.show_error(exc)
-        (self.pin if retype_pin else self.staff_no).focus()
+        self.staff_no.show_error(failure.error)
+        (self.pin if isinstance(failure.error, AuthFailed) else self.staff_no).focus()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -1,20 +1,24 @@
-"""The counter screen (柜面): the tellers' working day, and the supervisor's and officer's view.
+"""The counter screen (柜面): the tellers' working day.
 
-Teller view: sign on to a counter (it fixes the lanes served; the sign-on checklist opens), call
-the next ticket, recall, call one by number, start, record the business done (several per
-ticket), request authorisation (the checker's PIN at this counter, or their inbox), record a
-premium client's retention attempt, finish with the wealth-needs question, transfer, park,
-no-show; break and resume; shift hand-over; end-of-day balancing. The client card of the called
-ticket shows masked numbers, the tier, the exclusive CM and flags.
+Sign on to a counter (it fixes the lanes served; the sign-on checklist opens), call the next
+ticket, recall, call one by number, start, record the business done (several per ticket), request
+authorisation (the checker's PIN at this counter, or their inbox), record a premium client's
+retention attempt, finish with the wealth-needs question, transfer, park, no-show; break and
+resume; shift hand-over (Ctrl+T 交接班: the cash box passes to another teller — not F9, the
+hand-off inbox 待办); end-of-day balancing. The client card of the called ticket shows masked
+numbers, the tier, the exclusive CM and flags.
 
 After a restart the screen comes back as the work was left: the open counter session (status
 line), the ticket being served with what was recorded for it, and, on the line under the status,
 the staff member's checklists still open (today's sign-on, earlier days' runs); Ctrl+Y lists
 them and Enter resumes one where it was left (ui/widgets/resume.py).
 
-Supervisor/officer view (ctrl+v): the authorisation inbox (approve, reject), every teller's state
-and balance (handle a difference, sign off a teller, then the outlet), hand-overs awaiting a
-witness.
+Supervisors and officers open their view with Ctrl+V: its own screen (ui/screens/counter_oversee.py)
+with its own keys, Escape back here. A supervisor who serves at no counter gets that view alone.
+
+Every read and write goes through the one call path (ui/calls.py): the reload (session, ticket,
+card, queue) runs in a thread and is coalesced (ui/screens/counter_base.py); each action calls its
+service with `then=`, so a key never waits on the store.
 
 Manual ch.2 §2.3–2.6 (supervisor, officer, cash and non-cash tellers), §2.4 item 4 (the
 wealth-needs question), digest §4.4 (internal control, premium account closing) and §6.5 (start of
@@ -23,51 +27,104 @@ day, hand-over, balancing).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import ContentSwitcher, Static
+from textual.widgets import Static
 
 from wealthtui.i18n import t
 from wealthtui.rules import permissions
-from wealthtui.rules.fields import FieldError
 from wealthtui.rules.money import format_fen
+from wealthtui.services import Actor
 from wealthtui.services.counter import RecordView, ServingView, SessionView
-from wealthtui.services.errors import ServiceError
 from wealthtui.services.lookup import ClientCard
+from wealthtui.services.queue import TicketView
 from wealthtui.ui.dialogs import counter_dialogs as forms
 from wealthtui.ui.dialogs.confirm import ConfirmDialog
 from wealthtui.ui.dialogs.counter_authz import AuthorizationChoice
 from wealthtui.ui.dialogs.reason import ReasonDialog
 from wealthtui.ui.dialogs.second_person import SecondPersonDialog
-from wealthtui.ui.errors import describe
 from wealthtui.ui.labels import business_name
-from wealthtui.ui.screens.base import RoleScreen
 from wealthtui.ui.screens.checklist import ChecklistScreen
-from wealthtui.ui.screens.my_checklists import MyChecklistsScreen
-from wealthtui.ui.text import plain
-from wealthtui.ui.widgets.counter_oversee import OverseePanel
+from wealthtui.ui.screens.counter_base import CounterBase, read_pending
+from wealthtui.ui.screens.counter_oversee import CounterOverseeScreen
 from wealthtui.ui.widgets.counter_queue import QueueList
 from wealthtui.ui.widgets.counter_ticket import TicketPanel
-from wealthtui.ui.widgets.resume import refresh_pending
 
-FAILED = object()
 
-#: actions of the teller view and of the supervisor's view
-TELLER_ACTIONS = {
+@dataclass(frozen=True)
+class TellerView:
+    """What the teller's screen shows, read in one call."""
+
+    session: SessionView | None = None
+    serving: ServingView | None = None
+    card: ClientCard | None = None
+    waiting: list[TicketView] = field(default_factory=list)
+    parked: list[TicketView] = field(default_factory=list)
+    #: the line naming the staff member's checklists still open ("" when none)
+    pending: str = ""
+
+
+def read_teller(services: Any, actor: Actor, width: int) -> TellerView:
+    """The teller's session, the ticket served with its client card, the queue of the counter,
+    the tickets they parked and the line of their open checklists, `width` cells wide (runs in
+    the call's thread)."""
+    pending = read_pending(services, actor, width)
+    if not actor.can("counter.session"):
+        return TellerView(pending=pending)
+    session = services.counter.current(actor)
+    if session is None:
+        return TellerView(pending=pending)
+    serving = services.counter.serving(actor)
+    card = None
+    if serving is not None and serving.ticket.client_id is not None:
+        card = services.lookup.get(actor, serving.ticket.client_id)
+    waiting = services.queue.waiting_for(actor, session.counter_no)
+    parked = [tk for tk in services.queue.tickets(actor, statuses=("parked",))
+              if tk.served_by == actor.staff_id]
+    return TellerView(session, serving, card, waiting, parked, pending)
+
+
+def able(action: str, view: TellerView, can_serve: bool) -> bool:
+    """Whether a teller action makes sense in the state shown (the services decide for real)."""
+    s, serving = view.session, view.serving
+    status = serving.ticket.status if serving else ""
+    if action == "balance":
+        return can_serve
+    if action == "sign_on":
+        return s is None and can_serve
+    if s is None:
+        return False
+    idle = serving is None
+    checks = {
+        "sign_off": idle,
+        "take_break": s.state == "open" and idle,
+        "resume": s.state == "break",
+        "call_next": s.state == "open" and idle,
+        "call_specific": s.state == "open" and idle,
+        "handover": s.state == "open" and idle,
+        "recall": status == "called", "no_show": status == "called", "start": status == "called",
+        "record": not idle, "finish": not idle, "transfer": not idle, "park": not idle,
+        "authorize": not idle and any(r.outcome == "pending_auth" for r in serving.records),
+        "retention": not idle and any(not r.outcome for r in serving.retentions),
+        "cancel_record": not idle and any(r.outcome in ("done", "pending_auth")
+                                          for r in serving.records),
+    }
+    return checks.get(action, True)
+
+
+#: the teller's actions (each bound to one key of its own)
+TELLER_ACTIONS = frozenset({
     "sign_on", "sign_off", "call_next", "call_specific", "take_break", "resume", "handover",
     "recall", "start", "record", "finish", "transfer", "park", "no_show", "authorize",
     "retention", "cancel_record", "balance",
-}
-OVERSEE_ACTIONS = {"approve", "reject", "witness", "difference", "sign_off_teller", "outlet",
-                   "unlock_staff"}
+})
 
 
-class CounterScreen(RoleScreen):
-    MODE = "counter"
+class CounterScreen(CounterBase):
     HELP_SECTIONS = (
         ("ch.2 §2.5–2.6", "counter.help.teller"),
         ("ch.2 §2.4 item 4", "counter.help.needs"),
@@ -77,20 +134,20 @@ class CounterScreen(RoleScreen):
         ("ch.2 §2.3 item 4", "counter.help.balancing"),
     )
 
+    #: the footer at 80 columns shows these first, in this order (the rest in F1)
+    FOOTER_ORDER: ClassVar[tuple[str, ...]] = (
+        "counter.call_next", "counter.start", "counter.record", "counter.finish",
+        "counter.recall", "counter.no_show", "counter.authorize", "counter.transfer",
+        "counter.park", "counter.call_specific", "counter.sign_on", "counter.retention",
+        "counter.cancel_record", "counter.break", "counter.resume", "counter.handover",
+        "counter.balance", "counter.sign_off", "counter.switch_view",
+    )
+
     DEFAULT_CSS = """
     CounterScreen #counter-status {
         height: 1;
         padding: 0 1;
         background: $primary-background;
-    }
-    CounterScreen #counter-pending {
-        height: 1;
-        padding: 0 1;
-        color: $warning;
-        text-style: bold;
-    }
-    CounterScreen ContentSwitcher {
-        height: 1fr;
     }
     CounterScreen #counter-view {
         height: 1fr;
@@ -122,20 +179,11 @@ class CounterScreen(RoleScreen):
         Binding("ctrl+x", "cancel_record", "counter.bind.cancel_record",
                 id="counter.cancel_record"),
         Binding("ctrl+g", "sign_on", "counter.bind.sign_on", id="counter.sign_on"),
-        Binding("ctrl+g", "sign_off", "counter.bind.sign_off", id="counter.sign_off"),
+        Binding("ctrl+e", "sign_off", "counter.bind.sign_off", id="counter.sign_off"),
         Binding("ctrl+b", "take_break", "counter.bind.break", id="counter.break"),
-        Binding("ctrl+b", "resume", "counter.bind.resume", id="counter.resume"),
+        Binding("ctrl+u", "resume", "counter.bind.resume", id="counter.resume"),
         Binding("ctrl+t", "handover", "counter.bind.handover", id="counter.handover"),
         Binding("ctrl+d", "balance", "counter.bind.balance", id="counter.balance"),
-        Binding("f2", "approve", "counter.bind.approve", id="counter.approve"),
-        Binding("f3", "reject", "counter.bind.reject", id="counter.reject"),
-        Binding("f4", "witness", "counter.bind.witness", id="counter.witness"),
-        Binding("f5", "difference", "counter.bind.difference", id="counter.difference"),
-        Binding("f6", "sign_off_teller", "counter.bind.sign_off_teller",
-                id="counter.sign_off_teller"),
-        Binding("f7", "outlet", "counter.bind.outlet", id="counter.outlet"),
-        # issue 15: the supervisor lifts a lock after wrong PINs (services.staff.unlock)
-        Binding("f8", "unlock_staff", "insiders.bind.unlock", id="counter.unlock_staff"),
         Binding("ctrl+v", "switch_view", "counter.bind.switch_view", id="counter.switch_view"),
         Binding("ctrl+y", "checklists", "resume.bind.checklists", id="counter.checklists",
                 show=False),  # named by the line of open checklists, and in F1 help
@@ -146,20 +194,27 @@ class CounterScreen(RoleScreen):
     def __init__(self, name: str | None = None, id: str | None = None,  # noqa: A002
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.session: SessionView | None = None
-        self.serving: ServingView | None = None
-        self.card: ClientCard | None = None
-        self.view = "counter"
+        self.view = TellerView()
+
+    @property
+    def session(self) -> SessionView | None:
+        return self.view.session
+
+    @property
+    def serving(self) -> ServingView | None:
+        return self.view.serving
+
+    @property
+    def card(self) -> ClientCard | None:
+        return self.view.card
 
     # --- layout ----------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
-        yield Static("", id="counter-status")
+        yield Static(t("counter2.loading"), id="counter-status")
         yield Static("", id="counter-pending")
-        with ContentSwitcher(initial="counter-view", id="counter-switcher"):
-            with Horizontal(id="counter-view"):
-                yield TicketPanel(id="ticket-panel")
-                yield QueueList(id="queue-list")
-            yield OverseePanel(id="oversee-view")
+        with Horizontal(id="counter-view"):
+            yield TicketPanel(id="ticket-panel")
+            yield QueueList(id="queue-list")
 
     @property
     def may_oversee(self) -> bool:
@@ -174,62 +229,28 @@ class CounterScreen(RoleScreen):
         super().on_mount()
         self.set_class(self.app.size.width >= 110, "-wide")
         if self.may_oversee and not self.can_serve:
-            self._show_view("oversee")
+            # a supervisor at no counter: their view is the screen of this mode
+            self.app.push_screen(CounterOverseeScreen(alone=True))
+            return
         self.reload()
-        self.set_interval(max(10.0, self.settings.ui.refresh_seconds * 5), self._tick,
-                          name="counter-tick")
+        self.start_ticking()
 
     def on_resize(self) -> None:
         super().on_resize()
         self.set_class(self.app.size.width >= 110, "-wide")
 
-    def _tick(self) -> None:
-        """Waits grow with time even when nobody writes."""
-        if self.app.screen is self:
-            self.reload()
-
-    def on_data_changed(self) -> None:
-        self.reload()
-
     # --- loading ---------------------------------------------------------------------------
-    def _try(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """Call a service as the actor; on a refusal show why and return FAILED."""
-        try:
-            return fn(self.actor, *args, **kwargs)
-        except (ServiceError, FieldError) as exc:
-            self.notify(describe(exc), severity="error", timeout=8)
-            return FAILED
+    def load(self, actor: Actor) -> TellerView:
+        return read_teller(self.services, actor, self.pending_width)
 
-    def reload(self) -> None:
+    def show_loaded(self, view: TellerView) -> None:
+        self.view = view
         now = self.clock.now()
-        services = self.services
-        self._show_pending()
-        if self.view == "oversee":
-            self._load_oversee(now)
-            self.refresh_bindings()
-            return
-        session = self._try(services.counter.current) if self.actor.can("counter.session") \
-            else None
-        self.session = None if session is FAILED else session
-        self.serving, self.card = None, None
-        waiting: list[Any] = []
-        parked: list[Any] = []
-        if self.session is not None:
-            serving = self._try(services.counter.serving)
-            self.serving = None if serving is FAILED else serving
-            if self.serving is not None and self.serving.ticket.client_id is not None:
-                card = self._try(services.lookup.get, self.serving.ticket.client_id)
-                self.card = None if card is FAILED else card
-            got = self._try(services.queue.waiting_for, self.session.counter_no)
-            waiting = [] if got is FAILED else got
-            got = self._try(services.queue.tickets, statuses=("parked",))
-            parked = [] if got is FAILED else [tk for tk in got
-                                               if tk.served_by == self.actor.staff_id]
+        self.show_pending(view.pending)
         self._show_status()
-        idle = t("counter.ticket.idle") if self.session else t("counter.ticket.not_signed_on")
-        self.query_one(TicketPanel).show(self.serving, self.card, self.settings, now, idle)
-        self.query_one(QueueList).show(waiting, parked, now)
-        self.refresh_bindings()
+        idle = t("counter.ticket.idle") if view.session else t("counter.ticket.not_signed_on")
+        self.query_one(TicketPanel).show(view.serving, view.card, self.settings, now, idle)
+        self.query_one(QueueList).show(view.waiting, view.parked, now)
 
     def _show_status(self) -> None:
         s = self.session
@@ -243,132 +264,31 @@ class CounterScreen(RoleScreen):
                         state=t(f"counter.session_state.{s.state}"), since=started,
                         cash=format_fen(s.opening_cash_fen)))
 
-    def _show_pending(self) -> None:
-        """The line naming the checklists still open (hidden when there are none)."""
-        refresh_pending(self, self.app.size.width - 2, self._pending_shown)
-
-    def _pending_shown(self, text: str) -> None:
-        line = self.query_one("#counter-pending", Static)
-        line.update(plain(text))
-        line.display = bool(text)
-
-    def _load_oversee(self, now: Any) -> None:
-        services, actor = self.services, self.actor
-        requests = self._try(services.authorization.inbox) if actor.can("authz.decide") else []
-        tellers = self._try(services.counter.tellers)
-        outlet = self._try(services.balancing.outlet)
-        awaiting = self._try(services.handover.awaiting_witness) \
-            if actor.can("handover.witness") else []
-        requests = [] if requests is FAILED else requests
-        awaiting = [] if awaiting is FAILED else awaiting
-        tellers = [] if tellers is FAILED else tellers
-        balances = [] if outlet is FAILED else list(outlet.tellers)
-        if outlet is FAILED:
-            line = ""
-        elif outlet.signed_off_by_name:
-            line = t("counter.outlet.signed", name=outlet.signed_off_by_name)
-        else:
-            line = t("counter.outlet.pending", waiting=len(outlet.not_signed_off),
-                     total=len(outlet.tellers),
-                     difference=format_fen(outlet.difference_fen))
-        key = "counter.status.oversee" if self.can_serve else "counter.status.oversee_only"
-        self.query_one("#counter-status", Static).update(t(key))
-        self.query_one(OverseePanel).show(self.settings, now, requests, tellers, balances,
-                                          awaiting, line)
-
     # --- which keys work now ---------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "switch_view":
             return self.may_oversee and self.can_serve
-        if action in OVERSEE_ACTIONS:
-            return self.view == "oversee" and self._oversee_ok(action)
-        if action not in TELLER_ACTIONS:
-            return True
-        if self.view != "counter":
-            return False
-        return self._teller_ok(action)
-
-    def _oversee_ok(self, action: str) -> bool:
-        can = self.actor.can
-        return {
-            "approve": can("authz.decide"), "reject": can("authz.decide"),
-            "witness": can("handover.witness"), "difference": can("balance.signoff"),
-            "sign_off_teller": can("balance.signoff"), "outlet": can("balance.outlet"),
-            "unlock_staff": can("staff.unlock"),
-        }[action]
-
-    def _teller_ok(self, action: str) -> bool:
-        s, serving = self.session, self.serving
-        status = serving.ticket.status if serving else ""
-        if action == "balance":
-            return self.can_serve
-        if action == "sign_on":
-            return s is None and self.can_serve
-        if s is None:
-            return False
-        if action == "sign_off":
-            return serving is None
-        if action == "take_break":
-            return s.state == "open" and serving is None
-        if action == "resume":
-            return s.state == "break"
-        if action in ("call_next", "call_specific", "handover"):
-            return s.state == "open" and serving is None
-        if action in ("recall", "no_show", "start"):
-            return status == "called"
-        if action in ("record", "finish", "transfer", "park"):
-            return serving is not None
-        if action == "authorize":
-            return serving is not None and any(r.outcome == "pending_auth"
-                                               for r in serving.records)
-        if action == "retention":
-            return serving is not None and any(not r.outcome for r in serving.retentions)
-        if action == "cancel_record":
-            return serving is not None and any(r.outcome in ("done", "pending_auth")
-                                               for r in serving.records)
+        if action in TELLER_ACTIONS:
+            return self.loaded and able(action, self.view, self.can_serve)
         return True
-
-    def _after(self, message: str | Callable[[Any], str] = "") -> Callable[[Any], None]:
-        """A dialog callback: on a result, tell the user, reload and let the others know."""
-        def done(result: Any) -> None:
-            if result is None or result is FAILED:
-                return
-            text = message(result) if callable(message) else message
-            if text:
-                self.notify(text)
-            self.reload()
-            self.changed()
-        return done
 
     def _ticket_no(self) -> str:
         return self.serving.ticket.display_no if self.serving else ""
 
-    # --- views -----------------------------------------------------------------------------
-    def _show_view(self, view: str) -> None:
-        self.view = view
-        self.query_one(ContentSwitcher).current = f"{view}-view"
-
+    # --- the supervisor's view ------------------------------------------------------------------
     def action_switch_view(self) -> None:
-        self._show_view("oversee" if self.view == "counter" else "counter")
-        self.reload()
-        target = "#ov-authz" if self.view == "oversee" else "#tp-records"
-        self.query_one(target).focus()
-
-    def action_checklists(self) -> None:
-        """Today's procedures and every checklist of this staff member still open, to resume."""
-        def closed(_result: None) -> None:
+        """Ctrl+V: the supervisor's view over this screen; Escape comes back (and reloads)."""
+        def back(_result: None) -> None:
             self.reload()
-            self.changed()
 
-        self.app.push_screen(MyChecklistsScreen(), closed)
-
+        self.app.push_screen(CounterOverseeScreen(), back)
 
     # --- sessions --------------------------------------------------------------------------
     def action_sign_on(self) -> None:
         def signed(view: SessionView | None) -> None:
             if view is None:
                 return
-            self._after(t("counter.msg.signed_on", counter=view.counter_no))(view)
+            self.done(t("counter.msg.signed_on", counter=view.counter_no))(view)
             if view.checklist_run_id is not None:
                 self.app.push_screen(ChecklistScreen(view.checklist_run_id),
                                      lambda _run: self.reload())
@@ -378,25 +298,30 @@ class CounterScreen(RoleScreen):
     def action_sign_off(self) -> None:
         def answer(yes: bool | None) -> None:
             if yes:
-                self._after(t("counter.msg.signed_off"))(self._try(self.services.counter.sign_off))
+                self.call(self.services.counter.sign_off,
+                          then=self.done(t("counter.msg.signed_off")))
 
         self.app.push_screen(ConfirmDialog(t("counter.confirm.sign_off"), default_no=True),
                              answer)
 
     def action_take_break(self) -> None:
-        self._after(t("counter.msg.break"))(self._try(self.services.counter.take_break))
+        self.call(self.services.counter.take_break, then=self.done(t("counter.msg.break")))
 
     def action_resume(self) -> None:
-        self._after(t("counter.msg.resumed"))(self._try(self.services.counter.resume))
+        self.call(self.services.counter.resume, then=self.done(t("counter.msg.resumed")))
 
     # --- calling ---------------------------------------------------------------------------
     def action_call_next(self) -> None:
         assert self.session is not None
-        ticket = self._try(self.services.queue.call_next, self.session.counter_no)
-        if ticket is None:
-            self.notify(t("counter.msg.nobody_waiting"))
-            return
-        self._after(lambda tk: t("counter.msg.called", ticket=tk.display_no))(ticket)
+
+        def called(ticket: TicketView | None) -> None:
+            if ticket is None:
+                self.notify(t("counter.msg.nobody_waiting"))
+                return
+            self.done(t("counter.msg.called", ticket=ticket.display_no))(ticket)
+
+        self.call(self.services.queue.call_next, self.session.counter_no, then=called,
+                  key="call")
 
     def action_call_specific(self) -> None:
         assert self.session is not None
@@ -404,23 +329,23 @@ class CounterScreen(RoleScreen):
         preset = selected.display_no if selected else ""
         self.app.push_screen(
             forms.call_form(self.services, self.actor, self.session.counter_no, preset),
-            self._after(lambda tk: t("counter.msg.called", ticket=tk.display_no)))
+            self.done(lambda tk: t("counter.msg.called", ticket=tk.display_no)))
 
     def action_recall(self) -> None:
         assert self.serving is not None
         limit = self.settings.queue.recall_limit
 
-        def message(tk: Any) -> str:
+        def message(tk: TicketView) -> str:
             text = t("counter.msg.recalled", ticket=tk.display_no, count=tk.recalls)
             if tk.recalls >= limit:
                 text += " " + t("counter.msg.offer_no_show")
             return text
 
-        self._after(message)(self._try(self.services.queue.recall, self.serving.ticket.id))
+        self.call(self.services.queue.recall, self.serving.ticket.id, then=self.done(message))
 
     def action_start(self) -> None:
         assert self.serving is not None
-        self._after()(self._try(self.services.queue.start, self.serving.ticket.id))
+        self.call(self.services.queue.start, self.serving.ticket.id, then=self.done())
 
     def action_no_show(self) -> None:
         assert self.serving is not None
@@ -428,8 +353,8 @@ class CounterScreen(RoleScreen):
 
         def answer(yes: bool | None) -> None:
             if yes:
-                self._after(t("counter.msg.no_show", ticket=number))(
-                    self._try(self.services.queue.no_show, ticket_id))
+                self.call(self.services.queue.no_show, ticket_id,
+                          then=self.done(t("counter.msg.no_show", ticket=number)))
 
         self.app.push_screen(ConfirmDialog(t("counter.confirm.no_show", ticket=number),
                                            default_no=True), answer)
@@ -437,19 +362,19 @@ class CounterScreen(RoleScreen):
     def action_park(self) -> None:
         assert self.serving is not None
         ticket_id, number = self.serving.ticket.id, self._ticket_no()
+        queue, actor = self.services.queue, self.actor
         self.app.push_screen(
             ReasonDialog(t("counter.park.title", ticket=number), field_key="field.note",
                          required=False,
-                         submit=lambda note: self.services.queue.park(self.actor, ticket_id,
-                                                                      note)),
-            self._after(t("counter.msg.parked", ticket=number)))
+                         submit=lambda note: queue.park(actor, ticket_id, note)),
+            self.done(t("counter.msg.parked", ticket=number)))
 
     def action_transfer(self) -> None:
         assert self.serving is not None
         self.app.push_screen(
             forms.transfer_form(self.services, self.actor, self.serving),
-            self._after(lambda tk: t("counter.msg.transferred", ticket=tk.display_no,
-                                     category=tk.category)))
+            self.done(lambda tk: t("counter.msg.transferred", ticket=tk.display_no,
+                                   category=tk.category)))
 
     # --- serving ---------------------------------------------------------------------------
     def action_record(self) -> None:
@@ -458,8 +383,8 @@ class CounterScreen(RoleScreen):
         def recorded(rec: RecordView | None) -> None:
             if rec is None:
                 return
-            self._after(t("counter.msg.recorded",
-                          business=business_name(self.settings, rec.business_type)))(rec)
+            self.done(t("counter.msg.recorded",
+                        business=business_name(self.settings, rec.business_type)))(rec)
             if rec.outcome == "pending_auth":
                 self._authorize(rec)
 
@@ -489,17 +414,9 @@ class CounterScreen(RoleScreen):
                            total=format_fen(rec.authorization_sum_fen, symbol=True)))
         requested = rec.authorization_id if rec.authorization_status == "pending" else None
 
-        def chosen(choice: str | None) -> None:
-            if choice is None:
-                return
-            req_id = requested
-            if req_id is None:
-                req = self._try(self.services.authorization.request, rec.id)
-                if req is FAILED:
-                    return
-                req_id = req.id
+        def decide(choice: str, req_id: int) -> None:
             if choice == "inbox":
-                self._after(t("counter.msg.authz_sent"))(req_id)
+                self.done(t("counter.msg.authz_sent"))(req_id)
                 return
             detail = lines[0]
             if choice == "approve":
@@ -508,22 +425,33 @@ class CounterScreen(RoleScreen):
             self.app.push_screen(
                 ReasonDialog(t("counter.authz.reject_reason"), detail=detail),
                 lambda reason: self._step_up(req_id, False, reason, detail)
-                if reason else self._after()(req_id))
+                if reason else self.done()(req_id))
+
+        def chosen(choice: str | None) -> None:
+            if choice is None:
+                return
+            if requested is not None:
+                decide(choice, requested)
+                return
+            self.call(self.services.authorization.request, rec.id,
+                      then=lambda req: decide(choice, req.id))
 
         self.app.push_screen(AuthorizationChoice(lines), chosen)
 
     def _step_up(self, req_id: int, approve: bool, reason: str, detail: str) -> None:
+        decide = self.services.authorization.decide
+
         def decided(other: Any) -> None:
             key = "counter.msg.authz_approved" if approve else "counter.msg.authz_rejected"
             if other is None:
-                self._after(t("counter.msg.authz_sent"))(req_id)
+                self.done(t("counter.msg.authz_sent"))(req_id)
                 return
-            self._after(t(key, name=other.name))(other)
+            self.done(t(key, name=other.name))(other)
 
         self.app.push_screen(SecondPersonDialog(
             "authz.decide", title=t("counter.authz.pin_title"), detail=detail,
-            on_verified=lambda other: self.services.authorization.decide(
-                other, req_id, approve, reason, step_up=True)), decided)
+            on_verified=lambda other: decide(other, req_id, approve, reason, step_up=True)),
+            decided)
 
     def action_retention(self) -> None:
         assert self.serving is not None
@@ -531,7 +459,7 @@ class CounterScreen(RoleScreen):
         name = self.card.name if self.card else ""
         self.app.push_screen(
             forms.retention_form(self.services, self.actor, retention, name),
-            self._after(t("counter.msg.retention")))
+            self.done(t("counter.msg.retention")))
 
     def action_cancel_record(self) -> None:
         assert self.serving is not None
@@ -540,12 +468,12 @@ class CounterScreen(RoleScreen):
         if rec is None or rec not in live:
             rec = live[-1]
         business = business_name(self.settings, rec.business_type)
+        counter, actor, record_id = self.services.counter, self.actor, rec.id
         self.app.push_screen(
             ReasonDialog(t("counter.cancel_record.title", business=business,
                            amount=format_fen(rec.amount_fen)),
-                         submit=lambda reason: self.services.counter.cancel_record(
-                             self.actor, rec.id, reason)),
-            self._after(t("counter.msg.record_cancelled")))
+                         submit=lambda reason: counter.cancel_record(actor, record_id, reason)),
+            self.done(t("counter.msg.record_cancelled")))
 
     def action_finish(self) -> None:
         assert self.serving is not None
@@ -563,30 +491,36 @@ class CounterScreen(RoleScreen):
             return text
 
         self.app.push_screen(forms.needs_form(self.services, self.actor, self.serving),
-                             self._after(message))
+                             self.done(message))
 
     # --- hand-over and balancing -----------------------------------------------------------
     def action_handover(self) -> None:
-        mine = self._try(self.services.handover.open_mine)
-        if mine is FAILED:
-            return
-        if mine is not None:
-            self._receive(mine)
-            return
-        box = self._try(self.services.handover.box)
-        if box is FAILED:
-            return
+        """Ctrl+T 交接班: the cash box to another teller (or receive the one waiting for me)."""
+        handover = self.services.handover
+
+        def read(actor: Actor) -> tuple[Any, Any]:
+            mine = handover.open_mine(actor)
+            return mine, (None if mine is not None else handover.box(actor))
+
+        def opened(answer: tuple[Any, Any]) -> None:
+            mine, box = answer
+            if mine is not None:
+                self._receive(mine)
+                return
+            self.app.push_screen(forms.handover_form(self.services, self.actor, box), started)
 
         def started(h: Any) -> None:
             if h is None:
                 return
-            self._after()(h)
+            self.done()(h)
             self._receive(h)
 
-        self.app.push_screen(forms.handover_form(self.services, self.actor, box), started)
+        self.call(read, then=opened, key="handover")
 
     def _receive(self, h: Any) -> None:
         """The receiving teller counts, then confirms with their staff number and PIN."""
+        handover = self.services.handover
+
         def counted(result: tuple[str, str] | None) -> None:
             if result is None:
                 self.notify(t("counter.msg.handover_waiting"))
@@ -595,30 +529,29 @@ class CounterScreen(RoleScreen):
             self.app.push_screen(SecondPersonDialog(
                 "handover.shift", title=t("counter.receive.pin_title"),
                 detail=t("counter.receive.pin_detail", counter=h.counter_no),
-                on_verified=lambda other: self.services.handover.confirm(other, h.id, cash,
-                                                                         note)), confirmed)
+                on_verified=lambda other: handover.confirm(other, h.id, cash, note)), confirmed)
 
         def confirmed(other: Any) -> None:
             if other is None:
                 self.notify(t("counter.msg.handover_waiting"))
                 return
-            self._after(t("counter.msg.handed_over", name=other.name))(other)
+            self.done(t("counter.msg.handed_over", name=other.name))(other)
             if h.witness_required:
                 self.app.push_screen(SecondPersonDialog(
                     "handover.witness", title=t("counter.witness.pin_title"),
                     detail=t("counter.witness.pin_detail"),
-                    on_verified=lambda w: self.services.handover.witness(w, h.id)),
-                    self._after(t("counter.msg.witnessed")))
+                    on_verified=lambda w: handover.witness(w, h.id)),
+                    self.done(t("counter.msg.witnessed")))
 
         self.app.push_screen(forms.receive_form(self.services, h), counted)
 
     def action_balance(self) -> None:
-        view = self._try(self.services.balancing.mine)
-        if view is FAILED:
-            return
-        if view.status == "signed_off":
-            self.notify(t("counter.msg.balance_signed_off", name=view.signed_off_by_name))
-            return
+        def opened(view: Any) -> None:
+            if view.status == "signed_off":
+                self.notify(t("counter.msg.balance_signed_off", name=view.signed_off_by_name))
+                return
+            self.app.push_screen(forms.balance_form(self.services, self.actor, view),
+                                 self.done(message))
 
         def message(b: Any) -> str:
             if b.has_difference:
@@ -626,99 +559,4 @@ class CounterScreen(RoleScreen):
                          difference=format_fen(b.difference_fen or 0))
             return t("counter.msg.balanced")
 
-        self.app.push_screen(forms.balance_form(self.services, self.actor, view),
-                             self._after(message))
-
-    # --- the supervisor's view -------------------------------------------------------------
-    def _none_selected(self) -> None:
-        self.notify(t("counter.msg.none_selected"), severity="warning")
-
-    def action_approve(self) -> None:
-        req = self.query_one(OverseePanel).selected_request
-        if req is None:
-            self._none_selected()
-            return
-        self.app.push_screen(
-            ReasonDialog(t("counter.approve.title", ticket=req.ticket_no, maker=req.maker_name),
-                         detail=t("counter.authz.business", ticket=req.ticket_no,
-                                  business=business_name(self.settings, req.business_type),
-                                  amount=format_fen(req.amount_fen, symbol=True)),
-                         required=False,
-                         submit=lambda reason: self.services.authorization.decide(
-                             self.actor, req.id, True, reason)),
-            self._after(t("counter.msg.approved")))
-
-    def action_reject(self) -> None:
-        req = self.query_one(OverseePanel).selected_request
-        if req is None:
-            self._none_selected()
-            return
-        self.app.push_screen(
-            ReasonDialog(t("counter.reject.title", ticket=req.ticket_no, maker=req.maker_name),
-                         submit=lambda reason: self.services.authorization.decide(
-                             self.actor, req.id, False, reason)),
-            self._after(t("counter.msg.rejected")))
-
-    def action_unlock_staff(self) -> None:
-        """Unlock a staff member locked after wrong PINs: their staff number (issue 15)."""
-        from wealthtui.ui.dialogs.form_dialog import Field, FormDialog
-
-        self.app.push_screen(FormDialog(t("insiders.unlock.title"), [
-            Field("staff_no", "field.staff_no", max_length=20)],
-            submit=lambda v: self.services.staff.unlock(self.actor, v["staff_no"].strip()),
-            info=[t("insiders.unlock.detail")]),
-            lambda view: view is not None and self.notify(
-                t("insiders.unlock.done", staff_no=view.staff_no, name=view.name)))
-
-    def action_witness(self) -> None:
-        h = self.query_one(OverseePanel).selected_handover
-        if h is None:
-            self._none_selected()
-            return
-
-        def answer(yes: bool | None) -> None:
-            if yes:
-                self._after(t("counter.msg.witnessed"))(
-                    self._try(self.services.handover.witness, h.id))
-
-        self.app.push_screen(ConfirmDialog(t("counter.confirm.witness", counter=h.counter_no,
-                                             giver=h.from_name, taker=h.to_name)), answer)
-
-    def _selected_balance(self) -> Any:
-        row = self.query_one(OverseePanel).selected_teller
-        if row is None:
-            self._none_selected()
-            return None
-        state, balance = row
-        if balance is None or balance.status == "draft":
-            self.notify(t("counter.msg.not_submitted", name=state.name), severity="warning")
-            return None
-        return balance
-
-    def action_difference(self) -> None:
-        balance = self._selected_balance()
-        if balance is None:
-            return
-        self.app.push_screen(forms.difference_form(self.services, self.actor, balance),
-                             self._after(t("counter.msg.difference_handled")))
-
-    def action_sign_off_teller(self) -> None:
-        balance = self._selected_balance()
-        if balance is None:
-            return
-
-        def answer(yes: bool | None) -> None:
-            if yes:
-                self._after(t("counter.msg.teller_signed_off", name=balance.teller_name))(
-                    self._try(self.services.balancing.sign_off, balance.id))
-
-        self.app.push_screen(ConfirmDialog(t("counter.confirm.sign_off_teller",
-                                             name=balance.teller_name)), answer)
-
-    def action_outlet(self) -> None:
-        def answer(yes: bool | None) -> None:
-            if yes:
-                self._after(t("counter.msg.outlet_signed_off"))(
-                    self._try(self.services.balancing.sign_off_outlet))
-
-        self.app.push_screen(ConfirmDialog(t("counter.confirm.outlet")), answer)
+        self.call(self.services.balancing.mine, then=opened, key="balance")

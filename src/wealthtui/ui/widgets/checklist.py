@@ -17,20 +17,22 @@ position, whether it is required, its kind, its manual section and its help text
 from an older version of the procedure reads as it was when it started.
 
 Keys while it has focus: ↑/↓ move between steps; Enter records the focused step (a step that
-confirms the flow log shows the day's figures first, ui/widgets/flow_confirm.py; a tick at once;
+confirms the flow log shows the day's figures first, ui/dialogs/flow_confirm.py; a tick at once;
 a number, amount or text in a dialog that keeps what was typed on an error; a choice from a list;
-a sign-off in the second-person dialog with the other staff member's number and PIN); F9 completes
-the run (refused with the open required steps named); F8 abandons it with a reason.
+a sign-off in the second-person dialog with the other staff member's number and PIN); F2
+completes the run (refused with the open required steps named; F9 stays the shell's inbox key);
+F8 abandons it with a reason.
+
+Every read and write goes through the one call path (ui/calls.py, `self.call`): in a thread,
+the answer back on the event loop; "加载中…" until the run is read the first time.
 
 Messages: `ChecklistPanel.Changed(run)` after every change, `ChecklistPanel.Completed(run)` when
-the run is completed. It finds `app.services` and `app.actor` itself.
+the run is completed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -43,17 +45,15 @@ from textual.widgets import DataTable, Static
 from wealthtui import i18n
 from wealthtui.i18n import t, tl
 from wealthtui.procedures import Choice, Procedure, Step
-from wealthtui.rules.fields import FieldError
 from wealthtui.rules.money import format_fen
 from wealthtui.services.checklists import DONE, OPEN, RunView, StepState
-from wealthtui.services.errors import ServiceError
 from wealthtui.ui.basis import basis_text
+from wealthtui.ui.calls import Calls
 from wealthtui.ui.dialogs.choice import ChoiceDialog, step_text
+from wealthtui.ui.dialogs.flow_confirm import FlowLogConfirmDialog
 from wealthtui.ui.dialogs.reason import ReasonDialog
 from wealthtui.ui.dialogs.second_person import SecondPersonDialog
-from wealthtui.ui.errors import describe
 from wealthtui.ui.text import PlainTable, fit
-from wealthtui.ui.widgets.flow_confirm import FlowLogConfirmDialog
 
 DONE_MARK = "✓"
 OPEN_MARK = "☐"
@@ -96,7 +96,7 @@ class StepTable(PlainTable):
     ]
 
 
-class ChecklistPanel(Vertical, can_focus=False):
+class ChecklistPanel(Calls, Vertical, can_focus=False):
     DEFAULT_CSS = """
     ChecklistPanel {
         height: 1fr;
@@ -123,7 +123,7 @@ class ChecklistPanel(Vertical, can_focus=False):
     """
 
     BINDINGS = [
-        Binding("f9", "complete", "checklist.bind.complete", id="checklist.complete"),
+        Binding("f2", "complete", "checklist.bind.complete", id="checklist.complete"),
         Binding("f8", "abandon", "checklist.bind.abandon", id="checklist.abandon"),
     ]
 
@@ -165,14 +165,6 @@ class ChecklistPanel(Vertical, can_focus=False):
     def table(self) -> StepTable:
         return self.query_one(StepTable)
 
-    @property
-    def _services(self) -> Any:
-        return self.app.services  # type: ignore[attr-defined]
-
-    @property
-    def _actor(self) -> Any:
-        return self.app.actor  # type: ignore[attr-defined]
-
     def show_run(self, run_id: int | None) -> None:
         """Show another run (None: none)."""
         self.run_id = run_id
@@ -180,25 +172,23 @@ class ChecklistPanel(Vertical, can_focus=False):
         self.reload()
 
     def reload(self) -> None:
-        """Read the run again (call it when the store changed)."""
+        """Read the run again (call it when the store changed); the last request wins."""
         if self.run_id is None:
             self._show(None)
             return
-        run = self._call(self._services.checklists.get, self.run_id)
-        if run is not None:
-            self._show(run)
+        if self.run is None:
+            self.query_one(".cl-title", Static).update(t("checklist2.loading"))
+        self.call(self.services.checklists.get, self.run_id, then=self._loaded, key="run")
 
-    def _call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(self._actor, *args, **kwargs)
-        except (ServiceError, FieldError) as exc:
-            self.notify(describe(exc), severity="error", timeout=8)
-            return None
+    def _loaded(self, run: RunView) -> None:
+        if run.id == self.run_id:
+            self._show(run)
+            self.refresh_bindings()
 
     def _local(self, at: datetime | None) -> str:
         if at is None:
             return ""
-        return at.astimezone(self._services.ctx.tz).strftime("%H:%M")
+        return at.astimezone(self.services.ctx.tz).strftime("%H:%M")
 
     # --- drawing -------------------------------------------------------------------------------
     def _show(self, run: RunView | None) -> None:
@@ -245,7 +235,7 @@ class ChecklistPanel(Vertical, can_focus=False):
 
     def _title_line(self, run: RunView) -> str:
         status = t(f"checklist.status.{run.status}")
-        now = self._services.ctx.now()
+        now = self.clock.now()
         if run.overdue(now):
             status = t("checklist.status.overdue")
         parts = [procedure_title(run.procedure), status,
@@ -340,7 +330,7 @@ class ChecklistPanel(Vertical, can_focus=False):
         return True
 
     def _changed(self, run: RunView | None) -> None:
-        if run is None:
+        if run is None or run.id != self.run_id:
             return
         self._show(run)
         self.refresh_bindings()
@@ -357,7 +347,7 @@ class ChecklistPanel(Vertical, can_focus=False):
         if state is None or run is None or run.status != OPEN:
             return
         step = state.step
-        checklists = self._services.checklists
+        checklists, actor = self.services.checklists, self.actor
         if step.confirms == "flow_log":
             # shows the day's flow log and confirms it (services.day records this step)
             self.app.push_screen(FlowLogConfirmDialog(run), self._changed)
@@ -369,19 +359,18 @@ class ChecklistPanel(Vertical, can_focus=False):
             if state.done:
                 self.notify(t("checklist.already_ticked"))
                 return
-            self._changed(self._call(checklists.record, run.id, step.id))
+            self.call(checklists.record, run.id, step.id, then=self._changed)
         elif step.kind == "choice":
             self.app.push_screen(
                 ChoiceDialog(step, state.value,
-                             lambda choice: checklists.record(self._actor, run.id, step.id,
-                                                              choice)),
+                             lambda choice: checklists.record(actor, run.id, step.id, choice)),
                 self._changed,
             )
         elif step.kind == "signoff":
             dialog = SecondPersonDialog(
                 "checklist.signoff", title=t("checklist.signoff_title", step=step_text(step)),
                 detail=step_help(step),
-                on_verified=lambda other: checklists.record(self._actor, run.id, step.id,
+                on_verified=lambda other: checklists.record(actor, run.id, step.id,
                                                             signer=other),
             )
             self.app.push_screen(dialog, lambda other: self._changed(dialog.outcome))
@@ -391,7 +380,7 @@ class ChecklistPanel(Vertical, can_focus=False):
                     t("checklist.enter_value", step=step_text(step)),
                     field_key=f"checklist.value.{step.kind}", detail=step_help(step),
                     value=self._editable(state), max_length=2000 if step.kind == "text" else 30,
-                    submit=lambda text: checklists.record(self._actor, run.id, step.id, text),
+                    submit=lambda text: checklists.record(actor, run.id, step.id, text),
                 ),
                 self._changed,
             )
@@ -406,10 +395,11 @@ class ChecklistPanel(Vertical, can_focus=False):
         if state.step.by_notice != "cm_change" or client_id is None:
             self.notify(t("error.notice.by_hand"), severity="warning")
             return
+        services, actor = self.services, self.actor
 
-        def submit(channel: str) -> RunView:
-            self._services.notices.cm_change_letter(self._actor, client_id, channel=channel)
-            return self._services.checklists.get(self._actor, run.id)
+        def submit(channel: str) -> RunView:  # in ChoiceDialog's call thread
+            services.notices.cm_change_letter(actor, client_id, channel=channel)
+            return services.checklists.get(actor, run.id)
 
         self.app.push_screen(ChoiceDialog(channel_step(state.step), "sms", submit), self._changed)
 
@@ -424,11 +414,13 @@ class ChecklistPanel(Vertical, can_focus=False):
     def action_complete(self) -> None:
         if self.run is None:
             return
-        run = self._call(self._services.checklists.complete, self.run.id)
-        if run is not None:
-            self._changed(run)
-            self.notify(t("checklist.done_toast", title=procedure_title(run.procedure)))
-            self.post_message(self.Completed(self, run))
+        self.call(self.services.checklists.complete, self.run.id, then=self._completed,
+                  key="complete")
+
+    def _completed(self, run: RunView) -> None:
+        self._changed(run)
+        self.notify(t("checklist.done_toast", title=procedure_title(run.procedure)))
+        self.post_message(self.Completed(self, run))
 
     def action_abandon(self) -> None:
         run = self.run
@@ -440,10 +432,10 @@ class ChecklistPanel(Vertical, can_focus=False):
                 self._changed(result)
                 self.notify(t("checklist.abandoned_toast", title=procedure_title(result.procedure)))
 
+        checklists, actor = self.services.checklists, self.actor
         self.app.push_screen(
             ReasonDialog(t("checklist.abandon_title"), detail=t("checklist.abandon_detail"),
-                         submit=lambda reason: self._services.checklists.abandon(
-                             self._actor, run.id, reason)),
+                         submit=lambda reason: checklists.abandon(actor, run.id, reason)),
             abandoned,
         )
 

@@ -1,4 +1,4 @@
-"""The lean read path of services.base (`@requires(..., write=False, lean=True)`, ReadUnit,
+"""The lean read path of services.lean (`@requires(..., write=False, lean=True)`, ReadUnit,
 ReadStatement, LeanReader): the same guarantees as every service call — the actor's staff row
 read on every call, refusals audited, values as Core gives them, a unit of work joined — without
 the ORM; its connections are its own, read-only, replaced when dropped, closed with the engine.
@@ -17,14 +17,8 @@ from sqlmodel import Session
 from tests.conftest import T0
 from tests.lobby_data import add_client, attend, card_no
 from wealthtui.model import Attendance, AuditEvent, Client, Staff
-from wealthtui.services.base import (
-    REGISTRY,
-    LeanReader,
-    ReadStatement,
-    ReadUnit,
-    Service,
-    requires,
-)
+from wealthtui.services.base import REGISTRY, Service, requires
+from wealthtui.services.lean import LeanReader, ReadStatement, ReadUnit
 from wealthtui.services.errors import NotFound, PermissionDenied
 
 CLIENT_FACTS = ReadStatement(lambda: select(

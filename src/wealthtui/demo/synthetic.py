@@ -34,7 +34,8 @@ from wealthtui.rules.agenda import workdays_before
 from wealthtui.rules.clock import Clock, FixedClock, OpenDays, business_date
 from wealthtui.services import Actor, Services
 from wealthtui.services.auth import hash_pin
-from wealthtui.services.base import Context, append_audit
+from wealthtui.services.base import Context
+from wealthtui.services.uow import append_audit
 from wealthtui.services.center import creation_meta, write_meta
 from wealthtui.services.lobby import LobbyService
 from wealthtui.store import anchors

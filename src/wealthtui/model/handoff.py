@@ -50,7 +50,7 @@ class Handoff(SQLModel, table=True):
 
     #: the columns that move a hand-off along its life (accept, decline, done, expire, carry):
     #: changing only these is finishing a hand-off, not changing its business day, so it is
-    #: allowed after that day was closed (services.base refuses any other change of a closed
+    #: allowed after that day was closed (services.uow refuses any other change of a closed
     #: day's record). Who sent what to whom, about which client, on which day stays fixed.
     __lifecycle_columns__: ClassVar[frozenset[str]] = frozenset({
         "status", "accepted_at", "closed_at", "outcome", "decline_reason", "to_staff_id",

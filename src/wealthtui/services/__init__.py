@@ -128,7 +128,7 @@ class Services:
             if name in self.__dict__:  # made meanwhile by another thread
                 return self.__dict__[name]
             if name == "ctx":
-                from wealthtui.services.base import Context
+                from wealthtui.services.context import Context
 
                 engine = self._engine if not callable(self._engine) else self._engine()
                 value: Any = Context(engine, self._settings, self._clock)

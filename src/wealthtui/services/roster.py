@@ -199,7 +199,7 @@ class RosterService(Service):
         day = day or uow.today
         if day < uow.today:
             raise FieldError("roster.field.date", "error.roster.past_day")
-        return day  # a closed day's lines are refused by the unit of work (services.base)
+        return day  # a closed day's lines are refused by the unit of work (services.uow)
 
     def _staff(self, uow: UnitOfWork, staff_id: int) -> Staff:
         staff = uow.session.get(Staff, staff_id)

@@ -329,9 +329,11 @@ class AssistantLink:
 
 # --- the service --------------------------------------------------------------------------------
 class AssignmentService(Service):
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, *, checklists: ChecklistService,
+                 handoffs: HandoffService) -> None:
         super().__init__(ctx)
-        self._checklists: ChecklistService | None = None
+        self.checklists = checklists
+        self._handoffs = handoffs
 
     # --- queries ---------------------------------------------------------------------------
     def _assignment_views(self, uow: UnitOfWork, where) -> list[AssignmentView]:  # type: ignore[no-untyped-def]
@@ -502,12 +504,6 @@ class AssignmentService(Service):
         if not staff.role_set & CM_ROLES:
             raise FieldError("cm.field.cm", "error.cm.not_a_cm")
         return staff
-
-    @property
-    def checklists(self) -> ChecklistService:
-        if self._checklists is None:
-            self._checklists = ChecklistService(self.ctx)
-        return self._checklists
 
     def assign_in(self, uow: UnitOfWork, client: Client, cm: Staff, reason: str) -> CMAssignment:
         """Make `cm` the client's exclusive CM from now (closing the current assignment). A change
@@ -682,7 +678,7 @@ class AssignmentService(Service):
         common = dict(kind=h.kind, client_id=h.client_id, ticket_id=h.ticket_id, note=note[:1000],
                       source="cm", due_at=due, manual_section=h.manual_section or SECTION_ARRIVAL,
                       rerouted_from_id=h.id)
-        service = HandoffService(self.ctx)
+        service = self._handoffs
         if duty is not None:
             new = service.create_in(uow, to_staff_id=duty.id, **common)  # type: ignore[arg-type]
         else:
@@ -690,7 +686,7 @@ class AssignmentService(Service):
         for lead in uow.session.exec(select(Lead).where(Lead.handoff_id == h.id)):
             lead.handoff_id, lead.owner_id = new.id, new.to_staff_id  # the lead follows it
             uow.session.add(lead)
-        return service._views(uow, Handoff.id == new.id)[0]
+        return service.views_in(uow, Handoff.id == new.id)[0]
 
     @requires("handoff.create")
     def hand_to_teller(self, uow: UnitOfWork, client_id: int, note: str) -> HandoffView:
@@ -699,8 +695,8 @@ class AssignmentService(Service):
         self._client(uow, client_id)
         check_file_access(uow, client_id)
         text = parse_text(note, "field.note", max_len=1000, required=True)
-        service = HandoffService(self.ctx)
+        service = self._handoffs
         h = service.create_in(uow, kind="cash_business", to_role=permissions.CASH_TELLER,
                               client_id=client_id, note=text, source="cm",
                               manual_section=SECTION_CM)
-        return service._views(uow, Handoff.id == h.id)[0]
+        return service.views_in(uow, Handoff.id == h.id)[0]

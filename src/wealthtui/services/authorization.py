@@ -27,7 +27,7 @@ from wealthtui.model import AuthorizationRequest, Client, ServiceRecord, Staff, 
 from wealthtui.rules.fields import parse_text
 from wealthtui.rules.money import format_fen
 from wealthtui.services.auth import AuthService
-from wealthtui.services.base import Actor, Service, UnitOfWork, requires
+from wealthtui.services.base import Actor, Context, Service, UnitOfWork, requires
 from wealthtui.services.compliance import authorization_rule
 from wealthtui.services.conversion import convert_for_record
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
@@ -61,6 +61,11 @@ class AuthzView:
 
 
 class AuthorizationService(Service):
+    def __init__(self, ctx: Context, *, handoffs: HandoffService, auth: AuthService) -> None:
+        super().__init__(ctx)
+        self._handoffs = handoffs
+        self._auth = auth
+
     def _views(self, uow: UnitOfWork, where: Any) -> list[AuthzView]:
         maker, checker = aliased(Staff), aliased(Staff)
         rows = uow.session.exec(
@@ -147,7 +152,7 @@ class AuthorizationService(Service):
         if rec is not None:
             rec.authorization_id = None
             uow.session.add(rec)
-        HandoffService(self.ctx).end_for(uow, "authorization", req.id, "cancelled")
+        self._handoffs.end_for(uow, "authorization", req.id, "cancelled")
         uow.audit("authz.withdraw", "authorization_request", req.id, manual_section=SECTION)
         return self._views(uow, AuthorizationRequest.id == req.id)[0]
 
@@ -196,7 +201,7 @@ class AuthorizationService(Service):
             rec.outcome = "done" if approve else "rejected"
             uow.session.add(rec)
             convert_for_record(uow, rec)  # an authorised sale converts the client's leads
-        HandoffService(self.ctx).end_for(uow, "authorization", req.id, req.status)
+        self._handoffs.end_for(uow, "authorization", req.id, req.status)
         uow.audit("authz.approve" if approve else "authz.reject", "authorization_request",
                   req.id, manual_section=SECTION, maker_id=req.maker_id,
                   business_type=req.business_type, amount_fen=req.amount_fen,
@@ -207,5 +212,5 @@ class AuthorizationService(Service):
                           approve: bool, reason: str = "") -> AuthzView:
         """Step-up at the maker's counter: the checker enters their staff number and PIN on the
         maker's terminal; the decision is theirs (audited as theirs, marked step-up)."""
-        checker = AuthService(self.ctx).second_person(maker, staff_no, pin, "authz.decide")
+        checker = self._auth.second_person(maker, staff_no, pin, "authz.decide")
         return self.decide(checker, request_id, approve, reason, step_up=True)

@@ -56,7 +56,7 @@ from wealthtui.rules import deadlines as dl
 from wealthtui.rules.clock import business_date, day_bounds_utc, zone
 from wealthtui.rules.fields import FieldError, parse_mobile, parse_name, parse_text
 from wealthtui.services import masking
-from wealthtui.services.base import Service, UnitOfWork, requires
+from wealthtui.services.base import Context, Service, UnitOfWork, requires
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
 from wealthtui.services.handoffs import HandoffService
 
@@ -348,6 +348,10 @@ def complaint_stats(session: Session, settings: Settings, start: date, end: date
 # --- the service -------------------------------------------------------------------------------
 
 class ComplaintService(Service):
+    def __init__(self, ctx: Context, *, handoffs: HandoffService) -> None:
+        super().__init__(ctx)
+        self._handoffs = handoffs
+
     @property
     def rules(self) -> dl.ClockRules:
         return dl.ClockRules.of(self.settings.complaints)
@@ -513,7 +517,7 @@ class ComplaintService(Service):
         handler replaced)."""
         assert c.id is not None
         if to_staff_id is None:
-            HandoffService(self.ctx).end_for(uow, "complaint", c.id, f"{c.ref_no} {why}")
+            self._handoffs.end_for(uow, "complaint", c.id, f"{c.ref_no} {why}")
             return
         for h in uow.session.exec(
             select(Handoff).where(Handoff.subject_type == "complaint", Handoff.subject_id == c.id,
@@ -667,7 +671,7 @@ class ComplaintService(Service):
         if previous is not None and previous != handler_id:
             self._end_handoffs(uow, c, "reassigned", to_staff_id=previous)
         if handler_id != uow.actor_id:
-            HandoffService(self.ctx).create_in(
+            self._handoffs.create_in(
                 uow, kind="general", to_staff_id=handler_id, client_id=c.client_id,
                 note=f"{c.ref_no} {note}".strip(), manual_section=SECTION,
                 subject_type="complaint", subject_id=c.id,
@@ -738,7 +742,7 @@ class ComplaintService(Service):
         uow.session.add(c)
         self._event(uow, c, "escalate", reason, level=level, previous=previous)
         if level == "head" and not uow.can("complaint.approve"):
-            HandoffService(self.ctx).create_in(
+            self._handoffs.create_in(
                 uow, kind="escalation", to_role="head", client_id=c.client_id,
                 note=f"{c.ref_no} {reason}", manual_section=SECTION,
                 subject_type="complaint", subject_id=c.id,

@@ -72,9 +72,9 @@ class FollowUpView:
 
 
 class ContactService(Service):
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, *, checklists: ChecklistService) -> None:
         super().__init__(ctx)
-        self._checklists: ChecklistService | None = None
+        self.checklists = checklists
 
     # --- suitability -----------------------------------------------------------------------
     def _checks(self, uow: UnitOfWork, client: Client, codes: Iterable[str],
@@ -218,12 +218,6 @@ class ContactService(Service):
         return parse_yuan(amount, "sale.field.amount")
 
     # --- the checklists a contact feeds ---------------------------------------------------------
-    @property
-    def checklists(self) -> ChecklistService:
-        if self._checklists is None:
-            self._checklists = ChecklistService(self.ctx)
-        return self._checklists
-
     def _marketing_run(self, uow: UnitOfWork, run_id: int, client_id: int) -> ChecklistRun:
         run = uow.session.get(ChecklistRun, run_id)
         if (run is None or run.procedure_id != MARKETING_PROCEDURE or run.client_id != client_id

@@ -118,9 +118,11 @@ def arrivals_by_hour(uow: UnitOfWork, days: list[date]) -> dict[date, list[int]]
 
 
 class DashboardService(Service):
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, *, checklists: ChecklistService,
+                 queue: QueueService) -> None:
         super().__init__(ctx)
-        self._checklists = ChecklistService(ctx)
+        self._checklists = checklists
+        self._queue = queue
 
     def _premium(self, uow: UnitOfWork) -> tuple[PremiumInLobby, ...]:
         cm = aliased(Staff)
@@ -179,7 +181,7 @@ class DashboardService(Service):
 
     @requires("dashboard.view", write=False)
     def snapshot(self, uow: UnitOfWork) -> DashboardView:
-        queue = QueueService(self.ctx)._snapshot(uow, 0)
+        queue = self._queue.snapshot_in(uow, 0)
         overdue = uow.session.execute(
             select(func.count(Handoff.id))
             .where(Handoff.business_date >= uow.today - timedelta(days=RECENT_DAYS),

@@ -126,10 +126,11 @@ def _name(uow: UnitOfWork, staff_id: int | None) -> str:
 
 
 class DayService(Service):
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, *, checklists: ChecklistService,
+                 handoffs: HandoffService) -> None:
         super().__init__(ctx)
-        self._checklists = ChecklistService(ctx)
-        self._handoffs = HandoffService(ctx)
+        self._checklists = checklists
+        self._handoffs = handoffs
 
     def _problems(self, uow: UnitOfWork, day: date, bd: BusinessDay | None) -> list[CloseProblem]:
         out = [

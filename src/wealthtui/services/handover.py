@@ -30,7 +30,7 @@ from wealthtui.rules.fields import FieldError, parse_text
 from wealthtui.rules.money import parse_yuan
 from wealthtui.services import cashbox
 from wealthtui.services.auth import AuthService
-from wealthtui.services.base import Actor, Service, UnitOfWork, requires
+from wealthtui.services.base import Actor, Context, Service, UnitOfWork, requires
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
 
 SECTION = "ch.2 §2.5 item 4"
@@ -113,6 +113,10 @@ def _count(text: object, field_key: str) -> int:
 
 
 class HandoverService(Service):
+    def __init__(self, ctx: Context, *, auth: AuthService) -> None:
+        super().__init__(ctx)
+        self._auth = auth
+
     def _views(self, uow: UnitOfWork, where: Any) -> list[HandoverView]:
         giver, taker, witness = aliased(Staff), aliased(Staff), aliased(Staff)
         rows = uow.session.exec(
@@ -351,7 +355,7 @@ class HandoverService(Service):
     def confirm_at_counter(self, giver: Actor, handover_id: int, staff_no: str, pin: str,
                            counted_cash: str, difference_note: str = "") -> HandoverView:
         """The receiver confirms on the giver's terminal with their staff number and PIN."""
-        taker = AuthService(self.ctx).second_person(giver, staff_no, pin, "handover.shift")
+        taker = self._auth.second_person(giver, staff_no, pin, "handover.shift")
         return self.confirm(taker, handover_id, counted_cash, difference_note)
 
     # --- the witness -----------------------------------------------------------------------
@@ -371,5 +375,5 @@ class HandoverService(Service):
 
     def witness_at_counter(self, actor: Actor, handover_id: int, staff_no: str,
                            pin: str) -> HandoverView:
-        witness = AuthService(self.ctx).second_person(actor, staff_no, pin, "handover.witness")
+        witness = self._auth.second_person(actor, staff_no, pin, "handover.witness")
         return self.witness(witness, handover_id)

@@ -83,7 +83,14 @@ class _Prepared:
     conversions; and after the first execution (which gives the column types the driver
     reports) `convert`, SQLAlchemy's result conversions of the rows, and `fetch`, the statement
     run on a cursor with its rows converted. Each is generated as one function, so a call costs
-    no loop over parameters or columns and no call per row."""
+    no loop over parameters or columns and no call per row.
+
+    Kept against a plain path (closures walking a list of parameters and of column
+    conversions, no generated code), measured side by side at 100,000 clients (stop 15, two
+    alternating runs of 150 look-ups per kind × 10): service p95 / raw sqlite3 p95 for the
+    card number 1.85× / 1.81× generated against 1.84× / 2.02× plain, ID number 1.89× / 1.73×
+    against 2.00× / 1.97×, name and pinyin 1.60–1.67× against 1.72–1.77×. The plain path
+    sits on the 2× limit of issue 10 for the exact look-ups; the generated one keeps a margin."""
 
     __slots__ = ("sql", "args", "columns", "convert", "fetch", "_args_code", "_namespace")
 

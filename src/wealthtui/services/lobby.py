@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cached_property
 
 from sqlalchemy.orm import aliased
 from sqlmodel import col, func, select
@@ -32,7 +31,7 @@ from wealthtui.rules import routing as routing_rules
 from wealthtui.rules.fields import FieldError, parse_mobile, parse_name, parse_text
 from wealthtui.services import roster
 from wealthtui.services.assignments import lead_owner
-from wealthtui.services.base import Service, UnitOfWork, requires
+from wealthtui.services.base import Context, Service, UnitOfWork, requires
 from wealthtui.services.checklists import ChecklistService
 from wealthtui.services.errors import Conflict, NotFound
 from wealthtui.services.handoffs import OPEN, HandoffService
@@ -143,13 +142,12 @@ class FlowCounts:
 
 # --- the service ---------------------------------------------------------------------------
 class LobbyService(Service):
-    @property
-    def _queue(self) -> QueueService:
-        return QueueService(self.ctx)
-
-    @property
-    def _handoffs(self) -> HandoffService:
-        return HandoffService(self.ctx)
+    def __init__(self, ctx: Context, *, queue: QueueService, handoffs: HandoffService,
+                 checklists: ChecklistService) -> None:
+        super().__init__(ctx)
+        self._queue = queue
+        self._handoffs = handoffs
+        self._checklists = checklists
 
     def table(self) -> routing_rules.RoutingTable:
         """The routing table from the configuration."""
@@ -230,10 +228,6 @@ class LobbyService(Service):
         )
 
     # --- the identification checklist ------------------------------------------------------
-    @cached_property
-    def _checklists(self) -> ChecklistService:
-        return ChecklistService(self.ctx)  # one per service: it caches the procedure files
-
     def _start_checklist(self, uow: UnitOfWork, visit: Visit) -> None:
         """Start the visit's identification checklist (when the procedure is installed and the
         actor is one of those who run it) and tick the greeting. A broken procedures folder
@@ -482,7 +476,7 @@ class LobbyService(Service):
             chosen = self._propose(client, counter_business, None).category
         zone = route.zone
         if chosen is not None:
-            cat = self._queue._category(chosen)
+            cat = self._queue.category(chosen)
             zone = cat.zone
         elif diverted:
             zone = "self_service"
@@ -507,7 +501,7 @@ class LobbyService(Service):
         choice = self._route_choice(business, chosen, diverted)
         if choice is not None:
             self._step(uow, visit, "route", choice)
-        ahead = self._queue._ahead(uow, ticket) if ticket is not None else None
+        ahead = self._queue.ahead_in(uow, ticket) if ticket is not None else None
         return GuideResult(visit=self._visit_view(uow, visit_id), route=route,
                            ticket_no=ticket.display_no if ticket else "",
                            ticket_id=ticket.id if ticket else None, ahead=ahead)

@@ -54,8 +54,8 @@ from wealthtui.rules import fields, pinyin
 from wealthtui.rules.clock import NAIVE_EPOCH, UTC_EPOCH
 from wealthtui.services import masking
 from wealthtui.services.base import Context, Service, UnitOfWork, requires
-from wealthtui.services.lean import ReadStatement, ReadUnit
 from wealthtui.services.errors import Conflict, NotFound
+from wealthtui.services.lean import ReadStatement, ReadUnit
 
 SECTION = "ch.2 §2.7"
 #: the client's CM, as a second reference to the staff table in a card's statement

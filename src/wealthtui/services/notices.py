@@ -27,7 +27,7 @@ import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlmodel import col, select
 
@@ -43,7 +43,7 @@ from wealthtui.notices.templates import (
 from wealthtui.rules.clock import business_date
 from wealthtui.rules.fields import FieldError
 from wealthtui.services import masking
-from wealthtui.services.base import Actor, Service, UnitOfWork, requires
+from wealthtui.services.base import Actor, Context, Service, UnitOfWork, requires
 from wealthtui.services.checklists import ChecklistService
 from wealthtui.services.errors import Conflict, NotFound
 
@@ -100,9 +100,9 @@ def date_text(day: date, language: str) -> str:
 
 
 class NoticeService(Service):
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: Context, *, checklists: ChecklistService) -> None:
         super().__init__(ctx)
-        self._checklists = ChecklistService(ctx)
+        self._checklists = checklists
         self._lock = threading.Lock()
         self._cache: tuple[Path | None, dict[str, NoticeTemplate]] | None = None
 

@@ -18,8 +18,8 @@ from tests.conftest import T0
 from tests.lobby_data import add_client, attend, card_no
 from wealthtui.model import Attendance, AuditEvent, Client, Staff
 from wealthtui.services.base import REGISTRY, Service, requires
-from wealthtui.services.lean import LeanReader, ReadStatement, ReadUnit
 from wealthtui.services.errors import NotFound, PermissionDenied
+from wealthtui.services.lean import LeanReader, ReadStatement, ReadUnit
 
 CLIENT_FACTS = ReadStatement(lambda: select(
     Client.id, Client.name, Client.birthday, Client.lunar_birthday, Client.created_at,

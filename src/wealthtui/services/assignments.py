@@ -45,6 +45,7 @@ from wealthtui.model import (
     Target,
     TargetList,
 )
+from wealthtui.model.status import HandoffStatus, TargetListStatus
 from wealthtui.rules import file_access, permissions
 from wealthtui.rules.agenda import DIRECT_CHANNELS
 from wealthtui.rules.clock import business_date
@@ -166,7 +167,7 @@ def relation_in(uow: UnitOfWork, client_id: int) -> file_access.Relation:
                      or_(Handoff.to_staff_id == me,
                          and_(col(Handoff.to_staff_id).is_(None),
                               col(Handoff.to_role).in_(uow.roles)))),
-                and_(Handoff.status == "done", Handoff.to_staff_id == me,
+                and_(Handoff.status == HandoffStatus.DONE, Handoff.to_staff_id == me,
                      Handoff.business_date == uow.today)),
         ).limit(1)
     ).first()
@@ -175,7 +176,7 @@ def relation_in(uow: UnitOfWork, client_id: int) -> file_access.Relation:
         target = uow.session.exec(
             select(Target.id).join(TargetList, TargetList.id == Target.list_id)
             .where(Target.client_id == client_id, Target.cm_id == me,
-                   TargetList.status == "open").limit(1)
+                   TargetList.status == TargetListStatus.OPEN).limit(1)
         ).first()
     return file_access.Relation(
         has_cm=cm_id is not None, is_their_cm=cm_id is not None and cm_id == me,

@@ -24,6 +24,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import and_, col, select
 
 from wealthtui.model import AuthorizationRequest, Client, ServiceRecord, Staff, Ticket
+from wealthtui.model.status import AuthorizationStatus
 from wealthtui.rules.fields import parse_text
 from wealthtui.rules.money import format_fen
 from wealthtui.services.auth import AuthService
@@ -113,7 +114,7 @@ class AuthorizationService(Service):
             raise Conflict("error.authz.not_needed", business=rec.business_type)
         pending = uow.session.exec(
             select(AuthorizationRequest.id).where(
-                AuthorizationRequest.status == "pending",
+                AuthorizationRequest.status == AuthorizationStatus.PENDING,
                 AuthorizationRequest.business_type == rec.business_type,
                 AuthorizationRequest.ticket_id == rec.ticket_id,
             )
@@ -125,7 +126,7 @@ class AuthorizationService(Service):
             business_date=uow.today, maker_id=uow.actor_id, business_type=rec.business_type,
             amount_fen=rec.amount_fen, checker_roles=",".join(rule.checker_roles),
             ticket_id=rec.ticket_id, client_id=rec.client_id, counter_no=rec.counter_no,
-            status="pending", note=parse_text(note, "field.note", max_len=500),
+            status=AuthorizationStatus.PENDING, note=parse_text(note, "field.note", max_len=500),
             requested_at=uow.now,
         )
         uow.session.add(req)
@@ -166,7 +167,7 @@ class AuthorizationService(Service):
     @requires("authz.decide", write=False)
     def inbox(self, uow: UnitOfWork) -> list[AuthzView]:
         """Pending requests the actor may decide: made by someone else, within their authority."""
-        views = self._views(uow, and_(AuthorizationRequest.status == "pending",
+        views = self._views(uow, and_(AuthorizationRequest.status == AuthorizationStatus.PENDING,
                                       AuthorizationRequest.maker_id != uow.actor_id))
         return [v for v in views if set(v.checker_roles) & uow.roles]
 
@@ -191,7 +192,7 @@ class AuthorizationService(Service):
             raise PermissionDenied("error.authz.no_authority", business=req.business_type,
                                    amount=format_fen(req.amount_fen))
         reason = parse_text(reason, "field.reason", max_len=500, required=not approve)
-        req.status = "approved" if approve else "rejected"
+        req.status = AuthorizationStatus.APPROVED if approve else AuthorizationStatus.REJECTED
         req.checker_id, req.reason, req.decided_at, req.step_up = (
             uow.actor_id, reason, uow.now, step_up)
         uow.session.add(req)

@@ -46,6 +46,7 @@ from wealthtui.model import (
     StepRecord,
     Ticket,
 )
+from wealthtui.model.status import ChecklistStatus
 from wealthtui.procedures import (
     Catalog,
     Procedure,
@@ -66,7 +67,7 @@ from wealthtui.services.handoffs import KINDS as HANDOFF_KINDS
 from wealthtui.services.handoffs import SOURCES as HANDOFF_SOURCES
 from wealthtui.services.handoffs import HandoffService
 
-OPEN, DONE, ABANDONED = "open", "done", "abandoned"
+OPEN, DONE, ABANDONED = ChecklistStatus.OPEN, ChecklistStatus.DONE, ChecklistStatus.ABANDONED
 #: statuses of a scheduled procedure in a "today" list
 NOT_STARTED, IN_PROGRESS, OVERDUE = "not_started", "in_progress", "overdue"
 

@@ -52,6 +52,7 @@ from sqlmodel import Session, col, or_, select
 
 from wealthtui.config import ComplaintCategoryCfg, ComplaintChannelCfg, Settings
 from wealthtui.model import Client, Complaint, ComplaintEvent, Handoff, Staff
+from wealthtui.model.status import ComplaintStatus
 from wealthtui.rules import deadlines as dl
 from wealthtui.rules.clock import business_date, day_bounds_utc, zone
 from wealthtui.rules.fields import FieldError, parse_mobile, parse_name, parse_text
@@ -68,9 +69,10 @@ COMPLAINANT_KINDS = ("client", "agent", "heir")
 ESCALATION_LEVELS = ("head", "sub_branch", "branch")
 REPLY_CHANNELS = ("in_person", "phone", "letter", "sms", "e_banking")
 SATISFACTION = ("satisfied", "basically_satisfied", "dissatisfied", "unreachable")
-STATUSES = ("open", "investigating", "escalated", "replied", "closed", "withdrawn", "merged")
-RUNNING = ("open", "investigating", "escalated")  # the decision is still to come
-ENDED = ("closed", "withdrawn", "merged")
+STATUSES = tuple(ComplaintStatus)
+RUNNING = (ComplaintStatus.OPEN, ComplaintStatus.INVESTIGATING,
+           ComplaintStatus.ESCALATED)  # the decision is still to come
+ENDED = (ComplaintStatus.CLOSED, ComplaintStatus.WITHDRAWN, ComplaintStatus.MERGED)
 
 
 @dataclass(frozen=True)
@@ -665,7 +667,7 @@ class ComplaintService(Service):
         previous = c.handler_id
         c.handler_id = handler_id
         if c.status == "open":
-            c.status = "investigating"
+            c.status = ComplaintStatus.INVESTIGATING
         uow.session.add(c)
         self._event(uow, c, "assign", note, handler_id=handler_id, previous=previous)
         if previous is not None and previous != handler_id:
@@ -687,7 +689,7 @@ class ComplaintService(Service):
         self._state_in(c, (*RUNNING, "replied"))
         note = parse_text(note, "field.complaint.note", max_len=2000, required=True)
         if c.status == "open":
-            c.status = "investigating"
+            c.status = ComplaintStatus.INVESTIGATING
             uow.session.add(c)
         self._event(uow, c, "note", note)
         self._audit(uow, "note", c)
@@ -697,7 +699,7 @@ class ComplaintService(Service):
         c.resolved_on_spot = True
         c.reply_at, c.reply_channel, c.reply_content = uow.now, "in_person", outcome
         c.options_told = True
-        c.status = "replied"
+        c.status = ComplaintStatus.REPLIED
         uow.session.add(c)
         self._clock(uow, c, dl.STOP, "resolve_on_spot", uow.today, outcome, first_contact=True)
         self._audit(uow, "resolve_on_spot", c)

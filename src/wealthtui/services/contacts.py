@@ -29,6 +29,7 @@ from wealthtui.model import (
     Target,
     TargetList,
 )
+from wealthtui.model.status import ChecklistStatus, LeadStatus, TargetListStatus, TargetStatus
 from wealthtui.procedures import Procedure
 from wealthtui.rules import suitability
 from wealthtui.rules.agenda import CHANNELS, DIRECT_CHANNELS, PURPOSES, RESULTS
@@ -244,7 +245,7 @@ class ContactService(Service):
         run = uow.session.exec(
             select(ChecklistRun).where(ChecklistRun.procedure_id == CM_CHANGE_PROCEDURE,
                                        ChecklistRun.client_id == entry.client_id,
-                                       ChecklistRun.status == "open")
+                                       ChecklistRun.status == ChecklistStatus.OPEN)
             .order_by(col(ChecklistRun.id).desc())
         ).first()
         if run is None or run.id is None:
@@ -279,14 +280,14 @@ class ContactService(Service):
 
     def _advance_leads_and_targets(self, uow: UnitOfWork, entry: ContactLog) -> None:
         for lead in uow.session.exec(
-            select(Lead).where(Lead.client_id == entry.client_id, Lead.status == "new")
+            select(Lead).where(Lead.client_id == entry.client_id, Lead.status == LeadStatus.NEW)
         ).all():
-            lead.status = "contacted"
+            lead.status = LeadStatus.CONTACTED
             uow.session.add(lead)
         for target in uow.session.exec(
             select(Target).join(TargetList, TargetList.id == Target.list_id).where(
                 Target.client_id == entry.client_id, Target.cm_id == entry.staff_id,
-                Target.status == "open", TargetList.status == "open")
+                Target.status == TargetStatus.OPEN, TargetList.status == TargetListStatus.OPEN)
         ).all():
             target.status, target.contact_id = "contacted", entry.id
             target.updated_at, target.updated_by = uow.now, entry.staff_id

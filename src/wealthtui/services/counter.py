@@ -32,6 +32,7 @@ from wealthtui.model import (
     TellerBalance,
     Ticket,
 )
+from wealthtui.model.status import CounterSessionState
 from wealthtui.rules import permissions
 from wealthtui.rules import queue as qrules
 from wealthtui.rules.fields import FieldError, parse_mobile, parse_name, parse_text
@@ -172,7 +173,7 @@ class CounterService(Service):
             select(CounterSession).where(
                 CounterSession.business_date == uow.today,
                 CounterSession.staff_id == (staff_id or uow.actor_id),
-                CounterSession.state != "closed",
+                CounterSession.state != CounterSessionState.CLOSED,
             ).order_by(col(CounterSession.id).desc())
         ).first()
 
@@ -314,7 +315,7 @@ class CounterService(Service):
         occupied = uow.session.exec(
             select(CounterSession, Staff.name).join(Staff, Staff.id == CounterSession.staff_id)
             .where(CounterSession.business_date == uow.today,
-                   CounterSession.counter_no == cfg.no, CounterSession.state != "closed")
+                   CounterSession.counter_no == cfg.no, CounterSession.state != CounterSessionState.CLOSED)
         ).first()
         if occupied is not None:
             raise Conflict("error.counter.occupied", counter=cfg.no, name=occupied[1])

@@ -30,6 +30,7 @@ from wealthtui.model import (
     Visit,
 )
 from wealthtui.model.handoff import overdue_clause
+from wealthtui.model.status import AuthorizationStatus, ChecklistStatus
 from wealthtui.reports import figures
 from wealthtui.reports.sql import utc_hour
 from wealthtui.services.base import Context, Service, UnitOfWork, requires
@@ -152,7 +153,7 @@ class DashboardService(Service):
         if catalog is not None:
             done = set(uow.session.execute(
                 select(ChecklistRun.procedure_id)
-                .where(ChecklistRun.business_date == uow.today, ChecklistRun.status == "done")
+                .where(ChecklistRun.business_date == uow.today, ChecklistRun.status == ChecklistStatus.DONE)
             ).scalars())
             for p in catalog:
                 if (p.schedule in DAILY and p.subject == "day" and p.due is not None
@@ -162,7 +163,7 @@ class DashboardService(Service):
             select(ChecklistRun.procedure_id, ChecklistRun.business_date)
             .where(ChecklistRun.business_date < uow.today,
                    ChecklistRun.business_date >= uow.today - timedelta(days=7),
-                   ChecklistRun.status == "open")
+                   ChecklistRun.status == ChecklistStatus.OPEN)
             .order_by(ChecklistRun.business_date)
         ).all()
         for pid, day in stale:
@@ -189,7 +190,7 @@ class DashboardService(Service):
         ).scalar_one()
         pending = uow.session.execute(
             select(func.count(AuthorizationRequest.id))
-            .where(AuthorizationRequest.status == "pending")
+            .where(AuthorizationRequest.status == AuthorizationStatus.PENDING)
         ).scalar_one()
         warn = uow.today + timedelta(days=uow.settings.complaints.warn_days)
         live = (Complaint.status.not_in(ENDED_COMPLAINT),  # type: ignore[attr-defined]

@@ -28,6 +28,7 @@ from sqlmodel import and_, col, or_, select
 
 from wealthtui.model import BusinessDay, Client, Handoff, Staff, Ticket
 from wealthtui.model.handoff import is_overdue
+from wealthtui.model.status import HandoffStatus
 from wealthtui.rules import permissions
 from wealthtui.rules.fields import FieldError, parse_text
 from wealthtui.services.base import Service, UnitOfWork, requires
@@ -38,7 +39,7 @@ KINDS = ("premium_arrival", "referral", "lead", "cm_change", "escalation", "cash
 #: what a hand-off may be about (it ends with it)
 SUBJECTS = ("", "complaint", "authorization", "checklist_run")
 SOURCES = ("", "lobby", "cash_counter", "non_cash_counter", "cm", "head", "system")
-OPEN = ("open", "accepted")
+OPEN = (HandoffStatus.OPEN, HandoffStatus.ACCEPTED)
 
 
 @dataclass(frozen=True)
@@ -335,7 +336,7 @@ class HandoffService(Service):
             return 0  # no notice can be written into a closed day; the next day's run does it
         limit = uow.now - timedelta(hours=uow.settings.handoffs.expire_after_hours)
         stale = uow.session.exec(
-            select(Handoff).where(Handoff.status == "open", col(Handoff.due_at) < limit,
+            select(Handoff).where(Handoff.status == HandoffStatus.OPEN, col(Handoff.due_at) < limit,
                                   col(Handoff.kind) != "returned")
             .order_by(col(Handoff.id))
         ).all()
@@ -364,7 +365,7 @@ class HandoffService(Service):
         first, so that a quiet center sees no write transaction)."""
         limit = uow.now - timedelta(hours=uow.settings.handoffs.expire_after_hours)
         return uow.session.exec(
-            select(Handoff.id).where(Handoff.status == "open", col(Handoff.due_at) < limit,
+            select(Handoff.id).where(Handoff.status == HandoffStatus.OPEN, col(Handoff.due_at) < limit,
                                      col(Handoff.kind) != "returned").limit(1)
         ).first() is not None
 

@@ -25,6 +25,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
 from wealthtui.model import CounterSession, ServiceRecord, ShiftHandover, Staff, Ticket
+from wealthtui.model.status import CounterSessionState, HandoverStatus
 from wealthtui.rules import queue as qrules
 from wealthtui.rules.fields import FieldError, parse_text
 from wealthtui.rules.money import parse_yuan
@@ -160,7 +161,7 @@ class HandoverService(Service):
         return uow.session.exec(
             select(CounterSession).where(
                 CounterSession.business_date == uow.today, CounterSession.staff_id == staff_id,
-                CounterSession.state != "closed")
+                CounterSession.state != CounterSessionState.CLOSED)
         ).first()
 
     def _summary(self, uow: UnitOfWork, session: CounterSession) -> BoxSummary:
@@ -230,7 +231,7 @@ class HandoverService(Service):
     def open_mine(self, uow: UnitOfWork) -> HandoverView | None:
         """The actor's hand-over that still waits for the receiver, if any."""
         views = self._views(uow, (ShiftHandover.from_staff_id == uow.actor_id)
-                            & (ShiftHandover.status == "open"))
+                            & (ShiftHandover.status == HandoverStatus.OPEN))
         return views[-1] if views else None
 
     @requires("counter.oversee", write=False)
@@ -240,7 +241,7 @@ class HandoverService(Service):
     @requires("handover.witness", write=False)
     def awaiting_witness(self, uow: UnitOfWork) -> list[HandoverView]:
         """Confirmed hand-overs that still need a witness, for the supervisor's view."""
-        return self._views(uow, (ShiftHandover.status == "confirmed")
+        return self._views(uow, (ShiftHandover.status == HandoverStatus.CONFIRMED)
                            & (ShiftHandover.witness_required == True))  # noqa: E712
 
     # --- the one handing over --------------------------------------------------------------
@@ -270,7 +271,7 @@ class HandoverService(Service):
             raise Conflict("error.counter.ticket_open", ticket=busy)
         already = uow.session.exec(
             select(ShiftHandover.id).where(ShiftHandover.from_staff_id == uow.actor_id,
-                                           ShiftHandover.status == "open")
+                                           ShiftHandover.status == HandoverStatus.OPEN)
         ).first()
         if already is not None:
             raise Conflict("error.handover.already_open", id=already)
@@ -292,7 +293,7 @@ class HandoverService(Service):
                 "note": note,
             }, ensure_ascii=False, sort_keys=True),
             expected_cash_fen=summary.expected_cash_fen, declared_cash_fen=declared,
-            from_session_id=session.id, status="open", created_at=uow.now,
+            from_session_id=session.id, status=HandoverStatus.OPEN, created_at=uow.now,
         )
         uow.session.add(h)
         uow.session.flush()
@@ -309,7 +310,7 @@ class HandoverService(Service):
         if h.status != "open":
             raise Conflict("error.handover.not_open")
         reason = parse_text(reason, "field.reason", max_len=200, required=True)
-        h.status = "cancelled"
+        h.status = HandoverStatus.CANCELLED
         uow.session.add(h)
         uow.audit("handover.cancel", "shift_handover", h.id, manual_section=SECTION,
                   reason=reason)

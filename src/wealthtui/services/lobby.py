@@ -25,6 +25,7 @@ from wealthtui.model import (
     Ticket,
     Visit,
 )
+from wealthtui.model.status import ChecklistStatus
 from wealthtui.reports import figures
 from wealthtui.rules import permissions
 from wealthtui.rules import routing as routing_rules
@@ -254,7 +255,7 @@ class LobbyService(Service):
         resume; optional steps can be ticked until the next visitor comes."""
         last = uow.session.exec(
             select(ChecklistRun.id).where(
-                ChecklistRun.procedure_id == IDENTIFICATION, ChecklistRun.status == "open",
+                ChecklistRun.procedure_id == IDENTIFICATION, ChecklistRun.status == ChecklistStatus.OPEN,
                 ChecklistRun.started_by == uow.actor_id, ChecklistRun.business_date == uow.today)
             .order_by(col(ChecklistRun.id).desc()).limit(1)
         ).first()

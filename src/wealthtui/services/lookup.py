@@ -50,6 +50,7 @@ from wealthtui.model import (
     ContactLog,
     Staff,
 )
+from wealthtui.model.status import ComplaintStatus
 from wealthtui.rules import fields, pinyin
 from wealthtui.rules.clock import NAIVE_EPOCH, UTC_EPOCH
 from wealthtui.services import masking
@@ -61,7 +62,9 @@ SECTION = "ch.2 §2.7"
 #: the client's CM, as a second reference to the staff table in a card's statement
 CM = aliased(Staff, name="cm")
 #: complaint states that are over
-COMPLAINT_CLOSED = ("closed", "withdrawn", "merged")
+#: plain strings: written into the statement as literals
+COMPLAINT_CLOSED = (ComplaintStatus.CLOSED.value, ComplaintStatus.WITHDRAWN.value,
+                    ComplaintStatus.MERGED.value)
 #: the upper bound of a prefix range: the highest code point, so that a name continuing with a
 #: rare character outside the BMP (张𠮷) still falls inside "张" (binary / C-collation order)
 TOP = "\U0010ffff"

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import col, select
 
 from wealthtui.model import ChecklistRun, Client, CMAssignment, Complaint, Notice, Staff
+from wealthtui.model.status import ChecklistStatus, NoticeStatus
 from wealthtui.notices.senders import Outgoing, Sender, SendError, make_sender
 from wealthtui.notices.templates import (
     NoticeTemplate,
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
     from wealthtui.services import Services
 
 CHANNELS = ("sms", "email", "webhook", "print")
-PENDING, SENT, FAILED = "pending", "sent", "failed"
+PENDING, SENT, FAILED = NoticeStatus.PENDING, NoticeStatus.SENT, NoticeStatus.FAILED
 CM_CHANGE_PROCEDURE, CM_CHANGE_STEP = "cm_change", "written_notice"
 SECTION = "ch.2 §5.1"
 #: how long a claimed notice is kept from other senders (a sender that died lets it go after)
@@ -212,7 +213,7 @@ class NoticeService(Service):
         run = uow.session.exec(
             select(ChecklistRun).where(ChecklistRun.procedure_id == CM_CHANGE_PROCEDURE,
                                        ChecklistRun.client_id == client_id,
-                                       ChecklistRun.status == "open")
+                                       ChecklistRun.status == ChecklistStatus.OPEN)
             .order_by(col(ChecklistRun.id).desc())
         ).first()
         if run is None or run.id is None:

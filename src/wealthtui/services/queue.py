@@ -26,6 +26,7 @@ from sqlmodel import col, select
 
 from wealthtui.config import CategoryCfg, CounterCfg
 from wealthtui.model import Client, CounterSession, Staff, Ticket, TicketEvent, Visit
+from wealthtui.model.status import CounterSessionState
 from wealthtui.rules import queue as rules
 from wealthtui.rules.fields import FieldError, parse_text
 from wealthtui.services import sign_on_check
@@ -193,7 +194,7 @@ class QueueService(Service):
                 CounterSession.business_date == uow.today,
                 CounterSession.counter_no == counter_no,
                 CounterSession.staff_id == uow.actor_id,
-                CounterSession.state == "open",
+                CounterSession.state == CounterSessionState.OPEN,
                 col(CounterSession.ended_at).is_(None),
             )
         ).first()
@@ -625,7 +626,7 @@ class QueueService(Service):
                 .join(Staff, Staff.id == CounterSession.staff_id)
                 .where(CounterSession.business_date == uow.today,
                        col(CounterSession.ended_at).is_(None),
-                       CounterSession.state != "closed")
+                       CounterSession.state != CounterSessionState.CLOSED)
                 .order_by(col(CounterSession.started_at))
             )
         }

@@ -31,6 +31,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session, col, select
 
 from wealthtui.model import AuditHead, BusinessDay, Staff
+from wealthtui.model.status import DayStatus
 from wealthtui.rules import permissions
 from wealthtui.rules.clock import business_date
 from wealthtui.services.errors import Conflict, StoreBusy, StoreFault
@@ -225,7 +226,7 @@ def _refuse_closed_days(session: Session, _context: object, _instances: object) 
     with session.no_autoflush:
         closed = session.exec(
             select(BusinessDay.business_date).where(
-                BusinessDay.status == "closed", col(BusinessDay.business_date).in_(days)
+                BusinessDay.status == DayStatus.CLOSED, col(BusinessDay.business_date).in_(days)
             )
         ).first()
     if closed is not None:

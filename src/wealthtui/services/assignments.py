@@ -579,18 +579,6 @@ class AssignmentService(Service):
                   to=dict(dealt), clients=len(clients), reason=reason)
         return self._assignment_views(uow, col(CMAssignment.id).in_(made))
 
-    @requires("client.assign_cm")
-    def unassign(self, uow: UnitOfWork, client_id: int, reason: str) -> None:
-        """End the client's exclusive CM without a successor (e.g. the client left the premium
-        tier). A premium client left without a CM shows on the head's exceptions list."""
-        reason = parse_text(reason, "field.reason", max_len=200, required=True)
-        current = active_assignment(uow, client_id)
-        if current is None:
-            raise Conflict("error.cm.none")
-        current.end_at = uow.now
-        uow.session.add(current)
-        uow.audit("client.unassign_cm", "client", client_id, manual_section=SECTION_EXCLUSIVE,
-                  cm_id=current.cm_id, reason=reason)
 
     # --- assistants --------------------------------------------------------------------------
     @requires("agenda.view", write=False)

@@ -300,16 +300,6 @@ class ContactService(Service):
         check_file_access(uow, client_id, "contact.log")
         return contact_views(uow, client_id, limit)
 
-    @requires("contact.log", write=False)
-    def proposals(self, uow: UnitOfWork, contact_id: int) -> list[ContactProposal]:
-        entry = uow.session.get(ContactLog, contact_id)
-        if entry is None:
-            raise NotFound("error.contact.not_found", id=contact_id)
-        check_file_access(uow, entry.client_id, "contact.log")
-        return list(uow.session.exec(
-            select(ContactProposal).where(ContactProposal.contact_id == contact_id)
-            .order_by(ContactProposal.id)).all())
-
     @requires("agenda.view", write=False)
     def open_follow_ups(self, uow: UnitOfWork) -> list[FollowUpView]:
         """Follow-ups promised on my desk (mine and my CMs' for an assistant) not yet kept."""

@@ -195,11 +195,6 @@ class DayService(Service):
         """Open or closed, who closed it and why, and what would refuse a close now."""
         return self._state(uow, self._day(uow, day))
 
-    @requires("flowlog.view", write=False)
-    def is_closed(self, uow: UnitOfWork, day: date | None = None) -> bool:
-        bd = uow.session.get(BusinessDay, day or uow.today)
-        return bd is not None and bd.status == "closed"
-
     @requires("day.close")
     def open(self, uow: UnitOfWork, day: date | None = None) -> DayState:
         """Open the business day explicitly (it also opens with its first record)."""

@@ -61,13 +61,6 @@ def state(line: Attendance) -> str:
     return IN if line.present else "out"
 
 
-def state_of(session: Session, day: date, staff_id: int) -> str | None:
-    """The staff member's state on `day`, None when not recorded."""
-    line = session.exec(select(Attendance).where(
-        Attendance.business_date == day, Attendance.staff_id == staff_id)).first()
-    return state(line) if line is not None else None
-
-
 def is_away(session: Session, day: date, staff_id: int) -> bool:
     """Recorded as not in (leave, lunch, out) on `day`."""
     present = session.exec(select(Attendance.present).where(
@@ -135,14 +128,6 @@ class RosterLine:
     note: str
     updated_by: str        # "staff_no name" of who changed it last
     updated_at: datetime | None
-
-    @property
-    def is_cm(self) -> bool:
-        return bool(set(self.roles) & permissions.CMS)
-
-    @property
-    def is_lobby_manager(self) -> bool:
-        return permissions.LOBBY_MANAGER in self.roles
 
 
 @dataclass(frozen=True)

@@ -462,21 +462,6 @@ class TargetService(Service):
         return self._target_views(uow, Target.id == target.id)[0]
 
     @requires("targetlist.manage")
-    def reassign(self, uow: UnitOfWork, target_id: int, cm_id: int) -> TargetView:
-        target = uow.session.get(Target, target_id)
-        if target is None:
-            raise NotFound("error.targets.not_found", id=target_id)
-        staff = uow.session.get(Staff, cm_id)
-        if staff is None or not staff.active or not staff.role_set & CM_ROLES:
-            raise FieldError("cm.field.cm", "error.cm.not_a_cm")
-        before = target.cm_id
-        target.cm_id = cm_id
-        uow.session.add(target)
-        uow.audit("target.reassign", "target", target.id, manual_section=SECTION,
-                  before=before, cm_id=cm_id)
-        return self._target_views(uow, Target.id == target.id)[0]
-
-    @requires("targetlist.manage")
     def close(self, uow: UnitOfWork, list_id: int) -> TargetListView:
         tl = uow.session.get(TargetList, list_id)
         if tl is None:

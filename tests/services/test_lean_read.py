@@ -265,3 +265,27 @@ def test_threads_read_at_once_each_on_its_own_connection(services, lobby, engine
     assert errors == []
     assert found == {n: {f"王{n}"} for n in range(4)}
     assert len(services.ctx.reader._idle) <= LeanReader.KEEP
+
+
+# --- the reader is made from the engine and the zone, not from a Context -------------------------
+def test_a_reader_made_from_an_engine_and_a_zone_checks_and_reads(engine, clock, lobby,
+                                                                   head) -> None:  # type: ignore[no-untyped-def]
+    from zoneinfo import ZoneInfo
+
+    from wealthtui.rules.clock import FixedClock
+
+    # 23:30 in Shanghai on 30 Nov is 1 Dec in Auckland: the reader's zone gives its business date
+    late = FixedClock(T0.replace(hour=23))
+    reader = LeanReader(engine, ZoneInfo("Pacific/Auckland"), clock=late, retries=0)
+    try:
+        day, count = reader.run(None, None,
+                                lambda unit: (unit.today, int(unit.rows(STAFF_COUNT)[0][0])))
+        assert day == date(2026, 12, 1)
+        assert count >= 2
+        assert reader.run(head.staff_id, "staff.admin",
+                          lambda unit: sorted(unit.roles)) == ["head"]
+        with pytest.raises(PermissionDenied) as err:
+            reader.run(lobby.staff_id, "staff.admin", lambda unit: None)
+        assert err.value.key == "error.permission.denied"
+    finally:
+        reader.close()

@@ -9,7 +9,7 @@ database work it asks for; and the growth from 10,000 to 1,000,000 clients shows
 work is an index look-up (it should hardly grow) or a scan.
 
 The statements are recorded with the engine's `before_cursor_execute` event. The look-up is a
-lean read (services.base): it runs on its own DBAPI connection, not through SQLAlchemy's
+lean read (services.lean): it runs on its own DBAPI connection, not through SQLAlchemy's
 execution, and announces each statement to that event itself (BEGIN and COMMIT included); each
 recording is checked to hold the actor check and a client query, so a look-up whose SQL escaped
 the recorder (and would leave the raw side with less work) stops the benchmark.

@@ -169,6 +169,7 @@ UNGUARDED: dict[str, str] = {
     "CenterService.mark_created": "set-up of a new center; audited",
     "AuditService.change_marker": "the id of the last audit event: tells screens to reload",
     "QueueService.board": "the calling board in the waiting area: numbers only, no names",
+    "QueueService.category": "a lane from the configuration (the lobby's issue asks the queue)",
     "ReportService.eod_for_operator": "`wealthtui eod` on the server, like `audit verify`",
     "ReportService.month_for_operator": "`wealthtui eod --month` on the server",
     "ReportService.today": "the business date by the center's clock",

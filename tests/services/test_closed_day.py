@@ -7,9 +7,9 @@ import pytest
 from sqlmodel import Session
 
 from wealthtui.model import BusinessDay, Handoff
-from wealthtui.services.base import run_in_uow
 from wealthtui.services.day import ensure_day_open
 from wealthtui.services.errors import Conflict, FieldError
+from wealthtui.services.uow import run_in_uow
 
 
 @pytest.fixture

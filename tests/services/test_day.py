@@ -14,9 +14,9 @@ from sqlmodel import Session, select
 from wealthtui.model import AuditEvent, BusinessDay
 from wealthtui.rules.fields import FieldError
 from wealthtui.services import Actor, Services
-from wealthtui.services.base import run_in_uow
 from wealthtui.services.day import DayCloseRefused, ensure_day_open
 from wealthtui.services.errors import Conflict, PermissionDenied
+from wealthtui.services.uow import run_in_uow
 
 ALL_MATCH = dict.fromkeys(("accounts", "physical", "vouchers", "cash", "receipts"), True)
 

@@ -21,9 +21,9 @@ from wealthtui.config import load_settings
 from wealthtui.model import AuditEvent, Handoff
 from wealthtui.model.handoff import is_overdue
 from wealthtui.services import Actor, Services
-from wealthtui.services.base import run_in_uow
 from wealthtui.services.day import DayCloseRefused
 from wealthtui.services.errors import Conflict
+from wealthtui.services.uow import run_in_uow
 
 
 @pytest.fixture

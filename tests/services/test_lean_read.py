@@ -1,4 +1,4 @@
-"""The lean read path of services.base (`@requires(..., write=False, lean=True)`, ReadUnit,
+"""The lean read path of services.lean (`@requires(..., write=False, lean=True)`, ReadUnit,
 ReadStatement, LeanReader): the same guarantees as every service call — the actor's staff row
 read on every call, refusals audited, values as Core gives them, a unit of work joined — without
 the ORM; its connections are its own, read-only, replaced when dropped, closed with the engine.
@@ -17,15 +17,9 @@ from sqlmodel import Session
 from tests.conftest import T0
 from tests.lobby_data import add_client, attend, card_no
 from wealthtui.model import Attendance, AuditEvent, Client, Staff
-from wealthtui.services.base import (
-    REGISTRY,
-    LeanReader,
-    ReadStatement,
-    ReadUnit,
-    Service,
-    requires,
-)
+from wealthtui.services.base import REGISTRY, Service, requires
 from wealthtui.services.errors import NotFound, PermissionDenied
+from wealthtui.services.lean import LeanReader, ReadStatement, ReadUnit
 
 CLIENT_FACTS = ReadStatement(lambda: select(
     Client.id, Client.name, Client.birthday, Client.lunar_birthday, Client.created_at,
@@ -271,3 +265,27 @@ def test_threads_read_at_once_each_on_its_own_connection(services, lobby, engine
     assert errors == []
     assert found == {n: {f"王{n}"} for n in range(4)}
     assert len(services.ctx.reader._idle) <= LeanReader.KEEP
+
+
+# --- the reader is made from the engine and the zone, not from a Context -------------------------
+def test_a_reader_made_from_an_engine_and_a_zone_checks_and_reads(engine, clock, lobby,
+                                                                   head) -> None:  # type: ignore[no-untyped-def]
+    from zoneinfo import ZoneInfo
+
+    from wealthtui.rules.clock import FixedClock
+
+    # 23:30 in Shanghai on 30 Nov is 1 Dec in Auckland: the reader's zone gives its business date
+    late = FixedClock(T0.replace(hour=23))
+    reader = LeanReader(engine, ZoneInfo("Pacific/Auckland"), clock=late, retries=0)
+    try:
+        day, count = reader.run(None, None,
+                                lambda unit: (unit.today, int(unit.rows(STAFF_COUNT)[0][0])))
+        assert day == date(2026, 12, 1)
+        assert count >= 2
+        assert reader.run(head.staff_id, "staff.admin",
+                          lambda unit: sorted(unit.roles)) == ["head"]
+        with pytest.raises(PermissionDenied) as err:
+            reader.run(lobby.staff_id, "staff.admin", lambda unit: None)
+        assert err.value.key == "error.permission.denied"
+    finally:
+        reader.close()

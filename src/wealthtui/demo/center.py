@@ -29,9 +29,9 @@ from wealthtui.rules import permissions as p
 from wealthtui.rules.agenda import workdays_before
 from wealthtui.rules.clock import Clock, FixedClock, business_date
 from wealthtui.services import Actor, Services
-from wealthtui.services.base import append_audit
 from wealthtui.services.center import creation_meta, write_meta
 from wealthtui.services.errors import Conflict
+from wealthtui.services.uow import append_audit
 from wealthtui.store import anchors
 from wealthtui.store.engine import WRITE, is_sqlite, make_engine
 

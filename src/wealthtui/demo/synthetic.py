@@ -34,9 +34,8 @@ from wealthtui.rules.agenda import workdays_before
 from wealthtui.rules.clock import Clock, FixedClock, OpenDays, business_date
 from wealthtui.services import Actor, Services
 from wealthtui.services.auth import hash_pin
-from wealthtui.services.base import Context, append_audit
 from wealthtui.services.center import creation_meta, write_meta
-from wealthtui.services.lobby import LobbyService
+from wealthtui.services.uow import append_audit
 from wealthtui.store import anchors
 from wealthtui.store.engine import WRITE, is_sqlite
 from wealthtui.store.stats import refresh as refresh_statistics
@@ -177,11 +176,11 @@ def _generate(engine: Engine, conn: Connection, settings: Settings, *, clients: 
 
     # history: D business days before today
     roster = _roster(settings, staff)
-    table = LobbyService(Context(engine, settings)).table()
-    sim = RowDay(rng, settings, roster, population.directory, names, population.mobiles, ids,
-                 out, table)
     day_clock = FixedClock(now)
     services = Services(engine, settings, day_clock)
+    table = services.lobby.table()
+    sim = RowDay(rng, settings, roster, population.directory, names, population.mobiles, ids,
+                 out, table)
     dates = business_days(today, days, settings.calendar.open_days())
     tickets = complaints = 0
     for k, day in enumerate(dates):

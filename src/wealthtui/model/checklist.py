@@ -13,6 +13,7 @@ from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from wealthtui.model.base import utc_field
+from wealthtui.model.status import ChecklistStatus
 
 
 class ChecklistRun(SQLModel, table=True):
@@ -34,7 +35,7 @@ class ChecklistRun(SQLModel, table=True):
     client_id: int | None = Field(default=None, foreign_key="client.id")
     ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
     subject_staff_id: int | None = Field(default=None, foreign_key="staff.id")
-    status: str = Field(default="open", max_length=10)  # open | done | abandoned
+    status: str = Field(default=ChecklistStatus.OPEN, max_length=10)  # a ChecklistStatus
     completed_at: datetime | None = utc_field(nullable=True)
     completed_by: int | None = Field(default=None, foreign_key="staff.id")
     abandon_reason: str = Field(default="", max_length=500)

@@ -13,6 +13,7 @@ from sqlalchemy import BigInteger
 from sqlmodel import Field, SQLModel
 
 from wealthtui.model.base import utc_field
+from wealthtui.model.status import ComplaintStatus
 
 
 class Complaint(SQLModel, table=True):
@@ -37,7 +38,7 @@ class Complaint(SQLModel, table=True):
     staff_complained: str = Field(default="", max_length=200)  # comma-separated staff ids
     first_receiver_id: int = Field(foreign_key="staff.id", index=True)
     handler_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
-    status: str = Field(default="open", max_length=20, index=True)
+    status: str = Field(default=ComplaintStatus.OPEN, max_length=20, index=True)  # a ComplaintStatus
     # open | investigating | escalated | replied | closed | withdrawn | merged
     resolved_on_spot: bool = False
     escalation: str = Field(default="", max_length=12)  # "" | head | sub_branch | branch

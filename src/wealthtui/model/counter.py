@@ -8,6 +8,7 @@ from sqlalchemy import BigInteger, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from wealthtui.model.base import utc_field
+from wealthtui.model.status import AuthorizationStatus, BalanceStatus, HandoverStatus
 
 
 class ServiceRecord(SQLModel, table=True):
@@ -56,7 +57,7 @@ class AuthorizationRequest(SQLModel, table=True):
     ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
     client_id: int | None = Field(default=None, foreign_key="client.id")
     counter_no: str = Field(default="", max_length=10)
-    status: str = Field(default="pending", max_length=10)  # pending | approved | rejected | cancelled
+    status: str = Field(default=AuthorizationStatus.PENDING, max_length=10)  # an AuthorizationStatus
     note: str = Field(default="", max_length=500)
     reason: str = Field(default="", max_length=500)  # the checker's reason
     step_up: bool = False  # decided at the maker's counter with the checker's PIN
@@ -86,7 +87,7 @@ class ShiftHandover(SQLModel, table=True):
     difference_note: str = Field(default="", max_length=500)
     from_session_id: int | None = Field(default=None, foreign_key="counter_session.id")
     to_session_id: int | None = Field(default=None, foreign_key="counter_session.id")
-    status: str = Field(default="open", max_length=12)  # open | confirmed | witnessed | cancelled
+    status: str = Field(default=HandoverStatus.OPEN, max_length=12)  # a HandoverStatus
     created_at: datetime = utc_field()
     confirmed_at: datetime | None = utc_field(nullable=True)
     witnessed_at: datetime | None = utc_field(nullable=True)
@@ -117,7 +118,7 @@ class TellerBalance(SQLModel, table=True):
     difference_note: str = Field(default="", max_length=500)
     difference_handled_by: int | None = Field(default=None, foreign_key="staff.id")
     difference_handled_at: datetime | None = utc_field(nullable=True)
-    status: str = Field(default="draft", max_length=12)  # draft | submitted | signed_off
+    status: str = Field(default=BalanceStatus.DRAFT, max_length=12)  # a BalanceStatus
     submitted_at: datetime | None = utc_field(nullable=True)
     signed_off_by: int | None = Field(default=None, foreign_key="staff.id")
     signed_off_at: datetime | None = utc_field(nullable=True)

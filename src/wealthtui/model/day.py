@@ -8,13 +8,14 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from wealthtui.model.base import utc_field
+from wealthtui.model.status import DayStatus, RosterState
 
 
 class BusinessDay(SQLModel, table=True):
     __tablename__ = "business_day"
 
     business_date: date = Field(primary_key=True)
-    status: str = Field(default="open", max_length=10)  # open | closed
+    status: str = Field(default=DayStatus.OPEN, max_length=10)  # a DayStatus
     opened_at: datetime = utc_field()
     closed_at: datetime | None = utc_field(nullable=True)
     closed_by: int | None = Field(default=None, foreign_key="staff.id")
@@ -24,7 +25,7 @@ class BusinessDay(SQLModel, table=True):
 
 
 #: a staff member's state in the day's roster (排班): in, on leave, at lunch, out of the center
-ROSTER_STATES = ("in", "leave", "lunch", "out")
+ROSTER_STATES = tuple(RosterState)
 
 
 class Attendance(SQLModel, table=True):
@@ -42,7 +43,7 @@ class Attendance(SQLModel, table=True):
     staff_id: int = Field(foreign_key="staff.id")
     present: bool = True
     duty_cm: bool = False
-    status: str = Field(default="in", max_length=8)  # one of ROSTER_STATES
+    status: str = Field(default=RosterState.IN, max_length=8)  # a RosterState
     duty_lobby: bool = False
     note: str = Field(default="", max_length=200)
     updated_by: int | None = Field(default=None, foreign_key="staff.id")

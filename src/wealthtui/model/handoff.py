@@ -9,6 +9,7 @@ from sqlalchemy import BigInteger, Index, and_, or_
 from sqlmodel import Field, SQLModel, col
 
 from wealthtui.model.base import utc_field
+from wealthtui.model.status import HandoffStatus, LeadStatus
 
 
 class Handoff(SQLModel, table=True):
@@ -33,7 +34,7 @@ class Handoff(SQLModel, table=True):
     source: str = Field(default="", max_length=20)  # lobby | cash_counter | non_cash_counter | cm | head
     note: str = Field(default="", max_length=1000)
     due_at: datetime | None = utc_field(nullable=True)
-    status: str = Field(default="open", max_length=10)  # open | accepted | done | declined | expired
+    status: str = Field(default=HandoffStatus.OPEN, max_length=10)  # a HandoffStatus
     created_at: datetime = utc_field()
     accepted_at: datetime | None = utc_field(nullable=True)
     closed_at: datetime | None = utc_field(nullable=True)
@@ -50,7 +51,7 @@ class Handoff(SQLModel, table=True):
 
     #: the columns that move a hand-off along its life (accept, decline, done, expire, carry):
     #: changing only these is finishing a hand-off, not changing its business day, so it is
-    #: allowed after that day was closed (services.base refuses any other change of a closed
+    #: allowed after that day was closed (services.uow refuses any other change of a closed
     #: day's record). Who sent what to whom, about which client, on which day stays fixed.
     __lifecycle_columns__: ClassVar[frozenset[str]] = frozenset({
         "status", "accepted_at", "closed_at", "outcome", "decline_reason", "to_staff_id",
@@ -59,8 +60,8 @@ class Handoff(SQLModel, table=True):
 
 
 #: states that wait on the addressee (open: nobody has taken it yet; accepted: in progress)
-WAITING = "open"
-IN_PROGRESS = "accepted"
+WAITING = HandoffStatus.OPEN
+IN_PROGRESS = HandoffStatus.ACCEPTED
 
 
 def is_overdue(status: str, due_at: datetime | None, accepted_at: datetime | None,
@@ -104,7 +105,7 @@ class Lead(SQLModel, table=True):
     spotted_by: int = Field(foreign_key="staff.id", index=True)
     source: str = Field(max_length=20)  # lobby | cash_counter | non_cash_counter | cm
     handoff_id: int | None = Field(default=None, foreign_key="handoff.id")
-    status: str = Field(default="new", max_length=12)  # new | contacted | converted | dropped
+    status: str = Field(default=LeadStatus.NEW, max_length=12)  # a LeadStatus
     created_at: datetime = utc_field()
     converted_at: datetime | None = utc_field(nullable=True)
     # owner_id and converted_by are staff ids without a database foreign key: SQLite adds such a

@@ -16,6 +16,7 @@ from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from wealthtui.model.base import utc_field
+from wealthtui.model.status import NoticeStatus
 
 
 class Notice(SQLModel, table=True):
@@ -33,7 +34,7 @@ class Notice(SQLModel, table=True):
     recipient: str = Field(default="", max_length=60)  # masked
     title: str = Field(max_length=200)
     body: str = Field(max_length=8000)
-    status: str = Field(default="pending", max_length=10)  # pending | sent | failed
+    status: str = Field(default=NoticeStatus.PENDING, max_length=10)  # a NoticeStatus
     attempts: int = 0
     last_error: str = Field(default="", max_length=500)
     next_attempt_at: datetime | None = utc_field(nullable=True)

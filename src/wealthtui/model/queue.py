@@ -8,6 +8,7 @@ from sqlalchemy import BigInteger, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from wealthtui.model.base import utc_field
+from wealthtui.model.status import CounterSessionState, TicketStatus
 
 
 class Visit(SQLModel, table=True):
@@ -45,7 +46,7 @@ class Ticket(SQLModel, table=True):
     series: str = Field(max_length=10)  # the category whose range the number came from (kept)
     number: int
     display_no: str = Field(max_length=12)  # prefix + zero-padded number, e.g. A012
-    status: str = Field(default="waiting", max_length=12)
+    status: str = Field(default=TicketStatus.WAITING, max_length=12)  # a TicketStatus
     # waiting | called | serving | parked | no_show | done | cancelled
     priority: int = 0
     client_id: int | None = Field(default=None, foreign_key="client.id", index=True)
@@ -90,7 +91,7 @@ class CounterSession(SQLModel, table=True):
     business_date: date
     counter_no: str = Field(max_length=10)
     staff_id: int = Field(foreign_key="staff.id", index=True)
-    state: str = Field(default="open", max_length=10)  # open | break | closed
+    state: str = Field(default=CounterSessionState.OPEN, max_length=10)  # a CounterSessionState
     started_at: datetime = utc_field()
     ended_at: datetime | None = utc_field(nullable=True)
     opening_cash_fen: int = Field(default=0, sa_type=BigInteger)

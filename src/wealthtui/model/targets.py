@@ -9,6 +9,7 @@ from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from wealthtui.model.base import utc_field
+from wealthtui.model.status import TargetListStatus, TargetStatus
 
 
 class TargetList(SQLModel, table=True):
@@ -21,7 +22,7 @@ class TargetList(SQLModel, table=True):
     deadline: date
     created_by: int = Field(foreign_key="staff.id")
     created_at: datetime = utc_field()
-    status: str = Field(default="open", max_length=10)  # open | closed
+    status: str = Field(default=TargetListStatus.OPEN, max_length=10)  # a TargetListStatus
     closed_at: datetime | None = utc_field(nullable=True)
 
 
@@ -38,7 +39,7 @@ class Target(SQLModel, table=True):
     client_id: int | None = Field(default=None, foreign_key="client.id", index=True)
     lead_id: int | None = Field(default=None, foreign_key="lead.id")
     cm_id: int = Field(foreign_key="staff.id")
-    status: str = Field(default="open", max_length=12)
+    status: str = Field(default=TargetStatus.OPEN, max_length=12)  # a TargetStatus
     # open | contacted | appointment | converted | declined | unreachable
     outcome: str = Field(default="", max_length=500)
     contact_id: int | None = Field(default=None, foreign_key="contact_log.id")

@@ -31,11 +31,6 @@ def csv_text(text: str) -> str:
     return "'" + text if starts_formula(text) else text
 
 
-def csv_cell(value: object) -> object:
-    """A CSV cell: text neutralised, anything else (numbers, empty) as it is."""
-    return csv_text(value) if isinstance(value, str) else value
-
-
 def xlsx_text(cell: Any, text: str) -> None:
     """Put `text` into the openpyxl `cell` as a string, never a formula.
 

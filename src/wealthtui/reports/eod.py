@@ -50,6 +50,7 @@ from wealthtui.model import (
     Visit,
 )
 from wealthtui.model.handoff import is_overdue
+from wealthtui.model.status import BalanceStatus, ChecklistStatus, DayStatus, TicketStatus
 from wealthtui.procedures import Catalog
 from wealthtui.reports import chain_head, figures
 from wealthtui.reports.compliance import ComplianceFigures
@@ -240,7 +241,7 @@ def tellers(session: Session, day: date) -> tuple[TellerDay, ...]:
 def tellers_month(session: Session, first: date, last: date) -> tuple[TellerMonth, ...]:
     worked = _worked(first, last)
     all_match = and_(*(getattr(TellerBalance, m).is_(True) for m in MATCHES))
-    signed = func.sum((TellerBalance.status == "signed_off").cast(Integer))
+    signed = func.sum((TellerBalance.status == BalanceStatus.SIGNED_OFF).cast(Integer))
     balanced = func.sum(and_(all_match, TellerBalance.difference_fen == 0).cast(Integer))
     rows = session.execute(
         select(Staff.staff_no, Staff.name, func.count(worked.c.d), signed, balanced,
@@ -322,7 +323,7 @@ def checklists(session: Session, catalog: Catalog | None, business_days: list[da
     in_range = on_days(ChecklistRun.business_date, first, last)
     done_rows = session.execute(
         select(ChecklistRun.business_date, ChecklistRun.procedure_id, func.count(ChecklistRun.id))
-        .where(in_range, ChecklistRun.status == "done")
+        .where(in_range, ChecklistRun.status == ChecklistStatus.DONE)
         .group_by(ChecklistRun.business_date, ChecklistRun.procedure_id)
     ).all()
     done_on = {(d, p) for d, p, _ in done_rows}
@@ -337,7 +338,7 @@ def checklists(session: Session, catalog: Catalog | None, business_days: list[da
     if scheduled:
         missed += list(session.execute(
             select(ChecklistRun.procedure_id)
-            .where(in_range, ChecklistRun.status == "open",
+            .where(in_range, ChecklistRun.status == ChecklistStatus.OPEN,
                    ChecklistRun.business_date.in_(business_days),  # type: ignore[attr-defined]
                    ChecklistRun.procedure_id.in_(scheduled))  # type: ignore[attr-defined]
             .order_by(ChecklistRun.business_date, ChecklistRun.id)
@@ -449,7 +450,7 @@ def _day_rows(session: Session, settings: Settings, first: date, last: date) -> 
                        .where(on_days(Visit.business_date, first, last))
                        .group_by(Visit.business_date))
     tickets = per_day(select(Ticket.business_date, func.count(Ticket.id),
-                             func.sum((Ticket.status == "done").cast(Integer)))
+                             func.sum((Ticket.status == TicketStatus.DONE).cast(Integer)))
                       .where(on_days(Ticket.business_date, first, last))
                       .group_by(Ticket.business_date))
     first_call = (
@@ -472,7 +473,7 @@ def _day_rows(session: Session, settings: Settings, first: date, last: date) -> 
     worked = _worked(first, last)
     teller_days = per_day(
         select(worked.c.d, func.count(worked.c.s),
-               func.sum((TellerBalance.status == "signed_off").cast(Integer)))
+               func.sum((TellerBalance.status == BalanceStatus.SIGNED_OFF).cast(Integer)))
         .select_from(worked)
         .outerjoin(TellerBalance, and_(TellerBalance.teller_id == worked.c.s,
                                        TellerBalance.business_date == worked.c.d))
@@ -480,7 +481,7 @@ def _day_rows(session: Session, settings: Settings, first: date, last: date) -> 
     closed = {d for (d,) in session.execute(
         select(BusinessDay.business_date)
         .where(on_days(BusinessDay.business_date, first, last),
-               BusinessDay.status == "closed"))}
+               BusinessDay.status == DayStatus.CLOSED))}
     active = (set(visitors) | set(tickets) | set(received) | set(identified) | set(leads)
               | set(complaints_in)
               | set(teller_days) | closed)

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from wealthtui.config import Settings
 from wealthtui.model import Complaint, Handoff, Lead, Staff, Ticket, Visit
+from wealthtui.model.status import HandoffStatus, LeadStatus
 from wealthtui.reports.sql import on_days
 
 SOURCES = ("lobby", "cash_counter", "non_cash_counter", "cm")
@@ -160,7 +161,7 @@ def _received(first: date, last: date):  # type: ignore[no-untyped-def]
         select(Handoff.business_date.label("d"), Handoff.to_staff_id.label("s"),
                Handoff.client_id.label("c"))
         .where(on_days(Handoff.business_date, first, last),
-               Handoff.kind == ARRIVAL, Handoff.status == "done",
+               Handoff.kind == ARRIVAL, Handoff.status == HandoffStatus.DONE,
                Handoff.to_staff_id.is_not(None),  # type: ignore[union-attr]
                Handoff.client_id.is_not(None))  # type: ignore[union-attr]
         .distinct()
@@ -203,7 +204,7 @@ def leads_by_day(session: Session, first: date, last: date) -> dict[date, Leads]
         select(
             Lead.business_date, Lead.source, func.count(Lead.id),
             func.coalesce(func.sum(case((accepted, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((Lead.status == "converted", 1), else_=0)), 0),
+            func.coalesce(func.sum(case((Lead.status == LeadStatus.CONVERTED, 1), else_=0)), 0),
         )
         .select_from(Lead)
         .outerjoin(Handoff, Handoff.id == Lead.handoff_id)

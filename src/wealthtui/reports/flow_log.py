@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from wealthtui.config import Settings
 from wealthtui.model import BusinessDay, Staff, Ticket, TicketEvent
+from wealthtui.model.status import TicketStatus
 from wealthtui.reports import figures
 from wealthtui.reports.figures import CmReceived, PremiumIdentified, premium_tiers
 from wealthtui.reports.sql import on_days, seconds_between
@@ -117,9 +118,9 @@ def ticket_flows(session: Session, settings: Settings, first: date,
             select(
                 Ticket.series,
                 func.count(Ticket.id),
-                func.sum(case((Ticket.status == "done", 1), else_=0)),
-                func.sum(case((Ticket.status == "no_show", 1), else_=0)),
-                func.sum(case((Ticket.status == "cancelled", 1), else_=0)),
+                func.sum(case((Ticket.status == TicketStatus.DONE, 1), else_=0)),
+                func.sum(case((Ticket.status == TicketStatus.NO_SHOW, 1), else_=0)),
+                func.sum(case((Ticket.status == TicketStatus.CANCELLED, 1), else_=0)),
                 func.sum(case((Ticket.status.in_(OPEN_TICKET), 1), else_=0)),  # type: ignore[attr-defined]
             ).where(in_range).group_by(Ticket.series)
         )
@@ -129,7 +130,7 @@ def ticket_flows(session: Session, settings: Settings, first: date,
             Ticket.series.label("series"),
             seconds_between(Ticket.issued_at, func.min(
                 case((TicketEvent.kind == "called", TicketEvent.at)))).label("wait"),
-            case((Ticket.status == "done", seconds_between(
+            case((Ticket.status == TicketStatus.DONE, seconds_between(
                 func.min(case((TicketEvent.kind == "started", TicketEvent.at))),
                 func.max(case((TicketEvent.kind == "finished", TicketEvent.at))),
             ))).label("service"),

@@ -51,6 +51,7 @@ from wealthtui.model import (
     TierChange,
     Visit,
 )
+from wealthtui.model.status import ChecklistStatus, LeadStatus, TicketStatus
 from wealthtui.reports import figures
 from wealthtui.reports.figures import premium_tiers
 from wealthtui.reports.flow_log import merge_categories, ticket_flows
@@ -173,7 +174,7 @@ def appearance(session: Session, settings: Settings, first: date, last: date) ->
         .join(ChecklistRun, ChecklistRun.id == StepRecord.run_id)
         .where(on_days(ChecklistRun.business_date, first, last),
                ChecklistRun.procedure_id == cfg.appearance_procedure,
-               ChecklistRun.status == "done",
+               ChecklistRun.status == ChecklistStatus.DONE,
                StepRecord.step_id.in_(steps))  # type: ignore[attr-defined]
         .group_by(StepRecord.run_id, StepRecord.step_id)
     )
@@ -330,19 +331,19 @@ def staff_scores(session: Session, settings: Settings, month: str,
     first, last = month_bounds(month)
     start, end = _bounds(settings, first, last)
     in_month = on_days(Lead.business_date, first, last)
-    converted = func.sum((Lead.status == "converted").cast(Integer))
+    converted = func.sum((Lead.status == LeadStatus.CONVERTED).cast(Integer))
     leads = _by_staff(session, select(Lead.spotted_by, func.count(Lead.id), converted)
                       .where(in_month).group_by(Lead.spotted_by))
     served = _by_staff(session, select(
         Ticket.served_by, func.count(Ticket.id),
-    ).where(on_days(Ticket.business_date, first, last), Ticket.status == "done",
+    ).where(on_days(Ticket.business_date, first, last), Ticket.status == TicketStatus.DONE,
             Ticket.served_by.is_not(None)).group_by(Ticket.served_by))  # type: ignore[union-attr]
     per_ticket = (
         select(Ticket.served_by.label("s"), seconds_between(
             func.min(TicketEvent.at).filter(TicketEvent.kind == "started"),
             func.max(TicketEvent.at).filter(TicketEvent.kind == "finished")).label("t"))
         .join(TicketEvent, TicketEvent.ticket_id == Ticket.id)
-        .where(on_days(Ticket.business_date, first, last), Ticket.status == "done",
+        .where(on_days(Ticket.business_date, first, last), Ticket.status == TicketStatus.DONE,
                TicketEvent.kind.in_(("started", "finished")))  # type: ignore[attr-defined]
         .group_by(TicketEvent.ticket_id, Ticket.served_by)
         .subquery()
@@ -361,7 +362,7 @@ def staff_scores(session: Session, settings: Settings, month: str,
                          .group_by(ContactLog.staff_id))
     cm_converted = _by_staff(session, select(Handoff.to_staff_id, func.count(Lead.id))
                              .join(Handoff, Handoff.id == Lead.handoff_id)
-                             .where(in_month, Lead.status == "converted")
+                             .where(in_month, Lead.status == LeadStatus.CONVERTED)
                              .group_by(Handoff.to_staff_id))
     new = _by_staff(session, select(CMAssignment.cm_id, func.count(distinct(TierChange.client_id)))
                     .join(CMAssignment, and_(CMAssignment.client_id == TierChange.client_id,

@@ -58,5 +58,3 @@ def query_key(text: str) -> str:
     return "".join(_LETTERS.sub("", s.lower()) for s in parts)
 
 
-def is_cjk(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff" or "\U00020000" <= ch <= "\U0003134f" or "\uf900" <= ch <= "\ufaff"

@@ -102,19 +102,6 @@ def order_waiting(
     return sorted((c for c in candidates if eligible(c, counter_no, categories)), key=key)
 
 
-def pick_next(
-    candidates: Iterable[Candidate],
-    *,
-    counter_no: str,
-    categories: Sequence[str],
-    now: datetime,
-    starvation_minutes: int,
-) -> Candidate | None:
-    ordered = order_waiting(candidates, counter_no=counter_no, categories=categories, now=now,
-                            starvation_minutes=starvation_minutes)
-    return ordered[0] if ordered else None
-
-
 @dataclass(frozen=True)
 class Durations:
     """Times derived from a ticket's events, in seconds."""

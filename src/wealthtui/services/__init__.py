@@ -4,11 +4,17 @@ Each service is created (and its module imported) the first time it is used, and
 context and, when given as a factory, the engine: starting the program (the sign-in screen) does
 not import every workflow, the model or SQLAlchemy. ADDING A SERVICE is one line in SERVICES
 (attribute → "module:Class") and one line in each TYPE_CHECKING block (for the type checkers).
+
+A service that works with others names them as keyword-only parameters of its constructor,
+each named as the other's attribute here (`def __init__(self, ctx, *, queue: QueueService)`);
+`Services` passes its own instances. No service constructs another; what one reads of
+another's records is a public method (`QueueService.view_in(uow, ticket)`).
 """
 
 from __future__ import annotations
 
 import importlib
+import inspect
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -131,15 +137,24 @@ class Services:
             if name in self.__dict__:  # made meanwhile by another thread
                 return self.__dict__[name]
             if name == "ctx":
-                from wealthtui.services.base import Context
+                from wealthtui.services.context import Context
 
                 engine = self._engine if not callable(self._engine) else self._engine()
                 value: Any = Context(engine, self._settings, self._clock)
             else:
-                module, _, cls = SERVICES[name].partition(":")
-                value = getattr(importlib.import_module(module), cls)(self.ctx)
+                value = self._make(name)
             setattr(self, name, value)
             return value
+
+    def _make(self, name: str) -> Any:
+        """The service `name`, given its collaborators: each keyword-only parameter of its
+        constructor names another service of this bundle (`queue: QueueService`), which is
+        made first (the collaborators of a service form no circle)."""
+        module, _, cls_name = SERVICES[name].partition(":")
+        cls = getattr(importlib.import_module(module), cls_name)
+        wanted = [p.name for p in inspect.signature(cls).parameters.values()
+                  if p.kind is inspect.Parameter.KEYWORD_ONLY]
+        return cls(self.ctx, **{other: getattr(self, other) for other in wanted})
 
     def load_all(self, *modules: str) -> None:
         """Create the context and every service now, and import `modules` (e.g. the screens

@@ -20,7 +20,7 @@ from wealthtui.rules import agenda as rules
 from wealthtui.rules import permissions
 from wealthtui.rules.fields import FieldError
 from wealthtui.services.assignments import AssignmentService, desk_cm_ids, local_date
-from wealthtui.services.base import Service, UnitOfWork, requires
+from wealthtui.services.base import Context, Service, UnitOfWork, requires
 from wealthtui.services.errors import NotFound, PermissionDenied
 
 #: how far back contacts are read to close birthday, festival and maturity items
@@ -28,6 +28,10 @@ RECENT_DAYS = 45
 
 
 class AgendaService(Service):
+    def __init__(self, ctx: Context, *, assignments: AssignmentService) -> None:
+        super().__init__(ctx)
+        self._assignments = assignments
+
     def rules_in(self, uow: UnitOfWork) -> rules.AgendaRules:
         cfg = uow.settings.contact
         return rules.AgendaRules(
@@ -94,7 +98,7 @@ class AgendaService(Service):
         changes = {
             c.client_id: rules.ChangeClock(c.assignment_id, c.started_on, c.due_on,
                                            c.first_contact_on, c.from_cm_name)
-            for c in AssignmentService(self.ctx).clocks_in(
+            for c in self._assignments.clocks_in(
                 uow, col(CMAssignment.cm_id).in_(cm_ids))
         }
         out: list[rules.ClientFacts] = []

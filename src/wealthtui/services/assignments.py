@@ -46,6 +46,7 @@ from wealthtui.model import (
     Target,
     TargetList,
 )
+from wealthtui.model.status import HandoffStatus, TargetListStatus
 from wealthtui.rules import file_access, permissions
 from wealthtui.rules.agenda import DIRECT_CHANNELS
 from wealthtui.rules.clock import business_date
@@ -167,7 +168,7 @@ def relation_in(uow: UnitOfWork, client_id: int) -> file_access.Relation:
                      or_(Handoff.to_staff_id == me,
                          and_(col(Handoff.to_staff_id).is_(None),
                               col(Handoff.to_role).in_(uow.roles)))),
-                and_(Handoff.status == "done", Handoff.to_staff_id == me,
+                and_(Handoff.status == HandoffStatus.DONE, Handoff.to_staff_id == me,
                      Handoff.business_date == uow.today)),
         ).limit(1)
     ).first()
@@ -176,7 +177,7 @@ def relation_in(uow: UnitOfWork, client_id: int) -> file_access.Relation:
         target = uow.session.exec(
             select(Target.id).join(TargetList, TargetList.id == Target.list_id)
             .where(Target.client_id == client_id, Target.cm_id == me,
-                   TargetList.status == "open").limit(1)
+                   TargetList.status == TargetListStatus.OPEN).limit(1)
         ).first()
     return file_access.Relation(
         has_cm=cm_id is not None, is_their_cm=cm_id is not None and cm_id == me,
@@ -334,9 +335,11 @@ class AssistantLink:
 
 # --- the service --------------------------------------------------------------------------------
 class AssignmentService(Service):
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, *, checklists: ChecklistService,
+                 handoffs: HandoffService) -> None:
         super().__init__(ctx)
-        self._checklists: ChecklistService | None = None
+        self.checklists = checklists
+        self._handoffs = handoffs
 
     # --- queries ---------------------------------------------------------------------------
     def _assignment_views(self, uow: UnitOfWork, where) -> list[AssignmentView]:  # type: ignore[no-untyped-def]
@@ -533,12 +536,6 @@ class AssignmentService(Service):
             raise FieldError("cm.field.cm", "error.cm.not_a_cm")
         return staff
 
-    @property
-    def checklists(self) -> ChecklistService:
-        if self._checklists is None:
-            self._checklists = ChecklistService(self.ctx)
-        return self._checklists
-
     def assign_in(self, uow: UnitOfWork, client: Client, cm: Staff, reason: str) -> CMAssignment:
         """Make `cm` the client's exclusive CM from now (closing the current assignment). A change
         of CM starts the client's CM-change checklist with the successor named (whose step tells
@@ -612,18 +609,6 @@ class AssignmentService(Service):
                   to=dict(dealt), clients=len(clients), reason=reason)
         return self._assignment_views(uow, col(CMAssignment.id).in_(made))
 
-    @requires("client.assign_cm")
-    def unassign(self, uow: UnitOfWork, client_id: int, reason: str) -> None:
-        """End the client's exclusive CM without a successor (e.g. the client left the premium
-        tier). A premium client left without a CM shows on the head's exceptions list."""
-        reason = parse_text(reason, "field.reason", max_len=200, required=True)
-        current = active_assignment(uow, client_id)
-        if current is None:
-            raise Conflict("error.cm.none")
-        current.end_at = uow.now
-        uow.session.add(current)
-        uow.audit("client.unassign_cm", "client", client_id, manual_section=SECTION_EXCLUSIVE,
-                  cm_id=current.cm_id, reason=reason)
 
     # --- assistants --------------------------------------------------------------------------
     @requires("agenda.view", write=False)
@@ -712,7 +697,7 @@ class AssignmentService(Service):
         common = dict(kind=h.kind, client_id=h.client_id, ticket_id=h.ticket_id, note=note[:1000],
                       source="cm", due_at=due, manual_section=h.manual_section or SECTION_ARRIVAL,
                       rerouted_from_id=h.id)
-        service = HandoffService(self.ctx)
+        service = self._handoffs
         if duty is not None:
             new = service.create_in(uow, to_staff_id=duty.id, **common)  # type: ignore[arg-type]
         else:
@@ -720,7 +705,7 @@ class AssignmentService(Service):
         for lead in uow.session.exec(select(Lead).where(Lead.handoff_id == h.id)):
             lead.handoff_id, lead.owner_id = new.id, new.to_staff_id  # the lead follows it
             uow.session.add(lead)
-        return service._views(uow, Handoff.id == new.id)[0]
+        return service.views_in(uow, Handoff.id == new.id)[0]
 
     @requires("handoff.create")
     def hand_to_teller(self, uow: UnitOfWork, client_id: int, note: str) -> HandoffView:
@@ -729,8 +714,8 @@ class AssignmentService(Service):
         self._client(uow, client_id)
         check_file_access(uow, client_id)
         text = parse_text(note, "field.note", max_len=1000, required=True)
-        service = HandoffService(self.ctx)
+        service = self._handoffs
         h = service.create_in(uow, kind="cash_business", to_role=permissions.CASH_TELLER,
                               client_id=client_id, note=text, source="cm",
                               manual_section=SECTION_CM)
-        return service._views(uow, Handoff.id == h.id)[0]
+        return service.views_in(uow, Handoff.id == h.id)[0]

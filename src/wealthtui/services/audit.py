@@ -16,16 +16,10 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from wealthtui.model import AuditEvent, AuditHead
-from wealthtui.services.base import (
-    GENESIS,
-    ReadStatement,
-    Service,
-    UnitOfWork,
-    audit_hash,
-    requires,
-)
+from wealthtui.services.base import Service, UnitOfWork, requires
+from wealthtui.services.lean import ReadStatement
 from wealthtui.store.anchors import Anchor
-from wealthtui.store.chain import event_key
+from wealthtui.store.chain import GENESIS, audit_hash, event_key
 
 #: the id of the last audit event (the head row)
 LAST_ID = ReadStatement(lambda: select(AuditHead.last_id).where(AuditHead.id == 1))

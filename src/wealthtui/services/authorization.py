@@ -24,10 +24,11 @@ from sqlalchemy.orm import aliased
 from sqlmodel import and_, col, select
 
 from wealthtui.model import AuthorizationRequest, Client, ServiceRecord, Staff, Ticket
+from wealthtui.model.status import AuthorizationStatus
 from wealthtui.rules.fields import parse_text
 from wealthtui.rules.money import format_fen
 from wealthtui.services.auth import AuthService
-from wealthtui.services.base import Actor, Service, UnitOfWork, requires
+from wealthtui.services.base import Actor, Context, Service, UnitOfWork, requires
 from wealthtui.services.compliance import authorization_rule
 from wealthtui.services.conversion import convert_for_record
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
@@ -61,6 +62,11 @@ class AuthzView:
 
 
 class AuthorizationService(Service):
+    def __init__(self, ctx: Context, *, handoffs: HandoffService, auth: AuthService) -> None:
+        super().__init__(ctx)
+        self._handoffs = handoffs
+        self._auth = auth
+
     def _views(self, uow: UnitOfWork, where: Any) -> list[AuthzView]:
         maker, checker = aliased(Staff), aliased(Staff)
         rows = uow.session.exec(
@@ -108,7 +114,7 @@ class AuthorizationService(Service):
             raise Conflict("error.authz.not_needed", business=rec.business_type)
         pending = uow.session.exec(
             select(AuthorizationRequest.id).where(
-                AuthorizationRequest.status == "pending",
+                AuthorizationRequest.status == AuthorizationStatus.PENDING,
                 AuthorizationRequest.business_type == rec.business_type,
                 AuthorizationRequest.ticket_id == rec.ticket_id,
             )
@@ -120,7 +126,7 @@ class AuthorizationService(Service):
             business_date=uow.today, maker_id=uow.actor_id, business_type=rec.business_type,
             amount_fen=rec.amount_fen, checker_roles=",".join(rule.checker_roles),
             ticket_id=rec.ticket_id, client_id=rec.client_id, counter_no=rec.counter_no,
-            status="pending", note=parse_text(note, "field.note", max_len=500),
+            status=AuthorizationStatus.PENDING, note=parse_text(note, "field.note", max_len=500),
             requested_at=uow.now,
         )
         uow.session.add(req)
@@ -147,7 +153,7 @@ class AuthorizationService(Service):
         if rec is not None:
             rec.authorization_id = None
             uow.session.add(rec)
-        HandoffService(self.ctx).end_for(uow, "authorization", req.id, "cancelled")
+        self._handoffs.end_for(uow, "authorization", req.id, "cancelled")
         uow.audit("authz.withdraw", "authorization_request", req.id, manual_section=SECTION)
         return self._views(uow, AuthorizationRequest.id == req.id)[0]
 
@@ -161,7 +167,7 @@ class AuthorizationService(Service):
     @requires("authz.decide", write=False)
     def inbox(self, uow: UnitOfWork) -> list[AuthzView]:
         """Pending requests the actor may decide: made by someone else, within their authority."""
-        views = self._views(uow, and_(AuthorizationRequest.status == "pending",
+        views = self._views(uow, and_(AuthorizationRequest.status == AuthorizationStatus.PENDING,
                                       AuthorizationRequest.maker_id != uow.actor_id))
         return [v for v in views if set(v.checker_roles) & uow.roles]
 
@@ -186,7 +192,7 @@ class AuthorizationService(Service):
             raise PermissionDenied("error.authz.no_authority", business=req.business_type,
                                    amount=format_fen(req.amount_fen))
         reason = parse_text(reason, "field.reason", max_len=500, required=not approve)
-        req.status = "approved" if approve else "rejected"
+        req.status = AuthorizationStatus.APPROVED if approve else AuthorizationStatus.REJECTED
         req.checker_id, req.reason, req.decided_at, req.step_up = (
             uow.actor_id, reason, uow.now, step_up)
         uow.session.add(req)
@@ -196,7 +202,7 @@ class AuthorizationService(Service):
             rec.outcome = "done" if approve else "rejected"
             uow.session.add(rec)
             convert_for_record(uow, rec)  # an authorised sale converts the client's leads
-        HandoffService(self.ctx).end_for(uow, "authorization", req.id, req.status)
+        self._handoffs.end_for(uow, "authorization", req.id, req.status)
         uow.audit("authz.approve" if approve else "authz.reject", "authorization_request",
                   req.id, manual_section=SECTION, maker_id=req.maker_id,
                   business_type=req.business_type, amount_fen=req.amount_fen,
@@ -207,5 +213,5 @@ class AuthorizationService(Service):
                           approve: bool, reason: str = "") -> AuthzView:
         """Step-up at the maker's counter: the checker enters their staff number and PIN on the
         maker's terminal; the decision is theirs (audited as theirs, marked step-up)."""
-        checker = AuthService(self.ctx).second_person(maker, staff_no, pin, "authz.decide")
+        checker = self._auth.second_person(maker, staff_no, pin, "authz.decide")
         return self.decide(checker, request_id, approve, reason, step_up=True)

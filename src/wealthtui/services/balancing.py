@@ -32,6 +32,7 @@ from wealthtui.model import (
     TellerBalance,
     Ticket,
 )
+from wealthtui.model.status import BalanceStatus, CounterSessionState, HandoverStatus
 from wealthtui.rules import queue as qrules
 from wealthtui.rules.fields import FieldError, parse_text
 from wealthtui.rules.money import format_fen, parse_yuan
@@ -118,7 +119,7 @@ def tellers_not_signed_off(session: Session, day: date) -> list[int]:
     has not signed off. Empty: every teller is signed off (the day may close)."""
     signed = set(session.exec(
         select(TellerBalance.teller_id).where(TellerBalance.business_date == day,
-                                              TellerBalance.status == "signed_off")
+                                              TellerBalance.status == BalanceStatus.SIGNED_OFF)
     ).all())
     return [t for t in cashbox.tellers_of_day(session, day) if t not in signed]
 
@@ -195,7 +196,7 @@ class BalancingService(Service):
             raise Conflict("error.counter.ticket_open", ticket=busy)
         handover = uow.session.exec(
             select(ShiftHandover.id).where(ShiftHandover.from_staff_id == uow.actor_id,
-                                           ShiftHandover.status == "open")
+                                           ShiftHandover.status == HandoverStatus.OPEN)
         ).first()
         if handover is not None:
             raise Conflict("error.balance.handover_open", id=handover)
@@ -298,7 +299,7 @@ class BalancingService(Service):
         for session in uow.session.exec(
             select(CounterSession).where(CounterSession.business_date == b.business_date,
                                          CounterSession.staff_id == b.teller_id,
-                                         CounterSession.state != "closed")
+                                         CounterSession.state != CounterSessionState.CLOSED)
         ):
             session.state, session.ended_at = "closed", uow.now
             uow.session.add(session)

@@ -11,7 +11,7 @@ The box never goes below 0 (a service invariant): cash paid out (a withdrawal re
 authorisation or done) and a cash deposit taken back are refused beyond `available_fen` — what
 the box holds less the withdrawals awaiting authorisation. The check and the write are one write
 transaction, and write transactions do not interleave (BEGIN IMMEDIATE on SQLite, the audit
-head's row lock on PostgreSQL: services.base.run_in_uow), so two terminals cannot both spend the
+head's row lock on PostgreSQL: services.uow.run_in_uow), so two terminals cannot both spend the
 same cash.
 
 Functions here run inside the caller's unit of work (they take its Session); no permission

@@ -46,6 +46,7 @@ from wealthtui.model import (
     StepRecord,
     Ticket,
 )
+from wealthtui.model.status import ChecklistStatus
 from wealthtui.procedures import (
     Catalog,
     Procedure,
@@ -60,13 +61,13 @@ from wealthtui.rules.fields import FieldError, parse_text
 from wealthtui.rules.money import parse_yuan
 from wealthtui.services import roster
 from wealthtui.services.auth import AuthService
-from wealthtui.services.base import Actor, Service, UnitOfWork, requires
+from wealthtui.services.base import Actor, Context, Service, UnitOfWork, requires
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
 from wealthtui.services.handoffs import KINDS as HANDOFF_KINDS
 from wealthtui.services.handoffs import SOURCES as HANDOFF_SOURCES
 from wealthtui.services.handoffs import HandoffService
 
-OPEN, DONE, ABANDONED = "open", "done", "abandoned"
+OPEN, DONE, ABANDONED = ChecklistStatus.OPEN, ChecklistStatus.DONE, ChecklistStatus.ABANDONED
 #: statuses of a scheduled procedure in a "today" list
 NOT_STARTED, IN_PROGRESS, OVERDUE = "not_started", "in_progress", "overdue"
 
@@ -234,10 +235,10 @@ def _field(step: Step) -> str:
 
 # --- the service -------------------------------------------------------------------------------
 class ChecklistService(Service):
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: Context, *, handoffs: HandoffService, auth: AuthService) -> None:
         super().__init__(ctx)
-        self._handoffs = HandoffService(ctx)
-        self._auth = AuthService(ctx)
+        self._handoffs = handoffs
+        self._auth = auth
         self._lock = threading.Lock()
         self._cache: tuple[Path, tuple[Any, ...], Catalog] | None = None
 

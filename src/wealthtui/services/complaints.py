@@ -52,11 +52,12 @@ from sqlmodel import Session, col, or_, select
 
 from wealthtui.config import ComplaintCategoryCfg, ComplaintChannelCfg, Settings
 from wealthtui.model import Client, Complaint, ComplaintEvent, Handoff, Staff
+from wealthtui.model.status import ComplaintStatus
 from wealthtui.rules import deadlines as dl
 from wealthtui.rules.clock import business_date, day_bounds_utc, zone
 from wealthtui.rules.fields import FieldError, parse_mobile, parse_name, parse_text
 from wealthtui.services import masking
-from wealthtui.services.base import Service, UnitOfWork, requires
+from wealthtui.services.base import Context, Service, UnitOfWork, requires
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
 from wealthtui.services.handoffs import HandoffService
 
@@ -68,9 +69,10 @@ COMPLAINANT_KINDS = ("client", "agent", "heir")
 ESCALATION_LEVELS = ("head", "sub_branch", "branch")
 REPLY_CHANNELS = ("in_person", "phone", "letter", "sms", "e_banking")
 SATISFACTION = ("satisfied", "basically_satisfied", "dissatisfied", "unreachable")
-STATUSES = ("open", "investigating", "escalated", "replied", "closed", "withdrawn", "merged")
-RUNNING = ("open", "investigating", "escalated")  # the decision is still to come
-ENDED = ("closed", "withdrawn", "merged")
+STATUSES = tuple(ComplaintStatus)
+RUNNING = (ComplaintStatus.OPEN, ComplaintStatus.INVESTIGATING,
+           ComplaintStatus.ESCALATED)  # the decision is still to come
+ENDED = (ComplaintStatus.CLOSED, ComplaintStatus.WITHDRAWN, ComplaintStatus.MERGED)
 
 
 @dataclass(frozen=True)
@@ -348,6 +350,10 @@ def complaint_stats(session: Session, settings: Settings, start: date, end: date
 # --- the service -------------------------------------------------------------------------------
 
 class ComplaintService(Service):
+    def __init__(self, ctx: Context, *, handoffs: HandoffService) -> None:
+        super().__init__(ctx)
+        self._handoffs = handoffs
+
     @property
     def rules(self) -> dl.ClockRules:
         return dl.ClockRules.of(self.settings.complaints)
@@ -513,7 +519,7 @@ class ComplaintService(Service):
         handler replaced)."""
         assert c.id is not None
         if to_staff_id is None:
-            HandoffService(self.ctx).end_for(uow, "complaint", c.id, f"{c.ref_no} {why}")
+            self._handoffs.end_for(uow, "complaint", c.id, f"{c.ref_no} {why}")
             return
         for h in uow.session.exec(
             select(Handoff).where(Handoff.subject_type == "complaint", Handoff.subject_id == c.id,
@@ -661,13 +667,13 @@ class ComplaintService(Service):
         previous = c.handler_id
         c.handler_id = handler_id
         if c.status == "open":
-            c.status = "investigating"
+            c.status = ComplaintStatus.INVESTIGATING
         uow.session.add(c)
         self._event(uow, c, "assign", note, handler_id=handler_id, previous=previous)
         if previous is not None and previous != handler_id:
             self._end_handoffs(uow, c, "reassigned", to_staff_id=previous)
         if handler_id != uow.actor_id:
-            HandoffService(self.ctx).create_in(
+            self._handoffs.create_in(
                 uow, kind="general", to_staff_id=handler_id, client_id=c.client_id,
                 note=f"{c.ref_no} {note}".strip(), manual_section=SECTION,
                 subject_type="complaint", subject_id=c.id,
@@ -683,7 +689,7 @@ class ComplaintService(Service):
         self._state_in(c, (*RUNNING, "replied"))
         note = parse_text(note, "field.complaint.note", max_len=2000, required=True)
         if c.status == "open":
-            c.status = "investigating"
+            c.status = ComplaintStatus.INVESTIGATING
             uow.session.add(c)
         self._event(uow, c, "note", note)
         self._audit(uow, "note", c)
@@ -693,7 +699,7 @@ class ComplaintService(Service):
         c.resolved_on_spot = True
         c.reply_at, c.reply_channel, c.reply_content = uow.now, "in_person", outcome
         c.options_told = True
-        c.status = "replied"
+        c.status = ComplaintStatus.REPLIED
         uow.session.add(c)
         self._clock(uow, c, dl.STOP, "resolve_on_spot", uow.today, outcome, first_contact=True)
         self._audit(uow, "resolve_on_spot", c)
@@ -738,7 +744,7 @@ class ComplaintService(Service):
         uow.session.add(c)
         self._event(uow, c, "escalate", reason, level=level, previous=previous)
         if level == "head" and not uow.can("complaint.approve"):
-            HandoffService(self.ctx).create_in(
+            self._handoffs.create_in(
                 uow, kind="escalation", to_role="head", client_id=c.client_id,
                 note=f"{c.ref_no} {reason}", manual_section=SECTION,
                 subject_type="complaint", subject_id=c.id,

@@ -31,7 +31,8 @@ from wealthtui.model import Client, SaleCheck, ServiceRecord
 from wealthtui.reports.compliance import ComplianceFigures, figures_in
 from wealthtui.rules import suitability
 from wealthtui.rules.fields import FieldError
-from wealthtui.services.base import Actor, Service, UnitOfWork, append_audit, requires, run_in_uow
+from wealthtui.services.base import Actor, Service, UnitOfWork, requires
+from wealthtui.services.uow import append_audit, run_in_uow
 
 SECTION = "reg. 2018 WM rules: suitability"  # regulatory practice, see the module docstring
 PATHS = ("counter", "contact", "lead")

@@ -29,6 +29,7 @@ from wealthtui.model import (
     Target,
     TargetList,
 )
+from wealthtui.model.status import ChecklistStatus, LeadStatus, TargetListStatus, TargetStatus
 from wealthtui.procedures import Procedure
 from wealthtui.rules import suitability
 from wealthtui.rules.agenda import CHANNELS, DIRECT_CHANNELS, PURPOSES, RESULTS
@@ -72,9 +73,9 @@ class FollowUpView:
 
 
 class ContactService(Service):
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, *, checklists: ChecklistService) -> None:
         super().__init__(ctx)
-        self._checklists: ChecklistService | None = None
+        self.checklists = checklists
 
     # --- suitability -----------------------------------------------------------------------
     def _checks(self, uow: UnitOfWork, client: Client, codes: Iterable[str],
@@ -218,12 +219,6 @@ class ContactService(Service):
         return parse_yuan(amount, "sale.field.amount")
 
     # --- the checklists a contact feeds ---------------------------------------------------------
-    @property
-    def checklists(self) -> ChecklistService:
-        if self._checklists is None:
-            self._checklists = ChecklistService(self.ctx)
-        return self._checklists
-
     def _marketing_run(self, uow: UnitOfWork, run_id: int, client_id: int) -> ChecklistRun:
         run = uow.session.get(ChecklistRun, run_id)
         if (run is None or run.procedure_id != MARKETING_PROCEDURE or run.client_id != client_id
@@ -250,7 +245,7 @@ class ContactService(Service):
         run = uow.session.exec(
             select(ChecklistRun).where(ChecklistRun.procedure_id == CM_CHANGE_PROCEDURE,
                                        ChecklistRun.client_id == entry.client_id,
-                                       ChecklistRun.status == "open")
+                                       ChecklistRun.status == ChecklistStatus.OPEN)
             .order_by(col(ChecklistRun.id).desc())
         ).first()
         if run is None or run.id is None:
@@ -285,14 +280,14 @@ class ContactService(Service):
 
     def _advance_leads_and_targets(self, uow: UnitOfWork, entry: ContactLog) -> None:
         for lead in uow.session.exec(
-            select(Lead).where(Lead.client_id == entry.client_id, Lead.status == "new")
+            select(Lead).where(Lead.client_id == entry.client_id, Lead.status == LeadStatus.NEW)
         ).all():
-            lead.status = "contacted"
+            lead.status = LeadStatus.CONTACTED
             uow.session.add(lead)
         for target in uow.session.exec(
             select(Target).join(TargetList, TargetList.id == Target.list_id).where(
                 Target.client_id == entry.client_id, Target.cm_id == entry.staff_id,
-                Target.status == "open", TargetList.status == "open")
+                Target.status == TargetStatus.OPEN, TargetList.status == TargetListStatus.OPEN)
         ).all():
             target.status, target.contact_id = "contacted", entry.id
             target.updated_at, target.updated_by = uow.now, entry.staff_id
@@ -304,16 +299,6 @@ class ContactService(Service):
         self._client(uow, client_id)
         check_file_access(uow, client_id, "contact.log")
         return contact_views(uow, client_id, limit)
-
-    @requires("contact.log", write=False)
-    def proposals(self, uow: UnitOfWork, contact_id: int) -> list[ContactProposal]:
-        entry = uow.session.get(ContactLog, contact_id)
-        if entry is None:
-            raise NotFound("error.contact.not_found", id=contact_id)
-        check_file_access(uow, entry.client_id, "contact.log")
-        return list(uow.session.exec(
-            select(ContactProposal).where(ContactProposal.contact_id == contact_id)
-            .order_by(ContactProposal.id)).all())
 
     @requires("agenda.view", write=False)
     def open_follow_ups(self, uow: UnitOfWork) -> list[FollowUpView]:

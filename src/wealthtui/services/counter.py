@@ -13,7 +13,6 @@ and a finish that refuses while an authorisation or a retention attempt is outst
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -33,13 +32,14 @@ from wealthtui.model import (
     TellerBalance,
     Ticket,
 )
+from wealthtui.model.status import CounterSessionState
 from wealthtui.rules import permissions
 from wealthtui.rules import queue as qrules
 from wealthtui.rules.fields import FieldError, parse_mobile, parse_name, parse_text
 from wealthtui.rules.money import format_fen, parse_yuan
 from wealthtui.services import cashbox, compliance, roster
 from wealthtui.services.assignments import lead_owner
-from wealthtui.services.base import Service, UnitOfWork, requires
+from wealthtui.services.base import Context, Service, UnitOfWork, requires
 from wealthtui.services.checklists import ChecklistService
 from wealthtui.services.conversion import convert_for_record
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
@@ -152,17 +152,12 @@ def _retention_view(r: ClosingRetention) -> RetentionView:
 
 
 class CounterService(Service):
-    @property
-    def _queue(self) -> QueueService:
-        return QueueService(self.ctx)
-
-    @property
-    def _handoffs(self) -> HandoffService:
-        return HandoffService(self.ctx)
-
-    @functools.cached_property
-    def _checklists(self) -> ChecklistService:
-        return ChecklistService(self.ctx)
+    def __init__(self, ctx: Context, *, queue: QueueService, handoffs: HandoffService,
+                 checklists: ChecklistService) -> None:
+        super().__init__(ctx)
+        self._queue = queue
+        self._handoffs = handoffs
+        self._checklists = checklists
 
     # --- helpers ---------------------------------------------------------------------------
     def _counter_cfg(self, no: str) -> CounterCfg:
@@ -178,7 +173,7 @@ class CounterService(Service):
             select(CounterSession).where(
                 CounterSession.business_date == uow.today,
                 CounterSession.staff_id == (staff_id or uow.actor_id),
-                CounterSession.state != "closed",
+                CounterSession.state != CounterSessionState.CLOSED,
             ).order_by(col(CounterSession.id).desc())
         ).first()
 
@@ -288,7 +283,7 @@ class CounterService(Service):
         records = self._record_views(uow, ServiceRecord.ticket_id == ticket.id)
         retentions = self._retention_views(uow, ticket.id)
         return ServingView(
-            ticket=self._queue._view(uow, ticket),
+            ticket=self._queue.view_in(uow, ticket),
             records=tuple(records),
             retentions=tuple(retentions),
             referral_suggested=self._suggests_referral(records),
@@ -320,7 +315,7 @@ class CounterService(Service):
         occupied = uow.session.exec(
             select(CounterSession, Staff.name).join(Staff, Staff.id == CounterSession.staff_id)
             .where(CounterSession.business_date == uow.today,
-                   CounterSession.counter_no == cfg.no, CounterSession.state != "closed")
+                   CounterSession.counter_no == cfg.no, CounterSession.state != CounterSessionState.CLOSED)
         ).first()
         if occupied is not None:
             raise Conflict("error.counter.occupied", counter=cfg.no, name=occupied[1])

@@ -30,6 +30,7 @@ from wealthtui.model import (
     Visit,
 )
 from wealthtui.model.handoff import overdue_clause
+from wealthtui.model.status import AuthorizationStatus, ChecklistStatus
 from wealthtui.reports import figures
 from wealthtui.reports.sql import utc_hour
 from wealthtui.services.base import Context, Service, UnitOfWork, requires
@@ -118,9 +119,11 @@ def arrivals_by_hour(uow: UnitOfWork, days: list[date]) -> dict[date, list[int]]
 
 
 class DashboardService(Service):
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, *, checklists: ChecklistService,
+                 queue: QueueService) -> None:
         super().__init__(ctx)
-        self._checklists = ChecklistService(ctx)
+        self._checklists = checklists
+        self._queue = queue
 
     def _premium(self, uow: UnitOfWork) -> tuple[PremiumInLobby, ...]:
         cm = aliased(Staff)
@@ -150,7 +153,7 @@ class DashboardService(Service):
         if catalog is not None:
             done = set(uow.session.execute(
                 select(ChecklistRun.procedure_id)
-                .where(ChecklistRun.business_date == uow.today, ChecklistRun.status == "done")
+                .where(ChecklistRun.business_date == uow.today, ChecklistRun.status == ChecklistStatus.DONE)
             ).scalars())
             for p in catalog:
                 if (p.schedule in DAILY and p.subject == "day" and p.due is not None
@@ -160,7 +163,7 @@ class DashboardService(Service):
             select(ChecklistRun.procedure_id, ChecklistRun.business_date)
             .where(ChecklistRun.business_date < uow.today,
                    ChecklistRun.business_date >= uow.today - timedelta(days=7),
-                   ChecklistRun.status == "open")
+                   ChecklistRun.status == ChecklistStatus.OPEN)
             .order_by(ChecklistRun.business_date)
         ).all()
         for pid, day in stale:
@@ -179,7 +182,7 @@ class DashboardService(Service):
 
     @requires("dashboard.view", write=False)
     def snapshot(self, uow: UnitOfWork) -> DashboardView:
-        queue = QueueService(self.ctx)._snapshot(uow, 0)
+        queue = self._queue.snapshot_in(uow, 0)
         overdue = uow.session.execute(
             select(func.count(Handoff.id))
             .where(Handoff.business_date >= uow.today - timedelta(days=RECENT_DAYS),
@@ -187,7 +190,7 @@ class DashboardService(Service):
         ).scalar_one()
         pending = uow.session.execute(
             select(func.count(AuthorizationRequest.id))
-            .where(AuthorizationRequest.status == "pending")
+            .where(AuthorizationRequest.status == AuthorizationStatus.PENDING)
         ).scalar_one()
         warn = uow.today + timedelta(days=uow.settings.complaints.warn_days)
         live = (Complaint.status.not_in(ENDED_COMPLAINT),  # type: ignore[attr-defined]

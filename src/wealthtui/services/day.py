@@ -34,6 +34,7 @@ from sqlmodel import col, or_, select
 
 from wealthtui import procedures
 from wealthtui.model import BusinessDay, ChecklistRun, Staff, StepRecord
+from wealthtui.model.status import ChecklistStatus, DayStatus
 from wealthtui.procedures import Procedure
 from wealthtui.reports import eod
 from wealthtui.rules import permissions
@@ -126,10 +127,11 @@ def _name(uow: UnitOfWork, staff_id: int | None) -> str:
 
 
 class DayService(Service):
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, *, checklists: ChecklistService,
+                 handoffs: HandoffService) -> None:
         super().__init__(ctx)
-        self._checklists = ChecklistService(ctx)
-        self._handoffs = HandoffService(ctx)
+        self._checklists = checklists
+        self._handoffs = handoffs
 
     def _problems(self, uow: UnitOfWork, day: date, bd: BusinessDay | None) -> list[CloseProblem]:
         out = [
@@ -164,7 +166,7 @@ class DayService(Service):
         closed = bd is not None and bd.status == "closed"
         return DayState(
             date=day,
-            status="closed" if closed else "open",
+            status=DayStatus.CLOSED if closed else DayStatus.OPEN,
             opened_at=bd.opened_at if bd else None,
             closed_at=bd.closed_at if bd else None,
             closed_by=_name(uow, bd.closed_by) if bd else "",
@@ -183,7 +185,7 @@ class DayService(Service):
     def _row(self, uow: UnitOfWork, day: date) -> BusinessDay:
         bd = uow.session.get(BusinessDay, day)
         if bd is None:
-            bd = BusinessDay(business_date=day, status="open", opened_at=uow.now)
+            bd = BusinessDay(business_date=day, status=DayStatus.OPEN, opened_at=uow.now)
             uow.session.add(bd)
             uow.session.flush()
         return bd
@@ -192,11 +194,6 @@ class DayService(Service):
     def state(self, uow: UnitOfWork, day: date | None = None) -> DayState:
         """Open or closed, who closed it and why, and what would refuse a close now."""
         return self._state(uow, self._day(uow, day))
-
-    @requires("flowlog.view", write=False)
-    def is_closed(self, uow: UnitOfWork, day: date | None = None) -> bool:
-        bd = uow.session.get(BusinessDay, day or uow.today)
-        return bd is not None and bd.status == "closed"
 
     @requires("day.close")
     def open(self, uow: UnitOfWork, day: date | None = None) -> DayState:
@@ -241,7 +238,7 @@ class DayService(Service):
         catalog = catalog_or_none(self._checklists)
         confirming = {p.id for p in catalog or ()
                       if any(st.confirms == "flow_log" for st in p.steps)}
-        query = select(ChecklistRun).where(ChecklistRun.status == "open",
+        query = select(ChecklistRun).where(ChecklistRun.status == ChecklistStatus.OPEN,
                                            ChecklistRun.business_date == day)
         if run_id is not None:
             query = query.where(or_(ChecklistRun.id == run_id,

@@ -28,6 +28,7 @@ from sqlmodel import and_, col, or_, select
 
 from wealthtui.model import BusinessDay, Client, Handoff, Staff, Ticket
 from wealthtui.model.handoff import is_overdue
+from wealthtui.model.status import HandoffStatus
 from wealthtui.rules import permissions
 from wealthtui.rules.fields import FieldError, parse_text
 from wealthtui.services.base import Service, UnitOfWork, requires
@@ -38,7 +39,7 @@ KINDS = ("premium_arrival", "referral", "lead", "cm_change", "escalation", "cash
 #: what a hand-off may be about (it ends with it)
 SUBJECTS = ("", "complaint", "authorization", "checklist_run")
 SOURCES = ("", "lobby", "cash_counter", "non_cash_counter", "cm", "head", "system")
-OPEN = ("open", "accepted")
+OPEN = (HandoffStatus.OPEN, HandoffStatus.ACCEPTED)
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,8 @@ class HandoffView:
 
 class HandoffService(Service):
     # --- queries ---------------------------------------------------------------------------
-    def _views(self, uow: UnitOfWork, where) -> list[HandoffView]:  # type: ignore[no-untyped-def]
+    def views_in(self, uow: UnitOfWork, where) -> list[HandoffView]:  # type: ignore[no-untyped-def]
+        """The hand-offs `where` selects, as views (the read model other services show too)."""
         sender, receiver = aliased(Staff), aliased(Staff)
         query = (
             select(Handoff, sender.name, receiver.name, Client.name, Client.tier, Ticket.display_no)
@@ -118,26 +120,26 @@ class HandoffService(Service):
         state = col(Handoff.status).in_(OPEN)
         if include_closed_today:
             state = or_(state, Handoff.business_date == uow.today)
-        return self._views(uow, and_(self._addressed_to(uow), state))
+        return self.views_in(uow, and_(self._addressed_to(uow), state))
 
     @requires("handoff.view", write=False)
     def sent(self, uow: UnitOfWork, *, since_days: int = 0) -> list[HandoffView]:
         """Hand-offs I created (so that I see whether they were accepted)."""
         first = uow.today - timedelta(days=since_days)
-        return self._views(
+        return self.views_in(
             uow, and_(Handoff.from_staff_id == uow.actor_id, Handoff.business_date >= first)
         )
 
     @requires("handoff.view_all", write=False)
     def open_all(self, uow: UnitOfWork) -> list[HandoffView]:
-        return self._views(uow, col(Handoff.status).in_(OPEN))
+        return self.views_in(uow, col(Handoff.status).in_(OPEN))
 
     @requires("handoff.view", write=False)
     def get(self, uow: UnitOfWork, handoff_id: int) -> HandoffView:
         h = self._load(uow, handoff_id)
         if not (self._is_party(uow, h) or uow.can("handoff.view_all")):
             raise PermissionDenied("error.handoff.not_yours")
-        return self._views(uow, Handoff.id == handoff_id)[0]
+        return self.views_in(uow, Handoff.id == handoff_id)[0]
 
     # --- changes ---------------------------------------------------------------------------
     def _load(self, uow: UnitOfWork, handoff_id: int) -> Handoff:
@@ -218,7 +220,7 @@ class HandoffService(Service):
     @requires("handoff.create")
     def create(self, uow: UnitOfWork, **fields: object) -> HandoffView:
         h = self.create_in(uow, **fields)  # type: ignore[arg-type]
-        return self._views(uow, Handoff.id == h.id)[0]
+        return self.views_in(uow, Handoff.id == h.id)[0]
 
     @requires("handoff.respond")
     def accept(self, uow: UnitOfWork, handoff_id: int) -> HandoffView:
@@ -228,7 +230,7 @@ class HandoffService(Service):
         h.to_staff_id = uow.actor_id  # claims a hand-off addressed to a role
         uow.session.add(h)
         uow.audit("handoff.accept", "handoff", h.id, manual_section=h.manual_section)
-        return self._views(uow, Handoff.id == h.id)[0]
+        return self.views_in(uow, Handoff.id == h.id)[0]
 
     @requires("handoff.respond")
     def decline(self, uow: UnitOfWork, handoff_id: int, reason: str) -> HandoffView:
@@ -239,7 +241,7 @@ class HandoffService(Service):
         uow.session.add(h)
         uow.audit("handoff.decline", "handoff", h.id, manual_section=h.manual_section,
                   reason=h.decline_reason)
-        return self._views(uow, Handoff.id == h.id)[0]
+        return self.views_in(uow, Handoff.id == h.id)[0]
 
     @requires("handoff.respond")
     def complete(self, uow: UnitOfWork, handoff_id: int, outcome: str = "") -> HandoffView:
@@ -253,7 +255,7 @@ class HandoffService(Service):
         uow.session.add(h)
         uow.audit("handoff.done", "handoff", h.id, manual_section=h.manual_section,
                   outcome=h.outcome)
-        return self._views(uow, Handoff.id == h.id)[0]
+        return self.views_in(uow, Handoff.id == h.id)[0]
 
     @requires("handoff.reroute")
     def reroute(
@@ -275,7 +277,7 @@ class HandoffService(Service):
             note=(note or old.note), source=old.source, manual_section=old.manual_section,
             rerouted_from_id=old.id, subject_type=old.subject_type, subject_id=old.subject_id,
         )
-        return self._views(uow, Handoff.id == new.id)[0]
+        return self.views_in(uow, Handoff.id == new.id)[0]
 
     # --- the life of a hand-off ------------------------------------------------------------
     def end_for(self, uow: UnitOfWork, subject_type: str, subject_id: int, why: str) -> int:
@@ -297,7 +299,7 @@ class HandoffService(Service):
     def open_until(self, uow: UnitOfWork, day: date) -> list[HandoffView]:
         """Open and accepted hand-offs of `day` or earlier that no close has carried past
         `day` (what the close of `day` lists)."""
-        return self._views(uow, and_(
+        return self.views_in(uow, and_(
             col(Handoff.status).in_(OPEN), Handoff.business_date <= day,
             or_(col(Handoff.carried_to).is_(None), col(Handoff.carried_to) <= day),
             col(Handoff.kind) != "returned",
@@ -334,7 +336,7 @@ class HandoffService(Service):
             return 0  # no notice can be written into a closed day; the next day's run does it
         limit = uow.now - timedelta(hours=uow.settings.handoffs.expire_after_hours)
         stale = uow.session.exec(
-            select(Handoff).where(Handoff.status == "open", col(Handoff.due_at) < limit,
+            select(Handoff).where(Handoff.status == HandoffStatus.OPEN, col(Handoff.due_at) < limit,
                                   col(Handoff.kind) != "returned")
             .order_by(col(Handoff.id))
         ).all()
@@ -363,7 +365,7 @@ class HandoffService(Service):
         first, so that a quiet center sees no write transaction)."""
         limit = uow.now - timedelta(hours=uow.settings.handoffs.expire_after_hours)
         return uow.session.exec(
-            select(Handoff.id).where(Handoff.status == "open", col(Handoff.due_at) < limit,
+            select(Handoff.id).where(Handoff.status == HandoffStatus.OPEN, col(Handoff.due_at) < limit,
                                      col(Handoff.kind) != "returned").limit(1)
         ).first() is not None
 

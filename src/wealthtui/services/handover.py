@@ -25,12 +25,13 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
 from wealthtui.model import CounterSession, ServiceRecord, ShiftHandover, Staff, Ticket
+from wealthtui.model.status import CounterSessionState, HandoverStatus
 from wealthtui.rules import queue as qrules
 from wealthtui.rules.fields import FieldError, parse_text
 from wealthtui.rules.money import parse_yuan
 from wealthtui.services import cashbox
 from wealthtui.services.auth import AuthService
-from wealthtui.services.base import Actor, Service, UnitOfWork, requires
+from wealthtui.services.base import Actor, Context, Service, UnitOfWork, requires
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
 
 SECTION = "ch.2 §2.5 item 4"
@@ -113,6 +114,10 @@ def _count(text: object, field_key: str) -> int:
 
 
 class HandoverService(Service):
+    def __init__(self, ctx: Context, *, auth: AuthService) -> None:
+        super().__init__(ctx)
+        self._auth = auth
+
     def _views(self, uow: UnitOfWork, where: Any) -> list[HandoverView]:
         giver, taker, witness = aliased(Staff), aliased(Staff), aliased(Staff)
         rows = uow.session.exec(
@@ -156,7 +161,7 @@ class HandoverService(Service):
         return uow.session.exec(
             select(CounterSession).where(
                 CounterSession.business_date == uow.today, CounterSession.staff_id == staff_id,
-                CounterSession.state != "closed")
+                CounterSession.state != CounterSessionState.CLOSED)
         ).first()
 
     def _summary(self, uow: UnitOfWork, session: CounterSession) -> BoxSummary:
@@ -226,7 +231,7 @@ class HandoverService(Service):
     def open_mine(self, uow: UnitOfWork) -> HandoverView | None:
         """The actor's hand-over that still waits for the receiver, if any."""
         views = self._views(uow, (ShiftHandover.from_staff_id == uow.actor_id)
-                            & (ShiftHandover.status == "open"))
+                            & (ShiftHandover.status == HandoverStatus.OPEN))
         return views[-1] if views else None
 
     @requires("counter.oversee", write=False)
@@ -236,7 +241,7 @@ class HandoverService(Service):
     @requires("handover.witness", write=False)
     def awaiting_witness(self, uow: UnitOfWork) -> list[HandoverView]:
         """Confirmed hand-overs that still need a witness, for the supervisor's view."""
-        return self._views(uow, (ShiftHandover.status == "confirmed")
+        return self._views(uow, (ShiftHandover.status == HandoverStatus.CONFIRMED)
                            & (ShiftHandover.witness_required == True))  # noqa: E712
 
     # --- the one handing over --------------------------------------------------------------
@@ -266,7 +271,7 @@ class HandoverService(Service):
             raise Conflict("error.counter.ticket_open", ticket=busy)
         already = uow.session.exec(
             select(ShiftHandover.id).where(ShiftHandover.from_staff_id == uow.actor_id,
-                                           ShiftHandover.status == "open")
+                                           ShiftHandover.status == HandoverStatus.OPEN)
         ).first()
         if already is not None:
             raise Conflict("error.handover.already_open", id=already)
@@ -288,7 +293,7 @@ class HandoverService(Service):
                 "note": note,
             }, ensure_ascii=False, sort_keys=True),
             expected_cash_fen=summary.expected_cash_fen, declared_cash_fen=declared,
-            from_session_id=session.id, status="open", created_at=uow.now,
+            from_session_id=session.id, status=HandoverStatus.OPEN, created_at=uow.now,
         )
         uow.session.add(h)
         uow.session.flush()
@@ -305,7 +310,7 @@ class HandoverService(Service):
         if h.status != "open":
             raise Conflict("error.handover.not_open")
         reason = parse_text(reason, "field.reason", max_len=200, required=True)
-        h.status = "cancelled"
+        h.status = HandoverStatus.CANCELLED
         uow.session.add(h)
         uow.audit("handover.cancel", "shift_handover", h.id, manual_section=SECTION,
                   reason=reason)
@@ -351,7 +356,7 @@ class HandoverService(Service):
     def confirm_at_counter(self, giver: Actor, handover_id: int, staff_no: str, pin: str,
                            counted_cash: str, difference_note: str = "") -> HandoverView:
         """The receiver confirms on the giver's terminal with their staff number and PIN."""
-        taker = AuthService(self.ctx).second_person(giver, staff_no, pin, "handover.shift")
+        taker = self._auth.second_person(giver, staff_no, pin, "handover.shift")
         return self.confirm(taker, handover_id, counted_cash, difference_note)
 
     # --- the witness -----------------------------------------------------------------------
@@ -371,5 +376,5 @@ class HandoverService(Service):
 
     def witness_at_counter(self, actor: Actor, handover_id: int, staff_no: str,
                            pin: str) -> HandoverView:
-        witness = AuthService(self.ctx).second_person(actor, staff_no, pin, "handover.witness")
+        witness = self._auth.second_person(actor, staff_no, pin, "handover.witness")
         return self.witness(witness, handover_id)

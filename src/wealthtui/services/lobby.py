@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cached_property
 
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
@@ -27,13 +26,14 @@ from wealthtui.model import (
     Ticket,
     Visit,
 )
+from wealthtui.model.status import ChecklistStatus
 from wealthtui.reports import figures
 from wealthtui.rules import permissions
 from wealthtui.rules import routing as routing_rules
 from wealthtui.rules.fields import FieldError, parse_mobile, parse_name, parse_text
 from wealthtui.services import changes, roster
 from wealthtui.services.assignments import lead_owner
-from wealthtui.services.base import Service, UnitOfWork, requires
+from wealthtui.services.base import Context, Service, UnitOfWork, requires
 from wealthtui.services.checklists import ChecklistService
 from wealthtui.services.errors import Conflict, NotFound
 from wealthtui.services.handoffs import OPEN, HandoffService
@@ -186,13 +186,12 @@ class FlowCounts:
 
 # --- the service ---------------------------------------------------------------------------
 class LobbyService(Service):
-    @property
-    def _queue(self) -> QueueService:
-        return QueueService(self.ctx)
-
-    @property
-    def _handoffs(self) -> HandoffService:
-        return HandoffService(self.ctx)
+    def __init__(self, ctx: Context, *, queue: QueueService, handoffs: HandoffService,
+                 checklists: ChecklistService) -> None:
+        super().__init__(ctx)
+        self._queue = queue
+        self._handoffs = handoffs
+        self._checklists = checklists
 
     def table(self) -> routing_rules.RoutingTable:
         """The routing table from the configuration."""
@@ -273,10 +272,6 @@ class LobbyService(Service):
         )
 
     # --- the identification checklist ------------------------------------------------------
-    @cached_property
-    def _checklists(self) -> ChecklistService:
-        return ChecklistService(self.ctx)  # one per service: it caches the procedure files
-
     def _start_checklist(self, uow: UnitOfWork, visit: Visit) -> None:
         """Start the visit's identification checklist (when the procedure is installed and the
         actor is one of those who run it) and tick the greeting. A broken procedures folder
@@ -303,7 +298,7 @@ class LobbyService(Service):
         resume; optional steps can be ticked until the next visitor comes."""
         last = uow.session.exec(
             select(ChecklistRun.id).where(
-                ChecklistRun.procedure_id == IDENTIFICATION, ChecklistRun.status == "open",
+                ChecklistRun.procedure_id == IDENTIFICATION, ChecklistRun.status == ChecklistStatus.OPEN,
                 ChecklistRun.started_by == uow.actor_id, ChecklistRun.business_date == uow.today)
             .order_by(col(ChecklistRun.id).desc()).limit(1)
         ).first()
@@ -532,7 +527,7 @@ class LobbyService(Service):
             chosen = self._propose(client, counter_business, None).category
         zone = route.zone
         if chosen is not None:
-            cat = self._queue._category(chosen)
+            cat = self._queue.category(chosen)
             zone = cat.zone
         elif diverted:
             zone = "self_service"
@@ -557,7 +552,7 @@ class LobbyService(Service):
         choice = self._route_choice(business, chosen, diverted)
         if choice is not None:
             self._step(uow, visit, "route", choice)
-        ahead = self._queue._ahead(uow, ticket) if ticket is not None else None
+        ahead = self._queue.ahead_in(uow, ticket) if ticket is not None else None
         return GuideResult(visit=self._visit_view(uow, visit_id), route=route,
                            ticket_no=ticket.display_no if ticket else "",
                            ticket_id=ticket.id if ticket else None, ahead=ahead)

@@ -9,7 +9,7 @@ The result is a card with masked numbers, the tier, the exclusive CM and whether
 today, and flags: birthday today, open complaint, contact overdue, potential premium, ID expired,
 risk assessment expired.
 
-`search` and `get` are lean reads (services.base): each key is ONE statement that finds the
+`search` and `get` are lean reads (services.lean): each key is ONE statement that finds the
 clients by its index and returns their cards' facts with them (the client row, the open CM
 assignment with that CM's name and attendance today joined, and, as correlated sub-queries on
 indexed columns, the card shown, an open complaint, the last contact), so a look-up is the
@@ -50,24 +50,21 @@ from wealthtui.model import (
     ContactLog,
     Staff,
 )
+from wealthtui.model.status import ComplaintStatus
 from wealthtui.rules import fields, pinyin
 from wealthtui.rules.clock import NAIVE_EPOCH, UTC_EPOCH
 from wealthtui.services import masking
-from wealthtui.services.base import (
-    Context,
-    ReadStatement,
-    ReadUnit,
-    Service,
-    UnitOfWork,
-    requires,
-)
+from wealthtui.services.base import Context, Service, UnitOfWork, requires
 from wealthtui.services.errors import Conflict, NotFound
+from wealthtui.services.lean import ReadStatement, ReadUnit
 
 SECTION = "ch.2 §2.7"
 #: the client's CM, as a second reference to the staff table in a card's statement
 CM = aliased(Staff, name="cm")
 #: complaint states that are over
-COMPLAINT_CLOSED = ("closed", "withdrawn", "merged")
+#: plain strings: written into the statement as literals
+COMPLAINT_CLOSED = (ComplaintStatus.CLOSED.value, ComplaintStatus.WITHDRAWN.value,
+                    ComplaintStatus.MERGED.value)
 #: the upper bound of a prefix range: the highest code point, so that a name continuing with a
 #: rare character outside the BMP (张𠮷) still falls inside "张" (binary / C-collation order)
 TOP = "\U0010ffff"

@@ -27,11 +27,12 @@ import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlmodel import col, select
 
 from wealthtui.model import ChecklistRun, Client, CMAssignment, Complaint, Notice, Staff
+from wealthtui.model.status import ChecklistStatus, NoticeStatus
 from wealthtui.notices.senders import Outgoing, Sender, SendError, make_sender
 from wealthtui.notices.templates import (
     NoticeTemplate,
@@ -43,7 +44,7 @@ from wealthtui.notices.templates import (
 from wealthtui.rules.clock import business_date
 from wealthtui.rules.fields import FieldError
 from wealthtui.services import masking
-from wealthtui.services.base import Actor, Service, UnitOfWork, requires
+from wealthtui.services.base import Actor, Context, Service, UnitOfWork, requires
 from wealthtui.services.checklists import ChecklistService
 from wealthtui.services.errors import Conflict, NotFound
 
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
     from wealthtui.services import Services
 
 CHANNELS = ("sms", "email", "webhook", "print")
-PENDING, SENT, FAILED = "pending", "sent", "failed"
+PENDING, SENT, FAILED = NoticeStatus.PENDING, NoticeStatus.SENT, NoticeStatus.FAILED
 CM_CHANGE_PROCEDURE, CM_CHANGE_STEP = "cm_change", "written_notice"
 SECTION = "ch.2 §5.1"
 #: how long a claimed notice is kept from other senders (a sender that died lets it go after)
@@ -100,9 +101,9 @@ def date_text(day: date, language: str) -> str:
 
 
 class NoticeService(Service):
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: Context, *, checklists: ChecklistService) -> None:
         super().__init__(ctx)
-        self._checklists = ChecklistService(ctx)
+        self._checklists = checklists
         self._lock = threading.Lock()
         self._cache: tuple[Path | None, dict[str, NoticeTemplate]] | None = None
 
@@ -212,7 +213,7 @@ class NoticeService(Service):
         run = uow.session.exec(
             select(ChecklistRun).where(ChecklistRun.procedure_id == CM_CHANGE_PROCEDURE,
                                        ChecklistRun.client_id == client_id,
-                                       ChecklistRun.status == "open")
+                                       ChecklistRun.status == ChecklistStatus.OPEN)
             .order_by(col(ChecklistRun.id).desc())
         ).first()
         if run is None or run.id is None:

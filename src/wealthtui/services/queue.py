@@ -26,6 +26,7 @@ from sqlmodel import col, select
 
 from wealthtui.config import CategoryCfg, CounterCfg
 from wealthtui.model import Client, CounterSession, Staff, Ticket, TicketEvent, Visit
+from wealthtui.model.status import CounterSessionState
 from wealthtui.rules import queue as rules
 from wealthtui.rules.fields import FieldError, parse_text
 from wealthtui.services import sign_on_check
@@ -139,7 +140,8 @@ class BoardView:
 # --- the service ---------------------------------------------------------------------------
 class QueueService(Service):
     # --- helpers ---------------------------------------------------------------------------
-    def _category(self, code: str) -> CategoryCfg:
+    def category(self, code: str) -> CategoryCfg:
+        """The configured lane `code` (a FieldError naming the field when there is none)."""
         cat = self.settings.category(code)
         if cat is None:
             accepted = ", ".join(c.code for c in self.settings.queue.categories)
@@ -159,16 +161,18 @@ class QueueService(Service):
             raise NotFound("error.queue.not_found", id=ticket_id)
         return ticket
 
-    def _view(self, uow: UnitOfWork, ticket: Ticket, *, ahead: bool = False) -> TicketView:
+    def view_in(self, uow: UnitOfWork, ticket: Ticket, *, ahead: bool = False) -> TicketView:
+        """A ticket as shown (read model shared with the counter and the lobby)."""
         name = tier = ""
         if ticket.client_id is not None:
             client = uow.session.get(Client, ticket.client_id)
             if client is not None:
                 name, tier = client.name, client.tier
-        count = self._ahead(uow, ticket) if ahead and ticket.status == rules.WAITING else None
+        count = self.ahead_in(uow, ticket) if ahead and ticket.status == rules.WAITING else None
         return _to_view(ticket, name, tier, count)
 
-    def _ahead(self, uow: UnitOfWork, ticket: Ticket) -> int:
+    def ahead_in(self, uow: UnitOfWork, ticket: Ticket) -> int:
+        """How many tickets of its lane wait before `ticket`."""
         return uow.session.exec(
             select(func.count()).select_from(Ticket).where(
                 Ticket.business_date == ticket.business_date,
@@ -190,7 +194,7 @@ class QueueService(Service):
                 CounterSession.business_date == uow.today,
                 CounterSession.counter_no == counter_no,
                 CounterSession.staff_id == uow.actor_id,
-                CounterSession.state == "open",
+                CounterSession.state == CounterSessionState.OPEN,
                 col(CounterSession.ended_at).is_(None),
             )
         ).first()
@@ -260,7 +264,7 @@ class QueueService(Service):
         note: str = "",
     ) -> Ticket:
         """Issue a ticket inside another service's unit of work (the caller checked its action)."""
-        cat = self._category(category)
+        cat = self.category(category)
         note = parse_text(note, "field.note", max_len=500)
         if client_id is not None and uow.session.get(Client, client_id) is None:
             raise NotFound("error.client.not_found", id=client_id)
@@ -310,7 +314,7 @@ class QueueService(Service):
         """Issue the next ticket of `category` for today."""
         ticket = self.issue_in(uow, category, client_id=client_id, visit_id=visit_id,
                                extra_priority=extra_priority, note=note)
-        return self._view(uow, ticket, ahead=True)
+        return self.view_in(uow, ticket, ahead=True)
 
     @requires("queue.issue")
     def cancel(self, uow: UnitOfWork, ticket_id: int, reason: str) -> TicketView:
@@ -324,7 +328,7 @@ class QueueService(Service):
         self._event(uow, ticket, "cancelled", note=reason)
         uow.audit("queue.cancel", "ticket", ticket.id, manual_section=SECTION,
                   ticket=ticket.display_no, reason=reason)
-        return self._view(uow, ticket)
+        return self.view_in(uow, ticket)
 
     # --- calling ---------------------------------------------------------------------------
     @requires("queue.serve")
@@ -354,7 +358,7 @@ class QueueService(Service):
         for candidate in ordered:
             ticket = self._take(uow, candidate.ticket_id, counter_no)
             if ticket is not None:
-                return self._view(uow, ticket)
+                return self.view_in(uow, ticket)
         return None
 
     @requires("queue.serve")
@@ -377,7 +381,7 @@ class QueueService(Service):
         taken = self._take(uow, ticket_id, counter_no)
         if taken is None:
             raise Conflict("error.queue.taken", ticket=ticket.display_no)
-        return self._view(uow, taken)
+        return self.view_in(uow, taken)
 
     @requires("queue.serve")
     def recall(self, uow: UnitOfWork, ticket_id: int) -> TicketView:
@@ -389,7 +393,7 @@ class QueueService(Service):
         self._event(uow, ticket, "recalled", counter_no=ticket.counter_no)
         uow.audit("queue.recall", "ticket", ticket.id, manual_section=COUNTER_SECTION,
                   ticket=ticket.display_no, recalls=ticket.recalls)
-        return self._view(uow, ticket)
+        return self.view_in(uow, ticket)
 
     @requires("queue.serve")
     def start(self, uow: UnitOfWork, ticket_id: int) -> TicketView:
@@ -397,7 +401,7 @@ class QueueService(Service):
         ticket = self._load(uow, ticket_id)
         self._mine(uow, ticket, (rules.CALLED,))
         self._start(uow, ticket)
-        return self._view(uow, ticket)
+        return self.view_in(uow, ticket)
 
     def _start(self, uow: UnitOfWork, ticket: Ticket) -> None:
         ticket.status, ticket.started_at = rules.SERVING, uow.now
@@ -418,7 +422,7 @@ class QueueService(Service):
         self._event(uow, ticket, "parked", counter_no=counter_no, note=note)
         uow.audit("queue.park", "ticket", ticket.id, manual_section=COUNTER_SECTION,
                   ticket=ticket.display_no)
-        return self._view(uow, ticket)
+        return self.view_in(uow, ticket)
 
     @requires("queue.route")
     def requeue(self, uow: UnitOfWork, ticket_id: int, *, counter_no: str | None = None,
@@ -438,7 +442,7 @@ class QueueService(Service):
                     note=note)
         uow.audit("queue.requeue", "ticket", ticket.id, manual_section=SECTION,
                   ticket=ticket.display_no, counter=counter_no)
-        return self._view(uow, ticket, ahead=True)
+        return self.view_in(uow, ticket, ahead=True)
 
     @requires("queue.route")
     def transfer(
@@ -460,7 +464,7 @@ class QueueService(Service):
             self._mine(uow, ticket, rules.AT_COUNTER)
         elif ticket.status != rules.WAITING or ticket.business_date != uow.today:
             raise Conflict("error.queue.state", ticket=ticket.display_no, status=ticket.status)
-        new_category = self._category(to_category).code if to_category else ticket.category
+        new_category = self.category(to_category).code if to_category else ticket.category
         if to_counter is not None:
             cfg = self._counter(to_counter)
             if new_category not in cfg.categories and to_category is not None:
@@ -470,7 +474,7 @@ class QueueService(Service):
         from_category, from_counter = ticket.category, ticket.counter_no
         ticket.category = new_category
         if to_category is not None:
-            ticket.priority = max(ticket.priority, self._category(new_category).priority)
+            ticket.priority = max(ticket.priority, self.category(new_category).priority)
         ticket.status, ticket.queued_at = rules.WAITING, uow.now
         ticket.counter_no, ticket.served_by, ticket.called_at = to_counter, None, None
         if note:
@@ -481,7 +485,7 @@ class QueueService(Service):
         uow.audit("queue.transfer", "ticket", ticket.id, manual_section=COUNTER_SECTION,
                   ticket=ticket.display_no, from_category=from_category,
                   to_category=new_category, to_counter=to_counter)
-        return self._view(uow, ticket)
+        return self.view_in(uow, ticket)
 
     @requires("queue.serve")
     def no_show(self, uow: UnitOfWork, ticket_id: int) -> TicketView:
@@ -493,7 +497,7 @@ class QueueService(Service):
         self._event(uow, ticket, "no_show", counter_no=ticket.counter_no)
         uow.audit("queue.no_show", "ticket", ticket.id, manual_section=COUNTER_SECTION,
                   ticket=ticket.display_no, recalls=ticket.recalls)
-        return self._view(uow, ticket)
+        return self.view_in(uow, ticket)
 
     @requires("queue.serve")
     def finish(self, uow: UnitOfWork, ticket_id: int, note: str = "") -> TicketView:
@@ -508,12 +512,12 @@ class QueueService(Service):
         self._event(uow, ticket, "finished", counter_no=ticket.counter_no, note=note)
         uow.audit("queue.finish", "ticket", ticket.id, manual_section=COUNTER_SECTION,
                   ticket=ticket.display_no)
-        return self._view(uow, ticket)
+        return self.view_in(uow, ticket)
 
     # --- reading ---------------------------------------------------------------------------
     @requires("queue.view", write=False)
     def get(self, uow: UnitOfWork, ticket_id: int) -> TicketView:
-        return self._view(uow, self._load(uow, ticket_id), ahead=True)
+        return self.view_in(uow, self._load(uow, ticket_id), ahead=True)
 
     @requires("queue.view", write=False)
     def find(self, uow: UnitOfWork, display_no: str, day: date | None = None) -> TicketView:
@@ -526,14 +530,14 @@ class QueueService(Service):
         ).first()
         if ticket is None:
             raise NotFound("error.queue.no_such_ticket", ticket=text)
-        return self._view(uow, ticket, ahead=True)
+        return self.view_in(uow, ticket, ahead=True)
 
     @requires("queue.view", write=False)
     def at_counter(self, uow: UnitOfWork, counter_no: str) -> TicketView | None:
         """The ticket called to or being served at the counter now."""
         self._counter(counter_no)
         ticket = self._busy(uow, counter_no)
-        return self._view(uow, ticket) if ticket is not None else None
+        return self.view_in(uow, ticket) if ticket is not None else None
 
     @requires("queue.view", write=False)
     def tickets(
@@ -596,7 +600,8 @@ class QueueService(Service):
         ).all()
         return rules.durations(rows, now=uow.now)
 
-    def _snapshot(self, uow: UnitOfWork, last_calls: int) -> QueueSnapshot:
+    def snapshot_in(self, uow: UnitOfWork, last_calls: int) -> QueueSnapshot:
+        """The queue board inside the caller's transaction (the caller checked its permission)."""
         waiting = {
             code: (count, oldest)
             for code, count, oldest in uow.session.exec(
@@ -621,7 +626,7 @@ class QueueService(Service):
                 .join(Staff, Staff.id == CounterSession.staff_id)
                 .where(CounterSession.business_date == uow.today,
                        col(CounterSession.ended_at).is_(None),
-                       CounterSession.state != "closed")
+                       CounterSession.state != CounterSessionState.CLOSED)
                 .order_by(col(CounterSession.started_at))
             )
         }
@@ -660,14 +665,14 @@ class QueueService(Service):
     @requires("queue.view", write=False)
     def snapshot(self, uow: UnitOfWork, *, last_calls: int = 5) -> QueueSnapshot:
         """For the lobby and head boards: waiting per lane, longest wait, counters, last calls."""
-        return self._snapshot(uow, last_calls)
+        return self.snapshot_in(uow, last_calls)
 
     def board(self, *, recent: int = 6) -> BoardView:
         """The calling board (explicitly unauthenticated, read-only): ticket numbers and counters
         only, nothing that names a client."""
         def body(uow: UnitOfWork) -> BoardView:
             calls = self._calls(uow, recent + 1)
-            snap = self._snapshot(uow, 0)
+            snap = self.snapshot_in(uow, 0)
             waiting = tuple((c.prefix, c.name, c.name_en, c.waiting) for c in snap.categories)
             return BoardView(at=uow.now, now_calling=calls[0] if calls else None,
                              recent=calls[1:], waiting=waiting)

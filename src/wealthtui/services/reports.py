@@ -98,9 +98,9 @@ class ManualFigureView:
 
 
 class ReportService(Service):
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, *, checklists: ChecklistService) -> None:
         super().__init__(ctx)
-        self._checklists = ChecklistService(ctx)
+        self._checklists = checklists
 
     def _catalog(self) -> Catalog | None:
         return catalog_or_none(self._checklists)

@@ -61,13 +61,6 @@ def state(line: Attendance) -> str:
     return IN if line.present else "out"
 
 
-def state_of(session: Session, day: date, staff_id: int) -> str | None:
-    """The staff member's state on `day`, None when not recorded."""
-    line = session.exec(select(Attendance).where(
-        Attendance.business_date == day, Attendance.staff_id == staff_id)).first()
-    return state(line) if line is not None else None
-
-
 def is_away(session: Session, day: date, staff_id: int) -> bool:
     """Recorded as not in (leave, lunch, out) on `day`."""
     present = session.exec(select(Attendance.present).where(
@@ -136,14 +129,6 @@ class RosterLine:
     updated_by: str        # "staff_no name" of who changed it last
     updated_at: datetime | None
 
-    @property
-    def is_cm(self) -> bool:
-        return bool(set(self.roles) & permissions.CMS)
-
-    @property
-    def is_lobby_manager(self) -> bool:
-        return permissions.LOBBY_MANAGER in self.roles
-
 
 @dataclass(frozen=True)
 class RosterView:
@@ -199,7 +184,7 @@ class RosterService(Service):
         day = day or uow.today
         if day < uow.today:
             raise FieldError("roster.field.date", "error.roster.past_day")
-        return day  # a closed day's lines are refused by the unit of work (services.base)
+        return day  # a closed day's lines are refused by the unit of work (services.uow)
 
     def _staff(self, uow: UnitOfWork, staff_id: int) -> Staff:
         staff = uow.session.get(Staff, staff_id)

@@ -32,6 +32,7 @@ from wealthtui.model import (
     Target,
     TargetList,
 )
+from wealthtui.model.status import LeadStatus, TargetListStatus, TargetStatus
 from wealthtui.rules import permissions
 from wealthtui.rules.fields import FieldError, parse_text
 from wealthtui.rules.target_criteria import TargetFilters
@@ -40,8 +41,8 @@ from wealthtui.services.base import Service, UnitOfWork, requires
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
 
 SECTION = "digest §4.2"
-STATUSES = ("open", "contacted", "appointment", "converted", "declined", "unreachable")
-FINAL = ("converted", "declined", "unreachable")
+STATUSES = tuple(TargetStatus)
+FINAL = (TargetStatus.CONVERTED, TargetStatus.DECLINED, TargetStatus.UNREACHABLE)
 MAX_TARGETS = 2000
 MODES = ("book", "even")   # assignment: each to their own CM (others dealt in turn) | in turn
 
@@ -200,7 +201,7 @@ class TargetService(Service):
             where.append(col(CMAssignment.id).is_(None))
         if f.uncontacted_leads:
             where.append(select(Lead.id).where(
-                Lead.client_id == Client.id, Lead.status == "new").exists())
+                Lead.client_id == Client.id, Lead.status == LeadStatus.NEW).exists())
         return where
 
     def _active(self):  # type: ignore[no-untyped-def]
@@ -228,7 +229,7 @@ class TargetService(Service):
                for cid, name, tier, aum, cm_id, cm_name in rows]
         if self._walk_in_leads(f, own):
             for lead in uow.session.exec(
-                select(Lead).where(col(Lead.client_id).is_(None), Lead.status == "new")
+                select(Lead).where(col(Lead.client_id).is_(None), Lead.status == LeadStatus.NEW)
                 .order_by(Lead.created_at).limit(MAX_TARGETS)
             ).all():
                 out.append(Candidate(None, lead.id, lead.contact_name or "-", "", 0, None, ""))
@@ -250,7 +251,7 @@ class TargetService(Service):
         if self._walk_in_leads(filters, own):
             walk_ins = uow.session.exec(
                 select(func.count(Lead.id))
-                .where(col(Lead.client_id).is_(None), Lead.status == "new")).one()
+                .where(col(Lead.client_id).is_(None), Lead.status == LeadStatus.NEW)).one()
         return PreviewCount(int(total) + int(walk_ins), int(with_cm), int(walk_ins))
 
     @requires("targetlist.own", write=False)
@@ -344,7 +345,7 @@ class TargetService(Service):
             select(Target, CMAssignment.cm_id)
             .outerjoin(CMAssignment, and_(CMAssignment.client_id == Target.client_id,
                                           col(CMAssignment.end_at).is_(None)))
-            .where(Target.list_id == list_id, Target.status == "open")
+            .where(Target.list_id == list_id, Target.status == TargetStatus.OPEN)
             .order_by(Target.id)
         ).all()
         cms = self._deal([owner for _, owner in rows], mode, pool)
@@ -427,7 +428,7 @@ class TargetService(Service):
     @requires("targetlist.work", write=False)
     def mine(self, uow: UnitOfWork, *, open_only: bool = True) -> list[TargetView]:
         """Targets assigned to me in open lists."""
-        where = and_(Target.cm_id == uow.actor_id, TargetList.status == "open")
+        where = and_(Target.cm_id == uow.actor_id, TargetList.status == TargetListStatus.OPEN)
         if open_only:
             where = and_(where, col(Target.status).not_in(FINAL))
         return self._target_views(uow, where)
@@ -458,21 +459,6 @@ class TargetService(Service):
         uow.session.add(target)
         uow.audit("target.record", "target", target.id, manual_section=SECTION,
                   before=before, status=status)
-        return self._target_views(uow, Target.id == target.id)[0]
-
-    @requires("targetlist.manage")
-    def reassign(self, uow: UnitOfWork, target_id: int, cm_id: int) -> TargetView:
-        target = uow.session.get(Target, target_id)
-        if target is None:
-            raise NotFound("error.targets.not_found", id=target_id)
-        staff = uow.session.get(Staff, cm_id)
-        if staff is None or not staff.active or not staff.role_set & CM_ROLES:
-            raise FieldError("cm.field.cm", "error.cm.not_a_cm")
-        before = target.cm_id
-        target.cm_id = cm_id
-        uow.session.add(target)
-        uow.audit("target.reassign", "target", target.id, manual_section=SECTION,
-                  before=before, cm_id=cm_id)
         return self._target_views(uow, Target.id == target.id)[0]
 
     @requires("targetlist.manage")

@@ -124,3 +124,14 @@ def append_events(conn: Connection, events: Sequence[NewEvent], key: bytes | Non
     conn.execute(insert(AuditEvent), rows)
     conn.execute(update(AuditHead).where(AuditHead.id == 1)
                  .values(last_id=last_id, last_hash=last_hash, keyed_from=keyed_from))
+
+
+def append_event(conn: Connection, *, at: datetime, actor_id: int | None, action: str,
+                 entity: str = "", entity_id: object = "", detail: dict[str, Any] | None = None,
+                 manual_section: str = "", key: bytes | None) -> NewEvent:
+    """Append one event inside the caller's transaction (locks the head row); see
+    append_events."""
+    event = new_event(at=at, actor_id=actor_id, action=action, entity=entity,
+                      entity_id=entity_id, detail=detail, manual_section=manual_section)
+    append_events(conn, [event], key)
+    return event

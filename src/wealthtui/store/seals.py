@@ -14,7 +14,7 @@ so a check needs no replay of the log to find a row's seal.
   earlier state), or a row sealed by an event whose seal is gone.
 The events themselves are checked by the chain (services.audit / store.chain).
 
-Writers: the unit of work seals what each service call changed (services.base); bulk writers
+Writers: the unit of work seals what each service call changed (services.uow); bulk writers
 (`wealthtui gen`, the demo's bulk rows, migrations) call `seal_unsealed` after writing.
 """
 

@@ -1,0 +1,290 @@
+"""The unit of work: one transaction of one service call.
+
+`run_in_uow` opens it (BEGIN IMMEDIATE on SQLite for writes; on PostgreSQL a write takes the
+audit head's row lock first, so writers go one at a time as on SQLite), loads the acting staff
+row, runs the call, ends it (`UnitOfWork.finish`) and commits, and retries the whole call while
+the store is busy; a store fault (a dropped connection, a full disk) becomes one sentence
+(StoreFault), the next call gets a fresh connection from the engine's pool.
+
+The audit trail (issue 15): `uow.audit(...)` records the call's events; when the call ends
+(`UnitOfWork.finish`, before the commit) they are appended to the hash chain (store.chain; keyed
+with the audit key when the program has one), the last one carrying the seals of every row of
+a sealed table the call inserted, changed or deleted (store.seals, collected after each flush
+and from Core UPDATE/DELETE statements through the session), and `row_seal` records them. A
+write that changed rows without an event of its own gets an `audit.seal` event.
+
+The closed-day guard: before each flush, no record of a closed business day changes unless the
+head amended that day in this unit of work (services.day.ensure_day_open).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from datetime import date, datetime
+from itertools import chain
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import event
+from sqlalchemy import inspect as sa_inspect
+from sqlmodel import Session, col, select
+
+from wealthtui.model import AuditHead, BusinessDay, Staff
+from wealthtui.model.status import DayStatus
+from wealthtui.rules import permissions
+from wealthtui.rules.clock import business_date
+from wealthtui.services.errors import Conflict, StoreBusy, StoreFault
+from wealthtui.store import audit_key, seals, turns
+from wealthtui.store.chain import (
+    AuditKeyMissing,
+    NewEvent,
+    append_event,
+    append_events,
+    new_event,
+)
+from wealthtui.store.engine import WRITE, is_busy_error, is_sqlite
+
+if TYPE_CHECKING:
+    from wealthtui.services.context import Context
+
+_LOAD_KEY: Any = object()
+
+
+def append_audit(
+    session: Session,
+    *,
+    at: datetime,
+    actor_id: int | None,
+    action: str,
+    entity: str = "",
+    entity_id: object = "",
+    detail: dict[str, Any] | None = None,
+    manual_section: str = "",
+    key: bytes | None | object = _LOAD_KEY,
+) -> NewEvent:
+    """Append one event to the chain (store.chain) inside the caller's transaction (locks the
+    head row). The audit key is the program's (store.audit_key) unless `key` is given; a keyed
+    chain without a key is a Conflict."""
+    try:
+        return append_event(session.connection(), at=at, actor_id=actor_id, action=action,
+                            entity=entity, entity_id=entity_id, detail=detail,
+                            manual_section=manual_section,
+                            key=audit_key.load() if key is _LOAD_KEY else key)  # type: ignore[arg-type]
+    except AuditKeyMissing as exc:
+        raise Conflict("tamper.error.key_missing") from exc
+
+
+def _append(conn: Any, events: list[NewEvent], key: Any) -> None:
+    try:
+        append_events(conn, events, key)
+    except AuditKeyMissing as exc:
+        raise Conflict("tamper.error.key_missing") from exc
+
+
+class UnitOfWork:
+    """One transaction of one service call: the session, the verified actor, the clock."""
+
+    def __init__(self, ctx: Context, session: Session, staff: Staff | None) -> None:
+        self.ctx = ctx
+        self.session = session
+        self.staff = staff
+        self.now = ctx.now()
+        self.today = business_date(self.now, ctx.tz)
+        self.settings = ctx.settings
+        #: closed business days this unit of work may change (the head gave a reason, see
+        #: services.day.ensure_day_open); every other write into a closed day is refused
+        self.amended_days: set[date] = set()
+        #: the audit events of this call, appended to the chain when it ends (finish)
+        self._events: list[NewEvent] = []
+        #: rows of sealed tables this call wrote: (table, row id) -> ORM instance or DELETED
+        self._touched: dict[tuple[str, str], Any] = {}
+        #: rows of sealed tables a Core UPDATE/DELETE through the session changed: table -> ids
+        self._bulk: dict[str, set[Any]] = {}
+        #: what to do once this call has committed (e.g. anchor the chain after a day close)
+        self.after_commit: list[Callable[[], None]] = []
+
+    @property
+    def actor_id(self) -> int | None:
+        return self.staff.id if self.staff else None
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return self.staff.role_set if self.staff else frozenset()
+
+    def can(self, action: str) -> bool:
+        return permissions.allowed(self.roles, action)
+
+    def audit(
+        self,
+        action: str,
+        entity: str = "",
+        entity_id: object = "",
+        *,
+        manual_section: str = "",
+        **detail: Any,
+    ) -> NewEvent:
+        """Record an audit event of this call. It is appended to the chain when the call
+        ends, the last one carrying the seals of every row the call wrote (finish)."""
+        event = new_event(at=self.now, actor_id=self.actor_id, action=action, entity=entity,
+                          entity_id=entity_id, detail=detail, manual_section=manual_section)
+        self._events.append(event)
+        return event
+
+    def finish(self) -> None:
+        """End of the call, before its commit: flush, seal every row of a sealed table it
+        wrote, append its audit events (the last one carries the seals; a write without an
+        event gets an `audit.seal` event) and record the seals (store.seals)."""
+        session = self.session
+        if not (self._events or self._touched or self._bulk or session.new or session.dirty
+                or session.deleted):
+            return
+        session.flush()
+        found: dict[tuple[str, str], str] = {}
+        for key, obj in self._touched.items():
+            if obj is seals.DELETED:
+                found[key] = seals.DELETED
+            elif (sealed := seals.seal_of_instance(obj)) is not None:
+                found[key] = sealed[2]
+        if self._bulk:  # rows changed by Core statements: as the database now holds them
+            conn = session.connection()
+            for name, ids in self._bulk.items():
+                found.update(seals.seal_rows(conn, name, ids))
+        sealed_rows = [(t, r, d) for (t, r), d in found.items()]
+        events = self._events
+        if sealed_rows and not events:
+            events = [new_event(at=self.now, actor_id=self.actor_id, action=seals.SEAL_ACTION,
+                                entity=sealed_rows[0][0], entity_id=sealed_rows[0][1],
+                                detail={"rows": len(sealed_rows)})]
+        if sealed_rows:
+            events[-1].seals = seals.format_seals(sealed_rows)
+        if events:
+            conn = session.connection()
+            _append(conn, events, self.ctx.audit_key())
+            seals.upsert(conn, sealed_rows, events[-1].id)
+        self._events, self._touched, self._bulk = [], {}, {}
+
+
+def _collect_written(session: Session, _context: object) -> None:
+    """After each flush: remember the rows of sealed tables it wrote (UnitOfWork.finish)."""
+    uow: UnitOfWork | None = session.info.get("uow")
+    if uow is None:
+        return
+    touched = uow._touched
+    for obj in chain(session.new, session.dirty):
+        key = seals.key_of_instance(obj)
+        if key is not None:
+            touched[key] = obj
+    for obj in session.deleted:
+        key = seals.key_of_instance(obj)
+        if key is not None:
+            touched[key] = seals.DELETED
+
+
+def _note_bulk(state: Any) -> None:
+    """Before a Core UPDATE or DELETE through the session on a sealed table: note the keys of
+    the rows it is about to change (its WHERE clause, read in the same transaction, which
+    holds the write lock), so that finish() seals them as the database then holds them."""
+    if not (state.is_update or state.is_delete):
+        return
+    uow: UnitOfWork | None = state.session.info.get("uow")
+    statement = state.statement
+    name = getattr(getattr(statement, "table", None), "name", None)
+    if uow is None or name not in seals.SEALED:
+        return
+    ids = seals.keys_where(state.session.connection(), name, statement.whereclause)
+    uow._bulk.setdefault(name, set()).update(ids)
+
+
+def _only_lifecycle(obj: object) -> bool:
+    """True when a changed record only moved along its life: every attribute changed is one of
+    its model's `__lifecycle_columns__` (a hand-off accepted, done or expired after its day was
+    closed is finished, not changed; see model.handoff)."""
+    allowed = getattr(type(obj), "__lifecycle_columns__", None)
+    if not allowed:
+        return False
+    state = sa_inspect(obj)
+    changed = {a.key for a in state.attrs if a.history.has_changes()}
+    return changed <= allowed
+
+
+def _refuse_closed_days(session: Session, _context: object, _instances: object) -> None:
+    """Before each flush: no record of a closed business day changes, unless the head amended
+    that day in this unit of work (with a reason, audited). Records carry `business_date`.
+    Finishing a record (only its lifecycle columns changed, see `_only_lifecycle`) is not a
+    change of its day."""
+    uow: UnitOfWork | None = session.info.get("uow")
+    if uow is None:
+        return
+    dirty = (obj for obj in session.dirty if not _only_lifecycle(obj))
+    touched = chain(session.new, dirty, session.deleted)
+    days = {getattr(obj, "business_date", None) for obj in touched
+            if not isinstance(obj, BusinessDay)}
+    days = {d for d in days if isinstance(d, date)} - uow.amended_days
+    if not days:
+        return
+    with session.no_autoflush:
+        closed = session.exec(
+            select(BusinessDay.business_date).where(
+                BusinessDay.status == DayStatus.CLOSED, col(BusinessDay.business_date).in_(days)
+            )
+        ).first()
+    if closed is not None:
+        raise Conflict("error.day.closed", date=closed.isoformat())
+
+
+@contextmanager
+def _session(ctx: Context, write: bool) -> Iterator[Session]:
+    with ctx.engine.connect() as conn:
+        if write and is_sqlite(ctx.engine):
+            conn = conn.execution_options(**WRITE)
+        with Session(bind=conn, expire_on_commit=False) as session:
+            if write:
+                event.listen(session, "before_flush", _refuse_closed_days)
+            event.listen(session, "after_flush", _collect_written)
+            event.listen(session, "do_orm_execute", _note_bulk)
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+
+def run_in_uow(
+    ctx: Context, staff_id: int | None, write: bool, fn: Callable[[UnitOfWork], Any]
+) -> Any:
+    """Run fn in one transaction, retrying the whole of it while the store is busy."""
+    retries = ctx.settings.store.write_retries
+    delay = 0.05
+    for attempt in range(retries + 1):
+        try:
+            # writers on SQLite queue first come, first served (store.turns: fair calling)
+            with (turns.write_turn(ctx.engine, ctx.settings.store.busy_timeout_ms / 1000)
+                  if write else nullcontext()), _session(ctx, write) as session:
+                if write and not is_sqlite(ctx.engine):
+                    # One writer at a time, as BEGIN IMMEDIATE gives on SQLite: every write
+                    # transaction takes the audit head's row lock first, so read-then-write
+                    # logic (next ticket number, call next) cannot interleave.
+                    session.execute(
+                        select(AuditHead.id).where(AuditHead.id == 1).with_for_update()
+                    )
+                staff = session.get(Staff, staff_id) if staff_id is not None else None
+                uow = UnitOfWork(ctx, session, staff)
+                session.info["uow"] = uow
+                result = fn(uow)
+                uow.finish()
+            for then in uow.after_commit:
+                then()
+            return result
+        except Exception as exc:  # noqa: BLE001 - narrowed just below
+            if not is_busy_error(exc):
+                if (fault := StoreFault.of(exc)) is not None and fault is not exc:
+                    raise fault from exc  # rolled back: one sentence, nothing written
+                raise
+            if attempt == retries:
+                raise StoreBusy("error.store_busy") from exc
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+    raise AssertionError("unreachable")
+

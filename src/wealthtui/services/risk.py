@@ -38,6 +38,7 @@ from wealthtui.rules.fields import FieldError
 from wealthtui.rules.risk_questionnaire import Questionnaire
 from wealthtui.services.auth import AuthService
 from wealthtui.services.base import Actor, Service, UnitOfWork, requires
+from wealthtui.services.context import Context
 from wealthtui.services.errors import Conflict, NotFound
 
 SECTION = "reg. 2018 WM rules: risk assessment"  # regulatory practice (module docstring)
@@ -60,9 +61,9 @@ class AssessmentView:
 
 
 class RiskService(Service):
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: Context, *, auth: AuthService) -> None:
         super().__init__(ctx)
-        self._auth = AuthService(ctx)
+        self._auth = auth
         self._lock = threading.Lock()
         self._cache: tuple[Path, int, Questionnaire] | None = None
 

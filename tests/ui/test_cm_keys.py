@@ -24,7 +24,7 @@ from wealthtui.ui.dialogs.handoff import HandoffDialog
 from wealthtui.ui.dialogs.reason import ReasonDialog
 from wealthtui.ui.screens.client_file import ClientFileScreen
 from wealthtui.ui.screens.cm import CMScreen
-from wealthtui.ui.widgets.cm_panels import AgendaPanel, PortfolioPanel
+from wealthtui.ui.widgets.cm_panels import PortfolioPanel
 from wealthtui.ui.widgets.inbox import InboxPanel
 
 

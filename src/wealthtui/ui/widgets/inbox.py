@@ -23,7 +23,7 @@ returned to their senders (`services.handoffs.expire_overdue`), in a call off th
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -88,6 +88,7 @@ class InboxPanel(Calls, Vertical):
     BINDINGS = [
         Binding("ctrl+w", "switch_view", "inbox.bind.switch", id="inbox.switch"),
     ]
+    FOOTER_ORDER: ClassVar[tuple[str, ...]] = ("inbox.open", "inbox.switch")
 
     class OpenSubject(Message):
         """F5 in the hand-off dialog: open what the hand-off is about (a complaint, a client)."""

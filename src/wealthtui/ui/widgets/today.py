@@ -22,7 +22,7 @@ scheduled ones, so that work left open (by a restart, a crash, a visitor who lef
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -75,6 +75,7 @@ class TodayTable(PlainTable):
 
 
 class TodayList(Calls, Vertical):
+    FOOTER_ORDER: ClassVar[tuple[str, ...]] = ("today.open",)
     DEFAULT_CSS = """
     TodayList {
         height: auto;

@@ -12,6 +12,7 @@ from textual.widgets import Footer, Input
 
 from tests.conftest import SHANGHAI, TEST_PIN
 from wealthtui.services import Actor, Services
+from wealthtui.ui.app import WealthApp
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.dialogs.choice import ChoiceDialog
 from wealthtui.ui.dialogs.reason import ReasonDialog
@@ -35,10 +36,16 @@ class HostScreen(TranslatedBindings, Screen[None]):
 
 
 class Host(App[None]):
-    """What a role screen's app offers the panel: services, settings, actor."""
+    """What a role screen's app offers the panel: services, settings, actor, the calls in
+    flight (ui/calls.py), and opening a run the today list asks for (as the screens do)."""
+
+    track_call = WealthApp.track_call
+    calls_in_flight = WealthApp.calls_in_flight
+    calls_settled = WealthApp.calls_settled
 
     def __init__(self, services: Services, actor: Actor, widget: Any) -> None:
         super().__init__()
+        self._call_workers: list[Any] = []
         self.services = services
         self.settings = services.settings
         self.actor = actor
@@ -55,6 +62,7 @@ class Host(App[None]):
 
     def on_today_list_opened(self, event: TodayList.Opened) -> None:
         self.opened.append(event.run_id)
+        self.push_screen(ChecklistScreen(event.run_id), lambda _run: event.today.reload())
 
 
 async def type_text(pilot: Any, text: str) -> None:
@@ -167,6 +175,7 @@ async def test_the_today_list_opens_a_procedure_and_shows_it_done(services, make
     lm = make_staff("lobby_manager")
     app = Host(services, lm, TodayList())
     async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()  # the list is read off the event loop
         today = app.screen.query_one(TodayList)
         assert [i.procedure.id for i in today.items] == ["lobby_opening", "lobby_closing"]
         assert str(today.table.get_cell_at((0, 0))) == "未开始"
@@ -188,6 +197,7 @@ async def test_the_today_list_opens_a_procedure_and_shows_it_done(services, make
         assert str(today.table.get_cell_at((0, 0))) == "已完成"
         clock.set(datetime(2026, 11, 30, 17, 45, tzinfo=SHANGHAI))
         today.reload()
+        await pilot.pause()
         assert str(today.table.get_cell_at((1, 0))) == "已逾期"
 
 

@@ -428,6 +428,7 @@ class ContactCfg(_Section):
     no_contact_alert_days: Annotated[int, Limits(ge=1)] = 90
     cm_change_first_contact_days: Annotated[int, Limits(ge=1)] = 30
     followup_default_days: Annotated[int, Limits(ge=1)] = 7
+    birthday_lead_days: Annotated[int, Limits(ge=0, le=30)] = 3
     portfolio_min: Annotated[int, Limits(ge=0)] = 100
     portfolio_max: Annotated[int, Limits(ge=1)] = 200
     portfolio_roles: list[str] = field(default_factory=lambda: ["wealth_cm"])

@@ -105,7 +105,7 @@ async def accept_first(pilot: Any) -> None:
     if not (pilot.app.focused and screen.inbox in pilot.app.focused.ancestors_with_self):
         await pilot.press("f9")
         await settle(pilot)
-    await pilot.press("f2")
+    await pilot.press("enter", "f2")  # the hand-off dialog: F2 accepts
     await settle(pilot)
 
 

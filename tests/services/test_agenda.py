@@ -40,7 +40,10 @@ def test_lunar_and_solar_birthdays_on_the_weeks_agenda(desk: Desk) -> None:
     week = by_kind(desk.services.agenda.week(desk.cm1), "birthday")
     assert [(i.client_id, i.due, i.param("lunar")) for i in week] == [
         (solar, date(2026, 12, 2), False), (lunar, date(2026, 12, 4), True)]
-    assert by_kind(desk.services.agenda.today(desk.cm1), "birthday") == []
+    # today (30 Nov) shows the birthdays of the next `birthday_lead_days` (3): the solar one
+    assert desk.services.settings.contact.birthday_lead_days == 3
+    assert [(i.client_id, i.due) for i in by_kind(desk.services.agenda.today(desk.cm1),
+                                                  "birthday")] == [(solar, date(2026, 12, 2))]
 
 
 def test_maturities_remind_working_days_ahead_across_the_national_day(desk: Desk) -> None:

@@ -36,7 +36,8 @@ class HostScreen(TranslatedBindings, Screen[None]):
 
 
 class Host(HostApp):
-    """What a role screen's app offers the panel: services, settings, actor, the call path."""
+    """What a role screen's app offers the panel: services, settings, actor, the call path,
+    and opening a run the today list asks for (as the screens do)."""
 
     def __init__(self, services: Services, actor: Actor, widget: Any) -> None:
         super().__init__(services, actor)
@@ -52,6 +53,7 @@ class Host(HostApp):
 
     def on_today_list_opened(self, event: TodayList.Opened) -> None:
         self.opened.append(event.run_id)
+        self.push_screen(ChecklistScreen(event.run_id), lambda _run: event.today.reload())
 
 
 async def type_text(pilot: Any, text: str) -> None:
@@ -164,6 +166,7 @@ async def test_the_today_list_opens_a_procedure_and_shows_it_done(services, make
     lm = make_staff("lobby_manager")
     app = Host(services, lm, TodayList())
     async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()  # the list is read off the event loop
         today = app.screen.query_one(TodayList)
         assert [i.procedure.id for i in today.items] == ["lobby_opening", "lobby_closing"]
         assert str(today.table.get_cell_at((0, 0))) == "未开始"
@@ -185,6 +188,7 @@ async def test_the_today_list_opens_a_procedure_and_shows_it_done(services, make
         assert str(today.table.get_cell_at((0, 0))) == "已完成"
         clock.set(datetime(2026, 11, 30, 17, 45, tzinfo=SHANGHAI))
         today.reload()
+        await pilot.pause()
         assert str(today.table.get_cell_at((1, 0))) == "已逾期"
 
 

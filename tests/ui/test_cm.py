@@ -12,7 +12,9 @@ from tests.services.cm_helpers import Desk, desk_fixture  # noqa: F401
 from tests.ui.helpers import make_app, screen_text, settle, sign_in, type_into
 from wealthtui.i18n import t
 from wealthtui.model import AuditEvent
+from wealthtui.rules.agenda import Fold
 from wealthtui.ui.dialogs.form_dialog import FormDialog
+from wealthtui.ui.dialogs.handoff import HandoffDialog
 from wealthtui.ui.dialogs.reason import ReasonDialog
 from wealthtui.ui.screens.checklist import ChecklistScreen
 from wealthtui.ui.screens.client_file import ClientFileScreen
@@ -55,11 +57,14 @@ async def test_an_arrival_accepted_and_a_contact_with_a_follow_up_on_its_day(des
         assert isinstance(screen, CMScreen)
         assert t("cm.status.inbox", open=1, late=0) in screen_text(app)
         await pilot.press("f9")
+        await pilot.press("enter")  # the hand-off dialog
+        assert isinstance(app.screen, HandoffDialog)
+        assert "在理财室等候" in screen_text(app)
         await pilot.press("f2")  # accept
         await settle(pilot)
         (seen,) = desk.services.handoffs.sent(desk.lobby)
         assert seen.status == "accepted"
-        await pilot.press("enter")  # the arrival's client file
+        await pilot.press("enter", "f5")  # the arrival's client file
         await settle(pilot)
         assert isinstance(app.screen, ClientFileScreen)
         assert app.screen.view.id == ids["mai"]
@@ -92,7 +97,7 @@ async def test_declining_an_arrival_sends_it_to_the_duty_cm(desk: Desk) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, "C01")
         await pilot.press("f9")  # the inbox is hidden below 30 rows: F9 shows it
-        await pilot.press("f3")
+        await pilot.press("enter", "f3")
         await settle(pilot)
         assert isinstance(app.screen, ReasonDialog)
         assert t("cm.inbox.decline_onward") in screen_text(app)
@@ -109,9 +114,17 @@ async def test_the_agenda_opens_the_client_with_the_right_action(desk: Desk) -> 
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await sign_in(pilot, "C01")
         table = screen.query_one("#agenda-today", AgendaTable)
+        # today's due first, then the birthday coming up (3 days' lead), then the overdue
+        # maturity reminder folded into one line with its count
+        assert [(i.kind, i.count if isinstance(i, Fold) else i.client_id) for i in table.items] == [
+            ("follow_up", ids["qian"]), ("birthday", ids["qian"]), ("maturity", 1)]
+        assert isinstance(table.items[2], Fold)
+        assert t("cm2.agenda.fold_count", count=1) in screen_text(app)
+        table.move_cursor(row=2)
+        await pilot.press("enter")  # opens the folded line
         assert [(i.kind, i.client_id) for i in table.items] == [
-            ("maturity", ids["mai"]), ("follow_up", ids["qian"])]
-        table.move_cursor(row=1)
+            ("follow_up", ids["qian"]), ("birthday", ids["qian"]), ("maturity", ids["mai"])]
+        table.move_cursor(row=0)
         await pilot.press("f8")  # the follow-up: purpose preset, the promise kept by it
         await settle(pilot)
         assert app.screen.query_one("#f-purpose").value == "follow_up"
@@ -119,7 +132,7 @@ async def test_the_agenda_opens_the_client_with_the_right_action(desk: Desk) -> 
         await pilot.press("f2")
         await settle(pilot)
         assert isinstance(app.screen, CMScreen)
-        assert [i.kind for i in table.items if not i.done] == ["maturity"]
+        assert [i.kind for i in table.items if not i.done] == ["birthday", "maturity"]
         await pilot.press("f3")  # the week: the lunar and the solar birthday
         await settle(pilot)
         week = screen.query_one("#agenda-week", AgendaTable)
@@ -225,7 +238,7 @@ async def test_cash_business_goes_to_the_cash_tellers(desk: Desk, make_staff) ->
         await pilot.press("enter")
         await settle(pilot)
     (sent,) = desk.services.handoffs.inbox(teller)
-    assert (sent.kind, sent.client_id, sent.note) == ("cash_business", ids["mai"], "取现五万元")
+    assert (sent.kind, sent.client_id, sent.note) == ("cash_business", ids["qian"], "取现五万元")
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])

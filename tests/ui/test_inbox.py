@@ -10,6 +10,7 @@ from tests.ui.helpers import make_app, screen_text, settle, sign_in, type_into
 from wealthtui.i18n import t
 from wealthtui.model import Handoff
 from wealthtui.ui.dialogs.form import FormField
+from wealthtui.ui.dialogs.handoff import HandoffDialog
 from wealthtui.ui.dialogs.reason import ReasonDialog
 from wealthtui.ui.screens.base import RoleScreen
 from wealthtui.ui.widgets.inbox import InboxPanel
@@ -46,6 +47,9 @@ async def test_accept_from_the_inbox(services, head, make_staff):
         row = panel.table.get_row_at(0)
         assert str(row[0]) == t("handoff.kind.premium_arrival") and str(row[2]) == "赵大堂"
         assert str(row[5]) == t("handoff.status.open")
+        await pilot.press("enter")  # the hand-off dialog: F2 accepts
+        assert isinstance(app.screen, HandoffDialog)
+        assert "贵宾到店" in screen_text(app)
         await pilot.press("f2")
         await settle(pilot)
         assert status_of(services, h.id).status == "accepted"
@@ -61,7 +65,7 @@ async def test_decline_needs_a_reason_and_keeps_the_text(services, head, make_st
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, "H001")
         panel = await open_inbox(pilot)
-        await pilot.press("f3")
+        await pilot.press("enter", "f3")
         await settle(pilot)
         assert isinstance(app.screen, ReasonDialog)
         await pilot.press("enter")
@@ -84,7 +88,7 @@ async def test_done_with_an_outcome(services, head, make_staff):
     async with app.run_test(size=(120, 40)) as pilot:
         await sign_in(pilot, "H001")
         await open_inbox(pilot)
-        await pilot.press("f4")
+        await pilot.press("enter", "f4")
         await settle(pilot)
         await type_into(pilot, "#reason", "已与客户沟通")
         await pilot.press("enter")
@@ -117,12 +121,18 @@ async def test_sent_view_and_no_actions_on_it(services, head, make_staff):
         await sign_in(pilot, "H001")
         panel = await open_inbox(pilot)
         assert panel.table.row_count == 0
-        await pilot.press("f5")
+        await pilot.press("ctrl+w")
         await settle(pilot)
         assert panel.view == "sent" and panel.table.row_count == 1
         assert str(panel.table.get_row_at(0)[2]) == "孙经理"
         assert "请跟进" in screen_text(app)
-        assert panel.check_action("accept", ()) is None
+        await pilot.press("enter")  # the dialog offers nothing to do on a hand-off I sent
+        dialog = app.screen
+        assert isinstance(dialog, HandoffDialog) and not dialog.actions
+        await pilot.press("f2")
+        assert app.screen is dialog
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HandoffDialog)
 
 
 async def test_inbox_is_hidden_at_80x24_and_f9_toggles_it(services, head):
@@ -148,3 +158,34 @@ async def test_hand_off_to_a_role_reaches_every_holder(services, head, make_staf
         panel = await open_inbox(pilot)
         assert panel.table.row_count == 1
         assert "潜在客户" in screen_text(app)
+
+
+async def test_the_dialog_offers_only_what_the_state_allows(services, head, make_staff):
+    """An accepted hand-off can be declined or done, not accepted again; F2 does nothing then."""
+    sender = make_staff("lobby_manager", staff_no="L01")
+    h = services.handoffs.create(sender, kind="general", to_staff_id=head.staff_id, note="[b]x[/b]")
+    services.handoffs.accept(head, h.id)
+    app = make_app(services)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, "H001")
+        await open_inbox(pilot)
+        await pilot.press("enter")
+        dialog = app.screen
+        assert isinstance(dialog, HandoffDialog)
+        assert dialog.actions == {"decline", "done"}
+        assert "[b]x[/b]" in screen_text(app)  # a note is data, never markup
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.screen is dialog and status_of(services, h.id).status == "accepted"
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HandoffDialog)
+
+
+async def test_inbox_binds_no_f_key(services, head):
+    """Issue 19: the panel's keys are Enter and Ctrl+W; F-keys keep the screen's meaning."""
+    app = make_app(services)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await sign_in(pilot, "H001")
+        await open_inbox(pilot)
+        own = {b.key for b in InboxPanel.BINDINGS} | {b.key for b in type(screen.inbox.table).BINDINGS}
+        assert own == {"ctrl+w", "enter"}

@@ -89,7 +89,7 @@ async def test_the_handler_works_the_complaint_from_the_inbox(
         await settle(pilot)
         inbox = app.screen.query_one(InboxPanel)
         assert inbox.selected is not None and inbox.selected.subject_id == c.id
-        await pilot.press("enter")
+        await pilot.press("enter", "f5")  # the hand-off dialog; F5 opens the complaint
         await settle(pilot)
         detail = app.screen
         assert isinstance(detail, ComplaintDetailScreen) and detail.complaint_id == c.id

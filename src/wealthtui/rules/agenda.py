@@ -220,6 +220,8 @@ class AgendaRules:
     risk_warn_days: int = 30
     festivals: tuple[Festival, ...] = ()
     open_days: OpenDays | None = None  # the center's calendar; None: mainland China's workdays
+    #: a birthday shows this many days before the day itself ([contact] birthday_lead_days)
+    birthday_lead_days: int = 0
 
 
 @dataclass(frozen=True)
@@ -306,12 +308,13 @@ def client_items(
         add(RISK_EXPIRING, warn, expires, None, expires=expires.isoformat(),
             assessed=facts.risk_assessed_on.isoformat())
 
-    # birthdays (solar or lunar)
+    # birthdays (solar or lunar), shown `birthday_lead_days` days ahead
     if facts.birthday is not None:
-        for day in birthdays_between(facts.birthday, facts.lunar_birthday, start, end):
+        lead = timedelta(days=max(0, rules.birthday_lead_days))
+        for day in birthdays_between(facts.birthday, facts.lunar_birthday, start, end + lead):
             lunar_month, lunar_day, _ = lunar_of(facts.birthday)
-            done = _contacted(facts, ("birthday",), day - timedelta(days=7), day)
-            add(BIRTHDAY, day, day, day, done=done, on=day.isoformat(),
+            done = _contacted(facts, ("birthday",), day - max(lead, timedelta(days=7)), day)
+            add(BIRTHDAY, day - lead, day, day, done=done, on=day.isoformat(),
                 age=day.year - facts.birthday.year, lunar=facts.lunar_birthday,
                 lunar_month=lunar_month, lunar_day=lunar_day)
 
@@ -332,6 +335,42 @@ def build(
     urgency and client name; items already done come last."""
     items = [i for facts in clients for i in client_items(facts, rules, start, end, today)]
     return sorted(items, key=lambda i: (i.done, i.due, i.rank, i.client_name, i.client_id))
+
+
+@dataclass(frozen=True)
+class Fold:
+    """Overdue items of one kind, shown as one line with their count until opened."""
+
+    kind: str
+    items: tuple[AgendaItem, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+
+def today_first(items: Iterable[AgendaItem], today: date
+                ) -> tuple[list[AgendaItem], list[Fold], list[AgendaItem]]:
+    """The agenda as the CM reads it in the morning (issue 19): first the first-contact clocks
+    of CM changes (overdue or not), then what falls due today or is coming up, by due day and
+    urgency; then the
+    older overdue items folded into one line per kind (most urgent kind first) with a count;
+    then what is already done. Returns (first, folds, done)."""
+    first: list[AgendaItem] = []
+    overdue: dict[str, list[AgendaItem]] = {}
+    done: list[AgendaItem] = []
+    for item in items:
+        if item.done:
+            done.append(item)
+        elif item.kind == CM_CHANGE or not item.overdue(today):
+            first.append(item)
+        else:
+            overdue.setdefault(item.kind, []).append(item)
+    first.sort(key=lambda i: (i.kind != CM_CHANGE, i.due, i.rank, i.client_name, i.client_id))
+    folds = [Fold(kind, tuple(sorted(overdue[kind], key=lambda i: (i.due, i.client_name,
+                                                                   i.client_id))))
+             for kind in KINDS if kind in overdue]
+    return first, folds, done
 
 
 def parse_next_date(text: str, today: date) -> date | None:

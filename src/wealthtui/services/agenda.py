@@ -43,6 +43,7 @@ class AgendaService(Service):
             festivals=tuple(rules.Festival(f.code, f.calendar, f.month, f.day, f.lead_workdays)
                             for f in cfg.festivals),
             open_days=uow.settings.calendar.open_days(),
+            birthday_lead_days=cfg.birthday_lead_days,
         )
 
     def _desk(self, uow: UnitOfWork, cm_id: int | None) -> list[int]:

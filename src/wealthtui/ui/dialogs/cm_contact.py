@@ -45,8 +45,11 @@ def contact_form(
     services: Any, actor: Any, settings: Any, today: date, client_id: int, client_name: str, *,
     purpose: str = "care", content: str = "", keeps: Iterable[int] = (),
     run_id: int | None = None, on_saved: Callable[[Any], None] | None = None,
+    checks: Sequence[Any] | None = None,
 ) -> FormDialog:
-    """The form; it logs the contact through services.contacts.log when saved."""
+    """The form; it logs the contact through services.contacts.log when saved. `checks`: the
+    products' suitability for this client (`services.contacts.check_products`, read before,
+    off the event loop); None when the actor may not propose products."""
     fields = [
         Field("channel", "cm.field.channel", kind="select",
               options=tuple((t(f"cm.channel.{c}"), c) for c in CHANNELS), value="phone"),
@@ -62,9 +65,7 @@ def contact_form(
               max_length=10),
     ]
     info = [t("cm.contact.client", name=client_name)]
-    if actor.can("product.propose"):
-        checks = services.contacts.check_products(
-            actor, client_id, [p.code for p in settings.contact.products]) or []
+    if checks is not None:
         fields.insert(4, Field(
             "products", "cm.field.products", kind="checks",
             options=tuple((product_label(settings, c.product_code, c.outcome), c.product_code)

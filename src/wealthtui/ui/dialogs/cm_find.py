@@ -1,6 +1,10 @@
 """Find a client by card, ID number, phone or name (characters, pinyin, initials) and return their
 id: the lobby's look-up (services.lookup.search), answering as one types. Enter in the box takes
-the first match, ↓ moves into the list; Escape cancels. Numbers are shown masked."""
+the first match, ↓ moves into the list; Escape cancels. Numbers are shown masked.
+
+Each keystroke echoes at once: the look-up runs through `Calls.call` off the event loop with the
+key "find", so only the answer to the last text typed is shown (an older answer arriving late is
+dropped)."""
 
 from __future__ import annotations
 
@@ -13,15 +17,14 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wealthtui.i18n import t
-from wealthtui.rules.fields import FieldError
-from wealthtui.services.errors import ServiceError
+from wealthtui.services.lookup import ClientCard
 from wealthtui.ui.bindings import TranslatedBindings
-from wealthtui.ui.errors import describe
+from wealthtui.ui.calls import Calls, Failed
 from wealthtui.ui.labels import tier_name
 from wealthtui.ui.text import plain
 
 
-class FindClientDialog(TranslatedBindings, ModalScreen[int | None]):
+class FindClientDialog(Calls, TranslatedBindings, ModalScreen[int | None]):
     DEFAULT_CSS = """
     FindClientDialog {
         align: center middle;
@@ -60,31 +63,55 @@ class FindClientDialog(TranslatedBindings, ModalScreen[int | None]):
             yield Static(t("cm.find.hint"), id="find-hint")
 
     def on_mount(self) -> None:
+        self.asked: str | None = None
+        self.shown: str | None = None
+        self.enter_pending = False
         self.query_one(Input).focus()
 
     @on(Input.Changed, "#find-input")
     def _search(self, event: Input.Changed) -> None:
+        text = event.value.strip()
+        #: the text whose answer the list shows (None: nothing asked yet / an empty box)
+        self.asked = text or None
+        self.enter_pending = False
+        if not text:
+            self.query_one(OptionList).clear_options()
+            self.query_one("#find-hint", Static).update(t("cm.find.hint"))
+            self.call(lambda _actor: [], key="find")  # drops an answer still on its way
+            return
+        self.call(self.services.lookup.search, text, limit=8, key="find", quiet=True,
+                  then=lambda cards: self._show(text, cards), failed=self._failed)
+
+    def _show(self, text: str, cards: list[ClientCard]) -> None:
+        self.shown = text
         results = self.query_one(OptionList)
         results.clear_options()
-        text = event.value.strip()
-        if not text:
-            return
-        services, actor = self.app.services, self.app.actor  # type: ignore[attr-defined]
-        try:
-            cards = services.lookup.search(actor, text, limit=8)
-        except (ServiceError, FieldError) as exc:
-            self.query_one("#find-hint", Static).update(plain(describe(exc)))
-            return
-        settings = self.app.settings  # type: ignore[attr-defined]
         for card in cards:
-            label = t("cm.find.row", name=card.name, tier=tier_name(settings, card.tier),
+            label = t("cm.find.row", name=card.name, tier=tier_name(self.settings, card.tier),
                       phone=card.phone_masked or "-", cm=card.cm_name or t("common.none"))
             results.add_option(Option(plain(label), id=str(card.id)))
         self.query_one("#find-hint", Static).update(
             t("cm.find.hint") if cards else t("cm.find.nothing"))
+        if self.enter_pending and text == self.asked:
+            self.enter_pending = False
+            self._take_first()
+
+    def _failed(self, failure: Failed) -> None:
+        self.query_one(OptionList).clear_options()
+        self.query_one("#find-hint", Static).update(plain(failure.message))
 
     @on(Input.Submitted, "#find-input")
     def _first(self) -> None:
+        """Enter: the first match of the text in the box (when its answer is still on its way,
+        as soon as it comes — never a match of an older text)."""
+        if self.asked is None:
+            return
+        if self.shown != self.asked:
+            self.enter_pending = True
+            return
+        self._take_first()
+
+    def _take_first(self) -> None:
         results = self.query_one(OptionList)
         if results.option_count:
             option = results.get_option_at_index(0)

@@ -40,8 +40,9 @@ KEY (e.g. "lobby.bind.issue_ticket"), translated when shown (see wealthtui.ui.bi
 Keys taken by the shell, do not bind them in a role screen:
   F1 help, F9 show/hide/focus the inbox, F12 next role mode, ctrl+l lock, ctrl+o sign out,
   ctrl+q quit, ctrl+p command palette.
-While the inbox has focus it binds F2 accept, F3 decline, F4 done, F5 received/sent (these shadow
-the screen's own F2–F5 only while the inbox is focused).
+While the inbox has focus, Enter opens the hand-off under the cursor in a dialog (F2 accept,
+F3 decline, F4 done, F5 open what it is about) and Ctrl+W switches received/sent; the inbox binds
+no F-key of its own, so a screen's F-keys mean the same whatever has the focus.
 Layout: the screen must work at 80x24 (body is 22 rows high with the inbox hidden, which is the
 default below 30 rows) and use 120x40 (the inbox panel, 12 rows, shows by default from 30 rows).
 
@@ -68,6 +69,7 @@ from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.calls import Calls
 from wealthtui.ui.dialogs.form import show_field_error
 from wealthtui.ui.errors import describe
+from wealthtui.ui.screens.complaint_detail import ComplaintDetailScreen
 from wealthtui.ui.widgets.header import ShellHeader
 from wealthtui.ui.widgets.inbox import InboxPanel
 
@@ -128,6 +130,21 @@ class RoleScreen(Calls, TranslatedBindings, Screen):
                 self.changed()
 
         self.app.push_screen(MyComplaintsScreen(), closed)
+
+    def on_inbox_panel_open_subject(self, event: InboxPanel.OpenSubject) -> None:
+        """F5 in the inbox's hand-off dialog: a complaint opens here (a screen may handle the
+        message first for what else it opens, e.g. the CM screen a client's file)."""
+        h = event.handoff
+        if h.subject_type != "complaint" or h.subject_id is None:
+            return
+        event.stop()
+
+        def closed(changed: bool | None) -> None:
+            event.panel.reload()
+            if changed:
+                self.changed()
+
+        self.app.push_screen(ComplaintDetailScreen(h.subject_id), closed)
 
     # --- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:

@@ -6,7 +6,10 @@ Identity and contacts are masked; F2 / F3 show the full ID number / phone after 
 reason (audited) and only for a short while in a toast. F4 edits the file, F8 logs a contact,
 ctrl+t hands the cash part of the business to the cash tellers, ctrl+k opens the client's
 contact-marketing checklist. Escape closes it (the file is not kept on screen afterwards:
-manual digest §9, the previous client's data must not stay visible).
+manual digest §9, the previous client's data must not stay visible) and returns whether anything
+was saved from it (`dismiss(changed)`): the screen under it reloads then. The file does its
+actions itself (screens/cm_actions.py), reads through `Calls.call`, and never looks for the
+screen under it.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from wealthtui.services.client_file import ClientFileView
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.dialogs.reason import ReasonDialog
 from wealthtui.ui.labels import tier_name
+from wealthtui.ui.screens.cm_actions import ClientActions
 from wealthtui.ui.text import fit, plain
 from wealthtui.ui.widgets.cm_tables import label
 
@@ -103,7 +107,7 @@ def file_sections(view: ClientFileView, settings: Any, today: date) -> list[tupl
     return sections
 
 
-class ClientFileScreen(TranslatedBindings, ModalScreen[None]):
+class ClientFileScreen(ClientActions, TranslatedBindings, ModalScreen[bool]):
     DEFAULT_CSS = """
     ClientFileScreen {
         align: center middle;
@@ -137,17 +141,15 @@ class ClientFileScreen(TranslatedBindings, ModalScreen[None]):
         Binding("ctrl+k", "marketing", "cm.bind.marketing", id="cm.file.marketing"),
         Binding("escape", "close", "cm.bind.close", id="cm.file.close"),
     ]
+    FOOTER_ORDER = ("cm.file.log_contact", "cm.file.edit", "cm.file.close",
+                    "cm.file.reveal_phone", "cm.file.reveal_id", "cm.file.to_teller",
+                    "cm.file.marketing")
 
     def __init__(self, view: ClientFileView) -> None:
         super().__init__()
         self.view = view
-
-    @property
-    def role_screen(self) -> Any:
-        """The CM screen under this one (it owns the contact, edit and teller actions)."""
-        from wealthtui.ui.screens.cm import CMScreen
-
-        return next(s for s in reversed(self.app.screen_stack) if isinstance(s, CMScreen))
+        #: something was saved from the file (returned when it closes)
+        self.changed = False
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -161,28 +163,27 @@ class ClientFileScreen(TranslatedBindings, ModalScreen[None]):
 
     def show(self, view: ClientFileView) -> None:
         self.view = view
-        settings = self.app.settings  # type: ignore[attr-defined]
-        today = self.app.services.ctx.today()  # type: ignore[attr-defined]
+        today = self.services.ctx.today()
         self.query_one("#file-title", Static).update(plain(
             t("cm.file.title", name=view.name, access=t(f"cm.file.access.{view.access}"))))
         body = self.query_one("#file-body", VerticalScroll)
         body.remove_children()
         widgets: list[Static] = []
-        for title, lines in file_sections(view, settings, today):
+        for title, lines in file_sections(view, self.settings, today):
             widgets.append(Static(title, classes="file-sec"))
             widgets.append(Static(Text("\n".join(lines))))
         body.mount_all(widgets)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        actor = self.app.actor  # type: ignore[attr-defined]
+        actor = self.wealth_app.actor
         needs = {"reveal": "client.reveal", "edit": "client.file.edit",
                  "log_contact": "contact.log", "marketing": "contact.log"}
-        if action in needs and not actor.can(needs[action]):
+        if action in needs and (actor is None or not actor.can(needs[action])):
             return None
         return True
 
     def action_reveal(self, field: str) -> None:
-        services, actor = self.app.services, self.app.actor  # type: ignore[attr-defined]
+        services, actor = self.services, self.actor
         label = t(f"cm.file.reveal_{field}")
         dialog = ReasonDialog(
             t("cm.file.reveal_title", what=label), field_key="field.reason",
@@ -196,22 +197,24 @@ class ClientFileScreen(TranslatedBindings, ModalScreen[None]):
 
         self.app.push_screen(dialog, shown)
 
+    def wrote(self) -> None:
+        self.changed = True
+
     def reload(self) -> None:
-        view = self.role_screen.run_service(self.app.services.client_file.open, self.view.id)  # type: ignore[attr-defined]
-        if view is not None:
-            self.show(view)
+        """Read the file again (off the event loop) and show it."""
+        self.call(self.services.client_file.open, self.view.id, key="file", then=self.show)
 
     def action_edit(self) -> None:
-        self.role_screen.edit_file(self.view, after=self.reload)
+        self.edit_file(self.view, after=self.reload)
 
     def action_log_contact(self) -> None:
-        self.role_screen.log_contact(self.view.id, self.view.name, after=self.reload)
+        self.log_contact(self.view.id, self.view.name, after=self.reload)
 
     def action_to_teller(self) -> None:
-        self.role_screen.hand_to_teller(self.view.id, self.view.name)
+        self.hand_to_teller(self.view.id, self.view.name)
 
     def action_marketing(self) -> None:
-        self.role_screen.open_marketing(self.view.id)
+        self.open_marketing(self.view.id, after=self.reload)
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        self.dismiss(self.changed)

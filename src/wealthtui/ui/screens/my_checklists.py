@@ -10,13 +10,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer
 
 from wealthtui.ui.bindings import TranslatedBindings
+from wealthtui.ui.screens.checklist import ChecklistScreen
 from wealthtui.ui.widgets.today import TodayList
 
 
 class MyChecklistsScreen(TranslatedBindings, ModalScreen[None]):
     """The staff member's procedures over the current screen: today's scheduled ones and every
     other run of theirs still open. Enter opens the focused one (its run resumes where it was
-    left); Escape closes."""
+    left, in a ChecklistScreen); Escape closes."""
 
     DEFAULT_CSS = """
     MyChecklistsScreen {
@@ -46,6 +47,10 @@ class MyChecklistsScreen(TranslatedBindings, ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one(TodayList).focus()
+
+    def on_today_list_opened(self, event: TodayList.Opened) -> None:
+        event.stop()
+        self.app.push_screen(ChecklistScreen(event.run_id), lambda _run: event.today.reload())
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -15,7 +15,7 @@ from rich.text import Text
 
 from wealthtui.config import Settings
 from wealthtui.i18n import has, t, tl
-from wealthtui.rules.agenda import AgendaItem
+from wealthtui.rules.agenda import AgendaItem, Fold
 from wealthtui.rules.money import format_fen
 from wealthtui.services.assignments import ChangeClockView, Portfolio, PortfolioRow
 from wealthtui.services.targets import TargetView
@@ -117,13 +117,19 @@ class CMTable(PlainTable, Generic[R]):
         return getattr(item, "client_id", None) if item is not None else None
 
 
-class AgendaTable(CMTable[AgendaItem]):
+class AgendaTable(CMTable[AgendaItem | Fold]):
+    """Agenda items, and folded lines of overdue items of one kind (rules.agenda.Fold)."""
+
     COLUMNS = ("due", "kind", "client", "tier", "action")
 
-    def show(self, items: Sequence[AgendaItem], settings: Settings, today: date) -> None:
+    def show(self, items: Sequence[AgendaItem | Fold], settings: Settings, today: date) -> None:
         warning = self.app.current_theme.warning or "yellow"
 
-        def row(i: AgendaItem) -> Sequence[Any]:
+        def row(i: AgendaItem | Fold) -> Sequence[Any]:
+            if isinstance(i, Fold):
+                return (Text(t("cm2.agenda.fold_due"), style=f"bold {warning}"),
+                        t(f"cm.kind.{i.kind}"), t("cm2.agenda.fold_count", count=i.count), "",
+                        t("cm2.agenda.fold_hint"))
             due: Text | str = short_date(i.due, today)
             kind: Text | str = t(f"cm.kind.{i.kind}")
             if i.done:

@@ -15,6 +15,7 @@ from textual.widget import Widget
 from wealthtui.i18n import t, tl
 from wealthtui.rules import permissions
 from wealthtui.rules.clock import business_date, zone
+from wealthtui.ui.calls import Calls
 
 GAP = "  "
 
@@ -36,7 +37,7 @@ def fit_parts(parts: list[str], width: int) -> str:
     return ""
 
 
-class ShellHeader(Widget):
+class ShellHeader(Calls, Widget):
     """Docked at the top of every role screen (and the login and lock screens)."""
 
     DEFAULT_CSS = """
@@ -57,19 +58,18 @@ class ShellHeader(Widget):
         self.set_interval(1, self.refresh)
 
     def _now(self) -> datetime:
-        clock = getattr(self.app, "clock", None)
-        now = clock.now() if clock is not None else datetime.now().astimezone()
-        return now.astimezone(zone(self.app.settings.center.timezone))  # type: ignore[attr-defined]
+        now = self.clock.now()
+        return now.astimezone(zone(self.settings.center.timezone))
 
     def texts(self) -> tuple[list[str], str]:
         """(left parts in order of importance, clock)."""
-        settings = self.app.settings  # type: ignore[attr-defined]
+        settings = self.settings
         now = self._now()
         day = business_date(now, now.tzinfo)  # type: ignore[arg-type]
         weekday = t(f"shell.weekday.{day.weekday()}")
         center = tl(settings.center.name, settings.center.name_en)
         parts = [center, f"{day.isoformat()} {weekday}"]
-        actor = getattr(self.app, "actor", None)
+        actor = self.wealth_app.actor
         staff, roles = "", ""
         if self.show_staff and actor is not None:
             staff = t("shell.staff", name=actor.name, staff_no=actor.staff_no)

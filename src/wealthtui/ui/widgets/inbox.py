@@ -1,36 +1,44 @@
 """The hand-off inbox panel: hand-offs addressed to me (or a role I hold), and the ones I sent.
 
 Rows: kind, client, from (to, in the sent view), age, due, status; a hand-off past its due time
-shows "late" in the warning colour. Keys while the panel has focus: F2 accept, F3 decline with a
-reason, F4 done with an outcome, F5 switch between received and sent. It reads
-`services.handoffs.inbox(actor)` / `sent(actor)` and reloads on `reload()` (the app calls it when
-the store changed).
+shows "late" in the warning colour. Keys while the panel has focus (issue 19's key model): Enter
+opens the hand-off in a `HandoffDialog` (F2 accept, F3 decline with a reason, F4 done with an
+outcome, F5 open what it is about, Escape close); Ctrl+W switches between received and sent. The
+panel binds no F-key, so F2–F7 keep their one meaning on every screen.
+
+It reads `services.handoffs.inbox(actor)` / `sent(actor)` through `Calls.call` (off the event
+loop, the last request wins); `reload()` while a load runs only marks it dirty and loads once more
+when the answer came (change-marker reloads never stack). Until the first answer the panel's
+title reads "加载中…".
+
+F5 does not open anything itself: the panel posts `InboxPanel.OpenSubject(handoff)` and the screen
+opens it (RoleScreen opens a complaint; the CM screen a client's file).
 
 Issue 16: an accepted hand-off reads "in progress" and is late only when the configuration gives
-a completion time; Enter on a hand-off about a complaint (its handler's, the head's escalation)
-opens the complaint with the actions the service allows; and every `handoffs.expire_check_minutes`
-(and once FIRST_EXPIRY_CHECK seconds after the panel opens) the panel asks whether any hand-off
-has expired (a read) and, if so, has them returned to their senders
-(`services.handoffs.expire_overdue`), in a worker thread, never on the UI thread.
+a completion time; every `handoffs.expire_check_minutes` (and once FIRST_EXPIRY_CHECK seconds after
+the panel opens) the panel asks whether any hand-off has expired (a read) and, if so, has them
+returned to their senders (`services.handoffs.expire_overdue`), in a call off the event loop.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import DataTable, Static
 
 from wealthtui.i18n import t
-from wealthtui.rules.fields import FieldError
-from wealthtui.services.errors import ServiceError
+from wealthtui.services import Actor
 from wealthtui.services.handoffs import OPEN, HandoffView
+from wealthtui.ui.calls import Calls, Failed
+from wealthtui.ui.dialogs.handoff import HandoffDialog
 from wealthtui.ui.dialogs.reason import ReasonDialog
-from wealthtui.ui.errors import describe
 from wealthtui.ui.text import PlainTable
 
 COLUMNS = ("kind", "client", "party", "age", "due", "status", "note")
@@ -48,8 +56,14 @@ def age_text(delta: timedelta) -> str:
     return t("inbox.age.days", days=hours // 24)
 
 
-class InboxPanel(Vertical):
-    """Put one in a screen; it finds `app.services`, `app.actor` and `app.clock` itself."""
+class InboxTable(PlainTable):
+    BINDINGS = [
+        Binding("enter", "select_cursor", "cm2.inbox.open", id="inbox.open"),
+    ]
+
+
+class InboxPanel(Calls, Vertical):
+    """Put one in a role screen; it reads through `Calls` (services, actor, clock)."""
 
     DEFAULT_CSS = """
     InboxPanel {
@@ -58,7 +72,9 @@ class InboxPanel(Vertical):
         border-title-align: left;
     }
     InboxPanel:focus-within {
-        border-top: solid $accent;
+        border-top: thick $accent;
+        border-title-color: $accent;
+        border-title-style: bold;
     }
     InboxPanel > DataTable {
         height: 1fr;
@@ -70,11 +86,21 @@ class InboxPanel(Vertical):
     """
 
     BINDINGS = [
-        Binding("f2", "accept", "inbox.bind.accept", id="inbox.accept"),
-        Binding("f3", "decline", "inbox.bind.decline", id="inbox.decline"),
-        Binding("f4", "done", "inbox.bind.done", id="inbox.done"),
-        Binding("f5", "switch_view", "inbox.bind.switch", id="inbox.switch"),
+        Binding("ctrl+w", "switch_view", "inbox.bind.switch", id="inbox.switch"),
     ]
+    FOOTER_ORDER: ClassVar[tuple[str, ...]] = ("inbox.open", "inbox.switch")
+
+    class OpenSubject(Message):
+        """F5 in the hand-off dialog: open what the hand-off is about (a complaint, a client)."""
+
+        def __init__(self, panel: InboxPanel, handoff: HandoffView) -> None:
+            super().__init__()
+            self.panel = panel
+            self.handoff = handoff
+
+        @property
+        def control(self) -> InboxPanel:
+            return self.panel
 
     #: "received" or "sent"
     view: reactive[str] = reactive("received", init=False)
@@ -83,49 +109,43 @@ class InboxPanel(Vertical):
         super().__init__(id=id, classes=classes)
         self.received: list[HandoffView] = []
         self.sent: list[HandoffView] = []
+        self.loaded = False
+        self._loading = False
+        self._dirty = False
 
     def compose(self) -> ComposeResult:
-        table: DataTable[Text | str] = PlainTable(cursor_type="row", zebra_stripes=True)
+        table: DataTable[Text | str] = InboxTable(cursor_type="row", zebra_stripes=True)
         for column in COLUMNS:
             table.add_column(t(f"inbox.col.{column}"), key=column)
         yield table
         yield Static(t("inbox.empty"), classes="inbox-empty")
 
     def on_mount(self) -> None:
+        self.border_title = t("cm2.loading")
+        self.query_one(".inbox-empty").display = False
         self.reload()
-        minutes = self.app.services.settings.handoffs.expire_check_minutes  # type: ignore[attr-defined]
+        minutes = self.settings.handoffs.expire_check_minutes
         self.set_interval(minutes * 60, self.expire_now, name="handoff-expiry")
         # a first look soon after sign-in (not at once: the screen's own loading goes first)
         self.set_timer(FIRST_EXPIRY_CHECK, self.expire_now, name="handoff-expiry-first")
 
     # --- expiry ------------------------------------------------------------------------------
     def expire_now(self) -> None:
-        """Return expired hand-offs to their senders, in a thread; reload when some were."""
-        app = self.app
-        actor = getattr(app, "actor", None)
-        if actor is None:
+        """Return expired hand-offs to their senders (off the event loop); reload when some
+        were. A failure is quiet: the next tick tries again, nothing was half-written."""
+        if self.wealth_app.actor is None:
             return
-        services = app.services  # type: ignore[attr-defined]
+        handoffs = self.services.handoffs
 
-        def work() -> None:
-            try:
-                count = (services.handoffs.expire_overdue(actor)
-                         if services.handoffs.expiry_due(actor) else 0)
-            except (ServiceError, FieldError):
-                return  # the next tick tries again; nothing was half-written
-            if count:
-                app.call_from_thread(self._expired)
+        def expire(actor: Actor) -> int:
+            return handoffs.expire_overdue(actor) if handoffs.expiry_due(actor) else 0
 
-        self.run_worker(work, thread=True, exclusive=True, group="handoff-expiry",
-                        exit_on_error=False)
+        self.call(expire, key="handoff-expiry", quiet=True,
+                  then=lambda count: self._changed_elsewhere() if count else None)
 
-    def _expired(self) -> None:
-        if not self.is_mounted:
-            return
+    def _changed_elsewhere(self) -> None:
         self.reload()
-        poll = getattr(self.app, "poll_changes", None)
-        if poll is not None:
-            poll()
+        self.wealth_app.poll_changes()
 
     # --- data ------------------------------------------------------------------------------
     @property
@@ -137,22 +157,36 @@ class InboxPanel(Vertical):
         return self.sent if self.view == "sent" else self.received
 
     def _now(self) -> datetime:
-        return self.app.clock.now()  # type: ignore[attr-defined,no-any-return]
+        return self.clock.now()
 
     def reload(self) -> None:
-        app = self.app
-        actor = getattr(app, "actor", None)
-        if actor is None:
+        """Read both views again (off the event loop); while a read runs, once more after it."""
+        if self.wealth_app.actor is None:
             return
-        try:
-            received = app.services.handoffs.inbox(actor)  # type: ignore[attr-defined]
-            sent = app.services.handoffs.sent(actor)  # type: ignore[attr-defined]
-        except (ServiceError, FieldError) as exc:
-            self.notify(describe(exc), severity="error")
+        if self._loading:
+            self._dirty = True
             return
+        self._loading, self._dirty = True, False
+        handoffs = self.services.handoffs
+
+        def both(actor: Actor) -> tuple[list[HandoffView], list[HandoffView]]:
+            return handoffs.inbox(actor), handoffs.sent(actor)
+
+        self.call(both, key="inbox", then=self._loaded, failed=self._load_failed)
+
+    def _loaded(self, views: tuple[list[HandoffView], list[HandoffView]]) -> None:
+        self._loading = False
         keep = self.selected
-        self.received, self.sent = received, sent
+        self.received, self.sent = views
+        self.loaded = True
         self._fill(keep)
+        if self._dirty:
+            self.reload()
+
+    def _load_failed(self, _failure: Failed) -> None:
+        self._loading = False
+        if self._dirty:
+            self.reload()
 
     def _fill(self, keep: HandoffView | None = None) -> None:
         table = self.table
@@ -161,23 +195,18 @@ class InboxPanel(Vertical):
         warning = self.app.current_theme.warning or "yellow"
         for h in self.rows:
             late = h.overdue(now)
-            party = (h.to_name or (t(f"role.{h.to_role}") if h.to_role else "")
-                     if self.view == "sent" else h.from_name)
-            client = h.client_name or t("common.none")
-            if h.ticket_no:
-                client = f"{client} {h.ticket_no}"
             due: Text | str = ""
             if h.due_at is not None and h.status in OPEN:
                 due = (t("inbox.late_by", time=age_text(now - h.due_at)) if late
                        else t("inbox.due_in", time=age_text(h.due_at - now)))
-            status = Text(t(f"handoff.status.{h.status}") if h.status != "accepted"
-                          else t("handoff.lifecycle.in_progress"))
+            status = Text(self._status(h))
             if late:
                 status = Text(t("inbox.late"), style=f"bold {warning}")
                 due = Text(str(due), style=warning)
             table.add_row(
-                t(f"handoff.kind.{h.kind}"), client, party, age_text(now - h.created_at),
-                due, status, h.note.replace("\n", " "), key=str(h.id),
+                t(f"handoff.kind.{h.kind}"), self._client(h), self._party(h),
+                age_text(now - h.created_at), due, status, h.note.replace("\n", " "),
+                key=str(h.id),
             )
         if keep is not None and str(keep.id) in table.rows:
             table.move_cursor(row=table.get_row_index(str(keep.id)))
@@ -188,6 +217,21 @@ class InboxPanel(Vertical):
         self.border_title = title
         self.query_one(".inbox-empty").display = not self.rows
         self.refresh_bindings()
+
+    @staticmethod
+    def _status(h: HandoffView) -> str:
+        return (t(f"handoff.status.{h.status}") if h.status != "accepted"
+                else t("handoff.lifecycle.in_progress"))
+
+    @staticmethod
+    def _client(h: HandoffView) -> str:
+        client = h.client_name or t("common.none")
+        return f"{client} {h.ticket_no}" if h.ticket_no else client
+
+    def _party(self, h: HandoffView) -> str:
+        if self.view == "sent":
+            return h.to_name or (t(f"role.{h.to_role}") if h.to_role else "")
+        return h.from_name
 
     def watch_view(self) -> None:
         self._fill()
@@ -204,83 +248,99 @@ class InboxPanel(Vertical):
         index = table.cursor_row
         return rows[index] if 0 <= index < len(rows) else None
 
-    def on_data_table_row_highlighted(self) -> None:
-        self.refresh_bindings()
-
+    # --- the hand-off dialog ---------------------------------------------------------------
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        """Enter on a hand-off about a complaint opens the complaint (the handler works it from
-        here); other rows go on to the screen as before."""
-        h = self.selected
-        if h is None or h.subject_type != "complaint" or h.subject_id is None:
-            return
+        """Enter on a hand-off: the dialog with what can be done with it."""
         event.stop()
-        from wealthtui.ui.screens.complaint_detail import ComplaintDetailScreen  # noqa: PLC0415
+        h = self.selected
+        if h is not None:
+            self.open_dialog(h)
 
-        def closed(changed: bool | None) -> None:
-            self.reload()
-            if changed:
-                poll = getattr(self.app, "poll_changes", None)
-                if poll is not None:
-                    poll()
-        self.app.push_screen(ComplaintDetailScreen(h.subject_id), closed)
+    def can_open(self, h: HandoffView) -> bool:
+        """Whether F5 can open what the hand-off is about on this screen: a complaint anywhere;
+        the CM's panel adds the client's file."""
+        return h.subject_type == "complaint" and h.subject_id is not None
+
+    def actions_for(self, h: HandoffView) -> set[str]:
+        actions: set[str] = set()
+        if self.view == "received":
+            if h.status == "open":
+                actions.add("accept")
+            if h.status in OPEN:
+                actions |= {"decline", "done"}
+        if self.can_open(h):
+            actions.add("open")
+        return actions
+
+    def detail_lines(self, h: HandoffView) -> list[str]:
+        now = self._now()
+
+        def line(label_key: str, value: str) -> str:
+            return t("cm2.handoff.line", label=t(label_key), value=value)
+
+        lines = [
+            line("inbox.col.client", self._client(h)),
+            line("cm2.handoff.from", h.from_name),
+            line("cm2.handoff.to", h.to_name or (t(f"role.{h.to_role}") if h.to_role else "")),
+            line("inbox.col.age", age_text(now - h.created_at)),
+            line("inbox.col.status", t("inbox.late") if h.overdue(now) else self._status(h)),
+        ]
+        if h.due_at is not None and h.status in OPEN:
+            lines.append(line("inbox.col.due", (
+                t("inbox.late_by", time=age_text(now - h.due_at)) if h.overdue(now)
+                else t("inbox.due_in", time=age_text(h.due_at - now)))))
+        if h.note:
+            lines.append(line("inbox.col.note", h.note))
+        return lines
+
+    def open_dialog(self, h: HandoffView) -> None:
+        dialog = HandoffDialog(t(f"handoff.kind.{h.kind}"), self.detail_lines(h),
+                               actions=self.actions_for(h))
+
+        def chosen(action: str | None) -> None:
+            if action == "accept":
+                self.accept(h)
+            elif action == "decline":
+                self.decline(h)
+            elif action == "done":
+                self.done(h)
+            elif action == "open":
+                self.post_message(self.OpenSubject(self, h))
+
+        self.app.push_screen(dialog, chosen)
 
     # --- actions ---------------------------------------------------------------------------
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("accept", "decline", "done"):
-            h = self.selected
-            if self.view != "received" or h is None:
-                return None
-            if action == "accept":
-                return True if h.status == "open" else None
-            return True if h.status in OPEN else None
-        return True
-
     def _after_change(self, key: str) -> None:
         self.notify(t(key))
         self.reload()
-        poll = getattr(self.app, "poll_changes", None)
-        if poll is not None:
-            poll()
+        self.wealth_app.poll_changes()
 
-    def action_accept(self) -> None:
-        h = self.selected
-        if h is None:
-            return
-        try:
-            self.app.services.handoffs.accept(self.app.actor, h.id)  # type: ignore[attr-defined]
-        except (ServiceError, FieldError) as exc:
-            self.notify(describe(exc), severity="error", timeout=8)
-            self.reload()
-            return
-        self._after_change("inbox.accepted")
+    def accept(self, h: HandoffView) -> None:
+        self.call(self.services.handoffs.accept, h.id,
+                  then=lambda _view: self._after_change("inbox.accepted"),
+                  failed=lambda _failure: self.reload())
 
     def _detail(self, h: HandoffView) -> str:
         return t("inbox.detail", kind=t(f"handoff.kind.{h.kind}"),
                  client=h.client_name or t("common.none"), sender=h.from_name)
 
-    def action_decline(self) -> None:
-        h = self.selected
-        if h is None:
-            return
-        services, actor = self.app.services, self.app.actor  # type: ignore[attr-defined]
+    def decline(self, h: HandoffView) -> None:
+        services, actor = self.services, self.actor
         dialog = ReasonDialog(
             t("inbox.decline_title"), field_key="field.reason", detail=self._detail(h),
             required=True, submit=lambda text: services.handoffs.decline(actor, h.id, text),
         )
         self.app.push_screen(dialog, self._on_dialog_closed("inbox.declined"))
 
-    def action_done(self) -> None:
-        h = self.selected
-        if h is None:
-            return
-        services, actor = self.app.services, self.app.actor  # type: ignore[attr-defined]
+    def done(self, h: HandoffView) -> None:
+        services, actor = self.services, self.actor
         dialog = ReasonDialog(
             t("inbox.done_title"), field_key="field.outcome", detail=self._detail(h),
             required=False, submit=lambda text: services.handoffs.complete(actor, h.id, text),
         )
         self.app.push_screen(dialog, self._on_dialog_closed("inbox.completed"))
 
-    def _on_dialog_closed(self, key: str):  # type: ignore[no-untyped-def]
+    def _on_dialog_closed(self, key: str) -> Any:
         def callback(result: object) -> None:
             if result is not None:
                 self._after_change(key)

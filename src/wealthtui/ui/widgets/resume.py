@@ -7,8 +7,8 @@ the counter and lobby screens (issue 9 item 2: the app restarts into a consisten
 `pending_line(...)` names the open runs in one line: how many of today (today's scheduled
 procedures started and not done, and other runs of theirs started today), the first of them with
 its required steps done, and how many were left open on earlier days; only the count when that
-does not fit. `refresh_pending` works it out in a thread (with many runs open it reads each) and
-hands it to the screen. `MyChecklistsScreen` is `TodayList(include_open=True)` over the screen:
+does not fit. `refresh_pending` works it out through `Calls.call` (off the event loop; with many
+runs open it reads each) and hands it to the screen. `MyChecklistsScreen` is `TodayList(include_open=True)` over the screen:
 today's scheduled procedures and every open run of theirs; Enter resumes one where it was left
 (ChecklistScreen), Escape closes.
 """
@@ -20,14 +20,11 @@ from datetime import date
 from typing import Any
 
 from rich.cells import cell_len
-from textual.widget import Widget
-from textual.worker import get_current_worker
 
 from wealthtui.i18n import t
-from wealthtui.rules.fields import FieldError
+from wealthtui.services import Actor
 from wealthtui.services.checklists import DONE, ChecklistService
-from wealthtui.services.errors import ServiceError
-from wealthtui.ui.errors import describe
+from wealthtui.ui.calls import Calls
 from wealthtui.ui.text import fit
 from wealthtui.ui.widgets.checklist import procedure_title
 from wealthtui.ui.widgets.today import my_checklists, run_title
@@ -59,28 +56,15 @@ def pending_line(checklists: ChecklistService, actor: Any, *, today: date, width
     return line
 
 
-def refresh_pending(widget: Widget, width: int, show: Callable[[str], None]) -> None:
-    """Work out `pending_line` for the signed-in staff member in a thread (with many runs open it
-    reads each of them) and call `show(text)` on the UI thread while `widget` is mounted; a newer
-    call supersedes an older one still running. An error becomes a toast."""
-    app = widget.app
-    services, actor = app.services, app.actor  # type: ignore[attr-defined]
-    today = services.ctx.today()
+def refresh_pending(node: Calls, width: int, show: Callable[[str], None]) -> None:
+    """Work out `pending_line` for the signed-in staff member off the event loop (with many runs
+    open it reads each of them) and call `show(text)` on the event loop while `node` (a screen or
+    widget with `Calls`) is mounted; a newer call supersedes an older one still running. An
+    error becomes a toast."""
+    checklists = node.services.checklists
+    today = node.services.ctx.today()
 
-    def work() -> None:
-        worker = get_current_worker()
-        try:
-            text = pending_line(services.checklists, actor, today=today, width=width)
-        except (ServiceError, FieldError) as exc:
-            app.call_from_thread(widget.notify, describe(exc), severity="error", timeout=8)
-            return
-        if not worker.is_cancelled:
-            app.call_from_thread(_deliver, widget, show, text)
+    def line(actor: Actor) -> str:
+        return pending_line(checklists, actor, today=today, width=width)
 
-    widget.run_worker(work, thread=True, exclusive=True, group="pending-checklists",
-                      exit_on_error=False)
-
-
-def _deliver(widget: Widget, show: Callable[[str], None], text: str) -> None:
-    if widget.is_mounted:
-        show(text)
+    node.call(line, key="pending-checklists", then=show)

@@ -6,12 +6,13 @@ One row per procedure of the staff member's roles that is scheduled for today (s
 of day, and this month's monthly ones): status (not started / in progress / done / overdue by the
 clock, overdue in the warning colour), title, due time, required steps done. Enter opens the
 focused one: it starts the run if there is none yet (or resumes the one a colleague started, for
-a day-wide procedure) and shows it in a ChecklistScreen; the list reloads when that closes. It
-posts `TodayList.Opened(run_id)` first; a screen that wants to show the run in its own embedded
-ChecklistPanel handles that message and builds the list with `TodayList(open_in_screen=False)`.
+a day-wide procedure) and posts `TodayList.Opened(run_id)`; the screen shows the run (a
+ChecklistScreen, or its own embedded ChecklistPanel) and calls `reload()` when it is closed. A
+widget never opens a screen itself.
 
-It reads `services.checklists.today(actor)`; call `reload()` when the store changed. It also
-reloads itself every 30 seconds so that "overdue" appears when a due time passes.
+It reads `services.checklists.today(actor)` through `Calls.call` (off the event loop, the last
+request wins, a reload asked for during a read runs once after it); call `reload()` when the store
+changed. It also reloads itself every 30 seconds so that "overdue" appears when a due time passes.
 
 `TodayList(include_open=True)` also lists the staff member's other open runs — those whose
 subject they are, of today and of earlier days (`services.checklists.open_runs`) — under the
@@ -21,7 +22,7 @@ scheduled ones, so that work left open (by a restart, a crash, a visitor who lef
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -32,7 +33,6 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from wealthtui.i18n import t
-from wealthtui.rules.fields import FieldError
 from wealthtui.services.checklists import (
     DONE,
     IN_PROGRESS,
@@ -41,9 +41,7 @@ from wealthtui.services.checklists import (
     RunView,
     TodayItem,
 )
-from wealthtui.services.errors import ServiceError
-from wealthtui.ui.errors import describe
-from wealthtui.ui.screens.checklist import ChecklistScreen
+from wealthtui.ui.calls import Calls, Failed
 from wealthtui.ui.text import PlainTable, fit
 from wealthtui.ui.widgets.checklist import procedure_title
 
@@ -76,7 +74,8 @@ class TodayTable(PlainTable):
     ]
 
 
-class TodayList(Vertical):
+class TodayList(Calls, Vertical):
+    FOOTER_ORDER: ClassVar[tuple[str, ...]] = ("today.open",)
     DEFAULT_CSS = """
     TodayList {
         height: auto;
@@ -89,6 +88,7 @@ class TodayList(Vertical):
     }
     TodayList > TodayTable {
         height: auto;
+        min-height: 3;
         max-height: 10;
     }
     TodayList > .today-empty {
@@ -98,7 +98,7 @@ class TodayList(Vertical):
     """
 
     class Opened(Message):
-        """A procedure of the list was opened (its run started or resumed)."""
+        """A procedure of the list was opened (its run started or resumed): show it."""
 
         def __init__(self, today: TodayList, run_id: int) -> None:
             super().__init__()
@@ -110,15 +110,17 @@ class TodayList(Vertical):
             return self.today
 
     def __init__(
-        self, *, open_in_screen: bool = True, include_open: bool = False,
+        self, *, include_open: bool = False,
         id: str | None = None, classes: str | None = None,  # noqa: A002
     ) -> None:
         super().__init__(id=id, classes=classes)
-        self.open_in_screen = open_in_screen
         self.include_open = include_open
         self.items: list[TodayItem] = []
         #: with include_open: the other open runs, listed under the items
         self.runs: list[RunView] = []
+        self.loaded = False
+        self._loading = False
+        self._dirty = False
 
     def compose(self) -> ComposeResult:
         title = "resume.title" if self.include_open else "checklist.today.title"
@@ -132,6 +134,7 @@ class TodayList(Vertical):
         yield Static(t("checklist.today.empty"), classes="today-empty")
 
     def on_mount(self) -> None:
+        self.query_one(".today-empty", Static).update(t("cm2.loading"))  # until the first answer
         self.reload()
         self.set_interval(REFRESH_SECONDS, self.reload)
 
@@ -140,24 +143,37 @@ class TodayList(Vertical):
         return self.query_one(TodayTable)
 
     def reload(self) -> None:
-        app = self.app
-        actor = getattr(app, "actor", None)
-        if actor is None:
+        """Read the list again off the event loop; during a read, once more after it."""
+        if self.wealth_app.actor is None:
             return
-        checklists = app.services.checklists  # type: ignore[attr-defined]
-        try:
-            self.items, self.runs = my_checklists(checklists, actor,
-                                                  include_open=self.include_open)
-        except (ServiceError, FieldError) as exc:
-            self.notify(describe(exc), severity="error", timeout=8)
+        if self._loading:
+            self._dirty = True
             return
+        self._loading, self._dirty = True, False
+        checklists, include_open = self.services.checklists, self.include_open
+        self.call(lambda actor: my_checklists(checklists, actor, include_open=include_open),
+                  key="today", then=self._loaded, failed=self._failed)
+
+    def _loaded(self, found: tuple[list[TodayItem], list[RunView]]) -> None:
+        self._loading = False
+        self.items, self.runs = found
+        if not self.loaded:
+            self.loaded = True
+            self.query_one(".today-empty", Static).update(t("checklist.today.empty"))
         self._fill()
+        if self._dirty:
+            self.reload()
+
+    def _failed(self, _failure: Failed) -> None:
+        self._loading = False
+        if self._dirty:
+            self.reload()
 
     def _fill(self) -> None:
         table = self.table
         keep = table.cursor_row if table.row_count else 0
         table.clear()
-        tz = self.app.services.ctx.tz  # type: ignore[attr-defined]
+        tz = self.services.ctx.tz
         warning = self.app.current_theme.warning or "yellow"
         success = self.app.current_theme.success or "green"
         width = max(12, (self.size.width or self.app.size.width) - 6 - 11 - 5 - 8 - 2)
@@ -175,8 +191,8 @@ class TodayList(Vertical):
             key = f"{item.procedure.id}:{item.subject_staff_id or ''}"
             table.add_row(status, fit(procedure_title(item.procedure), width), due, progress,
                           key=key)
-        today = self.app.services.ctx.today()  # type: ignore[attr-defined]
-        now = self.app.clock.now()  # type: ignore[attr-defined]
+        now = self.clock.now()
+        today = self.services.ctx.today()
         for run in self.runs:
             late = run.business_date < today or run.overdue(now)
             status = Text(t(f"checklist.status.{OVERDUE if late else IN_PROGRESS}"))
@@ -200,7 +216,8 @@ class TodayList(Vertical):
         self.open_focused()
 
     def open_focused(self) -> None:
-        """Open the focused procedure (what Enter does)."""
+        """Open the focused procedure (what Enter does): start its run when there is none
+        (off the event loop), then post Opened."""
         row = self.table.cursor_row
         if len(self.items) <= row < len(self.items) + len(self.runs):
             self._open(self.runs[row - len(self.items)].id)
@@ -208,25 +225,15 @@ class TodayList(Vertical):
         if not 0 <= row < len(self.items):
             return
         item = self.items[row]
-        run_id = item.run_id
-        if run_id is None:
-            try:
-                run = self.app.services.checklists.start(  # type: ignore[attr-defined]
-                    self.app.actor, item.procedure.id)  # type: ignore[attr-defined]
-            except (ServiceError, FieldError) as exc:
-                self.notify(describe(exc), severity="error", timeout=8)
-                return
-            run_id = run.id
-        self._open(run_id)
+        if item.run_id is not None:
+            self._open(item.run_id)
+            return
+        self.call(self.services.checklists.start, item.procedure.id,
+                  then=lambda run: self._open(run.id))
 
     def _open(self, run_id: int) -> None:
         self.post_message(self.Opened(self, run_id))
-        if self.open_in_screen:
-            self.app.push_screen(ChecklistScreen(run_id), lambda _run: self.reload())
-        else:
-            self.reload()
 
     def focus(self, scroll_visible: bool = True) -> TodayList:
         self.table.focus(scroll_visible)
         return self
-

@@ -95,6 +95,14 @@ class VisitView:
 
 
 @dataclass(frozen=True)
+class VisitPage:
+    """The day's latest visits (newest first) and how many there are in all."""
+
+    total: int
+    rows: list[VisitView]
+
+
+@dataclass(frozen=True)
 class GuideResult:
     visit: VisitView
     route: routing_rules.Route
@@ -599,6 +607,23 @@ class LobbyService(Service):
     @requires("visit.record", write=False)
     def visits(self, uow: UnitOfWork, day: date | None = None) -> list[VisitView]:
         return self._visit_views(uow, Visit.business_date == (day or uow.today))
+
+    @requires("visit.record", write=False)
+    def latest_visits(self, uow: UnitOfWork, *, limit: int = 20,
+                      day: date | None = None) -> VisitPage:
+        """The latest `limit` visits of today (or `day`), newest first, and the day's count:
+        what the lobby's visits table shows, read in proportion to it (a count, the ids of
+        the rows shown, then those rows' views) however busy the day."""
+        day = day or uow.today
+        limit = max(1, min(int(limit), 200))
+        s = uow.session
+        total = s.exec(select(func.count()).select_from(Visit)
+                       .where(Visit.business_date == day)).one()
+        ids = list(s.exec(select(Visit.id).where(Visit.business_date == day)
+                          .order_by(col(Visit.arrived_at).desc(), col(Visit.id).desc())
+                          .limit(limit)))
+        rows = self._visit_views(uow, col(Visit.id).in_(ids)) if ids else []
+        return VisitPage(total=int(total), rows=rows)
 
     @requires("visit.record", write=False)
     def visit(self, uow: UnitOfWork, visit_id: int) -> VisitView:

@@ -11,11 +11,12 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from wealthtui.config import Settings
 from wealthtui.i18n import t, tl
-from wealthtui.services.lobby import ArrivalView, FlowCounts, VisitView
+from wealthtui.services.lobby import ArrivalView, FlowCounts, VisitPage
 from wealthtui.services.queue import QueueSnapshot
 from wealthtui.ui.text import PlainRichTable, PlainTable, minutes
 
@@ -159,8 +160,14 @@ class ArrivalsTable(Vertical):
             table.move_cursor(row=min(max(row, 0), len(arrivals) - 1))
 
 
+#: rows the visits table asks for before it has been laid out
+VISITS_FIRST_ROWS = 10
+
+
 class VisitsTable(Vertical):
-    """Today's visits, newest first: time, client (or walk-in), business, where they went."""
+    """Today's latest visits, newest first: time, client (or walk-in), business, where they
+    went; the title counts the day's visits. It holds only the rows it can show (`rows_fit`),
+    so a reload on a busy day measures a screenful, never the whole day."""
 
     DEFAULT_CSS = """
     VisitsTable {
@@ -187,12 +194,27 @@ class VisitsTable(Vertical):
         for key in ("time", "client", "business", "route"):
             table.add_column(t(f"lobby.visits.{key}"), key=key)
 
-    def show(self, visits: list[VisitView], settings: Settings, tz: tzinfo) -> None:
+    class Fits(Message):
+        """The table was laid out or resized: it now shows `rows` rows."""
+
+        def __init__(self, rows: int) -> None:
+            super().__init__()
+            self.rows = rows
+
+    def rows_fit(self) -> int:
+        """How many rows the table shows at its size (the title and header rows aside)."""
+        height = self.size.height
+        return max(1, height - 2) if height else VISITS_FIRST_ROWS
+
+    def on_resize(self) -> None:
+        self.post_message(self.Fits(self.rows_fit()))
+
+    def show(self, page: VisitPage, settings: Settings, tz: tzinfo) -> None:
         table = self.query_one(DataTable)
         table.clear()
         self.query_one(".visits-title", Static).update(
-            t("lobby.visits.title", count=len(visits)))
-        for v in visits:
+            t("lobby.visits.title", count=page.total))
+        for v in page.rows:
             name = Text(v.client_name, style="bold yellow" if v.premium else "") \
                 if v.client_id else Text(t("lobby.visits.walk_in"), style="dim")
             business = t(f"lobby.business.{v.business_kind}") if v.business_kind else "-"

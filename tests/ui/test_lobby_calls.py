@@ -18,7 +18,7 @@ from textual.widgets import Input, OptionList, SelectionList
 
 from tests.devices.test_printer import Capture
 from tests.lobby_data import add_client
-from tests.ui.helpers import make_app, screen_text, settle
+from tests.ui.helpers import make_app, screen_text, settle, sign_in
 from tests.ui.loop_watch import LoopWatch, SlowStore
 from tests.ui.test_lobby import clients, lobby_screen, look_up, people  # noqa: F401
 from wealthtui.devices.printer import decode_text
@@ -313,3 +313,20 @@ async def test_the_complaint_form_loads_the_client_and_staff_off_the_loop(
                        for i in range(staff.option_count))
     finally:
         watch.close()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_the_header_names_the_lobby_assistants_role(services: Services, make_staff,
+                                                          size) -> None:
+    make_staff("lobby_assistant", staff_no="L9", name="周婷")
+    make_staff("lobby_manager", staff_no="L8", name="黄磊")
+    app = make_app(services)
+    async with app.run_test(size=size) as pilot:
+        screen = await sign_in(pilot, "L9")
+        assert isinstance(screen, LobbyScreen)
+        header = screen_text(app).splitlines()[0]
+        assert "[大堂经理助理]" in header and "周婷" in header
+        app.sign_out()
+        await settle(pilot)
+        screen = await sign_in(pilot, "L8")
+        assert "[大堂]" in screen_text(app).splitlines()[0]  # the lobby manager: the mode

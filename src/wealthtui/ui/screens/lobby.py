@@ -857,6 +857,9 @@ class LobbyScreen(RoleScreen):
 
     def action_checklist(self) -> None:
         """The visit's identification checklist (manual digest §4.1), over the screen."""
+        self.when_ready(self._checklist)
+
+    def _checklist(self) -> None:
         run_id = self.visit.checklist_run_id if self.visit is not None else None
         if run_id is None:
             self.notify(t("lobby.checklist.none"), severity="warning")

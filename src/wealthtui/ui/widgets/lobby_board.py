@@ -125,7 +125,12 @@ class ArrivalsTable(Vertical):
         yield table
 
     def on_mount(self) -> None:
+        self._columns()
+
+    def _columns(self) -> None:
+        """The columns afresh: their widths follow the rows shown now, whatever came before."""
         table = self.query_one(DataTable)
+        table.clear(columns=True)
         for key in ("client", "cm", "status", "wait"):
             table.add_column(t(f"lobby.arrivals.{key}"), key=key)
 
@@ -139,7 +144,7 @@ class ArrivalsTable(Vertical):
     def show(self, arrivals: list[ArrivalView], now: datetime, late_minutes: int) -> None:
         table = self.query_one(DataTable)
         row = table.cursor_row
-        table.clear()
+        self._columns()
         self.arrivals = arrivals
         waiting = sum(1 for a in arrivals if a.status == "open")
         self.query_one(".arrivals-title", Static).update(
@@ -190,7 +195,12 @@ class VisitsTable(Vertical):
         yield table
 
     def on_mount(self) -> None:
+        self._columns()
+
+    def _columns(self) -> None:
+        """The columns afresh: their widths follow the rows shown now, whatever came before."""
         table = self.query_one(DataTable)
+        table.clear(columns=True)
         for key in ("time", "client", "business", "route"):
             table.add_column(t(f"lobby.visits.{key}"), key=key)
 
@@ -211,7 +221,7 @@ class VisitsTable(Vertical):
 
     def show(self, page: VisitPage, settings: Settings, tz: tzinfo) -> None:
         table = self.query_one(DataTable)
-        table.clear()
+        self._columns()
         self.query_one(".visits-title", Static).update(
             t("lobby.visits.title", count=page.total))
         for v in page.rows:

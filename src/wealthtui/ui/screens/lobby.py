@@ -187,6 +187,9 @@ class LobbyScreen(RoleScreen):
         width: 12;
         background: $boost;
     }
+    LobbyScreen.-wide #amount {
+        width: 16;
+    }
     LobbyScreen #amount:focus {
         background: $accent 30%;
     }

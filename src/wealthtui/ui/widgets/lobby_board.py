@@ -4,8 +4,11 @@ for the daily flow log (manual ch.2 §2.7 items 3, 4 and 8)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, tzinfo
+from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -19,6 +22,24 @@ from wealthtui.i18n import t, tl
 from wealthtui.services.lobby import ArrivalView, FlowCounts, VisitPage
 from wealthtui.services.queue import QueueSnapshot
 from wealthtui.ui.text import PlainRichTable, PlainTable, minutes
+
+
+def fill(table: DataTable[Any], columns: Sequence[tuple[str, str]],
+         rows: Sequence[tuple[str, Sequence[str | Text]]]) -> None:
+    """`table` cleared and filled with `rows` ((key, cells)) under `columns` ((key, label)),
+    each column as wide as its widest cell or label, measured here in cells: the widths
+    follow the rows shown now, never an earlier load's, and do not wait for the table's idle
+    re-measuring (a screen shows the same table however its loads came)."""
+    widths = [cell_len(label) for _key, label in columns]
+    for _key, cells in rows:
+        for i, cell in enumerate(cells):
+            widths[i] = max(widths[i], cell.cell_len if isinstance(cell, Text)
+                            else cell_len(cell))
+    table.clear(columns=True)
+    for (key, label), width in zip(columns, widths, strict=True):
+        table.add_column(label, key=key, width=width)
+    for key, cells in rows:
+        table.add_row(*cells, key=key)
 
 
 def queue_table(snap: QueueSnapshot, settings: Settings, *, wide: bool) -> Table:
@@ -125,14 +146,11 @@ class ArrivalsTable(Vertical):
         yield table
 
     def on_mount(self) -> None:
-        self._columns()
+        fill(self.query_one(DataTable), self.columns(), [])
 
-    def _columns(self) -> None:
-        """The columns afresh: their widths follow the rows shown now, whatever came before."""
-        table = self.query_one(DataTable)
-        table.clear(columns=True)
-        for key in ("client", "cm", "status", "wait"):
-            table.add_column(t(f"lobby.arrivals.{key}"), key=key)
+    @staticmethod
+    def columns() -> list[tuple[str, str]]:
+        return [(key, t(f"lobby.arrivals.{key}")) for key in ("client", "cm", "status", "wait")]
 
     @property
     def selected(self) -> ArrivalView | None:
@@ -144,23 +162,23 @@ class ArrivalsTable(Vertical):
     def show(self, arrivals: list[ArrivalView], now: datetime, late_minutes: int) -> None:
         table = self.query_one(DataTable)
         row = table.cursor_row
-        self._columns()
         self.arrivals = arrivals
         waiting = sum(1 for a in arrivals if a.status == "open")
         self.query_one(".arrivals-title", Static).update(
             t("lobby.arrivals.title", count=waiting))
+        rows: list[tuple[str, Sequence[str | Text]]] = []
         for a in arrivals:
             to = a.to_name or (t(f"role.{a.to_role}") if a.to_role else "")
             wait = minutes(a.waited_seconds(now))
             late = a.status == "open" and wait >= late_minutes
             status_style = {"open": "bold red" if late else "yellow", "accepted": "green",
                             "done": "green", "declined": "dim", "expired": "dim"}.get(a.status, "")
-            table.add_row(
+            rows.append((str(a.handoff_id), (
                 a.client_name + (f" {a.ticket_no}" if a.ticket_no else ""), to,
                 Text(t(f"handoff.status.{a.status}"), style=status_style),
                 Text(t("lobby.board.minutes", minutes=wait), style="bold red" if late else ""),
-                key=str(a.handoff_id),
-            )
+            )))
+        fill(table, self.columns(), rows)
         if arrivals:
             table.move_cursor(row=min(max(row, 0), len(arrivals) - 1))
 
@@ -195,14 +213,12 @@ class VisitsTable(Vertical):
         yield table
 
     def on_mount(self) -> None:
-        self._columns()
+        fill(self.query_one(DataTable), self.columns(), [])
 
-    def _columns(self) -> None:
-        """The columns afresh: their widths follow the rows shown now, whatever came before."""
-        table = self.query_one(DataTable)
-        table.clear(columns=True)
-        for key in ("time", "client", "business", "route"):
-            table.add_column(t(f"lobby.visits.{key}"), key=key)
+    @staticmethod
+    def columns() -> list[tuple[str, str]]:
+        return [(key, t(f"lobby.visits.{key}"))
+                for key in ("time", "client", "business", "route")]
 
     class Fits(Message):
         """The table was laid out or resized: it now shows `rows` rows."""
@@ -220,8 +236,7 @@ class VisitsTable(Vertical):
         self.post_message(self.Fits(self.rows_fit()))
 
     def show(self, page: VisitPage, settings: Settings, tz: tzinfo) -> None:
-        table = self.query_one(DataTable)
-        self._columns()
+        rows: list[tuple[str, Sequence[str | Text]]] = []
         self.query_one(".visits-title", Static).update(
             t("lobby.visits.title", count=page.total))
         for v in page.rows:
@@ -234,5 +249,6 @@ class VisitsTable(Vertical):
                 where = Text(v.ticket_no + " ", style="bold").append(where)
             elif v.diverted:
                 where.stylize("green")
-            table.add_row(f"{v.arrived_at.astimezone(tz):%H:%M}", name, business, where,
-                          key=str(v.id))
+            rows.append((str(v.id), (f"{v.arrived_at.astimezone(tz):%H:%M}", name, business,
+                                     where)))
+        fill(self.query_one(DataTable), self.columns(), rows)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from textual.widgets import DataTable, Input, OptionList, Select
+from textual.widgets import DataTable, Input, OptionList
 
 from tests.lobby_data import add_client, attend, card_no, id_no, sign_on
 from tests.ui.helpers import make_app, quiet_settings, screen_text, settle, sign_in, type_into
@@ -25,6 +25,7 @@ from wealthtui.ui.screens.display import DisplayApp
 from wealthtui.ui.screens.lobby import LobbyScreen
 from wealthtui.ui.widgets.client_card import ClientCardView
 from wealthtui.ui.widgets.lobby_bigtext import BigText, letters_block, split
+from wealthtui.ui.widgets.lobby_business import BusinessChoice
 
 
 @pytest.fixture
@@ -75,7 +76,7 @@ async def test_premium_client_by_initials_gets_a_ticket_and_the_cm_is_told(
         # the arrival is in the CM's inbox before any ticket
         [arrival] = services.handoffs.inbox(people["cm1"])
         assert (arrival.kind, arrival.client_name) == ("premium_arrival", "张三")
-        assert app.focused is screen.query_one("#business", Select)
+        assert app.focused is screen.query_one(BusinessChoice)
         await pilot.press("f6")
         await settle(pilot)
         assert screen.query_one("#ticket-no", BigText).value == "V001"
@@ -130,10 +131,12 @@ async def test_business_and_amount_drive_the_proposal(services, people, clients)
         await look_up(pilot, "lisi")
         await pilot.press("enter")
         await settle(pilot)
-        # choose "cash" with the keyboard: open the list, move up to the first entry
-        await pilot.press("enter", "up", "enter")
+        # choose "cash" with one key: the business line has the focus, 1 is cash
+        assert app.focused is screen.query_one(BusinessChoice)
+        await pilot.press("1")
         await settle(pilot)
-        assert screen.query_one("#business", Select).value == "cash"
+        assert screen.query_one(BusinessChoice).value == "cash"
+        assert screen.query_one("#lookup", Input).value == "lisi"  # the 1 went to the line
         await type_into(pilot, "#amount", "80000")
         await settle(pilot)
         assert "大额现金" in screen_text(app)

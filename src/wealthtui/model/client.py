@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, Index, text
+from sqlalchemy import BigInteger, ColumnElement, Index, func, literal_column, text
 from sqlmodel import Field, SQLModel
 
 from wealthtui.model.base import utc_field
@@ -49,6 +50,21 @@ class Client(SQLModel, table=True):
     notes: str = Field(default="", max_length=2000)
     created_at: datetime = utc_field()
     updated_at: datetime | None = utc_field(nullable=True)
+
+
+#: how many last digits of a mobile the tail index holds (what clients say: 手机尾号)
+PHONE_TAIL_DIGITS = 4
+
+
+def phone_tail(phone: Any) -> ColumnElement[str]:
+    """The last PHONE_TAIL_DIGITS characters of `phone`, as the index ix_client_phone_tail holds
+    them: the same SQL on SQLite and PostgreSQL, the offset a literal (not a parameter) so that
+    a query's expression is the index's and the planner uses it."""
+    return func.substr(phone, func.length(phone) - literal_column(str(PHONE_TAIL_DIGITS - 1)))
+
+
+#: look-up by the last digits of the mobile (migration 0010): an equality on this expression
+Index("ix_client_phone_tail", phone_tail(Client.__table__.c.phone))  # type: ignore[attr-defined]
 
 
 class ClientAccount(SQLModel, table=True):

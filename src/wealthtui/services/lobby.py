@@ -138,6 +138,14 @@ def changed_visits(session: Session, day: date, after: int, upto: int) -> set[in
 
 
 @dataclass(frozen=True)
+class VisitPage:
+    """The day's latest visits (newest first) and how many there are in all."""
+
+    total: int
+    rows: list[VisitView]
+
+
+@dataclass(frozen=True)
 class GuideResult:
     visit: VisitView
     route: routing_rules.Route
@@ -674,6 +682,23 @@ class LobbyService(Service):
         total = uow.session.exec(select(func.count()).select_from(Visit).where(today)).one()
         rows = self._visit_views(uow, today & col(Visit.id).in_(ids)) if ids else []
         return VisitBoard(uow.today, upto, int(total), tuple(rows), complete=False)
+
+    @requires("visit.record", write=False)
+    def latest_visits(self, uow: UnitOfWork, *, limit: int = 20,
+                      day: date | None = None) -> VisitPage:
+        """The latest `limit` visits of today (or `day`), newest first, and the day's count:
+        what the lobby's visits table shows, read in proportion to it (a count, the ids of
+        the rows shown, then those rows' views) however busy the day."""
+        day = day or uow.today
+        limit = max(1, min(int(limit), 200))
+        s = uow.session
+        total = s.exec(select(func.count()).select_from(Visit)
+                       .where(Visit.business_date == day)).one()
+        ids = list(s.exec(select(Visit.id).where(Visit.business_date == day)
+                          .order_by(col(Visit.arrived_at).desc(), col(Visit.id).desc())
+                          .limit(limit)))
+        rows = self._visit_views(uow, col(Visit.id).in_(ids)) if ids else []
+        return VisitPage(total=int(total), rows=rows)
 
     @requires("visit.record", write=False)
     def visit(self, uow: UnitOfWork, visit_id: int) -> VisitView:

@@ -50,6 +50,7 @@ from wealthtui.model import (
     ContactLog,
     Staff,
 )
+from wealthtui.model.client import PHONE_TAIL_DIGITS, phone_tail
 from wealthtui.model.status import ComplaintStatus
 from wealthtui.rules import fields, pinyin
 from wealthtui.rules.clock import NAIVE_EPOCH, UTC_EPOCH
@@ -68,6 +69,12 @@ COMPLAINT_CLOSED = (ComplaintStatus.CLOSED.value, ComplaintStatus.WITHDRAWN.valu
 #: the upper bound of a prefix range: the highest code point, so that a name continuing with a
 #: rare character outside the BMP (张𠮷) still falls inside "张" (binary / C-collation order)
 TOP = "\U0010ffff"
+
+#: a mobile's last digits typed alone find clients only when they are this few (a tail is
+#: shared by one client in 10,000: at a large center, the surname narrows it down)
+TAIL_ALONE_MAX = 8
+#: the longest tail typed alone (longer numbers are the beginning of a card, ID or phone)
+TAIL_ALONE_LONGEST = 7
 
 #: what a query was recognised as
 BY_CARD, BY_ID, BY_PHONE, BY_NAME, BY_PINYIN, BY_INITIALS = (
@@ -126,8 +133,8 @@ class Query:
     The pinyin keys of a name are worked out when first asked for: characters alone (张三) are
     looked up by the name itself, so only characters with letters after them (张s) need them."""
 
-    kind: str          # number | letters | name | empty
-    digits: str = ""   # card/account, ID or phone (ID's final X upper-cased)
+    kind: str          # number | letters | name | tail | empty
+    digits: str = ""   # card/account, ID or phone (ID's final X upper-cased); a mobile's tail
     chars: str = ""    # the leading Chinese characters, a name prefix
     typed: str = ""    # the letters typed (lower case): all of them, or those after `chars`
     spelled: bool = False  # a name of characters and letters: the pinyin keys apply
@@ -157,11 +164,16 @@ _CJK_HEAD = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f·]+")
 _NUMBER = re.compile(r"\+?\d+[Xx]?")
 _ASCII_LETTERS = re.compile(r"[A-Za-z]+")
 _LOWER_LETTERS = re.compile(r"[a-z]*")
+#: a surname / name (characters) or its initials / pinyin (letters), then a mobile's last digits
+_NAME_AND_TAIL = re.compile(r"([\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f·]+|[A-Za-z]+)"
+                            rf"(\d{{{PHONE_TAIL_DIGITS},11}})")
 
 
 def parse_query(text: str) -> Query:
     """Recognise what was typed: digits → a number; letters → pinyin or initials; characters,
-    with or without trailing letters → a name (张, 张三, 张s, 张sf)."""
+    with or without trailing letters → a name (张, 张三, 张s, 张sf); a name, its initials or
+    pinyin and then four or more digits → a name and the last digits of a mobile (张 1234,
+    zs1234: spaces are dropped)."""
     text = text or ""
     if text.isascii():  # plain digits or letters, as typed most of the time: nothing to normalise
         if text.isdigit():
@@ -175,6 +187,12 @@ def parse_query(text: str) -> Query:
         return Query("number", value.upper())
     if _ASCII_LETTERS.fullmatch(value):
         return Query("letters", "", "", value.lower())
+    tail = _NAME_AND_TAIL.fullmatch(value)
+    if tail is not None:
+        name, digits = tail.groups()
+        if name.isascii():
+            return Query("tail", digits, "", name.lower())
+        return Query("tail", digits, name)
     head = _CJK_HEAD.match(value)
     chars = head.group(0) if head else ""
     rest = value[len(chars):].lower()
@@ -324,6 +342,23 @@ Q_NAME_PREFIX = ReadStatement(lambda: _clients(_range(Client.name),
 Q_CLIENT = ReadStatement(lambda: _clients(Client.id == _key()))
 
 
+def _tail(*where: ColumnElement[bool]) -> Select[Any]:
+    """Cards of the clients whose mobile ends in `suffix` (its last four digits `tail` found by
+    the index ix_client_phone_tail, an equality), and `where`, in the order of their ids (the
+    index's own order within one tail: no sort)."""
+    phone = Client.phone
+    ends = func.substr(phone, func.length(phone) + 1 - bindparam("suffix_len", type_=Integer))
+    return _clients(phone_tail(phone) == bindparam("tail"), ends == bindparam("suffix"), *where,
+                    order=(col(Client.id),))
+
+
+# the last digits of a mobile, alone or after the name's characters, initials or pinyin
+Q_PHONE_TAIL = ReadStatement(lambda: _tail())
+Q_TAIL_AND_NAME = ReadStatement(lambda: _tail(_range(Client.name)))
+Q_TAIL_AND_INITIALS = ReadStatement(lambda: _tail(_range(Client.name_initials)))
+Q_TAIL_AND_PINYIN = ReadStatement(lambda: _tail(_range(Client.name_pinyin)))
+
+
 #: a statement to run, what its matches are matched by, its parameters (the key's)
 Step = tuple[ReadStatement, str, dict[str, Any]]
 
@@ -352,10 +387,33 @@ def _steps(q: Query) -> Sequence[Step]:
                  {"low": q.letters, "high": q.letters + TOP, **chars}),
                 (Q_INITIALS_AND_NAME, BY_INITIALS,
                  {"low": q.initials, "high": q.initials + TOP, **chars}))
+    if q.kind == "tail":
+        tail = _tail_params(q.digits)
+        if q.chars:
+            return ((Q_TAIL_AND_NAME, BY_PHONE, {"low": q.chars, "high": q.chars + TOP, **tail}),)
+        return ((Q_TAIL_AND_INITIALS, BY_PHONE,
+                 {"low": q.typed, "high": q.typed + TOP, **tail}),
+                (Q_TAIL_AND_PINYIN, BY_PHONE, {"low": q.typed, "high": q.typed + TOP, **tail}))
     if q.kind == "name":
         return ((Q_NAME, BY_NAME, {"key": q.chars}),
                 (Q_NAME_PREFIX, BY_NAME, {"low": q.chars, "high": q.chars + TOP}))
     return ()
+
+
+def _tail_params(digits: str) -> dict[str, Any]:
+    return {"tail": digits[-PHONE_TAIL_DIGITS:], "suffix": digits, "suffix_len": len(digits)}
+
+
+def tail_alone(q: Query) -> bool:
+    """Whether `q` is a mobile's last digits typed alone (4 to 7 digits)."""
+    return q.kind == "number" and PHONE_TAIL_DIGITS <= len(q.digits) <= TAIL_ALONE_LONGEST \
+        and q.digits.isdigit()
+
+
+def _tail_steps(q: Query) -> Sequence[Step]:
+    if not tail_alone(q):
+        return ()
+    return ((Q_PHONE_TAIL, BY_PHONE, _tail_params(q.digits)),)
 
 
 def _prefix_steps(q: Query) -> Sequence[Step]:
@@ -428,12 +486,20 @@ class LookupService(Service):
     # --- public ----------------------------------------------------------------------------
     @requires("client.lookup", write=False, lean=True)
     def search(self, unit: ReadUnit, text: str, *, limit: int = 8) -> list[ClientCard]:
-        """Clients matching what was typed so far, best matches first, at most `limit`."""
+        """Clients matching what was typed so far, best matches first, at most `limit`. A
+        mobile's last digits typed alone (4 to 7) answer only when few clients share them (at
+        most TAIL_ALONE_MAX, and `limit`): else nothing, and a surname or initials before the
+        digits narrow it down."""
         q = parse_query(text)
         if not 1 <= limit <= 50:
             limit = max(1, min(limit, 50))
-        return (self._cards(unit, _steps(q), limit)
-                or self._cards(unit, _prefix_steps(q), limit))
+        found = self._cards(unit, _steps(q), limit)
+        if not found and tail_alone(q):
+            most = min(limit, TAIL_ALONE_MAX)
+            found = self._cards(unit, _tail_steps(q), most + 1)
+            if len(found) > most:
+                found = []
+        return found or self._cards(unit, _prefix_steps(q), limit)
 
     @requires("client.lookup", write=False, lean=True)
     def get(self, unit: ReadUnit, client_id: int) -> ClientCard:

@@ -9,10 +9,14 @@ API for role screens:
         self.app.push_screen(ComplaintIntakeDialog(client_id=self.client_id, channel="on_site"),
                              self._complaint_done)   # receives a ComplaintView, or None
 
-- `ComplaintIntakeDialog(client_id=None, channel="on_site")`: the app must have `services` and
-  `actor` (WealthApp has). With a client_id the client's name and masked phone are shown and not
-  asked again (unless an agent or heir complains for them); without one the complainant's name
-  and mobile are required.
+- `ComplaintIntakeDialog(client_id=None, channel="on_site")`: on a WealthApp with someone signed
+  in. With a client_id the client's name and masked phone are shown and not asked again (unless
+  an agent or heir complains for them); without one the complainant's name and mobile are
+  required. The client's name and the staff list load through the call path (ui/calls.py)
+  after the form shows (a dim "loading" line until then); saving runs there too, off the
+  event loop.
+- One-line inputs and check boxes are compact (one row, no border), so a focused one draws its
+  text and its label (issue 19: the focus border of a one-row input covered its text).
 - The signed-in staff member is the first receiver (首问负责). F2 saves, Escape cancels.
 - A bad field gets a message naming it and what is accepted; everything typed stays.
 - Returns the new ComplaintView (dismiss result) or None.
@@ -32,8 +36,8 @@ from textual.widgets import Checkbox, Footer, Label, Select, SelectionList, Stat
 from wealthtui.i18n import t, tl
 from wealthtui.rules.fields import FieldError
 from wealthtui.services.complaints import COMPLAINANT_KINDS, ClientHint, ComplaintView
-from wealthtui.services.errors import ServiceError
 from wealthtui.ui.bindings import TranslatedBindings
+from wealthtui.ui.calls import Calls, Failed
 from wealthtui.ui.dialogs.form import (
     EnterAdvances,
     FormField,
@@ -42,7 +46,7 @@ from wealthtui.ui.dialogs.form import (
     show_field_error,
 )
 from wealthtui.ui.errors import describe
-from wealthtui.ui.text import plain
+from wealthtui.ui.text import plain, plain_text
 
 #: FieldError field keys → the widget that gets the focus (FormFields are found by their key)
 WIDGET_OF_FIELD = {
@@ -56,7 +60,8 @@ WIDGET_OF_FIELD = {
 }
 
 
-class ComplaintIntakeDialog(TranslatedBindings, EnterAdvances, ModalScreen[ComplaintView | None]):
+class ComplaintIntakeDialog(Calls, TranslatedBindings, EnterAdvances,
+                            ModalScreen[ComplaintView | None]):
     DEFAULT_CSS = """
     ComplaintIntakeDialog {
         align: center middle;
@@ -91,7 +96,6 @@ class ComplaintIntakeDialog(TranslatedBindings, EnterAdvances, ModalScreen[Compl
         color: $text-muted;
     }
     ComplaintIntakeDialog FormField > Input {
-        border: none;
         height: 1;
         padding: 0 1;
         background: $boost;
@@ -100,7 +104,6 @@ class ComplaintIntakeDialog(TranslatedBindings, EnterAdvances, ModalScreen[Compl
         background: $primary 30%;
     }
     ComplaintIntakeDialog FormField.-invalid > Input {
-        border: none;
         background: $error 30%;
     }
     ComplaintIntakeDialog Select {
@@ -122,9 +125,10 @@ class ComplaintIntakeDialog(TranslatedBindings, EnterAdvances, ModalScreen[Compl
         background: $primary 30%;
     }
     ComplaintIntakeDialog Checkbox {
-        border: none;
-        padding: 0;
         height: 1;
+    }
+    ComplaintIntakeDialog #client-hint.-loading {
+        color: $text-muted;
     }
     ComplaintIntakeDialog #intake-error {
         color: $error;
@@ -141,37 +145,20 @@ class ComplaintIntakeDialog(TranslatedBindings, EnterAdvances, ModalScreen[Compl
         super().__init__()
         self.client_id = client_id
         self.default_channel = channel
-
-    # --- what the app provides -------------------------------------------------------------
-    @property
-    def _services(self) -> Any:
-        return self.app.services  # type: ignore[attr-defined]
-
-    @property
-    def _actor(self) -> Any:
-        return self.app.actor  # type: ignore[attr-defined]
+        #: a save on its way (a second F2 meanwhile is ignored)
+        self.saving = False
 
     # --- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        settings = self._services.settings
-        cfg = settings.complaints
-        hint: ClientHint | None = None
-        problem = ""
-        if self.client_id is not None:
-            try:
-                hint = self._services.complaints.known_client(self._actor, self.client_id)
-            except ServiceError as exc:  # the client vanished: register as a walk-in
-                problem, self.client_id = describe(exc), None
+        cfg = self.settings.complaints
         channels = [(tl(c.name, c.name_en), c.code) for c in cfg.channels]
         channel = self.default_channel if cfg.channel(self.default_channel) else cfg.channels[0].code
         categories = [(tl(c.name, c.name_en), c.code) for c in cfg.categories]
         kinds = [(t(f"complaint.kind.{k}"), k) for k in COMPLAINANT_KINDS]
-        staff = self._services.complaints.staff_choices(self._actor)
         with Vertical(id="intake-box"):
             yield Static(t("complaint.intake.title"), id="intake-title")
-            if hint is not None:
-                yield Static(t("complaint.intake.known_client", name=hint.name,
-                               phone=hint.phone_masked), id="client-hint")
+            if self.client_id is not None:
+                yield Static(t("lobby2.loading"), id="client-hint", classes="-loading")
             with VerticalScroll(id="intake-form"):
                 with Horizontal(classes="pair"):
                     with Vertical():
@@ -208,23 +195,50 @@ class ComplaintIntakeDialog(TranslatedBindings, EnterAdvances, ModalScreen[Compl
                 yield FormField("field.complaint.requested_remedy", id="remedy",
                                 max_length=1000)
                 yield Label(t("field.complaint.staff_complained"), classes="lbl")
-                yield SelectionList[int](*[(f"{s.name}（{s.staff_no}）", s.id) for s in staff],
-                                         id="staff")
-                yield Checkbox(t("complaint.intake.on_spot"), id="on-spot")
+                yield SelectionList[int](id="staff")
+                yield Checkbox(t("complaint.intake.on_spot"), id="on-spot", compact=True)
                 yield FormField("field.complaint.on_spot_reply", id="on-spot-reply",
                                 max_length=4000)
-                yield Checkbox(t("field.complaint.options_told"), id="options-told")
-            yield Static(plain(problem), id="intake-error")
+                yield Checkbox(t("field.complaint.options_told"), id="options-told",
+                               compact=True)
+            yield Static("", id="intake-error")
             yield Footer()
 
     def on_mount(self) -> None:
+        for form_field in self.query(FormField):
+            form_field.input.compact = True  # one row: a focused input draws its text
         self.query_one("#description", TextArea).cursor_blink = blink(self)
         self._refresh_visibility()
         self.query_one("#category", Select).focus()
+        staff = self.query_one("#staff", SelectionList)
+        staff.loading = True
+        self.call(self.services.complaints.staff_choices, then=self._staff_loaded,
+                  failed=lambda _f: setattr(staff, "loading", False))
+        if self.client_id is not None:
+            self.call(self.services.complaints.known_client, self.client_id,
+                      then=self._client_loaded, failed=self._client_gone, quiet=True)
+
+    def _staff_loaded(self, staff: list[Any]) -> None:
+        selection = self.query_one("#staff", SelectionList)
+        selection.add_options([(plain_text(f"{s.name}（{s.staff_no}）"), s.id) for s in staff])
+        selection.loading = False
+
+    def _client_loaded(self, hint: ClientHint) -> None:
+        line = self.query_one("#client-hint", Static)
+        line.remove_class("-loading")
+        line.update(plain(t("complaint.intake.known_client", name=hint.name,
+                            phone=hint.phone_masked)))
+
+    def _client_gone(self, failure: Failed) -> None:
+        """The client vanished meanwhile: register the complainant as a walk-in."""
+        self.client_id = None
+        self.query_one("#client-hint", Static).display = False
+        self.query_one("#intake-error", Static).update(plain(failure.message))
+        self._refresh_visibility()
 
     # --- dependent fields ------------------------------------------------------------------
     def _refresh_visibility(self) -> None:
-        cfg = self._services.settings.complaints
+        cfg = self.settings.complaints
         channel = cfg.channel(self._select("#channel") or "")
         self.query_one("#external-ref").display = bool(channel and channel.forwarded)
         kind = self._select("#kind") or "client"
@@ -240,7 +254,7 @@ class ComplaintIntakeDialog(TranslatedBindings, EnterAdvances, ModalScreen[Compl
 
     @on(Select.Changed, "#category")
     def _category_changed(self, event: Select.Changed) -> None:
-        cfg = self._services.settings.complaints.category(str(event.value))
+        cfg = self.settings.complaints.category(str(event.value))
         subs = [(tl(s.name, s.name_en), s.code) for s in cfg.subcategories] if cfg else []
         sub = self.query_one("#subcategory", Select)
         sub.set_options(subs)
@@ -255,7 +269,7 @@ class ComplaintIntakeDialog(TranslatedBindings, EnterAdvances, ModalScreen[Compl
 
     # --- saving ----------------------------------------------------------------------------
     def _has_subs(self) -> bool:
-        cfg = self._services.settings.complaints.category(self._select("#category") or "")
+        cfg = self.settings.complaints.category(self._select("#category") or "")
         return bool(cfg and cfg.subcategories)
 
     def _field(self, selector: str) -> str:
@@ -295,6 +309,8 @@ class ComplaintIntakeDialog(TranslatedBindings, EnterAdvances, ModalScreen[Compl
         self.action_save()
 
     def action_save(self) -> None:
+        if self.saving:
+            return
         clear_errors(self)
         self.query_one("#intake-error", Static).update("")
         values = self.values()
@@ -309,11 +325,16 @@ class ComplaintIntakeDialog(TranslatedBindings, EnterAdvances, ModalScreen[Compl
         if missing:  # the choices on screen are names, so say "required", not the codes
             self.show_error(FieldError(missing[0], "error.field.required"))
             return
-        try:
-            view = self._services.complaints.intake(self._actor, **values)
-        except (FieldError, ServiceError) as exc:
-            self.show_error(exc)
-            return
+        self.saving = True
+        self.call(self.services.complaints.intake, **values, then=self._saved,
+                  failed=self._refused, quiet=True)
+
+    def _refused(self, failure: Failed) -> None:
+        self.saving = False
+        self.show_error(failure.error)
+
+    def _saved(self, view: ComplaintView) -> None:
+        self.saving = False
         if view.status in ("open", "investigating"):  # the deadline with the number (issue 16)
             self.notify(t("my_complaints.intake_saved", ref=view.ref_no,
                           due=view.due_date.isoformat(), days=view.days_left), timeout=12)

@@ -19,7 +19,7 @@ when a form opens: the sign-in screen needs just the fields).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -155,7 +155,8 @@ class EnterAdvances:
     `self.submit_form()`, which the screen defines."""
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        fields = [f for f in self.query(FormField) if f.display]  # type: ignore[attr-defined]
+        screen = cast(Any, self)  # a mixin of screens: query() and submit_form() are theirs
+        fields = [f for f in screen.query(FormField) if f.display]
         owner = next((f for f in fields if f.input is event.input), None)
         if owner is None:
             return
@@ -164,7 +165,7 @@ class EnterAdvances:
         if index + 1 < len(fields):
             fields[index + 1].focus()
         else:
-            self.submit_form()  # type: ignore[attr-defined]
+            screen.submit_form()
 
 
 def blink(widget: Widget) -> bool:

@@ -5,9 +5,11 @@
 A title, lines of information, fields (`Field.kind`: input | password | text | select | checks |
 box), an error line; F2 or ctrl+s saves (Enter on the last line field too), Escape cancels.
 `submit(values)` gets {name: value} (ticks as a list, a box as a bool, an empty select as None)
-and returns the result that dismisses the form; a FieldError is shown under the field whose
-catalog key is the error's field (what was typed stays), anything else on the error line
-(`#form-error`). Field widgets are `#f-<name>`, info lines `#form-info-<i>`. `on_change(form)`
+and returns the result that dismisses the form. It runs through the one call path
+(ui/calls.py), in a thread, never on the event loop: it calls services (with the actor it
+closed over) and must not touch widgets. While it runs the form keeps what was typed and a
+second F2 is ignored; a FieldError is shown under the field whose catalog key is the error's
+field (what was typed stays), anything else on the error line (`#form-error`). Field widgets are `#f-<name>`, info lines `#form-info-<i>`. `on_change(form)`
 runs when a field changes; `focus` names the field focused first; `look` sets the size
 (`Look(width, fields_height, list_height, compact)`); `keep_open_on_none` keeps the form open
 when `submit` returns None.
@@ -37,8 +39,9 @@ from textual.widgets import (
 from textual.widgets.selection_list import Selection
 
 from wealthtui.i18n import t
-from wealthtui.services.errors import FieldError, ServiceError
+from wealthtui.services.errors import FieldError
 from wealthtui.ui.bindings import TranslatedBindings
+from wealthtui.ui.calls import Calls, Failed
 from wealthtui.ui.dialogs.form import (
     EnterAdvances,
     FormField,
@@ -75,7 +78,7 @@ class Look:
     compact: bool = False
 
 
-class FormDialog(TranslatedBindings, EnterAdvances, ModalScreen[Any]):
+class FormDialog(Calls, TranslatedBindings, EnterAdvances, ModalScreen[Any]):
     DEFAULT_CSS = """
     FormDialog {
         align: center middle;
@@ -147,6 +150,8 @@ class FormDialog(TranslatedBindings, EnterAdvances, ModalScreen[Any]):
         self.first_focus = focus
         self.look = look
         self.keep_open_on_none = keep_open_on_none
+        #: a submit on its way (a second F2 meanwhile is ignored)
+        self.saving = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box") as box:
@@ -251,15 +256,22 @@ class FormDialog(TranslatedBindings, EnterAdvances, ModalScreen[Any]):
                 self.widget(spec.name).focus()
 
     def submit_form(self) -> None:
+        if self.saving:
+            return
         clear_errors(self)
         self.query_one("#form-error", Static).update("")
-        try:
-            result = self.submit(self.values())
-        except (FieldError, ServiceError) as exc:
-            self.show_error(exc)
-            return
+        self.saving = True
+        self.call_actorless(self.submit, self.values(), then=self._submitted,
+                            failed=self._refused, quiet=True)
+
+    def _submitted(self, result: Any) -> None:
+        self.saving = False
         if result is not None or not self.keep_open_on_none:
             self.dismiss(result)
+
+    def _refused(self, failure: Failed) -> None:
+        self.saving = False
+        self.show_error(failure.error)
 
     def action_save(self) -> None:
         self.submit_form()

@@ -2,8 +2,10 @@
 
     ReasonDialog(title, field_key="field.reason", required=True, submit=fn)
 
-`submit(text)` (optional) is called on Enter; when it raises a FieldError or a ServiceError the
-message is shown under the field, the text stays, and the dialog stays open. The dialog returns
+`submit(text)` (optional) is called on Enter through the one call path (ui/calls.py): in a
+thread, never on the event loop (it calls services and must not touch widgets); when it raises a
+FieldError, a ServiceError or a store fault the message is shown under the field, the text stays,
+and the dialog stays open. The dialog returns
 what `submit` returned (or the text when there is no `submit`), or None on Escape.
 """
 
@@ -20,13 +22,13 @@ from textual.widgets import Static
 
 from wealthtui.i18n import t
 from wealthtui.rules.fields import FieldError
-from wealthtui.services.errors import ServiceError
 from wealthtui.ui.bindings import TranslatedBindings
+from wealthtui.ui.calls import Calls, Failed
 from wealthtui.ui.dialogs.form import EnterAdvances, FormField
 from wealthtui.ui.text import plain
 
 
-class ReasonDialog(TranslatedBindings, EnterAdvances, ModalScreen[Any]):
+class ReasonDialog(Calls, TranslatedBindings, EnterAdvances, ModalScreen[Any]):
     DEFAULT_CSS = """
     ReasonDialog {
         align: center middle;
@@ -76,6 +78,8 @@ class ReasonDialog(TranslatedBindings, EnterAdvances, ModalScreen[Any]):
         self.initial = value
         self.max_length = max_length
         self.submit = submit
+        #: a submit on its way (a second Enter meanwhile is ignored)
+        self.saving = False
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -98,12 +102,19 @@ class ReasonDialog(TranslatedBindings, EnterAdvances, ModalScreen[Any]):
         if self.submit is None:
             self.dismiss(text)
             return
-        try:
-            result = self.submit(text)
-        except (FieldError, ServiceError) as exc:
-            self.field.show_error(exc)
+        if self.saving:
             return
+        self.saving = True
+        self.call_actorless(self.submit, text, then=self._submitted, failed=self._refused,
+                            quiet=True)
+
+    def _submitted(self, result: Any) -> None:
+        self.saving = False
         self.dismiss(result)
+
+    def _refused(self, failure: Failed) -> None:
+        self.saving = False
+        self.field.show_error(failure.error)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

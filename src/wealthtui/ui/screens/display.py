@@ -4,21 +4,26 @@ Read-only and full screen: the ticket being called and its counter in large digi
 calls, and how many wait per category. Numbers only — no names, nothing about clients. No sign-in
 is needed and no other screen can be reached from it (no modes, no command palette); ctrl+q ends it.
 It reads `QueueService.board()` every `ui.refresh_seconds` and rings the terminal bell on a new call.
+The reads run in a thread, never on the event loop; a tick while a read runs is skipped (the
+next tick reads again), so a slow store never piles reads up.
 """
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import threading
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
+from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
+from textual.worker import Worker
 
 from wealthtui import i18n
 from wealthtui.config import Settings
@@ -125,6 +130,7 @@ class DisplayApp(App[None]):
         self._last_call: tuple[str, str, object] | None = None
         self._marker: int | None = None  # the audit change marker the board was read at
         self._drawn = threading.Event()  # the first frame is up
+        self._reading: Worker[Any] | None = None  # the read on its way
 
     def compose(self) -> ComposeResult:
         yield Static("", id="top")
@@ -148,7 +154,8 @@ class DisplayApp(App[None]):
         self.theme = self.settings.ui.theme
         self.query_one("#top", Static).update(Text(t("display_start.loading")))
         self.call_after_refresh(self._drawn.set)
-        self.run_worker(self._first_board, thread=True, group="first-board", exit_on_error=False)
+        self._reading = self.run_worker(self._first_board, thread=True, group="first-board",
+                                        exit_on_error=False)
 
     def _first_board(self) -> None:
         # the imports wait for the first frame (they would hold the GIL while it is drawn)
@@ -171,21 +178,48 @@ class DisplayApp(App[None]):
 
     def refresh_board(self) -> None:
         """Re-read the board when the audit change marker moved (a write on any terminal) or the
-        date turned; otherwise only the clock line changes (a one-row read, no ticket read)."""
+        date turned; otherwise only the clock line changes (a one-row read, no ticket read).
+        In a thread; skipped while the last read is still on its way."""
+        if self._reading is not None and not self._reading.is_finished:
+            return
+        self._reading = self._read_board(self.board, self._marker)
+
+    @work(thread=True, group="board", exit_on_error=False)
+    def _read_board(self, shown: BoardView | None, shown_marker: int | None) -> None:
+        answer: tuple[str, Any, Any]
         try:
             marker = self.services.audit.change_marker()
             now = self.clock.now()
             tz = self.tz
-            if (self.board is not None and marker == self._marker
-                    and local(now, tz).date() == local(self.board.at, tz).date()):
-                self._show_top(now)
-                return
-            board = self.services.queue.board(recent=self.recent)
+            if (shown is not None and marker == shown_marker
+                    and local(now, tz).date() == local(shown.at, tz).date()):
+                answer = ("same", now, None)
+            else:
+                answer = ("new", marker, self.services.queue.board(recent=self.recent))
         except Exception:  # noqa: BLE001 - a busy or unreachable store: keep the last board
+            answer = ("stale", None, None)
+        try:
+            self.call_from_thread(self._board_read, *answer)
+        except RuntimeError:  # the app is closing
+            pass
+
+    def _board_read(self, how: str, value: Any, board: BoardView | None) -> None:
+        if how == "same":
+            self._show_top(value)
+        elif how == "stale":
             self.query_one("#top", Static).update(Text(t("display.stale"), style="bold red"))
-            return
-        self._marker = marker
-        self.show(board)
+        elif board is not None:
+            self._marker = value
+            self.show(board)
+
+    @property
+    def calls_in_flight(self) -> int:
+        """Reads on their way (the tests wait for them as for WealthApp's calls)."""
+        return int(self._reading is not None and not self._reading.is_finished)
+
+    async def calls_settled(self) -> None:
+        while self._reading is not None and not self._reading.is_finished:
+            await asyncio.gather(self._reading.wait(), return_exceptions=True)
 
     def _show_top(self, at: datetime) -> None:
         at = local(at, self.tz)

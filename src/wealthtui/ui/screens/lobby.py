@@ -6,7 +6,9 @@ propose. Right: the ticket just issued in large digits, the queue (waiting per c
 wait, counters), premium clients in the lobby with their CM's response, and today's flow counts.
 
 Keys (F-keys and ctrl only; letters go to the input method): Enter picks a client (identifying a
-premium client hands the arrival to their CM at once), F2 next visitor, F3 walk-in, F4 register,
+premium client hands the arrival to their CM at once) and moves to the business line, where the
+number keys choose the business (1 cash … 5 consult: a cash ticket is Enter, 1, F6), F2 next
+visitor, F3 walk-in (clears the look-up and the card), F4 register,
 F5 tell the CM, F6 issue the ticket, F7 divert to self-service, F8 complaint, F10 potential-premium
 lead, F11 the visit's identification checklist (its steps are ticked by the lobby's own actions),
 ctrl+r re-route the arrival under the cursor, ctrl+k focus the look-up, ctrl+y the staff member's
@@ -14,20 +16,29 @@ checklists: today's procedures and every run of theirs still open (after a resta
 hand is gone, its checklist is not), to resume one with Enter. While no visitor is in hand, the
 checklist line names how many of those are open.
 
+Every read and write goes through `Calls.call` (ui/calls.py), off the event loop: the look-up on
+every change (key "look-up": the last request wins, each key echoes at once); the board (queue,
+arrivals, the latest visits that fit the table, flow counts) in one call, coalesced — a change
+marker or the 30 s tick while it loads makes one more load after it, never a pile; an action
+pressed while a write for the visitor is on its way (Enter, then F6 at once) runs when it is
+answered.
+
 Manual ch.2 §2.7 (lobby manager), digest §2.4 (routing), §3.3 (potential premium), §4.1
 (identification steps).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Input, OptionList, Select, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wealthtui.devices.printer import PrinterError, TicketSlip, print_ticket
@@ -37,9 +48,10 @@ from wealthtui.rules import routing as routing_rules
 from wealthtui.rules.clock import local
 from wealthtui.rules.fields import ID_TYPES, FieldError
 from wealthtui.rules.money import parse_yuan
-from wealthtui.services.errors import ServiceError
-from wealthtui.services.lobby import GuideResult, VisitView
-from wealthtui.services.lookup import ClientCard
+from wealthtui.services import Actor, Services
+from wealthtui.services.lobby import ArrivalView, FlowCounts, GuideResult, VisitPage, VisitView
+from wealthtui.services.lookup import ClientCard, parse_query, tail_alone
+from wealthtui.services.queue import QueueSnapshot
 from wealthtui.ui.dialogs.complaint_intake import ComplaintIntakeDialog
 from wealthtui.ui.dialogs.counter_dialogs import counter_form
 from wealthtui.ui.dialogs.form_dialog import Field
@@ -52,7 +64,8 @@ from wealthtui.ui.screens.my_checklists import MyChecklistsScreen
 from wealthtui.ui.widgets.client_card import ClientCardView
 from wealthtui.ui.widgets.lobby_bigtext import BigText
 from wealthtui.ui.widgets.lobby_board import ArrivalsTable, QueueBoard, VisitsTable, flow_text
-from wealthtui.ui.widgets.resume import refresh_pending
+from wealthtui.ui.widgets.lobby_business import BusinessChoice
+from wealthtui.ui.widgets.resume import pending_line
 
 #: width from which the board shows zones and the last calls
 WIDE = 110
@@ -64,6 +77,52 @@ AUTO = "auto"
 def zone_name(settings: Any, code: str) -> str:
     zone = settings.zones.get(code)
     return tl(zone.name, zone.name_en) if zone else code
+
+
+@dataclass(frozen=True)
+class Board:
+    """What one board load reads (None: not the actor's to see)."""
+
+    snap: QueueSnapshot
+    arrivals: list[ArrivalView] | None
+    visits: VisitPage
+    counts: FlowCounts | None
+
+
+def read_board(services: Services, actor: Actor, rows: int) -> Board:
+    """The board's reads, in the call's thread: the queue, today's arrivals, the latest `rows`
+    visits and the flow counts."""
+    return Board(
+        snap=services.queue.snapshot(actor, last_calls=4),
+        arrivals=services.lobby.arrivals(actor) if actor.can("handoff.view_all") else None,
+        visits=services.lobby.latest_visits(actor, limit=rows),
+        counts=services.lobby.flow_counts(actor) if actor.can("flowlog.view") else None,
+    )
+
+
+class Coalesced:
+    """One load at a time: asked again while it runs, it runs once more when it ends (never a
+    pile of loads behind a busy store). `start()` begins a load and must call `done()` when
+    it is answered (value or failure)."""
+
+    def __init__(self, start: Callable[[], None]) -> None:
+        self._start = start
+        self.running = False
+        self.again = False
+        self.started = 0
+
+    def request(self) -> None:
+        if self.running:
+            self.again = True
+            return
+        self.running, self.again = True, False
+        self.started += 1
+        self._start()
+
+    def done(self) -> None:
+        self.running = False
+        if self.again:
+            self.request()
 
 
 def result_label(card: ClientCard, settings: Any) -> Text:
@@ -90,7 +149,6 @@ class LobbyScreen(RoleScreen):
         ("ch.4 §5; digest §4.5.2", "lobby.help.complaint"),
         ("ch.2 §2.7 item 8", "lobby.help.flow"),
     )
-
     DEFAULT_CSS = """
     LobbyScreen #lobby-main {
         height: 1fr;
@@ -123,13 +181,17 @@ class LobbyScreen(RoleScreen):
         margin: 0 0 0 0;
     }
     LobbyScreen #route-row {
-        height: 3;
-    }
-    LobbyScreen #business {
-        width: 1fr;
+        height: auto;
     }
     LobbyScreen #amount {
+        width: 12;
+        background: $boost;
+    }
+    LobbyScreen.-wide #amount {
         width: 16;
+    }
+    LobbyScreen #amount:focus {
+        background: $accent 30%;
     }
     LobbyScreen #proposal {
         height: auto;
@@ -180,6 +242,13 @@ class LobbyScreen(RoleScreen):
         Binding("ctrl+k", "focus_lookup", "lobby.bind.focus_lookup", id="lobby.focus_lookup",
                 show=False),
     ]
+    #: the lobby's keys in the order they matter at the door (the footer shows what fits)
+    FOOTER_ORDER: ClassVar[tuple[str, ...]] = (
+        "lobby.issue_ticket", "lobby.next_visitor", "lobby.walk_in", "lobby.divert",
+        "lobby.register", "lobby.notify_cm", "lobby.complaint", "lobby.lead",
+        "lobby.checklist", "lobby.reroute", "lobby.roster", "shell.inbox",
+        "lobby.focus_lookup", "lobby.checklists", "lobby.my_complaints",
+    )
 
     AUTO_FOCUS = "#lookup"
 
@@ -193,10 +262,21 @@ class LobbyScreen(RoleScreen):
         self.last: GuideResult | None = None
         #: the line naming the staff member's open checklists ("" when none)
         self.pending = ""
+        #: the text the look-up is asked for, and the text the results shown answer
+        self.query_text = ""
+        self.results_text = ""
+        #: Enter pressed in the look-up before its answer came: act when it comes
+        self._enter_waiting: str | None = None
+        self.board = Coalesced(self._load_board)
+        self.pending_load = Coalesced(self._load_pending)
+        self._board_loaded = False
+        self._rows_asked = 0
+        #: writes for the visitor on their way, and the actions pressed meanwhile
+        self._writes = 0
+        self._deferred: list[Callable[[], None]] = []
 
     # --- layout ------------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
-        business = [(t(f"lobby.business.{b}"), b) for b in routing_rules.BUSINESS_KINDS]
         with Horizontal(id="lobby-main"):
             with Vertical(id="lobby-left"):
                 yield Input(placeholder=t("lobby.lookup.placeholder"), id="lookup",
@@ -204,10 +284,9 @@ class LobbyScreen(RoleScreen):
                 yield OptionList(id="results")
                 yield ClientCardView(id="client-card")
                 with Horizontal(id="route-row"):
-                    yield Select(business, id="business", allow_blank=False,
-                                 value=routing_rules.NON_CASH)
+                    yield BusinessChoice(routing_rules.NON_CASH, id="business")
                     yield Input(placeholder=t("lobby.amount.placeholder"), id="amount",
-                                select_on_focus=False)
+                                select_on_focus=False, compact=True)
                 yield Static("", id="proposal")
                 yield Static("", id="checklist-line")
                 yield VisitsTable(id="visits")
@@ -227,12 +306,20 @@ class LobbyScreen(RoleScreen):
             widget.cursor_blink = blink
         self._fit()
         self.query_one(ClientCardView).show(None, self.settings)
+        self.query_one(VisitsTable).loading = True  # until the first board load answers
+        self.query_one(ArrivalsTable).loading = True
         self.reload()
         self.set_interval(BOARD_TICK, self.reload_board)
 
     def on_resize(self) -> None:
         super().on_resize()
         self._fit()
+
+    @on(VisitsTable.Fits)
+    def _visits_fit(self, event: VisitsTable.Fits) -> None:
+        """Laid out or resized: read as many visits as the table now shows."""
+        if event.rows != self._rows_asked:
+            self.reload_board()
 
     def _fit(self) -> None:
         self.set_class(self.app.size.width >= WIDE, "-wide")
@@ -246,7 +333,7 @@ class LobbyScreen(RoleScreen):
     def wide(self) -> bool:
         return self.app.size.width >= WIDE
 
-    # --- reloading -----------------------------------------------------------------------------
+    # --- reloading (all in workers, coalesced) ---------------------------------------------
     def on_data_changed(self) -> None:
         self.reload()
 
@@ -254,46 +341,87 @@ class LobbyScreen(RoleScreen):
         self.reload_board()
         self.reload_pending()
         if self.card is not None:
-            card = self._quiet(self.services.lookup.get, self.card.id)
-            if card is not None:
-                self.card = card
-                self.query_one(ClientCardView).show(card, self.settings)
+            card_id = self.card.id
+
+            def fresh(card: ClientCard) -> None:
+                if self.card is not None and self.card.id == card_id:
+                    self.card = card
+                    self.query_one(ClientCardView).show(card, self.settings)
+
+            self.call(self.services.lookup.get, card_id, then=fresh, key="card", quiet=True)
 
     def reload_board(self) -> None:
-        snap = self._quiet(self.services.queue.snapshot, last_calls=4)
-        if snap is not None:
-            self.query_one(QueueBoard).show(snap, self.settings, wide=self.wide)
-        now = self.clock.now()
-        if self.actor.can("handoff.view_all"):
-            arrivals = self._quiet(self.services.lobby.arrivals)
-            if arrivals is not None:
-                self.query_one(ArrivalsTable).show(
-                    arrivals, now, self.settings.handoffs.arrival_late_minutes)
-        visits = self._quiet(self.services.lobby.visits)
-        if visits is not None:
-            self.query_one(VisitsTable).show(visits, self.settings, self.services.ctx.tz)
-        if self.actor.can("flowlog.view"):
-            counts = self._quiet(self.services.lobby.flow_counts)
-            if counts is not None:
-                self.query_one("#flow-line", Static).update(flow_text(counts))
+        """The queue, arrivals, latest visits and flow counts, in one call off the event loop;
+        asked while a load runs, it loads once more after it (the 30 s tick goes here too)."""
+        self.board.request()
+
+    def _load_board(self) -> None:
+        services, rows = self.services, self.query_one(VisitsTable).rows_fit()
+        self._rows_asked = rows
+        self.call(lambda actor: read_board(services, actor, rows), then=self._show_board,
+                  failed=lambda _f: self.board.done(), key="board")
+
+    def _show_board(self, board: Board) -> None:
+        self.board.done()
+        self.query_one(QueueBoard).show(board.snap, self.settings, wide=self.wide)
+        arrivals = self.query_one(ArrivalsTable)
+        if board.arrivals is not None:
+            arrivals.show(board.arrivals, self.clock.now(),
+                          self.settings.handoffs.arrival_late_minutes)
+        visits = self.query_one(VisitsTable)
+        visits.show(board.visits, self.settings, self.services.ctx.tz)
+        visits.loading = arrivals.loading = False
+        if board.counts is not None:
+            self.query_one("#flow-line", Static).update(flow_text(board.counts))
+        self._board_loaded = True
 
     def reload_pending(self) -> None:
         """Count the staff member's open checklists again (shown while no visitor is in hand)."""
+        self.pending_load.request()
+
+    def _load_pending(self) -> None:
         width = self.query_one("#lobby-left").size.width or (
             self.app.size.width // 2 if self.wide else self.app.size.width - 35)
-        refresh_pending(self, width - 2, self._pending_shown)
+        checklists, today = self.services.checklists, self.services.ctx.today()
 
-    def _pending_shown(self, text: str) -> None:
-        self.pending = text
-        self.update_checklist_line()
+        def shown(text: str) -> None:
+            self.pending_load.done()
+            self.pending = text
+            self.update_checklist_line()
 
-    def _quiet(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        """A read for the board: an error is shown once as a toast, the board keeps its last."""
-        try:
-            return fn(self.actor, *args, **kwargs)
-        except (ServiceError, FieldError) as exc:
-            self.notify(describe(exc), severity="error", timeout=6)
-            return None
+        self.call(lambda actor: pending_line(checklists, actor, today=today, width=width - 2),
+                  then=shown, failed=lambda _f: self.pending_load.done(), key="pending")
+
+    # --- writes for the visitor, and keys pressed while one is on its way ------------------
+    def write(self, fn: Callable[..., Any], *args: Any, then: Callable[[Any], Any],
+              failed: Callable[[], Any] | None = None, **kwargs: Any) -> None:
+        """A write for the visitor through the call path; actions pressed before it is
+        answered wait for it (and are dropped when it fails)."""
+        self._writes += 1
+
+        def ok(value: Any) -> None:
+            self._writes -= 1
+            then(value)
+            self._run_deferred()
+
+        def refused(_failure: Any) -> None:
+            self._writes -= 1
+            self._deferred.clear()
+            if failed is not None:
+                failed()
+
+        self.call(fn, *args, then=ok, failed=refused, **kwargs)
+
+    def when_ready(self, action: Callable[[], None]) -> None:
+        """Run `action` now, or when the writes on their way are answered."""
+        if self._writes:
+            self._deferred.append(action)
+        else:
+            action()
+
+    def _run_deferred(self) -> None:
+        while self._deferred and not self._writes:
+            self._deferred.pop(0)()
 
     # --- look-up -------------------------------------------------------------------------------
     @on(Input.Changed, "#lookup")
@@ -301,25 +429,41 @@ class LobbyScreen(RoleScreen):
         self.search(event.value)
 
     def search(self, text: str) -> None:
+        """Ask for the clients matching `text` (off the event loop; the last request wins)."""
+        self.query_text = text
+        if not text.strip():
+            self._show_results(text, [])
+            return
+        self.call(self.services.lookup.search, text, limit=8, key="look-up",
+                  then=lambda cards: self._show_results(text, cards))
+
+    def _show_results(self, text: str, cards: list[ClientCard]) -> None:
+        if text != self.query_text:
+            return  # an answer to an earlier text (cleared since)
         options = self.query_one("#results", OptionList)
         options.clear_options()
-        self.results = []
-        if not text.strip():
-            return
-        cards = self.run_service(self.services.lookup.search, text, limit=8)
-        if cards is None:
-            return
-        self.results = cards
-        if not cards:
-            options.add_option(Option(Text(t("lobby.lookup.nothing"), style="dim"),
-                                      disabled=True))
-            return
-        options.add_options(Option(result_label(c, self.settings), id=str(c.id)) for c in cards)
-        options.highlighted = 0
+        self.results, self.results_text = cards, text
+        if cards:
+            options.add_options(Option(result_label(c, self.settings), id=str(c.id))
+                                for c in cards)
+            options.highlighted = 0
+        elif text.strip():
+            hint = "lobby2.lookup.tail_hint" if tail_alone(parse_query(text)) \
+                else "lobby.lookup.nothing"
+            options.add_option(Option(Text(t(hint), style="dim"), disabled=True))
+        if self._enter_waiting is not None and self._enter_waiting == text:
+            self._enter_waiting = None
+            self._lookup_enter()
 
     @on(Input.Submitted, "#lookup")
     def _lookup_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if self.results_text != self.query_text:
+            self._enter_waiting = self.query_text  # the answer is on its way
+            return
+        self._lookup_enter()
+
+    def _lookup_enter(self) -> None:
         if len(self.results) == 1:
             self.choose(self.results[0])
         elif self.results:
@@ -333,30 +477,41 @@ class LobbyScreen(RoleScreen):
             self.choose(chosen)
 
     def choose(self, card: ClientCard) -> None:
-        """Identify the client: a visit is recorded; a premium client's CM is told at once."""
+        """Identify the client: a visit is recorded; a premium client's CM is told at once.
+        The card and the business line show at once; keys pressed for the visit wait for
+        the visit."""
+        self.when_ready(lambda: self._choose(card))
+
+    def _choose(self, card: ClientCard) -> None:
         if self.visit is not None and self.visit.client_id == card.id:
-            self.focus_now(self.query_one("#business", Select))
+            self.focus_now(self.query_one(BusinessChoice))
             return
         self._new_visit()
-        visit = self.run_service(self.services.lobby.arrive, client_id=card.id)
-        if visit is None:
-            return
-        self.card, self.visit, self.walk_in = card, visit, False
+        self.card = card
         self.query_one(ClientCardView).show(card, self.settings)
-        if visit.arrival is not None:
-            to = visit.arrival.to_name or t(f"role.{visit.arrival.to_role}")
-            self.notify(t("lobby.notified", name=card.name, cm=to), timeout=6)
         self._default_business()
-        self.update_proposal()
-        self.focus_now(self.query_one("#business", Select))
-        self.changed()
+        self.focus_now(self.query_one(BusinessChoice))
+
+        def arrived(visit: VisitView) -> None:
+            self.card, self.visit, self.walk_in = card, visit, False
+            if visit.arrival is not None:
+                to = visit.arrival.to_name or t(f"role.{visit.arrival.to_role}")
+                self.notify(t("lobby.notified", name=card.name, cm=to), timeout=6)
+            self.update_proposal()
+            self.changed()
+
+        def refused() -> None:
+            self._new_visit()
+            self.focus_now(self.query_one("#lookup", Input))
+
+        self.write(self.services.lobby.arrive, client_id=card.id, then=arrived, failed=refused)
 
     def _default_business(self) -> None:
         if self.card is not None and self.card.premium:
-            self.query_one("#business", Select).value = routing_rules.WEALTH
+            self.query_one(BusinessChoice).value = routing_rules.WEALTH
 
     # --- proposal -------------------------------------------------------------------------------
-    @on(Select.Changed, "#business")
+    @on(BusinessChoice.Changed, "#business")
     def _business_changed(self) -> None:
         self.update_proposal()
 
@@ -365,8 +520,7 @@ class LobbyScreen(RoleScreen):
         self.update_proposal()
 
     def _business(self) -> str:
-        value = self.query_one("#business", Select).value
-        return str(value) if isinstance(value, str) else routing_rules.NON_CASH
+        return self.query_one(BusinessChoice).value
 
     def _amount(self, *, strict: bool) -> int | None:
         text = self.query_one("#amount", Input).value.strip()
@@ -385,13 +539,16 @@ class LobbyScreen(RoleScreen):
         if run_id is None:
             line.update(Text(self.pending, style="bold yellow"))
             return
-        run = self._quiet(self.services.checklists.get, run_id)
-        if run is None:
-            return
-        done = run.required_done == run.required_total
-        line.update(Text(t("lobby.checklist.line", done=run.required_done,
-                           total=run.required_total),
-                         style="green" if done else "yellow"))
+
+        def shown(run: Any) -> None:
+            if self.visit is None or self.visit.checklist_run_id != run_id:
+                return
+            done = run.required_done == run.required_total
+            line.update(Text(t("lobby.checklist.line", done=run.required_done,
+                               total=run.required_total),
+                             style="green" if done else "yellow"))
+
+        self.call(self.services.checklists.get, run_id, then=shown, key="checklist-line")
 
     def update_proposal(self) -> None:
         self.update_checklist_line()
@@ -399,12 +556,10 @@ class LobbyScreen(RoleScreen):
         if self.card is None and not self.walk_in:
             proposal.update(Text(t("lobby.proposal.pick"), style="dim"))
             return
-        route = self._quiet(self.services.lobby.propose,
-                            client_id=self.card.id if self.card else None,
-                            business=self._business(), amount_fen=self._amount(strict=False))
-        if route is None:
-            return
-        proposal.update(self.route_text(route))
+        self.call(self.services.lobby.propose,
+                  client_id=self.card.id if self.card else None,
+                  business=self._business(), amount_fen=self._amount(strict=False),
+                  then=lambda route: proposal.update(self.route_text(route)), key="proposal")
 
     def route_text(self, route: routing_rules.Route) -> Text:
         text = Text(t("lobby.proposal.prefix"), style="bold")
@@ -434,45 +589,56 @@ class LobbyScreen(RoleScreen):
     def _new_visit(self) -> None:
         self.card, self.visit, self.walk_in = None, None, False
         self.query_one("#amount", Input).value = ""
-        self.query_one("#business", Select).value = routing_rules.NON_CASH
+        self.query_one(BusinessChoice).value = routing_rules.NON_CASH
         self.query_one(ClientCardView).show(None, self.settings)
 
-    def action_next_visitor(self) -> None:
-        self._new_visit()
-        lookup = self.query_one("#lookup", Input)
-        lookup.value = ""
+    def _clear_lookup(self) -> None:
+        """The look-up empty and no results (the previous client's search gone)."""
+        self._enter_waiting = None
+        self.query_one("#lookup", Input).value = ""
         self.search("")
+
+    def action_next_visitor(self) -> None:
+        self.when_ready(self._next_visitor)
+
+    def _next_visitor(self) -> None:
+        self._new_visit()
+        self._clear_lookup()
         self.update_proposal()
-        self.focus_now(lookup)
+        self.focus_now(self.query_one("#lookup", Input))
 
     def action_focus_lookup(self) -> None:
         self.focus_now(self.query_one("#lookup", Input))
 
     def action_walk_in(self) -> None:
-        """A visitor with no record: served as a walk-in."""
-        self._new_visit()
-        visit = self.run_service(self.services.lobby.arrive)
-        if visit is None:
-            return
-        self.visit, self.walk_in = visit, True
-        self.query_one(ClientCardView).show(None, self.settings, walk_in=True)
-        self.update_proposal()
-        self.focus_now(self.query_one("#business", Select))
-        self.changed()
+        """A visitor with no record: served as a walk-in (the previous search and card go)."""
+        self.when_ready(lambda: self._walk_in())
 
-    def _ensure_visit(self) -> VisitView | None:
-        if self.visit is not None:
-            return self.visit
-        if self.card is not None:
-            return None
-        self.action_walk_in()
-        return self.visit
+    def _walk_in(self, then: Callable[[], None] | None = None) -> None:
+        self._new_visit()
+        self._clear_lookup()
+        self.walk_in = True
+        self.query_one(ClientCardView).show(None, self.settings, walk_in=True)
+        self.focus_now(self.query_one(BusinessChoice))
+
+        def arrived(visit: VisitView) -> None:
+            self.visit, self.walk_in = visit, True
+            self.update_proposal()
+            self.changed()
+            if then is not None:
+                then()
+
+        def refused() -> None:
+            self.walk_in = False
+            self.query_one(ClientCardView).show(None, self.settings)
+
+        self.write(self.services.lobby.arrive, then=arrived, failed=refused)
 
     def action_issue_ticket(self) -> None:
-        self._guide(divert=False)
+        self.when_ready(lambda: self._guide(divert=False))
 
     def action_divert(self) -> None:
-        self._guide(divert=True)
+        self.when_ready(lambda: self._guide(divert=True))
 
     def _guide(self, *, divert: bool) -> None:
         try:
@@ -481,8 +647,10 @@ class LobbyScreen(RoleScreen):
             self.query_one("#proposal", Static).update(Text(describe(exc), style="bold red"))
             self.focus_now(self.query_one("#amount", Input))
             return
-        visit = self._ensure_visit()
+        visit = self.visit
         if visit is None:
+            if self.card is None:  # nobody in hand: a walk-in, then the ticket
+                self._walk_in(then=lambda: self._guide(divert=divert))
             return
         if visit.ticket_no or visit.diverted:
             self.notify(t("lobby.already_guided"), severity="warning")
@@ -490,23 +658,22 @@ class LobbyScreen(RoleScreen):
         business = self._business()
         if divert and business in (routing_rules.CONSULT,):
             business = routing_rules.SELF_SERVICE
-        result: GuideResult | None = self.run_service(
-            self.services.lobby.guide, visit.id, business=business, amount_fen=amount,
-            divert=divert)
-        if result is None:
-            return
-        self.visit, self.last = result.visit, result
-        self.update_checklist_line()
-        if result.ticket_no:
-            self.show_ticket(result)
-            self.notify(t("lobby.ticket.issued", ticket=result.ticket_no), timeout=5)
-            self.send_to_printer(result)
-        elif result.visit.diverted:
-            self.notify(t("lobby.diverted"), timeout=5)
-        else:
-            self.notify(t("lobby.consulting"), timeout=5)
-        self.changed()
-        self.reload_board()
+
+        def guided(result: GuideResult) -> None:
+            self.visit, self.last = result.visit, result
+            self.update_checklist_line()
+            if result.ticket_no:
+                self.show_ticket(result)
+                self.notify(t("lobby.ticket.issued", ticket=result.ticket_no), timeout=5)
+                self.send_to_printer(result)
+            elif result.visit.diverted:
+                self.notify(t("lobby.diverted"), timeout=5)
+            else:
+                self.notify(t("lobby.consulting"), timeout=5)
+            self.changed()
+
+        self.write(self.services.lobby.guide, visit.id, business=business, amount_fen=amount,
+                   divert=divert, then=guided)
 
     def show_ticket(self, result: GuideResult) -> None:
         self.query_one("#ticket-no", BigText).value = result.ticket_no
@@ -551,17 +718,25 @@ class LobbyScreen(RoleScreen):
                                       severity="error", timeout=10, markup=False)
 
     def action_notify_cm(self) -> None:
+        self.when_ready(self._notify_cm)
+
+    def _notify_cm(self) -> None:
         if self.visit is None or self.visit.client_id is None:
             self.notify(t("error.lobby.no_client"), severity="warning")
             return
-        arrival = self.run_service(self.services.lobby.notify_cm, self.visit.id)
-        if arrival is not None:
+
+        def told(arrival: ArrivalView) -> None:
             to = arrival.to_name or t(f"role.{arrival.to_role}")
             self.notify(t("lobby.notified", name=arrival.client_name, cm=to), timeout=6)
             self.changed()
 
+        self.write(self.services.lobby.notify_cm, self.visit.id, then=told)
+
     # --- dialogs --------------------------------------------------------------------------------
     def action_register(self) -> None:
+        self.when_ready(self._register)
+
+    def _register(self) -> None:
         typed = self.query_one("#lookup", Input).value.strip()
         id_types = tuple((t(f"lobby.id_type.{code}"), code) for code in ID_TYPES)
         specs = [
@@ -574,9 +749,11 @@ class LobbyScreen(RoleScreen):
             Field("title", "lookup.field.title", max_length=20),
         ]
 
-        def submit(values: dict[str, Any]) -> ClientCard:
-            return self.services.lookup.register(
-                self.actor, name=values["name"], id_type=values["id_type"],
+        services, actor = self.services, self.actor
+
+        def submit(values: dict[str, Any]) -> ClientCard:  # in the form's call (a thread)
+            return services.lookup.register(
+                actor, name=values["name"], id_type=values["id_type"],
                 id_number=values["id_number"], phone=values["phone"], title=values["title"])
 
         def done(card: ClientCard | None) -> None:
@@ -584,12 +761,14 @@ class LobbyScreen(RoleScreen):
                 return
             self.notify(t("lobby.registered", name=card.name), timeout=5)
             if self.visit is not None and self.visit.client_id is None:
-                visit = self.run_service(self.services.lobby.identify, self.visit.id, card.id)
-                if visit is not None:
+                def identified(visit: VisitView) -> None:
                     self.card, self.visit, self.walk_in = card, visit, False
                     self.query_one(ClientCardView).show(card, self.settings)
                     self.update_proposal()
                     self.changed()
+
+                self.write(self.services.lobby.identify, self.visit.id, card.id,
+                           then=identified)
                 return
             self.choose(card)
 
@@ -598,7 +777,9 @@ class LobbyScreen(RoleScreen):
                                          form_id="register-form"), done)
 
     def action_lead(self) -> None:
-        choices = self._quiet(self.services.lobby.cm_choices) or []
+        self.when_ready(lambda: self.call(self.services.lobby.cm_choices, then=self._lead))
+
+    def _lead(self, choices: list[Any]) -> None:
         cms = ((t("lobby.lead.auto"), AUTO),
                *((self._cm_label(c), c.staff_id) for c in choices))
         specs = []
@@ -614,10 +795,12 @@ class LobbyScreen(RoleScreen):
         card, visit = self.card, self.visit
         info = [t("lobby.lead.for", name=card.name)] if card else [t("lobby.lead.walk_in")]
 
-        def submit(values: dict[str, Any]) -> Any:
+        services, actor = self.services, self.actor
+
+        def submit(values: dict[str, Any]) -> Any:  # in the form's call (a thread)
             cm = values["cm"]
-            return self.services.lobby.spot_potential(
-                self.actor, client_id=card.id if card else None,
+            return services.lobby.spot_potential(
+                actor, client_id=card.id if card else None,
                 contact_name=values.get("contact_name", ""),
                 contact_phone=values.get("contact_phone", ""), signal=values["signal"],
                 observed_business=values["observed"], need=values["need"],
@@ -630,7 +813,6 @@ class LobbyScreen(RoleScreen):
                 self.notify(t("lobby.lead.sent", cm=to), timeout=5)
                 self.update_checklist_line()
                 self.changed()
-                self.reload_board()
 
         self.app.push_screen(counter_form(t("lobby.lead.title"), specs, submit=submit, info=info,
                                          form_id="lead-form"), done)
@@ -645,17 +827,22 @@ class LobbyScreen(RoleScreen):
         if arrival is None or arrival.status not in ("open", "accepted"):
             self.notify(t("lobby.reroute.none"), severity="warning")
             return
-        choices = [c for c in (self._quiet(self.services.lobby.cm_choices) or [])
-                   if c.staff_id != arrival.to_staff_id]
+        self.call(self.services.lobby.cm_choices,
+                  then=lambda choices: self._reroute(arrival, choices))
+
+    def _reroute(self, arrival: ArrivalView, all_choices: list[Any]) -> None:
+        choices = [c for c in all_choices if c.staff_id != arrival.to_staff_id]
         options = (*((self._cm_label(c), c.staff_id) for c in choices),
                    (t("lobby.reroute.all_cms"), permissions.WEALTH_CM))
         specs = [Field("to", "field.handoff_to", kind="select", options=options),
                  Field("note", "field.note", max_length=500)]
 
-        def submit(values: dict[str, Any]) -> Any:
+        services, actor = self.services, self.actor
+
+        def submit(values: dict[str, Any]) -> Any:  # in the form's call (a thread)
             to = values["to"]
-            return self.services.lobby.reroute_arrival(
-                self.actor, arrival.handoff_id,
+            return services.lobby.reroute_arrival(
+                actor, arrival.handoff_id,
                 to_staff_id=to if isinstance(to, int) else None,
                 to_role=to if isinstance(to, str) else None, note=values["note"])
 
@@ -664,7 +851,6 @@ class LobbyScreen(RoleScreen):
                 to = moved.to_name or t(f"role.{moved.to_role}")
                 self.notify(t("lobby.reroute.done", name=moved.client_name, cm=to), timeout=5)
                 self.changed()
-                self.reload_board()
 
         self.app.push_screen(counter_form(
             t("lobby.reroute.title"), specs, submit=submit,
@@ -674,6 +860,9 @@ class LobbyScreen(RoleScreen):
 
     def action_checklist(self) -> None:
         """The visit's identification checklist (manual digest §4.1), over the screen."""
+        self.when_ready(self._checklist)
+
+    def _checklist(self) -> None:
         run_id = self.visit.checklist_run_id if self.visit is not None else None
         if run_id is None:
             self.notify(t("lobby.checklist.none"), severity="warning")
@@ -701,12 +890,13 @@ class LobbyScreen(RoleScreen):
 
         self.app.push_screen(RosterDialog(), done)
 
-
     def action_complaint(self) -> None:
+        self.when_ready(self._complaint)
+
+    def _complaint(self) -> None:
         def done(complaint: Any) -> None:
             if complaint is not None:
                 self.changed()
-                self.reload_board()
 
         client_id = self.card.id if self.card is not None else None
         self.app.push_screen(ComplaintIntakeDialog(client_id=client_id, channel="on_site"), done)

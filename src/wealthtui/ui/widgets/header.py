@@ -18,6 +18,9 @@ from wealthtui.rules.clock import business_date, zone
 from wealthtui.ui.calls import Calls
 
 GAP = "  "
+#: a mode's own role: staff of that mode without it see their role in the mode's tag, which
+#: stays when the roles at the end are dropped for width ("[大堂经理助理]", issue 19)
+MODE_OWN_ROLE = {"lobby": permissions.LOBBY_MANAGER}
 
 
 def role_names(roles: frozenset[str] | set[str]) -> str:
@@ -75,6 +78,10 @@ class ShellHeader(Calls, Widget):
             staff = t("shell.staff", name=actor.name, staff_no=actor.staff_no)
             roles = role_names(actor.roles)
         mode = t(f"mode.{self.mode}") if self.mode else ""
+        own = MODE_OWN_ROLE.get(self.mode)
+        if own and actor is not None and own not in actor.roles:
+            held = set(actor.roles) & permissions.MODES.get(self.mode, frozenset())
+            mode = role_names(held) or mode
         # importance: center, date, staff, mode, roles (dropped from the end)
         ordered = [parts[0], parts[1], staff, f"[{mode}]" if mode else "", roles]
         return ordered, now.strftime("%H:%M:%S")

@@ -4,20 +4,42 @@ for the daily flow log (manual ch.2 §2.7 items 3, 4 and 8)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, tzinfo
+from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from wealthtui.config import Settings
 from wealthtui.i18n import t, tl
-from wealthtui.services.lobby import ArrivalView, FlowCounts, VisitView
+from wealthtui.services.lobby import ArrivalView, FlowCounts, VisitPage
 from wealthtui.services.queue import QueueSnapshot
 from wealthtui.ui.text import PlainRichTable, PlainTable, minutes
+
+
+def fill(table: DataTable[Any], columns: Sequence[tuple[str, str]],
+         rows: Sequence[tuple[str, Sequence[str | Text]]]) -> None:
+    """`table` cleared and filled with `rows` ((key, cells)) under `columns` ((key, label)),
+    each column as wide as its widest cell or label, measured here in cells: the widths
+    follow the rows shown now, never an earlier load's, and do not wait for the table's idle
+    re-measuring (a screen shows the same table however its loads came)."""
+    widths = [cell_len(label) for _key, label in columns]
+    for _key, cells in rows:
+        for i, cell in enumerate(cells):
+            widths[i] = max(widths[i], cell.cell_len if isinstance(cell, Text)
+                            else cell_len(cell))
+    table.clear(columns=True)
+    for (key, label), width in zip(columns, widths, strict=True):
+        table.add_column(label, key=key, width=width)
+    for key, cells in rows:
+        table.add_row(*cells, key=key)
 
 
 def queue_table(snap: QueueSnapshot, settings: Settings, *, wide: bool) -> Table:
@@ -124,9 +146,11 @@ class ArrivalsTable(Vertical):
         yield table
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for key in ("client", "cm", "status", "wait"):
-            table.add_column(t(f"lobby.arrivals.{key}"), key=key)
+        fill(self.query_one(DataTable), self.columns(), [])
+
+    @staticmethod
+    def columns() -> list[tuple[str, str]]:
+        return [(key, t(f"lobby.arrivals.{key}")) for key in ("client", "cm", "status", "wait")]
 
     @property
     def selected(self) -> ArrivalView | None:
@@ -138,29 +162,35 @@ class ArrivalsTable(Vertical):
     def show(self, arrivals: list[ArrivalView], now: datetime, late_minutes: int) -> None:
         table = self.query_one(DataTable)
         row = table.cursor_row
-        table.clear()
         self.arrivals = arrivals
         waiting = sum(1 for a in arrivals if a.status == "open")
         self.query_one(".arrivals-title", Static).update(
             t("lobby.arrivals.title", count=waiting))
+        rows: list[tuple[str, Sequence[str | Text]]] = []
         for a in arrivals:
             to = a.to_name or (t(f"role.{a.to_role}") if a.to_role else "")
             wait = minutes(a.waited_seconds(now))
             late = a.status == "open" and wait >= late_minutes
             status_style = {"open": "bold red" if late else "yellow", "accepted": "green",
                             "done": "green", "declined": "dim", "expired": "dim"}.get(a.status, "")
-            table.add_row(
+            rows.append((str(a.handoff_id), (
                 a.client_name + (f" {a.ticket_no}" if a.ticket_no else ""), to,
                 Text(t(f"handoff.status.{a.status}"), style=status_style),
                 Text(t("lobby.board.minutes", minutes=wait), style="bold red" if late else ""),
-                key=str(a.handoff_id),
-            )
+            )))
+        fill(table, self.columns(), rows)
         if arrivals:
             table.move_cursor(row=min(max(row, 0), len(arrivals) - 1))
 
 
+#: rows the visits table asks for before it has been laid out
+VISITS_FIRST_ROWS = 10
+
+
 class VisitsTable(Vertical):
-    """Today's visits, newest first: time, client (or walk-in), business, where they went."""
+    """Today's latest visits, newest first: time, client (or walk-in), business, where they
+    went; the title counts the day's visits. It holds only the rows it can show (`rows_fit`),
+    so a reload on a busy day measures a screenful, never the whole day."""
 
     DEFAULT_CSS = """
     VisitsTable {
@@ -183,16 +213,33 @@ class VisitsTable(Vertical):
         yield table
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for key in ("time", "client", "business", "route"):
-            table.add_column(t(f"lobby.visits.{key}"), key=key)
+        fill(self.query_one(DataTable), self.columns(), [])
 
-    def show(self, visits: list[VisitView], settings: Settings, tz: tzinfo) -> None:
-        table = self.query_one(DataTable)
-        table.clear()
+    @staticmethod
+    def columns() -> list[tuple[str, str]]:
+        return [(key, t(f"lobby.visits.{key}"))
+                for key in ("time", "client", "business", "route")]
+
+    class Fits(Message):
+        """The table was laid out or resized: it now shows `rows` rows."""
+
+        def __init__(self, rows: int) -> None:
+            super().__init__()
+            self.rows = rows
+
+    def rows_fit(self) -> int:
+        """How many rows the table shows at its size (the title and header rows aside)."""
+        height = self.size.height
+        return max(1, height - 2) if height else VISITS_FIRST_ROWS
+
+    def on_resize(self) -> None:
+        self.post_message(self.Fits(self.rows_fit()))
+
+    def show(self, page: VisitPage, settings: Settings, tz: tzinfo) -> None:
+        rows: list[tuple[str, Sequence[str | Text]]] = []
         self.query_one(".visits-title", Static).update(
-            t("lobby.visits.title", count=len(visits)))
-        for v in visits:
+            t("lobby.visits.title", count=page.total))
+        for v in page.rows:
             name = Text(v.client_name, style="bold yellow" if v.premium else "") \
                 if v.client_id else Text(t("lobby.visits.walk_in"), style="dim")
             business = t(f"lobby.business.{v.business_kind}") if v.business_kind else "-"
@@ -202,5 +249,6 @@ class VisitsTable(Vertical):
                 where = Text(v.ticket_no + " ", style="bold").append(where)
             elif v.diverted:
                 where.stylize("green")
-            table.add_row(f"{v.arrived_at.astimezone(tz):%H:%M}", name, business, where,
-                          key=str(v.id))
+            rows.append((str(v.id), (f"{v.arrived_at.astimezone(tz):%H:%M}", name, business,
+                                     where)))
+        fill(self.query_one(DataTable), self.columns(), rows)

@@ -1,0 +1,332 @@
+"""The lobby on the one call path (issues 20, 22, 19): no statement on the event loop during a
+walk through the lobby's keys; typing in the look-up echoes at once while a slow store answers
+and only the last text's results show; another terminal's writes never hold the input back;
+board reloads are coalesced; the quick paths at the door (a cash ticket in three keys, F3
+clearing the previous client, the business keys only on the business line, 张 1234).
+
+Store delays and held answers are real (SlowStore adds 20 ms to every statement; a gate holds a
+service call until released); nothing here measures time."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from textual.widgets import Input, OptionList, SelectionList
+
+from tests.devices.test_printer import Capture
+from tests.lobby_data import add_client
+from tests.ui.helpers import make_app, screen_text, settle, sign_in
+from tests.ui.loop_watch import LoopWatch, SlowStore
+from tests.ui.test_lobby import clients, lobby_screen, look_up, people  # noqa: F401
+from wealthtui.devices.printer import decode_text
+from wealthtui.services import Services
+from wealthtui.ui.dialogs.complaint_intake import ComplaintIntakeDialog
+from wealthtui.ui.dialogs.form_dialog import FormDialog
+from wealthtui.ui.screens.lobby import LobbyScreen
+from wealthtui.ui.widgets.client_card import ClientCardView
+from wealthtui.ui.widgets.inbox import InboxPanel
+from wealthtui.ui.widgets.lobby_bigtext import BigText
+from wealthtui.ui.widgets.lobby_board import VisitsTable
+from wealthtui.ui.widgets.lobby_business import BusinessChoice
+
+
+class Gate:
+    """Holds every call of a service method until `open()` (counting the calls)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> None:
+        self.released = threading.Event()
+        self.calls = 0
+        original: Callable[..., Any] = getattr(owner, name)
+
+        def held(*args: Any, **kwargs: Any) -> Any:
+            self.calls += 1
+            self.released.wait(30)
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, held)
+
+    def open(self) -> None:
+        self.released.set()
+
+
+@pytest.fixture
+def slow(engine) -> Iterator[SlowStore]:  # type: ignore[no-untyped-def]
+    store = SlowStore(engine, 0.02)
+    yield store
+    store.close()
+
+
+def results(screen: LobbyScreen) -> list[str]:
+    return [c.name for c in screen.results]
+
+
+# --- nothing on the event loop -------------------------------------------------------------
+async def test_a_walk_through_the_lobby_keys_sends_no_statement_from_the_event_loop(
+        services: Services, people, clients, engine, monkeypatch) -> None:  # noqa: F811
+    # the hand-off inbox under the lobby is another panel with its own walk (tests/ui/
+    # test_inbox*.py); here it stays still so that what is watched is the lobby's own code
+    monkeypatch.setattr(InboxPanel, "reload", lambda self: None)
+    app = make_app(services)
+    watch = LoopWatch(engine)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen = await lobby_screen(pilot)
+            with watch.watching():
+                await look_up(pilot, "zs")
+                await pilot.press("enter")             # identify: the arrival, the CM told
+                await pilot.press("1", "f6")           # cash, the ticket
+                await pilot.press("f5")                # tell the CM again
+                await pilot.press("f2")                # next visitor
+                await look_up(pilot, "李 0139000")     # the surname and the mobile's tail
+                await pilot.press("enter", "f7")       # divert to self-service
+                await pilot.press("f3", "3", "f6")     # a walk-in for wealth
+                for key in ("f4", "f10", "f8"):        # register, lead, complaint: open, close
+                    await pilot.press(key)
+                    await settle(pilot)
+                    assert app.screen is not screen
+                    await pilot.press("escape")
+                    await settle(pilot)
+                    assert app.screen is screen
+                screen.query_one("#arrivals-table").focus()
+                await pilot.press("ctrl+r")            # re-route an arrival: the form, closed
+                await settle(pilot)
+                assert isinstance(app.screen, FormDialog)
+                await pilot.press("escape")
+                await pilot.press("ctrl+k")
+                screen.data_changed(None)              # a change marker
+                screen.reload_board()                  # the 30 s tick
+                await settle(pilot)
+            assert watch.on_loop == [], watch.on_loop[:3]
+            assert watch.elsewhere > 0
+            assert len(services.queue.tickets(people["lobby"])) == 2  # 张三's and the walk-in's
+    finally:
+        watch.close()
+
+
+# --- typing while the store is slow ---------------------------------------------------------
+@pytest.mark.raw_pilot
+async def test_typing_echoes_each_key_and_only_the_last_text_answers(
+        services: Services, people, clients, slow, monkeypatch) -> None:  # noqa: F811
+    app = make_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await lobby_screen(pilot)
+        lookup = screen.query_one("#lookup", Input)
+        answered: list[str] = []
+        show = screen._show_results
+        monkeypatch.setattr(screen, "_show_results", lambda text, cards: (
+            answered.append(text) if text == screen.query_text else None, show(text, cards)))
+        gate = Gate(monkeypatch, services.lookup, "search")
+        typed = "zhangs"
+        for i, key in enumerate(typed):
+            await pilot.press(key)
+            assert lookup.value == typed[: i + 1]  # echoed while every answer is still held
+            assert screen.results == []
+        assert gate.calls == len(typed) and app.calls_in_flight >= 1
+        gate.open()
+        await settle(pilot)
+        assert answered == [typed]                 # no earlier text's answer was shown
+        assert results(screen) == ["张三"]          # zhangsan (the slow store answered)
+        assert "张三" in screen_text(app)
+
+
+@pytest.mark.raw_pilot
+async def test_enter_before_the_answer_picks_when_it_comes(
+        services: Services, people, clients, slow) -> None:  # noqa: F811
+    app = make_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await lobby_screen(pilot)
+        await pilot.press(*"lisi", "enter", "1", "f6")  # as fast as the keys come
+        await settle(pilot)
+        assert screen.card is not None and screen.card.name == "李四"
+        assert screen.query_one(BusinessChoice).value == "cash"
+        assert screen.last is not None and screen.last.ticket_no.startswith("A")
+
+
+@pytest.mark.raw_pilot
+async def test_another_terminal_writing_never_holds_the_input_back(
+        services: Services, people, clients, engine, settings, clock, slow,  # noqa: F811
+        monkeypatch) -> None:
+    other = Services(engine, settings, clock)  # another terminal on the same database file
+    lobby = people["lobby"]
+    app = make_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await lobby_screen(pilot)
+        lookup = screen.query_one("#lookup", Input)
+        gate = Gate(monkeypatch, services.lobby, "latest_visits")
+        typed = "wangwu"
+        for i, key in enumerate(typed):
+            other.lobby.arrive(lobby)             # a walk-in saved elsewhere
+            app.poll_changes()                    # the marker moved: the board reloads
+            await pilot.press(key)
+            assert lookup.value == typed[: i + 1]  # the key shows while the reload waits
+        assert gate.calls == 1                    # one reload running, the rest folded into it
+        gate.open()
+        await settle(pilot)
+        assert gate.calls == 2                    # ... and exactly one more after it
+        assert results(screen) == ["王五"]
+        title = str(screen.query_one(".visits-title").render())
+        assert f"{len(typed)}" in title
+
+
+async def test_change_markers_during_a_reload_give_one_more_reload(
+        services: Services, people, clients, monkeypatch) -> None:  # noqa: F811
+    app = make_app(services)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await lobby_screen(pilot)
+        gate = Gate(monkeypatch, services.lobby, "latest_visits")
+        for _ in range(3):
+            screen.data_changed(None)
+            screen.reload_board()
+        assert screen.board.running and gate.calls <= 1
+        gate.open()
+        await settle(pilot)
+        assert gate.calls == 2 and not screen.board.running
+
+
+async def test_the_visits_table_reads_only_the_rows_it_shows(
+        services: Services, people, clients, monkeypatch) -> None:  # noqa: F811
+    lobby = people["lobby"]
+    for _ in range(40):
+        services.lobby.arrive(lobby)
+    asked: list[int] = []
+    latest = services.lobby.latest_visits
+    monkeypatch.setattr(services.lobby, "latest_visits",
+                        lambda actor, *, limit, **kw: asked.append(limit) or latest(
+                            actor, limit=limit, **kw))
+    app = make_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await lobby_screen(pilot)
+        table = screen.query_one(VisitsTable)
+        shown = table.query_one("#visits-table").row_count
+        assert asked and asked[-1] == table.rows_fit() < 40  # asked for what fits, after layout
+        assert shown == asked[-1]
+        assert "40" in str(table.query_one(".visits-title").render())  # the day's count
+
+
+# --- the quick paths at the door ---------------------------------------------------------------
+async def test_a_cash_ticket_is_three_keys_from_an_identified_client_to_the_printer(
+        services: Services, people, clients) -> None:  # noqa: F811
+    printer = Capture()
+    settings = services.settings.model_copy(update={"printer": services.settings.printer
+                                                    .model_copy(update={
+                                                        "kind": "network", "host": "127.0.0.1",
+                                                        "port": printer.port})})
+    mine = Services(services.ctx.engine, settings, services.clock)
+    app = make_app(mine, settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await lobby_screen(pilot)
+        await look_up(pilot, "lisi")
+        await pilot.press("enter", "1", "f6")  # identify, cash, ticket
+        await settle(pilot)
+        number = screen.query_one("#ticket-no", BigText).value
+        assert number.startswith("A") and screen.last.route.category == "A"
+    assert number in decode_text(printer.received())
+
+
+async def test_number_keys_choose_the_business_only_on_the_business_line(
+        services: Services, people, clients) -> None:  # noqa: F811
+    app = make_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await lobby_screen(pilot)
+        business = screen.query_one(BusinessChoice)
+        await pilot.press("1", "3")  # in the look-up: digits of a number
+        await settle(pilot)
+        assert screen.query_one("#lookup", Input).value == "13" and business.value == "non_cash"
+        await pilot.press("f3")
+        await settle(pilot)
+        assert app.focused is business
+        for key, kind in (("3", "wealth"), ("5", "consult"), ("1", "cash"), ("left", "consult")):
+            await pilot.press(key)
+            assert business.value == kind
+        assert "1现金" in screen_text(app) and "5咨询" in screen_text(app)
+
+
+async def test_walk_in_clears_the_previous_clients_search_and_card(
+        services: Services, people, clients) -> None:  # noqa: F811
+    app = make_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await lobby_screen(pilot)
+        await look_up(pilot, "lisi")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.card is not None and "李四" in screen_text(app)
+        await pilot.press("f3")
+        await settle(pilot)
+        assert screen.query_one("#lookup", Input).value == ""
+        assert screen.results == [] and screen.query_one("#results", OptionList).option_count == 0
+        assert screen.card is None and screen.query_one(ClientCardView).card is None
+        assert screen.walk_in and screen.visit is not None and screen.visit.client_id is None
+
+
+async def test_surname_and_mobile_tail_find_the_client(services: Services, people, clients,  # noqa: F811
+                                                       engine) -> None:
+    add_client(engine, "张伟", seq=20, phone="13512349000")
+    app = make_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await lobby_screen(pilot)
+        await look_up(pilot, "张 8000")
+        assert results(screen) == ["张三"]
+        await pilot.press("ctrl+k")
+        screen.query_one("#lookup", Input).value = ""
+        await look_up(pilot, "zw9000")
+        assert results(screen) == ["张伟"]
+
+
+async def test_a_tail_shared_by_many_asks_for_the_surname(services: Services, people,  # noqa: F811
+                                                          engine) -> None:
+    for seq in range(9):
+        add_client(engine, "赵" + "一二三四五六七八九"[seq], seq=30 + seq, phone="1390000" + "7777")
+    app = make_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await lobby_screen(pilot)
+        await look_up(pilot, "7777")
+        assert screen.results == [] and "尾号" in screen_text(app)
+        screen.query_one("#lookup", Input).value = ""
+        await look_up(pilot, "赵五7777")
+        assert results(screen) == ["赵五"]
+
+
+async def test_the_complaint_form_loads_the_client_and_staff_off_the_loop(
+        services: Services, people, clients, engine) -> None:  # noqa: F811
+    app = make_app(services)
+    watch = LoopWatch(engine)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await lobby_screen(pilot)
+            await look_up(pilot, "lisi")
+            await pilot.press("enter")
+            await settle(pilot)
+            with watch.watching():
+                await pilot.press("f8")
+                await settle(pilot)
+            form = app.screen
+            assert isinstance(form, ComplaintIntakeDialog)
+            assert watch.on_loop == []
+            await pilot.pause()
+            assert "李四" in screen_text(app)
+            staff = form.query_one("#staff", SelectionList)
+            assert not staff.loading and staff.option_count >= 4  # the staff list arrived
+            assert any("陈柜员" in str(staff.get_option_at_index(i).prompt)
+                       for i in range(staff.option_count))
+    finally:
+        watch.close()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_the_header_names_the_lobby_assistants_role(services: Services, make_staff,
+                                                          size) -> None:
+    make_staff("lobby_assistant", staff_no="L9", name="周婷")
+    make_staff("lobby_manager", staff_no="L8", name="黄磊")
+    app = make_app(services)
+    async with app.run_test(size=size) as pilot:
+        screen = await sign_in(pilot, "L9")
+        assert isinstance(screen, LobbyScreen)
+        header = screen_text(app).splitlines()[0]
+        assert "[大堂经理助理]" in header and "周婷" in header
+        app.sign_out()
+        await settle(pilot)
+        screen = await sign_in(pilot, "L8")
+        assert "[大堂]" in screen_text(app).splitlines()[0]  # the lobby manager: the mode

@@ -42,6 +42,14 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+def sqlite_path(engine: Engine) -> Path | None:
+    """The database file of a SQLite engine (None for PostgreSQL or an in-memory database)."""
+    if not is_sqlite(engine):
+        return None
+    database = engine.url.database
+    return Path(database) if database and database != ":memory:" else None
+
+
 def make_engine(db: str, *, busy_timeout_ms: int = 5000, create_dir: bool = True) -> Engine:
     url = resolve_url(db)
     if make_url(url).get_backend_name() == "sqlite":

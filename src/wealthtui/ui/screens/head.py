@@ -124,7 +124,7 @@ class HeadScreen(RoleScreen):
     def _focus_panel(self, panel: Widget) -> None:
         """The focus goes into the shown panel, so that its keys are the active ones (after
         the switch is laid out: focus in a hidden pane would switch the tab back)."""
-        if not panel.is_attached or not self.panel(self.tab) is panel:
+        if not panel.is_attached or self.panel(self.tab) is not panel:
             return
         if panel.focusable:
             panel.focus()

@@ -21,7 +21,6 @@ from textual.widgets import DataTable, Static
 from wealthtui.i18n import t, tl
 from wealthtui.reports.render import mmss
 from wealthtui.services.dashboard import DashboardView
-from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.text import PlainTable
 from wealthtui.ui.widgets.head_charts import (
     KINDS,
@@ -33,7 +32,7 @@ from wealthtui.ui.widgets.head_charts import (
 from wealthtui.ui.widgets.head_panel import HeadPanel, loading_text
 
 
-class DashboardPanel(TranslatedBindings, HeadPanel):
+class DashboardPanel(HeadPanel):
     KEY = "dashboard"
     LIVE = True
     BINDINGS: ClassVar[list[Binding]] = [

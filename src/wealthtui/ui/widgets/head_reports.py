@@ -30,14 +30,13 @@ from wealthtui.reports.render import to_xlsx
 from wealthtui.rules.fields import FieldError
 from wealthtui.services.day import DayState
 from wealthtui.services.reports import parse_business_date, parse_month
-from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.dialogs.form_dialog import Field
 from wealthtui.ui.dialogs.head_forms import head_form
 from wealthtui.ui.widgets.head_panel import HeadPanel, loading_text
 from wealthtui.ui.widgets.head_tables import SectionTables
 
 
-class ReportPanel(TranslatedBindings, HeadPanel):
+class ReportPanel(HeadPanel):
     """A title line and the report's sections; the panel itself takes the focus."""
 
     can_focus = True

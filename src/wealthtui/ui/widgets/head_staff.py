@@ -27,7 +27,6 @@ from wealthtui.services.assignments import Exceptions
 from wealthtui.services.errors import ServiceError
 from wealthtui.services.roster import RosterView
 from wealthtui.services.staff import StaffView
-from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.dialogs.confirm import ConfirmDialog
 from wealthtui.ui.dialogs.form_dialog import Field
 from wealthtui.ui.dialogs.head_forms import head_form, roles_field
@@ -70,7 +69,7 @@ def cm_id(services: Any, actor: Any, staff_no: str, field: str) -> int:
     return int(staff.id)
 
 
-class StaffPanel(TranslatedBindings, HeadPanel):
+class StaffPanel(HeadPanel):
     KEY = "staff"
 
     DEFAULT_CSS = """

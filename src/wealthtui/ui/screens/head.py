@@ -82,6 +82,11 @@ class HeadScreen(RoleScreen):
                                                "head.my_complaints")
 
     # --- layout ----------------------------------------------------------------------------
+    def __init__(self, name: str | None = None, id: str | None = None,  # noqa: A002
+                 classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.complaints_stale = False   # a change came while another tab was shown
+
     def compose_body(self) -> ComposeResult:
         with TabbedContent(id="head-tabs", initial="dashboard"):
             with TabPane(self._tab_label("dashboard"), id="dashboard"):
@@ -117,6 +122,9 @@ class HeadScreen(RoleScreen):
         panel = self.panel(tab)
         if isinstance(panel, HeadPanel):
             panel.activated()
+        elif isinstance(panel, ComplaintQueue) and self.complaints_stale:
+            self.complaints_stale = False
+            panel.reload()
         if self.focused is not None and panel not in self.focused.ancestors_with_self:
             self.set_focus(None)  # a focused widget in the hidden pane would refocus its sibling
         self.call_after_refresh(self._focus_panel, panel)
@@ -154,6 +162,8 @@ class HeadScreen(RoleScreen):
                 panel.invalidate()
         if self.tab == "complaints":
             self.query_one(ComplaintQueue).reload()
+        else:
+            self.complaints_stale = True
 
     # --- what the panels ask for -----------------------------------------------------------
     def on_complaint_queue_open(self, event: ComplaintQueue.Open) -> None:

@@ -178,6 +178,7 @@ async def test_a_tab_switch_during_a_load_drops_the_stale_answer(
         assert "考核指标 2026-11" in screen_text(app)
 
 
+@pytest.mark.raw_pilot
 async def test_change_markers_during_a_load_coalesce_into_one_more_load(
         services: Services, center: Seed, settings: Any) -> None:
     from tests.ui.helpers import quiet_settings

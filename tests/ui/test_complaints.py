@@ -35,6 +35,11 @@ class QueueHost(Screen):
     def compose(self) -> ComposeResult:
         yield ComplaintQueue(scope=self.scope, id="queue")  # type: ignore[arg-type]
 
+    def on_complaint_queue_open(self, event: ComplaintQueue.Open) -> None:
+        """The widget asks; the screen opens the detail and reloads the list after it."""
+        queue = self.query_one(ComplaintQueue)
+        self.app.push_screen(ComplaintDetailScreen(event.complaint_id), lambda _c: queue.reload())
+
 
 @pytest.fixture
 def staff(make_staff) -> dict[str, Actor]:  # type: ignore[no-untyped-def]

@@ -1,8 +1,6 @@
 """The head's screen with Pilot, on the hand-built center of tests/reports/seed.py (clock: Monday
 2026-11-30 09:30): dashboard, staff, flow log, KPIs, end of day and its close; snapshots of the
-dashboard and the end-of-day tab at 80x24 and 120x40.
-
-Review snapshot changes in snapshot_report.html; update with `pytest tests/ui --snapshot-update`.
+every tab are in tests/ui/test_head_panels.py.
 """
 
 from __future__ import annotations
@@ -225,28 +223,4 @@ async def test_bad_date_keeps_the_text(services: Services, center: Seed) -> None
         assert form.query_one("#f-day").value == "2026-13-01"
 
 
-# --- snapshots ---------------------------------------------------------------------------------
-SIZES = [(80, 24), (120, 40)]
-IDS = ["80x24", "120x40"]
-
-
-async def _signed_in(pilot: Any) -> None:
-    await pilot.press(*"H001", "enter", *TEST_PIN, "enter")
-    await settle(pilot)
-
-
-@pytest.mark.parametrize("size", SIZES, ids=IDS)
-def test_dashboard_snapshot(snap_compare: Any, services: Services, center: Seed,
-                            size: tuple[int, int]) -> None:
-    assert snap_compare(make_app(services), terminal_size=size, run_before=_signed_in)
-
-
-@pytest.mark.parametrize("size", SIZES, ids=IDS)
-def test_end_of_day_snapshot(snap_compare: Any, services: Services, center: Seed,
-                             size: tuple[int, int]) -> None:
-    async def end_of_day(pilot: Any) -> None:
-        await _signed_in(pilot)
-        await pilot.press("f7")
-        await settle(pilot)
-
-    assert snap_compare(make_app(services), terminal_size=size, run_before=end_of_day)
+# --- snapshots: every tab at 80x24 and 120x40 in both languages, tests/ui/test_head_panels.py ----

@@ -441,7 +441,7 @@ def day_report(session: Session, settings: Settings, day: date, *, now: datetime
     )
 
 
-def _day_rows(session: Session, settings: Settings, first: date, last: date) -> tuple[DayRow, ...]:
+def day_rows(session: Session, settings: Settings, first: date, last: date) -> tuple[DayRow, ...]:
     """The key figures per day of the period, each one GROUP BY business_date query."""
     def per_day(query) -> dict[date, tuple]:  # type: ignore[no-untyped-def]
         return {row[0]: tuple(row[1:]) for row in session.execute(query)}
@@ -511,7 +511,7 @@ def month_report(session: Session, settings: Settings, month: str, *,
                  catalog: Catalog | None = None) -> MonthReport:
     first, last = month_bounds(month)
     tz = ZoneInfo(settings.center.timezone)
-    rows = _day_rows(session, settings, first, last)
+    rows = day_rows(session, settings, first, last)
     return MonthReport(
         month=month, first=first, last=last, days=rows,
         flow_log=flow_log(session, settings, first, last),

@@ -18,6 +18,7 @@ from sqlmodel import select
 
 from wealthtui.model import ManualFigure, Staff
 from wealthtui.procedures import Catalog
+from wealthtui.reports import charts as chart_reports
 from wealthtui.reports import eod as eod_reports
 from wealthtui.reports import kpi as kpi_reports
 from wealthtui.reports.flow_log import FlowLog, flow_log
@@ -125,6 +126,17 @@ class ReportService(Service):
     @requires("report.eod", write=False)
     def month(self, uow: UnitOfWork, month: str) -> eod_reports.MonthReport:
         return self._month_report(uow, month)
+
+    @requires("flowlog.view", write=False)
+    def waits_by_hour(self, uow: UnitOfWork, day: date | None = None
+                      ) -> tuple[chart_reports.HourWait, ...]:
+        """The head's chart of waits by hour and lane (reports.charts)."""
+        return chart_reports.waits_by_hour(uow.session, uow.settings, day or uow.today)
+
+    @requires("report.eod", write=False)
+    def trend(self, uow: UnitOfWork, month: str) -> tuple[chart_reports.TrendDay, ...]:
+        """The head's chart of the month's visits, conversions and complaints (reports.charts)."""
+        return chart_reports.month_trend(uow.session, uow.settings, parse_month(month))
 
     @requires("kpi.view", write=False)
     def kpi(self, uow: UnitOfWork, month: str) -> kpi_reports.KpiReport:

@@ -1,8 +1,14 @@
-"""The head's close of the business day: the problems the close finds, explained or fixed."""
+"""The head's close of the business day: the problems the close finds, explained or fixed.
+
+    self.app.push_screen(CloseDayDialog(state), closed)    # closed(DayState | None)
+
+F2 closes the day with the explanations typed (services.day.close, through the one call path:
+off the event loop); F3 carries the open hand-offs over to the following day and closes (one
+transaction), so they need no explanation. A refusal lists what still stands in the way and
+marks the explanations missing; what was typed stays."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from textual.app import ComposeResult
@@ -12,13 +18,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from wealthtui.i18n import t, tl
-from wealthtui.rules.fields import FieldError
 from wealthtui.services.day import CloseProblem, DayCloseRefused, DayState
-from wealthtui.services.errors import ServiceError
 from wealthtui.ui.bindings import TranslatedBindings
+from wealthtui.ui.calls import Calls, Failed
 from wealthtui.ui.dialogs.form import EnterAdvances, FormField, clear_errors
 from wealthtui.ui.dialogs.head_forms import FORM_CSS
-from wealthtui.ui.errors import describe
 from wealthtui.ui.text import plain
 
 
@@ -34,7 +38,7 @@ def problem_text(p: CloseProblem) -> str:
     return t("head.close.flow_log")
 
 
-class CloseDayDialog(TranslatedBindings, EnterAdvances, ModalScreen[Any]):
+class CloseDayDialog(Calls, TranslatedBindings, EnterAdvances, ModalScreen[Any]):
     DEFAULT_CSS = FORM_CSS.format(cls="CloseDayDialog") + """
     CloseDayDialog .problem {
         color: $warning;
@@ -53,11 +57,11 @@ class CloseDayDialog(TranslatedBindings, EnterAdvances, ModalScreen[Any]):
         Binding("escape", "cancel", "dialog.bind.cancel", id="head.close.cancel"),
     ]
 
-    def __init__(self, state: DayState, *, submit: Callable[..., Any]) -> None:
+    def __init__(self, state: DayState) -> None:
         super().__init__()
         self.state = state
         self.problems = list(state.problems)
-        self.submit = submit
+        self.closing = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box"):
@@ -109,24 +113,31 @@ class CloseDayDialog(TranslatedBindings, EnterAdvances, ModalScreen[Any]):
         self._close(self.explanations())
 
     def _close(self, explanations: dict[str, str], *, carry_over: bool = False) -> None:
+        if self.closing:
+            return  # one close at a time
         clear_errors(self)
+        self.query_one("#form-error", Static).update("")
+        self.closing = True
+        self.call(self.services.day.close, self.state.date, explanations=explanations,
+                  carry_over=carry_over, then=self._day_closed, failed=self._close_refused, quiet=True)
+
+    def _day_closed(self, state: Any) -> None:
+        self.closing = False
+        self.dismiss(state)
+
+    def _close_refused(self, failure: Failed) -> None:
+        self.closing = False
+        exc = failure.error
         error = self.query_one("#form-error", Static)
-        error.update("")
-        try:
-            result = (self.submit(explanations, True) if carry_over  # type: ignore[call-arg]
-                      else self.submit(explanations))
-        except DayCloseRefused as exc:
-            lines = [describe(exc)] + ["• " + problem_text(p) for p in exc.problems]
-            error.update(plain("\n".join(lines)))
-            for i, p in enumerate(self.problems):
-                if p.explainable and any(q.key == p.key for q in exc.problems):
-                    self.query_one(f"#explain-{i}", FormField).show_error(
-                        t("head.close.needs_explanation"))
+        if not isinstance(exc, DayCloseRefused):
+            error.update(plain(failure.message))
             return
-        except (FieldError, ServiceError) as exc:
-            error.update(plain(describe(exc)))
-            return
-        self.dismiss(result)
+        lines = [failure.message] + ["• " + problem_text(p) for p in exc.problems]
+        error.update(plain("\n".join(lines)))
+        for i, p in enumerate(self.problems):
+            if p.explainable and any(q.key == p.key for q in exc.problems):
+                self.query_one(f"#explain-{i}", FormField).show_error(
+                    t("head.close.needs_explanation"))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

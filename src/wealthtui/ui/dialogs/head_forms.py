@@ -1,32 +1,64 @@
 """The head's modal forms: staff (add, roles, PIN), exclusive CM (one client, a whole book),
 a monthly KPI figure, a date or month, and closing the business day.
 
-`head_form(title, fields, submit=fn, detail=...)`: the generic FormDialog (ui/dialogs/form_dialog.py) in
-the head's size; `roles_field` gives the ticks for a staff member's roles.
+`head_form(title, fields, submit=fn, detail=...)`: the generic FormDialog (ui/dialogs/form_dialog.py)
+in the head's size. `submit(actor, values)` runs through the one call path (ui/calls.py): in a
+thread, never on the event loop; its value dismisses the form; a FieldError is shown under its
+field and any other failure on the form's error line, and the form keeps what was typed.
+`roles_field` gives the ticks for a staff member's roles.
 
-`CloseDayDialog(state, submit=fn)` lists what stands in the way of the close; the explainable
-items get a line each for the head's written explanation. `submit(explanations)` closes the day;
-a DayCloseRefused shows the remaining items. The hand-offs still open are listed too: F3 carries
-them over to the following day and closes (`submit(explanations, True)`, one transaction), so
-they need no explanation."""
+`CloseDayDialog` (ui/dialogs/close_day.py) lists what stands in the way of the close."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from textual.widgets import Static
+
 from wealthtui.i18n import t
 from wealthtui.rules import permissions
+from wealthtui.ui.calls import Calls, Failed
+from wealthtui.ui.dialogs.form import clear_errors
 from wealthtui.ui.dialogs.form_dialog import Field, FormDialog, Look
 
 #: the head's forms: 72 cells wide
 HEAD_LOOK = Look(width=72, fields_height=16, list_height=8)
 
 
-def head_form(title: str, fields: Sequence[Field], *, submit: Callable[[dict[str, Any]], Any],
-              detail: str = "") -> FormDialog:
-    """A FormDialog in the head's size, with `detail` as its information line."""
-    return FormDialog(title, fields, submit=submit, info=[detail] if detail else [],
+class CalledForm(Calls, FormDialog):
+    """A FormDialog whose `submit(actor, values)` runs off the event loop (Calls.call)."""
+
+    def __init__(self, title: str, fields: Sequence[Field], *,
+                 submit: Callable[[Any, dict[str, Any]], Any], **kw: Any) -> None:
+        super().__init__(title, fields, submit=lambda _values: None, **kw)
+        self.submit_called = submit
+        self.saving = False
+
+    def submit_form(self) -> None:
+        if self.saving:
+            return  # one save at a time: a second F2 while the first runs does nothing
+        clear_errors(self)
+        self.query_one("#form-error", Static).update("")
+        self.saving = True
+        self.call(self.submit_called, self.values(), then=self._form_saved, failed=self._form_refused,
+                  quiet=True)
+
+    def _form_saved(self, result: Any) -> None:
+        self.saving = False
+        if result is not None or not self.keep_open_on_none:
+            self.dismiss(result)
+
+    def _form_refused(self, failure: Failed) -> None:
+        self.saving = False
+        self.show_error(failure.error)
+
+
+def head_form(title: str, fields: Sequence[Field], *,
+              submit: Callable[[Any, dict[str, Any]], Any], detail: str = "") -> CalledForm:
+    """A form in the head's size, with `detail` as its information line; `submit(actor, values)`
+    runs in a thread."""
+    return CalledForm(title, fields, submit=submit, info=[detail] if detail else [],
                       look=HEAD_LOOK)
 
 

@@ -3,7 +3,8 @@ lobby manager; F-keys change the selected person's state and name the people on 
 
 Opened from the head's staff tab and from the lobby (the lobby manager records it at opening).
 Whoever may not edit the roster (`roster.edit`) sees it without the editing keys. Every change is
-one RosterService call (audited); a refused one shows its message and the table stays.
+one RosterService call (audited) through the one call path (ui/calls.py, off the event loop); a
+refused one shows its message and the table stays.
 """
 
 from __future__ import annotations
@@ -18,11 +19,9 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
 from wealthtui.i18n import t
-from wealthtui.rules.fields import FieldError
-from wealthtui.services.errors import ServiceError
 from wealthtui.services.roster import RosterLine, RosterView
 from wealthtui.ui.bindings import TranslatedBindings
-from wealthtui.ui.errors import describe
+from wealthtui.ui.calls import Calls, Failed
 from wealthtui.ui.text import PlainTable
 
 #: the keys that change the roster (hidden without `roster.edit`)
@@ -44,7 +43,7 @@ def duty_text(line: RosterLine) -> str:
     return " ".join(parts)
 
 
-class RosterDialog(TranslatedBindings, ModalScreen[bool]):
+class RosterDialog(Calls, TranslatedBindings, ModalScreen[bool]):
     DEFAULT_CSS = """
     RosterDialog {
         align: center middle;
@@ -93,17 +92,9 @@ class RosterDialog(TranslatedBindings, ModalScreen[bool]):
         self.view: RosterView | None = None
         self.changed = False
 
-    @property
-    def services(self) -> Any:
-        return self.app.services  # type: ignore[attr-defined]
-
-    @property
-    def actor(self) -> Any:
-        return self.app.actor  # type: ignore[attr-defined]
-
     def compose(self) -> ComposeResult:
         with Vertical(id="roster-box"):
-            yield Static("", id="roster-title")
+            yield Static(Text(t("head.panel.loading"), style="dim"), id="roster-title")
             yield Static("", id="roster-summary")
             table: DataTable[Text | str] = PlainTable(id="roster-table", cursor_type="row",
                                                      zebra_stripes=True)
@@ -123,12 +114,11 @@ class RosterDialog(TranslatedBindings, ModalScreen[bool]):
 
     # --- showing -----------------------------------------------------------------------------
     def reload(self) -> None:
-        try:
-            view = self.services.roster.day(self.actor)
-        except (ServiceError, FieldError) as exc:
-            self.query_one("#roster-error", Static).update(Text(describe(exc)))
-            return
-        self.show(view)
+        self.call(self.services.roster.day, then=self.show, failed=self._roster_refused,
+                  key="roster", quiet=True)
+
+    def _roster_refused(self, failure: Failed) -> None:
+        self.query_one("#roster-error", Static).update(Text(failure.message))
 
     def show(self, view: RosterView) -> None:
         self.view = view
@@ -165,13 +155,11 @@ class RosterDialog(TranslatedBindings, ModalScreen[bool]):
 
     # --- changing ----------------------------------------------------------------------------
     def _apply(self, fn: Any, *args: Any, **kwargs: Any) -> None:
-        error = self.query_one("#roster-error", Static)
-        error.update("")
-        try:
-            view = fn(self.actor, *args, **kwargs)
-        except (ServiceError, FieldError) as exc:
-            error.update(Text(describe(exc)))
-            return
+        self.query_one("#roster-error", Static).update("")
+        self.call(fn, *args, then=self._roster_changed, failed=self._roster_refused,
+                  key="roster", quiet=True, **kwargs)
+
+    def _roster_changed(self, view: RosterView) -> None:
         self.changed = True
         self.show(view)
 

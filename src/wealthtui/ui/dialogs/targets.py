@@ -1,12 +1,15 @@
 """Targeted marketing lists (定向营销, manual digest §4.2) from the screens.
 
-`target_builder(services, actor, settings)`: the form that builds a list from criteria. As the
-criteria are typed, the info line shows how many clients the list would hold now (a count query,
-`targets.count`); F2 creates it. The head deals it by book or evenly over the CMs ticked; a CM
-builds one from their own book (every target theirs, no dealing fields).
+`target_builder(services, actor, settings, cms=...)`: the form that builds a list from criteria.
+As the criteria are typed, the info line shows how many clients the list would hold now (a count
+query, `targets.count`, through the one call path: the last keystroke's count wins); F2 creates
+it. The head deals it by book or evenly over the CMs ticked (`cms`: the CMs to offer, read
+beforehand by the caller off the event loop); a CM builds one from their own book (every target
+theirs, no dealing fields). The form's save runs off the event loop too (head_forms.CalledForm).
 
-`TargetsDialog(services, actor)`: the open lists with their progress per CM (targets, contacted,
-results); F2 builds a new list, F3 deals the selected list's open targets again (head).
+`TargetsDialog()`: the open lists with their progress per CM (targets, contacted, results); F2
+builds a new list, F3 deals the selected list's open targets again (head). Every read is a call
+through ui/calls.py.
 """
 
 from __future__ import annotations
@@ -28,10 +31,11 @@ from wealthtui.rules.deadlines import parse_day
 from wealthtui.rules.fields import FieldError
 from wealthtui.rules.target_criteria import FIELDS, parse_criteria
 from wealthtui.services import Actor, Services
-from wealthtui.services.errors import ServiceError
 from wealthtui.services.targets import MODES
 from wealthtui.ui.bindings import TranslatedBindings
+from wealthtui.ui.calls import Calls
 from wealthtui.ui.dialogs.form_dialog import Field, FormDialog, Look
+from wealthtui.ui.dialogs.head_forms import CalledForm
 from wealthtui.ui.errors import describe
 from wealthtui.ui.text import PlainTable
 
@@ -44,7 +48,15 @@ def _is_head(actor: Actor) -> bool:
     return permissions.HEAD in actor.roles
 
 
-def builder_fields(services: Services, actor: Actor, settings: Settings) -> list[Field]:
+CmChoices = tuple[tuple[str, Any], ...]
+
+
+def cm_choices(cms: Any) -> CmChoices:
+    """The CMs to tick, from `services.targets.cms(actor)`."""
+    return tuple((f"{c.staff_no} {c.name}", c.staff_id) for c in cms)
+
+
+def builder_fields(actor: Actor, settings: Settings, cms: CmChoices = ()) -> list[Field]:
     tiers = " ".join(f"{x.code}" for x in settings.tiers)
     fields = [
         Field("name", "targets.field.name", max_length=60),
@@ -64,30 +76,38 @@ def builder_fields(services: Services, actor: Actor, settings: Settings) -> list
         fields.append(Field("mode", "targets.field.mode", kind="select",
                             options=tuple((t(f"targets.mode.{m}"), m) for m in MODES),
                             value="book"))
-        fields.append(Field("cms", "targets.field.cms", kind="checks", options=tuple(
-            (f"{c.staff_no} {c.name}", c.staff_id) for c in services.targets.cms(actor))))
+        fields.append(Field("cms", "targets.field.cms", kind="checks", options=cms))
     return fields
 
 
-def preview_text(services: Services, actor: Actor, settings: Settings,
-                 values: dict[str, Any]) -> str:
-    """The info line: the count the criteria give now, or what is wrong with them."""
-    criteria = {k: str(values.get(k) or "") for k in FIELDS}
-    if not any(v.strip() for v in criteria.values()):
-        return t("targets.preview.none")
-    try:
-        filters = parse_criteria(criteria, tiers=[x.code for x in settings.tiers])
-        count = services.targets.count(actor, filters)
-    except (FieldError, ServiceError) as exc:
-        return describe(exc)
+def count_text(count: Any) -> str:
     return t("targets.preview.count", total=count.total, with_cm=count.with_cm,
              without_cm=count.without_cm)
 
 
-def target_builder(services: Services, actor: Actor, settings: Settings) -> FormDialog:
+def preview(form: Calls, services: Services, settings: Settings, values: dict[str, Any],
+            show: Any) -> None:
+    """Ask for the count the criteria give now (off the event loop; the last request wins) and
+    `show(text)` it, or what is wrong with the criteria."""
+    criteria = {k: str(values.get(k) or "") for k in FIELDS}
+    if not any(v.strip() for v in criteria.values()):
+        show(t("targets.preview.none"))
+        return
+    try:
+        filters = parse_criteria(criteria, tiers=[x.code for x in settings.tiers])
+    except FieldError as exc:
+        show(describe(exc))
+        return
+    form.call(services.targets.count, filters, key="targets-preview", quiet=True,
+              then=lambda count: show(count_text(count)),
+              failed=lambda failure: show(failure.message))
+
+
+def target_builder(services: Services, actor: Actor, settings: Settings,
+                   cms: CmChoices = ()) -> FormDialog:
     tiers = [x.code for x in settings.tiers]
 
-    def submit(values: dict[str, Any]) -> Any:
+    def submit(actor: Actor, values: dict[str, Any]) -> Any:
         filters = parse_criteria({k: str(values.get(k) or "") for k in FIELDS}, tiers=tiers)
         deadline = parse_day(str(values.get("deadline") or ""), "targets.field.deadline")
         return services.targets.create(
@@ -96,29 +116,29 @@ def target_builder(services: Services, actor: Actor, settings: Settings) -> Form
             cm_ids=list(values.get("cms") or []))
 
     def changed(form: FormDialog) -> None:
-        form.set_info(0, preview_text(services, actor, settings, form.values()))
+        if isinstance(form, Calls):
+            preview(form, services, settings, form.values(), lambda text: form.set_info(0, text))
 
     title = t("targets.builder.title") if _is_head(actor) else t("targets.builder.title_own")
-    return FormDialog(title, builder_fields(services, actor, settings), submit=submit,
+    return CalledForm(title, builder_fields(actor, settings, cms), submit=submit,
                       info=[t("targets.preview.none")], on_change=changed, look=BUILDER_LOOK,
                       form_id="target-builder")
 
 
-def assign_form(services: Services, actor: Actor, list_id: int) -> FormDialog:
-    def submit(values: dict[str, Any]) -> Any:
+def assign_form(services: Services, list_id: int, cms: CmChoices) -> FormDialog:
+    def submit(actor: Actor, values: dict[str, Any]) -> Any:
         return services.targets.assign(actor, list_id, values.get("mode") or "book",
                                        list(values.get("cms") or []))
 
-    return FormDialog(t("targets.assign.title", id=list_id), [
+    return CalledForm(t("targets.assign.title", id=list_id), [
         Field("mode", "targets.field.mode", kind="select",
               options=tuple((t(f"targets.mode.{m}"), m) for m in MODES), value="even"),
-        Field("cms", "targets.field.cms", kind="checks", options=tuple(
-            (f"{c.staff_no} {c.name}", c.staff_id) for c in services.targets.cms(actor))),
+        Field("cms", "targets.field.cms", kind="checks", options=cms),
     ], submit=submit, info=[t("targets.assign.info")], look=BUILDER_LOOK,
         form_id="target-assign")
 
 
-class TargetsDialog(TranslatedBindings, ModalScreen[None]):
+class TargetsDialog(Calls, TranslatedBindings, ModalScreen[None]):
     """The open target lists and the progress of the one under the cursor, per CM."""
 
     DEFAULT_CSS = """
@@ -156,12 +176,10 @@ class TargetsDialog(TranslatedBindings, ModalScreen[None]):
         Binding("escape", "close", "targets.bind.close", id="targets.close"),
     ]
 
-    def __init__(self, services: Services, actor: Actor, settings: Settings) -> None:
+    def __init__(self) -> None:
         super().__init__(id="targets-dialog")
-        self.services = services
-        self.actor = actor
-        self.settings = settings
         self.lists: list[Any] = []
+        self.cms: CmChoices = ()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="targets-box"):
@@ -183,6 +201,12 @@ class TargetsDialog(TranslatedBindings, ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.reload()
+        if self.actor.can("targetlist.manage"):
+            self.call(self.services.targets.cms, key="targets-cms", quiet=True,
+                      then=self._cms_read)
+
+    def _cms_read(self, cms: Any) -> None:
+        self.cms = cm_choices(cms)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "assign":
@@ -190,13 +214,11 @@ class TargetsDialog(TranslatedBindings, ModalScreen[None]):
         return True
 
     def reload(self) -> None:
-        try:
-            mine = None if _is_head(self.actor) else self.actor.staff_id
-            self.lists = [x for x in self.services.targets.lists(self.actor)
-                          if mine is None or x.created_by == mine]
-        except ServiceError as exc:
-            self.notify(describe(exc), severity="error")
-            return
+        self.call(self.services.targets.lists, key="targets-lists", then=self._lists_read)
+
+    def _lists_read(self, lists: list[Any]) -> None:
+        mine = None if _is_head(self.actor) else self.actor.staff_id
+        self.lists = [x for x in lists if mine is None or x.created_by == mine]
         table = self.query_one("#target-lists", DataTable)
         table.clear()
         for x in self.lists:
@@ -229,11 +251,12 @@ class TargetsDialog(TranslatedBindings, ModalScreen[None]):
             title.update("")
             return
         title.update(Text(t("targets.dialog.progress", id=chosen.id)) + Text(chosen.name))
-        try:
-            rows = self.services.targets.progress(self.actor, chosen.id)
-        except ServiceError as exc:
-            self.notify(describe(exc), severity="error")
-            return
+        self.call(self.services.targets.progress, chosen.id, key="targets-progress",
+                  then=self._progress_read)
+
+    def _progress_read(self, rows: Any) -> None:
+        table = self.query_one("#target-progress", DataTable)
+        table.clear()
         for r in rows:
             table.add_row(Text(r.cm_name), str(r.total), str(r.contacted),
                           *(str(r.count(s)) for s in PROGRESS_SHOWN[2:]), key=str(r.cm_id))
@@ -246,18 +269,18 @@ class TargetsDialog(TranslatedBindings, ModalScreen[None]):
         return after
 
     def action_build(self) -> None:
-        self.app.push_screen(target_builder(self.services, self.actor, self.settings),
+        self.app.push_screen(target_builder(self.services, self.actor, self.settings, self.cms),
                              self._done(t("targets.created")))
 
     def action_assign(self) -> None:
         chosen = self.selected
         if chosen is None:
             return
-        self.app.push_screen(assign_form(self.services, self.actor, chosen.id),
+        self.app.push_screen(assign_form(self.services, chosen.id, self.cms),
                              self._done(t("targets.assigned")))
 
     def action_close(self) -> None:
         self.dismiss(None)
 
 
-__all__ = ["TargetsDialog", "assign_form", "preview_text", "target_builder"]
+__all__ = ["TargetsDialog", "assign_form", "preview", "target_builder"]

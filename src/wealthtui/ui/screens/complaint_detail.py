@@ -11,6 +11,8 @@ roles are shown):
   F11 withdraw · ctrl+e further extension (head) · ctrl+f new facts · ctrl+g merge a repeat
   Escape back.
 The service decides; a refusal (recusal, no approval, missing root cause …) is shown in the form.
+Every read and write goes through the one call path (ui/calls.py: off the event loop); each form
+names the service method it calls (`complaints.assign(actor, complaint_id, …)`).
 """
 
 from __future__ import annotations
@@ -38,11 +40,11 @@ from wealthtui.services.complaints import (
     SATISFACTION,
     ComplaintView,
 )
-from wealthtui.services.errors import ServiceError
 from wealthtui.ui.bindings import TranslatedBindings
+from wealthtui.ui.calls import Calls, Failed
 from wealthtui.ui.dialogs import complaint_labels as lbl
-from wealthtui.ui.dialogs.form_dialog import Field, FormDialog
-from wealthtui.ui.errors import describe
+from wealthtui.ui.dialogs.form_dialog import Field
+from wealthtui.ui.dialogs.head_forms import CalledForm
 from wealthtui.ui.text import PlainRichTable
 
 #: action → (statuses it applies to, the permission it needs (None: the service decides))
@@ -63,7 +65,7 @@ ACTIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
 }
 
 
-class ComplaintDetailScreen(TranslatedBindings, ModalScreen[bool]):
+class ComplaintDetailScreen(Calls, TranslatedBindings, ModalScreen[bool]):
     DEFAULT_CSS = """
     ComplaintDetailScreen {
         align: center middle;
@@ -117,14 +119,6 @@ class ComplaintDetailScreen(TranslatedBindings, ModalScreen[bool]):
         self.complaint: ComplaintView | None = None
         self.changed = False
 
-    @property
-    def _services(self) -> Any:
-        return self.app.services  # type: ignore[attr-defined]
-
-    @property
-    def _actor(self) -> Any:
-        return self.app.actor  # type: ignore[attr-defined]
-
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(id="detail-head")
@@ -140,13 +134,15 @@ class ComplaintDetailScreen(TranslatedBindings, ModalScreen[bool]):
 
     # --- showing ---------------------------------------------------------------------------
     def reload(self) -> None:
-        try:
-            self.complaint = self._services.complaints.get(self._actor, self.complaint_id)
-        except ServiceError as exc:
-            self.notify(describe(exc), severity="error", timeout=8)
-            self.dismiss(self.changed)
-            return
-        self._render_view(self.complaint)
+        self.call(self.services.complaints.get, self.complaint_id, key="complaint",
+                  then=self._detail_read, failed=self._detail_refused)
+
+    def _detail_refused(self, _failure: Failed) -> None:
+        self.dismiss(self.changed)
+
+    def _detail_read(self, complaint: ComplaintView) -> None:
+        self.complaint = complaint
+        self._render_view(complaint)
         self.refresh_bindings()
         self._render_keys()
 
@@ -164,7 +160,7 @@ class ComplaintDetailScreen(TranslatedBindings, ModalScreen[bool]):
         self.query_one("#detail-keys", Static).update(legend)
 
     def _render_view(self, v: ComplaintView) -> None:
-        settings = self._services.settings
+        settings = self.settings
         tz = zone(settings.center.timezone)
         head = Text.assemble((v.ref_no, "bold"), "  ", lbl.standing_text(v), "  ",
                              t("complaint.detail.due", due=lbl.day(v.due_date)))
@@ -241,7 +237,7 @@ class ComplaintDetailScreen(TranslatedBindings, ModalScreen[bool]):
 
     def _clock_text(self, v: ComplaintView) -> Text:
         parts = [t("complaint.detail.limit", days=v.limit_days,
-                   unit=t("complaint.unit.working" if self._services.settings.complaints.working_days
+                   unit=t("complaint.unit.working" if self.settings.complaints.working_days
                           else "complaint.unit.calendar"))]
         if v.level:
             parts.append(t(f"complaint.level.{v.level}"))
@@ -266,14 +262,14 @@ class ComplaintDetailScreen(TranslatedBindings, ModalScreen[bool]):
         statuses, permission = rule
         if v.status not in statuses:
             return False
-        if permission is not None and not self._actor.can(permission):
+        if permission is not None and not self.actor.can(permission):
             return False
         if action == "on_spot" and (v.escalation or v.business_date != self._today()):
             return False
         return True
 
     def _today(self) -> Any:
-        return self._services.ctx.today()
+        return self.clock.now().astimezone(self.services.ctx.tz).date()
 
     # --- actions ---------------------------------------------------------------------------
     def _form(self, title_key: str, specs: list[Field], submit: Any, detail: str = "") -> None:
@@ -288,36 +284,39 @@ class ComplaintDetailScreen(TranslatedBindings, ModalScreen[bool]):
                     changed()
 
         fields = [replace(s, blank="complaint.choose") if s.kind == "select" else s for s in specs]
-        self.app.push_screen(FormDialog(t(title_key), fields, submit=submit,
+        self.app.push_screen(CalledForm(t(title_key), fields, submit=submit,
                                         info=[detail] if detail else []), done)
-
-    def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
-        fn = getattr(self._services.complaints, method)
-        return fn(self._actor, self.complaint_id, *args, **kwargs)
 
     def action_back(self) -> None:
         self.dismiss(self.changed)
 
     def action_assign(self) -> None:
-        staff = self._services.complaints.staff_choices(self._actor)
+        self.call(self.services.complaints.staff_choices, key="staff-choices",
+                  then=self._assign_form)
+
+    def _assign_form(self, staff: Any) -> None:
+        c, cid = self.services.complaints, self.complaint_id
         options = tuple((f"{s.name}（{s.staff_no}）", s.id) for s in staff)
         self._form("complaint.form.assign", [
             Field("handler", "field.complaint.handler", "select", options),
             Field("note", "field.complaint.note", max_length=500),
-        ], lambda v: self._call("assign", _required(v["handler"], "field.complaint.handler"),
+        ], lambda actor, v: c.assign(actor, cid, _required(v["handler"], "field.complaint.handler"),
                                 v["note"]))
 
     def action_note(self) -> None:
+        c, cid = self.services.complaints, self.complaint_id
         self._form("complaint.form.note", [Field("note", "field.complaint.note", "text")],
-                   lambda v: self._call("add_note", v["note"]))
+                   lambda actor, v: c.add_note(actor, cid, v["note"]))
 
     def action_on_spot(self) -> None:
+        c, cid = self.services.complaints, self.complaint_id
         self._form("complaint.form.on_spot", [
             Field("outcome", "field.complaint.on_spot_reply", "text"),
             Field("told", "field.complaint.options_told", "box"),
-        ], lambda v: self._call("resolve_on_spot", v["outcome"], v["told"]))
+        ], lambda actor, v: c.resolve_on_spot(actor, cid, v["outcome"], v["told"]))
 
     def action_escalate(self) -> None:
+        c, cid = self.services.complaints, self.complaint_id
         v = self.complaint
         levels = ESCALATION_LEVELS[ESCALATION_LEVELS.index(v.escalation) + 1:] if v and \
             v.escalation else ESCALATION_LEVELS
@@ -326,39 +325,43 @@ class ComplaintDetailScreen(TranslatedBindings, ModalScreen[bool]):
             Field("level", "field.complaint.escalation", "select", options,
                  value=options[0][1] if options else ""),
             Field("reason", "field.complaint.reason", max_length=1000),
-        ], lambda val: self._call("escalate", val["level"] or "", val["reason"]))
+        ], lambda actor, val: c.escalate(actor, cid, val["level"] or "", val["reason"]))
 
     def action_extend(self) -> None:
+        c, cid = self.services.complaints, self.complaint_id
         self._form("complaint.form.extend", [
             Field("reason", "field.complaint.reason", max_length=1000),
-        ], lambda v: self._call("extend", v["reason"]),
+        ], lambda actor, v: c.extend(actor, cid, v["reason"]),
             detail=t("complaint.form.extend_detail",
-                     days=self._services.settings.complaints.extension_days))
+                     days=self.settings.complaints.extension_days))
 
     def action_extend_further(self) -> None:
+        c, cid = self.services.complaints, self.complaint_id
         self._form("complaint.form.extend_further", [
             Field("reason", "field.complaint.reason", max_length=1000),
             Field("told", "field.complaint.client_told", "box"),
-        ], lambda v: self._call("extend_further", v["reason"], v["told"]),
+        ], lambda actor, v: c.extend_further(actor, cid, v["reason"], v["told"]),
             detail=t("complaint.form.extend_further_detail",
-                     days=self._services.settings.complaints.further_extension_days))
+                     days=self.settings.complaints.further_extension_days))
 
     def action_pause(self) -> None:
+        c, cid = self.services.complaints, self.complaint_id
         if self.complaint and self.complaint.paused_since:
             self._form("complaint.form.resume", [
                 Field("note", "field.complaint.note", max_length=1000),
-            ], lambda v: self._call("resume", v["note"]))
+            ], lambda actor, v: c.resume(actor, cid, v["note"]))
             return
         self._form("complaint.form.pause", [
             Field("reason", "field.complaint.reason", max_length=1000),
             Field("told", "field.complaint.client_told", "box"),
-        ], lambda v: self._call("pause", v["reason"], v["told"]))
+        ], lambda actor, v: c.pause(actor, cid, v["reason"], v["told"]))
 
     def action_new_facts(self) -> None:
+        c, cid = self.services.complaints, self.complaint_id
         self._form("complaint.form.new_facts", [
             Field("on", "field.complaint.date", value=self._today().isoformat(), max_length=12),
             Field("note", "field.complaint.note", "text"),
-        ], lambda v: self._call("new_facts", dl.parse_day(v["on"], "field.complaint.date"),
+        ], lambda actor, v: c.new_facts(actor, cid, dl.parse_day(v["on"], "field.complaint.date"),
                                 v["note"]))
 
     def action_reply(self) -> None:
@@ -372,40 +375,45 @@ class ComplaintDetailScreen(TranslatedBindings, ModalScreen[bool]):
             Field("told", "field.complaint.options_told", "box"),
         ], self._reply)
 
-    def _reply(self, v: dict[str, Any]) -> Any:
+    def _reply(self, actor: Any, v: dict[str, Any]) -> Any:
+        c = self.services.complaints
         on = dl.parse_day(v["on"], "field.complaint.date")
         text = (v["compensation"] or "").strip()
         fen = parse_yuan(text, "field.complaint.compensation", allow_zero=True) if text else 0
-        return self._call("reply", channel=v["channel"] or "", content=v["content"],
+        return c.reply(actor, self.complaint_id, channel=v["channel"] or "", content=v["content"],
                           options_told=v["told"], remedy=v["remedy"], compensation_fen=fen,
                           replied_on=on)
 
     def action_close(self) -> None:
+        c, cid = self.services.complaints, self.complaint_id
         self._form("complaint.form.close", [
             Field("root_cause", "field.complaint.root_cause", "text"),
             Field("rectification", "field.complaint.rectification", "text"),
-        ], lambda v: self._call("close", v["root_cause"], v["rectification"]))
+        ], lambda actor, v: c.close(actor, cid, v["root_cause"], v["rectification"]))
 
     def action_satisfaction(self) -> None:
+        c, cid = self.services.complaints, self.complaint_id
         results = tuple((t(f"complaint.satisfaction.{r}"), r) for r in SATISFACTION)
         self._form("complaint.form.satisfaction", [
             Field("on", "field.complaint.date", value=self._today().isoformat(), max_length=12),
             Field("result", "field.complaint.satisfaction", "select", results),
             Field("note", "field.complaint.note", max_length=500),
-        ], lambda v: self._call("record_satisfaction",
+        ], lambda actor, v: c.record_satisfaction(actor, cid,
                                 dl.parse_day(v["on"], "field.complaint.date"),
                                 v["result"] or "", v["note"]))
 
     def action_withdraw(self) -> None:
+        c, cid = self.services.complaints, self.complaint_id
         self._form("complaint.form.withdraw", [
             Field("reason", "field.complaint.reason", max_length=1000),
-        ], lambda v: self._call("withdraw", v["reason"]))
+        ], lambda actor, v: c.withdraw(actor, cid, v["reason"]))
 
     def action_merge(self) -> None:
+        c, cid = self.services.complaints, self.complaint_id
         self._form("complaint.form.merge", [
             Field("ref", "field.complaint.original_ref", max_length=20),
             Field("note", "field.complaint.note", max_length=500),
-        ], lambda v: self._call("merge", v["ref"], v["note"]))
+        ], lambda actor, v: c.merge(actor, cid, v["ref"], v["note"]))
 
 
 def _grid() -> Table:

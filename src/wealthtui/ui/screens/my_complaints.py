@@ -9,6 +9,7 @@ warning in yellow), the status and the next step. Enter on a row I received or h
 `ComplaintDetailScreen` with the actions the service allows me; a complaint about me is
 read-only (it carries no client detail: the service leaves it out). Escape closes.
 
+The list loads through the one call path (ui/calls.py: off the event loop, "加载中…" meanwhile).
 Text from people is never markup here: every cell is a `rich.text.Text`.
 """
 
@@ -25,12 +26,10 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
 from wealthtui.i18n import t
-from wealthtui.rules.fields import FieldError
 from wealthtui.services.complaints import MyComplaint
-from wealthtui.services.errors import ServiceError
 from wealthtui.ui.bindings import TranslatedBindings
+from wealthtui.ui.calls import Calls
 from wealthtui.ui.dialogs import complaint_labels as lbl
-from wealthtui.ui.errors import describe
 from wealthtui.ui.screens.complaint_detail import ComplaintDetailScreen
 
 COLUMNS = ("ref", "as", "due", "status", "next")
@@ -53,7 +52,7 @@ class MyComplaintsTable(DataTable[Any]):
     ]
 
 
-class MyComplaintsScreen(TranslatedBindings, ModalScreen[bool]):
+class MyComplaintsScreen(Calls, TranslatedBindings, ModalScreen[bool]):
     DEFAULT_CSS = """
     MyComplaintsScreen {
         background: $background 60%;
@@ -99,7 +98,7 @@ class MyComplaintsScreen(TranslatedBindings, ModalScreen[bool]):
             for column in COLUMNS:
                 table.add_column(t(f"my_complaints.col.{column}"), key=column)
             yield table
-            yield Static(t("my_complaints.empty"), id="mc-empty")
+            yield Static(Text(t("head.panel.loading"), style="dim"), id="mc-empty")
             yield Static("", id="mc-detail")
         yield Footer()
 
@@ -108,12 +107,12 @@ class MyComplaintsScreen(TranslatedBindings, ModalScreen[bool]):
         self.query_one(MyComplaintsTable).focus()
 
     def reload(self) -> None:
-        app = self.app
-        try:
-            self.rows = app.services.complaints.my_complaints(app.actor)  # type: ignore[attr-defined]
-        except (ServiceError, FieldError) as exc:
-            self.notify(describe(exc), severity="error", timeout=8)
-            self.rows = []
+        self.call(self.services.complaints.my_complaints, key="my-complaints",
+                  then=self._mc_read, failed=lambda _f: self._mc_read([]))
+
+    def _mc_read(self, rows: list[MyComplaint]) -> None:
+        self.rows = rows
+        self.query_one("#mc-empty", Static).update(t("my_complaints.empty"))
         table = self.query_one(MyComplaintsTable)
         keep = table.cursor_row if table.row_count else 0
         table.clear()
@@ -140,7 +139,7 @@ class MyComplaintsScreen(TranslatedBindings, ModalScreen[bool]):
         if m is None:
             box.update("")
             return
-        settings = self.app.services.settings  # type: ignore[attr-defined]
+        settings = self.settings
         line = Text(lbl.category_name(settings, m.category, m.subcategory), style="bold")
         if m.client_name:
             line.append("  ")

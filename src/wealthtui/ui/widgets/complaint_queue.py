@@ -12,10 +12,11 @@ API for role screens:
 
 - `scope="all"` reads `services.complaints.queue(actor)` (complaints still to decide by due date,
   overdue first, then the replied ones waiting to be closed); `scope="mine"` reads
-  `services.complaints.mine(actor)`. The app must have `services` and `actor`.
+  `services.complaints.mine(actor)`, through the one call path (ui/calls.py): in a thread, a
+  dim "加载中…" line while it runs, never two loads at once (a reload asked meanwhile follows).
 - A summary line counts open, overdue, warning and paused complaints; overdue rows are red,
-  warnings yellow. Enter on a row opens `ComplaintDetailScreen` with the actions; the list reloads
-  when it is closed and posts `ComplaintQueue.Changed` if something was written.
+  warnings yellow. Enter on a row posts `ComplaintQueue.Open(complaint_id)`: the screen opens
+  the detail (a widget never imports a screen) and calls `reload()` when it is closed.
 - With `scope="all"`, staff who may see statistics (complaint.stats) get a statistics line under
   the table for the last `STATS_DAYS` days: received, first-contact rate, closed, average days to
   close, replies in time, and the counts by category, channel and staff complained about.
@@ -35,10 +36,8 @@ from textual.widgets import DataTable, Static
 
 from wealthtui.i18n import t
 from wealthtui.services.complaints import ComplaintStats, ComplaintView
-from wealthtui.services.errors import ServiceError
+from wealthtui.ui.calls import Calls, Failed
 from wealthtui.ui.dialogs import complaint_labels as lbl
-from wealthtui.ui.errors import describe
-from wealthtui.ui.screens.complaint_detail import ComplaintDetailScreen
 from wealthtui.ui.text import PlainTable
 
 COLUMNS = ("ref", "due", "clock", "category", "complainant", "handler", "channel")
@@ -74,7 +73,7 @@ def stats_text(settings: Any, s: ComplaintStats) -> Text:
     return out
 
 
-class ComplaintQueue(Vertical):
+class ComplaintQueue(Calls, Vertical):
     DEFAULT_CSS = """
     ComplaintQueue {
         height: 1fr;
@@ -98,8 +97,12 @@ class ComplaintQueue(Vertical):
     }
     """
 
-    class Changed(Message):
-        """Something about a complaint was written from the detail screen."""
+    class Open(Message):
+        """Enter on a row: the screen opens the complaint's detail."""
+
+        def __init__(self, complaint_id: int) -> None:
+            super().__init__()
+            self.complaint_id = complaint_id
 
     def __init__(self, scope: Literal["all", "mine"] = "all", *, id: str | None = None,  # noqa: A002
                  classes: str | None = None) -> None:
@@ -108,13 +111,11 @@ class ComplaintQueue(Vertical):
             raise ValueError(f"unknown scope {scope!r}; accepted: all, mine")
         self.scope = scope
         self.rows: list[ComplaintView] = []
-
-    @property
-    def _services(self) -> Any:
-        return self.app.services  # type: ignore[attr-defined]
+        self.busy = False
+        self.dirty = False
 
     def compose(self) -> ComposeResult:
-        yield Static(id="cq-summary")
+        yield Static(Text(t("head.panel.loading"), style="dim"), id="cq-summary")
         table: DataTable[Any] = PlainTable(cursor_type="row", zebra_stripes=True, id="cq-table")
         for col in COLUMNS:
             table.add_column(t(f"complaint.col.{col}"), key=col)
@@ -126,35 +127,42 @@ class ComplaintQueue(Vertical):
         self.reload()
 
     def reload(self) -> None:
-        actor = self.app.actor  # type: ignore[attr-defined]
-        if actor is None:
+        """Load the list (and the statistics) again; coalesced while a load runs."""
+        if self.busy:
+            self.dirty = True
             return
-        fn = self._services.complaints.queue if self.scope == "all" else \
-            self._services.complaints.mine
-        try:
-            self.rows = fn(actor)
-        except ServiceError as exc:
-            self.rows = []
-            self.query_one("#cq-summary", Static).update(Text(describe(exc), style="red"))
-            self._fill()
-            return
+        self.busy = True
+        fn = self.services.complaints.queue if self.scope == "all" else \
+            self.services.complaints.mine
+        self.call(fn, then=self._cq_arrived, failed=self._cq_refused, key="complaints", quiet=True)
+        stats = self.query_one("#cq-stats", Static)
+        stats.display = self.scope == "all" and self.actor.can("complaint.stats")
+        if stats.display:
+            today = self.clock.now().astimezone(self.services.ctx.tz).date()
+            self.call(self.services.complaints.stats, today - timedelta(days=STATS_DAYS - 1),
+                      today, key="complaint-stats", quiet=True,
+                      then=self._cq_stats, failed=lambda f: stats.update(Text(f.message, style="red")))
+
+    def _cq_arrived(self, rows: list[ComplaintView]) -> None:
+        self.rows = rows
         self._summarise()
         self._fill()
-        self._stats(actor)
+        self._cq_again()
 
-    def _stats(self, actor: Any) -> None:
-        box = self.query_one("#cq-stats", Static)
-        box.display = self.scope == "all" and actor.can("complaint.stats")
-        if not box.display:
-            return
-        today = self._services.ctx.today()
-        try:
-            s = self._services.complaints.stats(actor, today - timedelta(days=STATS_DAYS - 1),
-                                                today)
-        except ServiceError as exc:
-            box.update(Text(describe(exc), style="red"))
-            return
-        box.update(stats_text(self._services.settings, s))
+    def _cq_refused(self, failure: Failed) -> None:
+        self.rows = []
+        self.query_one("#cq-summary", Static).update(Text(failure.message, style="red"))
+        self._fill()
+        self._cq_again()
+
+    def _cq_again(self) -> None:
+        self.busy = False
+        if self.dirty:
+            self.dirty = False
+            self.reload()
+
+    def _cq_stats(self, s: ComplaintStats) -> None:
+        self.query_one("#cq-stats", Static).update(stats_text(self.settings, s))
 
     def _summarise(self) -> None:
         open_rows = [r for r in self.rows if r.standing != "stopped"]
@@ -176,7 +184,7 @@ class ComplaintQueue(Vertical):
         table = self.query_one("#cq-table", DataTable)
         keep = table.cursor_row
         table.clear()
-        settings = self._services.settings
+        settings = self.settings
         for v in self.rows:
             style = lbl.STANDING_STYLE.get(v.standing, "")
             due = "" if v.standing == "stopped" else v.due_date.strftime("%m-%d")
@@ -203,16 +211,11 @@ class ComplaintQueue(Vertical):
         return self.rows[table.cursor_row]
 
     def open_selected(self) -> None:
-        """Open the detail screen of the highlighted complaint."""
+        """Ask the screen to open the detail of the highlighted complaint."""
         v = self.selected
         if v is not None:
-            self.app.push_screen(ComplaintDetailScreen(v.id), self._detail_closed)
+            self.post_message(self.Open(v.id))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.open_selected()
-
-    def _detail_closed(self, changed: bool | None) -> None:
-        self.reload()
-        if changed:
-            self.post_message(self.Changed())

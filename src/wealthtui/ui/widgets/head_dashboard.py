@@ -1,107 +1,46 @@
 """The head's live dashboard: queue per category, counters, alerts, premium clients in the lobby,
-and a chart of arrivals per hour today against the same weekday's average.
+and the head's charts (ui/widgets/head_charts.py: arrivals per hour against the same weekday,
+waits by hour and lane, the month's trend), drawn with textual-plotext.
 
-`DashboardPanel.show(view)` fills it from a `services.dashboard.DashboardView`. The chart draws
-bars with coloured blank cells (no block glyphs, whose width some CJK terminals double), measured
-in cells."""
+`DashboardPanel` loads `services.dashboard.snapshot` through the one call path (a live panel:
+again each time its tab is shown, on change markers and on the screen's 30 s tick, never two
+loads at once). Its keys: F10 the next chart, F11 the chart's numbers as a table."""
 
 from __future__ import annotations
 
-from rich.cells import cell_len
+from collections.abc import Callable
+from typing import Any, ClassVar
+
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
 from wealthtui.i18n import t, tl
 from wealthtui.reports.render import mmss
 from wealthtui.services.dashboard import DashboardView
 from wealthtui.ui.text import PlainTable
-
-DEFAULT_HOURS = (8, 17)  # shown even before anyone arrives
-
-
-def hour_range(today: tuple[int, ...], typical: tuple[float, ...]) -> tuple[int, int]:
-    busy = [h for h in range(24) if today[h] or typical[h] >= 0.05]
-    lo = min([DEFAULT_HOURS[0], *busy])
-    hi = max([DEFAULT_HOURS[1], *busy])
-    return lo, hi
-
-
-class ArrivalsChart(Widget):
-    """Bars per hour: today (accent) beside the same weekday's average (muted)."""
-
-    DEFAULT_CSS = """
-    ArrivalsChart {
-        height: 1fr;
-        min-height: 6;
-        padding: 0 1;
-        text-wrap: nowrap;
-        text-overflow: clip;
-    }
-    """
-
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
-        super().__init__(id=id)
-        self.today: tuple[int, ...] = (0,) * 24
-        self.typical: tuple[float, ...] = (0.0,) * 24
-        self.history_days = 0
-        self.weekday = 0
-        self.now_hour: int | None = None
-
-    def set_data(self, view: DashboardView, now_hour: int) -> None:
-        self.today, self.typical = view.arrivals_today, view.arrivals_typical
-        self.history_days = view.history_days
-        self.weekday = view.business_date.weekday()
-        self.now_hour = now_hour
-        self.refresh()
-
-    def render(self) -> Text:
-        theme = self.app.current_theme
-        today_style = Style(bgcolor=theme.accent or "cyan")
-        typical_style = Style(bgcolor=theme.secondary or "grey50")
-        muted = Style(dim=True)
-        lo, hi = hour_range(self.today, self.typical)
-        hours = list(range(lo, hi + 1))
-        width = self.size.width
-        top = max(max(self.today), max(self.typical), 1.0)
-        axis = max(cell_len(str(round(top))), 2) + 1
-        per_hour = 3 if axis + 3 * len(hours) <= width else 2
-        height = max(2, self.size.height - 3)
-        out = Text(no_wrap=True, overflow="crop")
-        weekday = t(f"shell.weekday.{self.weekday}")
-        out.append("  ", today_style)
-        out.append(" " + t("head.dash.today") + "  ")
-        out.append("  ", typical_style)
-        label = (t("head.dash.typical", weekday=weekday, days=self.history_days)
-                 if self.history_days else t("head.dash.no_history"))
-        out.append(" " + label + "\n")
-        for row in range(height):
-            level = height - row  # 1 at the bottom
-            tick = str(round(top)) if row == 0 else ("0" if row == height - 1 else "")
-            out.append(tick.rjust(axis - 1) + " ", muted)
-            for h in hours:
-                today_rows = round(self.today[h] / top * height)
-                typical_rows = round(self.typical[h] / top * height)
-                out.append(" ", today_style if today_rows >= level else Style())
-                out.append(" ", typical_style if typical_rows >= level else Style())
-                if per_hour == 3:
-                    out.append(" ")
-            out.append("\n")
-        out.append(" " * axis)
-        for h in hours:
-            mark = f"{h:02d}" if (per_hour == 3 or h % 2 == 0) else "  "
-            style = Style(bold=True) if h == self.now_hour else muted
-            out.append(mark.ljust(per_hour), style)
-        out.append("\n" + " " * axis)
-        out.append(t("head.dash.arrivals_total", today=sum(self.today),
-                     typical=round(sum(self.typical))), muted)
-        return out
+from wealthtui.ui.widgets.head_charts import (
+    KINDS,
+    HeadChart,
+    arrivals_chart,
+    trend_chart,
+    waits_chart,
+)
+from wealthtui.ui.widgets.head_panel import HeadPanel, loading_text
 
 
-class DashboardPanel(Vertical):
+class DashboardPanel(HeadPanel):
+    KEY = "dashboard"
+    LIVE = True
+    BINDINGS: ClassVar[list[Binding]] = [
+        Binding("f10", "next_chart", "head.chart.bind_next", id="head.next_chart"),
+        Binding("f11", "chart_numbers", "head.chart.bind_numbers", id="head.chart_numbers"),
+    ]
+    FOOTER_ORDER = ("head.next_chart", "head.chart_numbers")
+
     DEFAULT_CSS = """
     DashboardPanel {
         height: 1fr;
@@ -129,6 +68,13 @@ class DashboardPanel(Vertical):
         height: 1fr;
         min-height: 3;
     }
+    DashboardPanel:focus-within .dash-title {
+        text-style: bold reverse;
+    }
+    DashboardPanel #dash-loading {
+        height: auto;
+        padding: 0 1;
+    }
     DashboardPanel .dash-title {
         text-style: bold;
         color: $accent;
@@ -136,7 +82,13 @@ class DashboardPanel(Vertical):
     }
     """
 
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.view: DashboardView | None = None
+        self.chart = "arrivals"
+
     def compose(self) -> ComposeResult:
+        yield Static(loading_text(), id="dash-loading")
         with Horizontal():
             with Vertical(classes="dash-col"):
                 queue: DataTable[Text | str] = PlainTable(id="dash-queue", cursor_type="none")
@@ -150,10 +102,48 @@ class DashboardPanel(Vertical):
                     premium.add_column(t(f"head.dash.col.{key}"), key=key)
                 yield premium
             with Vertical(classes="dash-col -chart"):
-                yield Static(t("head.dash.arrivals_title"), classes="dash-title")
-                yield ArrivalsChart(id="dash-chart")
+                yield Static(t("head.chart.title_arrivals"), classes="dash-title",
+                             id="chart-title")
+                yield HeadChart(id="dash-chart")
 
-    def show(self, view: DashboardView, now_hour: int) -> None:
+    def show_loading(self, on: bool) -> None:
+        self.query_one("#dash-loading").display = on
+
+    def fetch(self) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+        return self.services.dashboard.snapshot, ()
+
+    # --- charts ----------------------------------------------------------------------------
+    def action_next_chart(self) -> None:
+        self.chart = KINDS[(KINDS.index(self.chart) + 1) % len(KINDS)]
+        self.load_chart()
+
+    def action_chart_numbers(self) -> None:
+        self.query_one(HeadChart).toggle_numbers()
+
+    def load_chart(self) -> None:
+        """Show the chosen chart: arrivals come with the snapshot, the others are read."""
+        self.query_one("#chart-title", Static).update(t(f"head.chart.title_{self.chart}"))
+        chart = self.query_one(HeadChart)
+        if self.chart == "arrivals":
+            if self.view is not None:
+                chart.show(arrivals_chart(self.view))
+            return
+        if self.chart == "waits":
+            settings = self.settings
+            self.call(self.services.reports.waits_by_hour, None, key="chart",
+                      then=lambda rows: self._chart_read("waits", waits_chart(settings, rows)))
+            return
+        month = self.clock.now().astimezone(self.services.ctx.tz).strftime("%Y-%m")
+        self.call(self.services.reports.trend, month, key="chart",
+                  then=lambda days: self._chart_read("trend", trend_chart(month, days)))
+
+    def _chart_read(self, kind: str, data: Any) -> None:
+        if kind == self.chart:
+            self.query_one(HeadChart).show(data)
+
+    # --- figures ---------------------------------------------------------------------------
+    def show(self, view: DashboardView) -> None:
+        self.view = view
         theme = self.app.current_theme
         warn = theme.warning or "yellow"
         err = theme.error or "red"
@@ -185,6 +175,7 @@ class DashboardPanel(Vertical):
         for p in view.premium_in_lobby:
             status = Text(t(f"head.dash.premium_{p.status}"),
                           style=f"bold {warn}" if p.late else "")
-            premium.add_row(p.client_name or t("common.unknown"), p.cm_name or "—", status,
+            premium.add_row(Text(p.client_name or t("common.unknown")), Text(p.cm_name or "—"),
+                            status,
                             Text(mmss(int(p.waited_s)), justify="right"), key=str(p.handoff_id))
-        self.query_one(ArrivalsChart).set_data(view, now_hour)
+        self.load_chart()

@@ -162,12 +162,15 @@ StaffFactory = Callable[..., Actor]
 
 @pytest.fixture
 def make_staff(services: Services, head: Actor) -> StaffFactory:
-    """make_staff("cash_teller", "lobby_manager", name=...) → a signed-in Actor."""
+    """make_staff("cash_teller", "lobby_manager", name=...) → a signed-in Actor (added, their
+    PIN chosen, a head/supervisor role approved by a second person: tests/staffing.py)."""
     counter = iter(range(100, 10_000))
 
     def make(*roles: str, name: str = "测试员工", staff_no: str | None = None) -> Actor:
+        from tests.staffing import add_staff
+
         no = staff_no or f"S{next(counter)}"
-        services.staff.add(head, no, name, list(roles), TEST_PIN)
+        add_staff(services, head, no, name, roles)
         return services.auth.login(no, TEST_PIN)
 
     return make

@@ -172,10 +172,43 @@ def test_cli_role_grant_needs_a_second_person(cli, demo_db: Path) -> None:  # no
     assert zh["role.cash_teller"] not in head_row
 
 
+def at_terminal_cli(cli, name: str, *args: str, env: dict[str, str]):  # type: ignore[no-untyped-def]
+    """`wealthtui ARGS` run at the terminal `name` (another machine than the head's)."""
+    config = Path(os.environ["WEALTHTUI_CONFIG"])
+    base = config.read_text()
+    config.write_text(base + f'\n[insiders]\nterminal = "{name}"\n')
+    try:
+        return cli(*args, env=env)
+    finally:
+        config.write_text(base)
+
+
 def test_cli_weak_pin_is_refused_naming_the_rule(cli, demo_db: Path) -> None:  # noqa: F811
-    result = cli("staff", "add", "9101", "某人", "--role", "cash_teller", "--as", HEAD.staff_no,
-                 "--db", str(demo_db), env={"WEALTHTUI_PIN": HEAD.pin, "WEALTHTUI_NEW_PIN": "800101"})
-    assert result.exit_code == 1 and zh["insiders.pin_weak.date"] in result.stderr
+    db = ("--db", str(demo_db))
+    added = cli("staff", "add", "9101", "某人", "--role", "cash_teller", "--as", HEAD.staff_no,
+                *db, env={"WEALTHTUI_PIN": HEAD.pin})
+    first = re.search(r"一次性密码：(\d+)", added.stdout).group(1)
+    weak = at_terminal_cli(cli, "counter-9", "staff", "list", "--as", "9101", *db,
+                           env={"WEALTHTUI_PIN": first, "WEALTHTUI_NEW_PIN": "800101"})
+    assert weak.exit_code == 1 and zh["insiders.pin_weak.date"] in weak.stderr
+
+
+def test_cli_staff_add_of_a_supervisor_waits_for_a_second_person(cli, demo_db: Path) -> None:  # noqa: F811
+    db = ("--db", str(demo_db))
+    as_head = {"WEALTHTUI_PIN": HEAD.pin}
+    added = cli("staff", "add", "9102", "钱主管", "--role", "supervisor,officer", "--as",
+                HEAD.staff_no, *db, env=as_head)
+    assert added.exit_code == 0, added.output
+    grant = re.search(r"申请 (\d+)", added.stdout).group(1)
+    assert "approve-roles" in added.stdout
+    listed = cli("staff", "list", "--as", HEAD.staff_no, *db, env=as_head)
+    row = next(line for line in listed.stdout.splitlines() if "9102" in line)
+    assert zh["role.officer"] in row and zh["role.supervisor"] not in row  # not yet
+    alone = cli("staff", "approve-roles", grant, "--as", HEAD.staff_no, *db, env=as_head)
+    assert alone.exit_code == 1 and zh["insiders.grant.same_person"] in alone.stderr
+    ok = cli("staff", "approve-roles", grant, "--as", SUPERVISOR.staff_no, *db,
+             env={"WEALTHTUI_PIN": SUPERVISOR.pin})
+    assert ok.exit_code == 0 and zh["role.supervisor"] in ok.stdout
 
 
 def test_cli_unlock_by_the_supervisor(cli, demo_db: Path) -> None:  # noqa: F811

@@ -264,6 +264,48 @@ async def test_the_heads_screen_grants_supervisor_only_with_a_second_person(
     assert officer.roles == ("supervisor", "officer")
 
 
+async def test_the_heads_f8_adds_a_supervisor_only_with_a_second_person(
+        services: Services, head, make_staff) -> None:
+    make_staff("supervisor", staff_no="S01", name="李主管")
+    app = make_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await sign_in(pilot, "H001")
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("f8")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        await type_into(pilot, "#f-staff_no", "S02")
+        await type_into(pilot, "#f-name", "钱主管")
+        form.query_one("#f-roles").select("supervisor")
+        form.query_one("#f-roles").select("officer")
+        await pilot.press("f2")
+        await settle(pilot)
+        shown = app.screen
+        assert isinstance(shown, FormDialog) and shown.id == "one-time-pin"
+        one_time = re.search(r"(\d{8})", screen_text(app)).group(1)
+        await pilot.press("escape")
+        await settle(pilot)
+        dialog = app.screen  # then the second person for the supervisor role
+        assert isinstance(dialog, SecondPersonDialog) and "钱主管" in screen_text(app)
+        await type_into(pilot, "#sp-staff-no", "H001")  # the head himself: refused
+        await type_into(pilot, "#sp-pin", TEST_PIN)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog
+        await type_into(pilot, "#sp-staff-no", "S01")
+        await type_into(pilot, "#sp-pin", TEST_PIN)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+    added = next(v for v in services.staff.roster(head) if v.staff_no == "S02")
+    assert added.roles == ("supervisor", "officer")
+    # the new supervisor chooses their own PIN at their own terminal
+    counter = at_terminal(services, "counter-2")
+    assert counter.auth.complete_reset("S02", one_time, "592716").roles == {"supervisor", "officer"}
+
+
 async def test_a_one_time_pin_at_the_lock_screen_asks_for_the_new_pin(
         services: Services, head, make_staff) -> None:
     make_staff("supervisor", staff_no="S01", name="李主管")

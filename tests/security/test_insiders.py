@@ -172,7 +172,7 @@ def test_cli_role_grant_needs_a_second_person(cli, demo_db: Path) -> None:  # no
     assert zh["role.cash_teller"] not in head_row
 
 
-def at_terminal_cli(cli, name: str, *args: str, env: dict[str, str]):  # type: ignore[no-untyped-def]
+def at_terminal_cli(cli, name: str, *args: str, env: dict[str, str]):  # type: ignore[no-untyped-def]  # noqa: F811
     """`wealthtui ARGS` run at the terminal `name` (another machine than the head's)."""
     config = Path(os.environ["WEALTHTUI_CONFIG"])
     base = config.read_text()

@@ -30,7 +30,7 @@ TEST_PIN = "246810"
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     for var in ("WEALTHTUI_DB", "WEALTHTUI_LANG", "WEALTHTUI_IDLE_LOCK_MINUTES",
-                "WEALTHTUI_TIMEZONE"):
+                "WEALTHTUI_TIMEZONE", "WEALTHTUI_TERMINAL", "WEALTHTUI_REMOTE"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("WEALTHTUI_CONFIG", str(tmp_path / "no-user-config.toml"))
     monkeypatch.setenv("WEALTHTUI_DATA_DIR", str(tmp_path / "data"))

@@ -30,7 +30,7 @@ TEST_PIN = "246810"
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     for var in ("WEALTHTUI_DB", "WEALTHTUI_LANG", "WEALTHTUI_IDLE_LOCK_MINUTES",
-                "WEALTHTUI_TIMEZONE"):
+                "WEALTHTUI_TIMEZONE", "WEALTHTUI_TERMINAL", "WEALTHTUI_REMOTE"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("WEALTHTUI_CONFIG", str(tmp_path / "no-user-config.toml"))
     monkeypatch.setenv("WEALTHTUI_DATA_DIR", str(tmp_path / "data"))
@@ -199,12 +199,15 @@ StaffFactory = Callable[..., Actor]
 
 @pytest.fixture
 def make_staff(services: Services, head: Actor) -> StaffFactory:
-    """make_staff("cash_teller", "lobby_manager", name=...) → a signed-in Actor."""
+    """make_staff("cash_teller", "lobby_manager", name=...) → a signed-in Actor (added, their
+    PIN chosen, a head/supervisor role approved by a second person: tests/staffing.py)."""
     counter = iter(range(100, 10_000))
 
     def make(*roles: str, name: str = "测试员工", staff_no: str | None = None) -> Actor:
+        from tests.staffing import add_staff
+
         no = staff_no or f"S{next(counter)}"
-        services.staff.add(head, no, name, list(roles), TEST_PIN)
+        add_staff(services, head, no, name, roles)
         return services.auth.login(no, TEST_PIN)
 
     return make

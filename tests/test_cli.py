@@ -229,9 +229,27 @@ def test_audit_verify_names_the_tampered_row(cli, demo_db: Path):
 def test_staff_commands_go_through_the_staff_service(cli, demo_db: Path):
     db = ("--db", str(demo_db))
     as_head = {"WEALTHTUI_PIN": HEAD.pin}
+    config = Path(os.environ["WEALTHTUI_CONFIG"])
+    base = config.read_text()
+
+    def at_counter_9(*args: str, env: dict[str, str]):  # type: ignore[no-untyped-def]
+        """The person at their own terminal (not the one where their PIN was issued)."""
+        config.write_text(base + '\n[insiders]\nterminal = "counter-9"\n')
+        try:
+            return cli(*args, env=env)
+        finally:
+            config.write_text(base)
+
     added = cli("staff", "add", "9001", "新员工", "--role", "cash_teller,lobby_assistant",
-                "--as", HEAD.staff_no, *db, env={**as_head, "WEALTHTUI_NEW_PIN": "135790"})
+                "--as", HEAD.staff_no, *db, env=as_head)
     assert added.exit_code == 0, added.output
+    first = re.search(r"一次性密码：(\d+)", added.stdout).group(1)  # nobody typed it: printed once
+    here = cli("staff", "list", "--as", "9001", *db,
+               env={"WEALTHTUI_PIN": first, "WEALTHTUI_NEW_PIN": "864200"})
+    assert here.exit_code == 1 and zh["insiders.error.one_time_here"] in one_line(here.stderr)
+    chosen = at_counter_9("staff", "list", "--as", "9001", *db,
+                          env={"WEALTHTUI_PIN": first, "WEALTHTUI_NEW_PIN": "864200"})
+    assert zh["insiders.change.done"] in chosen.stdout  # their own PIN first
     listed = cli("staff", "list", "--as", HEAD.staff_no, *db, env=as_head)
     assert "9001" in listed.stdout and "新员工" in listed.stdout
     roles = cli("staff", "roles", "9001", "--role", "non_cash_teller", "--as", HEAD.staff_no,
@@ -241,12 +259,10 @@ def test_staff_commands_go_through_the_staff_service(cli, demo_db: Path):
     assert reset.exit_code == 0
     one_time = re.search(r"一次性密码：(\d+)", reset.stdout).group(1)  # printed once
     # the person signs in at their own terminal with it and must choose a new PIN first
-    config = Path(os.environ["WEALTHTUI_CONFIG"])
-    config.write_text(config.read_text() + '\n[insiders]\nterminal = "counter-9"\n')
-    mine = cli("staff", "list", "--as", "9001", *db,
-               env={"WEALTHTUI_PIN": one_time, "WEALTHTUI_NEW_PIN": "864200"})
+    mine = at_counter_9("staff", "list", "--as", "9001", *db,
+                        env={"WEALTHTUI_PIN": one_time, "WEALTHTUI_NEW_PIN": "864211"})
     assert zh["insiders.change.done"] in mine.stdout
-    mine = cli("staff", "list", "--as", "9001", *db, env={"WEALTHTUI_PIN": "864200"})
+    mine = cli("staff", "list", "--as", "9001", *db, env={"WEALTHTUI_PIN": "864211"})
     assert mine.exit_code == 1  # a teller may not see the roster
     assert zh["error.permission.denied"].split("（")[0] in mine.stderr
     assert cli("staff", "unlock", "9001", "--as", HEAD.staff_no, *db, env=as_head).exit_code == 0

@@ -305,7 +305,7 @@ def test_generated_center_is_consistent(engine: Engine, settings: Settings):
     # the services keep working on top of the bulk rows (ids continue after the generated ones)
     services = Services(engine, settings, FixedClock(T0))
     head = services.auth.login("8001", next(a.pin for a in DEMO_STAFF if a.staff_no == "8001"))
-    services.staff.add(head, "7001", "新同事", [p.CASH_TELLER], "135790")
+    services.staff.add(head, "7001", "新同事", [p.CASH_TELLER])
 
 
 def test_the_demo_accounts_file_lists_every_role_in_use():

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from typer.testing import CliRunner
 
 from tests.conftest import FAST_PIN_HASH, TEST_PIN
+from tests.staffing import add_staff
 from wealthtui.cli import app
 from wealthtui.config import Settings
 from wealthtui.rules import routing
@@ -159,7 +160,7 @@ def run_whole_day(services: Services, clock: FixedClock, *, close: bool = True) 
     d.at(8, 20)
     # --- the head: staff, the day's roster ---------------------------------------------------
     for no, name, roles in STAFF:
-        s.staff.add(head, no, name, list(roles), TEST_PIN)
+        add_staff(s, head, no, name, roles)
         d.people[no] = s.auth.login(no, TEST_PIN)
     p = d.people
     s.roster.all_in(head)

@@ -561,6 +561,7 @@ class InsidersCfg(_Section):
     approve a grant of the head or supervisor role (issue 15, services.auth / services.staff)."""
 
     terminal: str = ""  # this terminal's name for the throttle; empty = the machine's host name
+    remote: str = ""  # the browser's address, set per session by `wealthtui serve` (WEALTHTUI_REMOTE)
     free_failures: Annotated[int, Limits(ge=1)] = 3  # wrong PINs at a terminal before it waits
     first_wait_seconds: Annotated[int, Limits(ge=1)] = 5  # then doubled at each wrong PIN
     max_wait_seconds: Annotated[int, Limits(ge=1)] = 300
@@ -796,6 +797,9 @@ ENV_MAP: dict[str, tuple[str, str]] = {
     "WEALTHTUI_LANG": ("ui", "language"),
     "WEALTHTUI_IDLE_LOCK_MINUTES": ("ui", "idle_lock_minutes"),
     "WEALTHTUI_TIMEZONE": ("center", "timezone"),
+    # set by `wealthtui serve` for each browser session (ui/serve.py): its own throttle
+    "WEALTHTUI_TERMINAL": ("insiders", "terminal"),
+    "WEALTHTUI_REMOTE": ("insiders", "remote"),
 }
 
 

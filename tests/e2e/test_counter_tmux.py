@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from tests.e2e.test_login_e2e import clean_env
 from tests.e2e.tmux import TmuxSession, tmux_available
+from tests.staffing import add_staff
 from wealthtui import i18n
 from wealthtui.model import AuthorizationRequest, Handoff, ServiceRecord, Ticket
 
@@ -40,7 +41,7 @@ def build_center(db: Path, env: dict[str, str]) -> None:
     for staff_no, name, roles in (("L1", "赵大堂", ["lobby_manager"]),
                                   ("N1", "吴柜员", ["non_cash_teller"]),
                                   ("S1", "孙主管", ["supervisor"])):
-        services.staff.add(head, staff_no, name, roles, PIN)
+        add_staff(services, head, staff_no, name, roles, PIN)
     engine.dispose()
 
 

@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from tests.e2e.tmux import TmuxSession, tmux_available
 from tests.lobby_data import add_client, id_no
+from tests.staffing import add_staff
 from wealthtui import i18n
 from wealthtui.config import load_settings
 from wealthtui.model import Attendance, CounterSession
@@ -52,9 +53,9 @@ def build_center(db: Path, env: dict[str, str]) -> Services:
     services = Services(engine, load_settings(environ=env))
     services.staff.bootstrap_head("H001", "王主任", PIN)
     head = services.auth.login("H001", PIN)
-    services.staff.add(head, "L001", "黄磊", ["lobby_manager"], PIN)
-    services.staff.add(head, "C001", "徐慧", ["wealth_cm"], PIN)
-    services.staff.add(head, "T001", "刘洋", ["cash_teller"], PIN)
+    for staff_no, name, role in (("L001", "黄磊", "lobby_manager"), ("C001", "徐慧", "wealth_cm"),
+                                 ("T001", "刘洋", "cash_teller")):
+        add_staff(services, head, staff_no, name, [role], PIN)
     cm = services.auth.login("C001", PIN)
     teller = services.auth.login("T001", PIN)
     today = services.ctx.today()

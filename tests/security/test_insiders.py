@@ -173,10 +173,43 @@ def test_cli_role_grant_needs_a_second_person(cli, demo_db: Path) -> None:  # no
     assert zh["role.cash_teller"] not in head_row
 
 
+def at_terminal_cli(cli, name: str, *args: str, env: dict[str, str]):  # type: ignore[no-untyped-def]  # noqa: F811
+    """`wealthtui ARGS` run at the terminal `name` (another machine than the head's)."""
+    config = Path(os.environ["WEALTHTUI_CONFIG"])
+    base = config.read_text()
+    config.write_text(base + f'\n[insiders]\nterminal = "{name}"\n')
+    try:
+        return cli(*args, env=env)
+    finally:
+        config.write_text(base)
+
+
 def test_cli_weak_pin_is_refused_naming_the_rule(cli, demo_db: Path) -> None:  # noqa: F811
-    result = cli("staff", "add", "9101", "某人", "--role", "cash_teller", "--as", HEAD.staff_no,
-                 "--db", str(demo_db), env={"WEALTHTUI_PIN": HEAD.pin, "WEALTHTUI_NEW_PIN": "800101"})
-    assert result.exit_code == 1 and zh["insiders.pin_weak.date"] in result.stderr
+    db = ("--db", str(demo_db))
+    added = cli("staff", "add", "9101", "某人", "--role", "cash_teller", "--as", HEAD.staff_no,
+                *db, env={"WEALTHTUI_PIN": HEAD.pin})
+    first = re.search(r"一次性密码：(\d+)", added.stdout).group(1)
+    weak = at_terminal_cli(cli, "counter-9", "staff", "list", "--as", "9101", *db,
+                           env={"WEALTHTUI_PIN": first, "WEALTHTUI_NEW_PIN": "800101"})
+    assert weak.exit_code == 1 and zh["insiders.pin_weak.date"] in weak.stderr
+
+
+def test_cli_staff_add_of_a_supervisor_waits_for_a_second_person(cli, demo_db: Path) -> None:  # noqa: F811
+    db = ("--db", str(demo_db))
+    as_head = {"WEALTHTUI_PIN": HEAD.pin}
+    added = cli("staff", "add", "9102", "钱主管", "--role", "supervisor,officer", "--as",
+                HEAD.staff_no, *db, env=as_head)
+    assert added.exit_code == 0, added.output
+    grant = re.search(r"申请 (\d+)", added.stdout).group(1)
+    assert "approve-roles" in added.stdout
+    listed = cli("staff", "list", "--as", HEAD.staff_no, *db, env=as_head)
+    row = next(line for line in listed.stdout.splitlines() if "9102" in line)
+    assert zh["role.officer"] in row and zh["role.supervisor"] not in row  # not yet
+    alone = cli("staff", "approve-roles", grant, "--as", HEAD.staff_no, *db, env=as_head)
+    assert alone.exit_code == 1 and zh["insiders.grant.same_person"] in alone.stderr
+    ok = cli("staff", "approve-roles", grant, "--as", SUPERVISOR.staff_no, *db,
+             env={"WEALTHTUI_PIN": SUPERVISOR.pin})
+    assert ok.exit_code == 0 and zh["role.supervisor"] in ok.stdout
 
 
 def test_cli_unlock_by_the_supervisor(cli, demo_db: Path) -> None:  # noqa: F811
@@ -230,6 +263,48 @@ async def test_the_heads_screen_grants_supervisor_only_with_a_second_person(
         assert app.screen is screen
     officer = next(v for v in services.staff.roster(head) if v.staff_no == "O01")
     assert officer.roles == ("supervisor", "officer")
+
+
+async def test_the_heads_f8_adds_a_supervisor_only_with_a_second_person(
+        services: Services, head, make_staff) -> None:
+    make_staff("supervisor", staff_no="S01", name="李主管")
+    app = make_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await sign_in(pilot, "H001")
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("f8")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        await type_into(pilot, "#f-staff_no", "S02")
+        await type_into(pilot, "#f-name", "钱主管")
+        form.query_one("#f-roles").select("supervisor")
+        form.query_one("#f-roles").select("officer")
+        await pilot.press("f2")
+        await settle(pilot)
+        shown = app.screen
+        assert isinstance(shown, FormDialog) and shown.id == "one-time-pin"
+        one_time = re.search(r"(\d{8})", screen_text(app)).group(1)
+        await pilot.press("escape")
+        await settle(pilot)
+        dialog = app.screen  # then the second person for the supervisor role
+        assert isinstance(dialog, SecondPersonDialog) and "钱主管" in screen_text(app)
+        await type_into(pilot, "#sp-staff-no", "H001")  # the head himself: refused
+        await type_into(pilot, "#sp-pin", TEST_PIN)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog
+        await type_into(pilot, "#sp-staff-no", "S01")
+        await type_into(pilot, "#sp-pin", TEST_PIN)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+    added = next(v for v in services.staff.roster(head) if v.staff_no == "S02")
+    assert added.roles == ("supervisor", "officer")
+    # the new supervisor chooses their own PIN at their own terminal
+    counter = at_terminal(services, "counter-2")
+    assert counter.auth.complete_reset("S02", one_time, "592716").roles == {"supervisor", "officer"}
 
 
 async def test_a_one_time_pin_at_the_lock_screen_asks_for_the_new_pin(

@@ -58,7 +58,7 @@ def test_a_deleted_row_is_named(head, make_staff, engine) -> None:
 def test_refusals_are_audited(services, make_staff, engine) -> None:
     teller = make_staff("cash_teller")
     with pytest.raises(PermissionDenied):
-        services.staff.add(teller, "X1", "某人", ["head"], "123456")
+        services.staff.add(teller, "X1", "某人", ["head"])
     with Session(engine) as s:
         last = s.exec(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
     assert (last.action, last.entity_id, last.actor_id) == ("security.refused", "staff.admin", teller.staff_id)

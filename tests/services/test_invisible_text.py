@@ -71,7 +71,7 @@ def test_an_optional_note_of_only_invisible_characters_is_stored_empty(desk: Des
 
 def test_a_name_with_hidden_marks_is_refused(desk: Desk) -> None:
     with pytest.raises(FieldError) as exc:
-        desk.services.staff.add(desk.head, "S900", "王\u200b五", ["lobby_manager"], "246813")
+        desk.services.staff.add(desk.head, "S900", "王\u200b五", ["lobby_manager"])
     assert exc.value.field == "field.name"
     with Session(desk.engine) as s:
         assert s.exec(select(Staff).where(Staff.staff_no == "S900")).first() is None

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from tests.conftest import T0, TEST_PIN
 from tests.services.cm_helpers import Desk, desk_fixture, resident_id  # noqa: F401
+from tests.staffing import add_staff
 from wealthtui.model import Attendance, AuditEvent
 from wealthtui.rules.fields import FieldError
 from wealthtui.services import Actor, Services
@@ -163,7 +164,7 @@ def test_a_center_from_init_routes_a_premium_arrival_to_the_duty_cm(
     head = services.auth.login("H001", TEST_PIN)
     for no, name, role in (("C01", "李理财", "wealth_cm"), ("C02", "周理财", "wealth_cm"),
                            ("L01", "郑大堂", "lobby_manager")):
-        services.staff.add(head, no, name, [role], TEST_PIN)
+        add_staff(services, head, no, name, [role])
     cm1, cm2, lobby = (services.auth.login(no, TEST_PIN) for no in ("C01", "C02", "L01"))
     data = tmp_path / "clients.csv"
     data.write_text("name,id_type,id_number,tier,aum\n"

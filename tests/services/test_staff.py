@@ -17,17 +17,14 @@ def test_bootstrap_only_once(services, head) -> None:
 
 def test_add_validates_each_field(services, head) -> None:
     with pytest.raises(FieldError) as exc:
-        services.staff.add(head, "T 1", "陈", ["cash_teller"], TEST_PIN)
+        services.staff.add(head, "T 1", "陈", ["cash_teller"])
     assert exc.value.field == "field.staff_no"
     with pytest.raises(FieldError) as exc:
-        services.staff.add(head, "T1", "陈", ["janitor"], TEST_PIN)
+        services.staff.add(head, "T1", "陈", ["janitor"])
     assert exc.value.field == "field.roles"
-    with pytest.raises(FieldError) as exc:
-        services.staff.add(head, "T1", "陈", ["cash_teller"], "12ab")
-    assert exc.value.field == "field.pin"
-    services.staff.add(head, "T1", "陈", ["cash_teller"], TEST_PIN)
+    services.staff.add(head, "T1", "陈", ["cash_teller"])
     with pytest.raises(Conflict):
-        services.staff.add(head, "T1", "陈二", ["cash_teller"], TEST_PIN)
+        services.staff.add(head, "T1", "陈二", ["cash_teller"])
 
 
 def test_roles_change_and_reset_pin(services, head, make_staff) -> None:

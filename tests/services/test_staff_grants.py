@@ -100,7 +100,7 @@ def test_rejected_cancelled_and_stale_grants(services, head, make_staff) -> None
     assert exc.value.key == "insiders.grant.stale"
     assert [g.id for g in services.staff.grants(head)] == [third.id]
     assert {g.status for g in services.staff.grants(head, pending_only=False)} == {
-        "rejected", "cancelled", "pending"}
+        "approved", "rejected", "cancelled", "pending"}  # approved: S01's own supervisor role
 
 
 def test_the_grant_is_audited_with_requester_and_approver(services, head, make_staff,

@@ -133,11 +133,16 @@ def test_the_reset_and_the_new_pin_are_audited(services, head, make_staff, engin
     ("000000", "same"), ("123456", "run"), ("654321", "run"), ("890123", "run"),
     ("800101", "date"), ("19800101", "date"), ("123", None),
 ])
-def test_weak_pins_are_refused_at_add_init_and_change(services, head, make_staff, pin, rule) -> None:
-    with pytest.raises(FieldError) as exc:
-        services.staff.add(head, "T9", "陈", ["cash_teller"], pin)
-    assert exc.value.field == "field.pin"
+def test_weak_pins_are_refused_at_the_first_choice_init_and_change(services, head, make_staff, pin,
+                                                                   rule) -> None:
+    new = services.staff.add(head, "T9", "陈", ["cash_teller"])
+    with pytest.raises(FieldError) as exc:  # the new person's own first PIN
+        services.auth.complete_reset("T9", new.pin, pin, terminal="counter")
+    assert exc.value.field == "insiders.field.new_pin"
     assert exc.value.key == (f"insiders.pin_weak.{rule}" if rule else "error.field.pin")
+    with pytest.raises(FieldError) as exc:
+        services.staff.bootstrap_head("H009", "李主任", pin)
+    assert exc.value.field == "field.pin"
     teller = make_staff("cash_teller", staff_no="T01")
     with pytest.raises(FieldError) as exc:
         services.staff.change_own_pin(teller, TEST_PIN, pin)
@@ -145,14 +150,15 @@ def test_weak_pins_are_refused_at_add_init_and_change(services, head, make_staff
 
 
 def test_the_staff_number_and_own_birthday_are_refused(services, head, make_staff) -> None:
+    new = services.staff.add(head, "5837", "陈", ["cash_teller"])
     with pytest.raises(FieldError) as exc:
-        services.staff.add(head, "5837", "陈", ["cash_teller"], "158379")
+        services.auth.complete_reset("5837", new.pin, "158379", terminal="counter")
     assert exc.value.key == "insiders.pin_weak.staff_no"
+    new = services.staff.add(head, "T9", "陈", ["cash_teller"], birthday=date(1988, 9, 16))
     with pytest.raises(FieldError) as exc:
-        services.staff.add(head, "T9", "陈", ["cash_teller"], "370916", birthday=date(1988, 9, 16))
+        services.auth.complete_reset("T9", new.pin, "370916", terminal="counter")
     assert exc.value.key == "insiders.pin_weak.birthday"
-    services.staff.add(head, "T9", "陈", ["cash_teller"], "370961", birthday=date(1988, 9, 16))
-    teller = services.auth.login("T9", "370961")
+    teller = services.auth.complete_reset("T9", new.pin, "370961", terminal="counter")
     with pytest.raises(FieldError) as exc:
         services.staff.change_own_pin(teller, "370961", "19880916")
     assert exc.value.key == "insiders.pin_weak.birthday"

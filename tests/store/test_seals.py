@@ -179,7 +179,7 @@ def test_a_keyed_chain_needs_the_key(engine: Engine, settings, clock, head: Acto
                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WEALTHTUI_AUDIT_KEY", KEY)
     keyed = Services(engine, settings, clock)
-    keyed.staff.add(head, "S1", "钱多多", ["cash_teller"], "246810")
+    keyed.staff.add(head, "S1", "钱多多", ["cash_teller"])
     with engine.connect() as conn:
         keyed_from = conn.execute(text("SELECT keyed_from FROM audit_head")).scalar_one()
         action = conn.execute(text("SELECT action FROM audit_event WHERE id = :i"),
@@ -192,7 +192,7 @@ def test_a_keyed_chain_needs_the_key(engine: Engine, settings, clock, head: Acto
     monkeypatch.delenv("WEALTHTUI_AUDIT_KEY")
     keyless = Services(engine, settings, clock)
     with pytest.raises(Conflict) as refused:
-        keyless.staff.add(head, "S2", "孙小小", ["cash_teller"], "246810")
+        keyless.staff.add(head, "S2", "孙小小", ["cash_teller"])
     assert refused.value.key == "tamper.error.key_missing"
     with engine.connect() as conn:  # nothing was written
         assert conn.execute(text("SELECT count(*) FROM staff WHERE staff_no = 'S2'")).scalar() == 0

@@ -131,7 +131,7 @@ def test_a_keyed_chain_is_not_downgraded(engine: Engine, services, head,
     """An older program would append unkeyed events to a keyed chain: the downgrade refuses."""
     monkeypatch.setenv("WEALTHTUI_AUDIT_KEY", "k" * 40)
     keyed = Services(engine, services.settings, services.ctx.clock)
-    keyed.staff.add(head, "S001", "钱多多", ["cash_teller"], "246810")
+    keyed.staff.add(head, "S001", "钱多多", ["cash_teller"])
     with pytest.raises(RuntimeError, match="keyed"):
         downgrade(engine, "0003")
     assert schema.state(engine).up_to_date

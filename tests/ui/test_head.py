@@ -5,6 +5,7 @@ every tab are in tests/ui/test_head_panels.py.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from textual.widgets import DataTable, SelectionList
 from tests.reports.seed import D, Seed, build
 from tests.ui.helpers import TEST_PIN, make_app, poll, screen_text, settle, sign_in, type_into
 from wealthtui.services import Actor, Services
+from wealthtui.services.errors import PinChangeRequired
 from wealthtui.ui.dialogs.close_day import CloseDayDialog
 from wealthtui.ui.dialogs.form import FormField
 from wealthtui.ui.dialogs.form_dialog import FormDialog
@@ -91,22 +93,31 @@ async def test_add_staff_keeps_what_was_typed_on_bad_input(
         await settle(pilot)
         form = app.screen
         assert isinstance(form, FormDialog)
+        assert not form.query("#f-pin")  # nobody types a PIN for someone else
         await type_into(pilot, "#f-staff_no", "N100")
         await type_into(pilot, "#f-name", "新同事")
         form.query_one("#f-roles", SelectionList).select("lobby_assistant")
-        await type_into(pilot, "#f-pin", "12")          # too short
+        await type_into(pilot, "#f-birthday", "1988-13-40")  # no such date
         await pilot.press("f2")
         await settle(pilot)
         assert app.screen is form
-        assert "密码" in form.query_one("#f-pin").error_text
+        assert form.query_one("#f-birthday").error_text
         assert form.query_one("#f-name").value == "新同事"
-        await type_into(pilot, "#f-pin", TEST_PIN)
+        await type_into(pilot, "#f-birthday", "1988-09-16")
         await pilot.press("f2")
         await settle(pilot)
-        assert app.screen is screen
+        shown = app.screen  # the one-time PIN, shown once
+        assert isinstance(shown, FormDialog) and shown.id == "one-time-pin"
+        one_time = re.search(r"(\d{8})", screen_text(app)).group(1)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen and one_time not in screen_text(app)
         assert "N100" in screen.query_one("#staff-table", DataTable).rows
-    assert any(s.staff_no == "N100" and s.roles == ("lobby_assistant",)
-               for s in services.staff.roster(services.auth.login("H001", TEST_PIN)))
+    added = next(s for s in services.staff.roster(services.auth.login("H001", TEST_PIN))
+                 if s.staff_no == "N100")
+    assert added.roles == ("lobby_assistant",) and added.pin_must_change
+    with pytest.raises(PinChangeRequired):  # their own PIN first, at another terminal
+        services.auth.login("N100", one_time, terminal="lobby-kiosk")
 
 
 async def test_enter_a_monthly_figure(services: Services, center: Seed) -> None:

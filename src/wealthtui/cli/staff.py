@@ -58,8 +58,15 @@ def staff_add(
 
     born = parse_birthday(birthday)
     services, actor = acting(ctx, db, as_)
-    pin = new_pin()
-    _print_staff(services.staff.add(actor, staff_no, name, _roles(role), pin, birthday=born))
+    new = services.staff.add(actor, staff_no, name, _roles(role), birthday=born)
+    _print_staff(new.staff)
+    # their one-time PIN, printed once: they choose their own at the first sign-in
+    expires = new.expires_at.astimezone(services.ctx.tz).strftime("%Y-%m-%d %H:%M")
+    out.print(t("insiders.cli.one_time", staff_no=new.staff.staff_no, name=new.staff.name,
+                pin=new.pin, expires=expires), markup=False)
+    if new.pending is not None:  # head or supervisor: a second person approves (approve-roles)
+        out.print(t("insiders.cli.pending", staff_no=new.staff.staff_no, name=new.staff.name,
+                    id=new.pending.id), markup=False)
 
 
 @staff_app.command("list", help=t("cli.help.staff_list"))

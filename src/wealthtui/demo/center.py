@@ -64,16 +64,48 @@ def ensure_empty(engine: Engine) -> None:
             raise Conflict("error.staff.bootstrap_done")
 
 
+#: the demo's configured administrator while it is built: approves the first supervisor's grant
+#: (a real center lists one in `insiders.administrators`, README "Insider controls")
+DEMO_ADMINISTRATOR = "8003"
+#: where the demo's head adds the staff, and where each of them then chooses their PIN
+DEMO_HEAD_DESK, DEMO_STAFF_DESK = "demo-setup: head", "demo-setup: staff"
+#: the argon2 cost of the one-time PINs of the build: each lives for one call, its holder replaces
+#: it at once with their documented demo PIN, which is hashed at the configured cost
+_ONE_TIME_COST = {"pin_hash_time_cost": 1, "pin_hash_memory_kib": 64, "pin_hash_parallelism": 1}
+
+
 def _staff(services: Services) -> dict[str, Actor]:
-    """The demo staff through the staff service: the head bootstraps, then adds the others."""
+    """The demo staff through the real services, as a center does it: the head bootstraps
+    (`wealthtui init`), adds the others (each gets a one-time PIN), each person chooses their
+    documented demo PIN with it at another desk (AuthService.complete_reset: the demo's staff
+    have chosen their PINs, there is no PIN left to change — the demo is not a real center and
+    its PINs are printed), and the grant of the supervisor role is approved by a second demo
+    person, the officer DEMO_ADMINISTRATOR, listed as the administrator for the build only."""
+    settings = services.settings
+    founding = Services(services.ctx.engine, settings.model_copy(update={
+        "insiders": settings.insiders.model_copy(update={
+            "administrators": [*settings.insiders.administrators, DEMO_ADMINISTRATOR]}),
+        "security": settings.security.model_copy(update=_ONE_TIME_COST),
+    }), services.clock)
     head_acc = next(a for a in DEMO_STAFF if p.HEAD in a.roles)
     view = services.staff.bootstrap_head(head_acc.staff_no, head_acc.name, head_acc.pin)
     head = Actor(view.id, view.staff_no, view.name, frozenset(view.roles))
     actors = {head.staff_no: head}
+    pending = []
     for acc in DEMO_STAFF:
         if acc is head_acc:
             continue
-        v = services.staff.add(head, acc.staff_no, acc.name, list(acc.roles), acc.pin)
+        new = founding.staff.add(head, acc.staff_no, acc.name, list(acc.roles),
+                                 terminal=DEMO_HEAD_DESK)
+        services.auth.complete_reset(acc.staff_no, new.pin, acc.pin, terminal=DEMO_STAFF_DESK)
+        if new.pending is not None:
+            pending.append(new.pending.id)
+    admin = founding.staff.roster(head)
+    approver = next(v for v in admin if v.staff_no == DEMO_ADMINISTRATOR)
+    for grant_id in pending:
+        founding.staff.approve_grant(Actor(approver.id, approver.staff_no, approver.name,
+                                           frozenset(approver.roles)), grant_id)
+    for v in services.staff.roster(head):
         actors[v.staff_no] = Actor(v.id, v.staff_no, v.name, frozenset(v.roles))
     return actors
 

@@ -19,6 +19,12 @@ Two counters, both kept in the database so that every process of a terminal shar
   terminals, lock the account for `security.lockout_minutes`, or until a supervisor or the head
   unlocks it (`StaffService.unlock`). With the throttle, reaching that count from one kiosk
   takes minutes of waiting, and each wait is in the audit.
+
+Browsers behind one `wealthtui serve` (ui/serve.py): each browser session is its own terminal
+(`insiders.terminal`, set per session by serve), so one browser's wrong PINs do not make the
+others wait; and since a reconnect is a new session, the throttle also holds per remote address
+(`insiders.remote`, set by serve): a second counter, keyed `@<address>`, counted and checked with
+the session's. Both must be quiet for a PIN to be checked.
 """
 
 from __future__ import annotations
@@ -77,8 +83,20 @@ def pin_matches(settings: Settings, pin_hash: str, pin: str) -> bool:
 
 
 def this_terminal(settings: Settings) -> str:
-    """The name of the terminal this process runs on: `insiders.terminal`, else the host name."""
+    """The name of the terminal this process runs on: `insiders.terminal` (WEALTHTUI_TERMINAL;
+    `wealthtui serve` gives each browser session its own), else the host name."""
     return (settings.insiders.terminal or socket.gethostname() or "terminal")[:100]
+
+
+def this_remote(settings: Settings) -> str:
+    """The address of the browser this process serves (`insiders.remote`, WEALTHTUI_REMOTE, set
+    by `wealthtui serve`); empty for a terminal of its own."""
+    return settings.insiders.remote.strip()[:90]
+
+
+def remote_key(remote: str) -> str:
+    """The throttle counter of a remote address (no terminal name starts with "@")."""
+    return f"@{remote}"[:100]
 
 
 def validate_pin(pin: str, min_len: int, max_len: int, field_key: str = "field.pin", *,
@@ -102,6 +120,17 @@ def check_new_pin(settings: Settings, staff: Staff, pin: str, field_key: str = "
 
 
 @dataclass(frozen=True)
+class _Where:
+    """Where a sign-in is typed: the terminal, and the browser's address under serve."""
+
+    terminal: str
+    remote: str = ""
+
+    def detail(self) -> dict[str, str]:
+        return {"terminal": self.terminal, **({"remote": self.remote} if self.remote else {})}
+
+
+@dataclass(frozen=True)
 class _Outcome:
     actor: Actor | None
     error: str = ""
@@ -114,21 +143,32 @@ class AuthService(Service):
     def terminal(self) -> str:
         return this_terminal(self.settings)
 
-    def login(self, staff_no: str, pin: str, *, terminal: str | None = None) -> Actor:
-        """The Actor for a correct staff number and PIN at `terminal` (this one by default);
-        AuthFailed otherwise (PinChangeRequired for a one-time PIN). Refusals are counted and
-        committed (they are not rolled back with the refusal): see the module docstring."""
-        where = (terminal or self.terminal)[:100]
+    @property
+    def remote(self) -> str:
+        return this_remote(self.settings)
+
+    def login(self, staff_no: str, pin: str, *, terminal: str | None = None,
+              remote: str | None = None) -> Actor:
+        """The Actor for a correct staff number and PIN at `terminal` (this one by default),
+        from `remote` (the browser's address under `wealthtui serve`; this process's by
+        default); AuthFailed otherwise (PinChangeRequired for a one-time PIN). Refusals are
+        counted and committed (they are not rolled back with the refusal): see the module
+        docstring."""
+        where = self._where(terminal, remote)
         outcome: _Outcome = self._write(lambda uow: self._check(uow, staff_no.strip(), pin, where))
         return self._answer(outcome)
 
+    def _where(self, terminal: str | None, remote: str | None) -> _Where:
+        return _Where((terminal or self.terminal)[:100],
+                      (self.remote if remote is None else remote.strip())[:90])
+
     def complete_reset(self, staff_no: str, one_time_pin: str, new_pin: str, *,
-                       terminal: str | None = None) -> Actor:
+                       terminal: str | None = None, remote: str | None = None) -> Actor:
         """Sign in with a one-time PIN and replace it with `new_pin` in one step (the only thing
         a one-time PIN allows). The one-time PIN is checked as at sign-in (throttle, lock,
         expiry, not on the terminal that issued it); `new_pin` must pass the PIN rules and
         differ from the one-time PIN. Returns the signed-in Actor."""
-        where = (terminal or self.terminal)[:100]
+        where = self._where(terminal, remote)
 
         def body(uow: UnitOfWork) -> _Outcome:
             outcome = self._check(uow, staff_no.strip(), one_time_pin, where, completing=True)
@@ -143,9 +183,9 @@ class AuthService(Service):
             staff.pin_must_change = False
             staff.pin_expires_at = None
             uow.session.add(staff)
-            uow.audit("auth.pin_chosen", "staff", staff.id, terminal=where,
+            uow.audit("auth.pin_chosen", "staff", staff.id, **where.detail(),
                       reset_by=reset_by, reset_at=reset_at)
-            uow.audit("auth.login", "staff", staff.id, terminal=where)
+            uow.audit("auth.login", "staff", staff.id, **where.detail())
             return _Outcome(Actor.of(staff))
 
         return self._answer(self._write(body))
@@ -159,45 +199,65 @@ class AuthService(Service):
         return outcome.actor
 
     # --- the checks --------------------------------------------------------------------------
-    def _throttle(self, uow: UnitOfWork, terminal: str) -> LoginThrottle:
-        row = uow.session.get(LoginThrottle, terminal)
+    def _throttle(self, uow: UnitOfWork, key: str) -> LoginThrottle:
+        row = uow.session.get(LoginThrottle, key)
         if row is None:
-            row = LoginThrottle(terminal=terminal, failures=0)
+            row = LoginThrottle(terminal=key, failures=0)
         quiet = timedelta(minutes=uow.settings.security.lockout_minutes)
         if row.last_failed_at is not None and uow.now - row.last_failed_at >= quiet:
             row.failures, row.wait_until = 0, None
         return row
 
-    def _refuse(self, uow: UnitOfWork, row: LoginThrottle, action: str, entity_id: object,
-                **detail: object) -> _Outcome:
-        """Count a refused sign-in at the terminal (and set its wait), audit it, answer REFUSED."""
+    def _throttles(self, uow: UnitOfWork, where: _Where) -> list[LoginThrottle]:
+        """The counters a sign-in at `where` is counted on: the terminal's, and the remote
+        address's when there is one."""
+        rows = [self._throttle(uow, where.terminal)]
+        if where.remote:
+            rows.append(self._throttle(uow, remote_key(where.remote)))
+        return rows
+
+    def _refuse(self, uow: UnitOfWork, rows: list[LoginThrottle], where: _Where, action: str,
+                entity_id: object, **detail: object) -> _Outcome:
+        """Count a refused sign-in on each counter (and set its wait), audit it, answer REFUSED."""
         ins = uow.settings.insiders
-        row.failures += 1
-        row.last_failed_at = uow.now
-        if row.failures >= ins.free_failures:
-            steps = min(row.failures - ins.free_failures, 30)
-            wait = min(ins.first_wait_seconds * 2 ** steps, ins.max_wait_seconds)
-            row.wait_until = uow.now + timedelta(seconds=wait)
-            detail["terminal_wait_seconds"] = wait
-        uow.session.add(row)
-        uow.audit(action, "staff", entity_id, terminal=row.terminal, **detail)
+        waits = []
+        for row in rows:
+            row.failures += 1
+            row.last_failed_at = uow.now
+            if row.failures >= ins.free_failures:
+                steps = min(row.failures - ins.free_failures, 30)
+                wait = min(ins.first_wait_seconds * 2 ** steps, ins.max_wait_seconds)
+                row.wait_until = uow.now + timedelta(seconds=wait)
+                waits.append(wait)
+            uow.session.add(row)
+        if waits:
+            detail["terminal_wait_seconds"] = max(waits)
+        uow.audit(action, "staff", entity_id, **where.detail(), **detail)
         return _Outcome(None, REFUSED)
 
-    def _check(self, uow: UnitOfWork, staff_no: str, pin: str, terminal: str, *,
+    @staticmethod
+    def _clear(uow: UnitOfWork, rows: list[LoginThrottle]) -> None:
+        for row in rows:
+            row.failures, row.wait_until = 0, None
+            uow.session.add(row)
+
+    def _check(self, uow: UnitOfWork, staff_no: str, pin: str, where: _Where, *,
                completing: bool = False) -> _Outcome:
         sec = uow.settings.security
-        row = self._throttle(uow, terminal)
-        if row.wait_until is not None and row.wait_until > uow.now:
-            seconds = math.ceil((row.wait_until - uow.now).total_seconds())
-            uow.audit("auth.throttled", "terminal", terminal, staff_no=staff_no[:20])
+        rows = self._throttles(uow, where)
+        waiting = [r.wait_until for r in rows if r.wait_until is not None and r.wait_until > uow.now]
+        if waiting:
+            seconds = math.ceil((max(waiting) - uow.now).total_seconds())
+            uow.audit("auth.throttled", "terminal", where.terminal, staff_no=staff_no[:20],
+                      **({"remote": where.remote} if where.remote else {}))
             return _Outcome(None, "insiders.error.wait", (("seconds", seconds),))
         staff = uow.session.exec(select(Staff).where(Staff.staff_no == staff_no)).first()
         if staff is None:
             pin_matches(uow.settings, _dummy_hash(hasher(uow.settings)), pin)
-            return self._refuse(uow, row, "auth.failed", staff_no[:20], reason="unknown")
+            return self._refuse(uow, rows, where, "auth.failed", staff_no[:20], reason="unknown")
         right = pin_matches(uow.settings, staff.pin_hash, pin)  # the same work in every state
         if staff.locked_until is not None and staff.locked_until > uow.now:
-            return self._refuse(uow, row, "auth.refused_locked", staff.id)
+            return self._refuse(uow, rows, where, "auth.refused_locked", staff.id)
         if not right:
             staff.failed_pins += 1
             detail: dict[str, object] = {"failed_pins": staff.failed_pins}
@@ -206,21 +266,22 @@ class AuthService(Service):
                 staff.failed_pins = 0
                 detail["locked"] = True
             uow.session.add(staff)
-            return self._refuse(uow, row, "auth.failed", staff.id, **detail)
+            return self._refuse(uow, rows, where, "auth.failed", staff.id, **detail)
         if not staff.active:
-            return self._refuse(uow, row, "auth.refused_inactive", staff.id)
+            return self._refuse(uow, rows, where, "auth.refused_inactive", staff.id)
         if staff.pin_must_change:
             if staff.pin_expires_at is not None and staff.pin_expires_at <= uow.now:
-                return self._refuse(uow, row, "auth.failed", staff.id, reason="one_time_expired")
-            if staff.pin_reset_terminal and staff.pin_reset_terminal == terminal:
-                self._refuse(uow, row, "auth.failed", staff.id, reason="one_time_same_terminal")
+                return self._refuse(uow, rows, where, "auth.failed", staff.id,
+                                    reason="one_time_expired")
+            if staff.pin_reset_terminal and staff.pin_reset_terminal == where.terminal:
+                self._refuse(uow, rows, where, "auth.failed", staff.id,
+                             reason="one_time_same_terminal")
                 return _Outcome(None, "insiders.error.one_time_here")
             staff.failed_pins = 0
             uow.session.add(staff)
-            row.failures, row.wait_until = 0, None
-            uow.session.add(row)
+            self._clear(uow, rows)
             if not completing:
-                uow.audit("auth.pin_change_required", "staff", staff.id, terminal=terminal)
+                uow.audit("auth.pin_change_required", "staff", staff.id, **where.detail())
             return _Outcome(None, "insiders.error.must_change", self._reset_params(uow, staff),
                             change_required=True)
         staff.failed_pins = 0
@@ -228,11 +289,10 @@ class AuthService(Service):
         if hasher(uow.settings).check_needs_rehash(staff.pin_hash):
             staff.pin_hash = hash_pin(uow.settings, pin)
         uow.session.add(staff)
-        row.failures, row.wait_until = 0, None
-        uow.session.add(row)
+        self._clear(uow, rows)
         if completing:  # a PIN that is not a one-time PIN: there is nothing to complete
             return _Outcome(None, "insiders.error.not_one_time")
-        uow.audit("auth.login", "staff", staff.id, terminal=terminal)
+        uow.audit("auth.login", "staff", staff.id, **where.detail())
         return _Outcome(Actor.of(staff))
 
     @staticmethod

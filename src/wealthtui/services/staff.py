@@ -1,6 +1,15 @@
 """Staff administration: add, roles, PIN reset, unlock, deactivate; the first head at init.
 
 Insider controls (issue 15):
+- a new account (`add`) gets a random one-time PIN exactly like a reset: shown once to the
+  person who added it, to hand over; its holder must choose their own PIN at the first sign-in
+  (nobody ever chooses a PIN for someone else);
+- a new account asked with the head or supervisor role is created at once with its other roles;
+  the guarded ones become a pending RoleGrant, approved by a second person as for `set_roles`;
+- the first head of a center is the one account made alone (`bootstrap_head`, `wealthtui init`),
+  only while the center has no staff at all (hence no active head or supervisor); its audit
+  event says so. The first supervisor of a new center is then approved by a configured
+  administrator (`insiders.administrators`, kept in the configuration file, not in the database);
 - a PIN reset gives a random one-time PIN (shown once, to hand to the person), which expires
   after `insiders.one_time_pin_hours`, is refused on the terminal where the reset was done, and
   lets the person do nothing but choose their own new PIN (services.auth.complete_reset); the
@@ -57,6 +66,9 @@ def _ordered(roles: frozenset[str] | set[str]) -> tuple[str, ...]:
 #: roles whose grant always needs a second person
 GUARDED_ROLES = frozenset({permissions.HEAD, permissions.SUPERVISOR})
 
+#: why the first head needs no second person (kept in the staff.bootstrap audit event)
+BOOTSTRAP_BASIS = "first head of a center with no staff: no active head or supervisor exists"
+
 
 @dataclass(frozen=True)
 class RoleGrantView:
@@ -85,6 +97,17 @@ class RolesChange:
     person (then `staff` still has the old roles)."""
 
     staff: StaffView
+    pending: RoleGrantView | None = None
+
+
+@dataclass(frozen=True)
+class NewStaff:
+    """What `add` did: the account as created (its unguarded roles), the one-time PIN to hand
+    over (shown once), when it expires, and the pending grant of head / supervisor, if asked."""
+
+    staff: StaffView
+    pin: str
+    expires_at: datetime
     pending: RoleGrantView | None = None
 
 
@@ -141,7 +164,9 @@ class StaffService(Service):
         return self._read(lambda uow: uow.session.exec(select(func.count(Staff.id))).one() > 0)
 
     def bootstrap_head(self, staff_no: str, name: str, pin: str) -> StaffView:
-        """Create the first head of a new, empty center. Refused once any staff exists."""
+        """Create the first head of a new, empty center, alone: the one exception to the
+        second-person rule, allowed only while the center has no staff at all (so no active
+        head or supervisor who could approve). Refused once any staff exists."""
         staff_no, name = _staff_no(staff_no), parse_name(name)
         pin = self._pin(pin, staff_no)
 
@@ -152,7 +177,8 @@ class StaffService(Service):
                           pin_hash=hash_pin(self.settings, pin), created_at=uow.now)
             uow.session.add(staff)
             uow.session.flush()
-            uow.audit("staff.bootstrap", "staff", staff.id, staff_no=staff_no, roles=staff.roles)
+            uow.audit("staff.bootstrap", "staff", staff.id, staff_no=staff_no, roles=staff.roles,
+                      second_person="none", basis=BOOTSTRAP_BASIS)
             return StaffView.of(staff)
 
         return self._write(body)
@@ -171,20 +197,46 @@ class StaffService(Service):
         return [StaffView.of(s) for s in uow.session.exec(query)]
 
     @requires("staff.admin")
-    def add(self, uow: UnitOfWork, staff_no: str, name: str, roles: list[str], pin: str, *,
-            birthday: date | None = None) -> StaffView:
-        """A new staff member (with a PIN that passes rules.pins; `birthday`, when known, is
-        kept so that no later PIN holds it)."""
+    def add(self, uow: UnitOfWork, staff_no: str, name: str, roles: list[str], *,
+            birthday: date | None = None, terminal: str | None = None) -> NewStaff:
+        """A new staff member with a random one-time PIN (NewStaff.pin, shown once) that, like a
+        reset's, expires, is refused on `terminal` (this one by default) and only lets its
+        holder choose their own PIN. Roles other than head and supervisor are held at once;
+        head and supervisor become a pending grant for a second person (NewStaff.pending).
+        `birthday`, when known, is kept so that no PIN of theirs holds it."""
         staff_no, name, role_text = _staff_no(staff_no), parse_name(name), _roles(roles)
-        pin = self._pin(pin, staff_no, birthday)
         if uow.session.exec(select(Staff).where(Staff.staff_no == staff_no)).first():
             raise Conflict("error.staff.exists", staff_no=staff_no)
-        staff = Staff(staff_no=staff_no, name=name, roles=role_text, pin_hash=hash_pin(self.settings, pin),
+        asked = frozenset(role_text.split(","))
+        now_roles = ",".join(_ordered(asked - GUARDED_ROLES))
+        staff = Staff(staff_no=staff_no, name=name, roles=now_roles, pin_hash="",
                       created_at=uow.now, birthday=birthday)
+        pin, where = self._one_time_pin(uow, staff, terminal)
         uow.session.add(staff)
         uow.session.flush()
-        uow.audit("staff.add", "staff", staff.id, staff_no=staff_no, roles=role_text)
-        return StaffView.of(staff)
+        uow.audit("staff.add", "staff", staff.id, staff_no=staff_no, roles=now_roles,
+                  asked=role_text, terminal=where, expires_at=staff.pin_expires_at)
+        pending = None
+        if asked & GUARDED_ROLES:
+            pending = self._request_grant(uow, staff, staff.role_set, asked)
+        assert staff.pin_expires_at is not None
+        return NewStaff(StaffView.of(staff), pin, staff.pin_expires_at, pending)
+
+    def _one_time_pin(self, uow: UnitOfWork, staff: Staff, terminal: str | None) -> tuple[str, str]:
+        """Give `staff` a random one-time PIN issued at `terminal` (this one by default); the
+        PIN and the terminal's name."""
+        ins = self.settings.insiders
+        length = min(max(ins.one_time_pin_length, self.settings.security.pin_min_length),
+                     self.settings.security.pin_max_length)
+        pin = one_time_pin(length, staff_no=staff.staff_no, birthday=staff.birthday)
+        where = (terminal or this_terminal(self.settings))[:100]
+        staff.pin_hash = hash_pin(self.settings, pin)
+        staff.pin_must_change = True
+        staff.pin_expires_at = uow.now + timedelta(hours=ins.one_time_pin_hours)
+        staff.pin_reset_by, staff.pin_reset_at, staff.pin_reset_terminal = uow.actor_id, uow.now, where
+        staff.failed_pins = 0
+        staff.locked_until = None
+        return pin, where
 
     # --- roles: a grant of head / supervisor (or to oneself) waits for a second person -------
     @requires("staff.admin")
@@ -209,20 +261,25 @@ class StaffService(Service):
                     return RolesChange(StaffView.of(staff),
                                        self._grant_views(uow, RoleGrant.id == waiting.id)[0])
                 raise Conflict("insiders.grant.already_pending", id=waiting.id)
-            assert staff.id is not None and uow.actor_id is not None
-            grant = RoleGrant(staff_id=staff.id, requested_by=uow.actor_id,
-                              roles_before=",".join(_ordered(before)),
-                              roles_after=",".join(_ordered(after)), requested_at=uow.now)
-            uow.session.add(grant)
-            uow.session.flush()
-            uow.audit("staff.roles_requested", "role_grant", grant.id, staff_id=staff.id,
-                      before=grant.roles_before, after=grant.roles_after)
-            return RolesChange(StaffView.of(staff), self._grant_views(uow, RoleGrant.id == grant.id)[0])
+            return RolesChange(StaffView.of(staff), self._request_grant(uow, staff, before, after))
         staff.roles = ",".join(_ordered(after))
         uow.session.add(staff)
         uow.audit("staff.roles", "staff", staff.id, before=",".join(_ordered(before)),
                   after=staff.roles)
         return RolesChange(StaffView.of(staff))
+
+    def _request_grant(self, uow: UnitOfWork, staff: Staff, before: frozenset[str],
+                       after: frozenset[str]) -> RoleGrantView:
+        """A pending grant changing `staff`'s roles from `before` to `after` (audited)."""
+        assert staff.id is not None and uow.actor_id is not None
+        grant = RoleGrant(staff_id=staff.id, requested_by=uow.actor_id,
+                          roles_before=",".join(_ordered(before)),
+                          roles_after=",".join(_ordered(after)), requested_at=uow.now)
+        uow.session.add(grant)
+        uow.session.flush()
+        uow.audit("staff.roles_requested", "role_grant", grant.id, staff_id=staff.id,
+                  before=grant.roles_before, after=grant.roles_after)
+        return self._grant_views(uow, RoleGrant.id == grant.id)[0]
 
     def _grant_views(self, uow: UnitOfWork, where: object) -> list[RoleGrantView]:
         target, asker, decider = aliased(Staff), aliased(Staff), aliased(Staff)
@@ -327,20 +384,11 @@ class StaffService(Service):
         staff = self._get(uow, staff_no)
         if staff.id == uow.actor_id:
             raise Conflict("insiders.error.reset_own")
-        ins = self.settings.insiders
-        length = min(max(ins.one_time_pin_length, self.settings.security.pin_min_length),
-                     self.settings.security.pin_max_length)
-        pin = one_time_pin(length, staff_no=staff.staff_no, birthday=staff.birthday)
-        where = (terminal or this_terminal(self.settings))[:100]
-        staff.pin_hash = hash_pin(self.settings, pin)
-        staff.pin_must_change = True
-        staff.pin_expires_at = uow.now + timedelta(hours=ins.one_time_pin_hours)
-        staff.pin_reset_by, staff.pin_reset_at, staff.pin_reset_terminal = uow.actor_id, uow.now, where
-        staff.failed_pins = 0
-        staff.locked_until = None
+        pin, where = self._one_time_pin(uow, staff, terminal)
         uow.session.add(staff)
         uow.audit("staff.reset_pin", "staff", staff.id, terminal=where,
                   expires_at=staff.pin_expires_at)
+        assert staff.pin_expires_at is not None
         return OneTimePin(StaffView.of(staff), pin, staff.pin_expires_at)
 
     @requires("staff.unlock")

@@ -1,8 +1,9 @@
 """Ask another staff member for their staff number and PIN (kiosk exit and similar checks).
 
-`PinDialog(title, allowed=fn, refusal_key=...)` signs the person in with `services.auth.login`
-(wrong PINs count towards the lockout as usual) and returns their Actor when `allowed(actor)` is
-true; otherwise it says `refusal_key` and stays open. Escape returns None.
+`PinDialog(title, allowed=fn, refusal_key=...)` signs the person in with the one PIN widget
+(ui/widgets/pin_entry.py: `services.auth.login`, wrong PINs count towards the lockout as usual)
+and returns their Actor when `allowed(actor)` is true; otherwise it says `refusal_key` and stays
+open. Escape returns None.
 """
 
 from __future__ import annotations
@@ -16,15 +17,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from wealthtui.i18n import t
-from wealthtui.rules.fields import FieldError
 from wealthtui.services import Actor
-from wealthtui.services.errors import ServiceError
 from wealthtui.ui.bindings import TranslatedBindings
-from wealthtui.ui.dialogs.form import EnterAdvances, FormField, clear_errors
-from wealthtui.ui.errors import describe
+from wealthtui.ui.widgets.pin_entry import PinEntry
 
 
-class PinDialog(TranslatedBindings, EnterAdvances, ModalScreen["Actor | None"]):
+class PinDialog(TranslatedBindings, ModalScreen["Actor | None"]):
     DEFAULT_CSS = """
     PinDialog {
         align: center middle;
@@ -40,11 +38,6 @@ class PinDialog(TranslatedBindings, EnterAdvances, ModalScreen["Actor | None"]):
     PinDialog #pin-title {
         text-style: bold;
         margin-bottom: 1;
-    }
-    PinDialog #pin-message {
-        color: $error;
-        height: auto;
-        min-height: 1;
     }
     """
 
@@ -63,37 +56,21 @@ class PinDialog(TranslatedBindings, EnterAdvances, ModalScreen["Actor | None"]):
         max_pin = self.app.settings.security.pin_max_length  # type: ignore[attr-defined]
         with Vertical():
             yield Static(self.title_text, id="pin-title")
-            yield FormField("field.staff_no", id="pin-staff-no", max_length=20)
-            yield FormField("field.pin", id="pin-pin", password=True, max_length=max_pin)
-            yield Static("", id="pin-message")
+            yield PinEntry(staff_id="pin-staff-no", pin_id="pin-pin", message_id="pin-message",
+                           max_pin=max_pin)
 
     @property
     def message(self) -> str:
-        return str(self.query_one("#pin-message", Static).render())
+        return self.query_one(PinEntry).message
 
-    def submit_form(self) -> None:
-        clear_errors(self)
-        message = self.query_one("#pin-message", Static)
-        staff_field = self.query_one("#pin-staff-no", FormField)
-        pin_field = self.query_one("#pin-pin", FormField)
-        staff_no = staff_field.value.strip()
-        if not staff_no:
-            staff_field.show_error(FieldError("field.staff_no", "error.field.required"))
-            staff_field.focus()
+    def on_pin_entry_authenticated(self, event: PinEntry.Authenticated) -> None:
+        event.stop()
+        entry = event.entry
+        if not self.allowed(event.actor):
+            entry.show_message(t(self.refusal_key))
+            entry.staff_field.focus()
             return
-        try:
-            actor = self.app.services.auth.login(staff_no, pin_field.value)  # type: ignore[attr-defined]
-        except (ServiceError, FieldError) as exc:
-            message.update(describe(exc))
-            pin_field.value = ""
-            pin_field.focus()
-            return
-        pin_field.value = ""
-        if not self.allowed(actor):
-            message.update(t(self.refusal_key))
-            staff_field.focus()
-            return
-        self.dismiss(actor)
+        self.dismiss(event.actor)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

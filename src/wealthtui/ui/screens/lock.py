@@ -7,8 +7,6 @@ app switches the actor and the role modes). Ctrl+O signs out to the login screen
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -16,18 +14,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from wealthtui.i18n import t, tl
-from wealthtui.rules.fields import FieldError
-from wealthtui.services.errors import PinChangeRequired, ServiceError
 from wealthtui.ui.bindings import TranslatedBindings
-from wealthtui.ui.dialogs.form import EnterAdvances, FormField, clear_errors
-from wealthtui.ui.errors import describe
 from wealthtui.ui.widgets.header import ShellHeader
-
-if TYPE_CHECKING:
-    from wealthtui.services import Actor
+from wealthtui.ui.widgets.pin_entry import PinEntry
 
 
-class LockScreen(TranslatedBindings, EnterAdvances, ModalScreen[None]):
+class LockScreen(TranslatedBindings, ModalScreen[None]):
     HELP_SECTIONS = (("ch.4.4", "lock.help.why"),)
 
     DEFAULT_CSS = """
@@ -50,11 +42,6 @@ class LockScreen(TranslatedBindings, EnterAdvances, ModalScreen[None]):
     LockScreen #lock-who {
         color: $text-muted;
         margin-bottom: 1;
-    }
-    LockScreen #lock-message {
-        color: $error;
-        height: auto;
-        min-height: 1;
     }
     LockScreen #lock-hint {
         color: $text-muted;
@@ -81,55 +68,19 @@ class LockScreen(TranslatedBindings, EnterAdvances, ModalScreen[None]):
                            time=self.locked_at,
                            center=tl(settings.center.name, settings.center.name_en)),
                          id="lock-who")
-            yield FormField("field.staff_no", id="lock-staff-no", value=self.staff_no,
-                            max_length=20)
-            yield FormField("field.pin", id="lock-pin", password=True,
-                            max_length=settings.security.pin_max_length)
-            yield Static("", id="lock-message")
+            yield PinEntry(staff_id="lock-staff-no", pin_id="lock-pin", message_id="lock-message",
+                           staff_no=self.staff_no, max_pin=settings.security.pin_max_length)
             yield Static(t("lock.hint"), id="lock-hint")
         yield Footer()
 
     @property
     def message(self) -> str:
-        return str(self.query_one("#lock-message", Static).render())
+        return self.query_one(PinEntry).message
 
-    def submit_form(self) -> None:
-        staff_field = self.query_one("#lock-staff-no", FormField)
-        pin_field = self.query_one("#lock-pin", FormField)
-        clear_errors(self)
-        message = self.query_one("#lock-message", Static)
-        message.update("")
-        staff_no = staff_field.value.strip()
-        if not staff_no:
-            staff_field.show_error(FieldError("field.staff_no", "error.field.required"))
-            staff_field.focus()
-            return
-        services = self.app.services  # type: ignore[attr-defined]
-        pin = pin_field.value
-        try:
-            actor = services.auth.login(staff_no, pin)
-        except PinChangeRequired as exc:
-            # a one-time PIN: their own new PIN first (rarely needed: not imported at start)
-            from wealthtui.ui.dialogs.new_pin import choose_pin_dialog
-
-            pin_field.value = ""
-            self.app.push_screen(choose_pin_dialog(services, staff_no, pin, describe(exc)),
-                                 self._pin_chosen)
-            return
-        except (ServiceError, FieldError) as exc:
-            message.update(describe(exc))
-            pin_field.value = ""
-            pin_field.focus()
-            return
-        pin_field.value = ""
-        self.app.unlock(actor)  # type: ignore[attr-defined]
-
-    def _pin_chosen(self, actor: Actor | None) -> None:
-        if actor is None:
-            self.query_one("#lock-pin", FormField).focus()
-            return
-        self.app.notify(t("insiders.change.done"))
-        self.app.unlock(actor)  # type: ignore[attr-defined]
+    def on_pin_entry_authenticated(self, event: PinEntry.Authenticated) -> None:
+        """The same person unlocks; another one signs in here (the app switches)."""
+        event.stop()
+        self.app.unlock(event.actor)  # type: ignore[attr-defined]
 
     def action_sign_out(self) -> None:
         self.app.sign_out()  # type: ignore[attr-defined]

@@ -1,10 +1,10 @@
 """The sign-in screen: staff number and PIN (masked); the demo accounts when the center is a demo.
 
-Enter in the staff number moves to the PIN; Enter in the PIN signs in. Every refusal (unknown
-staff number, wrong PIN, locked or inactive account) gets the same message; a terminal that had
-too many wrong PINs says how long to wait (service errors are translated with
-`ui.errors.describe`). A one-time PIN from a reset opens the new-PIN dialog (who reset it and
-when is shown there); the person is signed in once their own new PIN is saved.
+The staff number and PIN are the one PIN widget (ui/widgets/pin_entry.py): Enter in the staff
+number moves to the PIN; Enter in the PIN signs in. Every refusal (unknown staff number, wrong
+PIN, locked or inactive account) gets the same message; a terminal that had too many wrong PINs
+says how long to wait. A one-time PIN (a new account's or a reset's) opens the new-PIN dialog
+(who issued it and when is shown there); the person is signed in once their own PIN is saved.
 """
 
 from __future__ import annotations
@@ -21,13 +21,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from wealthtui.i18n import t, tl
-from wealthtui.rules.fields import FieldError
-from wealthtui.services.errors import PinChangeRequired, ServiceError
 from wealthtui.ui.bindings import TranslatedBindings
-from wealthtui.ui.dialogs.form import EnterAdvances, FormField, clear_errors
-from wealthtui.ui.errors import describe
 from wealthtui.ui.text import PlainRichTable
 from wealthtui.ui.widgets.header import ShellHeader, role_names
+from wealthtui.ui.widgets.pin_entry import PinEntry
 
 
 def demo_table(demo_pins: list[dict[str, Any]], *, with_names: bool = True) -> Table:
@@ -76,7 +73,7 @@ class Drawn:
         yield from self._lines[key]
 
 
-class LoginScreen(TranslatedBindings, EnterAdvances, Screen):
+class LoginScreen(TranslatedBindings, Screen):
     AUTO_FOCUS = "#staff-no Input"
     HELP_SECTIONS = (("ch.2 §1.4", "login.help.roles"), ("ch.4.4", "login.help.audit"))
 
@@ -108,11 +105,6 @@ class LoginScreen(TranslatedBindings, EnterAdvances, Screen):
         content-align: center middle;
         margin-bottom: 1;
     }
-    LoginScreen #login-message {
-        color: $error;
-        height: auto;
-        min-height: 1;
-    }
     LoginScreen #login-hint {
         color: $text-muted;
     }
@@ -138,10 +130,9 @@ class LoginScreen(TranslatedBindings, EnterAdvances, Screen):
             with Vertical(id="login-box"):
                 yield Static(t("app.title"), id="login-title")
                 yield Static(tl(settings.center.name, settings.center.name_en), id="login-center")
-                yield FormField("field.staff_no", id="staff-no", max_length=20)
-                yield FormField("field.pin", id="pin", password=True,
-                                max_length=settings.security.pin_max_length)
-                yield Static(self.initial_message, id="login-message")
+                yield PinEntry(staff_id="staff-no", pin_id="pin", message_id="login-message",
+                               message=self.initial_message,
+                               max_pin=settings.security.pin_max_length)
                 yield Static(t("login.hint"), id="login-hint")
             if self.demo_pins:
                 table, width = self._fit_demo()
@@ -176,58 +167,15 @@ class LoginScreen(TranslatedBindings, EnterAdvances, Screen):
 
     @property
     def message(self) -> str:
-        return str(self.query_one("#login-message", Static).render())
+        return self.query_one(PinEntry).message
 
     def show_message(self, text: str) -> None:
-        self.query_one("#login-message", Static).update(text)
+        self.query_one(PinEntry).show_message(text)
 
     def reset(self, message: str = "") -> None:
         """Empty the form (after sign-out), keep nothing of the last person."""
-        clear_errors(self)
-        self.query_one("#staff-no", FormField).value = ""
-        self.query_one("#pin", FormField).value = ""
-        self.show_message(message)
-        self.query_one("#staff-no", FormField).focus()
+        self.query_one(PinEntry).reset(message)
 
-    def submit_form(self) -> None:
-        staff_field = self.query_one("#staff-no", FormField)
-        pin_field = self.query_one("#pin", FormField)
-        clear_errors(self)
-        self.show_message("")
-        staff_no = staff_field.value.strip()
-        if not staff_no:
-            staff_field.show_error(FieldError("field.staff_no", "error.field.required"))
-            staff_field.focus()
-            return
-        if not pin_field.value:
-            pin_field.show_error(FieldError("field.pin", "error.field.required"))
-            pin_field.focus()
-            return
-        services = self.app.services  # type: ignore[attr-defined]
-        pin = pin_field.value
-        try:
-            actor = services.auth.login(staff_no, pin)
-        except PinChangeRequired as exc:
-            # a one-time PIN: their own new PIN first (rarely needed: not imported at start)
-            from wealthtui.ui.dialogs.new_pin import choose_pin_dialog
-
-
-            pin_field.value = ""
-            self.app.push_screen(choose_pin_dialog(services, staff_no, pin, describe(exc)),
-                                 self._pin_chosen)
-            return
-        except (ServiceError, FieldError) as exc:
-            self.show_message(describe(exc))
-            pin_field.value = ""
-            pin_field.focus()
-            return
-        pin_field.value = ""
-        self.app.sign_in(actor)  # type: ignore[attr-defined]
-
-    def _pin_chosen(self, actor: Any) -> None:
-        """After the new-PIN dialog: signed in with the new PIN, or back to the form."""
-        if actor is None:
-            self.query_one("#pin", FormField).focus()
-            return
-        self.app.notify(t("insiders.change.done"))
-        self.app.sign_in(actor)  # type: ignore[attr-defined]
+    def on_pin_entry_authenticated(self, event: PinEntry.Authenticated) -> None:
+        event.stop()
+        self.app.sign_in(event.actor)  # type: ignore[attr-defined]

@@ -201,20 +201,31 @@ class StaffPanel(HeadPanel):
         return done
 
     def action_add_staff(self) -> None:
+        """A new staff member (services.staff.add): their one-time PIN is shown once here, to
+        hand over in person (they choose their own at the first sign-in, not on this
+        terminal); a head or supervisor role then waits for a second person."""
         from wealthtui.services.staff import parse_birthday
+        from wealthtui.ui.dialogs.new_pin import one_time_pin_dialog
 
         staff_service = self.services.staff
+        tz = self.services.ctx.tz
 
         def submit(actor: Any, v: dict[str, Any]) -> Any:
-            return staff_service.add(actor, v["staff_no"], v["name"], v["roles"], v["pin"],
+            return staff_service.add(actor, v["staff_no"], v["name"], v["roles"],
                                      birthday=parse_birthday(v["birthday"]))
+
+        def added(new: Any) -> None:
+            if new is None:
+                return
+            self.changed(t("head.staff.added"))
+            then = (lambda _shown: self._approve_grant(new.pending)) if new.pending else None
+            self.app.push_screen(one_time_pin_dialog(new, tz), then)
         self.app.push_screen(head_form(t("head.staff.add_title"), [
             Field("staff_no", "field.staff_no", max_length=20),
             Field("name", "field.name", max_length=40),
             roles_field("roles", "field.roles"),
-            Field("pin", "field.pin", kind="password", max_length=12),
             Field("birthday", "insiders.field.birthday", max_length=10, placeholder="1988-09-16"),
-        ], submit=submit), self._after(t("head.staff.added")))
+        ], submit=submit, detail=t("newstaff.add_detail")), added)
 
     def action_set_roles(self) -> None:
         staff = self._selected_staff()

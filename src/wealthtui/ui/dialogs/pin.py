@@ -19,10 +19,11 @@ from textual.widgets import Static
 from wealthtui.i18n import t
 from wealthtui.services import Actor
 from wealthtui.ui.bindings import TranslatedBindings
+from wealthtui.ui.calls import Calls
 from wealthtui.ui.widgets.pin_entry import PinEntry
 
 
-class PinDialog(TranslatedBindings, ModalScreen["Actor | None"]):
+class PinDialog(Calls, TranslatedBindings, ModalScreen["Actor | None"]):
     DEFAULT_CSS = """
     PinDialog {
         align: center middle;
@@ -53,7 +54,7 @@ class PinDialog(TranslatedBindings, ModalScreen["Actor | None"]):
         self.refusal_key = refusal_key
 
     def compose(self) -> ComposeResult:
-        max_pin = self.app.settings.security.pin_max_length  # type: ignore[attr-defined]
+        max_pin = self.settings.security.pin_max_length
         with Vertical():
             yield Static(self.title_text, id="pin-title")
             yield PinEntry(staff_id="pin-staff-no", pin_id="pin-pin", message_id="pin-message",

@@ -22,10 +22,10 @@ screen may), and the `Footer`.
 What a role screen gets from here:
 - `self.services` (wealthtui.services.Services), `self.actor` (the signed-in Actor),
   `self.settings`, `self.clock` (the app's clock; use it for "now", never datetime.now());
-- `run_service(fn, *args, **kwargs)`: calls `fn(self.actor, *args, **kwargs)`. A FieldError is shown
-  under the matching `FormField` of this screen when there is one (the input keeps its text),
-  otherwise it and any ServiceError are shown as a toast naming the field and what is accepted;
-  returns None on error;
+- `call(fn, *args, then=…, key=…)` (ui/calls.py): the one way to call a service, off the event
+  loop; the answer comes back to `then`. A FieldError is shown under the matching `FormField`
+  of this screen when there is one (the input keeps its text), otherwise it and any
+  ServiceError as a toast naming the field and what is accepted;
 - `changed()`: call after a successful write so this screen and the inbox reload at once (other
   terminals notice within `ui.refresh_seconds`);
 - `on_data_changed()`: called by the app when the audit change marker moved (a write anywhere, by
@@ -56,7 +56,7 @@ Tests: `tests/ui/helpers.py` (`make_app`, `sign_in`, ...).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -64,11 +64,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from wealthtui.services.errors import FieldError, ServiceError
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.calls import Calls
-from wealthtui.ui.dialogs.form import show_field_error
-from wealthtui.ui.errors import describe
 from wealthtui.ui.screens.complaint_detail import ComplaintDetailScreen
 from wealthtui.ui.widgets.header import ShellHeader
 from wealthtui.ui.widgets.inbox import InboxPanel
@@ -103,14 +100,6 @@ class RoleScreen(Calls, TranslatedBindings, Screen):
         self.seen_marker: int | None = None
 
     # --- what a role screen gets (services, actor, settings, clock, call: ui/calls.py) ----
-    def run_service(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(self.actor, *args, **kwargs)
-        except (ServiceError, FieldError) as exc:
-            if not show_field_error(self, exc):
-                self.notify(describe(exc), severity="error", timeout=8)
-            return None
-
     def changed(self) -> None:
         poll = getattr(self.app, "poll_changes", None)
         if poll is not None:

@@ -15,11 +15,12 @@ from textual.widgets import Footer, Static
 
 from wealthtui.i18n import t, tl
 from wealthtui.ui.bindings import TranslatedBindings
+from wealthtui.ui.calls import Calls
 from wealthtui.ui.widgets.header import ShellHeader
 from wealthtui.ui.widgets.pin_entry import PinEntry
 
 
-class LockScreen(TranslatedBindings, ModalScreen[None]):
+class LockScreen(Calls, TranslatedBindings, ModalScreen[None]):
     HELP_SECTIONS = (("ch.4.4", "lock.help.why"),)
 
     DEFAULT_CSS = """
@@ -60,7 +61,7 @@ class LockScreen(TranslatedBindings, ModalScreen[None]):
         self.locked_at = locked_at
 
     def compose(self) -> ComposeResult:
-        settings = self.app.settings  # type: ignore[attr-defined]
+        settings = self.settings
         yield ShellHeader(show_staff=False)
         with Vertical(id="lock-box"):
             yield Static(t("lock.title"), id="lock-title")
@@ -80,7 +81,7 @@ class LockScreen(TranslatedBindings, ModalScreen[None]):
     def on_pin_entry_authenticated(self, event: PinEntry.Authenticated) -> None:
         """The same person unlocks; another one signs in here (the app switches)."""
         event.stop()
-        self.app.unlock(event.actor)  # type: ignore[attr-defined]
+        self.wealth_app.unlock(event.actor)
 
     def action_sign_out(self) -> None:
-        self.app.sign_out()  # type: ignore[attr-defined]
+        self.wealth_app.sign_out()

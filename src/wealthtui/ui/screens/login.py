@@ -22,6 +22,7 @@ from textual.widgets import Footer, Static
 
 from wealthtui.i18n import t, tl
 from wealthtui.ui.bindings import TranslatedBindings
+from wealthtui.ui.calls import Calls
 from wealthtui.ui.text import PlainRichTable
 from wealthtui.ui.widgets.header import ShellHeader, role_names
 from wealthtui.ui.widgets.pin_entry import PinEntry
@@ -73,7 +74,7 @@ class Drawn:
         yield from self._lines[key]
 
 
-class LoginScreen(TranslatedBindings, Screen):
+class LoginScreen(Calls, TranslatedBindings, Screen):
     AUTO_FOCUS = "#staff-no Input"
     HELP_SECTIONS = (("ch.2 §1.4", "login.help.roles"), ("ch.4.4", "login.help.audit"))
 
@@ -124,7 +125,7 @@ class LoginScreen(TranslatedBindings, Screen):
         self._demo_width: int | None = None  # the terminal width the demo table was fitted to
 
     def compose(self) -> ComposeResult:
-        settings = self.app.settings  # type: ignore[attr-defined]
+        settings = self.settings
         yield ShellHeader(show_staff=False)
         with Horizontal(id="login-row"):
             with Vertical(id="login-box"):
@@ -178,4 +179,4 @@ class LoginScreen(TranslatedBindings, Screen):
 
     def on_pin_entry_authenticated(self, event: PinEntry.Authenticated) -> None:
         event.stop()
-        self.app.sign_in(event.actor)  # type: ignore[attr-defined]
+        self.wealth_app.sign_in(event.actor)

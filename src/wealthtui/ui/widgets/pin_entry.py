@@ -20,12 +20,12 @@ from textual.widgets import Input, Static
 
 from wealthtui.i18n import t
 from wealthtui.rules.fields import FieldError
-from wealthtui.services.errors import PinChangeRequired, ServiceError
+from wealthtui.services.errors import PinChangeRequired
+from wealthtui.ui.calls import Calls, Failed
 from wealthtui.ui.dialogs.form import FormField, clear_errors
-from wealthtui.ui.errors import describe
 
 
-class PinEntry(Vertical):
+class PinEntry(Calls, Vertical):
     DEFAULT_CSS = """
     PinEntry {
         height: auto;
@@ -51,6 +51,7 @@ class PinEntry(Vertical):
         super().__init__(id=id)
         self._ids = (staff_id, pin_id, message_id)
         self._staff_no, self._message, self._max_pin = staff_no, message, max_pin
+        self.checking = False  # a PIN check on its way (argon2 takes a moment: in a thread)
 
     def compose(self) -> ComposeResult:
         staff_id, pin_id, message_id = self._ids
@@ -99,21 +100,28 @@ class PinEntry(Vertical):
                 field.show_error(FieldError(key, "error.field.required"))
                 field.focus()
                 return
-        services = self.app.services  # type: ignore[attr-defined]
+        if self.checking:
+            return  # one check at a time: Enter again while it runs does nothing
         pin_field.value = ""  # never kept
-        try:
-            actor = services.auth.login(staff_no, pin)
-        except PinChangeRequired as exc:
-            # a one-time PIN: their own new PIN first (rarely needed: not imported at start)
-            from wealthtui.ui.dialogs.new_pin import choose_pin_dialog
+        self.checking = True
 
-            self.app.push_screen(choose_pin_dialog(services, staff_no, pin, describe(exc)),
-                                 self._pin_chosen)
-            return
-        except (ServiceError, FieldError) as exc:
-            self.show_message(describe(exc))
+        def refused(failure: Failed) -> None:
+            self.checking = False
+            if isinstance(failure.error, PinChangeRequired):
+                # a one-time PIN: their own new PIN first (rarely needed: not imported at start)
+                from wealthtui.ui.dialogs.new_pin import choose_pin_dialog
+
+                self.app.push_screen(choose_pin_dialog(self.services, staff_no, pin,
+                                                       failure.message), self._pin_chosen)
+                return
+            self.show_message(failure.message)
             pin_field.focus()
-            return
+
+        self.call_actorless(self.services.auth.login, staff_no, pin, then=self._signed_in,
+                            failed=refused, quiet=True)
+
+    def _signed_in(self, actor: Any) -> None:
+        self.checking = False
         self.post_message(self.Authenticated(self, actor))
 
     def _pin_chosen(self, actor: Any) -> None:

@@ -17,7 +17,7 @@ from wealthtui.model import Appointment
 from wealthtui.rules import appointments as rules
 from wealthtui.services.base import UnitOfWork
 
-SECTION_CASH = "practice: large cash booked the day before"
+SECTION_CASH = "practice: large cash booked"  # the day before (docstring)
 
 
 def large_cash_in(uow: UnitOfWork, client_id: int | None, amount_fen: int,

@@ -41,7 +41,7 @@ from wealthtui.services.errors import Conflict, NotFound
 from wealthtui.services.handoffs import OPEN, HandoffService
 from wealthtui.services.lobby import ARRIVAL, LobbyService
 
-SECTION = "digest: appointments (95588/online; CM prepares)"  # practice, see the docstring
+SECTION = "digest: appointments"  # 95588/online requests, the CM prepares (docstring)
 
 
 @dataclass(frozen=True)

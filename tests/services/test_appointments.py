@@ -315,3 +315,26 @@ def test_the_counter_refuses_unbooked_large_cash_when_configured(center: Center)
     small = s.counter.record(center.t1, called.id, "cash_withdrawal", "49999")
     with Session(s.ctx.engine) as db:
         assert [r.id for r in db.exec(select(ServiceRecord)).all()] == [small.id]
+
+
+# --- from a CM's contact -------------------------------------------------------------------------
+def test_a_contact_ending_in_an_appointment_books_it_with_the_cm(center: Center) -> None:
+    s = center.services
+    client = center.client("马联系", seq=19, cm=center.cm)
+    s.contacts.log(center.cm, client, channel="phone", result="appointment",
+                   appointment={"purpose": "wealth", "start": at(10, 0, 1), "note": "带上存单"})
+    [view] = s.appointments.calendar(center.cm, center.cm.staff_id, TODAY, days=7)
+    assert (view.client_id, view.source, view.staff_id) == (client, "cm", center.cm.staff_id)
+    assert detail(events(s, "contact.log")[-1])["appointment_id"] == view.id
+    # a bad slot refuses the whole contact, and so does an appointment on another result
+    before = len(events(s, "contact.log"))
+    with pytest.raises(FieldError) as closed:
+        s.contacts.log(center.cm, client, channel="phone", result="appointment",
+                       appointment={"purpose": "wealth", "start": at(20, 0, 1)})
+    assert closed.value.key == "appointments.error.closed"
+    with pytest.raises(FieldError) as wrong:
+        s.contacts.log(center.cm, client, channel="phone", result="reached",
+                       appointment={"purpose": "wealth", "start": at(11, 0, 1)})
+    assert wrong.value.field == "cm.field.result"
+    assert len(events(s, "contact.log")) == before
+    assert len(s.appointments.calendar(center.cm, None, TODAY, days=7)) == 1

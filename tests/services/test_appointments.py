@@ -17,6 +17,7 @@ from wealthtui.config import load_settings
 from wealthtui.model import Appointment, AuditEvent, Handoff, ServiceRecord, Ticket, Visit
 from wealthtui.services import Services
 from wealthtui.services.errors import Conflict, FieldError, PermissionDenied
+from wealthtui.store import seals
 
 TZ = T0.tzinfo
 TODAY = T0.date()          # Monday 2026-11-30, 09:30 in Shanghai
@@ -35,6 +36,12 @@ def events(s: Services, action: str) -> list[AuditEvent]:
 
 def detail(event: AuditEvent) -> dict:
     return json.loads(event.detail) if isinstance(event.detail, str) else dict(event.detail)
+
+
+def sealed_clean(s: Services) -> bool:
+    """`wealthtui db check` finds nothing: every appointment row written is sealed."""
+    with s.ctx.engine.connect() as conn:
+        return seals.check(conn) == []
 
 
 def row(s: Services, appointment_id: int) -> Appointment:
@@ -248,6 +255,7 @@ def test_no_shows_are_recorded_past_the_end_and_the_grace(center: Center) -> Non
     assert [e.entity_id for e in events(s, "appointment.no_show")] == [str(missed.id)]
     with pytest.raises(Conflict):
         s.appointments.check_in(center.lobby, missed.id)
+    assert sealed_clean(s)
 
 
 def test_an_appointment_of_another_day_is_not_checked_in_today(center: Center) -> None:
@@ -295,6 +303,7 @@ def test_large_cash_is_prepared_the_day_before_and_satisfies_the_counter(center:
     event = [e for e in events(s, "counter.record") if e.entity_id == str(record.id)][0]
     assert detail(event)["large_cash_appointment"] == first.id
     assert detail(events(s, "appointment.large_cash")[-1])["service_record_id"] == record.id
+    assert sealed_clean(s)
 
 
 def test_the_counter_refuses_unbooked_large_cash_when_configured(center: Center) -> None:

@@ -101,8 +101,11 @@ class AppointmentService(Service):
             raise FieldError("appointments.field.purpose", "error.field.choice", accepted=accepted)
         return purpose
 
-    def _load(self, uow: UnitOfWork, appointment_id: int) -> Appointment:
-        row = uow.session.get(Appointment, appointment_id)
+    def _load(self, uow: UnitOfWork, appointment_id: int, *, lock: bool = False) -> Appointment:
+        """The appointment; `lock`: its row locked for this write (PostgreSQL; SQLite's write
+        transactions do not interleave), so two desks never check in or cancel it twice."""
+        query = select(Appointment).where(Appointment.id == appointment_id)
+        row = uow.session.exec(query.with_for_update() if lock else query).first()
         if row is None:
             raise NotFound("appointments.error.not_found", id=appointment_id)
         return row
@@ -246,7 +249,7 @@ class AppointmentService(Service):
     @requires("appointment.book")
     def cancel(self, uow: UnitOfWork, appointment_id: int, reason: str) -> AppointmentView:
         """Cancel a booked appointment, with the reason (the client called, the CM is away)."""
-        row = self._load(uow, appointment_id)
+        row = self._load(uow, appointment_id, lock=True)
         reason = parse_text(reason, "field.reason", max_len=500, required=True)
         if row.status != rules.BOOKED:
             raise Conflict("appointments.error.state", status=row.status)
@@ -295,7 +298,7 @@ class AppointmentService(Service):
         own path (it counts as an arrival), then either a ticket in the purpose's lane, called
         before that lane's walk-ins, or — an appointment with a CM — a hand-off to that CM at
         once. Arriving after start + `[appointments] late_minutes` is recorded as late."""
-        row = self._load(uow, appointment_id)
+        row = self._load(uow, appointment_id, lock=True)
         if row.status != rules.BOOKED:
             raise Conflict("appointments.error.state", status=row.status)
         if row.business_date != uow.today:
@@ -355,7 +358,7 @@ class AppointmentService(Service):
         due = uow.session.exec(
             select(Appointment).where(Appointment.status == rules.BOOKED,
                                       col(Appointment.end_at) <= uow.now - timedelta(minutes=grace))
-            .order_by(col(Appointment.start_at), col(Appointment.id))
+            .order_by(col(Appointment.start_at), col(Appointment.id)).with_for_update()
         ).all()
         ids = []
         for row in due:

@@ -280,10 +280,17 @@ def test_large_cash_is_prepared_the_day_before_and_satisfies_the_counter(center:
                         amount="50000", denominations="50元")
     s.appointments.book(center.lobby, client_id=big, purpose="wealth", start=at(14, 0, 1))
     plan = s.appointments.large_cash_tomorrow(center.sup)
-    assert plan.day == TODAY + timedelta(days=1)
+    assert plan.day == TODAY + timedelta(days=1)  # Monday → Tuesday
     assert [v.amount_fen for v in plan.appointments] == [20_000_000, 6_000_000, 5_000_000]
     assert plan.total_fen == 31_000_000
     assert plan.by_denomination == (("100元", 26_000_000), ("50元", 5_000_000))
+    s.clock.set(at(16, 0, 4))  # type: ignore[attr-defined]  (Friday: Monday's cash)
+    monday = s.appointments.book(center.lobby, client_id=big, purpose="large_cash",
+                                 start=at(10, 0, 7), amount="80000", denominations="100元")
+    friday = s.appointments.large_cash_tomorrow(center.sup)
+    assert friday.day == TODAY + timedelta(days=7)
+    assert [v.id for v in friday.appointments] == [monday.id]
+    assert s.appointments.large_cash_tomorrow(center.sup, TODAY + timedelta(days=5)).total_fen == 0
 
     # the next day: checked in at the lobby, the withdrawal at the counter uses it
     s.clock.set(at(9, 40, 1))  # type: ignore[attr-defined]

@@ -373,9 +373,9 @@ class AppointmentService(Service):
     # --- large cash ------------------------------------------------------------------------
     @requires("appointment.view", write=False)
     def large_cash_tomorrow(self, uow: UnitOfWork, day: date | None = None) -> CashPlan:
-        """The large cash to prepare for `day` (tomorrow): booked large-cash appointments, the
-        total and the sums by the denominations asked for."""
-        day = day or uow.today + timedelta(days=1)
+        """The large cash to prepare for `day` (the next open day: on a Friday, Monday's):
+        booked large-cash appointments, the total and the sums by the denominations asked for."""
+        day = day or self._next_open_day(uow.today)
         codes = [p.code for p in self.settings.appointments.purposes if p.large_cash]
         views = self._views(uow, (Appointment.business_date == day)
                             & col(Appointment.purpose).in_(codes)
@@ -384,6 +384,13 @@ class AppointmentService(Service):
                         total_fen=sum(v.amount_fen for v in views),
                         by_denomination=tuple(rules.cash_by_denomination(
                             (v.denominations, v.amount_fen) for v in views)))
+
+    def _next_open_day(self, today: date) -> date:
+        days = self.settings.calendar.open_days()
+        for ahead in range(1, 31):
+            if days.is_open(today + timedelta(days=ahead)):
+                return today + timedelta(days=ahead)
+        return today + timedelta(days=1)
 
     @requires("service.record")
     def satisfies_large_cash(self, uow: UnitOfWork, client_id: int, amount_fen: int,

@@ -354,3 +354,20 @@ def test_a_contact_ending_in_an_appointment_books_it_with_the_cm(center: Center)
     assert wrong.value.field == "cm.field.result"
     assert len(events(s, "contact.log")) == before
     assert len(s.appointments.calendar(center.cm, None, TODAY, days=7)) == 1
+
+
+def test_a_prospect_checks_in_as_a_walk_in_with_a_ticket_or_to_the_cm(center: Center) -> None:
+    s = center.services
+    counter = s.appointments.book(center.lobby, contact_name="王新客", contact_phone="13800138000",
+                                  purpose="account_open", start=at(10), source="online")
+    with_cm = s.appointments.book(center.cm, contact_name="李新客", contact_phone="13900139000",
+                                  purpose="wealth", start=at(10), staff_id=center.cm.staff_id)
+    first = s.appointments.check_in(center.lobby, counter.id)
+    second = s.appointments.check_in(center.lobby, with_cm.id)
+    assert first.ticket_no.startswith("B") and first.client_id is None
+    with Session(s.ctx.engine) as db:
+        h = db.get(Handoff, second.handoff_id)
+        assert h is not None and h.to_staff_id == center.cm.staff_id and h.client_id is None
+        assert "李新客" in h.note
+        visits = db.exec(select(Visit).order_by(col(Visit.id))).all()
+        assert [v.client_id for v in visits] == [None, None]

@@ -677,6 +677,44 @@ class ReadsCfg(_Section):
 
 
 @section
+class AppointmentPurposeCfg(_Section):
+    """[[appointments.purposes]]: what an appointment is for: its lane at check-in, whether it is
+    a large cash withdrawal (amount and denominations; the cash supervisor prepares it), and its
+    default length."""
+
+    code: str
+    name: str
+    name_en: str
+    lane: str                      # the queue category its check-in ticket is issued in
+    business: Literal["cash", "non_cash", "wealth"] = "non_cash"  # the visit's business kind
+    large_cash: bool = False
+    minutes: Annotated[int, Limits(ge=5, le=480)] = 30
+
+
+@section
+class AppointmentsCfg(_Section):
+    """[appointments]: appointments (issue 18): purposes, lateness, no-shows, large cash."""
+
+    late_minutes: Annotated[int, Limits(ge=0, le=240)] = 15   # after the start: a late arrival
+    no_show_grace_minutes: Annotated[int, Limits(ge=0, le=240)] = 30  # after the end
+    #: a cash withdrawal from this amount is "large cash": booked the day before so the
+    #: supervisor can prepare it (the counter records the appointment that covers it)
+    large_cash_fen: Annotated[int, Limits(ge=0)] = 5_000_000
+    #: true: the counter refuses a large cash withdrawal without a checked-in appointment of the
+    #: client that day; false: it records the appointment that covers it, when there is one
+    large_cash_needs_appointment: bool = False
+    purposes: list[AppointmentPurposeCfg] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        codes = [p.code for p in self.purposes]
+        if len(set(codes)) != len(codes):
+            raise ValueError("appointments.purposes: codes must be unique")
+
+    def purpose(self, code: str) -> AppointmentPurposeCfg | None:
+        return next((p for p in self.purposes if p.code == code), None)
+
+
+@section
 class Settings(_Section):
     """All the settings: one field per top-level table of the configuration file."""
 
@@ -704,6 +742,7 @@ class Settings(_Section):
     compliance: ComplianceCfg = field(default_factory=ComplianceCfg)
     calendar: CalendarCfg = field(default_factory=CalendarCfg)
     reads: ReadsCfg = field(default_factory=ReadsCfg)
+    appointments: AppointmentsCfg = field(default_factory=AppointmentsCfg)
     config_file: str = ""  # the user config file that was read, for `wealthtui locate`
 
     def __post_init__(self) -> None:
@@ -711,6 +750,7 @@ class Settings(_Section):
         self._counter_refs()
         self._queue_refs()
         self._ownership_refs()
+        self._appointment_refs()
 
     def _tiers_ascending(self) -> None:
         mins = [t.min_aum_fen for t in self.tiers]
@@ -764,6 +804,13 @@ class Settings(_Section):
         if unknown:
             raise ValueError(f"ownership.sale_business_types: unknown business type "
                              f"{', '.join(unknown)}")
+
+    def _appointment_refs(self) -> None:
+        """[[appointments.purposes]] name lanes that exist."""
+        codes = {c.code for c in self.queue.categories}
+        for p in self.appointments.purposes:
+            if p.lane not in codes:
+                raise ValueError(f"appointments.purposes {p.code}: unknown lane {p.lane}")
 
     def waiting_zone(self) -> str:
         """The zone where clients wait: consultation (standard) or reception (high-end)."""

@@ -127,6 +127,11 @@ MATRIX: dict[str, frozenset[str]] = {
     "risk.assess": TELLERS | CM_DESK | CHECKERS | {HEAD},
     "risk.confirm": CHECKERS | CMS | {HEAD, LOBBY_MANAGER},
     "risk.view": TELLERS | CM_DESK | CHECKERS | LOBBY | {HEAD},
+    # appointments (issue 18): booked by CMs and the lobby (from a 95588 / online request too),
+    # seen by everyone (the cash supervisor prepares large cash), checked in by the lobby
+    "appointment.book": CMS | LOBBY | {HEAD},
+    "appointment.view": EVERYONE,
+    "appointment.checkin": LOBBY | {HEAD},
 }
 del _
 

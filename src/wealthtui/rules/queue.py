@@ -9,7 +9,9 @@ Order at a counter (`order_waiting`):
 2. tickets that have waited `starvation_minutes` or more since they were (re-)queued — the
    anti-starvation boost — oldest first, whatever their lane;
 3. the rest by priority (premium lanes carry a higher priority than ordinary ones), then by the
-   counter's own order of its categories, then oldest first, then lowest number.
+   counter's own order of its categories, then checked-in appointments before walk-ins of the
+   same lane (issue 18: the appointment jumps its lane's queue, not the premium lanes), then
+   oldest first, then lowest number.
 """
 
 from __future__ import annotations
@@ -67,6 +69,7 @@ class Candidate:
     priority: int
     queued_at: datetime
     counter_no: str | None = None  # set when the ticket is directed at one counter
+    appointment: bool = False  # issued at a checked-in appointment: ahead of its lane's walk-ins
 
 
 def eligible(c: Candidate, counter_no: str, categories: Sequence[str]) -> bool:
@@ -96,8 +99,9 @@ def order_waiting(
         directed = c.counter_no is not None
         boosted = is_boosted(c, now, starvation_minutes)
         if directed or boosted:
-            return (0 if directed else 1, 0, 0, c.queued_at, c.number)
-        return (2, -c.priority, rank.get(c.category, len(rank)), c.queued_at, c.number)
+            return (0 if directed else 1, 0, 0, False, c.queued_at, c.number)
+        return (2, -c.priority, rank.get(c.category, len(rank)), not c.appointment, c.queued_at,
+                c.number)
 
     return sorted((c for c in candidates if eligible(c, counter_no, categories)), key=key)
 

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from wealthtui.config import Settings
     from wealthtui.services.agenda import AgendaService
+    from wealthtui.services.appointments import AppointmentService
     from wealthtui.services.assignments import AssignmentService
     from wealthtui.services.audit import AuditService
     from wealthtui.services.auth import AuthService
@@ -57,6 +58,7 @@ if TYPE_CHECKING:
 #: attribute of Services → "module:Class" of the service
 SERVICES: dict[str, str] = {
     "agenda": "wealthtui.services.agenda:AgendaService",
+    "appointments": "wealthtui.services.appointments:AppointmentService",
     "audit": "wealthtui.services.audit:AuditService",
     "assignments": "wealthtui.services.assignments:AssignmentService",
     "auth": "wealthtui.services.auth:AuthService",
@@ -95,6 +97,7 @@ class Services:
     if TYPE_CHECKING:
         ctx: Context
         agenda: AgendaService
+        appointments: AppointmentService
         audit: AuditService
         assignments: AssignmentService
         auth: AuthService

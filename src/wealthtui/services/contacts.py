@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlmodel import col, select
 
@@ -130,6 +131,7 @@ class ContactService(Service):
         keeps: Iterable[int] = (),
         run_id: int | None = None,
         sale_amount: str = "",
+        appointment: Mapping[str, Any] | None = None,
     ) -> ContactView:
         """Record one contact. `acknowledgements` maps a product code to the reference of the
         client's signed acknowledgement (needed for a product above the client's risk level);
@@ -138,7 +140,9 @@ class ContactService(Service):
         their suitability are recorded as the run's proposal step. A direct contact by the
         client's new CM records the first contact of an open CM-change run. A sale (result
         `sold`) names its product (in `products`) and its amount (`sale_amount`, yuan), and
-        converts the client's open leads and referrals (services.conversion)."""
+        converts the client's open leads and referrals (services.conversion). A contact with
+        the result `appointment` may book it at once: `appointment` holds the booking's
+        arguments (purpose, start, minutes, note, …), booked with me (issue 18)."""
         client = self._client(uow, client_id)
         check_file_access(uow, client_id, "contact.log")
         if channel not in CHANNELS:
@@ -200,11 +204,28 @@ class ContactService(Service):
         if run is not None and checks:
             self._record_proposal(uow, run, checks, acks)
         self._first_contact_after_change(uow, entry)
+        booked = self._book(uow, client_id, result, appointment)
         uow.audit("contact.log", "client", client_id, manual_section=SECTION,
                   contact_id=entry.id, channel=channel, purpose=purpose, result=result,
                   next_date=next_date, products={c.product_code: c.outcome for c in checks},
-                  kept=kept, sale_amount_fen=sale_fen, converted_leads=converted)
+                  kept=kept, sale_amount_fen=sale_fen, converted_leads=converted,
+                  **({"appointment_id": booked} if booked is not None else {}))
         return contact_views(uow, client_id, limit=1)[0]
+
+    @staticmethod
+    def _book(uow: UnitOfWork, client_id: int, result: str,
+              appointment: Mapping[str, Any] | None) -> int | None:
+        """The appointment a contact ends in, booked with the CM in the contact's transaction."""
+        if appointment is None:
+            return None
+        if result != "appointment":
+            raise FieldError("cm.field.result", "error.field.choice", accepted="appointment")
+        from wealthtui.services.appointments import AppointmentService  # only when booking
+
+        view = AppointmentService(uow.ctx).book(
+            uow, **{**appointment, "client_id": client_id, "staff_id": uow.actor_id,
+                    "source": "cm"})
+        return view.id
 
     @staticmethod
     def _sale(result: str, codes: list[str], amount: str) -> int | None:

@@ -38,6 +38,7 @@ from wealthtui.rules import queue as qrules
 from wealthtui.rules.fields import FieldError, parse_mobile, parse_name, parse_text
 from wealthtui.rules.money import format_fen, parse_yuan
 from wealthtui.services import cashbox, compliance, roster
+from wealthtui.services.appointment_cash import large_cash_in
 from wealthtui.services.assignments import lead_owner
 from wealthtui.services.base import Context, Service, UnitOfWork, requires
 from wealthtui.services.checklists import ChecklistService
@@ -437,6 +438,7 @@ class CounterService(Service):
         uow.session.flush()
         rule, basis = compliance.authorization_rule(uow, rec)
         rec.outcome = "pending_auth" if rule is not None else "done"
+        large_cash = self._large_cash(uow, rec) if bt.cash == "out" else None
         for c in checks:
             c.service_record_id = rec.id
         uow.audit("counter.record", "service_record", rec.id, manual_section=RECORD_SECTION,
@@ -445,11 +447,24 @@ class CounterService(Service):
                   **({"authorization_on_sum_fen": basis.amount_fen,
                       "authorization_sum_of": basis.reason} if basis.reason else {}),
                   **({"product": checks[0].product_code, "suitability": checks[0].outcome}
-                     if checks else {}))
+                     if checks else {}),
+                  **({"large_cash_appointment": large_cash} if large_cash else {}))
         if bt.account_closing and ticket.client_id is not None:
             self._closing_notice(uow, rec, ticket)
         convert_for_record(uow, rec)  # a sale converts the client's open leads (issue 16)
         return self._record_views(uow, ServiceRecord.id == rec.id)[0]
+
+    def _large_cash(self, uow: UnitOfWork, rec: ServiceRecord) -> int | None:
+        """A withdrawal from `[appointments] large_cash_fen`: the client's checked-in large-cash
+        appointment of today that covers it, recorded against the record (issue 18); refused
+        without one when `large_cash_needs_appointment` is on."""
+        cfg = self.settings.appointments
+        if rec.amount_fen < cfg.large_cash_fen or cfg.large_cash_fen == 0:
+            return None
+        found = large_cash_in(uow, rec.client_id, rec.amount_fen, record_id=rec.id)
+        if found is None and cfg.large_cash_needs_appointment:
+            raise FieldError("field.amount", "appointments.error.large_cash_unbooked")
+        return found
 
     def _box_pays(self, uow: UnitOfWork, amount_fen: int) -> None:
         """The actor's box can pay `amount_fen` out: never more than it holds, less what is

@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from wealthtui.config import CategoryCfg, CounterCfg
-from wealthtui.model import Client, CounterSession, Staff, Ticket, TicketEvent, Visit
+from wealthtui.model import Appointment, Client, CounterSession, Staff, Ticket, TicketEvent, Visit
 from wealthtui.model.status import CounterSessionState
 from wealthtui.rules import queue as rules
 from wealthtui.rules.fields import FieldError, parse_text
@@ -252,6 +252,14 @@ class QueueService(Service):
                   ticket=ticket.display_no, counter=counter_no)
         return ticket
 
+    def _appointment_tickets(self, uow: UnitOfWork) -> set[int]:
+        """Today's tickets issued at an appointment's check-in (ahead of their lane's walk-ins,
+        rules.queue.order_waiting; issue 18)."""
+        return {tid for tid in uow.session.exec(
+            select(Appointment.ticket_id).where(Appointment.business_date == uow.today,
+                                                col(Appointment.ticket_id).is_not(None)))
+                if tid is not None}
+
     # --- issuing ---------------------------------------------------------------------------
     def issue_in(
         self,
@@ -350,8 +358,10 @@ class QueueService(Service):
                 | (col(Ticket.counter_no).is_(None) & col(Ticket.category).in_(cfg.categories)),
             )
         ).all()
+        appointed = self._appointment_tickets(uow)
         ordered = rules.order_waiting(
-            (rules.Candidate(*row) for row in rows),  # type: ignore[arg-type]
+            (rules.Candidate(*row, appointment=row[0] in appointed)  # type: ignore[arg-type,misc]
+             for row in rows),
             counter_no=counter_no, categories=cfg.categories, now=uow.now,
             starvation_minutes=self.settings.queue.starvation_minutes,
         )
@@ -566,9 +576,11 @@ class QueueService(Service):
             | (col(Ticket.counter_no).is_(None) & col(Ticket.category).in_(cfg.categories)),
         )
         rows = {tk.id: (tk, name or "", tier or "") for tk, name, tier in uow.session.exec(query)}
+        appointed = self._appointment_tickets(uow)
         ordered = rules.order_waiting(
             (rules.Candidate(tk.id or 0, tk.category, tk.number, tk.priority, tk.queued_at,
-                             tk.counter_no) for tk, _n, _t in rows.values()),
+                             tk.counter_no, appointment=tk.id in appointed)
+             for tk, _n, _t in rows.values()),
             counter_no=counter_no, categories=cfg.categories, now=uow.now,
             starvation_minutes=self.settings.queue.starvation_minutes,
         )

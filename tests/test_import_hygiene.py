@@ -134,3 +134,71 @@ def test_the_start_up_modules_form_no_circle():
     # the package's modules import each other only downwards: common and shared, never __init__
     circles = sorted(m for m in nodes if m in reach(m))
     assert circles == []
+
+
+#: inside ui/, arrows point down only: screens → widgets → dialogs → the foundation
+UI_RANK = {"screens": 3, "widgets": 2, "dialogs": 1}
+#: what ui/ may import from the rest of the program: the services (its only way to the store),
+#: the pure rules, the catalogs and settings; and what it presents as it is — the procedures and
+#: their citations (checklists), the reports' documents and renderers, the ticket printer
+UI_MAY_IMPORT = ("wealthtui.ui", "wealthtui.services", "wealthtui.rules", "wealthtui.i18n",
+                 "wealthtui.config", "wealthtui.procedures", "wealthtui.citations",
+                 "wealthtui.reports", "wealthtui.devices")
+
+
+def runtime_imports(path: Path) -> set[str]:
+    """`imports(path)` without those under `if TYPE_CHECKING:` (annotations only)."""
+    tree = ast.parse(path.read_text("utf-8"), str(path))
+    typed: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            typed.update(id(n) for stmt in node.body for n in ast.walk(stmt))
+    package = ".".join(("wealthtui", *path.relative_to(SRC).parent.parts))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in typed:
+            continue
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                module = ".".join([*base, node.module] if node.module else base)
+            else:
+                module = node.module or ""
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def _ui_room(path: Path) -> str:
+    parts = path.relative_to(SRC / "ui").parts
+    return parts[0] if len(parts) > 1 else "foundation"
+
+
+def test_no_arrow_runs_up_inside_ui():
+    """A dialog never imports a widget or a screen, a widget never imports a screen, and the
+    foundation (calls, text, labels, bindings, …) imports none of them; only ui/app.py, the top,
+    takes screens and dialogs (docs/architecture.md)."""
+    up = []
+    for path in modules(under="ui"):
+        room = _ui_room(path)
+        if path.name == "app.py" and room == "foundation":
+            continue
+        mine = UI_RANK.get(room, 0)
+        for name in runtime_imports(path):
+            if not is_in(name, "wealthtui.ui"):
+                continue
+            parts = name.split(".")
+            target = parts[2] if len(parts) > 3 else "foundation"
+            if target == "app" or (target in UI_RANK and UI_RANK[target] > mine):
+                up.append(f"{path.relative_to(SRC)} → {name}")
+    assert up == [], "\n".join(sorted(up))
+
+
+def test_ui_imports_only_what_it_presents():
+    """ui/ reaches the store only through the services: no store/ or demo/ import."""
+    wrong = sorted({f"{p.relative_to(SRC)} → {n}" for p in modules(under="ui") for n in imports(p)
+                    if is_in(n, "wealthtui") and not any(is_in(n, ok) for ok in UI_MAY_IMPORT)
+                    and n != "wealthtui"})
+    assert wrong == [], "\n".join(wrong)

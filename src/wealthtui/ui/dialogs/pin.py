@@ -20,7 +20,7 @@ from wealthtui.i18n import t
 from wealthtui.services import Actor
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.calls import Calls
-from wealthtui.ui.widgets.pin_entry import PinEntry
+from wealthtui.ui.dialogs.pin_entry import PinEntry
 
 
 class PinDialog(Calls, TranslatedBindings, ModalScreen["Actor | None"]):

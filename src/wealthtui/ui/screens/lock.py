@@ -16,8 +16,8 @@ from textual.widgets import Footer, Static
 from wealthtui.i18n import t, tl
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.calls import Calls
+from wealthtui.ui.dialogs.pin_entry import PinEntry
 from wealthtui.ui.widgets.header import ShellHeader
-from wealthtui.ui.widgets.pin_entry import PinEntry
 
 
 class LockScreen(Calls, TranslatedBindings, ModalScreen[None]):

@@ -23,9 +23,9 @@ from textual.widgets import Footer, Static
 from wealthtui.i18n import t, tl
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.calls import Calls
+from wealthtui.ui.dialogs.pin_entry import PinEntry
 from wealthtui.ui.text import PlainRichTable
 from wealthtui.ui.widgets.header import ShellHeader, role_names
-from wealthtui.ui.widgets.pin_entry import PinEntry
 
 
 def demo_table(demo_pins: list[dict[str, Any]], *, with_names: bool = True) -> Table:

@@ -1,4 +1,4 @@
-"""The one PIN check of the screens (issue 20): staff number, PIN (masked), the failure message.
+"""The one PIN check of the screens (issue 20; a form part like dialogs/form.py): staff number, PIN (masked), the failure message.
 
 Used by the sign-in screen, the idle lock and the PIN dialog (kiosk exit). Enter in the staff
 number moves to the PIN; Enter in the PIN signs in with `services.auth.login`. Every refusal

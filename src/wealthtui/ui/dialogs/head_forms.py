@@ -14,44 +14,21 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from textual.widgets import Static
-
 from wealthtui.i18n import t
 from wealthtui.rules import permissions
-from wealthtui.ui.calls import Calls, Failed
-from wealthtui.ui.dialogs.form import clear_errors
 from wealthtui.ui.dialogs.form_dialog import Field, FormDialog, Look
 
 #: the head's forms: 72 cells wide
 HEAD_LOOK = Look(width=72, fields_height=16, list_height=8)
 
 
-class CalledForm(Calls, FormDialog):
-    """A FormDialog whose `submit(actor, values)` runs off the event loop (Calls.call)."""
+class CalledForm(FormDialog):
+    """A FormDialog whose `submit(actor, values)` gets the signed-in staff member (it runs off the
+    event loop, as every FormDialog's submit does)."""
 
     def __init__(self, title: str, fields: Sequence[Field], *,
                  submit: Callable[[Any, dict[str, Any]], Any], **kw: Any) -> None:
-        super().__init__(title, fields, submit=lambda _values: None, **kw)
-        self.submit_called = submit
-        self.saving = False
-
-    def submit_form(self) -> None:
-        if self.saving:
-            return  # one save at a time: a second F2 while the first runs does nothing
-        clear_errors(self)
-        self.query_one("#form-error", Static).update("")
-        self.saving = True
-        self.call(self.submit_called, self.values(), then=self._form_saved, failed=self._form_refused,
-                  quiet=True)
-
-    def _form_saved(self, result: Any) -> None:
-        self.saving = False
-        if result is not None or not self.keep_open_on_none:
-            self.dismiss(result)
-
-    def _form_refused(self, failure: Failed) -> None:
-        self.saving = False
-        self.show_error(failure.error)
+        super().__init__(title, fields, submit=lambda values: submit(self.actor, values), **kw)
 
 
 def head_form(title: str, fields: Sequence[Field], *,

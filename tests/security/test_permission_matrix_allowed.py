@@ -184,6 +184,7 @@ UNGUARDED: dict[str, str] = {
     "ChecklistService.sign_off": _SECOND_PERSON,
     "AuthorizationService.decide_at_counter": _SECOND_PERSON,
     "HandoverService.confirm_at_counter": _SECOND_PERSON,
+    "RiskService.assess": _SECOND_PERSON + " (the second person only for a senior client)",
     "HandoverService.witness_at_counter": _SECOND_PERSON,
     "ClientImportService.import_file": "checks data.import first (may_import), then writes "
                                        "through import_batch (data.import) batch by batch",

@@ -37,6 +37,7 @@ from wealthtui.rules.money import parse_yuan
 from wealthtui.services import masking
 from wealthtui.services.appointment_cash import large_cash_in
 from wealthtui.services.base import Service, UnitOfWork, requires
+from wealthtui.services.context import Context
 from wealthtui.services.errors import Conflict, NotFound
 from wealthtui.services.handoffs import OPEN, HandoffService
 from wealthtui.services.lobby import ARRIVAL, LobbyService
@@ -85,13 +86,10 @@ class CashPlan:
 
 
 class AppointmentService(Service):
-    @property
-    def _lobby(self) -> LobbyService:
-        return LobbyService(self.ctx)
-
-    @property
-    def _handoffs(self) -> HandoffService:
-        return HandoffService(self.ctx)
+    def __init__(self, ctx: Context, *, lobby: LobbyService, handoffs: HandoffService) -> None:
+        super().__init__(ctx)
+        self._lobby = lobby
+        self._handoffs = handoffs
 
     # --- helpers ---------------------------------------------------------------------------
     def _purpose(self, code: str) -> AppointmentPurposeCfg:

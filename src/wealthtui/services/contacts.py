@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import col, select
 
@@ -50,6 +50,9 @@ from wealthtui.services.client_file import ContactView, contact_views
 from wealthtui.services.conversion import convert_for_sale
 from wealthtui.services.errors import NotFound, PermissionDenied
 
+if TYPE_CHECKING:  # made by Services (services/__init__.py)
+    from wealthtui.services.appointments import AppointmentService
+
 SECTION = "ch.2 §2.9"
 MAX_FOLLOW_UP_DAYS = 366
 MARKETING_PROCEDURE = "cm_contact_marketing"  # data/procedures/cm_contact_marketing.toml
@@ -74,9 +77,11 @@ class FollowUpView:
 
 
 class ContactService(Service):
-    def __init__(self, ctx: Context, *, checklists: ChecklistService) -> None:
+    def __init__(self, ctx: Context, *, checklists: ChecklistService,
+                 appointments: AppointmentService) -> None:
         super().__init__(ctx)
         self.checklists = checklists
+        self._appointments = appointments
 
     # --- suitability -----------------------------------------------------------------------
     def _checks(self, uow: UnitOfWork, client: Client, codes: Iterable[str],
@@ -212,17 +217,14 @@ class ContactService(Service):
                   **({"appointment_id": booked} if booked is not None else {}))
         return contact_views(uow, client_id, limit=1)[0]
 
-    @staticmethod
-    def _book(uow: UnitOfWork, client_id: int, result: str,
+    def _book(self, uow: UnitOfWork, client_id: int, result: str,
               appointment: Mapping[str, Any] | None) -> int | None:
         """The appointment a contact ends in, booked with the CM in the contact's transaction."""
         if appointment is None:
             return None
         if result != "appointment":
             raise FieldError("cm.field.result", "error.field.choice", accepted="appointment")
-        from wealthtui.services.appointments import AppointmentService  # only when booking
-
-        view = AppointmentService(uow.ctx).book(
+        view = self._appointments.book(
             uow, **{**appointment, "client_id": client_id, "staff_id": uow.actor_id,
                     "source": "cm"})
         return view.id

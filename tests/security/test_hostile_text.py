@@ -290,8 +290,8 @@ COMPLAINTS: list[int] = []
 #: one demo staff member for each set of roles (the others have the same screens: 8012 and 8022
 #: are tellers like 8011 and 8021, 8042 a CM like 8041); the soak run below takes everyone
 ONE_PER_ROLE = ("8001", "8002", "8003", "8011", "8021", "8031", "8032", "8041", "8043", "8044")
-#: each size walks every kind of screen (head, counter, supervisor, lobby, CM desk) with about half of the roles,
-#: so that the suite stays short; the soak run walks everyone at both sizes
+#: each size walks every kind of screen (head, counter, supervisor, lobby, CM desk) with about
+#: half of the roles, so that the suite stays short; the soak run walks everyone at both sizes
 BY_SIZE = {(80, 24): ("8001", "8002", "8003", "8011", "8031", "8041", "8044"),
            (120, 40): ("8001", "8002", "8021", "8032", "8043")}
 assert set(BY_SIZE[(80, 24)]) | set(BY_SIZE[(120, 40)]) == set(ONE_PER_ROLE)

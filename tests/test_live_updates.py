@@ -150,13 +150,15 @@ async def test_the_calling_board_reads_the_queue_only_when_something_changed(
             await board.workers.wait_for_complete()  # the first board is read in a thread
             await pilot.pause()
             with recorder.recording() as idle:
-                board.refresh_board()
+                board.refresh_board()  # reads in a thread: wait for its answer
+                await board.calls_settled()
             assert len(idle) == 1 and Recorder.tables(idle) == {"audit_head"}, idle
 
             ticket = services.queue.issue(floor["lobby"], "B")
             services.queue.call_next(floor["teller"], "03")
             with recorder.recording() as busy:
                 board.refresh_board()
+                await board.calls_settled()
             await pilot.pause()
             assert "ticket" in Recorder.tables(busy)
             assert board.board is not None and board.board.now_calling is not None

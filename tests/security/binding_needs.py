@@ -56,9 +56,13 @@ BINDING_NEEDS: dict[str, str | None] = {
     "head.close_day": "day.close", "head.enter_figure": "kpi.enter",
     "head.pick_month": "kpi.view", "head.pick_flow_day": "flowlog.view",
     "head.pick_eod": "report.eod", "head.export_eod": "report.eod",
+    # the dashboard's charts: another chart, and its numbers as a table (what the tab shows)
+    "head.next_chart": "dashboard.view", "head.chart_numbers": "dashboard.view",
     # the inbox panel of every role screen (services.handoffs)
     "inbox.accept": "handoff.respond", "inbox.decline": "handoff.respond",
     "inbox.done": "handoff.respond",
+    "inbox.open": None,  # opens the hand-off's dialog; each of its actions is checked there
+    "today.open": "checklist.run",  # opens a routine of the today list
     # a client's file, opened from the CM screen (services.client_file, contacts, handoffs)
     "cm.file.reveal_id": "client.reveal", "cm.file.reveal_phone": "client.reveal",
     "cm.file.edit": "client.file.edit", "cm.file.log_contact": "contact.log",

@@ -61,8 +61,9 @@ KEY_PADDING, PALETTE_CELLS = 3, 14
 
 
 def footer_order(nodes: list[Any]) -> list[str]:
-    """Binding ids by importance: each node's FOOTER_ORDER, innermost node first."""
-    order: list[str] = []
+    """Binding ids by importance: F1 help first (it leads to every other key), then each
+    node's FOOTER_ORDER, innermost node first, then the shell's."""
+    order: list[str] = ["app.help"]
     for node in nodes:
         for binding_id in getattr(node, "FOOTER_ORDER", ()):
             if binding_id not in order:

@@ -12,12 +12,20 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "wealthtui"
 
 
-def imports(path: Path) -> set[str]:
-    """Every module name a file imports (absolute; relative imports resolved)."""
+def imports(path: Path, *, typed: bool = True) -> set[str]:
+    """Every module name a file imports (absolute; relative imports resolved); `typed=False`
+    leaves out those under `if TYPE_CHECKING:` (annotations only)."""
     tree = ast.parse(path.read_text("utf-8"), str(path))
+    skip: set[int] = set()
+    if not typed:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+                skip.update(id(n) for stmt in node.body for n in ast.walk(stmt))
     package = ".".join(("wealthtui", *path.relative_to(SRC).parent.parts))
     found: set[str] = set()
     for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -146,31 +154,6 @@ UI_MAY_IMPORT = ("wealthtui.ui", "wealthtui.services", "wealthtui.rules", "wealt
                  "wealthtui.reports", "wealthtui.devices")
 
 
-def runtime_imports(path: Path) -> set[str]:
-    """`imports(path)` without those under `if TYPE_CHECKING:` (annotations only)."""
-    tree = ast.parse(path.read_text("utf-8"), str(path))
-    typed: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            typed.update(id(n) for stmt in node.body for n in ast.walk(stmt))
-    package = ".".join(("wealthtui", *path.relative_to(SRC).parent.parts))
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if id(node) in typed:
-            continue
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.split(".")[: len(package.split(".")) - node.level + 1]
-                module = ".".join([*base, node.module] if node.module else base)
-            else:
-                module = node.module or ""
-            found.add(module)
-            found.update(f"{module}.{alias.name}" for alias in node.names)
-    return found
-
-
 def _ui_room(path: Path) -> str:
     parts = path.relative_to(SRC / "ui").parts
     return parts[0] if len(parts) > 1 else "foundation"
@@ -186,7 +169,7 @@ def test_no_arrow_runs_up_inside_ui():
         if path.name == "app.py" and room == "foundation":
             continue
         mine = UI_RANK.get(room, 0)
-        for name in runtime_imports(path):
+        for name in imports(path, typed=False):
             if not is_in(name, "wealthtui.ui"):
                 continue
             parts = name.split(".")

@@ -4,13 +4,13 @@ needs of the app: the services, the actor, settings and clock, and the tracked c
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from textual.app import App
 from textual.worker import Worker
 
 from wealthtui.services import Actor, Services
+from wealthtui.ui.app import WealthApp
 
 
 class HostApp(App[None]):
@@ -22,15 +22,7 @@ class HostApp(App[None]):
         self.clock = services.ctx.clock
         self._call_workers: list[Worker[Any]] = []
 
-    def track_call(self, worker: Worker[Any]) -> None:
-        self._call_workers = [w for w in self._call_workers if not w.is_finished]
-        self._call_workers.append(worker)
-
-    @property
-    def calls_in_flight(self) -> int:
-        return sum(1 for w in self._call_workers if not w.is_finished)
-
-    async def calls_settled(self) -> None:
-        while pending := [w for w in self._call_workers if not w.is_finished]:
-            await asyncio.gather(*(w.wait() for w in pending), return_exceptions=True)
-            self._call_workers = [w for w in self._call_workers if not w.is_finished]
+    # the call tracking of the real app, the same code (ui/app.py)
+    track_call = WealthApp.track_call
+    calls_in_flight = WealthApp.calls_in_flight
+    calls_settled = WealthApp.calls_settled

@@ -68,6 +68,7 @@ async def test_ticking_through_a_checklist_with_the_keyboard(services, make_staf
     run = services.checklists.start(lm, "lobby_opening")
     app = Host(services, lm, ChecklistPanel(run.id))
     async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()  # the run is read off the event loop: let it show first
         panel = app.screen.query_one(ChecklistPanel)
         # rows: meeting, queue machine, self-service, faults (text, optional), materials, …
         for key in ("enter", "down", "enter", "down", "enter", "down", "down", "enter",
@@ -94,6 +95,7 @@ async def test_values_choices_and_mistakes_are_entered_in_dialogs(services, make
     run = services.checklists.start(teller, "counter_sign_on")
     app = Host(services, teller, ChecklistPanel(run.id))
     async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()  # the run is read off the event loop: let it show first
         panel = app.screen.query_one(ChecklistPanel)
         await pilot.press("down", "enter")  # cash counted → amount dialog
         await pilot.pause()
@@ -132,6 +134,7 @@ async def test_a_sign_off_asks_a_second_person_and_refuses_the_maker(services, m
             services.checklists.record(teller, run.id, state.step.id, value)
     app = Host(services, teller, ChecklistPanel(run.id))
     async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()  # the run is read off the event loop: let it show first
         panel = app.screen.query_one(ChecklistPanel)
         panel.table.move_cursor(row=len(run.steps) - 1)
         await pilot.press("enter")

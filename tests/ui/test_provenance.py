@@ -127,6 +127,7 @@ async def test_a_step_recorded_from_the_panel_is_audited_with_its_basis(services
     teller, run = _sign_on(services, make_staff)
     app = Host(services, teller, ChecklistPanel(run.id))
     async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()  # the run is read off the event loop: let it show first
         await pilot.press("enter")  # box_drawn: a tick
         await pilot.pause()
     rows = audit_rows(services)

@@ -206,6 +206,7 @@ def test_the_panel_in_chinese_at_80x24(snap_compare, services, make_staff):
     app = Host(services, teller, ChecklistPanel(run.id))
 
     async def focus_witness(pilot: Any) -> None:
+        await pilot.pause()  # the run is read off the event loop: let it show first
         app.screen.query_one(ChecklistPanel).table.move_cursor(row=7)
         await pilot.pause()
 

@@ -323,6 +323,22 @@ async def test_the_charts_show_the_report_functions_numbers_and_a_table_of_them(
         assert not table.display
 
 
+@pytest.mark.parametrize("labels, width", [
+    (tuple(f"{h:02d}" for h in range(8, 18)), 34), (tuple(f"{h:02d}" for h in range(7, 21)), 34),
+    (tuple(f"11-{d:02d}" for d in range(1, 31)), 34), (tuple(f"11-{d:02d}" for d in range(1, 31)), 70),
+    (("08",), 0)])
+def test_every_written_tick_label_has_room_so_plotext_drops_none(labels, width) -> None:
+    """Which labels plotext drops when they crowd depends on rounding (the 80x24 snapshot of the
+    dashboard changed between runs); the chart writes only every n-th label, with room for each."""
+    from wealthtui.ui.widgets.head_charts import tick_step
+
+    step = tick_step(labels, width)
+    assert labels[::step][0] == labels[0]
+    cells_per_point = max(12, (width or 40) - 6) / len(labels)
+    assert step * cells_per_point >= len(labels[0]) + 3         # room between written labels
+    assert step == 1 or (step - 1) * cells_per_point < len(labels[0]) + 3  # and no fewer than fit
+
+
 # --- snapshots of every tab ---------------------------------------------------------------------
 TABS = ["f2", "f3", "f4", "f5", "f6", "f7"]
 

@@ -99,6 +99,17 @@ def trend_chart(month: str, days: Sequence[TrendDay]) -> ChartData:
         note=t("head.chart.trend_note", month=month, days=len(days)))
 
 
+def tick_step(labels: Sequence[str], width: int) -> int:
+    """Every how many points an x label is written, so that all written labels fit in `width`
+    cells with room between them (plotext would otherwise drop some, and which ones depends on
+    rounding). The y axis' numbers take about 6 cells."""
+    if not labels:
+        return 1
+    room = max(12, (width or 40) - 6)
+    each = max(len(label) for label in labels) + 3
+    return max(1, -(-len(labels) * each // room))
+
+
 class HeadChart(Vertical):
     """One chart: legend, plot (or the table of its numbers), note."""
 
@@ -162,16 +173,20 @@ class HeadChart(Vertical):
         plt = widget.plt
         plt.clear_figure()
         points = list(range(len(data.x)))
-        step = max(1, (len(points) + 11) // 12)  # at most about 12 tick labels
+        step = tick_step(data.x, widget.size.width)
         if data.kind == "arrivals":
-            plt.multiple_bar(data.x, [list(v) for _n, v in data.series],
+            plt.multiple_bar(points, [list(v) for _n, v in data.series],
                              color=list(COLOURS[:len(data.series)]))
         else:
             for i, (_name, values) in enumerate(data.series):
                 plt.plot(points, list(values), color=COLOURS[i % len(COLOURS)], marker="dot")
-            plt.xticks(points[::step], list(data.x[::step]))
+        plt.xticks(points[::step], list(data.x[::step]))
         plt.frame(False)
         widget.refresh()
+
+    def on_resize(self) -> None:
+        if self.data is not None:
+            self._draw(self.data)
 
     def _fill(self, data: ChartData) -> None:
         table = self.query_one("#chart-numbers", DataTable)

@@ -22,10 +22,10 @@ run: setup
 
 ## test: set up and run the whole suite (the PostgreSQL variants too when a server can be started)
 # The end-to-end tests (real terminals in tmux, a browser) run after the rest, one at a time,
-# so that they are not starved by the parallel part.
+# so that they are not starved by the parallel part. The parallel part takes one worker per CPU.
 test: setup
 	WEALTHTUI_TEST_PG_URL="$${WEALTHTUI_TEST_PG_URL:-$$(scripts/test-postgres.sh)}" \
-	  $(PY) -m pytest -n 2 -q -rs -m "not e2e and not soak" --durations=10 $(PYTEST_ARGS)
+	  $(PY) -m pytest -n auto --dist worksteal -q -rs -m "not e2e and not soak" --durations=20 $(PYTEST_ARGS)
 	$(PY) -m pytest -p no:xdist -q -rs -m "e2e and not soak" $(PYTEST_ARGS)
 
 lint: setup

@@ -21,6 +21,23 @@ from wealthtui.services import Actor, Services
 from wealthtui.store import schema
 from wealthtui.store.engine import make_engine
 
+def _temp_root_in_memory(min_free: int = 8 << 30) -> None:
+    """Put the tests' files (each test's SQLite file and its WAL) on the RAM disk when the machine
+    has a roomy one: the same SQLite, but a commit's fsync costs 0.1 ms there instead of ~6 ms on
+    the disk, and the suite commits tens of thousands of times. pytest reads the root lazily, so
+    setting it when this conftest is imported is in time for the workers' folders too."""
+    if "PYTEST_DEBUG_TEMPROOT" in os.environ:
+        return
+    try:
+        free = os.statvfs("/dev/shm")
+    except OSError:
+        return
+    if free.f_bavail * free.f_frsize >= min_free and os.access("/dev/shm", os.W_OK):
+        os.environ["PYTEST_DEBUG_TEMPROOT"] = "/dev/shm"
+
+
+_temp_root_in_memory()
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Monday 30 November 2026, 09:30 in the center: an ordinary working day.
 T0 = datetime(2026, 11, 30, 9, 30, tzinfo=SHANGHAI)

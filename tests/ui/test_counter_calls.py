@@ -26,8 +26,8 @@ from wealthtui.ui.widgets.inbox import InboxPanel
 
 @pytest.fixture
 def counter_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The hand-off inbox under every role screen has its own walk (tests/ui/test_inbox*.py);
-    here only the counter's own calls are watched."""
+    """The hand-off inbox under every role screen has its own coalescing test
+    (tests/ui/test_inbox*.py); here only the counter's reloads are counted."""
     monkeypatch.setattr(InboxPanel, "reload", lambda self: None)
 
 
@@ -51,7 +51,7 @@ def busy_counter(center: Center) -> None:
 
 
 async def test_a_teller_walks_the_counter_keys_without_a_statement_on_the_loop(
-        center: Center, counter_only: None) -> None:
+        center: Center) -> None:
     busy_counter(center)
     s = center.services
     app = make_app(s)
@@ -90,7 +90,7 @@ async def test_a_teller_walks_the_counter_keys_without_a_statement_on_the_loop(
 
 
 async def test_the_supervisor_and_the_officer_walk_their_view_off_the_loop(
-        center: Center, counter_only: None) -> None:
+        center: Center) -> None:
     busy_counter(center)
     s = center.services
     ticket = s.queue.call_next(center.t1, "02")

@@ -27,7 +27,6 @@ from wealthtui.ui.dialogs.complaint_intake import ComplaintIntakeDialog
 from wealthtui.ui.dialogs.form_dialog import FormDialog
 from wealthtui.ui.screens.lobby import LobbyScreen
 from wealthtui.ui.widgets.client_card import ClientCardView
-from wealthtui.ui.widgets.inbox import InboxPanel
 from wealthtui.ui.widgets.lobby_bigtext import BigText
 from wealthtui.ui.widgets.lobby_board import VisitsTable
 from wealthtui.ui.widgets.lobby_business import BusinessChoice
@@ -66,9 +65,6 @@ def results(screen: LobbyScreen) -> list[str]:
 # --- nothing on the event loop -------------------------------------------------------------
 async def test_a_walk_through_the_lobby_keys_sends_no_statement_from_the_event_loop(
         services: Services, people, clients, engine, monkeypatch) -> None:  # noqa: F811
-    # the hand-off inbox under the lobby is another panel with its own walk (tests/ui/
-    # test_inbox*.py); here it stays still so that what is watched is the lobby's own code
-    monkeypatch.setattr(InboxPanel, "reload", lambda self: None)
     app = make_app(services)
     watch = LoopWatch(engine)
     try:

@@ -31,7 +31,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, or_, select
 
 from wealthtui.model import CMAssignment, Handoff, Staff
-from wealthtui.model.staff import RoleGrant
+from wealthtui.model.staff import RoleGrant, StaffRole
 from wealthtui.rules import permissions
 from wealthtui.rules.fields import FieldError, parse_name, parse_text
 from wealthtui.rules.pins import one_time_pin
@@ -141,11 +141,33 @@ def parse_birthday(text: str) -> date | None:
     return born
 
 
-def _roles(roles: list[str] | tuple[str, ...] | frozenset[str]) -> str:
+def _roles(roles: list[str] | tuple[str, ...] | frozenset[str]) -> frozenset[str]:
     unknown = sorted(set(roles) - set(permissions.ROLES))
     if unknown or not roles:
         raise FieldError("field.roles", "error.field.roles", accepted=", ".join(permissions.ROLES))
-    return ",".join(r for r in permissions.ROLES if r in roles)
+    return frozenset(roles)
+
+
+def _text(roles: frozenset[str]) -> str:
+    """Roles as the audit events and role grants write them: codes in ROLES order, comma-separated."""
+    return ",".join(_ordered(roles))
+
+
+def _split(text: str) -> frozenset[str]:
+    return frozenset(r for r in text.split(",") if r)
+
+
+def _hold(uow: UnitOfWork, staff: Staff, roles: frozenset[str]) -> None:
+    """Make `staff` hold exactly `roles`: a StaffRole row is added for each new role and deleted
+    for each dropped one (each sealed by this call, see services.uow)."""
+    assert staff.id is not None
+    have = {row.role: row for row in staff.role_rows}
+    for role, row in have.items():
+        if role not in roles:
+            uow.session.delete(row)
+    uow.session.add_all([StaffRole(staff_id=staff.id, role=r) for r in _ordered(roles - set(have))])
+    uow.session.flush()
+    uow.session.expire(staff, ["role_rows"])
 
 
 class StaffService(Service):
@@ -157,7 +179,7 @@ class StaffService(Service):
 
     def _pin(self, pin: str, staff_no: str, birthday: date | None = None,
              field_key: str = "field.pin") -> str:
-        probe = Staff(staff_no=staff_no, name="", roles="", pin_hash="", birthday=birthday)
+        probe = Staff(staff_no=staff_no, name="", pin_hash="", birthday=birthday)
         return check_new_pin(self.settings, probe, pin, field_key)
 
     def has_staff(self) -> bool:
@@ -173,11 +195,12 @@ class StaffService(Service):
         def body(uow: UnitOfWork) -> StaffView:
             if uow.session.exec(select(func.count(Staff.id))).one():
                 raise Conflict("error.staff.bootstrap_done")
-            staff = Staff(staff_no=staff_no, name=name, roles=permissions.HEAD,
-                          pin_hash=hash_pin(self.settings, pin), created_at=uow.now)
+            staff = Staff(staff_no=staff_no, name=name, pin_hash=hash_pin(self.settings, pin),
+                          created_at=uow.now)
             uow.session.add(staff)
             uow.session.flush()
-            uow.audit("staff.bootstrap", "staff", staff.id, staff_no=staff_no, roles=staff.roles,
+            _hold(uow, staff, frozenset({permissions.HEAD}))
+            uow.audit("staff.bootstrap", "staff", staff.id, staff_no=staff_no, roles=permissions.HEAD,
                       second_person="none", basis=BOOTSTRAP_BASIS)
             return StaffView.of(staff)
 
@@ -204,18 +227,18 @@ class StaffService(Service):
         holder choose their own PIN. Roles other than head and supervisor are held at once;
         head and supervisor become a pending grant for a second person (NewStaff.pending).
         `birthday`, when known, is kept so that no PIN of theirs holds it."""
-        staff_no, name, role_text = _staff_no(staff_no), parse_name(name), _roles(roles)
+        staff_no, name, asked = _staff_no(staff_no), parse_name(name), _roles(roles)
         if uow.session.exec(select(Staff).where(Staff.staff_no == staff_no)).first():
             raise Conflict("error.staff.exists", staff_no=staff_no)
-        asked = frozenset(role_text.split(","))
-        now_roles = ",".join(_ordered(asked - GUARDED_ROLES))
-        staff = Staff(staff_no=staff_no, name=name, roles=now_roles, pin_hash="",
-                      created_at=uow.now, birthday=birthday)
+        now_roles = asked - GUARDED_ROLES
+        staff = Staff(staff_no=staff_no, name=name, pin_hash="", created_at=uow.now,
+                      birthday=birthday)
         pin, where = self._one_time_pin(uow, staff, terminal)
         uow.session.add(staff)
         uow.session.flush()
-        uow.audit("staff.add", "staff", staff.id, staff_no=staff_no, roles=now_roles,
-                  asked=role_text, terminal=where, expires_at=staff.pin_expires_at)
+        _hold(uow, staff, now_roles)
+        uow.audit("staff.add", "staff", staff.id, staff_no=staff_no, roles=_text(now_roles),
+                  asked=_text(asked), terminal=where, expires_at=staff.pin_expires_at)
         pending = None
         if asked & GUARDED_ROLES:
             pending = self._request_grant(uow, staff, staff.role_set, asked)
@@ -245,7 +268,7 @@ class StaffService(Service):
         supervisor to someone else, happens at once; adding head or supervisor, or adding any
         role to oneself, becomes a pending grant (RolesChange.pending) for a second person."""
         staff = self._get(uow, staff_no)
-        before, after = staff.role_set, frozenset(_roles(roles).split(","))
+        before, after = staff.role_set, _roles(roles)
         if staff.id == uow.actor_id and permissions.HEAD in before and permissions.HEAD not in after:
             raise Conflict("error.staff.own_head_role")
         if after == before:
@@ -256,16 +279,14 @@ class StaffService(Service):
                 RoleGrant.staff_id == staff.id, RoleGrant.status == "pending")).first()
             if waiting is not None:
                 if (waiting.requested_by == uow.actor_id
-                        and waiting.roles_after == ",".join(_ordered(after))):
+                        and waiting.roles_after == _text(after)):
                     # the same request again: it is still waiting (e.g. for the second person)
                     return RolesChange(StaffView.of(staff),
                                        self._grant_views(uow, RoleGrant.id == waiting.id)[0])
                 raise Conflict("insiders.grant.already_pending", id=waiting.id)
             return RolesChange(StaffView.of(staff), self._request_grant(uow, staff, before, after))
-        staff.roles = ",".join(_ordered(after))
-        uow.session.add(staff)
-        uow.audit("staff.roles", "staff", staff.id, before=",".join(_ordered(before)),
-                  after=staff.roles)
+        _hold(uow, staff, after)
+        uow.audit("staff.roles", "staff", staff.id, before=_text(before), after=_text(after))
         return RolesChange(StaffView.of(staff))
 
     def _request_grant(self, uow: UnitOfWork, staff: Staff, before: frozenset[str],
@@ -273,8 +294,8 @@ class StaffService(Service):
         """A pending grant changing `staff`'s roles from `before` to `after` (audited)."""
         assert staff.id is not None and uow.actor_id is not None
         grant = RoleGrant(staff_id=staff.id, requested_by=uow.actor_id,
-                          roles_before=",".join(_ordered(before)),
-                          roles_after=",".join(_ordered(after)), requested_at=uow.now)
+                          roles_before=_text(before), roles_after=_text(after),
+                          requested_at=uow.now)
         uow.session.add(grant)
         uow.session.flush()
         uow.audit("staff.roles_requested", "role_grant", grant.id, staff_id=staff.id,
@@ -295,8 +316,8 @@ class StaffService(Service):
         return [
             RoleGrantView(
                 id=g.id or 0, status=g.status, staff_no=t_no, name=t_name,
-                roles_before=tuple(r for r in g.roles_before.split(",") if r),
-                roles_after=tuple(r for r in g.roles_after.split(",") if r),
+                roles_before=_ordered(_split(g.roles_before)),
+                roles_after=_ordered(_split(g.roles_after)),
                 requested_by_no=a_no, requested_by_name=a_name, requested_at=g.requested_at,
                 decided_by_no=d_no or "", decided_by_name=d_name or "", decided_at=g.decided_at,
                 reason=g.reason)
@@ -333,11 +354,11 @@ class StaffService(Service):
         self._may_approve(uow, grant)
         staff = uow.session.get(Staff, grant.staff_id)
         assert staff is not None
-        if staff.role_set != frozenset(r for r in grant.roles_before.split(",") if r):
+        if staff.role_set != _split(grant.roles_before):
             raise Conflict("insiders.grant.stale", id=grant_id)
-        staff.roles = grant.roles_after
+        _hold(uow, staff, _split(grant.roles_after))
         grant.status, grant.decided_by, grant.decided_at = "approved", uow.actor_id, uow.now
-        uow.session.add_all([staff, grant])
+        uow.session.add(grant)
         uow.audit("staff.roles", "staff", staff.id, before=grant.roles_before,
                   after=grant.roles_after, grant_id=grant.id, requested_by=grant.requested_by,
                   approved_by=uow.actor_id)

@@ -185,3 +185,15 @@ def test_ui_imports_only_what_it_presents():
                     if is_in(n, "wealthtui") and not any(is_in(n, ok) for ok in UI_MAY_IMPORT)
                     and n != "wealthtui"})
     assert wrong == [], "\n".join(wrong)
+
+
+def test_no_placeholder_raises_not_implemented():
+    """A method a base leaves to its subclasses is a hook checked when the subclass is made
+    (ui/hooks.py), never a body that raises NotImplementedError when first called."""
+    found = []
+    for path in modules():
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Raise) and node.exc is not None and "NotImplementedError" in {
+                    n.id for n in ast.walk(node.exc) if isinstance(n, ast.Name)}:
+                found.append(f"{path.relative_to(SRC)}:{node.lineno}")
+    assert found == []

@@ -35,8 +35,14 @@ from wealthtui.model.staff import RoleGrant, StaffRole
 from wealthtui.rules import permissions
 from wealthtui.rules.fields import FieldError, parse_name, parse_text
 from wealthtui.rules.pins import one_time_pin
-from wealthtui.services.auth import check_new_pin, hash_pin, pin_matches, this_terminal
-from wealthtui.services.base import Actor, Service, UnitOfWork, requires
+from wealthtui.services.auth import (
+    AuthService,
+    check_new_pin,
+    hash_pin,
+    pin_matches,
+    this_terminal,
+)
+from wealthtui.services.base import Actor, Context, Service, UnitOfWork, requires
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
 
 OPEN_HANDOFF = ("open", "accepted")
@@ -171,6 +177,10 @@ def _hold(uow: UnitOfWork, staff: Staff, roles: frozenset[str]) -> None:
 
 
 class StaffService(Service):
+    def __init__(self, ctx: Context, *, auth: AuthService) -> None:
+        super().__init__(ctx)
+        self._auth = auth
+
     def _get(self, uow: UnitOfWork, staff_no: str) -> Staff:
         staff = uow.session.exec(select(Staff).where(Staff.staff_no == staff_no)).first()
         if staff is None:
@@ -390,9 +400,7 @@ class StaffService(Service):
                            pin: str) -> RolesChange:
         """The second person approves at the requester's terminal with their staff number and
         PIN (audited as theirs)."""
-        from wealthtui.services.auth import AuthService
-
-        second = AuthService(self.ctx).second_person(requester, staff_no, pin, "staff.grant_approve")
+        second = self._auth.second_person(requester, staff_no, pin, "staff.grant_approve")
         return self.approve_grant(second, grant_id)
 
     # --- PINs --------------------------------------------------------------------------------

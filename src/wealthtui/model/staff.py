@@ -7,6 +7,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 from wealthtui.model.base import utc_field
+from wealthtui.model.status import GrantStatus
 
 
 class Staff(SQLModel, table=True):
@@ -77,7 +78,7 @@ class RoleGrant(SQLModel, table=True):
     requested_by: int = Field(foreign_key="staff.id")
     roles_before: str = Field(max_length=200)
     roles_after: str = Field(max_length=200)
-    status: str = Field(default="pending", max_length=12, index=True)  # pending|approved|rejected|cancelled
+    status: str = Field(default=GrantStatus.PENDING, max_length=12, index=True)  # a GrantStatus
     reason: str = Field(default="", max_length=500)
     requested_at: datetime = utc_field()
     decided_by: int | None = Field(default=None, foreign_key="staff.id")

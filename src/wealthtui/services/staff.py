@@ -32,6 +32,7 @@ from sqlmodel import col, or_, select
 
 from wealthtui.model import CMAssignment, Handoff, Staff
 from wealthtui.model.staff import RoleGrant, StaffRole
+from wealthtui.model.status import GrantStatus
 from wealthtui.rules import permissions
 from wealthtui.rules.fields import FieldError, parse_name, parse_text
 from wealthtui.rules.pins import one_time_pin
@@ -79,7 +80,7 @@ BOOTSTRAP_BASIS = "first head of a center with no staff: no active head or super
 @dataclass(frozen=True)
 class RoleGrantView:
     id: int
-    status: str  # pending | approved | rejected | cancelled
+    status: str  # a GrantStatus
     staff_no: str
     name: str
     roles_before: tuple[str, ...]
@@ -286,7 +287,7 @@ class StaffService(Service):
         added = after - before
         if added & GUARDED_ROLES or (added and staff.id == uow.actor_id):
             waiting = uow.session.exec(select(RoleGrant).where(
-                RoleGrant.staff_id == staff.id, RoleGrant.status == "pending")).first()
+                RoleGrant.staff_id == staff.id, RoleGrant.status == GrantStatus.PENDING)).first()
             if waiting is not None:
                 if (waiting.requested_by == uow.actor_id
                         and waiting.roles_after == _text(after)):
@@ -337,14 +338,14 @@ class StaffService(Service):
     @requires("staff.view", write=False)
     def grants(self, uow: UnitOfWork, *, pending_only: bool = True) -> list[RoleGrantView]:
         """Role grants, oldest first (only those waiting, by default)."""
-        where = RoleGrant.status == "pending" if pending_only else RoleGrant.id.is_not(None)  # type: ignore[union-attr]
+        where = RoleGrant.status == GrantStatus.PENDING if pending_only else RoleGrant.id.is_not(None)  # type: ignore[union-attr]
         return self._grant_views(uow, where)
 
     def _pending(self, uow: UnitOfWork, grant_id: int) -> RoleGrant:
         grant = uow.session.get(RoleGrant, grant_id)
         if grant is None:
             raise NotFound("insiders.grant.not_found", id=grant_id)
-        if grant.status != "pending":
+        if grant.status != GrantStatus.PENDING:
             raise Conflict("insiders.grant.decided", id=grant_id)
         return grant
 
@@ -367,7 +368,7 @@ class StaffService(Service):
         if staff.role_set != _split(grant.roles_before):
             raise Conflict("insiders.grant.stale", id=grant_id)
         _hold(uow, staff, _split(grant.roles_after))
-        grant.status, grant.decided_by, grant.decided_at = "approved", uow.actor_id, uow.now
+        grant.status, grant.decided_by, grant.decided_at = GrantStatus.APPROVED, uow.actor_id, uow.now
         uow.session.add(grant)
         uow.audit("staff.roles", "staff", staff.id, before=grant.roles_before,
                   after=grant.roles_after, grant_id=grant.id, requested_by=grant.requested_by,
@@ -380,7 +381,7 @@ class StaffService(Service):
         grant = self._pending(uow, grant_id)
         self._may_approve(uow, grant)
         grant.reason = parse_text(reason, "field.reason", max_len=500, required=True)
-        grant.status, grant.decided_by, grant.decided_at = "rejected", uow.actor_id, uow.now
+        grant.status, grant.decided_by, grant.decided_at = GrantStatus.REJECTED, uow.actor_id, uow.now
         uow.session.add(grant)
         uow.audit("staff.roles_rejected", "role_grant", grant.id, reason=grant.reason)
         return self._grant_views(uow, RoleGrant.id == grant.id)[0]
@@ -391,7 +392,7 @@ class StaffService(Service):
         grant = self._pending(uow, grant_id)
         if grant.requested_by != uow.actor_id:
             raise PermissionDenied("insiders.grant.not_requester")
-        grant.status, grant.decided_by, grant.decided_at = "cancelled", uow.actor_id, uow.now
+        grant.status, grant.decided_by, grant.decided_at = GrantStatus.CANCELLED, uow.actor_id, uow.now
         uow.session.add(grant)
         uow.audit("staff.roles_cancelled", "role_grant", grant.id)
         return self._grant_views(uow, RoleGrant.id == grant.id)[0]

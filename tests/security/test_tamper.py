@@ -198,15 +198,22 @@ def test_multiplying_the_amounts_names_every_changed_row(cli, demo_db: Path) -> 
 
 
 def test_a_role_change_by_sql_is_named(cli, demo_db: Path) -> None:
+    """The teller's role turned into the head's, and the supervisor's added: both rows named."""
     teller = query(demo_db, "SELECT id FROM staff WHERE staff_no = '8011'")[0][0]
-    attack(demo_db, "UPDATE staff SET roles='head,supervisor,cash_teller' WHERE staff_no='8011'")
+    held = query(demo_db, f"SELECT id FROM staff_role WHERE staff_id = {teller} "
+                          f"AND role = 'cash_teller'")[0][0]
+    attack(demo_db, f"UPDATE staff_role SET role = 'head' WHERE id = {held}",
+           f"INSERT INTO staff_role (staff_id, role) VALUES ({teller}, 'supervisor')")
+    added = query(demo_db, f"SELECT id FROM staff_role WHERE staff_id = {teller} "
+                           f"AND role = 'supervisor'")[0][0]
     check = cli("--lang", "en", "db", "check", "--db", str(demo_db))
     assert check.exit_code == 1
     en = i18n.catalog("en")
-    audit = query(demo_db, f"SELECT audit_id FROM row_seal WHERE tbl='staff' "
-                           f"AND row_id='{teller}'")[0][0]
-    assert en["tamper.seal.row_changed"].format(table="staff", id=teller, audit=audit) \
+    audit = query(demo_db, f"SELECT audit_id FROM row_seal WHERE tbl='staff_role' "
+                           f"AND row_id='{held}'")[0][0]
+    assert en["tamper.seal.row_changed"].format(table="staff_role", id=held, audit=audit) \
         in lines(check.stdout)
+    assert en["tamper.seal.no_seal"].format(table="staff_role", id=added) in lines(check.stdout)
 
 
 def test_dropped_triggers_are_named(cli, demo_db: Path) -> None:

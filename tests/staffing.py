@@ -14,7 +14,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from tests.conftest import TEST_PIN
@@ -57,3 +57,13 @@ def approve(services: Services, head: Actor, grant: RoleGrantView) -> None:
     admin = add_staff(founding, head, ADMIN_NO, ADMIN_NAME, ["officer"])
     founding.staff.approve_grant(actor_of(admin), grant.id)
     founding.staff.deactivate(head, ADMIN_NO)
+
+
+def lobby_people(make_staff: Callable[..., Actor]) -> dict[str, Actor]:
+    """The lobby's usual cast: a lobby manager, two wealth CMs and a cash teller."""
+    return {
+        "lobby": make_staff("lobby_manager", staff_no="L1", name="赵大堂"),
+        "cm1": make_staff("wealth_cm", staff_no="C1", name="李理财"),
+        "cm2": make_staff("wealth_cm", staff_no="C2", name="周理财"),
+        "teller": make_staff("cash_teller", staff_no="T1", name="陈柜员"),
+    }

@@ -6,19 +6,15 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from tests.conftest import FAST_PIN_HASH
-from tests.demo_fixture import demo_template
+from tests.cli_runner import cli_runner, demo_copy
 from wealthtui import i18n
-from wealthtui.cli import app
 from wealthtui.demo import DEMO_STAFF
 from wealthtui.store.engine import make_engine
 
@@ -30,29 +26,14 @@ en = i18n.catalog("en")
 
 
 @pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    """Run `wealthtui ARGS` in-process; PINs are hashed at the lowest cost (user config)."""
-    config = Path(os.environ["WEALTHTUI_CONFIG"])
-    config.write_text("[security]\n" + "".join(f"{k} = {v}\n" for k, v in FAST_PIN_HASH.items()))
-    for var in ("WEALTHTUI_PIN", "WEALTHTUI_NEW_PIN", "WEALTHTUI_DEBUG"):
-        monkeypatch.delenv(var, raising=False)
-    runner = CliRunner()
-
-    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
-        result = runner.invoke(app, list(args), input=input, env=env)
-        assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-        assert "Traceback" not in result.output
-        return result
-
-    return run
+def cli(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Run `wealthtui ARGS` in-process (tests/cli_runner.py)."""
+    return cli_runner(monkeypatch)
 
 
 @pytest.fixture
 def demo_db(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    template, _ = demo_template(tmp_path_factory.getbasetemp())
-    path = tmp_path / "demo.db"
-    shutil.copyfile(template, path)
-    return path
+    return demo_copy(tmp_path, tmp_path_factory)
 
 
 def one_line(text: str) -> str:

@@ -185,3 +185,80 @@ def test_ui_imports_only_what_it_presents():
                     if is_in(n, "wealthtui") and not any(is_in(n, ok) for ok in UI_MAY_IMPORT)
                     and n != "wealthtui"})
     assert wrong == [], "\n".join(wrong)
+
+
+def test_no_placeholder_raises_not_implemented():
+    """A method a base leaves to its subclasses is a hook checked when the subclass is made
+    (ui/hooks.py), never a body that raises NotImplementedError when first called."""
+    found = []
+    for path in modules():
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Raise) and node.exc is not None and "NotImplementedError" in {
+                    n.id for n in ast.walk(node.exc) if isinstance(n, ast.Name)}:
+                found.append(f"{path.relative_to(SRC)}:{node.lineno}")
+    assert found == []
+
+
+def module_graph() -> dict[str, set[str]]:
+    """Every module of the program -> the modules of the program it imports, at the top or
+    inside a function (imports for type annotations only left out)."""
+    names = {".".join(("wealthtui", *p.relative_to(SRC).with_suffix("").parts))
+             .removesuffix(".__init__"): p for p in modules()}
+    graph: dict[str, set[str]] = {}
+    for name, path in names.items():
+        deps = set()
+        for imported in imports(path, typed=False):
+            target = imported
+            while target and target not in names:  # `from pkg.mod import name` -> pkg.mod
+                target = target.rpartition(".")[0]
+            if target and target != name:
+                deps.add(target)
+        graph[name] = deps
+    return graph
+
+
+def circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The circles a depth-first walk of `graph` meets, each as the path that closes it."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    found: list[list[str]] = []
+
+    def walk(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for dep in sorted(graph.get(node, ())):
+            if state.get(dep) == 1:
+                found.append([*path[path.index(dep):], dep])
+            elif dep not in state:
+                walk(dep, [*path, dep])
+        state[node] = 2
+
+    for start in sorted(graph):
+        if start not in state:
+            walk(start, [start])
+    return found
+
+
+def test_the_import_graph_has_no_circle():
+    """No module reaches itself through its imports (issue 20: cli <-> launch and
+    dialogs/cm_file <-> screens/cm were circles)."""
+    assert circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c", "a"]]
+    graph = module_graph()
+    assert "wealthtui.services.base" in graph["wealthtui.services.queue"]  # the scan sees them
+    assert circles(graph) == []
+
+
+#: the services' foundation: what every service is built on; it imports no workflow service
+SERVICE_FOUNDATION = ("errors", "lean", "uow", "context", "base")
+
+
+def test_no_arrow_runs_up_inside_services():
+    """The foundation (errors, lean, uow, context, base) imports no workflow service, and no
+    service imports the bundle that wires them (`Services`, services/__init__.py) but for
+    annotations: a service gets its collaborators from it (docs/architecture.md)."""
+    graph = module_graph()
+    up = [f"{m} → {d}" for m in (f"wealthtui.services.{n}" for n in SERVICE_FOUNDATION)
+          for d in graph[m] if is_in(d, "wealthtui.services")
+          and d.rpartition(".")[2] not in SERVICE_FOUNDATION]
+    bundle = [f"{p.relative_to(SRC)} → {n}" for p in modules(under="services")
+              if p.name != "__init__.py" for n in imports(p, typed=False)
+              if n in ("wealthtui.services.Services", "wealthtui.services.SERVICES")]
+    assert up == [] and bundle == []

@@ -29,6 +29,7 @@ from wealthtui.model import (
     ProductHolding,
     ServiceRecord,
     Staff,
+    StaffRole,
     StepRecord,
     TellerBalance,
     Ticket,
@@ -63,8 +64,9 @@ def _add(session: Session, row):  # type: ignore[no-untyped-def]
 
 
 def _staff(session: Session, seed: Seed, key: str, no: str, name: str, roles: str) -> int:
-    s = _add(session, Staff(staff_no=no, name=name, roles=roles, pin_hash="x",
+    s = _add(session, Staff(staff_no=no, name=name, pin_hash="x",
                             created_at=at(date(2026, 1, 5), "09:00")))
+    session.add_all([StaffRole(staff_id=s.id, role=r) for r in roles.split(",") if r])
     seed.staff[key] = s.id
     return s.id
 

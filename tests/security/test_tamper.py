@@ -10,18 +10,16 @@ import hashlib
 import io
 import json
 import os
-import shutil
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from tests.conftest import FAST_PIN_HASH, T0
-from tests.demo_fixture import demo_template, fast_settings
+from tests.cli_runner import cli_runner, demo_copy
+from tests.conftest import T0
+from tests.demo_fixture import fast_settings
 from wealthtui import i18n
-from wealthtui.cli import app
 from wealthtui.demo import DEMO_STAFF
 from wealthtui.rules.clock import FixedClock
 from wealthtui.services import Services
@@ -33,27 +31,13 @@ HEAD = next(a for a in DEMO_STAFF if "head" in a.roles)
 
 @pytest.fixture
 def cli(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    config = Path(os.environ["WEALTHTUI_CONFIG"])
-    config.write_text("[security]\n" + "".join(f"{k} = {v}\n" for k, v in FAST_PIN_HASH.items()))
-    for var in ("WEALTHTUI_PIN", "WEALTHTUI_NEW_PIN", "WEALTHTUI_DEBUG", "WEALTHTUI_AUDIT_KEY"):
-        monkeypatch.delenv(var, raising=False)
-    runner = CliRunner()
-
-    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
-        result = runner.invoke(app, list(args), input=input, env=env)
-        assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-        assert "Traceback" not in result.output
-        return result
-
-    return run
+    """Run `wealthtui ARGS` in-process (tests/cli_runner.py)."""
+    return cli_runner(monkeypatch)
 
 
 @pytest.fixture
 def demo_db(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    template, _ = demo_template(tmp_path_factory.getbasetemp())
-    path = tmp_path / "demo.db"
-    shutil.copyfile(template, path)
-    return path
+    return demo_copy(tmp_path, tmp_path_factory)
 
 
 # --- the attacker's tools: sqlite3 and hashlib, nothing of wealthtui ------------------------------
@@ -214,15 +198,22 @@ def test_multiplying_the_amounts_names_every_changed_row(cli, demo_db: Path) -> 
 
 
 def test_a_role_change_by_sql_is_named(cli, demo_db: Path) -> None:
+    """The teller's role turned into the head's, and the supervisor's added: both rows named."""
     teller = query(demo_db, "SELECT id FROM staff WHERE staff_no = '8011'")[0][0]
-    attack(demo_db, "UPDATE staff SET roles='head,supervisor,cash_teller' WHERE staff_no='8011'")
+    held = query(demo_db, f"SELECT id FROM staff_role WHERE staff_id = {teller} "
+                          f"AND role = 'cash_teller'")[0][0]
+    attack(demo_db, f"UPDATE staff_role SET role = 'head' WHERE id = {held}",
+           f"INSERT INTO staff_role (staff_id, role) VALUES ({teller}, 'supervisor')")
+    added = query(demo_db, f"SELECT id FROM staff_role WHERE staff_id = {teller} "
+                           f"AND role = 'supervisor'")[0][0]
     check = cli("--lang", "en", "db", "check", "--db", str(demo_db))
     assert check.exit_code == 1
     en = i18n.catalog("en")
-    audit = query(demo_db, f"SELECT audit_id FROM row_seal WHERE tbl='staff' "
-                           f"AND row_id='{teller}'")[0][0]
-    assert en["tamper.seal.row_changed"].format(table="staff", id=teller, audit=audit) \
+    audit = query(demo_db, f"SELECT audit_id FROM row_seal WHERE tbl='staff_role' "
+                           f"AND row_id='{held}'")[0][0]
+    assert en["tamper.seal.row_changed"].format(table="staff_role", id=held, audit=audit) \
         in lines(check.stdout)
+    assert en["tamper.seal.no_seal"].format(table="staff_role", id=added) in lines(check.stdout)
 
 
 def test_dropped_triggers_are_named(cli, demo_db: Path) -> None:

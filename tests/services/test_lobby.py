@@ -9,17 +9,13 @@ from datetime import timedelta
 import pytest
 
 from tests.lobby_data import add_client, attend, sign_on
+from tests.staffing import lobby_people
 from wealthtui.services.errors import Conflict, FieldError, PermissionDenied
 
 
 @pytest.fixture
 def people(make_staff):
-    return {
-        "lobby": make_staff("lobby_manager", staff_no="L1", name="赵大堂"),
-        "cm1": make_staff("wealth_cm", staff_no="C1", name="李理财"),
-        "cm2": make_staff("wealth_cm", staff_no="C2", name="周理财"),
-        "teller": make_staff("cash_teller", staff_no="T1", name="陈柜员"),
-    }
+    return lobby_people(make_staff)
 
 
 @pytest.fixture

@@ -15,9 +15,6 @@ from wealthtui.services.base import Service
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "wealthtui" / "services"
 CLASSES = {spec.partition(":")[2] for spec in SERVICES.values()}
-#: services/staff.py is being reworked in parallel (pending grants, stop 15): its one
-#: `AuthService(self.ctx)` goes when that work lands (see the stop-15 report)
-KNOWN = {("staff.py", "AuthService")}
 
 
 def _service_class(name: str) -> type[Service]:
@@ -40,8 +37,7 @@ def test_no_service_constructs_another_or_calls_its_private_methods() -> None:
             if not isinstance(node, ast.Call):
                 continue
             func = node.func
-            if isinstance(func, ast.Name) and func.id in CLASSES \
-                    and (path.name, func.id) not in KNOWN:
+            if isinstance(func, ast.Name) and func.id in CLASSES:
                 made.append(f"{path.name}:{node.lineno} {func.id}(...)")
             # a private method of anything but self (x._queue._view(...), service._views(...),
             # QueueService(...)._snapshot(...))
@@ -60,6 +56,7 @@ def test_services_share_one_instance_of_each_collaborator(services: Services) ->
     assert services.lobby._checklists is services.checklists
     assert services.checklists._handoffs is services.handoffs
     assert services.checklists._auth is services.auth
+    assert services.staff._auth is services.auth
     assert services.dashboard._queue is services.queue
     assert services.assignments.checklists is services.checklists
     assert services.agenda._assignments is services.assignments

@@ -50,15 +50,23 @@ def test_service_writes_are_sealed_and_check_clean(engine: Engine, worked) -> No
 
 
 def test_a_direct_update_is_named_with_its_row(engine: Engine, worked) -> None:  # type: ignore[no-untyped-def]
+    """Roles given behind the services' back (a held role turned into another, one added) are
+    named, as a changed row of any table is."""
     with engine.begin() as conn:
-        conn.execute(text("UPDATE staff SET roles = 'head,supervisor,cash_teller' "
-                          "WHERE staff_no = 'T1'"))
         teller_id = conn.execute(text("SELECT id FROM staff WHERE staff_no = 'T1'")).scalar_one()
+        changed = conn.execute(text("SELECT id FROM staff_role WHERE staff_id = :s AND "
+                                    "role = 'cash_teller'"), {"s": teller_id}).scalar_one()
+        conn.execute(text("UPDATE staff_role SET role = 'head' WHERE id = :id"), {"id": changed})
+        conn.execute(text("INSERT INTO staff_role (staff_id, role) VALUES (:s, 'supervisor')"),
+                     {"s": teller_id})
+        added = conn.execute(text("SELECT id FROM staff_role WHERE staff_id = :s AND "
+                                  "role = 'supervisor'"), {"s": teller_id}).scalar_one()
         conn.execute(text("UPDATE ticket SET note = 'x' WHERE id = :id"), {"id": worked["ticket"]})
     found = keys(store_findings(engine))
-    assert ("tamper.seal.row_changed", "staff", str(teller_id)) in found
-    assert ("tamper.seal.row_changed", "ticket", str(worked["ticket"])) in found
-    assert len(found) == 2
+    assert sorted(found) == sorted([
+        ("tamper.seal.row_changed", "staff_role", str(changed)),
+        ("tamper.seal.no_seal", "staff_role", str(added)),
+        ("tamper.seal.row_changed", "ticket", str(worked["ticket"]))])
 
 
 def test_rows_inserted_or_deleted_behind_the_services_are_named(engine: Engine, worked) -> None:  # type: ignore[no-untyped-def]
@@ -81,40 +89,37 @@ def test_rows_inserted_or_deleted_behind_the_services_are_named(engine: Engine, 
 def test_a_forged_or_rolled_back_seal_is_named(engine: Engine, services: Services, head: Actor,
                                                 worked) -> None:  # type: ignore[no-untyped-def]
     with engine.connect() as conn:
-        teller_id, before = conn.execute(text(
-            "SELECT s.id, r.audit_id FROM staff s JOIN row_seal r ON r.tbl = 'staff' "
-            "AND r.row_id = CAST(s.id AS VARCHAR(40)) WHERE s.staff_no = 'T1'")).one()
-        old_roles = conn.execute(text("SELECT roles FROM staff WHERE id = :i"),
-                                 {"i": teller_id}).scalar_one()
-        old_digest = conn.execute(text(
-            "SELECT digest FROM row_seal WHERE tbl = 'staff' AND row_id = :r"),
-            {"r": str(teller_id)}).scalar_one()
+        role_id, teller_id, before, old_digest = conn.execute(text(
+            "SELECT sr.id, s.id, r.audit_id, r.digest FROM staff s "
+            "JOIN staff_role sr ON sr.staff_id = s.id AND sr.role = 'non_cash_teller' "
+            "JOIN row_seal r ON r.tbl = 'staff_role' AND r.row_id = CAST(sr.id AS VARCHAR(40)) "
+            "WHERE s.staff_no = 'T1'")).one()
     services.staff.set_roles(head, "T1", ["cash_teller"])  # a later, audited change
     assert store_findings(engine) == []
-    # put the row and its seal back to the earlier state (both agree with an old event)
+    # put the role row and its seal back to the earlier state (both agree with an old event)
     with engine.begin() as conn:
-        conn.execute(text("UPDATE staff SET roles = :r WHERE id = :i"),
-                     {"r": old_roles, "i": teller_id})
+        conn.execute(text("INSERT INTO staff_role (id, staff_id, role) "
+                          "VALUES (:i, :s, 'non_cash_teller')"), {"i": role_id, "s": teller_id})
         conn.execute(text("UPDATE row_seal SET digest = :d, audit_id = :a "
-                          "WHERE tbl = 'staff' AND row_id = :r"),
-                     {"d": old_digest, "a": before, "r": str(teller_id)})
-    assert ("tamper.seal.stale", "staff", str(teller_id)) in keys(store_findings(engine))
+                          "WHERE tbl = 'staff_role' AND row_id = :r"),
+                     {"d": old_digest, "a": before, "r": str(role_id)})
+    assert ("tamper.seal.stale", "staff_role", str(role_id)) in keys(store_findings(engine))
     # a seal recomputed for a new state is not the one its event carries
     with engine.begin() as conn:
-        conn.execute(text("UPDATE staff SET roles = 'head' WHERE id = :i"), {"i": teller_id})
-        row = conn.execute(text("SELECT * FROM staff WHERE id = :i"), {"i": teller_id}).one()
+        conn.execute(text("UPDATE staff_role SET role = 'head' WHERE id = :i"), {"i": role_id})
     from sqlmodel import Session
 
-    from wealthtui.model import Staff
+    from wealthtui.model import StaffRole
 
     with Session(engine) as s:
-        forged = seals.seal_of_instance(s.get(Staff, teller_id))
-    assert forged is not None and row is not None
+        forged = seals.seal_of_instance(s.get(StaffRole, role_id))
+    assert forged is not None
     with engine.begin() as conn:
-        conn.execute(text("UPDATE row_seal SET digest = :d WHERE tbl = 'staff' AND row_id = :r"),
-                     {"d": forged[2], "r": str(teller_id)})
+        conn.execute(text("UPDATE row_seal SET digest = :d "
+                          "WHERE tbl = 'staff_role' AND row_id = :r"),
+                     {"d": forged[2], "r": str(role_id)})
     found = keys(store_findings(engine))
-    assert ("tamper.seal.not_in_event", "staff", str(teller_id)) in found
+    assert ("tamper.seal.not_in_event", "staff_role", str(role_id)) in found
     assert not [f for f in found if f[0] == "tamper.seal.row_changed"]
 
 
@@ -285,7 +290,8 @@ def test_an_old_database_upgrades_through_the_seals_to_new_tables(tmp_path: Path
         with old.begin() as conn:
             conn.execute(text("INSERT INTO staff (staff_no, name, roles, pin_hash, active, "
                               "failed_pins, created_at) VALUES "
-                              "('9001', '老员工', 'head', 'x', 1, 0, '2026-01-01 00:00:00')"))
+                              "('9001', '老员工', 'head,officer', 'x', 1, 0, "
+                              "'2026-01-01 00:00:00')"))
         schema.upgrade(old)
         assert schema.current_revision(old) == schema.head_revision()
         assert store_findings(old) == []

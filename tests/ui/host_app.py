@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.app import App
+from textual.app import App, ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer
 from textual.worker import Worker
 
 from wealthtui.services import Actor, Services
@@ -26,3 +28,18 @@ class HostApp(App[None]):
     track_call = WealthApp.track_call
     calls_in_flight = WealthApp.calls_in_flight
     calls_settled = WealthApp.calls_settled
+
+
+class HostScreen(Screen[None]):
+    """The one widget a test hosts, focused, over the footer."""
+
+    def __init__(self, widget: Any) -> None:
+        super().__init__()
+        self.widget = widget
+
+    def compose(self) -> ComposeResult:
+        yield self.widget
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.widget.focus()

@@ -6,11 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from textual.app import ComposeResult
-from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from tests.conftest import SHANGHAI, TEST_PIN
+from tests.ui import host_app
 from tests.ui.host_app import HostApp
 from wealthtui.services import Actor, Services
 from wealthtui.ui.bindings import TranslatedBindings
@@ -22,17 +21,8 @@ from wealthtui.ui.widgets.checklist import ChecklistPanel
 from wealthtui.ui.widgets.today import TodayList
 
 
-class HostScreen(TranslatedBindings, Screen[None]):
-    def __init__(self, widget: Any) -> None:
-        super().__init__()
-        self.widget = widget
-
-    def compose(self) -> ComposeResult:
-        yield self.widget
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.widget.focus()
+class HostScreen(TranslatedBindings, host_app.HostScreen):
+    """The shared host screen, its keys translated."""
 
 
 class Host(HostApp):

@@ -15,6 +15,7 @@ import pytest
 from textual.widgets import DataTable, Input, OptionList
 
 from tests.lobby_data import add_client, attend, card_no, id_no, sign_on
+from tests.staffing import lobby_people
 from tests.ui.helpers import make_app, quiet_settings, screen_text, settle, sign_in, type_into
 from wealthtui.services import Actor, Services
 from wealthtui.ui.dialogs.complaint_intake import ComplaintIntakeDialog
@@ -30,12 +31,7 @@ from wealthtui.ui.widgets.lobby_business import BusinessChoice
 
 @pytest.fixture
 def people(make_staff) -> dict[str, Actor]:  # type: ignore[no-untyped-def]
-    return {
-        "lobby": make_staff("lobby_manager", staff_no="L1", name="赵大堂"),
-        "cm1": make_staff("wealth_cm", staff_no="C1", name="李理财"),
-        "cm2": make_staff("wealth_cm", staff_no="C2", name="周理财"),
-        "teller": make_staff("cash_teller", staff_no="T1", name="陈柜员"),
-    }
+    return lobby_people(make_staff)
 
 
 @pytest.fixture

@@ -8,31 +8,16 @@ from typing import Any
 
 import pytest
 from sqlmodel import Session, select
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import Footer
 
-from tests.ui.host_app import HostApp
+from tests.ui.host_app import HostApp, HostScreen
 from wealthtui import i18n
 from wealthtui.model.audit import AuditEvent
 from wealthtui.services import Actor, Services
 from wealthtui.ui.basis import basis_text
 from wealthtui.ui.screens.help import HelpScreen
 from wealthtui.ui.widgets.checklist import ChecklistPanel
-
-
-class HostScreen(Screen[None]):
-    def __init__(self, widget: Any) -> None:
-        super().__init__()
-        self.widget = widget
-
-    def compose(self) -> ComposeResult:
-        yield self.widget
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.widget.focus()
 
 
 class Host(HostApp):

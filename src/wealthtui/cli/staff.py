@@ -32,11 +32,20 @@ commands = Commands()
 commands.add_typer(staff_app, name="staff")
 
 
+#: the staff number a command is about
+StaffNoArg = Annotated[str, typer.Argument(metavar="STAFFNO", help=t("cli.help.staff_no"))]
+
+
 def _print_staff(view: Any) -> None:
     out.print(t("cli.staff.saved", staff_no=view.staff_no, name=view.name,
                 roles=role_names(view.roles),
                 status=t("cli.staff.active") if view.active else t("cli.staff.inactive")),
               markup=False)
+
+
+def _said(key: str, view: Any) -> None:
+    """One line: `key` said of the staff member `view`."""
+    out.print(t(key, staff_no=view.staff_no, name=view.name), markup=False)
 
 
 def _roles(values: list[str]) -> list[str]:
@@ -46,7 +55,7 @@ def _roles(values: list[str]) -> list[str]:
 @staff_app.command("add", help=t("cli.help.staff_add"))
 def staff_add(
     ctx: typer.Context,
-    staff_no: Annotated[str, typer.Argument(metavar="STAFFNO", help=t("cli.help.staff_no"))],
+    staff_no: StaffNoArg,
     name: Annotated[str, typer.Argument(metavar="NAME", help=t("cli.help.name"))],
     role: RoleOption,
     birthday: Annotated[str, typer.Option("--birthday", help=t("insiders.cli.help_birthday"),
@@ -98,7 +107,7 @@ def staff_list(
 @staff_app.command("roles", help=t("cli.help.staff_roles"))
 def staff_roles(
     ctx: typer.Context,
-    staff_no: Annotated[str, typer.Argument(metavar="STAFFNO", help=t("cli.help.staff_no"))],
+    staff_no: StaffNoArg,
     role: RoleOption,
     as_: AsOption = None,
     db: DbOption = None,
@@ -158,7 +167,7 @@ def staff_reject_roles(
 @staff_app.command("reset-pin", help=t("cli.help.staff_reset_pin"))
 def staff_reset_pin(
     ctx: typer.Context,
-    staff_no: Annotated[str, typer.Argument(metavar="STAFFNO", help=t("cli.help.staff_no"))],
+    staff_no: StaffNoArg,
     as_: AsOption = None,
     db: DbOption = None,
 ) -> None:
@@ -184,24 +193,22 @@ def staff_set_pin(ctx: typer.Context, as_: AsOption = None, db: DbOption = None)
 @staff_app.command("unlock", help=t("cli.help.staff_unlock"))
 def staff_unlock(
     ctx: typer.Context,
-    staff_no: Annotated[str, typer.Argument(metavar="STAFFNO", help=t("cli.help.staff_no"))],
+    staff_no: StaffNoArg,
     as_: AsOption = None,
     db: DbOption = None,
 ) -> None:
     services, actor = acting(ctx, db, as_)
-    view = services.staff.unlock(actor, staff_no)
-    out.print(t("cli.staff.unlocked", staff_no=view.staff_no, name=view.name), markup=False)
+    _said("cli.staff.unlocked", services.staff.unlock(actor, staff_no))
 
 
 @staff_app.command("deactivate", help=t("cli.help.staff_deactivate"))
 def staff_deactivate(
     ctx: typer.Context,
-    staff_no: Annotated[str, typer.Argument(metavar="STAFFNO", help=t("cli.help.staff_no"))],
+    staff_no: StaffNoArg,
     as_: AsOption = None,
     db: DbOption = None,
 ) -> None:
     services, actor = acting(ctx, db, as_)
-    view = services.staff.deactivate(actor, staff_no)
-    out.print(t("cli.staff.deactivated", staff_no=view.staff_no, name=view.name), markup=False)
+    _said("cli.staff.deactivated", services.staff.deactivate(actor, staff_no))
 
 

@@ -11,6 +11,9 @@ only when `targets` is named (or the help lists every command).
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -46,10 +49,36 @@ Mode = Annotated[str, _opt("--mode", "mode")]
 ListId = Annotated[int, typer.Argument(metavar="LIST", help=t("targets.cli.help_list_id"))]
 
 
-def _filters(services: Any, **values: str) -> Any:
+#: the criteria options of a list, in the order `--help` shows them
+CRITERIA: dict[str, Any] = {
+    "tiers": Tiers, "aum_min": AumMin, "aum_max": AumMax, "products": Products,
+    "maturing_from": MaturingFrom, "maturing_to": MaturingTo, "no_contact_days": NoContact,
+    "birthday_month": Birthday, "risk": Risk}
+
+
+def with_criteria(fn: Callable[..., None]) -> Callable[..., None]:
+    """A command that takes the criteria options (`--tiers` … `--risk`, each "" when not
+    given): Typer sees them as parameters of the command, before `--as`; `fn` receives them as
+    one mapping, its parameter `criteria`."""
+    signature = inspect.signature(fn, eval_str=True)
+    own = [p for p in signature.parameters.values() if p.name != "criteria"]
+    at = next(i for i, p in enumerate(own) if p.name == "as_")
+    added = [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default="",
+                               annotation=kind) for name, kind in CRITERIA.items()]
+
+    @functools.wraps(fn)
+    def command(*args: Any, **kwargs: Any) -> None:
+        fn(*args, criteria={name: kwargs.pop(name) for name in CRITERIA}, **kwargs)
+
+    command.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*own[:at], *added, *own[at:]])
+    return command
+
+
+def _filters(services: Any, criteria: dict[str, str]) -> Any:
     from wealthtui.rules.target_criteria import parse_criteria
 
-    return parse_criteria(values, tiers=[x.code for x in services.settings.tiers])
+    return parse_criteria(criteria, tiers=[x.code for x in services.settings.tiers])
 
 
 def _cm_ids(services: Any, actor: Any, staff_nos: list[str] | None) -> list[int]:
@@ -87,42 +116,33 @@ def _progress_table(services: Any, actor: Any, list_id: int) -> Table:
 
 
 @targets_app.command("preview", help=t("targets.cli.help_preview"))
+@with_criteria
 def targets_preview(
-    ctx: typer.Context, tiers: Tiers = "", aum_min: AumMin = "", aum_max: AumMax = "",
-    products: Products = "", maturing_from: MaturingFrom = "", maturing_to: MaturingTo = "",
-    no_contact_days: NoContact = "", birthday_month: Birthday = "", risk: Risk = "",
+    ctx: typer.Context, criteria: dict[str, str],
     as_: AsOption = None,
     db: DbOption = None,
 ) -> None:
     services, actor = acting(ctx, db, as_)
-    filters = _filters(services, tiers=tiers, aum_min=aum_min, aum_max=aum_max,
-                       products=products, maturing_from=maturing_from, maturing_to=maturing_to,
-                       no_contact_days=no_contact_days, birthday_month=birthday_month, risk=risk)
-    count = services.targets.count(actor, filters)
+    count = services.targets.count(actor, _filters(services, criteria))
     _print(t("targets.cli.preview", total=count.total, with_cm=count.with_cm,
              without_cm=count.without_cm))
 
 
 @targets_app.command("create", help=t("targets.cli.help_create"))
+@with_criteria
 def targets_create(
-    ctx: typer.Context,
+    ctx: typer.Context, criteria: dict[str, str],
     name: Annotated[str, _opt("--name", "name")],
     deadline: Annotated[str, _opt("--deadline", "deadline")],
     purpose: Annotated[str, _opt("--purpose", "purpose")] = "",
     mode: Mode = "book", cm: Cms = None,
-    tiers: Tiers = "", aum_min: AumMin = "", aum_max: AumMax = "",
-    products: Products = "", maturing_from: MaturingFrom = "", maturing_to: MaturingTo = "",
-    no_contact_days: NoContact = "", birthday_month: Birthday = "", risk: Risk = "",
     as_: AsOption = None,
     db: DbOption = None,
 ) -> None:
     from wealthtui.rules.deadlines import parse_day
 
     services, actor = acting(ctx, db, as_)
-    filters = _filters(services, tiers=tiers, aum_min=aum_min, aum_max=aum_max,
-                       products=products, maturing_from=maturing_from, maturing_to=maturing_to,
-                       no_contact_days=no_contact_days, birthday_month=birthday_month, risk=risk)
-    made = services.targets.create(actor, name, filters,
+    made = services.targets.create(actor, name, _filters(services, criteria),
                                    parse_day(deadline, "targets.field.deadline"),
                                    purpose=purpose, mode=mode,
                                    cm_ids=_cm_ids(services, actor, cm))

@@ -98,10 +98,12 @@ class _Staff:
     def _add(self, out: BulkWriter, ids: Ids, staff_no: str, name: str,
              roles: tuple[str, ...], pin_hash: str) -> None:
         sid = ids.next("staff")
-        ordered = ",".join(r for r in p.ROLES if r in roles)
-        out.add("staff", make_row("staff", id=sid, staff_no=staff_no, name=name, roles=ordered,
+        out.add("staff", make_row("staff", id=sid, staff_no=staff_no, name=name,
                                   pin_hash=pin_hash, active=True, failed_pins=0,
                                   created_at=self.created))
+        for role in (r for r in p.ROLES if r in roles):
+            out.add("staff_role", make_row("staff_role", id=ids.next("staff_role"),
+                                           staff_id=sid, role=role))
         self.actors[sid] = Actor(sid, staff_no, name, frozenset(roles))
         self.by_no[staff_no] = sid
 

@@ -19,7 +19,7 @@ from wealthtui.model.day import Attendance, BusinessDay, ManualFigure
 from wealthtui.model.handoff import Handoff, Lead
 from wealthtui.model.notice import Notice
 from wealthtui.model.queue import CounterSession, Ticket, TicketEvent, Visit
-from wealthtui.model.staff import Staff
+from wealthtui.model.staff import Staff, StaffRole
 from wealthtui.model.targets import Target, TargetList
 
 __all__ = [
@@ -29,6 +29,6 @@ __all__ = [
     "ComplaintEvent", "ContactLog", "ContactProposal", "CounterSession", "Handoff", "Lead",
     "ManualFigure", "Meta", "Notice", "OutletBalance", "ProductHolding", "RiskAssessment",
     "RowSeal", "SaleCheck",
-    "ServiceRecord", "ShiftHandover", "Staff", "StepRecord",
+    "ServiceRecord", "ShiftHandover", "Staff", "StaffRole", "StepRecord",
     "TellerBalance", "TierChange", "Target", "TargetList", "Ticket", "TicketEvent", "Visit",
 ]

@@ -68,11 +68,18 @@ class RosterState(StrEnum):
     OUT = "out"
 
 
-class AuthorizationStatus(StrEnum):
+class DecisionStatus(StrEnum):
+    """A request that waits for a second person's decision: approved, rejected, or taken back
+    by the one who asked."""
+
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
     CANCELLED = "cancelled"
+
+
+#: a counter authorization (授权) and a grant of roles live the same life: one enum
+AuthorizationStatus = DecisionStatus
 
 
 class HandoverStatus(StrEnum):
@@ -88,11 +95,7 @@ class BalanceStatus(StrEnum):
     SIGNED_OFF = "signed_off"
 
 
-class GrantStatus(StrEnum):
-    PENDING = "pending"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    CANCELLED = "cancelled"
+GrantStatus = DecisionStatus
 
 
 class NoticeStatus(StrEnum):

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, and_, distinct, exists, func, literal, or_, select, union
+from sqlalchemy import Integer, and_, distinct, exists, func, literal, select, union
 from sqlalchemy.orm import Session, aliased
 
 from wealthtui.config import Settings
@@ -44,6 +44,7 @@ from wealthtui.model import (
     Handoff,
     ServiceRecord,
     Staff,
+    StaffRole,
     TellerBalance,
     Ticket,
     TicketEvent,
@@ -375,8 +376,9 @@ def exceptions(session: Session, settings: Settings, now: datetime, explained: d
                                ContactLog.channel.in_(DIRECT_CHANNELS)))  # type: ignore[attr-defined]
     ).scalar_one()
     roles = settings.contact.portfolio_roles
-    role_match = or_(*(("," + Staff.roles + ",").contains(f",{r},") for r in roles)) \
-        if roles else literal(False)
+    role_match = exists().where(
+        StaffRole.staff_id == Staff.id,
+        StaffRole.role.in_(roles)) if roles else literal(False)  # type: ignore[attr-defined]
     books = (
         select(Staff.id.label("cm"), func.count(CMAssignment.id).label("n"))  # type: ignore[union-attr]
         .select_from(Staff)

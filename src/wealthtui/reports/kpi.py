@@ -45,6 +45,7 @@ from wealthtui.model import (
     ManualFigure,
     ProductHolding,
     Staff,
+    StaffRole,
     StepRecord,
     Ticket,
     TicketEvent,
@@ -378,12 +379,15 @@ def staff_scores(session: Session, settings: Settings, month: str,
 
     out = []
     staff = session.execute(
-        select(Staff.id, Staff.staff_no, Staff.name, Staff.roles)
+        select(Staff.id, Staff.staff_no, Staff.name)
         .where(Staff.active).order_by(Staff.staff_no)
     ).all()
+    held: dict[int, set[str]] = {}
+    for sid, role in session.execute(select(StaffRole.staff_id, StaffRole.role)):
+        held.setdefault(sid, set()).add(role)
     for group, roles in GROUPS.items():
-        for sid, no, name, role_text in staff:
-            if not set(role_text.split(",")) & roles:
+        for sid, no, name in staff:
+            if not held.get(sid, set()) & roles:
                 continue
             values: dict[str, float | None]
             if group == "teller":

@@ -12,7 +12,7 @@ once at first use:
             rows = unit.rows(CARD, {"id": client_id})   # plain tuples, values as Core gives them
 
 The guarantees are those of every other call: the actor's staff row is read on every call (one
-primary-key SELECT of `active, roles`) and an inactive actor or one whose roles lack the action
+SELECT of `active` and the roles held, one row per role) and an inactive actor or one whose roles lack the action
 is refused (the caller audits the refusal); the statements of one call see one snapshot on
 SQLite (BEGIN … COMMIT) and what was committed when each began on PostgreSQL (READ COMMITTED,
 as in a unit of work there); a busy store is retried, a dropped connection replaced. What is
@@ -44,7 +44,7 @@ from sqlalchemy import Date, DateTime, Engine, Integer, Select, bindparam, event
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import col, select
 
-from wealthtui.model import Staff
+from wealthtui.model import Staff, StaffRole
 from wealthtui.rules import permissions
 from wealthtui.rules.clock import BusinessDays, Clock
 from wealthtui.services.errors import PermissionDenied, StoreBusy, StoreFault
@@ -229,9 +229,14 @@ _UNKNOWN: Any = object()
 
 def _staff_statement() -> Select[Any]:
     # `active` as the driver gives it (1/0 or a bool), read for its truth: no conversion; an
-    # actor whose one-time PIN must still be changed counts as inactive here (issue 15)
-    return (select(type_coerce(Staff.active & ~col(Staff.pin_must_change), Integer), Staff.roles)
-            .where(Staff.id == bindparam("staff_id")))
+    # actor whose one-time PIN must still be changed counts as inactive here (issue 15); one row
+    # per role held (sorted, so that the same roles read the same), one row of None for none
+    return (select(type_coerce(Staff.active & ~col(Staff.pin_must_change), Integer),
+                   StaffRole.role)
+            .select_from(Staff)
+            .outerjoin(StaffRole, col(StaffRole.staff_id) == Staff.id)
+            .where(Staff.id == bindparam("staff_id"))
+            .order_by(col(StaffRole.role)))
 
 
 STAFF_ROW = ReadStatement(_staff_statement)
@@ -263,7 +268,7 @@ class LeanReader:
         #: run once (ReadUnit.rows calls it)
         self.prepared: dict[ReadStatement, _Prepared] = {}
         self.fetchers: dict[ReadStatement, Callable[[Any, Mapping[str, Any]], Any]] = {}
-        self._permits: dict[tuple[str, str], frozenset[str] | None] = {}
+        self._permits: dict[tuple[tuple[str, ...], str], frozenset[str] | None] = {}
         self._dispatch = engine.dispatch
         self.dbapi_error: type[Exception] = engine.dialect.loaded_dbapi.Error
         #: the business date of an instant in the center's time zone
@@ -352,9 +357,9 @@ class LeanReader:
 
     # --- one call --------------------------------------------------------------------------------
     @staticmethod
-    def _permitted(roles_text: str, action: str) -> frozenset[str] | None:
-        """The roles of a staff row's `roles` text if they allow `action`, else None."""
-        roles = frozenset(r for r in roles_text.split(",") if r)
+    def _permitted(held: tuple[str, ...], action: str) -> frozenset[str] | None:
+        """The roles `held` if they allow `action`, else None."""
+        roles = frozenset(held)
         return roles if permissions.allowed(roles, action) else None
 
     def run(self, staff_id: int | None, action: str | None, fn: Callable[..., R],
@@ -394,8 +399,8 @@ class LeanReader:
                         row = unit.rows(STAFF_ROW, {"staff_id": staff_id})
                         if not row or not row[0][0]:
                             raise PermissionDenied("error.permission.inactive")
-                        # what a `roles` text allows: kept per text and action (a handful)
-                        key = (row[0][1], action)
+                        # what the roles held allow: kept per roles and action (a handful)
+                        key = (tuple([r[1] for r in row if r[1] is not None]), action)
                         roles = self._permits.get(key, _UNKNOWN)
                         if roles is _UNKNOWN:
                             roles = self._permits[key] = self._permitted(*key)

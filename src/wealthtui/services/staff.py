@@ -31,12 +31,19 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, or_, select
 
 from wealthtui.model import CMAssignment, Handoff, Staff
-from wealthtui.model.staff import RoleGrant
+from wealthtui.model.staff import RoleGrant, StaffRole
+from wealthtui.model.status import GrantStatus
 from wealthtui.rules import permissions
 from wealthtui.rules.fields import FieldError, parse_name, parse_text
 from wealthtui.rules.pins import one_time_pin
-from wealthtui.services.auth import check_new_pin, hash_pin, pin_matches, this_terminal
-from wealthtui.services.base import Actor, Service, UnitOfWork, requires
+from wealthtui.services.auth import (
+    AuthService,
+    check_new_pin,
+    hash_pin,
+    pin_matches,
+    this_terminal,
+)
+from wealthtui.services.base import Actor, Context, Service, UnitOfWork, requires
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
 
 OPEN_HANDOFF = ("open", "accepted")
@@ -73,7 +80,7 @@ BOOTSTRAP_BASIS = "first head of a center with no staff: no active head or super
 @dataclass(frozen=True)
 class RoleGrantView:
     id: int
-    status: str  # pending | approved | rejected | cancelled
+    status: str  # a GrantStatus
     staff_no: str
     name: str
     roles_before: tuple[str, ...]
@@ -141,14 +148,40 @@ def parse_birthday(text: str) -> date | None:
     return born
 
 
-def _roles(roles: list[str] | tuple[str, ...] | frozenset[str]) -> str:
+def _roles(roles: list[str] | tuple[str, ...] | frozenset[str]) -> frozenset[str]:
     unknown = sorted(set(roles) - set(permissions.ROLES))
     if unknown or not roles:
         raise FieldError("field.roles", "error.field.roles", accepted=", ".join(permissions.ROLES))
-    return ",".join(r for r in permissions.ROLES if r in roles)
+    return frozenset(roles)
+
+
+def _text(roles: frozenset[str]) -> str:
+    """Roles as the audit events and role grants write them: codes in ROLES order, comma-separated."""
+    return ",".join(_ordered(roles))
+
+
+def _split(text: str) -> frozenset[str]:
+    return frozenset(r for r in text.split(",") if r)
+
+
+def _hold(uow: UnitOfWork, staff: Staff, roles: frozenset[str]) -> None:
+    """Make `staff` hold exactly `roles`: a StaffRole row is added for each new role and deleted
+    for each dropped one (each sealed by this call, see services.uow)."""
+    assert staff.id is not None
+    have = {row.role: row for row in staff.role_rows}
+    for role, row in have.items():
+        if role not in roles:
+            uow.session.delete(row)
+    uow.session.add_all([StaffRole(staff_id=staff.id, role=r) for r in _ordered(roles - set(have))])
+    uow.session.flush()
+    uow.session.expire(staff, ["role_rows"])
 
 
 class StaffService(Service):
+    def __init__(self, ctx: Context, *, auth: AuthService) -> None:
+        super().__init__(ctx)
+        self._auth = auth
+
     def _get(self, uow: UnitOfWork, staff_no: str) -> Staff:
         staff = uow.session.exec(select(Staff).where(Staff.staff_no == staff_no)).first()
         if staff is None:
@@ -157,7 +190,7 @@ class StaffService(Service):
 
     def _pin(self, pin: str, staff_no: str, birthday: date | None = None,
              field_key: str = "field.pin") -> str:
-        probe = Staff(staff_no=staff_no, name="", roles="", pin_hash="", birthday=birthday)
+        probe = Staff(staff_no=staff_no, name="", pin_hash="", birthday=birthday)
         return check_new_pin(self.settings, probe, pin, field_key)
 
     def has_staff(self) -> bool:
@@ -173,11 +206,12 @@ class StaffService(Service):
         def body(uow: UnitOfWork) -> StaffView:
             if uow.session.exec(select(func.count(Staff.id))).one():
                 raise Conflict("error.staff.bootstrap_done")
-            staff = Staff(staff_no=staff_no, name=name, roles=permissions.HEAD,
-                          pin_hash=hash_pin(self.settings, pin), created_at=uow.now)
+            staff = Staff(staff_no=staff_no, name=name, pin_hash=hash_pin(self.settings, pin),
+                          created_at=uow.now)
             uow.session.add(staff)
             uow.session.flush()
-            uow.audit("staff.bootstrap", "staff", staff.id, staff_no=staff_no, roles=staff.roles,
+            _hold(uow, staff, frozenset({permissions.HEAD}))
+            uow.audit("staff.bootstrap", "staff", staff.id, staff_no=staff_no, roles=permissions.HEAD,
                       second_person="none", basis=BOOTSTRAP_BASIS)
             return StaffView.of(staff)
 
@@ -204,18 +238,18 @@ class StaffService(Service):
         holder choose their own PIN. Roles other than head and supervisor are held at once;
         head and supervisor become a pending grant for a second person (NewStaff.pending).
         `birthday`, when known, is kept so that no PIN of theirs holds it."""
-        staff_no, name, role_text = _staff_no(staff_no), parse_name(name), _roles(roles)
+        staff_no, name, asked = _staff_no(staff_no), parse_name(name), _roles(roles)
         if uow.session.exec(select(Staff).where(Staff.staff_no == staff_no)).first():
             raise Conflict("error.staff.exists", staff_no=staff_no)
-        asked = frozenset(role_text.split(","))
-        now_roles = ",".join(_ordered(asked - GUARDED_ROLES))
-        staff = Staff(staff_no=staff_no, name=name, roles=now_roles, pin_hash="",
-                      created_at=uow.now, birthday=birthday)
+        now_roles = asked - GUARDED_ROLES
+        staff = Staff(staff_no=staff_no, name=name, pin_hash="", created_at=uow.now,
+                      birthday=birthday)
         pin, where = self._one_time_pin(uow, staff, terminal)
         uow.session.add(staff)
         uow.session.flush()
-        uow.audit("staff.add", "staff", staff.id, staff_no=staff_no, roles=now_roles,
-                  asked=role_text, terminal=where, expires_at=staff.pin_expires_at)
+        _hold(uow, staff, now_roles)
+        uow.audit("staff.add", "staff", staff.id, staff_no=staff_no, roles=_text(now_roles),
+                  asked=_text(asked), terminal=where, expires_at=staff.pin_expires_at)
         pending = None
         if asked & GUARDED_ROLES:
             pending = self._request_grant(uow, staff, staff.role_set, asked)
@@ -245,7 +279,7 @@ class StaffService(Service):
         supervisor to someone else, happens at once; adding head or supervisor, or adding any
         role to oneself, becomes a pending grant (RolesChange.pending) for a second person."""
         staff = self._get(uow, staff_no)
-        before, after = staff.role_set, frozenset(_roles(roles).split(","))
+        before, after = staff.role_set, _roles(roles)
         if staff.id == uow.actor_id and permissions.HEAD in before and permissions.HEAD not in after:
             raise Conflict("error.staff.own_head_role")
         if after == before:
@@ -253,19 +287,17 @@ class StaffService(Service):
         added = after - before
         if added & GUARDED_ROLES or (added and staff.id == uow.actor_id):
             waiting = uow.session.exec(select(RoleGrant).where(
-                RoleGrant.staff_id == staff.id, RoleGrant.status == "pending")).first()
+                RoleGrant.staff_id == staff.id, RoleGrant.status == GrantStatus.PENDING)).first()
             if waiting is not None:
                 if (waiting.requested_by == uow.actor_id
-                        and waiting.roles_after == ",".join(_ordered(after))):
+                        and waiting.roles_after == _text(after)):
                     # the same request again: it is still waiting (e.g. for the second person)
                     return RolesChange(StaffView.of(staff),
                                        self._grant_views(uow, RoleGrant.id == waiting.id)[0])
                 raise Conflict("insiders.grant.already_pending", id=waiting.id)
             return RolesChange(StaffView.of(staff), self._request_grant(uow, staff, before, after))
-        staff.roles = ",".join(_ordered(after))
-        uow.session.add(staff)
-        uow.audit("staff.roles", "staff", staff.id, before=",".join(_ordered(before)),
-                  after=staff.roles)
+        _hold(uow, staff, after)
+        uow.audit("staff.roles", "staff", staff.id, before=_text(before), after=_text(after))
         return RolesChange(StaffView.of(staff))
 
     def _request_grant(self, uow: UnitOfWork, staff: Staff, before: frozenset[str],
@@ -273,8 +305,8 @@ class StaffService(Service):
         """A pending grant changing `staff`'s roles from `before` to `after` (audited)."""
         assert staff.id is not None and uow.actor_id is not None
         grant = RoleGrant(staff_id=staff.id, requested_by=uow.actor_id,
-                          roles_before=",".join(_ordered(before)),
-                          roles_after=",".join(_ordered(after)), requested_at=uow.now)
+                          roles_before=_text(before), roles_after=_text(after),
+                          requested_at=uow.now)
         uow.session.add(grant)
         uow.session.flush()
         uow.audit("staff.roles_requested", "role_grant", grant.id, staff_id=staff.id,
@@ -295,8 +327,8 @@ class StaffService(Service):
         return [
             RoleGrantView(
                 id=g.id or 0, status=g.status, staff_no=t_no, name=t_name,
-                roles_before=tuple(r for r in g.roles_before.split(",") if r),
-                roles_after=tuple(r for r in g.roles_after.split(",") if r),
+                roles_before=_ordered(_split(g.roles_before)),
+                roles_after=_ordered(_split(g.roles_after)),
                 requested_by_no=a_no, requested_by_name=a_name, requested_at=g.requested_at,
                 decided_by_no=d_no or "", decided_by_name=d_name or "", decided_at=g.decided_at,
                 reason=g.reason)
@@ -306,14 +338,14 @@ class StaffService(Service):
     @requires("staff.view", write=False)
     def grants(self, uow: UnitOfWork, *, pending_only: bool = True) -> list[RoleGrantView]:
         """Role grants, oldest first (only those waiting, by default)."""
-        where = RoleGrant.status == "pending" if pending_only else RoleGrant.id.is_not(None)  # type: ignore[union-attr]
+        where = RoleGrant.status == GrantStatus.PENDING if pending_only else RoleGrant.id.is_not(None)  # type: ignore[union-attr]
         return self._grant_views(uow, where)
 
     def _pending(self, uow: UnitOfWork, grant_id: int) -> RoleGrant:
         grant = uow.session.get(RoleGrant, grant_id)
         if grant is None:
             raise NotFound("insiders.grant.not_found", id=grant_id)
-        if grant.status != "pending":
+        if grant.status != GrantStatus.PENDING:
             raise Conflict("insiders.grant.decided", id=grant_id)
         return grant
 
@@ -333,11 +365,11 @@ class StaffService(Service):
         self._may_approve(uow, grant)
         staff = uow.session.get(Staff, grant.staff_id)
         assert staff is not None
-        if staff.role_set != frozenset(r for r in grant.roles_before.split(",") if r):
+        if staff.role_set != _split(grant.roles_before):
             raise Conflict("insiders.grant.stale", id=grant_id)
-        staff.roles = grant.roles_after
-        grant.status, grant.decided_by, grant.decided_at = "approved", uow.actor_id, uow.now
-        uow.session.add_all([staff, grant])
+        _hold(uow, staff, _split(grant.roles_after))
+        grant.status, grant.decided_by, grant.decided_at = GrantStatus.APPROVED, uow.actor_id, uow.now
+        uow.session.add(grant)
         uow.audit("staff.roles", "staff", staff.id, before=grant.roles_before,
                   after=grant.roles_after, grant_id=grant.id, requested_by=grant.requested_by,
                   approved_by=uow.actor_id)
@@ -349,7 +381,7 @@ class StaffService(Service):
         grant = self._pending(uow, grant_id)
         self._may_approve(uow, grant)
         grant.reason = parse_text(reason, "field.reason", max_len=500, required=True)
-        grant.status, grant.decided_by, grant.decided_at = "rejected", uow.actor_id, uow.now
+        grant.status, grant.decided_by, grant.decided_at = GrantStatus.REJECTED, uow.actor_id, uow.now
         uow.session.add(grant)
         uow.audit("staff.roles_rejected", "role_grant", grant.id, reason=grant.reason)
         return self._grant_views(uow, RoleGrant.id == grant.id)[0]
@@ -360,7 +392,7 @@ class StaffService(Service):
         grant = self._pending(uow, grant_id)
         if grant.requested_by != uow.actor_id:
             raise PermissionDenied("insiders.grant.not_requester")
-        grant.status, grant.decided_by, grant.decided_at = "cancelled", uow.actor_id, uow.now
+        grant.status, grant.decided_by, grant.decided_at = GrantStatus.CANCELLED, uow.actor_id, uow.now
         uow.session.add(grant)
         uow.audit("staff.roles_cancelled", "role_grant", grant.id)
         return self._grant_views(uow, RoleGrant.id == grant.id)[0]
@@ -369,9 +401,7 @@ class StaffService(Service):
                            pin: str) -> RolesChange:
         """The second person approves at the requester's terminal with their staff number and
         PIN (audited as theirs)."""
-        from wealthtui.services.auth import AuthService
-
-        second = AuthService(self.ctx).second_person(requester, staff_no, pin, "staff.grant_approve")
+        second = self._auth.second_person(requester, staff_no, pin, "staff.grant_approve")
         return self.approve_grant(second, grant_id)
 
     # --- PINs --------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import joinedload
 from sqlmodel import Session, col, select
 
 from wealthtui.model import AuditHead, BusinessDay, Staff
@@ -269,7 +270,9 @@ def run_in_uow(
                     session.execute(
                         select(AuditHead.id).where(AuditHead.id == 1).with_for_update()
                     )
-                staff = session.get(Staff, staff_id) if staff_id is not None else None
+                # the actor with the roles held, in one statement
+                staff = (session.get(Staff, staff_id, options=[joinedload(Staff.role_rows)])
+                         if staff_id is not None else None)
                 uow = UnitOfWork(ctx, session, staff)
                 session.info["uow"] = uow
                 result = fn(uow)

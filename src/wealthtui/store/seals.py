@@ -147,6 +147,15 @@ def digest_without(name: str, values: Sequence[Any], left_out: Sequence[str]) ->
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
+def digest_as(name: str, columns: Sequence[str], values: Sequence[Any]) -> str:
+    """The seal of a row of `name` laid out as `columns` (an earlier layout of the table: a
+    column the models no longer have is encoded as the plain value it held)."""
+    encoders = dict(zip(layout(name).names, layout(name).encoders, strict=True))
+    text = "\x1f".join([name, *(encoders.get(c, _plain)(v)
+                                for c, v in zip(columns, values, strict=True))])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
 def seal_of_instance(obj: Any) -> tuple[str, str, str] | None:
     """(table, row id, digest) of an ORM instance of a sealed table, else None."""
     name = getattr(obj, "__tablename__", None)
@@ -217,13 +226,14 @@ def upsert(conn: Connection, seals: Sequence[tuple[str, str, str]], audit_id: in
 
 # --- bulk writers -----------------------------------------------------------------------------------
 def complete_tables(conn: Connection) -> list[str]:
-    """The sealed tables the database holds with every column the models have. In a migration
-    that is not the last one, a table a later migration creates or extends is not complete yet:
-    that migration seals its rows (`migrate_layout`)."""
+    """The sealed tables the database holds with exactly the columns the models have. In a
+    migration that is not the last one, a table a later migration creates, extends or takes a
+    column from is not complete yet: that migration seals its rows (`migrate_layout`,
+    `reseal_intact`)."""
     inspector = inspect(conn)
     present = set(inspector.get_table_names())
     return [t.name for t in sealed_tables() if t.name in present
-            and {c.name for c in t.columns} <= {c["name"] for c in inspector.get_columns(t.name)}]
+            and {c.name for c in t.columns} == {c["name"] for c in inspector.get_columns(t.name)}]
 
 
 def seal_unsealed(conn: Connection, *, at: datetime, key: bytes | None, batch: int = 5000,
@@ -301,15 +311,67 @@ def migrate_layout(conn: Connection, name: str, *, added: Sequence[str], at: dat
             else:
                 left += 1
         if fresh:
-            event = new_event(at=at, actor_id=None, action=SEAL_ACTION, entity=name,
-                              entity_id=fresh[0][1],
-                              detail={"rows": len(fresh), "columns_added": list(added)},
-                              seals=format_seals(fresh))
-            append_events(conn, [event], key)
-            upsert(conn, fresh, event.id)
+            _record(conn, fresh, at=at, key=key, detail={"columns_added": list(added)})
             resealed += len(fresh)
         last = rows[-1][pk_index]
     resealed += seal_unsealed(conn, at=at, key=key, batch=batch, tables=[name])
+    return resealed, left
+
+
+def _record(conn: Connection, fresh: Sequence[tuple[str, str, str]], *, at: datetime,
+            key: bytes | None, detail: dict[str, Any]) -> None:
+    """One `audit.seal` event carrying `fresh` (saying why in `detail`); the seals recorded."""
+    event = new_event(at=at, actor_id=None, action=SEAL_ACTION, entity=fresh[0][0],
+                      entity_id=fresh[0][1], detail={"rows": len(fresh), **detail},
+                      seals=format_seals(fresh))
+    append_events(conn, [event], key)
+    upsert(conn, fresh, event.id)
+
+
+@dataclass(frozen=True)
+class Relayout:
+    """One record whose rows a migration lays out anew: the seals its rows must still have
+    (`before`: table, row id, digest in the earlier layout) and those they get (`after`)."""
+
+    before: tuple[tuple[str, str, str], ...]
+    after: tuple[tuple[str, str, str], ...]
+
+
+def reseal_intact(conn: Connection, records: Iterable[Relayout], *, at: datetime,
+                  key: bytes | None, detail: dict[str, Any], batch: int = 2000) -> tuple[int, int]:
+    """After a migration changed how records are stored (a column moved to rows of another
+    table, or back), every digest changes. A record whose rows all still have their `before`
+    seals (nothing altered behind the services' back) gets its `after` seals, one `audit.seal`
+    event per batch saying why (`detail`); a record with a seal that does not match keeps its
+    seals, so `db check` still reports it (and its new rows, unsealed). A row without a seal
+    counts as intact only when its table has no seal at all (a center never sealed, see
+    `complete_tables`). Returns (records resealed, records left)."""
+    seal = RowSeal.__table__  # type: ignore[attr-defined]
+    resealed = left = 0
+    records = list(records)
+    never_sealed = {t for t in {t for rec in records for t, _, _ in rec.before}
+                    if conn.execute(select(seal.c.row_id).where(seal.c.tbl == t).limit(1))
+                    .first() is None}
+    for part in _chunks(records, batch):
+        keys = list({(t, r) for rec in part for t, r, _ in rec.before})
+        stored: dict[tuple[str, str], str] = {}
+        for sub in _chunks(keys, 400):
+            stored.update(((t, r), d) for t, r, d in conn.execute(
+                select(seal.c.tbl, seal.c.row_id, seal.c.digest)
+                .where(tuple_(seal.c.tbl, seal.c.row_id).in_(sub))))
+        fresh: list[tuple[str, str, str]] = []
+        for rec in part:
+            intact = True
+            for t, r, d in rec.before:
+                got = stored.get((t, r))
+                intact = intact and (got == d if got is not None else t in never_sealed)
+            if intact:
+                fresh += rec.after
+                resealed += 1
+            else:
+                left += 1
+        if fresh:
+            _record(conn, fresh, at=at, key=key, detail=detail)
     return resealed, left
 
 

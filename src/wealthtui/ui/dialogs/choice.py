@@ -17,6 +17,7 @@ from wealthtui.i18n import t, tl
 from wealthtui.procedures import Step
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.calls import Calls, Failed
+from wealthtui.ui.dialogs.frame import frame_css
 from wealthtui.ui.text import plain
 
 
@@ -29,22 +30,8 @@ class ChoiceDialog(Calls, TranslatedBindings, ModalScreen[Any]):
     call path, ui/calls.py); its error stays shown in the dialog with the choice highlighted.
     Dismissed with what `submit` returned, or None on Escape."""
 
-    DEFAULT_CSS = """
-    ChoiceDialog {
-        align: center middle;
-    }
-    ChoiceDialog > Vertical {
-        width: 60;
-        max-width: 100%;
-        height: auto;
-        max-height: 90%;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    ChoiceDialog .choice-title {
-        text-style: bold;
-    }
+    DEFAULT_CSS = frame_css(
+        'ChoiceDialog', width=60, max_height='90%', title='.choice-title') + """
     ChoiceDialog OptionList {
         height: auto;
         max-height: 12;

@@ -22,7 +22,7 @@ from wealthtui.services.day import CloseProblem, DayCloseRefused, DayState
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.calls import Calls, Failed
 from wealthtui.ui.dialogs.form import EnterAdvances, FormField, clear_errors
-from wealthtui.ui.dialogs.head_forms import FORM_CSS
+from wealthtui.ui.dialogs.frame import frame_css
 from wealthtui.ui.text import plain
 
 
@@ -39,7 +39,18 @@ def problem_text(p: CloseProblem) -> str:
 
 
 class CloseDayDialog(Calls, TranslatedBindings, EnterAdvances, ModalScreen[Any]):
-    DEFAULT_CSS = FORM_CSS.format(cls="CloseDayDialog") + """
+    DEFAULT_CSS = frame_css("CloseDayDialog", "#form-box", width=72, title="#form-title") + """
+    CloseDayDialog #form-detail {
+        color: $text-muted;
+    }
+    CloseDayDialog #form-fields {
+        height: auto;
+        max-height: 16;
+    }
+    CloseDayDialog #form-error {
+        color: $error;
+        height: auto;
+    }
     CloseDayDialog .problem {
         color: $warning;
     }

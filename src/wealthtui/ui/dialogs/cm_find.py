@@ -20,27 +20,13 @@ from wealthtui.i18n import t
 from wealthtui.services.lookup import ClientCard
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.calls import Calls, Failed
+from wealthtui.ui.dialogs.frame import frame_css
 from wealthtui.ui.labels import tier_name
 from wealthtui.ui.text import plain
 
 
 class FindClientDialog(Calls, TranslatedBindings, ModalScreen[int | None]):
-    DEFAULT_CSS = """
-    FindClientDialog {
-        align: center middle;
-    }
-    FindClientDialog > Vertical {
-        width: 70;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    FindClientDialog #find-title {
-        text-style: bold;
-    }
+    DEFAULT_CSS = frame_css('FindClientDialog', width=70, title='#find-title') + """
     FindClientDialog OptionList {
         height: auto;
         max-height: 10;

@@ -45,6 +45,7 @@ from wealthtui.ui.dialogs.form import (
     clear_errors,
     show_field_error,
 )
+from wealthtui.ui.dialogs.frame import frame_css
 from wealthtui.ui.errors import describe
 from wealthtui.ui.text import plain, plain_text
 
@@ -62,22 +63,8 @@ WIDGET_OF_FIELD = {
 
 class ComplaintIntakeDialog(Calls, TranslatedBindings, EnterAdvances,
                             ModalScreen[ComplaintView | None]):
-    DEFAULT_CSS = """
-    ComplaintIntakeDialog {
-        align: center middle;
-    }
-    ComplaintIntakeDialog > #intake-box {
-        width: 100;
-        max-width: 100%;
-        height: 100%;
-        max-height: 32;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    ComplaintIntakeDialog #intake-title {
-        text-style: bold;
-    }
+    DEFAULT_CSS = frame_css(
+        'ComplaintIntakeDialog', '#intake-box', width=100, height='100%', max_height='32', title='#intake-title') + """
     ComplaintIntakeDialog #client-hint {
         color: $success;
     }

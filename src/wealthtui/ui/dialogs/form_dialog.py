@@ -49,6 +49,7 @@ from wealthtui.ui.dialogs.form import (
     clear_errors,
     show_field_error,
 )
+from wealthtui.ui.dialogs.frame import frame_css
 from wealthtui.ui.errors import describe
 from wealthtui.ui.text import plain, plain_options, plain_text
 
@@ -79,21 +80,7 @@ class Look:
 
 
 class FormDialog(Calls, TranslatedBindings, EnterAdvances, ModalScreen[Any]):
-    DEFAULT_CSS = """
-    FormDialog {
-        align: center middle;
-    }
-    FormDialog > #form-box {
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    FormDialog #form-title {
-        text-style: bold;
-    }
+    DEFAULT_CSS = frame_css('FormDialog', '#form-box', width=None, title='#form-title') + """
     FormDialog .form-info {
         color: $text-muted;
     }

@@ -21,27 +21,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from wealthtui.ui.bindings import TranslatedBindings
+from wealthtui.ui.dialogs.frame import frame_css
 
 ACTIONS = ("accept", "decline", "done", "open")
 
 
 class HandoffDialog(TranslatedBindings, ModalScreen[str | None]):
-    DEFAULT_CSS = """
-    HandoffDialog {
-        align: center middle;
-    }
-    HandoffDialog > Vertical {
-        width: 76;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    HandoffDialog #handoff-title {
-        text-style: bold;
-    }
+    DEFAULT_CSS = frame_css('HandoffDialog', width=76, title='#handoff-title') + """
     HandoffDialog #handoff-body {
         height: auto;
         margin-bottom: 1;

@@ -43,33 +43,3 @@ def roles_field(name: str, field_key: str, held: Sequence[str] = ()) -> Field:
     """Ticks for the roles of the role matrix, `held` ticked."""
     return Field(name, field_key, kind="checks", value=tuple(held),
                  options=tuple((t(f"role.{r}"), r) for r in permissions.ROLES))
-
-
-FORM_CSS = """
-{cls} {{
-    align: center middle;
-}}
-{cls} > #form-box {{
-    width: 72;
-    max-width: 100%;
-    height: auto;
-    max-height: 100%;
-    border: thick $primary;
-    background: $surface;
-    padding: 0 1;
-}}
-{cls} #form-title {{
-    text-style: bold;
-}}
-{cls} #form-detail {{
-    color: $text-muted;
-}}
-{cls} #form-fields {{
-    height: auto;
-    max-height: 16;
-}}
-{cls} #form-error {{
-    color: $error;
-    height: auto;
-}}
-"""

@@ -25,22 +25,12 @@ from wealthtui.rules.fields import FieldError
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.calls import Calls, Failed
 from wealthtui.ui.dialogs.form import EnterAdvances, FormField
+from wealthtui.ui.dialogs.frame import frame_css
 from wealthtui.ui.text import plain
 
 
 class ReasonDialog(Calls, TranslatedBindings, EnterAdvances, ModalScreen[Any]):
-    DEFAULT_CSS = """
-    ReasonDialog {
-        align: center middle;
-    }
-    ReasonDialog > Vertical {
-        width: 64;
-        max-width: 100%;
-        height: auto;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 1;
-    }
+    DEFAULT_CSS = frame_css('ReasonDialog', width=64, max_height=None) + """
     ReasonDialog .reason-title {
         text-style: bold;
         margin-bottom: 1;

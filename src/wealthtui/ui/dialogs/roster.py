@@ -22,6 +22,7 @@ from wealthtui.i18n import t
 from wealthtui.services.roster import RosterLine, RosterView
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.calls import Calls, Failed
+from wealthtui.ui.dialogs.frame import frame_css
 from wealthtui.ui.text import PlainTable
 
 #: the keys that change the roster (hidden without `roster.edit`)
@@ -44,19 +45,8 @@ def duty_text(line: RosterLine) -> str:
 
 
 class RosterDialog(Calls, TranslatedBindings, ModalScreen[bool]):
-    DEFAULT_CSS = """
-    RosterDialog {
-        align: center middle;
-    }
-    RosterDialog > #roster-box {
-        width: 100;
-        max-width: 100%;
-        height: 100%;
-        max-height: 40;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 1;
-    }
+    DEFAULT_CSS = frame_css(
+        'RosterDialog', '#roster-box', width=100, height='100%', max_height='40') + """
     RosterDialog #roster-title {
         text-style: bold;
         height: 1;

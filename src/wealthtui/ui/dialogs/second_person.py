@@ -44,25 +44,13 @@ from wealthtui.services.errors import AuthFailed
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.calls import Calls, Failed
 from wealthtui.ui.dialogs.form import EnterAdvances, FormField
+from wealthtui.ui.dialogs.frame import frame_css
 from wealthtui.ui.text import plain
 
 
 class SecondPersonDialog(Calls, TranslatedBindings, EnterAdvances, ModalScreen[Actor | None]):
-    DEFAULT_CSS = """
-    SecondPersonDialog {
-        align: center middle;
-    }
-    SecondPersonDialog > Vertical {
-        width: 60;
-        max-width: 100%;
-        height: auto;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    SecondPersonDialog .sp-title {
-        text-style: bold;
-    }
+    DEFAULT_CSS = frame_css(
+        'SecondPersonDialog', width=60, max_height=None, title='.sp-title') + """
     SecondPersonDialog .sp-detail {
         color: $text-muted;
         margin-bottom: 1;

@@ -35,6 +35,7 @@ from wealthtui.services.targets import MODES
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.calls import Calls
 from wealthtui.ui.dialogs.form_dialog import Field, FormDialog, Look
+from wealthtui.ui.dialogs.frame import frame_css
 from wealthtui.ui.dialogs.head_forms import CalledForm
 from wealthtui.ui.errors import describe
 from wealthtui.ui.text import PlainTable
@@ -141,22 +142,8 @@ def assign_form(services: Services, list_id: int, cms: CmChoices) -> FormDialog:
 class TargetsDialog(Calls, TranslatedBindings, ModalScreen[None]):
     """The open target lists and the progress of the one under the cursor, per CM."""
 
-    DEFAULT_CSS = """
-    TargetsDialog {
-        align: center middle;
-    }
-    TargetsDialog > #targets-box {
-        width: 78;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: thick $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    TargetsDialog #targets-title {
-        text-style: bold;
-    }
+    DEFAULT_CSS = frame_css(
+        'TargetsDialog', '#targets-box', width=78, title='#targets-title') + """
     TargetsDialog #target-lists {
         height: auto;
         max-height: 7;

@@ -14,12 +14,13 @@ marks the screen dirty, and exactly one more reload runs when the current one ha
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.widgets import Static
 
 from wealthtui.services import Actor
 from wealthtui.ui.calls import Failed
+from wealthtui.ui.hooks import require
 from wealthtui.ui.screens.base import RoleScreen
 from wealthtui.ui.screens.my_checklists import MyChecklistsScreen
 from wealthtui.ui.text import plain
@@ -58,14 +59,16 @@ class CounterBase(RoleScreen):
         #: the width of the line of open checklists, taken when a reload starts
         self.pending_width = 78
 
-    # --- what a subclass provides ----------------------------------------------------------
-    def load(self, actor: Actor) -> Any:
-        """Read what the screen shows; runs in the call's thread."""
-        raise NotImplementedError
+    # --- what a subclass provides (ui/hooks.py checks it when the class is made) ------------
+    HOOKS: ClassVar[tuple[str, ...]] = ("load", "show_loaded")
+    #: read what the screen shows (runs in the call's thread)
+    load: Callable[[Actor], Any]
+    #: show what `load` read (runs on the event loop)
+    show_loaded: Callable[[Any], None]
 
-    def show_loaded(self, view: Any) -> None:
-        """Show what `load` read; runs on the event loop."""
-        raise NotImplementedError
+    def __init_subclass__(cls, *, abstract: bool = False, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        require(cls, abstract=abstract)
 
     # --- the coalesced reload --------------------------------------------------------------
     def start_ticking(self) -> None:

@@ -40,6 +40,7 @@ from wealthtui.services.targets import TargetView
 from wealthtui.ui.calls import Calls, Failed
 from wealthtui.ui.dialogs.cm_edit import target_form
 from wealthtui.ui.dialogs.targets import target_builder
+from wealthtui.ui.hooks import require
 from wealthtui.ui.labels import tier_name
 from wealthtui.ui.text import plain
 from wealthtui.ui.widgets.cm_tables import (
@@ -84,6 +85,19 @@ class CMPanel(Calls, Vertical):
     #: catalog key of the line shown when the list is empty
     EMPTY: ClassVar[str] = ""
 
+    # --- what a panel implements (ui/hooks.py checks it when the class is made) ------------
+    HOOKS: ClassVar[tuple[str, ...]] = ("make_table", "fetch", "show")
+    #: the panel's table (made once, in compose)
+    make_table: Callable[[], CMTable[Any]]
+    #: the read, as a function of the actor (runs off the event loop)
+    fetch: Callable[[], Callable[[Actor], Any]]
+    #: show what the read answered (on the event loop)
+    show: Callable[[Any], None]
+
+    def __init_subclass__(cls, *, abstract: bool = False, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        require(cls, abstract=abstract)
+
     class ClientAction(Message):
         """Do `action` for the client of a row: open (the file), log_contact, to_teller,
         marketing, change_checklist. The CM screen handles it."""
@@ -118,9 +132,6 @@ class CMPanel(Calls, Vertical):
     def empty_key(self) -> str:
         return self.EMPTY
 
-    def make_table(self) -> CMTable[Any]:
-        raise NotImplementedError
-
     @property
     def table(self) -> CMTable[Any]:
         return self.query_one(CMTable)
@@ -138,13 +149,6 @@ class CMPanel(Calls, Vertical):
         return self
 
     # --- loading ---------------------------------------------------------------------------
-    def fetch(self) -> Callable[[Actor], Any]:
-        """The read, as a function of the actor (runs off the event loop)."""
-        raise NotImplementedError
-
-    def show(self, data: Any) -> None:
-        raise NotImplementedError
-
     def reload(self) -> None:
         if self._loading:
             self._dirty = True

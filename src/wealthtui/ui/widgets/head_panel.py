@@ -31,6 +31,7 @@ from textual.widgets import TabPane
 
 from wealthtui.i18n import t
 from wealthtui.ui.calls import Calls, Failed
+from wealthtui.ui.hooks import require
 
 
 class HeadPanel(Calls, Vertical):
@@ -48,12 +49,16 @@ class HeadPanel(Calls, Vertical):
         self.stale = False
         self.shown_count = 0   # results shown (tests count them)
 
-    # --- what a panel implements ----------------------------------------------------------
-    def fetch(self) -> tuple[Callable[..., Any], tuple[Any, ...]]:
-        raise NotImplementedError
+    # --- what a panel implements (ui/hooks.py checks it when the class is made) ------------
+    HOOKS: ClassVar[tuple[str, ...]] = ("fetch", "show")
+    #: the read to run: (service method, its arguments after the actor)
+    fetch: Callable[[], tuple[Callable[..., Any], tuple[Any, ...]]]
+    #: show what the read answered (on the event loop)
+    show: Callable[[Any], None]
 
-    def show(self, value: Any) -> None:
-        raise NotImplementedError
+    def __init_subclass__(cls, *, abstract: bool = False, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        require(cls, abstract=abstract)
 
     def show_loading(self, on: bool) -> None:
         """Show or hide the loading line (override for another place than the title)."""

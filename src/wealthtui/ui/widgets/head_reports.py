@@ -36,7 +36,7 @@ from wealthtui.ui.widgets.head_panel import HeadPanel, loading_text
 from wealthtui.ui.widgets.head_tables import SectionTables
 
 
-class ReportPanel(HeadPanel):
+class ReportPanel(HeadPanel, abstract=True):
     """A title line and the report's sections; the panel itself takes the focus."""
 
     can_focus = True

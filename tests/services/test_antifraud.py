@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlmodel import Session, col, select
 
 from tests.conftest import ANTIFRAUD_ON
@@ -22,8 +24,8 @@ CLEAR = {"stranger_instructed": "no", "authority_safe_account": "no", "knows_pay
 PAYEE = "6222020200112233445"
 
 
-@pytest.fixture
-def settings() -> Settings:
+@pytest.fixture(name="settings")
+def settings_on() -> Settings:
     return load_settings(overrides=ANTIFRAUD_ON)
 
 
@@ -138,3 +140,38 @@ def test_the_compliance_figures_count_asked_and_stopped(center: Center, head) ->
         sent = db.exec(select(Handoff).where(Handoff.to_role == "supervisor")).all()
     assert len(sent) == 2
 
+
+
+# --- property: the service asks exactly when the configured thresholds say so ---------------
+KNOWN, NEW = PAYEE, "6222020200998877665"
+PROPERTY = settings(max_examples=25, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@PROPERTY
+@given(business=st.sampled_from(["transfer", "cash_withdrawal", "cash_deposit"]),
+       amount=st.integers(1, 10_000_000) | st.integers(4_999_990, 5_000_010),
+       payee=st.sampled_from(["", KNOWN, NEW]))
+def test_the_counter_asks_exactly_when_the_thresholds_say_so(center: Center, business: str,
+                                                             amount: int, payee: str) -> None:
+    s = center.services
+    if s.counter.current(center.t1) is None:  # the first example: a client who paid KNOWN
+        client = center.client("褚属性")
+        center.sign_on(center.t1, "02", "9,000,000")
+        ticket = center.ticket_at(center.t1, "02", "A", client_id=client)
+        s.counter.record(center.t1, ticket, "transfer", "1", payee=KNOWN, antifraud=CLEAR)
+    ticket = s.counter.serving(center.t1).ticket.id
+    rule = s.settings.antifraud.rule_for(business)
+    expected = []
+    if rule is not None and rule.min_amount_fen is not None and amount >= rule.min_amount_fen:
+        expected.append("amount")
+    if rule is not None and rule.new_payee and payee == NEW:
+        expected.append("new_payee")
+    before = len(rows(center))
+    try:
+        rec = s.counter.record(center.t1, ticket, business, f"{amount / 100:.2f}", payee=payee)
+        assert expected == [], expected
+        s.counter.cancel_record(center.t1, rec.id, "属性测试")  # the day's sum starts again
+    except QuestionsNeeded as exc:
+        assert list(exc.reasons) == expected
+    assert len(rows(center)) == before  # nothing kept without answers

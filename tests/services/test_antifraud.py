@@ -15,7 +15,9 @@ from sqlmodel import Session, col, select
 from tests.conftest import ANTIFRAUD_ON
 from tests.services.counter_helpers import Center, center_fixture  # noqa: F401
 from wealthtui.config import Settings, load_settings
+from wealthtui.i18n import t
 from wealthtui.model import AntifraudCheck, AuditEvent, Handoff, ServiceRecord
+from wealthtui.reports import compliance as compliance_report
 from wealthtui.services.antifraud import AntifraudStopped, QuestionsNeeded
 from wealthtui.services.errors import FieldError
 
@@ -136,6 +138,9 @@ def test_the_compliance_figures_count_asked_and_stopped(center: Center, head) ->
     stored = rows(center)
     assert (figures.antifraud_asked, figures.antifraud_stops) == (
         len(stored), sum(r.stopped for r in stored)) == (3, 2)
+    doc = compliance_report.as_dict(figures)  # what `wealthtui eod` exports
+    assert (doc["antifraud_asked"], doc["antifraud_stops"]) == (3, 2)
+    assert ("antifraud_stops", t("antifraud.report.stops"), 2) in compliance_report.rows(doc)
     with Session(s.ctx.engine) as db:
         sent = db.exec(select(Handoff).where(Handoff.to_role == "supervisor")).all()
     assert len(sent) == 2

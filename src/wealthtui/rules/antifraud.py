@@ -12,6 +12,7 @@ Regulatory practice, not our manual's text: 银发〔2016〕261号 and 银发〔
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -107,8 +108,6 @@ def reasons(*, min_amount_fen: int | None, new_payee_rule: bool, amount_fen: int
 def parse_payee(raw: str) -> str:
     """A payee's account number: digits (full-width ones too), spaces and hyphens dropped,
     8–32 digits; empty stays empty."""
-    import unicodedata
-
     text = unicodedata.normalize("NFKC", raw or "").replace(" ", "").replace("-", "")
     if not text:
         return ""

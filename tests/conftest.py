@@ -99,7 +99,14 @@ def _pilot_waits_for_service_calls(request: pytest.FixtureRequest,
 
 @pytest.fixture
 def settings() -> Settings:
-    return load_settings(overrides={"security": FAST_PIN_HASH})
+    # the anti-fraud questions (issue 17) stay off here, so a test about something else can record
+    # a large withdrawal in one call; tests/services/test_antifraud.py and the counter's anti-fraud
+    # Pilot test turn them on (ANTIFRAUD_ON), as data/config/default.toml ships them
+    return load_settings(overrides={"security": FAST_PIN_HASH, "antifraud": {"enabled": False}})
+
+
+#: the settings overrides of a test of the anti-fraud questions: as shipped (on)
+ANTIFRAUD_ON = {"security": FAST_PIN_HASH}
 
 
 # --- the store: a real SQLite file per test, and the same on a real PostgreSQL server ----------

@@ -506,6 +506,36 @@ class ComplianceCfg(_Section):
 
 
 @section
+class AntifraudRuleCfg(_Section):
+    """[[antifraud.rules]]: a business type asked about from an amount, or for a new payee."""
+
+    business_type: str
+    #: asked from this amount (fen); absent: the amount alone never asks
+    min_amount_fen: Annotated[int, Limits(ge=0)] | None = None
+    #: asked when the payee named is one the client has not paid before (transfers)
+    new_payee: bool = False
+
+
+@section
+class AntifraudCfg(_Section):
+    """[antifraud]: the anti-fraud questions (反诈提醒, issue 17) before large transfers and
+    withdrawals or a transfer to a new payee; see data/compliance/antifraud.toml for the basis."""
+
+    enabled: bool = True
+    #: the questions (TOML, the shape of data/compliance/antifraud.toml); empty: the shipped one
+    questions_file: str = ""
+    rules: list[AntifraudRuleCfg] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        codes = [r.business_type for r in self.rules]
+        if len(set(codes)) != len(codes):
+            raise ValueError("antifraud.rules: one rule per business_type")
+
+    def rule_for(self, business_type: str) -> AntifraudRuleCfg | None:
+        return next((r for r in self.rules if r.business_type == business_type), None)
+
+
+@section
 class HeadCfg(_Section):
     """The head's dashboard and end of day."""
 
@@ -733,6 +763,7 @@ class Settings(_Section):
     contact: ContactCfg
     kpi: KpiCfg
     head: HeadCfg = field(default_factory=HeadCfg)
+    antifraud: AntifraudCfg = field(default_factory=AntifraudCfg)
     procedures: ProceduresCfg = field(default_factory=ProceduresCfg)
     ownership: OwnershipCfg = field(default_factory=OwnershipCfg)
     cashbox: CashboxCfg = field(default_factory=CashboxCfg)
@@ -771,6 +802,9 @@ class Settings(_Section):
         for code in self.compliance.sale_business_types:
             if code not in types:
                 raise ValueError(f"compliance.sale_business_types: unknown business_type {code}")
+        for rule in self.antifraud.rules:
+            if rule.business_type not in types:
+                raise ValueError(f"antifraud.rules: unknown business_type {rule.business_type}")
 
     def _queue_refs(self) -> None:
         """Categories and counters name zones and categories that exist; counter numbers unique."""

@@ -151,6 +151,18 @@ def test_lobby_and_counter_terminals_on_one_database(tmp_path: Path) -> None:
         open_form(counter, "F5")
         type_field(counter, "600000")
         counter.press("F2")
+        # so large a transfer needs the anti-fraud questions first (issue 17): each answered in
+        # its list (yes / no / unclear), none suspicious, then F2 records the transfer
+        counter.wait_for(zh["antifraud.dialog.title"].format(ticket="B002"))
+        counter.wait_for_cursor_still()
+        for downs in (2, 2, 1, 2, 2):  # no, no, yes (knows the payee), no, no
+            counter.press("Enter")
+            for _ in range(downs):
+                counter.press("Down")
+            counter.press("Enter")
+            counter.press("Tab")
+        counter.wait_for(zh["antifraud.answer.yes"])
+        counter.press("F2")
         counter.wait_for(zh["counter.authz.title"])
         counter.press("Enter")   # the supervisor comes to the counter
         counter.wait_for(zh["counter.authz.pin_title"])

@@ -1,6 +1,8 @@
 """The demo's sales obey the point-of-sale rules (issue 17): a wealth product is sold only to a
 client the rules allow it for, and now and then a teller or CM tries one above the client's
-level (or for a walk-in) and is refused — so the head's compliance view has refusals to show."""
+level (or for a walk-in) and is refused — so the head's compliance view has refusals to show.
+A large transfer or withdrawal is asked the anti-fraud questions (the service asks for them) and
+the answers are recorded; once a day one client's answer is suspicious and the business stops."""
 
 from __future__ import annotations
 
@@ -11,11 +13,14 @@ from sqlmodel import Session
 
 from wealthtui.model import Client
 from wealthtui.rules import suitability
+from wealthtui.rules.antifraud import ANSWERS, Checklist
 from wealthtui.services import Services
 from wealthtui.services.compliance import sale_rules
 
 #: the share of sales attempts that first try a product the rules refuse
 TRY_REFUSED = 0.12
+#: the business asked the anti-fraud questions whose client answers one suspiciously (per day)
+STOP_AT_ASKED = 2
 
 
 def _verdicts(services: Services, client_id: int | None, today: date
@@ -45,3 +50,15 @@ def pick(rng: random.Random, services: Services, client_id: int | None, today: d
     refused = [c for c, ok in verdicts if not ok]
     attempt = rng.choice(refused) if refused and rng.random() < TRY_REFUSED else None
     return attempt, (rng.choice(allowed) if allowed else None)
+
+
+def antifraud_answers(rng: random.Random, checklist: Checklist, *, suspicious: bool
+                      ) -> dict[str, str]:
+    """The client's answers to the anti-fraud questions: none suspicious, or (`suspicious`) one
+    question, chosen at random, answered as the data marks suspicious."""
+    answers = {q.id: next(a for a in ANSWERS if a not in q.suspicious)
+               for q in checklist.questions}
+    if suspicious:
+        q = rng.choice(checklist.questions)
+        answers[q.id] = sorted(q.suspicious)[0]
+    return answers

@@ -31,6 +31,7 @@ from wealthtui.rules.clock import FixedClock
 from wealthtui.rules.fields import FieldError
 from wealthtui.rules.money import format_fen
 from wealthtui.services import Actor, Services
+from wealthtui.services.antifraud import AntifraudStopped, QuestionsNeeded
 from wealthtui.services.balancing import MATCHES
 from wealthtui.services.compliance import SaleRefused
 from wealthtui.services.day import DayCloseRefused
@@ -128,6 +129,7 @@ class WorkDay:
         self.arrivals_left = arrivals
         self.transferred: set[int] = set()
         self.closing_started = False
+        self.antifraud_asked = 0  # business asked the anti-fraud questions today (issue 17)
         self._attendance()
         self.at(8 * 60 + 30, self.open_day)
         for post in self.staff.posts:
@@ -276,8 +278,12 @@ class WorkDay:
         product = ""
         if bt.code in self.settings.compliance.sale_business_types:  # issue 17: rules obeyed
             bt, product = self._sale(post, ticket, bt, amount)
-        rec = self.call(self.s.counter.record, post.teller, ticket.id, bt.code,
-                        format_fen(amount).replace(",", "") if amount else "", product=product)
+        rec = self._record_asked(post, ticket, bt.code,
+                                 format_fen(amount).replace(",", "") if amount else "", product)
+        if rec is None:  # stopped by the anti-fraud answers: nothing paid out, nothing recorded
+            self.box[post.counter_no] = box
+            self.at(self.now + rest, self.finish, post, ticket, 0)
+            return
         self.stats.records += 1
         if rec.outcome == "pending_auth":
             req = self.call(self.s.authorization.request, post.teller, rec.id)
@@ -306,6 +312,24 @@ class WorkDay:
                          if b.code == "transfer" and ticket.category in b.categories)
             return other, ""
         return bt, allowed
+
+    def _record_asked(self, post: Post, ticket: Any, code: str, amount: str,
+                      product: str) -> Any:
+        """Record the business; when the service asks for the anti-fraud questions (issue 17)
+        the teller asks them and records again with the answers (demo.sales). None: a suspicious
+        answer stopped it (once a day, the service hands it to the supervisor)."""
+        try:
+            return self.call(self.s.counter.record, post.teller, ticket.id, code, amount,
+                             product=product)
+        except QuestionsNeeded as exc:
+            self.antifraud_asked += 1
+            stop = self.antifraud_asked == sales.STOP_AT_ASKED
+            answers = sales.antifraud_answers(self.rng, exc.checklist, suspicious=stop)
+            try:
+                return self.call(self.s.counter.record, post.teller, ticket.id, code, amount,
+                                 product=product, antifraud=answers)
+            except AntifraudStopped:
+                return None
 
     def authorize(self, checker: Actor, request_id: int, post: Post, ticket: Any, rest: float,
                   amount: int) -> None:

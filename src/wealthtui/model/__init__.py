@@ -1,5 +1,6 @@
 """SQLModel tables, one module per aggregate. Importing this package registers them all."""
 
+from wealthtui.model.antifraud import AntifraudCheck
 from wealthtui.model.appointment import Appointment
 from wealthtui.model.audit import AuditEvent, AuditHead, Meta, RowSeal
 from wealthtui.model.checklist import ChecklistRun, StepRecord
@@ -23,7 +24,7 @@ from wealthtui.model.staff import Staff, StaffRole
 from wealthtui.model.targets import Target, TargetList
 
 __all__ = [
-    "Appointment", "Attendance", "AuditEvent", "AuditHead", "AuthorizationRequest", "BusinessDay",
+    "AntifraudCheck", "Appointment", "Attendance", "AuditEvent", "AuditHead", "AuthorizationRequest", "BusinessDay",
     "ChecklistRun", "Client", "ClientAccount", "ClosingRetention", "CMAssignment", "CMAssistant",
     "Complaint",
     "ComplaintEvent", "ContactLog", "ContactProposal", "CounterSession", "Handoff", "Lead",

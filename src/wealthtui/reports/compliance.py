@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from wealthtui.i18n import t
-from wealthtui.model import SaleCheck
+from wealthtui.model import AntifraudCheck, SaleCheck
 from wealthtui.rules import suitability
 from wealthtui.rules.money import format_fen
 
@@ -34,6 +34,9 @@ class ComplianceFigures:
     #: allowed sales above the client's level under a configured exception
     exceptions: int = 0
     by_path: dict[str, int] = field(default_factory=dict)
+    #: business asked the anti-fraud questions, and those a suspicious answer stopped
+    antifraud_asked: int = 0
+    antifraud_stops: int = 0
 
     @property
     def refused_total(self) -> int:
@@ -64,9 +67,20 @@ def figures_in(session: Any, settings: Any, start: date, end: date) -> Complianc
         amount += fen or 0
         unassessed += int(level > floor and not valid)
         exceptions += int(outcome == suitability.ACKNOWLEDGED)
+    asked, stops = _antifraud(session, start, end)
     return ComplianceFigures(start, end, dict(sorted(by_risk.items())), amount,
                              dict(sorted(refusals.items())), unassessed, exceptions,
-                             dict(sorted(by_path.items())))
+                             dict(sorted(by_path.items())), asked, stops)
+
+
+def _antifraud(session: Any, start: date, end: date) -> tuple[int, int]:
+    """(asked, stopped) anti-fraud checks of the period (AntifraudCheck rows)."""
+    asked, stops = session.execute(
+        select(func.count(AntifraudCheck.id),
+               func.coalesce(func.sum(case((AntifraudCheck.stopped, 1), else_=0)), 0))
+        .where(AntifraudCheck.business_date >= start,
+               AntifraudCheck.business_date <= end)).one()
+    return int(asked), int(stops)
 
 
 
@@ -81,6 +95,8 @@ def as_dict(f: ComplianceFigures) -> dict[str, Any]:
         "refusals": {o: f.refusals.get(o, 0) for o in OUTCOMES},
         "sales_without_valid_assessment": f.sales_without_valid_assessment,
         "exceptions": f.exceptions,
+        "antifraud_asked": f.antifraud_asked,
+        "antifraud_stops": f.antifraud_stops,
     }
 
 
@@ -98,5 +114,7 @@ def rows(doc: dict[str, Any]) -> tuple[tuple[str, str, Any], ...]:
             for k, v in doc["refusals"].items()]
     out += [("sales_without_valid_assessment", t("compliance.report.unassessed"),
              doc["sales_without_valid_assessment"]),
-            ("exceptions", t("compliance.report.exceptions"), doc["exceptions"])]
+            ("exceptions", t("compliance.report.exceptions"), doc["exceptions"]),
+            ("antifraud_asked", t("antifraud.report.asked"), doc.get("antifraud_asked", 0)),
+            ("antifraud_stops", t("antifraud.report.stops"), doc.get("antifraud_stops", 0))]
     return tuple(out)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from wealthtui.config import Settings
     from wealthtui.services.agenda import AgendaService
+    from wealthtui.services.antifraud import AntifraudService
     from wealthtui.services.appointments import AppointmentService
     from wealthtui.services.assignments import AssignmentService
     from wealthtui.services.audit import AuditService
@@ -58,6 +59,7 @@ if TYPE_CHECKING:
 #: attribute of Services → "module:Class" of the service
 SERVICES: dict[str, str] = {
     "agenda": "wealthtui.services.agenda:AgendaService",
+    "antifraud": "wealthtui.services.antifraud:AntifraudService",
     "appointments": "wealthtui.services.appointments:AppointmentService",
     "audit": "wealthtui.services.audit:AuditService",
     "assignments": "wealthtui.services.assignments:AssignmentService",
@@ -97,6 +99,7 @@ class Services:
     if TYPE_CHECKING:
         ctx: Context
         agenda: AgendaService
+        antifraud: AntifraudService
         appointments: AppointmentService
         audit: AuditService
         assignments: AssignmentService

@@ -13,6 +13,7 @@ and a finish that refuses while an authorisation or a retention attempt is outst
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,8 +36,10 @@ from wealthtui.model import (
 from wealthtui.model.status import CounterSessionState
 from wealthtui.rules import permissions
 from wealthtui.rules import queue as qrules
+from wealthtui.rules.antifraud import parse_payee
 from wealthtui.rules.fields import FieldError, parse_mobile, parse_name, parse_text
 from wealthtui.rules.money import format_fen, parse_yuan
+from wealthtui.services import antifraud as af
 from wealthtui.services import cashbox, compliance, roster
 from wealthtui.services.appointment_cash import large_cash_in
 from wealthtui.services.assignments import lead_owner
@@ -154,8 +157,9 @@ def _retention_view(r: ClosingRetention) -> RetentionView:
 
 class CounterService(Service):
     def __init__(self, ctx: Context, *, queue: QueueService, handoffs: HandoffService,
-                 checklists: ChecklistService) -> None:
+                 checklists: ChecklistService, antifraud: af.AntifraudService) -> None:
         super().__init__(ctx)
+        self.antifraud = antifraud
         self._queue = queue
         self._handoffs = handoffs
         self._checklists = checklists
@@ -401,10 +405,12 @@ class CounterService(Service):
         return self._change_state(uow, session, "closed", "counter.sign_off")
 
     # --- business records ------------------------------------------------------------------
+    @af.records_stops
     @compliance.records_refusals
     @requires("service.record")
     def record(self, uow: UnitOfWork, ticket_id: int, business_type: str, amount: str = "",
-               note: str = "", product: str = "") -> RecordView:
+               note: str = "", product: str = "", *, payee: str = "",
+               antifraud: Mapping[str, str] | None = None) -> RecordView:
         """Record one business done for the ticket at the counter (several per ticket).
 
         The amount is typed in yuan and stored in fen; cash business needs one. Business that a
@@ -412,7 +418,10 @@ class CounterService(Service):
         client's account closing tells the exclusive CM (and the head for key clients) at once.
         A ticket only called is started. A sale (`[compliance] sale_business_types`) names the
         `product` of the shelf and is checked for suitability (services.compliance); the
-        authorisation limit applies to the client's and the ticket's sum of the day."""
+        authorisation limit applies to the client's and the ticket's sum of the day. Business
+        that `[antifraud]` names (large transfers and withdrawals, a transfer to a new `payee`)
+        needs the `antifraud` answers: without them it is refused, with a suspicious one it is
+        stopped and handed to the supervisor (services.antifraud)."""
         ticket = self._my_ticket(uow, ticket_id)
         bt = self._business_type(business_type, ticket.category)
         sale = bt.code in self.settings.compliance.sale_business_types
@@ -421,6 +430,7 @@ class CounterService(Service):
         else:
             amount_fen = 0
         note = parse_text(note, "field.note", max_len=500)
+        payee = parse_payee(payee)
         if bt.cash == "out":
             self._box_pays(uow, amount_fen)
         checks = compliance.sale_checks_for_record(uow, sale=sale, product=product,
@@ -441,6 +451,10 @@ class CounterService(Service):
         large_cash = self._large_cash(uow, rec) if bt.cash == "out" else None
         for c in checks:
             c.service_record_id = rec.id
+        asked = self.antifraud.check_in(uow, ticket=ticket, business_type=bt.code,
+                                        amount_fen=amount_fen, payee=payee, answers=antifraud)
+        if asked is not None:
+            asked.service_record_id = rec.id
         uow.audit("counter.record", "service_record", rec.id, manual_section=RECORD_SECTION,
                   ticket=ticket.display_no, business_type=bt.code, amount_fen=amount_fen,
                   cash=bt.cash, needs_authorization=rule is not None,
@@ -448,7 +462,8 @@ class CounterService(Service):
                       "authorization_sum_of": basis.reason} if basis.reason else {}),
                   **({"product": checks[0].product_code, "suitability": checks[0].outcome}
                      if checks else {}),
-                  **({"large_cash_appointment": large_cash} if large_cash else {}))
+                  **({"large_cash_appointment": large_cash} if large_cash else {}),
+                  **({"antifraud_check": asked.id} if asked is not None else {}))
         if bt.account_closing and ticket.client_id is not None:
             self._closing_notice(uow, rec, ticket)
         convert_for_record(uow, rec)  # a sale converts the client's open leads (issue 16)

@@ -20,9 +20,11 @@ from wealthtui.rules import permissions
 from wealthtui.rules.fields import FieldError
 from wealthtui.rules.money import format_fen, parse_yuan
 from wealthtui.services import Actor, Services
+from wealthtui.services.antifraud import AntifraudStopped, QuestionsNeeded
 from wealthtui.services.balancing import HANDLINGS, MATCHES, BalanceView
 from wealthtui.services.counter import NEEDS, RETENTION_OUTCOMES, RetentionView, ServingView
 from wealthtui.services.handover import REASONS, BoxSummary, HandoverView
+from wealthtui.ui.dialogs.antifraud import AskAntifraud, Stopped
 from wealthtui.ui.dialogs.form_dialog import Field, FormDialog, Look
 from wealthtui.ui.labels import business_name
 
@@ -88,15 +90,32 @@ def business_form(services: Services, actor: Actor, serving: ServingView) -> For
         Field("type", "counter.field.business_type", kind="select", options=tuple(types)),
         Field("amount", "field.amount", max_length=20, placeholder="0.00"),
         product_field(settings),  # a wealth-product sale names its product (issue 17)
+        Field("payee", "antifraud.field.payee", max_length=40),  # a transfer's payee (issue 17)
         Field("note", "field.note", max_length=200),
     ]
     info = [t("counter.business.info", ticket=serving.ticket.display_no,
               category=category_label(settings, category))]
-    return counter_form(
-        t("counter.business.title"), specs, info=info, form_id="business-form", focus="amount",
-        submit=lambda v: services.counter.record(actor, serving.ticket.id, v["type"],
-                                                 v["amount"], v["note"],
-                                                 product=v.get("product") or ""))
+
+    def submit(v: dict[str, Any]) -> Any:
+        try:
+            return record_business(services, actor, serving, v)
+        except QuestionsNeeded as exc:  # the anti-fraud questions first (the screen asks them)
+            return AskAntifraud(dict(v), exc.reasons, exc.checklist)
+
+    return counter_form(t("counter.business.title"), specs, info=info, form_id="business-form",
+                        focus="amount", submit=submit)
+
+
+def record_business(services: Services, actor: Actor, serving: ServingView,
+                    v: dict[str, Any], answers: dict[str, str] | None = None) -> Any:
+    """Record the business form's values (with the anti-fraud answers, when asked): the
+    record, or `Stopped` when a suspicious answer stopped it (services.antifraud)."""
+    try:
+        return services.counter.record(actor, serving.ticket.id, v["type"], v["amount"],
+                                       v["note"], product=v.get("product") or "",
+                                       payee=v.get("payee") or "", antifraud=answers)
+    except AntifraudStopped as exc:
+        return Stopped(exc.ticket_no, exc.handoff_id)
 
 
 def needs_form(services: Services, actor: Actor, serving: ServingView) -> FormDialog:

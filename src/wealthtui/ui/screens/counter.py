@@ -27,6 +27,7 @@ day, hand-over, balancing).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -37,12 +38,13 @@ from textual.widgets import Static
 
 from wealthtui.i18n import t
 from wealthtui.rules import permissions
-from wealthtui.rules.money import format_fen
+from wealthtui.rules.money import format_fen, parse_yuan
 from wealthtui.services import Actor
 from wealthtui.services.counter import RecordView, ServingView, SessionView
 from wealthtui.services.lookup import ClientCard
 from wealthtui.services.queue import TicketView
 from wealthtui.ui.dialogs import counter_dialogs as forms
+from wealthtui.ui.dialogs.antifraud import AskAntifraud, Stopped, antifraud_form
 from wealthtui.ui.dialogs.confirm import ConfirmDialog
 from wealthtui.ui.dialogs.counter_authz import AuthorizationChoice
 from wealthtui.ui.dialogs.reason import ReasonDialog
@@ -380,16 +382,40 @@ class CounterScreen(CounterBase):
     def action_record(self) -> None:
         assert self.serving is not None
 
-        def recorded(rec: RecordView | None) -> None:
+        serving = self.serving
+
+        def recorded(rec: RecordView | AskAntifraud | Stopped | None) -> None:
             if rec is None:
+                return
+            if isinstance(rec, AskAntifraud):
+                self._ask_antifraud(serving, rec, recorded)
+                return
+            if isinstance(rec, Stopped):
+                self.done(t("antifraud.stopped", ticket=rec.ticket_no))(rec)
                 return
             self.done(t("counter.msg.recorded",
                         business=business_name(self.settings, rec.business_type)))(rec)
             if rec.outcome == "pending_auth":
                 self._authorize(rec)
 
-        self.app.push_screen(forms.business_form(self.services, self.actor, self.serving),
-                             recorded)
+        self.app.push_screen(forms.business_form(self.services, self.actor, serving), recorded)
+
+    def _ask_antifraud(self, serving: ServingView, ask: AskAntifraud,
+                       recorded: Callable[[Any], None]) -> None:
+        """The anti-fraud questions before the business is recorded (issue 17)."""
+        services, actor, values = self.services, self.actor, ask.values
+        rule = self.settings.antifraud.rule_for(values["type"])
+        try:
+            amount_fen = parse_yuan(values["amount"], "field.amount", allow_zero=True)
+        except ValueError:
+            amount_fen = 0
+        form = antifraud_form(
+            ask, ticket_no=serving.ticket.display_no,
+            business=business_name(self.settings, values["type"]), amount_fen=amount_fen,
+            threshold_fen=rule.min_amount_fen if rule else None,
+            submit=lambda answers: forms.record_business(services, actor, serving, values,
+                                                         answers))
+        self.app.push_screen(form, recorded)
 
     def action_authorize(self) -> None:
         assert self.serving is not None

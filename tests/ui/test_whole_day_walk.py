@@ -304,6 +304,7 @@ async def test_one_day_from_init_walked_through_the_screens(tmp_path: Path,
         await act(pilot, "complaint.detail.reply")
         form = app.screen
         assert isinstance(form, FormDialog)
+        form.query_one("#f-channel", Select).value = "phone"
         form.query_one("#f-content", TextArea).text = "已致歉并说明原因"
         form.query_one("#f-told", Checkbox).value = True
         await act(pilot, "form.save")

@@ -11,7 +11,7 @@ the head assigns it to the supervisor (F4 queue, F2), the supervisor works it fr
 item (F9, Enter, F5: reply F8, close F9); the supervisor signs off the tellers (F6) and the
 outlet (F7) and does the outlet routine, which does not ask again for the sign-off (Ctrl+Y); the
 lobby manager confirms the flow log in the closing routine; the CMs do their end-of-day
-routines; the head builds and deals a target list (Ctrl+T), does the end-of-day and monthly
+routines; the head builds a target list dealt evenly over the two CMs (Ctrl+T, F2), does the end-of-day and monthly
 reviews and closes the day (F7, F8: nothing to explain, F2).
 
 Through the services (tests/whole_day.py), in the middle of the day — still to be walked:
@@ -361,13 +361,14 @@ async def test_one_day_from_init_walked_through_the_screens(tmp_path: Path,
         await type_into(pilot, "#f-tiers", "premium")
         await type_into(pilot, "#f-name", "贵宾客户回访")
         await type_into(pilot, "#f-deadline", "2026-12-14")
-        await act(pilot, "form.save")
-        assert isinstance(app.screen, TargetsDialog), screen_text(app)
-        await act(pilot, "targets.assign")
-        ticks = app.screen.query_one("#f-cms", SelectionList)
+        form = app.screen
+        form.query_one("#f-mode", Select).value = "even"  # dealt evenly over the CMs ticked
+        ticks = form.query_one("#f-cms", SelectionList)
         ticks.select(p["C401"].staff_id)
         ticks.select(p["C402"].staff_id)
+        await settle(pilot)
         await act(pilot, "form.save")
+        assert isinstance(app.screen, TargetsDialog), screen_text(app)
         (made,) = s.targets.lists(head)
         assert sorted(x.total for x in s.targets.progress(head, made.id)) == [1, 1]
         await back_to_role_screen(pilot)

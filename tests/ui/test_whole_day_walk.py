@@ -11,8 +11,8 @@ the head assigns it to the supervisor (F4 queue, F2), the supervisor works it fr
 item (F9, Enter, F5: reply F8, close F9); the supervisor signs off the tellers (F6) and the
 outlet (F7) and does the outlet routine, which does not ask again for the sign-off (Ctrl+Y); the
 lobby manager confirms the flow log in the closing routine; the CMs do their end-of-day
-routines; the head builds a target list dealt evenly over the two CMs (Ctrl+T, F2), does the end-of-day and monthly
-reviews and closes the day (F7, F8: nothing to explain, F2).
+routines; the head builds a target list dealt evenly over the two CMs (Ctrl+T, F2), does the
+end-of-day and monthly reviews and closes the day (F7, F8: nothing to explain, F2).
 
 Through the services (tests/whole_day.py), in the middle of the day — still to be walked:
 the people choosing their own PIN (at another terminal, as the one-time PIN requires), the

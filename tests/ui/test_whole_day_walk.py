@@ -12,7 +12,9 @@ item (F9, Enter, F5: reply F8, close F9); the supervisor signs off the tellers (
 outlet (F7) and does the outlet routine, which does not ask again for the sign-off (Ctrl+Y); the
 lobby manager confirms the flow log in the closing routine; the CMs do their end-of-day
 routines; the head builds a target list dealt evenly over the two CMs (Ctrl+T, F2), does the
-end-of-day and monthly reviews and closes the day (F7, F8: nothing to explain, F2).
+end-of-day and monthly reviews and closes the day (F7, F8: nothing to explain, F2). Then the
+closed day's figures on the lobby's and the CMs' status lines and the head's flow-log and
+end-of-day tabs equal eod's.
 
 Through the services (tests/whole_day.py), in the middle of the day — still to be walked:
 the people choosing their own PIN (at another terminal, as the one-time PIN requires), the
@@ -26,7 +28,15 @@ import re
 from pathlib import Path
 from typing import Any
 
-from textual.widgets import Checkbox, DataTable, OptionList, Select, SelectionList, TextArea
+from textual.widgets import (
+    Checkbox,
+    DataTable,
+    OptionList,
+    Select,
+    SelectionList,
+    Static,
+    TextArea,
+)
 
 from tests.conftest import T0, TEST_PIN
 from tests.staffing import FIXTURE_TERMINAL, approve
@@ -52,6 +62,7 @@ from tests.whole_day import (
     open_services,
 )
 from wealthtui.config import Settings
+from wealthtui.i18n import t
 from wealthtui.rules.clock import FixedClock
 from wealthtui.rules.money import format_fen
 from wealthtui.services.balancing import MATCHES
@@ -89,6 +100,22 @@ async def back_to_role_screen(pilot: Any) -> RoleScreen:
     screen = pilot.app.screen
     assert isinstance(screen, RoleScreen), screen_text(pilot.app)
     return screen
+
+
+def number_after(text: str, label: str) -> int:
+    found = re.search(re.escape(label) + r"\s*(\d+)", text)
+    assert found, f"{label!r} not on the screen: {text!r}"
+    return int(found.group(1))
+
+
+def summary(table: DataTable[Any], item_key: str) -> int:
+    """The figure of the summary row titled by the catalog key `item_key`."""
+    title = t(item_key)
+    for i in range(table.row_count):
+        row = table.get_row_at(i)
+        if str(row[0]) == title:
+            return int(str(row[1]))
+    raise AssertionError(f"{title} not in the summary")
 
 
 def binding_of_action(pilot: Any, action: str) -> str:
@@ -382,29 +409,59 @@ async def test_one_day_from_init_walked_through_the_screens(tmp_path: Path,
         assert isinstance(close, CloseDayDialog) and close.problems == [], close.problems
         await act(pilot, "head.close.save")
         assert not isinstance(app.screen, CloseDayDialog)
-    assert s.day.state(head).closed
+        assert s.day.state(head).closed
+        doc = eod_json(db, d.day)
+
+        # --- what the screens show of the closed day is eod's figures ---------------------------
+        await sign_out(pilot)
+        flow, by_source = doc["flow_log"], doc["referrals"]["by_source"]
+        await sign_in(pilot, "L101")
+        line = str(app.screen.query_one("#flow-line", Static).render())
+        assert number_after(line, "识别优质") == flow["premium_identified"]["lobby"] == 1
+        assert number_after(line, "线索") == by_source["lobby"]["made"] == 1
+        await sign_out(pilot)
+        received = {c["staff_no"]: c["count"] for c in flow["premium_received_by_cm"]}
+        assert received == {"C401": 1}
+        for staff_no in ("C401", "C402"):
+            await sign_in(pilot, staff_no)
+            line = str(app.screen.query_one("#cm-status", Static).render())
+            assert number_after(line, "接待优质") == received.get(staff_no, 0), staff_no
+            await sign_out(pilot)
+        await sign_in(pilot, HEAD_NO)
+        await act(pilot, "head.tab_flow")
+        table = app.screen.query_one("#flow-tables #section-summary", DataTable)
+        assert summary(table, "report.item.identified_lobby") == flow["premium_identified"]["lobby"]
+        assert summary(table, "report.item.identified_non_cash") == (
+            flow["premium_identified"]["non_cash_counter"])
+        assert summary(table, "figures.item.leads_lobby") == by_source["lobby"]["made"]
+        assert summary(table, "report.item.premium_received") == sum(received.values())
+        await act(pilot, "head.tab_eod")
+        table = app.screen.query_one("#eod-tables #section-summary", DataTable)
+        assert summary(table, "report.item.identified_lobby") == flow["premium_identified"]["lobby"]
+        assert summary(table, "report.item.premium_received") == sum(received.values())
+        assert summary(table, "figures.item.converted_non_cash_counter") == (
+            by_source["non_cash_counter"]["converted"]) == 1
 
     # --- every figure of eod for that day equals what the walk did ----------------------------
-    t = d.tally
-    doc = eod_json(db, d.day)
+    tally = d.tally
     assert doc["closed"] is True and doc["closed_by"] == f"{HEAD_NO} {HEAD_NAME}"
     assert doc["exceptions"]["explained"] == {}
     assert doc["checklists"]["missed"] == 0 and doc["checklists"]["done"] == d.checklists_done
     flow = doc["flow_log"]
-    assert flow["visitors"] == t.visitors and flow["confirmed_by"] == "L101 李大堂"
+    assert flow["visitors"] == tally.visitors and flow["confirmed_by"] == "L101 李大堂"
     assert {c["name"]: c["count"] for c in flow["premium_received_by_cm"]} == dict(
-        t.premium_arrivals)
+        tally.premium_arrivals)
     assert flow["premium_identified"] == {
-        source: t.premium_identified[source]
+        source: tally.premium_identified[source]
         for source in ("lobby", "cash_counter", "non_cash_counter")}
-    assert sum(c["issued"] for c in doc["tickets"]) == t.tickets
-    assert sum(c["served"] for c in doc["tickets"]) == t.served
+    assert sum(c["issued"] for c in doc["tickets"]) == tally.tickets
+    assert sum(c["served"] for c in doc["tickets"]) == tally.served
     by_source = doc["referrals"]["by_source"]
     for source in ("lobby", "cash_counter", "non_cash_counter", "cm"):
-        assert by_source[source]["made"] == t.leads[source], source
-        assert by_source[source]["converted"] == t.converted[source], source
-    assert doc["complaints"] == {"received": t.complaints_received,
-                                 "closed": t.complaints_closed, "overdue": 0}
+        assert by_source[source]["made"] == tally.leads[source], source
+        assert by_source[source]["converted"] == tally.converted[source], source
+    assert doc["complaints"] == {"received": tally.complaints_received,
+                                 "closed": tally.complaints_closed, "overdue": 0}
     tellers = {x["staff_no"]: x for x in doc["tellers"]}
     assert set(tellers) == {"T201", "T202"}
-    assert tellers["T201"]["counted_cash_fen"] == int(OPENING_CASH) * 100 + t.cash_in_fen
+    assert tellers["T201"]["counted_cash_fen"] == int(OPENING_CASH) * 100 + tally.cash_in_fen

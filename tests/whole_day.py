@@ -282,6 +282,12 @@ def cms(d: Day) -> None:
     d.at(9, 30)
     s.handoffs.complete(d.people["C401"], arrivals[0].id, "客户了解了理财产品")
     d.tally.premium_arrivals["周理财"] += 1
+    cm_leads(d)
+
+
+def cm_leads(d: Day) -> None:
+    """The leads (lobby and counter referral): each owner accepts, sells to the referred one."""
+    s = d.services
     # the leads (lobby and counter referral): each owner accepts, sells to the referred one
     d.at(10, 30)
     for cm in ("C401", "C402"):

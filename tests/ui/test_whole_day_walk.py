@@ -16,11 +16,13 @@ end-of-day and monthly reviews and closes the day (F7, F8: nothing to explain, F
 closed day's figures on the lobby's and the CMs' status lines and the head's flow-log and
 end-of-day tabs equal eod's.
 
+The duty CM takes the premium arrival from the inbox (Enter, F2) and finishes it (Enter, F4).
+
 Through the services (tests/whole_day.py), in the middle of the day — still to be walked:
 the people choosing their own PIN (at another terminal, as the one-time PIN requires), the
 supervisor's role grant approved by the founding administrator (tests/staffing.approve), the
 client book import, the lobby's visits and tickets, the tellers' sign-on, serving, referral
-and balance submission, the CMs' arrival and lead work."""
+and balance submission, the CMs' lead work and sale."""
 
 from __future__ import annotations
 
@@ -54,7 +56,7 @@ from tests.whole_day import (
     Day,
     Tally,
     client_rows,
-    cms,
+    cm_leads,
     counters,
     eod_json,
     init_center,
@@ -81,6 +83,7 @@ from wealthtui.ui.screens.complaint_detail import ComplaintDetailScreen
 from wealthtui.ui.screens.login import LoginScreen
 from wealthtui.ui.screens.my_checklists import MyChecklistsScreen
 from wealthtui.ui.widgets.checklist import ChecklistPanel
+from wealthtui.ui.widgets.inbox import InboxPanel
 from wealthtui.ui.widgets.today import TodayList
 
 ROLES = {HEAD_NO: ("head",), **{no: roles for no, _name, roles in STAFF}}
@@ -294,7 +297,27 @@ async def test_one_day_from_init_walked_through_the_screens(tmp_path: Path,
             d.checklists_done += 1
         lobby(d)
         counters(d)
-        cms(d)
+        # the duty CM takes the premium arrival from the inbox (Enter, F2), and once the client
+        # has been seen finishes it (Enter, F4, the outcome)
+        d.at(9, 2)
+        await sign_in(pilot, "C401")
+        for action, at in (("handoff.accept", (9, 2)), ("handoff.done", (9, 30))):
+            d.at(*at)
+            inbox = app.screen.query_one(InboxPanel)
+            row = next(i for i, h in enumerate(inbox.rows) if h.kind == "premium_arrival")
+            inbox.table.focus()
+            inbox.table.move_cursor(row=row)
+            await settle(pilot)
+            await act(pilot, "inbox.open", action)
+        assert isinstance(app.screen, ReasonDialog), screen_text(app)
+        await pilot.press(*"客户了解了理财产品")
+        await pilot.press("enter")
+        await settle(pilot)
+        (arrival,) = [h for h in s.handoffs.inbox(p["C401"]) if h.kind == "premium_arrival"]
+        assert arrival.status == "done"
+        d.tally.premium_arrivals["周理财"] += 1
+        await sign_out(pilot)
+        cm_leads(d)
 
         # --- a complaint: the teller receives it, the head assigns it, the supervisor ends it ----
         d.at(11, 0)

@@ -1,9 +1,10 @@
 """A whole honest day of a center made by `wealthtui init` (issue 16, "Done when"), worked
 through the services only, counting as it goes what `wealthtui eod` must then report.
 
-Shared by tests/services/test_whole_day.py (both backends) and tests/ui/test_whole_day.py (the
-screens read the same day). Nothing here writes SQL or uses the demo: the center is made by the
-real `init` command, every later change is a service call by the person who does it."""
+Shared by tests/services/test_whole_day.py (both backends) and tests/ui/test_whole_day_walk.py
+(the screens walk the same day and use the parts not yet walked: lobby, counters, CMs). Nothing
+here writes SQL or uses the demo: the center is made by the real `init` command, every later
+change is a service call by the person who does it."""
 
 from __future__ import annotations
 
@@ -281,6 +282,12 @@ def cms(d: Day) -> None:
     d.at(9, 30)
     s.handoffs.complete(d.people["C401"], arrivals[0].id, "客户了解了理财产品")
     d.tally.premium_arrivals["周理财"] += 1
+    cm_leads(d)
+
+
+def cm_leads(d: Day) -> None:
+    """The leads (lobby and counter referral): each owner accepts, sells to the referred one."""
+    s = d.services
     # the leads (lobby and counter referral): each owner accepts, sells to the referred one
     d.at(10, 30)
     for cm in ("C401", "C402"):

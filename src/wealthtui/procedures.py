@@ -36,6 +36,7 @@ One file per procedure, named `<id>.toml`. The shape (the header of
     #               when = ["refer_now"], note_from = "need", source = "auto" }
     # a step recorded by a service action instead of a tick (the step shows what it confirms):
     #   confirms = "flow_log"   # the lobby manager's confirmation of the day's flow log
+    #   confirms = "outlet_signoff"   # the supervisor's outlet sign-off (counter oversight F7)
     # recorded by queuing a written notice of this template (services.notices), not by hand:
     #   by_notice = "cm_change"
 
@@ -78,7 +79,7 @@ from wealthtui.rules.permissions import ROLES
 
 KINDS = ("tick", "number", "amount", "text", "choice", "signoff")
 #: what a `confirms` step confirms (the service action that records it)
-CONFIRMS = ("flow_log",)
+CONFIRMS = ("flow_log", "outlet_signoff")
 SUBJECTS = ("staff", "client", "ticket", "teller", "day")
 SCHEDULES = ("none", "start_of_day", "end_of_day", "monthly")
 
@@ -190,7 +191,7 @@ class Step(_Cited):
     unit_en: str = Field("", max_length=16)
     required_when: Condition | None = None
     handoff: HandoffSpec | None = None
-    confirms: Literal["flow_log"] | None = None
+    confirms: Literal["flow_log", "outlet_signoff"] | None = None
     #: recorded by queuing this written notice (services.notices), never by hand
     by_notice: Ident | None = None
 

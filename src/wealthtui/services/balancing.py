@@ -37,7 +37,8 @@ from wealthtui.rules import queue as qrules
 from wealthtui.rules.fields import FieldError, parse_text
 from wealthtui.rules.money import format_fen, parse_yuan
 from wealthtui.services import cashbox
-from wealthtui.services.base import Service, UnitOfWork, requires
+from wealthtui.services.base import Context, Service, UnitOfWork, requires
+from wealthtui.services.checklists import ChecklistService
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
 
 TELLER_SECTION = "ch.2 §2.5 item 4"
@@ -125,6 +126,10 @@ def tellers_not_signed_off(session: Session, day: date) -> list[int]:
 
 
 class BalancingService(Service):
+    def __init__(self, ctx: Context, *, checklists: ChecklistService) -> None:
+        super().__init__(ctx)
+        self._checklists = checklists
+
     def _view(self, uow: UnitOfWork, day: date, teller_id: int,
               b: TellerBalance | None = None) -> BalanceView:
         teller = uow.session.get(Staff, teller_id)
@@ -336,7 +341,9 @@ class BalancingService(Service):
 
     @requires("balance.outlet")
     def sign_off_outlet(self, uow: UnitOfWork, note: str = "") -> OutletView:
-        """Sign off the outlet's balance for today, once every teller is signed off."""
+        """Sign off the outlet's balance for today, once every teller is signed off. The outlet
+        routine's step that `confirms = "outlet_signoff"` is recorded with it (the routine does
+        not ask to tick what this did)."""
         day = uow.today
         if uow.session.get(OutletBalance, day) is not None:
             raise Conflict("error.balance.outlet_done")
@@ -361,6 +368,7 @@ class BalancingService(Service):
         uow.audit("balance.outlet", "outlet_balance", day.isoformat(),
                   manual_section=OUTLET_SECTION, tellers=len(view.tellers),
                   difference_fen=view.difference_fen)
+        self._checklists.confirm_in(uow, "outlet_signoff", day)
         return self._outlet(uow, day)
 
     @requires("counter.oversee", write=False)

@@ -24,6 +24,11 @@ What the engine guarantees:
   `today(actor)` lists them as not started / in progress / done / overdue by the clock.
 
 Other services start runs inside their own transaction with `start_in(uow, ...)`.
+
+A step that `confirms` what a service does (procedures.CONFIRMS) is never ticked by hand: the
+service records it when it does it (`confirm_in`: the supervisor's outlet sign-off records
+"every teller signed off" of the outlet routine), and a run started after that is born with the
+step recorded (`SYSTEM_FACTS`), so no routine asks to tick what the system already did.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ from wealthtui.model import (
     ChecklistRun,
     Client,
     CMAssignment,
+    OutletBalance,
     Staff,
     StepRecord,
     Ticket,
@@ -148,6 +154,15 @@ class TodayItem:
 
 
 # --- pure helpers ----------------------------------------------------------------------------
+def _outlet_signed_off(uow: UnitOfWork, run: ChecklistRun) -> bool:
+    return uow.session.get(OutletBalance, run.business_date) is not None
+
+
+#: what a `confirms` step stands for, read from the records: a run started after the service
+#: did it records the step at once (the flow log is confirmed anew from the step, services.day)
+SYSTEM_FACTS = {"outlet_signoff": _outlet_signed_off}
+
+
 def due_at(proc: Procedure, business_date: date, tz: ZoneInfo) -> datetime | None:
     """When a scheduled procedure of `business_date` (its month, for monthly ones) is due."""
     if proc.due is None:
@@ -335,7 +350,40 @@ class ChecklistService(Service):
         uow.audit("checklist.start", "checklist_run", run.id, manual_section=proc.basis_code,
                   procedure=proc.id, version=proc.version[:12], business_date=day.isoformat(),
                   client_id=client_id, ticket_id=ticket_id, subject_staff_id=subject_staff_id)
+        assert run.id is not None
+        for step in proc.steps:
+            done = SYSTEM_FACTS.get(step.confirms or "")
+            if done is not None and done(uow, run) and uow.roles & set(proc.doers(step)):
+                self.record_in(uow, run.id, step.id, confirmed=True)
         return run
+
+    def confirm_in(self, uow: UnitOfWork, confirms: str, day: date) -> list[int]:
+        """A service did what the steps that `confirms` it stand for (inside its unit of work):
+        record that step on every open run of `day` that has it not recorded yet. Returns the
+        runs recorded. A run started later records it at its start (SYSTEM_FACTS)."""
+        try:
+            catalog = self.catalog()
+        except Conflict:
+            return []  # a broken procedures folder: the checklist screens report it
+        having = {p.id for p in catalog if any(st.confirms == confirms for st in p.steps)}
+        if not having:
+            return []
+        runs = uow.session.exec(
+            select(ChecklistRun).where(ChecklistRun.business_date == day,
+                                       ChecklistRun.status == OPEN,
+                                       col(ChecklistRun.procedure_id).in_(having))
+            .order_by(col(ChecklistRun.id))).all()
+        recorded: list[int] = []
+        for run in runs:
+            assert run.id is not None
+            proc = Procedure.from_json(run.procedure_json)
+            done = {r.step_id for r in self._records(uow, run.id)}
+            for step in proc.steps:
+                if (step.confirms == confirms and step.id not in done
+                        and uow.roles & set(proc.doers(step))):
+                    self.record_in(uow, run.id, step.id, confirmed=True)
+                    recorded.append(run.id)
+        return recorded
 
     def _existing(
         self, uow: UnitOfWork, proc: Procedure, day: date, client_id: int | None,

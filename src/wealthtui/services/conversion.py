@@ -11,6 +11,10 @@ person who referred.
 Fields set on each converted lead: status = "converted", converted_at (the sale's time),
 converted_ref ("contact:<contact_log.id>" or "service:<service_record.id>"), converted_by
 (who recorded the sale), converted_product (product code or business type), converted_amount_fen.
+
+A counter sale taken back (services.counter.cancel_record) takes its conversions back in the same
+unit of work (`unconvert_for_record`): each lead it converted is open again, as it was before the
+sale (`contacted` when the client was contacted since the lead was raised, else `new`).
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from datetime import timedelta
 
 from sqlmodel import col, select
 
-from wealthtui.model import Lead, ServiceRecord
+from wealthtui.model import ContactLog, Lead, ServiceRecord
+from wealthtui.model.status import LeadStatus
 from wealthtui.services.assignments import OPEN_LEAD
 from wealthtui.services.base import UnitOfWork
 
@@ -56,3 +61,25 @@ def convert_for_record(uow: UnitOfWork, rec: ServiceRecord) -> list[int]:
     return convert_for_sale(uow, rec.client_id, ref=f"service:{rec.id}",
                             product=rec.business_type, amount_fen=rec.amount_fen,
                             by=rec.staff_id)
+
+
+def unconvert_for_record(uow: UnitOfWork, rec: ServiceRecord, reason: str) -> list[int]:
+    """The counter sale `rec` is taken back: the leads it converted are open again (as before the
+    sale); returns their ids. Runs inside the caller's unit of work."""
+    leads = uow.session.exec(
+        select(Lead).where(Lead.converted_ref == f"service:{rec.id}",
+                           Lead.status == LeadStatus.CONVERTED)
+        .order_by(col(Lead.id))).all()
+    for lead in leads:
+        contacted = lead.client_id is not None and uow.session.exec(
+            select(ContactLog.id).where(ContactLog.client_id == lead.client_id,
+                                        col(ContactLog.at) >= lead.created_at)
+        ).first() is not None
+        lead.status = LeadStatus.CONTACTED if contacted else LeadStatus.NEW
+        lead.converted_at, lead.converted_ref, lead.converted_by = None, "", None
+        lead.converted_product, lead.converted_amount_fen = "", None
+        uow.session.add(lead)
+        uow.audit("lead.unconvert", "lead", lead.id, manual_section=SECTION,
+                  client_id=lead.client_id, source=lead.source, sale=f"service:{rec.id}",
+                  status=lead.status, reason=reason)
+    return [lead.id for lead in leads if lead.id is not None]

@@ -45,7 +45,7 @@ from wealthtui.services.appointment_cash import large_cash_in
 from wealthtui.services.assignments import lead_owner
 from wealthtui.services.base import Context, Service, UnitOfWork, requires
 from wealthtui.services.checklists import ChecklistService
-from wealthtui.services.conversion import convert_for_record
+from wealthtui.services.conversion import convert_for_record, unconvert_for_record
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
 from wealthtui.services.handoffs import HandoffService
 from wealthtui.services.queue import QueueService, TicketView
@@ -567,7 +567,8 @@ class CounterService(Service):
     @requires("service.record")
     def cancel_record(self, uow: UnitOfWork, record_id: int, reason: str) -> RecordView:
         """Take back a business recorded by mistake while the ticket is still at the counter;
-        a pending authorisation of it is withdrawn."""
+        a pending authorisation of it is withdrawn, and the leads a sale converted are open
+        again."""
         rec = uow.session.get(ServiceRecord, record_id)
         if rec is None:
             raise NotFound("error.counter.record_not_found", id=record_id)
@@ -580,6 +581,7 @@ class CounterService(Service):
         reason = parse_text(reason, "field.reason", max_len=200, required=True)
         if rec.cash == "in" and rec.outcome == "done":
             self._box_gives_back(uow, rec)
+        unconvert_for_record(uow, rec, reason)  # a sale taken back converts nothing (issue 16)
         self._cancel_record(uow, rec, reason)
         uow.audit("counter.record_cancel", "service_record", rec.id,
                   manual_section=RECORD_SECTION, reason=reason)

@@ -7,7 +7,9 @@ One row per complaint (services.complaints.my_complaints): the number, what I am
 receiver, handler, or complained about), the deadline with the days left (overdue in red,
 warning in yellow), the status and the next step. Enter on a row I received or handle opens
 `ComplaintDetailScreen` with the actions the service allows me; a complaint about me is
-read-only (it carries no client detail: the service leaves it out). Escape closes.
+read-only (it carries no client detail: the service leaves it out). F2 records a new complaint
+the signed-in person received (the intake form, ui/dialogs/complaint_intake.py: every role has it
+with one key, the lobby's F8 stays); the list then shows it. Escape closes.
 
 The list loads through the one call path (ui/calls.py: off the event loop, "加载中…" meanwhile).
 Text from people is never markup here: every cell is a `rich.text.Text`.
@@ -15,7 +17,7 @@ Text from people is never markup here: every cell is a `rich.text.Text`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -30,6 +32,7 @@ from wealthtui.services.complaints import MyComplaint
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.calls import Calls
 from wealthtui.ui.dialogs import complaint_labels as lbl
+from wealthtui.ui.dialogs.complaint_intake import ComplaintIntakeDialog
 from wealthtui.ui.screens.complaint_detail import ComplaintDetailScreen
 
 COLUMNS = ("ref", "as", "due", "status", "next")
@@ -83,8 +86,11 @@ class MyComplaintsScreen(Calls, TranslatedBindings, ModalScreen[bool]):
     """
 
     BINDINGS = [
+        Binding("f2", "intake", "my_complaints_intake.bind", id="my_complaints.intake"),
         Binding("escape", "close", "checklist.bind.close", id="my_complaints.close"),
     ]
+    FOOTER_ORDER: ClassVar[tuple[str, ...]] = (
+        "my_complaints.open", "my_complaints.intake", "my_complaints.close")
 
     def __init__(self) -> None:
         super().__init__()
@@ -175,6 +181,15 @@ class MyComplaintsScreen(Calls, TranslatedBindings, ModalScreen[bool]):
         if changed:
             self.changed = True
         self.reload()
+
+    def action_intake(self) -> None:
+        """Record a complaint I received (首问负责: I am its first receiver)."""
+        self.app.push_screen(ComplaintIntakeDialog(channel="on_site"), self._intake_closed)
+
+    def _intake_closed(self, complaint: Any) -> None:
+        if complaint is not None:
+            self.changed = True
+            self.reload()
 
     def action_close(self) -> None:
         self.dismiss(self.changed)

@@ -104,10 +104,10 @@ class CMScreen(ClientActions, RoleScreen):
     ]
     #: the footer shows as many as fit, in this order (the panel's own keys first)
     FOOTER_ORDER: ClassVar[tuple[str, ...]] = (
-        "cm.log_contact", "cm.record_target", "cm.change_checklist", "cm.book_appointment",
-        "cm.calendar", "inbox.open",
+        "cm.log_contact", "cm.record_target", "cm.change_checklist", "inbox.open",
         "inbox.switch", "cm.find", "shell.inbox", "cm.to_teller", "cm.marketing",
         "cm.build_targets", "today.open", "cm.checklists", "cm.my_complaints",
+        "cm.book_appointment", "cm.calendar",
     )
 
     def __init__(self, name: str | None = None, id: str | None = None,  # noqa: A002

@@ -301,10 +301,11 @@ class LobbyScreen(RoleScreen):
     ]
     #: the lobby's keys in the order they matter at the door (the footer shows what fits)
     FOOTER_ORDER: ClassVar[tuple[str, ...]] = (
-        "lobby.issue_ticket", "lobby.check_in", "lobby.next_visitor", "lobby.walk_in",
-        "lobby.divert", "lobby.register", "lobby.calendar", "lobby.notify_cm", "lobby.complaint", "lobby.lead",
+        "lobby.issue_ticket", "lobby.next_visitor", "lobby.walk_in", "lobby.divert",
+        "lobby.register", "lobby.notify_cm", "lobby.complaint", "lobby.lead",
         "lobby.checklist", "lobby.reroute", "lobby.roster", "shell.inbox",
         "lobby.focus_lookup", "lobby.checklists", "lobby.my_complaints",
+        "lobby.check_in", "lobby.calendar",  # issue 18 (the appointment line names Ctrl+G)
     )
 
     AUTO_FOCUS = "#lookup"

@@ -72,7 +72,7 @@ class CalendarTable(PlainTable):
             if week:
                 row.append(f"{start:%m-%d} {day_name(start.date())}")
             row += [f"{start:%H:%M}", fit(v.client_name, name_cells),
-                    fit(tl(v.purpose_name, v.purpose_name_en), 14 if wide else 8)]
+                    fit(tl(v.purpose_name, v.purpose_name_en), 16 if wide else 12)]
             if everyone:
                 row.append(fit(v.staff_name or t("appt.any_counter"), name_cells))
             row.append(state_text(v))

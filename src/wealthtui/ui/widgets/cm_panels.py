@@ -208,8 +208,9 @@ class AgendaPanel(CMPanel):
         Binding("ctrl+n", "book", "appt.bind.book", id="cm.book_appointment"),
         Binding("ctrl+d", "calendar", "appt.bind.calendar", id="cm.calendar"),
     ]
-    FOOTER_ORDER = ("cm.log_contact", "cm.book_appointment", "cm.calendar", "cm.to_teller",
-                    "cm.marketing")
+    # Ctrl+N and Ctrl+D rank after the screen's keys (the CM screen's FOOTER_ORDER): the inbox
+    # key keeps its place in the footer; both are in F1 help
+    FOOTER_ORDER = ("cm.log_contact", "cm.to_teller", "cm.marketing")
 
     class OpenCalendar(Message):
         """Ctrl+D: the CM screen opens my appointment calendar."""

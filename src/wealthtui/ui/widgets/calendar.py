@@ -59,13 +59,15 @@ class CalendarTable(PlainTable):
         self.clear(columns=True)
         self.views = list(views)
         name_cells = 16 if wide else 10
-        columns = ([t("appt.col.day")] if week else []) + [t("appt.col.time"), t("appt.col.client"),
-                                                           t("appt.col.purpose")]
+        # fixed widths (cells): the layout does not wait for a measuring pass, so it is the same
+        # on every run, and 80 columns hold the week with the staff column
+        columns = ([("day", 10)] if week else []) + [
+            ("time", 5), ("client", name_cells), ("purpose", 16 if wide else 12)]
         if everyone:
-            columns.append(t("appt.col.staff"))
-        columns.append(t("appt.col.state"))
-        for label in columns:
-            self.add_column(label)
+            columns.append(("staff", name_cells))
+        columns.append(("state", 20 if wide else 16))
+        for key, width in columns:
+            self.add_column(t(f"appt.col.{key}"), width=width, key=key)
         for v in views:
             start = v.start_at.astimezone(tz)
             row: list[Any] = []
@@ -75,7 +77,7 @@ class CalendarTable(PlainTable):
                     fit(tl(v.purpose_name, v.purpose_name_en), 16 if wide else 12)]
             if everyone:
                 row.append(fit(v.staff_name or t("appt.any_counter"), name_cells))
-            row.append(state_text(v))
+            row.append(state_text(v))  # "已签到 B001 迟到": 16 cells
             self.add_row(*row, key=str(v.id))
 
     @property

@@ -19,7 +19,7 @@ import re
 
 REFERENCE_PREFIX = "99"
 REFERENCE_DIGITS = 8
-_REFERENCE = re.compile(rf"{REFERENCE_PREFIX}(\d{{{REFERENCE_DIGITS}}})(\d)")
+_REFERENCE = re.compile(rf"{REFERENCE_PREFIX}([0-9]{{{REFERENCE_DIGITS}}})([0-9])")
 
 
 def _luhn_digit(digits: str) -> str:
@@ -64,7 +64,8 @@ def is_resident_id(text: str) -> bool:
 def _ric_check(value: str) -> bool:
     from stdnum.cn import ric
 
-    return bool(value[:17].isdigit()) and ric.calc_check_digit(value[:17]) == value[17]
+    body = value[:17]  # stdnum's calc_check_digit takes the whole number, check digit included
+    return body.isascii() and body.isdigit() and ric.calc_check_digit(body + "0") == value[17]
 
 
 def is_card(text: str) -> bool:
@@ -72,7 +73,7 @@ def is_card(text: str) -> bool:
     from stdnum import luhn
 
     value = (text or "").strip()
-    return bool(re.fullmatch(r"\d{16,19}", value)) and luhn.is_valid(value)
+    return bool(re.fullmatch(r"[0-9]{16,19}", value)) and luhn.is_valid(value)
 
 
 def scan_kind(text: str) -> str:

@@ -332,8 +332,10 @@ class LobbyScreen(RoleScreen):
         #: writes for the visitor on their way, and the actions pressed meanwhile
         self._writes = 0
         self._deferred: list[Callable[[], None]] = []
-        #: the looked-up client's appointments of today (the first booked one is checked in)
+        #: the looked-up client's appointments of today (the first booked one is checked in),
+        #: and whose they are (None: not read yet)
         self.appointments: list[AppointmentView] = []
+        self.appointments_of: int | None = None
 
     # --- layout ------------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
@@ -571,8 +573,7 @@ class LobbyScreen(RoleScreen):
             self.update_proposal()
             self.changed()
 
-        self.call(self.services.appointments.for_client, card.id, key="appointments",
-                  then=lambda found: self._show_appointments(card.id, found), quiet=True)
+        self._read_appointments(card.id)
 
         def refused() -> None:
             self._new_visit()
@@ -977,11 +978,22 @@ class LobbyScreen(RoleScreen):
         self.app.push_screen(ComplaintIntakeDialog(client_id=client_id, channel="on_site"), done)
 
     # --- appointments (issue 18) ----------------------------------------------------------------
+    def _read_appointments(self, client_id: int,
+                           then: Callable[[], None] | None = None) -> None:
+        """Read the client's appointments of today (off the event loop), then show them."""
+        def shown(found: list[AppointmentView]) -> None:
+            self._show_appointments(client_id, found)
+            if then is not None and self.appointments_of == client_id:
+                then()
+
+        self.call(self.services.appointments.for_client, client_id, key="appointments",
+                  then=shown, quiet=True)
+
     def _show_appointments(self, client_id: int | None, found: list[AppointmentView]) -> None:
         """The looked-up client's appointments of today on the appointment line."""
         if client_id is not None and (self.card is None or self.card.id != client_id):
             return  # an answer for a client no longer in hand
-        self.appointments = list(found)
+        self.appointments, self.appointments_of = list(found), client_id
         line = self.query_one("#appointment-line", Static)
         line.set_class(not found, "-none")
         if not found:
@@ -1004,6 +1016,9 @@ class LobbyScreen(RoleScreen):
         self.when_ready(self._check_in)
 
     def _check_in(self) -> None:
+        if self.card is not None and self.appointments_of != self.card.id:
+            self._read_appointments(self.card.id, then=self._check_in)  # Ctrl+G came first
+            return
         booked = self._booked()
         if booked is None or self.card is None:
             self.notify(t("appt.lobby.none"), severity="warning")
@@ -1084,6 +1099,8 @@ class LobbyScreen(RoleScreen):
         def closed(view: AppointmentView | None) -> None:
             if view is not None:  # checked in from the calendar
                 self._checked_in(view)
+            elif self.card is not None:  # perhaps booked for them meanwhile
+                self._read_appointments(self.card.id)
 
         self.app.push_screen(CalendarScreen(
             staff_id=None, title=t("appt.lobby.title"), client_id=card.id if card else None,

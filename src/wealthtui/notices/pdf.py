@@ -44,8 +44,32 @@ def _wrap(text: str, width: float, size: float) -> list[str]:
     return lines
 
 
-def to_pdf(rendered: Rendered, *, author: str = "") -> bytes:
-    """The notice on A4 pages: title, then the body wrapped to the margins."""
+def qr_modules(payload: str) -> list[tuple[int, int]]:
+    """The dark modules (column, row) of the QR code of `payload` (segno, error level M, no
+    quiet zone): what the PDF draws, one square each."""
+    import segno
+
+    code = segno.make_qr(payload, error="m")
+    return [(x, y) for y, row in enumerate(code.matrix) for x, dark in enumerate(row) if dark]
+
+
+def _draw_qr(canvas, payload: str, right: float, top: float, size: float) -> None:  # type: ignore[no-untyped-def]
+    """The QR code of `payload`, `size` points square, its top right corner at (right, top),
+    with the payload written under it."""
+    modules = qr_modules(payload)
+    count = max(max(x for x, _ in modules), max(y for _, y in modules)) + 1
+    cell = size / count
+    left = right - size
+    for x, y in modules:
+        canvas.rect(left + x * cell, top - (y + 1) * cell, cell, cell, stroke=0, fill=1)
+    canvas.setFont(_font(), 9)
+    canvas.drawCentredString(left + size / 2, top - size - 12, payload)
+
+
+def to_pdf(rendered: Rendered, *, author: str = "", qr: str = "") -> bytes:
+    """The notice on A4 pages: title, then the body wrapped to the margins; `qr`: a payload
+    whose QR code is drawn at the top right of the first page (an appointment's reference,
+    never personal data)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.pdfgen.canvas import Canvas
@@ -63,6 +87,9 @@ def to_pdf(rendered: Rendered, *, author: str = "") -> bytes:
     canvas.setFont(font, 18)
     canvas.drawCentredString(page_w / 2, y, rendered.title)
     y -= 36
+    if qr:
+        _draw_qr(canvas, qr, page_w - margin, y + 8, 30 * mm)
+        y -= 30 * mm
     canvas.setFont(font, size)
     for line in _wrap(rendered.body.strip("\n"), page_w - 2 * margin, size):
         if y < margin:

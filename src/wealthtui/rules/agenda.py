@@ -30,6 +30,7 @@ from wealthtui.rules.fields import FieldError
 
 # --- kinds of items, most urgent first (the order items of one day are listed in) ------------
 CM_CHANGE = "cm_change"
+APPOINTMENT = "appointment"  # a client's appointment with the CM today or tomorrow (issue 18)
 FOLLOW_UP = "follow_up"
 NO_CONTACT = "no_contact"
 CADENCE = "cadence"
@@ -37,7 +38,7 @@ MATURITY = "maturity"
 RISK_EXPIRING = "risk_expiring"
 BIRTHDAY = "birthday"
 FESTIVAL = "festival"
-KINDS = (CM_CHANGE, FOLLOW_UP, NO_CONTACT, CADENCE, MATURITY, RISK_EXPIRING, BIRTHDAY, FESTIVAL)
+KINDS = (CM_CHANGE, APPOINTMENT, FOLLOW_UP, NO_CONTACT, CADENCE, MATURITY, RISK_EXPIRING, BIRTHDAY, FESTIVAL)
 
 # Contact channels (manual digest §8.3 form 4). A direct contact is a conversation with the
 # client (ch.2 §5.1: the new CM "establishes direct contact"), not a message left for them.
@@ -50,7 +51,7 @@ RESULTS = ("reached", "interested", "appointment", "sold", "declined", "no_need"
 PURPOSES = ("care", "birthday", "festival", "maturity", "product", "review", "risk_review",
             "follow_up", "cm_change", "complaint_follow_up", "service", "other")
 PURPOSE_OF = {
-    CM_CHANGE: "cm_change", FOLLOW_UP: "follow_up", NO_CONTACT: "care", CADENCE: "care",
+    CM_CHANGE: "cm_change", APPOINTMENT: "service", FOLLOW_UP: "follow_up", NO_CONTACT: "care", CADENCE: "care",
     MATURITY: "maturity", RISK_EXPIRING: "risk_review", BIRTHDAY: "birthday",
     FESTIVAL: "festival",
 }
@@ -335,6 +336,46 @@ def build(
     urgency and client name; items already done come last."""
     items = [i for facts in clients for i in client_items(facts, rules, start, end, today)]
     return sorted(items, key=lambda i: (i.done, i.due, i.rank, i.client_name, i.client_id))
+
+
+@dataclass(frozen=True)
+class Booked:
+    """A client's appointment with the CM, as the agenda needs it (services.appointments)."""
+
+    appointment_id: int
+    client_id: int
+    client_name: str
+    tier: str
+    day: date
+    time: str        # "HH:MM", local
+    purpose: str     # the purpose's name (Chinese)
+    purpose_en: str  # and in English
+    status: str      # booked | checked_in | no_show | done
+
+
+def appointment_items(booked: Iterable[Booked], start: date, end: date) -> list[AgendaItem]:
+    """Reminders of appointments (issue 18): each shows from the day before it (so tomorrow's
+    are on today's agenda) to its day, over the window [start, end]; one no longer booked
+    (checked in, done, a no-show) is done. The calendar reads the same appointments."""
+    items = []
+    for b in booked:
+        shown_from = b.day - timedelta(days=1)
+        if b.day < start or shown_from > end:
+            continue
+        items.append(AgendaItem(
+            kind=APPOINTMENT, client_id=b.client_id, client_name=b.client_name, tier=b.tier,
+            start=shown_from, due=b.day, until=b.day, done=b.status != "booked",
+            purpose=PURPOSE_OF[APPOINTMENT],
+            params=(("time", b.time), ("purpose", b.purpose), ("purpose_en", b.purpose_en), ("status", b.status),
+                    ("day", b.day.isoformat())),
+            ref=b.appointment_id))
+    return items
+
+
+def merge(items: Iterable[AgendaItem], more: Iterable[AgendaItem]) -> list[AgendaItem]:
+    """Two lists of agenda items in the agenda's order (see build)."""
+    return sorted([*items, *more],
+                  key=lambda i: (i.done, i.due, i.rank, i.client_name, i.client_id))
 
 
 @dataclass(frozen=True)

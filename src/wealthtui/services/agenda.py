@@ -19,6 +19,7 @@ from wealthtui.reports import figures
 from wealthtui.rules import agenda as rules
 from wealthtui.rules import permissions
 from wealthtui.rules.fields import FieldError
+from wealthtui.services.appointments import AppointmentService
 from wealthtui.services.assignments import AssignmentService, desk_cm_ids, local_date
 from wealthtui.services.base import Context, Service, UnitOfWork, requires
 from wealthtui.services.errors import NotFound, PermissionDenied
@@ -28,9 +29,11 @@ RECENT_DAYS = 45
 
 
 class AgendaService(Service):
-    def __init__(self, ctx: Context, *, assignments: AssignmentService) -> None:
+    def __init__(self, ctx: Context, *, assignments: AssignmentService,
+                 appointments: AppointmentService) -> None:
         super().__init__(ctx)
         self._assignments = assignments
+        self._appointments = appointments
 
     def rules_in(self, uow: UnitOfWork) -> rules.AgendaRules:
         cfg = uow.settings.contact
@@ -128,8 +131,28 @@ class AgendaService(Service):
             raise FieldError("cm.field.days", "error.agenda.days", max=62)
         first = start or uow.today
         last = first + timedelta(days=days - 1)
-        facts = self.facts_in(uow, self._desk(uow, cm_id), first, last)
-        return rules.build(facts, self.rules_in(uow), first, last, uow.today)
+        desk = self._desk(uow, cm_id)
+        facts = self.facts_in(uow, desk, first, last)
+        items = rules.build(facts, self.rules_in(uow), first, last, uow.today)
+        return rules.merge(items, self._appointment_items(uow, desk, first, last))
+
+    def _appointment_items(self, uow: UnitOfWork, desk: list[int], first: date,
+                           last: date) -> list[rules.AgendaItem]:
+        """The desk's appointments with a client record, today's and tomorrow's on today's
+        agenda (a prospect's are on the calendar only: the agenda is of clients)."""
+        views = [v for v in self._appointments.calendar_in(uow, desk, first,
+                                                           last + timedelta(days=1))
+                 if v.client_id is not None]
+        ids = {v.client_id for v in views}
+        tiers = dict(uow.session.exec(
+            select(Client.id, Client.tier).where(col(Client.id).in_(ids))).all()) if ids else {}
+        booked = [rules.Booked(
+            appointment_id=v.id, client_id=v.client_id, client_name=v.client_name,
+            tier=tiers.get(v.client_id, ""), day=v.business_date,
+            time=v.start_at.astimezone(self.ctx.tz).strftime("%H:%M"),
+            purpose=v.purpose_name, purpose_en=v.purpose_name_en, status=v.status)
+            for v in views if v.client_id is not None]
+        return rules.appointment_items(booked, first, last)
 
     @requires("agenda.view", write=False)
     def premium_received(self, uow: UnitOfWork, day: date | None = None) -> int:

@@ -4,6 +4,7 @@ check-in at the lobby, which counts as an arrival; late arrivals and no-shows; t
 supervisor prepares the day before and the counter's large-cash rule.
 
     services.appointments.book(actor, client_id=7, purpose="wealth", start=at, staff_id=cm_id)
+    services.appointments.by_reference(lobby, "99000000073")  # the confirmation's QR code
     services.appointments.check_in(lobby, appointment_id)     # the visit + a ticket or the CM
     services.appointments.calendar(actor, cm_id, day, days=7)
     services.appointments.mark_no_shows(lobby)
@@ -14,6 +15,11 @@ ticket is issued in the purpose's lane and called before the walk-ins of that la
 (rules.queue.order_waiting: the `appointment` flag; premium lanes keep their priority). An
 appointment with a CM instead hands the client to that CM at once (a premium-arrival hand-off).
 
+Booking queues the confirmation notice (services.notices, template `appointment_confirmation`)
+in the same transaction, to the client's (or the prospect's) masked mobile, or for the desk to
+print when there is none; its reference (`AppointmentView.reference`, rules.scans) is the payload
+of the QR code the lobby's scanner reads back (`by_reference`).
+
 Basis: manual digest (appointments reach the outlet from 95588 and online banking; the CM
 prepares for and receives appointed clients) — practice, cited as the digest, not as manual text
 we hold. Large cash booked the day before is common bank practice.
@@ -21,16 +27,17 @@ we hold. Large cash booked the day before is common bank practice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
 from wealthtui.config import AppointmentPurposeCfg
+from wealthtui.i18n import catalog
 from wealthtui.model import Appointment, Client, Handoff, Staff, Ticket
 from wealthtui.rules import appointments as rules
-from wealthtui.rules import permissions
+from wealthtui.rules import permissions, scans
 from wealthtui.rules.clock import day_bounds_utc
 from wealthtui.rules.fields import FieldError, parse_mobile, parse_name, parse_text
 from wealthtui.rules.money import parse_yuan
@@ -40,7 +47,8 @@ from wealthtui.services.base import Service, UnitOfWork, requires
 from wealthtui.services.context import Context
 from wealthtui.services.errors import Conflict, NotFound
 from wealthtui.services.handoffs import OPEN, HandoffService
-from wealthtui.services.lobby import ARRIVAL, LobbyService
+from wealthtui.services.lobby import ARRIVAL, LobbyService, VisitView
+from wealthtui.services.notices import NoticeService
 
 SECTION = "digest: appointments"  # 95588/online requests, the CM prepares (docstring)
 
@@ -72,6 +80,12 @@ class AppointmentView:
     booked_by: int
     note: str
     cancel_reason: str
+    notice_id: int | None = None  # the confirmation queued by this booking (book's answer only)
+
+    @property
+    def reference(self) -> str:
+        """The reference on the confirmation and in its QR code (rules.scans)."""
+        return scans.reference(self.id)
 
 
 @dataclass(frozen=True)
@@ -86,10 +100,12 @@ class CashPlan:
 
 
 class AppointmentService(Service):
-    def __init__(self, ctx: Context, *, lobby: LobbyService, handoffs: HandoffService) -> None:
+    def __init__(self, ctx: Context, *, lobby: LobbyService, handoffs: HandoffService,
+                 notices: NoticeService) -> None:
         super().__init__(ctx)
         self._lobby = lobby
         self._handoffs = handoffs
+        self._notices = notices
 
     # --- helpers ---------------------------------------------------------------------------
     def _purpose(self, code: str) -> AppointmentPurposeCfg:
@@ -194,12 +210,15 @@ class AppointmentService(Service):
         amount: str = "",
         denominations: str = "",
         note: str = "",
+        confirm: bool = True,
     ) -> AppointmentView:
         """Book a slot: a client (or a prospect's name and mobile) for a purpose at `start`
         (aware) for `minutes` (the purpose's default), with `staff_id` or any counter. Refused
         with a FieldError naming the field: in the past, outside the opening days and hours, an
         overlapping slot of the same staff member (or of the same client). A large-cash purpose
-        needs the amount (yuan) and takes the denominations wanted."""
+        needs the amount (yuan) and takes the denominations wanted. `confirm`: queue the
+        confirmation notice in the same transaction (by SMS to the masked mobile; for the desk
+        to print when there is none); its id is the answer's `notice_id`."""
         cfg = self._purpose(purpose)
         if source not in rules.SOURCES:
             raise FieldError("appointments.field.source", "error.field.choice",
@@ -242,7 +261,32 @@ class AppointmentService(Service):
                   end=end.isoformat(), staff_id=staff_id, source=source,
                   **({"amount_fen": amount_fen} if cfg.large_cash else {}))
         assert row.id is not None
-        return self._view(uow, row.id)
+        view = self._view(uow, row.id)
+        if not confirm:
+            return view
+        notice = self._confirm(uow, view, cfg, phone)
+        return replace(view, notice_id=notice)
+
+    def _confirm(self, uow: UnitOfWork, view: AppointmentView, cfg: AppointmentPurposeCfg,
+                 phone: str) -> int | None:
+        """The confirmation notice of a booking, in the center's language."""
+        language = self.settings.ui.language
+        words = catalog(language)
+        purpose = cfg.name_en if language == "en" else cfg.name
+        if cfg.large_cash:
+            purpose += " " + words.get("appt.notice_amount", "{yuan}").format(
+                yuan=f"{view.amount_fen // 100:,}")
+        client = uow.session.get(Client, view.client_id) if view.client_id is not None else None
+        contact = client.phone if client is not None else phone
+        notice = self._notices.queue_in(
+            uow, "appointment_confirmation",
+            {"client": view.client_name, "purpose": purpose,
+             "time": self._slot_text(view.start_at, view.end_at),
+             "staff": view.staff_name or words.get("appt.notice_counter", ""),
+             "reference": view.reference},
+            client_id=view.client_id, channel="sms" if contact.strip() else "print",
+            record_kind="appointment", record_ref=str(view.id), phone=phone)
+        return notice.id
 
     @requires("appointment.book")
     def cancel(self, uow: UnitOfWork, appointment_id: int, reason: str) -> AppointmentView:
@@ -275,6 +319,29 @@ class AppointmentService(Service):
             where = where & (Appointment.staff_id == staff_id)
         return self._views(uow, where)
 
+    def calendar_in(self, uow: UnitOfWork, staff_ids: list[int], first: date,
+                    last: date) -> list[AppointmentView]:
+        """The appointments of `staff_ids` from `first` to `last` (local days), not cancelled:
+        the same read as the calendar, for the CM's agenda (services.agenda)."""
+        if not staff_ids:
+            return []
+        start, _ = day_bounds_utc(first, self.ctx.tz)
+        _, end = day_bounds_utc(last, self.ctx.tz)
+        return self._views(uow, (col(Appointment.start_at) >= start)
+                           & (col(Appointment.start_at) < end)
+                           & (Appointment.status != rules.CANCELLED)
+                           & col(Appointment.staff_id).in_(staff_ids))
+
+    @requires("appointment.view", write=False)
+    def by_reference(self, uow: UnitOfWork, reference: str) -> AppointmentView:
+        """The appointment of a confirmation's reference (its QR code, read by the lobby's
+        scanner); NotFound when the text is no reference or names no appointment."""
+        appointment_id = scans.parse_reference(reference)
+        if appointment_id is None:
+            raise NotFound("appt.error.no_reference", reference=reference[:20])
+        self._load(uow, appointment_id)
+        return self._view(uow, appointment_id)
+
     @requires("appointment.view", write=False)
     def for_client(self, uow: UnitOfWork, client_id: int,
                    day: date | None = None) -> list[AppointmentView]:
@@ -291,11 +358,14 @@ class AppointmentService(Service):
 
     # --- the day: check-in, no-shows --------------------------------------------------------
     @requires("appointment.checkin")
-    def check_in(self, uow: UnitOfWork, appointment_id: int) -> AppointmentView:
+    def check_in(self, uow: UnitOfWork, appointment_id: int,
+                 visit_id: int | None = None) -> AppointmentView:
         """The client of a booked appointment of today has come: a visit through the lobby's
         own path (it counts as an arrival), then either a ticket in the purpose's lane, called
         before that lane's walk-ins, or — an appointment with a CM — a hand-off to that CM at
-        once. Arriving after start + `[appointments] late_minutes` is recorded as late."""
+        once. Arriving after start + `[appointments] late_minutes` is recorded as late.
+        `visit_id`: the visit the lobby already recorded when it looked the client up (today's,
+        of this client, not yet guided) is the arrival instead of a new one."""
         row = self._load(uow, appointment_id, lock=True)
         if row.status != rules.BOOKED:
             raise Conflict("appointments.error.state", status=row.status)
@@ -308,7 +378,8 @@ class AppointmentService(Service):
             if staff is not None and staff.active and staff.role_set & permissions.CMS:
                 cm = staff
         lobby = self._lobby
-        visit = lobby.arrive(uow, client_id=row.client_id, note=row.note)
+        visit = (self._open_visit(uow, visit_id, row) if visit_id is not None
+                 else lobby.arrive(uow, client_id=row.client_id, note=row.note))
         late = rules.is_late(row.start_at, uow.now, self.settings.appointments.late_minutes)
         row.status, row.checked_in_at, row.checked_in_by = rules.CHECKED_IN, uow.now, uow.actor_id
         row.visit_id, row.late = visit.id, late
@@ -326,6 +397,14 @@ class AppointmentService(Service):
                   handoff_id=row.handoff_id, late=late,
                   late_minutes=max(0, int((uow.now - row.start_at).total_seconds() // 60)))
         return self._view(uow, appointment_id)
+
+    def _open_visit(self, uow: UnitOfWork, visit_id: int, row: Appointment) -> VisitView:
+        """The lobby's visit of this client today that has no ticket yet (and is not diverted)."""
+        visit = self._lobby.visit(uow, visit_id)
+        if (visit.business_date != uow.today or visit.client_id != row.client_id
+                or visit.ticket_id is not None or visit.diverted):
+            raise Conflict("appt.error.visit")
+        return visit
 
     def _hand_to_cm(self, uow: UnitOfWork, row: Appointment, cm: Staff) -> int | None:
         """The CM the client booked with is told at once: the arrival hand-off the lobby's

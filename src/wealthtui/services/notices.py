@@ -289,12 +289,18 @@ class NoticeService(Service):
 
     @requires("notice.view", write=False)
     def document(self, uow: UnitOfWork, notice_id: int) -> bytes:
-        """The notice as an A4 PDF."""
+        """The notice as an A4 PDF; an appointment's confirmation carries the QR code of its
+        reference (rules.scans), which the lobby's scanner checks the client in with."""
         from wealthtui.notices.pdf import to_pdf
 
         n = self._load(uow, notice_id)
+        qr = ""
+        if n.record_kind == "appointment" and n.record_ref.isdigit():
+            from wealthtui.rules.scans import reference  # issue 18: the lobby scans it back
+
+            qr = reference(int(n.record_ref))
         return to_pdf(Rendered(n.template, n.language, n.title, n.body),
-                      author=self.settings.center.name)
+                      author=self.settings.center.name, qr=qr)
 
     @requires("notice.view", write=False)
     def receipt(self, uow: UnitOfWork, notice_id: int) -> str:

@@ -13,6 +13,7 @@ Keys (issue 19): F2–F7 switch the tabs and do nothing else — with the focus 
 changes and the focus stays where it is visible, so the next key acts on the inbox, never on a
 client of the new tab. The tab actions are bindings of the tab's panel (widgets/cm_panels.py:
 F8 contact, Ctrl+T to the tellers, Ctrl+K marketing, Ctrl+R/Ctrl+B targets, Ctrl+G CM change);
+Ctrl+N book an appointment and Ctrl+D my calendar on the agenda tabs (issue 18);
 Enter on a row opens the client's file. The inbox binds Enter (the hand-off dialog: F2 accept,
 F3 decline, F4 done, F5 the client's file) and Ctrl+W. Screen keys: Ctrl+F find any client,
 Ctrl+Y the CM's routines and open checklists, Ctrl+J my complaints.
@@ -34,6 +35,7 @@ from wealthtui.services import Actor, Services
 from wealthtui.services.handoffs import OPEN, HandoffView
 from wealthtui.ui.dialogs.cm_find import FindClientDialog
 from wealthtui.ui.screens.base import INBOX_AUTO_HEIGHT, RoleScreen
+from wealthtui.ui.screens.calendar import CalendarScreen
 from wealthtui.ui.screens.checklist import ChecklistScreen
 from wealthtui.ui.screens.client_file import ClientFileScreen
 from wealthtui.ui.screens.cm_actions import ClientActions
@@ -105,6 +107,7 @@ class CMScreen(ClientActions, RoleScreen):
         "cm.log_contact", "cm.record_target", "cm.change_checklist", "inbox.open",
         "inbox.switch", "cm.find", "shell.inbox", "cm.to_teller", "cm.marketing",
         "cm.build_targets", "today.open", "cm.checklists", "cm.my_complaints",
+        "cm.book_appointment", "cm.calendar",
     )
 
     def __init__(self, name: str | None = None, id: str | None = None,  # noqa: A002
@@ -286,6 +289,18 @@ class CMScreen(ClientActions, RoleScreen):
             self.open_marketing(client_id)
         elif event.action == "change_checklist":
             self.change_checklist(client_id)
+        elif event.action == "book":  # issue 18: client 0 is a prospect without a record
+            self.book_appointment(client_id or None, name, after=self.focus_body)
+
+    def on_agenda_panel_open_calendar(self, event: AgendaPanel.OpenCalendar) -> None:
+        """Ctrl+D on the agenda: my appointments, the day and the week."""
+        event.stop()
+        actor = self.actor
+        self.app.push_screen(
+            CalendarScreen(staff_id=actor.staff_id, title=t("appt.cm_title", name=actor.name),
+                           staff=[(actor.name, actor.staff_id)],
+                           sources=("cm", "phone_95588", "online")),
+            lambda _view: (self.focus_body(), self.reload()))
 
     def on_inbox_panel_open_subject(self, event: InboxPanel.OpenSubject) -> None:
         h = event.handoff

@@ -18,6 +18,7 @@ from wealthtui.services import Actor
 from wealthtui.services.checklists import RunView
 from wealthtui.services.client_file import ClientFileView
 from wealthtui.ui.calls import Calls
+from wealthtui.ui.dialogs.appointment import booked_message, booking_form
 from wealthtui.ui.dialogs.cm_contact import contact_form
 from wealthtui.ui.dialogs.cm_edit import edit_form
 from wealthtui.ui.dialogs.reason import ReasonDialog
@@ -70,12 +71,35 @@ class ClientActions(Calls):
                     self.wealth_app.notify(t("cm.contact.saved", name=name))
                     self.wealth_app.poll_changes()
                     self.wrote()
-                    if after is not None:
+                    if getattr(result, "result", "") == "appointment":  # book it now (issue 18)
+                        self.book_appointment(client_id, name, after=after)
+                    elif after is not None:
                         after()
 
             self.wealth_app.push_screen(form, saved)
 
         self.call(prepare, key="contact-form", then=show)
+
+    def book_appointment(self, client_id: int | None, name: str, *,
+                         after: Callable[[], None] | None = None) -> None:
+        """The booking form with me as the staff member (a client of mine, or a prospect when
+        `client_id` is None); the confirmation notice is queued with the booking."""
+        actor = self.actor
+        form = booking_form(self.services, actor, self.settings, self.services.ctx.today(),
+                            client_id=client_id, client_name=name,
+                            staff=[(actor.name, actor.staff_id)], any_counter=False,
+                            sources=("cm", "phone_95588", "online"))
+        tz = self.services.ctx.tz
+
+        def booked(view: Any) -> None:
+            if view is not None:
+                self.wealth_app.notify(booked_message(view, tz), timeout=8, markup=False)
+                self.wealth_app.poll_changes()
+                self.wrote()
+            if after is not None:
+                after()
+
+        self.wealth_app.push_screen(form, booked)
 
     def edit_file(self, view: ClientFileView, *, after: Callable[[], None] | None = None) -> None:
         self.wealth_app.push_screen(edit_form(self.services, self.actor, view),

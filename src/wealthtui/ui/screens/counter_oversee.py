@@ -1,7 +1,8 @@
 """The supervisor's and officer's view at the counter (主管视图), a screen of its own: the
 authorisation inbox (approve, reject), every teller's state and balance (handle a difference,
 sign off a teller, then the outlet), hand-overs awaiting a witness, and unlocking a staff member
-locked after wrong PINs.
+locked after wrong PINs; F10 shows the large cash booked for the next open day, by
+denomination, for the supervisor to prepare (issue 18).
 
 Opened by Ctrl+V from the teller's counter screen and closed by Escape (or Ctrl+V again); for a
 supervisor who serves at no counter it is the counter mode's screen (`alone=True`: nothing to go
@@ -30,6 +31,7 @@ from wealthtui.services.balancing import BalanceView
 from wealthtui.services.counter import TellerState
 from wealthtui.services.handover import HandoverView
 from wealthtui.ui.dialogs import counter_dialogs as forms
+from wealthtui.ui.dialogs.appointment import CashPlanDialog
 from wealthtui.ui.dialogs.confirm import ConfirmDialog
 from wealthtui.ui.dialogs.form_dialog import Field, FormDialog
 from wealthtui.ui.dialogs.reason import ReasonDialog
@@ -86,7 +88,7 @@ class CounterOverseeScreen(CounterBase):
     FOOTER_ORDER: ClassVar[tuple[str, ...]] = (
         "counter.approve", "counter.reject", "counter.difference", "counter.sign_off_teller",
         "counter.witness", "counter.outlet", "counter.unlock_staff", "counter.oversee_back",
-    )
+    )  # F10 (the cash plan, issue 18) ranks after the shell's keys: in the footer when it fits
 
     DEFAULT_CSS = """
     CounterOverseeScreen #oversee-status {
@@ -106,6 +108,8 @@ class CounterOverseeScreen(CounterBase):
         Binding("f7", "outlet", "counter.bind.outlet", id="counter.outlet"),
         # issue 15: the supervisor lifts a lock after wrong PINs (services.staff.unlock)
         Binding("f8", "unlock_staff", "insiders.bind.unlock", id="counter.unlock_staff"),
+        # issue 18: the large cash booked for the next open day, to prepare by denomination
+        Binding("f10", "cash_plan", "appt.bind.cash_plan", id="counter.cash_plan"),
         Binding("escape,ctrl+v", "back", "counter2.bind.back", id="counter.oversee_back"),
         Binding("ctrl+y", "checklists", "resume.bind.checklists",
                 id="counter.oversee_checklists", show=False),  # in F1 help
@@ -183,6 +187,13 @@ class CounterOverseeScreen(CounterBase):
                          required=not approve,
                          submit=lambda reason: decide(actor, req_id, approve, reason)),
             self.done(t("counter.msg.approved" if approve else "counter.msg.rejected")))
+
+    def action_cash_plan(self) -> None:
+        """F10: tomorrow's (the next open day's) large-cash appointments and the notes to
+        prepare by denomination (services.appointments.large_cash_tomorrow)."""
+        tz = self.services.ctx.tz
+        self.call(self.services.appointments.large_cash_tomorrow, key="cash-plan",
+                  then=lambda plan: self.app.push_screen(CashPlanDialog(plan, tz)))
 
     def action_unlock_staff(self) -> None:
         """Unlock a staff member locked after wrong PINs: their staff number (issue 15)."""

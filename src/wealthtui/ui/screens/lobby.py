@@ -16,6 +16,15 @@ checklists: today's procedures and every run of theirs still open (after a resta
 hand is gone, its checklist is not), to resume one with Enter. While no visitor is in hand, the
 checklist line names how many of those are open.
 
+Appointments (issue 18): a client looked up with an appointment today shows it on the
+appointment line, and ctrl+g checks them in (the visit just recorded is the arrival; a ticket
+called before the lane's walk-ins, or their CM told at once). ctrl+b opens the day's calendar
+of everyone's appointments (book, day/week, cancel, check in). A reader typing a full number and
+Enter (a keyboard-wedge ID or card reader) selects the client at once: a complete valid ID or
+card number is a scan (rules.scans), no timing involved; the confirmation's QR code (an
+appointment reference) checks the client in at once. Appointments past their end and grace are
+marked no-shows on the lobby's timer (every NO_SHOW_TICK seconds, and when the screen opens).
+
 Every read and write goes through `Calls.call` (ui/calls.py), off the event loop: the look-up on
 every change (key "look-up": the last request wins, each key echoes at once); the board (queue,
 arrivals, the latest visits that fit the table, flow counts) in one call, coalesced — a change
@@ -43,12 +52,13 @@ from textual.widgets.option_list import Option
 
 from wealthtui.devices.printer import PrinterError, TicketSlip, print_ticket
 from wealthtui.i18n import t, tl
-from wealthtui.rules import permissions
+from wealthtui.rules import permissions, scans
 from wealthtui.rules import routing as routing_rules
 from wealthtui.rules.clock import local
 from wealthtui.rules.fields import ID_TYPES, FieldError
 from wealthtui.rules.money import parse_yuan
 from wealthtui.services import Actor, Services
+from wealthtui.services.appointments import AppointmentView
 from wealthtui.services.lobby import ArrivalView, FlowCounts, GuideResult, VisitPage, VisitView
 from wealthtui.services.lookup import ClientCard, parse_query, tail_alone
 from wealthtui.services.queue import QueueSnapshot
@@ -59,6 +69,7 @@ from wealthtui.ui.dialogs.roster import RosterDialog
 from wealthtui.ui.errors import describe
 from wealthtui.ui.labels import tier_name
 from wealthtui.ui.screens.base import RoleScreen
+from wealthtui.ui.screens.calendar import CalendarScreen
 from wealthtui.ui.screens.checklist import ChecklistScreen
 from wealthtui.ui.screens.my_checklists import MyChecklistsScreen
 from wealthtui.ui.widgets.client_card import ClientCardView
@@ -71,6 +82,8 @@ from wealthtui.ui.widgets.resume import pending_line
 WIDE = 110
 #: how often the waits on the board are brought up to date without a write, in seconds
 BOARD_TICK = 30.0
+#: how often appointments past their end and grace are marked no-shows, in seconds
+NO_SHOW_TICK = 300.0
 AUTO = "auto"
 
 
@@ -98,6 +111,41 @@ def read_board(services: Services, actor: Actor, rows: int) -> Board:
         visits=services.lobby.latest_visits(actor, limit=rows),
         counts=services.lobby.flow_counts(actor) if actor.can("flowlog.view") else None,
     )
+
+
+@dataclass(frozen=True)
+class ScanCheckIn:
+    """What a scanned appointment reference did: the appointment checked in, its client's card
+    and the visit (None: a prospect without a record)."""
+
+    appointment: AppointmentView
+    card: ClientCard | None
+    visit: VisitView | None
+
+
+def check_in_reference(services: Services, actor: Actor, reference: str) -> ScanCheckIn:
+    """The confirmation's QR code read into the look-up (in the call's thread): the appointment
+    of the reference checked in, then its client's card and visit for the screen."""
+    found = services.appointments.by_reference(actor, reference)
+    done = services.appointments.check_in(actor, found.id)
+    card = services.lookup.get(actor, done.client_id) if done.client_id is not None else None
+    visit = services.lobby.visit(actor, done.visit_id) if done.visit_id is not None else None
+    return ScanCheckIn(done, card, visit)
+
+
+def appointment_text(view: AppointmentView, tz: Any) -> Text:
+    """The appointment line: when, what, with whom, its state (plain text: names are data)."""
+    text = Text(t("appt.lobby.line", time=view.start_at.astimezone(tz).strftime("%H:%M"),
+                  purpose=tl(view.purpose_name, view.purpose_name_en)), style="bold yellow")
+    text.append(" ")
+    text.append(view.staff_name or t("appt.any_counter"))
+    if view.status != "booked":
+        text.append(" · " + t(f"appointments.status_{view.status}"), style="dim")
+        if view.ticket_no:
+            text.append(f" {view.ticket_no}", style="dim")
+    else:
+        text.append("  " + t("appt.lobby.check_in_hint"), style="green")
+    return text
 
 
 class Coalesced:
@@ -199,6 +247,13 @@ class LobbyScreen(RoleScreen):
         padding: 0 1;
         color: $text;
     }
+    LobbyScreen #appointment-line {
+        height: auto;
+        padding: 0 1;
+    }
+    LobbyScreen #appointment-line.-none {
+        display: none;
+    }
     LobbyScreen #checklist-line {
         height: 1;
         padding: 0 1;
@@ -235,6 +290,8 @@ class LobbyScreen(RoleScreen):
         Binding("f11", "checklist", "lobby.bind.checklist", id="lobby.checklist"),
         Binding("ctrl+r", "reroute", "lobby.bind.reroute", id="lobby.reroute"),
         Binding("ctrl+t", "roster", "roster.bind.open", id="lobby.roster"),
+        Binding("ctrl+g", "check_in", "appt.bind.lobby_check_in", id="lobby.check_in"),
+        Binding("ctrl+b", "calendar", "appt.bind.calendar", id="lobby.calendar"),
         Binding("ctrl+y", "checklists", "resume.bind.checklists", id="lobby.checklists",
                 show=False),  # named by the line of open checklists, and in F1 help
         Binding("ctrl+j", "my_complaints", "my_complaints.bind.show", id="lobby.my_complaints",
@@ -248,6 +305,7 @@ class LobbyScreen(RoleScreen):
         "lobby.register", "lobby.notify_cm", "lobby.complaint", "lobby.lead",
         "lobby.checklist", "lobby.reroute", "lobby.roster", "shell.inbox",
         "lobby.focus_lookup", "lobby.checklists", "lobby.my_complaints",
+        "lobby.check_in", "lobby.calendar",  # issue 18 (the appointment line names Ctrl+G)
     )
 
     AUTO_FOCUS = "#lookup"
@@ -274,6 +332,10 @@ class LobbyScreen(RoleScreen):
         #: writes for the visitor on their way, and the actions pressed meanwhile
         self._writes = 0
         self._deferred: list[Callable[[], None]] = []
+        #: the looked-up client's appointments of today (the first booked one is checked in),
+        #: and whose they are (None: not read yet)
+        self.appointments: list[AppointmentView] = []
+        self.appointments_of: int | None = None
 
     # --- layout ------------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
@@ -288,6 +350,7 @@ class LobbyScreen(RoleScreen):
                     yield Input(placeholder=t("lobby.amount.placeholder"), id="amount",
                                 select_on_focus=False, compact=True)
                 yield Static("", id="proposal")
+                yield Static("", id="appointment-line", classes="-none")
                 yield Static("", id="checklist-line")
                 yield VisitsTable(id="visits")
             with Vertical(id="lobby-right"):
@@ -310,6 +373,8 @@ class LobbyScreen(RoleScreen):
         self.query_one(ArrivalsTable).loading = True
         self.reload()
         self.set_interval(BOARD_TICK, self.reload_board)
+        self.mark_no_shows()
+        self.set_interval(NO_SHOW_TICK, self.mark_no_shows)
 
     def on_resize(self) -> None:
         super().on_resize()
@@ -458,13 +523,21 @@ class LobbyScreen(RoleScreen):
     @on(Input.Submitted, "#lookup")
     def _lookup_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if scans.scan_kind(event.value) == "appointment":
+            self.when_ready(lambda: self._scan_reference(event.value))
+            return
         if self.results_text != self.query_text:
             self._enter_waiting = self.query_text  # the answer is on its way
             return
         self._lookup_enter()
 
     def _lookup_enter(self) -> None:
-        if len(self.results) == 1:
+        kind = scans.scan_kind(self.results_text)
+        exact = [c for c in self.results
+                 if kind and c.matched_by == {"id": "id_number", "card": "card"}[kind]]
+        if len(exact) == 1:  # a reader's full number: that client, at once
+            self.choose(exact[0])
+        elif len(self.results) == 1:
             self.choose(self.results[0])
         elif self.results:
             self.focus_now(self.query_one("#results", OptionList))
@@ -499,6 +572,8 @@ class LobbyScreen(RoleScreen):
                 self.notify(t("lobby.notified", name=card.name, cm=to), timeout=6)
             self.update_proposal()
             self.changed()
+
+        self._read_appointments(card.id)
 
         def refused() -> None:
             self._new_visit()
@@ -588,6 +663,7 @@ class LobbyScreen(RoleScreen):
     # --- the visitor --------------------------------------------------------------------------
     def _new_visit(self) -> None:
         self.card, self.visit, self.walk_in = None, None, False
+        self._show_appointments(None, [])
         self.query_one("#amount", Input).value = ""
         self.query_one(BusinessChoice).value = routing_rules.NON_CASH
         self.query_one(ClientCardView).show(None, self.settings)
@@ -900,3 +976,145 @@ class LobbyScreen(RoleScreen):
 
         client_id = self.card.id if self.card is not None else None
         self.app.push_screen(ComplaintIntakeDialog(client_id=client_id, channel="on_site"), done)
+
+    # --- appointments (issue 18) ----------------------------------------------------------------
+    def _read_appointments(self, client_id: int,
+                           then: Callable[[], None] | None = None) -> None:
+        """Read the client's appointments of today (off the event loop), then show them."""
+        def shown(found: list[AppointmentView]) -> None:
+            self._show_appointments(client_id, found)
+            if then is not None and self.appointments_of == client_id:
+                then()
+
+        self.call(self.services.appointments.for_client, client_id, key="appointments",
+                  then=shown, quiet=True)
+
+    def _show_appointments(self, client_id: int | None, found: list[AppointmentView]) -> None:
+        """The looked-up client's appointments of today on the appointment line."""
+        if client_id is not None and (self.card is None or self.card.id != client_id):
+            return  # an answer for a client no longer in hand
+        self.appointments, self.appointments_of = list(found), client_id
+        line = self.query_one("#appointment-line", Static)
+        line.set_class(not found, "-none")
+        if not found:
+            line.update("")
+            return
+        tz = self.services.ctx.tz
+        text = Text()
+        for i, view in enumerate(found[:2]):
+            if i:
+                text.append("\n")
+            text.append_text(appointment_text(view, tz))
+        line.update(text)
+
+    def _booked(self) -> AppointmentView | None:
+        return next((a for a in self.appointments if a.status == "booked"), None)
+
+    def action_check_in(self) -> None:
+        """Ctrl+G: the looked-up client's appointment of today is checked in, with the visit the
+        look-up recorded as its arrival."""
+        self.when_ready(self._check_in)
+
+    def _check_in(self) -> None:
+        if self.card is not None and self.appointments_of != self.card.id:
+            self._read_appointments(self.card.id, then=self._check_in)  # Ctrl+G came first
+            return
+        booked = self._booked()
+        if booked is None or self.card is None:
+            self.notify(t("appt.lobby.none"), severity="warning")
+            return
+        visit = self.visit
+        if visit is not None and (visit.ticket_no or visit.diverted):
+            self.notify(t("lobby.already_guided"), severity="warning")
+            return
+        card = self.card
+
+        def checked(view: AppointmentView) -> None:
+            self._checked_in(view)
+            if view.visit_id is not None:
+                self.call(self.services.lobby.visit, view.visit_id, key="visit",
+                          then=lambda v: self._visit_after_check_in(card.id, v))
+
+        self.write(self.services.appointments.check_in, booked.id,
+                   visit_id=visit.id if visit is not None else None, then=checked)
+
+    def _visit_after_check_in(self, client_id: int, visit: VisitView) -> None:
+        if self.card is not None and self.card.id == client_id:
+            self.visit = visit
+            self.update_checklist_line()
+
+    def _checked_in(self, view: AppointmentView) -> None:
+        """Show what the check-in did: the ticket (printed as any ticket) or the CM told."""
+        self.appointments = [view if a.id == view.id else a for a in self.appointments] or [view]
+        self._show_appointments(view.client_id, self.appointments)
+        late = f" {t('appointments.late')}" if view.late else ""
+        if view.ticket_no:
+            self.query_one("#ticket-no", BigText).value = view.ticket_no
+            self.query_one("#ticket-detail", Static).update(
+                Text(t("appt.lobby.ticket_detail",
+                       purpose=tl(view.purpose_name, view.purpose_name_en)) + late))
+            self.notify(t("appt.lobby.checked_in_ticket", name=view.client_name,
+                          ticket=view.ticket_no) + late, timeout=6, markup=False)
+            if self.settings.printer.kind != "none":
+                self._print(self._slip_of(view))
+        else:
+            self.notify(t("appt.lobby.checked_in_cm", name=view.client_name,
+                          cm=view.staff_name) + late, timeout=6, markup=False)
+        self.changed()
+
+    def _slip_of(self, view: AppointmentView) -> TicketSlip:
+        issued = local(self.clock.now(), self.services.ctx.tz)
+        printer = self.settings.printer
+        return TicketSlip(
+            center=tl(self.settings.center.name, self.settings.center.name_en),
+            number=view.ticket_no, business=tl(view.purpose_name, view.purpose_name_en),
+            ahead=t("appt.lobby.print_ahead"), issued_at=issued.strftime("%Y-%m-%d %H:%M"),
+            reminder=tl(printer.reminder, printer.reminder_en))
+
+    def _scan_reference(self, reference: str) -> None:
+        """An appointment's QR code read into the look-up: checked in at once, the client in
+        hand (a new visitor: the previous one's card and search go)."""
+        self._new_visit()
+        self._clear_lookup()
+        services = self.services
+
+        def done(scan: ScanCheckIn) -> None:
+            if scan.card is not None:
+                self.card, self.visit, self.walk_in = scan.card, scan.visit, False
+                self.query_one(ClientCardView).show(scan.card, self.settings)
+            self._checked_in(scan.appointment)
+            self.update_proposal()
+            self.focus_now(self.query_one(BusinessChoice))
+
+        self.write(lambda actor: check_in_reference(services, actor, reference), then=done)
+
+    def action_calendar(self) -> None:
+        """Ctrl+B: everyone's appointments of the day (or week), to book, cancel or check in."""
+        self.when_ready(lambda: self.call(self.services.lobby.cm_choices,
+                                          then=self._open_calendar))
+
+    def _open_calendar(self, choices: list[Any]) -> None:
+        card = self.card
+
+        def closed(view: AppointmentView | None) -> None:
+            if view is not None:  # checked in from the calendar
+                self._checked_in(view)
+            elif self.card is not None:  # perhaps booked for them meanwhile
+                self._read_appointments(self.card.id)
+
+        self.app.push_screen(CalendarScreen(
+            staff_id=None, title=t("appt.lobby.title"), client_id=card.id if card else None,
+            client_name=card.name if card else "",
+            staff=[(c.name, c.staff_id) for c in choices]), closed)
+
+    def mark_no_shows(self) -> None:
+        """Appointments past their end and grace become no-shows (the lobby's timer)."""
+        if not self.actor.can("appointment.checkin"):
+            return
+
+        def marked(views: list[AppointmentView]) -> None:
+            if views:
+                self.changed()
+
+        self.call(self.services.appointments.mark_no_shows, key="no-shows", then=marked,
+                  quiet=True)

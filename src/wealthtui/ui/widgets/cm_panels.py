@@ -203,7 +203,32 @@ class CMPanel(Calls, Vertical):
 
 
 class AgendaPanel(CMPanel):
-    """The maintenance agenda over `days` days from today, today's way round (see the module)."""
+    """The maintenance agenda over `days` days from today, today's way round (see the module).
+    Appointments (issue 18) are on it as reminders, today's and tomorrow's; Ctrl+N books one
+    for the client of the row (a prospect on an empty agenda), Ctrl+D opens my calendar."""
+
+    BINDINGS = [
+        *CLIENT_BINDINGS,
+        Binding("ctrl+n", "book", "appt.bind.book", id="cm.book_appointment"),
+        Binding("ctrl+d", "calendar", "appt.bind.calendar", id="cm.calendar"),
+    ]
+    # Ctrl+N and Ctrl+D rank after the screen's keys (the CM screen's FOOTER_ORDER): the inbox
+    # key keeps its place in the footer; both are in F1 help
+    FOOTER_ORDER = ("cm.log_contact", "cm.to_teller", "cm.marketing")
+
+    class OpenCalendar(Message):
+        """Ctrl+D: the CM screen opens my appointment calendar."""
+
+    def action_book(self) -> None:
+        item = self.table.current
+        if isinstance(item, AgendaItem):
+            self.post_message(self.ClientAction(self, "book", item.client_id, item.client_name,
+                                                item))
+        else:  # no client row: a prospect's appointment
+            self.post_message(self.ClientAction(self, "book", 0, "", None))
+
+    def action_calendar(self) -> None:
+        self.post_message(self.OpenCalendar())
 
     def __init__(self, *, days: int, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)

@@ -46,6 +46,11 @@ def festival_name(settings: Settings, code: str) -> str:
     return tl(fest.name, fest.name_en) if fest else code
 
 
+def kind_name(kind: str) -> str:
+    """The agenda kind's label (the appointment's is in the [appt] section)."""
+    return t("appt.kind") if kind == "appointment" else t(f"cm.kind.{kind}")
+
+
 def agenda_text(settings: Settings, item: AgendaItem, today: date) -> str:
     """What to do for an agenda item, in words."""
     p = dict(item.params)
@@ -70,6 +75,11 @@ def agenda_text(settings: Settings, item: AgendaItem, today: date) -> str:
             return t("cm.agenda.birthday_lunar", month=p.get("lunar_month"),
                      day=p.get("lunar_day"), on=p.get("on"), age=p.get("age"))
         return t("cm.agenda.birthday", on=p.get("on"), age=p.get("age"))
+    if item.kind == "appointment":  # issue 18: the calendar's appointments, as reminders
+        status = str(p.get("status", ""))
+        text = t("appt.agenda", time=p.get("time", ""),
+                 purpose=tl(str(p.get("purpose", "")), str(p.get("purpose_en", ""))))
+        return text if status == "booked" else f"{text} · {t(f'appointments.status_{status}')}"
     if item.kind == "festival":
         return t("cm.agenda.festival", festival=festival_name(settings, str(p.get("festival"))),
                  on=p.get("on", ""))
@@ -128,10 +138,10 @@ class AgendaTable(CMTable[AgendaItem | Fold]):
         def row(i: AgendaItem | Fold) -> Sequence[Any]:
             if isinstance(i, Fold):
                 return (Text(t("cm2.agenda.fold_due"), style=f"bold {warning}"),
-                        t(f"cm.kind.{i.kind}"), t("cm2.agenda.fold_count", count=i.count), "",
+                        kind_name(i.kind), t("cm2.agenda.fold_count", count=i.count), "",
                         t("cm2.agenda.fold_hint"))
             due: Text | str = short_date(i.due, today)
-            kind: Text | str = t(f"cm.kind.{i.kind}")
+            kind: Text | str = kind_name(i.kind)
             if i.done:
                 kind = Text(t("cm.agenda.done_mark") + kind, style="dim")
             elif i.overdue(today):

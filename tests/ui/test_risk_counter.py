@@ -121,3 +121,110 @@ async def test_the_counter_takes_the_questionnaire_and_the_recording_then_sells(
     [recording] = rows(center, DualRecording)
     assert (recording.recording_ref, recording.sale_check_id, recording.recorded_by) == (
         "SR-20261130-0007", checks[-1].id, center.n1.staff_id)
+
+
+async def test_the_cm_assesses_from_the_file_and_records_from_the_contact_form(
+        services, head, make_staff) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import SelectionList
+
+    from tests.services.cm_helpers import Desk
+    from wealthtui.ui.screens.client_file import ClientFileScreen
+    from wealthtui.ui.screens.cm import CMScreen
+
+    cm = make_staff("wealth_cm", staff_no="C07", name="李理财")
+    lobby = make_staff("lobby_manager", staff_no="L07")
+    desk = Desk(services, head, cm, cm, cm, cm, lobby)
+    client = desk.client("周首购", cm=cm, birthday=T0.date().replace(year=1980))
+    app = make_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await sign_in(pilot, "C07")
+        assert isinstance(screen, CMScreen)
+        screen.open_client(client)
+        await settle(pilot)
+        file = app.screen
+        assert isinstance(file, ClientFileScreen)
+        assert t("cm.file.risk_none") in screen_text(app)
+        await press(pilot, "f5")  # the questionnaire from the client file
+        risk = app.screen
+        assert isinstance(risk, FormDialog)
+        for q in services.risk.questionnaire(cm).questions:
+            risk.query_one(f"#f-q_{q.id}", Select).value = max(q.options,
+                                                                key=lambda o: o.score).id
+        await press(pilot, "f2")
+        assert app.screen is file
+        assert "C5" in screen_text(app)  # the file shows the new level and its expiry
+
+        await press(pilot, "f8")  # the contact form: a sale of WM90, no recording yet
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        form.query_one("#f-result", Select).value = "sold"
+        form.query_one("#f-products", SelectionList).select("WM90")
+        await type_into(pilot, "#f-sale_amount", "200000")
+        await type_into(pilot, "#f-content", "首次购买稳健理财")
+        await press(pilot, "f2")
+        assert app.screen is form
+        assert t("dual_recording.refused", product="WM90", product_level=2) in form_error(form)
+        await press(pilot, "f3")  # the recording from within the contact form
+        rec_form = app.screen
+        assert isinstance(rec_form, FormDialog) and rec_form.widget("product").value == "WM90"
+        await type_into(pilot, "#f-ref", "SR-CM-0001")
+        await type_into(pilot, "#f-started", "09:00")
+        await type_into(pilot, "#f-ended", "09:20")
+        await press(pilot, "f2")
+        assert app.screen is form  # back in the contact form, what was typed kept
+        assert form.query_one("#f-sale_amount", FormField).value == "200000"
+        assert form.query_one("#f-content", FormField).value == "首次购买稳健理财"
+        await press(pilot, "f2")
+        assert app.screen is file
+    with Session(services.ctx.engine) as db:
+        sale = db.exec(select(SaleCheck).where(SaleCheck.refused == False)).one()  # noqa: E712
+        rec = db.exec(select(DualRecording)).one()
+    assert (sale.path, sale.product_code, rec.sale_check_id, rec.recording_ref) == (
+        "contact", "WM90", sale.id, "SR-CM-0001")
+
+
+async def test_the_heads_compliance_view_equals_the_end_of_day_report(
+        center: Center, head) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import DataTable
+
+    from tests.services.recording_helpers import recorded
+    from wealthtui.reports import compliance as report
+    from wealthtui.reports import export
+    from wealthtui.services.compliance import SaleRefused
+    from wealthtui.ui.screens.compliance_view import ComplianceScreen
+
+    s = center.services
+    client = center.client("吴合规")
+    with Session(s.ctx.engine) as db:
+        row = db.get(Client, client)
+        row.risk_level, row.risk_assessed_on = 3, TODAY - timedelta(days=3)  # type: ignore[union-attr]
+        db.add(row)
+        db.commit()
+    center.sign_on(center.n1, "04")
+    ticket = center.ticket_at(center.n1, "04", "B", client_id=client)
+    ref = recorded(s, center.n1, client, "MIXF")
+    s.counter.record(center.n1, ticket, "wealth_product", "80000", product="MIXF")
+    for code in ("WM90", "EQF"):  # no recording; above the level
+        with pytest.raises(SaleRefused):
+            s.counter.record(center.n1, ticket, "wealth_product", "1000", product=code)
+    doc = export.day_dict(s.settings, s.reports.eod(head))["compliance"]
+    app = make_app(s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "H001")
+        await press(pilot, "ctrl+f")
+        assert isinstance(app.screen, ComplianceScreen)
+        figures = app.screen.query_one("#compliance-figures", DataTable)
+        shown = [[str(c) for c in figures.get_row_at(i)] for i in range(figures.row_count)]
+        recs = app.screen.query_one("#compliance-recordings", DataTable)
+        rec_rows = [[str(c) for c in recs.get_row_at(i)] for i in range(recs.row_count)]
+        await press(pilot, "escape")
+        assert not isinstance(app.screen, ComplianceScreen)
+    expected = [(label, str(v)) for _k, label, v in report.rows(doc)]
+    assert [(label, today) for label, today, _month in shown] == expected
+    assert [r[2] for r in shown] == [today for _label, today, _m in shown]  # first of the month
+    values = {k: v for k, _label, v in report.rows(doc)}
+    assert (values["recorded_sales"], values["refused_no_recording"],
+            values["unrecorded_sales"], values["refused_above_level"]) == (1, 1, 0, 1)
+    assert [(r[2], r[3], r[4]) for r in rec_rows] == [
+        ("MIXF", t("dual_recording.status.recorded"), ref),
+        ("WM90", t("dual_recording.status.refused"), "-")]

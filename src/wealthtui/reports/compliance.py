@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import col
 
-from wealthtui.i18n import t
+from wealthtui.i18n import has, t
 from wealthtui.model import Client, DualRecording, SaleCheck, Staff
 from wealthtui.rules import dual_recording, suitability
 from wealthtui.rules.money import format_fen
@@ -146,8 +146,25 @@ def recording_status_in(session: Any, settings: Any, start: date, end: date) -> 
     return out
 
 
+@dataclass(frozen=True)
+class ComplianceOverview:
+    """The head's compliance view: the day's and the month's figures, and the day's sales that
+    needed a dual recording with their status."""
+
+    day: ComplianceFigures
+    month: ComplianceFigures
+    recordings: list[DaySale]
+
+
+def overview_in(session: Any, settings: Any, day: date) -> ComplianceOverview:
+    return ComplianceOverview(figures_in(session, settings, day, day),
+                              figures_in(session, settings, day.replace(day=1), day),
+                              recording_status_in(session, settings, day, day))
+
+
 def as_dict(f: ComplianceFigures) -> dict[str, Any]:
     """The figures for the JSON export (and the CSV/XLSX section)."""
+    stops = getattr(f, "antifraud_stops", None)
     return {
         "sales": f.sales_total,
         "sales_amount_fen": f.sales_amount_fen,
@@ -157,8 +174,9 @@ def as_dict(f: ComplianceFigures) -> dict[str, Any]:
         "sales_without_valid_assessment": f.sales_without_valid_assessment,
         "exceptions": f.exceptions,
         "recorded_sales": f.recorded_sales,
-        "refused_no_recording": f.refusals.get("no_recording", 0),
         "unrecorded_sales": f.unrecorded_sales,
+        # the anti-fraud stops (issue 17, another part of it) when the figures carry them
+        **({"antifraud_stops": stops} if stops is not None else {}),
     }
 
 
@@ -178,6 +196,9 @@ def rows(doc: dict[str, Any]) -> tuple[tuple[str, str, Any], ...]:
              doc["sales_without_valid_assessment"]),
             ("exceptions", t("compliance.report.exceptions"), doc["exceptions"])]
     out += [(k, t(f"dual_recording.report.{label}"), doc[k]) for k, label in (
-        ("recorded_sales", "recorded"), ("refused_no_recording", "refused"),
-        ("unrecorded_sales", "missing")) if k in doc]
+        ("recorded_sales", "recorded"), ("unrecorded_sales", "missing")) if k in doc]
+    if "antifraud_stops" in doc:
+        key = "compliance.report.antifraud_stops"
+        out.append(("antifraud_stops", t(key) if has(key) else "antifraud_stops",
+                    doc["antifraud_stops"]))
     return tuple(out)

@@ -28,7 +28,12 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from wealthtui.model import Client, SaleCheck, ServiceRecord
-from wealthtui.reports.compliance import ComplianceFigures, figures_in
+from wealthtui.reports.compliance import (
+    ComplianceFigures,
+    ComplianceOverview,
+    figures_in,
+    overview_in,
+)
 from wealthtui.rules import suitability
 from wealthtui.rules.fields import FieldError
 from wealthtui.services import dual_recording
@@ -242,6 +247,12 @@ class ComplianceService(Service):
         """The month's figures up to and including `day` (today unless given)."""
         d = day or uow.today
         return figures_in(uow.session, self.settings, d.replace(day=1), d)
+
+    @requires("compliance.view", write=False)
+    def overview(self, uow: UnitOfWork, day: date | None = None) -> ComplianceOverview:
+        """The head's compliance view: the day's and the month's figures and the day's sales
+        that needed a dual recording (双录), with their status."""
+        return overview_in(uow.session, self.settings, day or uow.today)
 
     @requires("compliance.view", write=False)
     def refused_today(self, uow: UnitOfWork) -> list[SaleCheck]:

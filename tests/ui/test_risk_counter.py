@@ -15,6 +15,7 @@ from textual.widgets import Select, Static
 from tests.conftest import T0
 from tests.services.counter_helpers import Center, center_fixture  # noqa: F401
 from tests.ui.helpers import make_app, quiet_settings, screen_text, settle, sign_in, type_into
+from tests.ui.loop_watch import LoopWatch
 from wealthtui.i18n import t
 from wealthtui.model import Client, DualRecording, SaleCheck, ServiceRecord
 from wealthtui.ui.dialogs.form import FormField
@@ -209,16 +210,25 @@ async def test_the_heads_compliance_view_equals_the_end_of_day_report(
             s.counter.record(center.n1, ticket, "wealth_product", "1000", product=code)
     doc = export.day_dict(s.settings, s.reports.eod(head))["compliance"]
     app = make_app(s)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot, "H001")
-        await press(pilot, "ctrl+f")
-        assert isinstance(app.screen, ComplianceScreen)
-        figures = app.screen.query_one("#compliance-figures", DataTable)
-        shown = [[str(c) for c in figures.get_row_at(i)] for i in range(figures.row_count)]
-        recs = app.screen.query_one("#compliance-recordings", DataTable)
-        rec_rows = [[str(c) for c in recs.get_row_at(i)] for i in range(recs.row_count)]
-        await press(pilot, "escape")
-        assert not isinstance(app.screen, ComplianceScreen)
+    watch = LoopWatch(s.ctx.engine)  # the view reads off the event loop
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await sign_in(pilot, "H001")
+            with watch.watching():
+                await press(pilot, "ctrl+f")
+                assert isinstance(app.screen, ComplianceScreen)
+                await press(pilot, "f5")  # read again
+                figures = app.screen.query_one("#compliance-figures", DataTable)
+                shown = [[str(c) for c in figures.get_row_at(i)]
+                         for i in range(figures.row_count)]
+                recs = app.screen.query_one("#compliance-recordings", DataTable)
+                rec_rows = [[str(c) for c in recs.get_row_at(i)] for i in range(recs.row_count)]
+                await press(pilot, "escape")
+                assert not isinstance(app.screen, ComplianceScreen)
+            assert watch.on_loop == [], watch.on_loop[:3]
+            assert watch.elsewhere > 0
+    finally:
+        watch.close()
     expected = [(label, str(v)) for _k, label, v in report.rows(doc)]
     assert [(label, today) for label, today, _month in shown] == expected
     assert [r[2] for r in shown] == [today for _label, today, _m in shown]  # first of the month

@@ -81,8 +81,8 @@ class HeadScreen(RoleScreen):
         Binding("ctrl+j", "my_complaints", "my_complaints.bind.show", id="head.my_complaints"),
     ]
     #: the screen's own keys in the order they matter (each panel has its FOOTER_ORDER first)
-    FOOTER_ORDER: ClassVar[tuple[str, ...]] = ("head.targets", "head.compliance",
-                                               "head.checklists", "head.my_complaints")
+    FOOTER_ORDER: ClassVar[tuple[str, ...]] = ("head.targets", "head.checklists",
+                                               "head.my_complaints", "head.compliance")
 
     # --- layout ----------------------------------------------------------------------------
     def __init__(self, name: str | None = None, id: str | None = None,  # noqa: A002

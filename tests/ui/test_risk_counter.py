@@ -177,6 +177,9 @@ async def test_the_cm_assesses_from_the_file_and_records_from_the_contact_form(
         assert form.query_one("#f-content", FormField).value == "首次购买稳健理财"
         await press(pilot, "f2")
         assert app.screen is file
+        await press(pilot, "escape")  # back to the CM's screen, which reloads once
+        await settle(pilot)
+        assert app.screen is screen
     with Session(services.ctx.engine) as db:
         sale = db.exec(select(SaleCheck).where(SaleCheck.refused == False)).one()  # noqa: E712
         rec = db.exec(select(DualRecording)).one()

@@ -8,7 +8,9 @@ settings. An allowed sale is kept as a `SaleCheck` row in the same transaction a
 refused one raises `SaleRefused` (a FieldError naming the form's field, with both levels in the
 message) — the sale's transaction rolls back, and the service method, wrapped by
 `records_refusals`, writes the refused attempt and its audit event in a transaction of its own,
-so refusals are counted in the head's figures.
+so refusals are counted in the head's figures. A sale `[compliance.dual_recording]` names also
+needs its dual recording (双录, services.dual_recording.match_in): without one it is refused the
+same way (outcome `no_recording`); with one, the recording is linked to the sale's row.
 
 Regulatory practice (not our manual's text): 《商业银行理财业务监督管理办法》(CBIRC 2018 No. 6)
 (sell only at or below the client's assessed risk tolerance, assessment before the

@@ -295,6 +295,8 @@ def cm_leads(d: Day) -> None:
             s.handoffs.accept(d.people[cm], h.id)
             if h.client_id == d.clients["黄普通"]:
                 product = min(s.settings.contact.products, key=lambda x: x.risk_level)
+                s.dual_recording.enter(d.people[cm], h.client_id, product.code,  # 双录 first
+                                       f"SR-WD-{h.id}", "10:00", "10:20")
                 s.contacts.log(d.people[cm], h.client_id, channel="visit", purpose="product",
                                content=product.name, result="sold", products=[product.code],
                                sale_amount="500000")

@@ -478,6 +478,22 @@ class KpiCfg(_Section):
 
 
 @section
+class DualRecordingCfg(_Section):
+    """[compliance.dual_recording]: the sales that need a dual recording (双录) before they
+    complete, as data (issue 17). A sale needs one when any of these names it. Regulatory
+    practice, not our manual's text: 《银行业金融机构销售专区录音录像管理暂行规定》(银监办发〔2017〕110号)."""
+
+    #: product codes of the shelf whose every sale is recorded; "*" = every product
+    products: list[str] = field(default_factory=list)
+    #: products of this risk level (R) or above are recorded; 0 = none by level
+    from_product_level: Annotated[int, Limits(ge=0, le=5)] = 0
+    #: any sale to a client aged [compliance] senior_age or more
+    senior: bool = False
+    #: a client's first purchase (no earlier sale of any product on record)
+    first_purchase: bool = False
+
+
+@section
 class ComplianceCfg(_Section):
     """[compliance]: the rules at the point of sale (suitability, authorisation on the day's sum,
     large cash). See README "Compliance at the point of sale" for their regulatory basis."""
@@ -497,6 +513,8 @@ class ComplianceCfg(_Section):
     #: the risk-tolerance questionnaire (TOML, the shape of data/compliance/questionnaire.toml);
     #: empty: the one shipped with the program
     questionnaire_file: str = ""
+    #: the sales that need a dual recording (双录)
+    dual_recording: DualRecordingCfg = field(default_factory=DualRecordingCfg)
 
     def __post_init__(self) -> None:
         for pair in self.exceptions:
@@ -805,6 +823,11 @@ class Settings(_Section):
         for rule in self.antifraud.rules:
             if rule.business_type not in types:
                 raise ValueError(f"antifraud.rules: unknown business_type {rule.business_type}")
+        shelf = {p.code for p in self.contact.products} | {"*"}
+        unknown = sorted(set(self.compliance.dual_recording.products) - shelf)
+        if unknown:
+            raise ValueError(f"compliance.dual_recording.products: unknown product "
+                             f"{', '.join(unknown)}")
 
     def _queue_refs(self) -> None:
         """Categories and counters name zones and categories that exist; counter numbers unique."""

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from tests.conftest import T0
 from tests.services.cm_helpers import Desk, desk_fixture  # noqa: F401
 from tests.services.counter_helpers import Center, center_fixture  # noqa: F401
+from tests.services.recording_helpers import recorded
 from wealthtui.model import ClientAccount, CMAssignment, ContactLog, Handoff, Lead
 from wealthtui.rules.fields import FieldError
 from wealthtui.services import Services
@@ -305,6 +306,7 @@ def test_a_cms_sale_converts_the_lobbys_lead_and_the_reports_count_it(desk: Desk
     with pytest.raises(FieldError) as bad:  # a sale names its product
         s.contacts.log(desk.cm1, client, channel="visit", result="sold", sale_amount="500000")
     assert bad.value.key == "compliance.error.sold_needs_product"
+    recorded(s, desk.cm1, client, "WM90")  # the sale's dual recording (双录)
     with pytest.raises(FieldError) as bad:  # and its amount
         s.contacts.log(desk.cm1, client, channel="visit", result="sold", products=["WM90"])
     assert bad.value.field == "sale.field.amount"
@@ -343,6 +345,7 @@ def test_a_sale_at_the_counter_converts_the_referral_of_the_window_only(
     s.counter.record(center.n1, ticket, "transfer", "1000")  # not a sale: nothing converts
     with Session(s.ctx.engine) as db:
         assert db.get(Lead, recent.lead_id).status == "new"  # type: ignore[union-attr]
+    recorded(s, center.n1, client, "MMF")
     record = s.counter.record(center.n1, ticket, "wealth_product", "200,000", product="MMF")
     with Session(s.ctx.engine) as db:
         converted = db.get(Lead, recent.lead_id)

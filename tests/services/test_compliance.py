@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from tests.conftest import T0
 from tests.services.cm_helpers import Desk, desk_fixture  # noqa: F401
 from tests.services.counter_helpers import Center, center_fixture  # noqa: F401
+from tests.services.recording_helpers import recorded
 from wealthtui.config import load_settings
 from wealthtui.model import AuditEvent, Client, SaleCheck, ServiceRecord
 from wealthtui.services import Services
@@ -95,6 +96,7 @@ def test_a_product_at_the_clients_level_is_sold_and_one_above_is_refused(center:
     client = center.client("孙稳健")
     set_client(s, client, risk=2, assessed=TODAY - timedelta(days=100))
     ticket = at_counter(center, client)
+    recorded(s, center.n1, client, "WM90")  # the sale's dual recording (双录)
     rec = s.counter.record(center.n1, ticket, "wealth_product", "100,000", product="wm90")
     assert rec.outcome == "done"
     with pytest.raises(SaleRefused) as err:
@@ -114,6 +116,7 @@ def test_an_expired_or_missing_assessment_allows_r1_only(center: Center) -> None
     expired = center.client("周过期", seq=2)
     set_client(s, expired, risk=5, assessed=TODAY - timedelta(days=365))
     ticket = at_counter(center, expired)
+    recorded(s, center.n1, expired, "CD1Y")  # a first purchase: recorded
     assert s.counter.record(center.n1, ticket, "wealth_product", "5000",
                             product="CD1Y").outcome == "done"
     with pytest.raises(SaleRefused) as err:
@@ -134,6 +137,7 @@ def test_a_client_of_65_or_more_is_limited_to_the_configured_level(center: Cente
     born = date(TODAY.year - 65, TODAY.month, TODAY.day)  # 65 today
     set_client(s, client, risk=5, assessed=TODAY - timedelta(days=10), birthday=born)
     ticket = at_counter(center, client)
+    recorded(s, center.n1, client, "MIXF")
     assert s.counter.record(center.n1, ticket, "wealth_product", "1000",
                             product="MIXF").outcome == "done"  # R3 = senior_max_level
     with pytest.raises(SaleRefused) as err:
@@ -160,6 +164,7 @@ def test_sold_needs_a_product_and_a_suitable_sale_is_kept_with_the_contact(desk:
     with pytest.raises(FieldError) as err:
         s.contacts.log(desk.cm1, client, channel="phone", result="sold")
     assert err.value.key == "compliance.error.sold_needs_product"
+    recorded(s, desk.cm1, client, "MIXF")
     view = s.contacts.log(desk.cm1, client, channel="meeting", result="sold", products=["MIXF"],
                           sale_amount="50000")
     s.contacts.log(desk.cm1, client, channel="phone", result="interested", products=["BONDF"])
@@ -175,6 +180,7 @@ def test_a_configured_exception_lets_an_acknowledged_sale_through(desk: Desk) ->
     client = desk.client("陈进取", cm=desk.cm1, risk=4, assessed=TODAY - timedelta(days=5))
     with pytest.raises(SaleRefused):  # the exception needs the signed acknowledgement
         branch.contacts.log(desk.cm1, client, channel="meeting", result="sold", sale_amount="50000", products=["QDII"])
+    recorded(s, desk.cm1, client, "QDII")
     branch.contacts.log(desk.cm1, client, channel="meeting", result="sold", sale_amount="50000", products=["QDII"],
                         acknowledgements={"QDII": "风险揭示书 7"})
     with pytest.raises(SaleRefused):  # not in the default rules
@@ -229,6 +235,7 @@ def test_the_heads_figures_equal_the_records(center: Center, head) -> None:
     c2 = center.client("甲", seq=4)
     set_client(s, c2, risk=2, assessed=TODAY - timedelta(days=1))
     ticket = at_counter(center, c2)
+    recorded(s, center.n1, c2, "WM90")
     s.counter.record(center.n1, ticket, "wealth_product", "1000", product="WM90")
     s.counter.record(center.n1, ticket, "wealth_product", "2000", product="TD3M")
     for code in ("EQF", "QDII"):
@@ -279,6 +286,7 @@ def test_the_counter_sells_exactly_what_the_table_allows(center: Center, client,
     ticket = at_counter(center, cid)
     before = len(records(s))
     allowed = table_allows(s.settings, product, client, assessed_days, age)
+    recorded(s, center.n1, cid, PRODUCT_OF_LEVEL[product])  # the dual recording: never the reason
     try:
         rec = s.counter.record(center.n1, ticket, "wealth_product", f"{amount / 100:.2f}",
                                product=PRODUCT_OF_LEVEL[product])
@@ -300,6 +308,7 @@ def test_the_contact_log_sells_exactly_what_the_table_allows(desk: Desk, client,
                       assessed=TODAY - timedelta(days=assessed_days) if client else None)
     allowed = table_allows(s.settings, product, client, assessed_days, age)
     code = PRODUCT_OF_LEVEL[product]
+    recorded(s, desk.cm1, cid, code)  # the dual recording: never the reason here
     try:
         view = s.contacts.log(desk.cm1, cid, channel="meeting", result="sold", products=[code], sale_amount="50000",
                               acknowledgements={code: "签字"})  # no exception configured
@@ -319,6 +328,7 @@ def test_the_end_of_day_report_carries_the_compliance_section(center: Center, he
     c3 = center.client("乙", seq=5)
     set_client(s, c3, risk=3, assessed=TODAY - timedelta(days=1))
     ticket = at_counter(center, c3)
+    recorded(s, center.n1, c3, "MIXF")
     s.counter.record(center.n1, ticket, "wealth_product", "50,000", product="MIXF")
     with pytest.raises(SaleRefused):
         s.counter.record(center.n1, ticket, "wealth_product", "50,000", product="QDII")

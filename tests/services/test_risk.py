@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from tests.conftest import TEST_PIN
 from tests.services.counter_helpers import Center, center_fixture  # noqa: F401
+from tests.services.recording_helpers import recorded
 from tests.services.test_compliance import TODAY, at_counter, set_client
 from wealthtui.model import AuditEvent, Client, RiskAssessment
 from wealthtui.services.compliance import SaleRefused
@@ -40,6 +41,7 @@ def test_an_assessment_sets_the_level_the_sale_paths_check(center: Center) -> No
         assert row is not None and (row.risk_level, row.risk_assessed_on) == (5, TODAY)
         event = db.exec(select(AuditEvent).where(AuditEvent.action == "risk.assess")).one()
         assert event.actor_id == center.n1.staff_id and event.entity_id == str(client)
+    recorded(s, center.n1, client, "MIXF")  # the sale's dual recording (双录)
     record = s.counter.record(center.n1, ticket, "wealth_product", "50000", product="MIXF")
     assert record.id is not None  # the same sale is allowed now
 

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Static
 
 from tests.conftest import T0
 from tests.services.counter_helpers import Center, center_fixture  # noqa: F401
+from tests.services.recording_helpers import recorded
 from tests.ui.helpers import make_app, quiet_settings, screen_text, settle, sign_in, type_into
 from wealthtui.i18n import t
 from wealthtui.model import Client, SaleCheck, ServiceRecord
@@ -75,7 +76,8 @@ async def test_the_counter_refuses_a_sale_above_the_level_and_keeps_the_form(
         assert table(center, ServiceRecord) == []
         assert [(c.refused, c.outcome) for c in table(center, SaleCheck)] == [
             (True, "above_level")]
-        # a suitable product goes through from the same form
+        # a suitable product goes through from the same form (its dual recording entered)
+        recorded(s, center.n1, client, "WM90")
         form.widget("product").value = "WM90"
         await press(pilot, "f2")
         assert isinstance(app.screen, CounterScreen)
@@ -90,6 +92,7 @@ async def test_the_head_sees_the_compliance_figures_in_the_end_of_day_tab(
     client = client_at_level(center, 3)
     center.sign_on(center.n1, "04")
     ticket = center.ticket_at(center.n1, "04", "B", client_id=client)
+    recorded(s, center.n1, client, "MIXF")
     s.counter.record(center.n1, ticket, "wealth_product", "80000", product="MIXF")
     for code in ("EQF", "QDII"):
         with pytest.raises(Exception):  # noqa: B017 - SaleRefused, shown above

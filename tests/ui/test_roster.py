@@ -168,6 +168,8 @@ async def test_a_cm_records_a_sale_in_the_contact_form_and_the_lead_converts(
     client = desk.client("钱多多", tier="potential", risk=3, assessed=date(2026, 11, 1))
     lead = services.lobby.spot_potential(people["lobby"], client_id=client, signal="询问理财",
                                          to_staff_id=people["cm1"].staff_id)
+    from tests.services.recording_helpers import recorded
+    recorded(services, people["cm1"], client, "WM90")  # the sale's dual recording (双录)
     app = make_app(services)
     async with app.run_test(size=SIZE) as pilot:
         screen = await sign_in(pilot, "C01")

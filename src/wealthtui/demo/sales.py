@@ -7,7 +7,8 @@ the answers are recorded; once a day one client's answer is suspicious and the b
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
 from sqlmodel import Session
 
@@ -62,3 +63,35 @@ def antifraud_answers(rng: random.Random, checklist: Checklist, *, suspicious: b
         q = rng.choice(checklist.questions)
         answers[q.id] = sorted(q.suspicious)[0]
     return answers
+
+
+# --- dual recording (双录): the demo records the sales the rules name ------------------------------
+
+#: the share of recorded sales where the teller or CM first forgets the recording (refused)
+FORGET_RECORDING = 0.08
+
+
+def needs_recording(services: Services, client_id: int | None, code: str, today: date) -> bool:
+    """Whether `[compliance.dual_recording]` names the sale of `code` to the client today."""
+    from wealthtui.reports.compliance import first_purchase_in
+    from wealthtui.rules import dual_recording
+
+    product = services.settings.contact.product(code)
+    if client_id is None or product is None:
+        return False
+    with Session(services.ctx.engine) as s:
+        client = s.get(Client, client_id)
+        age = suitability.age_on(client.birthday, today) if client else None
+        first = first_purchase_in(s, client_id)
+    return bool(dual_recording.reasons(dual_recording.from_settings(services.settings),
+                                       product_code=code, product_level=product.risk_level,
+                                       client_age=age, first_purchase=first))
+
+
+def enter_recording(services: Services, actor: Any, client_id: int, code: str, ref: str) -> None:
+    """The recording just made in the recording system (the last quarter hour), entered."""
+    now = services.clock.now().astimezone(services.ctx.tz)
+    start, end = now - timedelta(minutes=16), now - timedelta(minutes=1)
+    if start.date() != now.date():
+        start = end.replace(hour=0, minute=0)
+    services.dual_recording.enter(actor, client_id, code, ref, f"{start:%H:%M}", f"{end:%H:%M}")

@@ -278,8 +278,11 @@ class WorkDay:
         product = ""
         if bt.code in self.settings.compliance.sale_business_types:  # issue 17: rules obeyed
             bt, product = self._sale(post, ticket, bt, amount)
-        rec = self._record_asked(post, ticket, bt.code,
-                                 format_fen(amount).replace(",", "") if amount else "", product)
+        rec = self._sell_recorded(
+            post.teller, ticket.client_id, product,
+            lambda: self._record_asked(post, ticket, bt.code,
+                                       format_fen(amount).replace(",", "") if amount else "",
+                                       product))
         if rec is None:  # stopped by the anti-fraud answers: nothing paid out, nothing recorded
             self.box[post.counter_no] = box
             self.at(self.now + rest, self.finish, post, ticket, 0)
@@ -296,6 +299,24 @@ class WorkDay:
                     rest, amount)
             return
         self.after_record(post, ticket, rest, amount)
+
+    def _sell_recorded(self, actor: Actor, client_id: int | None, code: str,
+                       sell: Callable[[], Any]) -> Any:
+        """Issue 17: a sale `[compliance.dual_recording]` names gets its recording entered
+        first; now and then it is forgotten — the sale is refused (kept, counted) and made
+        once the recording is entered."""
+        if not code or not sales.needs_recording(self.s, client_id, code, self.day):
+            return sell()
+        assert client_id is not None
+        if self.rng.random() < sales.FORGET_RECORDING:
+            try:
+                return sell()
+            except SaleRefused:
+                self.stats.sales_refused += 1
+        self._recordings = getattr(self, "_recordings", 0) + 1
+        sales.enter_recording(self.s, actor, client_id, code,
+                              f"SR{self.day:%Y%m%d}-{self._recordings:04d}")
+        return sell()
 
     def _sale(self, post: Post, ticket: Any, bt: Any, amount: int) -> tuple[Any, str]:
         """A wealth product the rules allow for the ticket's client; sometimes one they refuse
@@ -427,16 +448,17 @@ class WorkDay:
             else:
                 products = [allowed]
         follow = result in ("interested", "appointment") or rng.random() < 0.3
-        self.call(self.s.contacts.log, cm, client, channel=rng.choice(("phone", "phone", "wechat",
-                                                                        "visit", "meeting")),
-                  purpose=rng.choice([x for x in PURPOSES if x in self.text["contact_purposes"]]),
-                  content=rng.choice(self.text["contact_contents"]), result=result,
-                  next_action=rng.choice([a for a in self.text["next_actions"] if a])
-                  if follow else "",
-                  next_date=self.day + timedelta(days=rng.randrange(3, 40)) if follow else None,
-                  products=products,
-                  sale_amount=str(rng.choice((50_000, 100_000, 200_000))) if result == "sold"
-                  else "")
+        channel = rng.choice(("phone", "phone", "wechat", "visit", "meeting"))
+        purpose = rng.choice([x for x in PURPOSES if x in self.text["contact_purposes"]])
+        content = rng.choice(self.text["contact_contents"])
+        next_action = rng.choice([a for a in self.text["next_actions"] if a]) if follow else ""
+        next_date = self.day + timedelta(days=rng.randrange(3, 40)) if follow else None
+        sale_amount = str(rng.choice((50_000, 100_000, 200_000))) if result == "sold" else ""
+        self._sell_recorded(
+            cm, client, products[0] if result == "sold" and products else "",
+            lambda: self.call(self.s.contacts.log, cm, client, channel=channel, purpose=purpose,
+                              content=content, result=result, next_action=next_action,
+                              next_date=next_date, products=products, sale_amount=sale_amount))
         self.stats.contacts += 1
 
     def sell(self, cm: Actor, client: int) -> bool:
@@ -445,10 +467,13 @@ class WorkDay:
         product = min(self.settings.contact.products, key=lambda p: p.risk_level, default=None)
         if product is None:
             return False
+        amount = str(self.rng.choice((50_000, 100_000, 200_000, 500_000)))
         try:
-            self.call(self.s.contacts.log, cm, client, channel="visit", purpose="product",
-                      content=product.name, result="sold", products=[product.code],
-                      sale_amount=str(self.rng.choice((50_000, 100_000, 200_000, 500_000))))
+            self._sell_recorded(
+                cm, client, product.code,
+                lambda: self.call(self.s.contacts.log, cm, client, channel="visit",
+                                  purpose="product", content=product.name, result="sold",
+                                  products=[product.code], sale_amount=amount))
         except (FieldError, ServiceError):
             return False
         self.stats.contacts += 1

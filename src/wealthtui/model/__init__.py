@@ -20,13 +20,14 @@ from wealthtui.model.day import Attendance, BusinessDay, ManualFigure
 from wealthtui.model.handoff import Handoff, Lead
 from wealthtui.model.notice import Notice
 from wealthtui.model.queue import CounterSession, Ticket, TicketEvent, Visit
+from wealthtui.model.recording import DualRecording
 from wealthtui.model.staff import Staff, StaffRole
 from wealthtui.model.targets import Target, TargetList
 
 __all__ = [
     "AntifraudCheck", "Appointment", "Attendance", "AuditEvent", "AuditHead", "AuthorizationRequest", "BusinessDay",
     "ChecklistRun", "Client", "ClientAccount", "ClosingRetention", "CMAssignment", "CMAssistant",
-    "Complaint",
+    "Complaint", "DualRecording",
     "ComplaintEvent", "ContactLog", "ContactProposal", "CounterSession", "Handoff", "Lead",
     "ManualFigure", "Meta", "Notice", "OutletBalance", "ProductHolding", "RiskAssessment",
     "RowSeal", "SaleCheck",

@@ -1,6 +1,8 @@
 """The compliance section of the head's reports (issue 17): sales checked at the point of sale
-by product risk, refusals by reason, sales without a valid assessment (must be 0), exceptions —
-read from the `sale_check` records (services.compliance writes them)."""
+by product risk, refusals by reason, sales without a valid assessment (must be 0), exceptions,
+the dual recordings (双录) of the sales that needed one — read from the `sale_check` and
+`dual_recording` records (services.compliance and services.dual_recording write them). The head's
+compliance panel and `wealthtui eod` both show `rows(as_dict(figures))`: one truth per figure."""
 
 from __future__ import annotations
 
@@ -9,13 +11,18 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import case, func, select
+from sqlmodel import col
 
 from wealthtui.i18n import t
-from wealthtui.model import AntifraudCheck, SaleCheck
-from wealthtui.rules import suitability
+from wealthtui.model import AntifraudCheck, Client, DualRecording, SaleCheck, Staff
+from wealthtui.rules import dual_recording, suitability
 from wealthtui.rules.money import format_fen
 
-OUTCOMES = ("above_level", "no_assessment", "assessment_expired", "walk_in", "senior_limit")
+OUTCOMES = ("above_level", "no_assessment", "assessment_expired", "walk_in", "senior_limit",
+            "no_recording")
+#: the catalog key naming each refusal's reason
+REASON_KEYS = {o: f"compliance.reason.{o}" for o in OUTCOMES} | {
+    "no_recording": "dual_recording.refused_reason"}
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,10 @@ class ComplianceFigures:
     #: business asked the anti-fraud questions, and those a suspicious answer stopped
     antifraud_asked: int = 0
     antifraud_stops: int = 0
+    #: allowed sales with their dual recording (双录) linked
+    recorded_sales: int = 0
+    #: allowed sales that `[compliance.dual_recording]` names without a recording (must be 0)
+    unrecorded_sales: int = 0
 
     @property
     def refused_total(self) -> int:
@@ -50,15 +61,15 @@ class ComplianceFigures:
 def figures_in(session: Any, settings: Any, start: date, end: date) -> ComplianceFigures:
     """The compliance figures of business days start..end (inclusive), from the records."""
     rows = session.execute(
-        select(SaleCheck.product_level, SaleCheck.refused, SaleCheck.outcome, SaleCheck.path,
-               SaleCheck.assessment_valid, SaleCheck.amount_fen)
+        select(SaleCheck.id, SaleCheck.product_level, SaleCheck.refused, SaleCheck.outcome,
+               SaleCheck.path, SaleCheck.assessment_valid, SaleCheck.amount_fen)
         .where(SaleCheck.business_date >= start, SaleCheck.business_date <= end)).all()
     by_risk: dict[int, int] = {}
     refusals: dict[str, int] = {}
     by_path: dict[str, int] = {}
     amount = unassessed = exceptions = 0
     floor = settings.compliance.unassessed_max_level
-    for level, refused, outcome, path, valid, fen in rows:
+    for _id, level, refused, outcome, path, valid, fen in rows:
         if refused:
             refusals[outcome] = refusals.get(outcome, 0) + 1
             continue
@@ -68,9 +79,11 @@ def figures_in(session: Any, settings: Any, start: date, end: date) -> Complianc
         unassessed += int(level > floor and not valid)
         exceptions += int(outcome == suitability.ACKNOWLEDGED)
     asked, stops = _antifraud(session, start, end)
+    statuses = [d.status for d in recording_status_in(session, settings, start, end)]
     return ComplianceFigures(start, end, dict(sorted(by_risk.items())), amount,
                              dict(sorted(refusals.items())), unassessed, exceptions,
-                             dict(sorted(by_path.items())), asked, stops)
+                             dict(sorted(by_path.items())), asked, stops,
+                             statuses.count("recorded"), statuses.count("missing"))
 
 
 def _antifraud(session: Any, start: date, end: date) -> tuple[int, int]:
@@ -83,6 +96,84 @@ def _antifraud(session: Any, start: date, end: date) -> tuple[int, int]:
     return int(asked), int(stops)
 
 
+# --- dual recording (双录) ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DaySale:
+    """A sale (allowed, or refused for want of a recording) that needed a recording."""
+
+    sale_check_id: int
+    at: Any  # datetime (UTC)
+    client_name: str
+    product_code: str
+    path: str
+    status: str  # "recorded" | "refused" | "missing" (allowed without one: must not happen)
+    recording_ref: str
+    recorded_by_name: str
+
+
+def first_purchase_in(session: Any, client_id: int | None, before: Any = None) -> bool:
+    """No sale (an allowed SaleCheck) of the client on record (before the instant `before`)."""
+    if client_id is None:
+        return False
+    q = select(func.count()).select_from(SaleCheck).where(
+        SaleCheck.client_id == client_id, SaleCheck.refused == False)  # noqa: E712
+    if before is not None:
+        q = q.where(SaleCheck.at < before)
+    return int(session.execute(q).scalar_one()) == 0
+
+
+def recording_status_in(session: Any, settings: Any, start: date, end: date) -> list[DaySale]:
+    """The sales of days start..end that needed a recording: every sale with a recording
+    linked, every attempt refused for want of one, and every allowed sale the rules name that
+    has none (which the services never let through — the figure the head expects to be 0)."""
+    checks = session.execute(select(SaleCheck).where(
+        SaleCheck.business_date >= start, SaleCheck.business_date <= end)
+        .order_by(col(SaleCheck.id))).scalars().all()
+    if not checks:
+        return []
+    linked = {r.sale_check_id: r for r in session.execute(select(DualRecording).where(
+        col(DualRecording.sale_check_id).in_([c.id for c in checks]))).scalars().all()}
+    clients = dict(session.execute(select(Client.id, Client.name).where(
+        col(Client.id).in_({c.client_id for c in checks if c.client_id}))).all())
+    staff = dict(session.execute(select(Staff.id, Staff.name).where(
+        col(Staff.id).in_({r.recorded_by for r in linked.values()}))).all()) if linked else {}
+    rules = dual_recording.from_settings(settings)
+    out = []
+    for c in checks:
+        rec = linked.get(c.id)
+        if c.refused:
+            if c.outcome != dual_recording.NO_RECORDING:
+                continue
+            status = "refused"
+        elif rec is not None:
+            status = "recorded"
+        elif dual_recording.reasons(rules, product_code=c.product_code,
+                                    product_level=c.product_level, client_age=c.client_age,
+                                    first_purchase=first_purchase_in(session, c.client_id, c.at)):
+            status = "missing"
+        else:
+            continue
+        out.append(DaySale(c.id, c.at, clients.get(c.client_id, ""), c.product_code, c.path,
+                           status, rec.recording_ref if rec else "",
+                           staff.get(rec.recorded_by, "") if rec else ""))
+    return out
+
+
+@dataclass(frozen=True)
+class ComplianceOverview:
+    """The head's compliance view: the day's and the month's figures, and the day's sales that
+    needed a dual recording with their status."""
+
+    day: ComplianceFigures
+    month: ComplianceFigures
+    recordings: list[DaySale]
+
+
+def overview_in(session: Any, settings: Any, day: date) -> ComplianceOverview:
+    return ComplianceOverview(figures_in(session, settings, day, day),
+                              figures_in(session, settings, day.replace(day=1), day),
+                              recording_status_in(session, settings, day, day))
 
 
 def as_dict(f: ComplianceFigures) -> dict[str, Any]:
@@ -97,6 +188,8 @@ def as_dict(f: ComplianceFigures) -> dict[str, Any]:
         "exceptions": f.exceptions,
         "antifraud_asked": f.antifraud_asked,
         "antifraud_stops": f.antifraud_stops,
+        "recorded_sales": f.recorded_sales,
+        "unrecorded_sales": f.unrecorded_sales,
     }
 
 
@@ -110,11 +203,13 @@ def rows(doc: dict[str, Any]) -> tuple[tuple[str, str, Any], ...]:
             for k, v in doc["sales_by_risk"].items()]
     out.append(("refused", t("compliance.report.refused"), doc["refused"]))
     out += [(f"refused_{k}", t("compliance.report.refused_reason",
-                               reason=t(f"compliance.reason.{k}")), v)
+                               reason=t(REASON_KEYS.get(k, f"compliance.reason.{k}"))), v)
             for k, v in doc["refusals"].items()]
     out += [("sales_without_valid_assessment", t("compliance.report.unassessed"),
              doc["sales_without_valid_assessment"]),
             ("exceptions", t("compliance.report.exceptions"), doc["exceptions"]),
             ("antifraud_asked", t("antifraud.report.asked"), doc.get("antifraud_asked", 0)),
             ("antifraud_stops", t("antifraud.report.stops"), doc.get("antifraud_stops", 0))]
+    out += [(k, t(f"dual_recording.report.{label}"), doc[k]) for k, label in (
+        ("recorded_sales", "recorded"), ("unrecorded_sales", "missing")) if k in doc]
     return tuple(out)

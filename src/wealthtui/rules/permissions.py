@@ -132,6 +132,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "appointment.book": CMS | LOBBY | {HEAD},
     "appointment.view": EVERYONE,
     "appointment.checkin": LOBBY | {HEAD},
+    # dual recording (双录, issue 17): the recording's reference entered where the sale is made
+    "recording.enter": COUNTER | CM_DESK | {HEAD},
 }
 del _
 

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from wealthtui.services.counter import CounterService
     from wealthtui.services.dashboard import DashboardService
     from wealthtui.services.day import DayService
+    from wealthtui.services.dual_recording import DualRecordingService
     from wealthtui.services.handoffs import HandoffService
     from wealthtui.services.handover import HandoverService
     from wealthtui.services.lobby import LobbyService
@@ -76,6 +77,7 @@ SERVICES: dict[str, str] = {
     "counter": "wealthtui.services.counter:CounterService",
     "dashboard": "wealthtui.services.dashboard:DashboardService",
     "day": "wealthtui.services.day:DayService",
+    "dual_recording": "wealthtui.services.dual_recording:DualRecordingService",
     "handoffs": "wealthtui.services.handoffs:HandoffService",
     "handover": "wealthtui.services.handover:HandoverService",
     "lobby": "wealthtui.services.lobby:LobbyService",
@@ -116,6 +118,7 @@ class Services:
         counter: CounterService
         dashboard: DashboardService
         day: DayService
+        dual_recording: DualRecordingService
         handoffs: HandoffService
         handover: HandoverService
         lobby: LobbyService

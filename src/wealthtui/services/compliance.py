@@ -8,7 +8,9 @@ settings. An allowed sale is kept as a `SaleCheck` row in the same transaction a
 refused one raises `SaleRefused` (a FieldError naming the form's field, with both levels in the
 message) — the sale's transaction rolls back, and the service method, wrapped by
 `records_refusals`, writes the refused attempt and its audit event in a transaction of its own,
-so refusals are counted in the head's figures.
+so refusals are counted in the head's figures. A sale `[compliance.dual_recording]` names also
+needs its dual recording (双录, services.dual_recording.match_in): without one it is refused the
+same way (outcome `no_recording`); with one, the recording is linked to the sale's row.
 
 Regulatory practice (not our manual's text): 《商业银行理财业务监督管理办法》(CBIRC 2018 No. 6)
 (sell only at or below the client's assessed risk tolerance, assessment before the
@@ -28,9 +30,15 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from wealthtui.model import Client, SaleCheck, ServiceRecord
-from wealthtui.reports.compliance import ComplianceFigures, figures_in
+from wealthtui.reports.compliance import (
+    ComplianceFigures,
+    ComplianceOverview,
+    figures_in,
+    overview_in,
+)
 from wealthtui.rules import suitability
 from wealthtui.rules.fields import FieldError
+from wealthtui.services import dual_recording
 from wealthtui.services.base import Actor, Service, UnitOfWork, requires
 from wealthtui.services.uow import append_audit, run_in_uow
 
@@ -111,9 +119,20 @@ def check_sale_in(
             age=row.client_age if row.client_age is not None else "-",
             senior_age=rules.senior_age, senior_max=rules.senior_max_level,
             max_level=rules.unassessed_max_level)
-    if keep:
-        for row in rows:
-            uow.session.add(row)
+    if not keep:
+        return rows
+    taken, unrecorded, why = dual_recording.match_in(uow, rows)
+    if unrecorded is not None:  # a sale the rules name needs its recording (双录) first
+        unrecorded.outcome, unrecorded.refused = dual_recording.NO_RECORDING, True
+        raise SaleRefused(
+            field_key, "dual_recording.refused", rows, product=unrecorded.product_code,
+            product_level=unrecorded.product_level,
+            client_level=unrecorded.client_level or "-", rules=",".join(why))
+    for row in rows:
+        uow.session.add(row)
+    if taken:
+        uow.session.flush()
+        dual_recording.link_in(uow, rows, taken)
     return rows
 
 
@@ -154,6 +173,8 @@ def _store_refusal(service: Service, actor: Actor, exc: SaleRefused) -> None:
     def body(uow: UnitOfWork) -> None:
         ids = []
         for row in exc.checks:
+            if not row.refused:  # the attempt's other products were not sold either
+                continue
             stored = SaleCheck(**{k: getattr(row, k) for k in SaleCheck.model_fields if k != "id"})
             uow.session.add(stored)
             uow.session.flush()
@@ -164,7 +185,9 @@ def _store_refusal(service: Service, actor: Actor, exc: SaleRefused) -> None:
                      entity_id=first.client_id if first and first.client_id else "",
                      detail={"reason": exc.key, "path": first.path if first else "",
                              "products": {r.product_code: r.outcome for r in exc.checks},
-                             "sale_checks": ids},
+                             "sale_checks": ids,
+                             **({"recording_rules": exc.params["rules"]}
+                                if "rules" in exc.params else {})},
                      manual_section=SECTION)
 
     run_in_uow(service.ctx, actor.staff_id, True, body)
@@ -226,6 +249,12 @@ class ComplianceService(Service):
         """The month's figures up to and including `day` (today unless given)."""
         d = day or uow.today
         return figures_in(uow.session, self.settings, d.replace(day=1), d)
+
+    @requires("compliance.view", write=False)
+    def overview(self, uow: UnitOfWork, day: date | None = None) -> ComplianceOverview:
+        """The head's compliance view: the day's and the month's figures and the day's sales
+        that needed a dual recording (双录), with their status."""
+        return overview_in(uow.session, self.settings, day or uow.today)
 
     @requires("compliance.view", write=False)
     def refused_today(self, uow: UnitOfWork) -> list[SaleCheck]:

@@ -59,6 +59,21 @@ class AssessmentView:
     client_age: int | None
 
 
+@dataclass(frozen=True)
+class RiskStatus:
+    """A client's assessment as the counter and the client file show it, and whether the
+    questionnaire needs a second staff member (a client of the senior age)."""
+
+    client_id: int
+    name: str
+    level: int | None
+    assessed_on: date | None
+    expires_on: date | None
+    expired: bool
+    age: int | None
+    senior: bool
+
+
 class RiskService(Service):
     def __init__(self, ctx: Context, *, auth: AuthService) -> None:
         super().__init__(ctx)
@@ -131,6 +146,20 @@ class RiskService(Service):
                   level=level, previous_level=previous, version=questionnaire.version,
                   confirmed_by=confirmer_id, section=SECTION)
         return self._view(uow, row)
+
+    @requires("risk.view", write=False)
+    def status(self, uow: UnitOfWork, client_id: int) -> RiskStatus:
+        """The client's level, when it was assessed and when it expires; senior or not."""
+        client = uow.session.get(Client, client_id)
+        if client is None:
+            raise NotFound("error.client.not_found", id=client_id)
+        valid = self.settings.contact.risk_assessment_valid_days
+        expires = suitability.assessment_expires_on(client.risk_assessed_on, valid)
+        age = suitability.age_on(client.birthday, uow.today)
+        assert client.id is not None
+        return RiskStatus(client.id, client.name, client.risk_level, client.risk_assessed_on,
+                          expires, expires is not None and uow.today >= expires, age,
+                          age is not None and age >= self.settings.compliance.senior_age)
 
     @requires("risk.view", write=False)
     def history(self, uow: UnitOfWork, client_id: int) -> list[AssessmentView]:

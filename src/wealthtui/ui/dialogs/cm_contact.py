@@ -15,16 +15,47 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
+from textual.binding import Binding
+
 from wealthtui.i18n import t, tl
 from wealthtui.rules import suitability
 from wealthtui.rules.agenda import CHANNELS, PURPOSES, RESULTS, parse_next_date
 from wealthtui.ui.dialogs.form_dialog import Field, FormDialog, Look
+from wealthtui.ui.dialogs.recording import recording_form, saved_message
 
 #: verdicts of the point-of-sale rules with their labels in [compliance.verdict]
 NEW_OUTCOMES = (suitability.WALK_IN, suitability.SENIOR_LIMIT)
 
 #: the client manager's forms: 78 cells wide, one row per field, so they fit 80x24
 CM_LOOK = Look(width=78, fields_height=30, list_height=9, compact=True)
+
+
+class ContactDialog(FormDialog):
+    """The contact form; F3 enters the dual recording (双录) of a sale of the product ticked
+    (issue 17) without leaving it — what was typed stays."""
+
+    BINDINGS = [Binding("f3", "recording", "dual_recording.form.key", id="cm.contact.recording")]
+
+    def __init__(self, *args: Any, client_id: int, client_name: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.client_id, self.client_name = client_id, client_name
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "recording":
+            return any(f.name == "products" for f in self.fields)
+        return True
+
+    def action_recording(self) -> None:
+        ticked = list(self.values().get("products") or [])
+        form = recording_form(self.services, self.actor, self.settings,
+                              client_id=self.client_id, client_name=self.client_name,
+                              product=ticked[0] if ticked else "")
+
+        def saved(view: Any) -> None:
+            if view is not None:
+                self.notify(saved_message(view, self.services.ctx.tz), markup=False)
+
+        self.app.push_screen(form, saved)
 
 
 def cm_form(title: str, fields: Sequence[Field], **kwargs: Any) -> FormDialog:
@@ -100,5 +131,6 @@ def contact_form(
             on_saved(view)
         return view
 
-    return cm_form(t("cm.contact.title"), fields, submit=submit, info=info, form_id="contact-form",
-                   focus="content")
+    return ContactDialog(t("cm.contact.title"), fields, submit=submit, info=info,
+                         form_id="contact-form", focus="content", look=CM_LOOK,
+                         keep_open_on_none=True, client_id=client_id, client_name=client_name)

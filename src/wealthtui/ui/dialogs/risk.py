@@ -8,16 +8,22 @@ client of the senior age the second staff member's number and PIN.
 `submit(answers, staff_no, pin)` records it (services.risk.assess) and returns the assessment,
 which dismisses the form; an error stays on the form with every choice kept. The questions and
 options are data (data/compliance/questionnaire.toml), shown as plain text.
+
+`take_questionnaire(screen, client_id, after)` is how the counter (Ctrl+K) and the CM's client
+file (F5) open it; `risk_line(status)` is the client's level and its expiry in one line.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wealthtui.i18n import t, tl
 from wealthtui.rules.risk_questionnaire import Questionnaire
 from wealthtui.ui.dialogs.form_dialog import Field, FormDialog, Look
+
+if TYPE_CHECKING:
+    from wealthtui.services.risk import AssessmentView, RiskStatus
 
 
 def risk_form(questionnaire: Questionnaire, *, client_name: str, senior: bool,
@@ -41,3 +47,36 @@ def risk_form(questionnaire: Questionnaire, *, client_name: str, senior: bool,
         info.append(t("risk.senior_hint"))
     return FormDialog(t("risk.title"), fields, submit=collect, info=info, form_id="risk-form",
                       look=Look(width=78, fields_height=14, list_height=6, compact=True))
+
+
+def risk_line(status: RiskStatus | None) -> str:
+    """The client's assessment and its expiry in one line (the counter and the file show it)."""
+    if status is None:
+        return ""
+    if status.level is None or status.expires_on is None:
+        return t("risk_keys.line_none")
+    key = "risk_keys.line_expired" if status.expired else "risk_keys.line"
+    return t(key, level=status.level, until=status.expires_on.isoformat())
+
+
+def take_questionnaire(host: Any, client_id: int,
+                       after: Callable[[AssessmentView], Any]) -> None:
+    """From a screen (a `Calls` node): read the questionnaire and the client's status off the
+    event loop, then show the form; `after(assessment)` once it is saved."""
+    services = host.services
+
+    def read(actor: Any) -> tuple[Questionnaire, RiskStatus]:
+        return services.risk.questionnaire(actor), services.risk.status(actor, client_id)
+
+    def show(loaded: tuple[Questionnaire, RiskStatus]) -> None:
+        questionnaire, status = loaded
+        actor = host.actor
+
+        def submit(answers: dict[str, str], staff_no: str, pin: str) -> AssessmentView:
+            return services.risk.assess(actor, client_id, answers, staff_no=staff_no, pin=pin)
+
+        form = risk_form(questionnaire, client_name=status.name, senior=status.senior,
+                         submit=submit)
+        host.app.push_screen(form, lambda view: after(view) if view is not None else None)
+
+    host.call(read, then=show, key="risk-form")

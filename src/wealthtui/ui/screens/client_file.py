@@ -30,6 +30,7 @@ from wealthtui.rules.money import format_fen
 from wealthtui.services.client_file import ClientFileView
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.dialogs.reason import ReasonDialog
+from wealthtui.ui.dialogs.risk import take_questionnaire
 from wealthtui.ui.labels import tier_name
 from wealthtui.ui.screens.cm_actions import ClientActions
 from wealthtui.ui.text import fit, plain
@@ -136,12 +137,13 @@ class ClientFileScreen(ClientActions, TranslatedBindings, ModalScreen[bool]):
         Binding("f2", "reveal('id_number')", "cm.bind.reveal_id", id="cm.file.reveal_id"),
         Binding("f3", "reveal('phone')", "cm.bind.reveal_phone", id="cm.file.reveal_phone"),
         Binding("f4", "edit", "cm.bind.edit", id="cm.file.edit"),
+        Binding("f5", "risk", "risk_keys.bind.file", id="cm.file.risk"),
         Binding("f8", "log_contact", "cm.bind.log_contact", id="cm.file.log_contact"),
         Binding("ctrl+t", "to_teller", "cm.bind.to_teller", id="cm.file.to_teller"),
         Binding("ctrl+k", "marketing", "cm.bind.marketing", id="cm.file.marketing"),
         Binding("escape", "close", "cm.bind.close", id="cm.file.close"),
     ]
-    FOOTER_ORDER = ("cm.file.log_contact", "cm.file.edit", "cm.file.close",
+    FOOTER_ORDER = ("cm.file.log_contact", "cm.file.risk", "cm.file.edit", "cm.file.close",
                     "cm.file.reveal_phone", "cm.file.reveal_id", "cm.file.to_teller",
                     "cm.file.marketing")
 
@@ -177,7 +179,8 @@ class ClientFileScreen(ClientActions, TranslatedBindings, ModalScreen[bool]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         actor = self.wealth_app.actor
         needs = {"reveal": "client.reveal", "edit": "client.file.edit",
-                 "log_contact": "contact.log", "marketing": "contact.log"}
+                 "log_contact": "contact.log", "marketing": "contact.log",
+                 "risk": "risk.assess"}
         if action in needs and (actor is None or not actor.can(needs[action])):
             return None
         return True
@@ -206,6 +209,14 @@ class ClientFileScreen(ClientActions, TranslatedBindings, ModalScreen[bool]):
 
     def action_edit(self) -> None:
         self.edit_file(self.view, after=self.reload)
+
+    def action_risk(self) -> None:
+        """F5: the risk questionnaire with the client (issue 17); the file shows the new level."""
+        def saved(_view: object) -> None:
+            self.wrote()
+            self.reload()
+
+        take_questionnaire(self, self.view.id, saved)
 
     def action_log_contact(self) -> None:
         self.log_contact(self.view.id, self.view.name, after=self.reload)

@@ -43,11 +43,14 @@ from wealthtui.services import Actor
 from wealthtui.services.counter import RecordView, ServingView, SessionView
 from wealthtui.services.lookup import ClientCard
 from wealthtui.services.queue import TicketView
+from wealthtui.services.risk import RiskStatus
 from wealthtui.ui.dialogs import counter_dialogs as forms
 from wealthtui.ui.dialogs.antifraud import AskAntifraud, Stopped, antifraud_form
 from wealthtui.ui.dialogs.confirm import ConfirmDialog
 from wealthtui.ui.dialogs.counter_authz import AuthorizationChoice
 from wealthtui.ui.dialogs.reason import ReasonDialog
+from wealthtui.ui.dialogs.recording import recording_form, saved_message
+from wealthtui.ui.dialogs.risk import risk_line, take_questionnaire
 from wealthtui.ui.dialogs.second_person import SecondPersonDialog
 from wealthtui.ui.labels import business_name
 from wealthtui.ui.screens.checklist import ChecklistScreen
@@ -68,6 +71,8 @@ class TellerView:
     parked: list[TicketView] = field(default_factory=list)
     #: the line naming the staff member's checklists still open ("" when none)
     pending: str = ""
+    #: the served client's risk assessment and its expiry (issue 17), None for a walk-in
+    risk: RiskStatus | None = None
 
 
 def read_teller(services: Any, actor: Actor, width: int) -> TellerView:
@@ -84,10 +89,13 @@ def read_teller(services: Any, actor: Actor, width: int) -> TellerView:
     card = None
     if serving is not None and serving.ticket.client_id is not None:
         card = services.lookup.get(actor, serving.ticket.client_id)
+    risk = None
+    if card is not None and actor.can("risk.view"):
+        risk = services.risk.status(actor, card.id)
     waiting = services.queue.waiting_for(actor, session.counter_no)
     parked = [tk for tk in services.queue.tickets(actor, statuses=("parked",))
               if tk.served_by == actor.staff_id]
-    return TellerView(session, serving, card, waiting, parked, pending)
+    return TellerView(session, serving, card, waiting, parked, pending, risk)
 
 
 def able(action: str, view: TellerView, can_serve: bool) -> bool:
@@ -114,6 +122,9 @@ def able(action: str, view: TellerView, can_serve: bool) -> bool:
         "retention": not idle and any(not r.outcome for r in serving.retentions),
         "cancel_record": not idle and any(r.outcome in ("done", "pending_auth")
                                           for r in serving.records),
+        # issue 17: the questionnaire and the dual recording need an identified client
+        "risk": view.card is not None and view.risk is not None,
+        "recording": view.card is not None,
     }
     return checks.get(action, True)
 
@@ -122,7 +133,7 @@ def able(action: str, view: TellerView, can_serve: bool) -> bool:
 TELLER_ACTIONS = frozenset({
     "sign_on", "sign_off", "call_next", "call_specific", "take_break", "resume", "handover",
     "recall", "start", "record", "finish", "transfer", "park", "no_show", "authorize",
-    "retention", "cancel_record", "balance",
+    "retention", "cancel_record", "balance", "risk", "recording",
 })
 
 
@@ -140,7 +151,8 @@ class CounterScreen(CounterBase):
     FOOTER_ORDER: ClassVar[tuple[str, ...]] = (
         "counter.call_next", "counter.start", "counter.record", "counter.finish",
         "counter.recall", "counter.no_show", "counter.authorize", "counter.transfer",
-        "counter.park", "counter.call_specific", "counter.sign_on", "counter.retention",
+        "counter.park", "counter.call_specific", "counter.sign_on", "counter.risk",
+        "counter.recording", "counter.retention",
         "counter.cancel_record", "counter.break", "counter.resume", "counter.handover",
         "counter.balance", "counter.sign_off", "counter.switch_view",
     )
@@ -186,6 +198,8 @@ class CounterScreen(CounterBase):
         Binding("ctrl+u", "resume", "counter.bind.resume", id="counter.resume"),
         Binding("ctrl+t", "handover", "counter.bind.handover", id="counter.handover"),
         Binding("ctrl+d", "balance", "counter.bind.balance", id="counter.balance"),
+        Binding("ctrl+k", "risk", "risk_keys.bind.counter", id="counter.risk"),
+        Binding("ctrl+s", "recording", "dual_recording.form.key", id="counter.recording"),
         Binding("ctrl+v", "switch_view", "counter.bind.switch_view", id="counter.switch_view"),
         Binding("ctrl+y", "checklists", "resume.bind.checklists", id="counter.checklists",
                 show=False),  # named by the line of open checklists, and in F1 help
@@ -251,7 +265,8 @@ class CounterScreen(CounterBase):
         self.show_pending(view.pending)
         self._show_status()
         idle = t("counter.ticket.idle") if view.session else t("counter.ticket.not_signed_on")
-        self.query_one(TicketPanel).show(view.serving, view.card, self.settings, now, idle)
+        self.query_one(TicketPanel).show(view.serving, view.card, self.settings, now, idle,
+                                         risk=risk_line(view.risk))
         self.query_one(QueueList).show(view.waiting, view.parked, now)
 
     def _show_status(self) -> None:
@@ -377,6 +392,27 @@ class CounterScreen(CounterBase):
             forms.transfer_form(self.services, self.actor, self.serving),
             self.done(lambda tk: t("counter.msg.transferred", ticket=tk.display_no,
                                    category=tk.category)))
+
+    # --- compliance at the point of sale (issue 17) ----------------------------------------
+    def action_risk(self) -> None:
+        """Ctrl+K: the served client's risk questionnaire; the level shown changes at once."""
+        assert self.card is not None
+
+        take_questionnaire(self, self.card.id, self.done(
+            lambda view: t("risk_keys.saved", level=view.level,
+                           until=view.expires_on.isoformat())))
+
+    def action_recording(self) -> None:
+        """Ctrl+S: enter the dual recording (双录) of a sale to the served client."""
+        assert self.card is not None
+        form = recording_form(self.services, self.actor, self.settings,
+                              client_id=self.card.id, client_name=self.card.name)
+
+        def saved(view: Any) -> None:
+            if view is not None:
+                self.notify(saved_message(view, self.services.ctx.tz), markup=False)
+
+        self.app.push_screen(form, saved)
 
     # --- serving ---------------------------------------------------------------------------
     def action_record(self) -> None:

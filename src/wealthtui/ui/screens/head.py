@@ -14,7 +14,8 @@ that owns its keys, active while the focus is in it (the footer and F1 follow):
 - flow, KPI, end of day (ui/widgets/head_reports.py): F8 pick the day / the month / close the
   day (offered only while the shown day is open), Ctrl+E enter a figure / export, Ctrl+G pick a
   day or a month.
-On the whole screen: Ctrl+T the target lists, Ctrl+Y the head's routines, Ctrl+J my complaints.
+On the whole screen: Ctrl+T the target lists, Ctrl+F the compliance view (issue 17), Ctrl+Y the
+head's routines, Ctrl+J my complaints.
 
 Every tab loads through the one call path (ui/calls.py) with a visible "加载中…" line; change
 markers and the 30 s tick reload the shown panel (coalesced: never two loads of a panel at
@@ -36,6 +37,7 @@ from wealthtui.ui.dialogs.close_day import CloseDayDialog
 from wealthtui.ui.dialogs.targets import TargetsDialog
 from wealthtui.ui.screens.base import RoleScreen
 from wealthtui.ui.screens.complaint_detail import ComplaintDetailScreen
+from wealthtui.ui.screens.compliance_view import ComplianceScreen
 from wealthtui.ui.screens.my_checklists import MyChecklistsScreen
 from wealthtui.ui.widgets.complaint_queue import ComplaintQueue
 from wealthtui.ui.widgets.head_dashboard import DashboardPanel
@@ -74,12 +76,13 @@ class HeadScreen(RoleScreen):
         *(Binding(key.lower(), f"show_tab('{tab}')", f"head.tab.{tab}", id=f"head.tab_{tab}",
                   show=False) for tab, key in TAB_KEYS.items()),
         Binding("ctrl+t", "targets", "targets.bind.open", id="head.targets"),
+        Binding("ctrl+f", "compliance", "compliance_view.bind.open", id="head.compliance"),
         Binding("ctrl+y", "checklists", "resume.bind.checklists", id="head.checklists"),
         Binding("ctrl+j", "my_complaints", "my_complaints.bind.show", id="head.my_complaints"),
     ]
     #: the screen's own keys in the order they matter (each panel has its FOOTER_ORDER first)
     FOOTER_ORDER: ClassVar[tuple[str, ...]] = ("head.targets", "head.checklists",
-                                               "head.my_complaints")
+                                               "head.my_complaints", "head.compliance")
 
     # --- layout ----------------------------------------------------------------------------
     def __init__(self, name: str | None = None, id: str | None = None,  # noqa: A002
@@ -187,6 +190,11 @@ class HeadScreen(RoleScreen):
                 eod.request()
                 self.changed()
         self.app.push_screen(CloseDayDialog(event.state), closed)
+
+    def action_compliance(self) -> None:
+        """Ctrl+F: the compliance view — today's and the month's sales by product risk,
+        refusals, sales without a valid assessment, dual recordings (issue 17)."""
+        self.app.push_screen(ComplianceScreen())
 
     def action_targets(self) -> None:
         """Target lists: build from criteria, assign, see the progress (manual digest §4.2)."""

@@ -80,7 +80,7 @@ class TicketPanel(Vertical):
         return self._records[min(table.cursor_row, len(self._records) - 1)]
 
     def show(self, serving: ServingView | None, card: ClientCard | None, settings: Settings,
-             now: datetime, idle_text: str = "") -> None:
+             now: datetime, idle_text: str = "", risk: str = "") -> None:
         self.serving = serving
         ticket_line = self.query_one("#tp-ticket", Static)
         client = self.query_one("#tp-client", ClientCardView)
@@ -119,7 +119,8 @@ class TicketPanel(Vertical):
                 Text(format_fen(r.amount_fen) if r.amount_fen else "-", justify="right"),
                 cash, Text(state, style=style), key=str(r.id),
             )
-        notes = [t(key) for key in serving.blockers]
+        notes = [risk] if risk else []  # the client's risk level and its expiry (issue 17)
+        notes += [t(key) for key in serving.blockers]
         if serving.referral_suggested:
             notes.append(t("counter.hint.refer",
                            amount=format_fen(settings.counter.premium_signal_amount_fen)))

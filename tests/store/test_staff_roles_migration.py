@@ -1,4 +1,4 @@
-"""Migration 0014f (issue 20): the roles move from `staff.roles` (comma-separated text) to one
+"""Migration 0014 (issue 20): the roles move from `staff.roles` (comma-separated text) to one
 `staff_role` row per role. A center at 0013 keeps every staff member's roles, `db check` on
 the upgraded center reports nothing, and a role changed by plain SQL before the upgrade is
 still reported after it. Real SQLite file and PostgreSQL (the `engine` fixture)."""

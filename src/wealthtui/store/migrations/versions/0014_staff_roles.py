@@ -16,7 +16,7 @@ The downgrade puts the column back from the rows (codes in rules.permissions.ROL
 reseals the staff rows whose seals and role rows' seals still match, the same way; the seals of
 the dropped role rows stay in `row_seal` (the events carrying them still name them).
 
-Revision ID: 0014f
+Revision ID: 0014
 Revises: 0013
 """
 
@@ -26,7 +26,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0014f"
+revision = "0014"
 down_revision = "0013"
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """dual recordings (双录): the recording system's reference per sale, who recorded, start/end
 
-Revision ID: 0014b
-Revises: 0013
+Revision ID: 0016
+Revises: 0015
 """
 
 import sqlalchemy as sa
@@ -10,8 +10,8 @@ from alembic import op
 
 import wealthtui.model.base
 
-revision = "0014b"
-down_revision = "0013"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """anti-fraud questions: the answers asked before a large transfer or withdrawal, and the stops
 
-Revision ID: 0014c
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 """
 
 import sqlalchemy as sa
@@ -10,8 +10,8 @@ from alembic import op
 
 import wealthtui.model.base
 
-revision = "0014c"
-down_revision = "0013"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

@@ -18,8 +18,10 @@ checklist line names how many of those are open.
 
 Every read and write goes through `Calls.call` (ui/calls.py), off the event loop: the look-up on
 every change (key "look-up": the last request wins, each key echoes at once); the board (queue,
-arrivals, the latest visits that fit the table, flow counts) in one call, coalesced — a change
-marker or the 30 s tick while it loads makes one more load after it, never a pile; an action
+arrivals, the visits, flow counts) in one call, coalesced — a change marker or the 30 s tick
+while it loads makes one more load after it, never a pile. The visits are read once as the
+latest that fit the table, then only those changed since the marker of the rows shown
+(LobbyService.visits_board with `since`, at most a tableful), merged in; an action
 pressed while a write for the visitor is on its way (Enter, then F6 at once) runs when it is
 answered.
 

@@ -101,7 +101,6 @@ async def _settle(p: Any) -> None:
 async def _sign_in(p: Any, staff_no: str, pin: str) -> float:
     from textual.widgets import Input
 
-    from wealthtui.ui.screens.base import RoleScreen
     from wealthtui.ui.screens.login import LoginScreen
 
     while not (isinstance(p.app.screen, LoginScreen) and isinstance(p.app.focused, Input)):
@@ -111,8 +110,8 @@ async def _sign_in(p: Any, staff_no: str, pin: str) -> float:
     await p.press(*pin)
     started = time.perf_counter()
     await p.press("enter")
-    for _ in range(6000):
-        if isinstance(p.app.screen, RoleScreen):
+    for _ in range(6000):  # the role screen (or what it opens first: the supervisor's counters)
+        if not isinstance(p.app.screen, LoginScreen) and p.app.actor is not None:
             break
         await p.pause(0.01)
     else:

@@ -42,6 +42,8 @@ ROLES = (("lobby", "8031", "246831"), ("counter_cash", "8011", "246811"),
          ("cm", "8041", "246841"), ("head", "8001", "246801"))
 #: what the lobby manager types: (text typed a key at a time) — names, pinyin, initials, tails
 TYPED = ("zhangwei", "wangfang", "lxm", "chenjing", "liuyang", "zs1234", "huanglei", "zhao")
+#: a key whose results have not come after this long is counted at this time (and named)
+KEY_GIVE_UP = 30.0
 
 
 def emit(rows: list[tuple[str, float]], **extra: Any) -> None:
@@ -169,11 +171,11 @@ async def _keys(p: Any) -> None:
             started = time.perf_counter()
             await p.press(key)
             want = text[: i + 1]
-            while screen.results_text != want:
+            while screen.results_text != want and time.perf_counter() - started < KEY_GIVE_UP:
                 await p.pause(0.001)
             await p.pause()
             rows.append((want, time.perf_counter() - started))
-    emit(rows)
+    emit(rows, gave_up=[w for w, s in rows if s >= KEY_GIVE_UP])
     os._exit(0)
 
 
@@ -271,7 +273,7 @@ def floor_keys(db: str) -> None:
                 started = time.perf_counter()
                 await p.press(key)
                 want = text[: i + 1]
-                while app.answered != want:
+                while app.answered != want and time.perf_counter() - started < KEY_GIVE_UP:
                     await p.pause(0.001)
                 await p.pause()
                 rows.append((want, time.perf_counter() - started))

@@ -94,8 +94,20 @@ def writer(db: str, every: float) -> None:
 
 
 # --- the real app ---------------------------------------------------------------------------------
+#: the longest a screen is waited for (a busy store with a writer may never be quiet)
+SETTLE_MAX = 60.0
+
+
 async def _settle(p: Any) -> None:
-    await p.app.calls_settled()
+    """Every service call started so far answered, and a frame drawn. While another process
+    writes every 2 s the app's change-marker polls keep starting reloads, so this waits at most
+    SETTLE_MAX (a screen's open time is measured without a writer)."""
+    import asyncio
+
+    try:
+        await asyncio.wait_for(p.app.calls_settled(), SETTLE_MAX)
+    except TimeoutError:
+        return
     await p.pause()
     await p.app.calls_settled()
 
@@ -160,8 +172,13 @@ async def _keys(p: Any) -> None:
     from wealthtui.ui.screens.lobby import LobbyScreen
 
     await _sign_in(p, "8031", "246831")
+    for _ in range(6000):
+        if isinstance(p.app.screen, LobbyScreen):
+            break
+        await p.pause(0.01)
     screen = p.app.screen
-    assert isinstance(screen, LobbyScreen)
+    if not isinstance(screen, LobbyScreen):
+        raise SystemExit(f"the lobby did not open: {type(screen).__name__}")
     lookup = screen.query_one("#lookup", Input)
     rows: list[tuple[str, float]] = []
     for text in TYPED:

@@ -30,6 +30,8 @@ class Spec:
     arrivals: int | None = None
     #: a center configuration layered over the shipped one while generating (WEALTHTUI_CONFIG)
     config: Path | None = None
+    #: clients in each CM's book (`--cm-book`; None: the configured maximum)
+    cm_book: int | None = None
 
     @property
     def path(self) -> Path:
@@ -39,6 +41,8 @@ class Spec:
         args = ["--clients", str(self.clients), "--days", str(self.days)]
         if self.arrivals:
             args += ["--arrivals", str(self.arrivals)]
+        if self.cm_book:
+            args += ["--cm-book", str(self.cm_book)]
         return args
 
     @property
@@ -50,7 +54,8 @@ class Spec:
 SMALL = Spec("clients-10k", 10_000, 5)
 #: the city branch: 1,000,000 clients and a year (250 business days) of ~3,000-ticket days; its
 #: cash and non-cash lanes number up to 1999 (the shipped 999 would cap a day near 2,600 tickets)
-LARGE = Spec("clients-1m-busy", 1_000_000, 250, arrivals=3_900, config=HERE / "center-busy.toml")
+LARGE = Spec("clients-1m-busy", 1_000_000, 250, arrivals=3_900, config=HERE / "center-busy.toml",
+             cm_book=500)
 
 
 def _schema(path: Path) -> set[tuple[str, str, str]]:

@@ -1,7 +1,10 @@
 """`make bench`: DESIGN.md §6 measured side by side in one run, written to bench/results.md.
 
-    .venv/bin/python bench/run.py [--quick] [--only startup,lookup,eod,cli,race,memory]
+    .venv/bin/python bench/run.py [--quick] [--only startup,lookup,eod,cli,race,memory,screens]
                                   [--center DB]   (with --only cli: that center, no big databases)
+                                  [--clients N]   (the busy center at N clients, 5 days: a check
+                                                   of the bench itself at a small scale)
+                                  [--pg URL]      (screens: the same figures on PostgreSQL too)
 
 1. the databases: bench/work/clients-10k.db and bench/work/clients-1m-busy.db (1,000,000 clients,
    a year of ~3,000-ticket days), made once with `wealthtui gen` and reused (bench/dbs.py);
@@ -14,7 +17,12 @@
    process running the same statements, `wealthtui display` to its first frame against a bare
    Textual app (bench/cli_paths.py);
 5. eight processes calling tickets at once: calls per second, duplicates, lost (bench/call_race.py);
-6. the memory of the running app on the 1,000,000-client database.
+6. the memory of the running app on the 1,000,000-client database;
+7. the screens at scale (bench/screens.py, bench/screen_runs.py): every role screen and tab
+   opened on the busiest day (today filled with the day's visits) and the largest CM book; the
+   lobby's keystroke → results against the floor app (plain Textual Input + list over raw
+   SQL), alone and with a second process saving every 2 s; on SQLite and, with --pg, on
+   PostgreSQL beside it.
 
 Everything is a ratio of two things measured in the same run on the same machine, so a slow or
 busy machine moves both sides. The ratios are printed and written with the raw numbers; the
@@ -40,12 +48,15 @@ import cli_paths  # noqa: E402
 import dbs  # noqa: E402
 import eod_summary  # noqa: E402
 import lookups  # noqa: E402
+import screen_runs  # noqa: E402
 import startup  # noqa: E402
-from stats import ms, us  # noqa: E402
+from stats import ms, percentile, us  # noqa: E402
 
 RESULTS = HERE / "results.md"
 HISTORY = HERE / "history.md"
-PARTS = ("startup", "lookup", "eod", "cli", "race", "memory")
+PARTS = ("startup", "lookup", "eod", "cli", "race", "memory", "screens")
+#: a screen or tab opens within this, and a lobby key's results show within KEY_MAX (issue 22)
+OPEN_MAX, KEY_MAX, KEY_RATIO = 0.300, 0.100, 1.3
 
 
 def say(text: str) -> None:
@@ -77,11 +88,23 @@ def main() -> int:
     parser.add_argument("--center", type=Path, default=None,
                         help="with --only cli: measure on this center (e.g. the demo one) "
                              "instead of the 1,000,000-client database")
+    parser.add_argument("--clients", type=int, default=None,
+                        help="the busy center at this many clients and 5 days (a check of the "
+                             "bench at a small scale; written to bench/work/)")
+    parser.add_argument("--pg", default=None,
+                        help="screens: also on PostgreSQL, a database made on this server "
+                             "(e.g. postgresql+psycopg://wealthtui:wealthtui@127.0.0.1:5432/"
+                             "postgres)")
     args = parser.parse_args()
     only = {p.strip() for p in args.only.split(",") if p.strip()}
+    if args.clients:
+        dbs.LARGE = dbs.Spec(f"clients-{args.clients}-busy", args.clients, 5,
+                             arrivals=dbs.LARGE.arrivals, config=dbs.LARGE.config,
+                             cm_book=dbs.LARGE.cm_book)
+        quick = True
     if unknown := only - set(PARTS):
         parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
-    quick = args.quick
+    quick = args.quick or bool(args.clients)
 
     started = time.perf_counter()
     lines = ["# Benchmarks (DESIGN.md §6)", "",
@@ -92,6 +115,12 @@ def main() -> int:
     if args.center is not None:
         if only != {"cli"}:
             parser.error("--center goes with --only cli")
+    if only == {"screens"}:
+        say("databases …")
+        dbs.ensure([dbs.LARGE], say)
+        screens_part(dbs.LARGE, args.pg, quick, lines, summary)
+        return report(lines, summary, started, only, quick=True)
+    if args.center is not None:
         cli_part(args.center.resolve(), quick, lines, summary)
         return report(lines, summary, started, only, quick=True)
     say("databases …")
@@ -211,7 +240,65 @@ def main() -> int:
                   f"{peak / 1024:.0f} MiB (checking a PIN, argon2id uses 64 MiB for a moment)",
                   ""]
 
+    if "screens" in only:
+        screens_part(dbs.LARGE, args.pg, quick, lines, summary)
+
     return report(lines, summary, started, only, quick=quick)
+
+
+def screens_part(spec: dbs.Spec, pg: str | None, quick: bool, lines: list[str],
+                 summary: list[tuple[str, str, str, bool]]) -> None:
+    """Screens and tabs opened, lobby keystrokes against the floor; SQLite, PostgreSQL."""
+    visits = 300 if quick else (spec.arrivals or 400)
+    say("screens at scale …")
+    runs = [screen_runs.measure(str(spec.path), "SQLite", visits=visits, config=spec.config,
+                                say=say)]
+    if pg:
+        target = screen_runs.pg_center(pg, spec, say)
+        runs.append(screen_runs.measure(target, "PostgreSQL", visits=visits,
+                                        config=spec.config, say=say))
+    names = " | ".join(r.backend for r in runs)
+    lines += ["## Screens at scale", "",
+              f"`{spec.path.name}` ({spec.clients:,} clients; CM books of "
+              f"{spec.cm_book or 'the configured maximum'})"
+              + (" and the same center generated on PostgreSQL" if pg else "")
+              + f"; today filled with {visits} visits through the services "
+              "(bench/screens.py fill). The real app, headless at 120×40: from the last key "
+              "(Enter on the PIN, a tab's F-key) until every service call it started has been "
+              "answered and the next frame drawn. Times in ms.", "",
+              f"| screen / tab | {names} | limit |", "|---|" + "---|" * len(runs) + "---|"]
+    by_backend = [dict(r.opens) for r in runs]
+    for what in dict(runs[0].opens):
+        cells = [by.get(what) for by in by_backend]
+        ok = all(c is not None and c <= OPEN_MAX for c in cells)
+        lines.append(f"| {what} | " + " | ".join(ms(c) if c is not None else "-" for c in cells)
+                     + f" | ≤ {OPEN_MAX * 1000:.0f} ({verdict(ok)}) |")
+    for r in runs:
+        worst = max(r.opens, key=lambda row: row[1])
+        summary.append((f"slowest screen or tab open ({r.backend}): {worst[0]}",
+                        f"{worst[1] * 1000:.0f} ms", f"≤ {OPEN_MAX * 1000:.0f} ms",
+                        worst[1] <= OPEN_MAX))
+    lines += ["", "Lobby: a key typed into the look-up → its results on screen "
+              "(bench/screens.py keys), against the floor app (a plain Textual Input and "
+              "OptionList running the statements the look-up service sends for that text, "
+              "recorded first, on a raw connection in a thread); alone and with another "
+              "process saving a walk-in every 2 s. Times in ms.", "",
+              "| backend | writer | keys | app p50 | app p95 | app max | floor p50 | floor p95 "
+              "| **p95 / floor p95** | limit |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in runs:
+        for label, keys in (("none", r.alone), ("every 2 s", r.writing)):
+            if keys is None:
+                continue
+            ok = keys.ratio_p95 <= KEY_RATIO and max(keys.app) <= KEY_MAX
+            lines.append(f"| {r.backend} | {label} | {len(keys.app)} | "
+                         f"{ms(percentile(keys.app, 50))} | {ms(percentile(keys.app, 95))} | "
+                         f"{ms(max(keys.app))} | {ms(percentile(keys.floor, 50))} | "
+                         f"{ms(percentile(keys.floor, 95))} | **{keys.ratio_p95:.2f}×** | "
+                         f"≤ {KEY_RATIO}×, max ≤ {KEY_MAX * 1000:.0f} ms ({verdict(ok)}) |")
+            summary.append((f"lobby key → results ({r.backend}, writer {label}): p95 / floor, "
+                            "max", f"{keys.ratio_p95:.2f}×, {max(keys.app) * 1000:.0f} ms",
+                            f"≤ {KEY_RATIO}×, ≤ {KEY_MAX * 1000:.0f} ms", ok))
+    lines.append("")
 
 
 def cli_part(db: Path, quick: bool, lines: list[str],

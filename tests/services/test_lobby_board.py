@@ -11,6 +11,7 @@ import pytest
 from tests.lobby_data import add_client
 from tests.read_probe import probe_engine
 from wealthtui.services import Services
+from wealthtui.services.errors import PermissionDenied
 from wealthtui.services.lobby import merge_visits
 from wealthtui.store.engine import is_sqlite
 
@@ -64,7 +65,7 @@ def test_a_reload_after_a_marker_reads_only_what_changed(services, engine, clock
     lobby, cm = people["lobby"], people["cm"]
     ids = _day(services, clock, engine, lobby, cm, 9)
     board = services.lobby.visits_board(lobby, limit=6)
-    assert services.lobby.visits_since(lobby, board.marker).rows == ()  # nothing since
+    assert services.lobby.visits_board(lobby, since=board.marker).rows == ()  # nothing since
     walk_in = ids[-1]                              # a walk-in, on the board
     premium = ids[3]                               # a premium client's visit, on the board
     clock.advance(minutes=1)
@@ -72,15 +73,15 @@ def test_a_reload_after_a_marker_reads_only_what_changed(services, engine, clock
     services.lobby.guide(lobby, walk_in, business="non_cash")      # its ticket changes the row
     arrival = services.lobby.visit(lobby, premium).arrival
     services.handoffs.accept(cm, arrival.handoff_id)               # the arrival accepted
-    delta = services.lobby.visits_since(lobby, board.marker, limit=6)
+    delta = services.lobby.visits_board(lobby, limit=6, since=board.marker)
     assert not delta.complete and delta.total == 10
     assert {v.id for v in delta.rows} == {newcomer, walk_in, premium}
     fresh = services.lobby.visits_board(lobby, limit=6)
     assert merge_visits(board.rows, delta, 6) == fresh.rows
     assert delta.marker == fresh.marker
     # a marker from before a long gap, or from the future: the whole board again
-    assert services.lobby.visits_since(lobby, None, limit=6).rows == fresh.rows
-    assert services.lobby.visits_since(lobby, fresh.marker + 10, limit=6).complete
+    assert services.lobby.visits_board(lobby, limit=6, since=None).rows == fresh.rows
+    assert services.lobby.visits_board(lobby, limit=6, since=fresh.marker + 10).complete
 
 
 def test_rows_read_do_not_grow_with_the_day(services, settings, engine, clock, people,
@@ -104,10 +105,44 @@ def test_rows_read_do_not_grow_with_the_day(services, settings, engine, clock, p
         services.lobby.arrive(lobby)
         marker = big.marker
         probe.reset()
-        delta = watched.lobby.visits_since(lobby, marker, limit=5)
+        delta = watched.lobby.visits_board(lobby, limit=5, since=marker)
         assert len(delta.rows) == 1 and probe.rows <= 12
     finally:
         probe.engine.dispose()
+
+
+def test_a_reload_reads_at_most_the_shown_rows_however_much_changed(
+        services, settings, engine, clock, people, db_url) -> None:
+    lobby, cm = people["lobby"], people["cm"]
+    _day(services, clock, engine, lobby, cm, 6)
+    probe = probe_engine(db_url)
+    watched = Services(probe.engine, settings, clock)
+    try:
+        board = watched.lobby.visits_board(lobby, limit=4)
+        _day(services, clock, engine, lobby, cm, 30, first_seq=100)  # 30 written since
+        probe.reset()
+        delta = watched.lobby.visits_board(lobby, limit=4, since=board.marker)
+        assert not delta.complete and len(delta.rows) == 4 and delta.total == 36
+        few = probe.rows
+        tickets_read = [params for sql, params in probe.selects()
+                        if "FROM ticket" in sql and "visit_id IN" in sql]
+        assert tickets_read and all(len(p) <= 4 for p in tickets_read)  # the shown rows' only
+        assert merge_visits(board.rows, delta, 4) == services.lobby.visits_board(
+            lobby, limit=4).rows
+        probe.reset()
+        assert len(watched.lobby.visits_board(lobby, limit=36, since=board.marker).rows) == 30
+        # the same changes read for 36 shown rows: the 26 more views are the difference
+        assert probe.rows - few >= 26
+    finally:
+        probe.engine.dispose()
+
+
+def test_an_empty_day_and_who_may_read(services, people, make_staff) -> None:
+    board = services.lobby.visits_board(people["lobby"], limit=5)
+    assert (board.total, board.rows, board.complete) == (0, (), True)
+    assert services.lobby.visits_board(people["lobby"], limit=0).rows == ()
+    with pytest.raises(PermissionDenied):
+        services.lobby.visits_board(make_staff("marketing_cm", staff_no="C9"), limit=3)
 
 
 def test_the_board_reads_by_index(services, settings, engine, clock, people, db_url) -> None:
@@ -121,7 +156,7 @@ def test_the_board_reads_by_index(services, settings, engine, clock, people, db_
         marker = watched.lobby.visits_board(lobby, limit=5).marker
         clock.advance(minutes=1)
         services.lobby.arrive(lobby)
-        watched.lobby.visits_since(lobby, marker, limit=5)
+        watched.lobby.visits_board(lobby, limit=5, since=marker)
         plans = probe.plans()
         assert probe.full_scans({"visit", "ticket", "handoff", "row_seal", "client"}) == []
         text = "\n".join(line for _sql, lines in plans for line in lines)
@@ -139,5 +174,5 @@ def test_visits_of_another_day_shown_are_replaced(services, engine, clock, peopl
     yesterday = services.lobby.visits_board(lobby)
     clock.advance(days=1)
     clock.set(clock.now().replace(hour=1) + timedelta(hours=0))  # 09:00 local the next day
-    delta = services.lobby.visits_since(lobby, yesterday.marker)
+    delta = services.lobby.visits_board(lobby, since=yesterday.marker)
     assert merge_visits(yesterday.rows, delta, 10) == ()

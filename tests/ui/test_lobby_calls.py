@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from textual.widgets import Input, OptionList, SelectionList
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable, Input, OptionList, SelectionList
 
 from tests.devices.test_printer import Capture
 from tests.lobby_data import add_client
@@ -151,7 +152,7 @@ async def test_another_terminal_writing_never_holds_the_input_back(
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await lobby_screen(pilot)
         lookup = screen.query_one("#lookup", Input)
-        gate = Gate(monkeypatch, services.lobby, "latest_visits")
+        gate = Gate(monkeypatch, services.lobby, "visits_board")
         typed = "wangwu"
         for i, key in enumerate(typed):
             other.lobby.arrive(lobby)             # a walk-in saved elsewhere
@@ -172,7 +173,7 @@ async def test_change_markers_during_a_reload_give_one_more_reload(
     app = make_app(services)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await lobby_screen(pilot)
-        gate = Gate(monkeypatch, services.lobby, "latest_visits")
+        gate = Gate(monkeypatch, services.lobby, "visits_board")
         for _ in range(3):
             screen.data_changed(None)
             screen.reload_board()
@@ -182,24 +183,44 @@ async def test_change_markers_during_a_reload_give_one_more_reload(
         assert gate.calls == 2 and not screen.board.running
 
 
-async def test_the_visits_table_reads_only_the_rows_it_shows(
+async def test_the_visits_table_reads_only_the_rows_it_shows_and_then_only_changes(
         services: Services, people, clients, monkeypatch) -> None:  # noqa: F811
     lobby = people["lobby"]
     for _ in range(40):
         services.lobby.arrive(lobby)
-    asked: list[int] = []
-    latest = services.lobby.latest_visits
-    monkeypatch.setattr(services.lobby, "latest_visits",
-                        lambda actor, *, limit, **kw: asked.append(limit) or latest(
-                            actor, limit=limit, **kw))
+    asked: list[tuple[int, int | None, bool, int]] = []  # limit, since, complete, rows
+    board = services.lobby.visits_board
+
+    def watched(actor, *, limit, since=None):  # type: ignore[no-untyped-def]
+        read = board(actor, limit=limit, since=since)
+        asked.append((limit, since, read.complete, len(read.rows)))
+        return read
+
+    monkeypatch.setattr(services.lobby, "visits_board", watched)
     app = make_app(services)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await lobby_screen(pilot)
         table = screen.query_one(VisitsTable)
-        shown = table.query_one("#visits-table").row_count
-        assert asked and asked[-1] == table.rows_fit() < 40  # asked for what fits, after layout
-        assert shown == asked[-1]
+        grid = table.query_one("#visits-table", DataTable)
+        limit = table.rows_fit()
+        assert asked and asked[-1][0] == limit < 40  # asked for what fits, after layout
+        assert grid.row_count == limit
         assert "40" in str(table.query_one(".visits-title").render())  # the day's count
+        # another terminal: a walk-in guided to a ticket and a new arrival
+        other = Services(services.ctx.engine, services.settings, services.clock)
+        shown = int(grid.coordinate_to_cell_key(Coordinate(1, 0)).row_key.value or 0)
+        ticket = other.lobby.guide(lobby, shown, business="non_cash").ticket_no
+        newcomer = other.lobby.arrive(lobby).id
+        asked.clear()
+        assert app.poll_changes()
+        await settle(pilot)
+        _limit, since, complete, rows = asked[-1]
+        assert since is not None and not complete and rows == 2  # only the two changed visits
+        keys = [grid.coordinate_to_cell_key(Coordinate(r, 0)).row_key.value
+                for r in range(grid.row_count)]
+        assert grid.row_count == limit and keys[0] == str(newcomer) and str(shown) in keys
+        assert ticket in screen_text(app)
+        assert "41" in str(table.query_one(".visits-title").render())
 
 
 # --- the quick paths at the door ---------------------------------------------------------------

@@ -264,12 +264,17 @@ def gen(
     db: DbOption = None,
     reset: Annotated[bool, typer.Option("--reset", help=t("cli.help.reset"))] = False,
     seed: Annotated[int | None, typer.Option("--seed", help=t("cli.help.seed"))] = None,
+    cm_book: Annotated[int | None, typer.Option("--cm-book", min=1,
+                                                help=t("gen_scale.help_cm_book"))] = None,
 ) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from wealthtui.demo.synthetic import GEN_SEED, generate
 
     st = state(ctx, db)
+    if cm_book is not None and cm_book > st.settings.contact.portfolio_max:
+        raise CliError("gen_scale.book_too_large", max=st.settings.contact.portfolio_max,
+                       value=cm_book)
     exists, _ = _existing(st)
     if exists and not reset:
         raise CliError("cli.gen.exists", path=shown(st.target()))
@@ -287,7 +292,7 @@ def gen(
 
         summary = generate(engine, st.settings, clients=clients, days=days,
                            arrivals_per_day=arrivals, seed=GEN_SEED if seed is None else seed,
-                           progress=progress)
+                           progress=progress, cm_book=cm_book)
     out.print(t("cli.gen.built", path=shown(st.target()), clients=summary.clients,
                 premium=summary.premium_clients, staff=summary.staff, days=summary.days,
                 tickets=summary.tickets, complaints=summary.complaints,

@@ -1,10 +1,13 @@
 """A large synthetic center (`wealthtui gen --clients N --days D`), written fast: SQLAlchemy Core
 executemany in batches, one commit per batch; pinyin keys worked out once per name of a pool.
 
-The staff are the demo staff plus as many wealth CMs as the premium clients need (at most
-`contact.portfolio_max` each); the generated CMs share one PIN hash (GENERATED_STAFF_PIN). Clients
-come from the same generators as the demo center; the D business days before today are
-simulated as rows (demo.day), their complaints go through the complaint service.
+The staff are the demo staff plus as many wealth CMs as the premium clients need: books of up
+to `contact.portfolio_max` clients each (or `cm_book`, e.g. 500 for the benchmark's largest
+book); the generated CMs share one PIN hash (GENERATED_STAFF_PIN). Clients come from the same
+generators as the demo center; the D business days before today are simulated as rows
+(demo.day, served within opening hours by demo.gen_day), their complaints go through the
+complaint service; then the CMs catch up with their books as a working desk does
+(demo.gen_day.keep_up), so that today's agenda is a day's work, not months of backlog.
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from wealthtui.config import Settings
 from wealthtui.demo.accounts import DEMO_POSTS, DEMO_STAFF, GENERATED_STAFF_PIN
 from wealthtui.demo.bulk import BulkWriter, Ids, fix_sequences, make_row, seal_bulk
 from wealthtui.demo.center import OPENING_CASH_YUAN, build_engine, ensure_empty
-from wealthtui.demo.day import Post, Roster, RowDay
+from wealthtui.demo.day import Post, Roster
+from wealthtui.demo.gen_day import ServedDay, keep_up
 from wealthtui.demo.people import NamePool
 from wealthtui.demo.pools import pools
 from wealthtui.demo.population import LARGE_TIER_MIX, Population
@@ -61,6 +65,18 @@ class GenSummary:
     tickets: int
     complaints: int
     seconds: float
+    left: int = 0            # tickets of clients who left unserved (the overflow)
+    largest_book: int = 0    # premium clients of the busiest CM
+
+
+class BookTooLarge(ValueError):
+    """`cm_book` above the configured `contact.portfolio_max`."""
+
+
+def cms_needed(premium_expected: float, book: int) -> int:
+    """CMs for books of at most `book`: the expected premium clients plus three standard
+    deviations (the premium share is drawn at random), in books kept even (taken in turn)."""
+    return max(1, math.ceil((premium_expected + 3 * math.sqrt(premium_expected) + 1) / book))
 
 
 def default_arrivals(clients: int) -> int:
@@ -94,6 +110,14 @@ class _Staff:
         for n in range(extra_cms):
             self._add(out, ids, f"9{n + 1:04d}", self.names.pick(self.rng).name,
                       (p.WEALTH_CM,), shared)
+        # a teller for every configured counter the demo staff do not sit at
+        self.posted: dict[str, str] = dict(DEMO_POSTS)
+        for n, counter in enumerate(c for c in self.settings.counters
+                                    if c.no not in DEMO_POSTS):
+            staff_no = f"6{n + 1:04d}"
+            role = p.CASH_TELLER if counter.kind == "cash" else p.NON_CASH_TELLER
+            self._add(out, ids, staff_no, self.names.pick(self.rng).name, (role,), shared)
+            self.posted[counter.no] = staff_no
 
     def _add(self, out: BulkWriter, ids: Ids, staff_no: str, name: str,
              roles: tuple[str, ...], pin_hash: str) -> None:
@@ -121,9 +145,14 @@ def generate(
     seed: int = GEN_SEED,
     clock: Clock | None = None,
     progress: Progress = _noop,
+    cm_book: int | None = None,
 ) -> GenSummary:
-    """Fill a migrated, empty database with a large synthetic center."""
+    """Fill a migrated, empty database with a large synthetic center. `cm_book`: the clients
+    of a CM's book (at most `contact.portfolio_max`, which is the default)."""
     started = timer.perf_counter()
+    book = cm_book or settings.contact.portfolio_max
+    if not 1 <= book <= settings.contact.portfolio_max:
+        raise BookTooLarge(book)
     engine = build_engine(engine)
     try:
         with anchors.suspended(), engine.connect() as conn:  # the caller anchors the result
@@ -131,14 +160,14 @@ def generate(
                 conn = conn.execution_options(**WRITE)
             return _generate(engine, conn, settings, clients=clients, days=days,
                              arrivals=arrivals_per_day or default_arrivals(clients), seed=seed,
-                             clock=clock, progress=progress, started=started)
+                             clock=clock, progress=progress, started=started, book=book)
     finally:
         engine.dispose()
 
 
 def _generate(engine: Engine, conn: Connection, settings: Settings, *, clients: int, days: int,
               arrivals: int, seed: int, clock: Clock | None, progress: Progress,
-              started: float) -> GenSummary:
+              started: float, book: int) -> GenSummary:
     ensure_empty(engine)
     rng = random.Random(seed)
     tz = ZoneInfo(settings.center.timezone)
@@ -152,9 +181,8 @@ def _generate(engine: Engine, conn: Connection, settings: Settings, *, clients: 
     names = NamePool(rng, min(NAME_POOL_MAX, max(1_000, clients * 2)))
     premium_share = sum(v for k, v in LARGE_TIER_MIX.items()
                         if (t := settings.tier(k)) is not None and t.premium)
-    # room to spare: the premium share is drawn at random
-    needed = math.ceil(clients * premium_share / max(1, int(settings.contact.portfolio_max * 0.9)))
-    demo_cms = sum(1 for a in DEMO_STAFF if a.roles and set(a.roles) & p.CMS)
+    needed = cms_needed(clients * premium_share, book)
+    demo_cms = sum(1 for a in DEMO_STAFF if p.WEALTH_CM in a.roles)
     staff = _Staff(settings, names, rng,
                    datetime.combine(today - timedelta(days=3 * 365), time(9), tz))
     staff.write(out, ids, max(0, needed - demo_cms))
@@ -181,13 +209,14 @@ def _generate(engine: Engine, conn: Connection, settings: Settings, *, clients: 
     day_clock = FixedClock(now)
     services = Services(engine, settings, day_clock)
     table = services.lobby.table()
-    sim = RowDay(rng, settings, roster, population.directory, names, population.mobiles, ids,
+    sim = ServedDay(rng, settings, roster, population.directory, names, population.mobiles, ids,
                  out, table)
     dates = business_days(today, days, settings.calendar.open_days())
-    tickets = complaints = 0
+    tickets = complaints = left = 0
     for k, day in enumerate(dates):
         stats = sim.run(day, arrivals)
         tickets += stats.tickets
+        left += sim.left
         out.flush()
         fix_sequences(conn)
         complaints += _complaints(services, day_clock, rng, staff, population, day, today,
@@ -196,6 +225,8 @@ def _generate(engine: Engine, conn: Connection, settings: Settings, *, clients: 
         _close_day(out, ids, roster, day, tz)
         progress("history", k + 1, len(dates))
     out.flush()
+    ids.reset()
+    keep_up(conn, settings, population.directory, rng, ids, out, today)
 
     # today: open, everyone in
     progress("today", 0, 1)
@@ -218,14 +249,15 @@ def _generate(engine: Engine, conn: Connection, settings: Settings, *, clients: 
         session.commit()
     refresh_statistics(engine, bulk=True)  # a bulk load: the planner's statistics (store.stats)
     progress("today", 1, 1)
+    largest = max((len(c) for c in population.directory.clients_of.values()), default=0)
     return GenSummary(clients, premium, len(staff.actors), len(dates),
                       dates[0] if dates else None, dates[-1] if dates else None, tickets,
-                      complaints, timer.perf_counter() - started)
+                      complaints, timer.perf_counter() - started, left, largest)
 
 
 def _roster(settings: Settings, staff: _Staff) -> Roster:
     posts = []
-    for counter_no, staff_no in DEMO_POSTS.items():
+    for counter_no, staff_no in staff.posted.items():
         cfg = settings.counter_cfg(counter_no)
         if cfg is None or staff_no not in staff.by_no:
             continue

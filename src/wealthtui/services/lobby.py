@@ -97,7 +97,7 @@ class VisitView:
 
 @dataclass(frozen=True)
 class VisitBoard:
-    """A read of the lobby's visits list (LobbyService.visits_board / visits_since)."""
+    """A read of the lobby's visits list (LobbyService.visits_board)."""
 
     business_date: date
     marker: int                       # the change marker the rows are current to
@@ -135,14 +135,6 @@ def changed_visits(session: Session, day: date, after: int, upto: int) -> set[in
         ids |= set(session.exec(select(Visit.id).where(Visit.business_date == day,
                                                        col(Visit.client_id).in_(clients))))
     return {i for i in ids if i is not None}
-
-
-@dataclass(frozen=True)
-class VisitPage:
-    """The day's latest visits (newest first) and how many there are in all."""
-
-    total: int
-    rows: list[VisitView]
 
 
 @dataclass(frozen=True)
@@ -654,51 +646,29 @@ class LobbyService(Service):
         return self._visit_views(uow, Visit.business_date == (day or uow.today))
 
     @requires("visit.record", write=False)
-    def visits_board(self, uow: UnitOfWork, *, limit: int | None = None) -> VisitBoard:
-        """What the lobby's visits list shows: today's latest `limit` visits ([reads]
-        lobby_visits by default), newest first, the day's count, and the change marker they are
-        current to (for `visits_since`). The first `limit` rows of visits(), read by index."""
-        limit = limit or uow.settings.reads.lobby_visits
+    def visits_board(self, uow: UnitOfWork, *, limit: int | None = None,
+                     since: int | None = None) -> VisitBoard:
+        """What the lobby's visits list shows, read in proportion to it however busy the day:
+        today's count, the change marker the rows are current to, and
+
+        - without `since` (or with a marker too old, from the future or of another day): the
+          latest `limit` visits ([reads] lobby_visits by default), newest first — the first
+          `limit` rows of visits(), read by index (`complete` True);
+        - with `since`, the marker of the rows shown: only today's visits written after it —
+          the visit itself, its ticket, its client's arrival or client record —, at most the
+          newest `limit` of them (`complete` False: merge them into the rows shown with
+          `merge_visits`; a changed row below the first `limit` could not be shown anyway).
+        """
+        limit = max(1, min(int(limit or uow.settings.reads.lobby_visits), 5000))
         marker = changes.current_marker(uow.session)
         today = Visit.business_date == uow.today
-        total = uow.session.exec(select(func.count()).select_from(Visit).where(today)).one()
-        rows = self._visit_views(uow, today, limit)
-        return VisitBoard(uow.today, marker, int(total), tuple(rows), complete=True)
-
-    @requires("visit.record", write=False)
-    def visits_since(self, uow: UnitOfWork, marker: int | None, *,
-                     limit: int | None = None) -> VisitBoard:
-        """The incremental reload after a change marker moved: only today's visits written
-        since `marker` — the visit itself, its ticket, its client's arrival or client record —
-        and the day's count (`complete` False: merge them into the rows shown with
-        `merge_visits`). A marker too old, from the future or of another day gives the whole
-        board (`complete` True)."""
-        upto = changes.current_marker(uow.session)
-        if not changes.incremental(marker, upto):
-            return self.visits_board(uow, limit=limit)
-        assert marker is not None
-        ids = changed_visits(uow.session, uow.today, marker, upto)
-        today = Visit.business_date == uow.today
-        total = uow.session.exec(select(func.count()).select_from(Visit).where(today)).one()
-        rows = self._visit_views(uow, today & col(Visit.id).in_(ids)) if ids else []
-        return VisitBoard(uow.today, upto, int(total), tuple(rows), complete=False)
-
-    @requires("visit.record", write=False)
-    def latest_visits(self, uow: UnitOfWork, *, limit: int = 20,
-                      day: date | None = None) -> VisitPage:
-        """The latest `limit` visits of today (or `day`), newest first, and the day's count:
-        what the lobby's visits table shows, read in proportion to it (a count, the ids of
-        the rows shown, then those rows' views) however busy the day."""
-        day = day or uow.today
-        limit = max(1, min(int(limit), 200))
-        s = uow.session
-        total = s.exec(select(func.count()).select_from(Visit)
-                       .where(Visit.business_date == day)).one()
-        ids = list(s.exec(select(Visit.id).where(Visit.business_date == day)
-                          .order_by(col(Visit.arrived_at).desc(), col(Visit.id).desc())
-                          .limit(limit)))
-        rows = self._visit_views(uow, col(Visit.id).in_(ids)) if ids else []
-        return VisitPage(total=int(total), rows=rows)
+        total = int(uow.session.exec(select(func.count()).select_from(Visit).where(today)).one())
+        if since is None or not changes.incremental(since, marker):
+            rows = self._visit_views(uow, today, limit)
+            return VisitBoard(uow.today, marker, total, tuple(rows), complete=True)
+        ids = changed_visits(uow.session, uow.today, since, marker)
+        rows = self._visit_views(uow, today & col(Visit.id).in_(ids), limit) if ids else []
+        return VisitBoard(uow.today, marker, total, tuple(rows), complete=False)
 
     @requires("visit.record", write=False)
     def visit(self, uow: UnitOfWork, visit_id: int) -> VisitView:

@@ -27,8 +27,10 @@ marked no-shows on the lobby's timer (every NO_SHOW_TICK seconds, and when the s
 
 Every read and write goes through `Calls.call` (ui/calls.py), off the event loop: the look-up on
 every change (key "look-up": the last request wins, each key echoes at once); the board (queue,
-arrivals, the latest visits that fit the table, flow counts) in one call, coalesced — a change
-marker or the 30 s tick while it loads makes one more load after it, never a pile; an action
+arrivals, the visits, flow counts) in one call, coalesced — a change marker or the 30 s tick
+while it loads makes one more load after it, never a pile. The visits are read once as the
+latest that fit the table, then only those changed since the marker of the rows shown
+(LobbyService.visits_board with `since`, at most a tableful), merged in; an action
 pressed while a write for the visitor is on its way (Enter, then F6 at once) runs when it is
 answered.
 
@@ -59,7 +61,14 @@ from wealthtui.rules.fields import ID_TYPES, FieldError
 from wealthtui.rules.money import parse_yuan
 from wealthtui.services import Actor, Services
 from wealthtui.services.appointments import AppointmentView
-from wealthtui.services.lobby import ArrivalView, FlowCounts, GuideResult, VisitPage, VisitView
+from wealthtui.services.lobby import (
+    ArrivalView,
+    FlowCounts,
+    GuideResult,
+    VisitBoard,
+    VisitView,
+    merge_visits,
+)
 from wealthtui.services.lookup import ClientCard, parse_query, tail_alone
 from wealthtui.services.queue import QueueSnapshot
 from wealthtui.ui.dialogs.complaint_intake import ComplaintIntakeDialog
@@ -98,17 +107,18 @@ class Board:
 
     snap: QueueSnapshot
     arrivals: list[ArrivalView] | None
-    visits: VisitPage
+    visits: VisitBoard
     counts: FlowCounts | None
 
 
-def read_board(services: Services, actor: Actor, rows: int) -> Board:
-    """The board's reads, in the call's thread: the queue, today's arrivals, the latest `rows`
-    visits and the flow counts."""
+def read_board(services: Services, actor: Actor, rows: int, since: int | None) -> Board:
+    """The board's reads, in the call's thread: the queue, today's arrivals, the visits (the
+    latest `rows`, or only those changed since the marker `since` of the rows shown) and the
+    flow counts."""
     return Board(
         snap=services.queue.snapshot(actor, last_calls=4),
         arrivals=services.lobby.arrivals(actor) if actor.can("handoff.view_all") else None,
-        visits=services.lobby.latest_visits(actor, limit=rows),
+        visits=services.lobby.visits_board(actor, limit=rows, since=since),
         counts=services.lobby.flow_counts(actor) if actor.can("flowlog.view") else None,
     )
 
@@ -329,6 +339,9 @@ class LobbyScreen(RoleScreen):
         self.pending_load = Coalesced(self._load_pending)
         self._board_loaded = False
         self._rows_asked = 0
+        #: the visits listed and the change marker they are current to (None: read them whole)
+        self._visits: tuple[VisitView, ...] = ()
+        self._visits_marker: int | None = None
         #: writes for the visitor on their way, and the actions pressed meanwhile
         self._writes = 0
         self._deferred: list[Callable[[], None]] = []
@@ -421,10 +434,17 @@ class LobbyScreen(RoleScreen):
         self.board.request()
 
     def _load_board(self) -> None:
+        """Only the visits changed since the rows shown, unless the table now shows more rows
+        than were read (then the latest that fit, whole)."""
         services, rows = self.services, self.query_one(VisitsTable).rows_fit()
+        since = self._visits_marker if rows == self._rows_asked else None
         self._rows_asked = rows
-        self.call(lambda actor: read_board(services, actor, rows), then=self._show_board,
-                  failed=lambda _f: self.board.done(), key="board")
+        self.call(lambda actor: read_board(services, actor, rows, since), then=self._show_board,
+                  failed=self._board_failed, key="board")
+
+    def _board_failed(self, _failure: object) -> None:
+        self._visits_marker = None  # read the visits whole next time
+        self.board.done()
 
     def _show_board(self, board: Board) -> None:
         self.board.done()
@@ -434,7 +454,11 @@ class LobbyScreen(RoleScreen):
             arrivals.show(board.arrivals, self.clock.now(),
                           self.settings.handoffs.arrival_late_minutes)
         visits = self.query_one(VisitsTable)
-        visits.show(board.visits, self.settings, self.services.ctx.tz)
+        merged = merge_visits(self._visits, board.visits, self._rows_asked)
+        if merged != self._visits or board.visits.complete or not self._board_loaded:
+            visits.show(merged, self.settings, self.services.ctx.tz)
+        visits.count(board.visits.total)
+        self._visits, self._visits_marker = merged, board.visits.marker
         visits.loading = arrivals.loading = False
         if board.counts is not None:
             self.query_one("#flow-line", Static).update(flow_text(board.counts))

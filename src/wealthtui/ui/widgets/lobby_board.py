@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Static
 
 from wealthtui.config import Settings
 from wealthtui.i18n import t, tl
-from wealthtui.services.lobby import ArrivalView, FlowCounts, VisitPage
+from wealthtui.services.lobby import ArrivalView, FlowCounts, VisitView
 from wealthtui.services.queue import QueueSnapshot
 from wealthtui.ui.text import PlainRichTable, PlainTable, minutes
 
@@ -235,11 +235,14 @@ class VisitsTable(Vertical):
     def on_resize(self) -> None:
         self.post_message(self.Fits(self.rows_fit()))
 
-    def show(self, page: VisitPage, settings: Settings, tz: tzinfo) -> None:
+    def count(self, total: int) -> None:
+        """The title: how many visits the day has had, all of them."""
+        self.query_one(".visits-title", Static).update(t("lobby.visits.title", count=total))
+
+    def show(self, visits: Sequence[VisitView], settings: Settings, tz: tzinfo) -> None:
+        """List these visits (newest first); the title is `count`'s."""
         rows: list[tuple[str, Sequence[str | Text]]] = []
-        self.query_one(".visits-title", Static).update(
-            t("lobby.visits.title", count=page.total))
-        for v in page.rows:
+        for v in visits:
             name = Text(v.client_name, style="bold yellow" if v.premium else "") \
                 if v.client_id else Text(t("lobby.visits.walk_in"), style="dim")
             business = t(f"lobby.business.{v.business_kind}") if v.business_kind else "-"

@@ -1,0 +1,235 @@
+"""The days `wealthtui gen` writes are days a working center would have (issue 22).
+
+- **Within opening hours** (`ServedDay`): the configured counters call tickets from the opening
+  until `[calendar] closes` and never after; a client being served at closing is finished. A
+  client whose wait passes their patience leaves, and those still waiting at closing leave then:
+  their tickets are cancelled (event `cancelled`, by the lobby) — the overflow of a day busier
+  than its counters is people who left, never calls after closing or on later days.
+- **CMs keep up with their book** (`keep_up`, once after the history): a follow-up promised in
+  the contact log is made on its day (a `follow_up` contact that closes it), every premium
+  client is contacted within their tier's cadence, and risk assessments are renewed before
+  they expire — all on past business days, none in the future. What is left open is a handful
+  (those due on the last business day or two), as on a real desk.
+
+The day itself is demo.day's RowDay (its rows, shapes and routing); only the serving loop is
+this module's.
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, bindparam, func, select, update
+
+from wealthtui.config import Settings
+from wealthtui.demo import rhythm
+from wealthtui.demo.bulk import BulkWriter, Ids, make_row, table
+from wealthtui.demo.day import RowDay, _Ticket
+from wealthtui.demo.population import Directory
+from wealthtui.rules.agenda import workdays_after, workdays_before
+from wealthtui.rules.clock import OpenDays
+
+#: how long a waiting client stays before leaving, in minutes (uniform between the two)
+PATIENCE_MINUTES = (50.0, 150.0)
+#: what the lobby notes on the ticket of a client who left
+LEFT_NOTE = "客户未等候离开"
+CLOSED_NOTE = "营业结束，客户离开"
+#: the share of the items due on the last business days that the CMs have not done yet
+LEFT_OPEN = 0.3
+FOLLOW_UP_RESULTS = ("reached", "reached", "interested", "no_need", "declined")
+
+
+def minutes_of(hhmm: str) -> float:
+    hour, minute = hhmm.split(":")
+    return int(hour) * 60 + int(minute)
+
+
+class ServedDay(RowDay):
+    """RowDay whose counters serve only within opening hours (the overflow leaves)."""
+
+    def run(self, day: date, arrivals: int, *, contacts_per_cm: int = 5):  # type: ignore[no-untyped-def]
+        self.closes = minutes_of(self.settings.calendar.closes)
+        self.left = 0
+        return super().run(day, arrivals, contacts_per_cm=contacts_per_cm)
+
+    def _leave(self, t: _Ticket, minute: float, note: str) -> None:
+        self._event(t, "cancelled", minute, t.issued_by, note=note)
+        t.status, t.finished, t.counter, t.served_by, t.called = "cancelled", minute, None, None, None
+        self.left += 1
+
+    def _serve(self, tickets: list[_Ticket]) -> None:
+        rng = self.rng
+        starve = self.settings.queue.starvation_minutes
+        lanes: dict[str, list[tuple[float, int, _Ticket]]] = {code: [] for code in self.cats}
+        for seq, t in enumerate(tickets):
+            heapq.heappush(lanes[t.lane], (t.queued, seq, t))
+        patience = {t.id: rng.uniform(*PATIENCE_MINUTES) for t in tickets}
+        seq = len(tickets)
+        posts = self.roster.posts
+        clock = [(rhythm.OPEN_AT + rng.uniform(0, 3), i) for i in range(len(posts))]
+        heapq.heapify(clock)
+        for post in posts:
+            self.session_end[post.staff_id] = rhythm.OPEN_AT
+        while clock:
+            now, i = heapq.heappop(clock)
+            if now >= self.closes:
+                continue  # this counter calls no one after closing
+            post = posts[i]
+            heads = [(self.cats[c].priority, lanes[c][0][0], c) for c in post.categories
+                     if lanes.get(c)]
+            ready = [h for h in heads if h[1] <= now]
+            if not ready:
+                later = [queued for _, queued, _ in heads]
+                if later:
+                    heapq.heappush(clock, (min(later), i))
+                elif any(lanes.values()):
+                    heapq.heappush(clock, (now + 5, i))
+                continue
+            starving = [h for h in ready if h[0] == 0 and now - h[1] > starve]
+            _, _, lane = min(starving, key=lambda h: h[1]) if starving else \
+                min(ready, key=lambda h: (-h[0], h[1]))
+            t = heapq.heappop(lanes[lane])[2]
+            if now - t.queued > patience[t.id]:  # gone before the call
+                self._leave(t, t.queued + patience[t.id], LEFT_NOTE)
+                heapq.heappush(clock, (now, i))
+                continue
+            free_at, requeued = self._at_counter(t, post, now)
+            if requeued:
+                seq += 1
+                heapq.heappush(lanes[t.lane], (t.queued, seq, t))
+            self.session_end[post.staff_id] = max(self.session_end[post.staff_id], free_at)
+            heapq.heappush(clock, (free_at, i))
+        for lane in lanes.values():  # still waiting at closing (or in a lane nobody serves)
+            for queued, _seq, t in lane:
+                gone = queued + patience[t.id]
+                self._leave(t, min(gone, self.closes),
+                            LEFT_NOTE if gone < self.closes else CLOSED_NOTE)
+
+
+@dataclass(frozen=True)
+class KeptUp:
+    follow_ups: int      # follow-ups made on their day
+    care: int            # contacts to keep clients within their cadence
+    risk_renewed: int    # risk assessments renewed before they expired
+    left_open: int       # items the CMs have not done yet (due on the last business days)
+
+
+class _Desk:
+    """Writes the CMs' contacts of the keep-up pass."""
+
+    def __init__(self, conn: Connection, settings: Settings, rng: random.Random, ids: Ids,
+                 out: BulkWriter, today: date, days: OpenDays) -> None:
+        self.conn, self.settings, self.rng, self.ids, self.out = conn, settings, rng, ids, out
+        self.today, self.days = today, days
+        self.tz = ZoneInfo(settings.center.timezone)
+        self.opens, self.closes = minutes_of(settings.calendar.opens), \
+            minutes_of(settings.calendar.closes)
+        self.recent = {workdays_before(today, 1, days), workdays_before(today, 2, days)}
+
+    def at(self, day: date) -> datetime:
+        minute = self.rng.uniform(self.opens + 15, self.closes - 15)
+        local = datetime.combine(day, time(0), self.tz) + timedelta(minutes=minute)
+        return local.astimezone(UTC)
+
+    def workday_on_or_after(self, day: date) -> date:
+        return workdays_after(workdays_before(day, 1, self.days), 1, self.days)
+
+    def contact(self, client: int, staff: int, day: date, purpose: str, content: str) -> int:
+        cid = self.ids.next("contact_log")
+        self.out.add("contact_log", make_row(
+            "contact_log", id=cid, client_id=client, staff_id=staff, at=self.at(day),
+            channel=self.rng.choice(("phone", "phone", "wechat", "visit")), purpose=purpose,
+            content=content, result=self.rng.choice(FOLLOW_UP_RESULTS)))
+        return cid
+
+    def left_open(self, due: date) -> bool:
+        """Not done yet: due on one of the last two business days, now and then."""
+        return due in self.recent and self.rng.random() < LEFT_OPEN
+
+
+def keep_up(conn: Connection, settings: Settings, directory: Directory, rng: random.Random,
+            ids: Ids, out: BulkWriter, today: date) -> KeptUp:
+    """After the history is written: the CMs kept up with their books (see the module's
+    docstring). Reads the contact log and the premium clients once; writes in bulk."""
+    days = settings.calendar.open_days()
+    desk = _Desk(conn, settings, rng, ids, out, today, days)
+    contact = table("contact_log")
+    left = 0
+
+    # 1. follow-ups made on their (business) day
+    done: list[dict[str, int]] = []
+    open_rows = conn.execute(
+        select(contact.c.id, contact.c.client_id, contact.c.staff_id, contact.c.next_date,
+               contact.c.next_action)
+        .where(contact.c.next_date.is_not(None), contact.c.follow_up_done_id.is_(None),
+               contact.c.next_date < today)
+        .order_by(contact.c.id)).all()
+    for row_id, client, staff, due, action in open_rows:
+        day = desk.workday_on_or_after(due)
+        if day >= today or desk.left_open(day):
+            left += 1
+            continue
+        made = desk.contact(client, staff, day, "follow_up", action or "跟进")
+        done.append({"row": row_id, "done": made})
+    out.flush()
+    if done:
+        conn.execute(update(contact).where(contact.c.id == bindparam("row"))
+                     .values(follow_up_done_id=bindparam("done")), done)
+
+    # 2. every premium client within their cadence (the CM's book, contacted in turn)
+    cadence = settings.contact.cadence_days
+    alert = settings.contact.no_contact_alert_days
+    last: dict[int, date] = {}
+    for client, at in conn.execute(select(contact.c.client_id, func.max(contact.c.at))
+                                   .group_by(contact.c.client_id)):
+        if at is not None:
+            last[client] = (at if isinstance(at, datetime) else datetime.fromisoformat(str(at))
+                            ).replace(tzinfo=UTC).astimezone(desk.tz).date()
+    care = 0
+    by_cm: dict[int, list[int]] = defaultdict(list)
+    for client, cm in directory.cm_of.items():
+        by_cm[cm].append(client)
+    tier_of = {int(c): tier for tier, ids in directory.by_tier.items() for c in ids
+               if tier in directory.premium_tiers}
+    for cm, book in by_cm.items():
+        for client in book:
+            every = min(cadence.get(tier_of.get(client, ""), alert), alert)
+            seen = last.get(client)
+            if seen is not None and (today - seen).days < every:
+                continue
+            # contacted on a business day spread over the last `every` days: the next ones
+            # come due evenly, a few a day
+            day = desk.workday_on_or_after(today - timedelta(days=rng.randrange(1, every)))
+            if day >= today:
+                day = workdays_before(today, 1, days)
+            if rng.random() < LEFT_OPEN / 20:  # one in ~70 not yet called: a handful
+                left += 1
+                continue
+            desk.contact(client, cm, day, "care", "例行关怀")
+            care += 1
+    out.flush()
+
+    # 3. risk assessments renewed before they expire (premium clients with their CM)
+    client_t = table("client")
+    valid = settings.contact.risk_assessment_valid_days
+    warn = settings.contact.risk_expiry_warn_days
+    stale = today - timedelta(days=valid - warn)
+    renew: list[dict[str, object]] = []
+    premium = set(directory.cm_of)
+    for (client,) in conn.execute(select(client_t.c.id)
+                                   .where(client_t.c.risk_assessed_on.is_not(None),
+                                          client_t.c.risk_assessed_on <= stale)):
+        if client not in premium:
+            continue
+        renew.append({"row": client, "on": desk.workday_on_or_after(
+            today - timedelta(days=rng.randrange(2, valid - warn)))})
+    if renew:
+        conn.execute(update(client_t).where(client_t.c.id == bindparam("row"))
+                     .values(risk_assessed_on=bindparam("on")), renew)
+    conn.commit()
+    return KeptUp(len(done), care, len(renew), left)

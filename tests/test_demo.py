@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 import shutil
 from collections import Counter, defaultdict
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -30,6 +30,7 @@ from wealthtui.demo.script import script_day
 from wealthtui.demo.synthetic import business_days, generate
 from wealthtui.demo.workday import LONG_WAIT
 from wealthtui.model import (
+    Appointment,
     Attendance,
     AuditEvent,
     AuthorizationRequest,
@@ -43,6 +44,7 @@ from wealthtui.model import (
     Handoff,
     Lead,
     Meta,
+    Notice,
     ProductHolding,
     SaleCheck,
     ServiceRecord,
@@ -469,7 +471,7 @@ def test_the_day_script_is_reproducible_and_keeps_the_calendar_hours(engine: Eng
     arrivals within its hours; every kind of exception is in the script."""
     saturday = date(2026, 11, 28)
     shifted = settings.model_copy(update={"calendar": settings.calendar.model_copy(
-        update={"opens": time(10, 0), "closes": time(16, 0)})})
+        update={"opens": "10:00", "closes": "16:00"})})
     directory = Directory()
     for cid in range(1, 90):
         directory.add(cid, ("ordinary", "premium", "potential")[cid % 3], None)
@@ -480,3 +482,15 @@ def test_the_day_script_is_reproducible_and_keeps_the_calendar_hours(engine: Eng
     assert all(10 * 60 <= a.minute <= 16 * 60 for a in one.arrivals)
     for flag in ("no_show", "transfer", "auth_rejected", "retention"):
         assert one.count(flag) >= 1, flag
+
+
+def test_appointments_and_their_notices(demo: Engine):
+    """A CM's appointments of the previous day (checked in, one no-show) with confirmations in
+    the outbox; a large cash withdrawal booked for today."""
+    day = Counter(a.status for a in all_rows(demo, Appointment,
+                                             Appointment.business_date == PREVIOUS))
+    assert day["checked_in"] + day["done"] >= 2 and day["no_show"] == 1
+    cash = all_rows(demo, Appointment, Appointment.business_date == TODAY)
+    assert len(cash) == 1 and cash[0].amount_fen == 20_000_000 and cash[0].status == "booked"
+    notices = all_rows(demo, Notice, Notice.template == "appointment_confirmation")
+    assert len(notices) == sum(day.values())

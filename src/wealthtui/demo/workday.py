@@ -45,6 +45,7 @@ SWEEP_MEAN = 35
 #: a rejection the script asks for is given to the first authorisation after this time at the
 #: latest (the flagged client's business may not have needed one)
 REJECT_BY = 14 * 60
+APPOINTMENTS = 4  # booked by a CM for the afternoon; the last is a no-show
 WAITING, FEES = "waiting", "fees"  # the complaints' categories (data/demo/pools.toml)
 # who receives hand-offs in the demo: CMs (arrivals, referrals, leads), the supervisor
 # (complaints to investigate) and the head (key clients' closings)
@@ -96,6 +97,7 @@ class WorkDayStats:
     handovers: int = 0
     retentions: int = 0
     arrivals_accepted: int = 0
+    appointments: int = 0
 
 
 def lunch_pair(settings: Settings, staffed: list[str]) -> tuple[str, str] | None:
@@ -180,6 +182,7 @@ class WorkDay:
         for _ in range(rng.randint(1, 2)):
             self.at(rng.uniform(opens + 30, self.hours.closes - 60), self.lobby_lead)
         self._plan_lunch()
+        self.at(opens + rng.uniform(5, 25), self.book_appointments)
         self.at(self.hours.closes, self.maybe_close)
         while self._heap:
             minute, _, fn, args = heapq.heappop(self._heap)
@@ -336,6 +339,50 @@ class WorkDay:
             self.call(self.s.handoffs.complete, cm, handoff_id,
                       self.rng.choice(self.text["arrival_outcomes"]))
 
+    # --- appointments (预约, issue 18) ----------------------------------------------------------
+    def book_appointments(self) -> None:
+        """In the morning a CM books a few of their premium clients for the afternoon (each
+        gets a confirmation in the outbox); all but one come and are checked in by the lobby,
+        the last is a no-show. The lobby books one large cash withdrawal for the next business
+        day (the cash has to be ordered)."""
+        rng = self.rng
+        cm = next((c for c in self.cms_in if self.directory.clients_of.get(c.staff_id)), None)
+        if cm is None:
+            return
+        clients = list(dict.fromkeys(int(x) for x in self.directory.clients_of[cm.staff_id]))
+        picked = rng.sample(clients, min(len(clients), APPOINTMENTS))
+        hours = [self.hours.opens + 150 + k * 75 + rng.choice((0, 15, 30)) for k in range(len(picked))]
+        purpose = self.settings.appointments.purposes[0]
+        for k, (client, minute) in enumerate(zip(picked, hours, strict=True)):
+            start = self.base + timedelta(minutes=minute)
+            ap = self.call(self.s.appointments.book, cm, purpose=purpose.code, start=start,
+                           client_id=client, staff_id=cm.staff_id, source="cm",
+                           note=self.text["appointment_note"])
+            self.call(self.s.notices.appointment_confirmation, cm, client, purpose=purpose.name,
+                      time=start.strftime("%m-%d %H:%M"), staff=cm.name,
+                      reference=f"AP{ap.id:06d}", appointment_id=ap.id)
+            self.stats.appointments += 1
+            if k < len(picked) - 1:  # the last one does not come
+                self.at(minute + rng.uniform(-10, 8), self.check_in, ap.id)
+        self.at(self.hours.closes - 5, self.appointment_no_shows)
+        large = next((x for x in self.settings.appointments.purposes if x.large_cash), None)
+        if large is None:
+            return
+        tomorrow = self.settings.calendar.open_days().next_open(self.day)
+        start = datetime.combine(tomorrow, time(10, 0), self.tz)
+        who = self.directory.pick(rng, sorted(self.premium))
+        if who is not None:
+            self.call(self.s.appointments.book, self.staff.lobby[0], purpose=large.code,
+                      start=start, client_id=who[0], source="phone_95588", amount="200000",
+                      denominations=self.text["large_cash_denominations"])
+            self.stats.appointments += 1
+
+    def check_in(self, appointment_id: int) -> None:
+        self.call(self.s.appointments.check_in, self.staff.lobby[0], appointment_id)
+
+    def appointment_no_shows(self) -> None:
+        self.call(self.s.appointments.mark_no_shows, self.staff.lobby[0])
+
     # --- the counters --------------------------------------------------------------------------
     def counter_turn(self, counter_no: str) -> None:
         change = self.changes.pop(counter_no, None)
@@ -350,7 +397,12 @@ class WorkDay:
             self.idle.add(counter_no)  # woken when a ticket is issued or transferred
             return
         rng = self.rng
-        a = self.plans[ticket.id]
+        a = self.plans.get(ticket.id)
+        if a is None:  # a ticket the demo did not issue itself (an appointment's check-in)
+            a = self.plans[ticket.id] = Arrival(
+                self.now, ticket.client_id, None, "non_cash", None, ticket.category,
+                service_minutes(rng, self.settings, ticket.category))
+            self.open_tickets += 1
         if ticket.id not in self.transferred:
             waited = self.now - a.minute
             self.waits.append((waited, ticket.id))

@@ -27,6 +27,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
+from wealthtui.citations import service_section
 from wealthtui.config import AppointmentPurposeCfg
 from wealthtui.model import Appointment, Client, Handoff, Staff, Ticket
 from wealthtui.rules import appointments as rules
@@ -42,7 +43,7 @@ from wealthtui.services.errors import Conflict, NotFound
 from wealthtui.services.handoffs import OPEN, HandoffService
 from wealthtui.services.lobby import ARRIVAL, LobbyService
 
-SECTION = "digest: appointments"  # 95588/online requests, the CM prepares (docstring)
+SECTION = service_section("appointments.SECTION")  # 95588/online requests, the CM prepares (docstring)
 
 
 @dataclass(frozen=True)

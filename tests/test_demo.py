@@ -494,3 +494,10 @@ def test_appointments_and_their_notices(demo: Engine):
     assert len(cash) == 1 and cash[0].amount_fen == 20_000_000 and cash[0].status == "booked"
     notices = all_rows(demo, Notice, Notice.template == "appointment_confirmation")
     assert len(notices) == sum(day.values())
+
+
+def test_a_lead_of_a_closed_day_is_still_converted_by_a_later_sale(demo: Engine):
+    """Leads spotted on the history's days (closed since) are sold to on the previous day:
+    converting moves a lead along its life, it does not change its closed day (model.Lead)."""
+    leads = all_rows(demo, Lead, Lead.business_date < PREVIOUS, Lead.status == "converted")
+    assert leads and all(lead.converted_at is not None for lead in leads)

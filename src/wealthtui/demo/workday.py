@@ -234,6 +234,7 @@ class WorkDay:
             assert teller is not None
             self.call(self.s.counter.sign_off, teller)
             self.teller[closer] = None
+            self.idle.add(closer)  # woken when its teller is back
             self.changes[giver] = lambda: self.hand_over(giver, teller, closer)
             self.wake_counter(giver)
             return True

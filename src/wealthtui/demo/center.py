@@ -211,7 +211,7 @@ def _build(engine: Engine, settings: Settings, *, seed: int, clients: int, arriv
                             wealth_cms=[a.staff_id for a in wealth],
                             marketing_cms=[a.staff_id for a in marketing],
                             assigned_by=head.staff_id, tier_mix=DEMO_TIER_MIX,
-                            mobiles=mobiles)
+                            mobiles=mobiles, namesake_share=DEMO_NAMESAKES)
     rare = {11, 57, 123}
     with engine.connect() as conn:
         if is_sqlite(engine):

@@ -32,7 +32,7 @@ from wealthtui.rules import routing
 ARRIVAL_WEIGHTS = {8: 0.7, 9: 1.0, 10: 1.5, 11: 1.3, 12: 0.55, 13: 0.75, 14: 1.2, 15: 1.35,
                    16: 0.9, 17: 0.6, 18: 0.5}
 #: median minutes (and log-normal sigma) a counter takes, per zone of the ticket's lane
-SERVICE_MEDIAN = {"vip": (11.0, 0.45), "cash": (4.2, 0.45), "non_cash": (5.5, 0.5)}
+SERVICE_MEDIAN = {"vip": (9.0, 0.45), "cash": (3.4, 0.45), "non_cash": (4.0, 0.5)}
 SERVICE_BOUNDS = (1.5, 45.0)
 #: minutes from a premium arrival's hand-off to the CM accepting it (median, sigma)
 CM_RESPONSE = (2.8, 0.5)

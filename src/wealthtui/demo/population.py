@@ -172,7 +172,7 @@ class Population:
         if premium or tier == "potential" or rng.random() < 0.3:
             risk = RISK_MIX.pick(rng)
             # most within the 365-day validity; a few expired or about to
-            days = rng.randrange(1, 330) if rng.random() < 0.92 else rng.randrange(330, 430)
+            days = rng.randrange(1, 330) if rng.random() < 0.95 else rng.randrange(330, 400)
             risk_on = today - timedelta(days=days)
         rich = premium or (tier == "potential" and rng.random() < 0.6)
         row = make_row(
@@ -227,7 +227,10 @@ class Population:
         for _ in range(count):
             code, name, product_risk, term = rng.choice(allowed)
             if term:
-                start = self.today - timedelta(days=rng.randrange(term))
+                # most maturities of the next days were already followed up (not kept here):
+                # those left make the CMs' maturity reminders a few a day, not a pile
+                soon = rng.random() < 0.15 or term <= 10
+                start = self.today - timedelta(days=rng.randrange(term if soon else term - 10))
                 maturity: date | None = start + timedelta(days=term)
             else:
                 start, maturity = self.today - timedelta(days=rng.randrange(1, 1100)), None
@@ -269,8 +272,8 @@ class Population:
         roll = rng.random()
         # the tier's cadence is about a month: most were contacted within it, a few are a
         # little late, a very few not for 90 days and more
-        newest = rng.randrange(91, 200) if roll < 0.03 else rng.randrange(30, 45) \
-            if roll < 0.1 else rng.randrange(1, 30)
+        newest = rng.randrange(91, 200) if roll < 0.02 else rng.randrange(30, 40) \
+            if roll < 0.06 else rng.randrange(1, 30)
         for k in range(rng.randint(1, 3)):
             ago = min(horizon - 1, newest + k * rng.randrange(20, 60))
             day = self.today - timedelta(days=ago)
@@ -278,6 +281,8 @@ class Population:
             follow = day + timedelta(days=rng.randrange(7, 60)) if k == 0 else None
             if follow is not None and follow < self.today and rng.random() > 0.05:
                 follow = None  # followed up in person or by a later call (not kept here)
+            if k == 0 and rng.random() < 0.1:
+                follow = self.today  # a call the CM planned for today
             out.add("contact_log", make_row(
                 "contact_log", id=ids.next("contact_log"), client_id=cid, staff_id=cm,
                 at=_at(day, self.tz, rng.randrange(9, 17), rng.randrange(60)),

@@ -149,7 +149,10 @@ def script_day(rng: random.Random, settings: Settings, table: routing.RoutingTab
     premiums = [a for a in with_ticket if a.tier in premium and a.client is not None]
     # exceptions, each on its own people: the late CM and the retention case are premium
     # clients, the transfer a non-cash client, the rejection a cash client with a large sum
-    _mark(rng, premiums, "retention", *EXCEPTIONS["retention"])
+    closing_lanes = {c for b in settings.counter.business_types if b.account_closing
+                     for c in b.categories}
+    _mark(rng, [a for a in premiums if a.category in closing_lanes], "retention",
+          *EXCEPTIONS["retention"])
     for a in premiums:
         a.cm_response = lognormal(rng, *CM_RESPONSE, 0.5, 12.0)
     late = [a for a in premiums if not a.retention]

@@ -477,8 +477,8 @@ class WorkDay:
         """A premium client who came to close an account: the closing is recorded (the CM and,
         for a key client, the head are told at once) and the teller tries to keep the client
         (manual digest §4.4.3); the client stays, the closing is cancelled."""
-        closing = next(b for b in self.settings.counter.business_types
-                       if b.account_closing and ticket.category in b.categories)
+        closing = next(b for b in self.settings.counter.business_types  # script.py: a lane
+                       if b.account_closing and ticket.category in b.categories)  # that closes
         self.call(self.s.counter.record, teller, ticket.id, closing.code, "")
         self.stats.records += 1
         serving = self.call(self.s.counter.serving, teller)

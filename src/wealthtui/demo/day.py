@@ -339,6 +339,11 @@ class RowDay:
         business = routing.CASH if t.transferred else t.business
         bt, amount = rhythm.pick_business(rng, self.settings, t.lane, business=business,
                                           amount_fen=t.amount, premium=t.tier in self.premium)
+        if bt.code in self.settings.compliance.sale_business_types:
+            # a sale needs its suitability check (services.compliance): rows written here
+            # claim none, the client's money moves as a transfer instead
+            bt = next((b for b in self.settings.counter.business_types
+                       if b.code == "transfer" and t.lane in b.categories), bt)
         at = start + (end - start) * 0.6
         rule = self.settings.authorization.rule_for(bt.code, amount)
         authz = None

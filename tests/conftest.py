@@ -21,6 +21,7 @@ from wealthtui.services import Actor, Services
 from wealthtui.store import schema
 from wealthtui.store.engine import make_engine
 
+
 def _temp_root_in_memory(min_free: int = 8 << 30) -> None:
     """Put the tests' files (each test's SQLite file and its WAL) on the RAM disk when the machine
     has a roomy one: the same SQLite, but a commit's fsync costs 0.1 ms there instead of ~6 ms on

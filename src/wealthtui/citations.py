@@ -119,3 +119,75 @@ def basis_code(basis: str, manual: str, source: str | None) -> str:
     if basis == "manual-toc":
         return f"manual-toc {manual}"
     return manual
+
+
+# --- the services' own citations (data/manual/service_sections.toml) ---------------------------
+#: a section as the services cite it: chapter, section and item, never a page
+SECTION_RE = re.compile(r"^ch\.(\d+)(?: §([\d.]+))?(?: item (\d+))?$")
+
+
+@dataclass(frozen=True)
+class ServiceCite:
+    key: str  # "<module>.<NAME>"
+    basis: str
+    manual: str
+    source: str | None
+
+    @property
+    def audit(self) -> str:
+        """The audit row's `manual_section`: the reference, marked unless the text is held."""
+        if self.basis == "practice":
+            return f"practice {self.source}"
+        return self.manual if self.basis == "manual" else f"manual-toc {self.manual}"
+
+
+def service_path() -> Path:
+    return data_file("manual") / "service_sections.toml"
+
+
+def load_services(path: Path | None = None) -> dict[str, ServiceCite]:
+    raw = tomllib.loads(Path(path or service_path()).read_text("utf-8"))
+    out = {}
+    for module, names in raw.items():
+        for name, cite in names.items():
+            key = f"{module}.{name}"
+            out[key] = ServiceCite(key, str(cite.get("basis", "")), str(cite.get("manual", "")),
+                                   cite.get("source"))
+    return out
+
+
+@cache
+def _services() -> dict[str, ServiceCite]:
+    return load_services()
+
+
+def service_section(key: str) -> str:
+    """The `manual_section` a service's audit rows carry for `key` ("<module>.<NAME>")."""
+    return _services()[key].audit
+
+
+def check_service(sections: SectionList, cite: ServiceCite) -> str | None:
+    """Why `cite` is not a citation we can stand behind; None when it is."""
+    if cite.basis == "practice":
+        if cite.manual:
+            return f"{cite.key}: basis \"practice\" cites no manual section"
+        return sections.check_source(cite.source or "")
+    if cite.source is not None:
+        return f"{cite.key}: source is only for basis \"practice\""
+    m = SECTION_RE.match(cite.manual)
+    if cite.basis not in ("manual", "manual-toc") or m is None:
+        return (f'{cite.key}: basis "manual" or "manual-toc" with manual = "ch.2 §2.7 item 8" '
+                f"(no page; got {cite.basis!r}, {cite.manual!r})")
+    key = (int(m[1]), m[2] or "")
+    if cite.basis == "manual-toc":
+        if m[3]:
+            return f"{cite.key}: a table-of-contents citation has no item"
+        return None if key in sections.toc or key in sections.held else \
+            f"{cite.key}: {cite.manual!r} is not in the manual's table of contents"
+    held = sections.held.get(key)
+    if held is None or held.pages is None:
+        return (f"{cite.key}: we do not hold the text of {cite.manual!r}; "
+                'use basis = "manual-toc" or "practice"')
+    if m[3] and not 1 <= int(m[3]) <= len(held.items):
+        return f"{cite.key}: the held section has {len(held.items)} numbered items"
+    return None

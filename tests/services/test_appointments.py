@@ -78,7 +78,7 @@ def test_booked_appointments_show_on_the_cms_day_and_week_and_the_lobbys_day(
         s.appointments.calendar(center.cm, None, TODAY, days=3)
 
     booked = events(s, "appointment.book")
-    assert len(booked) == 3 and all(e.manual_section.startswith("digest") for e in booked)
+    assert len(booked) == 3 and all(e.manual_section == "practice industry" for e in booked)
     assert booked[0].actor_id == center.cm.staff_id and booked[0].entity_id == str(mine.id)
 
 

@@ -234,8 +234,10 @@ def demo(
     if_missing: Annotated[bool, typer.Option("--if-missing", help=t("cli.help.if_missing"))] = False,
     as_json: Annotated[bool, typer.Option("--json", help=t("cli.help.json"))] = False,
     seed: Annotated[int | None, typer.Option("--seed", help=t("cli.help.seed"))] = None,
+    days: Annotated[int | None, typer.Option("--days", min=1, max=60,
+                                             help=t("demo_history.days_help"))] = None,
 ) -> None:
-    from wealthtui.demo.center import DEMO_SEED, build_demo
+    from wealthtui.demo.center import DEMO_DAYS, DEMO_SEED, build_demo
 
     st = state(ctx, db)
     build, show = _replaceable(st, reset=reset, if_missing=if_missing, as_json=as_json)
@@ -244,6 +246,7 @@ def demo(
         with err.status(t("cli.demo.building")) as status, fresh_center(st, reset=reset) as engine:
             summary = build_demo(
                 engine, st.settings, seed=DEMO_SEED if seed is None else seed,
+                days=DEMO_DAYS if days is None else days,
                 progress=lambda stage, _d, _n: status.update(t(f"cli.demo.stage.{stage}")))
         y = summary.yesterday
         say(t("cli.demo.built", path=shown(st.target()), clients=summary.clients,

@@ -19,9 +19,11 @@ from sqlmodel import Session
 from wealthtui.config import Settings
 from wealthtui.demo.accounts import DEMO_POSTS, DEMO_STAFF, DemoAccount
 from wealthtui.demo.bulk import BulkWriter, Ids, fix_sequences, seal_bulk, table
+from wealthtui.demo.history import roster_of, write_days
 from wealthtui.demo.people import Mobiles, NamePool
 from wealthtui.demo.population import DEMO_TIER_MIX, Population
 from wealthtui.demo.roster_setup import write_roster
+from wealthtui.demo.script import script_day
 from wealthtui.demo.targets import build_target_lists
 from wealthtui.demo.workday import Post, Staffing, WorkDay, WorkDayStats
 from wealthtui.model import Staff
@@ -37,8 +39,13 @@ from wealthtui.store.engine import WRITE, is_sqlite, make_engine
 
 DEMO_SEED = 20_261_130
 DEMO_CLIENTS = 320
-DEMO_ARRIVALS = 100
+#: business days of history: the last worked through the services, the others as rows
+DEMO_DAYS = 7
+DEMO_ARRIVALS = 345  # about 270 tickets: self-service and consultations take none
 OPENING_CASH_YUAN = 300_000
+#: the share of the demo's clients who share their name with another client (at a few hundred
+#: clients, about what a district's register shows; mass duplicates would look made up)
+DEMO_NAMESAKES = 0.015
 
 Progress = Callable[[str, int, int], None]
 
@@ -52,6 +59,7 @@ class DemoSummary:
     today: date
     yesterday: WorkDayStats
     seconds: float
+    first_day: date  # the oldest business day of the history
 
 
 def _noop(_stage: str, _done: int, _total: int) -> None:
@@ -151,29 +159,37 @@ def build_demo(
     seed: int = DEMO_SEED,
     clients: int = DEMO_CLIENTS,
     arrivals: int = DEMO_ARRIVALS,
+    days: int = DEMO_DAYS,
     clock: Clock | None = None,
     progress: Progress = _noop,
 ) -> DemoSummary:
-    """Fill a migrated, empty database with the demo center."""
+    """Fill a migrated, empty database with the demo center: `days` business days of history
+    before today, the last of them worked through the services, the others played as rows
+    from the same day simulator (demo.history)."""
     started = timer.perf_counter()
     engine = build_engine(engine)
     try:
         with anchors.suspended():  # the builder's caller anchors the finished center
             return _build(engine, settings, seed=seed, clients=clients, arrivals=arrivals,
-                          clock=clock, progress=progress, started=started)
+                          days=max(1, days), clock=clock, progress=progress, started=started)
     finally:
         engine.dispose()
 
 
 def _build(engine: Engine, settings: Settings, *, seed: int, clients: int, arrivals: int,
-           clock: Clock | None, progress: Progress, started: float) -> DemoSummary:
+           days: int, clock: Clock | None, progress: Progress, started: float) -> DemoSummary:
     ensure_empty(engine)
     tz = ZoneInfo(settings.center.timezone)
     now = (clock or Clock()).now()
     today = business_date(now, tz)
-    previous = workdays_before(today, 1, settings.calendar.open_days())
+    open_days = settings.calendar.open_days()
+    previous = workdays_before(today, 1, open_days)
+    earlier = [previous]
+    while len(earlier) < days:
+        earlier.append(workdays_before(earlier[-1], 1, open_days))
+    earlier = earlier[:0:-1]  # the days before the previous one, oldest first
     rng = random.Random(seed)
-    steps = 5
+    steps = 6
 
     # 1. staff, through the staff service, as if hired two years ago
     progress("staff", 0, steps)
@@ -195,7 +211,7 @@ def _build(engine: Engine, settings: Settings, *, seed: int, clients: int, arriv
                             wealth_cms=[a.staff_id for a in wealth],
                             marketing_cms=[a.staff_id for a in marketing],
                             assigned_by=head.staff_id, tier_mix=DEMO_TIER_MIX,
-                            mobiles=mobiles)
+                            mobiles=mobiles, namesake_share=DEMO_NAMESAKES)
     rare = {11, 57, 123}
     with engine.connect() as conn:
         if is_sqlite(engine):
@@ -208,18 +224,27 @@ def _build(engine: Engine, settings: Settings, *, seed: int, clients: int, arriv
             out.flush()
             fix_sequences(conn)
     directory = population.directory
-
-    # 3. the previous business day, worked through the services
-    progress("previous_day", 2, steps)
     day_clock = FixedClock(datetime.combine(previous, time(8), tz))
     day_services = Services(engine, settings, day_clock)
+
+    # 3. the days before the previous one, as rows from the same day simulator
+    progress("history", 2, steps)
+    roster = roster_of(settings, {no: a.staff_id for no, a in actors.items()},
+                       {a.staff_id: a.roles for a in actors.values()}, OPENING_CASH_YUAN * 100)
+    history = write_days(engine, settings, rng, roster, directory, names, mobiles,
+                         day_services.lobby.table(), earlier, arrivals)
+
+    # 4. the previous business day, worked through the services
+    progress("previous_day", 3, steps)
     duty = wealth[previous.toordinal() % len(wealth)] if wealth else head
     staffing = _staffing(day_services, actors, set(), duty)
+    script = script_day(rng, settings, day_services.lobby.table(), directory, previous,
+                        arrivals, cms=[a.staff_id for a in staffing.cms])
     yesterday = WorkDay(day_services, day_clock, rng, staffing, directory, names,
-                        mobiles).run(previous, arrivals=arrivals)
+                        mobiles).run(script)
 
-    # 4. today: open, who is in, the duty CM
-    progress("today", 3, steps)
+    # 5. today: open, who is in, the duty CM
+    progress("today", 4, steps)
     absent = {actors["8022"].staff_id} if "8022" in actors else set()
     duty_today = wealth[today.toordinal() % len(wealth)] if wealth else head
     opening = min(now, datetime.combine(today, time(8, 30), tz))
@@ -230,8 +255,8 @@ def _build(engine: Engine, settings: Settings, *, seed: int, clients: int, arriv
     build_target_lists(day_services, head, wealth + marketing,
                        marketing[0] if marketing else None, today)
 
-    # 5. the demo mark and one audit event for everything written in bulk
-    progress("finish", 4, steps)
+    # 6. the demo mark and one audit event for everything written in bulk
+    progress("finish", 5, steps)
     premium = sum(len(directory.by_tier.get(t.code, ())) for t in settings.tiers if t.premium)
     seal_bulk(engine, now)  # the rows written in bulk, tied to the audit trail
     with Session(engine) as session:
@@ -239,12 +264,13 @@ def _build(engine: Engine, settings: Settings, *, seed: int, clients: int, arriv
         append_audit(session, at=now, actor_id=None, action="demo.build", entity="center",
                      entity_id=settings.center.code,
                      detail={"seed": seed, "clients": directory.count, "premium": premium,
-                             "previous_day": previous.isoformat(),
+                             "previous_day": previous.isoformat(), "days": days,
+                             "history_tickets": history.tickets,
                              "rows": _counts(session)})
         session.commit()
     progress("finish", steps, steps)
     return DemoSummary(list(DEMO_STAFF), directory.count, premium, previous, today, yesterday,
-                       timer.perf_counter() - started)
+                       timer.perf_counter() - started, earlier[0] if earlier else previous)
 
 
 COUNTED = ("client", "client_account", "product_holding", "cm_assignment", "contact_log")

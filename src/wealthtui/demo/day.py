@@ -1,4 +1,6 @@
-"""One business day of a large synthetic center, written as rows (for `wealthtui gen`): visits
+"""One business day played from the day simulator's script (demo.script) and written as rows (for
+`wealthtui gen` and the demo's earlier days; the demo's last day plays the same kind of script
+through the services, demo.workday): visits
 routed by the lobby's rules, queue tickets with their event timeline (issued, called, recalled,
 no-show, started, transferred, finished), counter sessions, service records with maker-checker
 authorisations, premium arrivals and referrals handed to CMs with their leads, CM contacts,
@@ -28,6 +30,7 @@ from wealthtui.demo.bulk import ORDER, BulkWriter, Ids, Row, make_row
 from wealthtui.demo.people import Mobiles, NamePool
 from wealthtui.demo.pools import pools
 from wealthtui.demo.population import Directory
+from wealthtui.demo.script import Arrival, DayScript, service_minutes
 from wealthtui.rules import queue as qrules
 from wealthtui.rules import routing
 from wealthtui.rules.agenda import PURPOSES, RESULTS
@@ -111,6 +114,7 @@ class _Ticket:
     transfer_to: str | None = None
     transferred: bool = False
     visit: int | None = None
+    plan: Arrival | None = None
 
 
 class RowDay:
@@ -153,9 +157,11 @@ class RowDay:
     def _handoff(self, *, kind: str, from_staff: int, created: float, source: str,
                  to_staff: int | None, to_role: str | None, client: int | None,
                  ticket: int | None, note: str, due: float, section: str,
-                 fate: str, outcome: str = "", done_at: float | None = None) -> int:
+                 fate: str, outcome: str = "", done_at: float | None = None,
+                 accepted_after: float | None = None) -> int:
         rng = self.rng
-        accepted = created + rng.uniform(1, 12) if fate in ("accepted", "done") else None
+        accepted = created + (accepted_after or rng.uniform(1, 12)) \
+            if fate in ("accepted", "done") else None
         closed = None
         if fate == "done":
             closed = max(done_at or 0.0, (accepted or created) + rng.uniform(5, 60))
@@ -185,8 +191,9 @@ class RowDay:
         return None, "wealth_cm"
 
     # --- the day -------------------------------------------------------------------------------
-    def run(self, day: date, arrivals: int, *, contacts_per_cm: int = 5) -> DayStats:
-        self.day = day
+    def run(self, script: DayScript) -> DayStats:
+        day = self.day = script.day
+        self.hours = script.hours
         self._base = datetime.combine(day, time(0), self.tz).astimezone(UTC)
         self.stats = DayStats()
         self.records: dict[int, list[tuple[str, str, int]]] = {}
@@ -195,25 +202,25 @@ class RowDay:
         for staff in self.roster.roles_of:
             self._put("attendance", id=self.ids.next("attendance"), business_date=day,
                       staff_id=staff, present=True, duty_cm=staff == duty)
-        tickets = self._arrivals(arrivals)
+        tickets = self._arrivals(script.arrivals)
         self._serve(tickets)
         for t in tickets:
             self._write_ticket(t)
-        self._contacts(contacts_per_cm)
+        self._contacts(script.contacts)
         self._balances()
         for name, row in sorted(self._rows, key=lambda item: _RANK[item[0]]):
             self.out.add(name, row)
         self._rows.clear()
         return self.stats
 
-    def _arrivals(self, n: int) -> list[_Ticket]:
+    def _arrivals(self, arrivals: list[Arrival]) -> list[_Ticket]:
         rng, st = self.rng, self.stats
         next_no = {code: c.first for code, c in self.cats.items()}
         tickets: list[_Ticket] = []
-        for minute in sorted(rhythm.arrival_minute(rng) for _ in range(n)):
-            client, tier = rhythm.visitor(rng, self.directory, self.settings)
+        for a in arrivals:
+            minute, client, tier = a.minute, a.client, a.tier
             premium = tier in self.premium
-            business, amount = rhythm.business_of(rng, premium)
+            business, amount = a.business, a.amount_fen
             route = routing.route(self.table, business=business, premium=premium,
                                   potential=tier == "potential", amount_fen=amount)
             lobby = rng.choice(self.roster.lobby)
@@ -236,10 +243,9 @@ class RowDay:
                         display=qrules.display_no(cat.prefix, number, cat.last), lane=cat.code,
                         priority=cat.priority, client=client, tier=tier, business=business,
                         amount=amount, issued_by=lobby, issued=minute, queued=minute,
-                        visit=visit)
+                        visit=visit, plan=a)
             cash_lane = rhythm.cash_category(self.settings)
-            if cat.zone == "non_cash" and cash_lane and cash_lane not in self.unserved \
-                    and rng.random() < 0.04:
+            if a.transfer and cash_lane and cash_lane not in self.unserved:
                 t.transfer_to = cash_lane
             tickets.append(t)
             st.tickets += 1
@@ -251,7 +257,8 @@ class RowDay:
                     to_staff=to_staff, to_role=to_role, client=client, ticket=t.id, note="",
                     due=minute + self.settings.handoffs.arrival_late_minutes,
                     section=ARRIVAL_SECTION, fate="done" if rng.random() < 0.85 else "accepted",
-                    outcome=rng.choice(self.text["arrival_outcomes"]), done_at=minute + 30)
+                    outcome=rng.choice(self.text["arrival_outcomes"]), done_at=minute + 30,
+                    accepted_after=a.cm_response or None)
                 st.handoffs += 1
         return tickets
 
@@ -263,11 +270,11 @@ class RowDay:
             heapq.heappush(lanes[t.lane], (t.queued, seq, t))
         seq = len(tickets)
         posts = self.roster.posts
-        clock = [(rhythm.OPEN_AT + rng.uniform(0, 3), i) for i in range(len(posts))]
+        clock = [(self.hours.opens + rng.uniform(0, 3), i) for i in range(len(posts))]
         heapq.heapify(clock)
         pending = len(tickets)
         for post in posts:
-            self.session_end[post.staff_id] = rhythm.OPEN_AT
+            self.session_end[post.staff_id] = self.hours.opens
         while clock and pending:
             now, i = heapq.heappop(clock)
             post = posts[i]
@@ -302,7 +309,7 @@ class RowDay:
         self._event(t, "called", now, teller, counter)
         t.called = now
         t.counter, t.served_by, t.status = counter, teller, "called"
-        if not t.transferred and rng.random() < 0.04:  # the client does not come
+        if not t.transferred and t.plan is not None and t.plan.no_show:  # the client does not come
             t.recalls = 1
             self._event(t, "recalled", now + 1, teller, counter)
             self._event(t, "no_show", now + 2.5, teller, counter)
@@ -312,7 +319,8 @@ class RowDay:
         start = now + rng.uniform(0.3, 1.5)
         self._event(t, "started", start, teller, counter)
         t.started, t.status = start, "serving"
-        end = start + rhythm.service_minutes(rng, self.settings, t.lane)
+        end = start + (t.plan.service if t.plan is not None and not t.transferred
+                       else service_minutes(rng, self.settings, t.lane))
         end = self._business(t, post, start, end)
         if t.transfer_to and not t.transferred:
             self._event(t, "transferred", end, teller, counter, from_category=t.lane,
@@ -331,6 +339,11 @@ class RowDay:
         business = routing.CASH if t.transferred else t.business
         bt, amount = rhythm.pick_business(rng, self.settings, t.lane, business=business,
                                           amount_fen=t.amount, premium=t.tier in self.premium)
+        if bt.code in self.settings.compliance.sale_business_types:
+            # a sale needs its suitability check (services.compliance): rows written here
+            # claim none, the client's money moves as a transfer instead
+            bt = next((b for b in self.settings.counter.business_types
+                       if b.code == "transfer" and t.lane in b.categories), bt)
         at = start + (end - start) * 0.6
         rule = self.settings.authorization.rule_for(bt.code, amount)
         authz = None
@@ -399,19 +412,19 @@ class RowDay:
                   finished_at=self._utc(t.finished) if t.finished is not None else None,
                   recalls=t.recalls)
 
-    def _contacts(self, per_cm: int) -> None:
+    def _contacts(self, times: dict[int, list[float]]) -> None:
         rng, text = self.rng, self.text
         purposes = [x for x in PURPOSES if x in text["contact_purposes"]]
         for cm in self.roster.wealth_cms + self.roster.marketing_cms:
             clients = self.directory.clients_of.get(cm)
             if not clients:
                 continue
-            for _ in range(per_cm):
+            for minute in times.get(cm, ()):
                 result = rng.choice(RESULTS)
                 follow = result in ("interested", "appointment")
                 self._put("contact_log", id=self.ids.next("contact_log"),
                           client_id=int(clients[rng.randrange(len(clients))]), staff_id=cm,
-                          at=self._utc(rng.uniform(rhythm.OPEN_AT, 17 * 60 + 30)),
+                          at=self._utc(minute),
                           channel=rng.choice(("phone", "phone", "wechat", "visit", "meeting")),
                           purpose=rng.choice(purposes), content=rng.choice(text["contact_contents"]),
                           result=result,
@@ -428,7 +441,7 @@ class RowDay:
         items_all: dict[str, int] = {}
         order = {b.code: i for i, b in enumerate(self.settings.counter.business_types)}
         for post in self.roster.posts:
-            end = self.session_end.get(post.staff_id, 17 * 60) + 8
+            end = self.session_end.get(post.staff_id, self.hours.closes) + 8
             self._put("counter_session", id=self.ids.next("counter_session"),
                       business_date=self.day, counter_no=post.counter_no,
                       staff_id=post.staff_id, state="closed",
@@ -464,6 +477,6 @@ class RowDay:
                 items_all[code] = items_all.get(code, 0) + n
         self._put("outlet_balance", business_date=self.day, tellers=len(self.roster.posts),
                   difference_fen=0, signed_off_by=self.roster.supervisor,
-                  signed_off_at=self._utc(17 * 60 + 35),
+                  signed_off_at=self._utc(max(self.session_end.values(), default=self.hours.closes) + 35),
                   figures_json=json.dumps({**totals, "items": items_all}, ensure_ascii=False,
                                           sort_keys=True))

@@ -27,10 +27,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, bindparam, func, select, update
 
 from wealthtui.config import Settings
-from wealthtui.demo import rhythm
 from wealthtui.demo.bulk import BulkWriter, Ids, make_row, table
-from wealthtui.demo.day import RowDay, _Ticket
+from wealthtui.demo.day import DayStats, RowDay, _Ticket
 from wealthtui.demo.population import Directory
+from wealthtui.demo.script import DayScript
 from wealthtui.rules.agenda import workdays_after, workdays_before
 from wealthtui.rules.clock import OpenDays
 
@@ -52,10 +52,10 @@ def minutes_of(hhmm: str) -> float:
 class ServedDay(RowDay):
     """RowDay whose counters serve only within opening hours (the overflow leaves)."""
 
-    def run(self, day: date, arrivals: int, *, contacts_per_cm: int = 5):  # type: ignore[no-untyped-def]
-        self.closes = minutes_of(self.settings.calendar.closes)
+    def run(self, script: DayScript) -> DayStats:
+        self.closes = script.hours.closes
         self.left = 0
-        return super().run(day, arrivals, contacts_per_cm=contacts_per_cm)
+        return super().run(script)
 
     def _leave(self, t: _Ticket, minute: float, note: str) -> None:
         self._event(t, "cancelled", minute, t.issued_by, note=note)
@@ -71,10 +71,10 @@ class ServedDay(RowDay):
         patience = {t.id: rng.uniform(*PATIENCE_MINUTES) for t in tickets}
         seq = len(tickets)
         posts = self.roster.posts
-        clock = [(rhythm.OPEN_AT + rng.uniform(0, 3), i) for i in range(len(posts))]
+        clock = [(self.hours.opens + rng.uniform(0, 3), i) for i in range(len(posts))]
         heapq.heapify(clock)
         for post in posts:
-            self.session_end[post.staff_id] = rhythm.OPEN_AT
+            self.session_end[post.staff_id] = self.hours.opens
         while clock:
             now, i = heapq.heappop(clock)
             if now >= self.closes:

@@ -92,9 +92,23 @@ class NamePool:
             seen.setdefault(person.name, person)
         self.names = list(seen.values())
         self.maker = maker
+        self.given = 0  # fresh(): names[:given] have been given
 
     def pick(self, rng: random.Random) -> PersonName:
         return self.names[rng.randrange(len(self.names))]
+
+    def fresh(self, rng: random.Random, namesake_share: float) -> PersonName:
+        """A name nobody drawn by fresh() has yet, except for a `namesake_share` of the draws
+        (a name already given); a pool used up gives namesakes."""
+        n = self.given
+        if n and rng.random() < namesake_share:
+            return self.names[rng.randrange(n)]
+        if n >= len(self.names):
+            return self.pick(rng)
+        k = n + rng.randrange(len(self.names) - n)
+        self.names[n], self.names[k] = self.names[k], self.names[n]
+        self.given += 1
+        return self.names[n]
 
 
 # --- resident identity numbers -------------------------------------------------------------------

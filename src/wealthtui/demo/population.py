@@ -82,7 +82,11 @@ class Population:
         assigned_by: int,
         tier_mix: dict[str, float],
         mobiles: Mobiles | None = None,
+        namesake_share: float | None = None,
     ) -> None:
+        """`namesake_share`: the share of clients who get a name another client already has
+        (the rest get a name of their own); None: names drawn from the pool with replacement
+        (a large center, where namesakes come by themselves)."""
         self.rng = rng
         self.settings = settings
         self.today = today
@@ -116,7 +120,11 @@ class Population:
         p = pools()
         self.c = p["clients"]
         self.h = p["history"]
-        self.products = p["clients"]["products"]
+        terms = p["clients"]["product_terms"]
+        # (code, name, risk level, term in days) of the configured shelf
+        self.products = [(x.code, x.name, x.risk_level, int(terms.get(x.code, 0)))
+                         for x in settings.contact.products]
+        self.namesake_share = namesake_share
         self.directory = Directory(premium_tiers=self.premium)
 
     # --- one client ----------------------------------------------------------------------------
@@ -134,8 +142,12 @@ class Population:
     def client(self, out: BulkWriter, ids: Ids, *, rare: bool = False, dotted: bool = False) -> int:
         rng, today, c = self.rng, self.today, self.c
         cid = ids.next("client")
-        person = self.names.maker.make(rare=rare, dotted=dotted) if (rare or dotted) \
-            else self.names.pick(rng)
+        if rare or dotted:
+            person = self.names.maker.make(rare=rare, dotted=dotted)
+        elif self.namesake_share is None:
+            person = self.names.pick(rng)
+        else:
+            person = self.names.fresh(rng, self.namesake_share)
         band = self.bands_mix.pick(rng)
         aum = self._aum(band)
         tier = self.tier_codes[band]
@@ -159,7 +171,9 @@ class Population:
         risk = risk_on = None
         if premium or tier == "potential" or rng.random() < 0.3:
             risk = RISK_MIX.pick(rng)
-            risk_on = today - timedelta(days=rng.randrange(1, 520))  # some past the 365-day validity
+            # most within the 365-day validity; a few expired or about to
+            days = rng.randrange(1, 330) if rng.random() < 0.95 else rng.randrange(330, 400)
+            risk_on = today - timedelta(days=days)
         rich = premium or (tier == "potential" and rng.random() < 0.6)
         row = make_row(
             "client", id=cid, name=person.name, name_pinyin=person.pinyin,
@@ -209,11 +223,14 @@ class Population:
         rng = self.rng
         count = {"key": rng.randint(3, 6), "premium": rng.randint(2, 5),
                  "potential": rng.randint(0, 2)}.get(tier, 1 if rng.random() < 0.3 else 0)
-        allowed = [p for p in self.products if p[2] <= (risk or 2)]
+        allowed = [p for p in self.products if p[2] <= (risk or 2)] or self.products
         for _ in range(count):
             code, name, product_risk, term = rng.choice(allowed)
             if term:
-                start = self.today - timedelta(days=rng.randrange(term))
+                # most maturities of the next days were already followed up (not kept here):
+                # those left make the CMs' maturity reminders a few a day, not a pile
+                soon = rng.random() < 0.15 or term <= 10
+                start = self.today - timedelta(days=rng.randrange(term if soon else term - 10))
                 maturity: date | None = start + timedelta(days=term)
             else:
                 start, maturity = self.today - timedelta(days=rng.randrange(1, 1100)), None
@@ -252,15 +269,24 @@ class Population:
         horizon = (self.today - since).days
         if horizon < 3:
             return
-        newest = rng.randrange(91, 200) if rng.random() < 0.12 else rng.randrange(2, 80)
+        roll = rng.random()
+        # the tier's cadence is about a month: most were contacted within it, a few are a
+        # little late, a very few not for 90 days and more
+        newest = rng.randrange(91, 200) if roll < 0.02 else rng.randrange(30, 40) \
+            if roll < 0.06 else rng.randrange(1, 30)
         for k in range(rng.randint(1, 3)):
             ago = min(horizon - 1, newest + k * rng.randrange(20, 60))
             day = self.today - timedelta(days=ago)
             purpose = rng.choice(h["contact_purposes"])
+            follow = day + timedelta(days=rng.randrange(7, 60)) if k == 0 else None
+            if follow is not None and follow < self.today and rng.random() > 0.05:
+                follow = None  # followed up in person or by a later call (not kept here)
+            if k == 0 and rng.random() < 0.1:
+                follow = self.today  # a call the CM planned for today
             out.add("contact_log", make_row(
                 "contact_log", id=ids.next("contact_log"), client_id=cid, staff_id=cm,
                 at=_at(day, self.tz, rng.randrange(9, 17), rng.randrange(60)),
                 channel=rng.choice(h["contact_channels"]), purpose=purpose,
                 content=rng.choice(h["contact_contents"]), result=rng.choice(h["contact_results"]),
                 next_action=rng.choice(h["next_actions"]),
-                next_date=day + timedelta(days=rng.randrange(7, 60)) if k == 0 else None))
+                next_date=follow))

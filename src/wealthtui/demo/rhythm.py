@@ -1,6 +1,6 @@
-"""The rhythm of a center's day, shared by the demo (worked through the services) and by the
-synthetic generator (written as rows): when clients come, who they are, what business they
-bring, how long a counter takes, which amounts.
+"""Who comes to a center and for what, shared by the day simulator's script (demo.script, which
+also decides when they come and how long a counter takes): the visitor, the business kind, the
+business type recorded and its amount.
 """
 
 from __future__ import annotations
@@ -11,11 +11,6 @@ from wealthtui.config import BusinessTypeCfg, Settings
 from wealthtui.demo.population import Directory
 from wealthtui.rules import routing
 
-OPEN_AT, LAST_TICKET_AT = 9 * 60, 16 * 60 + 45  # minutes after local midnight
-
-# Minutes a counter takes per zone of the ticket's category (uniform between the two).
-SERVICE_MINUTES = {"vip": (8.0, 22.0), "cash": (3.0, 9.0), "non_cash": (5.0, 14.0)}
-
 # Typical amounts in yuan per business type; premium and large-cash business is a multiple.
 AMOUNTS_YUAN = {
     "cash_deposit": (800, 2_000, 5_000, 10_000, 30_000, 60_000, 120_000),
@@ -23,18 +18,6 @@ AMOUNTS_YUAN = {
     "transfer": (1_000, 10_000, 50_000, 200_000, 600_000),
     "wealth_product": (50_000, 100_000, 300_000, 1_000_000),
 }
-
-
-def arrival_minute(rng: random.Random) -> float:
-    """When a client walks in: a morning peak around 10:30, an afternoon one around 14:30."""
-    roll = rng.random()
-    if roll < 0.5:
-        m = rng.gauss(630, 50)
-    elif roll < 0.85:
-        m = rng.gauss(870, 50)
-    else:
-        m = rng.uniform(OPEN_AT, LAST_TICKET_AT)
-    return min(max(m, OPEN_AT), LAST_TICKET_AT)
 
 
 def visitor(rng: random.Random, directory: Directory, settings: Settings) -> tuple[int | None, str | None]:
@@ -64,12 +47,6 @@ def business_of(rng: random.Random, premium: bool) -> tuple[str, int | None]:
     if roll < 0.8:
         return routing.NON_CASH, None
     return routing.WEALTH, None
-
-
-def service_minutes(rng: random.Random, settings: Settings, category: str) -> float:
-    cat = settings.category(category)
-    lo, hi = SERVICE_MINUTES.get(cat.zone if cat else "", (4.0, 12.0))
-    return rng.uniform(lo, hi)
 
 
 def cash_category(settings: Settings) -> str | None:

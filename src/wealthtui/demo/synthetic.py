@@ -4,10 +4,11 @@ executemany in batches, one commit per batch; pinyin keys worked out once per na
 The staff are the demo staff plus as many wealth CMs as the premium clients need: books of up
 to `contact.portfolio_max` clients each (or `cm_book`, e.g. 500 for the benchmark's largest
 book); the generated CMs share one PIN hash (GENERATED_STAFF_PIN). Clients come from the same
-generators as the demo center; the D business days before today are simulated as rows
-(demo.day, served within opening hours by demo.gen_day), their complaints go through the
-complaint service; then the CMs catch up with their books as a working desk does
-(demo.gen_day.keep_up), so that today's agenda is a day's work, not months of backlog.
+generators as the demo center; the D business days before today are drawn by the day
+simulator's script (demo.script) and written as rows (demo.day), served within opening hours by
+demo.gen_day; their complaints go through the complaint service; then the CMs catch up with
+their books as a working desk does (demo.gen_day.keep_up), so that today's agenda is a day's
+work, not months of backlog.
 """
 
 from __future__ import annotations
@@ -27,12 +28,13 @@ from wealthtui.config import Settings
 from wealthtui.demo.accounts import DEMO_POSTS, DEMO_STAFF, GENERATED_STAFF_PIN
 from wealthtui.demo.bulk import BulkWriter, Ids, fix_sequences, make_row, seal_bulk
 from wealthtui.demo.center import OPENING_CASH_YUAN, build_engine, ensure_empty
-from wealthtui.demo.day import Post, Roster
 from wealthtui.demo.gen_day import ServedDay, keep_up
+from wealthtui.demo.history import close_day, roster_of
 from wealthtui.demo.people import NamePool
 from wealthtui.demo.pools import pools
 from wealthtui.demo.population import LARGE_TIER_MIX, Population
 from wealthtui.demo.roster_setup import write_roster
+from wealthtui.demo.script import script_day
 from wealthtui.rules import permissions as p
 from wealthtui.rules.agenda import workdays_before
 from wealthtui.rules.clock import Clock, FixedClock, OpenDays, business_date
@@ -205,7 +207,8 @@ def _generate(engine: Engine, conn: Connection, settings: Settings, *, clients: 
     progress("clients", clients, clients)
 
     # history: D business days before today
-    roster = _roster(settings, staff)
+    roster = roster_of(settings, staff.by_no, {sid: a.roles for sid, a in staff.actors.items()},
+                       OPENING_CASH_YUAN * 100, staff.posted)
     day_clock = FixedClock(now)
     services = Services(engine, settings, day_clock)
     table = services.lobby.table()
@@ -214,7 +217,9 @@ def _generate(engine: Engine, conn: Connection, settings: Settings, *, clients: 
     dates = business_days(today, days, settings.calendar.open_days())
     tickets = complaints = left = 0
     for k, day in enumerate(dates):
-        stats = sim.run(day, arrivals)
+        stats = sim.run(script_day(rng, settings, table, population.directory, day, arrivals,
+                                   cms=roster.wealth_cms + roster.marketing_cms,
+                                   contacts_per_cm=(5, 5)))
         tickets += stats.tickets
         left += sim.left
         out.flush()
@@ -222,7 +227,7 @@ def _generate(engine: Engine, conn: Connection, settings: Settings, *, clients: 
         complaints += _complaints(services, day_clock, rng, staff, population, day, today,
                                   arrivals)
         ids.reset()  # the complaint service wrote rows (and hand-offs) of its own
-        _close_day(out, ids, roster, day, tz)
+        close_day(out, roster, day, tz)
         progress("history", k + 1, len(dates))
     out.flush()
     ids.reset()
@@ -253,33 +258,6 @@ def _generate(engine: Engine, conn: Connection, settings: Settings, *, clients: 
     return GenSummary(clients, premium, len(staff.actors), len(dates),
                       dates[0] if dates else None, dates[-1] if dates else None, tickets,
                       complaints, timer.perf_counter() - started, left, largest)
-
-
-def _roster(settings: Settings, staff: _Staff) -> Roster:
-    posts = []
-    for counter_no, staff_no in staff.posted.items():
-        cfg = settings.counter_cfg(counter_no)
-        if cfg is None or staff_no not in staff.by_no:
-            continue
-        posts.append(Post(counter_no, cfg.kind, tuple(cfg.categories), staff.by_no[staff_no],
-                          OPENING_CASH_YUAN * 100 if cfg.kind == "cash" else 0))
-    return Roster(
-        head=staff.having(p.HEAD)[0], supervisor=staff.having(p.SUPERVISOR)[0],
-        lobby_manager=staff.having(p.LOBBY_MANAGER)[0],
-        lobby=staff.having(p.LOBBY_MANAGER) + staff.having(p.LOBBY_ASSISTANT),
-        wealth_cms=staff.having(p.WEALTH_CM), marketing_cms=staff.having(p.MARKETING_CM),
-        posts=posts, roles_of={sid: a.roles for sid, a in staff.actors.items()},
-    )
-
-
-def _close_day(out: BulkWriter, ids: Ids, roster: Roster, day: date, tz: ZoneInfo) -> None:
-    def at(hour: int, minute: int) -> datetime:
-        return datetime.combine(day, time(hour, minute), tz)
-
-    out.add("business_day", make_row(
-        "business_day", business_date=day, status="closed", opened_at=at(8, 30),
-        closed_at=at(17, 50), closed_by=roster.head,
-        flow_log_confirmed_by=roster.lobby_manager, flow_log_confirmed_at=at(17, 40)))
 
 
 def _complaints(services: Services, clock: FixedClock, rng: random.Random, staff: _Staff,

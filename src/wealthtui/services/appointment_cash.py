@@ -13,11 +13,12 @@ from datetime import date
 
 from sqlmodel import col, select
 
+from wealthtui.citations import service_section
 from wealthtui.model import Appointment
 from wealthtui.rules import appointments as rules
 from wealthtui.services.base import UnitOfWork
 
-SECTION_CASH = "practice: large cash booked"  # the day before (docstring)
+SECTION_CASH = service_section("appointment_cash.SECTION_CASH")  # the day before (docstring)
 
 
 def large_cash_in(uow: UnitOfWork, client_id: int | None, amount_fen: int,

@@ -33,6 +33,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
+from wealthtui.citations import service_section
 from wealthtui.config import AppointmentPurposeCfg
 from wealthtui.i18n import catalog
 from wealthtui.model import Appointment, Client, Handoff, Staff, Ticket
@@ -50,7 +51,7 @@ from wealthtui.services.handoffs import OPEN, HandoffService
 from wealthtui.services.lobby import ARRIVAL, LobbyService, VisitView
 from wealthtui.services.notices import NoticeService
 
-SECTION = "digest: appointments"  # 95588/online requests, the CM prepares (docstring)
+SECTION = service_section("appointments.SECTION")  # 95588/online requests, the CM prepares (docstring)
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import aliased
 from sqlmodel import and_, col, or_, select
 
+from wealthtui.citations import service_section
 from wealthtui.config import Settings
 from wealthtui.model import (
     Client,
@@ -57,10 +58,10 @@ from wealthtui.services.checklists import ChecklistService
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
 from wealthtui.services.handoffs import OPEN, HandoffService, HandoffView
 
-SECTION_EXCLUSIVE = "ch.2 §5.1"
-SECTION_CM = "ch.2 §2.9"
-SECTION_ASSISTANT = "ch.2 §2.13"
-SECTION_ARRIVAL = "ch.2 §2.7"
+SECTION_EXCLUSIVE = service_section("assignments.SECTION_EXCLUSIVE")
+SECTION_CM = service_section("assignments.SECTION_CM")
+SECTION_ASSISTANT = service_section("assignments.SECTION_ASSISTANT")
+SECTION_ARRIVAL = service_section("assignments.SECTION_ARRIVAL")
 CM_CHANGE_PROCEDURE = "cm_change"  # data/procedures/cm_change.toml
 
 #: roles that may be a client's exclusive CM (the head serves key clients personally, ch.2 §2.12)

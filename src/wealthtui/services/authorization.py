@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy.orm import aliased
 from sqlmodel import and_, col, select
 
+from wealthtui.citations import service_section
 from wealthtui.model import AuthorizationRequest, Client, ServiceRecord, Staff, Ticket
 from wealthtui.model.status import AuthorizationStatus
 from wealthtui.rules.fields import parse_text
@@ -34,7 +35,7 @@ from wealthtui.services.conversion import convert_for_record
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
 from wealthtui.services.handoffs import HandoffService
 
-SECTION = "ch.2 §2.4 item 1"  # authorise, but never one's own business
+SECTION = service_section("authorization.SECTION")  # authorise, but never one's own business
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from wealthtui.citations import service_section
 from wealthtui.model import (
     CounterSession,
     OutletBalance,
@@ -41,8 +42,8 @@ from wealthtui.services.base import Context, Service, UnitOfWork, requires
 from wealthtui.services.checklists import ChecklistService
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
 
-TELLER_SECTION = "ch.2 §2.5 item 4"
-OUTLET_SECTION = "ch.2 §2.3 item 4"
+TELLER_SECTION = service_section("balancing.TELLER_SECTION")
+OUTLET_SECTION = service_section("balancing.OUTLET_SECTION")
 #: the five matches: 账账 (ledgers), 账实 (physical), 账证 (vouchers), 账款 (cash), 账据 (receipts)
 MATCHES = ("accounts", "physical", "vouchers", "cash", "receipts")
 HANDLINGS = ("returned", "borne", "suspense", "corrected")

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
+from wealthtui.citations import service_section
 from wealthtui.model import (
     Client,
     ClientAccount,
@@ -40,7 +41,7 @@ from wealthtui.services.assignments import check_file_access, relation_in
 from wealthtui.services.base import Service, UnitOfWork, requires
 from wealthtui.services.errors import NotFound, PermissionDenied
 
-SECTION = "ch.2 §2.9"
+SECTION = service_section("client_file.SECTION")
 INCOME_BANDS = ("under_100k", "100k_300k", "300k_1m", "1m_5m", "over_5m")
 REVEALABLE = ("id_number", "phone")
 MIN_REASON = 4  # a reason of a word or two, not a single character

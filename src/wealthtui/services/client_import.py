@@ -33,6 +33,7 @@ from zipfile import BadZipFile
 
 from sqlmodel import col, select
 
+from wealthtui.citations import service_section
 from wealthtui.i18n import catalog, t
 from wealthtui.model import Client, ClientAccount
 from wealthtui.reports.cells import csv_text
@@ -45,7 +46,7 @@ from wealthtui.services.base import Actor, Service, UnitOfWork, requires
 from wealthtui.services.errors import ServiceError
 from wealthtui.store import stats
 
-SECTION = "ch.2 §5"  # the client file kept by the CMs (manual digest §8.3 form 3)
+SECTION = service_section("client_import.SECTION")  # the client file kept by the CMs (manual digest §8.3 form 3)
 COLUMNS = ("name", "id_type", "id_number", "phone", "card_no", "tier", "aum", "birthday")
 REQUIRED = ("name", "id_type", "id_number")
 #: the field label (catalog key) each column's errors name

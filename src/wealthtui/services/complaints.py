@@ -50,6 +50,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, or_, select
 
+from wealthtui.citations import service_section
 from wealthtui.config import ComplaintCategoryCfg, ComplaintChannelCfg, Settings
 from wealthtui.model import Client, Complaint, ComplaintEvent, Handoff, Staff
 from wealthtui.model.status import ComplaintStatus
@@ -61,9 +62,9 @@ from wealthtui.services.base import Context, Service, UnitOfWork, requires
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
 from wealthtui.services.handoffs import HandoffService
 
-SECTION = "ch.4 §5"          # complaint handling
-SECTION_INTAKE = "ch.4 §5.3"  # channels that accept complaints
-SECTION_FLOW = "ch.2 §2.7"    # the lobby manager's daily flow log counts complaints
+SECTION = service_section("complaints.SECTION")          # complaint handling
+SECTION_INTAKE = service_section("complaints.SECTION_INTAKE")  # channels that accept complaints
+SECTION_FLOW = service_section("complaints.SECTION_FLOW")    # the lobby manager's daily flow log counts complaints
 
 COMPLAINANT_KINDS = ("client", "agent", "heir")
 ESCALATION_LEVELS = ("head", "sub_branch", "branch")

@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from wealthtui.citations import service_section
 from wealthtui.model import Client, SaleCheck, ServiceRecord
 from wealthtui.reports.compliance import (
     ComplianceFigures,
@@ -42,7 +43,7 @@ from wealthtui.services import dual_recording
 from wealthtui.services.base import Actor, Service, UnitOfWork, requires
 from wealthtui.services.uow import append_audit, run_in_uow
 
-SECTION = "reg. 2018 WM rules: suitability"  # regulatory practice, see the module docstring
+SECTION = service_section("compliance.SECTION")  # regulatory practice, see the module docstring
 PATHS = ("counter", "contact", "lead")
 
 R = TypeVar("R")

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import col, select
 
+from wealthtui.citations import service_section
 from wealthtui.model import (
     ChecklistRun,
     Client,
@@ -53,7 +54,7 @@ from wealthtui.services.errors import NotFound, PermissionDenied
 if TYPE_CHECKING:  # made by Services (services/__init__.py)
     from wealthtui.services.appointments import AppointmentService
 
-SECTION = "ch.2 §2.9"
+SECTION = service_section("contacts.SECTION")
 MAX_FOLLOW_UP_DAYS = 366
 MARKETING_PROCEDURE = "cm_contact_marketing"  # data/procedures/cm_contact_marketing.toml
 

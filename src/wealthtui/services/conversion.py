@@ -23,12 +23,13 @@ from datetime import timedelta
 
 from sqlmodel import col, select
 
+from wealthtui.citations import service_section
 from wealthtui.model import ContactLog, Lead, ServiceRecord
 from wealthtui.model.status import LeadStatus
 from wealthtui.services.assignments import OPEN_LEAD
 from wealthtui.services.base import UnitOfWork
 
-SECTION = "ch.2 §2.4 item 4"  # referrals to CMs, followed to the sale
+SECTION = service_section("conversion.SECTION")  # referrals to CMs, followed to the sale
 
 
 def convert_for_sale(uow: UnitOfWork, client_id: int, *, ref: str, product: str,

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from wealthtui.citations import service_section
 from wealthtui.config import BusinessTypeCfg, CounterCfg
 from wealthtui.model import (
     AuthorizationRequest,
@@ -50,11 +51,11 @@ from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
 from wealthtui.services.handoffs import HandoffService
 from wealthtui.services.queue import QueueService, TicketView
 
-SESSION_SECTION = "ch.2 §2.5"          # tellers: sign on, keep the box, sign off
-RECORD_SECTION = "ch.2 §2.5 item 5"    # input strictly per the voucher's elements
-NEEDS_SECTION = "ch.2 §2.4 item 4"     # the wealth-needs question at the end of a transaction
-LEAD_SECTION = "ch.2 §2.5 item 7"      # pass premium-client leads to the CMs
-CLOSING_SECTION = "ch.4 §4.4"          # premium account closing: retain the client
+SESSION_SECTION = service_section("counter.SESSION_SECTION")          # tellers: sign on, keep the box, sign off
+RECORD_SECTION = service_section("counter.RECORD_SECTION")    # input strictly per the voucher's elements
+NEEDS_SECTION = service_section("counter.NEEDS_SECTION")     # the wealth-needs question at the end of a transaction
+LEAD_SECTION = service_section("counter.LEAD_SECTION")      # pass premium-client leads to the CMs
+CLOSING_SECTION = service_section("counter.CLOSING_SECTION")          # premium account closing: retain the client
 
 NEEDS = ("none", "refer", "lead")
 RETENTION_OUTCOMES = ("retained", "insists")

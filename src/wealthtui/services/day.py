@@ -33,6 +33,7 @@ from datetime import date, datetime
 from sqlmodel import col, or_, select
 
 from wealthtui import procedures
+from wealthtui.citations import service_section
 from wealthtui.model import BusinessDay, ChecklistRun, Staff, StepRecord
 from wealthtui.model.status import ChecklistStatus, DayStatus
 from wealthtui.procedures import Procedure
@@ -45,8 +46,8 @@ from wealthtui.services.errors import Conflict, ServiceError
 from wealthtui.services.handoffs import HandoffService
 from wealthtui.store import anchors, stats
 
-SECTION = "ch.6 §6.1"            # the head's end of day (manual ch.6, digest §6.1)
-FLOW_SECTION = "ch.2 §2.7 item 8"  # the lobby manager's daily flow record
+SECTION = service_section("day.SECTION")            # the head's end of day (manual ch.6, digest §6.1)
+FLOW_SECTION = service_section("day.FLOW_SECTION")  # the lobby manager's daily flow record
 
 def catalog_or_none(checklists: ChecklistService) -> procedures.Catalog | None:
     """The procedures as the checklist service reads them; None when the files are broken (the

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
+from wealthtui.citations import service_section
 from wealthtui.model import CounterSession, ServiceRecord, ShiftHandover, Staff, Ticket
 from wealthtui.model.status import CounterSessionState, HandoverStatus
 from wealthtui.rules import queue as qrules
@@ -34,7 +35,7 @@ from wealthtui.services.auth import AuthService
 from wealthtui.services.base import Actor, Context, Service, UnitOfWork, requires
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
 
-SECTION = "ch.2 §2.5 item 4"
+SECTION = service_section("handover.SECTION")
 REASONS = ("shift", "leave", "transfer")
 _DIGITS = re.compile(r"^[0-9A-Z]{1,30}$")
 

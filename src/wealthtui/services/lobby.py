@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
+from wealthtui.citations import service_section
 from wealthtui.model import (
     ChecklistRun,
     Client,
@@ -39,9 +40,9 @@ from wealthtui.services.errors import Conflict, NotFound
 from wealthtui.services.handoffs import OPEN, HandoffService
 from wealthtui.services.queue import QueueService
 
-SECTION = "ch.2 §2.7"           # the lobby manager's duties
-SECTION_ARRIVAL = "ch.2 §2.7"   # item 4: premium clients get priority and their CM
-SECTION_LEAD = "ch.2 §2.7"      # item 4: guide likely premium clients to CMs (digest §3.3)
+SECTION = service_section("lobby.SECTION")           # the lobby manager's duties
+SECTION_ARRIVAL = service_section("lobby.SECTION_ARRIVAL")   # item 4: premium clients get priority and their CM
+SECTION_LEAD = service_section("lobby.SECTION_LEAD")      # item 4: guide likely premium clients to CMs (digest §3.3)
 ARRIVAL, LEAD_KIND = "premium_arrival", "lead"
 #: the identification checklist that runs beside the look-up (data/procedures/)
 IDENTIFICATION = "lobby_identification"

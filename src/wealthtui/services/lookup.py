@@ -41,6 +41,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 from sqlmodel import col, func, select
 
+from wealthtui.citations import service_section
 from wealthtui.model import (
     Attendance,
     Client,
@@ -59,7 +60,7 @@ from wealthtui.services.base import Context, Service, UnitOfWork, requires
 from wealthtui.services.errors import Conflict, NotFound
 from wealthtui.services.lean import ReadStatement, ReadUnit
 
-SECTION = "ch.2 §2.7"
+SECTION = service_section("lookup.SECTION")
 #: the client's CM, as a second reference to the staff table in a card's statement
 CM = aliased(Staff, name="cm")
 #: complaint states that are over

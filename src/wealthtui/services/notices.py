@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import col, select
 
+from wealthtui.citations import service_section
 from wealthtui.model import ChecklistRun, Client, CMAssignment, Complaint, Notice, Staff
 from wealthtui.model.status import ChecklistStatus, NoticeStatus
 from wealthtui.notices.senders import Outgoing, Sender, SendError, make_sender
@@ -54,7 +55,7 @@ if TYPE_CHECKING:
 CHANNELS = ("sms", "email", "webhook", "print")
 PENDING, SENT, FAILED = NoticeStatus.PENDING, NoticeStatus.SENT, NoticeStatus.FAILED
 CM_CHANGE_PROCEDURE, CM_CHANGE_STEP = "cm_change", "written_notice"
-SECTION = "ch.2 §5.1"
+SECTION = service_section("notices.SECTION")
 #: how long a claimed notice is kept from other senders (a sender that died lets it go after)
 LEASE = timedelta(minutes=5)
 

@@ -24,6 +24,7 @@ from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
+from wealthtui.citations import service_section
 from wealthtui.config import CategoryCfg, CounterCfg
 from wealthtui.model import Appointment, Client, CounterSession, Staff, Ticket, TicketEvent, Visit
 from wealthtui.model.status import CounterSessionState
@@ -33,8 +34,8 @@ from wealthtui.services import sign_on_check
 from wealthtui.services.base import Service, UnitOfWork, requires
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
 
-SECTION = "ch.2 §2.7"  # lobby manager: divert, guide and give premium clients priority
-COUNTER_SECTION = "ch.2 §2.3"  # tellers serve the queue at their counter
+SECTION = service_section("queue.SECTION")  # lobby manager: divert, guide and give premium clients priority
+COUNTER_SECTION = service_section("queue.COUNTER_SECTION")  # tellers serve the queue at their counter
 
 
 # --- views ---------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlmodel import select
 
+from wealthtui.citations import service_section
 from wealthtui.model import ManualFigure, Staff
 from wealthtui.procedures import Catalog
 from wealthtui.reports import charts as chart_reports
@@ -31,7 +32,7 @@ from wealthtui.services.checklists import ChecklistService
 from wealthtui.services.day import catalog_or_none
 from wealthtui.services.errors import NotFound
 
-KPI_SECTION = "ch.7"
+KPI_SECTION = service_section("reports.KPI_SECTION")
 
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
 

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from sqlmodel import col, select
 
+from wealthtui.citations import service_section
 from wealthtui.model import Client, RiskAssessment, Staff
 from wealthtui.resources import data_file
 from wealthtui.rules import suitability
@@ -40,7 +41,7 @@ from wealthtui.services.base import Actor, Service, UnitOfWork, requires
 from wealthtui.services.context import Context
 from wealthtui.services.errors import Conflict, NotFound
 
-SECTION = "reg. 2018 WM rules: risk assessment"  # regulatory practice (module docstring)
+SECTION = service_section("risk.SECTION")  # regulatory practice (module docstring)
 
 
 @dataclass(frozen=True)

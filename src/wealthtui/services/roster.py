@@ -28,6 +28,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
+from wealthtui.citations import service_section
 from wealthtui.model import Attendance, Staff
 from wealthtui.model.day import ROSTER_STATES
 from wealthtui.rules import permissions
@@ -35,9 +36,9 @@ from wealthtui.rules.fields import FieldError, parse_text
 from wealthtui.services.base import Service, UnitOfWork, requires
 from wealthtui.services.errors import Conflict, NotFound
 
-SECTION = "ch.2 §1.4"                 # staffing of the posts (一人多岗), who covers whom
-SECTION_DUTY_CM = "ch.2 §2.7 item 4"  # a premium client without their CM goes to the duty CM
-SECTION_DUTY_LOBBY = "ch.2 §2.7"      # the lobby manager on duty
+SECTION = service_section("roster.SECTION")                 # staffing of the posts (一人多岗), who covers whom
+SECTION_DUTY_CM = service_section("roster.SECTION_DUTY_CM")  # a premium client without their CM goes to the duty CM
+SECTION_DUTY_LOBBY = service_section("roster.SECTION_DUTY_LOBBY")      # the lobby manager on duty
 IN = "in"
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import extract, func
 from sqlalchemy.orm import aliased
 from sqlmodel import and_, col, select
 
+from wealthtui.citations import service_section
 from wealthtui.model import (
     Client,
     CMAssignment,
@@ -40,7 +41,7 @@ from wealthtui.services.assignments import CM_ROLES
 from wealthtui.services.base import Service, UnitOfWork, requires
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
 
-SECTION = "digest §4.2"
+SECTION = service_section("targets.SECTION")
 STATUSES = tuple(TargetStatus)
 FINAL = (TargetStatus.CONVERTED, TargetStatus.DECLINED, TargetStatus.UNREACHABLE)
 MAX_TARGETS = 2000

@@ -358,12 +358,10 @@ class WorkDay:
         purpose = self.settings.appointments.purposes[0]
         for k, (client, minute) in enumerate(zip(picked, hours, strict=True)):
             start = self.base + timedelta(minutes=minute)
+            # booking queues the confirmation (SMS, or for the desk to print) in its transaction
             ap = self.call(self.s.appointments.book, cm, purpose=purpose.code, start=start,
                            client_id=client, staff_id=cm.staff_id, source="cm",
                            note=self.text["appointment_note"])
-            self.call(self.s.notices.appointment_confirmation, cm, client, purpose=purpose.name,
-                      time=start.strftime("%m-%d %H:%M"), staff=cm.name,
-                      reference=f"AP{ap.id:06d}", appointment_id=ap.id)
             self.stats.appointments += 1
             if k < len(picked) - 1:  # the last one does not come
                 self.at(minute + rng.uniform(-10, 8), self.check_in, ap.id)

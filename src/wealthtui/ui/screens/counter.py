@@ -185,10 +185,6 @@ class CounterScreen(CounterBase):
         Binding("ctrl+t", "handover", "counter.bind.handover", id="counter.handover"),
         Binding("ctrl+d", "balance", "counter.bind.balance", id="counter.balance"),
         Binding("ctrl+v", "switch_view", "counter.bind.switch_view", id="counter.switch_view"),
-        Binding("ctrl+y", "checklists", "resume.bind.checklists", id="counter.checklists",
-                show=False),  # named by the line of open checklists, and in F1 help
-        Binding("ctrl+j", "my_complaints", "my_complaints.bind.show", id="counter.my_complaints",
-                show=False),  # in F1 help
     ]
 
     def __init__(self, name: str | None = None, id: str | None = None,  # noqa: A002

@@ -21,7 +21,6 @@ from textual.widgets import Static
 from wealthtui.services import Actor
 from wealthtui.ui.calls import Failed
 from wealthtui.ui.screens.base import RoleScreen
-from wealthtui.ui.screens.my_checklists import MyChecklistsScreen
 from wealthtui.ui.text import plain
 from wealthtui.ui.widgets.resume import pending_line
 
@@ -108,14 +107,6 @@ class CounterBase(RoleScreen):
         self.reloading = False
         if self.dirty:
             self.reload()
-
-    def action_checklists(self) -> None:
-        """Ctrl+Y: today's procedures and every checklist of this staff member still open."""
-        def closed(_result: None) -> None:
-            self.reload()
-            self.changed()
-
-        self.app.push_screen(MyChecklistsScreen(), closed)
 
     # --- after an action -------------------------------------------------------------------
     def done(self, message: str | Callable[[Any], str] = "") -> Callable[[Any], None]:

@@ -107,10 +107,6 @@ class CounterOverseeScreen(CounterBase):
         # issue 15: the supervisor lifts a lock after wrong PINs (services.staff.unlock)
         Binding("f8", "unlock_staff", "insiders.bind.unlock", id="counter.unlock_staff"),
         Binding("escape,ctrl+v", "back", "counter2.bind.back", id="counter.oversee_back"),
-        Binding("ctrl+y", "checklists", "resume.bind.checklists",
-                id="counter.oversee_checklists", show=False),  # in F1 help
-        Binding("ctrl+j", "my_complaints", "my_complaints.bind.show",
-                id="counter.oversee_my_complaints", show=False),  # in F1 help
     ]
 
     def __init__(self, *, alone: bool = False) -> None:

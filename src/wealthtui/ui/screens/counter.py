@@ -47,7 +47,7 @@ from wealthtui.ui.dialogs.confirm import ConfirmDialog
 from wealthtui.ui.dialogs.counter_authz import AuthorizationChoice
 from wealthtui.ui.dialogs.reason import ReasonDialog
 from wealthtui.ui.dialogs.second_person import SecondPersonDialog
-from wealthtui.ui.labels import business_name
+from wealthtui.ui.labels import business_name, listing
 from wealthtui.ui.screens.checklist import ChecklistScreen
 from wealthtui.ui.screens.counter_base import CounterBase, read_pending
 from wealthtui.ui.screens.counter_oversee import CounterOverseeScreen
@@ -400,7 +400,7 @@ class CounterScreen(CounterBase):
         settings = self.settings
         rule = settings.authorization.rule_for(rec.business_type,
                                                rec.authorization_sum_fen or rec.amount_fen)
-        roles = "、".join(t(f"role.{r}") for r in (rule.checker_roles if rule else ()))
+        roles = listing(t(f"role.{r}") for r in (rule.checker_roles if rule else ()))
         business = business_name(settings, rec.business_type)
         lines = [t("counter.authz.business", ticket=self._ticket_no(), business=business,
                    amount=format_fen(rec.amount_fen, symbol=True)),

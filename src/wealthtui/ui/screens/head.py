@@ -190,5 +190,4 @@ class HeadScreen(RoleScreen):
         self.app.push_screen(TargetsDialog(), lambda _: self.changed())
 
 
-
 __all__ = ["HeadScreen"]

@@ -68,10 +68,8 @@ BINDING_NEEDS: dict[str, str | None] = {
     "cm.file.edit": "client.file.edit", "cm.file.log_contact": "contact.log",
     "cm.file.to_teller": "handoff.create", "cm.file.marketing": "checklist.run",
     # every role's routines and my complaints (issue 16)
-    "lobby.checklists": "checklist.run", "counter.checklists": "checklist.run",
-    "cm.checklists": "checklist.run", "head.checklists": "checklist.run",
-    "lobby.my_complaints": "complaint.view", "counter.my_complaints": "complaint.view",
-    "cm.my_complaints": "complaint.view", "head.my_complaints": "complaint.view",
+    # (shell keys since issue 19: bound once on RoleScreen, ui/screens/base.py)
+    "shell.checklists": "checklist.run", "shell.my_complaints": "complaint.view",
 }
 
 

@@ -18,8 +18,8 @@ async def test_a_teller_and_a_cm_record_a_complaint_from_my_complaints(
         services: Services, head: Actor, make_staff) -> None:  # type: ignore[no-untyped-def]
     people = {"T001": make_staff("cash_teller", name="赵柜员", staff_no="T001"),
               "C001": make_staff("wealth_cm", name="周经理", staff_no="C001")}
-    for staff_no, my_complaints, phone in (("T001", "counter.my_complaints", "137 0000 1111"),
-                                           ("C001", "cm.my_complaints", "137 0000 2222")):
+    for staff_no, my_complaints, phone in (("T001", "shell.my_complaints", "137 0000 1111"),
+                                           ("C001", "shell.my_complaints", "137 0000 2222")):
         app = make_app(services)
         async with app.run_test(size=(80, 24)) as pilot:
             await sign_in(pilot, staff_no)

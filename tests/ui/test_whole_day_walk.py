@@ -322,7 +322,7 @@ async def test_one_day_from_init_walked_through_the_screens(tmp_path: Path,
         # --- a complaint: the teller receives it, the head assigns it, the supervisor ends it ----
         d.at(11, 0)
         await sign_in(pilot, "T202")
-        await act(pilot, "counter.my_complaints", "my_complaints.intake")
+        await act(pilot, "shell.my_complaints", "my_complaints.intake")
         intake = app.screen
         assert isinstance(intake, ComplaintIntakeDialog)
         await fill_walk_in(pilot, intake, "137 0000 1111")

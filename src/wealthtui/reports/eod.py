@@ -24,7 +24,7 @@ Sections of a day:
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -124,6 +124,8 @@ class Exceptions:
     cm_over_range: int
     cm_under_range: int
     explained: dict[str, str] = field(default_factory=dict)  # what the head wrote at close
+    #: the routine's name (Chinese, English) of each explained checklist (`checklist:<id>`)
+    titles: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -420,6 +422,19 @@ def explanations(bd: BusinessDay | None) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
+def explained_titles(explained: dict[str, str], catalog: Catalog | None
+                     ) -> dict[str, tuple[str, str]]:
+    """The name (Chinese, English) of the routine behind each explained `checklist:<id>` key, so
+    the summary names the routine rather than its key (issue 19)."""
+    out: dict[str, tuple[str, str]] = {}
+    for key in explained:
+        kind, _, ref = key.partition(":")
+        proc = catalog.get(ref) if kind == "checklist" and catalog is not None else None
+        if proc is not None:
+            out[key] = (proc.title, proc.title_en)
+    return out
+
+
 # --- the reports ----------------------------------------------------------------------------
 def day_report(session: Session, settings: Settings, day: date, *, now: datetime,
                catalog: Catalog | None = None) -> DayReport:
@@ -437,10 +452,14 @@ def day_report(session: Session, settings: Settings, day: date, *, now: datetime
         handoffs_open=open_handoffs(session, day, now, settings.handoffs.complete_within_minutes),
         complaints=complaints(session, day, day, tz),
         checklists=checklists(session, catalog, [day], tuple(settings.head.close_exempt_procedures)),
-        exceptions=exceptions(session, settings, now, explanations(bd)),
+        exceptions=_named(exceptions(session, settings, now, explanations(bd)), catalog),
         audit_head=chain_head.read(session),
         compliance=compliance_figures(session, settings, day, day),
     )
+
+
+def _named(e: Exceptions, catalog: Catalog | None) -> Exceptions:
+    return replace(e, titles=explained_titles(e.explained, catalog))
 
 
 def day_rows(session: Session, settings: Settings, first: date, last: date) -> tuple[DayRow, ...]:

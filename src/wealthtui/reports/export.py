@@ -167,6 +167,7 @@ def day_dict(settings: Settings, r: DayReport) -> dict[str, Any]:
             "cm_over_range": r.exceptions.cm_over_range,
             "cm_under_range": r.exceptions.cm_under_range,
             "explained": dict(r.exceptions.explained),
+            "explained_titles": {k: list(v) for k, v in r.exceptions.titles.items()},
         },
         **chain_head.doc(r.audit_head),
         **_compliance(r.compliance),
@@ -328,12 +329,29 @@ def day_sections(doc: dict[str, Any]) -> list[Section]:
               h["to"] or (t(f"role.{h['to_role']}") if h["to_role"] else ""),
               _clock(h["created_at"]), _clock(h["due_at"]), h["overdue"])
              for h in doc["handoffs_open"]["items"]))
+    titles = e.get("explained_titles", {})
     explained = Section("explained", (Column("item"), Column("reason")), tuple(
-        (k, v) for k, v in sorted(e["explained"].items())))
+        (explained_item(k, titles), v) for k, v in sorted(e["explained"].items())))
     return chain_head.with_row(doc, [_summary(items), _cm_section(doc), _ticket_section(doc),
                                      tellers, handoffs, explained,
                                      *_compliance_section(doc)])
 
+
+
+def explained_item(key: str, titles: dict[str, Any]) -> str:
+    """What an explanation of the close is about, in words: the routine's name for a checklist,
+    the flow record, the hand-off's number (the close's own key, `checklist:<id>`, is not shown)."""
+    kind, _, ref = key.partition(":")
+    if kind == "checklist":
+        zh, en = titles.get(key) or (ref, ref)
+        return t("screens19.explained_checklist", title=tl(zh, en))
+    if kind == "flow_log":
+        return t("screens19.explained_flow_log")
+    if kind == "handoff":
+        return t("screens19.explained_handoff", id=ref)
+    if kind == "teller":
+        return t("screens19.explained_teller", staff_no=ref)
+    return key
 
 
 def _compliance(figures: compliance.ComplianceFigures | None) -> dict[str, Any]:

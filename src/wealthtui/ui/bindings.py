@@ -58,6 +58,14 @@ def translated(binding: Binding) -> Binding:
 SHELL_ORDER = ("app.help", "shell.inbox", "app.lock", "app.next_mode", "app.quit")
 #: cells the footer gives a key beyond its key and description (padding), and the palette key
 KEY_PADDING, PALETTE_CELLS = 3, 14
+#: the palette key's cells besides its description ("▏Ctrl+P " and padding): 14 with 命令,
+#: 18 with "Commands" (issue 19: at 80 columns English cut the last key, "F1 Hel")
+PALETTE_KEY_CELLS = PALETTE_CELLS - 4
+
+
+def palette_cells() -> int:
+    """Cells the footer's palette key takes in the screen's language."""
+    return PALETTE_KEY_CELLS + cell_len(t("shell.bind.palette"))
 
 
 def footer_order(nodes: list[Any]) -> list[str]:
@@ -79,7 +87,7 @@ def fit_footer(bindings: dict[str, ActiveBinding], order: list[str], width: int,
     rank = {binding_id: i for i, binding_id in enumerate(order)}
     shown = [(key, b) for key, b in bindings.items() if b.binding.show]
     shown.sort(key=lambda kb: rank.get(kb[1].binding.id or "", len(rank)))
-    budget = width - PALETTE_CELLS
+    budget = width - palette_cells()
     hidden: set[str] = set()
     for key, active in shown:
         cost = cell_len(key_display(active.binding)) + cell_len(active.binding.description) \

@@ -47,6 +47,7 @@ from wealthtui.ui.dialogs.form import (
 )
 from wealthtui.ui.dialogs.frame import frame_css
 from wealthtui.ui.errors import describe
+from wealthtui.ui.labels import staff_ref
 from wealthtui.ui.text import plain, plain_text
 
 #: FieldError field keys → the widget that gets the focus (FormFields are found by their key)
@@ -207,7 +208,7 @@ class ComplaintIntakeDialog(Calls, TranslatedBindings, EnterAdvances,
 
     def _staff_loaded(self, staff: list[Any]) -> None:
         selection = self.query_one("#staff", SelectionList)
-        selection.add_options([(plain_text(f"{s.name}（{s.staff_no}）"), s.id) for s in staff])
+        selection.add_options([(plain_text(staff_ref(s.name, s.staff_no)), s.id) for s in staff])
         selection.loading = False
 
     def _client_loaded(self, hint: ClientHint) -> None:

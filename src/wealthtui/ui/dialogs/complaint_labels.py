@@ -12,6 +12,7 @@ from wealthtui.config import Settings
 from wealthtui.i18n import t, tl
 from wealthtui.rules.money import format_fen
 from wealthtui.services.complaints import ComplaintView, StaffRef
+from wealthtui.ui.labels import staff_ref
 
 STANDING_STYLE = {
     "overdue": "bold red",
@@ -52,7 +53,7 @@ def standing_text(v: ComplaintView) -> Text:
 
 
 def staff_label(ref: StaffRef | None) -> str:
-    return f"{ref.name}（{ref.staff_no}）" if ref else t("complaint.nobody")
+    return staff_ref(ref.name, ref.staff_no) if ref else t("complaint.nobody")
 
 
 def complainant(v: ComplaintView) -> str:

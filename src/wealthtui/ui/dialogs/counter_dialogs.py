@@ -26,7 +26,7 @@ from wealthtui.services.counter import NEEDS, RETENTION_OUTCOMES, RetentionView,
 from wealthtui.services.handover import REASONS, BoxSummary, HandoverView
 from wealthtui.ui.dialogs.antifraud import AskAntifraud, Stopped
 from wealthtui.ui.dialogs.form_dialog import Field, FormDialog, Look
-from wealthtui.ui.labels import business_name
+from wealthtui.ui.labels import business_name, listing
 
 #: the counter's forms: 76 cells wide, up to 17 rows of fields
 COUNTER_LOOK = Look(width=76, fields_height=17, list_height=7)
@@ -251,7 +251,7 @@ def handover_form(services: Services, actor: Actor, box: BoxSummary) -> FormDial
              *_count_specs(settings), *_voucher_specs(settings),
              Field("note", "field.note", max_length=200)]
     info = [t("counter.handover.books", amount=format_fen(box.expected_cash_fen, symbol=True)),
-            t("counter.handover.open", tickets="、".join(box.open_tickets) or t("common.none"),
+            t("counter.handover.open", tickets=listing(box.open_tickets) or t("common.none"),
               pending=len(box.pending_authorizations)),
             t("counter.handover.declared", amount=format_fen(0, symbol=True))]
 
@@ -293,7 +293,7 @@ def receive_form(services: Services, h: HandoverView) -> FormDialog:
     info = [t("counter.receive.declared", amount=format_fen(h.declared_cash_fen, symbol=True),
               counts=counts),
             t("counter.receive.vouchers", vouchers=vouchers or t("common.none")),
-            t("counter.receive.open", tickets="、".join(h.open_tickets) or t("common.none"),
+            t("counter.receive.open", tickets=listing(h.open_tickets) or t("common.none"),
               pending=len(h.pending_authorizations))]
     specs = [Field("counted", "counter.field.counted_cash", max_length=20,
                   value=f"{h.declared_cash_fen / 100:.2f}"),
@@ -353,7 +353,7 @@ def difference_form(services: Services, actor: Actor, view: BalanceView) -> Form
               expected=format_fen(view.figures.expected_cash_fen),
               counted=format_fen(view.counted_cash_fen or 0),
               difference=format_fen(view.difference_fen or 0)),
-            t("counter.difference.unticked", matches="、".join(unticked) or t("common.none")),
+            t("counter.difference.unticked", matches=listing(unticked) or t("common.none")),
             t("counter.difference.teller_note", note=view.teller_note or "-")]
     options = tuple((t(f"counter.handling.{h}"), h) for h in HANDLINGS)
     specs = [Field("handling", "counter.field.difference_handling", kind="select",

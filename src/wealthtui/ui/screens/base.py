@@ -39,7 +39,8 @@ an `id` (`<mode>.<action>`) so config `[ui.keymap]` can remap it, and its descri
 KEY (e.g. "lobby.bind.issue_ticket"), translated when shown (see wealthtui.ui.bindings).
 Keys taken by the shell, do not bind them in a role screen:
   F1 help, F9 show/hide/focus the inbox, F12 next role mode, ctrl+l lock, ctrl+o sign out,
-  ctrl+q quit, ctrl+p command palette.
+  ctrl+q quit, ctrl+p command palette, ctrl+y my routines and open checklists, ctrl+j my
+  complaints (the last two bound here, on RoleScreen).
 While the inbox has focus, Enter opens the hand-off under the cursor in a dialog (F2 accept,
 F3 decline, F4 done, F5 open what it is about) and Ctrl+W switches received/sent; the inbox binds
 no F-key of its own, so a screen's F-keys mean the same whatever has the focus.
@@ -67,6 +68,8 @@ from textual.widgets import Footer
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.calls import Calls
 from wealthtui.ui.screens.complaint_detail import ComplaintDetailScreen
+from wealthtui.ui.screens.my_checklists import MyChecklistsScreen
+from wealthtui.ui.screens.my_complaints import MyComplaintsScreen
 from wealthtui.ui.widgets.header import ShellHeader
 from wealthtui.ui.widgets.inbox import InboxPanel
 
@@ -89,8 +92,11 @@ class RoleScreen(Calls, TranslatedBindings, Screen):
     }
     """
 
+    #: the shell's keys of every role screen (no role screen binds them again; issue 19)
     BINDINGS = [
         Binding("f9", "toggle_inbox", "shell.bind.inbox", id="shell.inbox"),
+        Binding("ctrl+y", "checklists", "resume.bind.checklists", id="shell.checklists"),
+        Binding("ctrl+j", "my_complaints", "my_complaints.bind.show", id="shell.my_complaints"),
     ]
 
     def __init__(self, name: str | None = None, id: str | None = None,  # noqa: A002
@@ -109,16 +115,22 @@ class RoleScreen(Calls, TranslatedBindings, Screen):
         """Reload what the screen shows; called when the store changed."""
 
     def action_my_complaints(self) -> None:
-        """The complaints this staff member received, handles or is named in (Ctrl+J on every
-        role screen; the screens bind the key)."""
-        from wealthtui.ui.screens.my_complaints import MyComplaintsScreen
-
+        """Ctrl+J: the complaints this staff member received, handles or is named in."""
         def closed(changed: bool | None) -> None:
             if changed:
                 self.on_data_changed()
                 self.changed()
 
         self.app.push_screen(MyComplaintsScreen(), closed)
+
+    def action_checklists(self) -> None:
+        """Ctrl+Y: the staff member's routines of today and every checklist of theirs still
+        open; Enter starts or resumes one. The screen reloads when it closes."""
+        def closed(_result: object) -> None:
+            self.on_data_changed()
+            self.changed()
+
+        self.app.push_screen(MyChecklistsScreen(), closed)
 
     def on_inbox_panel_open_subject(self, event: InboxPanel.OpenSubject) -> None:
         """F5 in the inbox's hand-off dialog: a complaint opens here (a screen may handle the

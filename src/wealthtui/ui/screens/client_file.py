@@ -31,7 +31,7 @@ from wealthtui.services.client_file import ClientFileView
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.dialogs.reason import ReasonDialog
 from wealthtui.ui.dialogs.risk import take_questionnaire
-from wealthtui.ui.labels import tier_name
+from wealthtui.ui.labels import addressed, tier_name
 from wealthtui.ui.screens.cm_actions import ClientActions
 from wealthtui.ui.text import fit, plain
 from wealthtui.ui.widgets.cm_tables import label
@@ -50,7 +50,7 @@ def _text(value: str) -> str:
 def file_sections(view: ClientFileView, settings: Any, today: date) -> list[tuple[str, list[str]]]:
     """The file as titled groups of lines (for the dialog, and for tests)."""
     sections: list[tuple[str, list[str]]] = []
-    title = f"{view.name}{view.title}" if view.title else view.name
+    title = addressed(view.name, view.title)
     risk = (t("cm.file.risk_value", level=view.risk_level, on=_on(view.risk_assessed_on),
               until=_on(view.risk_expires_on))
             if view.risk_level else t("cm.file.risk_none"))
@@ -62,8 +62,11 @@ def file_sections(view: ClientFileView, settings: Any, today: date) -> list[tupl
     sections.append((t("cm.file.sec.identity"), [
         t("cm.file.name_tier", name=title, tier=tier_name(settings, view.tier),
           cm=view.cm_name or t("common.none")),
-        t("cm.file.id", type=label("cm.id_type", view.id_type),
-          number=view.id_number_masked, expires=_on(view.id_expires_on)),
+        (t("cm.file.id", type=label("cm.id_type", view.id_type),
+           number=view.id_number_masked, expires=view.id_expires_on.isoformat())
+         if view.id_expires_on else
+         t("screens19.file_id", type=label("cm.id_type", view.id_type),
+           number=view.id_number_masked)),
         t("cm.file.phone", phone=view.phone_masked or t("common.none")),
         *(t("cm.file.account", number=n) for _kind, n in view.accounts_masked),
         t("cm.file.birthday", birthday=birthday),
@@ -101,9 +104,10 @@ def file_sections(view: ClientFileView, settings: Any, today: date) -> list[tupl
                old=tier_name(settings, x.from_tier), new=tier_name(settings, x.to_tier),
                by=x.by_name) for x in view.tier_history] or [t("cm.file.none")]
     sections.append((t("cm.file.sec.tiers"), tiers))
-    cms = [t("cm.file.cm_period", name=c.cm_name, start=c.start_at.date().isoformat(),
-             end=c.end_at.date().isoformat() if c.end_at else t("cm.file.now"),
-             reason=c.reason) for c in view.cm_history] or [t("cm.file.none")]
+    cms = [(t("cm.file.cm_period", name=c.cm_name, start=c.start_at.date().isoformat(),
+              end=c.end_at.date().isoformat(), reason=c.reason) if c.end_at else
+            t("screens19.cm_period_open", name=c.cm_name, start=c.start_at.date().isoformat(),
+              reason=c.reason)) for c in view.cm_history] or [t("cm.file.none")]
     sections.append((t("cm.file.sec.cms"), cms))
     return sections
 

@@ -39,7 +39,6 @@ from wealthtui.ui.screens.calendar import CalendarScreen
 from wealthtui.ui.screens.checklist import ChecklistScreen
 from wealthtui.ui.screens.client_file import ClientFileScreen
 from wealthtui.ui.screens.cm_actions import ClientActions
-from wealthtui.ui.screens.my_checklists import MyChecklistsScreen
 from wealthtui.ui.widgets.cm_inbox import CMInboxPanel
 from wealthtui.ui.widgets.cm_panels import (
     AgendaPanel,
@@ -99,14 +98,12 @@ class CMScreen(ClientActions, RoleScreen):
         *(Binding(key.lower(), f"show_tab('{tab}')", f"cm.tab.{tab}", id=f"cm.tab_{tab}",
                   show=False) for tab, key in TAB_KEYS.items()),
         Binding("ctrl+f", "find", "cm.bind.find", id="cm.find"),
-        Binding("ctrl+y", "checklists", "resume.bind.checklists", id="cm.checklists"),
-        Binding("ctrl+j", "my_complaints", "my_complaints.bind.show", id="cm.my_complaints"),
     ]
     #: the footer shows as many as fit, in this order (the panel's own keys first)
     FOOTER_ORDER: ClassVar[tuple[str, ...]] = (
         "cm.log_contact", "cm.record_target", "cm.change_checklist", "inbox.open",
         "inbox.switch", "cm.find", "shell.inbox", "cm.to_teller", "cm.marketing",
-        "cm.build_targets", "today.open", "cm.checklists", "cm.my_complaints",
+        "cm.build_targets", "today.open", "shell.checklists", "shell.my_complaints",
         "cm.book_appointment", "cm.calendar",
     )
 
@@ -337,10 +334,3 @@ class CMScreen(ClientActions, RoleScreen):
         event.stop()
         self.app.push_screen(ChecklistScreen(event.run_id), lambda _run: self.reload())
 
-    def action_checklists(self) -> None:
-        """The CM's routines (a marketing CM's own) and every checklist of theirs still open."""
-        def closed(_result: None) -> None:
-            self.reload()
-            self.changed()
-
-        self.app.push_screen(MyChecklistsScreen(), closed)

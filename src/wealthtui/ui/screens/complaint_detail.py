@@ -45,6 +45,7 @@ from wealthtui.ui.calls import Calls, Failed
 from wealthtui.ui.dialogs import complaint_labels as lbl
 from wealthtui.ui.dialogs.form_dialog import Field
 from wealthtui.ui.dialogs.head_forms import CalledForm
+from wealthtui.ui.labels import listing, staff_ref
 from wealthtui.ui.text import PlainRichTable
 
 #: action → (statuses it applies to, the permission it needs (None: the service decides))
@@ -179,7 +180,7 @@ class ComplaintDetailScreen(Calls, TranslatedBindings, ModalScreen[bool]):
             (t("field.complaint.description"), v.description),
             (t("field.complaint.requested_remedy"), v.requested_remedy),
             (t("field.complaint.staff_complained"),
-             "、".join(lbl.staff_label(s) for s in v.staff_complained) or t("complaint.nobody")),
+             listing(lbl.staff_label(s) for s in v.staff_complained) or t("complaint.nobody")),
             (t("complaint.detail.first_receiver"), lbl.staff_label(v.first_receiver)),
             (t("field.complaint.handler"), lbl.staff_label(v.handler)),
             (t("complaint.detail.clock"), self._clock_text(v)),
@@ -296,7 +297,7 @@ class ComplaintDetailScreen(Calls, TranslatedBindings, ModalScreen[bool]):
 
     def _assign_form(self, staff: Any) -> None:
         c, cid = self.services.complaints, self.complaint_id
-        options = tuple((f"{s.name}（{s.staff_no}）", s.id) for s in staff)
+        options = tuple((staff_ref(s.name, s.staff_no), s.id) for s in staff)
         self._form("complaint.form.assign", [
             Field("handler", "field.complaint.handler", "select", options),
             Field("note", "field.complaint.note", max_length=500),

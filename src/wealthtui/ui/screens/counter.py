@@ -52,7 +52,7 @@ from wealthtui.ui.dialogs.reason import ReasonDialog
 from wealthtui.ui.dialogs.recording import recording_form, saved_message
 from wealthtui.ui.dialogs.risk import risk_line, take_questionnaire
 from wealthtui.ui.dialogs.second_person import SecondPersonDialog
-from wealthtui.ui.labels import business_name
+from wealthtui.ui.labels import business_name, listing
 from wealthtui.ui.screens.checklist import ChecklistScreen
 from wealthtui.ui.screens.counter_base import CounterBase, read_pending
 from wealthtui.ui.screens.counter_oversee import CounterOverseeScreen
@@ -201,10 +201,6 @@ class CounterScreen(CounterBase):
         Binding("ctrl+k", "risk", "risk_keys.bind.counter", id="counter.risk"),
         Binding("ctrl+s", "recording", "dual_recording.form.key", id="counter.recording"),
         Binding("ctrl+v", "switch_view", "counter.bind.switch_view", id="counter.switch_view"),
-        Binding("ctrl+y", "checklists", "resume.bind.checklists", id="counter.checklists",
-                show=False),  # named by the line of open checklists, and in F1 help
-        Binding("ctrl+j", "my_complaints", "my_complaints.bind.show", id="counter.my_complaints",
-                show=False),  # in F1 help
     ]
 
     def __init__(self, name: str | None = None, id: str | None = None,  # noqa: A002
@@ -466,7 +462,7 @@ class CounterScreen(CounterBase):
         settings = self.settings
         rule = settings.authorization.rule_for(rec.business_type,
                                                rec.authorization_sum_fen or rec.amount_fen)
-        roles = "、".join(t(f"role.{r}") for r in (rule.checker_roles if rule else ()))
+        roles = listing(t(f"role.{r}") for r in (rule.checker_roles if rule else ()))
         business = business_name(settings, rec.business_type)
         lines = [t("counter.authz.business", ticket=self._ticket_no(), business=business,
                    amount=format_fen(rec.amount_fen, symbol=True)),

@@ -22,7 +22,6 @@ from wealthtui.services import Actor
 from wealthtui.ui.calls import Failed
 from wealthtui.ui.hooks import require
 from wealthtui.ui.screens.base import RoleScreen
-from wealthtui.ui.screens.my_checklists import MyChecklistsScreen
 from wealthtui.ui.text import plain
 from wealthtui.ui.widgets.resume import pending_line
 
@@ -111,14 +110,6 @@ class CounterBase(RoleScreen):
         self.reloading = False
         if self.dirty:
             self.reload()
-
-    def action_checklists(self) -> None:
-        """Ctrl+Y: today's procedures and every checklist of this staff member still open."""
-        def closed(_result: None) -> None:
-            self.reload()
-            self.changed()
-
-        self.app.push_screen(MyChecklistsScreen(), closed)
 
     # --- after an action -------------------------------------------------------------------
     def done(self, message: str | Callable[[Any], str] = "") -> Callable[[Any], None]:

@@ -111,10 +111,6 @@ class CounterOverseeScreen(CounterBase):
         # issue 18: the large cash booked for the next open day, to prepare by denomination
         Binding("f10", "cash_plan", "appt.bind.cash_plan", id="counter.cash_plan"),
         Binding("escape,ctrl+v", "back", "counter2.bind.back", id="counter.oversee_back"),
-        Binding("ctrl+y", "checklists", "resume.bind.checklists",
-                id="counter.oversee_checklists", show=False),  # in F1 help
-        Binding("ctrl+j", "my_complaints", "my_complaints.bind.show",
-                id="counter.oversee_my_complaints", show=False),  # in F1 help
     ]
 
     def __init__(self, *, alone: bool = False) -> None:

@@ -24,7 +24,7 @@ once), the others when they are shown next.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -38,7 +38,6 @@ from wealthtui.ui.dialogs.targets import TargetsDialog
 from wealthtui.ui.screens.base import RoleScreen
 from wealthtui.ui.screens.complaint_detail import ComplaintDetailScreen
 from wealthtui.ui.screens.compliance_view import ComplianceScreen
-from wealthtui.ui.screens.my_checklists import MyChecklistsScreen
 from wealthtui.ui.widgets.complaint_queue import ComplaintQueue
 from wealthtui.ui.widgets.head_dashboard import DashboardPanel
 from wealthtui.ui.widgets.head_panel import HeadPanel
@@ -77,12 +76,10 @@ class HeadScreen(RoleScreen):
                   show=False) for tab, key in TAB_KEYS.items()),
         Binding("ctrl+t", "targets", "targets.bind.open", id="head.targets"),
         Binding("ctrl+f", "compliance", "compliance_view.bind.open", id="head.compliance"),
-        Binding("ctrl+y", "checklists", "resume.bind.checklists", id="head.checklists"),
-        Binding("ctrl+j", "my_complaints", "my_complaints.bind.show", id="head.my_complaints"),
     ]
     #: the screen's own keys in the order they matter (each panel has its FOOTER_ORDER first)
-    FOOTER_ORDER: ClassVar[tuple[str, ...]] = ("head.targets", "head.checklists",
-                                               "head.my_complaints", "head.compliance")
+    FOOTER_ORDER: ClassVar[tuple[str, ...]] = ("head.targets", "shell.checklists",
+                                               "shell.my_complaints", "head.compliance")
 
     # --- layout ----------------------------------------------------------------------------
     def __init__(self, name: str | None = None, id: str | None = None,  # noqa: A002
@@ -199,14 +196,6 @@ class HeadScreen(RoleScreen):
     def action_targets(self) -> None:
         """Target lists: build from criteria, assign, see the progress (manual digest §4.2)."""
         self.app.push_screen(TargetsDialog(), lambda _: self.changed())
-
-    def action_checklists(self) -> None:
-        """The head's routines (morning meeting, appearance check, end of day, monthly review)
-        and every checklist of theirs still open: Enter starts or resumes one."""
-        def closed(_result: Any) -> None:
-            self.on_data_changed()
-            self.changed()
-        self.app.push_screen(MyChecklistsScreen(), closed)
 
 
 __all__ = ["HeadScreen"]

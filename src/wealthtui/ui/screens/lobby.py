@@ -80,7 +80,6 @@ from wealthtui.ui.labels import tier_name
 from wealthtui.ui.screens.base import RoleScreen
 from wealthtui.ui.screens.calendar import CalendarScreen
 from wealthtui.ui.screens.checklist import ChecklistScreen
-from wealthtui.ui.screens.my_checklists import MyChecklistsScreen
 from wealthtui.ui.widgets.client_card import ClientCardView
 from wealthtui.ui.widgets.lobby_bigtext import BigText
 from wealthtui.ui.widgets.lobby_board import ArrivalsTable, QueueBoard, VisitsTable, flow_text
@@ -302,10 +301,6 @@ class LobbyScreen(RoleScreen):
         Binding("ctrl+t", "roster", "roster.bind.open", id="lobby.roster"),
         Binding("ctrl+g", "check_in", "appt.bind.lobby_check_in", id="lobby.check_in"),
         Binding("ctrl+b", "calendar", "appt.bind.calendar", id="lobby.calendar"),
-        Binding("ctrl+y", "checklists", "resume.bind.checklists", id="lobby.checklists",
-                show=False),  # named by the line of open checklists, and in F1 help
-        Binding("ctrl+j", "my_complaints", "my_complaints.bind.show", id="lobby.my_complaints",
-                show=False),  # in F1 help
         Binding("ctrl+k", "focus_lookup", "lobby.bind.focus_lookup", id="lobby.focus_lookup",
                 show=False),
     ]
@@ -314,7 +309,7 @@ class LobbyScreen(RoleScreen):
         "lobby.issue_ticket", "lobby.next_visitor", "lobby.walk_in", "lobby.divert",
         "lobby.register", "lobby.notify_cm", "lobby.complaint", "lobby.lead",
         "lobby.checklist", "lobby.reroute", "lobby.roster", "shell.inbox",
-        "lobby.focus_lookup", "lobby.checklists", "lobby.my_complaints",
+        "lobby.focus_lookup", "shell.checklists", "shell.my_complaints",
         "lobby.check_in", "lobby.calendar",  # issue 18 (the appointment line names Ctrl+G)
     )
 
@@ -972,14 +967,6 @@ class LobbyScreen(RoleScreen):
             self.update_checklist_line()
 
         self.app.push_screen(ChecklistScreen(run_id), done)
-
-    def action_checklists(self) -> None:
-        """Today's procedures and every checklist of this staff member still open, to resume."""
-        def closed(_result: None) -> None:
-            self.reload()
-            self.changed()
-
-        self.app.push_screen(MyChecklistsScreen(), closed)
 
     def action_roster(self) -> None:
         """The day's roster: the lobby manager records who is in and who is on duty at opening

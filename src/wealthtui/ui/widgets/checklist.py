@@ -293,7 +293,7 @@ class ChecklistPanel(Calls, Vertical, can_focus=False):
             need = t("checklist.optional")
         head = " · ".join([t("checklist.step_no", n=state.position), need,
                            t(f"checklist.kind.{step.kind}"),
-                           f"{t('basis.label')}：{basis_text(step)}"])
+                           t('basis.label') + tl("：", ": ") + basis_text(step)])
         lines = [Text(head, style="bold"), Text(step_text(step))]
         if step_help(step):
             lines.append(Text(step_help(step), style="italic"))

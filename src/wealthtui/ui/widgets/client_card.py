@@ -19,7 +19,7 @@ from textual.widgets import Static
 from wealthtui.config import Settings
 from wealthtui.i18n import t
 from wealthtui.services.lookup import ClientCard
-from wealthtui.ui.labels import tier_name
+from wealthtui.ui.labels import addressed, tier_name
 
 #: flags that need the lobby's attention first (shown in the warning colour)
 WARNING_FLAGS = frozenset({"open_complaint", "id_expired", "risk_expired"})
@@ -31,9 +31,7 @@ def card_lines(card: ClientCard | None, settings: Settings, *, walk_in: bool = F
         key = "client_card.walk_in" if walk_in else "client_card.empty"
         return [Text(t(key), style="dim")]
     head = Text()
-    head.append(card.name, style="bold")
-    if card.title:
-        head.append(card.title)
+    head.append(addressed(card.name, card.title), style="bold")
     head.append("  ")
     head.append(f" {tier_name(settings, card.tier)} ",
                 style="bold black on yellow" if card.premium else "reverse")

@@ -38,6 +38,7 @@ from wealthtui.i18n import t
 from wealthtui.services.complaints import ComplaintStats, ComplaintView
 from wealthtui.ui.calls import Calls, Failed
 from wealthtui.ui.dialogs import complaint_labels as lbl
+from wealthtui.ui.labels import listing
 from wealthtui.ui.text import PlainTable
 
 COLUMNS = ("ref", "due", "clock", "category", "complainant", "handler", "channel")
@@ -51,7 +52,7 @@ def stats_text(settings: Any, s: ComplaintStats) -> Text:
         return "-" if value is None else f"{value:.1f}%"
 
     def counts(items: list[tuple[str, int]]) -> str:
-        return "、".join(f"{name} {n}" for name, n in items) or "-"
+        return listing(f"{name} {n}" for name, n in items) or "-"
 
     out = Text()
     out.append(t("complaint.stats.period", start=s.start.isoformat(), end=s.end.isoformat()),

@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Static
 from wealthtui.i18n import t, tl
 from wealthtui.reports.render import mmss
 from wealthtui.services.dashboard import DashboardView
+from wealthtui.ui.labels import listing
 from wealthtui.ui.text import PlainTable
 from wealthtui.ui.widgets.head_charts import (
     KINDS,
@@ -167,7 +168,7 @@ class DashboardPanel(HeadPanel):
         alert("head.dash.complaints_near", view.complaints_near, warn)
         alert("head.dash.checklists_overdue", len(view.checklists_overdue), warn)
         if view.checklists_overdue:
-            names = "、".join(tl(c.title, c.title_en) for c in view.checklists_overdue[:3])
+            names = listing(tl(c.title, c.title_en) for c in view.checklists_overdue[:3])
             lines.append("  " + names + "\n", Style(dim=True))
         self.query_one("#dash-alerts", Static).update(lines)
         premium = self.query_one("#dash-premium", DataTable)

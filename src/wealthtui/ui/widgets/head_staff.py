@@ -31,7 +31,7 @@ from wealthtui.ui.dialogs.confirm import ConfirmDialog
 from wealthtui.ui.dialogs.form_dialog import Field
 from wealthtui.ui.dialogs.head_forms import head_form, roles_field
 from wealthtui.ui.dialogs.roster import RosterDialog, duty_text, state_text
-from wealthtui.ui.labels import tier_name
+from wealthtui.ui.labels import listing, staff_ref, tier_name
 from wealthtui.ui.text import PlainTable
 from wealthtui.ui.widgets.head_panel import HeadPanel, loading_text
 
@@ -159,7 +159,7 @@ class StaffPanel(HeadPanel):
             line = roster.line(s.id) if roster is not None else None
             today = state_text(line.status) + (f" {duty_text(line)}" if duty_text(line) else "") \
                 if line is not None and s.active else ""
-            table.add_row(s.staff_no, Text(s.name), "、".join(t(f"role.{r}") for r in s.roles),
+            table.add_row(s.staff_no, Text(s.name), listing(t(f"role.{r}") for r in s.roles),
                           Text(t("insiders.state.pin_reset" if state == "pin_reset"
                                  else f"head.staff.state.{state}"), style=style), today,
                           Text(str(books.get(s.id, 0)) if books.get(s.id) else "", justify="right"),
@@ -252,7 +252,7 @@ class StaffPanel(HeadPanel):
         from wealthtui.ui.dialogs.second_person import SecondPersonDialog
 
         def names(roles: Any) -> str:
-            return "、".join(t(f"role.{r}") for r in roles) or "—"
+            return listing(t(f"role.{r}") for r in roles) or "—"
 
         def done(other: Any) -> None:
             if other is None:
@@ -319,7 +319,7 @@ class StaffPanel(HeadPanel):
             if not cards:
                 raise FieldError("head.field.client", "error.head.no_client")
             if len(cards) > 1:
-                names = "、".join(f"{c.name}（{c.card_masked or c.id_masked}）" for c in cards[:5])
+                names = listing(staff_ref(c.name, c.card_masked or c.id_masked) for c in cards[:5])
                 raise FieldError("head.field.client", "error.head.several_clients", names=names)
             cm = cm_id(services, actor, v["cm"], "head.field.cm")
             return services.assignments.assign(actor, cards[0].id, cm, v["reason"])

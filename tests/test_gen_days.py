@@ -30,6 +30,7 @@ from wealthtui.model import (
     Handoff,
     ServiceRecord,
     Staff,
+    StaffRole,
     Ticket,
     TicketEvent,
     Visit,
@@ -115,12 +116,12 @@ def the_cms_keep_up(center: tuple[Engine, GenSummary], gen_settings: Settings) -
             col(ContactLog.next_date).is_not(None), col(ContactLog.follow_up_done_id).is_(None),
             col(ContactLog.next_date) < recent)).one()
         assert old_open == 0
-        cms = s.exec(select(Staff).where(col(Staff.roles).contains(p.WEALTH_CM))).all()
+        cms = s.exec(select(Staff).join(StaffRole).where(StaffRole.role == p.WEALTH_CM)).all()
     services = Services(engine, gen_settings, FixedClock(T0))
     for cm in cms:
         if cm.id not in books:
             continue
-        actor = Actor(cm.id, cm.staff_no, cm.name, frozenset(cm.roles.split(",")))
+        actor = Actor(cm.id, cm.staff_no, cm.name, cm.role_set)
         items = services.agenda.items(actor, days=1)
         overdue = Counter(i.kind for i in items if i.overdue(today))
         # a day's work with a handful behind, not months of backlog (the issue: 548)

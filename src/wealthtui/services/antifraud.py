@@ -37,6 +37,7 @@ from typing import Any, TypeVar
 
 from sqlmodel import col, select
 
+from wealthtui.citations import service_section
 from wealthtui.model import AntifraudCheck, ServiceRecord, Ticket
 from wealthtui.resources import data_file
 from wealthtui.rules import antifraud as rules
@@ -49,7 +50,7 @@ from wealthtui.services.errors import Conflict, NotFound
 from wealthtui.services.handoffs import HandoffService
 from wealthtui.services.uow import run_in_uow
 
-SECTION = "reg. PBoC 2016/261: anti-fraud"  # regulatory practice, see the module docstring
+SECTION = service_section("antifraud.SECTION")  # regulatory practice (module docstring)
 #: business still going on (a payee paid by one of these is known)
 LIVE = ("done", "pending_auth")
 

@@ -24,6 +24,7 @@ from datetime import date, datetime
 
 from sqlmodel import col, select
 
+from wealthtui.citations import service_section
 from wealthtui.model import Client, DualRecording, SaleCheck, Staff
 from wealthtui.reports.compliance import DaySale, first_purchase_in, recording_status_in
 from wealthtui.rules import dual_recording as rules
@@ -31,7 +32,7 @@ from wealthtui.rules.fields import FieldError
 from wealthtui.services.base import Service, UnitOfWork, requires
 from wealthtui.services.errors import NotFound
 
-SECTION = "reg. 银监办发〔2017〕110号: dual recording"  # regulatory practice (module docstring)
+SECTION = service_section("dual_recording.SECTION")  # regulatory practice (module docstring)
 NO_RECORDING = rules.NO_RECORDING  # the refusal's outcome on a SaleCheck row
 
 F_PRODUCT, F_REF = "dual_recording.field.product", "dual_recording.field.ref"

@@ -34,11 +34,13 @@ def queue_one(db: Path) -> int:
 def test_notices_send_flushes_the_outbox_through_the_webhook(cli, demo_db: Path, robot) -> None:  # noqa: F811
     state, url = robot
     config = Path(os.environ["WEALTHTUI_CONFIG"])
+    db = ("--db", str(demo_db))
+    as_head = {"WEALTHTUI_PIN": HEAD.pin}
+    # the demo's own outbox (its appointments' confirmations) goes first, by the log-only sender
+    assert cli("notices", "send", "--as", HEAD.staff_no, *db, env=as_head).exit_code == 0
     queued = queue_one(demo_db)
     config.write_text(config.read_text() + f'\n[notices]\nsender = "webhook"\nwebhook_url = "{url}"\n')
     state.replies = [(503, {})]
-    db = ("--db", str(demo_db))
-    as_head = {"WEALTHTUI_PIN": HEAD.pin}
     first = cli("notices", "send", "--as", HEAD.staff_no, *db, env=as_head)
     assert first.exit_code == 0, first.output
     assert zh["notices.cli.summary"].format(sent=0, failed=1) in first.stdout

@@ -24,6 +24,9 @@ BINDING_NEEDS: dict[str, str | None] = {
     "lobby.checklist": "checklist.run", "lobby.reroute": "handoff.reroute",
     "lobby.roster": "roster.view", "head.roster": "roster.view",
     "head.targets": "targetlist.manage", "cm.build_targets": "targetlist.own",
+    # issue 17: the risk questionnaire (counter, client file) and the head's compliance view
+    "counter.risk": "risk.assess", "cm.file.risk": "risk.assess",
+    "head.compliance": "compliance.view",
     # the day's roster (ui/dialogs/roster.py; the editing keys are hidden without roster.edit)
     "roster.in": "roster.edit", "roster.leave": "roster.edit", "roster.lunch": "roster.edit",
     "roster.out": "roster.edit", "roster.duty_cm": "roster.edit",

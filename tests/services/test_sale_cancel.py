@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from tests.services.counter_helpers import Center, center_fixture  # noqa: F401
+from tests.services.recording_helpers import recorded
 from wealthtui.model import AuditEvent, Lead
 
 
@@ -18,6 +19,7 @@ def test_cancelling_a_counter_sale_reopens_the_lead_it_converted(center: Center,
     referred = s.counter.finish(center.n1, center.ticket_at(center.n1, "04", "B", client),
                                 "refer", need_note="想了解理财")
     ticket = center.ticket_at(center.n1, "04", "B", client)
+    recorded(s, center.n1, client, "MMF")  # the dual recording the sale needs (issue 17)
     sale = s.counter.record(center.n1, ticket, "wealth_product", "200,000", product="MMF")
     flow = s.reports.flow_log(head)
     assert (flow.referrals.made, flow.referrals.converted) == (1, 1)
@@ -40,6 +42,7 @@ def test_cancelling_a_counter_sale_reopens_the_lead_it_converted(center: Center,
     assert flow.leads is not None and flow.leads.converted.get("non_cash_counter") == 0
 
     # the sale made again converts the lead again
+    recorded(s, center.n1, client, "MMF")  # one recording, one sale
     again = s.counter.record(center.n1, ticket, "wealth_product", "100,000", product="MMF")
     with Session(s.ctx.engine) as db:
         lead = db.get(Lead, referred.lead_id)

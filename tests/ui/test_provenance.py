@@ -68,7 +68,7 @@ async def test_the_panel_and_f1_show_each_steps_basis(services, make_staff, lang
             await pilot.pause()
             text = shown(app)
             # the first step cites the held text: chapter, section and page
-            first = {"zh_CN": "依据：手册 ch.2 §2.3 第18页", "en": "Basis：manual ch.2 §2.3 p.18"}
+            first = {"zh_CN": "依据：手册 ch.2 §2.3 第18页", "en": "Basis: manual ch.2 §2.3 p.18"}
             assert first[lang] in text
             # the last step: a section known from the table of contents only
             for _ in range(len(run.procedure.steps)):

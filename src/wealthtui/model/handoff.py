@@ -121,9 +121,10 @@ class Lead(SQLModel, table=True):
     converted_amount_fen: int | None = Field(default=None, sa_type=BigInteger)
 
     #: the columns that move a lead along its life (contacted, converted by a sale, dropped,
-    #: followed up later): a lead spotted on a day since closed may still be worked and sold to
-    #: (services.uow refuses other changes of a closed day's record; see Handoff)
+    #: followed up later, passed on with its hand-off when that is declined): a lead spotted on a
+    #: day since closed may still be worked and sold to (services.uow refuses other changes of a
+    #: closed day's record; see Handoff)
     __lifecycle_columns__: ClassVar[frozenset[str]] = frozenset({
         "status", "converted_at", "converted_ref", "converted_by", "converted_product",
-        "converted_amount_fen", "follow_up_on",
+        "converted_amount_fen", "follow_up_on", "handoff_id", "owner_id",
     })

@@ -333,8 +333,8 @@ def day_sections(doc: dict[str, Any]) -> list[Section]:
     explained = Section("explained", (Column("item"), Column("reason")), tuple(
         (explained_item(k, titles), v) for k, v in sorted(e["explained"].items())))
     return chain_head.with_row(doc, [_summary(items), _cm_section(doc), _ticket_section(doc),
-                                     tellers, handoffs, explained,
-                                     *_compliance_section(doc)])
+                                     tellers, handoffs, *_compliance_section(doc),
+                                     explained])  # the head's own words close the report
 
 
 

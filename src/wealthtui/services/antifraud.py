@@ -192,7 +192,7 @@ class AntifraudService(Service):
         return row
 
     # --- a stop, in its own transaction ------------------------------------------------------
-    def store_stop(self, actor: Actor, exc: AntifraudStopped) -> None:
+    def _store_stop(self, actor: Actor, exc: AntifraudStopped) -> None:
         """Write a stopped business's answers, its hand-off to the supervisors and the audit
         event (the business itself was rolled back)."""
         def body(uow: UnitOfWork) -> None:
@@ -206,7 +206,7 @@ class AntifraudService(Service):
                       else "non_cash_counter")
             h = self._handoffs.create_in(
                 uow, kind="escalation", to_role=permissions.SUPERVISOR, client_id=row.client_id,
-                ticket_id=row.ticket_id, note=self.note(row, exc.verdict), source=source,
+                ticket_id=row.ticket_id, note=self._note(row, exc.verdict), source=source,
                 manual_section=SECTION)
             row.handoff_id = h.id
             uow.session.add(row)
@@ -219,7 +219,7 @@ class AntifraudService(Service):
 
         run_in_uow(self.ctx, actor.staff_id, True, body)
 
-    def note(self, row: AntifraudCheck, verdict: rules.Verdict) -> str:
+    def _note(self, row: AntifraudCheck, verdict: rules.Verdict) -> str:
         """The hand-off's text: the business and every answer, the suspicious ones marked, in
         the center's language (the supervisor reads it in the inbox)."""
         en = self.settings.ui.language == "en"
@@ -269,7 +269,13 @@ def records_stops(fn: Callable[..., R]) -> Callable[..., R]:
             return fn(self, actor, *args, **kwargs)
         except AntifraudStopped as exc:
             if not isinstance(actor, UnitOfWork):
-                self.antifraud.store_stop(actor, exc)
+                _record_stop(self.antifraud, actor, exc)
             raise
 
     return wrapper
+
+
+def _record_stop(antifraud: AntifraudService, actor: Actor, exc: AntifraudStopped) -> None:
+    """The stop's own transaction, from the wrapper of the service whose business it stopped
+    (this module's; not a service method anyone can call)."""
+    antifraud._store_stop(actor, exc)

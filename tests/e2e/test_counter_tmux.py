@@ -156,11 +156,15 @@ def test_lobby_and_counter_terminals_on_one_database(tmp_path: Path) -> None:
         counter.wait_for(zh["antifraud.dialog.title"].format(ticket="B002"))
         counter.wait_for_cursor_still()
         for downs in (2, 2, 1, 2, 2):  # no, no, yes (knows the payee), no, no
-            counter.press("Enter")
+            counter.press("Enter")           # the list opens: wait for it before moving in it
+            counter.wait_for_cursor_still()
             for _ in range(downs):
                 counter.press("Down")
+            counter.wait_for_cursor_still()
             counter.press("Enter")
+            counter.wait_for_cursor_still()  # the list closed on the choice
             counter.press("Tab")
+            counter.wait_for_cursor_still()
         counter.wait_for(zh["antifraud.answer.yes"])
         counter.press("F2")
         counter.wait_for(zh["counter.authz.title"])

@@ -191,55 +191,7 @@ class AntifraudService(Service):
                   reasons=list(reasons), answers=verdict.answers, version=checklist.version)
         return row
 
-    # --- a stop, in its own transaction ------------------------------------------------------
-    def _store_stop(self, actor: Actor, exc: AntifraudStopped) -> None:
-        """Write a stopped business's answers, its hand-off to the supervisors and the audit
-        event (the business itself was rolled back)."""
-        def body(uow: UnitOfWork) -> None:
-            src = exc.row
-            row = AntifraudCheck(**{k: getattr(src, k) for k in AntifraudCheck.model_fields
-                                    if k != "id"})
-            uow.session.add(row)
-            uow.session.flush()
-            cfg = self.settings.counter_cfg(exc.counter_no)
-            source = ("cash_counter" if cfg is not None and cfg.kind == "cash"
-                      else "non_cash_counter")
-            h = self._handoffs.create_in(
-                uow, kind="escalation", to_role=permissions.SUPERVISOR, client_id=row.client_id,
-                ticket_id=row.ticket_id, note=self._note(row, exc.verdict), source=source,
-                manual_section=SECTION)
-            row.handoff_id = h.id
-            uow.session.add(row)
-            uow.audit("antifraud.stop", "antifraud_check", row.id, manual_section=SECTION,
-                      ticket=exc.ticket_no, business_type=row.business_type,
-                      amount_fen=row.amount_fen, reasons=row.reasons.split(","),
-                      answers=exc.verdict.answers, suspicious=list(exc.verdict.suspicious),
-                      handoff_id=h.id)
-            exc.check_id, exc.handoff_id = row.id, h.id
 
-        run_in_uow(self.ctx, actor.staff_id, True, body)
-
-    def _note(self, row: AntifraudCheck, verdict: rules.Verdict) -> str:
-        """The hand-off's text: the business and every answer, the suspicious ones marked, in
-        the center's language (the supervisor reads it in the inbox)."""
-        en = self.settings.ui.language == "en"
-        bt = self.settings.business_type(row.business_type)
-        name = (bt.name_en if en else bt.name) if bt else row.business_type
-        head = (f"Anti-fraud stop: {name} {format_fen(row.amount_fen)}" if en
-                else f"反诈提醒中止：{name} {format_fen(row.amount_fen)} 元")
-        if row.payee:
-            head += (f", payee {row.payee}" if en else f"，收款账号 {row.payee}")
-        words = ({"yes": "yes", "no": "no", "unclear": "unclear"} if en
-                 else {"yes": "是", "no": "否", "unclear": "不清楚"})
-        lines = [head]
-        for number, q in enumerate(self.checklist().questions, 1):
-            answer = verdict.answers.get(q.id, "")
-            mark = " ⚠" if q.id in verdict.suspicious else ""
-            lines.append(f"{number}. {q.text_en if en else q.text} {words.get(answer, answer)}{mark}")
-        text = "\n".join(lines)
-        return text if len(text) <= 1000 else text[:999] + "…"
-
-    # --- reads ------------------------------------------------------------------------------
     @requires("service.record", write=False)
     def get(self, uow: UnitOfWork, check_id: int) -> CheckView:
         row = uow.session.get(AntifraudCheck, check_id)
@@ -275,7 +227,53 @@ def records_stops(fn: Callable[..., R]) -> Callable[..., R]:
     return wrapper
 
 
-def _record_stop(antifraud: AntifraudService, actor: Actor, exc: AntifraudStopped) -> None:
-    """The stop's own transaction, from the wrapper of the service whose business it stopped
-    (this module's; not a service method anyone can call)."""
-    antifraud._store_stop(actor, exc)
+# --- a stop, in its own transaction (the wrapper above; not a service method anyone can call) --
+def _record_stop(service: AntifraudService, actor: Actor, exc: AntifraudStopped) -> None:
+    """Write a stopped business's answers, its hand-off to the supervisors and the audit
+    event (the business itself was rolled back)."""
+    def body(uow: UnitOfWork) -> None:
+        src = exc.row
+        row = AntifraudCheck(**{k: getattr(src, k) for k in AntifraudCheck.model_fields
+                                if k != "id"})
+        uow.session.add(row)
+        uow.session.flush()
+        cfg = service.settings.counter_cfg(exc.counter_no)
+        source = ("cash_counter" if cfg is not None and cfg.kind == "cash"
+                  else "non_cash_counter")
+        h = service._handoffs.create_in(  # this module's service
+            uow, kind="escalation", to_role=permissions.SUPERVISOR, client_id=row.client_id,
+            ticket_id=row.ticket_id, note=_note(service, row, exc.verdict), source=source,
+            manual_section=SECTION)
+        row.handoff_id = h.id
+        uow.session.add(row)
+        uow.audit("antifraud.stop", "antifraud_check", row.id, manual_section=SECTION,
+                  ticket=exc.ticket_no, business_type=row.business_type,
+                  amount_fen=row.amount_fen, reasons=row.reasons.split(","),
+                  answers=exc.verdict.answers, suspicious=list(exc.verdict.suspicious),
+                  handoff_id=h.id)
+        exc.check_id, exc.handoff_id = row.id, h.id
+
+    run_in_uow(service.ctx, actor.staff_id, True, body)
+
+
+def _note(service: AntifraudService, row: AntifraudCheck, verdict: rules.Verdict) -> str:
+    """The hand-off's text: the business and every answer, the suspicious ones marked, in
+    the center's language (the supervisor reads it in the inbox)."""
+    en = service.settings.ui.language == "en"
+    bt = service.settings.business_type(row.business_type)
+    name = (bt.name_en if en else bt.name) if bt else row.business_type
+    head = (f"Anti-fraud stop: {name} {format_fen(row.amount_fen)}" if en
+            else f"反诈提醒中止：{name} {format_fen(row.amount_fen)} 元")
+    if row.payee:
+        head += (f", payee {row.payee}" if en else f"，收款账号 {row.payee}")
+    words = ({"yes": "yes", "no": "no", "unclear": "unclear"} if en
+             else {"yes": "是", "no": "否", "unclear": "不清楚"})
+    lines = [head]
+    for number, q in enumerate(service.checklist().questions, 1):
+        answer = verdict.answers.get(q.id, "")
+        mark = " ⚠" if q.id in verdict.suspicious else ""
+        lines.append(f"{number}. {q.text_en if en else q.text} {words.get(answer, answer)}{mark}")
+    text = "\n".join(lines)
+    return text if len(text) <= 1000 else text[:999] + "…"
+
+# --- reads ------------------------------------------------------------------------------

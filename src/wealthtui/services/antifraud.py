@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import functools
 import json
-import threading
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -46,6 +44,7 @@ from wealthtui.rules.fields import FieldError
 from wealthtui.rules.money import format_fen
 from wealthtui.services.base import Actor, Service, UnitOfWork, requires
 from wealthtui.services.context import Context
+from wealthtui.services.data_files import ParsedFile
 from wealthtui.services.errors import Conflict, NotFound
 from wealthtui.services.handoffs import HandoffService
 from wealthtui.services.uow import run_in_uow
@@ -112,8 +111,7 @@ class AntifraudService(Service):
     def __init__(self, ctx: Context, *, handoffs: HandoffService) -> None:
         super().__init__(ctx)
         self._handoffs = handoffs
-        self._lock = threading.Lock()
-        self._cache: tuple[Path, int, rules.Checklist] | None = None
+        self._file = ParsedFile(rules.Checklist.parse, "antifraud.error.questions_file")
 
     # --- the questions ----------------------------------------------------------------------
     def _path(self) -> Path:
@@ -123,16 +121,7 @@ class AntifraudService(Service):
 
     def checklist(self) -> rules.Checklist:
         """The questions as configured now (re-read when the file changes)."""
-        path = self._path()
-        try:
-            stamp = path.stat().st_mtime_ns
-            with self._lock:
-                if self._cache is None or self._cache[:2] != (path, stamp):
-                    doc = tomllib.loads(path.read_text(encoding="utf-8"))
-                    self._cache = (path, stamp, rules.Checklist.parse(doc))
-                return self._cache[2]
-        except (OSError, tomllib.TOMLDecodeError, ValueError, KeyError, TypeError) as exc:
-            raise Conflict("antifraud.error.questions_file", detail=f"{path}: {exc}") from exc
+        return self._file.get(self._path())
 
     @requires("service.record", write=False)
     def questions(self, uow: UnitOfWork) -> rules.Checklist:

@@ -22,8 +22,6 @@ clients is common practice under the 2017 dual-recording rules. See data/complia
 from __future__ import annotations
 
 import json
-import threading
-import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -39,7 +37,8 @@ from wealthtui.rules.risk_questionnaire import Questionnaire
 from wealthtui.services.auth import AuthService
 from wealthtui.services.base import Actor, Service, UnitOfWork, requires
 from wealthtui.services.context import Context
-from wealthtui.services.errors import Conflict, NotFound
+from wealthtui.services.data_files import ParsedFile
+from wealthtui.services.errors import NotFound
 
 SECTION = service_section("risk.SECTION")  # regulatory practice (module docstring)
 
@@ -79,8 +78,7 @@ class RiskService(Service):
     def __init__(self, ctx: Context, *, auth: AuthService) -> None:
         super().__init__(ctx)
         self._auth = auth
-        self._lock = threading.Lock()
-        self._cache: tuple[Path, int, Questionnaire] | None = None
+        self._file = ParsedFile(Questionnaire.parse, "error.risk.questionnaire_file")
 
     # --- the questionnaire ----------------------------------------------------------------------
     def _path(self) -> Path:
@@ -89,16 +87,7 @@ class RiskService(Service):
                                                                           "questionnaire.toml")
 
     def _load(self) -> Questionnaire:
-        path = self._path()
-        try:
-            stamp = path.stat().st_mtime_ns
-            with self._lock:
-                if self._cache is None or self._cache[:2] != (path, stamp):
-                    doc = tomllib.loads(path.read_text(encoding="utf-8"))
-                    self._cache = (path, stamp, Questionnaire.parse(doc))
-                return self._cache[2]
-        except (OSError, tomllib.TOMLDecodeError, ValueError, KeyError, TypeError) as exc:
-            raise Conflict("error.risk.questionnaire_file", detail=f"{path}: {exc}") from exc
+        return self._file.get(self._path())
 
     @requires("risk.view", write=False)
     def questionnaire(self, uow: UnitOfWork) -> Questionnaire:

@@ -15,6 +15,7 @@ async def test_the_written_notice_step_sends_the_cm_change_letter(desk: Desk) ->
     (run,) = desk.services.checklists.open_runs(desk.cm2, client_id=client)
     app = Host(desk.services, desk.cm2, ChecklistPanel(run.id))
     async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()  # the run is read off the event loop: let it show first
         panel = app.screen.query_one(ChecklistPanel)
         # successor named, files, signed, told orally, written notice
         await pilot.press("down", "down", "down", "down", "enter")

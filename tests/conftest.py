@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine, create_engine, make_url
 
+from tests import cpu_log
 from wealthtui import i18n
 from wealthtui.config import Settings, load_settings
 from wealthtui.rules.clock import FixedClock
@@ -118,6 +119,12 @@ BOTH_BACKENDS = ("services", "store", "reports")
 PG_URL = os.environ.get("WEALTHTUI_TEST_PG_URL", "")
 PG_MISSING = ("PostgreSQL variant skipped: no server (run `make test` as root with postgresql "
               "installed, or set WEALTHTUI_TEST_PG_URL)")
+
+
+if cpu_log.FOLDER:  # per-test CPU seconds into a folder (tests/cpu_log.py)
+    pytest_runtest_setup = cpu_log.pytest_runtest_setup
+    pytest_runtest_call = cpu_log.pytest_runtest_call
+    pytest_runtest_teardown = cpu_log.pytest_runtest_teardown
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -2,7 +2,8 @@
 durations grow with the machine's load, CPU seconds much less. Off unless the environment names
 a folder (`WEALTHTUI_TEST_CPU_LOG=/tmp/cpu make test`); each pytest process then writes
 `<folder>/<worker>.tsv` with one line per test phase: node id, phase, CPU seconds of the test
-process, CPU seconds of the child processes it waited for (the CLI and terminal tests)."""
+process, CPU seconds of the child processes it waited for (the CLI and terminal tests), and
+the wall-clock seconds (their difference is time the test waited: sleeps, other processes)."""
 
 from __future__ import annotations
 
@@ -22,16 +23,17 @@ def _children() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _log(item: pytest.Item, phase: str, own: float, children: float) -> None:
+def _log(item: pytest.Item, phase: str, own: float, children: float, wall: float) -> None:
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     with (Path(FOLDER) / f"{worker}.tsv").open("a", encoding="utf-8") as out:
-        out.write(f"{item.nodeid}\t{phase}\t{own:.3f}\t{children:.3f}\n")
+        out.write(f"{item.nodeid}\t{phase}\t{own:.3f}\t{children:.3f}\t{wall:.3f}\n")
 
 
 def _measured(item: pytest.Item, phase: str) -> Iterator[None]:
-    own, children = time.process_time(), _children()
+    own, children, wall = time.process_time(), _children(), time.monotonic()
     yield
-    _log(item, phase, time.process_time() - own, _children() - children)
+    _log(item, phase, time.process_time() - own, _children() - children,
+         time.monotonic() - wall)
 
 
 if FOLDER:

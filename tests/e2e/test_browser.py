@@ -15,10 +15,8 @@ needed). Skipped only when /usr/bin/chromium is missing.
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,6 +28,7 @@ from sqlmodel import Session, col, select
 from textual.renderables.digits import DIGITS, DIGITS3X3_BOLD
 
 from tests.counter_ready import sign_on_ready
+from tests.e2e.installed_demo import EXE, BuiltDemo
 from wealthtui import i18n
 from wealthtui.config import load_settings
 from wealthtui.demo.accounts import DEMO_POSTS
@@ -42,7 +41,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-EXE = Path(sys.executable).parent / "wealthtui"
+
 #: a guard against hanging forever, not a measurement
 TIMEOUT = 120.0
 
@@ -73,17 +72,6 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def clean_env(tmp_path: Path) -> dict[str, str]:
-    """The environment of the programs: no developer settings, cheap PIN hashing, zh_CN."""
-    config = tmp_path / "config.toml"
-    config.write_text("[security]\npin_hash_time_cost = 1\npin_hash_memory_kib = 64\n"
-                      "pin_hash_parallelism = 1\n", encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WEALTHTUI_")}
-    env.update({"WEALTHTUI_CONFIG": str(config), "WEALTHTUI_DATA_DIR": str(tmp_path / "data"),
-                "WEALTHTUI_LANG": "zh_CN", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"})
-    return env
-
-
 def wait_for_port(port: int, server: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + TIMEOUT
     while time.monotonic() < deadline:
@@ -96,14 +84,11 @@ def wait_for_port(port: int, server: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[dict[str, str], Path, int, int]]:
+def served(installed_demo: BuiltDemo,
+           tmp_path: Path) -> Iterator[tuple[dict[str, str], Path, int, int]]:
     """(environment, database, lobby port, board port): a demo center served twice."""
-    assert EXE.is_file(), f"the console script is not installed at {EXE} (pip install -e .)"
-    env = clean_env(tmp_path)
-    db = tmp_path / "center.db"
-    built = subprocess.run([str(EXE), "demo", "--db", str(db), "--json"], env=env,
-                           capture_output=True, text=True, timeout=600, check=True)
-    env["DEMO_ACCOUNTS"] = built.stdout
+    env, db = installed_demo.copy_to(tmp_path)
+    env["DEMO_ACCOUNTS"] = installed_demo.json_text
     servers: list[subprocess.Popen[bytes]] = []
     ports = []
     try:

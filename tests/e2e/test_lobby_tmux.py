@@ -11,14 +11,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session
 
+from tests.counter_ready import sign_on_ready
 from tests.e2e.tmux import TmuxSession, tmux_available
 from tests.lobby_data import add_client, id_no
 from tests.staffing import add_staff
 from wealthtui import i18n
 from wealthtui.config import load_settings
-from wealthtui.model import Attendance, CounterSession
 from wealthtui.services import Services
 from wealthtui.store import schema
 from wealthtui.store.engine import make_engine
@@ -58,13 +57,8 @@ def build_center(db: Path, env: dict[str, str]) -> Services:
         add_staff(services, head, staff_no, name, [role], PIN)
     cm = services.auth.login("C001", PIN)
     teller = services.auth.login("T001", PIN)
-    today = services.ctx.today()
-    now = services.ctx.now()
-    with Session(engine) as s:
-        s.add(Attendance(business_date=today, staff_id=cm.staff_id, present=True))
-        s.add(CounterSession(business_date=today, counter_no="01", staff_id=teller.staff_id,
-                             started_at=now))
-        s.commit()
+    services.roster.all_in(head)  # everyone is in today (the head's roster)
+    sign_on_ready(services, teller, "01")  # the teller's sign-on with its checklist
     add_client(engine, "李美霞", seq=1, tier="premium", title="女士", cm_id=cm.staff_id)
     add_client(engine, "王诗怡", seq=2, phone="19112345932", title="女士")
     return services

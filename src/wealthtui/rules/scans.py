@@ -15,7 +15,9 @@ decided by what arrived: a complete, valid number.
   what was typed so far (the last request wins). Keys of a number that come while a look-up
   runs wait for it: the newest number is looked up once when it answers — or, a reader's burst
   (BURST_KEYS or more keys of a number while one look-up ran, which no person types), ONCE, at
-  its Enter. Decided by what arrived while the store was asked, not by a clock.
+  its Enter. Decided by what arrived while the store was asked, not by a clock; so the burst's
+  first number worth asking (4 digits: SHORTEST_NUMBER) is looked up before the burst can be
+  told from typing — two look-ups for a whole burst, not one per key.
 """
 
 from __future__ import annotations

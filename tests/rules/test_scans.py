@@ -78,3 +78,99 @@ def test_appointments_show_from_the_day_before_and_are_done_once_not_booked(
         ahead, status = booked[item.ref - 1]  # type: ignore[operator]
         assert item.kind == agenda.APPOINTMENT and item.done == (status != "booked")
         assert item.start == item.due - timedelta(days=1) and not item.overdue(TODAY)
+
+
+# --- the look-up's pace: a person's keys, a reader's burst (LookupPacer) ----------------------
+def test_the_shortest_number_looked_up_is_a_mobiles_tail() -> None:
+    from wealthtui.model.client import PHONE_TAIL_DIGITS
+
+    assert scans.SHORTEST_NUMBER == PHONE_TAIL_DIGITS
+    assert scans.finds_nothing("") and scans.finds_nothing(" 123 ")
+    assert not scans.finds_nothing("1234") and not scans.finds_nothing("张")
+
+
+class Desk:
+    """The lobby's look-up around a pacer: what was asked, the one look-up running."""
+
+    def __init__(self) -> None:
+        self.pacer = scans.LookupPacer()
+        self.asked: list[str] = []
+        self.running: str | None = None
+
+    def ask(self, text: str | None) -> None:
+        if text is not None:
+            self.asked.append(text)
+            self.running = text  # a newer request supersedes the one running
+
+    def key(self, text: str) -> None:
+        self.ask(self.pacer.typed(text))
+
+    def answer(self) -> None:
+        if self.running is not None:
+            text, self.running = self.running, None
+            self.ask(self.pacer.answered(text))
+
+    def enter(self, text: str) -> None:
+        self.ask(self.pacer.submitted(text))
+
+    def idle(self) -> None:
+        while self.running is not None:
+            self.answer()
+
+
+typed_text = st.text(alphabet="0123456789Xzhangs张李 ", min_size=1, max_size=20)
+
+
+@given(typed_text)
+def test_a_person_typing_looks_up_every_text_worth_asking(text: str) -> None:
+    desk = Desk()
+    for end in range(1, len(text) + 1):
+        desk.key(text[:end])
+        desk.answer()  # a person's next key comes after the answer
+    assert desk.asked == [text[:end] for end in range(1, len(text) + 1)
+                          if not scans.finds_nothing(text[:end])]
+
+
+@given(st.from_regex(r"[0-9]{11,19}X?", fullmatch=True))
+def test_a_readers_burst_is_looked_up_once_at_its_enter(number: str) -> None:
+    desk = Desk()
+    for end in range(1, len(number) + 1):  # every key before the first look-up answers
+        desk.key(number[:end])
+    first = list(desk.asked)
+    assert first == [number[:scans.SHORTEST_NUMBER]]  # the first text worth asking
+    desk.answer()                 # it answers mid-burst: the rest is held for the Enter
+    assert desk.asked == first
+    desk.enter(number)
+    desk.idle()
+    assert desk.asked == [*first, number]
+
+
+def test_a_number_typed_while_a_look_up_runs_is_looked_up_once_when_it_answers() -> None:
+    desk = Desk()
+    desk.key("13800")
+    desk.key("138001")   # a person's next digit before the slow store answered
+    assert desk.asked == ["13800"]
+    desk.answer()
+    assert desk.asked == ["13800", "138001"]  # not held for an Enter: one key is no burst
+    desk.key("138001zs")
+    desk.key("138001zsf")  # letters: looked up at once, the newest request wins
+    assert desk.asked[-2:] == ["138001zs", "138001zsf"]
+
+
+@given(st.lists(st.tuples(typed_text, st.booleans()), min_size=1, max_size=12),
+       st.booleans())
+def test_the_last_text_is_always_looked_up_and_one_look_up_runs_at_a_time(
+        steps: list[tuple[str, bool]], enter: bool) -> None:
+    desk = Desk()
+    for text, answered in steps:
+        desk.key(text)
+        if answered:
+            desk.answer()
+        assert desk.pacer.asking == desk.running  # the newest look-up is the one it waits for
+    last = steps[-1][0]
+    if enter:
+        desk.enter(last)
+    desk.idle()
+    held = desk.pacer.waiting == last and scans.scan_shaped(last)  # a burst waiting for Enter
+    assert scans.finds_nothing(last) or desk.asked[-1] == last or (held and not enter)
+    assert len(desk.asked) <= len(steps) + 1

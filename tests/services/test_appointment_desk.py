@@ -1,7 +1,8 @@
 """What the desks do with appointments, on the real database (SQLite and PostgreSQL; issue 18):
 the confirmation queued with the booking (and not when the booking is refused), the reference
 its QR code holds read back, the check-in that takes the visit the look-up recorded, and the
-appointments on the CM's agenda — today's and tomorrow's, the same read as the calendar."""
+appointments on the CM's agenda — today's and tomorrow's, prospects' too, the same read as the
+calendar."""
 
 from __future__ import annotations
 
@@ -111,7 +112,8 @@ def test_a_ticketed_visit_cannot_be_an_appointments_arrival(center: Center) -> N
     assert s.appointments.get(center.lobby, appt.id).status == "booked"
 
 
-def test_todays_and_tomorrows_appointments_are_on_the_cms_agenda(center: Center) -> None:
+def test_todays_and_tomorrows_appointments_are_on_the_cms_agenda_prospects_too(
+        center: Center) -> None:
     s = center.services
     cm = center.cm
     mine = [center.client(name, cm=cm, seq=40 + i)
@@ -125,17 +127,23 @@ def test_todays_and_tomorrows_appointments_are_on_the_cms_agenda(center: Center)
     gone = s.appointments.book(cm, client_id=mine[3], purpose="wealth", start=at(16),
                                staff_id=cm.staff_id, source="cm")
     s.appointments.cancel(cm, gone.id, "客户来电改期")
-    s.appointments.book(center.lobby, contact_name="王新客", contact_phone="13800138000",
-                        purpose="wealth", start=at(11), staff_id=cm.staff_id)  # a prospect
+    prospect = s.appointments.book(center.lobby, contact_name="王新客",
+                                   contact_phone="13800138000", purpose="wealth", start=at(11),
+                                   staff_id=cm.staff_id)  # not a client yet
 
     def appointments(days: int) -> list[tuple[int | None, str]]:
         items = s.agenda.items(cm, days=days)
-        return [(i.ref, str(i.param("time"))) for i in items if i.kind == "appointment"]
+        return sorted((i.ref, str(i.param("time"))) for i in items if i.kind == "appointment")
 
-    assert appointments(1) == [(today.id, "15:00"), (tomorrow.id, "10:00")]
-    assert appointments(7) == [(today.id, "15:00"), (tomorrow.id, "10:00"), (later.id, "10:00")]
+    assert appointments(1) == sorted([(today.id, "15:00"), (tomorrow.id, "10:00"),
+                                      (prospect.id, "11:00")])
+    assert appointments(7) == sorted([(today.id, "15:00"), (tomorrow.id, "10:00"),
+                                      (later.id, "10:00"), (prospect.id, "11:00")])
     calendar = {v.id for v in s.appointments.calendar(cm, cm.staff_id, TODAY, days=7)}
-    assert {ref for ref, _ in appointments(7)} < calendar  # the calendar's read, less prospects
+    assert {ref for ref, _ in appointments(7)} == calendar  # the calendar's read, prospects too
+    seen = next(i for i in s.agenda.items(cm, days=1) if i.ref == prospect.id)
+    assert (seen.client_id, seen.client_name, seen.tier) == (None, "王新客", "")
+    assert seen.param("status") == "booked" and not seen.done
 
     s.clock.set(at(14, 50))  # type: ignore[attr-defined]
     s.appointments.check_in(center.lobby, today.id)

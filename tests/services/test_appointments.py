@@ -240,6 +240,42 @@ def test_a_premium_clients_cm_appointment_makes_one_hand_off(center: Center) -> 
     assert not done.late  # early is not late
 
 
+def test_a_premium_client_booked_with_another_cm_is_one_arrival_and_a_notice(
+        center: Center, make_staff) -> None:  # type: ignore[no-untyped-def]
+    """The booked CM receives the client (one arrival hand-off); the client's own CM is told by
+    a notice, not a second arrival task — whether the look-up recorded the visit first (the
+    lobby's arrival to the own CM is sent on) or the check-in did."""
+    s = center.services
+    other = make_staff("wealth_cm", staff_no="C2", name="周理财")
+    looked_up = center.client("何贵宾", "premium", seq=15, cm=center.cm)
+    direct = center.client("罗贵宾", "premium", seq=16, cm=center.cm)
+    first = s.appointments.book(other, client_id=looked_up, purpose="wealth", start=at(10),
+                                staff_id=other.staff_id, source="cm")
+    second = s.appointments.book(other, client_id=direct, purpose="wealth", start=at(11),
+                                 staff_id=other.staff_id, source="cm")
+    visit = s.lobby.arrive(center.lobby, client_id=looked_up)  # the look-up: own CM told
+    assert visit.arrival is not None and visit.arrival.to_staff_id == center.cm.staff_id
+    done = [s.appointments.check_in(center.lobby, first.id, visit_id=visit.id),
+            s.appointments.check_in(center.lobby, second.id)]
+
+    with Session(s.ctx.engine) as db:
+        for view, client in zip(done, (looked_up, direct), strict=True):
+            handoffs = db.exec(select(Handoff).where(Handoff.client_id == client)
+                               .order_by(col(Handoff.id))).all()
+            live = [h for h in handoffs if h.status == "open"]
+            assert [(h.kind, h.to_staff_id) for h in live] == [
+                ("premium_arrival", other.staff_id), ("general", center.cm.staff_id)]
+            assert live[0].id == view.handoff_id
+            assert view.client_name in live[1].note and "周理财" in live[1].note
+            closed = [h for h in handoffs if h.status != "open"]  # the own CM's arrival
+            assert [(h.kind, h.to_staff_id, h.status, h.decline_reason) for h in closed] == [
+                ("premium_arrival", center.cm.staff_id, "declined", "rerouted")]
+            assert live[0].rerouted_from_id == closed[0].id
+    assert len(events(s, "handoff.reroute")) == 2
+    with s.ctx.engine.connect() as conn:  # (the helper sets the tiers behind the services' back)
+        assert [f for f in seals.check(conn) if f.params.get("table") == "handoff"] == []
+
+
 def test_no_shows_are_recorded_past_the_end_and_the_grace(center: Center) -> None:
     s = center.services
     a, b = center.client("林爽约", seq=13), center.client("高下午", seq=14)

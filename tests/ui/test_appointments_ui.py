@@ -22,7 +22,7 @@ from textual.widgets import Input, Static
 from tests.lobby_data import add_client, card_no, id_no
 from tests.services.counter_helpers import Center, center_fixture  # noqa: F401
 from tests.ui.helpers import make_app, quiet_settings, screen_text, settle, sign_in, type_into
-from tests.ui.loop_watch import LoopWatch
+from tests.ui.loop_watch import LoopWatch, SlowStore
 from tests.ui.test_lobby import lobby_screen
 from wealthtui.i18n import t
 from wealthtui.model import Notice, Visit
@@ -116,6 +116,9 @@ async def lobby_walk(app, s: Services, watch: LoopWatch,  # type: ignore[no-unty
             assert app.screen is screen
 
             s.clock.set(at(s, 10, 25))  # type: ignore[attr-defined]  (9:50 + 30 min grace)
+            # the clock's jump is no idleness: else the idle lock's timer, when it ticks now,
+            # locks the screen (flaky under load)
+            app.last_activity = s.clock.now()
             screen.mark_no_shows()                           # what the lobby's timer calls
             await settle(pilot)
 
@@ -184,6 +187,58 @@ async def test_the_supervisor_sees_tomorrows_large_cash(center: Center) -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, CashPlanDialog)
+
+
+# --- the calendar on a slow store ------------------------------------------------------------------
+@pytest.mark.raw_pilot
+async def test_the_calendar_opens_and_moves_on_a_slow_store_and_the_last_days_asked_win(
+        services: Services, desk, engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Opening the calendar and moving days while the store is slow (every statement 20 ms
+    later, and the reads held until released): the screen answers each key at once with the
+    days asked for and the loading line, no earlier day's rows; one read runs at a time, then
+    one of the days asked for last; nothing runs on the event loop."""
+    from tests.ui.test_lobby_calls import Gate
+
+    s, lobby = services, desk["lobby"]
+    names = ("郑今天", "周一天", "吴两天")
+    ids = [add_client(engine, name, seq=80 + i) for i, name in enumerate(names)]
+    for days, client in enumerate(ids):
+        s.appointments.book(lobby, client_id=client, purpose="wealth", start=at(s, 15, 0, days))
+    today = s.ctx.today()
+    app = make_app(s)
+    slow, watch = SlowStore(engine, 0.02), LoopWatch(engine)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await lobby_screen(pilot)
+            await settle(pilot)
+            reads: list[date] = []
+            calendar = s.appointments.calendar
+            monkeypatch.setattr(s.appointments, "calendar", lambda actor, staff, first, **kw: (
+                reads.append(first), calendar(actor, staff, first, **kw))[1])
+            with watch.watching():
+                await pilot.press("ctrl+b")                 # opens at once, loading meanwhile
+                assert isinstance(app.screen, CalendarScreen)
+                cal = app.screen.query_one(AppointmentCalendar)
+                loading = cal.query_one("#calendar-empty", Static)
+                await settle(pilot)
+                assert [v.client_name for v in cal.table.views] == ["郑今天"]
+                gate = Gate(monkeypatch, s.appointments, "calendar")  # the next reads held
+                await pilot.press("f5", "f5")               # two days on, before any answer
+                head = str(cal.query_one("#calendar-head", Static).render())
+                assert (today + timedelta(days=2)).isoformat() in head  # the keys answered
+                assert loading.display and t("cm2.loading") in str(loading.render())
+                assert cal.table.views == []                # not today's rows under it
+                assert await gate.reached(1) == 1           # one read runs
+                gate.open()
+                await settle(pilot)
+            assert cal.first == today + timedelta(days=2) and cal.loaded
+            assert [v.client_name for v in cal.table.views] == ["吴两天"]
+            assert reads == [today + timedelta(days=d) for d in range(3)]  # not a pile
+            assert not loading.display
+    finally:
+        slow.close()
+        watch.close()
+    assert watch.on_loop == [], watch.on_loop[:3]
 
 
 # --- snapshots of the calendar -------------------------------------------------------------------

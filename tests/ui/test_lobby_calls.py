@@ -9,6 +9,7 @@ service call until released); nothing here measures time."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -18,11 +19,12 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, OptionList, SelectionList
 
 from tests.devices.test_printer import Capture
-from tests.lobby_data import add_client
+from tests.lobby_data import add_client, card_no
 from tests.ui.helpers import make_app, screen_text, settle, sign_in
 from tests.ui.loop_watch import LoopWatch, SlowStore
 from tests.ui.test_lobby import clients, lobby_screen, look_up, people  # noqa: F401
 from wealthtui.devices.printer import decode_text
+from wealthtui.rules import scans
 from wealthtui.services import Services
 from wealthtui.ui.dialogs.complaint_intake import ComplaintIntakeDialog
 from wealthtui.ui.dialogs.form_dialog import FormDialog
@@ -41,8 +43,12 @@ class Gate:
         self.calls = 0
         original: Callable[..., Any] = getattr(owner, name)
 
+        self._came = threading.Condition()
+
         def held(*args: Any, **kwargs: Any) -> Any:
-            self.calls += 1
+            with self._came:
+                self.calls += 1
+                self._came.notify_all()
             self.released.wait(30)
             return original(*args, **kwargs)
 
@@ -50,6 +56,15 @@ class Gate:
 
     def open(self) -> None:
         self.released.set()
+
+    async def reached(self, calls: int) -> int:
+        """Wait (off the loop) until `calls` calls are held — their threads may not have
+        started when the keys that asked for them were handled; the count then."""
+        def wait() -> int:
+            with self._came:
+                self._came.wait_for(lambda: self.calls >= calls, 30)
+                return self.calls
+        return await asyncio.to_thread(wait)
 
 
 @pytest.fixture
@@ -121,12 +136,52 @@ async def test_typing_echoes_each_key_and_only_the_last_text_answers(
             await pilot.press(key)
             assert lookup.value == typed[: i + 1]  # echoed while every answer is still held
             assert screen.results == []
-        assert gate.calls == len(typed) and app.calls_in_flight >= 1
+        assert await gate.reached(len(typed)) == len(typed) and app.calls_in_flight >= 1
         gate.open()
         await settle(pilot)
         assert answered == [typed]                 # no earlier text's answer was shown
         assert results(screen) == ["张三"]          # zhangsan (the slow store answered)
         assert "张三" in screen_text(app)
+
+
+@pytest.mark.raw_pilot
+async def test_a_readers_burst_is_one_look_up_at_its_enter_and_typed_keys_each_search(
+        services: Services, people, clients, monkeypatch) -> None:  # noqa: F811
+    """A card reader's 19 digits and Enter arrive while the first look-up runs: the burst is
+    looked up once, at the Enter, and selects the client; a person's keys (each after the
+    answer) each search."""
+    app = make_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await lobby_screen(pilot)
+        asked: list[str] = []  # the look-ups the screen starts (counted as they are asked)
+        call = screen.call
+
+        def counting(fn: Callable[..., Any], *args: Any, **kw: Any) -> None:
+            if fn == services.lookup.search:
+                asked.append(args[0])
+            call(fn, *args, **kw)
+
+        monkeypatch.setattr(screen, "call", counting)
+        for key in "zhang":                     # typed: each key after its answer
+            await pilot.press(key)
+            await settle(pilot)
+        assert asked == ["z", "zh", "zha", "zhan", "zhang"]
+        assert results(screen) == ["张三"]
+        await pilot.press("ctrl+k")
+        screen.query_one("#lookup", Input).value = ""
+        await settle(pilot)
+
+        asked.clear()
+        gate = Gate(monkeypatch, services.lookup, "search")   # the store holds every answer
+        number = card_no(1)
+        await pilot.press(*number, "enter")      # the whole burst before any answer
+        assert screen.query_one("#lookup", Input).value == number
+        # the first number worth asking (before the burst could be told), and the burst
+        assert asked == [number[:scans.SHORTEST_NUMBER], number]
+        gate.open()
+        await settle(pilot)
+        assert asked == [number[:scans.SHORTEST_NUMBER], number]
+        assert screen.card is not None and screen.card.name == "张三"  # at once, no extra key
 
 
 @pytest.mark.raw_pilot
@@ -159,7 +214,7 @@ async def test_another_terminal_writing_never_holds_the_input_back(
             app.poll_changes()                    # the marker moved: the board reloads
             await pilot.press(key)
             assert lookup.value == typed[: i + 1]  # the key shows while the reload waits
-        assert gate.calls == 1                    # one reload running, the rest folded into it
+        assert await gate.reached(1) == 1         # one reload running, the rest folded into it
         gate.open()
         await settle(pilot)
         assert gate.calls == 2                    # ... and exactly one more after it

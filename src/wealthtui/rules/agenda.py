@@ -228,7 +228,7 @@ class AgendaRules:
 @dataclass(frozen=True)
 class AgendaItem:
     kind: str
-    client_id: int
+    client_id: int | None  # None: a prospect's appointment (no client record yet)
     client_name: str
     tier: str
     start: date  # first day it is shown
@@ -335,15 +335,16 @@ def build(
     """The agenda over [start, end]: open items by due day (overdue ones first), then by
     urgency and client name; items already done come last."""
     items = [i for facts in clients for i in client_items(facts, rules, start, end, today)]
-    return sorted(items, key=lambda i: (i.done, i.due, i.rank, i.client_name, i.client_id))
+    return sorted(items, key=lambda i: (i.done, i.due, i.rank, i.client_name, i.client_id or 0))
 
 
 @dataclass(frozen=True)
 class Booked:
-    """A client's appointment with the CM, as the agenda needs it (services.appointments)."""
+    """An appointment with the CM, as the agenda needs it (services.appointments): a client's,
+    or a prospect's (`client_id` None, `client_name` the contact's name)."""
 
     appointment_id: int
-    client_id: int
+    client_id: int | None
     client_name: str
     tier: str
     day: date
@@ -375,7 +376,7 @@ def appointment_items(booked: Iterable[Booked], start: date, end: date) -> list[
 def merge(items: Iterable[AgendaItem], more: Iterable[AgendaItem]) -> list[AgendaItem]:
     """Two lists of agenda items in the agenda's order (see build)."""
     return sorted([*items, *more],
-                  key=lambda i: (i.done, i.due, i.rank, i.client_name, i.client_id))
+                  key=lambda i: (i.done, i.due, i.rank, i.client_name, i.client_id or 0))
 
 
 @dataclass(frozen=True)
@@ -407,9 +408,9 @@ def today_first(items: Iterable[AgendaItem], today: date
             first.append(item)
         else:
             overdue.setdefault(item.kind, []).append(item)
-    first.sort(key=lambda i: (i.kind != CM_CHANGE, i.due, i.rank, i.client_name, i.client_id))
+    first.sort(key=lambda i: (i.kind != CM_CHANGE, i.due, i.rank, i.client_name, i.client_id or 0))
     folds = [Fold(kind, tuple(sorted(overdue[kind], key=lambda i: (i.due, i.client_name,
-                                                                   i.client_id))))
+                                                                   i.client_id or 0))))
              for kind in KINDS if kind in overdue]
     return first, folds, done
 

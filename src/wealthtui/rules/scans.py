@@ -11,11 +11,19 @@ decided by what arrived: a complete, valid number.
   personal data, only "99", the appointment's number in 8 digits and a Luhn check digit — 11
   digits, which no mainland mobile (they start with 1), card or ID number can be. Digits only,
   because a reader's letters would go to the Chinese input method.
+- `LookupPacer`: when the look-up asks the store as keys come. A person's keys each look up
+  what was typed so far (the last request wins). Keys of a number that come while a look-up
+  runs wait for it: the newest number is looked up once when it answers — or, a reader's burst
+  (BURST_KEYS or more keys of a number while one look-up ran, which no person types), ONCE, at
+  its Enter. Decided by what arrived while the store was asked, not by a clock; so the burst's
+  first number worth asking (4 digits: SHORTEST_NUMBER) is looked up before the burst can be
+  told from typing — two look-ups for a whole burst, not one per key.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 REFERENCE_PREFIX = "99"
 REFERENCE_DIGITS = 8
@@ -85,3 +93,80 @@ def scan_kind(text: str) -> str:
     if is_card(text):
         return "card"
     return ""
+
+
+#: a number shorter than a mobile's last digits (model.client.PHONE_TAIL_DIGITS) finds nobody:
+#: the look-up is not asked for it
+SHORTEST_NUMBER = 4
+#: keys of a number that arrive while one look-up runs (a few milliseconds): more than a person
+#: types in that time, so a reader's burst
+BURST_KEYS = 3
+_SCAN_SHAPED = re.compile(r"[0-9]+[Xx]?")
+
+
+def scan_shaped(text: str) -> bool:
+    """What a reader types: digits, an ID's last character may be X."""
+    return bool(_SCAN_SHAPED.fullmatch(text or ""))
+
+
+def finds_nothing(text: str) -> bool:
+    """Nothing to look up: blank, or a number too short to match anyone."""
+    value = (text or "").strip()
+    return not value or (value.isascii() and value.isdigit() and len(value) < SHORTEST_NUMBER)
+
+
+@dataclass
+class LookupPacer:
+    """When the lobby's look-up asks the store (see the module). Each method returns the text to
+    look up now, or None:
+
+        pacer.typed(text)      # the look-up's text changed
+        pacer.answered(text)   # the look-up of `text` answered (or failed)
+        pacer.submitted(text)  # Enter
+
+    A newer look-up supersedes the one running (the caller keeps only the last request's
+    answer); a number's keys never pile look-ups up."""
+
+    #: the text whose look-up runs (None: none runs)
+    asking: str | None = None
+    #: the newest text not looked up yet
+    waiting: str | None = None
+    #: keys that arrived while `asking` ran
+    keys: int = 0
+
+    def typed(self, text: str) -> str | None:
+        if finds_nothing(text):
+            self.waiting, self.keys = None, 0
+            return None
+        if self.asking is None or not scan_shaped(text):
+            return self._ask(text)  # a person's key (a name, letters): looked up at once
+        self.waiting, self.keys = text, self.keys + 1
+        return None
+
+    def answered(self, text: str) -> str | None:
+        if text != self.asking:
+            return None  # a look-up superseded meanwhile
+        self.asking = None
+        waiting, self.waiting = self.waiting, None
+        if waiting is None or waiting == text:
+            return None
+        if self.burst(waiting):
+            self.waiting = waiting  # a reader's number: looked up once, at its Enter
+            return None
+        return self._ask(waiting)
+
+    def submitted(self, text: str) -> str | None:
+        """Enter: the burst held back (or the text still waiting) is looked up now."""
+        if self.waiting is None or finds_nothing(text):
+            return None
+        self.waiting = None
+        return self._ask(text)
+
+    def burst(self, text: str) -> bool:
+        """Whether `text` came as a reader's burst: a number, BURST_KEYS keys or more of it
+        while one look-up ran."""
+        return self.keys >= BURST_KEYS and scan_shaped(text)
+
+    def _ask(self, text: str) -> str:
+        self.asking, self.keys = text, 0
+        return text

@@ -138,20 +138,18 @@ class AgendaService(Service):
 
     def _appointment_items(self, uow: UnitOfWork, desk: list[int], first: date,
                            last: date) -> list[rules.AgendaItem]:
-        """The desk's appointments with a client record, today's and tomorrow's on today's
-        agenda (a prospect's are on the calendar only: the agenda is of clients)."""
-        views = [v for v in self._appointments.calendar_in(uow, desk, first,
-                                                           last + timedelta(days=1))
-                 if v.client_id is not None]
-        ids = {v.client_id for v in views}
+        """The desk's appointments, today's and tomorrow's on today's agenda: a client's, and a
+        prospect's (no client record yet: the contact's name, no tier), like the calendar."""
+        views = self._appointments.calendar_in(uow, desk, first, last + timedelta(days=1))
+        ids = {v.client_id for v in views if v.client_id is not None}
         tiers = dict(uow.session.exec(
             select(Client.id, Client.tier).where(col(Client.id).in_(ids))).all()) if ids else {}
         booked = [rules.Booked(
             appointment_id=v.id, client_id=v.client_id, client_name=v.client_name,
-            tier=tiers.get(v.client_id, ""), day=v.business_date,
-            time=v.start_at.astimezone(self.ctx.tz).strftime("%H:%M"),
+            tier=tiers.get(v.client_id, "") if v.client_id is not None else "",
+            day=v.business_date, time=v.start_at.astimezone(self.ctx.tz).strftime("%H:%M"),
             purpose=v.purpose_name, purpose_en=v.purpose_name_en, status=v.status)
-            for v in views if v.client_id is not None]
+            for v in views]
         return rules.appointment_items(booked, first, last)
 
     @requires("agenda.view", write=False)

@@ -408,25 +408,68 @@ class AppointmentService(Service):
         return visit
 
     def _hand_to_cm(self, uow: UnitOfWork, row: Appointment, cm: Staff) -> int | None:
-        """The CM the client booked with is told at once: the arrival hand-off the lobby's
-        path made for them when it went to this CM, else a new one."""
-        if row.client_id is not None:
-            existing = uow.session.exec(
-                select(Handoff).where(Handoff.kind == ARRIVAL, Handoff.client_id == row.client_id,
-                                      Handoff.business_date == uow.today,
-                                      Handoff.to_staff_id == cm.id,
-                                      col(Handoff.status).in_(OPEN))
-            ).first()
-            if existing is not None:
-                return existing.id
+        """The CM the client booked with receives them, with ONE arrival hand-off: the one the
+        lobby's path made for this CM, or the lobby's arrival to someone else (a premium
+        client's own CM, the duty CMs) sent on to this CM, else a new one. The client's own
+        CM, when not the booked one, is told by a notice (a general hand-off), not a second
+        arrival task: the booked CM receives the client (manual digest: the CM prepares for and
+        receives appointed clients), and the arrival counts once in the figures."""
+        arrivals = list(uow.session.exec(
+            select(Handoff).where(Handoff.kind == ARRIVAL, Handoff.client_id == row.client_id,
+                                  Handoff.business_date == uow.today,
+                                  col(Handoff.status).in_(OPEN))
+            .order_by(col(Handoff.id))
+        ).all()) if row.client_id is not None else []
+        kept = next((h for h in arrivals if h.to_staff_id == cm.id), None)
+        if kept is None:
+            kept = self._new_arrival(uow, row, cm, arrivals[0] if arrivals else None)
+        told: set[int] = set()
+        for other in arrivals:
+            if other is kept:
+                continue
+            if other.status in OPEN:
+                self._close_arrival(uow, other, cm)
+            target = other.to_staff_id
+            if target is not None and target not in (cm.id, uow.actor_id) and target not in told:
+                told.add(target)
+                self._tell_own_cm(uow, row, target, cm)
+        return kept.id
+
+    def _new_arrival(self, uow: UnitOfWork, row: Appointment, cm: Staff,
+                     previous: Handoff | None) -> Handoff:
+        """The arrival hand-off to the booked CM; `previous` (the lobby's arrival to someone
+        else) is closed as re-routed to it, as HandoffService.reroute does."""
         cfg = self.settings.appointments.purpose(row.purpose)
         note = " ".join(x for x in (cfg.name if cfg else row.purpose,
                                     self._hhmm(row.start_at), row.contact_name, row.note) if x)
         due = uow.now + timedelta(minutes=self.settings.handoffs.arrival_late_minutes)
-        h = self._handoffs.create_in(uow, kind=ARRIVAL, to_staff_id=cm.id,
-                                     client_id=row.client_id, note=note[:1000], source="lobby",
-                                     due_at=due, manual_section=SECTION)
-        return h.id
+        if previous is not None:
+            self._close_arrival(uow, previous, cm)
+        return self._handoffs.create_in(
+            uow, kind=ARRIVAL, to_staff_id=cm.id, client_id=row.client_id, note=note[:1000],
+            source="lobby", due_at=due, manual_section=SECTION,
+            rerouted_from_id=previous.id if previous is not None else None,
+            ticket_id=previous.ticket_id if previous is not None else None)
+
+    def _close_arrival(self, uow: UnitOfWork, h: Handoff, cm: Staff) -> None:
+        """An arrival hand-off to someone other than the booked CM ends, re-routed to them."""
+        h.status, h.closed_at, h.decline_reason = "declined", uow.now, "rerouted"
+        uow.session.add(h)
+        uow.audit("handoff.reroute", "handoff", h.id, manual_section=h.manual_section,
+                  to_staff_id=cm.id, appointment=True)
+
+    def _tell_own_cm(self, uow: UnitOfWork, row: Appointment, own_cm_id: int,
+                     cm: Staff) -> None:
+        """The notice to the client's own CM: their client came for an appointment with
+        another CM, who receives them (in the center's language)."""
+        words = catalog(self.settings.ui.language)
+        client = uow.session.get(Client, row.client_id) if row.client_id is not None else None
+        note = words.get("appt18.own_cm_notice", "{client} {cm} {time}").format(
+            client=client.name if client is not None else row.contact_name, cm=cm.name,
+            time=self._hhmm(row.start_at))
+        self._handoffs.create_in(uow, kind="general", to_staff_id=own_cm_id,
+                                 client_id=row.client_id, note=note[:1000], source="lobby",
+                                 manual_section=SECTION)
 
     @requires("appointment.checkin")
     def mark_no_shows(self, uow: UnitOfWork) -> list[AppointmentView]:

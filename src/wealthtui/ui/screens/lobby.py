@@ -21,12 +21,14 @@ appointment line, and ctrl+g checks them in (the visit just recorded is the arri
 called before the lane's walk-ins, or their CM told at once). ctrl+b opens the day's calendar
 of everyone's appointments (book, day/week, cancel, check in). A reader typing a full number and
 Enter (a keyboard-wedge ID or card reader) selects the client at once: a complete valid ID or
-card number is a scan (rules.scans), no timing involved; the confirmation's QR code (an
+card number is a scan (rules.scans), no timing involved, and its burst of keys is looked up once,
+at the Enter (rules.scans.LookupPacer); the confirmation's QR code (an
 appointment reference) checks the client in at once. Appointments past their end and grace are
 marked no-shows on the lobby's timer (every NO_SHOW_TICK seconds, and when the screen opens).
 
 Every read and write goes through `Calls.call` (ui/calls.py), off the event loop: the look-up on
-every change (key "look-up": the last request wins, each key echoes at once); the board (queue,
+every change (key "look-up": the last request wins, each key echoes at once; a number's keys that
+come while one runs are looked up once when it answers); the board (queue,
 arrivals, the visits, flow counts) in one call, coalesced — a change marker or the 30 s tick
 while it loads makes one more load after it, never a pile. The visits are read once as the
 latest that fit the table, then only those changed since the marker of the rows shown
@@ -330,6 +332,8 @@ class LobbyScreen(RoleScreen):
         self.results_text = ""
         #: Enter pressed in the look-up before its answer came: act when it comes
         self._enter_waiting: str | None = None
+        #: when the look-up asks the store as keys come (a reader's burst: once, at its Enter)
+        self.pacer = scans.LookupPacer()
         self.board = Coalesced(self._load_board)
         self.pending_load = Coalesced(self._load_pending)
         self._board_loaded = False
@@ -513,13 +517,25 @@ class LobbyScreen(RoleScreen):
         self.search(event.value)
 
     def search(self, text: str) -> None:
-        """Ask for the clients matching `text` (off the event loop; the last request wins)."""
+        """Ask for the clients matching `text` (off the event loop; the last request wins).
+        A number's keys that come while a look-up runs wait for it; a reader's burst is looked
+        up once, at its Enter (rules.scans.LookupPacer)."""
         self.query_text = text
-        if not text.strip():
+        ask = self.pacer.typed(text)
+        if scans.finds_nothing(text):
             self._show_results(text, [])
+        self._ask(ask)
+
+    def _ask(self, text: str | None) -> None:
+        if text is None:
             return
-        self.call(self.services.lookup.search, text, limit=8, key="look-up",
-                  then=lambda cards: self._show_results(text, cards))
+
+        def answered(cards: list[ClientCard]) -> None:
+            self._show_results(text, cards)
+            self._ask(self.pacer.answered(text))
+
+        self.call(self.services.lookup.search, text, limit=8, key="look-up", then=answered,
+                  failed=lambda _f: self._ask(self.pacer.answered(text)))
 
     def _show_results(self, text: str, cards: list[ClientCard]) -> None:
         if text != self.query_text:
@@ -545,6 +561,7 @@ class LobbyScreen(RoleScreen):
         if scans.scan_kind(event.value) == "appointment":
             self.when_ready(lambda: self._scan_reference(event.value))
             return
+        self._ask(self.pacer.submitted(event.value))  # a burst held back: looked up now
         if self.results_text != self.query_text:
             self._enter_waiting = self.query_text  # the answer is on its way
             return

@@ -1,13 +1,15 @@
 """The appointment calendar (预约日程, issue 18): a day or a week of appointments, one CM's or
-everyone's (the lobby's), as a table that fits 80 columns.
+everyone's (the lobby's), as a table whose columns are sized to the terminal (80 columns and up).
 
     cal = AppointmentCalendar(staff_id=cm_id)      # or staff_id=None: the lobby's
     cal.days = 7; cal.first = monday; cal.reload()
 
-The read runs on the one call path (services.appointments.calendar, off the event loop, the
-last request wins; a reload while one runs makes one more after it). Rows: the day (week view),
-the time, the client (or prospect), the purpose, the staff member (everyone's view) and the
-state (booked, checked in with the ticket, late, no-show, done). Names are data: cells are plain
+The read runs on the one call path (services.appointments.calendar, off the event loop): one at a
+time, a reload while one runs makes one more after it, and the days asked for last win (moving
+weeks on a slow store shows the loading line, never an earlier week's rows). Rows: the day (week
+view), the time, the client (or prospect), the purpose (a large cash withdrawal's amount), the
+staff member (everyone's view) and the state (booked, checked in with the ticket, late, no-show,
+done). Names are data: cells are plain
 text (ui.text.PlainTable). The widget owns no keys but the table's: the screen that shows it
 binds day/week, earlier/later, book, check in, cancel.
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -24,6 +27,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from wealthtui.i18n import t, tl
+from wealthtui.rules.money import format_fen
 from wealthtui.services.appointments import AppointmentView
 from wealthtui.ui.calls import Calls, Failed
 from wealthtui.ui.text import PlainTable, fit
@@ -47,44 +51,101 @@ def state_text(view: AppointmentView) -> Text:
     return text
 
 
+#: the columns whose text is cut (…) to fit the width, and the fewest cells each keeps
+FLEXIBLE = {"client": 6, "purpose": 8, "staff": 6}
+
+
+def column_widths(needs: dict[str, int], width: int) -> dict[str, int]:
+    """The cells of each column (in `needs`' order: the cells its header and its longest value
+    take) in a table `width` cells wide, cell padding included: the day, time and state keep
+    what they need; the client, purpose and staff share the rest — each its need when all fit,
+    else cut in proportion to how much more than its minimum (FLEXIBLE) it needs."""
+    padding = 2 * len(needs)
+    fixed = sum(n for key, n in needs.items() if key not in FLEXIBLE)
+    flexible = {key: n for key, n in needs.items() if key in FLEXIBLE}
+    room = max(0, width - padding - fixed)
+    out = dict(needs)
+    if sum(flexible.values()) <= room:
+        return out
+    least = {key: min(n, FLEXIBLE[key]) for key, n in flexible.items()}
+    spare = max(0, room - sum(least.values()))
+    extra = {key: flexible[key] - least[key] for key in flexible}
+    total = sum(extra.values()) or 1
+    given = {key: least[key] + spare * extra[key] // total for key in flexible}
+    left = room - sum(given.values())
+    for key in sorted(flexible, key=lambda k: -(flexible[k] - given[k])):  # the cut cells left
+        if left <= 0:
+            break
+        if given[key] < flexible[key]:
+            given[key] += 1
+            left -= 1
+    out.update(given)
+    return out
+
+
+def purpose_text(view: AppointmentView) -> str:
+    """The purpose; a large cash withdrawal's amount after it (the cash to prepare)."""
+    name = tl(view.purpose_name, view.purpose_name_en)
+    return f"{name} {format_fen(view.amount_fen, symbol=True)}" if view.amount_fen else name
+
+
 class CalendarTable(PlainTable):
-    """The appointments, one a row; `current` is the one under the cursor."""
+    """The appointments, one a row; `current` is the one under the cursor. The columns are
+    sized to the table's width (measured in cells, CJK two; column_widths) and again when it
+    is resized: at 120 columns a long purpose is whole, at 80 the names and purpose are cut."""
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.views: list[AppointmentView] = []
+        self._layout: tuple[bool, bool, Any] | None = None
+        self._width = 0
 
-    def fill(self, views: list[AppointmentView], *, week: bool, everyone: bool, tz: Any,
-             wide: bool) -> None:
+    def fill(self, views: list[AppointmentView], *, week: bool, everyone: bool, tz: Any) -> None:
+        keep = self.cursor_row
         self.clear(columns=True)
         self.views = list(views)
-        name_cells = 16 if wide else 10
-        # fixed widths (cells): the layout does not wait for a measuring pass, so it is the same
-        # on every run, and 80 columns hold the week with the staff column
-        columns = ([("day", 10)] if week else []) + [
-            ("time", 5), ("client", name_cells), ("purpose", 16 if wide else 12)]
-        if everyone:
-            columns.append(("staff", name_cells))
-        columns.append(("state", 20 if wide else 16))
-        for key, width in columns:
-            self.add_column(t(f"appt.col.{key}"), width=width, key=key)
+        self._layout = (week, everyone, tz)
+        keys = (["day"] if week else []) + ["time", "client", "purpose"] + (
+            ["staff"] if everyone else []) + ["state"]
+        rows: list[dict[str, Any]] = []
         for v in views:
             start = v.start_at.astimezone(tz)
-            row: list[Any] = []
-            if week:
-                row.append(f"{start:%m-%d} {day_name(start.date())}")
-            row += [f"{start:%H:%M}", fit(v.client_name, name_cells),
-                    fit(tl(v.purpose_name, v.purpose_name_en), 16 if wide else 12)]
-            if everyone:
-                row.append(fit(v.staff_name or t("appt.any_counter"), name_cells))
-            row.append(state_text(v))  # "已签到 B001 迟到": 16 cells
-            self.add_row(*row, key=str(v.id))
+            rows.append({
+                "day": f"{start:%m-%d} {day_name(start.date())}", "time": f"{start:%H:%M}",
+                "client": v.client_name, "purpose": purpose_text(v),
+                "staff": v.staff_name or t("appt.any_counter"), "state": state_text(v)})
+        headers = {key: t(f"appt.col.{key}") for key in keys}
+        needs = {key: max([cell_len(headers[key])] + [cell_len(_plain(r[key])) for r in rows])
+                 for key in keys}
+        self._width = self._room()
+        widths = column_widths(needs, self._width)
+        for key in keys:
+            self.add_column(headers[key], width=widths[key], key=key)
+        for v, r in zip(views, rows, strict=True):
+            self.add_row(*(fit(r[key], widths[key]) if key in FLEXIBLE else r[key]
+                           for key in keys), key=str(v.id))
+        if self.views:
+            self.move_cursor(row=min(max(keep, 0), len(self.views) - 1))
+
+    def _room(self) -> int:
+        """The cells the columns may take: the table's width less a vertical scrollbar's."""
+        width = self.size.width or self.app.size.width - 2
+        return max(0, width - 2)
+
+    def on_resize(self) -> None:
+        if self._layout is not None and self._room() != self._width:
+            week, everyone, tz = self._layout
+            self.fill(self.views, week=week, everyone=everyone, tz=tz)
 
     @property
     def current(self) -> AppointmentView | None:
         if not self.views or self.cursor_row < 0 or self.cursor_row >= len(self.views):
             return None
         return self.views[self.cursor_row]
+
+
+def _plain(value: Any) -> str:
+    return value.plain if isinstance(value, Text) else str(value)
 
 
 class AppointmentCalendar(Calls, Vertical):
@@ -122,6 +183,8 @@ class AppointmentCalendar(Calls, Vertical):
         self.loaded = False
         self._loading = False
         self._dirty = False
+        #: the days whose rows are shown (None: none yet)
+        self._shown: tuple[date, int] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="calendar-head")
@@ -151,19 +214,42 @@ class AppointmentCalendar(Calls, Vertical):
         self.query_one("#calendar-head", Static).update(head)
 
     # --- loading -----------------------------------------------------------------------------
+    @property
+    def span(self) -> tuple[date, int]:
+        """The days asked for: the first and how many."""
+        return self.first, self.days
+
     def reload(self) -> None:
+        """Read the days shown (off the event loop). One read at a time: days changed while
+        one runs (F4/F5 pressed on a slow store) make one more read, of the days asked for
+        last, when it answers; an answer for other days than those asked for is never shown.
+        Other days than the rows shown: the rows go and the loading line shows meanwhile."""
+        if self.span != self._shown:
+            self.table.fill([], week=self.days == 7, everyone=self.staff_id is None,
+                            tz=self.services.ctx.tz)
+            self.loaded = False
+            empty = self.query_one("#calendar-empty", Static)
+            empty.update(t("cm2.loading"))
+            empty.display = True
+            self.show_head()
         if self._loading:
             self._dirty = True
             return
         self._loading, self._dirty = True, False
+        asked = self.span
         self.call(self.services.appointments.calendar, self.staff_id, self.first, days=self.days,
-                  key="calendar", then=self._loaded, failed=self._failed)
+                  key="calendar", then=lambda views: self._loaded(asked, views),
+                  failed=self._failed)
 
-    def _loaded(self, views: list[AppointmentView]) -> None:
+    def _loaded(self, asked: tuple[date, int], views: list[AppointmentView]) -> None:
         self._loading = False
+        if asked != self.span:  # the days moved on meanwhile: read those instead
+            self.reload()
+            return
+        self._shown = asked
         self.loaded = True
         self.table.fill(views, week=self.days == 7, everyone=self.staff_id is None,
-                        tz=self.services.ctx.tz, wide=self.app.size.width >= 110)
+                        tz=self.services.ctx.tz)
         empty = self.query_one("#calendar-empty", Static)
         empty.update(t("appt.empty_day") if self.days == 1 else t("appt.empty_week"))
         empty.display = not views

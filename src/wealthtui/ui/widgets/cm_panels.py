@@ -222,8 +222,8 @@ class AgendaPanel(CMPanel):
     def action_book(self) -> None:
         item = self.table.current
         if isinstance(item, AgendaItem):
-            self.post_message(self.ClientAction(self, "book", item.client_id, item.client_name,
-                                                item))
+            self.post_message(self.ClientAction(self, "book", item.client_id or 0,
+                                                item.client_name, item))  # 0: a prospect's
         else:  # no client row: a prospect's appointment
             self.post_message(self.ClientAction(self, "book", 0, "", None))
 

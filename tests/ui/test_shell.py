@@ -15,6 +15,7 @@ from tests.ui.helpers import (
     sign_in,
     type_into,
 )
+from tests.ui.loop_watch import LoopWatch
 from wealthtui import i18n
 from wealthtui.i18n import t
 from wealthtui.ui.app import TooSmallScreen
@@ -190,8 +191,12 @@ async def test_sign_out_drops_the_role_modes(services, head):
     app = make_app(services)
     async with app.run_test() as pilot:
         await sign_in(pilot, "H001")
-        await pilot.press("ctrl+o")
-        await settle(pilot)
+        watch = LoopWatch(services.ctx.engine)
+        with watch.watching():  # the end of the session is audited off the event loop
+            await pilot.press("ctrl+o")
+            await settle(pilot)
+        watch.close()
+        assert watch.on_loop == [] and watch.elsewhere > 0
         assert isinstance(app.screen, LoginScreen)
         assert app.actor is None and app.role_modes == []
         assert "head" not in app._modes
@@ -212,8 +217,12 @@ async def test_idle_lock_hides_data_and_the_same_person_unlocks(services, head, 
         clock.advance(minutes=services.settings.ui.idle_lock_minutes - 1)
         assert not app.check_idle_lock()
         clock.advance(minutes=1)
-        assert app.check_idle_lock()
-        await settle(pilot)
+        watch = LoopWatch(services.ctx.engine)
+        with watch.watching():  # locking audits the session's end off the event loop
+            assert app.check_idle_lock()
+            await settle(pilot)
+        watch.close()
+        assert watch.on_loop == [] and watch.elsewhere > 0
         assert isinstance(app.screen, LockScreen)
         text = screen_text(app)
         assert "机密备注甲乙丙" not in text and t("lock.title") in text

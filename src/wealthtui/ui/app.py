@@ -284,12 +284,16 @@ class WealthApp(App[None]):
         self.run_worker(self._sign_out(), group="session", exclusive=True)
 
     def _session_ended(self, how: str) -> None:
-        """Audit the end of the signed-in session (AuthService.session_ended): a store that
-        cannot be reached just now does not keep anyone from signing out or locking."""
-        if self.actor is None:
-            return
+        """Audit the end of the signed-in session (AuthService.session_ended) in a thread,
+        never on the event loop: a store that is slow or cannot be reached just now does not
+        keep anyone from signing out or locking."""
+        if self.actor is not None:
+            self.track_call(self._record_session_end(self.actor, how))
+
+    @work(thread=True, group="session-end", exit_on_error=False)
+    def _record_session_end(self, actor: Actor, how: str) -> None:
         try:
-            self.services.auth.session_ended(self.actor, how)
+            self.services.auth.session_ended(actor, how)
         except Exception as exc:  # noqa: BLE001 - logged; the session ends either way
             self.log.warning(f"end of session not recorded: {exc!r}")
 

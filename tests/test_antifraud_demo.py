@@ -43,3 +43,30 @@ def test_the_demos_large_business_was_asked_and_one_was_stopped(demo: Engine,
         for c in stops:
             h = s.get(Handoff, c.handoff_id)
             assert h is not None and h.to_role == "supervisor" and h.ticket_id == c.ticket_id
+
+
+def test_the_demos_first_transfer_to_a_payee_is_asked_and_a_later_one_is_not(
+        demo: Engine) -> None:
+    """The demo names payees on transfers (demo.sales.payee_for), so the new-payee rule fires:
+    a client's first transfer to a payee is asked about even when the amount alone would not
+    be, and once a transfer to that payee went through it is not asked as new again."""
+    with Session(demo) as s:
+        checks = s.exec(select(AntifraudCheck).where(AntifraudCheck.business_type == "transfer")
+                        .order_by(col(AntifraudCheck.id))).all()
+        done = {r.id for r in s.exec(select(ServiceRecord).where(
+            ServiceRecord.business_type == "transfer", ServiceRecord.outcome == "done")).all()}
+    assert checks and all(c.payee for c in checks)
+    by_payee_alone = [c for c in checks if c.reasons == "new_payee"]
+    assert by_payee_alone, "no transfer below the amount was asked for its new payee"
+    seen: set[tuple[int | None, str]] = set()
+    went_through: set[tuple[int | None, str]] = set()
+    for c in checks:
+        key, new = (c.client_id, c.payee), "new_payee" in c.reasons.split(",")
+        if key not in seen:  # nobody paid this payee before: always asked as new
+            assert new, (c.id, key)
+        if key in went_through:  # paid before, and that transfer went through: known
+            assert not new, (c.id, key)
+        seen.add(key)
+        if c.service_record_id in done:
+            went_through.add(key)
+    assert len({c.client_id for c in checks if c.client_id is not None}) > 1

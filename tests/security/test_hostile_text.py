@@ -4,7 +4,9 @@ Every free-text field of the demo center gets a hostile string (tests/hostile.py
 `[/]`, `[@click=…]`, `[link=…]`, rare CJK, formulas, 4,000 characters), written through the
 services. Then every role screen of every demo staff member, each tab, view and inbox, a CM's
 client file, the lobby's look-up, the complaint detail and the calling board are rendered at 80×24
-and 120×40, with a guard on Textual's and Rich's markup parsers: any markup parse of text that
+and 120×40 — with issue 17/18's screens: the appointment calendars, the head's compliance view,
+the supervisor's anti-fraud stop and the recording form — with a guard on Textual's and Rich's
+markup parsers: any markup parse of text that
 holds tests.hostile.SENTINEL (stored text) fails the test, and so does any segment on screen that
 carries an action or a link from stored text. The exploits of the issue each have a test of their
 own below.
@@ -242,8 +244,55 @@ def hostile_morning(services: Services) -> dict[str, Any]:
         other = actor(services, staff_no)
         sign_on_ready(services, other, counter)
         services.queue.call_next(other, counter)
+    COMPLIANCE.update(hostile_compliance(services, text))
     return {"premium": premium, "head": head, "complaints": [first.id, second.id, third.id],
             "used": text.used}
+
+
+#: issue 17/18's screens: the stored names and notes they show (hostile_compliance)
+COMPLIANCE: dict[str, Any] = {}
+#: a client's and a prospect's names with the sentinel (names hold letters only, no markup)
+CLIENT_NAME, PROSPECT_NAME = f"钱{SENTINEL}", f"王{SENTINEL}"
+#: typed into the recording form's id (refused: an id is letters, digits and - _ / . :)
+HOSTILE_REF = f"[@click=app.suspend_process]{SENTINEL}[/]"
+
+
+def hostile_compliance(services: Services, text: Corpus) -> dict[str, Any]:
+    """Issue 17/18: a prospect's appointment with the CM 8041 (a hostile note), a client whose
+    name holds the sentinel buying a recorded product at counter 03 (the head's compliance view
+    lists the sale), then stopped by an anti-fraud answer on a transfer (the supervisors' inbox
+    has the stop)."""
+    from tests.services.counter_helpers import resident_id
+    from wealthtui.services.antifraud import AntifraudStopped
+
+    lobby, cm, teller = actor(services, "8031"), actor(services, "8041"), actor(services, "8021")
+    today = services.ctx.now().astimezone(services.ctx.tz).replace(second=0, microsecond=0)
+    services.appointments.book(
+        cm, purpose="wealth", start=today.replace(hour=15, minute=0), contact_name=PROSPECT_NAME,
+        contact_phone="13700005555", staff_id=cm.staff_id, source="cm", note=text())
+    card = services.lookup.register(lobby, name=CLIENT_NAME, id_type="resident",
+                                    id_number=resident_id(987, "19700101"), phone="13700006666")
+    with Session(services.ctx.engine) as db:
+        row = db.get(Client, card.id)
+        assert row is not None
+        row.risk_level, row.risk_assessed_on = 3, services.ctx.today() - timedelta(days=30)
+        db.add(row)
+        db.commit()
+    ticket = services.queue.issue(lobby, "B", client_id=card.id)
+    services.queue.call(teller, "03", ticket.id)
+    services.queue.start(teller, ticket.id)
+    services.dual_recording.enter(teller, card.id, "WM90", "SR-HOSTILE-1", "09:30", "09:40")
+    services.counter.record(teller, ticket.id, "wealth_product", "10000", product="WM90")
+    questions = services.antifraud.checklist().questions
+    answers = {q.id: next(a for a in ("no", "yes", "unclear") if a not in q.suspicious)
+               for q in questions}
+    answers[questions[0].id] = sorted(questions[0].suspicious)[0]
+    try:
+        services.counter.record(teller, ticket.id, "transfer", "80000", note=text(200),
+                                payee="6222020200112233", antifraud=answers)
+    except AntifraudStopped as stop:
+        return {"client": card.id, "stop": stop.handoff_id}
+    raise AssertionError("the suspicious answer did not stop the transfer")
 
 
 @pytest.fixture
@@ -276,6 +325,7 @@ async def details(pilot: Any, seen: Seen, label: str, staff_no: str, mode: str) 
     from wealthtui.ui.screens.complaint_detail import ComplaintDetailScreen
 
     app = pilot.app
+    await compliance_views(pilot, seen, label, staff_no, mode)
     if mode == "head" and staff_no in ("8001", "8002"):
         for complaint_id in COMPLAINTS:
             app.push_screen(ComplaintDetailScreen(complaint_id))
@@ -287,6 +337,64 @@ async def details(pilot: Any, seen: Seen, label: str, staff_no: str, mode: str) 
 
 
 COMPLAINTS: list[int] = []
+
+
+async def compliance_views(pilot: Any, seen: Seen, label: str, staff_no: str, mode: str) -> None:
+    """Issue 17/18's screens with stored text (hostile_compliance): the CM's (Ctrl+D) and the
+    lobby's (Ctrl+B) appointment calendars, the head's compliance view (Ctrl+F), the
+    supervisor's anti-fraud stop opened from the inbox, and a teller's recording form with a
+    hostile id typed and refused."""
+    from wealthtui.ui.dialogs.form_dialog import FormDialog
+    from wealthtui.ui.dialogs.handoff import HandoffDialog
+    from wealthtui.ui.dialogs.recording import recording_form
+
+    app = pilot.app
+    views = {("cm", "8041"): "ctrl+d", ("lobby", "8031"): "ctrl+b", ("head", "8001"): "ctrl+f"}
+    key = views.get((mode, staff_no))
+    if key is not None:
+        screen = app.screen
+        if mode == "cm":  # Ctrl+D is the agenda's key: its tab shown, its table focused
+            from textual.widgets import TabPane
+
+            from wealthtui.ui.widgets.cm_panels import AgendaPanel
+
+            agenda = screen.query_one(AgendaPanel)
+            screen.action_show_tab(next(a for a in agenda.ancestors
+                                        if isinstance(a, TabPane)).id)
+            await settle(pilot)
+            agenda.table.focus()
+            await settle(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        assert app.screen is not screen, (label, key)
+        seen.look(app, f"{label} {key}", staff_no)
+        await pilot.press("escape")
+        await settle(pilot)
+    if staff_no == "8002":  # the anti-fraud stop in the supervisors' inbox (open after F9)
+        inbox = app.screen.inbox
+        assert inbox is not None
+        inbox.table.move_cursor(row=inbox.table.get_row_index(str(COMPLIANCE["stop"])))
+        inbox.table.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HandoffDialog), screen_text(app)
+        seen.look(app, f"{label} anti-fraud stop", staff_no)
+        await pilot.press("escape")
+        await settle(pilot)
+    if mode == "counter" and staff_no in ("8011", "8021"):
+        app.push_screen(recording_form(app.services, app.actor, app.settings,
+                                       client_id=COMPLIANCE["client"], client_name=CLIENT_NAME,
+                                       product="WM90"))
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        form.widget("ref").input.value = HOSTILE_REF
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.screen is form  # refused under the field, what was typed kept
+        seen.look(app, f"{label} recording form", staff_no)
+        await pilot.press("escape")
+        await settle(pilot)
 #: one demo staff member for each set of roles (the others have the same screens: 8012 and 8022
 #: are tellers like 8011 and 8021, 8042 a CM like 8041); the soak run below takes everyone
 ONE_PER_ROLE = ("8001", "8002", "8003", "8011", "8021", "8031", "8032", "8041", "8043", "8044")
@@ -314,6 +422,14 @@ async def test_hostile_text_on_every_screen(demo: Services, size: tuple[int, int
     missing = [tag for tag in ("客户说：[/]", "[quote]原帖", "[@click=app.", "[link=https:")
                if tag not in texts]
     assert missing == []
+    # issue 17/18's screens showed their stored text, literally
+    shown = {k: v for k, v in seen.texts.items() if k.endswith(
+        ("ctrl+d", "ctrl+b", "ctrl+f", "anti-fraud stop", "recording form"))}
+    assert len(shown) == (5 if size == (80, 24) else 4), sorted(shown)
+    for where, text in shown.items():
+        name = PROSPECT_NAME if where.endswith(("ctrl+d", "ctrl+b")) else CLIENT_NAME
+        assert name in text, (where, text)
+    assert any(HOSTILE_REF[:12] in v for k, v in shown.items() if k.endswith("form"))
     assert SENTINEL not in seen.texts["calling board"]
     assert "V00" in seen.texts["calling board"]  # the board still shows the premium queue
 

@@ -131,6 +131,31 @@ def test_an_expired_or_missing_assessment_allows_r1_only(center: Center) -> None
     assert err.value.key == "compliance.refused.no_assessment"
 
 
+def test_a_lead_is_converted_only_by_a_sale_the_rules_allow(center: Center) -> None:
+    """A lead has no sale path of its own (compliance.PATHS): a refused sale converts nothing,
+    the allowed one converts it, and every kept check names one of the paths."""
+    from wealthtui.model import Lead
+    from wealthtui.services.compliance import PATHS
+
+    s = center.services
+    client = center.client("郑商机", "potential", seq=4)
+    set_client(s, client, risk=2, assessed=TODAY - timedelta(days=10))
+    ticket = at_counter(center, client)
+    lead_id = s.counter.finish(center.n1, ticket, "refer", need_note="想买理财").lead_id
+    ticket = at_counter(center, client)
+    with pytest.raises(SaleRefused):  # R3 for a C2 client
+        s.counter.record(center.n1, ticket, "wealth_product", "50000", product="MIXF")
+    with Session(s.ctx.engine) as db:
+        assert db.get(Lead, lead_id).status == "new"  # type: ignore[union-attr]
+    recorded(s, center.n1, client, "WM90")
+    sale = s.counter.record(center.n1, ticket, "wealth_product", "50000", product="WM90")
+    with Session(s.ctx.engine) as db:
+        lead = db.get(Lead, lead_id)
+        assert lead is not None
+        assert (lead.status, lead.converted_ref) == ("converted", f"service:{sale.id}")
+    assert {c.path for c in sale_checks(s)} == {"counter"} <= set(PATHS)
+
+
 def test_a_client_of_65_or_more_is_limited_to_the_configured_level(center: Center) -> None:
     s = center.services
     client = center.client("郑长者")

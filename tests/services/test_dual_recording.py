@@ -60,6 +60,11 @@ def test_a_counter_sale_needs_its_recording_and_each_recording_serves_one_sale(
     client = center.client("录音甲", seq=1)
     set_client(s, client)
     ticket = at_counter(center, client)
+    # what the business form asks before it offers the recording form (its F3)
+    need = s.dual_recording.needed
+    assert need(center.n1, client, "wm90") == ("product", "first_purchase")
+    assert need(center.n1, client, "TD3M") == ("first_purchase",)
+    assert need(center.n1, None, "WM90") == need(center.n1, client, "NOPE") == ()
     with pytest.raises(SaleRefused) as err:
         s.counter.record(center.n1, ticket, "wealth_product", "100,000", product="WM90")
     assert (err.value.field, err.value.key) == ("compliance.field.product", "dual_recording.refused")
@@ -94,6 +99,8 @@ def test_a_counter_sale_needs_its_recording_and_each_recording_serves_one_sale(
         s.counter.record(center.n1, ticket, "wealth_product", "5,000", product="WM90")
     assert err.value.key == "dual_recording.refused"
     # no longer a first purchase: a deposit (not listed) needs none
+    assert need(center.n1, client, "TD3M") == ()
+    assert need(center.n1, client, "WM90") == ("product",)
     assert s.counter.record(center.n1, ticket, "wealth_product", "5,000",
                             product="TD3M").outcome == "done"
 

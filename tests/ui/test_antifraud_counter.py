@@ -1,5 +1,6 @@
 """The anti-fraud questions at the counter with Pilot at 80×24, on the real database (issue 17): a
-large withdrawal opens the questions after the business form, an unanswered question is named
+large withdrawal opens the questions after the business form, saying why in the screen's
+language (both languages), an unanswered question is named
 and every answer kept, a suspicious answer stops the business (nothing recorded) and the
 supervisor's inbox has it with the answers; the hand-off dialog works on it. No statement runs
 on the event loop while the teller walks through."""
@@ -12,7 +13,7 @@ from textual.widgets import Static
 
 from tests.conftest import ANTIFRAUD_ON
 from tests.services.counter_helpers import Center, center_fixture  # noqa: F401
-from tests.ui.helpers import make_app, screen_text, settle, sign_in, type_into
+from tests.ui.helpers import make_app, quiet_settings, screen_text, settle, sign_in, type_into
 from tests.ui.loop_watch import LoopWatch
 from wealthtui.config import Settings, load_settings
 from wealthtui.i18n import t
@@ -37,14 +38,15 @@ def form(app) -> FormDialog:
     return app.screen
 
 
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
 async def test_a_suspicious_answer_stops_the_withdrawal_and_reaches_the_supervisor(
-        center: Center) -> None:
+        center: Center, language: str) -> None:
     s = center.services
     client = center.client("郑受骗")
     center.sign_on(center.t1, "02", "200,000")
     s.queue.issue(center.lobby, "A", client_id=client)
     checklist = s.antifraud.checklist()
-    app = make_app(s)
+    app = make_app(s, quiet_settings(s.settings, language=language))
     watch = LoopWatch(s.ctx.engine)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await sign_in(pilot, "T1")
@@ -58,7 +60,12 @@ async def test_a_suspicious_answer_stops_the_withdrawal_and_reaches_the_supervis
             assert form(app).id == "antifraud-form"
             text = screen_text(app)
             assert t("antifraud.dialog.title", ticket="A001") in text
-            assert "60,000.00" in text and checklist.questions[0].text[:10] in text
+            first_text = checklist.questions[0].text if language == "zh_CN" else \
+                checklist.questions[0].text_en
+            assert "60,000.00" in text and first_text[:10] in text
+            # why it is asked, in the screen's language: the configured amount
+            assert t("antifraud.reason.amount", amount="50,000.00") in text
+            assert ("金额达到" if language == "zh_CN" else "amount from") in text
             first, second = checklist.questions[0], checklist.questions[1]
             form(app).widget(f"q_{first.id}").value = "no"
             await press(pilot, "f2")  # the second question unanswered: named, answers kept
@@ -72,7 +79,11 @@ async def test_a_suspicious_answer_stops_the_withdrawal_and_reaches_the_supervis
             assert isinstance(app.screen, CounterScreen)
             assert t("antifraud.stopped", ticket="A001") in [
                 str(n.message) for n in app._notifications]
+            assert ("中止" if language == "zh_CN" else "stopped") in t(
+                "antifraud.stopped", ticket="A001")
         assert watch.on_loop == []
+        if language == "en":  # the supervisor's side is walked once (in Chinese)
+            return
         await press(pilot, "ctrl+o")
         await sign_in(pilot, "S1")
         await press(pilot, "f9")

@@ -234,6 +234,10 @@ COVERED_ELSEWHERE = {
     # contact form (one 80x24 snapshot in tests/ui/test_cm.py), the head's compliance view and
     # the supervisor's cash plan (Pilot tests only: test_risk_counter.py, test_appointments_ui.py)
     "ContactDialog", "ComplianceScreen", "CashPlanDialog",
+    # the counter's business form is a FormDialog with one more key (F3, the dual recording);
+    # the "Loading…" dialog before the questionnaire: Pilot tests at 80x24 (test_risk_counter.py,
+    # test_compliance_slow.py)
+    "BusinessDialog", "PendingDialog",
 }
 
 

@@ -1,8 +1,10 @@
 """The demo's sales obey the point-of-sale rules (issue 17): a wealth product is sold only to a
 client the rules allow it for, and now and then a teller or CM tries one above the client's
 level (or for a walk-in) and is refused — so the head's compliance view has refusals to show.
-A large transfer or withdrawal is asked the anti-fraud questions (the service asks for them) and
-the answers are recorded; once a day one client's answer is suspicious and the business stops."""
+A large transfer or withdrawal, or a transfer to a payee the client has not paid before, is asked
+the anti-fraud questions (the service asks for them) and the answers are recorded; once a day one
+client's answer is suspicious and the business stops. Each client pays a few payees of their own
+(`payee_for`), so a first transfer to one is asked about and a later one is not."""
 
 from __future__ import annotations
 
@@ -51,6 +53,22 @@ def pick(rng: random.Random, services: Services, client_id: int | None, today: d
     refused = [c for c, ok in verdicts if not ok]
     attempt = rng.choice(refused) if refused and rng.random() < TRY_REFUSED else None
     return attempt, (rng.choice(allowed) if allowed else None)
+
+
+#: how many payees a client of the demo pays, at most
+PAYEES_PER_CLIENT = 3
+
+
+def payee_for(client_id: int | None, ticket_id: int) -> str:
+    """The payee account a transfer names: one of the client's own few payees (the same ones
+    every day), or for a walk-in one of its own. Drawn from generators of their own, so the
+    day's other draws stay as they were."""
+    if client_id is None:
+        return f"6217{random.Random(f'walk-in payee {ticket_id}').randrange(10**12):012d}"
+    mine = random.Random(f"payees of client {client_id}")
+    accounts = [f"6222{mine.randrange(10**12):012d}"
+                for _ in range(mine.randint(1, PAYEES_PER_CLIENT))]
+    return random.Random(f"transfer {ticket_id}").choice(accounts)
 
 
 def antifraud_answers(rng: random.Random, checklist: Checklist, *, suspicious: bool

@@ -451,11 +451,12 @@ class WorkDay:
         product = ""
         if bt.code in self.settings.compliance.sale_business_types:  # issue 17: rules obeyed
             bt, product = self._sale(teller, ticket, bt, amount)
+        payee = sales.payee_for(ticket.client_id, ticket.id) if bt.code == "transfer" else ""
         rec = self._sell_recorded(
             teller, ticket.client_id, product,
             lambda: self._record_asked(teller, ticket, bt.code,
                                        format_fen(amount).replace(",", "") if amount else "",
-                                       product))
+                                       product, payee))
         if rec is None:  # stopped by the anti-fraud answers: nothing paid out, nothing recorded
             self.at(self.now + rest, self.finish, counter_no, ticket, 0)
             return
@@ -530,20 +531,21 @@ class WorkDay:
         return bt, allowed
 
     def _record_asked(self, teller: Actor, ticket: Any, code: str, amount: str,
-                      product: str) -> Any:
-        """Record the business; when the service asks for the anti-fraud questions (issue 17)
-        the teller asks them and records again with the answers (demo.sales). None: a suspicious
-        answer stopped it (once a day, the service hands it to the supervisor)."""
+                      product: str, payee: str = "") -> Any:
+        """Record the business (a transfer names its payee); when the service asks for the
+        anti-fraud questions (issue 17: a large amount, a payee the client has not paid before)
+        the teller asks them and records again with the answers (demo.sales). None: a
+        suspicious answer stopped it (once a day, the service hands it to the supervisor)."""
         try:
             return self.call(self.s.counter.record, teller, ticket.id, code, amount,
-                             product=product)
+                             product=product, payee=payee)
         except QuestionsNeeded as exc:
             self.antifraud_asked += 1
             stop = self.antifraud_asked == sales.STOP_AT_ASKED
             answers = sales.antifraud_answers(self.rng, exc.checklist, suspicious=stop)
             try:
                 return self.call(self.s.counter.record, teller, ticket.id, code, amount,
-                                 product=product, antifraud=answers)
+                                 product=product, payee=payee, antifraud=answers)
             except AntifraudStopped:
                 return None
 

@@ -25,7 +25,7 @@ class SaleCheck(SQLModel, table=True):
     at: datetime = utc_field()
     staff_id: int = Field(foreign_key="staff.id")
     client_id: int | None = Field(default=None, foreign_key="client.id", index=True)
-    path: str = Field(max_length=10)  # counter | contact | lead
+    path: str = Field(max_length=10)  # services.compliance.PATHS: counter | contact
     product_code: str = Field(max_length=30)
     product_level: int  # R1..R5 as 1..5
     client_level: int | None = None  # C1..C5 as 1..5, None: never assessed (or a walk-in)

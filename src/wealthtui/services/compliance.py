@@ -1,9 +1,11 @@
 """Compliance at the point of sale (issue 17): suitability on every sale path, the authorisation
 limit on the day's sum, large cash, and the head's compliance figures.
 
-Every sale path (the counter's wealth-product business, a CM's contact with the result "sold", a
-lead's conversion) calls `check_sale_in` inside its own transaction with the client, the products
-and the amount. The verdict is `rules.suitability.decide` under the branch's `[compliance]`
+Every sale path (`PATHS`: the counter's wealth-product business, a CM's contact with the result
+"sold") calls `check_sale_in` inside its own transaction with the client, the products and the
+amount. A lead has no sale path of its own: it is converted only by a sale on one of these paths,
+in that sale's transaction, after the check (services.conversion), so a refused sale converts
+nothing. The verdict is `rules.suitability.decide` under the branch's `[compliance]`
 settings. An allowed sale is kept as a `SaleCheck` row in the same transaction as the sale; a
 refused one raises `SaleRefused` (a FieldError naming the form's field, with both levels in the
 message) — the sale's transaction rolls back, and the service method, wrapped by
@@ -44,7 +46,8 @@ from wealthtui.services.base import Actor, Service, UnitOfWork, requires
 from wealthtui.services.uow import append_audit, run_in_uow
 
 SECTION = service_section("compliance.SECTION")  # regulatory practice, see the module docstring
-PATHS = ("counter", "contact", "lead")
+#: the sale paths, as kept in `SaleCheck.path` (a lead is converted by a sale on one of them)
+PATHS = ("counter", "contact")
 
 R = TypeVar("R")
 

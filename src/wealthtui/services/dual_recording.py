@@ -3,6 +3,7 @@ and the check every sale path makes.
 
     services.dual_recording.enter(actor, client_id, "WM90", "SR-20261207-0042", "10:05", "10:20")
     services.dual_recording.open_for(actor, client_id)     # today's unused recordings
+    services.dual_recording.needed(actor, client_id, "WM90")  # the rules naming that sale now
     services.dual_recording.day(actor)                     # the day's sales that needed one
 
 The recording itself lives in the branch's recording system; we keep its id, who recorded it,
@@ -28,6 +29,7 @@ from wealthtui.citations import service_section
 from wealthtui.model import Client, DualRecording, SaleCheck, Staff
 from wealthtui.reports.compliance import DaySale, first_purchase_in, recording_status_in
 from wealthtui.rules import dual_recording as rules
+from wealthtui.rules import suitability
 from wealthtui.rules.fields import FieldError
 from wealthtui.services.base import Service, UnitOfWork, requires
 from wealthtui.services.errors import NotFound
@@ -145,6 +147,22 @@ class DualRecordingService(Service):
             DualRecording.client_id == client_id, DualRecording.business_date == uow.today,
             col(DualRecording.sale_check_id).is_(None)).order_by(col(DualRecording.id))).all()
         return [self._view(uow, r) for r in rows]
+
+    @requires("recording.enter", write=False)
+    def needed(self, uow: UnitOfWork, client_id: int | None, product: str) -> tuple[str, ...]:
+        """The rules of `[compliance.dual_recording]` that name a sale of `product` to the
+        client now (empty: it needs no recording; a walk-in or an unknown product: empty, the
+        sale itself is refused for that). The counter's business form offers the recording
+        form when this is not empty."""
+        code = (product or "").strip().upper()
+        shelf = uow.settings.contact.product(code) if code else None
+        client = uow.session.get(Client, client_id) if client_id is not None else None
+        if shelf is None or client is None:
+            return ()
+        age = suitability.age_on(client.birthday, uow.today)
+        return rules.reasons(rules.from_settings(uow.settings), product_code=code,
+                             product_level=shelf.risk_level, client_age=age,
+                             first_purchase=first_purchase_in(uow.session, client.id))
 
     @requires("compliance.view", write=False)
     def day(self, uow: UnitOfWork, day: date | None = None) -> list[DaySale]:

@@ -25,6 +25,7 @@ from wealthtui.services.balancing import HANDLINGS, MATCHES, BalanceView
 from wealthtui.services.counter import NEEDS, RETENTION_OUTCOMES, RetentionView, ServingView
 from wealthtui.services.handover import REASONS, BoxSummary, HandoverView
 from wealthtui.ui.dialogs.antifraud import AskAntifraud, Stopped
+from wealthtui.ui.dialogs.business import BusinessDialog
 from wealthtui.ui.dialogs.form_dialog import Field, FormDialog, Look
 from wealthtui.ui.labels import business_name, listing
 
@@ -81,6 +82,7 @@ def product_field(settings: Settings) -> Field:
 
 
 def business_form(services: Services, actor: Actor, serving: ServingView) -> FormDialog:
+    """The business form; a sale's product that needs a dual recording gets F3 for it."""
     settings = services.settings
     category = serving.ticket.category
     types = [(tl(b.name, b.name_en) + (f" ({t('counter.cash.' + b.cash)})"
@@ -102,8 +104,10 @@ def business_form(services: Services, actor: Actor, serving: ServingView) -> For
         except QuestionsNeeded as exc:  # the anti-fraud questions first (the screen asks them)
             return AskAntifraud(dict(v), exc.reasons, exc.checklist)
 
-    return counter_form(t("counter.business.title"), specs, info=info, form_id="business-form",
-                        focus="amount", submit=submit)
+    return BusinessDialog(t("counter.business.title"), specs, info=info, look=COUNTER_LOOK,
+                          keep_open_on_none=True, form_id="business-form", focus="amount",
+                          submit=submit, client_id=serving.ticket.client_id,
+                          client_name=serving.ticket.client_name)
 
 
 def record_business(services: Services, actor: Actor, serving: ServingView,

@@ -8,7 +8,7 @@ box), an error line; F2 or ctrl+s saves (Enter on the last line field too), Esca
 and returns the result that dismisses the form. It runs through the one call path
 (ui/calls.py), in a thread, never on the event loop: it calls services (with the actor it
 closed over) and must not touch widgets. While it runs the form keeps what was typed and a
-second F2 is ignored; a FieldError is shown under the field whose catalog key is the error's
+second F2 is ignored and the error line says it is saving; a FieldError is shown under the field whose catalog key is the error's
 field (what was typed stays), anything else on the error line (`#form-error`). Field widgets are `#f-<name>`, info lines `#form-info-<i>`. `on_change(form)`
 runs when a field changes; `focus` names the field focused first; `look` sets the size
 (`Look(width, fields_height, list_height, compact)`); `keep_open_on_none` keeps the form open
@@ -114,6 +114,9 @@ class FormDialog(Calls, TranslatedBindings, EnterAdvances, ModalScreen[Any]):
     FormDialog #form-error {
         color: $error;
         height: auto;
+    }
+    FormDialog #form-error.-saving {
+        color: $text-muted;
     }
     """
 
@@ -248,16 +251,24 @@ class FormDialog(Calls, TranslatedBindings, EnterAdvances, ModalScreen[Any]):
         clear_errors(self)
         self.query_one("#form-error", Static).update("")
         self.saving = True
+        self._saving_line(True)  # a slow store: the form says it is saving, and still echoes
         self.call_actorless(self.submit, self.values(), then=self._submitted,
                             failed=self._refused, quiet=True)
 
+    def _saving_line(self, on: bool) -> None:
+        error = self.query_one("#form-error", Static)
+        error.set_class(on, "-saving")
+        error.update(t("compliance_wait.saving") if on else "")
+
     def _submitted(self, result: Any) -> None:
         self.saving = False
+        self._saving_line(False)
         if result is not None or not self.keep_open_on_none:
             self.dismiss(result)
 
     def _refused(self, failure: Failed) -> None:
         self.saving = False
+        self._saving_line(False)
         self.show_error(failure.error)
 
     def action_save(self) -> None:

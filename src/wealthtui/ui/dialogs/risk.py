@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from wealthtui.i18n import t, tl
 from wealthtui.rules.risk_questionnaire import Questionnaire
 from wealthtui.ui.dialogs.form_dialog import Field, FormDialog, Look
+from wealthtui.ui.dialogs.pending import open_when_read
 
 if TYPE_CHECKING:
     from wealthtui.services.risk import AssessmentView, RiskStatus
@@ -62,21 +63,22 @@ def risk_line(status: RiskStatus | None) -> str:
 def take_questionnaire(host: Any, client_id: int,
                        after: Callable[[AssessmentView], Any]) -> None:
     """From a screen (a `Calls` node): read the questionnaire and the client's status off the
-    event loop, then show the form; `after(assessment)` once it is saved."""
+    event loop — a "Loading…" dialog meanwhile (ui/dialogs/pending.py) — then show the form;
+    `after(assessment)` once it is saved."""
     services = host.services
 
     def read(actor: Any) -> tuple[Questionnaire, RiskStatus]:
         return services.risk.questionnaire(actor), services.risk.status(actor, client_id)
 
-    def show(loaded: tuple[Questionnaire, RiskStatus]) -> None:
+    def build(loaded: tuple[Questionnaire, RiskStatus]) -> FormDialog:
         questionnaire, status = loaded
         actor = host.actor
 
         def submit(answers: dict[str, str], staff_no: str, pin: str) -> AssessmentView:
             return services.risk.assess(actor, client_id, answers, staff_no=staff_no, pin=pin)
 
-        form = risk_form(questionnaire, client_name=status.name, senior=status.senior,
+        return risk_form(questionnaire, client_name=status.name, senior=status.senior,
                          submit=submit)
-        host.app.push_screen(form, lambda view: after(view) if view is not None else None)
 
-    host.call(read, then=show, key="risk-form")
+    open_when_read(host, t("risk.title"), read, build,
+                   lambda view: after(view) if view is not None else None, key="risk-form")

@@ -316,6 +316,7 @@ async def test_a_balancing_difference_is_blocked_until_handled(center: Center) -
     app = make_app(s)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, "S1")
+        await settle(pilot)  # the oversight screen opens over the counter, then reads
         assert t("counter.balance.blocked") in screen_text(app)
         await press(pilot, "f6")
         await press(pilot, "enter")  # confirm: refused, the difference is not handled

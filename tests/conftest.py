@@ -163,9 +163,10 @@ def _pg_admin() -> Engine:
 
 
 @pytest.fixture(scope="session")
-def pg_template(worker_id: str) -> Iterator[str]:
+def pg_template() -> Iterator[str]:
     """A migrated PostgreSQL database that each test clones (CREATE DATABASE … TEMPLATE)."""
-    name = f"wt_template_{worker_id}_{os.getpid()}"  # unique per pytest process
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")  # also without xdist
+    name = f"wt_template_{worker}_{os.getpid()}"  # unique per pytest process
     admin = _pg_admin()
     with admin.connect() as conn:
         conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")

@@ -18,6 +18,7 @@ from wealthtui.config import Settings, load_settings
 from wealthtui.i18n import t
 from wealthtui.model import AntifraudCheck, AuditEvent, Handoff, ServiceRecord
 from wealthtui.reports import compliance as compliance_report
+from wealthtui.services import masking
 from wealthtui.services.antifraud import AntifraudStopped, QuestionsNeeded
 from wealthtui.services.errors import FieldError
 
@@ -91,7 +92,8 @@ def test_a_suspicious_answer_stops_the_business_and_hands_it_to_the_supervisor(
     [h] = s.handoffs.inbox(center.sup)
     assert (h.id, h.kind, h.to_role, h.client_id) == (row.handoff_id, "escalation",
                                                        "supervisor", client)
-    assert "80,000.00" in h.note and PAYEE in h.note
+    assert "80,000.00" in h.note and PAYEE not in h.note  # masked: the inbox is shared
+    assert masking.card(s.settings, PAYEE) in h.note and PAYEE[-4:] in h.note
     assert "“安全账户”？ 不清楚 ⚠" in h.note and "您是否认识收款人" in h.note
     assert s.handoffs.accept(center.sup, h.id).status == "accepted"
     assert s.handoffs.complete(center.sup, h.id, "已报警，客户未转账").status == "done"

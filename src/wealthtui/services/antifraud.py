@@ -42,6 +42,7 @@ from wealthtui.rules import antifraud as rules
 from wealthtui.rules import permissions
 from wealthtui.rules.fields import FieldError
 from wealthtui.rules.money import format_fen
+from wealthtui.services import masking
 from wealthtui.services.base import Actor, Service, UnitOfWork, requires
 from wealthtui.services.context import Context
 from wealthtui.services.data_files import ParsedFile
@@ -253,8 +254,9 @@ def _note(service: AntifraudService, row: AntifraudCheck, verdict: rules.Verdict
     name = (bt.name_en if en else bt.name) if bt else row.business_type
     head = (f"Anti-fraud stop: {name} {format_fen(row.amount_fen)}" if en
             else f"反诈提醒中止：{name} {format_fen(row.amount_fen)} 元")
-    if row.payee:
-        head += (f", payee {row.payee}" if en else f"，收款账号 {row.payee}")
+    if row.payee:  # masked as a card number is: the inbox is read by more than the teller
+        payee = masking.card(service.settings, row.payee.replace(" ", ""))
+        head += (f", payee {payee}" if en else f"，收款账号 {payee}")
     words = ({"yes": "yes", "no": "no", "unclear": "unclear"} if en
              else {"yes": "是", "no": "否", "unclear": "不清楚"})
     lines = [head]

@@ -10,7 +10,8 @@ The audit trail (issue 15): `uow.audit(...)` records the call's events; when the
 (`UnitOfWork.finish`, before the commit) they are appended to the hash chain (store.chain; keyed
 with the audit key when the program has one), the last one carrying the seals of every row of
 a sealed table the call inserted, changed or deleted (store.seals, collected after each flush
-and from Core UPDATE/DELETE statements through the session), and `row_seal` records them. A
+and from Core UPDATE/DELETE statements through the session: read back at the end, unless
+the call loaded the row whole after the statement), and `row_seal` records them. A
 write that changed rows without an event of its own gets an `audit.seal` event.
 
 The closed-day guard: before each flush, no record of a closed business day changes unless the
@@ -35,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, event
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import Mapper, joinedload
 from sqlmodel import Session, col, select
 
 from wealthtui.model import AuditHead, BusinessDay, Staff
@@ -109,6 +110,10 @@ class UnitOfWork:
         self._touched: dict[tuple[str, str], Any] = {}
         #: rows of sealed tables a Core UPDATE/DELETE through the session changed: table -> ids
         self._bulk: dict[str, set[Any]] = {}
+        #: how many such statements each table had, and the rows of those tables loaded whole
+        #: from the store since: (table, row id) -> (statements before the load, instance)
+        self._bulk_seq: dict[str, int] = {}
+        self._fresh: dict[tuple[str, str], tuple[int, Any]] = {}
         #: what to do once this call has committed (e.g. anchor the chain after a day close)
         self.after_commit: list[Callable[[], None]] = []
         #: business days this call's flushes found not closed (the closed-day guard asks the
@@ -163,7 +168,7 @@ class UnitOfWork:
         if self._bulk:  # rows changed by Core statements: as the database now holds them
             conn = session.connection()
             for name, ids in self._bulk.items():
-                found.update(seals.seal_rows(conn, name, ids))
+                found.update(seals.seal_rows(conn, name, self._seal_loaded(found, name, ids)))
         sealed_rows = [(t, r, d) for (t, r), d in found.items()]
         events = self._events
         if sealed_rows and not events:
@@ -177,6 +182,26 @@ class UnitOfWork:
             _append(conn, events, self.ctx.audit_key())
             seals.upsert(conn, sealed_rows, events[-1].id)
         self._events, self._touched, self._bulk = [], {}, {}
+        self._bulk_seq, self._fresh = {}, {}
+
+    def _seal_loaded(self, found: dict[tuple[str, str], str], name: str,
+                     ids: set[Any]) -> list[Any]:
+        """Seal, from the instance, each row of `ids` the session loaded whole after the last
+        Core statement on its table (so it holds what the store holds; flushed since, it still
+        does); return the ids left to read back from the store."""
+        left = []
+        seq = self._bulk_seq.get(name, 0)
+        for i in ids:
+            key = (name, seals.row_id(i))
+            got = self._fresh.get(key)
+            state = sa_inspect(got[1]) if got is not None and got[0] == seq else None
+            if state is None or not state.persistent or state.session is not self.session:
+                left.append(i)
+                continue
+            sealed = seals.seal_of_instance(got[1])
+            assert sealed is not None
+            found[key] = sealed[2]
+        return left
 
 
 def _collect_written(session: Session, _context: object) -> None:
@@ -210,6 +235,23 @@ def _note_bulk(state: Any) -> None:
         uow.open_days.clear()  # a day's status may change: the guard asks again
     ids = seals.keys_where(state.session.connection(), name, statement.whereclause)
     uow._bulk.setdefault(name, set()).update(ids)
+    uow._bulk_seq[name] = uow._bulk_seq.get(name, 0) + 1
+
+
+def _loaded(target: Any, context: Any, attrs: Any = None) -> None:
+    """An instance loaded (or refreshed whole) from the store: when its table had a Core
+    statement in this call, remember it as holding what the store holds now (finish)."""
+    if attrs is not None:
+        return  # only some attributes refreshed
+    session = getattr(context, "session", None)
+    uow: UnitOfWork | None = session.info.get("uow") if session is not None else None
+    if uow is None or not uow._bulk:
+        return
+    name = getattr(target, "__tablename__", None)
+    if name in uow._bulk:
+        key = seals.key_of_instance(target)
+        if key is not None:
+            uow._fresh[key] = (uow._bulk_seq.get(name, 0), target)
 
 
 def _only_lifecycle(obj: object) -> bool:
@@ -266,6 +308,8 @@ class _CallSession(Session):
 event.listen(_CallSession, "before_flush", _refuse_closed_days)
 event.listen(_CallSession, "after_flush", _collect_written)
 event.listen(_CallSession, "do_orm_execute", _note_bulk)
+event.listen(Mapper, "load", _loaded)
+event.listen(Mapper, "refresh", _loaded)
 
 #: the actor with the roles held, in one statement
 _ACTOR = (select(Staff).options(joinedload(Staff.role_rows))  # type: ignore[arg-type]

@@ -53,6 +53,9 @@ ARRIVAL_SECTION, LEAD_SECTION, NEEDS_SECTION = "ch.2 §2.7", "ch.2 §2.5 item 7"
 #: day's script gives it no amount (yuan)
 COMPLAINTS_PER_DAY = (1, 3)
 SALE_YUAN = (50_000, 100_000, 200_000, 300_000, 500_000)
+#: the share of the script's wealth-product business that is a sale (the rest moves the money
+#: as a transfer): about the counter sales of the day worked through the services
+SALE_SHARE = 0.45
 
 
 @dataclass(frozen=True)
@@ -371,7 +374,8 @@ class RowDay:
                                           amount_fen=t.amount, premium=t.tier in self.premium)
         product = None
         if bt.code in self.sale_types:
-            product = self._saleable(t.client) if self.sales_and_complaints else None
+            selling = self.sales_and_complaints and rng.random() < SALE_SHARE
+            product = self._saleable(t.client) if selling else None
             if product is None:  # a walk-in, or nothing the rules allow: a transfer instead
                 bt = next((b for b in self.settings.counter.business_types
                            if b.code == "transfer" and t.lane in b.categories), bt)

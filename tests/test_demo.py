@@ -460,6 +460,42 @@ def test_namesakes_are_few(demo: Engine):
     assert shared / sum(names.values()) <= 0.05
 
 
+def test_the_history_days_have_complaints_and_sales_in_the_reports(demo: Engine,
+                                                                   demo_settings: Settings):
+    """Issue 21: the days before the previous one (rows, demo.day) receive a few complaints,
+    settled on the spot, and sell wealth products with their suitability check and recording,
+    so the month's figures read through the reports are not the previous day's alone."""
+    from wealthtui.reports import compliance, kpi
+
+    history = sorted(d.business_date for d in all_rows(demo, BusinessDay)
+                     if d.business_date < PREVIOUS)
+    assert len(history) == DEMO_DAYS - 1
+    with Session(demo) as s:
+        for day in history:
+            on_spot, received, _, _ = kpi.complaint_figures(s, demo_settings, day, day, TODAY)
+            assert 1 <= received == on_spot, day
+            sold = compliance.figures_in(s, demo_settings, day, day)
+            assert sold.unrecorded_sales == sold.sales_without_valid_assessment == 0, day
+            assert 1 <= sold.sales_total <= 40 and sold.refused_total == 0, day
+        first, last = history[0], history[-1]
+        month = compliance.figures_in(s, demo_settings, first, last)
+        assert month.sales_total >= len(history) and month.sales_amount_fen > 0
+        assert month.recorded_sales > 0  # every product of the shelf is named for recording
+        assert month.by_path == {"counter": month.sales_total}
+        _, received, _, _ = kpi.complaint_figures(s, demo_settings, first, last, TODAY)
+        assert received >= len(history)
+    # each sale is a counter record of the sale type, of a client, with the product it names
+    sales = all_rows(demo, SaleCheck, col(SaleCheck.business_date).in_(history))
+    records = {r.id: r for r in all_rows(demo, ServiceRecord,
+                                         col(ServiceRecord.business_date).in_(history))}
+    shelf = {p.code for p in demo_settings.contact.products}
+    for sale in sales:
+        record = records[sale.service_record_id]
+        assert record.business_type in demo_settings.compliance.sale_business_types
+        assert record.client_id == sale.client_id is not None and sale.product_code in shelf
+        assert record.amount_fen == sale.amount_fen > 0 and not sale.refused
+
+
 def test_the_week_before_has_the_same_weekday(demo: Engine):
     week_ago = PREVIOUS - timedelta(days=7)
     earlier = all_rows(demo, Ticket, Ticket.business_date == week_ago)

@@ -56,7 +56,7 @@ import hashlib
 import tomllib
 from dataclasses import dataclass
 from datetime import time
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -284,8 +284,14 @@ class Procedure(_Cited):
 
     @classmethod
     def from_json(cls, text: str) -> Procedure:
-        """A procedure as a run stored it (see ChecklistRun.procedure_json)."""
-        return cls.model_validate_json(text)
+        """A procedure as a run stored it (see ChecklistRun.procedure_json). Each distinct text
+        is parsed once (a frozen model, its steps tuples: safe to share)."""
+        return _parsed(text) if cls is Procedure else cls.model_validate_json(text)
+
+
+@lru_cache(maxsize=256)
+def _parsed(text: str) -> Procedure:
+    return Procedure.model_validate_json(text)
 
 
 def version_of(canonical_json: str) -> str:

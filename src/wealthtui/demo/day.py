@@ -9,7 +9,13 @@ writes the business day itself, closed, after whatever it adds through the servi
 
 The rows have the shapes the services write (the demo center's day goes through the services
 themselves, see demo.workday); complaints are left to the complaint service (demo.synthetic),
-whose clock history is more than a row. Counters call the next ticket like rules.queue: the
+whose clock history is more than a row. The demo's history (`sales_and_complaints`, issue 21)
+also has a few complaints a day settled on the spot, whose whole clock (received, stopped the
+same day) is two events, and sells wealth products at the counter as the services record a
+sale: its suitability check (rules.suitability, on the client's assessment and age that day)
+and its dual recording (双录) when `[compliance.dual_recording]` names it. Otherwise, or for a
+walk-in or a client the rules allow nothing, the money moves as a transfer instead.
+Counters call the next ticket like rules.queue: the
 highest-priority lane first, unless an ordinary ticket has waited past `starvation_minutes`.
 Times are minutes after the center's local midnight until they are written as aware UTC.
 """
@@ -24,6 +30,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
 from wealthtui.config import CategoryCfg, Settings
 from wealthtui.demo import rhythm
 from wealthtui.demo.bulk import ORDER, BulkWriter, Ids, Row, make_row
@@ -31,13 +39,23 @@ from wealthtui.demo.people import Mobiles, NamePool
 from wealthtui.demo.pools import pools
 from wealthtui.demo.population import Directory
 from wealthtui.demo.script import Arrival, DayScript, service_minutes
+from wealthtui.model import Client, SaleCheck
+from wealthtui.rules import deadlines as dl
+from wealthtui.rules import dual_recording, routing, suitability
 from wealthtui.rules import queue as qrules
-from wealthtui.rules import routing
 from wealthtui.rules.agenda import PURPOSES, RESULTS
 from wealthtui.services.cashbox import BoxFigures
+from wealthtui.services.compliance import sale_rules
 
 _RANK = {name: i for i, name in enumerate(ORDER)}
 ARRIVAL_SECTION, LEAD_SECTION, NEEDS_SECTION = "ch.2 §2.7", "ch.2 §2.5 item 7", "ch.2 §2.4 item 4"
+#: complaints a history day receives (each settled on the spot), and what a sale is when the
+#: day's script gives it no amount (yuan)
+COMPLAINTS_PER_DAY = (1, 3)
+SALE_YUAN = (50_000, 100_000, 200_000, 300_000, 500_000)
+#: the share of the script's wealth-product business that is a sale (the rest moves the money
+#: as a transfer): about the counter sales of the day worked through the services
+SALE_SHARE = 0.45
 
 
 @dataclass(frozen=True)
@@ -83,6 +101,8 @@ class DayStats:
     handoffs: int = 0
     leads: int = 0
     contacts: int = 0
+    sales: int = 0
+    complaints: int = 0
 
     def add(self, other: DayStats) -> None:
         for name in self.__dataclass_fields__:
@@ -122,8 +142,12 @@ class RowDay:
 
     def __init__(self, rng: random.Random, settings: Settings, roster: Roster,
                  directory: Directory, names: NamePool, mobiles: Mobiles, ids: Ids,
-                 out: BulkWriter, routing_table: routing.RoutingTable) -> None:
+                 out: BulkWriter, routing_table: routing.RoutingTable, *,
+                 sales_and_complaints: bool = False) -> None:
         self.rng = rng
+        #: the demo's history sells at the counter and settles complaints on the spot as rows;
+        #: `wealthtui gen` takes its complaints through the complaint service (demo.synthetic)
+        self.sales_and_complaints = sales_and_complaints
         self.settings = settings
         self.roster = roster
         self.directory = directory
@@ -139,6 +163,13 @@ class RowDay:
         served = {c for post in roster.posts for c in post.categories}
         self.unserved = set(self.cats) - served
         self._rows: list[tuple[str, Row]] = []
+        self.sale_types = frozenset(settings.compliance.sale_business_types)
+        self.sale_rules = sale_rules(settings)
+        self.recording_rules = dual_recording.from_settings(settings)
+        #: client → (risk level, assessed on, birthday), read when the first sale needs it
+        self._profiles: dict[int, tuple[int | None, date | None, date | None]] | None = None
+        #: clients with a sale on record (a first purchase needs its recording)
+        self._bought: set[int] = set()
 
     # --- helpers -------------------------------------------------------------------------------
     def _utc(self, minute: float) -> datetime:
@@ -206,6 +237,8 @@ class RowDay:
         self._serve(tickets)
         for t in tickets:
             self._write_ticket(t)
+        if self.sales_and_complaints:
+            self._complaints(tickets)
         self._contacts(script.contacts)
         self._balances()
         for name, row in sorted(self._rows, key=lambda item: _RANK[item[0]]):
@@ -339,11 +372,15 @@ class RowDay:
         business = routing.CASH if t.transferred else t.business
         bt, amount = rhythm.pick_business(rng, self.settings, t.lane, business=business,
                                           amount_fen=t.amount, premium=t.tier in self.premium)
-        if bt.code in self.settings.compliance.sale_business_types:
-            # a sale needs its suitability check (services.compliance): rows written here
-            # claim none, the client's money moves as a transfer instead
-            bt = next((b for b in self.settings.counter.business_types
-                       if b.code == "transfer" and t.lane in b.categories), bt)
+        product = None
+        if bt.code in self.sale_types:
+            selling = self.sales_and_complaints and rng.random() < SALE_SHARE
+            product = self._saleable(t.client) if selling else None
+            if product is None:  # a walk-in, or nothing the rules allow: a transfer instead
+                bt = next((b for b in self.settings.counter.business_types
+                           if b.code == "transfer" and t.lane in b.categories), bt)
+            elif not amount:
+                amount = rng.choice(SALE_YUAN) * 100
         at = start + (end - start) * 0.6
         rule = self.settings.authorization.rule_for(bt.code, amount)
         authz = None
@@ -360,14 +397,109 @@ class RowDay:
                           requested_at=self._utc(at), decided_at=self._utc(decided))
                 self.stats.authorizations += 1
                 end = max(end, decided + rng.uniform(0.5, 2))
-        self._put("service_record", id=self.ids.next("service_record"), business_date=self.day,
+        record = self.ids.next("service_record")
+        self._put("service_record", id=record, business_date=self.day,
                   ticket_id=t.id, client_id=t.client, staff_id=post.staff_id,
                   counter_no=post.counter_no, business_type=bt.code, amount_fen=amount,
                   cash=bt.cash, outcome="done", authorization_id=authz, at=self._utc(at))
+        if product is not None and t.client is not None:
+            self._sale(t.client, product, amount, post.staff_id, record, at)
         self.records.setdefault(post.staff_id, []).append((bt.code, bt.cash, amount))
         self.stats.records += 1
         t.amount = amount
         return end
+
+    # --- sales and complaints ------------------------------------------------------------------
+    def _profile(self, client: int) -> tuple[int | None, date | None, date | None]:
+        if self._profiles is None:
+            conn = self.out.conn
+            self._profiles = {
+                int(cid): (level, assessed, born) for cid, level, assessed, born in conn.execute(
+                    select(Client.id, Client.risk_level, Client.risk_assessed_on,  # type: ignore[call-overload]
+                           Client.birthday))}
+            self._bought |= {int(cid) for (cid,) in conn.execute(
+                select(SaleCheck.client_id).where(SaleCheck.refused == False,  # noqa: E712
+                                                  SaleCheck.client_id.is_not(None)))}  # type: ignore[union-attr]
+        return self._profiles.get(client, (None, None, None))
+
+    def _verdict(self, client: int, level: int) -> suitability.Verdict:
+        risk, assessed, born = self._profile(client)
+        return suitability.decide(
+            product_level=level, client_level=risk, assessed_on=assessed, today=self.day,
+            rules=self.sale_rules, age=suitability.age_on(born, self.day) if born else None)
+
+    def _saleable(self, client: int | None):  # type: ignore[no-untyped-def]
+        """A product of the shelf the rules allow the client today (None: a walk-in, or none)."""
+        if client is None:
+            return None
+        allowed = [p for p in self.settings.contact.products
+                   if not self._verdict(client, p.risk_level).refused]
+        return self.rng.choice(allowed) if allowed else None
+
+    def _sale(self, client: int, product, amount: int, staff: int, record: int,  # type: ignore[no-untyped-def]
+              minute: float) -> None:
+        """The suitability check of a counter sale, and its recording when the rules name it
+        (entered in the quarter hour before), as services.compliance and dual_recording keep
+        them."""
+        risk, assessed, born = self._profile(client)
+        verdict = self._verdict(client, product.risk_level)
+        age = suitability.age_on(born, self.day) if born else None
+        check = self.ids.next("sale_check")
+        self._put("sale_check", id=check, business_date=self.day, at=self._utc(minute),
+                  staff_id=staff, client_id=client, path="counter", product_code=product.code,
+                  product_level=product.risk_level, client_level=risk, assessed_on=assessed,
+                  assessment_valid=bool(risk and suitability.assessment_valid(
+                      assessed, self.day, self.sale_rules.valid_days)),
+                  client_age=age, amount_fen=amount, outcome=verdict.outcome, refused=False,
+                  service_record_id=record)
+        if dual_recording.reasons(self.recording_rules, product_code=product.code,
+                                  product_level=product.risk_level, client_age=age,
+                                  first_purchase=client not in self._bought):
+            n = self.ids.next("dual_recording")
+            self._put("dual_recording", id=n, business_date=self.day,
+                      recording_ref=f"SR{self.day:%Y%m%d}-H{n:04d}", client_id=client,
+                      product_code=product.code, recorded_by=staff,
+                      started_at=self._utc(minute - 16), ended_at=self._utc(minute - 1),
+                      entered_at=self._utc(minute - 0.5), sale_check_id=check)
+        self._bought.add(client)
+        self.stats.sales += 1
+
+    def _complaints(self, tickets: list[_Ticket]) -> None:
+        """A few complaints, each received by the lobby manager from a client served that day
+        (or a walk-in) and settled on the spot: its clock received and stopped the same day."""
+        rng, text, day = self.rng, self.text, self.day
+        specs = text["complaints"]
+        served = [t for t in tickets if t.finished is not None]
+        rules = dl.ClockRules.of(self.settings.complaints)
+        receiver = self.roster.lobby_manager
+        for n in range(1, rng.randint(*COMPLAINTS_PER_DAY) + 1):
+            spec = rng.choice(specs)
+            t = rng.choice(served) if served else None
+            minute = (t.finished + rng.uniform(1, 10) if t is not None and t.finished is not None
+                      else rng.uniform(self.hours.opens + 30, self.hours.closes - 30))
+            state = dl.derive([dl.ClockEvent(dl.RECEIVED, day), dl.ClockEvent(dl.STOP, day)],
+                              rules, day)
+            cid = self.ids.next("complaint")
+            received, replied = self._utc(minute), self._utc(minute + rng.uniform(8, 25))
+            self._put("complaint", id=cid,
+                      ref_no=f"{self.settings.complaints.ref_prefix}{day:%Y%m%d}-{n:03d}",
+                      business_date=day, received_at=received,
+                      client_id=t.client if t is not None else None,
+                      channel=spec["channel"], category=spec["category"],
+                      subcategory=spec.get("subcategory", ""), description=spec["description"],
+                      requested_remedy=spec.get("remedy", ""), first_receiver_id=receiver,
+                      status="replied", resolved_on_spot=True, due_date=state.due_date,
+                      extensions=state.level, ended_on=state.stopped_on, reply_at=replied,
+                      reply_channel="in_person", reply_content=spec["reply"], options_told=True)
+            self._put("complaint_event", id=self.ids.next("complaint_event"), complaint_id=cid,
+                      kind="received", at=received, by_staff_id=receiver,
+                      data_json=_data(clock=dl.RECEIVED, on=day.isoformat(),
+                                      channel=spec["channel"]))
+            self._put("complaint_event", id=self.ids.next("complaint_event"), complaint_id=cid,
+                      kind="resolve_on_spot", at=replied, by_staff_id=receiver,
+                      note=spec["reply"], data_json=_data(clock=dl.STOP, on=day.isoformat(),
+                                                          first_contact=True))
+            self.stats.complaints += 1
 
     def _finish(self, t: _Ticket, post: Post, end: float) -> None:
         """Finish with the wealth-needs question: a few clients are referred to a CM."""
@@ -480,3 +612,8 @@ class RowDay:
                   signed_off_at=self._utc(max(self.session_end.values(), default=self.hours.closes) + 35),
                   figures_json=json.dumps({**totals, "items": items_all}, ensure_ascii=False,
                                           sort_keys=True))
+
+
+def _data(**values: object) -> str:
+    """A complaint event's data as the complaint service writes it."""
+    return json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)

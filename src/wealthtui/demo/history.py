@@ -70,7 +70,8 @@ def write_days(engine: Engine, settings: Settings, rng: random.Random, roster: R
         with conn.begin():
             ids = Ids(conn)
             out = BulkWriter(conn)
-            sim = RowDay(rng, settings, roster, directory, names, mobiles, ids, out, table)
+            sim = RowDay(rng, settings, roster, directory, names, mobiles, ids, out, table,
+                         sales_and_complaints=True)
             for day in days:
                 total.add(sim.run(script_day(rng, settings, table, directory, day, arrivals,
                                              cms=roster.wealth_cms + roster.marketing_cms)))

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import bindparam
 from sqlmodel import col, select
 
 from wealthtui.model import (
@@ -248,6 +249,12 @@ def _field(step: Step) -> str:
     return f"checklist.value.{step.kind}"
 
 
+#: a run's step records in order, and staff names by id (built once: every view reads them)
+_RECORDS = (select(StepRecord).where(StepRecord.run_id == bindparam("run_id"))
+            .order_by(col(StepRecord.id)))
+_NAMES = select(Staff.id, Staff.name).where(col(Staff.id).in_(bindparam("ids", expanding=True)))
+
+
 # --- the service -------------------------------------------------------------------------------
 class ChecklistService(Service):
     def __init__(self, ctx: Context, *, handoffs: HandoffService, auth: AuthService) -> None:
@@ -263,8 +270,14 @@ class ChecklistService(Service):
         configured = self.settings.procedures.dir
         return Path(configured).expanduser() if configured else default_dir()
 
-    def catalog(self) -> Catalog:
-        """The procedures as the files read now (re-read when a file changes)."""
+    def catalog(self, uow: UnitOfWork | None = None) -> Catalog:
+        """The procedures as the files read now (re-read when a file changes); within a unit of
+        work `uow`, the files are looked at once per call."""
+        if uow is not None:
+            got = uow.memo.get("checklists.catalog")
+            if got is None:
+                got = uow.memo["checklists.catalog"] = self.catalog()
+            return got  # type: ignore[no-any-return]
         folder = self.directory
         try:
             stamp = fingerprint(folder)
@@ -277,8 +290,8 @@ class ChecklistService(Service):
         except OSError as exc:
             raise Conflict("error.checklist.procedure_file", detail=f"{folder}: {exc}") from exc
 
-    def _procedure(self, procedure_id: str) -> Procedure:
-        proc = self.catalog().get(procedure_id)
+    def _procedure(self, uow: UnitOfWork, procedure_id: str) -> Procedure:
+        proc = self.catalog(uow).get(procedure_id)
         if proc is None:
             raise NotFound("error.checklist.no_procedure", id=procedure_id)
         return proc
@@ -286,7 +299,7 @@ class ChecklistService(Service):
     @requires("checklist.run", write=False)
     def procedures(self, uow: UnitOfWork, *, subject: str | None = None) -> list[Procedure]:
         """The procedures I may start (one of my roles runs them), optionally of one subject."""
-        return [p for p in self.catalog()
+        return [p for p in self.catalog(uow)
                 if uow.roles & set(p.roles) and (subject is None or p.subject == subject)]
 
     # --- starting ------------------------------------------------------------------------------
@@ -299,7 +312,7 @@ class ChecklistService(Service):
         """Start a run, or return the one already there: today's (this month's) run of a
         scheduled procedure, or the open run of the same procedure for the same client, ticket
         or teller. Refused when none of my roles runs the procedure."""
-        proc = self._procedure(procedure_id)
+        proc = self._procedure(uow, procedure_id)
         if not uow.roles & set(proc.roles):
             raise PermissionDenied("error.checklist.not_your_procedure")
         run = self.start_in(uow, procedure_id, client_id=client_id, ticket_id=ticket_id,
@@ -313,7 +326,7 @@ class ChecklistService(Service):
     ) -> ChecklistRun:
         """Start (or find) a run inside another service's unit of work. No role check: the
         calling service has checked its own action."""
-        proc = self._procedure(procedure_id)
+        proc = self._procedure(uow, procedure_id)
         day = business_date or uow.today
         if day > uow.today:
             raise FieldError("checklist.field.business_date", "error.checklist.future_date")
@@ -362,7 +375,7 @@ class ChecklistService(Service):
         record that step on every open run of `day` that has it not recorded yet. Returns the
         runs recorded. A run started later records it at its start (SYSTEM_FACTS)."""
         try:
-            catalog = self.catalog()
+            catalog = self.catalog(uow)
         except Conflict:
             return []  # a broken procedures folder: the checklist screens report it
         having = {p.id for p in catalog if any(st.confirms == confirms for st in p.steps)}
@@ -455,14 +468,16 @@ class ChecklistService(Service):
         return run
 
     def _records(self, uow: UnitOfWork, run_id: int) -> list[StepRecord]:
-        return list(uow.session.exec(
-            select(StepRecord).where(StepRecord.run_id == run_id).order_by(col(StepRecord.id))
-        ).all())
+        return list(uow.session.exec(_RECORDS, params={"run_id": run_id}).all())
 
-    def _view(self, uow: UnitOfWork, run: ChecklistRun) -> RunView:
+    def _view(self, uow: UnitOfWork, run: ChecklistRun,
+              records: list[StepRecord] | None = None) -> RunView:
+        """The run as it stands (`records`: its step records in order, when the caller has
+        just read them)."""
         assert run.id is not None
         proc = Procedure.from_json(run.procedure_json)
-        records = self._records(uow, run.id)
+        if records is None:
+            records = self._records(uow, run.id)
         latest: dict[str, StepRecord] = {}
         counts: dict[str, int] = {}
         handoffs: dict[str, int] = {}
@@ -497,7 +512,7 @@ class ChecklistService(Service):
             ticket = uow.session.get(Ticket, run.ticket_id)
             ticket_no = ticket.display_no if ticket else ""
         try:
-            current = self.catalog().get(proc.id)
+            current = self.catalog(uow).get(proc.id)
         except Conflict:
             current = None
         assert run.id is not None
@@ -518,7 +533,7 @@ class ChecklistService(Service):
     def _names(self, uow: UnitOfWork, ids: set[int]) -> dict[int, str]:
         if not ids:
             return {}
-        rows = uow.session.exec(select(Staff.id, Staff.name).where(col(Staff.id).in_(ids)))
+        rows = uow.session.exec(_NAMES, params={"ids": sorted(ids)})
         return {staff_id: name for staff_id, name in rows}
 
     # --- recording -----------------------------------------------------------------------------
@@ -535,8 +550,8 @@ class ChecklistService(Service):
         step = Procedure.from_json(run.procedure_json).step(step_id)
         if step is not None and step.by_notice:
             raise Conflict("error.notice.by_hand")
-        self.record_in(uow, run_id, step_id, value, signer=signer)
-        return self._view(uow, self._load(uow, run_id))
+        rec, before = self._record(uow, run_id, step_id, value, signer=signer)
+        return self._view(uow, self._load(uow, run_id), records=[*before, rec])
 
     def record_in(
         self, uow: UnitOfWork, run_id: int, step_id: str, value: str = "", *,
@@ -547,6 +562,13 @@ class ChecklistService(Service):
 
         A step that `confirms` something (the flow log) is recorded only by the service that
         confirms it (`confirmed=True`: services.day.confirm_flow_log), never by a bare tick."""
+        return self._record(uow, run_id, step_id, value, signer=signer, confirmed=confirmed)[0]
+
+    def _record(
+        self, uow: UnitOfWork, run_id: int, step_id: str, value: str = "", *,
+        signer: Actor | None = None, confirmed: bool = False,
+    ) -> tuple[StepRecord, list[StepRecord]]:
+        """record_in: the new record and the run's records before it (in order)."""
         run = self._load(uow, run_id)
         proc = Procedure.from_json(run.procedure_json)
         step = proc.step(step_id)
@@ -581,7 +603,7 @@ class ChecklistService(Service):
                   procedure=proc.id, step=step.id, basis=step.basis, kind=step.kind, value=shown,
                   chars=len(stored) if step.kind == "text" else None,
                   signed_off_by=signed_off_by, handoff_id=rec.handoff_id)
-        return rec
+        return rec, records
 
     def sign_off(
         self, actor: Actor, run_id: int, step_id: str, staff_no: str, pin: str,
@@ -754,7 +776,7 @@ class ChecklistService(Service):
     def today(self, uow: UnitOfWork) -> list[TodayItem]:
         """My scheduled procedures for today: those of my roles; day-wide ones shared with
         colleagues, staff and teller ones my own. Ordered by due time."""
-        procs = [p for p in self.catalog() if p.scheduled and uow.roles & set(p.roles)]
+        procs = [p for p in self.catalog(uow) if p.scheduled and uow.roles & set(p.roles)]
         assert uow.actor_id is not None
         wanted = [(p, uow.actor_id if p.subject in ("staff", "teller") else None) for p in procs]
         return self._scheduled(uow, wanted, uow.today)
@@ -769,7 +791,7 @@ class ChecklistService(Service):
         staff = uow.session.exec(select(Staff).where(col(Staff.active).is_(True))).all()
         staff = roster.expected(uow.session, day, staff)
         wanted: list[tuple[Procedure, int | None]] = []
-        for proc in self.catalog():
+        for proc in self.catalog(uow):
             if not proc.scheduled:
                 continue
             if proc.schedule == "monthly" and proc.due_day is not None and day.day < proc.due_day:

@@ -77,20 +77,28 @@ class HandoffView:
                           self.complete_within_minutes)
 
 
+def _views_query():  # type: ignore[no-untyped-def]
+    sender, receiver = aliased(Staff), aliased(Staff)
+    return (
+        select(Handoff, sender.name, receiver.name, Client.name, Client.tier, Ticket.display_no)
+        .join(sender, sender.id == Handoff.from_staff_id)
+        .outerjoin(receiver, receiver.id == Handoff.to_staff_id)
+        .outerjoin(Client, Client.id == Handoff.client_id)
+        .outerjoin(Ticket, Ticket.id == Handoff.ticket_id)
+        .order_by(col(Handoff.created_at).desc(), col(Handoff.id).desc())
+    )
+
+
+#: hand-offs with the names their views show, newest first (built once; views_in adds the
+#: WHERE)
+_VIEWS = _views_query()
+
+
 class HandoffService(Service):
     # --- queries ---------------------------------------------------------------------------
     def views_in(self, uow: UnitOfWork, where) -> list[HandoffView]:  # type: ignore[no-untyped-def]
         """The hand-offs `where` selects, as views (the read model other services show too)."""
-        sender, receiver = aliased(Staff), aliased(Staff)
-        query = (
-            select(Handoff, sender.name, receiver.name, Client.name, Client.tier, Ticket.display_no)
-            .join(sender, sender.id == Handoff.from_staff_id)
-            .outerjoin(receiver, receiver.id == Handoff.to_staff_id)
-            .outerjoin(Client, Client.id == Handoff.client_id)
-            .outerjoin(Ticket, Ticket.id == Handoff.ticket_id)
-            .where(where)
-            .order_by(col(Handoff.created_at).desc(), col(Handoff.id).desc())
-        )
+        query = _VIEWS.where(where)
         within = uow.settings.handoffs.complete_within_minutes
         return [
             HandoffView(

@@ -10,11 +10,19 @@ The audit trail (issue 15): `uow.audit(...)` records the call's events; when the
 (`UnitOfWork.finish`, before the commit) they are appended to the hash chain (store.chain; keyed
 with the audit key when the program has one), the last one carrying the seals of every row of
 a sealed table the call inserted, changed or deleted (store.seals, collected after each flush
-and from Core UPDATE/DELETE statements through the session), and `row_seal` records them. A
+and from Core UPDATE/DELETE statements through the session: read back at the end, unless
+the call loaded the row whole after the statement), and `row_seal` records them. A
 write that changed rows without an event of its own gets an `audit.seal` event.
 
 The closed-day guard: before each flush, no record of a closed business day changes unless the
-head amended that day in this unit of work (services.day.ensure_day_open).
+head amended that day in this unit of work (services.day.ensure_day_open). The days a call's
+flushes found open are remembered for the rest of the call (`UnitOfWork.open_days`), so a call
+asks the store once per day it touches, not once per flush; a write to a business day itself
+forgets them.
+
+The write path's cost (issue 21): the statements every call sends (the actor, the closed days)
+are built once at import (a prebuilt statement keeps its cache key), and the session's listeners
+are the session class's, not registered anew for each call.
 """
 
 from __future__ import annotations
@@ -26,9 +34,9 @@ from datetime import date, datetime
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event
+from sqlalchemy import bindparam, event
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import Mapper, joinedload
 from sqlmodel import Session, col, select
 
 from wealthtui.model import AuditHead, BusinessDay, Staff
@@ -102,8 +110,18 @@ class UnitOfWork:
         self._touched: dict[tuple[str, str], Any] = {}
         #: rows of sealed tables a Core UPDATE/DELETE through the session changed: table -> ids
         self._bulk: dict[str, set[Any]] = {}
+        #: how many such statements each table had, and the rows of those tables loaded whole
+        #: from the store since: (table, row id) -> (statements before the load, instance)
+        self._bulk_seq: dict[str, int] = {}
+        self._fresh: dict[tuple[str, str], tuple[int, Any]] = {}
         #: what to do once this call has committed (e.g. anchor the chain after a day close)
         self.after_commit: list[Callable[[], None]] = []
+        #: business days this call's flushes found not closed (the closed-day guard asks the
+        #: store once per day; forgotten when the call writes a business day)
+        self.open_days: set[date] = set()
+        #: what the call reads once however often it asks (e.g. the procedure catalog,
+        #: services.checklists): name -> value
+        self.memo: dict[str, Any] = {}
 
     @property
     def actor_id(self) -> int | None:
@@ -150,7 +168,7 @@ class UnitOfWork:
         if self._bulk:  # rows changed by Core statements: as the database now holds them
             conn = session.connection()
             for name, ids in self._bulk.items():
-                found.update(seals.seal_rows(conn, name, ids))
+                found.update(seals.seal_rows(conn, name, self._seal_loaded(found, name, ids)))
         sealed_rows = [(t, r, d) for (t, r), d in found.items()]
         events = self._events
         if sealed_rows and not events:
@@ -164,6 +182,26 @@ class UnitOfWork:
             _append(conn, events, self.ctx.audit_key())
             seals.upsert(conn, sealed_rows, events[-1].id)
         self._events, self._touched, self._bulk = [], {}, {}
+        self._bulk_seq, self._fresh = {}, {}
+
+    def _seal_loaded(self, found: dict[tuple[str, str], str], name: str,
+                     ids: set[Any]) -> list[Any]:
+        """Seal, from the instance, each row of `ids` the session loaded whole after the last
+        Core statement on its table (so it holds what the store holds; flushed since, it still
+        does); return the ids left to read back from the store."""
+        left = []
+        seq = self._bulk_seq.get(name, 0)
+        for i in ids:
+            key = (name, seals.row_id(i))
+            got = self._fresh.get(key)
+            state = sa_inspect(got[1]) if got is not None and got[0] == seq else None
+            if state is None or not state.persistent or state.session is not self.session:
+                left.append(i)
+                continue
+            sealed = seals.seal_of_instance(got[1])
+            assert sealed is not None
+            found[key] = sealed[2]
+        return left
 
 
 def _collect_written(session: Session, _context: object) -> None:
@@ -193,8 +231,27 @@ def _note_bulk(state: Any) -> None:
     name = getattr(getattr(statement, "table", None), "name", None)
     if uow is None or name not in seals.SEALED:
         return
+    if name == BusinessDay.__tablename__:
+        uow.open_days.clear()  # a day's status may change: the guard asks again
     ids = seals.keys_where(state.session.connection(), name, statement.whereclause)
     uow._bulk.setdefault(name, set()).update(ids)
+    uow._bulk_seq[name] = uow._bulk_seq.get(name, 0) + 1
+
+
+def _loaded(target: Any, context: Any, attrs: Any = None) -> None:
+    """An instance loaded (or refreshed whole) from the store: when its table had a Core
+    statement in this call, remember it as holding what the store holds now (finish)."""
+    if attrs is not None:
+        return  # only some attributes refreshed
+    session = getattr(context, "session", None)
+    uow: UnitOfWork | None = session.info.get("uow") if session is not None else None
+    if uow is None or not uow._bulk:
+        return
+    name = getattr(target, "__tablename__", None)
+    if name in uow._bulk:
+        key = seals.key_of_instance(target)
+        if key is not None:
+            uow._fresh[key] = (uow._bulk_seq.get(name, 0), target)
 
 
 def _only_lifecycle(obj: object) -> bool:
@@ -209,29 +266,64 @@ def _only_lifecycle(obj: object) -> bool:
     return changed <= allowed
 
 
+#: the first closed day among some (the closed-day guard's one question)
+_CLOSED_AMONG = (select(BusinessDay.business_date)
+                 .where(BusinessDay.status == DayStatus.CLOSED,
+                        col(BusinessDay.business_date).in_(bindparam("days", expanding=True)))
+                 .limit(1))
+
+
 def _refuse_closed_days(session: Session, _context: object, _instances: object) -> None:
-    """Before each flush: no record of a closed business day changes, unless the head amended
-    that day in this unit of work (with a reason, audited). Records carry `business_date`.
-    Finishing a record (only its lifecycle columns changed, see `_only_lifecycle`) is not a
-    change of its day."""
+    """Before each flush of a write: no record of a closed business day changes, unless the
+    head amended that day in this unit of work (with a reason, audited). Records carry
+    `business_date`. Finishing a record (only its lifecycle columns changed, see
+    `_only_lifecycle`) is not a change of its day. A day found open stays known open for the
+    rest of the call, until the call writes a business day."""
     uow: UnitOfWork | None = session.info.get("uow")
-    if uow is None:
+    if uow is None or not session.info.get("write"):
         return
+    if any(isinstance(obj, BusinessDay)
+           for obj in chain(session.new, session.dirty, session.deleted)):
+        uow.open_days.clear()  # a day's status may change in this flush
     dirty = (obj for obj in session.dirty if not _only_lifecycle(obj))
-    touched = chain(session.new, dirty, session.deleted)
-    days = {getattr(obj, "business_date", None) for obj in touched
+    days = {getattr(obj, "business_date", None)
+            for obj in chain(session.new, dirty, session.deleted)
             if not isinstance(obj, BusinessDay)}
-    days = {d for d in days if isinstance(d, date)} - uow.amended_days
+    days = {d for d in days if isinstance(d, date)}
+    days -= uow.amended_days
+    days -= uow.open_days
     if not days:
         return
     with session.no_autoflush:
-        closed = session.exec(
-            select(BusinessDay.business_date).where(
-                BusinessDay.status == DayStatus.CLOSED, col(BusinessDay.business_date).in_(days)
-            )
-        ).first()
+        closed = session.execute(_CLOSED_AMONG, {"days": sorted(days)}).scalar()
     if closed is not None:
         raise Conflict("error.day.closed", date=closed.isoformat())
+    uow.open_days |= days
+
+
+class _CallSession(Session):
+    """The session of one unit of work; its listeners are the class's (registered once)."""
+
+
+event.listen(_CallSession, "before_flush", _refuse_closed_days)
+event.listen(_CallSession, "after_flush", _collect_written)
+event.listen(_CallSession, "do_orm_execute", _note_bulk)
+event.listen(Mapper, "load", _loaded)
+event.listen(Mapper, "refresh", _loaded)
+
+#: the actor with the roles held, in one statement
+_ACTOR = (select(Staff).options(joinedload(Staff.role_rows))  # type: ignore[arg-type]
+          .where(Staff.id == bindparam("staff_id")))
+#: the same for a write, with whether the business day `today` is closed (the closed-day guard's
+#: question for today, asked with the actor's row: most writes touch only today's records)
+_WRITER = (select(Staff, select(BusinessDay.business_date)
+                  .where(BusinessDay.business_date == bindparam("today"),
+                         BusinessDay.status == DayStatus.CLOSED)
+                  .scalar_subquery().label("today_closed"))
+           .options(joinedload(Staff.role_rows))  # type: ignore[arg-type]
+           .where(Staff.id == bindparam("staff_id")))
+#: on PostgreSQL, the audit head's row lock every write transaction takes first
+_WRITER_LOCK = select(AuditHead.id).where(AuditHead.id == 1).with_for_update()
 
 
 @contextmanager
@@ -239,17 +331,29 @@ def _session(ctx: Context, write: bool) -> Iterator[Session]:
     with ctx.engine.connect() as conn:
         if write and is_sqlite(ctx.engine):
             conn = conn.execution_options(**WRITE)
-        with Session(bind=conn, expire_on_commit=False) as session:
-            if write:
-                event.listen(session, "before_flush", _refuse_closed_days)
-            event.listen(session, "after_flush", _collect_written)
-            event.listen(session, "do_orm_execute", _note_bulk)
+        with _CallSession(bind=conn, expire_on_commit=False) as session:
+            session.info["write"] = write
             try:
                 yield session
                 session.commit()
             except BaseException:
                 session.rollback()
                 raise
+
+
+def _actor(ctx: Context, session: Session, staff_id: int | None,
+           write: bool) -> tuple[Staff | None, date | None]:
+    """The acting staff row with its roles (None without an actor) and, for a write, today's
+    date when its business day is not closed, in one statement."""
+    if staff_id is None:
+        return None, None
+    if not write:
+        return session.execute(_ACTOR, {"staff_id": staff_id}).unique().scalar_one_or_none(), None
+    today = business_date(ctx.now(), ctx.tz)
+    row = session.execute(_WRITER, {"staff_id": staff_id, "today": today}).unique().first()
+    if row is None:
+        return None, None
+    return row[0], today if row[1] is None else None
 
 
 def run_in_uow(
@@ -267,13 +371,11 @@ def run_in_uow(
                     # One writer at a time, as BEGIN IMMEDIATE gives on SQLite: every write
                     # transaction takes the audit head's row lock first, so read-then-write
                     # logic (next ticket number, call next) cannot interleave.
-                    session.execute(
-                        select(AuditHead.id).where(AuditHead.id == 1).with_for_update()
-                    )
-                # the actor with the roles held, in one statement
-                staff = (session.get(Staff, staff_id, options=[joinedload(Staff.role_rows)])
-                         if staff_id is not None else None)
+                    session.execute(_WRITER_LOCK)
+                staff, open_day = _actor(ctx, session, staff_id, write)
                 uow = UnitOfWork(ctx, session, staff)
+                if open_day is not None and open_day == uow.today:
+                    uow.open_days.add(open_day)
                 session.info["uow"] = uow
                 result = fn(uow)
                 uow.finish()

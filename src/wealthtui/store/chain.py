@@ -9,7 +9,8 @@ first event written by a program that holds a key; the switch is the event `audi
 
 `append_events` works on a Connection, so bulk writers (the generator, migrations) and the unit
 of work append the same way: the head row is read with a row lock (FOR UPDATE on PostgreSQL; a
-SQLite write transaction holds the database), events get the next ids, the head moves.
+SQLite write transaction holds the database), events get the next ids, the head moves. The three
+statements are built once (every service write sends them).
 """
 
 from __future__ import annotations
@@ -86,6 +87,13 @@ def new_event(*, at: datetime, actor_id: int | None, action: str, entity: str = 
         manual_section=manual_section, seals=seals)
 
 
+#: the head, locked; the events' insert; the head moved (built once: every write sends them)
+_HEAD = (select(AuditHead.last_id, AuditHead.last_hash, AuditHead.keyed_from)
+         .where(AuditHead.id == 1).with_for_update())
+_INSERT = insert(AuditEvent)
+_MOVE = update(AuditHead).where(AuditHead.id == 1)
+
+
 def _at(value: datetime) -> datetime:
     # the store keeps microseconds; hash what will be read back
     return value.astimezone(UTC)
@@ -97,9 +105,7 @@ def append_events(conn: Connection, events: Sequence[NewEvent], key: bytes | Non
     a keyed chain refuses (AuditKeyMissing)."""
     if not events:
         return
-    head = conn.execute(
-        select(AuditHead.last_id, AuditHead.last_hash, AuditHead.keyed_from)
-        .where(AuditHead.id == 1).with_for_update()).one()
+    head = conn.execute(_HEAD).one()
     last_id, last_hash, keyed_from = int(head[0]), str(head[1]), int(head[2] or 0)
     if keyed_from and key is None:
         raise AuditKeyMissing("tamper.error.key_missing")
@@ -121,9 +127,8 @@ def append_events(conn: Connection, events: Sequence[NewEvent], key: bytes | Non
                      "entity": ev.entity, "entity_id": ev.entity_id, "detail": ev.detail,
                      "manual_section": ev.manual_section, "seals": ev.seals,
                      "prev_hash": ev.prev_hash, "hash": ev.hash})
-    conn.execute(insert(AuditEvent), rows)
-    conn.execute(update(AuditHead).where(AuditHead.id == 1)
-                 .values(last_id=last_id, last_hash=last_hash, keyed_from=keyed_from))
+    conn.execute(_INSERT, rows[0] if len(rows) == 1 else rows)
+    conn.execute(_MOVE, {"last_id": last_id, "last_hash": last_hash, "keyed_from": keyed_from})
 
 
 def append_event(conn: Connection, *, at: datetime, actor_id: int | None, action: str,

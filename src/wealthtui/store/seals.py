@@ -208,20 +208,31 @@ def parse_seals(text: str) -> dict[tuple[str, str], str]:
     return out
 
 
+_UPSERTS: dict[str, Any] = {}
+
+
+def _upsert_statement(dialect: str) -> Any:
+    """The insert-or-update of seals for a dialect (built once per dialect: every write
+    sends it)."""
+    stmt = _UPSERTS.get(dialect)
+    if stmt is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        new = insert(RowSeal)
+        stmt = _UPSERTS[dialect] = new.on_conflict_do_update(
+            index_elements=["tbl", "row_id"],
+            set_={"digest": new.excluded.digest, "audit_id": new.excluded.audit_id})
+    return stmt
+
+
 def upsert(conn: Connection, seals: Sequence[tuple[str, str, str]], audit_id: int) -> None:
     """Record the seals as the rows' last, carried by event `audit_id`."""
     if not seals:
         return
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(RowSeal)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["tbl", "row_id"],
-        set_={"digest": stmt.excluded.digest, "audit_id": stmt.excluded.audit_id})
-    conn.execute(stmt, [{"tbl": t, "row_id": r, "digest": d, "audit_id": audit_id}
-                        for t, r, d in seals])
+    rows = [{"tbl": t, "row_id": r, "digest": d, "audit_id": audit_id} for t, r, d in seals]
+    conn.execute(_upsert_statement(conn.dialect.name), rows[0] if len(rows) == 1 else rows)
 
 
 # --- bulk writers -----------------------------------------------------------------------------------

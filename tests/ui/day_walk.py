@@ -1,7 +1,8 @@
 """The whole day from `wealthtui init` walked through the screens (issue 16 "Done when"), shared
 by tests/ui/test_day_*.py. Keys are pressed by binding id (tests/ui/keys.py).
 
-The morning is walked ONCE per test worker (`morning_center`, cached like tests/demo_fixture.py):
+The morning is walked ONCE per test run (`copy_morning`: the first xdist worker to need it walks
+it under the run's shared temp root, the others wait for it; then each test copies it):
 `wealthtui init`; the head adds the staff (F3 staff tab, F8 form, the one-time PIN shown once);
 each person signs in with their one-time PIN at ANOTHER terminal (a second app whose
 `insiders.terminal` differs: the PIN is refused where it was issued) and chooses their own PIN
@@ -16,7 +17,9 @@ Each test copies that center (`copy_morning`) and walks one part of the day."""
 
 from __future__ import annotations
 
+import fcntl
 import functools
+import os
 import re
 import shutil
 from pathlib import Path
@@ -306,22 +309,30 @@ async def _walk_the_morning(db: str) -> None:
 
 @functools.cache
 def _morning_folder(base: Path) -> Path:
+    """The morning's folder, walked once for the whole run: under the run's temp root shared by
+    the xdist workers (the first to take the lock walks it, the others wait and copy it)."""
     import asyncio
 
-    folder = base / "day-morning"
-    shutil.rmtree(folder, ignore_errors=True)  # what a failed build of this worker left
-    folder.mkdir(parents=True)
-    with config_at(folder / "config.toml"):  # init writes the audit key beside it
-        db = str(folder / "center.db")
-        init_center(db)
-        asyncio.run(_walk_the_morning(db))
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder = root / "day-morning"
+    with open(root / "day-morning.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (folder / "walked").exists():
+            return folder
+        shutil.rmtree(folder, ignore_errors=True)  # what a failed walk left
+        folder.mkdir(parents=True)
+        with config_at(folder / "config.toml"):  # init writes the audit key beside it
+            db = str(folder / "center.db")
+            init_center(db)
+            asyncio.run(_walk_the_morning(db))
+        (folder / "walked").touch()
     return folder
 
 
 def copy_morning(base: Path, into: Path) -> str:
-    """A copy of the morning's center (built at the first call of the worker under `base`, a
-    pytest base temp folder) in `into`, whose config.toml (and audit key) WEALTHTUI_CONFIG
-    must then name; returns the database path."""
+    """A copy of the morning's center (walked once for the run, see `_morning_folder`; `base`:
+    the worker's pytest base temp folder) in `into`, whose config.toml (and audit key)
+    WEALTHTUI_CONFIG must then name; returns the database path."""
     folder = _morning_folder(base)
     shutil.copytree(folder, into, dirs_exist_ok=True)
     return str(into / "center.db")

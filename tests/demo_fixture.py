@@ -31,8 +31,16 @@ def _no_audit_key(folder: Path) -> Iterator[None]:
     """Whichever test builds the template first, it is built without an audit key (the chain
     plain SHA-256), as every test that copies it reads it: not with the key file some earlier
     test of the worker left in its own config folder."""
+    with config_at(folder / "no-config" / "config.toml"):
+        yield
+
+
+@contextmanager
+def config_at(config_file: Path) -> Iterator[None]:
+    """WEALTHTUI_CONFIG names `config_file` (the audit key beside it, none from the
+    environment) while a template shared by the worker's tests is built."""
     saved = {name: os.environ.get(name) for name in ("WEALTHTUI_CONFIG", "WEALTHTUI_AUDIT_KEY")}
-    os.environ["WEALTHTUI_CONFIG"] = str(folder / "no-config" / "config.toml")
+    os.environ["WEALTHTUI_CONFIG"] = str(config_file)
     os.environ.pop("WEALTHTUI_AUDIT_KEY", None)
     try:
         yield

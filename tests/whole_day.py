@@ -1,8 +1,9 @@
 """A whole honest day of a center made by `wealthtui init` (issue 16, "Done when"), worked
 through the services only, counting as it goes what `wealthtui eod` must then report.
 
-Shared by tests/services/test_whole_day.py (both backends) and tests/ui/test_whole_day_walk.py
-(the screens walk the same day and use the parts not yet walked: lobby, counters, CMs). Nothing
+Shared by tests/services/test_whole_day.py (both backends) and the screens' walk of the same
+day (tests/ui/day_walk.py, tests/ui/test_day_*.py), which replays parts here on its own copy of
+the morning. `tick_open_steps` is the one helper that records the open steps of a run. Nothing
 here writes SQL or uses the demo: the center is made by the real `init` command, every later
 change is a service call by the person who does it."""
 
@@ -27,6 +28,7 @@ from wealthtui.rules.money import format_fen
 from wealthtui.rules.target_criteria import TargetFilters
 from wealthtui.services import Actor, Services
 from wealthtui.services.balancing import MATCHES
+from wealthtui.services.checklists import RunView
 from wealthtui.services.client_import import ClientRow
 from wealthtui.store.engine import make_engine
 
@@ -101,26 +103,10 @@ class Day:
         self.clock.set(datetime.combine(self.day, time(hh, mm), tz))
 
     def routine(self, who: str, procedure_id: str) -> int:
-        """Start `procedure_id` and record every step it requires, then complete it."""
-        s = self.services
-        actor = self.people[who]
-        run = s.checklists.start(actor, procedure_id)
-        while run.open_required:
-            state = run.open_required[0]
-            step = state.step
-            if step.confirms == "flow_log":
-                s.day.confirm_flow_log(actor, run_id=run.id)
-                run = s.checklists.get(actor, run.id)
-                continue
-            if step.kind == "signoff":
-                signer = next(n for n, a in self.people.items()
-                              if a.roles & set(step.signer_role) and n != who)
-                run = s.checklists.sign_off(actor, run.id, step.id,
-                                            self.people[signer].staff_no, TEST_PIN)
-                continue
-            run = s.checklists.record(actor, run.id, step.id, self.value(step, run))
-        if run.status == "open":
-            s.checklists.complete(actor, run.id)
+        """Start `procedure_id` and record every step it requires, then complete it (a step the
+        system records later, e.g. the close of the day, is left to it)."""
+        run = self.services.checklists.start(self.people[who], procedure_id)
+        tick_open_steps(self, who, run)
         self.checklists_done += 1
         return run.id
 
@@ -133,6 +119,51 @@ class Day:
         if step.kind == "text":
             return "按规定完成"
         return ""
+
+
+def tick_open_steps(d: Day, who: str, run: RunView, values: dict[str, str] | None = None,
+                    *, complete: bool = True) -> RunView:
+    """Record every open required step of `run` as `who` (the value from `values` by step id,
+    else the one a routine done with nothing wrong has: Day.value; a flow-log step confirmed,
+    a sign-off signed by a colleague holding the signer's role), then complete it. A step
+    the system records (`confirms`, but the flow log) is left to the system: the run is then
+    completed only when none is open."""
+    s, actor = d.services, d.people[who]
+    while True:
+        todo = [x.step for x in run.open_required
+                if x.step.confirms is None or x.step.confirms == "flow_log"]
+        if not todo:
+            break
+        step = todo[0]
+        if step.confirms == "flow_log":
+            s.day.confirm_flow_log(actor, run_id=run.id)
+            run = s.checklists.get(actor, run.id)
+        elif step.kind == "signoff":
+            signer = next(n for n, a in d.people.items()
+                          if a.roles & set(step.signer_role) and n != who)
+            run = s.checklists.sign_off(actor, run.id, step.id, d.people[signer].staff_no,
+                                        TEST_PIN)
+        else:
+            value = (values or {}).get(step.id)
+            run = s.checklists.record(actor, run.id, step.id,
+                                      d.value(step, run) if value is None else value)
+    if complete and run.status == "open" and not run.open_required:
+        run = s.checklists.complete(actor, run.id)
+    return run
+
+
+def sign_on_tellers(d: Day) -> None:
+    """The tellers sign on (opening cash = counted cash) and do the sign-on checklist."""
+    s, p = d.services, d.people
+    for who, counter, cash in (("T201", CASH_COUNTER, OPENING_CASH),
+                               ("T202", NON_CASH_COUNTER, "")):
+        session = s.counter.sign_on(p[who], counter, cash)
+        assert session.checklist_run_id is not None
+        run = s.checklists.get(p[who], session.checklist_run_id)
+        run = tick_open_steps(d, who, run, {"cash_counted": cash or "0",
+                                            "vouchers_counted": "50", "box_matches": "match"})
+        assert run.status == "done"
+        d.checklists_done += 1
 
 
 def client_rows(day: date) -> list[ClientRow]:
@@ -184,17 +215,7 @@ def run_whole_day(services: Services, clock: FixedClock, *, close: bool = True) 
         d.routine(cm, "cm_start_of_day")
     # --- tellers sign on: opening cash = counted cash, checklist done ------------------------
     d.at(8, 45)
-    for who, counter, cash in (("T201", CASH_COUNTER, OPENING_CASH), ("T202", NON_CASH_COUNTER, "")):
-        session = s.counter.sign_on(p[who], counter, cash)
-        assert session.checklist_run_id is not None
-        run = s.checklists.get(p[who], session.checklist_run_id)
-        values = {"box_drawn": "", "cash_counted": cash or "0", "vouchers_counted": "50",
-                  "box_matches": "match", "equipment": "", "appearance": ""}
-        while run.open_required:
-            step = run.open_required[0].step.id
-            run = s.checklists.record(p[who], run.id, step, values[step])
-        s.checklists.complete(p[who], run.id)
-        d.checklists_done += 1
+    sign_on_tellers(d)
     lobby(d)
     counters(d)
     cms(d)
@@ -211,13 +232,8 @@ def visit(d: Day, client: str | None, business: str, amount_fen: int | None = No
     d.tally.visitors += 1
     guided = s.lobby.guide(lm, v.id, business=business, amount_fen=amount_fen)
     if v.checklist_run_id is not None:
-        run = s.checklists.get(lm, v.checklist_run_id)
-        while run.open_required:
-            step = run.open_required[0].step
-            value = "ordinary" if step.id == "judge" else d.value(step, run)
-            run = s.checklists.record(lm, run.id, step.id, value)
-        if run.status == "open":
-            s.checklists.complete(lm, run.id)
+        tick_open_steps(d, "L101", s.checklists.get(lm, v.checklist_run_id),
+                        {"judge": "ordinary"})
         d.checklists_done += 1
     if guided.ticket_id is not None:
         d.tally.tickets += 1

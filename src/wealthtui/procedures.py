@@ -37,6 +37,10 @@ One file per procedure, named `<id>.toml`. The shape (the header of
     # a step recorded by a service action instead of a tick (the step shows what it confirms):
     #   confirms = "flow_log"   # the lobby manager's confirmation of the day's flow log
     #   confirms = "outlet_signoff"   # the supervisor's outlet sign-off (counter oversight F7)
+    #   confirms = "five_matches"     # a match_<m> step: the teller's balance submitted with it
+    #   confirms = "counter_sign_off" # the teller signed off the counter (box handed in)
+    #   confirms = "balance_signoff"  # a signoff step: the supervisor signed off the balance
+    #   confirms = "day_close"        # the head closed the business day
     # recorded by queuing a written notice of this template (services.notices), not by hand:
     #   by_notice = "cm_change"
 
@@ -78,8 +82,16 @@ from wealthtui.resources import data_file
 from wealthtui.rules.permissions import ROLES
 
 KINDS = ("tick", "number", "amount", "text", "choice", "signoff")
-#: what a `confirms` step confirms (the service action that records it)
-CONFIRMS = ("flow_log", "outlet_signoff")
+#: what a `confirms` step confirms (the service action that records it) → the catalog key of
+#: the message refusing to record it by hand
+CONFIRMS = {
+    "flow_log": "error.routines.confirm_flow_log",
+    "outlet_signoff": "error.routines.confirm_outlet_signoff",
+    "five_matches": "day_steps.confirm_five_matches",
+    "counter_sign_off": "day_steps.confirm_counter_sign_off",
+    "balance_signoff": "day_steps.confirm_balance_signoff",
+    "day_close": "day_steps.confirm_day_close",
+}
 SUBJECTS = ("staff", "client", "ticket", "teller", "day")
 SCHEDULES = ("none", "start_of_day", "end_of_day", "monthly")
 
@@ -191,7 +203,8 @@ class Step(_Cited):
     unit_en: str = Field("", max_length=16)
     required_when: Condition | None = None
     handoff: HandoffSpec | None = None
-    confirms: Literal["flow_log", "outlet_signoff"] | None = None
+    confirms: Literal["flow_log", "outlet_signoff", "five_matches", "counter_sign_off",
+                      "balance_signoff", "day_close"] | None = None
     #: recorded by queuing this written notice (services.notices), never by hand
     by_notice: Ident | None = None
 
@@ -226,8 +239,8 @@ class Step(_Cited):
             raise ValueError("unit is only for kind = \"number\" or \"amount\"")
         if self.required_when is not None and not self.required:
             raise ValueError("required_when needs required = true (it makes the step conditional)")
-        if self.confirms is not None and self.kind != "tick":
-            raise ValueError("confirms is only for kind = \"tick\" steps")
+        if self.confirms is not None and self.kind not in ("tick", "signoff"):
+            raise ValueError("confirms is only for kind = \"tick\" or \"signoff\" steps")
         if self.handoff is not None and self.handoff.when:
             if self.kind != "choice":
                 raise ValueError("handoff.when is only for choice steps")

@@ -83,22 +83,20 @@ def test_handover_nobody_witnesses_a_handover_they_took_part_in(center: Center) 
 
 
 def test_checklist_nobody_signs_off_a_run_they_worked_on(services: Services, make_staff) -> None:
-    """services.checklists: a sign-off step signed by the teller whose balancing it is."""
+    """services.checklists: a sign-off step signed by the teller whose hand-over it is."""
     teller = make_staff("cash_teller", "supervisor", staff_no="S3", name="既是柜员又是主管")
-    run = services.checklists.start(teller, "counter_eod_balancing")
-    for step, value in (("balancing_run", ""), ("cash_counted", "18,250.00"),
-                        ("match_accounts", ""), ("match_physical", ""), ("match_vouchers", ""),
-                        ("match_cash", ""), ("match_receipts", ""), ("difference", "none"),
-                        ("box_handed_in", "")):
+    run = services.checklists.start(teller, "counter_shift_handover")
+    for step, value in (("reason", "leave"), ("balanced", ""), ("cash_declared", "18,250.00"),
+                        ("vouchers_declared", "20"), ("count_result", "match")):
         services.checklists.record(teller, run.id, step, value)
     with pytest.raises(PermissionDenied) as err:
-        services.checklists.record(teller, run.id, "supervisor_signoff", signer=teller)
+        services.checklists.record(teller, run.id, "witness", signer=teller)
     assert err.value.key == "error.four_eyes.same_person"
     assert refusals(services, teller) == ["error.four_eyes.same_person"]
-    assert not services.checklists.get(teller, run.id).state("supervisor_signoff").done
+    assert not services.checklists.get(teller, run.id).state("witness").done
     other = make_staff("supervisor", staff_no="S4", name="钱主管")
-    signed = services.checklists.sign_off(teller, run.id, "supervisor_signoff", "S4", TEST_PIN)
-    assert signed.state("supervisor_signoff").signed_off_by_id == other.staff_id
+    signed = services.checklists.sign_off(teller, run.id, "witness", "S4", TEST_PIN)
+    assert signed.state("witness").signed_off_by_id == other.staff_id
 
 
 def test_complaints_the_staff_complained_about_neither_handle_nor_work_on_it(

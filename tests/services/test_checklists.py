@@ -250,29 +250,29 @@ def test_abandoning_needs_a_reason(services, make_staff):
 
 
 # --- sign-off by a second person -------------------------------------------------------------
-def balanced_run(services: Services, teller: Actor) -> int:
-    run = services.checklists.start(teller, "counter_eod_balancing")
-    for step, value in (("balancing_run", ""), ("cash_counted", "18,250.00"),
-                        ("match_accounts", ""), ("match_physical", ""), ("match_vouchers", ""),
-                        ("match_cash", ""), ("match_receipts", ""), ("difference", "none"),
-                        ("box_handed_in", "")):
+# (the teller's end-of-day sign-off is recorded by the supervisor's balance sign-off,
+# tests/services/test_day_steps.py; the supervisor's witness of a hand-over is signed here)
+def handed_over_run(services: Services, teller: Actor) -> int:
+    """A hand-over for leave, declared and counted: the supervisor's witness is due."""
+    run = services.checklists.start(teller, "counter_shift_handover")
+    for step, value in (("reason", "leave"), ("balanced", ""), ("cash_declared", "18,250.00"),
+                        ("vouchers_declared", "20"), ("count_result", "match")):
         services.checklists.record(teller, run.id, step, value)
     return run.id
 
 
 def test_a_sign_off_by_the_maker_is_refused(services, make_staff):
     teller = make_staff("cash_teller", "supervisor", name="既是柜员又是主管")
-    run_id = balanced_run(services, teller)
+    run_id = handed_over_run(services, teller)
     with pytest.raises(PermissionDenied) as exc:
-        services.checklists.record(teller, run_id, "supervisor_signoff", signer=teller)
+        services.checklists.record(teller, run_id, "witness", signer=teller)
     assert exc.value.key == "error.four_eyes.same_person"
     # with the PIN: refused by the second-person check before anything is written
     with pytest.raises(Conflict) as conflict:
-        services.checklists.sign_off(teller, run_id, "supervisor_signoff", teller.staff_no,
-                                     TEST_PIN)
+        services.checklists.sign_off(teller, run_id, "witness", teller.staff_no, TEST_PIN)
     assert conflict.value.key == "error.four_eyes.same_person"
     run = services.checklists.get(teller, run_id)
-    assert not run.state("supervisor_signoff").done
+    assert not run.state("witness").done
     refused = audit_rows(services, "security.refused")
     assert json.loads(refused[-1].detail)["reason"] == "error.four_eyes.same_person"
 
@@ -280,34 +280,35 @@ def test_a_sign_off_by_the_maker_is_refused(services, make_staff):
 def test_whoever_had_a_hand_in_the_run_cannot_sign_it_off(services, make_staff):
     teller = make_staff("cash_teller")
     helper = make_staff("officer", "supervisor", name="赵主管")
-    run_id = balanced_run(services, teller)
-    services.checklists.record(helper, run_id, "box_handed_in")  # helped at the counter
+    run_id = handed_over_run(services, teller)
+    services.checklists.record(helper, run_id, "book")  # filled in the hand-over book
     with pytest.raises(PermissionDenied) as exc:
-        services.checklists.record(teller, run_id, "supervisor_signoff", signer=helper)
+        services.checklists.record(teller, run_id, "witness", signer=helper)
     assert exc.value.key == "error.four_eyes.same_person"
     other_sup = make_staff("supervisor", name="钱主管")
-    run = services.checklists.sign_off(teller, run_id, "supervisor_signoff",
-                                       other_sup.staff_no, TEST_PIN)
-    state = run.state("supervisor_signoff")
+    run = services.checklists.sign_off(teller, run_id, "witness", other_sup.staff_no, TEST_PIN)
+    state = run.state("witness")
     assert state.done and state.signed_off_by == "钱主管" and state.done_by_id == teller.staff_id
+    taking = make_staff("cash_teller", name="孙柜员")
+    services.checklists.sign_off(teller, run_id, "receiver_signoff", taking.staff_no, TEST_PIN)
     assert services.checklists.complete(teller, run_id).status == "done"
 
 
 def test_a_signer_must_hold_the_steps_signer_role_and_the_right_pin(services, make_staff):
     teller = make_staff("cash_teller")
     colleague = make_staff("cash_teller", name="孙柜员")
-    run_id = balanced_run(services, teller)
+    run_id = handed_over_run(services, teller)
     with pytest.raises(PermissionDenied) as exc:
-        services.checklists.record(teller, run_id, "supervisor_signoff", signer=colleague)
+        services.checklists.record(teller, run_id, "witness", signer=colleague)
     assert exc.value.key == "error.checklist.signer_role"
     sup = make_staff("supervisor")
     with pytest.raises(AuthFailed):
-        services.checklists.sign_off(teller, run_id, "supervisor_signoff", sup.staff_no, "000000")
+        services.checklists.sign_off(teller, run_id, "witness", sup.staff_no, "000000")
     with pytest.raises(FieldError) as field:
-        services.checklists.record(teller, run_id, "supervisor_signoff")
+        services.checklists.record(teller, run_id, "witness")
     assert field.value.key == "error.checklist.signer_required"
     with pytest.raises(Conflict):
-        services.checklists.record(teller, run_id, "match_cash", signer=sup)
+        services.checklists.record(teller, run_id, "balanced", signer=sup)
 
 
 def test_the_shift_witness_is_a_third_person(services, make_staff):

@@ -117,16 +117,16 @@ async def test_values_choices_and_mistakes_are_entered_in_dialogs(services, make
 async def test_a_sign_off_asks_a_second_person_and_refuses_the_maker(services, make_staff):
     teller = make_staff("cash_teller", name="吴柜员")
     make_staff("supervisor", name="郑主管", staff_no="S900")
-    run = services.checklists.start(teller, "counter_eod_balancing")
-    for state in run.steps[:-1]:
-        if state.required:
-            value = {"amount": "100", "choice": "none"}.get(state.step.kind, "")
-            services.checklists.record(teller, run.id, state.step.id, value)
+    run = services.checklists.start(teller, "counter_shift_handover")  # a change of shift
+    for step, value in (("reason", "shift"), ("balanced", ""), ("cash_declared", "100"),
+                        ("vouchers_declared", "20"), ("count_result", "match")):
+        run = services.checklists.record(teller, run.id, step, value)
     app = Host(services, teller, ChecklistPanel(run.id))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()  # the run is read off the event loop: let it show first
         panel = app.screen.query_one(ChecklistPanel)
-        panel.table.move_cursor(row=len(run.steps) - 1)
+        panel.table.move_cursor(
+            row=next(i for i, x in enumerate(run.steps) if x.step.id == "receiver_signoff"))
         await pilot.press("enter")
         await pilot.pause()
         dialog = app.screen
@@ -147,7 +147,7 @@ async def test_a_sign_off_asks_a_second_person_and_refuses_the_maker(services, m
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, HostScreen)
-        state = panel.run.state("supervisor_signoff")
+        state = panel.run.state("receiver_signoff")
         assert state.done and state.signed_off_by == "郑主管"
         await pilot.press("f2")
         await pilot.pause()

@@ -186,7 +186,8 @@ class BalancingService(Service):
                note: str = "") -> BalanceView:
         """Enter the cash counted and the matches ticked. Refused while a ticket is at the
         teller's counter, a business awaits authorisation, or a hand-over is unconfirmed.
-        Submitting again (before sign-off) replaces the figures and clears any handling."""
+        Submitting again (before sign-off) replaces the figures and clears any handling. The
+        teller's end-of-day routine records the matches ticked (its match_* steps) with it."""
         assert uow.actor_id is not None
         unknown = set(matches) - set(MATCHES)
         if unknown:
@@ -242,6 +243,8 @@ class BalancingService(Service):
                   expected_cash_fen=b.expected_cash_fen, counted_cash_fen=counted,
                   difference_fen=b.difference_fen, items=figures.total_items,
                   matches=[m for m in MATCHES if matches.get(m)])
+        # the teller's end-of-day routine: the matches ticked here are its match_* steps
+        self._checklists.confirm_in(uow, "five_matches", uow.today, subject_staff_id=uow.actor_id)
         return self._view(uow, uow.today, uow.actor_id, b)
 
     # --- the supervisor --------------------------------------------------------------------
@@ -283,7 +286,8 @@ class BalancingService(Service):
     def sign_off(self, uow: UnitOfWork, balance_id: int) -> BalanceView:
         """Sign off a teller's balance (never one's own). Refused while a difference is not
         handled, or when the records changed since the teller submitted. The teller's counter
-        session, if still open, is closed."""
+        session, if still open, is closed. The teller's end-of-day routine records its
+        supervisor's sign-off step (signed by the actor) and "box handed in" with it."""
         b = self._load(uow, balance_id)
         self._not_own(uow, b)
         if b.status != "submitted":
@@ -314,6 +318,10 @@ class BalancingService(Service):
         uow.audit("balance.sign_off", "teller_balance", b.id, manual_section=OUTLET_SECTION,
                   teller_id=b.teller_id, difference_fen=b.difference_fen,
                   handling=b.difference_handling)
+        # the teller's end-of-day routine: the supervisor's sign-off, and the box handed in
+        # when this closed the counter session left open
+        for fact in ("counter_sign_off", "balance_signoff"):
+            self._checklists.confirm_in(uow, fact, b.business_date, subject_staff_id=b.teller_id)
         return self._view(uow, b.business_date, b.teller_id, b)
 
     def _outlet(self, uow: UnitOfWork, day: date) -> OutletView:

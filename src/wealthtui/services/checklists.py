@@ -27,8 +27,11 @@ Other services start runs inside their own transaction with `start_in(uow, ...)`
 
 A step that `confirms` what a service does (procedures.CONFIRMS) is never ticked by hand: the
 service records it when it does it (`confirm_in`: the supervisor's outlet sign-off records
-"every teller signed off" of the outlet routine), and a run started after that is born with the
-step recorded (`SYSTEM_FACTS`), so no routine asks to tick what the system already did.
+"every teller signed off" of the outlet routine, the teller's balance the five matches, the
+counter sign-off "box handed in", the supervisor's balance sign-off the routine's sign-off, the
+close "close the day"), and a run started after that is born with the step recorded (the facts
+are read from the records: services/checklist_facts.py), so no routine asks to tick what the
+system already did.
 """
 
 from __future__ import annotations
@@ -48,13 +51,13 @@ from wealthtui.model import (
     ChecklistRun,
     Client,
     CMAssignment,
-    OutletBalance,
     Staff,
     StepRecord,
     Ticket,
 )
 from wealthtui.model.status import ChecklistStatus
 from wealthtui.procedures import (
+    CONFIRMS,
     Catalog,
     Procedure,
     ProcedureError,
@@ -66,7 +69,7 @@ from wealthtui.procedures import (
 from wealthtui.rules import permissions
 from wealthtui.rules.fields import FieldError, parse_text
 from wealthtui.rules.money import parse_yuan
-from wealthtui.services import roster
+from wealthtui.services import checklist_facts, roster
 from wealthtui.services.auth import AuthService
 from wealthtui.services.base import Actor, Context, Service, UnitOfWork, requires
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
@@ -155,13 +158,15 @@ class TodayItem:
 
 
 # --- pure helpers ----------------------------------------------------------------------------
-def _outlet_signed_off(uow: UnitOfWork, run: ChecklistRun) -> bool:
-    return uow.session.get(OutletBalance, run.business_date) is not None
-
-
-#: what a `confirms` step stands for, read from the records: a run started after the service
-#: did it records the step at once (the flow log is confirmed anew from the step, services.day)
-SYSTEM_FACTS = {"outlet_signoff": _outlet_signed_off}
+def _involved(run: ChecklistRun, step: Step, records: list[StepRecord],
+              actor_id: int | None) -> set[int | None]:
+    """Who had a hand in `run` and so may not sign `step` off (four eyes): who started it, its
+    subject, the one recording, anyone who recorded or signed another step."""
+    involved = {run.started_by, run.subject_staff_id, actor_id}
+    for r in records:
+        if r.step_id != step.id:
+            involved |= {r.done_by, r.signed_off_by}
+    return involved
 
 
 def due_at(proc: Procedure, business_date: date, tz: ZoneInfo) -> datetime | None:
@@ -364,16 +369,46 @@ class ChecklistService(Service):
                   procedure=proc.id, version=proc.version[:12], business_date=day.isoformat(),
                   client_id=client_id, ticket_id=ticket_id, subject_staff_id=subject_staff_id)
         assert run.id is not None
-        for step in proc.steps:
-            done = SYSTEM_FACTS.get(step.confirms or "")
-            if done is not None and done(uow, run) and uow.roles & set(proc.doers(step)):
-                self.record_in(uow, run.id, step.id, confirmed=True)
+        self._record_facts(uow, run, proc, None)
         return run
 
-    def confirm_in(self, uow: UnitOfWork, confirms: str, day: date) -> list[int]:
-        """A service did what the steps that `confirms` it stand for (inside its unit of work):
-        record that step on every open run of `day` that has it not recorded yet. Returns the
-        runs recorded. A run started later records it at its start (SYSTEM_FACTS)."""
+    def _record_facts(self, uow: UnitOfWork, run: ChecklistRun, proc: Procedure,
+                      confirms: str | None, *, doing: bool = False) -> bool:
+        """Record each step of `run` not recorded yet that confirms what the system did (of
+        `confirms` only, when given) and whose fact the records show (`doing`: the calling
+        service is doing it in this transaction, its records not written yet). True when one
+        was."""
+        assert run.id is not None
+        records = self._records(uow, run.id)
+        done = {r.step_id for r in records}
+        recorded = False
+        for step in proc.steps:
+            if step.confirms is None or step.id in done or (confirms and step.confirms != confirms):
+                continue
+            found = checklist_facts.Fact() if doing and step.kind == "tick" else \
+                checklist_facts.fact(uow.session, run, step)
+            if found is None:
+                continue
+            signer = None
+            if step.kind == "signoff":
+                staff = uow.session.get(Staff, found.signer_id) if found.signer_id else None
+                if staff is None or staff.id in _involved(run, step, records, None):
+                    continue  # four eyes: the step stays open (the head explains it at close)
+                signer = Actor(staff.id, staff.staff_no, staff.name, frozenset(staff.role_set))
+            self.record_in(uow, run.id, step.id, signer=signer, confirmed=True)
+            recorded = True
+        return recorded
+
+    def confirm_in(self, uow: UnitOfWork, confirms: str, day: date, *,
+                   subject_staff_id: int | None = None, doing: bool = False) -> list[int]:
+        """A service did what the steps that `confirms` it stand for (inside its unit of work,
+        its records flushed): record that step on every open run of `day` (about
+        `subject_staff_id`, when given) that has it not recorded yet and whose fact the records
+        now show (services/checklist_facts.py). The calling service's permission is the check,
+        not the step's roles (the supervisor's sign-off records the teller's routine).
+        `doing=True`: the service is doing it in this transaction and records its own rows
+        after (the close of the day, which changes nothing of the day once it is closed).
+        Returns the runs recorded. A run started later records it at its start."""
         try:
             catalog = self.catalog(uow)
         except Conflict:
@@ -381,22 +416,27 @@ class ChecklistService(Service):
         having = {p.id for p in catalog if any(st.confirms == confirms for st in p.steps)}
         if not having:
             return []
-        runs = uow.session.exec(
-            select(ChecklistRun).where(ChecklistRun.business_date == day,
-                                       ChecklistRun.status == OPEN,
-                                       col(ChecklistRun.procedure_id).in_(having))
-            .order_by(col(ChecklistRun.id))).all()
+        query = select(ChecklistRun).where(ChecklistRun.business_date == day,
+                                           ChecklistRun.status == OPEN,
+                                           col(ChecklistRun.procedure_id).in_(having))
+        if subject_staff_id is not None:
+            query = query.where(ChecklistRun.subject_staff_id == subject_staff_id)
         recorded: list[int] = []
-        for run in runs:
+        for run in uow.session.exec(query.order_by(col(ChecklistRun.id))).all():
             assert run.id is not None
-            proc = Procedure.from_json(run.procedure_json)
-            done = {r.step_id for r in self._records(uow, run.id)}
-            for step in proc.steps:
-                if (step.confirms == confirms and step.id not in done
-                        and uow.roles & set(proc.doers(step))):
-                    self.record_in(uow, run.id, step.id, confirmed=True)
-                    recorded.append(run.id)
+            if self._record_facts(uow, run, Procedure.from_json(run.procedure_json), confirms,
+                                  doing=doing):
+                recorded.append(run.id)
         return recorded
+
+    def complete_in(self, uow: UnitOfWork, run_id: int) -> bool:
+        """Complete `run_id` inside another service's unit of work when no required step is
+        open (the close of the day ends the head's end-of-day routine). True when completed."""
+        run = self._load(uow, run_id)
+        if run.status != OPEN or self._view(uow, run).open_required:
+            return False
+        self._finish(uow, run, Procedure.from_json(run.procedure_json))
+        return True
 
     def _existing(
         self, uow: UnitOfWork, proc: Procedure, day: date, client_id: int | None,
@@ -576,16 +616,17 @@ class ChecklistService(Service):
             raise NotFound("error.checklist.no_step", step=step_id)
         if run.status != OPEN:
             raise Conflict("error.checklist.not_open")
-        if not uow.roles & set(proc.doers(step)):
+        if not confirmed and not uow.roles & set(proc.doers(step)):
             raise PermissionDenied("error.checklist.step_role")
         if step.confirms is not None and not confirmed:
-            raise Conflict(f"error.routines.confirm_{step.confirms}")
+            raise Conflict(CONFIRMS[step.confirms])
         records = self._records(uow, run_id)
         values = {r.step_id: r.value for r in records}
         stored = self._parse(proc, step, value, values)
         signed_off_by = None
         if step.kind == "signoff":
-            signed_off_by = self._check_signer(uow, run, step, records, signer)
+            signed_off_by = self._check_signer(uow, run, step, records, signer,
+                                               by_system=confirmed)
         elif signer is not None:
             raise Conflict("error.checklist.not_signoff")
         rec = StepRecord(run_id=run_id, step_id=step.id, value=stored, done_by=uow.actor_id,
@@ -638,7 +679,7 @@ class ChecklistService(Service):
 
     def _check_signer(
         self, uow: UnitOfWork, run: ChecklistRun, step: Step, records: list[StepRecord],
-        signer: Actor | None,
+        signer: Actor | None, *, by_system: bool = False,
     ) -> int:
         if signer is None:
             raise FieldError("checklist.field.signer", "error.checklist.signer_required")
@@ -649,11 +690,10 @@ class ChecklistService(Service):
             raise PermissionDenied("error.permission.second_person", action="checklist.signoff")
         if step.signer_role and not staff.role_set & set(step.signer_role):
             raise PermissionDenied("error.checklist.signer_role")
-        involved = {run.started_by, run.subject_staff_id, uow.actor_id}
-        for r in records:
-            if r.step_id != step.id:
-                involved |= {r.done_by, r.signed_off_by}
-        if staff.id in involved:
+        # a step the system records for the signer's own action (the supervisor's balance
+        # sign-off) has the signer as the actor: they had no other hand in the run
+        actor = None if by_system and uow.actor_id == staff.id else uow.actor_id
+        if staff.id in _involved(run, step, records, actor):
             raise PermissionDenied("error.four_eyes.same_person")
         assert staff.id is not None
         return staff.id
@@ -717,13 +757,16 @@ class ChecklistService(Service):
         if missing:
             raise Conflict("error.checklist.required_open", count=len(missing),
                            steps=", ".join(str(s.position) for s in missing))
+        self._finish(uow, run, proc)
+        return self._view(uow, run)
+
+    def _finish(self, uow: UnitOfWork, run: ChecklistRun, proc: Procedure) -> None:
         run.status, run.completed_at, run.completed_by = DONE, uow.now, uow.actor_id
         uow.session.add(run)
         assert run.id is not None
         self._handoffs.end_for(uow, "checklist_run", run.id, f"{proc.id} done")
         uow.audit("checklist.complete", "checklist_run", run.id, manual_section=proc.basis_code,
                   procedure=proc.id, version=run.procedure_version[:12])
-        return self._view(uow, run)
 
     @requires("checklist.run")
     def abandon(self, uow: UnitOfWork, run_id: int, reason: str) -> RunView:

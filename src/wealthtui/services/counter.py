@@ -401,9 +401,13 @@ class CounterService(Service):
 
     @requires("counter.session")
     def sign_off(self, uow: UnitOfWork) -> SessionView:
-        """Leave the counter: refused while a ticket is called or being served there."""
+        """Leave the counter: refused while a ticket is called or being served there. The
+        end-of-day routine's "box handed in, signed off" step is recorded with it."""
         session = self._require_session(uow)
-        return self._change_state(uow, session, "closed", "counter.sign_off")
+        view = self._change_state(uow, session, "closed", "counter.sign_off")
+        self._checklists.confirm_in(uow, "counter_sign_off", uow.today,
+                                    subject_staff_id=uow.actor_id)
+        return view
 
     # --- business records ------------------------------------------------------------------
     @af.records_stops

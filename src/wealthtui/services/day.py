@@ -21,6 +21,8 @@ item 8 (the lobby manager hands the daily flow record to the head).
 - The lobby manager confirms the flow log from the closing routine's step (`confirm_flow_log`
   with the run): the step shows the figures of reports/flow_log.py and is recorded with it.
 - Opening the day (`open`) also returns the expired hand-offs to their senders.
+- The close records the "close the day" step of the head's end-of-day routine (the step that
+  `confirms = "day_close"`) and completes the routine when nothing else of it is open.
 """
 
 from __future__ import annotations
@@ -300,6 +302,11 @@ class DayService(Service):
         note = json.dumps(kept, ensure_ascii=False, sort_keys=True)
         if len(note) > 2000:
             raise FieldError("field.reason", "error.field.too_long", max=2000)
+        # the head's end-of-day routine ends with the close: its "close the day" step is
+        # recorded here, and the routine completed when nothing else of it is open (before the
+        # day is marked closed: after that nothing of the day changes)
+        for run_id in self._checklists.confirm_in(uow, "day_close", day, doing=True):
+            self._checklists.complete_in(uow, run_id)
         bd = self._row(uow, day)
         bd.status, bd.closed_at, bd.closed_by = "closed", uow.now, uow.actor_id
         bd.close_note = note

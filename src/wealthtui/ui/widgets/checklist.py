@@ -44,7 +44,7 @@ from textual.widgets import DataTable, Static
 
 from wealthtui import i18n
 from wealthtui.i18n import t, tl
-from wealthtui.procedures import Choice, Procedure, Step
+from wealthtui.procedures import CONFIRMS, Choice, Procedure, Step
 from wealthtui.rules.money import format_fen
 from wealthtui.services.checklists import DONE, OPEN, RunView, StepState
 from wealthtui.ui.basis import basis_text
@@ -354,6 +354,9 @@ class ChecklistPanel(Calls, Vertical, can_focus=False):
             return
         if step.by_notice:
             self._send_notice(state, run)
+            return
+        if step.confirms is not None:  # the system records it when it does it (services)
+            self.notify(t(CONFIRMS[step.confirms]), severity="warning")
             return
         if step.kind == "tick":
             if state.done:

@@ -52,7 +52,7 @@ def config_at(config_file: Path) -> Iterator[None]:
                 os.environ[name] = value
 
 
-def _shared(base: Path) -> Path:
+def shared_root(base: Path) -> Path:
     """The folder all workers of this run share: the parent of a worker's base temp folder
     (pytest-N/popen-gwK under xdist), the base temp folder itself without xdist."""
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
@@ -62,7 +62,7 @@ def _shared(base: Path) -> Path:
 def demo_template(base: Path) -> tuple[Path, DemoSummary]:
     """The demo center as a SQLite file in the run's shared temp folder (`base` is a pytest
     base temp folder), built by whichever worker asks first. Tests copy it, never write it."""
-    folder = _shared(base) / "demo-template"
+    folder = shared_root(base) / "demo-template"
     folder.mkdir(parents=True, exist_ok=True)
     path, told = folder / "demo.db", folder / "summary.pickle"
     with (folder / "build.lock").open("w") as lock:

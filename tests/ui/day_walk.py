@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import fcntl
 import functools
-import os
 import re
 import shutil
 from pathlib import Path
@@ -28,7 +27,7 @@ from typing import Any
 from textual.widgets import DataTable, OptionList, SelectionList
 
 from tests.conftest import FAST_PIN_HASH, T0, TEST_PIN
-from tests.demo_fixture import config_at
+from tests.demo_fixture import config_at, shared_root
 from tests.staffing import approve
 from tests.ui.helpers import make_app, screen_text, settle, sign_in, type_into
 from tests.ui.keys import press_action
@@ -313,7 +312,7 @@ def _morning_folder(base: Path) -> Path:
     the xdist workers (the first to take the lock walks it, the others wait and copy it)."""
     import asyncio
 
-    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    root = shared_root(base)
     folder = root / "day-morning"
     with open(root / "day-morning.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

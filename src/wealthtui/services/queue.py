@@ -667,7 +667,10 @@ class QueueService(Service):
     def _calls(self, uow: UnitOfWork, limit: int) -> tuple[CallView, ...]:
         """The day's last `limit` calls, newest first: the events are walked back from now by
         their time (ix_ticket_event_at, migration 0021) within today's span and the walk stops
-        at the `limit`-th call, so a busy day costs what its last few minutes cost."""
+        at the `limit`-th call, so a busy day costs what its last few minutes cost. (Today's
+        span holds the calls of today's tickets only: a ticket lives within its business day.
+        Filtering on the ticket's day as well would lead the planner to read the whole day's
+        tickets and sort their calls.)"""
         if limit <= 0:
             return ()
         start, end = day_bounds_utc(uow.today, uow.ctx.tz)
@@ -675,8 +678,7 @@ class QueueService(Service):
             select(Ticket.display_no, TicketEvent.counter_no, TicketEvent.at, TicketEvent.kind)
             .join(Ticket, Ticket.id == TicketEvent.ticket_id)
             .where(col(TicketEvent.at) >= start, col(TicketEvent.at) < end,
-                   col(TicketEvent.kind).in_(("called", "recalled")),
-                   Ticket.business_date == uow.today)
+                   col(TicketEvent.kind).in_(("called", "recalled")))
             .order_by(col(TicketEvent.at).desc(), col(TicketEvent.id).desc())
             .limit(limit)
         ).all()

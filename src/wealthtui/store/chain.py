@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from wealthtui.model.audit import AuditEvent, AuditHead
+from wealthtui.store.audit_tables import audit_event, audit_head
 
 GENESIS = "0" * 64
 KEYED_ACTION = "audit.keyed"
@@ -98,8 +98,8 @@ def append_events(conn: Connection, events: Sequence[NewEvent], key: bytes | Non
     if not events:
         return
     head = conn.execute(
-        select(AuditHead.last_id, AuditHead.last_hash, AuditHead.keyed_from)
-        .where(AuditHead.id == 1).with_for_update()).one()
+        select(audit_head.c.last_id, audit_head.c.last_hash, audit_head.c.keyed_from)
+        .where(audit_head.c.id == 1).with_for_update()).one()
     last_id, last_hash, keyed_from = int(head[0]), str(head[1]), int(head[2] or 0)
     if keyed_from and key is None:
         raise AuditKeyMissing("tamper.error.key_missing")
@@ -121,8 +121,8 @@ def append_events(conn: Connection, events: Sequence[NewEvent], key: bytes | Non
                      "entity": ev.entity, "entity_id": ev.entity_id, "detail": ev.detail,
                      "manual_section": ev.manual_section, "seals": ev.seals,
                      "prev_hash": ev.prev_hash, "hash": ev.hash})
-    conn.execute(insert(AuditEvent), rows)
-    conn.execute(update(AuditHead).where(AuditHead.id == 1)
+    conn.execute(insert(audit_event), rows)
+    conn.execute(update(audit_head).where(audit_head.c.id == 1)
                  .values(last_id=last_id, last_hash=last_hash, keyed_from=keyed_from))
 
 

@@ -118,8 +118,8 @@ def db_restore(
 
 @db_app.command("check", help=t("cli.help.db_check"))
 def db_check(ctx: typer.Context, db: DbOption = None) -> None:
-    from wealthtui.store.audit_check import store_findings, verify_store
     from wealthtui.store import schema
+    from wealthtui.store.audit_check import store_findings, verify_store
     from wealthtui.store.backup import integrity
 
     st = state(ctx, db)

@@ -272,3 +272,33 @@ def test_the_calling_board_shows_its_first_frame_without_the_model_or_typer(
     assert heavy == set()
     assert not {m for m in modules if m.split(".")[0] in ("typer", "click")
                 or m.startswith(("wealthtui.cli", "wealthtui.services.queue"))}
+
+
+AUDIT_VERIFY = (
+    "import sys\n"
+    "from wealthtui.cli import app\n"
+    "try:\n"
+    "    app(['audit', 'verify', '--db', sys.argv[1]], prog_name='wealthtui')\n"
+    "except SystemExit as exit:\n"
+    "    assert not exit.code, exit.code\n"
+)
+
+
+def test_audit_verify_walks_the_chain_without_the_model_or_the_services(
+        cache_home: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """`wealthtui audit verify` (issue 22): the chain read through Core tables
+    (store.audit_tables, store.audit_check), on a real center, with no model, no sqlmodel, no
+    ORM, no services and no Textual loaded."""
+    demo, _ = demo_template(tmp_path_factory.getbasetemp())
+    env = {"PATH": "/usr/bin:/bin", "WEALTHTUI_CONFIG": "/nonexistent.toml",
+           "XDG_CACHE_HOME": str(cache_home),
+           "XDG_DATA_HOME": str(tmp_path_factory.mktemp("data")),
+           **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"}}
+    done = subprocess.run([sys.executable, "-c", AUDIT_VERIFY + "import json\n"
+                           "print(json.dumps(sorted(sys.modules)))", str(demo)],
+                          capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    modules = set(json.loads(done.stdout.splitlines()[-1]))
+    assert "wealthtui.store.audit_check" in modules       # the command ran its check
+    assert not {m for m in modules if m.split(".")[0] in ("sqlmodel", "textual")
+                or m.startswith(("wealthtui.model", "wealthtui.services", "sqlalchemy.orm"))}

@@ -720,6 +720,8 @@ class ReadsCfg(_Section):
 
     #: today's visits the lobby's board reads and lists, newest first (the count is of all)
     lobby_visits: Annotated[int, Limits(ge=10, le=5000)] = 200
+    #: today's premium arrivals the lobby's board reads and lists (the open ones kept first)
+    lobby_arrivals: Annotated[int, Limits(ge=10, le=5000)] = 50
     #: clients without their exclusive CM the head's staff tab lists, largest assets first
     head_exceptions: Annotated[int, Limits(ge=10, le=5000)] = 200
 

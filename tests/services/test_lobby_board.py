@@ -13,6 +13,7 @@ from tests.read_probe import probe_engine
 from wealthtui.services import Services
 from wealthtui.services.errors import PermissionDenied
 from wealthtui.services.lobby import merge_visits
+from wealthtui.services.lobby_board import read_board
 from wealthtui.store.engine import is_sqlite
 
 
@@ -176,3 +177,64 @@ def test_visits_of_another_day_shown_are_replaced(services, engine, clock, peopl
     clock.set(clock.now().replace(hour=1) + timedelta(hours=0))  # 09:00 local the next day
     delta = services.lobby.visits_board(lobby, since=yesterday.marker)
     assert merge_visits(yesterday.rows, delta, 10) == ()
+
+
+def _few_arrivals(settings, n: int):
+    return settings.model_copy(update={"reads": settings.reads.model_copy(
+        update={"lobby_arrivals": n})})
+
+
+def test_a_whole_board_reload_reads_the_same_however_busy_the_day(
+        services, settings, engine, clock, people, db_url) -> None:
+    """read_board (queue, arrivals, visits, flow counts): the rows read on a day with 5
+    premium arrivals and on one with 15 are the same; the open arrivals stay on the list."""
+    lobby, cm = people["lobby"], people["cm"]
+    probe = probe_engine(db_url)
+    watched = Services(probe.engine, _few_arrivals(settings, 5), clock)
+    try:
+        _day(services, clock, engine, lobby, cm, 15)             # 5 premium arrivals
+        services.handoffs.complete(cm, services.lobby.arrivals(lobby)[0].handoff_id)
+        probe.reset()
+        read_board(watched, lobby, 5, None)
+        quiet = probe.rows
+        first = services.lobby.arrivals(lobby)[-1]                   # the day's first, open
+        _day(services, clock, engine, lobby, cm, 30, first_seq=100)  # 10 more, all received
+        for a in services.lobby.arrivals(lobby)[:10]:
+            services.handoffs.complete(cm, a.handoff_id)
+        probe.reset()
+        board = read_board(watched, lobby, 5, None)
+        assert probe.rows == quiet                    # 3× the arrivals, the same rows read
+        assert board.arrivals is not None and board.counts is not None
+        assert board.arrivals.waiting == 4 and len(board.arrivals.rows) == 5
+        # the four still open stay on the list below ten newer ones done, and the newest
+        assert [a.status for a in board.arrivals.rows].count("open") == 4
+        assert first.handoff_id in [a.handoff_id for a in board.arrivals.rows]
+        assert board.arrivals.rows[0].status == "done"
+        assert board.visits.total == board.counts.visitors == 45
+        clock.advance(minutes=1)
+        services.lobby.arrive(lobby)
+        probe.reset()
+        delta = read_board(watched, lobby, 5, board.visits.marker)
+        assert len(delta.visits.rows) == 1 and probe.rows <= quiet
+    finally:
+        probe.engine.dispose()
+
+
+def test_the_whole_board_reads_by_index(services, settings, engine, clock, people,
+                                        db_url) -> None:
+    """The board's latest-N reads (last calls, arrivals, visits) walk an index newest first and
+    stop at N: no table read whole, no sort of the day's rows."""
+    if not is_sqlite(engine):
+        pytest.skip("query plans are checked on SQLite (EXPLAIN QUERY PLAN)")
+    lobby, cm = people["lobby"], people["cm"]
+    _day(services, clock, engine, lobby, cm, 6)
+    probe = probe_engine(db_url)
+    try:
+        read_board(Services(probe.engine, settings, clock), lobby, 5, None)
+        assert probe.full_scans({"visit", "ticket", "ticket_event", "handoff", "client"}) == []
+        limited = [(sql, lines) for sql, lines in probe.plans() if "LIMIT" in sql]
+        text = "\n".join(line for _sql, lines in limited for line in lines)
+        assert "ix_ticket_event_at" in text and "ix_handoff_kind_day" in text
+        assert [sql for sql, lines in limited if any("TEMP B-TREE" in x for x in lines)] == []
+    finally:
+        probe.engine.dispose()

@@ -15,6 +15,7 @@ from tests.services.cm_helpers import Desk, desk_fixture  # noqa: F401
 from wealthtui.model import ContactLog, TierChange
 from wealthtui.services import Services
 from wealthtui.store.engine import is_sqlite
+from wealthtui.ui.widgets.head_staff import fetch_staff
 
 #: the tables a screen must never read whole
 BIG = {"contact_log", "tier_change", "ticket", "ticket_event", "visit", "product_holding",
@@ -91,6 +92,8 @@ def test_the_staff_tab_lists_the_first_clients_without_a_cm_and_counts_all(
     whole = desk.services.assignments.exceptions(desk.head)
     probe = probe_engine(db_url)
     watched = Services(probe.engine, settings, desk.services.ctx.clock)
+    tab_reads = Services(probe.engine, settings.model_copy(update={"reads": settings.reads.model_copy(
+        update={"head_exceptions": 10})}), desk.services.ctx.clock)
     try:
         shown = watched.assignments.exceptions_shown(desk.head, limit=5)
         assert shown.premium_without_cm == whole.premium_without_cm[:5]  # the largest first
@@ -99,12 +102,19 @@ def test_the_staff_tab_lists_the_first_clients_without_a_cm_and_counts_all(
         assert (shown.overdue_changes, shown.portfolio_out_of_range) == (
             whole.overdue_changes, whole.portfolio_out_of_range)
         rows_for_five = probe.rows
+        probe.reset()
+        tab = fetch_staff(desk.head, tab_reads)       # the head's staff tab, [reads] 10
+        rows_for_tab = probe.rows
+        assert tab[2].premium_without_cm == whole.premium_without_cm[:10]
         for i in range(30):
             desk.client(f"又无主{i:02d}", aum_fen=1_000_000)  # smaller: not among the first
         probe.reset()
         assert watched.assignments.exceptions_shown(desk.head, limit=5).premium_without_cm \
             == shown.premium_without_cm
         assert probe.rows == rows_for_five  # the count grew in SQL, not in the rows read
+        probe.reset()
+        tab = fetch_staff(desk.head, tab_reads)
+        assert probe.rows == rows_for_tab and tab[2].count == whole.count + 30
     finally:
         probe.engine.dispose()
 

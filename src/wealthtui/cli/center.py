@@ -153,8 +153,8 @@ def fresh_center(st: State, *, reset: bool) -> Iterator[Engine]:
 def _anchor(st: State, engine: Engine, reason: str) -> None:
     """The first anchor of a new center (store.anchors); the anchors of a center that was at
     the same place before are set aside first."""
-    from wealthtui.services.audit import anchor_now
     from wealthtui.store import anchors
+    from wealthtui.store.audit_check import anchor_now
 
     now = center_now(st)
     anchors.retire(engine, st.settings.center.code, now)

@@ -118,8 +118,8 @@ def db_restore(
 
 @db_app.command("check", help=t("cli.help.db_check"))
 def db_check(ctx: typer.Context, db: DbOption = None) -> None:
-    from wealthtui.services.audit import store_findings, verify_store
     from wealthtui.store import schema
+    from wealthtui.store.audit_check import store_findings, verify_store
     from wealthtui.store.backup import integrity
 
     st = state(ctx, db)
@@ -176,7 +176,7 @@ def db_check(ctx: typer.Context, db: DbOption = None) -> None:
 # --- audit ---------------------------------------------------------------------------------------------
 @audit_app.command("verify", help=t("cli.help.audit_verify"))
 def audit_verify(ctx: typer.Context, db: DbOption = None) -> None:
-    from wealthtui.services.audit import verify_store
+    from wealthtui.store.audit_check import verify_store
 
     st, engine = open_store(ctx, db)
     report = verify_store(engine, st.settings.center.code, load_audit_key())
@@ -191,7 +191,7 @@ def audit_verify(ctx: typer.Context, db: DbOption = None) -> None:
 @audit_app.command("anchor", help=t("tamper.cli.help_anchor"))
 def audit_anchor(ctx: typer.Context, db: DbOption = None) -> None:
     """Write the chain's head to the anchor file (an operator command, like `audit verify`)."""
-    from wealthtui.services.audit import anchor_now, verify_store
+    from wealthtui.store.audit_check import anchor_now, verify_store
 
     st, engine = open_store(ctx, db)
     report = verify_store(engine, st.settings.center.code, load_audit_key())

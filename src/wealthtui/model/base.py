@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime
-from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field
 
+from wealthtui.store.utc_type import UTCDateTime
 
-class UTCDateTime(TypeDecorator):
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column; pass an aware datetime")
-        return value.astimezone(UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC)
+__all__ = ["UTCDateTime", "utc_field"]
 
 
 def utc_field(*, nullable: bool = False, index: bool = False) -> Any:

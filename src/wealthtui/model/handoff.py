@@ -19,6 +19,8 @@ class Handoff(SQLModel, table=True):
         Index("ix_handoff_to_role", "to_role", "status"),
         Index("ix_handoff_day", "business_date"),
         Index("ix_handoff_subject", "subject_type", "subject_id"),
+        # the lobby's latest arrivals of a day, newest first from the index (migration 0021)
+        Index("ix_handoff_kind_day", "kind", "business_date", "created_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

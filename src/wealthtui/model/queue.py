@@ -67,7 +67,11 @@ class TicketEvent(SQLModel, table=True):
     __tablename__ = "ticket_event"
     # the reports, the KPI scorecard and the calling board look up given kinds of event of a
     # set of tickets: answered from this index alone (migration 0002)
-    __table_args__ = (Index("ix_ticket_event_ticket_kind", "ticket_id", "kind", "at"),)
+    __table_args__ = (
+        Index("ix_ticket_event_ticket_kind", "ticket_id", "kind", "at"),
+        # the boards' last calls, walked back from now (migration 0021)
+        Index("ix_ticket_event_at", "at", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     ticket_id: int = Field(foreign_key="ticket.id")

@@ -1,114 +1,31 @@
-"""Reading and verifying the audit trail.
-
-`verify_chain` walks the chain in id order and checks each event's link and hash (plain SHA-256
-before the chain was keyed, HMAC-SHA-256 with the audit key from `keyed_from` on), the head row,
-and every anchor found outside the database (store.anchors): an anchored event that is gone
-(truncation) or has another hash (rewriting) is reported with the anchor's date.
-"""
+"""Reading and verifying the audit trail: the service the screens call (AuditService). The
+chain's verification and the operator's checks live in store.audit_check (Core only, so the
+operator's commands run without the models) and are named here as before."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
-from sqlalchemy import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from wealthtui.model import AuditEvent, AuditHead
 from wealthtui.services.base import Service, UnitOfWork, requires
 from wealthtui.services.lean import ReadStatement
-from wealthtui.store.anchors import Anchor
-from wealthtui.store.chain import GENESIS, audit_hash, event_key
+from wealthtui.store.audit_check import (
+    ChainReport,
+    Problem,
+    anchor_now,
+    store_findings,
+    verify_chain,
+    verify_engine,
+    verify_store,
+)
+
+__all__ = ["AuditRow", "AuditService", "ChainReport", "Problem", "anchor_now", "store_findings",
+           "verify_chain", "verify_engine", "verify_store"]
 
 #: the id of the last audit event (the head row)
 LAST_ID = ReadStatement(lambda: select(AuditHead.last_id).where(AuditHead.id == 1))
-
-
-@dataclass(frozen=True)
-class Problem:
-    key: str  # catalog key: audit.problem.*
-    params: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ChainReport:
-    ok: bool
-    checked: int
-    bad_id: int | None = None
-    problem: str = ""  # catalog key of the first problem: audit.problem.*
-    #: every problem found, the first one included (one line each in the CLI)
-    problems: tuple[Problem, ...] = ()
-    keyed_from: int = 0
-    anchors: int = 0  # how many anchors were checked
-
-
-def verify_chain(session: Session, batch: int = 5000, *, key: bytes | None = None,
-                 anchors: Sequence[Anchor] = ()) -> ChainReport:
-    """Walk the chain in id order; report the first row whose link or hash is wrong, and every
-    anchor the chain does not match."""
-    head = session.get(AuditHead, 1)
-    keyed_from = int(head.keyed_from or 0) if head is not None else 0
-    problems: list[tuple[int | None, Problem]] = []
-    if keyed_from and key is None:
-        problems.append((None, Problem("tamper.problem.no_key", {"id": keyed_from})))
-    anchored: dict[int, list[Anchor]] = {}
-    for a in anchors:
-        if a.last_id > 0:
-            anchored.setdefault(a.last_id, []).append(a)
-    prev, expected_id, checked = GENESIS, 1, 0
-    last = 0
-    broken = False
-    while not broken:
-        rows = session.exec(
-            select(AuditEvent).where(AuditEvent.id > last).order_by(col(AuditEvent.id)).limit(batch)
-        ).all()
-        if not rows:
-            break
-        for event in rows:
-            for a in anchored.pop(event.id, ()):
-                if a.hash != event.hash:
-                    problems.append((event.id, Problem("tamper.problem.anchor_rewritten",
-                                                       {"id": event.id, "date": a.at})))
-            if broken:
-                continue
-            ev_key = event_key(event.id, keyed_from, key)
-            if event.id != expected_id:
-                problems.append((expected_id, Problem("audit.problem.missing",
-                                                      {"id": expected_id})))
-                broken = True
-            elif event.prev_hash != prev:
-                problems.append((event.id, Problem("audit.problem.link", {"id": event.id})))
-                broken = True
-            elif (ev_key is not None or not keyed_from or event.id < keyed_from) and \
-                    audit_hash(prev, event, ev_key) != event.hash:
-                problems.append((event.id, Problem("audit.problem.hash", {"id": event.id})))
-                broken = True
-            if not broken:
-                prev, expected_id, checked = event.hash, expected_id + 1, checked + 1
-        last = rows[-1].id
-    if not broken and (head is None or head.last_id != checked or head.last_hash != prev):
-        problems.append((checked + 1 if head else None,
-                         Problem("audit.problem.head", {"id": checked + 1})))
-    for _id, left in sorted(anchored.items()):  # anchored events that are not there any more
-        for a in left:
-            problems.append((a.last_id, Problem("tamper.problem.anchor_truncated",
-                                                {"id": a.last_id, "date": a.at})))
-    for a in anchors:
-        if a.keyed_from and a.keyed_from != keyed_from:
-            problems.append((a.keyed_from, Problem("tamper.problem.anchor_keyed",
-                                                   {"id": a.keyed_from, "date": a.at})))
-    if not problems:
-        return ChainReport(True, checked, keyed_from=keyed_from, anchors=len(anchors))
-    first_id, first = problems[0]
-    return ChainReport(False, checked, first_id, first.key, tuple(p for _, p in problems),
-                       keyed_from, len(anchors))
-
-
-def verify_engine(engine: Engine, *, key: bytes | None = None,
-                  anchors: Sequence[Anchor] = ()) -> ChainReport:
-    with Session(engine) as session:
-        return verify_chain(session, key=key, anchors=anchors)
 
 
 @dataclass(frozen=True)
@@ -142,35 +59,3 @@ class AuditService(Service):
         Screens poll this (a one-row read, a lean read without an actor: every terminal asks
         every second) and reload only when it moved."""
         return int(self.ctx.reader.run(None, None, lambda unit: unit.rows(LAST_ID)[0][0]))
-
-
-# --- the operator's checks (`wealthtui audit verify|anchor`, `wealthtui db check`) -------------
-def verify_store(engine: Engine, center_code: str, key: bytes | None) -> ChainReport:
-    """The chain checked with the audit key and against every anchor of this database; an
-    unreadable anchor line is a problem too."""
-    from wealthtui.store import anchors
-
-    _path, found, bad = anchors.read(engine, center_code)
-    report = verify_engine(engine, key=key, anchors=found)
-    if not bad:
-        return report
-    extra = tuple(Problem("tamper.problem.anchor_unreadable", {"line": n}) for n in bad)
-    return ChainReport(False, report.checked, report.bad_id,
-                       report.problem or extra[0].key, report.problems + extra,
-                       report.keyed_from, report.anchors)
-
-
-def store_findings(engine: Engine) -> list[Problem]:
-    """Rows against their seals, seals against their events, and the append-only triggers."""
-    from wealthtui.store import seals, triggers
-
-    with engine.connect() as conn:
-        found = triggers.check(conn) + seals.check(conn)
-    return [Problem(f.key, f.params) for f in found]
-
-
-def anchor_now(engine: Engine, center_code: str, now: Any, reason: str) -> Any:
-    """Append the chain's head to this database's anchor file; (file, anchor)."""
-    from wealthtui.store import anchors
-
-    return anchors.append(engine, center_code, now, reason)

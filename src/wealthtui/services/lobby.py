@@ -27,7 +27,7 @@ from wealthtui.model import (
     Ticket,
     Visit,
 )
-from wealthtui.model.status import ChecklistStatus
+from wealthtui.model.status import ChecklistStatus, HandoffStatus
 from wealthtui.reports import figures
 from wealthtui.rules import permissions
 from wealthtui.rules import routing as routing_rules
@@ -74,6 +74,15 @@ class ArrivalView:
         """How long it waited for the CM: until accepted, or until now while open."""
         end = self.accepted_at or (now if self.status == "open" else self.created_at)
         return max(0.0, (end - self.created_at).total_seconds())
+
+
+@dataclass(frozen=True)
+class ArrivalBoard:
+    """A read of the lobby's arrivals list (LobbyService.arrivals_board)."""
+
+    business_date: date
+    waiting: int                      # today's arrivals still waiting for their CM, all of them
+    rows: tuple[ArrivalView, ...]     # newest first: the latest N, the open ones kept
 
 
 @dataclass(frozen=True)
@@ -359,16 +368,18 @@ class LobbyService(Service):
         return "low_counter"
 
     # --- views -----------------------------------------------------------------------------
-    def _arrivals(self, uow: UnitOfWork, where) -> list[ArrivalView]:  # type: ignore[no-untyped-def]
+    def _arrivals(self, uow: UnitOfWork, where,  # type: ignore[no-untyped-def]
+                  limit: int | None = None) -> list[ArrivalView]:
         receiver = aliased(Staff)
-        rows = uow.session.exec(
+        query = (
             select(Handoff, receiver.name, Client.name, Client.tier, Ticket.display_no)
             .outerjoin(receiver, receiver.id == Handoff.to_staff_id)
             .outerjoin(Client, Client.id == Handoff.client_id)
             .outerjoin(Ticket, Ticket.id == Handoff.ticket_id)
             .where(Handoff.kind == ARRIVAL, where)
             .order_by(col(Handoff.created_at).desc(), col(Handoff.id).desc())
-        ).all()
+        )
+        rows = uow.session.exec(query.limit(limit) if limit is not None else query).all()
         clients = {h.client_id for h, *_ in rows if h.client_id is not None}
         visits = {
             (client_id, day): visit_id
@@ -683,6 +694,29 @@ class LobbyService(Service):
         if open_only:
             where = where & col(Handoff.status).in_(OPEN)
         return self._arrivals(uow, where)
+
+    @requires("handoff.view_all", write=False)
+    def arrivals_board(self, uow: UnitOfWork, *, limit: int | None = None) -> ArrivalBoard:
+        """What the lobby's arrivals list shows, read in proportion to it however busy the day:
+        at most `limit` of today's premium arrivals ([reads] lobby_arrivals by default), newest
+        first — the latest of those still open or accepted first (never pushed off the list by
+        newer finished ones), the latest of the rest after them —; and the count of today's
+        arrivals still waiting for their CM, counted in SQL. Each read walks
+        ix_handoff_kind_day newest first and stops at the limit."""
+        limit = max(1, min(int(limit or uow.settings.reads.lobby_arrivals), 5000))
+        today = Handoff.business_date == uow.today
+        latest = self._arrivals(uow, today, limit)
+        still_open = self._arrivals(uow, today & col(Handoff.status).in_(OPEN), limit)
+        kept = {a.handoff_id: a for a in still_open}
+        for a in latest:
+            if len(kept) >= limit:
+                break
+            kept.setdefault(a.handoff_id, a)
+        shown = sorted(kept.values(), key=lambda a: (a.created_at, a.handoff_id), reverse=True)
+        waiting = int(uow.session.exec(
+            select(func.count()).select_from(Handoff)
+            .where(Handoff.kind == ARRIVAL, today, Handoff.status == HandoffStatus.OPEN)).one())
+        return ArrivalBoard(uow.today, waiting, tuple(shown[:limit]))
 
     @requires("visit.record", write=False)
     def cm_choices(self, uow: UnitOfWork) -> list[CmChoice]:

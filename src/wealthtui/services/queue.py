@@ -29,6 +29,7 @@ from wealthtui.config import CategoryCfg, CounterCfg
 from wealthtui.model import Appointment, Client, CounterSession, Staff, Ticket, TicketEvent, Visit
 from wealthtui.model.status import CounterSessionState
 from wealthtui.rules import queue as rules
+from wealthtui.rules.clock import day_bounds_utc
 from wealthtui.rules.fields import FieldError, parse_text
 from wealthtui.services import sign_on_check
 from wealthtui.services.base import Service, UnitOfWork, requires
@@ -664,10 +665,19 @@ class QueueService(Service):
                              counters=tuple(counters), last_calls=self._calls(uow, last_calls))
 
     def _calls(self, uow: UnitOfWork, limit: int) -> tuple[CallView, ...]:
+        """The day's last `limit` calls, newest first: the events are walked back from now by
+        their time (ix_ticket_event_at, migration 0021) within today's span and the walk stops
+        at the `limit`-th call, so a busy day costs what its last few minutes cost. (Today's
+        span holds the calls of today's tickets only: a ticket lives within its business day.
+        Filtering on the ticket's day as well would lead the planner to read the whole day's
+        tickets and sort their calls.)"""
+        if limit <= 0:
+            return ()
+        start, end = day_bounds_utc(uow.today, uow.ctx.tz)
         rows = uow.session.exec(
             select(Ticket.display_no, TicketEvent.counter_no, TicketEvent.at, TicketEvent.kind)
             .join(Ticket, Ticket.id == TicketEvent.ticket_id)
-            .where(Ticket.business_date == uow.today,
+            .where(col(TicketEvent.at) >= start, col(TicketEvent.at) < end,
                    col(TicketEvent.kind).in_(("called", "recalled")))
             .order_by(col(TicketEvent.at).desc(), col(TicketEvent.id).desc())
             .limit(limit)

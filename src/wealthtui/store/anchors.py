@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
-from wealthtui.model.audit import AuditHead
+from wealthtui.store.audit_tables import audit_head
 
 FOLDER = "anchors"
 #: off while a center is being built in a temporary file (the builder anchors the result)
@@ -88,8 +88,8 @@ def anchor_file(engine: Engine, center_code: str) -> Path:
 
 
 def head(conn: Connection) -> tuple[int, str, int]:
-    row = conn.execute(select(AuditHead.last_id, AuditHead.last_hash, AuditHead.keyed_from)
-                       .where(AuditHead.id == 1)).one()
+    row = conn.execute(select(audit_head.c.last_id, audit_head.c.last_hash,
+                              audit_head.c.keyed_from).where(audit_head.c.id == 1)).one()
     return int(row[0]), str(row[1]), int(row[2] or 0)
 
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from wealthtui.model.audit import AuditEvent, AuditHead
+from wealthtui.store.audit_tables import audit_event, audit_head
 
 GENESIS = "0" * 64
 KEYED_ACTION = "audit.keyed"
@@ -88,10 +88,10 @@ def new_event(*, at: datetime, actor_id: int | None, action: str, entity: str = 
 
 
 #: the head, locked; the events' insert; the head moved (built once: every write sends them)
-_HEAD = (select(AuditHead.last_id, AuditHead.last_hash, AuditHead.keyed_from)
-         .where(AuditHead.id == 1).with_for_update())
-_INSERT = insert(AuditEvent)
-_MOVE = update(AuditHead).where(AuditHead.id == 1)
+_HEAD = (select(audit_head.c.last_id, audit_head.c.last_hash, audit_head.c.keyed_from)
+         .where(audit_head.c.id == 1).with_for_update())
+_INSERT = insert(audit_event)
+_MOVE = update(audit_head).where(audit_head.c.id == 1)
 
 
 def _at(value: datetime) -> datetime:

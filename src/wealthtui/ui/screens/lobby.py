@@ -63,16 +63,9 @@ from wealthtui.rules.fields import ID_TYPES, FieldError
 from wealthtui.rules.money import parse_yuan
 from wealthtui.services import Actor, Services
 from wealthtui.services.appointments import AppointmentView
-from wealthtui.services.lobby import (
-    ArrivalView,
-    FlowCounts,
-    GuideResult,
-    VisitBoard,
-    VisitView,
-    merge_visits,
-)
+from wealthtui.services.lobby import ArrivalView, GuideResult, VisitView, merge_visits
+from wealthtui.services.lobby_board import Board, read_board
 from wealthtui.services.lookup import ClientCard, parse_query, tail_alone
-from wealthtui.services.queue import QueueSnapshot
 from wealthtui.ui.dialogs.complaint_intake import ComplaintIntakeDialog
 from wealthtui.ui.dialogs.counter_dialogs import counter_form
 from wealthtui.ui.dialogs.form_dialog import Field
@@ -100,28 +93,6 @@ AUTO = "auto"
 def zone_name(settings: Any, code: str) -> str:
     zone = settings.zones.get(code)
     return tl(zone.name, zone.name_en) if zone else code
-
-
-@dataclass(frozen=True)
-class Board:
-    """What one board load reads (None: not the actor's to see)."""
-
-    snap: QueueSnapshot
-    arrivals: list[ArrivalView] | None
-    visits: VisitBoard
-    counts: FlowCounts | None
-
-
-def read_board(services: Services, actor: Actor, rows: int, since: int | None) -> Board:
-    """The board's reads, in the call's thread: the queue, today's arrivals, the visits (the
-    latest `rows`, or only those changed since the marker `since` of the rows shown) and the
-    flow counts."""
-    return Board(
-        snap=services.queue.snapshot(actor, last_calls=4),
-        arrivals=services.lobby.arrivals(actor) if actor.can("handoff.view_all") else None,
-        visits=services.lobby.visits_board(actor, limit=rows, since=since),
-        counts=services.lobby.flow_counts(actor) if actor.can("flowlog.view") else None,
-    )
 
 
 @dataclass(frozen=True)
@@ -450,8 +421,9 @@ class LobbyScreen(RoleScreen):
         self.query_one(QueueBoard).show(board.snap, self.settings, wide=self.wide)
         arrivals = self.query_one(ArrivalsTable)
         if board.arrivals is not None:
-            arrivals.show(board.arrivals, self.clock.now(),
-                          self.settings.handoffs.arrival_late_minutes)
+            arrivals.show(list(board.arrivals.rows), self.clock.now(),
+                          self.settings.handoffs.arrival_late_minutes,
+                          waiting=board.arrivals.waiting)
         visits = self.query_one(VisitsTable)
         merged = merge_visits(self._visits, board.visits, self._rows_asked)
         if merged != self._visits or board.visits.complete or not self._board_loaded:

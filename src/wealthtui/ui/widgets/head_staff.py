@@ -48,7 +48,9 @@ def staff_state(s: StaffView, now: datetime) -> str:
 
 def fetch_staff(actor: Any, services: Any) -> tuple[Any, ...]:
     """Everything the staff tab shows, read in the call's thread: the staff, the clients each
-    holds, the exceptions and today's roster (the last three left out when refused)."""
+    holds, the exceptions (of the clients without their CM only the first [reads]
+    head_exceptions, the rest counted in SQL) and today's roster (the last three left out when
+    refused)."""
     staff = services.staff.roster(actor)
 
     def optional(fn: Callable[..., Any]) -> Any:
@@ -57,7 +59,7 @@ def fetch_staff(actor: Any, services: Any) -> tuple[Any, ...]:
         except (ServiceError, FieldError):
             return None
     return (staff, optional(services.dashboard.book_sizes) or {},
-            optional(services.assignments.exceptions), optional(services.roster.day))
+            optional(services.assignments.exceptions_shown), optional(services.roster.day))
 
 
 def cm_id(services: Any, actor: Any, staff_no: str, field: str) -> int:

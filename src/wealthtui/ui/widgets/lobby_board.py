@@ -159,11 +159,15 @@ class ArrivalsTable(Vertical):
             return None
         return self.arrivals[min(table.cursor_row, len(self.arrivals) - 1)]
 
-    def show(self, arrivals: list[ArrivalView], now: datetime, late_minutes: int) -> None:
+    def show(self, arrivals: list[ArrivalView], now: datetime, late_minutes: int, *,
+             waiting: int | None = None) -> None:
+        """The rows of `arrivals`; the title counts `waiting` (all of today's arrivals still
+        waiting for their CM, when the rows are only the latest) or the open rows."""
         table = self.query_one(DataTable)
         row = table.cursor_row
         self.arrivals = arrivals
-        waiting = sum(1 for a in arrivals if a.status == "open")
+        if waiting is None:
+            waiting = sum(1 for a in arrivals if a.status == "open")
         self.query_one(".arrivals-title", Static).update(
             t("lobby.arrivals.title", count=waiting))
         rows: list[tuple[str, Sequence[str | Text]]] = []

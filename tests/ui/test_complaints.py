@@ -118,10 +118,14 @@ async def test_bad_phone_names_the_field_and_keeps_what_was_typed(services, head
         await sign_in(pilot, "L001")
         dialog = await open_intake(pilot)
         await fill_walk_in(pilot, dialog, "12345")
+        phone = dialog.query_one("#phone", FormField)
+        await type_into(pilot, "#phone", "12345o")  # a letter: said at once, nothing lost
+        assert "联系手机" in phone.error_text and phone.value == "12345o"
+        await pilot.press("backspace")
+        assert phone.error_text == "" and phone.value == "12345"
         await pilot.press("f2")
         await settle(pilot)
         assert app.screen is dialog
-        phone = dialog.query_one("#phone", FormField)
         assert "联系手机" in phone.error_text and "11 位" in phone.error_text
         assert phone.value == "12345"
         assert dialog.query_one("#name", FormField).value == "吴先生"

@@ -265,6 +265,7 @@ async def test_extension_without_the_head_hides_further_extension(services, head
         await settle(pilot)
         keys = str(app.screen.query_one("#detail-keys").render())
         assert "F6" in keys and "Ctrl+E" not in keys  # extending further is the head's
+        assert "F11" in keys  # every key that applies, wrapped, none cut off at the width
 
 
 # --- snapshots -------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ COLUMNS = ("staff_no", "name", "role", "state", "duty", "note")
 STATES = ("in", "leave", "lunch", "out", "")
 NAME_W = 8  # four CJK characters; longer names end in …
 NO_W = 8    # staff numbers (8001, T001, …); longer ones end in …
+NOTE_W = 16  # the note (data); longer ones end in … (the table fits the 100-cell box)
 
 
 def column_widths() -> dict[str, int]:
@@ -45,8 +46,9 @@ def column_widths() -> dict[str, int]:
         "state": [state_text(s) for s in STATES],
         "duty": [f"{t('roster.duty.cm')} {t('roster.duty.lobby')}"],
     }
-    return {key: max(cell_len(w) for w in (*values, t(f"roster.col.{key}")))
-            for key, values in words.items()}
+    widths = {key: max(cell_len(w) for w in (*values, t(f"roster.col.{key}")))
+              for key, values in words.items()}
+    return {**widths, "note": max(NOTE_W, cell_len(t("roster.col.note")))}
 
 
 def state_text(status: str) -> str:
@@ -107,9 +109,9 @@ class RosterDialog(Calls, TranslatedBindings, ModalScreen[bool]):
             yield Static("", id="roster-summary")
             table: DataTable[Text | str] = PlainTable(id="roster-table", cursor_type="row",
                                                      zebra_stripes=True)
-            widths = column_widths()
+            widths = column_widths()  # every width given: never measured after the rows came
             for key in COLUMNS:
-                table.add_column(t(f"roster.col.{key}"), key=key, width=widths.get(key))
+                table.add_column(t(f"roster.col.{key}"), key=key, width=widths[key])
             yield table
             yield Static("", id="roster-error")
             yield Footer()
@@ -142,7 +144,7 @@ class RosterDialog(Calls, TranslatedBindings, ModalScreen[bool]):
             role = t(f"role.{line.roles[0]}") if line.roles else ""
             table.add_row(fit(line.staff_no, NO_W), Text(fit(line.name, NAME_W)), role,
                           Text(state_text(line.status), style=styles.get(line.status, "")),
-                          duty_text(line), Text(line.note), key=str(line.staff_id))
+                          duty_text(line), Text(fit(line.note, NOTE_W)), key=str(line.staff_id))
         if view.lines:
             table.move_cursor(row=min(max(keep, 0), len(view.lines) - 1))
         none = t("roster.nobody")

@@ -128,16 +128,13 @@ class TodayList(Calls, Vertical):
         self._loading = False
         self._dirty = False
         self._filled_width = 0  # the width the titles were fitted to (0: before the layout)
+        self._title_width = 0  # the title column's width
 
     def compose(self) -> ComposeResult:
         title = "resume.title" if self.include_open else "checklist.today.title"
         yield Static(t(title), classes="today-title")
         table = TodayTable(cursor_type="row")
-        table.add_column(t("checklist.today.col.status"), key="status", width=self.status_w)
-        table.add_column(t("checklist.today.col.title"), key="title")
-        table.add_column(t("checklist.today.col.due"), key="due", width=DUE_W)
-        table.add_column(t("checklist.today.col.progress"), key="progress",
-                         width=self.progress_w)
+        self._add_columns(table, self.title_w())
         yield table
         yield Static(t("checklist.today.empty"), classes="today-empty")
 
@@ -166,6 +163,16 @@ class TodayList(Calls, Vertical):
         list fills again when it learns its own, see on_resize)."""
         width = self.size.width or self.app.size.width
         return max(12, width - self.status_w - DUE_W - self.progress_w - CHROME_W)
+
+    def _add_columns(self, table: DataTable[Any], title_w: int) -> None:
+        """Every column with its width given: an auto-sized one is measured when the table
+        next idles, so a snapshot taken before that showed the titles cut to their header."""
+        table.add_column(t("checklist.today.col.status"), key="status", width=self.status_w)
+        table.add_column(t("checklist.today.col.title"), key="title", width=title_w)
+        table.add_column(t("checklist.today.col.due"), key="due", width=DUE_W)
+        table.add_column(t("checklist.today.col.progress"), key="progress",
+                         width=self.progress_w)
+        self._title_width = title_w
 
     def on_resize(self, event: events.Resize) -> None:
         if self.loaded and event.size.width != self._filled_width:
@@ -201,11 +208,15 @@ class TodayList(Calls, Vertical):
     def _fill(self) -> None:
         table = self.table
         keep = table.cursor_row if table.row_count else 0
-        table.clear()
+        width = self.title_w()
+        if width != self._title_width:
+            table.clear(columns=True)
+            self._add_columns(table, width)
+        else:
+            table.clear()
         tz = self.services.ctx.tz
         warning = self.app.current_theme.warning or "yellow"
         success = self.app.current_theme.success or "green"
-        width = self.title_w()
         self._filled_width = self.size.width
         for item in self.items:
             status = Text(t(f"checklist.status.{item.status}"))

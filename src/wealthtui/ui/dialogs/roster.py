@@ -33,7 +33,7 @@ COLUMNS = ("staff_no", "name", "role", "state", "duty", "note")
 STATES = ("in", "leave", "lunch", "out", "")
 NAME_W = 8  # four CJK characters; longer names end in …
 NO_W = 8    # staff numbers (8001, T001, …); longer ones end in …
-NOTE_W = 16  # the note (data); longer ones end in … (the table fits the 100-cell box)
+NOTE_W = 16  # the note (data), cropped by the table at this width (it fits the 100-cell box)
 
 
 def column_widths() -> dict[str, int]:
@@ -144,7 +144,7 @@ class RosterDialog(Calls, TranslatedBindings, ModalScreen[bool]):
             role = t(f"role.{line.roles[0]}") if line.roles else ""
             table.add_row(fit(line.staff_no, NO_W), Text(fit(line.name, NAME_W)), role,
                           Text(state_text(line.status), style=styles.get(line.status, "")),
-                          duty_text(line), Text(fit(line.note, NOTE_W)), key=str(line.staff_id))
+                          duty_text(line), Text(line.note), key=str(line.staff_id))
         if view.lines:
             table.move_cursor(row=min(max(keep, 0), len(view.lines) - 1))
         none = t("roster.nobody")

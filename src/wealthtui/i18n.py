@@ -67,3 +67,30 @@ def t(key: str, /, **params: object) -> str:
 def tl(zh: str, en: str) -> str:
     """Pick between a configured Chinese and English name (config values, not catalog keys)."""
     return en if _current == "en" else zh
+
+
+# --- message parameters that stay data until shown -------------------------------------------------
+# A service raising an error (or writing a message) cannot know the language of whoever reads it,
+# so it passes names as these: `t` words them in the language current when it formats.
+class Listed(tuple[str, ...]):
+    """Names as a list: 甲、乙 in Chinese, "A, B" in English."""
+
+    def __str__(self) -> str:
+        return tl("、", ", ").join(self)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+
+class StaffRef(tuple[str, str]):
+    """A staff member with their number: 王芳（8031） in Chinese, 王芳 (8031) in English."""
+
+    def __new__(cls, name: str, staff_no: str) -> StaffRef:
+        return super().__new__(cls, (name, staff_no))
+
+    def __str__(self) -> str:
+        name, staff_no = self
+        return tl(f"{name}（{staff_no}）", f"{name} ({staff_no})")
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)

@@ -5,7 +5,7 @@ CM's side of hand-offs (arrivals accepted or declined, late arrivals, cash busin
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy.exc import IntegrityError
@@ -16,6 +16,7 @@ from tests.services.cm_helpers import Desk, desk_fixture  # noqa: F401
 from tests.services.counter_helpers import Center, center_fixture  # noqa: F401
 from tests.services.recording_helpers import recorded
 from wealthtui.model import ClientAccount, CMAssignment, ContactLog, Handoff, Lead
+from wealthtui.rules import step_facts
 from wealthtui.rules.fields import FieldError
 from wealthtui.services import Services
 from wealthtui.services.assignments import arrival_late
@@ -198,8 +199,10 @@ def test_the_cm_change_checklist_runs_to_the_end_with_both_cms(desk: Desk) -> No
                                content="自我介绍，约下周面谈")
     run = checklists.get(desk.head, run.id)
     first = run.state("first_contact")
-    assert first.done and first.done_by_id == desk.cm2.staff_id and first.value.startswith(
-        "2026-11-30 phone")
+    assert first.done and first.done_by_id == desk.cm2.staff_id
+    fact = step_facts.parse(first.value)  # the contact, as codes (worded when shown)
+    assert fact is not None and (fact.kind, fact.day, fact.channel) == (
+        step_facts.CONTACT, date(2026, 11, 30), "phone")
     assert checklists.complete(desk.head, run.id).status == "done"
 
 

@@ -8,6 +8,8 @@ import pytest
 from sqlmodel import Session, func, select
 
 from tests.services.counter_helpers import Center, center_fixture  # noqa: F401
+from wealthtui import i18n
+from wealthtui.i18n import Listed
 from wealthtui.model import ServiceRecord
 from wealthtui.services.balancing import MATCHES, tellers_not_signed_off
 from wealthtui.services.errors import Conflict, FieldError, PermissionDenied
@@ -175,6 +177,12 @@ def test_the_outlet_is_signed_off_after_every_teller(center: Center) -> None:
     with pytest.raises(Conflict) as err:
         s.balancing.sign_off_outlet(center.sup)
     assert err.value.key == "error.balance.tellers_pending" and "吴柜员" in err.value.params["names"]
+    assert i18n.t("error.balance.tellers_pending", names=Listed(("吴柜员", "赵柜员"))) == \
+        "以下柜员尚未签退：吴柜员、赵柜员。"  # the names stay data until shown
+    i18n.set_language("en")
+    assert i18n.t("error.balance.tellers_pending", names=Listed(("Wu", "Zhao"))) == \
+        "Not signed off yet: Wu, Zhao."
+    i18n.set_language("zh_CN")
     b2 = s.balancing.submit(center.n1, "0", ALL)
     s.balancing.sign_off(center.sup, b2.id)
     outlet = s.balancing.sign_off_outlet(center.sup, "日计表已打印核对")

@@ -11,11 +11,14 @@ from sqlmodel import Session, func, select
 
 from tests.conftest import T0
 from tests.services.cm_helpers import Desk, desk_fixture  # noqa: F401
+from wealthtui import i18n
 from wealthtui.config import load_settings
 from wealthtui.model import AuditEvent, ContactLog, ContactProposal, Lead
+from wealthtui.rules import step_facts
 from wealthtui.rules.fields import FieldError
 from wealthtui.services import Services
 from wealthtui.services.errors import PermissionDenied
+from wealthtui.ui.labels import step_fact_text
 
 TODAY = date(2026, 11, 30)
 
@@ -158,8 +161,17 @@ def test_the_marketing_checklists_proposal_step_records_products_against_the_ris
                                acknowledgements={"QDII": "风险揭示书第 7 号"})
     proposal = desk.services.checklists.get(desk.cm1, run.id).state("proposal")
     assert proposal.done and proposal.done_by_id == desk.cm1.staff_id
-    assert "MIXF" in proposal.value and "R3/C3 suitable" in proposal.value
-    assert "QDII" in proposal.value and "acknowledged [风险揭示书第 7 号]" in proposal.value
+    fact = step_facts.parse(proposal.value)  # codes, worded when shown in either language
+    assert fact is not None and fact.products == (
+        step_facts.Proposed("MIXF", 3, 3, "suitable"),
+        step_facts.Proposed("QDII", 5, 3, "acknowledged", "风险揭示书第 7 号"))
+    i18n.set_language("en")
+    shown = step_fact_text(desk.services.settings, fact)
+    assert shown == ("MIXF Balanced fund R3/C3: Suitable; QDII QDII overseas equity fund R5/C3: "
+                     "Above level (client signed) [风险揭示书第 7 号]")
+    i18n.set_language("zh_CN")
+    shown = step_fact_text(desk.services.settings, fact)
+    assert shown.startswith("MIXF 混合型基金 R3/C3：适合；QDII ") and "【风险揭示书第 7 号】" in shown
     other = desk.client("周别人", cm=desk.cm1, risk=3, assessed=TODAY)
     with pytest.raises(FieldError) as wrong:
         desk.services.contacts.log(desk.cm1, other, channel="phone", run_id=run.id)

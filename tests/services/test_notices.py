@@ -9,7 +9,7 @@ import json
 import socket
 import threading
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from email import message_from_bytes
 from email.header import decode_header, make_header
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,6 +23,7 @@ from tests.services.cm_helpers import Desk, desk_fixture  # noqa: F401
 from wealthtui.config import NoticesCfg
 from wealthtui.model import AuditEvent, Notice
 from wealthtui.notices.senders import LogSender, SmtpSender, WebhookSender, make_sender
+from wealthtui.rules import step_facts
 from wealthtui.services import Services
 from wealthtui.services.errors import Conflict
 from wealthtui.services.notices import flush_outbox
@@ -133,7 +134,9 @@ def test_the_cm_change_letter_ticks_the_written_notice_step_and_not_by_hand(desk
     assert (view.run_id, view.step_id) == (run.id, "written_notice")
     step = checklists.get(desk.head, run.id).state("written_notice")
     assert step.done and step.done_by_id == desk.cm2.staff_id
-    assert step.value == f"2026-11-30 sms #{view.id}"
+    # stored as codes, worded when shown (tests/rules/test_step_facts.py)
+    assert step_facts.parse(step.value) == step_facts.Fact(
+        step_facts.NOTICE, id=view.id, day=date(2026, 11, 30), channel="sms")
     assert audit_actions(desk)[-2:] == ["notice.queue", "checklist.step"]
 
 

@@ -13,6 +13,8 @@ from sqlmodel import Session, col, select
 
 from tests.conftest import TEST_PIN
 from tests.staffing import FIXTURE_TERMINAL, add_staff
+from wealthtui import i18n
+from wealthtui.i18n import t
 from wealthtui.model import AuditEvent, Staff
 from wealthtui.rules.pins import weak_pin_reason
 from wealthtui.services.errors import AuthFailed, Conflict, PermissionDenied, PinChangeRequired
@@ -60,7 +62,12 @@ def test_the_one_time_pin_is_not_a_sign_in_and_not_on_the_terminal_that_issued_i
     with pytest.raises(PinChangeRequired) as must:
         services.auth.login("T01", new.pin, terminal=COUNTER)
     assert must.value.key == "insiders.error.must_change"
-    assert must.value.params["by"] == "王主任（H001）"
+    by = must.value.params["by"]  # a name and number, worded in the reader's language
+    assert str(by) == "王主任（H001）"
+    i18n.set_language("en")
+    assert t(must.value.key, **must.value.params).startswith(
+        "Your one-time PIN was issued by 王主任 (H001) at ")
+    i18n.set_language("zh_CN")
     actor = services.auth.complete_reset("T01", new.pin, "592716", terminal=COUNTER)
     assert actor.staff_no == "T01" and actor.roles == {"cash_teller"}
     # now the chosen PIN signs in anywhere, the one-time PIN nowhere

@@ -1,6 +1,7 @@
 """A tiny app that hosts one widget for a test, and offers what the one call path (ui/calls.py)
 needs of the app: the services, the actor, settings and clock, and the tracked calls
-(`track_call`, `calls_settled`) that Pilot waits for (tests/conftest.py)."""
+(`track_call`, `calls_settled`) that Pilot waits for (tests/conftest.py), and the real app's key
+display, so a footer drawn on it reads as in the real app."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ class HostApp(App[None]):
     track_call = WealthApp.track_call
     calls_in_flight = WealthApp.calls_in_flight
     calls_settled = WealthApp.calls_settled
+    # the keys as staff see them in the real app's footers ("F2", "Ctrl+L"), not Textual's "f2"
+    get_key_display = WealthApp.get_key_display
 
 
 class HostScreen(Screen[None]):

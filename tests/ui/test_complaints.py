@@ -118,10 +118,14 @@ async def test_bad_phone_names_the_field_and_keeps_what_was_typed(services, head
         await sign_in(pilot, "L001")
         dialog = await open_intake(pilot)
         await fill_walk_in(pilot, dialog, "12345")
+        phone = dialog.query_one("#phone", FormField)
+        await type_into(pilot, "#phone", "12345o")  # a letter: said at once, nothing lost
+        assert "联系手机" in phone.error_text and phone.value == "12345o"
+        await pilot.press("backspace")
+        assert phone.error_text == "" and phone.value == "12345"
         await pilot.press("f2")
         await settle(pilot)
         assert app.screen is dialog
-        phone = dialog.query_one("#phone", FormField)
         assert "联系手机" in phone.error_text and "11 位" in phone.error_text
         assert phone.value == "12345"
         assert dialog.query_one("#name", FormField).value == "吴先生"
@@ -261,6 +265,7 @@ async def test_extension_without_the_head_hides_further_extension(services, head
         await settle(pilot)
         keys = str(app.screen.query_one("#detail-keys").render())
         assert "F6" in keys and "Ctrl+E" not in keys  # extending further is the head's
+        assert "F11" in keys  # every key that applies, wrapped, none cut off at the width
 
 
 # --- snapshots -------------------------------------------------------------------------------

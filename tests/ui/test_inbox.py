@@ -173,7 +173,12 @@ async def test_the_dialog_offers_only_what_the_state_allows(services, head, make
         dialog = app.screen
         assert isinstance(dialog, HandoffDialog)
         assert dialog.actions == {"decline", "done"}
-        assert "[b]x[/b]" in screen_text(app)  # a note is data, never markup
+        shown = screen_text(app)
+        assert "[b]x[/b]" in shown  # a note is data, never markup
+        # the footer offers what can be done; nothing to accept, nothing to open: not shown
+        (footer,) = [line for line in shown.splitlines() if "F3 " in line]
+        assert f"F3 {t('inbox.bind.decline')}" in footer and f"F4 {t('inbox.bind.done')}" in footer
+        assert "F2 " not in footer and "F5 " not in footer
         await pilot.press("f2")
         await settle(pilot)
         assert app.screen is dialog and status_of(services, h.id).status == "accepted"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from tests.services.cm_helpers import Desk, desk_fixture  # noqa: F401
 from tests.ui.test_checklist_panel import Host
+from wealthtui.rules import step_facts
 from wealthtui.ui.dialogs.choice import ChoiceDialog
 from wealthtui.ui.widgets.checklist import ChecklistPanel
 
@@ -32,4 +33,6 @@ async def test_the_written_notice_step_sends_the_cm_change_letter(desk: Desk) ->
         assert not isinstance(app.screen, ChoiceDialog)
     (notice,) = desk.services.notices.outbox(desk.head)
     assert (notice.template, notice.channel, notice.client_id) == ("cm_change", "print", client)
-    assert step.value.endswith(f"print #{notice.id}")
+    fact = step_facts.parse(step.value)
+    assert fact is not None and (fact.kind, fact.id, fact.channel) == (
+        step_facts.NOTICE, notice.id, "print")

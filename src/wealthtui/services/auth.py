@@ -40,6 +40,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import select
 
 from wealthtui.config import Settings
+from wealthtui.i18n import StaffRef
 from wealthtui.model import Staff
 from wealthtui.model.staff import LoginThrottle
 from wealthtui.rules.fields import FieldError
@@ -300,7 +301,7 @@ class AuthService(Service):
         """Who reset the PIN and when, for the person choosing their new PIN."""
         by = uow.session.get(Staff, staff.pin_reset_by) if staff.pin_reset_by else None
         at: datetime | None = staff.pin_reset_at
-        return (("by", f"{by.name}（{by.staff_no}）" if by else "?"),
+        return (("by", StaffRef(by.name, by.staff_no) if by else "?"),  # worded when shown
                 ("at", at.astimezone(uow.ctx.tz).strftime("%Y-%m-%d %H:%M") if at else "?"))
 
     def session_ended(self, actor: Actor, how: str) -> None:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from wealthtui.citations import service_section
+from wealthtui.i18n import Listed
 from wealthtui.model import (
     CounterSession,
     OutletBalance,
@@ -360,7 +361,7 @@ class BalancingService(Service):
         if not view.tellers:
             raise Conflict("error.balance.no_tellers")
         if view.not_signed_off:
-            names = "、".join(t.teller_name for t in view.not_signed_off)
+            names = Listed(t.teller_name for t in view.not_signed_off)  # worded when shown
             raise Conflict("error.balance.tellers_pending", names=names)
         note = parse_text(note, "field.note", max_len=500)
         assert uow.actor_id is not None

@@ -33,7 +33,7 @@ from wealthtui.model import (
 )
 from wealthtui.model.status import ChecklistStatus, LeadStatus, TargetListStatus, TargetStatus
 from wealthtui.procedures import Procedure
-from wealthtui.rules import suitability
+from wealthtui.rules import step_facts, suitability
 from wealthtui.rules.agenda import CHANNELS, DIRECT_CHANNELS, PURPOSES, RESULTS
 from wealthtui.rules.fields import FieldError, parse_text
 from wealthtui.rules.money import parse_yuan
@@ -253,14 +253,15 @@ class ContactService(Service):
     def _record_proposal(self, uow: UnitOfWork, run: ChecklistRun, checks: list[ProposalCheck],
                          acks: Mapping[str, str]) -> None:
         """The contact-marketing run's proposal step: each product with its level against the
-        client's, and the acknowledgement where one let it through."""
-        parts = []
-        for c in checks:
-            level = f"R{c.product_level}/C{c.client_level}" if c.client_level else f"R{c.product_level}"
-            ack = f" [{acks.get(c.product_code, '')}]" if c.outcome == suitability.ACKNOWLEDGED else ""
-            parts.append(f"{c.product_code} {c.product_name} {level} {c.outcome}{ack}")
+        client's, and the acknowledgement where one let it through — as codes (rules.step_facts),
+        worded when shown in the viewer's language."""
+        value = step_facts.proposal([
+            step_facts.Proposed(c.product_code, c.product_level, c.client_level, c.outcome,
+                                acks.get(c.product_code, "")
+                                if c.outcome == suitability.ACKNOWLEDGED else "")
+            for c in checks])
         assert run.id is not None
-        record_step_in(self.checklists, uow, run.id, "proposal", "; ".join(parts))
+        record_step_in(self.checklists, uow, run.id, "proposal", value)
 
     def _first_contact_after_change(self, uow: UnitOfWork, entry: ContactLog) -> None:
         """A direct contact by the client's new CM records the CM-change run's first contact."""
@@ -281,8 +282,9 @@ class ContactService(Service):
             return
         if not uow.roles & set(Procedure.from_json(run.procedure_json).doers(step)):
             return  # e.g. the head as new CM: the step's roles are the CMs'; tick it by hand
-        record_step_in(self.checklists, uow, run.id, "first_contact",
-                       f"{uow.today.isoformat()} {entry.channel} #{entry.id}")
+        assert entry.id is not None
+        record_step_in(self.checklists, uow, run.id, "first_contact", step_facts.record(
+            step_facts.CONTACT, entry.id, uow.today, entry.channel))
 
     def _keep_promises(self, uow: UnitOfWork, entry: ContactLog, keeps: set[int]) -> list[int]:
         open_ones = uow.session.exec(

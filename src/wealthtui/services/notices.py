@@ -42,6 +42,7 @@ from wealthtui.notices.templates import (
     load_dir,
     receipt_text,
 )
+from wealthtui.rules import step_facts
 from wealthtui.rules.clock import business_date
 from wealthtui.rules.fields import FieldError
 from wealthtui.services import masking
@@ -235,8 +236,9 @@ class NoticeService(Service):
              "date": date_text(since, language)},
             client_id=client_id, channel=channel, run_id=run.id, step_id=CM_CHANGE_STEP,
             record_kind="cm_assignment", record_ref=str(assignment.id))
-        self._checklists.record_in(uow, run.id, CM_CHANGE_STEP,
-                                   f"{uow.today.isoformat()} {channel} #{notice.id}")
+        assert notice.id is not None
+        self._checklists.record_in(uow, run.id, CM_CHANGE_STEP, step_facts.record(
+            step_facts.NOTICE, notice.id, uow.today, channel))  # worded when shown
         return self._view(uow, notice)
 
     @requires("notice.queue")

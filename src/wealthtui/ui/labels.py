@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from wealthtui.config import Settings
-from wealthtui.i18n import tl
+from wealthtui.i18n import has, t, tl
+from wealthtui.rules import step_facts
+from wealthtui.rules.step_facts import Fact
 
 
 def tier_name(settings: Settings, code: str) -> str:
@@ -33,3 +35,35 @@ def addressed(name: str, title: str) -> str:
     """A client's name with the title they are addressed by (先生, 女士) in Chinese; the name
     alone in English, where a Chinese title reads wrong."""
     return name + tl(title, "") if title else name
+
+
+def verdict_name(outcome: str) -> str:
+    """A point-of-sale verdict code (rules.suitability) as the screen's language says it."""
+    for key in (f"cm.suitability.{outcome}", f"compliance.verdict.{outcome}"):
+        if has(key):
+            return t(key)
+    return outcome
+
+
+def step_fact_text(settings: Settings, fact: Fact) -> str:
+    """What the system recorded into a checklist step (rules.step_facts), worded now, in the
+    screen's language: a contact or notice with its date, channel and number; the products
+    proposed with their levels and verdicts. Product names come from the configuration."""
+    if fact.kind in (step_facts.CONTACT, step_facts.NOTICE):
+        section = "cm.channel" if fact.kind == step_facts.CONTACT else "notice.channel"
+        key = f"{section}.{fact.channel}"
+        channel = t(key) if has(key) else fact.channel
+        return t(f"step_fact.{fact.kind}", date=fact.day.isoformat() if fact.day else "",
+                 channel=channel, id=fact.id)
+    parts = []
+    for p in fact.products:
+        product = settings.contact.product(p.code)
+        name = tl(product.name, product.name_en) if product else ""
+        levels = (t("step_fact.levels", level=p.level, client=p.client_level)
+                  if p.client_level else t("step_fact.level", level=p.level))
+        part = t("step_fact.product", code=p.code, name=name, levels=levels,
+                 verdict=verdict_name(p.outcome)).replace("  ", " ")
+        if p.ack:
+            part += t("step_fact.ack", ack=p.ack)
+        parts.append(part)
+    return t("step_fact.sep").join(parts)

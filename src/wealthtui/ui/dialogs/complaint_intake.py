@@ -24,6 +24,7 @@ API for role screens:
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from textual import on
@@ -31,7 +32,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Footer, Label, Select, SelectionList, Static, TextArea
+from textual.widgets import (
+    Checkbox,
+    Footer,
+    Input,
+    Label,
+    Select,
+    SelectionList,
+    Static,
+    TextArea,
+)
 
 from wealthtui.i18n import t, tl
 from wealthtui.rules.fields import FieldError
@@ -49,6 +59,10 @@ from wealthtui.ui.dialogs.frame import frame_css
 from wealthtui.ui.errors import describe
 from wealthtui.ui.labels import staff_ref
 from wealthtui.ui.text import plain, plain_text
+
+#: what a mobile number may hold as typed: digits, spaces, dashes and a leading + (rules.fields
+#: parse_mobile decides the rest at saving)
+MOBILE_TYPED = re.compile(r"\+?[\d\s-]*")
 
 #: FieldError field keys → the widget that gets the focus (FormFields are found by their key)
 WIDGET_OF_FIELD = {
@@ -248,6 +262,14 @@ class ComplaintIntakeDialog(Calls, TranslatedBindings, EnterAdvances,
         sub.set_options(subs)
         if len(subs) == 1:
             sub.value = subs[0][1]
+
+    @on(Input.Changed, "#phone Input")
+    def _phone_typed(self, event: Input.Changed) -> None:
+        """A letter in the mobile is neither dropped nor kept silently: the field says at once
+        what it takes, and what was typed stays (FormField clears its error on each key)."""
+        if not MOBILE_TYPED.fullmatch(event.value):
+            self.query_one("#phone", FormField).show_error(
+                FieldError("field.complaint.phone", "error.field.phone"))
 
     @on(Select.Changed, "#channel")
     @on(Select.Changed, "#kind")

@@ -3,7 +3,7 @@
     HandoffDialog(title, lines, actions=frozenset({"accept", "decline", "done", "open"}))
 
 Shows the hand-off's lines (kind, client, sender, times, note — data shown as plain text, never
-markup) and offers the actions its state allows: F2 accept, F3 decline, F4 done, F5 open what it
+markup) and offers (in its footer, the others hidden) the actions its state allows: F2 accept, F3 decline, F4 done, F5 open what it
 is about (the client's file, the complaint), Escape closes. It does nothing itself: it returns
 the chosen action's name with `dismiss(action)` (None on Escape) and the inbox panel does it
 through the services.
@@ -58,8 +58,10 @@ class HandoffDialog(TranslatedBindings, ModalScreen[str | None]):
             yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """An action the hand-off's state does not allow is hidden from the footer and F1 (not
+        shown dimmed: "F5 打开" with nothing to open reads as an offer)."""
         if action == "choose":
-            return True if parameters and parameters[0] in self.actions else None
+            return bool(parameters) and parameters[0] in self.actions
         return True
 
     def action_choose(self, action: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,15 +20,35 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Static
 
 from wealthtui.i18n import t
+from wealthtui.rules.permissions import ROLES
 from wealthtui.services.roster import RosterLine, RosterView
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.calls import Calls, Failed
 from wealthtui.ui.dialogs.frame import frame_css
-from wealthtui.ui.text import PlainTable
+from wealthtui.ui.text import PlainTable, fit
 
 #: the keys that change the roster (hidden without `roster.edit`)
 EDITING = frozenset({"state", "duty_cm", "duty_lobby", "all_in"})
 COLUMNS = ("staff_no", "name", "role", "state", "duty", "note")
+STATES = ("in", "leave", "lunch", "out", "")
+NAME_W = 8  # four CJK characters; longer names end in …
+NO_W = 8    # staff numbers (8001, T001, …); longer ones end in …
+NOTE_W = 16  # the note (data), cropped by the table at this width (it fits the 100-cell box)
+
+
+def column_widths() -> dict[str, int]:
+    """The columns' widths in cells, from their words in the screen's language (the note takes
+    what is left): fixed before any row arrives, so the table never depends on when it does."""
+    words = {
+        "staff_no": ["x" * NO_W],
+        "name": ["x" * NAME_W],
+        "role": [t(f"role.{r}") for r in ROLES],
+        "state": [state_text(s) for s in STATES],
+        "duty": [f"{t('roster.duty.cm')} {t('roster.duty.lobby')}"],
+    }
+    widths = {key: max(cell_len(w) for w in (*values, t(f"roster.col.{key}")))
+              for key, values in words.items()}
+    return {**widths, "note": max(NOTE_W, cell_len(t("roster.col.note")))}
 
 
 def state_text(status: str) -> str:
@@ -88,8 +109,9 @@ class RosterDialog(Calls, TranslatedBindings, ModalScreen[bool]):
             yield Static("", id="roster-summary")
             table: DataTable[Text | str] = PlainTable(id="roster-table", cursor_type="row",
                                                      zebra_stripes=True)
+            widths = column_widths()  # every width given: never measured after the rows came
             for key in COLUMNS:
-                table.add_column(t(f"roster.col.{key}"), key=key)
+                table.add_column(t(f"roster.col.{key}"), key=key, width=widths[key])
             yield table
             yield Static("", id="roster-error")
             yield Footer()
@@ -120,7 +142,7 @@ class RosterDialog(Calls, TranslatedBindings, ModalScreen[bool]):
                   "lunch": theme.accent or "cyan", "out": theme.warning or "yellow", "": "dim"}
         for line in view.lines:
             role = t(f"role.{line.roles[0]}") if line.roles else ""
-            table.add_row(line.staff_no, Text(line.name), role,
+            table.add_row(fit(line.staff_no, NO_W), Text(fit(line.name, NAME_W)), role,
                           Text(state_text(line.status), style=styles.get(line.status, "")),
                           duty_text(line), Text(line.note), key=str(line.staff_id))
         if view.lines:

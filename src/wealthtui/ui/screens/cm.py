@@ -245,7 +245,11 @@ class CMScreen(ClientActions, RoleScreen):
         if clocks:
             parts.append(t("cm.status.changes", count=len(clocks),
                            overdue=sum(1 for c in clocks if c.overdue(today))))
-        self.query_one("#cm-status", Static).update(t("cm.status.sep").join(parts))
+        line = next(iter(self.query("#cm-status").results(Static)), None)
+        if line is None:  # the answer came while the screen's widgets go (the app closing)
+            self._status_loading = False
+            return
+        line.update(t("cm.status.sep").join(parts))
         self._announce_arrivals([h for h in inbox if h.kind == "premium_arrival"
                                  and h.status in OPEN])
         self._status_done()

@@ -40,7 +40,7 @@ from wealthtui.services.complaints import (
     SATISFACTION,
     ComplaintView,
 )
-from wealthtui.ui.bindings import TranslatedBindings
+from wealthtui.ui.bindings import TranslatedBindings, translated
 from wealthtui.ui.calls import Calls, Failed
 from wealthtui.ui.dialogs import complaint_labels as lbl
 from wealthtui.ui.dialogs.form_dialog import Field
@@ -149,15 +149,17 @@ class ComplaintDetailScreen(Calls, TranslatedBindings, ModalScreen[bool]):
 
     def _render_keys(self) -> None:
         """All the keys that apply, wrapped over as many lines as needed (a Footer would cut
-        them off at 80 columns)."""
+        them off at 80 columns). The screen's own bindings as they are, not the footer's fitted
+        set (TranslatedBindings.active_bindings hides what would not fit one line)."""
         legend = Text()
-        for active in self.active_bindings.values():
+        raw = super(TranslatedBindings, self).active_bindings
+        for active in raw.values():
             if active.node is not self or not active.enabled or not active.binding.show:
                 continue
             if legend:
                 legend.append("  ")
             legend.append(self.app.get_key_display(active.binding), style="bold")
-            legend.append(f" {active.binding.description}")
+            legend.append(f" {translated(active.binding).description}")
         self.query_one("#detail-keys", Static).update(legend)
 
     def _render_view(self, v: ComplaintView) -> None:

@@ -43,8 +43,10 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from wealthtui import i18n
+from wealthtui.config import Settings
 from wealthtui.i18n import t, tl
 from wealthtui.procedures import CONFIRMS, Choice, Procedure, Step
+from wealthtui.rules import step_facts
 from wealthtui.rules.money import format_fen
 from wealthtui.services.checklists import DONE, OPEN, RunView, StepState
 from wealthtui.ui.basis import basis_text
@@ -53,6 +55,7 @@ from wealthtui.ui.dialogs.choice import ChoiceDialog, step_text
 from wealthtui.ui.dialogs.flow_confirm import FlowLogConfirmDialog
 from wealthtui.ui.dialogs.reason import ReasonDialog
 from wealthtui.ui.dialogs.second_person import SecondPersonDialog
+from wealthtui.ui.labels import step_fact_text
 from wealthtui.ui.text import PlainTable, fit
 
 DONE_MARK = "✓"
@@ -69,8 +72,10 @@ def procedure_title(proc: Procedure) -> str:
     return tl(proc.title, proc.title_en)
 
 
-def show_value(state: StepState) -> str:
-    """What was recorded, for people: a choice's text, an amount in yuan, a signer's name."""
+def show_value(state: StepState, settings: Settings) -> str:
+    """What was recorded, for people: a choice's text, an amount in yuan, a signer's name, and
+    what the system recorded (a contact, a notice, a proposal: rules.step_facts) worded in the
+    screen's language."""
     step, value = state.step, state.value
     if not state.done:
         return ""
@@ -85,6 +90,9 @@ def show_value(state: StepState) -> str:
         return tl(choice.text, choice.text_en) if choice else value
     if step.kind == "signoff":
         return t("checklist.signed_by", name=state.signed_off_by)
+    fact = step_facts.parse(value) if step.kind == "text" else None
+    if fact is not None:
+        return step_fact_text(settings, fact)
     return value.replace("\n", " ")
 
 
@@ -222,7 +230,7 @@ class ChecklistPanel(Calls, Vertical, can_focus=False):
                 mark = Text(OPEN_MARK, style="dim")
             label = f"{state.position}. {step_text(state.step)}"
             table.add_row(
-                mark, fit(label, step_w), fit(show_value(state), VALUE_W),
+                mark, fit(label, step_w), fit(show_value(state, self.settings), VALUE_W),
                 fit(state.done_by, BY_W), self._local(state.done_at), key=state.step.id,
             )
         table.move_cursor(row=min(keep, table.row_count - 1))
@@ -303,8 +311,8 @@ class ChecklistPanel(Calls, Vertical, can_focus=False):
                          time=self._local(state.done_at), signer=state.signed_off_by)
             else:
                 done = t("checklist.recorded", by=state.done_by, time=self._local(state.done_at))
-            if show_value(state) and step.kind != "signoff":
-                done = f"{show_value(state)} · {done}"
+            if show_value(state, self.settings) and step.kind != "signoff":
+                done = f"{show_value(state, self.settings)} · {done}"
             if state.times_recorded > 1:
                 done += t("checklist.times", n=state.times_recorded)
             if state.handoff_id is not None:
@@ -406,12 +414,13 @@ class ChecklistPanel(Calls, Vertical, can_focus=False):
 
         self.app.push_screen(ChoiceDialog(channel_step(state.step), "sms", submit), self._changed)
 
-    @staticmethod
-    def _editable(state: StepState) -> str:
+    def _editable(self, state: StepState) -> str:
         if not state.done:
             return ""
         if state.step.kind == "amount" and state.value.isdigit():
             return format_fen(int(state.value))
+        if state.step.kind == "text" and step_facts.parse(state.value) is not None:
+            return show_value(state, self.settings)  # what the system recorded, in words
         return state.value
 
     def action_complete(self) -> None:

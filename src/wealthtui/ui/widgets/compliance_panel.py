@@ -45,6 +45,11 @@ class CompliancePanel(HeadPanel):
     CompliancePanel #compliance-recordings {
         height: 8;
     }
+    CompliancePanel .compliance-none {
+        height: 1;
+        color: $text-muted;
+        padding: 0 1;
+    }
     CompliancePanel .compliance-title {
         text-style: bold;
         color: $accent;
@@ -56,6 +61,11 @@ class CompliancePanel(HeadPanel):
         yield PlainTable(id="compliance-figures", cursor_type="row", zebra_stripes=True)
         yield Static(t("compliance_view.recordings"), classes="compliance-title")
         yield PlainTable(id="compliance-recordings", cursor_type="row")
+        # the empty state is a line of its own, not a row: a row would size the time column
+        # to the sentence and push the last column off an 80-column screen
+        none = Static(t("compliance_view.none"), id="compliance-none", classes="compliance-none")
+        none.display = False
+        yield none
 
     def on_mount(self) -> None:
         figures = self.query_one("#compliance-figures", PlainTable)
@@ -90,5 +100,5 @@ class CompliancePanel(HeadPanel):
                         Text(t(f"dual_recording.status.{sale.status}"),
                              style="" if sale.status == "recorded" else "bold red"),
                         sale.recording_ref or "-", key=str(sale.sale_check_id))
-        if not overview.recordings:
-            rec.add_row(t("compliance_view.none"), "", "", "", "")
+        rec.display = bool(overview.recordings)
+        self.query_one("#compliance-none", Static).display = not overview.recordings

@@ -24,8 +24,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -36,6 +37,7 @@ from wealthtui.i18n import t
 from wealthtui.services.checklists import (
     DONE,
     IN_PROGRESS,
+    NOT_STARTED,
     OVERDUE,
     ChecklistService,
     RunView,
@@ -46,6 +48,10 @@ from wealthtui.ui.text import PlainTable, fit
 from wealthtui.ui.widgets.checklist import procedure_title
 
 REFRESH_SECONDS = 30
+DUE_W = 11  # "11-29 17:30", the monthly "30日 17:30"
+#: the cells a table takes besides its columns' text: a cell's padding on both sides (4 columns)
+#: and the vertical scroll bar
+CHROME_W = 4 * 2 + 2
 
 
 def my_checklists(
@@ -121,15 +127,14 @@ class TodayList(Calls, Vertical):
         self.loaded = False
         self._loading = False
         self._dirty = False
+        self._filled_width = 0  # the width the titles were fitted to (0: before the layout)
+        self._title_width = 0  # the title column's width
 
     def compose(self) -> ComposeResult:
         title = "resume.title" if self.include_open else "checklist.today.title"
         yield Static(t(title), classes="today-title")
         table = TodayTable(cursor_type="row")
-        table.add_column(t("checklist.today.col.status"), key="status", width=6)
-        table.add_column(t("checklist.today.col.title"), key="title")
-        table.add_column(t("checklist.today.col.due"), key="due", width=11)
-        table.add_column(t("checklist.today.col.progress"), key="progress", width=5)
+        self._add_columns(table, self.title_w())
         yield table
         yield Static(t("checklist.today.empty"), classes="today-empty")
 
@@ -141,6 +146,37 @@ class TodayList(Calls, Vertical):
     @property
     def table(self) -> TodayTable:
         return self.query_one(TodayTable)
+
+    # the fixed columns are as wide as their words in the screen's language (no "Overdu"), so
+    # they never depend on when the rows arrive; the title takes what is left of the width
+    @property
+    def status_w(self) -> int:
+        words = [t(f"checklist.status.{s}") for s in (OVERDUE, IN_PROGRESS, DONE, NOT_STARTED)]
+        return max(cell_len(w) for w in (*words, t("checklist.today.col.status")))
+
+    @property
+    def progress_w(self) -> int:
+        return max(5, cell_len(t("checklist.today.col.progress")))
+
+    def title_w(self) -> int:
+        """The title column's cells at the list's width (the terminal's before the layout; the
+        list fills again when it learns its own, see on_resize)."""
+        width = self.size.width or self.app.size.width
+        return max(12, width - self.status_w - DUE_W - self.progress_w - CHROME_W)
+
+    def _add_columns(self, table: DataTable[Any], title_w: int) -> None:
+        """Every column with its width given: an auto-sized one is measured when the table
+        next idles, so a snapshot taken before that showed the titles cut to their header."""
+        table.add_column(t("checklist.today.col.status"), key="status", width=self.status_w)
+        table.add_column(t("checklist.today.col.title"), key="title", width=title_w)
+        table.add_column(t("checklist.today.col.due"), key="due", width=DUE_W)
+        table.add_column(t("checklist.today.col.progress"), key="progress",
+                         width=self.progress_w)
+        self._title_width = title_w
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.loaded and event.size.width != self._filled_width:
+            self._fill()
 
     def reload(self) -> None:
         """Read the list again off the event loop; during a read, once more after it."""
@@ -172,11 +208,16 @@ class TodayList(Calls, Vertical):
     def _fill(self) -> None:
         table = self.table
         keep = table.cursor_row if table.row_count else 0
-        table.clear()
+        width = self.title_w()
+        if width != self._title_width:
+            table.clear(columns=True)
+            self._add_columns(table, width)
+        else:
+            table.clear()
         tz = self.services.ctx.tz
         warning = self.app.current_theme.warning or "yellow"
         success = self.app.current_theme.success or "green"
-        width = max(12, (self.size.width or self.app.size.width) - 6 - 11 - 5 - 8 - 2)
+        self._filled_width = self.size.width
         for item in self.items:
             status = Text(t(f"checklist.status.{item.status}"))
             if item.status == OVERDUE:

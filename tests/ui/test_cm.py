@@ -261,19 +261,6 @@ def test_cm_screen_snapshot(snap_compare, desk: Desk, size) -> None:  # type: ig
     assert snap_compare(app, terminal_size=size, run_before=signed_in)
 
 
-def test_contact_form_snapshot(snap_compare, desk: Desk) -> None:  # type: ignore[no-untyped-def]
-    ids = sample(desk)
-    app = make_app(desk.services)
-
-    async def form(pilot) -> None:  # type: ignore[no-untyped-def]
-        screen = await sign_in(pilot, "C01")
-        pilot.app.clear_notifications()
-        screen.log_contact(ids["qian"], "钱多多", purpose="follow_up")
-        await settle(pilot)
-
-    assert snap_compare(app, terminal_size=(80, 24), run_before=form)
-
-
 async def test_find_a_client_by_initials_and_edit_the_file(desk: Desk) -> None:
     client = desk.client("钱多多", cm=desk.cm1)
     app = make_app(desk.services)

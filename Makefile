@@ -22,10 +22,15 @@ run: setup
 
 ## test: set up and run the whole suite (the PostgreSQL variants too when a server can be started)
 # The end-to-end tests (real terminals in tmux, a browser) run after the rest, one at a time,
-# so that they are not starved by the parallel part. The parallel part takes one worker per CPU.
+# so that they are not starved by the parallel part. The parallel part takes two workers per
+# CPU: a screen test spends much of its time waiting (Pilot waits for the screen to go idle, a
+# PostgreSQL test for the server), and the second worker fills that time (TEST_WORKERS=N to
+# choose; tests/cpu_log.py measures each test's CPU and wall time).
+TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(2 * len(os.sched_getaffinity(0)))')
 test: setup
 	WEALTHTUI_TEST_PG_URL="$${WEALTHTUI_TEST_PG_URL:-$$(scripts/test-postgres.sh)}" \
-	  $(PY) -m pytest -n auto --dist worksteal -q -rs -m "not e2e and not soak" --durations=20 $(PYTEST_ARGS)
+	  $(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal -q -rs -m "not e2e and not soak" \
+	  --durations=20 $(PYTEST_ARGS)
 	$(PY) -m pytest -p no:xdist -q -rs -m "e2e and not soak" $(PYTEST_ARGS)
 
 lint: setup

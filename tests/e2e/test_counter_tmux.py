@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, col, select
 
-from tests.e2e.test_login_e2e import clean_env
+from tests.e2e.installed_demo import clean_env
 from tests.e2e.tmux import TmuxSession, tmux_available
 from tests.staffing import add_staff
 from wealthtui import i18n

@@ -177,7 +177,6 @@ UNGUARDED: dict[str, str] = {
     "ComplaintService.channels": "complaint channels from the configuration",
     "ComplaintService.categories": "complaint categories from the configuration",
     "CounterService.source_of": "a counter's kind from the configuration",
-    "ChecklistService.catalog": "the procedure files",
     "AntifraudService.checklist": "the questions file (configuration, no record)",
     "AgendaService.today": "shorthand for AgendaService.items (agenda.view)",
     "AgendaService.week": "shorthand for AgendaService.items (agenda.view)",

@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import Session, col, select
 
 from tests.conftest import TEST_PIN
+from wealthtui.i18n import StaffRef
 from wealthtui.model import AuditEvent, Staff
 from wealthtui.rules.pins import weak_pin_reason
 from wealthtui.services.errors import (
@@ -57,7 +58,8 @@ def test_the_one_time_pin_only_leads_to_choosing_a_new_pin(services, head, make_
     with pytest.raises(PinChangeRequired) as exc:
         services.auth.login("S01", otp, terminal=COUNTER)
     assert exc.value.key == "insiders.error.must_change"
-    assert exc.value.params == {"by": "王主任（H001）", "at": "2026-11-30 09:30"}
+    assert exc.value.params == {"by": StaffRef("王主任", "H001"), "at": "2026-11-30 09:30"}
+    assert str(exc.value.params["by"]) == "王主任（H001）"  # worded in the reader's language
     # weak new PINs are refused, naming the rule; nothing changes
     for weak, rule in (("000000", "same"), ("123456", "run"), ("890123", "run"),
                        ("800101", "date"), (otp, "one_time")):

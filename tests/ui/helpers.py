@@ -89,7 +89,10 @@ async def sign_in(pilot: Pilot[Any], staff_no: str, pin: str = TEST_PIN) -> Role
     await pilot.press("enter")
     await type_into(pilot, "#pin", pin)
     await pilot.press("enter")
-    await settle(pilot)
+    for _ in range(5):  # the PIN check's answer, then the role screen it opens (each a turn)
+        await settle(pilot)
+        if isinstance(pilot.app.screen, RoleScreen):
+            break
     screen = pilot.app.screen
     assert isinstance(screen, RoleScreen), (
         f"sign-in as {staff_no} did not open a role screen: {type(screen).__name__} "

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -101,12 +102,21 @@ class MyComplaintsScreen(Calls, TranslatedBindings, ModalScreen[bool]):
         with Vertical():
             yield Static(t("my_complaints.title"), id="mc-title")
             table = MyComplaintsTable(cursor_type="row", zebra_stripes=True)
-            for column in COLUMNS:
-                table.add_column(t(f"my_complaints.col.{column}"), key=column)
+            self._set_columns(table, [])
             yield table
             yield Static(Text(t("head.panel.loading"), style="dim"), id="mc-empty")
             yield Static("", id="mc-detail")
         yield Footer()
+
+    @staticmethod
+    def _set_columns(table: DataTable[Any], lines: list[tuple[Text, ...]]) -> None:
+        """Every column as wide as its header or its widest cell, given when the rows are:
+        an auto-sized column is measured only when the table next idles, so a screen drawn
+        before that showed every cell cut to its header's width."""
+        for i, column in enumerate(COLUMNS):
+            header = t(f"my_complaints.col.{column}")
+            width = max([cell_len(header), *(line[i].cell_len for line in lines)])
+            table.add_column(header, key=column, width=width)
 
     def on_mount(self) -> None:
         self.reload()
@@ -121,13 +131,13 @@ class MyComplaintsScreen(Calls, TranslatedBindings, ModalScreen[bool]):
         self.query_one("#mc-empty", Static).update(t("my_complaints.empty"))
         table = self.query_one(MyComplaintsTable)
         keep = table.cursor_row if table.row_count else 0
-        table.clear()
-        for m in self.rows:
-            table.add_row(
-                Text(m.ref_no), Text(t(f"my_complaints.as.{m.as_}")), due_text(m),
-                Text(lbl.status_name(m.status)), Text(t(f"my_complaints.next.{m.next_step}")),
-                key=str(m.id),
-            )
+        lines = [(Text(m.ref_no), Text(t(f"my_complaints.as.{m.as_}")), due_text(m),
+                  Text(lbl.status_name(m.status)), Text(t(f"my_complaints.next.{m.next_step}")))
+                 for m in self.rows]
+        table.clear(columns=True)
+        self._set_columns(table, lines)
+        for m, cells in zip(self.rows, lines, strict=True):
+            table.add_row(*cells, key=str(m.id))
         table.display = bool(self.rows)
         self.query_one("#mc-empty").display = not self.rows
         if self.rows:

@@ -13,11 +13,12 @@ decided by what arrived: a complete, valid number.
   because a reader's letters would go to the Chinese input method.
 - `LookupPacer`: when the look-up asks the store as keys come. A person's keys each look up
   what was typed so far (the last request wins). Keys of a number that come while a look-up
-  runs wait for it: the newest number is looked up once when it answers — or, a reader's burst
-  (BURST_KEYS or more keys of a number while one look-up ran, which no person types), ONCE, at
-  its Enter. Decided by what arrived while the store was asked, not by a clock; so the burst's
-  first number worth asking (4 digits: SHORTEST_NUMBER) is looked up before the burst can be
-  told from typing — two look-ups for a whole burst, not one per key.
+  runs wait for it: the newest number is looked up once when it answers, or at its Enter if
+  that comes first. So a reader's burst (or a mobile typed fast, or pasted) costs a look-up per
+  answer of the store, not one per key: its first number worth asking (4 digits:
+  SHORTEST_NUMBER), then the whole number. Decided by what arrived while the store was asked,
+  not by a clock. A burst is never held for an Enter: a person who types a mobile quickly
+  sends none, and must see the client.
 """
 
 from __future__ import annotations
@@ -98,9 +99,6 @@ def scan_kind(text: str) -> str:
 #: a number shorter than a mobile's last digits (model.client.PHONE_TAIL_DIGITS) finds nobody:
 #: the look-up is not asked for it
 SHORTEST_NUMBER = 4
-#: keys of a number that arrive while one look-up runs (a few milliseconds): more than a person
-#: types in that time, so a reader's burst
-BURST_KEYS = 3
 _SCAN_SHAPED = re.compile(r"[0-9]+[Xx]?")
 
 
@@ -131,16 +129,14 @@ class LookupPacer:
     asking: str | None = None
     #: the newest text not looked up yet
     waiting: str | None = None
-    #: keys that arrived while `asking` ran
-    keys: int = 0
 
     def typed(self, text: str) -> str | None:
         if finds_nothing(text):
-            self.waiting, self.keys = None, 0
+            self.waiting = None
             return None
         if self.asking is None or not scan_shaped(text):
             return self._ask(text)  # a person's key (a name, letters): looked up at once
-        self.waiting, self.keys = text, self.keys + 1
+        self.waiting = text
         return None
 
     def answered(self, text: str) -> str | None:
@@ -150,23 +146,15 @@ class LookupPacer:
         waiting, self.waiting = self.waiting, None
         if waiting is None or waiting == text:
             return None
-        if self.burst(waiting):
-            self.waiting = waiting  # a reader's number: looked up once, at its Enter
-            return None
         return self._ask(waiting)
 
     def submitted(self, text: str) -> str | None:
-        """Enter: the burst held back (or the text still waiting) is looked up now."""
+        """Enter: the text still waiting for the running look-up is looked up now."""
         if self.waiting is None or finds_nothing(text):
             return None
         self.waiting = None
         return self._ask(text)
 
-    def burst(self, text: str) -> bool:
-        """Whether `text` came as a reader's burst: a number, BURST_KEYS keys or more of it
-        while one look-up ran."""
-        return self.keys >= BURST_KEYS and scan_shaped(text)
-
     def _ask(self, text: str) -> str:
-        self.asking, self.keys = text, 0
+        self.asking = text
         return text

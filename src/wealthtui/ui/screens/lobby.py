@@ -21,8 +21,8 @@ appointment line, and ctrl+g checks them in (the visit just recorded is the arri
 called before the lane's walk-ins, or their CM told at once). ctrl+b opens the day's calendar
 of everyone's appointments (book, day/week, cancel, check in). A reader typing a full number and
 Enter (a keyboard-wedge ID or card reader) selects the client at once: a complete valid ID or
-card number is a scan (rules.scans), no timing involved, and its burst of keys is looked up once,
-at the Enter (rules.scans.LookupPacer); the confirmation's QR code (an
+card number is a scan (rules.scans), no timing involved, and its burst of keys costs a look-up per
+answer of the store, not one per key (rules.scans.LookupPacer); the confirmation's QR code (an
 appointment reference) checks the client in at once. Appointments past their end and grace are
 marked no-shows on the lobby's timer (every NO_SHOW_TICK seconds, and when the screen opens).
 
@@ -303,7 +303,7 @@ class LobbyScreen(RoleScreen):
         self.results_text = ""
         #: Enter pressed in the look-up before its answer came: act when it comes
         self._enter_waiting: str | None = None
-        #: when the look-up asks the store as keys come (a reader's burst: once, at its Enter)
+        #: when the look-up asks the store as keys come (a burst: a look-up per answer, not per key)
         self.pacer = scans.LookupPacer()
         self.board = Coalesced(self._load_board)
         self.pending_load = Coalesced(self._load_pending)
@@ -490,8 +490,8 @@ class LobbyScreen(RoleScreen):
 
     def search(self, text: str) -> None:
         """Ask for the clients matching `text` (off the event loop; the last request wins).
-        A number's keys that come while a look-up runs wait for it; a reader's burst is looked
-        up once, at its Enter (rules.scans.LookupPacer)."""
+        A number's keys that come while a look-up runs wait for it: the newest is looked up
+        when it answers, or at the Enter if that comes first (rules.scans.LookupPacer)."""
         self.query_text = text
         ask = self.pacer.typed(text)
         if scans.finds_nothing(text):
@@ -533,7 +533,7 @@ class LobbyScreen(RoleScreen):
         if scans.scan_kind(event.value) == "appointment":
             self.when_ready(lambda: self._scan_reference(event.value))
             return
-        self._ask(self.pacer.submitted(event.value))  # a burst held back: looked up now
+        self._ask(self.pacer.submitted(event.value))  # a number still waiting: looked up now
         if self.results_text != self.query_text:
             self._enter_waiting = self.query_text  # the answer is on its way
             return

@@ -156,5 +156,5 @@ class LookupPacer:
         return self._ask(text)
 
     def _ask(self, text: str) -> str:
-        self.asking = text
+        self.asking, self.waiting = text, None  # a newer text than any waiting
         return text

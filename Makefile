@@ -22,11 +22,10 @@ run: setup
 
 ## test: set up and run the whole suite (the PostgreSQL variants too when a server can be started)
 # The end-to-end tests (real terminals in tmux, a browser) run after the rest, one at a time,
-# so that they are not starved by the parallel part. The parallel part takes two workers per
-# CPU: a screen test spends much of its time waiting (Pilot waits for the screen to go idle, a
-# PostgreSQL test for the server), and the second worker fills that time (TEST_WORKERS=N to
-# choose; tests/cpu_log.py measures each test's CPU and wall time).
-TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(2 * len(os.sched_getaffinity(0)))')
+# so that they are not starved by the parallel part. The parallel part takes one worker per
+# CPU (TEST_WORKERS=N to choose: two per CPU fill the time screen tests spend waiting, but made
+# a few raw-Pilot tests flaky on 2 cores; tests/cpu_log.py measures each test's CPU and wall).
+TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(len(os.sched_getaffinity(0)))')
 test: setup
 	WEALTHTUI_TEST_PG_URL="$${WEALTHTUI_TEST_PG_URL:-$$(scripts/test-postgres.sh)}" \
 	  $(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal -q -rs -m "not e2e and not soak" \

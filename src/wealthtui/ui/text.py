@@ -63,6 +63,10 @@ def _cell(value: object) -> object:
     return value
 
 
+def _width(cell: Any) -> int:
+    return cell.cell_len if isinstance(cell, Text) else cell_len(str(cell))
+
+
 class PlainTable(DataTable[Any]):
     """A DataTable that never parses markup: `str` cells, column and row labels are plain text.
 
@@ -82,6 +86,15 @@ class PlainTable(DataTable[Any]):
 
     def update_cell_at(self, coordinate: Any, value: Any, **kw: Any) -> None:
         super().update_cell_at(coordinate, _cell(value), **kw)
+
+    def size_columns(self) -> None:
+        """Every column as wide as its label or its widest cell, now: DataTable measures its
+        auto-sized columns only when it next idles, and a screen drawn before that (a busy
+        machine, a screenshot) shows every cell cut to its column label's width."""
+        for index, column in enumerate(self.ordered_columns):
+            widest = max((_width(cell) for cell in self.get_column_at(index)), default=0)
+            column.width, column.auto_width = max(_width(column.label), widest), False
+        self.refresh()
 
 
 class PlainRichTable(Table):

@@ -120,7 +120,7 @@ class OverseePanel(Vertical):
             t("counter.oversee.authz", count=len(requests)))
         self.query_one("#ov-witness-title", Static).update(
             t("counter.oversee.witness", count=len(handovers)))
-        table = self.query_one("#ov-authz", DataTable)
+        table = self.query_one("#ov-authz", PlainTable)
         table.clear()
         for r in requests:
             table.add_row(r.ticket_no or "-", fit(r.maker_name, 8),
@@ -129,7 +129,8 @@ class OverseePanel(Vertical):
                           t("counter.queue.minutes",
                             minutes=minutes((now - r.requested_at).total_seconds())),
                           fit(r.note, 16), key=str(r.id))
-        table = self.query_one("#ov-tellers", DataTable)
+        table.size_columns()
+        table = self.query_one("#ov-tellers", PlainTable)
         table.clear()
         for state, balance in self.rows:
             diff = ""
@@ -142,10 +143,12 @@ class OverseePanel(Vertical):
                           Text(diff, justify="right",
                                style="red" if balance and balance.difference_fen else ""),
                           key=str(state.staff_id))
-        table = self.query_one("#ov-witness", DataTable)
+        table.size_columns()
+        table = self.query_one("#ov-witness", PlainTable)
         table.clear()
         for h in handovers:
             table.add_row(h.counter_no, fit(h.from_name, 8), fit(h.to_name, 8),
                           t(f"counter.handover_reason.{h.reason}"),
                           Text(format_fen(h.difference_fen), justify="right"), key=str(h.id))
+        table.size_columns()
         self.query_one("#ov-outlet", Static).update(outlet_line)

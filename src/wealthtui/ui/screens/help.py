@@ -130,7 +130,7 @@ class HelpScreen(TranslatedBindings, ModalScreen[None]):
         table = PlainRichTable(title=t("help.keys"), title_justify="left", box=None, show_edge=False,
                       header_style="bold", padding=(0, 2, 0, 0))
         table.add_column(t("help.col.key"), no_wrap=True)
-        table.add_column(t("help.col.action"))
+        table.add_column(t("help.col.action"), overflow="fold")
         group = None
         for row in self.keys:
             if row.group != group:
@@ -146,7 +146,8 @@ class HelpScreen(TranslatedBindings, ModalScreen[None]):
     def sections_table(self) -> Table:
         table = PlainRichTable(title=t("help.sections"), title_justify="left", box=None, show_edge=False,
                       header_style="bold", padding=(0, 2, 0, 0))
-        table.add_column(t("help.col.what"))
+        # folded, never cut with …: a Chinese sentence has no spaces to wrap at
+        table.add_column(t("help.col.what"), overflow="fold")
         for section, key in self.sections:  # what, then where it comes from: never cut
             line = Text(t(key))
             line.append("\n")
@@ -160,8 +161,8 @@ class HelpScreen(TranslatedBindings, ModalScreen[None]):
         """Each step of the checklist on the screen with its basis (steps are data: plain text)."""
         table = Table(title=t("basis.help_title"), title_justify="left", box=None,
                       show_edge=False, header_style="bold", padding=(0, 2, 0, 0))
-        table.add_column(t("basis.col_step"))
-        table.add_column(t("basis.label"))
+        table.add_column(t("basis.col_step"), overflow="fold")
+        table.add_column(t("basis.label"), overflow="fold")
         for step, basis in self.basis:
             table.add_row(Text(step), Text(basis))
         return table

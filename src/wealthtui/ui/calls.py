@@ -139,8 +139,8 @@ class Calls:
         def deliver(result: Result[Any]) -> None:
             if key is not None and _tickets(node).get(key) != ticket:
                 return  # superseded by a newer request for the same thing
-            if not node.is_attached:
-                return  # the screen or widget went away meanwhile
+            if not node.is_attached or _closing(node):
+                return  # the screen or widget went away meanwhile, or the app is closing
             if isinstance(result, Ok):
                 if then is not None:
                     then(result.value)
@@ -166,6 +166,13 @@ def show_failure(node: Any, failure: Failed) -> None:
                 widget.focus()
                 return
     node.app.notify(failure.message, severity="error", timeout=8)
+
+
+def _closing(node: Any) -> bool:
+    """The node or the app is being taken down: its children may already be gone (an answer
+    that arrives while the app shuts down found no '#checklist-line' on the lobby screen).
+    Textual's own flags; Textual is pinned exactly."""
+    return bool(node._closing or node._closed or not node.app.is_running)
 
 
 def _is_screen(node: Any) -> bool:

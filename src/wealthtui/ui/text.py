@@ -87,6 +87,27 @@ class PlainTable(DataTable[Any]):
     def update_cell_at(self, coordinate: Any, value: Any, **kw: Any) -> None:
         super().update_cell_at(coordinate, _cell(value), **kw)
 
+    def render_lines(self, crop: Any) -> Any:
+        self._measure_now()
+        return super().render_lines(crop)
+
+    def _measure_now(self) -> None:
+        """Measure new and changed cells before drawing them: DataTable does it only when it next
+        idles, and a frame drawn before that (a busy machine, a screenshot) shows every cell of
+        an auto-sized column cut to its label's width. The same steps as DataTable._on_idle."""
+        if not (self._updated_cells or self._require_update_dimensions):
+            return
+        if self._updated_cells:
+            cells = self._updated_cells.copy()
+            self._updated_cells.clear()
+            self._update_column_widths(cells)
+        if self._require_update_dimensions:
+            self._require_update_dimensions = False
+            rows = self._new_rows.copy()
+            self._new_rows.clear()
+            self._update_dimensions(rows)
+        self._clear_caches()
+
     def size_columns(self) -> None:
         """Every column as wide as its label or its widest cell, now: DataTable measures its
         auto-sized columns only when it next idles, and a screen drawn before that (a busy

@@ -647,6 +647,7 @@ class LobbyScreen(RoleScreen):
     def route_text(self, route: routing_rules.Route) -> Text:
         text = Text(t("lobby.proposal.prefix"), style="bold")
         text.append(zone_name(self.settings, route.zone))
+        name = ""
         if route.category:
             cat = self.settings.category(route.category)
             name = tl(cat.name, cat.name_en) if cat else route.category
@@ -665,7 +666,9 @@ class LobbyScreen(RoleScreen):
             extras.append(t("lobby.proposal.lead"))
         if extras:
             text.append("\n" + " · ".join(extras), style="yellow")
-        text.append(f"  ({t('lobby.route_reason.' + route.reason)})", style="dim")
+        reason = t("lobby.route_reason." + route.reason)
+        if not route.category or reason != name:  # "B 号票（非现金业务）" needs no "（非现金业务）"
+            text.append(t("lobby.proposal.reason", reason=reason), style="dim")
         return text
 
     # --- the visitor --------------------------------------------------------------------------

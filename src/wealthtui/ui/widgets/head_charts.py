@@ -14,6 +14,8 @@ copying). Its parent panel binds the keys (F10 next chart, F11 numbers).
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -110,6 +112,15 @@ def tick_step(labels: Sequence[str], width: int) -> int:
     return max(1, -(-len(labels) * each // room))
 
 
+def y_ticks(series: Sequence[tuple[str, Sequence[float]]]) -> list[int]:
+    """The y axis' ticks: from 0 (visits, minutes and counts are never negative: with no data
+    plotext would centre an empty chart on 0 and write -1.00) to at least the highest value,
+    whole numbers, at most five."""
+    top = max(1, math.ceil(max((v for _n, values in series for v in values), default=0)))
+    step = -(-top // 4)
+    return list(range(0, top + step, step))
+
+
 class HeadChart(Vertical):
     """One chart: legend, plot (or the table of its numbers), note."""
 
@@ -181,6 +192,9 @@ class HeadChart(Vertical):
             for i, (_name, values) in enumerate(data.series):
                 plt.plot(points, list(values), color=COLOURS[i % len(COLOURS)], marker="dot")
         plt.xticks(points[::step], list(data.x[::step]))
+        ticks = y_ticks(data.series)
+        plt.ylim(0, ticks[-1])
+        plt.yticks(ticks, [str(v) for v in ticks])
         plt.frame(False)
         widget.refresh()
 

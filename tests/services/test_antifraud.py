@@ -6,6 +6,7 @@ answers; answers are kept with the business and audited; a suspicious answer sto
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,6 +19,7 @@ from wealthtui.config import Settings, load_settings
 from wealthtui.i18n import t
 from wealthtui.model import AntifraudCheck, AuditEvent, Handoff, ServiceRecord
 from wealthtui.reports import compliance as compliance_report
+from wealthtui.rules import stop_note
 from wealthtui.services import masking
 from wealthtui.services.antifraud import AntifraudStopped, QuestionsNeeded
 from wealthtui.services.errors import FieldError
@@ -25,6 +27,7 @@ from wealthtui.services.errors import FieldError
 CLEAR = {"stranger_instructed": "no", "authority_safe_account": "no", "knows_payee": "yes",
          "promised_returns": "no", "keep_secret": "no"}
 PAYEE = "6222020200112233445"
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 
 
 @pytest.fixture(name="settings")
@@ -92,9 +95,13 @@ def test_a_suspicious_answer_stops_the_business_and_hands_it_to_the_supervisor(
     [h] = s.handoffs.inbox(center.sup)
     assert (h.id, h.kind, h.to_role, h.client_id) == (row.handoff_id, "escalation",
                                                        "supervisor", client)
-    assert "80,000.00" in h.note and PAYEE not in h.note  # masked: the inbox is shared
-    assert masking.card(s.settings, PAYEE) in h.note and PAYEE[-4:] in h.note
-    assert "“安全账户”？ 不清楚 ⚠" in h.note and "您是否认识收款人" in h.note
+    # the note holds codes, worded in the reader's language when shown (ui/labels.py); the
+    # payee masked: the inbox is shared
+    assert stop_note.parse(h.note) == stop_note.StopNote(
+        "transfer", 8_000_000, masking.card(s.settings, PAYEE), tuple(
+            stop_note.Answered(q, a, q == "authority_safe_account") for q, a in answers.items()))
+    assert PAYEE not in h.note and PAYEE[-4:] in h.note
+    assert CJK.findall(h.note) == [] and "stop" not in h.note.replace("antifraud_stop", "")
     assert s.handoffs.accept(center.sup, h.id).status == "accepted"
     assert s.handoffs.complete(center.sup, h.id, "已报警，客户未转账").status == "done"
     assert s.antifraud.stops_today(center.sup)[0].answers == answers

@@ -2,10 +2,13 @@
 large withdrawal opens the questions after the business form, saying why in the screen's
 language (both languages), an unanswered question is named
 and every answer kept, a suspicious answer stops the business (nothing recorded) and the
-supervisor's inbox has it with the answers; the hand-off dialog works on it. No statement runs
+supervisor's inbox has it with the answers, worded in the supervisor's language whatever the
+center's (issue 19); the hand-off dialog works on it. No statement runs
 on the event loop while the teller walks through."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from sqlmodel import Session, select
@@ -20,7 +23,10 @@ from wealthtui.i18n import t
 from wealthtui.model import AntifraudCheck, ServiceRecord
 from wealthtui.ui.dialogs.form_dialog import FormDialog
 from wealthtui.ui.dialogs.handoff import HandoffDialog
+from wealthtui.ui.labels import business_name
 from wealthtui.ui.screens.counter import CounterScreen
+
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 
 
 @pytest.fixture
@@ -82,8 +88,6 @@ async def test_a_suspicious_answer_stops_the_withdrawal_and_reaches_the_supervis
             assert ("中止" if language == "zh_CN" else "stopped") in t(
                 "antifraud.stopped", ticket="A001")
         assert watch.on_loop == []
-        if language == "en":  # the supervisor's side is walked once (in Chinese)
-            return
         await press(pilot, "ctrl+o")
         await sign_in(pilot, "S1")
         await press(pilot, "f9")
@@ -92,7 +96,16 @@ async def test_a_suspicious_answer_stops_the_withdrawal_and_reaches_the_supervis
         await press(pilot, "enter")
         assert isinstance(app.screen, HandoffDialog)
         shown = screen_text(app)
+        # the note (codes) worded in the reader's language, whatever the center's (Chinese)
         assert "60,000.00" in shown and "⚠" in shown
+        [h] = panel.received
+        words = panel.note_text(h)
+        head = t("s18screens.stop_head", business=business_name(s.settings, "cash_withdrawal"),
+                 amount="60,000.00")
+        asked = second.text if language == "zh_CN" else second.text_en
+        assert words.splitlines()[0] == head and head in shown.replace("\n", "")
+        assert f"{asked} {t('antifraud.answer.yes')} ⚠" in words
+        assert (CJK.findall(words) == []) == (language == "en")
         await press(pilot, "f2")  # accept
         assert not isinstance(app.screen, HandoffDialog)
     watch.close()

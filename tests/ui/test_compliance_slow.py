@@ -83,6 +83,21 @@ async def released(pilot: Any, gate: Gate) -> None:
     gate.slow.seconds = 0.0
 
 
+async def form_opened(pilot: Any, key: str, form_id: str) -> FormDialog:
+    """The form `key` opens (the store not held)."""
+    await pilot.press(key)
+    await settle(pilot)
+    form = pilot.app.screen
+    assert isinstance(form, FormDialog) and form.id == form_id
+    return form
+
+
+async def saving_held(pilot: Any, gate: Gate, form: FormDialog) -> None:
+    """F2 with the store held: the form says it is saving and stays until the answer."""
+    await held(pilot, gate, "f2")
+    assert pilot.app.screen is form and saving(form)
+
+
 async def test_the_compliance_screens_stay_responsive_on_a_slow_store(
         center: Center, head: Any) -> None:
     s = center.services
@@ -116,16 +131,12 @@ async def test_the_compliance_screens_stay_responsive_on_a_slow_store(
             await settle(pilot)
 
             # the recording form: saving says so, a second F2 is ignored, typing echoes
-            await pilot.press("ctrl+s")
-            await settle(pilot)
-            rec_form = app.screen
-            assert isinstance(rec_form, FormDialog) and rec_form.id == "recording-form"
+            rec_form = await form_opened(pilot, "ctrl+s", "recording-form")
             rec_form.widget("product").value = "WM90"
             await type_into(pilot, "#f-started", "09:00")
             await type_into(pilot, "#f-ended", "09:20")
             await type_into(pilot, "#f-ref", "SR-SLOW-1")
-            await held(pilot, gate, "f2")
-            assert app.screen is rec_form and saving(rec_form)
+            await saving_held(pilot, gate, rec_form)
             await pilot.press("f2", "2")
             await pilot.pause()
             assert rec_form.widget("ref").value == "SR-SLOW-12"
@@ -133,23 +144,18 @@ async def test_the_compliance_screens_stay_responsive_on_a_slow_store(
             assert app.screen is screen
 
             # the anti-fraud questions: a transfer to a new payee; both saves held
-            await pilot.press("f5")
-            await settle(pilot)
-            business = app.screen
-            assert isinstance(business, FormDialog) and business.id == "business-form"
+            business = await form_opened(pilot, "f5", "business-form")
             business.widget("type").value = "transfer"
             await type_into(pilot, "#f-amount", "1,000")
             await type_into(pilot, "#f-payee", "6222020200112233")
-            await held(pilot, gate, "f2")
-            assert app.screen is business and saving(business)
+            await saving_held(pilot, gate, business)
             await released(pilot, gate)
             questions = app.screen
             assert isinstance(questions, FormDialog) and questions.id == "antifraud-form"
             for q in s.antifraud.checklist().questions:
                 questions.widget(f"q_{q.id}").value = next(
                     a for a in ("no", "yes", "unclear") if a not in q.suspicious)
-            await held(pilot, gate, "f2")
-            assert app.screen is questions and saving(questions)
+            await saving_held(pilot, gate, questions)
             await released(pilot, gate)
             assert app.screen is screen
 

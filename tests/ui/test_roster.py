@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.cells import cell_len
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from tests.hostile import MARKUP
 from tests.ui.helpers import make_app, quiet_settings, screen_text, settle, sign_in, type_into
@@ -18,6 +18,7 @@ from wealthtui.services import Actor, Services
 from wealthtui.ui.dialogs.roster import RosterDialog
 from wealthtui.ui.screens.head import HeadScreen
 from wealthtui.ui.screens.lobby import LobbyScreen
+from wealthtui.ui.text import fit
 
 SIZE = (80, 24)
 
@@ -115,6 +116,18 @@ async def test_the_lobby_manager_opens_the_day_from_the_lobby_in_english(
             await settle(pilot)
             assert "Lunch 1" in screen_text(app)
             _fits(app)
+            # no room for a note column at 80 columns: the note is under the table
+            table = dialog.query_one("#roster-table", DataTable)
+            assert "note" not in dialog.widths and table.max_scroll_x == 0
+            services.roster.set_state(head, people["cm2"].staff_id, "out", note="at the branch")
+            await pilot.press("escape", "ctrl+t")
+            await settle(pilot)
+            dialog = app.screen
+            assert isinstance(dialog, RosterDialog)
+            await _select(pilot, dialog, "C02")
+            assert "Note on 周理财: at the branch" in screen_text(app)
+            await _select(pilot, dialog, "C01")
+            assert "Note on" not in screen_text(app)
             await pilot.press("escape")
             await settle(pilot)
             assert app.screen is screen
@@ -140,7 +153,11 @@ async def test_a_lobby_assistant_sees_the_roster_without_the_editing_keys(
         text = screen_text(app)
         assert "在岗" in text and "全员在岗" not in text  # no editing keys shown
         table = dialog.query_one("#roster-table", DataTable)
-        assert str(table.get_cell(str(people["cm2"].staff_id), "note")) == note
+        width = dialog.widths["note"]  # the note: what the other columns leave, never scrolled
+        assert str(table.get_cell(str(people["cm2"].staff_id), "note")) == fit(note, width)
+        assert table.max_scroll_x == 0
+        await _select(pilot, dialog, "C02")  # the whole note under the table, as text
+        assert f"周理财的备注：{note}" in dialog.query_one("#roster-note", Static).render().plain
         await _select(pilot, dialog, "C01")
         await pilot.press("f3")  # does nothing for them
         await settle(pilot)

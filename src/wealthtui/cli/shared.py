@@ -9,6 +9,8 @@
   "[required]", the type names (TEXT, INTEGER…) — come from the catalogs ([cli_help]), set the
   supported way: Typer's rich_utils constants, the usage prefix of click's formatter and the
   help option's text.
+- **Help that folds by cells** (issue 19): Chinese help lines break between characters instead of
+  being cut with … (cli/help_fold.py).
 
 Every Typer of the command line is a `Commands` (its groups are `SharedGroup`s and its commands
 `SharedCommand`s); the root group (cli/__init__.py) is a SharedGroup too.
@@ -57,8 +59,12 @@ def translate_help() -> None:
     for the help (it loads much of Rich)."""
     import typer.rich_utils
 
+    from wealthtui.cli.help_fold import FoldingHighlighter
+
     for name, key in RICH_TEXTS.items():
         setattr(typer.rich_utils, name, t(key))
+    if not isinstance(typer.rich_utils.highlighter, FoldingHighlighter):  # help_fold.py
+        typer.rich_utils.highlighter = FoldingHighlighter()
 
 
 def _set_shared(ctx: Any, param: Any, value: Any) -> None:

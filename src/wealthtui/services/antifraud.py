@@ -39,9 +39,8 @@ from wealthtui.citations import service_section
 from wealthtui.model import AntifraudCheck, ServiceRecord, Ticket
 from wealthtui.resources import data_file
 from wealthtui.rules import antifraud as rules
-from wealthtui.rules import permissions
+from wealthtui.rules import permissions, stop_note
 from wealthtui.rules.fields import FieldError
-from wealthtui.rules.money import format_fen
 from wealthtui.services import masking
 from wealthtui.services.base import Actor, Service, UnitOfWork, requires
 from wealthtui.services.context import Context
@@ -247,24 +246,13 @@ def _record_stop(service: AntifraudService, actor: Actor, exc: AntifraudStopped)
 
 
 def _note(service: AntifraudService, row: AntifraudCheck, verdict: rules.Verdict) -> str:
-    """The hand-off's text: the business and every answer, the suspicious ones marked, in
-    the center's language (the supervisor reads it in the inbox)."""
-    en = service.settings.ui.language == "en"
-    bt = service.settings.business_type(row.business_type)
-    name = (bt.name_en if en else bt.name) if bt else row.business_type
-    head = (f"Anti-fraud stop: {name} {format_fen(row.amount_fen)}" if en
-            else f"反诈提醒中止：{name} {format_fen(row.amount_fen)} 元")
-    if row.payee:  # masked as a card number is: the inbox is read by more than the teller
-        payee = masking.card(service.settings, row.payee.replace(" ", ""))
-        head += (f", payee {payee}" if en else f"，收款账号 {payee}")
-    words = ({"yes": "yes", "no": "no", "unclear": "unclear"} if en
-             else {"yes": "是", "no": "否", "unclear": "不清楚"})
-    lines = [head]
-    for number, q in enumerate(service.checklist().questions, 1):
-        answer = verdict.answers.get(q.id, "")
-        mark = " ⚠" if q.id in verdict.suspicious else ""
-        lines.append(f"{number}. {q.text_en if en else q.text} {words.get(answer, answer)}{mark}")
-    text = "\n".join(lines)
-    return text if len(text) <= 1000 else text[:999] + "…"
+    """The hand-off's note: the business and every answer, the suspicious ones marked, as codes
+    (rules.stop_note), worded in the inbox in the reader's language. The payee is masked as a
+    card number is: the inbox is read by more than the teller."""
+    payee = masking.card(service.settings, row.payee.replace(" ", "")) if row.payee else ""
+    answers = tuple(stop_note.Answered(q.id, verdict.answers[q.id], q.id in verdict.suspicious)
+                    for q in service.checklist().questions if q.id in verdict.answers)
+    return stop_note.record(stop_note.StopNote(row.business_type, row.amount_fen, payee,
+                                               answers))
 
 # --- reads ------------------------------------------------------------------------------

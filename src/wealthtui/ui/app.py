@@ -33,7 +33,7 @@ from wealthtui.i18n import t
 from wealthtui.rules import permissions
 from wealthtui.rules.clock import Clock, zone
 from wealthtui.services.errors import StoreFault
-from wealthtui.ui.bindings import TranslatedBindings
+from wealthtui.ui.bindings import TranslatedBindings, key_display
 from wealthtui.ui.calendar_notice import calendar_warning
 from wealthtui.ui.errors import describe, guard_message_handlers
 from wealthtui.ui.screens.lock import LockScreen
@@ -415,20 +415,8 @@ class WealthApp(App[None]):
 
     # --- actions -----------------------------------------------------------------------------
     def get_key_display(self, binding: Binding) -> str:
-        """F-keys as "F2", ctrl-combinations as "Ctrl+L" (what is printed on the keyboard)."""
-        if binding.key_display:
-            return binding.key_display
-        shown = []
-        for key in binding.key.split(","):
-            *modifiers, name = key.strip().split("+")
-            if len(name) > 1 and name[0] == "f" and name[1:].isdigit():
-                name = name.upper()
-            elif len(name) == 1:
-                name = name.upper()
-            else:
-                name = name.capitalize()
-            shown.append("+".join([*(m.capitalize() for m in modifiers), name]))
-        return "/".join(shown)
+        """F-keys as "F2", ctrl-combinations as "Ctrl+L", Escape as "Esc" (ui/bindings.py)."""
+        return key_display(binding)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if (self.locked or self.too_small) and action not in ALWAYS_ALLOWED:

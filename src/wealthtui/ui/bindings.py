@@ -36,6 +36,29 @@ TEXTUAL_TEXTS = {
 }
 
 
+#: keys printed by another name than their own capitalised: what the keyboard says (issue 19:
+#: one key display everywhere, "Esc" as the catalogs' hints write it, never Textual's "escape")
+KEY_NAMES = {"escape": "Esc", "pageup": "PgUp", "pagedown": "PgDn", "delete": "Del"}
+
+
+def key_display(binding: Binding) -> str:
+    """How a binding's key reads in the footer, F1 and dialogs: F-keys as "F2", ctrl-combinations
+    as "Ctrl+L" (what is printed on the keyboard), Escape as "Esc"; alternatives with "/"."""
+    if binding.key_display:
+        return binding.key_display
+    shown = []
+    for key in binding.key.split(","):
+        *modifiers, name = key.strip().split("+")
+        if name in KEY_NAMES:
+            name = KEY_NAMES[name]
+        elif len(name) > 1 and name[0] == "f" and name[1:].isdigit() or len(name) == 1:
+            name = name.upper()
+        else:
+            name = name.capitalize()
+        shown.append("+".join([*(m.capitalize() for m in modifiers), name]))
+    return "/".join(shown)
+
+
 def translate(description: str) -> str:
     """The text for a binding description: catalog keys are translated, Textual's own texts are
     replaced by ours, other text is kept."""

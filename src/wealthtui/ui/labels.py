@@ -8,7 +8,10 @@ from collections.abc import Iterable
 from wealthtui.config import Settings
 from wealthtui.i18n import has, t, tl
 from wealthtui.rules import step_facts
+from wealthtui.rules.antifraud import Checklist
+from wealthtui.rules.money import format_fen
 from wealthtui.rules.step_facts import Fact
+from wealthtui.rules.stop_note import StopNote
 
 
 def tier_name(settings: Settings, code: str) -> str:
@@ -67,3 +70,21 @@ def step_fact_text(settings: Settings, fact: Fact) -> str:
             part += t("step_fact.ack", ack=p.ack)
         parts.append(part)
     return t("step_fact.sep").join(parts)
+
+
+def stop_note_text(settings: Settings, note: StopNote, checklist: Checklist | None) -> str:
+    """An anti-fraud stop's hand-off note (rules.stop_note) worded now, in the screen's language:
+    the business, amount and masked payee, then each question as the questions file words it
+    (its id when the file no longer has it) with the answer, the suspicious ones marked ⚠."""
+    head = t("s18screens.stop_head", business=business_name(settings, note.business_type),
+             amount=format_fen(note.amount_fen))
+    if note.payee:
+        head += t("s18screens.stop_payee", payee=note.payee)
+    questions = {q.id: tl(q.text, q.text_en) for q in checklist.questions} if checklist else {}
+    lines = [head]
+    for number, a in enumerate(note.answers, 1):
+        lines.append(t("s18screens.stop_answer", number=number,
+                       question=questions.get(a.question, a.question),
+                       answer=t(f"antifraud.answer.{a.answer}"),
+                       mark=t("s18screens.stop_mark") if a.suspicious else ""))
+    return "\n".join(lines)

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -149,18 +150,31 @@ class ComplaintDetailScreen(Calls, TranslatedBindings, ModalScreen[bool]):
 
     def _render_keys(self) -> None:
         """All the keys that apply, wrapped over as many lines as needed (a Footer would cut
-        them off at 80 columns). The screen's own bindings as they are, not the footer's fitted
-        set (TranslatedBindings.active_bindings hides what would not fit one line)."""
-        legend = Text()
+        them off at 80 columns), a key never on another line than its words (issue 19). The
+        screen's own bindings as they are, not the footer's fitted set
+        (TranslatedBindings.active_bindings hides what would not fit one line)."""
+        keys = self.query_one("#detail-keys", Static)
+        width = keys.content_region.width or self.app.size.width - 4
+        lines = [Text()]
         raw = super(TranslatedBindings, self).active_bindings
         for active in raw.values():
             if active.node is not self or not active.enabled or not active.binding.show:
                 continue
-            if legend:
-                legend.append("  ")
-            legend.append(self.app.get_key_display(active.binding), style="bold")
-            legend.append(f" {translated(active.binding).description}")
-        self.query_one("#detail-keys", Static).update(legend)
+            key = self.app.get_key_display(active.binding)
+            words = f" {translated(active.binding).description}"
+            line = lines[-1]
+            if line and line.cell_len + 2 + cell_len(key + words) > width:
+                line = Text()
+                lines.append(line)
+            elif line:
+                line.append("  ")
+            line.append(key, style="bold")
+            line.append(words)
+        keys.update(Text("\n").join(lines))
+
+    def on_resize(self) -> None:
+        if self.complaint is not None:
+            self._render_keys()
 
     def _render_view(self, v: ComplaintView) -> None:
         settings = self.settings

@@ -1,7 +1,9 @@
 """The header line: center name, business date, mode, staff name and roles, live clock.
 
-Fitted to the width in terminal cells: when it does not fit, the role names go first, then the
-mode, and the name is cut cell-wise; the clock always stays. No ambiguous-width glyphs.
+Fitted to the width in terminal cells: when it does not fit, the role names go first — the roles
+held in the screen's mode then stand in the mode's tag ("[非现金柜员]" for "[柜台]  非现金柜员",
+issue 19: at 80 columns a non-cash teller saw no role) — then the mode, and the name is cut
+cell-wise; the clock always stays. No ambiguous-width glyphs.
 """
 
 from __future__ import annotations
@@ -40,6 +42,16 @@ def fit_parts(parts: list[str], width: int) -> str:
     return ""
 
 
+def left_line(parts: list[str], width: int) -> str:
+    """The header's parts (ShellHeader.texts) fitted to `width`: with the roles when they fit,
+    else with the mode's tag naming the roles held in the mode when that fits, else without."""
+    line = fit_parts(parts[:5], width)
+    if len(parts) > 5 and parts[4] and not line.endswith(parts[4]):  # the roles did not fit
+        held = fit_parts([*parts[:3], parts[5]], width)
+        line = held if held.endswith(parts[5]) else line
+    return line
+
+
 class ShellHeader(Calls, Widget):
     """Docked at the top of every role screen (and the login and lock screens)."""
 
@@ -65,7 +77,9 @@ class ShellHeader(Calls, Widget):
         return now.astimezone(zone(self.settings.center.timezone))
 
     def texts(self) -> tuple[list[str], str]:
-        """(left parts in order of importance, clock)."""
+        """(left parts in order of importance, clock): center, date, staff, mode tag, roles; a
+        sixth part, when the roles are more than those held in the mode, the mode tag naming
+        the roles held in it (used when the roles do not fit)."""
         settings = self.settings
         now = self._now()
         day = business_date(now, now.tzinfo)  # type: ignore[arg-type]
@@ -84,13 +98,17 @@ class ShellHeader(Calls, Widget):
             mode = role_names(held) or mode
         # importance: center, date, staff, mode, roles (dropped from the end)
         ordered = [parts[0], parts[1], staff, f"[{mode}]" if mode else "", roles]
+        if roles and actor is not None and self.mode:
+            held = role_names(set(actor.roles) & permissions.MODES.get(self.mode, frozenset()))
+            if held and f"[{held}]" != ordered[3]:
+                ordered.append(f"[{held}]")
         return ordered, now.strftime("%H:%M:%S")
 
     def render(self) -> Text:
         parts, clock = self.texts()
         width = self.size.width
         left_width = max(0, width - cell_len(clock) - 2)
-        left = " " + fit_parts(parts, max(0, left_width - 1))
+        left = " " + left_line(parts, max(0, left_width - 1))
         pad = max(1, width - cell_len(left) - cell_len(clock) - 1)
         text = Text(left, style="bold")
         text.append(" " * pad)

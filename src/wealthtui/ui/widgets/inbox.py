@@ -34,11 +34,14 @@ from textual.reactive import reactive
 from textual.widgets import DataTable, Static
 
 from wealthtui.i18n import t
+from wealthtui.rules import stop_note
+from wealthtui.rules.antifraud import Checklist
 from wealthtui.services import Actor
 from wealthtui.services.handoffs import OPEN, HandoffView
 from wealthtui.ui.calls import Calls, Failed
 from wealthtui.ui.dialogs.handoff import HandoffDialog
 from wealthtui.ui.dialogs.reason import ReasonDialog
+from wealthtui.ui.labels import stop_note_text
 from wealthtui.ui.text import PlainTable
 
 COLUMNS = ("kind", "client", "party", "age", "due", "status", "note")
@@ -109,6 +112,7 @@ class InboxPanel(Calls, Vertical):
         super().__init__(id=id, classes=classes)
         self.received: list[HandoffView] = []
         self.sent: list[HandoffView] = []
+        self._questions: Checklist | None = None  # the anti-fraud questions, for stop notes
         self.loaded = False
         self._loading = False
         self._dirty = False
@@ -167,17 +171,20 @@ class InboxPanel(Calls, Vertical):
             self._dirty = True
             return
         self._loading, self._dirty = True, False
-        handoffs = self.services.handoffs
+        handoffs, antifraud = self.services.handoffs, self.services.antifraud
 
-        def both(actor: Actor) -> tuple[list[HandoffView], list[HandoffView]]:
-            return handoffs.inbox(actor), handoffs.sent(actor)
+        def both(actor: Actor) -> tuple[list[HandoffView], list[HandoffView], Checklist | None]:
+            received, sent = handoffs.inbox(actor), handoffs.sent(actor)
+            stops = any(stop_note.parse(h.note) for h in (*received, *sent))
+            return received, sent, antifraud.checklist() if stops else None  # their questions
 
         self.call(both, key="inbox", then=self._loaded, failed=self._load_failed)
 
-    def _loaded(self, views: tuple[list[HandoffView], list[HandoffView]]) -> None:
+    def _loaded(self, views: tuple[list[HandoffView], list[HandoffView], Checklist | None]
+                ) -> None:
         self._loading = False
         keep = self.selected
-        self.received, self.sent = views
+        self.received, self.sent, self._questions = views
         self.loaded = True
         self._fill(keep)
         if self._dirty:
@@ -205,7 +212,7 @@ class InboxPanel(Calls, Vertical):
                 due = Text(str(due), style=warning)
             table.add_row(
                 t(f"handoff.kind.{h.kind}"), self._client(h), self._party(h),
-                age_text(now - h.created_at), due, status, h.note.replace("\n", " "),
+                age_text(now - h.created_at), due, status, self.note_text(h).replace("\n", " "),
                 key=str(h.id),
             )
         if keep is not None and str(keep.id) in table.rows:
@@ -272,6 +279,11 @@ class InboxPanel(Calls, Vertical):
             actions.add("open")
         return actions
 
+    def note_text(self, h: HandoffView) -> str:
+        """The note as typed; an anti-fraud stop's (codes) worded in the screen's language."""
+        stop = stop_note.parse(h.note)
+        return h.note if stop is None else stop_note_text(self.settings, stop, self._questions)
+
     def detail_lines(self, h: HandoffView) -> list[str]:
         now = self._now()
 
@@ -290,7 +302,7 @@ class InboxPanel(Calls, Vertical):
                 t("inbox.late_by", time=age_text(now - h.due_at)) if h.overdue(now)
                 else t("inbox.due_in", time=age_text(h.due_at - now)))))
         if h.note:
-            lines.append(line("inbox.col.note", h.note))
+            lines.append(line("inbox.col.note", self.note_text(h)))
         return lines
 
     def open_dialog(self, h: HandoffView) -> None:

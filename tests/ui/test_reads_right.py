@@ -1,0 +1,42 @@
+"""What the 80×24 walk in tmux found (issue 19, stop 18), each checked without an app: the header
+keeps a role when the roles do not fit; a Chinese hint does not break at a space before a long
+run of characters (a half-empty line); Escape reads "Esc" wherever a key is shown."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from textual.binding import Binding
+
+from wealthtui.i18n import t
+from wealthtui.ui.app import WealthApp
+from wealthtui.ui.bindings import key_display
+from wealthtui.ui.text import plain
+from wealthtui.ui.widgets.header import left_line
+
+CENTER, DAY, STAFF = "工银理财中心（演示）", "2026-12-07 周一", "杨帆（8021）"
+
+
+def test_the_header_names_the_role_in_the_mode_tag_when_the_roles_do_not_fit() -> None:
+    parts = [CENTER, DAY, STAFF, "[柜台]", "非现金柜员", "[非现金柜员]"]
+    assert left_line(parts, 80) == "  ".join(parts[:5])  # room: mode and role
+    narrow = left_line(parts, 66)  # the 80-column header beside its clock
+    assert narrow == "  ".join([CENTER, DAY, STAFF, "[非现金柜员]"]) and cell_len(narrow) <= 66
+    # a tag too long for the width: the mode's own tag stays
+    many = [CENTER, DAY, STAFF, "[柜台]", "业务主办、非现金柜员", "[业务主办、非现金柜员]"]
+    assert left_line(many, 62) == "  ".join([CENTER, DAY, STAFF, "[柜台]"])
+
+
+def test_the_counter_sign_on_hint_fills_its_lines() -> None:
+    # the form's info at 80 columns: lines of 72 cells; only the last may be short
+    lines = [line.plain.rstrip() for line in plain(t("counter.sign_on.info")).wrap(72)]
+    assert all(cell_len(line) >= 70 for line in lines[:-1]), lines
+
+
+def test_one_key_display_everywhere_esc_not_escape() -> None:
+    shown = {key: key_display(Binding(key, "x")) for key in
+             ("escape", "escape,f1", "ctrl+l", "f10", "enter", "ctrl+shift+up")}
+    assert shown == {"escape": "Esc", "escape,f1": "Esc/F1", "ctrl+l": "Ctrl+L", "f10": "F10",
+                     "enter": "Enter", "ctrl+shift+up": "Ctrl+Shift+Up"}
+    # what the app's footer, F1 and dialogs show (Textual's own would say "esc")
+    assert WealthApp.get_key_display(None, Binding("escape", "x")) == "Esc"  # type: ignore[arg-type]
+    assert key_display(Binding("escape", "x", key_display="Esc/F1")) == "Esc/F1"

@@ -20,6 +20,7 @@ from wealthtui.config import Settings
 from wealthtui.demo.accounts import DEMO_POSTS, DEMO_STAFF, DemoAccount
 from wealthtui.demo.bulk import BulkWriter, Ids, fix_sequences, seal_bulk, table
 from wealthtui.demo.history import roster_of, write_days
+from wealthtui.demo.history_work import HistoryWork
 from wealthtui.demo.people import Mobiles, NamePool
 from wealthtui.demo.population import DEMO_TIER_MIX, Population
 from wealthtui.demo.roster_setup import write_roster
@@ -231,8 +232,14 @@ def _build(engine: Engine, settings: Settings, *, seed: int, clients: int, arriv
     progress("history", 2, steps)
     roster = roster_of(settings, {no: a.staff_id for no, a in actors.items()},
                        {a.staff_id: a.roles for a in actors.values()}, OPENING_CASH_YUAN * 100)
+    lobby_manager = next(a for a in actors.values() if p.LOBBY_MANAGER in a.roles)
+    supervisor = next(a for a in actors.values() if p.SUPERVISOR in a.roles)
+    # its own generator: the days' rows draw as they did without it
+    work = HistoryWork(day_services, day_clock, random.Random(f"history work {seed}"),
+                       directory, wealth + marketing,
+                       lobby_manager, supervisor, head, earlier)
     history = write_days(engine, settings, rng, roster, directory, names, mobiles,
-                         day_services.lobby.table(), earlier, arrivals)
+                         day_services.lobby.table(), earlier, arrivals, worked=work.day)
 
     # 4. the previous business day, worked through the services
     progress("previous_day", 3, steps)
@@ -266,6 +273,8 @@ def _build(engine: Engine, settings: Settings, *, seed: int, clients: int, arriv
                      detail={"seed": seed, "clients": directory.count, "premium": premium,
                              "previous_day": previous.isoformat(), "days": days,
                              "history_tickets": history.tickets,
+                             "history_cm_sales": work.sales,
+                             "history_complaints_investigated": work.complaints,
                              "rows": _counts(session)})
         session.commit()
     progress("finish", steps, steps)

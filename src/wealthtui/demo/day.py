@@ -25,7 +25,7 @@ from __future__ import annotations
 import heapq
 import json
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -56,6 +56,8 @@ SALE_YUAN = (50_000, 100_000, 200_000, 300_000, 500_000)
 #: the share of the script's wealth-product business that is a sale (the rest moves the money
 #: as a transfer): about the counter sales of the day worked through the services
 SALE_SHARE = 0.45
+#: what the lobby notes on the ticket of a client who left before being called
+LEFT = "客户未等候离开"
 
 
 @dataclass(frozen=True)
@@ -296,6 +298,18 @@ class RowDay:
         return tickets
 
     def _serve(self, tickets: list[_Ticket]) -> None:
+        self.serve(tickets)
+
+    def serve(self, tickets: list[_Ticket], *, closes: float | None = None,
+              patience: dict[int, float] | None = None,
+              leave: Callable[[_Ticket, float, str], None] | None = None) -> list[_Ticket]:
+        """The counters call and serve `tickets` (the one serving loop of the history days and
+        of `wealthtui gen`, demo.gen_day): each counter, when free, calls the next ticket of
+        its lanes like rules.queue — the highest-priority lane first, unless an ordinary
+        ticket has waited past `starvation_minutes`. With `closes` (minutes after midnight) a
+        counter calls no one from then on; with `patience` (ticket id → minutes) a client who
+        waited longer is gone before the call (`leave(ticket, minute, LEFT)`). Returns the
+        tickets still waiting when the counters stopped, in lane order."""
         rng = self.rng
         starve = self.settings.queue.starvation_minutes
         lanes: dict[str, list[tuple[float, int, _Ticket]]] = {code: [] for code in self.cats}
@@ -305,11 +319,13 @@ class RowDay:
         posts = self.roster.posts
         clock = [(self.hours.opens + rng.uniform(0, 3), i) for i in range(len(posts))]
         heapq.heapify(clock)
-        pending = len(tickets)
+        pending = len(tickets)  # not yet finished, left or gone
         for post in posts:
             self.session_end[post.staff_id] = self.hours.opens
         while clock and pending:
             now, i = heapq.heappop(clock)
+            if closes is not None and now >= closes:
+                continue  # this counter calls no one after closing
             post = posts[i]
             heads = [(self.cats[c].priority, lanes[c][0][0], c) for c in post.categories
                      if lanes.get(c)]
@@ -318,13 +334,18 @@ class RowDay:
                 later = [queued for _, queued, _ in heads]
                 if later:
                     heapq.heappush(clock, (min(later), i))
-                elif pending:
+                else:  # nothing in its lanes now: a transfer may bring one
                     heapq.heappush(clock, (now + 5, i))
                 continue
             starving = [h for h in ready if h[0] == 0 and now - h[1] > starve]
             _, _, lane = min(starving, key=lambda h: h[1]) if starving else \
                 min(ready, key=lambda h: (-h[0], h[1]))
             t = heapq.heappop(lanes[lane])[2]
+            if patience is not None and leave is not None and now - t.queued > patience[t.id]:
+                leave(t, t.queued + patience[t.id], LEFT)  # gone before the call
+                pending -= 1
+                heapq.heappush(clock, (now, i))
+                continue
             free_at, requeued = self._at_counter(t, post, now)
             if requeued:
                 seq += 1
@@ -333,6 +354,7 @@ class RowDay:
                 pending -= 1
             self.session_end[post.staff_id] = max(self.session_end[post.staff_id], free_at)
             heapq.heappush(clock, (free_at, i))
+        return [t for lane in lanes.values() for _queued, _seq, t in lane]
 
     def _at_counter(self, t: _Ticket, post: Post, now: float) -> tuple[float, bool]:
         """Serve `t` at `post` from `now`: when the counter is free and whether `t` went back

@@ -11,13 +11,12 @@
   they expire — all on past business days, none in the future. What is left open is a handful
   (those due on the last business day or two), as on a real desk.
 
-The day itself is demo.day's RowDay (its rows, shapes and routing); only the serving loop is
-this module's.
+The day itself is demo.day's RowDay (its rows, shapes, routing and its serving loop,
+RowDay.serve); this module adds the closing time and the clients' patience.
 """
 
 from __future__ import annotations
 
-import heapq
 import random
 from collections import defaultdict
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ from sqlalchemy import Connection, bindparam, func, select, update
 
 from wealthtui.config import Settings
 from wealthtui.demo.bulk import BulkWriter, Ids, make_row, table
-from wealthtui.demo.day import DayStats, RowDay, _Ticket
+from wealthtui.demo.day import LEFT, DayStats, RowDay, _Ticket
 from wealthtui.demo.population import Directory
 from wealthtui.demo.script import DayScript
 from wealthtui.rules.agenda import workdays_after, workdays_before
@@ -37,7 +36,7 @@ from wealthtui.rules.clock import OpenDays
 #: how long a waiting client stays before leaving, in minutes (uniform between the two)
 PATIENCE_MINUTES = (50.0, 150.0)
 #: what the lobby notes on the ticket of a client who left
-LEFT_NOTE = "客户未等候离开"
+LEFT_NOTE = LEFT
 CLOSED_NOTE = "营业结束，客户离开"
 #: the share of the items due on the last business days that the CMs have not done yet
 LEFT_OPEN = 0.3
@@ -63,52 +62,12 @@ class ServedDay(RowDay):
         self.left += 1
 
     def _serve(self, tickets: list[_Ticket]) -> None:
-        rng = self.rng
-        starve = self.settings.queue.starvation_minutes
-        lanes: dict[str, list[tuple[float, int, _Ticket]]] = {code: [] for code in self.cats}
-        for seq, t in enumerate(tickets):
-            heapq.heappush(lanes[t.lane], (t.queued, seq, t))
-        patience = {t.id: rng.uniform(*PATIENCE_MINUTES) for t in tickets}
-        seq = len(tickets)
-        posts = self.roster.posts
-        clock = [(self.hours.opens + rng.uniform(0, 3), i) for i in range(len(posts))]
-        heapq.heapify(clock)
-        for post in posts:
-            self.session_end[post.staff_id] = self.hours.opens
-        while clock:
-            now, i = heapq.heappop(clock)
-            if now >= self.closes:
-                continue  # this counter calls no one after closing
-            post = posts[i]
-            heads = [(self.cats[c].priority, lanes[c][0][0], c) for c in post.categories
-                     if lanes.get(c)]
-            ready = [h for h in heads if h[1] <= now]
-            if not ready:
-                later = [queued for _, queued, _ in heads]
-                if later:
-                    heapq.heappush(clock, (min(later), i))
-                elif any(lanes.values()):
-                    heapq.heappush(clock, (now + 5, i))
-                continue
-            starving = [h for h in ready if h[0] == 0 and now - h[1] > starve]
-            _, _, lane = min(starving, key=lambda h: h[1]) if starving else \
-                min(ready, key=lambda h: (-h[0], h[1]))
-            t = heapq.heappop(lanes[lane])[2]
-            if now - t.queued > patience[t.id]:  # gone before the call
-                self._leave(t, t.queued + patience[t.id], LEFT_NOTE)
-                heapq.heappush(clock, (now, i))
-                continue
-            free_at, requeued = self._at_counter(t, post, now)
-            if requeued:
-                seq += 1
-                heapq.heappush(lanes[t.lane], (t.queued, seq, t))
-            self.session_end[post.staff_id] = max(self.session_end[post.staff_id], free_at)
-            heapq.heappush(clock, (free_at, i))
-        for lane in lanes.values():  # still waiting at closing (or in a lane nobody serves)
-            for queued, _seq, t in lane:
-                gone = queued + patience[t.id]
-                self._leave(t, min(gone, self.closes),
-                            LEFT_NOTE if gone < self.closes else CLOSED_NOTE)
+        """RowDay's serving loop (RowDay.serve), with the closing time and each client's
+        patience; those still waiting at closing leave then."""
+        patience = {t.id: self.rng.uniform(*PATIENCE_MINUTES) for t in tickets}
+        for t in self.serve(tickets, closes=self.closes, patience=patience, leave=self._leave):
+            gone = t.queued + patience[t.id]
+            self._leave(t, min(gone, self.closes), LEFT_NOTE if gone < self.closes else CLOSED_NOTE)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ month view have something to compare)."""
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -60,22 +60,31 @@ def close_day(out: BulkWriter, roster: Roster, day: date, tz: ZoneInfo) -> None:
 
 def write_days(engine: Engine, settings: Settings, rng: random.Random, roster: Roster,
                directory: Directory, names: NamePool, mobiles: Mobiles, table,  # type: ignore[no-untyped-def]
-               days: list[date], arrivals: int) -> DayStats:
-    """Play and close `days` (oldest first) as rows; their totals."""
+               days: list[date], arrivals: int,
+               worked: Callable[[date], None] | None = None) -> DayStats:
+    """Play and close `days` (oldest first) as rows; their totals. `worked(day)` is called
+    after a day's rows are committed and before the day is closed: what the day also does
+    through the services (demo.history_work)."""
     tz = ZoneInfo(settings.center.timezone)
     total = DayStats()
     with engine.connect() as conn:
         if is_sqlite(engine):
             conn = conn.execution_options(**WRITE)
-        with conn.begin():
-            ids = Ids(conn)
-            out = BulkWriter(conn)
-            sim = RowDay(rng, settings, roster, directory, names, mobiles, ids, out, table,
-                         sales_and_complaints=True)
-            for day in days:
-                total.add(sim.run(script_day(rng, settings, table, directory, day, arrivals,
-                                             cms=roster.wealth_cms + roster.marketing_cms)))
-                close_day(out, roster, day, tz)
-            out.flush()
-            fix_sequences(conn)
+        ids = Ids(conn)
+        out = BulkWriter(conn)
+        sim = RowDay(rng, settings, roster, directory, names, mobiles, ids, out, table,
+                     sales_and_complaints=True)
+        for day in days:
+            total.add(sim.run(script_day(rng, settings, table, directory, day, arrivals,
+                                         cms=roster.wealth_cms + roster.marketing_cms)))
+            if worked is not None:
+                out.flush()
+                fix_sequences(conn)
+                conn.commit()
+                worked(day)
+                ids.reset()  # the services wrote rows of their own
+            close_day(out, roster, day, tz)
+        out.flush()
+        fix_sequences(conn)
+        conn.commit()
     return total

@@ -286,8 +286,9 @@ class WorkDay:
             self.plans[guided.ticket_id] = a
             self.wake(guided.route.category)
         if guided.route.notify_cm and a.client is not None:
+            arrival = guided.visit.arrival  # the hand-off the lobby made, named in its answer
             self.at(self.now + (a.cm_response or lognormal(rng, *CM_RESPONSE, 0.5, 12.0)),
-                    self.cm_comes, a.client)
+                    self.cm_comes, a.client, arrival)
 
     def finish_identification(self, lobby: Actor, run_id: int | None, client: int | None,
                               visit_id: int) -> None:
@@ -324,9 +325,21 @@ class WorkDay:
                   need=rng.choice(self.text["lead_needs"]))
         self.stats.leads += 1
 
-    def cm_comes(self, client_id: int) -> None:
+    def cm_comes(self, client_id: int, arrival: Any = None) -> None:
         """The CM the premium arrival was handed to accepts it (comes to the client); they
-        finish with the client a while later."""
+        finish with the client a while later. The arrival's hand-off is known from the lobby's
+        answer (`arrival`): its CM looks at that one, not through every CM's inbox."""
+        if arrival is not None:
+            cm = next((c for c in self.cms_in if arrival.to_staff_id == c.staff_id
+                       or arrival.to_role in c.roles), None)
+            if cm is None:
+                return  # handed to a CM who is not in today: nobody comes
+            h = self.call(self.s.handoffs.get, cm, arrival.handoff_id)
+            if h.status == "open":
+                self.call(self.s.handoffs.accept, cm, h.id)
+                self.stats.arrivals_accepted += 1
+                self.at(self.now + lognormal(self.rng, 22, 0.4, 8, 60), self.cm_done, cm, h.id)
+            return
         for cm in self.cms_in:
             for h in self.call(self.s.handoffs.inbox, cm, include_closed_today=False):
                 if (h.kind == "premium_arrival" and h.status == "open" and h.client_id == client_id

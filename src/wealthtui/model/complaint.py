@@ -8,6 +8,7 @@ them). `staff_complained` holds the ids of the staff complained about, comma-sep
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import ClassVar
 
 from sqlalchemy import BigInteger
 from sqlmodel import Field, SQLModel
@@ -61,6 +62,19 @@ class Complaint(SQLModel, table=True):
     closed_by: int | None = Field(default=None, foreign_key="staff.id")
     closed_at: datetime | None = utc_field(nullable=True)
     merged_into_id: int | None = Field(default=None, foreign_key="complaint.id")
+
+    #: the columns a complaint's handling moves (assigned, escalated, the clock extended or
+    #: paused, replied, remedied, closed, the satisfaction recorded, merged): investigating and
+    #: closing a complaint on a later day is its life, not a change of the day it was received
+    #: (services.uow refuses other changes of a closed day's record; see Handoff). What was
+    #: received, from whom, by whom and when stays fixed.
+    __lifecycle_columns__: ClassVar[frozenset[str]] = frozenset({
+        "handler_id", "status", "escalation", "escalated_at", "due_date", "extensions",
+        "paused_since", "ended_on", "reply_at", "reply_channel", "reply_content",
+        "options_told", "remedy", "compensation_fen", "root_cause", "rectification",
+        "satisfaction_at", "satisfaction", "satisfaction_note", "closed_by", "closed_at",
+        "merged_into_id",
+    })
 
 
 class ComplaintEvent(SQLModel, table=True):

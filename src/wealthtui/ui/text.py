@@ -26,6 +26,7 @@ from rich.text import Text
 from textual.content import Content
 from textual.markup import escape as _escape_markup
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
 
 
 def plain(text: object, style: str = "") -> Content:
@@ -72,6 +73,12 @@ class PlainTable(DataTable[Any]):
 
     (DataTable's own cell formatter reads every `str` as Rich markup.)"""
 
+    def __init__(self, *args: Any, fill: str | None = None, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        #: the key of the column that takes the cells the others leave, its text cut with …
+        #: (issue 19: a table at 80 columns never runs past the screen's edge, cut mid-word)
+        self.fill_column = fill
+
     def add_column(self, label: Any, *args: Any, **kw: Any) -> Any:
         return super().add_column(_cell(label), *args, **kw)
 
@@ -89,7 +96,26 @@ class PlainTable(DataTable[Any]):
 
     def render_lines(self, crop: Any) -> Any:
         self._measure_now()
+        self._fit_fill_column()
         return super().render_lines(crop)
+
+    def _fit_fill_column(self) -> None:
+        """The fill column as wide as the table leaves it (at least its label), so the table
+        never scrolls sideways; its cells are cut to that width with …."""
+        key = self.fill_column
+        column = self.columns.get(ColumnKey(key)) if key is not None else None
+        if column is None or not self.size.width:
+            return
+        others = sum(c.get_render_width(self) for c in self.ordered_columns if c is not column)
+        room = self.size.width - others - self._row_label_column_width - (
+            self.scrollbar_size_vertical if self.show_vertical_scrollbar else 0)
+        width = max(_width(column.label), room - 2 * self.cell_padding)
+        if column.width == width and not column.auto_width:
+            return
+        column.width, column.auto_width = width, False
+        self._clear_caches()
+        self.virtual_size = self.virtual_size.with_width(
+            others + self._row_label_column_width + column.get_render_width(self))
 
     def _measure_now(self) -> None:
         """Measure new and changed cells before drawing them: DataTable does it only when it next

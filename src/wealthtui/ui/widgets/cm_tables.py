@@ -96,9 +96,11 @@ class CMTable(PlainTable, Generic[R]):
     """
 
     COLUMNS: tuple[str, ...] = ()
+    #: the column that takes the width the others leave (PlainTable's `fill`), if any
+    FILL: str | None = None
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
-        super().__init__(cursor_type="row", zebra_stripes=True, id=id)
+        super().__init__(cursor_type="row", zebra_stripes=True, id=id, fill=self.FILL)
         self.items: list[R] = []
 
     def on_mount(self) -> None:
@@ -131,6 +133,7 @@ class AgendaTable(CMTable[AgendaItem | Fold]):
     """Agenda items, and folded lines of overdue items of one kind (rules.agenda.Fold)."""
 
     COLUMNS = ("due", "kind", "client", "tier", "action")
+    FILL = "action"
 
     def show(self, items: Sequence[AgendaItem | Fold], settings: Settings, today: date) -> None:
         warning = self.app.current_theme.warning or "yellow"

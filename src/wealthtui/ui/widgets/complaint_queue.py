@@ -117,7 +117,8 @@ class ComplaintQueue(Calls, Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(Text(t("head.panel.loading"), style="dim"), id="cq-summary")
-        table: DataTable[Any] = PlainTable(cursor_type="row", zebra_stripes=True, id="cq-table")
+        table: DataTable[Any] = PlainTable(cursor_type="row", zebra_stripes=True, id="cq-table",
+                                                fill="channel")
         for col in COLUMNS:
             table.add_column(t(f"complaint.col.{col}"), key=col)
         yield table

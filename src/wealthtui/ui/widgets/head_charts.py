@@ -15,7 +15,6 @@ copying). Its parent panel binds the keys (F10 next chart, F11 numbers).
 from __future__ import annotations
 
 import math
-
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any

@@ -22,9 +22,10 @@ the day, so xdist spreads them:
   the sign-off; the lobby manager confirms the flow log in the closing routine; the CMs do
   their end-of-day routines; the head builds a target list dealt evenly over the two CMs
   (Ctrl+T, F2), does the end-of-day review (its "close the day" step is the close's) and the
-  monthly review and closes the day (F7, F8: nothing to explain, F2). Then the closed day's
-  figures on the lobby's and the CMs' status lines and the head's flow-log and end-of-day tabs
-  equal eod's, and eod's equal what the day did. (The complaint is the other test's: this
+  monthly review and closes the day (F7, F8: nothing to explain, F2). Then the lobby's and
+  the CMs' status lines as they read at the end of their day's work, and the head's flow-log
+  and end-of-day tabs after the close, equal the closed day's eod figures, and eod's equal
+  what the day did. (The complaint is the other test's: this
   day has none.)
 
 Nothing in the walk changes anything through a service call: the screens and the command line
@@ -49,6 +50,7 @@ from tests.ui.day_middle import (
     save,
 )
 from tests.ui.day_walk import (
+    APPROVER,
     MORNING_ROUTINES,
     act,
     back_to_role_screen,
@@ -105,7 +107,11 @@ def test_the_morning_from_init_was_walked_through_the_screens(day: Day) -> None:
     people = {v.staff_no: v for v in s.staff.roster(head)}
     assert {no: set(people[no].roles) for no, _n, _r in STAFF} == {
         no: set(roles) for no, _n, roles in STAFF}
-    assert not s.staff.grants(head)  # the supervisor's grant approved
+    assert not s.staff.grants(head)  # the supervisor's grant approved at the command line
+    (grant,) = s.staff.grants(head, pending_only=False)
+    assert (grant.staff_no, grant.requested_by_no, grant.decided_by_no, grant.status) == (
+        "S301", HEAD_NO, APPROVER[0], "approved")  # four eyes: not the head who asked
+    assert not people[APPROVER[0]].active  # the set-up's approver, closed after
     roster = s.roster.day(head)
     assert roster.duty_cm is not None and roster.duty_cm.staff_no == "C401"
     assert {x.status for x in roster.lines} == {"in"}
@@ -286,11 +292,14 @@ async def test_the_closing_on_the_screens_and_eod_equals_the_day(day: Day) -> No
         d.checklists_done += 1
         await sign_out(pilot)
         later(pilot, d, 17, 30)
-        for staff_no, procedure in (("L101", "lobby_closing"), ("C401", "cm_end_of_day"),
-                                    ("C402", "cm_end_of_day")):
+        shown: dict[str, str] = {}  # the status lines at the end of the day's work
+        for staff_no, procedure, line_id in (("L101", "lobby_closing", "#flow-line"),
+                                             ("C401", "cm_end_of_day", "#cm-status"),
+                                             ("C402", "cm_end_of_day", "#cm-status")):
             await sign_in(pilot, staff_no)
             await routine(pilot, staff_no, procedure)
             d.checklists_done += 1
+            shown[staff_no] = str(app.screen.query_one(line_id, Static).render())
             await sign_out(pilot)
 
         # --- the head: a target list, the reviews, the close ------------------------------------
@@ -326,22 +335,17 @@ async def test_the_closing_on_the_screens_and_eod_equals_the_day(day: Day) -> No
         assert run.state("close_day").done and run.status == "done"
         doc = eod_json(db, d.day)
 
-        # --- what the screens show of the closed day is eod's figures ---------------------------
-        await sign_out(pilot)
+        # --- what the screens showed of the day is the closed day's eod figures -----------------
         flow, by_source = doc["flow_log"], doc["referrals"]["by_source"]
-        await sign_in(pilot, "L101")
-        line = str(app.screen.query_one("#flow-line", Static).render())
+        line = shown["L101"]
         assert number_after(line, "识别优质") == flow["premium_identified"]["lobby"] == 1
         assert number_after(line, "线索") == by_source["lobby"]["made"] == 1
-        await sign_out(pilot)
         received = {c["staff_no"]: c["count"] for c in flow["premium_received_by_cm"]}
         assert received == {"C401": 1}
         for staff_no in ("C401", "C402"):
-            await sign_in(pilot, staff_no)
-            line = str(app.screen.query_one("#cm-status", Static).render())
+            line = shown[staff_no]
             assert number_after(line, "接待优质") == received.get(staff_no, 0), staff_no
-            await sign_out(pilot)
-        await sign_in(pilot, HEAD_NO)
+        await back_to_role_screen(pilot)  # the head, still signed in after the close
         await act(pilot, "head.tab_flow")
         table = app.screen.query_one("#flow-tables #section-summary", DataTable)
         assert summary(table, "report.item.identified_lobby") == flow["premium_identified"]["lobby"]

@@ -9,16 +9,19 @@ change is a service call by the person who does it."""
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from typer.testing import CliRunner
 
 from tests.conftest import FAST_PIN_HASH, TEST_PIN
+from tests.lobby_data import card_no, id_no
 from tests.staffing import add_staff
 from wealthtui.cli import app
 from wealthtui.config import Settings
@@ -168,14 +171,37 @@ def sign_on_tellers(d: Day) -> None:
 
 def client_rows(day: date) -> list[ClientRow]:
     """Four clients of the center's book (two premium, two ordinary), as an import file has
-    them."""
+    them (valid resident ID numbers and card numbers: `book_file` writes them for the command
+    line, which checks them)."""
     def row(n: int, name: str, tier: str, aum: int) -> ClientRow:
-        return ClientRow(row=n, name=name, id_type="id_card",
-                         id_number=f"11010119800101{n:03d}X"[:18], phone=f"1380000{n:04d}",
-                         card_no=f"62220200000000{n:04d}", tier=tier, aum_fen=aum,
-                         birthday=date(1980, 1, 1), gender="")
+        number = id_no(date(1980, 1, 1), n)
+        return ClientRow(row=n + 1, name=name, id_type="resident", id_number=number,
+                         phone=f"1380000{n:04d}", card_no=card_no(n), tier=tier, aum_fen=aum,
+                         birthday=date(1980, 1, 1), gender="M" if int(number[16]) % 2 else "F")
     return [row(1, "陈贵宾", "premium", 800_000_00), row(2, "林贵宾", "premium", 1_200_000_00),
             row(3, "黄普通", "ordinary", 30_000_00), row(4, "杨潜力", "ordinary", 400_000_00)]
+
+
+def book_file(day: date, path: Path) -> Path:
+    """`client_rows` as the CSV file a center imports (the import's column codes as header)."""
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(("name", "id_type", "id_number", "phone", "card_no", "tier", "aum",
+                      "birthday"))
+        for r in client_rows(day):
+            out.writerow((r.name, r.id_type, r.id_number, r.phone, r.card_no, r.tier,
+                          format_fen(r.aum_fen).replace(",", ""),
+                          r.birthday.isoformat() if r.birthday else ""))
+    return path
+
+
+def cli(db: str, *args: str, as_: str, pin: str = TEST_PIN) -> str:
+    """`wealthtui ARGS --as AS_ --db DB` as an operator runs it (the PIN from the environment,
+    as the CLI allows); returns what it printed."""
+    result = CliRunner().invoke(app, [*args, "--as", as_, "--db", db],
+                                env={"WEALTHTUI_PIN": pin})
+    assert result.exit_code == 0, result.output
+    return result.output
 
 
 def open_services(db: str, settings: Settings, clock: FixedClock) -> Services:

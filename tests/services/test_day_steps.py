@@ -140,3 +140,44 @@ def test_the_close_records_the_heads_step_and_completes_the_routine(
     assert run.state("close_day").done and run.status == "done"
     assert run.completed_by == head.name
     assert [e["step"] for e in step_events(center, HEAD_ROUTINE)][-1] == "close_day"
+
+
+def test_a_balance_submitted_again_re_records_the_matches(center: Center) -> None:
+    """A teller who submits again with fewer matches: what no longer holds is open again (the
+    history kept, audited), what holds stays; a later submission records them again."""
+    s, teller = center.services, center.t1
+    served_one_deposit(center)
+    run = s.checklists.start(teller, ROUTINE)
+    s.counter.sign_off(teller)
+    s.balancing.submit(teller, "100,500", dict.fromkeys(MATCHES, True))
+    assert all(s.checklists.get(teller, run.id).state(m).done for m in MATCH_STEPS)
+
+    fewer = {m: m not in ("vouchers", "receipts") for m in MATCHES}
+    s.balancing.submit(teller, "100,500", fewer)
+    run = s.checklists.get(teller, run.id)
+    assert {m for m in MATCH_STEPS if run.state(m).done} == {
+        "match_accounts", "match_physical", "match_cash"}
+    assert run.state("match_vouchers").times_recorded == 2  # recorded, then withdrawn
+    assert {x.step.id for x in run.open_required} >= {"match_vouchers", "match_receipts"}
+    with Session(s.ctx.engine) as db:
+        withdrawn = [json.loads(r.detail)["step"] for r in db.exec(
+            select(AuditEvent).where(AuditEvent.action == "checklist.step_withdrawn")
+            .order_by(AuditEvent.id)).all()]
+    assert withdrawn == ["match_vouchers", "match_receipts"]
+    with pytest.raises(Conflict):  # still not the teller's to tick
+        s.checklists.record(teller, run.id, "match_vouchers")
+    for step, value in (("balancing_run", ""), ("cash_counted", "100,500"),
+                        ("difference", "none")):
+        s.checklists.record(teller, run.id, step, value)
+    with pytest.raises(Conflict):  # nor can the routine be completed without them
+        s.checklists.complete(teller, run.id)
+
+    short = {"accounts": True, "vouchers": True}  # 100 short now: 账实 and 账款 cannot hold
+    s.balancing.submit(teller, "100,400", short)
+    run = s.checklists.get(teller, run.id)
+    assert {m for m in MATCH_STEPS if run.state(m).done} == {"match_accounts", "match_vouchers"}
+
+    s.balancing.submit(teller, "100,500", dict.fromkeys(MATCHES, True))
+    run = s.checklists.get(teller, run.id)
+    assert all(run.state(m).done for m in MATCH_STEPS)
+    assert run.state("match_receipts").times_recorded == 3

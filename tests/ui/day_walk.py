@@ -8,10 +8,11 @@ each person signs in with their one-time PIN at ANOTHER terminal (a second app w
 `insiders.terminal` differs: the PIN is refused where it was issued) and chooses their own PIN
 on the change-PIN form; the head records the roster (Ctrl+N: F8 all in, F6 duty CM, F7 duty
 lobby manager) and does the morning meeting and appearance check (Ctrl+Y); the lobby manager,
-the supervisor and the CMs do their opening routines (Ctrl+Y). Still by the services there: the
-supervisor's role grant approved by the founding administrator (the head's approval dialog
-needs a second head or supervisor, which a new center has not: tests/staffing.approve) and the
-client book (the command line's import; no screen).
+the supervisor and the CMs do their opening routines (Ctrl+Y). At the command line
+(`_approve_the_set_up`, `cli`): the supervisor's role grant, which a new center's founding head
+cannot approve alone, is approved by the administrator named in the center's configuration
+(`[insiders] administrators`, added by the head on the staff tab like everyone), whose account
+the head then closes; the head imports the client book (`wealthtui clients import`).
 
 Each test copies that center (`copy_morning`) and walks one part of the day."""
 
@@ -28,7 +29,6 @@ from textual.widgets import DataTable, OptionList, SelectionList
 
 from tests.conftest import FAST_PIN_HASH, T0, TEST_PIN
 from tests.demo_fixture import config_at, shared_root
-from tests.staffing import approve
 from tests.ui.helpers import make_app, screen_text, settle, sign_in, type_into
 from tests.ui.keys import press_action
 from tests.whole_day import (
@@ -37,6 +37,8 @@ from tests.whole_day import (
     STAFF,
     Day,
     Tally,
+    book_file,
+    cli,
     client_rows,
     init_center,
     open_services,
@@ -61,6 +63,9 @@ from wealthtui.ui.widgets.today import TodayList
 ROLES = {HEAD_NO: ("head",), **{no: roles for no, _name, roles in STAFF}}
 #: the routines done in the morning (the head's two, the four opening routines)
 MORNING_ROUTINES = 6
+#: the set-up's second person: an officer of the branch named in `[insiders] administrators`
+#: of the center's configuration, who approves the first supervisor's role at the command line
+APPROVER = ("A000", "审批管理员", ("officer",))
 #: the terminal where the people choose their own PIN (not the head's, which issued it)
 SECOND_TERMINAL = "desk-2"
 
@@ -225,7 +230,7 @@ async def _head_adds_the_staff(s: Services) -> dict[str, str]:
     async with app.run_test(size=(120, 40)) as pilot:
         await sign_in(pilot, HEAD_NO)
         await act(pilot, "head.tab_staff")
-        for no, name, roles in STAFF:
+        for no, name, roles in (APPROVER, *STAFF):
             await act(pilot, "head.add_staff")
             form = app.screen
             assert isinstance(form, FormDialog)
@@ -243,9 +248,10 @@ async def _head_adds_the_staff(s: Services) -> dict[str, str]:
     return one_time
 
 
-async def _each_chooses_a_pin(s: Services, one_time: dict[str, str]) -> None:
+async def _each_chooses_a_pin(s: Services, one_time: dict[str, str], db: str) -> None:
     """At the second terminal: staff number, the one-time PIN, Enter → the change-PIN form:
-    the new PIN twice, F2 → signed in; Ctrl+O."""
+    the new PIN twice, F2 → signed in; Ctrl+O. The administrator first, who then approves the
+    supervisor's role at the command line (before it, the supervisor has no screen)."""
     app = make_app(second_terminal(s))
     async with app.run_test(size=(120, 40)) as pilot:
         for no, pin in one_time.items():
@@ -261,6 +267,8 @@ async def _each_chooses_a_pin(s: Services, one_time: dict[str, str]) -> None:
             await act(pilot, "form.save")
             assert isinstance(app.screen, RoleScreen), (no, screen_text(app))
             await sign_out(pilot)
+            if no == APPROVER[0]:
+                _approve_the_set_up(db)
 
 
 async def _roster_and_routines(s: Services, d: Day) -> None:
@@ -289,19 +297,35 @@ async def _roster_and_routines(s: Services, d: Day) -> None:
             await sign_out(pilot)
 
 
-async def _walk_the_morning(db: str) -> None:
+def _approve_the_set_up(db: str) -> None:
+    """The set-up's second person, at the command line: the administrator named in the
+    center's configuration lists the pending grant and approves it (`staff grants`,
+    `staff approve-roles ID`); the head then closes the administrator's account (`staff
+    deactivate`): they are not on the center's staff, and an active officer would owe the
+    counter's routines."""
+    listed = cli(db, "staff", "grants", as_=APPROVER[0])
+    found = re.search(r"^\W*(\d+)\W+S301", listed, re.M)
+    assert found, listed
+    said = cli(db, "staff", "approve-roles", found.group(1), as_=APPROVER[0])
+    assert "S301" in said, said
+    cli(db, "staff", "deactivate", APPROVER[0], as_=HEAD_NO)
+
+
+async def _walk_the_morning(db: str, folder: Path) -> None:
     clock = FixedClock(T0)
     s = open_services(db, walk_settings(), clock)
     head = s.auth.login(HEAD_NO, TEST_PIN)
     d = Day(s, clock, s.ctx.today(), {"head": head}, {}, Tally())
     d.at(8, 20)
     one_time = await _head_adds_the_staff(s)
-    for grant in s.staff.grants(head):  # before, the supervisor has no screen to sign in to
-        approve(s, head, grant)
-    await _each_chooses_a_pin(s, one_time)
-    # the book, imported (the command line's import; no screen)
-    outcome = s.client_import.import_batch(head, client_rows(d.day), source="day.csv")
-    assert not outcome.rejected
+    assert [g.staff_no for g in s.staff.grants(head)] == ["S301"]  # waits for a second person
+    assert next(iter(one_time)) == APPROVER[0]
+    await _each_chooses_a_pin(s, one_time, db)
+    assert not s.staff.grants(head)
+    # the book, imported by the head at the command line (`wealthtui clients import`)
+    said = cli(db, "clients", "import", str(book_file(d.day, folder / "book.csv")),
+               as_=HEAD_NO)
+    assert t("client_import.cli.summary", read=4, imported=4, rejected=0, batches=1) in said, said
     await _roster_and_routines(s, d)
     s.ctx.engine.dispose()
 
@@ -323,7 +347,9 @@ def _morning_folder(base: Path) -> Path:
         with config_at(folder / "config.toml"):  # init writes the audit key beside it
             db = str(folder / "center.db")
             init_center(db)
-            asyncio.run(_walk_the_morning(db))
+            with open(folder / "config.toml", "a", encoding="utf-8") as fh:
+                fh.write(f'[insiders]\nadministrators = ["{APPROVER[0]}"]\n')
+            asyncio.run(_walk_the_morning(db, folder))
         (folder / "walked").touch()
     return folder
 

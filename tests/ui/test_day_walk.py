@@ -2,30 +2,34 @@
 (each person signs in, does their part, signs out with Ctrl+O), then every figure of
 `wealthtui eod` for that day equals what was done and what the screens show.
 
-The morning (tests/ui/day_walk.py: staff added, PINs chosen at a second terminal, roster and
-opening routines, all through the screens) is walked once per test worker; each test here copies
-it and walks one part of the day, so xdist spreads them:
+The morning (tests/ui/day_walk.py: staff added, PINs chosen at a second terminal, the
+supervisor's role approved and the client book imported at the command line, roster and opening
+routines on the screens) is walked once per run; each test here copies it and walks one part of
+the day, so xdist spreads them:
 
-- the tellers sign on at their counters (Ctrl+G: counter and opening cash, F2; the sign-on
-  checklist on its panel, the cash counted equal to the opening cash, F2); the duty CM takes the
-  premium arrival from the inbox (Enter, F2) and finishes it (Enter, F4); the CM's status line
-  and eod count it;
 - a teller records a complaint from "my complaints" (Ctrl+J, F2), the head assigns it to the
   supervisor (F4 queue, F2), the supervisor replies and closes it from the inbox item (F9,
   Enter, F5: reply F8, close F9); eod counts it received and closed;
-- the closing: each teller signs off the counter (Ctrl+E, Yes) and submits the balance (Ctrl+D:
-  the cash counted as the form shows it expected, the five matches, F2); the supervisor signs
-  off the tellers (F6) and the outlet (F7) and does the outlet routine, which does not ask again
-  for the sign-off; the lobby manager confirms the flow log in the closing routine; the CMs do
+- the rest of the day, in one app session: the tellers sign on at their counters (Ctrl+G:
+  counter and opening cash, F2; the sign-on checklist on its panel, the cash counted equal to
+  the opening cash, F2); the lobby receives three clients, identifies the premium one and spots
+  a potential one, the duty CM takes the premium arrival from the inbox (Enter, F2) and
+  finishes it (Enter, F4), the tellers serve and one refers the client to a CM, the CMs work
+  their leads and one sells from the contact form (tests/ui/day_middle.py); then the closing:
+  each teller signs off the counter (Ctrl+E, Yes) and submits the balance (Ctrl+D: the cash
+  counted as the form shows it expected, the five matches, F2); the supervisor signs off the
+  tellers (F6) and the outlet (F7) and does the outlet routine, which does not ask again for
+  the sign-off; the lobby manager confirms the flow log in the closing routine; the CMs do
   their end-of-day routines; the head builds a target list dealt evenly over the two CMs
   (Ctrl+T, F2), does the end-of-day review (its "close the day" step is the close's) and the
-  monthly review and closes the day (F7, F8: nothing to explain, F2). The middle of that day is
-  replayed through the services (tests/whole_day.py) on this copy. Then the closed day's figures
-  on the lobby's and the CMs' status lines and the head's flow-log and end-of-day tabs equal
-  eod's, and eod's equal what the day did.
+  monthly review and closes the day (F7, F8: nothing to explain, F2). Then the lobby's and
+  the CMs' status lines as they read at the end of their day's work, and the head's flow-log
+  and end-of-day tabs after the close, equal the closed day's eod figures, and eod's equal
+  what the day did. (The complaint is the other test's: this
+  day has none.)
 
-Still through the services (tests/whole_day.py), not yet walked: the lobby's visits, tickets and
-premium identification, the tellers' serving and referral, the CMs' lead work and sale."""
+Nothing in the walk changes anything through a service call: the screens and the command line
+do it; the services are only read, to check."""
 
 from __future__ import annotations
 
@@ -36,7 +40,17 @@ import pytest
 from sqlmodel import Session, select
 from textual.widgets import Checkbox, DataTable, Select, SelectionList, Static, TextArea
 
+from tests.ui.day_middle import (
+    cms_work_their_leads,
+    counters,
+    form_on_top,
+    inbox_items,
+    lobby_visits,
+    on_handoff,
+    save,
+)
 from tests.ui.day_walk import (
+    APPROVER,
     MORNING_ROUTINES,
     act,
     back_to_role_screen,
@@ -59,12 +73,7 @@ from tests.whole_day import (
     OPENING_CASH,
     STAFF,
     Day,
-    cm_leads,
-    complaint,
-    counters,
     eod_json,
-    lobby,
-    sign_on_tellers,
 )
 from wealthtui.config import Settings
 from wealthtui.model import ChecklistRun
@@ -78,7 +87,6 @@ from wealthtui.ui.dialogs.targets import TargetsDialog
 from wealthtui.ui.screens.checklist import ChecklistScreen
 from wealthtui.ui.screens.complaint_detail import ComplaintDetailScreen
 from wealthtui.ui.widgets.checklist import ChecklistPanel
-from wealthtui.ui.widgets.inbox import InboxPanel
 
 
 @pytest.fixture
@@ -99,7 +107,11 @@ def test_the_morning_from_init_was_walked_through_the_screens(day: Day) -> None:
     people = {v.staff_no: v for v in s.staff.roster(head)}
     assert {no: set(people[no].roles) for no, _n, _r in STAFF} == {
         no: set(roles) for no, _n, roles in STAFF}
-    assert not s.staff.grants(head)  # the supervisor's grant approved
+    assert not s.staff.grants(head)  # the supervisor's grant approved at the command line
+    (grant,) = s.staff.grants(head, pending_only=False)
+    assert (grant.staff_no, grant.requested_by_no, grant.decided_by_no, grant.status) == (
+        "S301", HEAD_NO, APPROVER[0], "approved")  # four eyes: not the head who asked
+    assert not people[APPROVER[0]].active  # the set-up's approver, closed after
     roster = s.roster.day(head)
     assert roster.duty_cm is not None and roster.duty_cm.staff_no == "C401"
     assert {x.status for x in roster.lines} == {"in"}
@@ -135,37 +147,19 @@ async def sign_on_at_the_counter(pilot: Any, d: Day, who: str, counter: str,
     await sign_out(pilot)
 
 
-async def test_the_tellers_sign_on_and_the_duty_cm_takes_the_premium_arrival(day: Day) -> None:
-    d, s = day, day.services
-    app = make_app(s)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await sign_on_at_the_counter(pilot, d, "T201", CASH_COUNTER, OPENING_CASH)
-        await sign_on_at_the_counter(pilot, d, "T202", NON_CASH_COUNTER, "")
-        session = s.counter.current(d.people["T201"])
-        assert session is not None and session.opening_cash_fen == int(OPENING_CASH) * 100
-        lobby(d)  # the premium client identified: an arrival for the duty CM
-        await sign_in(pilot, "C401")
-        for action, at in (("handoff.accept", (9, 2)), ("handoff.done", (9, 30))):
-            later(pilot, d, *at)
-            inbox = app.screen.query_one(InboxPanel)
-            row = next(i for i, h in enumerate(inbox.rows) if h.kind == "premium_arrival")
-            inbox.table.focus()
-            inbox.table.move_cursor(row=row)
-            await settle(pilot)
-            await act(pilot, "inbox.open", action)
-        assert isinstance(app.screen, ReasonDialog), screen_text(app)
-        await pilot.press(*"客户了解了理财产品")
-        await pilot.press("enter")
-        await settle(pilot)
-        (arrival,) = [h for h in s.handoffs.inbox(d.people["C401"])
-                      if h.kind == "premium_arrival"]
-        assert arrival.status == "done"
-        await back_to_role_screen(pilot)
-        line = str(app.screen.query_one("#cm-status", Static).render())
-        doc = eod_json(db_of(d), d.day)
-        received = {c["staff_no"]: c["count"] for c in doc["flow_log"]["premium_received_by_cm"]}
-        assert number_after(line, "接待优质") == received["C401"] == 1
-        assert received == {"C401": 1}
+async def on_the_complaint(pilot: Any, action: str, values: dict[str, Any]) -> None:
+    """On the complaint's detail screen: `action` opens its form, `values` are set by selector
+    (a choice, a text area's text, a tick), F2 saves and the detail screen is back."""
+    await act(pilot, action)
+    form = form_on_top(pilot)
+    for selector, value in values.items():
+        widget = form.query_one(selector)
+        if isinstance(widget, TextArea):
+            widget.text = value
+        else:
+            assert isinstance(widget, Select | Checkbox), selector
+            widget.value = value
+    await save(pilot, ComplaintDetailScreen)
 
 
 async def test_a_complaint_received_assigned_and_closed_on_the_screens(day: Day) -> None:
@@ -203,41 +197,34 @@ async def test_a_complaint_received_assigned_and_closed_on_the_screens(day: Day)
         await sign_in(pilot, "S301")
         await act(pilot, "shell.inbox", "inbox.open", "handoff.open")
         assert isinstance(app.screen, ComplaintDetailScreen), screen_text(app)
-        await act(pilot, "complaint.detail.reply")
-        form = app.screen
-        assert isinstance(form, FormDialog)
-        form.query_one("#f-channel", Select).value = "phone"
-        form.query_one("#f-content", TextArea).text = "已致歉并说明原因"
-        form.query_one("#f-told", Checkbox).value = True
-        await act(pilot, "form.save")
-        assert isinstance(app.screen, ComplaintDetailScreen), screen_text(app)
-        await act(pilot, "complaint.detail.close")
-        form = app.screen
-        assert isinstance(form, FormDialog)
-        form.query_one("#f-root_cause", TextArea).text = "高峰时段窗口不足"
-        form.query_one("#f-rectification", TextArea).text = "高峰时段增开窗口"
-        await act(pilot, "form.save")
-        assert isinstance(app.screen, ComplaintDetailScreen), screen_text(app)
+        await on_the_complaint(pilot, "complaint.detail.reply", {
+            "#f-channel": "phone", "#f-content": "已致歉并说明原因", "#f-told": True})
+        await on_the_complaint(pilot, "complaint.detail.close", {
+            "#f-root_cause": "高峰时段窗口不足", "#f-rectification": "高峰时段增开窗口"})
     assert s.complaints.get(head, received.id).status == "closed"
     doc = eod_json(db_of(d), d.day)
     assert doc["complaints"] == {"received": 1, "closed": 1, "overdue": 0}
     assert doc["flow_log"]["complaints_received"] == 1
 
 
-def replay_the_middle_of_the_day(d: Day) -> None:
-    """Through the services (each walked on the screens by a test above or still to be)."""
-    s, p = d.services, d.people
-    sign_on_tellers(d)
-    lobby(d)
-    counters(d)
-    d.at(9, 2)
-    (arrival,) = [h for h in s.handoffs.inbox(p["C401"]) if h.kind == "premium_arrival"]
-    s.handoffs.accept(p["C401"], arrival.id)
-    d.at(9, 30)
-    s.handoffs.complete(p["C401"], arrival.id, "客户了解了理财产品")
+async def the_duty_cm_takes_the_premium_arrival(pilot: Any, d: Day) -> None:
+    """C401 accepts the arrival from the inbox (Enter, F2), sees the client and finishes it
+    (Enter, F4, a note); the status line counts it as eod will."""
+    await sign_in(pilot, "C401")
+    (arrival,) = inbox_items(pilot, "premium_arrival")
+    for action, at in (("handoff.accept", (9, 12)), ("handoff.done", (9, 30))):
+        later(pilot, d, *at)
+        await on_handoff(pilot, arrival.id, action)
+    assert isinstance(pilot.app.screen, ReasonDialog), screen_text(pilot.app)
+    await pilot.press(*"客户了解了理财产品")
+    await pilot.press("enter")
+    await settle(pilot)
+    assert inbox_items(pilot, "premium_arrival") == []
     d.tally.premium_arrivals["周理财"] += 1
-    cm_leads(d)
-    complaint(d)
+    await back_to_role_screen(pilot)
+    line = str(pilot.app.screen.query_one("#cm-status", Static).render())
+    assert number_after(line, "接待优质") == 1
+    await sign_out(pilot)
 
 
 async def balance_at_the_counter(pilot: Any, d: Day, who: str) -> None:
@@ -268,10 +255,18 @@ async def balance_at_the_counter(pilot: Any, d: Day, who: str) -> None:
 async def test_the_closing_on_the_screens_and_eod_equals_the_day(day: Day) -> None:
     d, s = day, day.services
     p, head = d.people, d.people["head"]
-    replay_the_middle_of_the_day(d)
     db = db_of(d)
     app = make_app(s)
     async with app.run_test(size=(120, 40)) as pilot:
+        # --- the middle of the day (tests/ui/day_middle.py) --------------------------------------
+        await sign_on_at_the_counter(pilot, d, "T201", CASH_COUNTER, OPENING_CASH)
+        await sign_on_at_the_counter(pilot, d, "T202", NON_CASH_COUNTER, "")
+        session = s.counter.current(d.people["T201"])
+        assert session is not None and session.opening_cash_fen == int(OPENING_CASH) * 100
+        await lobby_visits(pilot, d)
+        await the_duty_cm_takes_the_premium_arrival(pilot, d)
+        await counters(pilot, d)
+        await cms_work_their_leads(pilot, d, sold_to="黄普通")
         # --- the tellers sign off the counter and submit their balance --------------------------
         later(pilot, d, 17, 10)
         for who in ("T201", "T202"):
@@ -297,11 +292,14 @@ async def test_the_closing_on_the_screens_and_eod_equals_the_day(day: Day) -> No
         d.checklists_done += 1
         await sign_out(pilot)
         later(pilot, d, 17, 30)
-        for staff_no, procedure in (("L101", "lobby_closing"), ("C401", "cm_end_of_day"),
-                                    ("C402", "cm_end_of_day")):
+        shown: dict[str, str] = {}  # the status lines at the end of the day's work
+        for staff_no, procedure, line_id in (("L101", "lobby_closing", "#flow-line"),
+                                             ("C401", "cm_end_of_day", "#cm-status"),
+                                             ("C402", "cm_end_of_day", "#cm-status")):
             await sign_in(pilot, staff_no)
             await routine(pilot, staff_no, procedure)
             d.checklists_done += 1
+            shown[staff_no] = str(app.screen.query_one(line_id, Static).render())
             await sign_out(pilot)
 
         # --- the head: a target list, the reviews, the close ------------------------------------
@@ -337,22 +335,17 @@ async def test_the_closing_on_the_screens_and_eod_equals_the_day(day: Day) -> No
         assert run.state("close_day").done and run.status == "done"
         doc = eod_json(db, d.day)
 
-        # --- what the screens show of the closed day is eod's figures ---------------------------
-        await sign_out(pilot)
+        # --- what the screens showed of the day is the closed day's eod figures -----------------
         flow, by_source = doc["flow_log"], doc["referrals"]["by_source"]
-        await sign_in(pilot, "L101")
-        line = str(app.screen.query_one("#flow-line", Static).render())
+        line = shown["L101"]
         assert number_after(line, "识别优质") == flow["premium_identified"]["lobby"] == 1
         assert number_after(line, "线索") == by_source["lobby"]["made"] == 1
-        await sign_out(pilot)
         received = {c["staff_no"]: c["count"] for c in flow["premium_received_by_cm"]}
         assert received == {"C401": 1}
         for staff_no in ("C401", "C402"):
-            await sign_in(pilot, staff_no)
-            line = str(app.screen.query_one("#cm-status", Static).render())
+            line = shown[staff_no]
             assert number_after(line, "接待优质") == received.get(staff_no, 0), staff_no
-            await sign_out(pilot)
-        await sign_in(pilot, HEAD_NO)
+        await back_to_role_screen(pilot)  # the head, still signed in after the close
         await act(pilot, "head.tab_flow")
         table = app.screen.query_one("#flow-tables #section-summary", DataTable)
         assert summary(table, "report.item.identified_lobby") == flow["premium_identified"]["lobby"]

@@ -16,6 +16,11 @@ later records the step at its start; both read the fact here, from the records:
 - `day_close`: the head closed the business day (services.day.close).
 
 The flow log (`flow_log`) is confirmed from the step itself (services.day.confirm_flow_log).
+
+A fact can stop holding: a teller who submits the balance again with fewer matches ticked. When
+the service that does the thing confirms again (`confirm_in`), a tick step recorded earlier whose
+fact the records no longer show is withdrawn: a new record with the value `WITHDRAWN` (the history
+kept, the newest record counts, as for any step), so the step is open again until the fact holds.
 """
 
 from __future__ import annotations
@@ -28,6 +33,14 @@ from sqlmodel import Session, select
 from wealthtui.model import BusinessDay, ChecklistRun, CounterSession, OutletBalance, TellerBalance
 from wealthtui.model.status import BalanceStatus, CounterSessionState, DayStatus
 from wealthtui.procedures import Step
+
+#: the value of a step record that withdraws a tick the system recorded (its fact no longer holds)
+WITHDRAWN = "0"
+
+
+def withdrawn(step: Step, value: str) -> bool:
+    """Whether the newest record `value` of `step` withdraws what the system had recorded."""
+    return step.confirms is not None and step.kind == "tick" and value == WITHDRAWN
 
 
 @dataclass(frozen=True)
@@ -99,4 +112,4 @@ def fact(session: Session, run: ChecklistRun, step: Step) -> Fact | None:
     return read(session, run, step) if read is not None else None
 
 
-__all__ = ["FACTS", "Fact", "fact"]
+__all__ = ["FACTS", "WITHDRAWN", "Fact", "fact", "withdrawn"]

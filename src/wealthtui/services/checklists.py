@@ -380,13 +380,21 @@ class ChecklistService(Service):
         was."""
         assert run.id is not None
         records = self._records(uow, run.id)
-        done = {r.step_id for r in records}
+        latest = {r.step_id: r.value for r in records}
         recorded = False
         for step in proc.steps:
-            if step.confirms is None or step.id in done or (confirms and step.confirms != confirms):
+            if step.confirms is None or (confirms and step.confirms != confirms):
+                continue
+            done = step.id in latest and not checklist_facts.withdrawn(step, latest[step.id])
+            if done and (not confirms or doing or step.kind != "tick"):
                 continue
             found = checklist_facts.Fact() if doing and step.kind == "tick" else \
                 checklist_facts.fact(uow.session, run, step)
+            if done:  # confirmed again: a tick whose fact no longer holds is withdrawn
+                if found is None:
+                    self._withdraw(uow, run, proc, step)
+                    recorded = True
+                continue
             if found is None:
                 continue
             signer = None
@@ -399,12 +407,27 @@ class ChecklistService(Service):
             recorded = True
         return recorded
 
+    def _withdraw(self, uow: UnitOfWork, run: ChecklistRun, proc: Procedure, step: Step) -> None:
+        """The system had recorded tick `step` of `run` and its fact no longer holds (a balance
+        submitted again with fewer matches): a withdrawing record, audited, so the step is
+        open again (checklist_facts.WITHDRAWN)."""
+        assert run.id is not None
+        uow.session.add(StepRecord(run_id=run.id, step_id=step.id,
+                                   value=checklist_facts.WITHDRAWN, done_by=uow.actor_id,
+                                   done_at=uow.now))
+        uow.session.flush()
+        uow.audit("checklist.step_withdrawn", "checklist_run", run.id,
+                  manual_section=step.basis_code, procedure=proc.id, step=step.id,
+                  basis=step.basis, confirms=step.confirms)
+
     def confirm_in(self, uow: UnitOfWork, confirms: str, day: date, *,
                    subject_staff_id: int | None = None, doing: bool = False) -> list[int]:
         """A service did what the steps that `confirms` it stand for (inside its unit of work,
         its records flushed): record that step on every open run of `day` (about
         `subject_staff_id`, when given) that has it not recorded yet and whose fact the records
-        now show (services/checklist_facts.py). The calling service's permission is the check,
+        now show (services/checklist_facts.py), and withdraw a tick recorded earlier whose fact
+        no longer holds (a balance submitted again with fewer matches). The calling service's
+        permission is the check,
         not the step's roles (the supervisor's sign-off records the teller's routine).
         `doing=True`: the service is doing it in this transaction and records its own rows
         after (the close of the day, which changes nothing of the day once it is closed).
@@ -533,6 +556,8 @@ class ChecklistService(Service):
         steps = []
         for position, step in enumerate(proc.steps, start=1):
             rec = latest.get(step.id)
+            if rec is not None and checklist_facts.withdrawn(step, rec.value):
+                rec = None  # the system withdrew it: open again (its history kept)
             steps.append(StepState(
                 step=step, position=position, required=effective_required(step, values),
                 done=rec is not None, value=rec.value if rec else "",

@@ -96,6 +96,27 @@ def _lobby(db: str, config: str, barrier, lobby_done) -> tuple[list[str], float]
 
 
 def measure(source: Path) -> RaceResult:
+    """The race on a copy of `source`, with the audit key `source` was made with: the race's own
+    configuration file lives in a temporary folder, where no key file is, so the key the
+    generator used (store.audit_key: the environment, else the file beside the user's
+    configuration) goes to the race's processes through WEALTHTUI_AUDIT_KEY."""
+    from wealthtui.store import audit_key
+
+    saved = {name: os.environ.get(name) for name in ("WEALTHTUI_CONFIG", audit_key.ENV)}
+    key = audit_key.load()
+    if key is not None:
+        os.environ[audit_key.ENV] = key.decode("ascii")
+    try:
+        return _measure(source)
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _measure(source: Path) -> RaceResult:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         db = folder / "race.db"

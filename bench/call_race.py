@@ -96,6 +96,27 @@ def _lobby(db: str, config: str, barrier, lobby_done) -> tuple[list[str], float]
 
 
 def measure(source: Path) -> RaceResult:
+    """The race on a copy of `source`, with the audit key `source` was made with: the race's own
+    configuration file lives in a temporary folder, where no key file is, so the key the
+    generator used (store.audit_key: the environment, else the file beside the user's
+    configuration) goes to the race's processes through WEALTHTUI_AUDIT_KEY."""
+    from wealthtui.store import audit_key
+
+    saved = {name: os.environ.get(name) for name in ("WEALTHTUI_CONFIG", audit_key.ENV)}
+    key = audit_key.load()
+    if key is not None:
+        os.environ[audit_key.ENV] = key.decode("ascii")
+    try:
+        return _measure(source)
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _measure(source: Path) -> RaceResult:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         db = folder / "race.db"
@@ -103,9 +124,11 @@ def measure(source: Path) -> RaceResult:
         config = _config(folder)
         services = _services(str(db), str(config))
         head = services.auth.login(*HEAD)
-        for i, name in enumerate(NAMES, start=1):
-            services.staff.add(head, f"R90{i}", name, ["non_cash_teller"], PIN)
-        services.staff.add(head, "L900", "大堂", ["lobby_manager"], PIN)
+        people = [(f"R90{i}", name, "non_cash_teller") for i, name in enumerate(NAMES, start=1)]
+        for staff_no, name, role in [*people, ("L900", "大堂", "lobby_manager")]:
+            # a new member gets a one-time PIN and chooses their own at another desk
+            new = services.staff.add(head, staff_no, name, [role])
+            services.auth.complete_reset(staff_no, new.pin, PIN, terminal="bench-desk")
         lobby = services.auth.login("L900", PIN)
         before = [services.queue.issue(lobby, "B").display_no for _ in range(BEFORE)]
         ctx = multiprocessing.get_context("spawn")

@@ -274,31 +274,59 @@ def test_the_calling_board_shows_its_first_frame_without_the_model_or_typer(
                 or m.startswith(("wealthtui.cli", "wealthtui.services.queue"))}
 
 
-AUDIT_VERIFY = (
+OPERATOR_COMMAND = (
     "import sys\n"
     "from wealthtui.cli import app\n"
     "try:\n"
-    "    app(['audit', 'verify', '--db', sys.argv[1]], prog_name='wealthtui')\n"
+    "    app(sys.argv[1:], prog_name='wealthtui')\n"
     "except SystemExit as exit:\n"
     "    assert not exit.code, exit.code\n"
+    "import json\n"
+    "print(json.dumps(sorted(sys.modules)))\n"
 )
 
+#: (command, the module that shows it ran its work)
+LEAN_COMMANDS = [pytest.param(command, ran, id=" ".join(command)) for command, ran in (
+    (["audit", "verify"], "wealthtui.store.audit_check"),
+    (["db", "check"], "wealthtui.store.seals"),
+    (["eod", "--format", "json"], "wealthtui.reports.operator"),
+)]
 
-def test_audit_verify_walks_the_chain_without_the_model_or_the_services(
-        cache_home: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """`wealthtui audit verify` (issue 22): the chain read through Core tables
-    (store.audit_tables, store.audit_check), on a real center, with no model, no sqlmodel, no
-    ORM, no services and no Textual loaded."""
-    demo, _ = demo_template(tmp_path_factory.getbasetemp())
+
+@pytest.mark.parametrize(("command", "ran"), LEAN_COMMANDS)
+def test_the_operators_commands_run_without_the_model_or_the_services(
+        command: list[str], ran: str, cache_home: Path,
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """`wealthtui audit verify`, `db check` and `eod --format json` (issue 22): the chain, the
+    seals and the reports read through Core tables (store.audit_tables, store.tables), on a real
+    center, with no model, no sqlmodel, no ORM, no services and no Textual loaded."""
+    demo, summary = demo_template(tmp_path_factory.getbasetemp())
     env = {"PATH": "/usr/bin:/bin", "WEALTHTUI_CONFIG": "/nonexistent.toml",
            "XDG_CACHE_HOME": str(cache_home),
            "XDG_DATA_HOME": str(tmp_path_factory.mktemp("data")),
            **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"}}
-    done = subprocess.run([sys.executable, "-c", AUDIT_VERIFY + "import json\n"
-                           "print(json.dumps(sorted(sys.modules)))", str(demo)],
+    args = [*command, "--db", str(demo)]
+    if command[0] == "eod":
+        out = tmp_path_factory.mktemp("eod") / "eod.json"
+        args += ["--date", summary.previous_day.isoformat(), "--out", str(out)]
+    done = subprocess.run([sys.executable, "-c", OPERATOR_COMMAND, *args],
                           capture_output=True, text=True, env=env, timeout=120, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     modules = set(json.loads(done.stdout.splitlines()[-1]))
-    assert "wealthtui.store.audit_check" in modules       # the command ran its check
+    assert ran in modules       # the command ran its work
     assert not {m for m in modules if m.split(".")[0] in ("sqlmodel", "textual")
                 or m.startswith(("wealthtui.model", "wealthtui.services", "sqlalchemy.orm"))}
+    if command[0] == "eod":   # the same figures as the services' report (the head's screens)
+        from wealthtui.config import load_settings
+        from wealthtui.reports.export import day_dict
+        from wealthtui.store.engine import make_engine
+
+        settings = load_settings(config_file=Path("/nonexistent.toml"), environ={})
+        engine = make_engine(str(demo))
+        try:
+            report = Services(engine, settings).reports.eod_for_operator(summary.previous_day)
+        finally:
+            engine.dispose()
+        doc = json.loads(out.read_text("utf-8"))
+        assert doc["tickets"] and doc["tellers"] and doc["flow_log"]["visitors"]  # a real day
+        assert doc == json.loads(json.dumps(day_dict(settings, report), default=str))

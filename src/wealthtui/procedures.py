@@ -441,6 +441,11 @@ def default_dir() -> Path:
     return data_file("procedures")
 
 
+def directory_of(configured: str) -> Path:
+    """The folder of procedure files that `[procedures] dir` names (empty: the shipped one)."""
+    return Path(configured).expanduser() if configured else default_dir()
+
+
 def load_dir(directory: Path | None = None) -> Catalog:
     """All `*.toml` files of `directory` (default: the shipped `data/procedures`)."""
     folder = Path(directory) if directory is not None else default_dir()

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from wealthtui.bootstrap import CliError
-from wealthtui.cli.common import DbOption, open_store, out, services_for
+from wealthtui.cli.common import DbOption, open_store, out
 from wealthtui.cli.shared import Commands
 from wealthtui.i18n import t
 
@@ -27,10 +27,11 @@ def eod(
     out_file: Annotated[Path | None, typer.Option("--out", help=t("report.cli.out"))] = None,
     db: DbOption = None,
 ) -> None:
-    """The operator's end-of-day summary: no staff sign-in, like `audit verify`."""
-    from wealthtui.reports import export, render
-    from wealthtui.services.errors import FieldError
-    from wealthtui.services.reports import parse_business_date
+    """The operator's end-of-day summary: no staff sign-in, like `audit verify`; read through
+    the Core tables (reports.operator), without the models or the services (issue 22)."""
+    from wealthtui.reports import export, operator, render
+    from wealthtui.reports.periods import parse_business_date
+    from wealthtui.rules.fields import FieldError
 
     if fmt not in render.FORMATS:
         raise FieldError("report.field.format", "error.field.choice",
@@ -38,14 +39,15 @@ def eod(
     if day and month:
         raise CliError("error.report.date_and_month")
     st, engine = open_store(ctx, db)
-    reports = services_for(st, engine).reports
     if month:
-        doc = export.month_dict(st.settings, reports.month_for_operator(month))
+        doc = export.month_dict(st.settings, operator.month_report(engine, st.settings, month))
         sections, name = export.month_sections(doc), f"eod-{doc['month']}"
     else:
-        report = reports.eod_for_operator(parse_business_date(day) if day else None)
+        report = operator.day_report(engine, st.settings,
+                                     parse_business_date(day) if day else None)
         doc = export.day_dict(st.settings, report)
         sections, name = export.day_sections(doc), f"eod-{doc['date']}"
+    engine.dispose()
     written = render.write(doc, sections, fmt, out_file, Path(f"{name}.{fmt}"), out)
     if written is not None:
         out.print(t("report.cli.written", path=str(written)))

@@ -10,6 +10,7 @@ from sqlmodel import Field, SQLModel, col
 
 from wealthtui.model.base import utc_field
 from wealthtui.model.status import HandoffStatus, LeadStatus
+from wealthtui.rules.handoff_state import IN_PROGRESS, WAITING, is_overdue  # noqa: F401 (re-exported)
 
 
 class Handoff(SQLModel, table=True):
@@ -59,24 +60,6 @@ class Handoff(SQLModel, table=True):
         "status", "accepted_at", "closed_at", "outcome", "decline_reason", "to_staff_id",
         "carried_to",
     })
-
-
-#: states that wait on the addressee (open: nobody has taken it yet; accepted: in progress)
-WAITING = HandoffStatus.OPEN
-IN_PROGRESS = HandoffStatus.ACCEPTED
-
-
-def is_overdue(status: str, due_at: datetime | None, accepted_at: datetime | None,
-               now: datetime, complete_within_minutes: int = 0) -> bool:
-    """Overdue only for the state that waits on someone: an open hand-off nobody took past its
-    due time. An accepted one is in progress; it is overdue only when the configuration gives a
-    completion time (`handoffs.complete_within_minutes` > 0) and that has passed since it was
-    accepted."""
-    if status == WAITING:
-        return due_at is not None and now > due_at
-    if status == IN_PROGRESS and complete_within_minutes > 0 and accepted_at is not None:
-        return now > accepted_at + timedelta(minutes=complete_within_minutes)
-    return False
 
 
 def overdue_clause(now: datetime, complete_within_minutes: int = 0) -> Any:

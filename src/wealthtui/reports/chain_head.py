@@ -8,21 +8,21 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlmodel import Session
 
 from wealthtui.i18n import t
-from wealthtui.model import AuditHead
+from wealthtui.store.tables import audit_head
 
 if TYPE_CHECKING:
     from wealthtui.reports.export import Section
+    from wealthtui.reports.sql import Db
 
 KEY = "audit_chain_head"
 NONE: tuple[int, str] = (0, "")
 
 
-def read(session: Session) -> tuple[int, str]:
-    row = session.execute(select(AuditHead.last_id, AuditHead.last_hash)
-                          .where(AuditHead.id == 1)).first()
+def read(session: Db) -> tuple[int, str]:
+    row = session.execute(select(audit_head.c.last_id, audit_head.c.last_hash)
+                          .where(audit_head.c.id == 1)).first()
     return (int(row[0]), str(row[1])) if row else NONE
 
 

@@ -11,12 +11,11 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import case, func, select
-from sqlmodel import col
 
 from wealthtui.i18n import t
-from wealthtui.model import AntifraudCheck, Client, DualRecording, SaleCheck, Staff
 from wealthtui.rules import dual_recording, suitability
 from wealthtui.rules.money import format_fen
+from wealthtui.store import tables as db
 
 OUTCOMES = ("above_level", "no_assessment", "assessment_expired", "walk_in", "senior_limit",
             "no_recording")
@@ -27,7 +26,7 @@ REASON_KEYS = {o: f"compliance.reason.{o}" for o in OUTCOMES} | {
 
 @dataclass(frozen=True)
 class ComplianceFigures:
-    """One period's sales checked at the point of sale (SaleCheck rows)."""
+    """One period's sales checked at the point of sale (sale_check rows)."""
 
     start: date
     end: date
@@ -61,9 +60,9 @@ class ComplianceFigures:
 def figures_in(session: Any, settings: Any, start: date, end: date) -> ComplianceFigures:
     """The compliance figures of business days start..end (inclusive), from the records."""
     rows = session.execute(
-        select(SaleCheck.id, SaleCheck.product_level, SaleCheck.refused, SaleCheck.outcome,
-               SaleCheck.path, SaleCheck.assessment_valid, SaleCheck.amount_fen)
-        .where(SaleCheck.business_date >= start, SaleCheck.business_date <= end)).all()
+        select(db.sale_check.c.id, db.sale_check.c.product_level, db.sale_check.c.refused, db.sale_check.c.outcome,
+               db.sale_check.c.path, db.sale_check.c.assessment_valid, db.sale_check.c.amount_fen)
+        .where(db.sale_check.c.business_date >= start, db.sale_check.c.business_date <= end)).all()
     by_risk: dict[int, int] = {}
     refusals: dict[str, int] = {}
     by_path: dict[str, int] = {}
@@ -87,12 +86,12 @@ def figures_in(session: Any, settings: Any, start: date, end: date) -> Complianc
 
 
 def _antifraud(session: Any, start: date, end: date) -> tuple[int, int]:
-    """(asked, stopped) anti-fraud checks of the period (AntifraudCheck rows)."""
+    """(asked, stopped) anti-fraud checks of the period (antifraud_check rows)."""
     asked, stops = session.execute(
-        select(func.count(AntifraudCheck.id),
-               func.coalesce(func.sum(case((AntifraudCheck.stopped, 1), else_=0)), 0))
-        .where(AntifraudCheck.business_date >= start,
-               AntifraudCheck.business_date <= end)).one()
+        select(func.count(db.antifraud_check.c.id),
+               func.coalesce(func.sum(case((db.antifraud_check.c.stopped, 1), else_=0)), 0))
+        .where(db.antifraud_check.c.business_date >= start,
+               db.antifraud_check.c.business_date <= end)).one()
     return int(asked), int(stops)
 
 
@@ -113,13 +112,13 @@ class DaySale:
 
 
 def first_purchase_in(session: Any, client_id: int | None, before: Any = None) -> bool:
-    """No sale (an allowed SaleCheck) of the client on record (before the instant `before`)."""
+    """No sale (an allowed sale_check) of the client on record (before the instant `before`)."""
     if client_id is None:
         return False
-    q = select(func.count()).select_from(SaleCheck).where(
-        SaleCheck.client_id == client_id, SaleCheck.refused == False)  # noqa: E712
+    q = select(func.count()).select_from(db.sale_check).where(
+        db.sale_check.c.client_id == client_id, db.sale_check.c.refused == False)  # noqa: E712
     if before is not None:
-        q = q.where(SaleCheck.at < before)
+        q = q.where(db.sale_check.c.at < before)
     return int(session.execute(q).scalar_one()) == 0
 
 
@@ -127,17 +126,17 @@ def recording_status_in(session: Any, settings: Any, start: date, end: date) -> 
     """The sales of days start..end that needed a recording: every sale with a recording
     linked, every attempt refused for want of one, and every allowed sale the rules name that
     has none (which the services never let through — the figure the head expects to be 0)."""
-    checks = session.execute(select(SaleCheck).where(
-        SaleCheck.business_date >= start, SaleCheck.business_date <= end)
-        .order_by(col(SaleCheck.id))).scalars().all()
+    checks = session.execute(select(db.sale_check).where(
+        db.sale_check.c.business_date >= start, db.sale_check.c.business_date <= end)
+        .order_by(db.sale_check.c.id)).all()
     if not checks:
         return []
-    linked = {r.sale_check_id: r for r in session.execute(select(DualRecording).where(
-        col(DualRecording.sale_check_id).in_([c.id for c in checks]))).scalars().all()}
-    clients = dict(session.execute(select(Client.id, Client.name).where(
-        col(Client.id).in_({c.client_id for c in checks if c.client_id}))).all())
-    staff = dict(session.execute(select(Staff.id, Staff.name).where(
-        col(Staff.id).in_({r.recorded_by for r in linked.values()}))).all()) if linked else {}
+    linked = {r.sale_check_id: r for r in session.execute(select(db.dual_recording).where(
+        db.dual_recording.c.sale_check_id.in_([c.id for c in checks]))).all()}
+    clients = dict(session.execute(select(db.client.c.id, db.client.c.name).where(
+        db.client.c.id.in_({c.client_id for c in checks if c.client_id}))).all())
+    staff = dict(session.execute(select(db.staff.c.id, db.staff.c.name).where(
+        db.staff.c.id.in_({r.recorded_by for r in linked.values()}))).all()) if linked else {}
     rules = dual_recording.from_settings(settings)
     out = []
     for c in checks:

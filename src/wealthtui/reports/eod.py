@@ -26,41 +26,41 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Integer, and_, distinct, exists, func, literal, select, union
-from sqlalchemy.orm import Session, aliased
 
 from wealthtui.config import Settings
-from wealthtui.model import (
-    AuthorizationRequest,
-    BusinessDay,
-    ChecklistRun,
-    Client,
-    CMAssignment,
-    Complaint,
-    ContactLog,
-    CounterSession,
-    Handoff,
-    ServiceRecord,
-    Staff,
-    StaffRole,
-    TellerBalance,
-    Ticket,
-    TicketEvent,
-    Visit,
-)
-from wealthtui.model.handoff import is_overdue
-from wealthtui.model.status import BalanceStatus, ChecklistStatus, DayStatus, TicketStatus
 from wealthtui.procedures import Catalog
 from wealthtui.reports import chain_head, figures
 from wealthtui.reports.compliance import ComplianceFigures
 from wealthtui.reports.compliance import figures_in as compliance_figures
 from wealthtui.reports.figures import premium_tiers
 from wealthtui.reports.flow_log import FlowLog, flow_log
-from wealthtui.reports.sql import days, month_bounds, on_days, seconds_between
+from wealthtui.reports.sql import Db, days, month_bounds, on_days, seconds_between
 from wealthtui.rules.agenda import DIRECT_CHANNELS
 from wealthtui.rules.clock import day_bounds_utc
+from wealthtui.rules.handoff_state import is_overdue
+from wealthtui.rules.status import BalanceStatus, ChecklistStatus, DayStatus, TicketStatus
+from wealthtui.store.tables import (
+    authorization_request,
+    business_day,
+    checklist_run,
+    client,
+    cm_assignment,
+    complaint,
+    contact_log,
+    counter_session,
+    handoff,
+    service_record,
+    staff,
+    staff_role,
+    teller_balance,
+    ticket,
+    ticket_event,
+    visit,
+)
 
 AUTHZ_STATUSES = ("pending", "approved", "rejected", "cancelled")
 OPEN_HANDOFF = ("open", "accepted")
@@ -202,70 +202,73 @@ class MonthReport:
 def _worked(first: date, last: date):  # type: ignore[no-untyped-def]
     """(business_date, staff_id) of everyone who worked a counter in the period."""
     return union(
-        select(CounterSession.business_date.label("d"), CounterSession.staff_id.label("s"))
-        .where(on_days(CounterSession.business_date, first, last)),
-        select(ServiceRecord.business_date.label("d"), ServiceRecord.staff_id.label("s"))
-        .where(on_days(ServiceRecord.business_date, first, last)),
-        select(TellerBalance.business_date.label("d"), TellerBalance.teller_id.label("s"))
-        .where(on_days(TellerBalance.business_date, first, last)),
+        select(counter_session.c.business_date.label("d"), counter_session.c.staff_id.label("s"))
+        .where(on_days(counter_session.c.business_date, first, last)),
+        select(service_record.c.business_date.label("d"), service_record.c.staff_id.label("s"))
+        .where(on_days(service_record.c.business_date, first, last)),
+        select(teller_balance.c.business_date.label("d"), teller_balance.c.teller_id.label("s"))
+        .where(on_days(teller_balance.c.business_date, first, last)),
     ).subquery()
 
 
 MATCHES = ("match_accounts", "match_physical", "match_vouchers", "match_cash", "match_receipts")
 
 
-def tellers(session: Session, day: date) -> tuple[TellerDay, ...]:
+def tellers(session: Db, day: date) -> tuple[TellerDay, ...]:
     worked = _worked(day, day)
-    signer = aliased(Staff)
+    signer = staff.alias()
     rows = session.execute(
-        select(Staff.staff_no, Staff.name, TellerBalance, signer.staff_no, signer.name)
+        select(staff.c.staff_no, staff.c.name, signer.c.staff_no, signer.c.name,
+               teller_balance.c.id, teller_balance.c.status, teller_balance.c.expected_cash_fen,
+               teller_balance.c.counted_cash_fen, teller_balance.c.difference_fen,
+               *(teller_balance.c[m] for m in MATCHES))
         .select_from(worked)
-        .join(Staff, Staff.id == worked.c.s)
-        .outerjoin(TellerBalance, and_(TellerBalance.teller_id == worked.c.s,
-                                       TellerBalance.business_date == worked.c.d))
-        .outerjoin(signer, signer.id == TellerBalance.signed_off_by)
-        .order_by(Staff.staff_no)
+        .join(staff, staff.c.id == worked.c.s)
+        .outerjoin(teller_balance, and_(teller_balance.c.teller_id == worked.c.s,
+                                       teller_balance.c.business_date == worked.c.d))
+        .outerjoin(signer, signer.c.id == teller_balance.c.signed_off_by)
+        .order_by(staff.c.staff_no)
     ).all()
     out = []
-    for no, name, bal, signer_no, signer_name in rows:
-        if bal is None:
+    for no, name, signer_no, signer_name, bal_id, status, expected, counted, diff, *held in rows:
+        if bal_id is None:
             out.append(TellerDay(no, name, "missing", 0, 0, 0, 0, False, ""))
             continue
-        matches = sum(bool(getattr(bal, m)) for m in MATCHES)
+        matches = sum(bool(m) for m in held)
         out.append(TellerDay(
-            staff_no=no, name=name, status=bal.status, expected_cash_fen=bal.expected_cash_fen,
-            counted_cash_fen=bal.counted_cash_fen, difference_fen=bal.difference_fen,
-            matches=matches, balanced=matches == 5 and bal.difference_fen == 0,
+            staff_no=no, name=name, status=status, expected_cash_fen=expected,
+            counted_cash_fen=counted, difference_fen=diff,
+            matches=matches, balanced=matches == 5 and diff == 0,
             signed_off_by=signer_no or "", signed_off_name=signer_name or "",
         ))
     return tuple(out)
 
 
-def tellers_month(session: Session, first: date, last: date) -> tuple[TellerMonth, ...]:
+def tellers_month(session: Db, first: date, last: date) -> tuple[TellerMonth, ...]:
     worked = _worked(first, last)
-    all_match = and_(*(getattr(TellerBalance, m).is_(True) for m in MATCHES))
-    signed = func.sum((TellerBalance.status == BalanceStatus.SIGNED_OFF).cast(Integer))
-    balanced = func.sum(and_(all_match, TellerBalance.difference_fen == 0).cast(Integer))
+    all_match = and_(*(teller_balance.c[m].is_(True) for m in MATCHES))
+    signed = func.sum((teller_balance.c.status == BalanceStatus.SIGNED_OFF).cast(Integer))
+    balanced = func.sum(and_(all_match, teller_balance.c.difference_fen == 0).cast(Integer))
     rows = session.execute(
-        select(Staff.staff_no, Staff.name, func.count(worked.c.d), signed, balanced,
-               func.coalesce(func.sum(TellerBalance.difference_fen), 0))
+        select(staff.c.staff_no, staff.c.name, func.count(worked.c.d), signed, balanced,
+               func.coalesce(func.sum(teller_balance.c.difference_fen), 0))
         .select_from(worked)
-        .join(Staff, Staff.id == worked.c.s)
-        .outerjoin(TellerBalance, and_(TellerBalance.teller_id == worked.c.s,
-                                       TellerBalance.business_date == worked.c.d))
-        .group_by(Staff.staff_no, Staff.name)
-        .order_by(Staff.staff_no)
+        .join(staff, staff.c.id == worked.c.s)
+        .outerjoin(teller_balance, and_(teller_balance.c.teller_id == worked.c.s,
+                                       teller_balance.c.business_date == worked.c.d))
+        .group_by(staff.c.staff_no, staff.c.name)
+        .order_by(staff.c.staff_no)
     ).all()
     return tuple(TellerMonth(no, name, int(n), int(s or 0), int(b or 0), int(d))
                  for no, name, n, s, b, d in rows)
 
 
-def authorisations(session: Session, first: date, last: date) -> Authorisations:
+def authorisations(session: Db, first: date, last: date) -> Authorisations:
     counts = dict(session.execute(
-        select(AuthorizationRequest.status, func.count(AuthorizationRequest.id))
-        .where(AuthorizationRequest.status.in_(AUTHZ_STATUSES),  # type: ignore[attr-defined]
-               on_days(AuthorizationRequest.business_date, first, last))
-        .group_by(AuthorizationRequest.status)
+        select(authorization_request.c.status, func.count(authorization_request.c.id))
+        .where(authorization_request.c.status.in_(AUTHZ_STATUSES),
+               on_days(authorization_request.c.business_date, first, last))
+        .group_by(authorization_request.c.status)
     ).all())
     return Authorisations(
         requested=sum(counts.values()), approved=counts.get("approved", 0),
@@ -274,19 +277,19 @@ def authorisations(session: Session, first: date, last: date) -> Authorisations:
     )
 
 
-def open_handoffs(session: Session, day: date, now: datetime,
+def open_handoffs(session: Db, day: date, now: datetime,
                   complete_within_minutes: int = 0) -> tuple[OpenHandoff, ...]:
     """The day's hand-offs still open or in progress; overdue as model.handoff.is_overdue
     (an accepted one is in progress, not overdue, unless a completion time is configured)."""
-    sender, receiver = aliased(Staff), aliased(Staff)
+    sender, receiver = staff.alias(), staff.alias()
     rows = session.execute(
-        select(Handoff.id, Handoff.kind, sender.name, receiver.name, Handoff.to_role,
-               Handoff.created_at, Handoff.due_at, Handoff.status, Handoff.accepted_at)
-        .join(sender, sender.id == Handoff.from_staff_id)
-        .outerjoin(receiver, receiver.id == Handoff.to_staff_id)
-        .where(Handoff.business_date == day,
-               Handoff.status.in_(OPEN_HANDOFF))  # type: ignore[attr-defined]
-        .order_by(Handoff.created_at, Handoff.id)
+        select(handoff.c.id, handoff.c.kind, sender.c.name, receiver.c.name, handoff.c.to_role,
+               handoff.c.created_at, handoff.c.due_at, handoff.c.status, handoff.c.accepted_at)
+        .join(sender, sender.c.id == handoff.c.from_staff_id)
+        .outerjoin(receiver, receiver.c.id == handoff.c.to_staff_id)
+        .where(handoff.c.business_date == day,
+               handoff.c.status.in_(OPEN_HANDOFF))
+        .order_by(handoff.c.created_at, handoff.c.id)
     ).all()
     return tuple(
         OpenHandoff(hid, kind, from_name, to_name or "", to_role or "", created, due,
@@ -295,13 +298,13 @@ def open_handoffs(session: Session, day: date, now: datetime,
     )
 
 
-def complaints(session: Session, first: date, last: date, tz: ZoneInfo) -> Complaints:
+def complaints(session: Db, first: date, last: date, tz: ZoneInfo) -> Complaints:
     start, _ = day_bounds_utc(first, tz)
     _, end = day_bounds_utc(last, tz)
     received = figures.complaints_received(session, first, last)
     closed = session.execute(
-        select(func.count(Complaint.id))
-        .where(Complaint.closed_at >= start, Complaint.closed_at < end)  # type: ignore[operator]
+        select(func.count(complaint.c.id))
+        .where(complaint.c.closed_at >= start, complaint.c.closed_at < end)
     ).scalar_one()
     overdue = figures.complaints_overdue(session, last)
     return Complaints(int(received), int(closed), int(overdue))
@@ -315,7 +318,7 @@ def daily_procedures(catalog: Catalog | None, exempt: tuple[str, ...] = ()) -> t
                  if p.schedule in DAILY_SCHEDULES and p.subject == "day" and p.id not in exempt)
 
 
-def checklists(session: Session, catalog: Catalog | None, business_days: list[date],
+def checklists(session: Db, catalog: Catalog | None, business_days: list[date],
                exempt: tuple[str, ...] = ()) -> Checklists:
     """Runs done on the days; missed: each daily `day` procedure without a completed run on a
     day, and each run of another scheduled daily procedure (per teller, per staff member)
@@ -323,11 +326,11 @@ def checklists(session: Session, catalog: Catalog | None, business_days: list[da
     if not business_days:
         return Checklists(0, 0)
     first, last = min(business_days), max(business_days)
-    in_range = on_days(ChecklistRun.business_date, first, last)
+    in_range = on_days(checklist_run.c.business_date, first, last)
     done_rows = session.execute(
-        select(ChecklistRun.business_date, ChecklistRun.procedure_id, func.count(ChecklistRun.id))
-        .where(in_range, ChecklistRun.status == ChecklistStatus.DONE)
-        .group_by(ChecklistRun.business_date, ChecklistRun.procedure_id)
+        select(checklist_run.c.business_date, checklist_run.c.procedure_id, func.count(checklist_run.c.id))
+        .where(in_range, checklist_run.c.status == ChecklistStatus.DONE)
+        .group_by(checklist_run.c.business_date, checklist_run.c.procedure_id)
     ).all()
     done_on = {(d, p) for d, p, _ in done_rows}
     done = sum(n for _, _, n in done_rows)
@@ -340,54 +343,54 @@ def checklists(session: Session, catalog: Catalog | None, business_days: list[da
                       and p.id not in exempt)
     if scheduled:
         missed += list(session.execute(
-            select(ChecklistRun.procedure_id)
-            .where(in_range, ChecklistRun.status == ChecklistStatus.OPEN,
-                   ChecklistRun.business_date.in_(business_days),  # type: ignore[attr-defined]
-                   ChecklistRun.procedure_id.in_(scheduled))  # type: ignore[attr-defined]
-            .order_by(ChecklistRun.business_date, ChecklistRun.id)
+            select(checklist_run.c.procedure_id)
+            .where(in_range, checklist_run.c.status == ChecklistStatus.OPEN,
+                   checklist_run.c.business_date.in_(business_days),
+                   checklist_run.c.procedure_id.in_(scheduled))
+            .order_by(checklist_run.c.business_date, checklist_run.c.id)
         ).scalars())
     return Checklists(done, len(missed), tuple(missed))
 
 
-def exceptions(session: Session, settings: Settings, now: datetime, explained: dict[str, str]
+def exceptions(session: Db, settings: Settings, now: datetime, explained: dict[str, str]
                ) -> Exceptions:
     premium = premium_tiers(settings)
-    active = and_(CMAssignment.client_id == Client.id, CMAssignment.end_at.is_(None))  # type: ignore[union-attr]
+    active = and_(cm_assignment.c.client_id == client.c.id, cm_assignment.c.end_at.is_(None))
     without = session.execute(
-        select(func.count(Client.id))
-        .where(Client.tier.in_(premium), ~exists().where(active))  # type: ignore[attr-defined]
+        select(func.count(client.c.id))
+        .where(client.c.tier.in_(premium), ~exists().where(active))
     ).scalar_one()
     # a CM change: an active assignment that took over from an earlier one; overdue when the
     # new CM's first direct contact is missing past the configured days (as services.assignments)
-    earlier = aliased(CMAssignment)
+    earlier = cm_assignment.alias()
     tz = ZoneInfo(settings.center.timezone)
     today = now.astimezone(tz).date()
     limit = day_bounds_utc(today - timedelta(days=settings.contact.cm_change_first_contact_days),
                            tz)[0]
     # driven from the ended assignments (the active one is found by the partial unique index)
     overdue = session.execute(
-        select(func.count(distinct(CMAssignment.id)))
+        select(func.count(distinct(cm_assignment.c.id)))
         .select_from(earlier)
-        .join(CMAssignment, and_(CMAssignment.client_id == earlier.client_id,
-                                 CMAssignment.end_at.is_(None),  # type: ignore[union-attr]
-                                 CMAssignment.start_at == earlier.end_at))
-        .where(earlier.end_at.is_not(None), earlier.end_at < limit,  # type: ignore[union-attr,operator]
-               ~exists().where(ContactLog.client_id == CMAssignment.client_id,
-                               ContactLog.staff_id == CMAssignment.cm_id,
-                               ContactLog.at >= CMAssignment.start_at,  # type: ignore[operator]
-                               ContactLog.channel.in_(DIRECT_CHANNELS)))  # type: ignore[attr-defined]
+        .join(cm_assignment, and_(cm_assignment.c.client_id == earlier.c.client_id,
+                                 cm_assignment.c.end_at.is_(None),
+                                 cm_assignment.c.start_at == earlier.c.end_at))
+        .where(earlier.c.end_at.is_not(None), earlier.c.end_at < limit,
+               ~exists().where(contact_log.c.client_id == cm_assignment.c.client_id,
+                               contact_log.c.staff_id == cm_assignment.c.cm_id,
+                               contact_log.c.at >= cm_assignment.c.start_at,
+                               contact_log.c.channel.in_(DIRECT_CHANNELS)))
     ).scalar_one()
     roles = settings.contact.portfolio_roles
     role_match = exists().where(
-        StaffRole.staff_id == Staff.id,
-        StaffRole.role.in_(roles)) if roles else literal(False)  # type: ignore[attr-defined]
+        staff_role.c.staff_id == staff.c.id,
+        staff_role.c.role.in_(roles)) if roles else literal(False)
     books = (
-        select(Staff.id.label("cm"), func.count(CMAssignment.id).label("n"))  # type: ignore[union-attr]
-        .select_from(Staff)
-        .outerjoin(CMAssignment, and_(CMAssignment.cm_id == Staff.id,
-                                      CMAssignment.end_at.is_(None)))  # type: ignore[union-attr]
-        .where(Staff.active, role_match)
-        .group_by(Staff.id)
+        select(staff.c.id.label("cm"), func.count(cm_assignment.c.id).label("n"))
+        .select_from(staff)
+        .outerjoin(cm_assignment, and_(cm_assignment.c.cm_id == staff.c.id,
+                                      cm_assignment.c.end_at.is_(None)))
+        .where(staff.c.active, role_match)
+        .group_by(staff.c.id)
         .subquery()
     )
     over, under = session.execute(
@@ -399,20 +402,30 @@ def exceptions(session: Session, settings: Settings, now: datetime, explained: d
     return Exceptions(int(without), int(overdue), int(over), int(under), explained)
 
 
-def _business_day(session: Session, day: date) -> tuple[BusinessDay | None, str]:
+class DayRecord(NamedTuple):
+    """What the summary shows of the business_day row."""
+
+    status: str
+    closed_at: datetime | None
+    close_note: str
+
+
+def _business_day(session: Db, day: date) -> tuple[DayRecord | None, str]:
     row = session.execute(
-        select(BusinessDay, Staff.staff_no, Staff.name)
-        .outerjoin(Staff, Staff.id == BusinessDay.closed_by)
-        .where(BusinessDay.business_date == day)
+        select(business_day.c.status, business_day.c.closed_at, business_day.c.close_note,
+               staff.c.staff_no, staff.c.name)
+        .outerjoin(staff, staff.c.id == business_day.c.closed_by)
+        .where(business_day.c.business_date == day)
     ).first()
     if row is None:
         return None, ""
-    bd, no, name = row
-    return bd, f"{no} {name}" if no else ""
+    status, closed_at, note, no, name = row
+    return DayRecord(status, closed_at, note), f"{no} {name}" if no else ""
 
 
-def explanations(bd: BusinessDay | None) -> dict[str, str]:
-    """What the head wrote for each exception when closing (BusinessDay.close_note, JSON)."""
+def explanations(bd: DayRecord | Any | None) -> dict[str, str]:
+    """What the head wrote for each exception when closing (business_day.close_note, JSON; `bd`
+    anything with a `close_note`: the row read here, or the services' BusinessDay)."""
     if bd is None or not bd.close_note:
         return {}
     try:
@@ -436,7 +449,7 @@ def explained_titles(explained: dict[str, str], catalog: Catalog | None
 
 
 # --- the reports ----------------------------------------------------------------------------
-def day_report(session: Session, settings: Settings, day: date, *, now: datetime,
+def day_report(session: Db, settings: Settings, day: date, *, now: datetime,
                catalog: Catalog | None = None) -> DayReport:
     tz = ZoneInfo(settings.center.timezone)
     bd, closed_by = _business_day(session, day)
@@ -462,25 +475,25 @@ def _named(e: Exceptions, catalog: Catalog | None) -> Exceptions:
     return replace(e, titles=explained_titles(e.explained, catalog))
 
 
-def day_rows(session: Session, settings: Settings, first: date, last: date) -> tuple[DayRow, ...]:
+def day_rows(session: Db, settings: Settings, first: date, last: date) -> tuple[DayRow, ...]:
     """The key figures per day of the period, each one GROUP BY business_date query."""
     def per_day(query) -> dict[date, tuple]:  # type: ignore[no-untyped-def]
         return {row[0]: tuple(row[1:]) for row in session.execute(query)}
 
-    visitors = per_day(select(Visit.business_date, func.count(Visit.id))
-                       .where(on_days(Visit.business_date, first, last))
-                       .group_by(Visit.business_date))
-    tickets = per_day(select(Ticket.business_date, func.count(Ticket.id),
-                             func.sum((Ticket.status == TicketStatus.DONE).cast(Integer)))
-                      .where(on_days(Ticket.business_date, first, last))
-                      .group_by(Ticket.business_date))
+    visitors = per_day(select(visit.c.business_date, func.count(visit.c.id))
+                       .where(on_days(visit.c.business_date, first, last))
+                       .group_by(visit.c.business_date))
+    tickets = per_day(select(ticket.c.business_date, func.count(ticket.c.id),
+                             func.sum((ticket.c.status == TicketStatus.DONE).cast(Integer)))
+                      .where(on_days(ticket.c.business_date, first, last))
+                      .group_by(ticket.c.business_date))
     first_call = (
-        select(Ticket.business_date.label("d"),
-               seconds_between(Ticket.issued_at, func.min(TicketEvent.at)).label("w"))
-        .join(TicketEvent, TicketEvent.ticket_id == Ticket.id)
-        .where(on_days(Ticket.business_date, first, last),
-               TicketEvent.kind == "called")
-        .group_by(TicketEvent.ticket_id, Ticket.business_date, Ticket.issued_at)
+        select(ticket.c.business_date.label("d"),
+               seconds_between(ticket.c.issued_at, func.min(ticket_event.c.at)).label("w"))
+        .join(ticket_event, ticket_event.c.ticket_id == ticket.c.id)
+        .where(on_days(ticket.c.business_date, first, last),
+               ticket_event.c.kind == "called")
+        .group_by(ticket_event.c.ticket_id, ticket.c.business_date, ticket.c.issued_at)
         .subquery()
     )
     waits = per_day(select(first_call.c.d, func.avg(first_call.c.w)).group_by(first_call.c.d))
@@ -488,21 +501,21 @@ def day_rows(session: Session, settings: Settings, first: date, last: date) -> t
     identified = figures.premium_identified_by_day(session, settings, first, last)
     leads = figures.leads_by_day(session, first, last)
     complaints_in = per_day(
-        select(Complaint.business_date, func.count(Complaint.id))
-        .where(on_days(Complaint.business_date, first, last))
-        .group_by(Complaint.business_date))
+        select(complaint.c.business_date, func.count(complaint.c.id))
+        .where(on_days(complaint.c.business_date, first, last))
+        .group_by(complaint.c.business_date))
     worked = _worked(first, last)
     teller_days = per_day(
         select(worked.c.d, func.count(worked.c.s),
-               func.sum((TellerBalance.status == BalanceStatus.SIGNED_OFF).cast(Integer)))
+               func.sum((teller_balance.c.status == BalanceStatus.SIGNED_OFF).cast(Integer)))
         .select_from(worked)
-        .outerjoin(TellerBalance, and_(TellerBalance.teller_id == worked.c.s,
-                                       TellerBalance.business_date == worked.c.d))
+        .outerjoin(teller_balance, and_(teller_balance.c.teller_id == worked.c.s,
+                                       teller_balance.c.business_date == worked.c.d))
         .group_by(worked.c.d))
     closed = {d for (d,) in session.execute(
-        select(BusinessDay.business_date)
-        .where(on_days(BusinessDay.business_date, first, last),
-               BusinessDay.status == DayStatus.CLOSED))}
+        select(business_day.c.business_date)
+        .where(on_days(business_day.c.business_date, first, last),
+               business_day.c.status == DayStatus.CLOSED))}
     active = (set(visitors) | set(tickets) | set(received) | set(identified) | set(leads)
               | set(complaints_in)
               | set(teller_days) | closed)
@@ -528,7 +541,7 @@ def day_rows(session: Session, settings: Settings, first: date, last: date) -> t
     return tuple(rows)
 
 
-def month_report(session: Session, settings: Settings, month: str, *,
+def month_report(session: Db, settings: Settings, month: str, *,
                  catalog: Catalog | None = None) -> MonthReport:
     first, last = month_bounds(month)
     tz = ZoneInfo(settings.center.timezone)

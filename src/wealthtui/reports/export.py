@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from wealthtui.config import Settings
@@ -19,7 +19,9 @@ from wealthtui.i18n import t, tl
 from wealthtui.reports import chain_head, compliance, figures
 from wealthtui.reports.eod import DayReport, MonthReport
 from wealthtui.reports.flow_log import CategoryFlow, FlowLog
-from wealthtui.reports.kpi import GROUP_INDICATORS, KpiReport
+
+if TYPE_CHECKING:  # the KPI report reads the models (reports.kpi); `wealthtui eod` does not
+    from wealthtui.reports.kpi import KpiReport
 
 Cell = str | int | float | bool | None
 
@@ -415,6 +417,8 @@ def month_sections(doc: dict[str, Any]) -> list[Section]:
 
 
 def kpi_sections(doc: dict[str, Any]) -> list[Section]:
+    from wealthtui.reports.kpi import GROUP_INDICATORS
+
     center = Section("kpi_center", (
         Column("indicator"), Column("value", "number"), Column("unit"), Column("target", "number"),
         Column("status"), Column("detail"), Column("source"), Column("entered_by"),

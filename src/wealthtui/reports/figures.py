@@ -28,12 +28,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import case, distinct, func, or_, select
-from sqlalchemy.orm import Session
 
 from wealthtui.config import Settings
-from wealthtui.model import Complaint, Handoff, Lead, Staff, Ticket, Visit
-from wealthtui.model.status import HandoffStatus, LeadStatus
-from wealthtui.reports.sql import on_days
+from wealthtui.reports.sql import Db, on_days
+from wealthtui.rules.status import HandoffStatus, LeadStatus
+from wealthtui.store.tables import complaint, handoff, lead, staff, ticket, visit
 
 SOURCES = ("lobby", "cash_counter", "non_cash_counter", "cm")
 COUNTER_SOURCES = ("cash_counter", "non_cash_counter")
@@ -98,12 +97,12 @@ def _lobby_identified(settings: Settings, first: date, last: date):  # type: ign
     """(day, staff, client) of each premium client identified at a visit, once per day and
     identifying staff member."""
     return (
-        select(Visit.business_date.label("d"), Visit.identified_by.label("s"),
-               Visit.client_id.label("c"))
-        .where(on_days(Visit.business_date, first, last),
-               Visit.identified_by.is_not(None),  # type: ignore[union-attr]
-               Visit.client_id.is_not(None),  # type: ignore[union-attr]
-               Visit.tier_at_arrival.in_(premium_tiers(settings)))  # type: ignore[attr-defined]
+        select(visit.c.business_date.label("d"), visit.c.identified_by.label("s"),
+               visit.c.client_id.label("c"))
+        .where(on_days(visit.c.business_date, first, last),
+               visit.c.identified_by.is_not(None),
+               visit.c.client_id.is_not(None),
+               visit.c.tier_at_arrival.in_(premium_tiers(settings)))
         .distinct()
         .subquery()
     )
@@ -111,11 +110,11 @@ def _lobby_identified(settings: Settings, first: date, last: date):  # type: ign
 
 def _person():  # type: ignore[no-untyped-def]
     """A lead's person: its client, or (a walk-in without a record) the lead itself."""
-    return case((Lead.client_id.is_not(None), Lead.client_id),  # type: ignore[union-attr]
-                else_=-Lead.id)  # type: ignore[operator]
+    return case((lead.c.client_id.is_not(None), lead.c.client_id),
+                else_=-lead.c.id)
 
 
-def premium_identified_by_day(session: Session, settings: Settings, first: date,
+def premium_identified_by_day(session: Db, settings: Settings, first: date,
                               last: date) -> dict[date, PremiumIdentified]:
     """Premium clients identified per business day of the period, by source."""
     lobby_rows = _lobby_identified(settings, first, last)
@@ -124,10 +123,10 @@ def premium_identified_by_day(session: Session, settings: Settings, first: date,
     ).all())
     counters: dict[date, dict[str, int]] = defaultdict(dict)
     for day, source, n in session.execute(
-        select(Lead.business_date, Lead.source, func.count(distinct(_person())))
-        .where(on_days(Lead.business_date, first, last),
-               Lead.source.in_(COUNTER_SOURCES))  # type: ignore[attr-defined]
-        .group_by(Lead.business_date, Lead.source)
+        select(lead.c.business_date, lead.c.source, func.count(distinct(_person())))
+        .where(on_days(lead.c.business_date, first, last),
+               lead.c.source.in_(COUNTER_SOURCES))
+        .group_by(lead.c.business_date, lead.c.source)
     ):
         counters[day][source] = int(n)
     out = {}
@@ -138,7 +137,7 @@ def premium_identified_by_day(session: Session, settings: Settings, first: date,
     return out
 
 
-def premium_identified(session: Session, settings: Settings, first: date,
+def premium_identified(session: Db, settings: Settings, first: date,
                        last: date | None = None) -> PremiumIdentified:
     """Premium clients identified in the period (the days summed), by source."""
     days = premium_identified_by_day(session, settings, first, last or first).values()
@@ -146,7 +145,7 @@ def premium_identified(session: Session, settings: Settings, first: date,
                              sum(p.non_cash_counter for p in days))
 
 
-def premium_identified_by_staff(session: Session, settings: Settings, first: date,
+def premium_identified_by_staff(session: Db, settings: Settings, first: date,
                                 last: date) -> dict[int, int]:
     """Premium clients identified at a visit, per identifying staff id (days summed)."""
     rows = _lobby_identified(settings, first, last)
@@ -158,35 +157,35 @@ def premium_identified_by_staff(session: Session, settings: Settings, first: dat
 def _received(first: date, last: date):  # type: ignore[no-untyped-def]
     """(day, CM, client) of each premium arrival a CM completed."""
     return (
-        select(Handoff.business_date.label("d"), Handoff.to_staff_id.label("s"),
-               Handoff.client_id.label("c"))
-        .where(on_days(Handoff.business_date, first, last),
-               Handoff.kind == ARRIVAL, Handoff.status == HandoffStatus.DONE,
-               Handoff.to_staff_id.is_not(None),  # type: ignore[union-attr]
-               Handoff.client_id.is_not(None))  # type: ignore[union-attr]
+        select(handoff.c.business_date.label("d"), handoff.c.to_staff_id.label("s"),
+               handoff.c.client_id.label("c"))
+        .where(on_days(handoff.c.business_date, first, last),
+               handoff.c.kind == ARRIVAL, handoff.c.status == HandoffStatus.DONE,
+               handoff.c.to_staff_id.is_not(None),
+               handoff.c.client_id.is_not(None))
         .distinct()
         .subquery()
     )
 
 
-def premium_received_by_cm(session: Session, first: date,
+def premium_received_by_cm(session: Db, first: date,
                            last: date | None = None) -> tuple[CmReceived, ...]:
     """Premium clients received per CM in the period, by staff number."""
     rows = _received(first, last or first)
     return tuple(CmReceived(no, name, int(n), int(sid)) for sid, no, name, n in session.execute(
-        select(Staff.id, Staff.staff_no, Staff.name, func.count())
-        .select_from(rows).join(Staff, Staff.id == rows.c.s)
-        .group_by(Staff.id, Staff.staff_no, Staff.name)
-        .order_by(Staff.staff_no)))
+        select(staff.c.id, staff.c.staff_no, staff.c.name, func.count())
+        .select_from(rows).join(staff, staff.c.id == rows.c.s)
+        .group_by(staff.c.id, staff.c.staff_no, staff.c.name)
+        .order_by(staff.c.staff_no)))
 
 
-def premium_received_by_day(session: Session, first: date, last: date) -> dict[date, int]:
+def premium_received_by_day(session: Db, first: date, last: date) -> dict[date, int]:
     rows = _received(first, last)
     return {d: int(n) for d, n in session.execute(
         select(rows.c.d, func.count()).group_by(rows.c.d))}
 
 
-def premium_received_of(session: Session, staff_id: int, first: date,
+def premium_received_of(session: Db, staff_id: int, first: date,
                         last: date | None = None) -> int:
     """Premium clients one CM received in the period (their own count on their screen)."""
     return next((c.count for c in premium_received_by_cm(session, first, last)
@@ -194,22 +193,22 @@ def premium_received_of(session: Session, staff_id: int, first: date,
 
 
 # --- leads (referrals) by source -------------------------------------------------------------
-def leads_by_day(session: Session, first: date, last: date) -> dict[date, Leads]:
+def leads_by_day(session: Db, first: date, last: date) -> dict[date, Leads]:
     accepted = or_(
-        Handoff.status.in_(("accepted", "done")),  # type: ignore[attr-defined]
-        Lead.status.in_(("contacted", "converted")),  # type: ignore[attr-defined]
+        handoff.c.status.in_(("accepted", "done")),
+        lead.c.status.in_(("contacted", "converted")),
     )
     per: dict[date, dict[str, tuple[int, int, int]]] = defaultdict(dict)
     for day, source, made, taken, converted in session.execute(
         select(
-            Lead.business_date, Lead.source, func.count(Lead.id),
+            lead.c.business_date, lead.c.source, func.count(lead.c.id),
             func.coalesce(func.sum(case((accepted, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((Lead.status == LeadStatus.CONVERTED, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((lead.c.status == LeadStatus.CONVERTED, 1), else_=0)), 0),
         )
-        .select_from(Lead)
-        .outerjoin(Handoff, Handoff.id == Lead.handoff_id)
-        .where(on_days(Lead.business_date, first, last))
-        .group_by(Lead.business_date, Lead.source)
+        .select_from(lead)
+        .outerjoin(handoff, handoff.c.id == lead.c.handoff_id)
+        .where(on_days(lead.c.business_date, first, last))
+        .group_by(lead.c.business_date, lead.c.source)
     ):
         per[day][source] = (int(made), int(taken), int(converted))
 
@@ -219,7 +218,7 @@ def leads_by_day(session: Session, first: date, last: date) -> dict[date, Leads]
     return {d: Leads(by(v, 0), by(v, 1), by(v, 2)) for d, v in sorted(per.items())}
 
 
-def leads(session: Session, first: date, last: date | None = None) -> Leads:
+def leads(session: Db, first: date, last: date | None = None) -> Leads:
     """Leads raised in the period by source: made, accepted, converted (as they stand now)."""
     total = Leads(BySource(), BySource(), BySource())
     for day in leads_by_day(session, first, last or first).values():
@@ -229,38 +228,38 @@ def leads(session: Session, first: date, last: date | None = None) -> Leads:
 
 
 # --- the other shared counts -----------------------------------------------------------------
-def complaints_received(session: Session, first: date, last: date | None = None) -> int:
+def complaints_received(session: Db, first: date, last: date | None = None) -> int:
     return int(session.execute(
-        select(func.count(Complaint.id))
-        .where(on_days(Complaint.business_date, first, last or first))
+        select(func.count(complaint.c.id))
+        .where(on_days(complaint.c.business_date, first, last or first))
     ).scalar_one())
 
 
-def visits(session: Session, first: date, last: date | None = None) -> tuple[int, int]:
+def visits(session: Db, first: date, last: date | None = None) -> tuple[int, int]:
     """(visitors, diverted to self-service)."""
     total, diverted = session.execute(
-        select(func.count(Visit.id), func.coalesce(func.sum(case((Visit.diverted, 1), else_=0)), 0))
-        .where(on_days(Visit.business_date, first, last or first))
+        select(func.count(visit.c.id), func.coalesce(func.sum(case((visit.c.diverted, 1), else_=0)), 0))
+        .where(on_days(visit.c.business_date, first, last or first))
     ).one()
     return int(total), int(diverted)
 
 
-def tickets_issued(session: Session, first: date, last: date | None = None) -> int:
+def tickets_issued(session: Db, first: date, last: date | None = None) -> int:
     return int(session.execute(
-        select(func.count(Ticket.id)).where(on_days(Ticket.business_date, first, last or first))
+        select(func.count(ticket.c.id)).where(on_days(ticket.c.business_date, first, last or first))
     ).scalar_one())
 
 
-def complaints_overdue(session: Session, day: date) -> int:
+def complaints_overdue(session: Db, day: date) -> int:
     """Complaints past their decision date at the end of `day`: received by then, the clock not
     stopped by a decision, withdrawal or merge by then, and not paused (external appraisal).
     Closing later (after the satisfaction follow-up) does not make a reply late."""
     return int(session.execute(
-        select(func.count(Complaint.id)).where(
-            Complaint.business_date <= day,
-            Complaint.due_date < day,
-            or_(Complaint.ended_on.is_(None), Complaint.ended_on > day),  # type: ignore[union-attr,operator]
-            or_(Complaint.paused_since.is_(None), Complaint.paused_since > day),  # type: ignore[union-attr,operator]
+        select(func.count(complaint.c.id)).where(
+            complaint.c.business_date <= day,
+            complaint.c.due_date < day,
+            or_(complaint.c.ended_on.is_(None), complaint.c.ended_on > day),
+            or_(complaint.c.paused_since.is_(None), complaint.c.paused_since > day),
         )
     ).scalar_one())
 

@@ -22,14 +22,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session
 
 from wealthtui.config import Settings
-from wealthtui.model import BusinessDay, Staff, Ticket, TicketEvent
-from wealthtui.model.status import TicketStatus
 from wealthtui.reports import figures
 from wealthtui.reports.figures import CmReceived, PremiumIdentified, premium_tiers
-from wealthtui.reports.sql import on_days, seconds_between
+from wealthtui.reports.sql import Db, on_days, seconds_between
+from wealthtui.rules.status import TicketStatus
+from wealthtui.store.tables import business_day, staff, ticket, ticket_event
 
 OPEN_TICKET = ("waiting", "called", "serving", "parked")
 
@@ -109,35 +108,35 @@ def merge_categories(code: str, parts: list[CategoryFlow] | tuple[CategoryFlow, 
 
 
 # --- the figures, each one query ------------------------------------------------------------
-def ticket_flows(session: Session, settings: Settings, first: date,
+def ticket_flows(session: Db, settings: Settings, first: date,
                  last: date) -> tuple[CategoryFlow, ...]:
-    in_range = on_days(Ticket.business_date, first, last)
+    in_range = on_days(ticket.c.business_date, first, last)
     counts = {
         row[0]: row[1:]
         for row in session.execute(
             select(
-                Ticket.series,
-                func.count(Ticket.id),
-                func.sum(case((Ticket.status == TicketStatus.DONE, 1), else_=0)),
-                func.sum(case((Ticket.status == TicketStatus.NO_SHOW, 1), else_=0)),
-                func.sum(case((Ticket.status == TicketStatus.CANCELLED, 1), else_=0)),
-                func.sum(case((Ticket.status.in_(OPEN_TICKET), 1), else_=0)),  # type: ignore[attr-defined]
-            ).where(in_range).group_by(Ticket.series)
+                ticket.c.series,
+                func.count(ticket.c.id),
+                func.sum(case((ticket.c.status == TicketStatus.DONE, 1), else_=0)),
+                func.sum(case((ticket.c.status == TicketStatus.NO_SHOW, 1), else_=0)),
+                func.sum(case((ticket.c.status == TicketStatus.CANCELLED, 1), else_=0)),
+                func.sum(case((ticket.c.status.in_(OPEN_TICKET), 1), else_=0)),
+            ).where(in_range).group_by(ticket.c.series)
         )
     }
     per_ticket = (
         select(
-            Ticket.series.label("series"),
-            seconds_between(Ticket.issued_at, func.min(
-                case((TicketEvent.kind == "called", TicketEvent.at)))).label("wait"),
-            case((Ticket.status == TicketStatus.DONE, seconds_between(
-                func.min(case((TicketEvent.kind == "started", TicketEvent.at))),
-                func.max(case((TicketEvent.kind == "finished", TicketEvent.at))),
+            ticket.c.series.label("series"),
+            seconds_between(ticket.c.issued_at, func.min(
+                case((ticket_event.c.kind == "called", ticket_event.c.at)))).label("wait"),
+            case((ticket.c.status == TicketStatus.DONE, seconds_between(
+                func.min(case((ticket_event.c.kind == "started", ticket_event.c.at))),
+                func.max(case((ticket_event.c.kind == "finished", ticket_event.c.at))),
             ))).label("service"),
         )
-        .join(TicketEvent, TicketEvent.ticket_id == Ticket.id)
-        .where(in_range, TicketEvent.kind.in_(("called", "started", "finished")))  # type: ignore[attr-defined]
-        .group_by(TicketEvent.ticket_id, Ticket.series, Ticket.issued_at, Ticket.status)
+        .join(ticket_event, ticket_event.c.ticket_id == ticket.c.id)
+        .where(in_range, ticket_event.c.kind.in_(("called", "started", "finished")))
+        .group_by(ticket_event.c.ticket_id, ticket.c.series, ticket.c.issued_at, ticket.c.status)
         .subquery()
     )
     times = {
@@ -173,11 +172,11 @@ def referrals_of(leads: figures.Leads) -> Referrals:
     return Referrals(leads.made.total, leads.accepted.total, leads.converted.total)
 
 
-def confirmation(session: Session, day: date) -> tuple[str, datetime | None]:
+def confirmation(session: Db, day: date) -> tuple[str, datetime | None]:
     row = session.execute(
-        select(Staff.staff_no, Staff.name, BusinessDay.flow_log_confirmed_at)
-        .join(Staff, Staff.id == BusinessDay.flow_log_confirmed_by)
-        .where(BusinessDay.business_date == day)
+        select(staff.c.staff_no, staff.c.name, business_day.c.flow_log_confirmed_at)
+        .join(staff, staff.c.id == business_day.c.flow_log_confirmed_by)
+        .where(business_day.c.business_date == day)
     ).first()
     if row is None:
         return "", None
@@ -185,7 +184,7 @@ def confirmation(session: Session, day: date) -> tuple[str, datetime | None]:
     return f"{no} {name}", at
 
 
-def flow_log(session: Session, settings: Settings, first: date, last: date | None = None) -> FlowLog:
+def flow_log(session: Db, settings: Settings, first: date, last: date | None = None) -> FlowLog:
     """The flow log of one business day (`first`) or of the days `first`..`last`."""
     last = last or first
     visitors, diverted = figures.visits(session, first, last)

@@ -8,11 +8,19 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from sqlalchemy import Float, Integer
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.orm import Session
+
+#: what the reports read through: the services' Session, or a Core Connection (the operator's
+#: `wealthtui eod`, which loads no ORM); both run the Core statements of store.tables
+Db: TypeAlias = "Connection | Session"
 
 
 class seconds_between(FunctionElement):  # noqa: N801 - reads like the SQL function it is

@@ -62,7 +62,7 @@ from wealthtui.procedures import (
     Procedure,
     ProcedureError,
     Step,
-    default_dir,
+    directory_of,
     fingerprint,
     load_dir,
 )
@@ -272,8 +272,7 @@ class ChecklistService(Service):
     # --- the procedures -----------------------------------------------------------------------
     @property
     def directory(self) -> Path:
-        configured = self.settings.procedures.dir
-        return Path(configured).expanduser() if configured else default_dir()
+        return directory_of(self.settings.procedures.dir)
 
     def catalog(self, uow: UnitOfWork | None = None) -> Catalog:
         """The procedures as the files read now (re-read when a file changes); within a unit of

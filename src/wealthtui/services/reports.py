@@ -8,7 +8,6 @@ figures the app cannot record (manual digest §7.2: agency income, product-knowl
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,8 +22,7 @@ from wealthtui.reports import charts as chart_reports
 from wealthtui.reports import eod as eod_reports
 from wealthtui.reports import kpi as kpi_reports
 from wealthtui.reports.flow_log import FlowLog, flow_log
-from wealthtui.reports.sql import month_bounds
-from wealthtui.rules.deadlines import parse_day
+from wealthtui.reports.periods import parse_business_date, parse_month  # noqa: F401 (re-exported)
 from wealthtui.rules.fields import FieldError
 from wealthtui.rules.money import MAX_FEN, format_fen
 from wealthtui.services.base import Context, Service, UnitOfWork, requires
@@ -33,31 +31,6 @@ from wealthtui.services.day import catalog_or_none
 from wealthtui.services.errors import NotFound
 
 KPI_SECTION = service_section("reports.KPI_SECTION")
-
-_MONTH = re.compile(r"^\d{4}-\d{2}$")
-
-
-def parse_month(text: str) -> str:
-    """`YYYY-MM` (full-width digits accepted); FieldError naming the month field otherwise."""
-    value = unicodedata.normalize("NFKC", text or "").strip().replace("/", "-")
-    if not _MONTH.match(value):
-        raise FieldError("report.field.month", "error.report.month")
-    try:
-        month_bounds(value)
-    except ValueError as exc:
-        raise FieldError("report.field.month", "error.report.month") from exc
-    return value
-
-
-def parse_business_date(text: str) -> date:
-    """A business date as the date fields read it (rules.deadlines.parse_day: 2026-11-30,
-    2026/11/30, 2026年11月30日, 20261130, full-width digits); FieldError naming the date
-    otherwise."""
-    try:
-        return parse_day(text, "report.field.date")
-    except FieldError as exc:
-        raise FieldError("report.field.date", "error.report.date") from exc
-
 
 #: a manual figure stays below this (amounts: the money rules' ceiling, ten trillion yuan)
 FIGURE_MAX = Decimal(MAX_FEN) / 100

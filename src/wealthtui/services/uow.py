@@ -233,7 +233,8 @@ def _note_bulk(state: Any) -> None:
         return
     if name == BusinessDay.__tablename__:
         uow.open_days.clear()  # a day's status may change: the guard asks again
-    ids = seals.keys_where(state.session.connection(), name, statement.whereclause)
+    ids = seals.keys_where(state.session.connection(), name, statement.whereclause,
+                           statement.table)
     uow._bulk.setdefault(name, set()).update(ids)
     uow._bulk_seq[name] = uow._bulk_seq.get(name, 0) + 1
 

@@ -42,10 +42,8 @@ from sqlalchemy import (
     select,
     tuple_,
 )
-from sqlmodel import SQLModel
 
-import wealthtui.model  # noqa: F401  (registers the tables)
-from wealthtui.model.audit import AuditEvent, RowSeal
+from wealthtui.store import tables as core
 from wealthtui.store.chain import append_events, new_event
 
 #: tables that are not business rows: the audit trail itself, its head, the seals, meta facts
@@ -55,7 +53,9 @@ SEAL_ACTION = "audit.seal"
 
 
 def sealed_tables() -> list[Table]:
-    return [t for t in SQLModel.metadata.sorted_tables if t.name not in UNSEALED]
+    """The business tables, as Core tables (store.tables: the models' columns in the models'
+    order, so `db check` runs without loading the models), in the models' dependency order."""
+    return [t for t in core.metadata.tables.values() if t.name not in UNSEALED]
 
 
 SEALED = frozenset(t.name for t in sealed_tables())
@@ -119,7 +119,7 @@ _LAYOUTS: dict[str, _Layout] = {}
 def layout(name: str) -> _Layout:
     got = _LAYOUTS.get(name)
     if got is None:
-        table = SQLModel.metadata.tables[name]
+        table = core.metadata.tables[name]
         cols = list(table.columns)
         got = _LAYOUTS[name] = _Layout(table, tuple(c.name for c in cols),
                                        tuple(_encoder(c) for c in cols), _pk(table).name)
@@ -173,9 +173,11 @@ def key_of_instance(obj: Any) -> tuple[str, str] | None:
     return name, row_id(getattr(obj, layout(name).pk))
 
 
-def keys_where(conn: Connection, name: str, where: Any) -> list[Any]:
-    """The primary keys of the rows of `name` that `where` selects (None: every row)."""
-    pk = _pk(layout(name).table)
+def keys_where(conn: Connection, name: str, where: Any, table: Table | None = None) -> list[Any]:
+    """The primary keys of the rows of `name` that `where` selects (None: every row); `table`:
+    the Table object `where` is written against (the models' own, for an ORM statement), so the
+    key is read from that same table."""
+    pk = (table if table is not None else layout(name).table).c[layout(name).pk]
     stmt = select(pk) if where is None else select(pk).where(where)
     return [r[0] for r in conn.execute(stmt)]
 
@@ -220,7 +222,7 @@ def _upsert_statement(dialect: str) -> Any:
             from sqlalchemy.dialects.postgresql import insert
         else:
             from sqlalchemy.dialects.sqlite import insert
-        new = insert(RowSeal)
+        new = insert(core.row_seal)
         stmt = _UPSERTS[dialect] = new.on_conflict_do_update(
             index_elements=["tbl", "row_id"],
             set_={"digest": new.excluded.digest, "audit_id": new.excluded.audit_id})
@@ -265,7 +267,7 @@ def seal_unsealed(conn: Connection, *, at: datetime, key: bytes | None, batch: i
         lay = layout(table.name)
         last: Any = None
         while True:
-            seal = RowSeal.__table__  # type: ignore[attr-defined]
+            seal = core.row_seal
             stmt = (select(table)
                     .where(~select(seal.c.row_id).where(
                         seal.c.tbl == table.name,
@@ -302,7 +304,7 @@ def migrate_layout(conn: Connection, name: str, *, added: Sequence[str], at: dat
     lay = layout(name)
     table, pk = lay.table, _pk(lay.table)
     pk_index = lay.names.index(pk.name)
-    seal = RowSeal.__table__  # type: ignore[attr-defined]
+    seal = core.row_seal
     resealed = left = 0
     last: Any = None
     while True:
@@ -357,7 +359,7 @@ def reseal_intact(conn: Connection, records: Iterable[Relayout], *, at: datetime
     seals, so `db check` still reports it (and its new rows, unsealed). A row without a seal
     counts as intact only when its table has no seal at all (a center never sealed, see
     `complete_tables`). Returns (records resealed, records left)."""
-    seal = RowSeal.__table__  # type: ignore[attr-defined]
+    seal = core.row_seal
     resealed = left = 0
     records = list(records)
     never_sealed = {t for t in {t for rec in records for t, _, _ in rec.before}
@@ -413,7 +415,7 @@ def check(conn: Connection, batch: int = 2000) -> list[Finding]:
     if not has_seal_table(conn):
         return [Finding("tamper.seal.no_table")]
     findings: list[Finding] = []
-    seal = RowSeal.__table__  # type: ignore[attr-defined]
+    seal = core.row_seal
     sqlite = conn.dialect.name == "sqlite"
     for table in sealed_tables():
         pk = _pk(table)
@@ -452,15 +454,15 @@ def check(conn: Connection, batch: int = 2000) -> list[Finding]:
 
 
 def _event_seals(conn: Connection, ids: Sequence[int]) -> dict[int, dict[tuple[str, str], str]]:
-    rows = conn.execute(select(AuditEvent.id, AuditEvent.seals)
-                        .where(AuditEvent.id.in_(ids)))  # type: ignore[attr-defined]
+    event = core.audit_event
+    rows = conn.execute(select(event.c.id, event.c.seals).where(event.c.id.in_(ids)))
     return {int(i): parse_seals(s or "") for i, s in rows}
 
 
 def _seals_against_events(conn: Connection, batch: int) -> list[Finding]:
     """Each seal is the one its (chained) audit event carries."""
     findings: list[Finding] = []
-    seal = RowSeal.__table__  # type: ignore[attr-defined]
+    seal = core.row_seal
     last = -1
     while True:
         ids = [int(r[0]) for r in conn.execute(
@@ -482,13 +484,13 @@ def _seals_against_events(conn: Connection, batch: int) -> list[Finding]:
 def _events_against_seals(conn: Connection, batch: int) -> list[Finding]:
     """Each row an event sealed still has a seal, from that event or a later one."""
     findings: list[Finding] = []
-    seal = RowSeal.__table__  # type: ignore[attr-defined]
+    seal = core.row_seal
     last = 0
     while True:
         events = conn.execute(
-            select(AuditEvent.id, AuditEvent.seals)
-            .where(AuditEvent.id > last, AuditEvent.seals != "")
-            .order_by(AuditEvent.id).limit(50)).all()  # type: ignore[arg-type]
+            select(core.audit_event.c.id, core.audit_event.c.seals)
+            .where(core.audit_event.c.id > last, core.audit_event.c.seals != "")
+            .order_by(core.audit_event.c.id).limit(50)).all()
         if not events:
             return findings
         sealed_by: list[tuple[str, str, int]] = [

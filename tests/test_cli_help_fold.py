@@ -65,7 +65,8 @@ def test_lines_fit_keep_every_character_and_keep_punctuation_in_place(text: str,
         assert not line[:1].isspace() or line is lines[0]
     for before, after in pairwise(lines):
         # a break is where punctuation allows it, or inside a piece wider than the line
-        piece_too_wide = cell_len(before.rstrip()) + cell_len(after[:1]) > width
+        # (the spaces between them count: kept together they would be one line)
+        piece_too_wide = cell_len(before) + cell_len(after[:1]) > width
         if after[0] in CLOSING or before.rstrip()[-1:] in OPENING:
             assert piece_too_wide
 

@@ -1,6 +1,7 @@
 """Staffed test centers built once and copied: what the `head` and `make_staff` fixtures of
 tests/conftest.py do to a test's database (bootstrap the head, add staff through the services,
-each signing in) is the same in hundreds of tests, so each distinct sequence of those steps is
+each signing in; a test file may add a step of its own, as the head's panels add the reports'
+seed) is the same in hundreds of tests, so each distinct sequence of those steps is
 run through the real services ONCE and the database it leaves is kept as a template:
 
 - on SQLite, a file in the run's shared temp folder (built under a file lock by whichever worker
@@ -36,8 +37,9 @@ from wealthtui.services import Actor, Services
 from wealthtui.store.engine import make_engine
 
 Step = tuple[Any, ...]
-#: a step run on a database's services: (services, the head Actor or None) → the Actor it signs in
-Run = Callable[[Services, Actor | None], Actor]
+#: a step run on a database's services: (services, the head Actor or None) → what it gives the
+#: test (the Actor it signed in; a seed's record of ids — anything that pickles)
+Run = Callable[[Services, Actor | None], Any]
 
 
 @dataclass
@@ -51,14 +53,14 @@ class Templates:
     empty_pg: str = ""
     pg_prefix: str = ""
     made_pg: list[str] = field(default_factory=list)
-    known: dict[tuple[str, str], tuple[str, Actor]] = field(default_factory=dict)
+    known: dict[tuple[str, str], tuple[str, Any]] = field(default_factory=dict)
 
     @staticmethod
     def key(recipe: tuple[Step, ...]) -> str:
         return hashlib.sha256(repr(recipe).encode("utf-8")).hexdigest()[:24]
 
     def get(self, backend: str, recipe: tuple[Step, ...], run: Run, services: Services,
-            head: Actor | None) -> tuple[str, Actor]:
+            head: Actor | None) -> tuple[str, Any]:
         """(the template of `recipe` — a file path or a database name —, the Actor its last step
         signed in), built from the template of recipe[:-1] when nobody has built it yet."""
         name = self.key(recipe)
@@ -79,7 +81,7 @@ class Templates:
         return Services(engine, services.settings, FixedClock(services.clock.now()))
 
     def _sqlite(self, name: str, prefix: str, run: Run, services: Services,
-                head: Actor | None) -> tuple[str, Actor]:
+                head: Actor | None) -> tuple[str, Any]:
         self.folder.mkdir(parents=True, exist_ok=True)
         path, told = self.folder / f"{name}.db", self.folder / f"{name}.actor"
         with (self.folder / f"{name}.lock").open("w") as lock:
@@ -100,7 +102,7 @@ class Templates:
         return str(path), actor
 
     def _postgres(self, name: str, prefix: str, run: Run, services: Services,
-                  head: Actor | None) -> tuple[str, Actor]:
+                  head: Actor | None) -> tuple[str, Any]:
         db = f"{self.pg_prefix}_{name[:16]}"
         create_database(self.pg_url, db, prefix)
         self.made_pg.append(db)
@@ -171,7 +173,7 @@ class Staffing:
                             replace=True)
         self.pending = False
 
-    def step(self, services: Services, step: Step, run: Run) -> Actor:
+    def step(self, services: Services, step: Step, run: Run) -> Any:
         """Take `step` (run by `run`) on the test's database, or record it (module docstring)."""
         if (self.opened or not isinstance(services.clock, FixedClock)
                 or services.ctx.engine is not self.engine):  # services of some other database

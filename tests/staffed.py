@@ -167,6 +167,10 @@ class Staffing:
             return
         source = self.templates.source(self.backend, self.recipe)
         if self.backend == "sqlite":
+            if Path(f"{self.url}-wal").exists() or Path(f"{self.url}-shm").exists():
+                raise RuntimeError(  # copying over an open database would corrupt it
+                    f"{self.url} was opened by another engine before its staff were copied "
+                    "in (tests/staffed.py): let the test's engine touch it first")
             shutil.copyfile(source, self.url)   # the same file (inode), never opened yet
         else:
             create_database(self.templates.pg_url, make_url(self.url).database or "", source,

@@ -96,10 +96,14 @@ async def sign_in(pilot: Pilot[Any], staff_no: str, pin: str = TEST_PIN) -> Role
     # the login screen, the session worker that switches the mode). A settle is sure to carry
     # only a couple of them along: the rest ride on Textual's wait_for_idle, which gives up at
     # once on a starved process (it takes a slow CPU clock for idleness). So settle until the
-    # role screen shows (a sign-in refused fails below after SIGN_IN_TURNS quiet settles).
+    # role screen shows, mounted with what it composed (a starved process was seen with the
+    # LobbyScreen current but its #lookup not yet there), then once more for what its mount
+    # started (its first loads, the focus). A refused sign-in fails below after SIGN_IN_TURNS.
     for _ in range(SIGN_IN_TURNS):
         await settle(pilot)
-        if isinstance(pilot.app.screen, RoleScreen):
+        shown = pilot.app.screen
+        if isinstance(shown, RoleScreen) and shown.is_mounted:
+            await settle(pilot)
             break
     screen = pilot.app.screen
     assert isinstance(screen, RoleScreen), (

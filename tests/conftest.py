@@ -1,5 +1,6 @@
 """Shared fixtures: settings isolated from the developer's own config, a real SQLite file per
-test (copied from a migrated template), a fixed clock, the services, and staff factories."""
+test (copied from a migrated template), a fixed clock, the services, and staff factories (the
+head and the staff a test adds are copied in from templates built once per run: tests/staffed.py)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Shared fixtures: settings isolated from the developer's own config, a real SQLite file per
-test (copied from a migrated template), a fixed clock, the services, and staff factories."""
+test (copied from a migrated template), a fixed clock, the services, and staff factories (the
+head and the staff a test adds are copied in from templates built once per run: tests/staffed.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, make_url
 
 from tests import cpu_log
+from tests.staffed import Staffing, Templates
 from wealthtui import i18n
 from wealthtui.config import Settings, load_settings
 from wealthtui.rules.clock import FixedClock
@@ -221,26 +223,72 @@ def services(engine: Engine, settings: Settings, clock: FixedClock) -> Services:
     return Services(engine, settings, clock)
 
 
+# --- staff: each distinct sequence of staffing steps is built once and copied (tests/staffed.py)
+STAFFING = pytest.StashKey["Staffing"]()
+
+
+@pytest.fixture(scope="session")
+def staffed_templates(tmp_path_factory: pytest.TempPathFactory,
+                      db_template: Path) -> Iterator[Templates]:
+    from tests.demo_fixture import shared_root
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    templates = Templates(shared_root(tmp_path_factory.getbasetemp()) / "staffed", db_template,
+                          pg_url=PG_URL, pg_prefix=f"wt_st_{worker}_{os.getpid()}")
+    yield templates
+    templates.close()
+
+
 @pytest.fixture
-def head(services: Services) -> Actor:
-    services.staff.bootstrap_head("H001", "王主任", TEST_PIN)
-    return services.auth.login("H001", TEST_PIN)
+def staffing(request: pytest.FixtureRequest, backend: str, db_url: str, engine: Engine,
+             staffed_templates: Templates) -> Staffing:
+    if backend == "postgres":
+        staffed_templates.empty_pg = request.getfixturevalue("pg_template")
+    staffing = Staffing(staffed_templates, backend, db_url, engine)
+    request.node.stash[STAFFING] = staffing
+    return staffing
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Iterator[None]:
+    """The test body sees its staff in the database whatever opens it (tests/staffed.py)."""
+    staffing = pyfuncitem.stash.get(STAFFING, None)
+    if staffing is not None:
+        staffing.materialize()
+        staffing.in_body = True
+    yield
+
+
+@pytest.fixture
+def head(services: Services, staffing: Staffing) -> Actor:
+    def run(on: Services, _head: Actor | None) -> Actor:
+        on.staff.bootstrap_head("H001", "王主任", TEST_PIN)
+        return on.auth.login("H001", TEST_PIN)
+
+    actor = staffing.step(services, ("head", "H001", "王主任", TEST_PIN), run)
+    staffing.head = actor
+    return actor
 
 
 StaffFactory = Callable[..., Actor]
 
 
 @pytest.fixture
-def make_staff(services: Services, head: Actor) -> StaffFactory:
+def make_staff(services: Services, head: Actor, staffing: Staffing) -> StaffFactory:
     """make_staff("cash_teller", "lobby_manager", name=...) → a signed-in Actor (added, their
-    PIN chosen, a head/supervisor role approved by a second person: tests/staffing.py)."""
+    PIN chosen, a head/supervisor role approved by a second person: tests/staffing.py), copied
+    from a template when the same steps were built before (tests/staffed.py)."""
+    from tests.staffing import add_staff
+
     counter = iter(range(100, 10_000))
 
     def make(*roles: str, name: str = "测试员工", staff_no: str | None = None) -> Actor:
-        from tests.staffing import add_staff
-
         no = staff_no or f"S{next(counter)}"
-        add_staff(services, head, no, name, roles)
-        return services.auth.login(no, TEST_PIN)
+
+        def run(on: Services, by: Actor | None) -> Actor:
+            add_staff(on, by or head, no, name, roles)
+            return on.auth.login(no, TEST_PIN)
+
+        return staffing.step(services, ("staff", no, name, tuple(roles)), run)
 
     return make

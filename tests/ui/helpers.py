@@ -34,6 +34,8 @@ from wealthtui.ui.dialogs.form import FormField
 from wealthtui.ui.screens.base import RoleScreen
 
 TEST_PIN = "246810"  # the PIN of tests/conftest.py's staff factories
+#: settles at most while a sign-in makes its way (each waits for events, never for a time)
+SIGN_IN_TURNS = 40
 
 
 def quiet_settings(settings: Settings, **ui: Any) -> Settings:
@@ -89,9 +91,19 @@ async def sign_in(pilot: Pilot[Any], staff_no: str, pin: str = TEST_PIN) -> Role
     await pilot.press("enter")
     await type_into(pilot, "#pin", pin)
     await pilot.press("enter")
-    for _ in range(5):  # the PIN check's answer, then the role screen it opens (each a turn)
+    # From Enter to the role screen is a chain of about nine messages (the key, Input.Submitted
+    # bubbling to the PIN entry, the PIN check in a thread, its Authenticated message bubbling to
+    # the login screen, the session worker that switches the mode). A settle is sure to carry
+    # only a couple of them along: the rest ride on Textual's wait_for_idle, which gives up at
+    # once on a starved process (it takes a slow CPU clock for idleness). So settle until the
+    # role screen shows, mounted with what it composed (a starved process was seen with the
+    # LobbyScreen current but its #lookup not yet there), then once more for what its mount
+    # started (its first loads, the focus). A refused sign-in fails below after SIGN_IN_TURNS.
+    for _ in range(SIGN_IN_TURNS):
         await settle(pilot)
-        if isinstance(pilot.app.screen, RoleScreen):
+        shown = pilot.app.screen
+        if isinstance(shown, RoleScreen) and shown.is_mounted:
+            await settle(pilot)
             break
     screen = pilot.app.screen
     assert isinstance(screen, RoleScreen), (

@@ -23,6 +23,7 @@ from sqlmodel import Session
 from textual.widgets import DataTable
 
 from tests.reports.seed import Seed, build
+from tests.staffed import Staffing
 from tests.ui.helpers import TEST_PIN, make_app, screen_text, settle, sign_in, type_into
 from tests.ui.loop_watch import LoopWatch, SlowStore
 from wealthtui.i18n import t
@@ -69,9 +70,13 @@ class Gate:
 
 
 @pytest.fixture
-def center(engine: Any, head: Actor) -> Seed:
-    with Session(engine) as session:
-        return build(session)
+def center(services: Services, head: Actor, staffing: Staffing) -> Seed:
+    """The reports' seed after the head: built once per run and copied (tests/staffed.py)."""
+    def seed(on: Services, _head: Actor | None) -> Seed:
+        with Session(on.ctx.engine) as session:
+            return build(session)
+
+    return staffing.step(services, ("reports-seed",), seed)
 
 
 def _ids(screen: Any) -> set[str]:

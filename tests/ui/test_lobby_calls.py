@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Input, OptionList, SelectionList
 
 from tests.devices.test_printer import Capture
 from tests.lobby_data import add_client, card_no
-from tests.ui.helpers import make_app, screen_text, settle, sign_in
+from tests.ui.helpers import make_app, quiet_settings, screen_text, settle, sign_in
 from tests.ui.loop_watch import LoopWatch, SlowStore
 from tests.ui.test_lobby import clients, lobby_screen, look_up, people  # noqa: F401
 from wealthtui.devices.printer import decode_text
@@ -28,6 +28,7 @@ from wealthtui.rules import scans
 from wealthtui.services import Services
 from wealthtui.ui.dialogs.complaint_intake import ComplaintIntakeDialog
 from wealthtui.ui.dialogs.form_dialog import FormDialog
+from wealthtui.ui.screens import lobby as lobby_module
 from wealthtui.ui.screens.lobby import LobbyScreen
 from wealthtui.ui.widgets.client_card import ClientCardView
 from wealthtui.ui.widgets.lobby_bigtext import BigText
@@ -203,7 +204,10 @@ async def test_another_terminal_writing_never_holds_the_input_back(
         monkeypatch) -> None:
     other = Services(engine, settings, clock)  # another terminal on the same database file
     lobby = people["lobby"]
-    app = make_app(services)
+    # the test polls the marker itself: no reload from the app's poll timer or the board's tick
+    # (wall-clock timers, which fire within the test on a loaded machine and add a reload)
+    monkeypatch.setattr(lobby_module, "BOARD_TICK", 3600.0)
+    app = make_app(services, quiet_settings(settings, refresh_seconds=3600))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await lobby_screen(pilot)
         lookup = screen.query_one("#lookup", Input)

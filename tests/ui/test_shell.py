@@ -405,7 +405,10 @@ async def test_kiosk_refuses_staff_without_a_lobby_role(services, head, make_sta
 # --- live updates and the inbox -------------------------------------------------------------
 async def test_change_marker_reloads_only_when_something_was_written(services, head, make_staff):
     sender = make_staff("lobby_manager", staff_no="L01", name="赵大堂")
-    app = make_app(services)
+    # the test polls itself: the app's timer (every `refresh_seconds` of wall time) must not
+    # take the change first — on a loaded machine it fired between the write and poll(), which
+    # then found no change (or a poll still running) and said False
+    app = make_app(services, quiet_settings(services.settings, refresh_seconds=3600))
     calls: list[int] = []
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await sign_in(pilot, "H001")

@@ -298,7 +298,7 @@ def test_the_operators_commands_run_without_the_model_or_the_services(
         command: list[str], ran: str, cache_home: Path,
         tmp_path_factory: pytest.TempPathFactory) -> None:
     """`wealthtui audit verify`, `db check` and `eod --format json` (issue 22): the chain, the
-    seals and the reports read through Core tables (store.audit_tables, store.tables), on a real
+    seals and the reports read through Core tables (store.tables), on a real
     center, with no model, no sqlmodel, no ORM, no services and no Textual loaded."""
     demo, summary = demo_template(tmp_path_factory.getbasetemp())
     env = {"PATH": "/usr/bin:/bin", "WEALTHTUI_CONFIG": "/nonexistent.toml",

@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
-from wealthtui.store.audit_tables import audit_head
+from wealthtui.store.tables import audit_head
 
 FOLDER = "anchors"
 #: off while a center is being built in a temporary file (the builder anchors the result)

@@ -1,5 +1,5 @@
 """Verifying the audit trail, and the operator's checks (`wealthtui audit verify|anchor`,
-`wealthtui db check`), on Core tables (store.audit_tables) so the commands load no models.
+`wealthtui db check`), on Core tables (store.tables) so the commands load no models.
 
 `verify_chain` walks the chain in id order and checks each event's link and hash (plain SHA-256
 before the chain was keyed, HMAC-SHA-256 with the audit key from `keyed_from` on), the head row,
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Engine, select
 
 from wealthtui.store.anchors import Anchor
-from wealthtui.store.audit_tables import audit_event, audit_head
+from wealthtui.store.tables import audit_event, audit_head
 from wealthtui.store.chain import GENESIS, audit_hash, event_key
 
 if TYPE_CHECKING:

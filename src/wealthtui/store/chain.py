@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from wealthtui.store.audit_tables import audit_event, audit_head
+from wealthtui.store.tables import audit_event, audit_head
 
 GENESIS = "0" * 64
 KEYED_ACTION = "audit.keyed"

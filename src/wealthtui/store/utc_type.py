@@ -1,5 +1,5 @@
 """The UTC datetime column type: stored as naive UTC, read back as aware UTC. Here, beside the
-store, so Core readers of a table (store.audit_tables) use it without loading the models."""
+store, so Core readers of a table (store.tables) use it without loading the models."""
 
 from __future__ import annotations
 

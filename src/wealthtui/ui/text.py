@@ -75,8 +75,9 @@ class PlainTable(DataTable[Any]):
 
     def __init__(self, *args: Any, fill: str | None = None, **kw: Any) -> None:
         super().__init__(*args, **kw)
-        #: the key of the column that takes the cells the others leave, its text cut with …
-        #: (issue 19: a table at 80 columns never runs past the screen's edge, cut mid-word)
+        #: the key of the column that gives up cells when the table is wider than its room, its
+        #: text then cut with … (issue 19: a table at 80 columns never runs past the screen's
+        #: edge, cut mid-word)
         self.fill_column = fill
 
     def add_column(self, label: Any, *args: Any, **kw: Any) -> Any:
@@ -100,8 +101,9 @@ class PlainTable(DataTable[Any]):
         return super().render_lines(crop)
 
     def _fit_fill_column(self) -> None:
-        """The fill column as wide as the table leaves it (at least its label), so the table
-        never scrolls sideways; its cells are cut to that width with …."""
+        """The fill column as wide as its cells, or as the room the other columns leave when that
+        is less (at least its label), so the table never scrolls sideways; its cells are then
+        cut to that width with …."""
         key = self.fill_column
         column = self.columns.get(ColumnKey(key)) if key is not None else None
         if column is None or not self.size.width:
@@ -109,7 +111,8 @@ class PlainTable(DataTable[Any]):
         others = sum(c.get_render_width(self) for c in self.ordered_columns if c is not column)
         room = self.size.width - others - self._row_label_column_width - (
             self.scrollbar_size_vertical if self.show_vertical_scrollbar else 0)
-        width = max(_width(column.label), room - 2 * self.cell_padding)
+        natural = max(_width(column.label), column.content_width)
+        width = max(_width(column.label), min(natural, room - 2 * self.cell_padding))
         if column.width == width and not column.auto_width:
             return
         column.width, column.auto_width = width, False

@@ -36,7 +36,10 @@ def test_one_key_display_everywhere_esc_not_escape() -> None:
     shown = {key: key_display(Binding(key, "x")) for key in
              ("escape", "escape,f1", "ctrl+l", "f10", "enter", "ctrl+shift+up")}
     assert shown == {"escape": "Esc", "escape,f1": "Esc/F1", "ctrl+l": "Ctrl+L", "f10": "F10",
-                     "enter": "Enter", "ctrl+shift+up": "Ctrl+Shift+Up"}
+                     "enter": "Enter", "ctrl+shift+up": f"Ctrl+Shift+{t('s18keys.up')}"}
+    # arrows in the reader's words (F1 listed the lobby's "Left"/"Right" in Chinese)
+    assert key_display(Binding("left,right", "x")) == \
+        f"{t('s18keys.left')}/{t('s18keys.right')}"
     # what the app's footer, F1 and dialogs show (Textual's own would say "esc")
     assert WealthApp.get_key_display(None, Binding("escape", "x")) == "Esc"  # type: ignore[arg-type]
     assert key_display(Binding("escape", "x", key_display="Esc/F1")) == "Esc/F1"

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Engine, select
 
 from wealthtui.store.anchors import Anchor
-from wealthtui.store.tables import audit_event, audit_head
 from wealthtui.store.chain import GENESIS, audit_hash, event_key
+from wealthtui.store.tables import audit_event, audit_head
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

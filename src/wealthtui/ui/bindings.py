@@ -39,6 +39,10 @@ TEXTUAL_TEXTS = {
 #: keys printed by another name than their own capitalised: what the keyboard says (issue 19:
 #: one key display everywhere, "Esc" as the catalogs' hints write it, never Textual's "escape")
 KEY_NAMES = {"escape": "Esc", "pageup": "PgUp", "pagedown": "PgDn", "delete": "Del"}
+#: keys named in the reader's language (F1 listed the lobby's arrows as "Left"/"Right" in
+#: Chinese); catalog keys, no arrow glyphs (ambiguous width in a Chinese terminal)
+WORDED_KEYS = {"left": "s18keys.left", "right": "s18keys.right", "up": "s18keys.up",
+               "down": "s18keys.down"}
 
 
 def key_display(binding: Binding) -> str:
@@ -51,6 +55,8 @@ def key_display(binding: Binding) -> str:
         *modifiers, name = key.strip().split("+")
         if name in KEY_NAMES:
             name = KEY_NAMES[name]
+        elif name in WORDED_KEYS:
+            name = t(WORDED_KEYS[name])
         elif len(name) > 1 and name[0] == "f" and name[1:].isdigit() or len(name) == 1:
             name = name.upper()
         else:

@@ -35,6 +35,9 @@ def test_the_least_important_keys_go_to_f1_first():
     # a key that does not fit hides everything less important after it, never a gap
     narrow = fit_footer(b, order, PALETTE_CELLS + 13, _display)
     assert [k for k, x in narrow.items() if x.binding.show] == ["f1"]
+    # a footer without the palette key (a dialog's) has its cells for keys
+    roomy = fit_footer(b, order, room - PALETTE_CELLS + 14, _display, palette=False)
+    assert all(x.binding.show for x in roomy.values())
 
 
 @pytest.mark.parametrize("roles,size", [

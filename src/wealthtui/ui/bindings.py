@@ -21,6 +21,7 @@ from typing import Any
 
 from rich.cells import cell_len
 from textual.binding import ActiveBinding, Binding
+from textual.widgets import Footer
 
 from wealthtui.i18n import has, t
 
@@ -110,13 +111,14 @@ def footer_order(nodes: list[Any]) -> list[str]:
 
 
 def fit_footer(bindings: dict[str, ActiveBinding], order: list[str], width: int,
-               key_display: Any) -> dict[str, ActiveBinding]:
+               key_display: Any, *, palette: bool = True) -> dict[str, ActiveBinding]:
     """`bindings` with `show` taken off the least important shown keys until the shown ones fit
-    in `width` cells."""
+    in `width` cells, beside the palette key when the footer shows it (`palette`: a dialog's
+    footer has none, and reserving its cells hid keys that fitted)."""
     rank = {binding_id: i for i, binding_id in enumerate(order)}
     shown = [(key, b) for key, b in bindings.items() if b.binding.show]
     shown.sort(key=lambda kb: rank.get(kb[1].binding.id or "", len(rank)))
-    budget = width - palette_cells()
+    budget = width - (palette_cells() if palette else 0)
     hidden: set[str] = set()
     for key, active in shown:
         cost = cell_len(key_display(active.binding)) + cell_len(active.binding.description) \
@@ -150,4 +152,10 @@ class TranslatedBindings:
             return bindings
         chain = list(focused.ancestors_with_self) if focused is not None else []
         nodes = [n for n in chain if n is not me and n is not app] + [me]
-        return fit_footer(bindings, footer_order(nodes), app.size.width, app.get_key_display)
+        width, palette = app.size.width, True  # before the footer is laid out: as the screen
+        footer = next(iter(me.query(Footer)), None)
+        if footer is not None and footer.size.width:  # laid out: its own width (a dialog's is
+            width = footer.size.width  # narrower), the palette's cells only when it shows it
+            palette = app.COMMAND_PALETTE_BINDING in bindings
+        return fit_footer(bindings, footer_order(nodes), width, app.get_key_display,
+                          palette=palette)

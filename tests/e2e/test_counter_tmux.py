@@ -147,7 +147,7 @@ def test_lobby_and_counter_terminals_on_one_database(tmp_path: Path) -> None:
         # a transfer of 600,000 yuan waits for the supervisor's PIN at the same counter
         issue_walk_in_ticket(lobby, "B002")
         counter.press("F2")
-        counter.wait_for("B002")
+        counter.wait_for("B002  非现金业务  已叫号")  # called, not only queued: F5 needs it
         open_form(counter, "F5")
         type_field(counter, "600000")
         counter.press("F2")

@@ -18,13 +18,12 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session
 
 from wealthtui.config import Settings
-from wealthtui.model import Ticket, TicketEvent
 from wealthtui.reports import figures
 from wealthtui.reports.eod import day_rows
-from wealthtui.reports.sql import month_bounds, on_days, seconds_between, utc_hour
+from wealthtui.reports.sql import Db, month_bounds, on_days, seconds_between, utc_hour
+from wealthtui.store.tables import ticket, ticket_event
 
 
 @dataclass(frozen=True)
@@ -49,20 +48,20 @@ def _local_hour(day: date, utc: int, tz: ZoneInfo) -> int:
     return (utc + int(offset.total_seconds() // 3600)) % 24
 
 
-def waits_by_hour(session: Session, settings: Settings, day: date) -> tuple[HourWait, ...]:
+def waits_by_hour(session: Db, settings: Settings, day: date) -> tuple[HourWait, ...]:
     """Called tickets and their average wait per lane and hour of issue, lanes in the
     configured order, hours ascending."""
     tz = ZoneInfo(settings.center.timezone)
     per_ticket = (
         select(
-            Ticket.series.label("series"),
-            utc_hour(Ticket.issued_at).label("hour"),
-            seconds_between(Ticket.issued_at, func.min(
-                case((TicketEvent.kind == "called", TicketEvent.at)))).label("wait"),
+            ticket.c.series.label("series"),
+            utc_hour(ticket.c.issued_at).label("hour"),
+            seconds_between(ticket.c.issued_at, func.min(
+                case((ticket_event.c.kind == "called", ticket_event.c.at)))).label("wait"),
         )
-        .join(TicketEvent, TicketEvent.ticket_id == Ticket.id)
-        .where(on_days(Ticket.business_date, day, day), TicketEvent.kind == "called")
-        .group_by(TicketEvent.ticket_id, Ticket.series, Ticket.issued_at)
+        .join(ticket_event, ticket_event.c.ticket_id == ticket.c.id)
+        .where(on_days(ticket.c.business_date, day, day), ticket_event.c.kind == "called")
+        .group_by(ticket_event.c.ticket_id, ticket.c.series, ticket.c.issued_at)
         .subquery()
     )
     rows = session.execute(
@@ -85,7 +84,7 @@ def waits_by_hour(session: Session, settings: Settings, day: date) -> tuple[Hour
     )
 
 
-def month_trend(session: Session, settings: Settings, month: str) -> tuple[TrendDay, ...]:
+def month_trend(session: Db, settings: Settings, month: str) -> tuple[TrendDay, ...]:
     """Visits, conversions and complaints per business day of `month` (days with activity)."""
     first, last = month_bounds(month)
     leads = figures.leads_by_day(session, first, last)

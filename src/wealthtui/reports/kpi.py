@@ -31,34 +31,33 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Integer, and_, distinct, func, or_, select
-from sqlalchemy.orm import Session
 
 from wealthtui.config import Settings
-from wealthtui.model import (
-    ChecklistRun,
-    Client,
-    CMAssignment,
-    Complaint,
-    ContactLog,
-    Handoff,
-    Lead,
-    ManualFigure,
-    ProductHolding,
-    Staff,
-    StaffRole,
-    StepRecord,
-    Ticket,
-    TicketEvent,
-    TierChange,
-    Visit,
-)
-from wealthtui.model.status import ChecklistStatus, LeadStatus, TicketStatus
 from wealthtui.reports import figures
 from wealthtui.reports.figures import premium_tiers
 from wealthtui.reports.flow_log import merge_categories, ticket_flows
-from wealthtui.reports.sql import month_bounds, on_days, seconds_between
+from wealthtui.reports.sql import Db, month_bounds, on_days, seconds_between
 from wealthtui.rules import permissions
 from wealthtui.rules.clock import day_bounds_utc
+from wealthtui.rules.status import ChecklistStatus, LeadStatus, TicketStatus
+from wealthtui.store.tables import (
+    checklist_run,
+    client,
+    cm_assignment,
+    complaint,
+    contact_log,
+    handoff,
+    lead,
+    manual_figure,
+    product_holding,
+    staff,
+    staff_role,
+    step_record,
+    ticket,
+    ticket_event,
+    tier_change,
+    visit,
+)
 
 # Figures entered by hand: code → (unit, per staff member?)
 MANUAL: dict[str, tuple[str, bool]] = {
@@ -153,36 +152,36 @@ def _bounds(settings: Settings, first: date, last: date) -> tuple[datetime, date
     return day_bounds_utc(first, tz)[0], day_bounds_utc(last, tz)[1]
 
 
-def cm_response_s(session: Session, first: date, last: date) -> tuple[float | None, int]:
+def cm_response_s(session: Db, first: date, last: date) -> tuple[float | None, int]:
     avg, n = session.execute(
-        select(func.avg(seconds_between(Handoff.created_at, Handoff.accepted_at)),
-               func.count(Handoff.id))
-        .where(on_days(Handoff.business_date, first, last),
-               Handoff.kind == "premium_arrival",
-               Handoff.accepted_at.is_not(None))  # type: ignore[union-attr]
+        select(func.avg(seconds_between(handoff.c.created_at, handoff.c.accepted_at)),
+               func.count(handoff.c.id))
+        .where(on_days(handoff.c.business_date, first, last),
+               handoff.c.kind == "premium_arrival",
+               handoff.c.accepted_at.is_not(None))
     ).one()
     return (float(avg) if avg is not None else None), int(n)
 
 
-def appearance(session: Session, settings: Settings, first: date, last: date) -> tuple[int, int]:
+def appearance(session: Db, settings: Settings, first: date, last: date) -> tuple[int, int]:
     """(staff compliant, staff checked) summed over the month's completed appearance checks.
 
     A step recorded twice counts with its newest value (the checklist engine keeps history)."""
     cfg = settings.kpi
     steps = (cfg.appearance_checked_step, cfg.appearance_compliant_step)
     newest = (
-        select(func.max(StepRecord.id))
-        .join(ChecklistRun, ChecklistRun.id == StepRecord.run_id)
-        .where(on_days(ChecklistRun.business_date, first, last),
-               ChecklistRun.procedure_id == cfg.appearance_procedure,
-               ChecklistRun.status == ChecklistStatus.DONE,
-               StepRecord.step_id.in_(steps))  # type: ignore[attr-defined]
-        .group_by(StepRecord.run_id, StepRecord.step_id)
+        select(func.max(step_record.c.id))
+        .join(checklist_run, checklist_run.c.id == step_record.c.run_id)
+        .where(on_days(checklist_run.c.business_date, first, last),
+               checklist_run.c.procedure_id == cfg.appearance_procedure,
+               checklist_run.c.status == ChecklistStatus.DONE,
+               step_record.c.step_id.in_(steps))
+        .group_by(step_record.c.run_id, step_record.c.step_id)
     )
     checked = compliant = 0
     for step_id, value in session.execute(
-        select(StepRecord.step_id, StepRecord.value)
-        .where(StepRecord.id.in_(newest))  # type: ignore[union-attr]
+        select(step_record.c.step_id, step_record.c.value)
+        .where(step_record.c.id.in_(newest))
     ):
         number = whole_number(value)
         if step_id == cfg.appearance_checked_step:
@@ -199,17 +198,17 @@ def whole_number(text: str) -> int:
         return 0
 
 
-def complaint_figures(session: Session, settings: Settings, first: date, last: date,
+def complaint_figures(session: Db, settings: Settings, first: date, last: date,
                       as_of: date) -> tuple[int, int, int, int]:
     """(on the spot, received, decided in time, counted) for complaints received in the month.
 
     A complaint whose clock is paused (external appraisal) and not decided is not counted yet."""
     tz = ZoneInfo(settings.center.timezone)
     rows = session.execute(
-        select(Complaint.business_date, Complaint.resolved_on_spot, Complaint.ended_on,
-               Complaint.closed_at, Complaint.paused_since)
-        .where(on_days(Complaint.business_date, first, last),
-               Complaint.status.not_in(("withdrawn", "merged")))  # type: ignore[attr-defined]
+        select(complaint.c.business_date, complaint.c.resolved_on_spot, complaint.c.ended_on,
+               complaint.c.closed_at, complaint.c.paused_since)
+        .where(on_days(complaint.c.business_date, first, last),
+               complaint.c.status.not_in(("withdrawn", "merged")))
     ).all()
     days = settings.kpi.target_complaint_close_days
     on_spot = in_time = counted = 0
@@ -227,20 +226,20 @@ def complaint_figures(session: Session, settings: Settings, first: date, last: d
     return on_spot, len(rows), in_time, counted
 
 
-def premium_products(session: Session, settings: Settings, last: date) -> tuple[int, int]:
+def premium_products(session: Db, settings: Settings, last: date) -> tuple[int, int]:
     """(premium clients holding ≥ threshold products, premium clients)."""
     tiers = premium_tiers(settings)
     total = session.execute(
-        select(func.count(Client.id)).where(Client.tier.in_(tiers))  # type: ignore[attr-defined]
+        select(func.count(client.c.id)).where(client.c.tier.in_(tiers))
     ).scalar_one()
     holders = (
-        select(ProductHolding.client_id)
-        .join(Client, Client.id == ProductHolding.client_id)
-        .where(Client.tier.in_(tiers),  # type: ignore[attr-defined]
-               or_(ProductHolding.maturity_date.is_(None),  # type: ignore[union-attr]
-                   ProductHolding.maturity_date >= last))  # type: ignore[operator]
-        .group_by(ProductHolding.client_id)
-        .having(func.count(distinct(ProductHolding.product_code))
+        select(product_holding.c.client_id)
+        .join(client, client.c.id == product_holding.c.client_id)
+        .where(client.c.tier.in_(tiers),
+               or_(product_holding.c.maturity_date.is_(None),
+                   product_holding.c.maturity_date >= last))
+        .group_by(product_holding.c.client_id)
+        .having(func.count(distinct(product_holding.c.product_code))
                 >= settings.kpi.products_threshold)
         .subquery()
     )
@@ -250,31 +249,31 @@ def premium_products(session: Session, settings: Settings, last: date) -> tuple[
 
 def _new_premium_where(settings: Settings, start: datetime, end: datetime):  # type: ignore[no-untyped-def]
     tiers = premium_tiers(settings)
-    return and_(TierChange.at >= start, TierChange.at < end,  # type: ignore[operator]
-                TierChange.to_tier.in_(tiers),  # type: ignore[attr-defined]
-                TierChange.from_tier.not_in(tiers))  # type: ignore[attr-defined]
+    return and_(tier_change.c.at >= start, tier_change.c.at < end,
+                tier_change.c.to_tier.in_(tiers),
+                tier_change.c.from_tier.not_in(tiers))
 
 
-def new_premium(session: Session, settings: Settings, first: date, last: date) -> int:
+def new_premium(session: Db, settings: Settings, first: date, last: date) -> int:
     start, end = _bounds(settings, first, last)
     return session.execute(
-        select(func.count(distinct(TierChange.client_id)))
+        select(func.count(distinct(tier_change.c.client_id)))
         .where(_new_premium_where(settings, start, end))
     ).scalar_one()
 
 
-def manual_figures(session: Session, month: str) -> dict[tuple[str, int | None], tuple]:
+def manual_figures(session: Db, month: str) -> dict[tuple[str, int | None], tuple]:
     """(indicator, staff id) → (value, "staff_no name" of who entered it, when)."""
     rows = session.execute(
-        select(ManualFigure.indicator, ManualFigure.staff_id, ManualFigure.value, Staff.staff_no,
-               Staff.name, ManualFigure.entered_at)
-        .join(Staff, Staff.id == ManualFigure.entered_by)
-        .where(ManualFigure.month == month)
+        select(manual_figure.c.indicator, manual_figure.c.staff_id, manual_figure.c.value, staff.c.staff_no,
+               staff.c.name, manual_figure.c.entered_at)
+        .join(staff, staff.c.id == manual_figure.c.entered_by)
+        .where(manual_figure.c.month == month)
     ).all()
     return {(ind, sid): (val, f"{no} {name}", at) for ind, sid, val, no, name, at in rows}
 
 
-def center(session: Session, settings: Settings, month: str, as_of: date,
+def center(session: Db, settings: Settings, month: str, as_of: date,
            manual: dict[tuple[str, int | None], tuple]) -> tuple[Indicator, ...]:
     first, last = month_bounds(month)
     k = settings.kpi
@@ -323,70 +322,70 @@ def center(session: Session, settings: Settings, month: str, as_of: date,
 
 
 # --- individual indicators ------------------------------------------------------------------
-def _by_staff(session: Session, query) -> dict[int, tuple]:  # type: ignore[no-untyped-def]
+def _by_staff(session: Db, query) -> dict[int, tuple]:  # type: ignore[no-untyped-def]
     return {row[0]: tuple(row[1:]) for row in session.execute(query)}
 
 
-def staff_scores(session: Session, settings: Settings, month: str,
+def staff_scores(session: Db, settings: Settings, month: str,
                  manual: dict[tuple[str, int | None], tuple]) -> tuple[StaffScore, ...]:
     first, last = month_bounds(month)
     start, end = _bounds(settings, first, last)
-    in_month = on_days(Lead.business_date, first, last)
-    converted = func.sum((Lead.status == LeadStatus.CONVERTED).cast(Integer))
-    leads = _by_staff(session, select(Lead.spotted_by, func.count(Lead.id), converted)
-                      .where(in_month).group_by(Lead.spotted_by))
+    in_month = on_days(lead.c.business_date, first, last)
+    converted = func.sum((lead.c.status == LeadStatus.CONVERTED).cast(Integer))
+    leads = _by_staff(session, select(lead.c.spotted_by, func.count(lead.c.id), converted)
+                      .where(in_month).group_by(lead.c.spotted_by))
     served = _by_staff(session, select(
-        Ticket.served_by, func.count(Ticket.id),
-    ).where(on_days(Ticket.business_date, first, last), Ticket.status == TicketStatus.DONE,
-            Ticket.served_by.is_not(None)).group_by(Ticket.served_by))  # type: ignore[union-attr]
+        ticket.c.served_by, func.count(ticket.c.id),
+    ).where(on_days(ticket.c.business_date, first, last), ticket.c.status == TicketStatus.DONE,
+            ticket.c.served_by.is_not(None)).group_by(ticket.c.served_by))
     per_ticket = (
-        select(Ticket.served_by.label("s"), seconds_between(
-            func.min(TicketEvent.at).filter(TicketEvent.kind == "started"),
-            func.max(TicketEvent.at).filter(TicketEvent.kind == "finished")).label("t"))
-        .join(TicketEvent, TicketEvent.ticket_id == Ticket.id)
-        .where(on_days(Ticket.business_date, first, last), Ticket.status == TicketStatus.DONE,
-               TicketEvent.kind.in_(("started", "finished")))  # type: ignore[attr-defined]
-        .group_by(TicketEvent.ticket_id, Ticket.served_by)
+        select(ticket.c.served_by.label("s"), seconds_between(
+            func.min(ticket_event.c.at).filter(ticket_event.c.kind == "started"),
+            func.max(ticket_event.c.at).filter(ticket_event.c.kind == "finished")).label("t"))
+        .join(ticket_event, ticket_event.c.ticket_id == ticket.c.id)
+        .where(on_days(ticket.c.business_date, first, last), ticket.c.status == TicketStatus.DONE,
+               ticket_event.c.kind.in_(("started", "finished")))
+        .group_by(ticket_event.c.ticket_id, ticket.c.served_by)
         .subquery()
     )
     service = _by_staff(session, select(per_ticket.c.s, func.avg(per_ticket.c.t))
                         .group_by(per_ticket.c.s))
     identified = {sid: (n,) for sid, n in figures.premium_identified_by_staff(
         session, settings, first, last).items()}
-    diverted = _by_staff(session, select(Visit.identified_by, func.count(Visit.id))
-                         .where(on_days(Visit.business_date, first, last), Visit.diverted)
-                         .group_by(Visit.identified_by))
+    diverted = _by_staff(session, select(visit.c.identified_by, func.count(visit.c.id))
+                         .where(on_days(visit.c.business_date, first, last), visit.c.diverted)
+                         .group_by(visit.c.identified_by))
     received = {c.staff_id: (c.count,) for c in figures.premium_received_by_cm(
         session, first, last)}
-    contacts = _by_staff(session, select(ContactLog.staff_id, func.count(ContactLog.id))
-                         .where(ContactLog.at >= start, ContactLog.at < end)  # type: ignore[operator]
-                         .group_by(ContactLog.staff_id))
-    cm_converted = _by_staff(session, select(Handoff.to_staff_id, func.count(Lead.id))
-                             .join(Handoff, Handoff.id == Lead.handoff_id)
-                             .where(in_month, Lead.status == LeadStatus.CONVERTED)
-                             .group_by(Handoff.to_staff_id))
-    new = _by_staff(session, select(CMAssignment.cm_id, func.count(distinct(TierChange.client_id)))
-                    .join(CMAssignment, and_(CMAssignment.client_id == TierChange.client_id,
-                                             CMAssignment.end_at.is_(None)))  # type: ignore[union-attr]
+    contacts = _by_staff(session, select(contact_log.c.staff_id, func.count(contact_log.c.id))
+                         .where(contact_log.c.at >= start, contact_log.c.at < end)
+                         .group_by(contact_log.c.staff_id))
+    cm_converted = _by_staff(session, select(handoff.c.to_staff_id, func.count(lead.c.id))
+                             .select_from(lead).join(handoff, handoff.c.id == lead.c.handoff_id)
+                             .where(in_month, lead.c.status == LeadStatus.CONVERTED)
+                             .group_by(handoff.c.to_staff_id))
+    new = _by_staff(session, select(cm_assignment.c.cm_id, func.count(distinct(tier_change.c.client_id)))
+                    .select_from(tier_change).join(cm_assignment, and_(cm_assignment.c.client_id == tier_change.c.client_id,
+                                             cm_assignment.c.end_at.is_(None)))
                     .where(_new_premium_where(settings, start, end))
-                    .group_by(CMAssignment.cm_id))
-    books = _by_staff(session, select(CMAssignment.cm_id, func.count(CMAssignment.id))
-                      .where(CMAssignment.end_at.is_(None))  # type: ignore[union-attr]
-                      .group_by(CMAssignment.cm_id))
+                    .group_by(cm_assignment.c.cm_id))
+    books = _by_staff(session, select(cm_assignment.c.cm_id, func.count(cm_assignment.c.id))
+                      .where(cm_assignment.c.end_at.is_(None))
+                      .group_by(cm_assignment.c.cm_id))
 
     def first_of(table: dict[int, tuple], sid: int, i: int = 0) -> float:
         return float(table.get(sid, (0,) * (i + 1))[i] or 0)
 
     out = []
-    staff = session.execute(
-        select(Staff.id, Staff.staff_no, Staff.name)
-        .where(Staff.active).order_by(Staff.staff_no)
+    people = session.execute(
+        select(staff.c.id, staff.c.staff_no, staff.c.name)
+        .where(staff.c.active).order_by(staff.c.staff_no)
     ).all()
     held: dict[int, set[str]] = {}
-    for sid, role in session.execute(select(StaffRole.staff_id, StaffRole.role)):
+    for sid, role in session.execute(select(staff_role.c.staff_id, staff_role.c.role)):
         held.setdefault(sid, set()).add(role)
     for group, roles in GROUPS.items():
-        for sid, no, name in staff:
+        for sid, no, name in people:
             if not held.get(sid, set()) & roles:
                 continue
             values: dict[str, float | None]
@@ -417,7 +416,7 @@ def staff_scores(session: Session, settings: Settings, month: str,
     return tuple(out)
 
 
-def kpi_report(session: Session, settings: Settings, month: str, *, today: date) -> KpiReport:
+def kpi_report(session: Db, settings: Settings, month: str, *, today: date) -> KpiReport:
     first, last = month_bounds(month)
     manual = manual_figures(session, month)
     as_of = min(today, last)

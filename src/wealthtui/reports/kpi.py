@@ -330,6 +330,13 @@ def staff_scores(session: Db, settings: Settings, month: str,
                  manual: dict[tuple[str, int | None], tuple]) -> tuple[StaffScore, ...]:
     first, last = month_bounds(month)
     start, end = _bounds(settings, first, last)
+    people = session.execute(
+        select(staff.c.id, staff.c.staff_no, staff.c.name)
+        .where(staff.c.active).order_by(staff.c.staff_no)
+    ).all()
+    held: dict[int, set[str]] = {}
+    for sid, role in session.execute(select(staff_role.c.staff_id, staff_role.c.role)):
+        held.setdefault(sid, set()).add(role)
     in_month = on_days(lead.c.business_date, first, last)
     converted = func.sum((lead.c.status == LeadStatus.CONVERTED).cast(Integer))
     leads = _by_staff(session, select(lead.c.spotted_by, func.count(lead.c.id), converted)
@@ -369,21 +376,17 @@ def staff_scores(session: Db, settings: Settings, month: str,
                                              cm_assignment.c.end_at.is_(None)))
                     .where(_new_premium_where(settings, start, end))
                     .group_by(cm_assignment.c.cm_id))
+    # the books of the CMs shown, each counted on its own index range (not every active
+    # assignment of the center)
+    cms = [sid for sid, _no, _name in people if held.get(sid, set()) & GROUPS["cm"]]
     books = _by_staff(session, select(cm_assignment.c.cm_id, func.count(cm_assignment.c.id))
-                      .where(cm_assignment.c.end_at.is_(None))
+                      .where(cm_assignment.c.cm_id.in_(cms), cm_assignment.c.end_at.is_(None))
                       .group_by(cm_assignment.c.cm_id))
 
     def first_of(table: dict[int, tuple], sid: int, i: int = 0) -> float:
         return float(table.get(sid, (0,) * (i + 1))[i] or 0)
 
     out = []
-    people = session.execute(
-        select(staff.c.id, staff.c.staff_no, staff.c.name)
-        .where(staff.c.active).order_by(staff.c.staff_no)
-    ).all()
-    held: dict[int, set[str]] = {}
-    for sid, role in session.execute(select(staff_role.c.staff_id, staff_role.c.role)):
-        held.setdefault(sid, set()).add(role)
     for group, roles in GROUPS.items():
         for sid, no, name in people:
             if not held.get(sid, set()) & roles:

@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, case, func
 from sqlmodel import col, select
 
 from wealthtui.model import (
@@ -155,6 +155,16 @@ class TodayItem:
     required_total: int
     subject_staff_id: int | None  # staff / teller procedures: whose it is
     subject_name: str
+
+
+@dataclass(frozen=True)
+class OpenSummary:
+    """A staff member's open runs as the resume line names them (ChecklistService.open_summary):
+    how many of today and of earlier days, and the newest of today's."""
+
+    today: int
+    earlier: int
+    newest_today: RunView | None
 
 
 # --- pure helpers ----------------------------------------------------------------------------
@@ -509,6 +519,29 @@ class ChecklistService(Service):
         """Open runs for a client, a ticket or a staff member (e.g. to resume after a restart)."""
         return self._runs(uow, client_id=client_id, ticket_id=ticket_id,
                           subject_staff_id=subject_staff_id, status=OPEN, limit=100)
+
+    @requires("checklist.run", write=False)
+    def open_summary(self, uow: UnitOfWork, *, subject_staff_id: int, today: date | None = None,
+                     exclude: frozenset[int] = frozenset()) -> OpenSummary:
+        """The open runs whose subject is `subject_staff_id` (leaving out the runs in `exclude`,
+        e.g. those the "today" list names already), counted in SQL by today and earlier days,
+        and the newest of today's as a view: what the resume line shows, without reading every
+        open run (a busy lobby leaves hundreds open). `today`: the business date (default the
+        center's today)."""
+        mine = (col(ChecklistRun.subject_staff_id) == subject_staff_id,
+                col(ChecklistRun.status) == OPEN, col(ChecklistRun.id).not_in(sorted(exclude)))
+        of_today = col(ChecklistRun.business_date) >= (today or uow.today)
+        total, todays = uow.session.exec(
+            select(func.count(), func.coalesce(func.sum(case((of_today, 1), else_=0)), 0))
+            .select_from(ChecklistRun).where(*mine)).one()
+        newest = None
+        if todays:
+            newest = uow.session.exec(
+                select(ChecklistRun).where(*mine, of_today)
+                .order_by(col(ChecklistRun.started_at).desc(), col(ChecklistRun.id).desc())
+                .limit(1)).first()
+        return OpenSummary(today=int(todays), earlier=int(total) - int(todays),
+                           newest_today=self._view(uow, newest) if newest is not None else None)
 
     def _runs(self, uow: UnitOfWork, *, limit: int, **filters: Any) -> list[RunView]:
         query = select(ChecklistRun)

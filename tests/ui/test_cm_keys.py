@@ -36,10 +36,22 @@ async def test_a_walk_through_the_cm_keys_sends_no_statement_from_the_event_loop
                                   source="lobby", note="在理财室等候")
     app = make_app(desk.services)
     watch = LoopWatch(desk.engine)
+    books: list[str] = []  # the agenda's read of the desk's book (AgendaService.facts_in)
+
+    def book_read(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if "JOIN cm_assignment ON cm_assignment.client_id = client.id" in statement:
+            books.append(statement)
+
+    event.listen(desk.engine, "before_cursor_execute", book_read)
     try:
         async with app.run_test(size=(80, 24)) as pilot:
-            screen = await sign_in(pilot, "C01")
-            await settle(pilot)
+            with watch.watching():  # the sign-in and the screen's first loads too
+                screen = await sign_in(pilot, "C01")
+                await settle(pilot)
+            assert watch.on_loop == [], watch.on_loop[:3]
+            # the agenda read once at sign-in: the first tab's activation at mount does not
+            # read the whole book a second time
+            assert len(books) == 1
             with watch.watching():
                 for key in ("f3", "f4", "f5", "f6", "f7", "f2"):  # every tab, loads included
                     await pilot.press(key)
@@ -69,6 +81,7 @@ async def test_a_walk_through_the_cm_keys_sends_no_statement_from_the_event_loop
             assert watch.elsewhere > 0
     finally:
         watch.close()
+        event.remove(desk.engine, "before_cursor_execute", book_read)
 
 
 class Gate:

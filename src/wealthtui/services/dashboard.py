@@ -151,8 +151,8 @@ class DashboardService(Service):
         catalog = catalog_or_none(self._checklists)
         out: list[OverdueChecklist] = []
         if catalog is not None:
-            done = set(uow.session.execute(
-                select(ChecklistRun.procedure_id)
+            done = set(uow.session.execute(  # the procedures done today, not every run
+                select(ChecklistRun.procedure_id).distinct()
                 .where(ChecklistRun.business_date == uow.today, ChecklistRun.status == ChecklistStatus.DONE)
             ).scalars())
             for p in catalog:

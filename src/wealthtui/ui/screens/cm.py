@@ -54,14 +54,17 @@ TABS = ("today", "week", "portfolio", "targets", "changes", "procedures")
 TAB_KEYS = dict(zip(TABS, ("F2", "F3", "F4", "F5", "F6", "F7"), strict=True))
 
 
-def status_facts(services: Services, actor: Actor) -> dict[str, Any]:
-    """What the status line counts (off the event loop)."""
-    return {
+def status_facts(services: Services, actor: Actor, *, agenda: bool = True) -> dict[str, Any]:
+    """What the status line counts (off the event loop). `agenda=False`: without today's
+    agenda, which reads the whole book — when the today tab's own read brings it."""
+    facts = {
         "inbox": services.handoffs.inbox(actor, include_closed_today=False),
-        "agenda": services.agenda.items(actor, days=1),
         "received": services.agenda.premium_received(actor),
         "clocks": services.assignments.change_clocks(actor),
     }
+    if agenda:
+        facts["agenda"] = services.agenda.items(actor, days=1)
+    return facts
 
 
 class CMScreen(ClientActions, RoleScreen):
@@ -113,6 +116,10 @@ class CMScreen(ClientActions, RoleScreen):
         self.arrivals_seen: set[int] | None = None
         self._status_loading = False
         self._status_dirty = False
+        #: today's agenda as last read (by the status line or the today tab), and the status
+        #: line's other facts as last read
+        self._agenda_today: list[Any] | None = None
+        self._status_facts: dict[str, Any] | None = None
 
     # --- layout ----------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
@@ -208,7 +215,11 @@ class CMScreen(ClientActions, RoleScreen):
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.tabbed_content.id != "cm-tabs":
             return
-        self._load_tab(event.pane.id or "today")
+        tab = event.pane.id or "today"
+        if tab == "procedures":
+            self.query_one(TodayList).reload()
+        else:  # shown: read again, but not twice when a read is on its way (the first showing)
+            self.query_one(f"#{tab}-panel", CMPanel).shown()
 
     def _load_tab(self, tab: str) -> None:
         if tab == "procedures":
@@ -222,7 +233,10 @@ class CMScreen(ClientActions, RoleScreen):
             return
         self._status_loading, self._status_dirty = True, False
         services = self.services
-        self.call(lambda actor: status_facts(services, actor), key="status",
+        # on the today tab its own read of the agenda (the same items) gives the line its count:
+        # the whole book is not read twice
+        agenda = self.tab != "today"
+        self.call(lambda actor: status_facts(services, actor, agenda=agenda), key="status",
                   then=self._show_status, failed=lambda _f: self._status_done())
 
     def _status_done(self) -> None:
@@ -230,16 +244,39 @@ class CMScreen(ClientActions, RoleScreen):
         if self._status_dirty:
             self._load_status()
 
+    def on_agenda_panel_loaded(self, event: AgendaPanel.Loaded) -> None:
+        """The today tab read today's agenda: the status line counts the same items."""
+        event.stop()
+        if event.panel.days == 1:
+            self._agenda_today = list(event.items)
+            if self._status_facts is not None:
+                self._write_status(self._status_facts)
+
     def _show_status(self, facts: dict[str, Any]) -> None:
+        if "agenda" in facts:
+            self._agenda_today = list(facts["agenda"])
+        self._status_facts = facts
+        if not self._write_status(facts):
+            self._status_loading = False
+            return
+        inbox: list[HandoffView] = facts["inbox"]
+        self._announce_arrivals([h for h in inbox if h.kind == "premium_arrival"
+                                 and h.status in OPEN])
+        self._status_done()
+
+    def _write_status(self, facts: dict[str, Any]) -> bool:
+        """The status line from the facts and today's agenda (its count left out until the
+        agenda has been read); False when the line is gone (the app closing)."""
         inbox: list[HandoffView] = facts["inbox"]
         today = self.services.ctx.today()
         now = self.clock.now()
         waiting = [h for h in inbox if h.status == "open"]
         late = [h for h in inbox if h.overdue(now)]
         parts = [t("cm.status.inbox", open=len(waiting), late=len(late))]
-        todo = [i for i in facts["agenda"] if not i.done]
-        parts.append(t("cm.status.agenda", count=len(todo),
-                       overdue=sum(1 for i in todo if i.overdue(today))))
+        if self._agenda_today is not None:
+            todo = [i for i in self._agenda_today if not i.done]
+            parts.append(t("cm.status.agenda", count=len(todo),
+                           overdue=sum(1 for i in todo if i.overdue(today))))
         parts.append(t("figures.cm_received", count=facts["received"]))
         clocks = facts["clocks"]
         if clocks:
@@ -247,12 +284,9 @@ class CMScreen(ClientActions, RoleScreen):
                            overdue=sum(1 for c in clocks if c.overdue(today))))
         line = next(iter(self.query("#cm-status").results(Static)), None)
         if line is None:  # the answer came while the screen's widgets go (the app closing)
-            self._status_loading = False
-            return
+            return False
         line.update(t("cm.status.sep").join(parts))
-        self._announce_arrivals([h for h in inbox if h.kind == "premium_arrival"
-                                 and h.status in OPEN])
-        self._status_done()
+        return True
 
     def _announce_arrivals(self, arrivals: list[HandoffView]) -> None:
         ids = {h.id for h in arrivals}

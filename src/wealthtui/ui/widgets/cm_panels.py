@@ -156,6 +156,12 @@ class CMPanel(Calls, Vertical):
         self._loading, self._dirty = True, False
         self.call(self.fetch(), key="load", then=self._loaded, failed=self._failed)
 
+    def shown(self) -> None:
+        """Its tab was shown: read it again, unless a read is on its way (its answer is as
+        fresh; at the screen's first showing that is the mount's read, not a second one)."""
+        if not self._loading:
+            self.reload()
+
     def _loaded(self, data: Any) -> None:
         self._loading = False
         if not self.loaded:
@@ -219,6 +225,14 @@ class AgendaPanel(CMPanel):
     class OpenCalendar(Message):
         """Ctrl+D: the CM screen opens my appointment calendar."""
 
+    class Loaded(Message):
+        """The agenda was read (the CM screen's status line counts today's from it)."""
+
+        def __init__(self, panel: AgendaPanel, items: list[AgendaItem]) -> None:
+            super().__init__()
+            self.panel = panel
+            self.items = items
+
     def action_book(self) -> None:
         item = self.table.current
         if isinstance(item, AgendaItem):
@@ -250,6 +264,7 @@ class AgendaPanel(CMPanel):
     def show(self, data: list[AgendaItem]) -> None:
         self.agenda = list(data)
         self.refill()
+        self.post_message(self.Loaded(self, self.agenda))
 
     def rows(self) -> list[AgendaItem | Fold]:
         first, folds, done = agenda_rules.today_first(self.agenda, self.today)

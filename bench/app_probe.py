@@ -13,8 +13,11 @@ both alike.
         the board itself is read in a thread after it, bench/cli_paths.py).
 
 rss — the memory of the running app: `wealthtui --db DB` headless, the lobby manager signs in
-(keys typed into the login screen), the lobby screen opens, ten look-ups run through the
-service; then it prints `RSS <kB> HWM <kB>` (resident now, and the peak) from /proc/self/status.
+(keys typed into the login screen), the lobby screen opens and its first loads are answered, ten
+look-ups run through the service; then it prints `RSS <kB> HWM <kB>` (resident now, and the
+peak) from /proc/self/status. It needs the center's configuration and audit key (the parent
+passes them, bench/startup.py `rss`): a keyed chain without its key refuses every sign-in, and
+the probe then ends with the sign-in screen's sentence instead of waiting.
 """
 
 from __future__ import annotations
@@ -81,21 +84,31 @@ async def _display_ready(p) -> None:  # type: ignore[no-untyped-def]
     done()
 
 
+#: the longest the sign-in is waited for (a loaded machine's first sign-in loads the screens)
+SIGN_IN_MAX = 300.0
+
+
 async def _rss(p) -> None:  # type: ignore[no-untyped-def]
+    import time
+
     from wealthtui.ui.screens.base import RoleScreen
+    from wealthtui.ui.screens.login import LoginScreen
 
     await _login_ready(p)
     staff_no, pin = LOBBY_MANAGER
     await p.press(*staff_no, "enter")
     await p.pause()
     await p.press(*pin, "enter")
-    for _ in range(600):
-        if isinstance(p.app.screen, RoleScreen):
-            break
+    deadline = time.monotonic() + SIGN_IN_MAX
+    while not isinstance(p.app.screen, RoleScreen):
+        screen = p.app.screen
+        if isinstance(screen, LoginScreen) and screen.message.strip():
+            # refused (a wrong PIN, a keyed audit chain without its key…): say why, at once
+            sys.exit(f"the lobby manager could not sign in: {screen.message.strip()}")
+        if time.monotonic() > deadline:
+            sys.exit(f"the lobby manager was not signed in after {SIGN_IN_MAX:.0f} s")
         await p.pause(0.05)
-    else:
-        sys.exit("the lobby manager could not sign in")
-    await p.app.workers.wait_for_complete()
+    await p.app.calls_settled()  # the screen's first loads answered
     await p.pause()
     for query in QUERIES:
         p.app.services.lookup.search(p.app.actor, query)

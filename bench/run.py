@@ -232,7 +232,7 @@ def main() -> int:
 
     if "memory" in only:
         say("memory of the running app …")
-        rss, peak = startup.rss(large)
+        rss, peak = startup.rss(large, dbs.LARGE.config)
         lines += ["## Memory", "",
                   f"`wealthtui --db {large.name}` (1,000,000 clients), the lobby manager signed "
                   "in, ten look-ups done (bench/app_probe.py rss):", "",

@@ -81,12 +81,17 @@ def measure(db: Path, runs: int = 15) -> Startup:
     return Startup(runs, bare, app)
 
 
-def rss(db: Path) -> tuple[int, int]:
-    """(resident kB after sign-in and look-ups, peak kB) of the running app on `db`."""
+def rss(db: Path, config: Path | None = None) -> tuple[int, int]:
+    """(resident kB after sign-in and look-ups, peak kB) of the running app on `db`, run with
+    `config`, the configuration the center was generated with (bench/dbs.py): the audit key
+    beside it signs the sign-in's audit event. Without it (the clean environment of the start-up
+    runs) the keyed chain refuses every sign-in — the probe's time-out of stop 18."""
     with tempfile.TemporaryDirectory() as tmp:
+        env = clean_env(Path(tmp))
+        if config is not None:
+            env["WEALTHTUI_CONFIG"] = str(config)
         proc = subprocess.run([sys.executable, str(PROBE), "rss", "--db", str(db)],
-                              capture_output=True, text=True, env=clean_env(Path(tmp)),
-                              timeout=600)
+                              capture_output=True, text=True, env=env, timeout=600)
     words = proc.stdout.split()
     if len(words) != 4 or words[0] != "RSS":
         raise RuntimeError(f"memory probe failed: {proc.stderr.strip()[-2000:]}")

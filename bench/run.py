@@ -234,8 +234,8 @@ def main() -> int:
         say("memory of the running app …")
         rss, peak = startup.rss(large, dbs.LARGE.config)
         lines += ["## Memory", "",
-                  f"`wealthtui --db {large.name}` (1,000,000 clients), the lobby manager signed "
-                  "in, ten look-ups done (bench/app_probe.py rss):", "",
+                  f"`wealthtui --db {large.name}` ({dbs.LARGE.clients:,} clients), the lobby "
+                  "manager signed in, ten look-ups done (bench/app_probe.py rss):", "",
                   f"- resident (VmRSS): **{rss / 1024:.0f} MiB**; peak (VmHWM): "
                   f"{peak / 1024:.0f} MiB (checking a PIN, argon2id uses 64 MiB for a moment)",
                   ""]

@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 import chinese_calendar
 from lunardate import LunarDate
@@ -104,15 +105,20 @@ def solar_birthday_in(birthday: date, year: int) -> date:
         return date(year, 2, 28)
 
 
+@lru_cache(maxsize=65536)
 def lunar_of(day: date) -> tuple[int, int, bool]:
-    """(lunar month, lunar day, leap month?) of a solar date."""
+    """(lunar month, lunar day, leap month?) of a solar date (kept: a CM's agenda asks it for
+    every client of the book)."""
     lunar = LunarDate.from_solar_date(day.year, day.month, day.day)
     return lunar.month, lunar.day, bool(lunar.is_leap_month)
 
 
+@lru_cache(maxsize=65536)
 def lunar_to_solar(year: int, month: int, day: int) -> date | None:
     """The solar date of lunar `year`-`month`-`day` (ordinary month); day 30 falls back to 29
-    in a short month. None outside the years lunardate knows."""
+    in a short month. None outside the years lunardate knows. Kept once worked out: the agenda
+    asks for the same festivals and birthdays for every client of a book (lunardate walks the
+    months from 1900 each time)."""
     for d in (day, day - 1) if day == 30 else (day,):
         try:
             return LunarDate(year, month, d).to_solar_date()
@@ -154,6 +160,12 @@ class Festival:
 
 def festival_dates_between(festival: Festival, start: date, end: date) -> list[date]:
     """The solar dates of `festival` in [start, end]."""
+    return list(_festival_dates(festival, start, end))
+
+
+@lru_cache(maxsize=4096)
+def _festival_dates(festival: Festival, start: date, end: date) -> tuple[date, ...]:
+    """festival_dates_between, kept: the same for every client of a book."""
     found: list[date] = []
     for year in range(start.year - 1, end.year + 1):
         if festival.calendar == "lunar":
@@ -165,7 +177,7 @@ def festival_dates_between(festival: Festival, start: date, end: date) -> list[d
                 solar = None
         if solar is not None and start <= solar <= end:
             found.append(solar)
-    return sorted(set(found))
+    return tuple(sorted(set(found)))
 
 
 # --- input facts and rules ---------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -88,6 +89,20 @@ class CalendarUnknown(ValueError):
         self.year = year
 
 
+@lru_cache(maxsize=8192)
+def holiday_detail(day: date) -> tuple[bool, str | None] | None:
+    """chinese-calendar's (holiday?, its name) of `day`, kept once asked (a CM's agenda asks
+    for the same working days for every client of the book); None for a year it does not
+    know."""
+    import chinese_calendar  # not on the start-up path (rules.clock is)
+
+    try:
+        off, name = chinese_calendar.get_holiday_detail(day)
+    except NotImplementedError:
+        return None
+    return bool(off), name
+
+
 @dataclass(frozen=True)
 class OpenDays:
     """Which days the center is open: its open weekdays (ISO 1 = Monday … 7 = Sunday), then, when
@@ -117,14 +132,12 @@ class OpenDays:
         by_weekday = day.isoweekday() in self.weekdays
         if not self.national_holidays:
             return by_weekday
-        import chinese_calendar
-
-        try:
-            off, name = chinese_calendar.get_holiday_detail(day)
-        except NotImplementedError:
+        detail = holiday_detail(day)
+        if detail is None:  # a year chinese-calendar does not know
             if self.unknown_years == "refuse":
                 raise CalendarUnknown(day.year) from None
             return by_weekday
+        off, name = detail
         if name is None:  # an ordinary day: the center's own weekdays decide
             return by_weekday
         if off:  # a statutory holiday

@@ -61,14 +61,16 @@ class AgendaService(Service):
     def facts_in(self, uow: UnitOfWork, cm_ids: list[int], start: date, end: date
                  ) -> list[rules.ClientFacts]:
         """What the rules need to know about every client of the CMs `cm_ids`."""
+        # the columns the rules read, not whole ORM rows: a book is hundreds of clients
         clients = uow.session.exec(
-            select(Client, CMAssignment.start_at)
+            select(Client.id, Client.name, Client.tier, Client.birthday, Client.lunar_birthday,
+                   Client.risk_assessed_on, CMAssignment.start_at)
             .join(CMAssignment, CMAssignment.client_id == Client.id)
             .where(col(CMAssignment.cm_id).in_(cm_ids), col(CMAssignment.end_at).is_(None))
         ).all()
         if not clients:
             return []
-        ids = [c.id for c, _ in clients]
+        ids = [c[0] for c in clients]
         last = dict(uow.session.exec(
             select(ContactLog.client_id, func.max(ContactLog.at))
             .where(col(ContactLog.client_id).in_(ids)).group_by(ContactLog.client_id)
@@ -81,24 +83,24 @@ class AgendaService(Service):
         ).all():
             recent[client_id].append((local_date(uow, at), purpose))
         follow: dict[int, list[rules.FollowUp]] = defaultdict(list)
-        for c in uow.session.exec(
-            select(ContactLog).where(col(ContactLog.client_id).in_(ids),
-                                     col(ContactLog.next_date).is_not(None),
-                                     col(ContactLog.follow_up_done_id).is_(None))
+        for contact_id, client_id, next_date, next_action in uow.session.exec(
+            select(ContactLog.id, ContactLog.client_id, ContactLog.next_date,
+                   ContactLog.next_action)
+            .where(col(ContactLog.client_id).in_(ids), col(ContactLog.next_date).is_not(None),
+                   col(ContactLog.follow_up_done_id).is_(None))
         ).all():
-            assert c.next_date is not None and c.id is not None
-            follow[c.client_id].append(rules.FollowUp(c.id, c.next_date, c.next_action))
+            follow[client_id].append(rules.FollowUp(contact_id, next_date, next_action))
         # a maturity matters from N working days before it: read a generous calendar margin
         margin = timedelta(days=uow.settings.contact.maturity_days_ahead * 2 + 16)
         maturing: dict[int, list[rules.Maturity]] = defaultdict(list)
-        for h in uow.session.exec(
-            select(ProductHolding).where(col(ProductHolding.client_id).in_(ids),
-                                         col(ProductHolding.maturity_date) >= start,
-                                         col(ProductHolding.maturity_date) <= end + margin)
+        for holding_id, client_id, product, matures, amount in uow.session.exec(
+            select(ProductHolding.id, ProductHolding.client_id, ProductHolding.product_name,
+                   ProductHolding.maturity_date, ProductHolding.amount_fen)
+            .where(col(ProductHolding.client_id).in_(ids),
+                   col(ProductHolding.maturity_date) >= start,
+                   col(ProductHolding.maturity_date) <= end + margin)
         ).all():
-            assert h.maturity_date is not None and h.id is not None
-            maturing[h.client_id].append(
-                rules.Maturity(h.id, h.product_name, h.maturity_date, h.amount_fen))
+            maturing[client_id].append(rules.Maturity(holding_id, product, matures, amount))
         changes = {
             c.client_id: rules.ChangeClock(c.assignment_id, c.started_on, c.due_on,
                                            c.first_contact_on, c.from_cm_name)
@@ -106,20 +108,19 @@ class AgendaService(Service):
                 uow, col(CMAssignment.cm_id).in_(cm_ids))
         }
         out: list[rules.ClientFacts] = []
-        for client, start_at in clients:
-            assert client.id is not None
-            last_at = last.get(client.id)
+        for client_id, name, tier, birthday, lunar_birthday, risk_on, start_at in clients:
+            last_at = last.get(client_id)
             out.append(rules.ClientFacts(
-                client_id=client.id, name=client.name, tier=client.tier,
-                birthday=client.birthday, lunar_birthday=client.lunar_birthday,
+                client_id=client_id, name=name, tier=tier,
+                birthday=birthday, lunar_birthday=lunar_birthday,
                 cm_since=local_date(uow, start_at),
                 last_contact=local_date(uow, last_at) if last_at else None,
-                risk_assessed_on=client.risk_assessed_on,
-                maturities=tuple(sorted(maturing.get(client.id, []),
+                risk_assessed_on=risk_on,
+                maturities=tuple(sorted(maturing.get(client_id, []),
                                         key=lambda m: m.maturity_date)),
-                follow_ups=tuple(sorted(follow.get(client.id, []), key=lambda f: f.next_date)),
-                change=changes.get(client.id),
-                contacts=tuple(recent.get(client.id, [])),
+                follow_ups=tuple(sorted(follow.get(client_id, []), key=lambda f: f.next_date)),
+                change=changes.get(client_id),
+                contacts=tuple(recent.get(client_id, [])),
             ))
         return out
 

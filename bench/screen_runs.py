@@ -95,6 +95,23 @@ def _with_writer(db: str, env: dict[str, str], figures: ScreenFigures) -> None:
         writer.wait(30)
 
 
+def _current(target: str) -> bool:
+    """Whether the center at `target` has the program's schema. A database kept from an older
+    stop was reused by its generator line alone, with its old tables (no `staff_role`), and
+    every sign-in failed; it is made again (its rows were sealed with the generator's key, which
+    an upgrade from here would not use)."""
+    from wealthtui.store import schema
+    from wealthtui.store.engine import make_engine
+
+    engine = make_engine(target)
+    try:
+        return bool(schema.state(engine).up_to_date)
+    except Exception:  # noqa: BLE001 - not readable as a center: made again
+        return False
+    finally:
+        engine.dispose()
+
+
 def pg_center(url: str, spec, say=print) -> str:  # type: ignore[no-untyped-def]
     """A PostgreSQL database on the server at `url` holding the center of `spec` (dbs.Spec),
     generated with the same `wealthtui gen` line; reused when it already holds that center."""
@@ -119,7 +136,7 @@ def pg_center(url: str, spec, say=print) -> str:  # type: ignore[no-untyped-def]
                 made = ""
             finally:
                 probe.dispose()
-            if made.startswith(spec.generator):
+            if made.startswith(spec.generator) and _current(target):
                 say(f"  reusing PostgreSQL database {name}")
                 return target
             with admin.connect() as conn:

@@ -102,18 +102,8 @@ def measure(source: Path) -> RaceResult:
     configuration) goes to the race's processes through WEALTHTUI_AUDIT_KEY."""
     from wealthtui.store import audit_key
 
-    saved = {name: os.environ.get(name) for name in ("WEALTHTUI_CONFIG", audit_key.ENV)}
-    key = audit_key.load()
-    if key is not None:
-        os.environ[audit_key.ENV] = key.decode("ascii")
-    try:
+    with audit_key.passed_on(key=audit_key.load()):  # _measure sets WEALTHTUI_CONFIG
         return _measure(source)
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def _measure(source: Path) -> RaceResult:

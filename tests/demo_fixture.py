@@ -17,7 +17,7 @@ from tests.conftest import FAST_PIN_HASH, T0
 from wealthtui.config import Settings, load_settings
 from wealthtui.demo.center import DemoSummary, build_demo
 from wealthtui.rules.clock import FixedClock
-from wealthtui.store import schema
+from wealthtui.store import audit_key, schema
 from wealthtui.store.engine import make_engine
 
 
@@ -39,17 +39,8 @@ def _no_audit_key(folder: Path) -> Iterator[None]:
 def config_at(config_file: Path) -> Iterator[None]:
     """WEALTHTUI_CONFIG names `config_file` (the audit key beside it, none from the
     environment) while a template shared by the worker's tests is built."""
-    saved = {name: os.environ.get(name) for name in ("WEALTHTUI_CONFIG", "WEALTHTUI_AUDIT_KEY")}
-    os.environ["WEALTHTUI_CONFIG"] = str(config_file)
-    os.environ.pop("WEALTHTUI_AUDIT_KEY", None)
-    try:
+    with audit_key.passed_on(config_file=config_file):
         yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def shared_root(base: Path) -> Path:

@@ -29,11 +29,11 @@ def _texts(command: Any) -> list[str]:
     return [Text.from_markup(text).plain for text in texts if text]
 
 
-def pages() -> list[dict[str, Any]]:
-    runner = CliRunner()
+def command_paths() -> list[tuple[list[str], Any]]:
+    """Every command and group below `wealthtui`, as (its words, its click command)."""
     root = typer.main.get_command(app)
     ctx = root.make_context("wealthtui", [])
-    found: list[tuple[list[str], Any]] = [([], root)]
+    found: list[tuple[list[str], Any]] = []
 
     def walk(words: list[str], group: Any) -> None:
         for name in group.list_commands(ctx):
@@ -43,8 +43,13 @@ def pages() -> list[dict[str, Any]]:
                 walk([*words, name], command)
 
     walk([], root)
+    return found
+
+
+def pages() -> list[dict[str, Any]]:
+    runner = CliRunner()
     result = []
-    for words, command in found:
+    for words, command in [([], typer.main.get_command(app)), *command_paths()]:
         done = runner.invoke(app, [*words, "--help"], prog_name="wealthtui")
         result.append({"words": words, "code": done.exit_code, "output": done.output,
                        "texts": _texts(command)})

@@ -13,33 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import typer.main
 from typer.testing import CliRunner
 
 from tests.demo_fixture import demo_template
+from tests.help_pages import command_paths
 from wealthtui import i18n
 from wealthtui.cli import app
 from wealthtui.cli.shared import SHARED
 
 EXE = Path(sys.executable).parent / "wealthtui"
 en = i18n.catalog("en")
-
-
-def command_paths() -> list[tuple[list[str], Any]]:
-    """Every command and group below `wealthtui`, as (its words, its click command)."""
-    root = typer.main.get_command(app)
-    ctx = root.make_context("wealthtui", [])
-    found: list[tuple[list[str], Any]] = []
-
-    def walk(words: list[str], group: Any) -> None:
-        for name in group.list_commands(ctx):
-            command = group.get_command(ctx, name)
-            found.append(([*words, name], command))
-            if hasattr(command, "list_commands"):
-                walk([*words, name], command)
-
-    walk([], root)
-    return found
 
 
 PATHS = command_paths()

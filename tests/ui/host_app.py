@@ -14,11 +14,14 @@ from textual.worker import Worker
 
 from wealthtui.services import Actor, Services
 from wealthtui.ui.app import WealthApp
+from wealthtui.ui.stylesheet import SharedStylesheet
 
 
 class HostApp(App[None]):
     def __init__(self, services: Services, actor: Actor) -> None:
         super().__init__()
+        # the real app's stylesheet: parsed CSS kept for the process (ui/stylesheet.py)
+        self.stylesheet = SharedStylesheet(variables=self.get_css_variables())
         self.services = services
         self.settings = services.settings
         self.actor = actor

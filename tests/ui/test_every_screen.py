@@ -29,6 +29,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 
 import wealthtui.ui
+from tests.staffed import Staffing
 from tests.ui.helpers import make_app, quiet_settings, screen_text, settle
 from tests.ui.host_app import HostApp
 from wealthtui import i18n
@@ -91,22 +92,29 @@ class World:
 
 
 @pytest.fixture
-def world(services: Services, head: Actor, make_staff: Any) -> World:
-    from tests.lobby_data import add_client, attend, sign_on
-
+def world(services: Services, head: Actor, make_staff: Any, staffing: Staffing) -> World:
+    """The staff, a premium client, a complaint and a hand-off: seeded once per run and copied
+    (a step of tests/staffed.py, as the head panels' seed)."""
     staff = {key: make_staff(role, name=name, staff_no=no)
              for key, (no, name, role) in STAFF.items()}
-    attend(services.ctx.engine, staff["cm"].staff_id, duty=True)
-    sign_on(services.ctx.engine, staff["teller"].staff_id, "01")
-    client_id = add_client(services.ctx.engine, CLIENT, seq=1, tier="premium", title="女士",
-                           phone="13912345678", cm_id=staff["cm"].staff_id)
-    complaint = services.complaints.intake(
-        staff["lobby"], channel="on_site", category="waiting", subcategory="queue",
-        description=COMPLAINT["description"], name=COMPLAINT["name"], phone="13711112222",
-        staff_complained=[staff["teller"].staff_id])
-    services.handoffs.create(staff["lobby"], kind="general", to_staff_id=staff["cm"].staff_id,
-                             client_id=client_id, note="")
-    return World(services, head, staff, client_id, complaint.id)
+
+    def seed(on: Services, _head: Actor | None) -> tuple[int, int]:
+        from tests.lobby_data import add_client, attend, sign_on
+
+        attend(on.ctx.engine, staff["cm"].staff_id, duty=True)
+        sign_on(on.ctx.engine, staff["teller"].staff_id, "01")
+        client_id = add_client(on.ctx.engine, CLIENT, seq=1, tier="premium", title="女士",
+                               phone="13912345678", cm_id=staff["cm"].staff_id)
+        complaint = on.complaints.intake(
+            staff["lobby"], channel="on_site", category="waiting", subcategory="queue",
+            description=COMPLAINT["description"], name=COMPLAINT["name"], phone="13711112222",
+            staff_complained=[staff["teller"].staff_id])
+        on.handoffs.create(staff["lobby"], kind="general", to_staff_id=staff["cm"].staff_id,
+                           client_id=client_id, note="")
+        return client_id, complaint.id
+
+    client_id, complaint_id = staffing.step(services, ("every-screen-world",), seed)
+    return World(services, head, staff, client_id, complaint_id)
 
 
 # --- how each screen opens ----------------------------------------------------------------------

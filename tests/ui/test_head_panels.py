@@ -12,8 +12,11 @@ hand-built center of tests/reports/seed.py (clock: Monday 2026-11-30 09:30):
 
 from __future__ import annotations
 
+import fcntl
+import json
 import threading
 from collections import Counter
+from pathlib import Path
 from traceback import extract_stack
 from typing import Any
 
@@ -22,6 +25,7 @@ from sqlalchemy import event
 from sqlmodel import Session
 from textual.widgets import DataTable
 
+from tests.demo_fixture import shared_root
 from tests.reports.seed import Seed, build
 from tests.staffed import Staffing
 from tests.ui.helpers import TEST_PIN, make_app, screen_text, settle, sign_in, type_into
@@ -346,20 +350,69 @@ def test_every_written_tick_label_has_room_so_plotext_drops_none(labels, width) 
 
 # --- snapshots of every tab ---------------------------------------------------------------------
 TABS = ["f2", "f3", "f4", "f5", "f6", "f7"]
+#: (size, language) → tab key → the screenshot: one app per size and language signs in and shows
+#: each tab in turn (F2–F7 only switch tabs, so each tab shows as it does straight after the
+#: sign-in), instead of one app per tab; each test compares its own tab's screenshot. The first
+#: pytest worker to need a size and language walks it (under a lock in the run's shared temp
+#: folder, as tests/staffed.py builds its templates), the others read its screenshots.
+_TAB_SHOTS: dict[tuple[tuple[int, int], str], dict[str, str]] = {}
+
+
+def _shared_tab_shots(base: Path, app: Any, size: tuple[int, int],
+                      language: str) -> dict[str, str]:
+    folder = shared_root(base) / "head-tab-shots"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{size[0]}x{size[1]}-{language}"
+    kept = folder / f"{name}.json"
+    with (folder / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the others wait while the first walks
+        if kept.exists():
+            return json.loads(kept.read_text("utf-8"))  # type: ignore[no-any-return]
+        shots = _tab_shots(app, size)
+        kept.write_text(json.dumps(shots), "utf-8")
+    return shots
+
+
+def _tab_shots(app: Any, size: tuple[int, int]) -> dict[str, str]:
+    from textual._doc import take_svg_screenshot
+
+    shots: dict[str, str] = {}
+
+    async def walk(pilot: Any) -> None:
+        await pilot.press(*"H001", "enter", *TEST_PIN, "enter")
+        await settle(pilot)
+        for tab in TABS:
+            await pilot.press(tab)
+            await settle(pilot)
+            # the waits take_svg_screenshot makes before its screenshot (textual._doc)
+            await pilot.pause()
+            await pilot.wait_for_scheduled_animations()
+            await pilot.pause()
+            await pilot.pause()
+            await pilot.wait_for_scheduled_animations()
+            shots[tab] = app.export_screenshot(title=app.title, simplify=True)
+
+    take_svg_screenshot(app=app, terminal_size=size, run_before=walk)
+    return shots
 
 
 @pytest.mark.parametrize("language", ["zh_CN", "en"])
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 @pytest.mark.parametrize("tab", TABS)
-def test_head_tab_snapshot(snap_compare: Any, services: Services, center: Seed, settings: Any,
-                           tab: str, size: tuple[int, int], language: str) -> None:
+def test_head_tab_snapshot(snap_compare: Any, monkeypatch: pytest.MonkeyPatch,
+                           tmp_path_factory: pytest.TempPathFactory, services: Services,
+                           center: Seed, settings: Any, tab: str, size: tuple[int, int],
+                           language: str) -> None:
+    import textual._doc
+
     from tests.ui.helpers import quiet_settings
 
-    async def show(pilot: Any) -> None:
-        await pilot.press(*"H001", "enter", *TEST_PIN, "enter")
-        await settle(pilot)
-        await pilot.press(tab)
-        await settle(pilot)
-
     app = make_app(services, quiet_settings(settings, language=language))
-    assert snap_compare(app, terminal_size=size, run_before=show)
+    if (size, language) not in _TAB_SHOTS:
+        _TAB_SHOTS[size, language] = _shared_tab_shots(tmp_path_factory.getbasetemp(), app,
+                                                       size, language)
+        app = make_app(services, quiet_settings(settings, language=language))
+    # snap_compare compares (and reports in snapshot_report.html) the screenshot taken above
+    shot = _TAB_SHOTS[size, language][tab]
+    monkeypatch.setattr(textual._doc, "take_svg_screenshot", lambda **_kw: shot)
+    assert snap_compare(app, terminal_size=size)

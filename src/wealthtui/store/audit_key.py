@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ENV = "WEALTHTUI_AUDIT_KEY"
@@ -48,6 +50,31 @@ def load() -> bytes | None:
     if len(text) < MIN_LENGTH:
         raise AuditKeyError("tamper.error.key_short", name=str(path), length=MIN_LENGTH)
     return text.encode("ascii")
+
+
+@contextmanager
+def passed_on(*, config_file: Path | None = None, key: bytes | None = None) -> Iterator[None]:
+    """For the length of the block, which audit key a center is built with or written by:
+    `config_file` (when given) becomes WEALTHTUI_CONFIG, whose folder holds the key file, and the
+    key in the environment is `key` (none when None, so the key file decides). Both variables
+    are put back as they were afterwards. A template built for tests, or the processes of a
+    bench race, get the key they mean, not one the caller's environment happened to hold."""
+    names = ("WEALTHTUI_CONFIG", ENV)
+    saved = {name: os.environ.get(name) for name in names}
+    if config_file is not None:
+        os.environ["WEALTHTUI_CONFIG"] = str(config_file)
+    if key is None:
+        os.environ.pop(ENV, None)
+    else:
+        os.environ[ENV] = key.decode("utf-8")
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def ensure() -> Path | None:

@@ -38,6 +38,7 @@ from wealthtui.ui.calendar_notice import calendar_warning
 from wealthtui.ui.errors import describe, guard_message_handlers
 from wealthtui.ui.screens.lock import LockScreen
 from wealthtui.ui.screens.login import LoginScreen
+from wealthtui.ui.stylesheet import SharedStylesheet
 
 if TYPE_CHECKING:
     from wealthtui.services import Actor, Services
@@ -126,6 +127,8 @@ class WealthApp(App[None]):
         i18n.set_language(settings.ui.language)
         guard_message_handlers()  # a store fault in a handler: a sentence (store_fault)
         super().__init__()
+        # parsed CSS kept for the process (ui/stylesheet.py): a sign-in parsed it four times
+        self.stylesheet = SharedStylesheet(variables=self.get_css_variables())
         self.services = services
         self.settings = settings
         self.kiosk = kiosk

@@ -46,7 +46,7 @@ async def test_a_long_english_center_name_is_cut_and_the_role_stays(services, he
         i18n.set_language("zh_CN")
     assert cell_len(line) <= 80
     assert line.startswith(" Industrial and") and "…" in line
-    assert "[Head]  Center head" in line  # the mode and the role stay
+    assert "  [Head] " in line  # the head's role stays
     assert "王主任 (H001)" in line
 
 

@@ -42,22 +42,29 @@ def may_break(text: str, i: int) -> bool:
 
 def break_offsets(text: str, width: int) -> list[int]:
     """Where the lines of `text` (one paragraph, no newline) start after the first, so that no
-    line is wider than `width` cells once its trailing spaces are dropped."""
+    line is wider than `width` cells once its trailing spaces are dropped. A break at a space
+    is taken over a later one between two characters when what it moves to the next line is
+    at most a third of the line (it keeps "线索 0" whole in "· 线索 0 · 分流 0", and never
+    leaves a half-empty line)."""
     width = max(width, 2)
     offsets: list[int] = []
-    start, cells, last = 0, 0, 0  # the line's start, its cells so far, its last break point
-    for i, char in enumerate(text):
+    start, cells, last, spaced = 0, 0, 0, 0  # the line's start, its cells so far, its last
+    for i, char in enumerate(text):          # break point, and its last one after a space
         if i > start and may_break(text, i):
             last = i
+            if text[i - 1].isspace():
+                spaced = i
         w = cell_len(char)
         if not char.isspace() and i > start and cells + w > width:
+            if spaced > start and spaced != last and cell_len(text[spaced:i]) <= width // 3:
+                last = spaced
             if last > start:  # back to the last break point
                 offsets.append(last)
                 start, cells = last, cell_len(text[last:i])
             if i > start and cells + w > width:  # a piece wider than the line: folded here
                 offsets.append(i)
                 start, cells = i, 0
-            last = start
+            last = spaced = start
         cells += w
     return offsets
 

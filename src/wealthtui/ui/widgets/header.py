@@ -115,13 +115,13 @@ class ShellHeader(Calls, Widget):
         if own and actor is not None and own not in actor.roles:
             held = set(actor.roles) & permissions.MODES.get(self.mode, frozenset())
             mode = role_names(held) or mode
-        if actor is not None and set(actor.roles) == set(permissions.MODES.get(self.mode, ())):
-            roles = ""  # the mode's tag names the one role held ([Head]): nothing more to say
         # importance: center, date, staff, mode, roles (dropped from the end)
         ordered = [parts[0], parts[1], staff, f"[{mode}]" if mode else "", roles]
         if roles and actor is not None and self.mode:
             held = role_names(set(actor.roles) & permissions.MODES.get(self.mode, frozenset()))
-            if held and f"[{held}]" != ordered[3]:
+            if set(actor.roles) == set(permissions.MODES.get(self.mode, ())):
+                ordered.append(ordered[3])  # the mode's tag names the one role held: [Head]
+            elif held and f"[{held}]" != ordered[3]:
                 ordered.append(f"[{held}]")
         return ordered, now.strftime("%H:%M:%S")
 

@@ -3,9 +3,9 @@
 Rich and Textual wrap only at spaces, and a Chinese sentence has none; neither knows that a
 closing mark (。，、）…) never starts a line nor an opening one (（「…) ends one. Here a line may
 break at a space, between two wide (CJK) characters and between a wide character and a Latin
-word; never before closing punctuation or after opening punctuation, nor between a Chinese word
-and the number after it (结案 1); a piece wider than the whole line is folded by cells, never
-cut.
+word; never before closing punctuation or after opening punctuation, nor between a word and
+the number after it (结案 1, "on the spot 87.5%"); a piece wider than the whole line is folded
+by cells, never cut.
 
 The command line's help (`cli/help_fold.py`, through `FoldingText`) and the app's paragraphs
 (`ui/text.py`'s `Paragraph` and F1's tables) both break with `break_offsets`.
@@ -35,8 +35,9 @@ def may_break(text: str, i: int) -> bool:
     before, char = text[i - 1], text[i]
     if char.isspace() or char in CLOSING or before in OPENING:
         return False
-    if char.isdigit() and before == " " and i > 1 and _wide(text[i - 2]):
-        return False  # a number stays with the Chinese word it counts: 结案 1，not 结案 / 1，
+    if char.isdigit() and before == " " and i > 1 and not (text[i - 2].isspace()
+                                                          or text[i - 2].isdigit()):
+        return False  # a number stays with the word it counts: 结案 1，not 结案 / 1，
     return before.isspace() or _wide(before) or _wide(char)  # not inside a Latin word
 
 

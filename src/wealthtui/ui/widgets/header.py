@@ -59,8 +59,8 @@ def left_line(parts: list[str], width: int) -> str:
         line = GAP.join(p for p in variant if p)
         if cell_len(line) <= width:
             return line
-    for variant in variants:
-        rest = GAP.join(p for p in variant[1:] if p)
+    for variant in sorted(variants, key=lambda v: cell_len(GAP.join(p for p in v[1:] if p))):
+        rest = GAP.join(p for p in variant[1:] if p)  # the one that keeps more of the name
         room = width - cell_len(rest) - cell_len(GAP)
         if variant[0] and room >= MIN_CENTER:
             return GAP.join([fit(variant[0], room), rest])

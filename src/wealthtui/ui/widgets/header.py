@@ -49,12 +49,10 @@ MIN_CENTER = 6
 
 def left_line(parts: list[str], width: int) -> str:
     """The header's parts (ShellHeader.texts) fitted to `width`: with the roles when they fit,
-    else with the mode's tag naming the roles held in the mode when that fits; else the same
+    else with a tag naming the roles held in the mode (parts[5:]) when that fits; else the same
     with the center's name cut with … (issue 19: a long English center name dropped the role —
     the role stays, the name is what gets cut); else as much as fits, from the front."""
-    variants = [parts[:5]]
-    if len(parts) > 5 and parts[5]:
-        variants.append([*parts[:3], parts[5]])
+    variants = [parts[:5], *([*parts[:3], tag] for tag in parts[5:] if tag)]
     for variant in variants:
         line = GAP.join(p for p in variant if p)
         if cell_len(line) <= width:
@@ -96,9 +94,10 @@ class ShellHeader(Calls, Widget):
         return now.astimezone(zone(self.settings.center.timezone))
 
     def texts(self) -> tuple[list[str], str]:
-        """(left parts in order of importance, clock): center, date, staff, mode tag, roles; a
-        sixth part, when the roles are more than those held in the mode, the mode tag naming
-        the roles held in it (used when the roles do not fit)."""
+        """(left parts in order of importance, clock): center, date, staff, mode tag, roles;
+        then the tags that name the roles held in the mode, used when the roles do not fit: the
+        roles held in it ([非现金柜员]), and the mode's own tag when the staff member holds just
+        the mode's one role ([Head])."""
         settings = self.settings
         now = self._now()
         day = business_date(now, now.tzinfo)  # type: ignore[arg-type]
@@ -119,10 +118,10 @@ class ShellHeader(Calls, Widget):
         ordered = [parts[0], parts[1], staff, f"[{mode}]" if mode else "", roles]
         if roles and actor is not None and self.mode:
             held = role_names(set(actor.roles) & permissions.MODES.get(self.mode, frozenset()))
+            if held and f"[{held}]" != ordered[3]:
+                ordered.append(f"[{held}]")
             if set(actor.roles) == set(permissions.MODES.get(self.mode, ())):
                 ordered.append(ordered[3])  # the mode's tag names the one role held: [Head]
-            elif held and f"[{held}]" != ordered[3]:
-                ordered.append(f"[{held}]")
         return ordered, now.strftime("%H:%M:%S")
 
     def render(self) -> Text:

@@ -173,6 +173,9 @@ class Flow(Visual):
         self.content = content
         self._cache: tuple[int, Content] | None = None
 
+    def __str__(self) -> str:  # what it says, as a Content's str (tests read `render()`)
+        return self.content.plain
+
     def lines(self, width: int) -> Content:
         """The content with its lines broken to `width` cells (each line's trailing spaces
         dropped); a line that fits is kept as it is."""

@@ -38,6 +38,7 @@ from textual.widgets import Input, Label, Static
 from wealthtui.i18n import t
 from wealthtui.services.errors import FieldError
 from wealthtui.ui.errors import describe
+from wealthtui.ui.hooks import require
 from wealthtui.ui.text import plain
 
 
@@ -187,11 +188,16 @@ class EnterAdvances(Screen[Any]):
                 show=False, priority=True),
     ]
 
+    HOOKS: ClassVar[tuple[str, ...]] = ("submit_form",)
+    #: what Enter on the last field does (the form's own save)
+    submit_form: Callable[[], None]
+
+    def __init_subclass__(cls, *, abstract: bool = False, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        require(cls, abstract=abstract)
+
     def action_form_enter(self) -> None:
         enter_moves(self, list(self.query(FormField)), self.submit_form)
-
-    def submit_form(self) -> None:
-        raise NotImplementedError
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if any(f.input is event.input for f in self.query(FormField)):

@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from wealthtui.cli.help_fold import CLOSING, OPENING, break_offsets
+from wealthtui.rules.linebreak import CLOSING, OPENING, break_offsets
 
 ROOT = Path(__file__).resolve().parent.parent
 #: what is not text in a help page: the panels' borders and the spaces of the table's columns

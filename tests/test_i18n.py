@@ -28,8 +28,32 @@ def placeholders(text: str) -> set[str]:
 
 def test_catalogs_have_the_same_keys():
     zh, en = i18n.catalog("zh_CN"), i18n.catalog("en")
+    en = {k: v for k, v in en.items() if not k.startswith("one.")}  # English singulars
     assert sorted(set(zh) - set(en)) == [], "keys only in zh_CN.toml"
     assert sorted(set(en) - set(zh)) == [], "keys only in en.toml"
+
+
+def test_each_singular_names_a_message_with_its_parameters():
+    en = i18n.catalog("en")
+    ones = {k.removeprefix("one."): v for k, v in en.items() if k.startswith("one.")}
+    assert "cm2.agenda.fold_count" in ones
+    assert set(ones) <= set(en)
+    # the same parameters, or fewer ("recorded once")
+    assert [k for k, v in ones.items() if not placeholders(v) <= placeholders(en[k])] == []
+    assert not any(k.startswith("one.") for k in i18n.catalog("zh_CN"))
+
+
+def test_english_plurals_follow_the_first_count(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(i18n, "_current", "en")
+    assert i18n.t("cm2.agenda.fold_count", count=1) == "1 item"
+    assert i18n.t("cm2.agenda.fold_count", count=0) == "0 items"
+    assert i18n.t("cm2.agenda.fold_count", count=2) == "2 items"
+    # the first whole number in the text's order decides, not the first argument
+    assert i18n.t("head.eod.month_head", closed=5, days=1, month="2026-11") == \
+        "Month 2026-11: 1 business day, 5 closed"
+    assert i18n.t("checklist.times", n=True) == " (recorded True times)"  # a bool is no count
+    monkeypatch.setattr(i18n, "_current", "zh_CN")
+    assert i18n.t("cm2.agenda.fold_count", count=1) == "1 项"
 
 
 def test_placeholders_match_between_languages():

@@ -7,6 +7,7 @@ only the UI and the CLI turn them into text with `t()`.
 from __future__ import annotations
 
 from functools import cache
+from string import Formatter
 
 from wealthtui.resources import data_file, read_toml
 
@@ -49,12 +50,28 @@ def has(key: str) -> bool:
     return key in catalog(_current)
 
 
+def _count(text: str, params: dict[str, object]) -> int | None:
+    """The message's first whole-number parameter, in the order the text names them."""
+    for _literal, name, _spec, _conv in Formatter().parse(text):
+        value = params.get(name) if name else None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    return None
+
+
 def t(key: str, /, **params: object) -> str:
-    """The message for `key` in the current language, formatted with `params`."""
-    text = catalog(_current).get(key)
+    """The message for `key` in the current language, formatted with `params`.
+
+    Plurals (issue 19): a language whose words change at one (English) holds the singular in
+    its `[one]` section under the same key, taken when the message's first whole-number
+    parameter is 1 ("1 item", "2 items"); a language with one form (Chinese) has none."""
+    table = catalog(_current)
+    text = table.get(key)
     if text is None:
         MISSING.add(key)
         return key
+    if params and (one := table.get(f"one.{key}")) is not None and _count(text, params) == 1:
+        text = one
     if params:
         try:
             return text.format(**params)

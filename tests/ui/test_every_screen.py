@@ -264,8 +264,9 @@ COVERED_ELSEWHERE = {
     # (tests/ui/test_complaint_intake.py)
     "ComplaintIntakeDialog",
     # bases, never shown themselves: every role screen is a RoleScreen, both counter screens a
-    # CounterBase, every form a FormDialog (shown here as new_pin_form and handover_form)
-    "RoleScreen", "CounterBase",
+    # CounterBase, every form a FormDialog (shown here as new_pin_form and handover_form), and
+    # every form screen an EnterAdvances (Enter moves to the next field: dialogs/form.py)
+    "RoleScreen", "CounterBase", "EnterAdvances",
     # the appointment calendar, both sizes and languages (tests/ui/test_appointments_ui.py)
     "CalendarScreen",
     # the counter's business form is a FormDialog with one more key (F3, the dual recording);

@@ -7,11 +7,13 @@ from __future__ import annotations
 from rich.cells import cell_len
 from textual.binding import Binding
 
+from tests.ui.host_app import HostApp, HostScreen
+from wealthtui import i18n
 from wealthtui.i18n import t
 from wealthtui.ui.app import WealthApp
 from wealthtui.ui.bindings import key_display
 from wealthtui.ui.text import plain
-from wealthtui.ui.widgets.header import left_line
+from wealthtui.ui.widgets.header import ShellHeader, left_line
 
 CENTER, DAY, STAFF = "工银理财中心（演示）", "2026-12-07 周一", "杨帆（8021）"
 
@@ -21,9 +23,31 @@ def test_the_header_names_the_role_in_the_mode_tag_when_the_roles_do_not_fit() -
     assert left_line(parts, 80) == "  ".join(parts[:5])  # room: mode and role
     narrow = left_line(parts, 66)  # the 80-column header beside its clock
     assert narrow == "  ".join([CENTER, DAY, STAFF, "[非现金柜员]"]) and cell_len(narrow) <= 66
-    # a tag too long for the width: the mode's own tag stays
+    # a tag too long for the width: the center's name is cut with …, the roles stay
     many = [CENTER, DAY, STAFF, "[柜台]", "业务主办、非现金柜员", "[业务主办、非现金柜员]"]
-    assert left_line(many, 62) == "  ".join([CENTER, DAY, STAFF, "[柜台]"])
+    assert left_line(many, 62) == "  ".join(["工银理…", DAY, STAFF, "[业务主办、非现金柜员]"])
+
+
+async def test_a_long_english_center_name_is_cut_and_the_role_stays(services, head) -> None:
+    name = "Industrial and Commercial Bank of China Wealth Management Center, Haidian Branch"
+    settings = services.settings
+    settings = settings.model_copy(update={"center": settings.center.model_copy(
+        update={"name_en": name})})
+    app = HostApp(services, head)
+    app.settings = settings
+    i18n.set_language("en")
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            header = ShellHeader(mode="head")
+            await app.push_screen(HostScreen(header))
+            await pilot.pause()
+            line = header.render().plain
+    finally:
+        i18n.set_language("zh_CN")
+    assert cell_len(line) <= 80
+    assert line.startswith(" Industrial and") and "…" in line
+    assert "  [Head] " in line  # the head's role stays
+    assert "王主任 (H001)" in line
 
 
 def test_the_counter_sign_on_hint_fills_its_lines() -> None:

@@ -10,7 +10,11 @@ cannot put a link on it. Textual parses a plain `str` as markup in most places �
 - `plain_text(s, style=…)`: the same as a Rich `Text` (for Rich tables and renderables);
 - `PlainTable`: a DataTable whose `str` cells and labels are shown as they are, never as markup
   (use it instead of `DataTable`); `PlainRichTable` the same for a Rich `Table` in a `Static`;
-- `escape(s)`: for the rare catalog string that carries markup and must interpolate stored text.
+- `escape(s)`: for the rare catalog string that carries markup and must interpolate stored text;
+- `Paragraph` (a Static) and `flow(s)` (a Visual for any Static): flowing text broken into lines
+  by the one line-breaking rule (`rules/linebreak.py`: between CJK characters as well as at
+  spaces, closing punctuation never starting a line), measured in cells — Textual's own wrapping
+  breaks Chinese only at spaces and puts a lone 、 or ， at a line's start.
 
 The app's `notify` never parses markup (see `WealthApp.notify`); catalog strings hold none.
 """
@@ -24,9 +28,15 @@ from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.markup import escape as _escape_markup
-from textual.widgets import DataTable
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, Visual
+from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey
+
+from wealthtui.rules.linebreak import break_offsets, narrowest
 
 
 def plain(text: object, style: str = "") -> Content:
@@ -155,7 +165,72 @@ class PlainRichTable(Table):
         super().add_row(*(Text(r) if isinstance(r, str) else r for r in renderables), **kw)
 
 
-__all__ = ["PlainRichTable", "PlainTable", "escape", "plain", "plain_options", "plain_text"]
+class Flow(Visual):
+    """Plain text (or Content) drawn in lines broken by `rules.linebreak.break_offsets` at the
+    width it is given: a Visual, so a Static measures its height with the same lines it draws."""
+
+    def __init__(self, content: Content) -> None:
+        self.content = content
+        self._cache: tuple[int, Content] | None = None
+
+    def __str__(self) -> str:  # what it says, as a Content's str (tests read `render()`)
+        return self.content.plain
+
+    def lines(self, width: int) -> Content:
+        """The content with its lines broken to `width` cells (each line's trailing spaces
+        dropped); a line that fits is kept as it is."""
+        if self._cache is not None and self._cache[0] == width:
+            return self._cache[1]
+        out: list[Content] = []
+        for line in self.content.split("\n", allow_blank=True):
+            if line.cell_length <= width:
+                out.append(line)
+                continue
+            out.extend(part.rstrip() for part in line.divide(break_offsets(line.plain, width)))
+        broken = Content("\n").join(out)
+        self._cache = (width, broken)
+        return broken
+
+    def render_strips(self, width: int, height: int | None, style: Style,
+                      options: RenderOptions) -> list[Strip]:
+        return self.lines(width).render_strips(width, height, style, options)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return self.content.get_optimal_width(rules, container_width)
+
+    def get_minimal_width(self, rules: RulesMap) -> int:
+        return narrowest(self.content.plain)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return self.lines(width).get_height(rules, width) if width > 0 else 0
+
+
+def flow(text: object, style: str = "") -> Flow:
+    """`text` as plain text (never markup) that breaks its lines by the one rule (see Flow)."""
+    if isinstance(text, Flow):
+        return text
+    return Flow(plain(text, style))
+
+
+def _flowing(content: Any) -> Any:
+    """Text (a `str`, Rich Text or Content) as a Flow; any other renderable as it is."""
+    return flow(content) if isinstance(content, str | Text | Content) else content
+
+
+class Paragraph(Static):
+    """A Static for a paragraph of flowing text: broken into lines by the one rule (see Flow),
+    at its content width, again on every resize. Its text is plain text, never markup (another
+    renderable, a Rich table, is drawn as it is)."""
+
+    def __init__(self, text: object = "", *args: Any, **kw: Any) -> None:
+        super().__init__(_flowing(text), *args, **kw)
+
+    def update(self, content: Any = "", *, layout: bool = True) -> None:
+        super().update(_flowing(content), layout=layout)
+
+
+__all__ = ["Flow", "Paragraph", "PlainRichTable", "PlainTable", "escape", "flow", "plain",
+           "plain_options", "plain_text"]
 
 
 def fit(text: str, cells: int) -> str:

@@ -18,7 +18,7 @@ from wealthtui.procedures import Step
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.calls import Calls, Failed
 from wealthtui.ui.dialogs.frame import frame_css
-from wealthtui.ui.text import plain
+from wealthtui.ui.text import Paragraph, plain
 
 
 def step_text(step: Step) -> str:
@@ -60,7 +60,7 @@ class ChoiceDialog(Calls, TranslatedBindings, ModalScreen[Any]):
             yield Static(t("checklist.choose", step=step_text(self.step)), classes="choice-title")
             yield OptionList(*(Option(tl(c.text, c.text_en), id=c.id) for c in self.step.choices))
             yield Static("", classes="choice-error")
-            yield Static(t("checklist.choice_hint"), classes="choice-hint")
+            yield Paragraph(t("checklist.choice_hint"), classes="choice-hint")
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

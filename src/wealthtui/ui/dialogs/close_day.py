@@ -23,7 +23,7 @@ from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.calls import Calls, Failed
 from wealthtui.ui.dialogs.form import EnterAdvances, FormField, clear_errors
 from wealthtui.ui.dialogs.frame import frame_css
-from wealthtui.ui.text import plain
+from wealthtui.ui.text import Paragraph, plain
 
 
 def problem_text(p: CloseProblem) -> str:
@@ -83,11 +83,11 @@ class CloseDayDialog(Calls, TranslatedBindings, EnterAdvances, ModalScreen[Any])
                 yield Static(t("head.close.ready"), id="form-detail")
             with VerticalScroll(id="form-fields"):
                 if hard:
-                    yield Static(t("head.close.blocked"), classes="close-note")
+                    yield Paragraph(t("head.close.blocked"), classes="close-note")
                     for p in hard:
                         yield Static(plain("• " + problem_text(p)), classes="problem -hard")
                 if soft:
-                    yield Static(t("head.close.explain"), classes="close-note")
+                    yield Paragraph(t("head.close.explain"), classes="close-note")
                     for i, p in soft:
                         yield FormField("field.reason", label=problem_text(p), max_length=300,
                                         id=f"explain-{i}")

@@ -22,7 +22,7 @@ from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.calls import Calls, Failed
 from wealthtui.ui.dialogs.frame import frame_css
 from wealthtui.ui.labels import tier_name
-from wealthtui.ui.text import plain
+from wealthtui.ui.text import Paragraph, plain
 
 
 class FindClientDialog(Calls, TranslatedBindings, ModalScreen[int | None]):
@@ -46,7 +46,7 @@ class FindClientDialog(Calls, TranslatedBindings, ModalScreen[int | None]):
             yield Static(t("cm.find.title"), id="find-title")
             yield Input(placeholder=t("cm.find.placeholder"), id="find-input")
             yield OptionList(id="find-results")
-            yield Static(t("cm.find.hint"), id="find-hint")
+            yield Paragraph(t("cm.find.hint"), id="find-hint")
 
     def on_mount(self) -> None:
         self.asked: str | None = None

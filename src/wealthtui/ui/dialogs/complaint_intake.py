@@ -58,7 +58,7 @@ from wealthtui.ui.dialogs.form import (
 from wealthtui.ui.dialogs.frame import frame_css
 from wealthtui.ui.errors import describe
 from wealthtui.ui.labels import staff_ref
-from wealthtui.ui.text import plain, plain_text
+from wealthtui.ui.text import Paragraph, plain, plain_text
 
 #: what a mobile number may hold as typed: digits, spaces, dashes and a leading + (rules.fields
 #: parse_mobile decides the rest at saving)
@@ -160,7 +160,7 @@ class ComplaintIntakeDialog(Calls, TranslatedBindings, EnterAdvances,
         with Vertical(id="intake-box"):
             yield Static(t("complaint.intake.title"), id="intake-title")
             if self.client_id is not None:
-                yield Static(t("lobby2.loading"), id="client-hint", classes="-loading")
+                yield Paragraph(t("lobby2.loading"), id="client-hint", classes="-loading")
             with VerticalScroll(id="intake-form"):
                 with Horizontal(classes="pair"):
                     with Vertical():

@@ -14,7 +14,7 @@ from textual.widgets import Button, Static
 
 from wealthtui.i18n import t
 from wealthtui.ui.bindings import TranslatedBindings
-from wealthtui.ui.text import plain
+from wealthtui.ui.text import Paragraph
 
 
 class ConfirmDialog(TranslatedBindings, ModalScreen[bool]):
@@ -69,7 +69,7 @@ class ConfirmDialog(TranslatedBindings, ModalScreen[bool]):
         with Vertical():
             if self.title_text:
                 yield Static(self.title_text, classes="confirm-title")
-            yield Static(plain(self.text), classes="confirm-text")
+            yield Paragraph(self.text, classes="confirm-text")
             with Horizontal():
                 yield Button(self.yes_text, id="yes", variant="primary")
                 yield Button(self.no_text, id="no")

@@ -10,8 +10,11 @@
 - `show_field_error(root, exc)`: puts a FieldError under the FormField of `root` whose
   `field_key` matches `exc.field`; returns False when there is none (then show it as a toast).
 - `clear_errors(root)`: empties every error line under `root`.
-- `EnterAdvances`: screen mixin; Enter in a FormField's input moves to the next FormField, and on
-  the last one calls `self.submit_form()` (define it in the screen).
+- `EnterAdvances`: the base of a form screen; Enter in a FormField's input moves to the next
+  FormField, and on the last one calls `self.submit_form()` (define it in the screen). Enter is
+  a priority binding (`enter_moves`), so keys sent in one burst land in their fields.
+- `enter_moves(screen, fields, submit)`: that Enter, for a form part with its own fields (the
+  sign-in's PinEntry).
 
 The generic modal form built on these is `ui/dialogs/form_dialog.FormDialog` (imported only
 when a form opens: the sign-in screen needs just the fields).
@@ -19,18 +22,23 @@ when a form opens: the sign-in screen needs just the fields).
 
 from __future__ import annotations
 
-from typing import Any, cast
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
 
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.dom import DOMNode
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
 from wealthtui.i18n import t
 from wealthtui.services.errors import FieldError
 from wealthtui.ui.errors import describe
+from wealthtui.ui.hooks import require
 from wealthtui.ui.text import plain
 
 
@@ -150,22 +158,50 @@ def clear_errors(root: DOMNode) -> None:
         form_field.clear_error()
 
 
-class EnterAdvances:
-    """Screen mixin: Enter moves to the next FormField; on the last one it calls
-    `self.submit_form()`, which the screen defines."""
+def enter_moves(screen: Screen[Any], fields: Sequence[FormField],
+                submit: Callable[[], object]) -> None:
+    """Enter in one of `fields` (issue 19: keys sent in one burst — a fast typist, a browser
+    terminal): the next field takes the focus now, before the app hands the next key to a
+    widget; on the last field `submit` runs after the keys that field was already handed (its
+    own queue), so what was typed is whole. Run it from a priority binding: as the Input's
+    Submitted message the move came after keys already handed to the first field, and "8031",
+    Enter, "246831" typed the PIN into the staff number. Enter anywhere else goes on to the
+    focused widget (a Select, a checkbox, a button, a text area)."""
+    focused = screen.focused
+    shown = [f for f in fields if f.display]
+    owner = next((f for f in shown if f.input is focused), None)
+    if owner is None or focused is None:
+        raise SkipAction()
+    index = shown.index(owner)
+    if index + 1 < len(shown):
+        screen.set_focus(shown[index + 1].input)
+    else:
+        focused.call_later(submit)
+
+
+class EnterAdvances(Screen[Any]):
+    """The base of a form screen: Enter moves to the next FormField; on the last one it calls
+    `self.submit_form()`, which the screen defines (see `enter_moves`)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "form_enter", "s19screens.bind.form_enter", id="form.enter",
+                show=False, priority=True),
+    ]
+
+    HOOKS: ClassVar[tuple[str, ...]] = ("submit_form",)
+    #: what Enter on the last field does (the form's own save)
+    submit_form: Callable[[], None]
+
+    def __init_subclass__(cls, *, abstract: bool = False, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        require(cls, abstract=abstract)
+
+    def action_form_enter(self) -> None:
+        enter_moves(self, list(self.query(FormField)), self.submit_form)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        screen = cast(Any, self)  # a mixin of screens: query() and submit_form() are theirs
-        fields = [f for f in screen.query(FormField) if f.display]
-        owner = next((f for f in fields if f.input is event.input), None)
-        if owner is None:
-            return
-        event.stop()
-        index = fields.index(owner)
-        if index + 1 < len(fields):
-            fields[index + 1].focus()
-        else:
-            screen.submit_form()
+        if any(f.input is event.input for f in self.query(FormField)):
+            event.stop()  # Enter is the screen's own binding (above)
 
 
 def blink(widget: Widget) -> bool:

@@ -51,7 +51,7 @@ from wealthtui.ui.dialogs.form import (
 )
 from wealthtui.ui.dialogs.frame import frame_css
 from wealthtui.ui.errors import describe
-from wealthtui.ui.text import plain, plain_options, plain_text
+from wealthtui.ui.text import Paragraph, plain, plain_options, plain_text
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,7 @@ class FormDialog(Calls, TranslatedBindings, EnterAdvances, ModalScreen[Any]):
             box.styles.width = self.look.width
             yield Static(self.title_text, id="form-title")
             for i, line in enumerate(self.info):
-                yield Static(plain(line), classes="form-info", id=f"form-info-{i}")
+                yield Paragraph(line, classes="form-info", id=f"form-info-{i}")
             with VerticalScroll(id="form-fields") as scroll:
                 scroll.styles.max_height = self.look.fields_height
                 for spec in self.fields:

@@ -22,6 +22,7 @@ from textual.widgets import Footer, Static
 
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.dialogs.frame import frame_css
+from wealthtui.ui.text import Paragraph
 
 ACTIONS = ("accept", "decline", "done", "open")
 
@@ -54,7 +55,7 @@ class HandoffDialog(TranslatedBindings, ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(self.title_text), id="handoff-title")
-            yield Static(Text("\n".join(self.lines)), id="handoff-body")
+            yield Paragraph("\n".join(self.lines), id="handoff-body")
             yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -23,7 +23,7 @@ from wealthtui.i18n import t
 from wealthtui.rules.fields import FieldError
 from wealthtui.services.errors import PinChangeRequired
 from wealthtui.ui.calls import Calls, Failed
-from wealthtui.ui.dialogs.form import FormField, clear_errors
+from wealthtui.ui.dialogs.form import FormField, clear_errors, enter_moves
 
 
 class PinEntry(Calls, Vertical):
@@ -92,11 +92,7 @@ class PinEntry(Calls, Vertical):
         self.staff_field.focus()
 
     def action_enter(self) -> None:
-        focused = self.screen.focused
-        if focused is self.staff_field.input:
-            self.screen.set_focus(self.pin_field.input)  # now, not when the screen next idles
-        else:  # after the keys already handed to the field (its own queue): the PIN is whole
-            (focused or self).call_later(self.submit)
+        enter_moves(self.screen, [self.staff_field, self.pin_field], self.submit)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()  # Enter is this widget's own binding (above)

@@ -26,7 +26,7 @@ from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.calls import Calls, Failed
 from wealthtui.ui.dialogs.form import EnterAdvances, FormField
 from wealthtui.ui.dialogs.frame import frame_css
-from wealthtui.ui.text import plain
+from wealthtui.ui.text import Paragraph
 
 
 class ReasonDialog(Calls, TranslatedBindings, EnterAdvances, ModalScreen[Any]):
@@ -75,7 +75,7 @@ class ReasonDialog(Calls, TranslatedBindings, EnterAdvances, ModalScreen[Any]):
         with Vertical():
             yield Static(self.title_text, classes="reason-title")
             if self.detail:
-                yield Static(plain(self.detail), classes="reason-detail")
+                yield Paragraph(self.detail, classes="reason-detail")
             yield FormField(self.field_key, value=self.initial, max_length=self.max_length,
                             id="reason")
             yield Static(t("dialog.enter_to_confirm"), classes="reason-hint")

@@ -45,7 +45,7 @@ from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.calls import Calls, Failed
 from wealthtui.ui.dialogs.form import EnterAdvances, FormField
 from wealthtui.ui.dialogs.frame import frame_css
-from wealthtui.ui.text import plain
+from wealthtui.ui.text import Paragraph
 
 
 class SecondPersonDialog(Calls, TranslatedBindings, EnterAdvances, ModalScreen[Actor | None]):
@@ -85,10 +85,10 @@ class SecondPersonDialog(Calls, TranslatedBindings, EnterAdvances, ModalScreen[A
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.title_text, classes="sp-title")
-            yield Static(plain(self.detail), classes="sp-detail")
+            yield Paragraph(self.detail, classes="sp-detail")
             yield FormField("field.staff_no", max_length=20, id="sp-staff-no")
             yield FormField("field.pin", password=True, max_length=12, id="sp-pin")
-            yield Static(t("second_person.hint"), classes="sp-hint")
+            yield Paragraph(t("second_person.hint"), classes="sp-hint")
 
     def on_mount(self) -> None:
         self.staff_no.focus()

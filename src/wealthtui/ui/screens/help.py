@@ -21,6 +21,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from wealthtui.i18n import t
+from wealthtui.rules.linebreak import folding
 from wealthtui.ui.bindings import CATALOG_KEY, TranslatedBindings, translate
 from wealthtui.ui.text import PlainRichTable
 
@@ -137,7 +138,7 @@ class HelpScreen(TranslatedBindings, ModalScreen[None]):
                 group = row.group
                 title = group if row.active else t("help.group_other", panel=group)
                 table.add_row(Text(title, style="bold underline"), Text(""))
-            text = Text(row.text)
+            text = folding(row.text)  # broken by the one rule (rules/linebreak.py)
             if row.active and not row.enabled:
                 text.append(" " + t("help.disabled"), style="dim")
             table.add_row(Text(row.key, style="bold"), text)
@@ -149,7 +150,7 @@ class HelpScreen(TranslatedBindings, ModalScreen[None]):
         # folded, never cut with …: a Chinese sentence has no spaces to wrap at
         table.add_column(t("help.col.what"), overflow="fold")
         for section, key in self.sections:  # what, then where it comes from: never cut
-            line = Text(t(key))
+            line = folding(t(key))  # no lone 、 or 。 at a line's start (rules/linebreak.py)
             line.append("\n")
             line.append(section, style="dim")
             table.add_row(line)
@@ -164,7 +165,7 @@ class HelpScreen(TranslatedBindings, ModalScreen[None]):
         table.add_column(t("basis.col_step"), overflow="fold")
         table.add_column(t("basis.label"), overflow="fold")
         for step, basis in self.basis:
-            table.add_row(Text(step), Text(basis))
+            table.add_row(folding(step), folding(basis))
         return table
 
     def compose(self) -> ComposeResult:

@@ -75,6 +75,7 @@ from wealthtui.ui.labels import tier_name
 from wealthtui.ui.screens.base import RoleScreen
 from wealthtui.ui.screens.calendar import CalendarScreen
 from wealthtui.ui.screens.checklist import ChecklistScreen
+from wealthtui.ui.text import Paragraph
 from wealthtui.ui.widgets.client_card import ClientCardView
 from wealthtui.ui.widgets.lobby_bigtext import BigText
 from wealthtui.ui.widgets.lobby_board import ArrivalsTable, QueueBoard, VisitsTable, flow_text
@@ -332,7 +333,7 @@ class LobbyScreen(RoleScreen):
                     yield BusinessChoice(routing_rules.NON_CASH, id="business")
                     yield Input(placeholder=t("lobby.amount.placeholder"), id="amount",
                                 select_on_focus=False, compact=True)
-                yield Static("", id="proposal")
+                yield Paragraph("", id="proposal")
                 yield Static("", id="appointment-line", classes="-none")
                 yield Static("", id="checklist-line")
                 yield VisitsTable(id="visits")
@@ -340,10 +341,10 @@ class LobbyScreen(RoleScreen):
                 with Vertical(id="ticket-box"):
                     yield Static(t("lobby.ticket.title"), id="ticket-title")
                     yield BigText("", id="ticket-no")
-                    yield Static(t("lobby.ticket.none"), id="ticket-detail")
+                    yield Paragraph(t("lobby.ticket.none"), id="ticket-detail")
                 yield QueueBoard(id="queue-board")
                 yield ArrivalsTable(id="arrivals")
-                yield Static("", id="flow-line")
+                yield Paragraph("", id="flow-line")
 
     def on_mount(self) -> None:
         super().on_mount()

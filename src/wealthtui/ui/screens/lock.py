@@ -17,6 +17,7 @@ from wealthtui.i18n import t, tl
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.calls import Calls
 from wealthtui.ui.dialogs.pin_entry import PinEntry
+from wealthtui.ui.text import Paragraph
 from wealthtui.ui.widgets.header import ShellHeader
 
 
@@ -71,7 +72,7 @@ class LockScreen(Calls, TranslatedBindings, ModalScreen[None]):
                          id="lock-who")
             yield PinEntry(staff_id="lock-staff-no", pin_id="lock-pin", message_id="lock-message",
                            staff_no=self.staff_no, max_pin=settings.security.pin_max_length)
-            yield Static(t("lock.hint"), id="lock-hint")
+            yield Paragraph(t("lock.hint"), id="lock-hint")
         yield Footer()
 
     @property

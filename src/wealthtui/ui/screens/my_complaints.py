@@ -35,6 +35,7 @@ from wealthtui.ui.calls import Calls
 from wealthtui.ui.dialogs import complaint_labels as lbl
 from wealthtui.ui.dialogs.complaint_intake import ComplaintIntakeDialog
 from wealthtui.ui.screens.complaint_detail import ComplaintDetailScreen
+from wealthtui.ui.text import Paragraph
 
 COLUMNS = ("ref", "as", "due", "status", "next")
 
@@ -105,7 +106,7 @@ class MyComplaintsScreen(Calls, TranslatedBindings, ModalScreen[bool]):
             self._set_columns(table, [])
             yield table
             yield Static(Text(t("head.panel.loading"), style="dim"), id="mc-empty")
-            yield Static("", id="mc-detail")
+            yield Paragraph("", id="mc-detail")
         yield Footer()
 
     @staticmethod

@@ -56,7 +56,7 @@ from wealthtui.ui.dialogs.flow_confirm import FlowLogConfirmDialog
 from wealthtui.ui.dialogs.reason import ReasonDialog
 from wealthtui.ui.dialogs.second_person import SecondPersonDialog
 from wealthtui.ui.labels import step_fact_text
-from wealthtui.ui.text import PlainTable, fit
+from wealthtui.ui.text import Paragraph, PlainTable, fit
 
 DONE_MARK = "✓"
 OPEN_MARK = "☐"
@@ -163,7 +163,7 @@ class ChecklistPanel(Calls, Vertical, can_focus=False):
         yield Static("", classes="cl-meta")
         table = StepTable(cursor_type="row", zebra_stripes=False)
         yield table
-        yield Static("", classes="cl-detail")
+        yield Paragraph("", classes="cl-detail")
 
     def on_mount(self) -> None:
         self.reload()

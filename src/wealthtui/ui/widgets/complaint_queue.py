@@ -39,7 +39,7 @@ from wealthtui.services.complaints import ComplaintStats, ComplaintView
 from wealthtui.ui.calls import Calls, Failed
 from wealthtui.ui.dialogs import complaint_labels as lbl
 from wealthtui.ui.labels import listing
-from wealthtui.ui.text import PlainTable
+from wealthtui.ui.text import Paragraph, PlainTable
 
 COLUMNS = ("ref", "due", "clock", "category", "complainant", "handler", "channel")
 #: the statistics line covers this many days up to today
@@ -116,14 +116,14 @@ class ComplaintQueue(Calls, Vertical):
         self.dirty = False
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(t("head.panel.loading"), style="dim"), id="cq-summary")
+        yield Paragraph(Text(t("head.panel.loading"), style="dim"), id="cq-summary")
         table: DataTable[Any] = PlainTable(cursor_type="row", zebra_stripes=True, id="cq-table",
                                                 fill="channel")
         for col in COLUMNS:
             table.add_column(t(f"complaint.col.{col}"), key=col)
         yield table
         yield Static(t("complaint.queue.empty"), id="cq-empty")
-        yield Static(id="cq-stats")
+        yield Paragraph(id="cq-stats")
 
     def on_mount(self) -> None:
         self.reload()

@@ -17,7 +17,7 @@ from wealthtui.rules.money import format_fen
 from wealthtui.services.counter import RecordView, ServingView
 from wealthtui.services.lookup import ClientCard
 from wealthtui.ui.labels import business_name
-from wealthtui.ui.text import PlainTable, fit, minutes
+from wealthtui.ui.text import Paragraph, PlainTable, fit, minutes
 from wealthtui.ui.widgets.client_card import ClientCardView
 
 
@@ -65,7 +65,7 @@ class TicketPanel(Vertical):
                                                  zebra_stripes=True)
         yield table
 
-        yield Static("", id="tp-hint")
+        yield Paragraph("", id="tp-hint")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -29,7 +29,7 @@ from wealthtui.config import Settings
 from wealthtui.i18n import t, tl
 from wealthtui.reports.charts import HourWait, TrendDay
 from wealthtui.services.dashboard import DashboardView
-from wealthtui.ui.text import PlainTable
+from wealthtui.ui.text import Paragraph, PlainTable
 
 KINDS = ("arrivals", "waits", "trend")
 #: series colours, the same names in plotext and Rich
@@ -154,7 +154,7 @@ class HeadChart(Vertical):
         table: DataTable[Any] = PlainTable(id="chart-numbers", cursor_type="row")
         table.display = False
         yield table
-        yield Static("", classes="chart-note", id="chart-note")
+        yield Paragraph("", classes="chart-note", id="chart-note")
 
     def toggle_numbers(self) -> None:
         self.numbers = not self.numbers

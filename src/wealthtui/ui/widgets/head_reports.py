@@ -40,6 +40,10 @@ class ReportPanel(HeadPanel, abstract=True):
     """A title line and the report's sections; the panel itself takes the focus."""
 
     can_focus = True
+    #: per section: the column that gives up cells, and the columns left out while the table
+    #: does not fit (head_tables.SectionTables)
+    FILL: ClassVar[dict[str, str]] = {}
+    NARROW: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     DEFAULT_CSS = """
     ReportPanel {
@@ -65,7 +69,8 @@ class ReportPanel(HeadPanel, abstract=True):
 
     def compose(self) -> ComposeResult:
         yield Static(loading_text(), id=f"{self.KEY}-head", classes="tab-head")
-        yield SectionTables(id=f"{self.KEY}-tables", classes="tab-body")
+        yield SectionTables(id=f"{self.KEY}-tables", classes="tab-body", fill=self.FILL,
+                            narrow=self.NARROW)
 
     def show_loading(self, on: bool) -> None:
         line = self.head.copy()
@@ -124,6 +129,9 @@ class FlowPanel(ReportPanel):
 
 class KpiPanel(ReportPanel):
     KEY = "kpi"
+    FILL: ClassVar[dict[str, str]] = {"kpi_center": "indicator"}
+    NARROW: ClassVar[dict[str, tuple[str, ...]]] = {"kpi_center": ("entered_by", "source",
+                                                                   "detail")}
     BINDINGS: ClassVar[list[Binding]] = [
         Binding("f8", "pick_month", "head.bind.pick_month", id="head.pick_month"),
         Binding("ctrl+e", "enter_figure", "head.bind.enter_figure", id="head.enter_figure"),

@@ -2,8 +2,8 @@
 
 Fitted to the width in terminal cells: when it does not fit, the role names go first — the roles
 held in the screen's mode then stand in the mode's tag ("[非现金柜员]" for "[柜台]  非现金柜员",
-issue 19: at 80 columns a non-cash teller saw no role) — then the mode, and the name is cut
-cell-wise; the clock always stays. No ambiguous-width glyphs.
+issue 19: at 80 columns a non-cash teller saw no role) — then the center's name is cut with …
+(a long English name dropped the role); the clock always stays. No ambiguous-width glyphs.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from wealthtui.i18n import t, tl
 from wealthtui.rules import permissions
 from wealthtui.rules.clock import business_date, zone
 from wealthtui.ui.calls import Calls
+from wealthtui.ui.text import fit
 
 GAP = "  "
 #: a mode's own role: staff of that mode without it see their role in the mode's tag, which
@@ -42,9 +43,25 @@ def fit_parts(parts: list[str], width: int) -> str:
     return ""
 
 
+#: the fewest cells the center's name is cut to (with …) to keep the roles on the line
+MIN_CENTER = 6
+
+
 def left_line(parts: list[str], width: int) -> str:
     """The header's parts (ShellHeader.texts) fitted to `width`: with the roles when they fit,
-    else with the mode's tag naming the roles held in the mode when that fits, else without."""
+    else with a tag naming the roles held in the mode (parts[5:]) when that fits; else the same
+    with the center's name cut with … (issue 19: a long English center name dropped the role —
+    the role stays, the name is what gets cut); else as much as fits, from the front."""
+    variants = [parts[:5], *([*parts[:3], tag] for tag in parts[5:] if tag)]
+    for variant in variants:
+        line = GAP.join(p for p in variant if p)
+        if cell_len(line) <= width:
+            return line
+    for variant in sorted(variants, key=lambda v: cell_len(GAP.join(p for p in v[1:] if p))):
+        rest = GAP.join(p for p in variant[1:] if p)  # the one that keeps more of the name
+        room = width - cell_len(rest) - cell_len(GAP)
+        if variant[0] and room >= MIN_CENTER:
+            return GAP.join([fit(variant[0], room), rest])
     line = fit_parts(parts[:5], width)
     if len(parts) > 5 and parts[4] and not line.endswith(parts[4]):  # the roles did not fit
         held = fit_parts([*parts[:3], parts[5]], width)
@@ -77,9 +94,10 @@ class ShellHeader(Calls, Widget):
         return now.astimezone(zone(self.settings.center.timezone))
 
     def texts(self) -> tuple[list[str], str]:
-        """(left parts in order of importance, clock): center, date, staff, mode tag, roles; a
-        sixth part, when the roles are more than those held in the mode, the mode tag naming
-        the roles held in it (used when the roles do not fit)."""
+        """(left parts in order of importance, clock): center, date, staff, mode tag, roles;
+        then the tags that name the roles held in the mode, used when the roles do not fit: the
+        roles held in it ([非现金柜员]), and the mode's own tag when the staff member holds just
+        the mode's one role ([Head])."""
         settings = self.settings
         now = self._now()
         day = business_date(now, now.tzinfo)  # type: ignore[arg-type]
@@ -102,6 +120,8 @@ class ShellHeader(Calls, Widget):
             held = role_names(set(actor.roles) & permissions.MODES.get(self.mode, frozenset()))
             if held and f"[{held}]" != ordered[3]:
                 ordered.append(f"[{held}]")
+            if set(actor.roles) == set(permissions.MODES.get(self.mode, ())):
+                ordered.append(ordered[3])  # the mode's tag names the one role held: [Head]
         return ordered, now.strftime("%H:%M:%S")
 
     def render(self) -> Text:

@@ -44,7 +44,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, event
+from sqlalchemy.orm import object_session
 from sqlmodel import col, select
 
 from wealthtui.model import (
@@ -258,6 +259,34 @@ def _field(step: Step) -> str:
 _RECORDS = (select(StepRecord).where(StepRecord.run_id == bindparam("run_id"))
             .order_by(col(StepRecord.id)))
 _NAMES = select(Staff.id, Staff.name).where(col(Staff.id).in_(bindparam("ids", expanding=True)))
+#: what a unit of work remembers (UnitOfWork.memo): the runs it loaded, their step records
+_RUNS, _RECORDS_MEMO = "checklists.runs", "checklists.records"
+
+
+def _records_written(mapper: Any, connection: Any, target: StepRecord) -> None:
+    """After a step record is inserted: add it to its run's records the unit of work has read
+    (ChecklistService.records_in), so they stay what the store holds."""
+    memo = _memo_of(target)
+    if memo is not None and (got := memo.get(target.run_id)) is not None:
+        got.append(target)
+
+
+def _records_changed(mapper: Any, connection: Any, target: StepRecord) -> None:
+    """A step record changed or deleted: its run's records are read again at the next look-up."""
+    memo = _memo_of(target)
+    if memo is not None:
+        memo.pop(target.run_id, None)
+
+
+def _memo_of(target: StepRecord) -> dict[int, list[StepRecord]] | None:
+    session = object_session(target)
+    uow = session.info.get("uow") if session is not None else None
+    return uow.memo.get(_RECORDS_MEMO) if uow is not None else None
+
+
+event.listen(StepRecord, "after_insert", _records_written)
+event.listen(StepRecord, "after_update", _records_changed)
+event.listen(StepRecord, "after_delete", _records_changed)
 
 
 # --- the service -------------------------------------------------------------------------------
@@ -524,13 +553,38 @@ class ChecklistService(Service):
         return [self._view(uow, run) for run in uow.session.exec(query).all()]
 
     def _load(self, uow: UnitOfWork, run_id: int) -> ChecklistRun:
-        run = uow.session.get(ChecklistRun, run_id)
+        run = self.run_in(uow, run_id)
         if run is None:
             raise NotFound("error.checklist.no_run", id=run_id)
         return run
 
+    def run_in(self, uow: UnitOfWork, run_id: int) -> ChecklistRun | None:
+        """The run `run_id` (None when there is none), held for the rest of the unit of work:
+        the session keeps loaded rows only while someone holds them, so each step of a call
+        would read the run (and its procedure's JSON) again."""
+        runs: dict[int, ChecklistRun] = uow.memo.setdefault(_RUNS, {})
+        run = runs.get(run_id)
+        if run is None:
+            run = uow.session.get(ChecklistRun, run_id)
+            if run is not None:
+                runs[run_id] = run
+        return run
+
+    def records_in(self, uow: UnitOfWork, run_id: int) -> list[StepRecord]:
+        """The run's step records in order, read once per unit of work: the records this call
+        inserts are added as they are flushed, and a record changed or deleted makes the next
+        look-up read them again (`_records_written`)."""
+        memo: dict[int, list[StepRecord]] = uow.memo.setdefault(_RECORDS_MEMO, {})
+        got = memo.get(run_id)
+        if got is not None and any(isinstance(o, StepRecord) for o in uow.session.new):
+            uow.session.flush()  # a record added but not flushed yet: as a query would see it
+            got = memo.get(run_id)
+        if got is None:
+            got = memo[run_id] = list(uow.session.exec(_RECORDS, params={"run_id": run_id}).all())
+        return list(got)
+
     def _records(self, uow: UnitOfWork, run_id: int) -> list[StepRecord]:
-        return list(uow.session.exec(_RECORDS, params={"run_id": run_id}).all())
+        return self.records_in(uow, run_id)
 
     def _view(self, uow: UnitOfWork, run: ChecklistRun,
               records: list[StepRecord] | None = None) -> RunView:

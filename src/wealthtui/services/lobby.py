@@ -289,7 +289,7 @@ class LobbyService(Service):
         name the file error)."""
         service = self._checklists
         try:
-            proc = service.catalog().get(IDENTIFICATION)
+            proc = service.catalog(uow).get(IDENTIFICATION)
         except Conflict:
             return
         if proc is None or not uow.roles & set(proc.roles):
@@ -322,18 +322,15 @@ class LobbyService(Service):
         recorded with that hand-off, so the checklist does not make a second one."""
         if visit.checklist_run_id is None:
             return
-        run = uow.session.get(ChecklistRun, visit.checklist_run_id)
+        run = self._checklists.run_in(uow, visit.checklist_run_id)
         if run is None or run.status != "open":
             return
-        done = uow.session.exec(
-            select(StepRecord.id).where(StepRecord.run_id == run.id,
-                                        StepRecord.step_id == step_id)
-        ).first()
-        if done is not None and handoff_id is not None:
-            return
+        assert run.id is not None
         if handoff_id is None:
             self._checklists.record_in(uow, run.id, step_id, value)
             return
+        if any(r.step_id == step_id for r in self._checklists.records_in(uow, run.id)):
+            return  # recorded already
         assert uow.actor_id is not None
         rec = StepRecord(run_id=run.id, step_id=step_id, value=value or "1",
                          done_by=uow.actor_id, done_at=uow.now, handoff_id=handoff_id)
@@ -345,7 +342,7 @@ class LobbyService(Service):
     def _judge(self, uow: UnitOfWork, visit: Visit, client: Client) -> None:
         if visit.checklist_run_id is None:
             return
-        run = uow.session.get(ChecklistRun, visit.checklist_run_id)
+        run = self._checklists.run_in(uow, visit.checklist_run_id)
         if run is not None and run.client_id is None:
             run.client_id = client.id
             uow.session.add(run)

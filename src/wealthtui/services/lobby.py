@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import bindparam
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
@@ -192,6 +193,44 @@ class FlowCounts:
     leads_non_cash_counter: int         # identified by the non-cash counters
     complaints: int
     premium_by_cm: tuple[tuple[str, int], ...]  # premium clients received, per CM (accepted)
+
+
+def _arrival_view(h: Handoff, to_name: str | None, cname: str | None, ctier: str | None,
+                  tno: str | None, visit_id: int | None) -> ArrivalView:
+    assert h.id is not None
+    return ArrivalView(
+        handoff_id=h.id, business_date=h.business_date, visit_id=visit_id,
+        client_id=h.client_id, client_name=cname or "", client_tier=ctier or "",
+        to_staff_id=h.to_staff_id, to_name=to_name or "", to_role=h.to_role,
+        status=h.status, created_at=h.created_at, accepted_at=h.accepted_at,
+        ticket_no=tno or "",
+    )
+
+
+def _last_ticket(column):  # type: ignore[no-untyped-def]
+    return (select(column).where(Ticket.visit_id == Visit.id)
+            .order_by(col(Ticket.id).desc()).limit(1).scalar_subquery())
+
+
+#: one visit with its client's name and its (latest) ticket (LobbyService._visit_view)
+_ONE_VISIT = (select(Visit, Client.name, _last_ticket(Ticket.id), _last_ticket(Ticket.display_no))
+              .outerjoin(Client, Client.id == Visit.client_id)
+              .where(Visit.id == bindparam("visit_id")))
+_RECEIVER = aliased(Staff)
+#: a client's latest premium arrival of a day, as the lobby lists it, with the client's latest
+#: visit of that day
+_LATEST_ARRIVAL = (
+    select(Handoff, _RECEIVER.name, Client.name, Client.tier, Ticket.display_no,
+           select(func.max(Visit.id)).where(Visit.client_id == Handoff.client_id,
+                                            Visit.business_date == Handoff.business_date)
+           .scalar_subquery())
+    .outerjoin(_RECEIVER, _RECEIVER.id == Handoff.to_staff_id)
+    .outerjoin(Client, Client.id == Handoff.client_id)
+    .outerjoin(Ticket, Ticket.id == Handoff.ticket_id)
+    .where(Handoff.kind == ARRIVAL, Handoff.client_id == bindparam("client_id"),
+           Handoff.business_date == bindparam("day"))
+    .order_by(col(Handoff.created_at).desc(), col(Handoff.id).desc())
+    .limit(1))
 
 
 # --- the service ---------------------------------------------------------------------------
@@ -387,17 +426,9 @@ class LobbyService(Service):
                 .order_by(col(Visit.id))
             )
         } if clients else {}
-        return [
-            ArrivalView(
-                handoff_id=h.id, business_date=h.business_date,
-                visit_id=visits.get((h.client_id, h.business_date)),
-                client_id=h.client_id, client_name=cname or "", client_tier=ctier or "",
-                to_staff_id=h.to_staff_id, to_name=to_name or "", to_role=h.to_role,
-                status=h.status, created_at=h.created_at, accepted_at=h.accepted_at,
-                ticket_no=tno or "",
-            )
-            for h, to_name, cname, ctier, tno in rows
-        ]
+        return [_arrival_view(h, to_name, cname, ctier, tno,
+                              visits.get((h.client_id, h.business_date)))
+                for h, to_name, cname, ctier, tno in rows]
 
     def _visit_views(self, uow: UnitOfWork, where,  # type: ignore[no-untyped-def]
                      limit: int | None = None) -> list[VisitView]:
@@ -436,7 +467,26 @@ class LobbyService(Service):
         return out
 
     def _visit_view(self, uow: UnitOfWork, visit_id: int) -> VisitView:
-        return self._visit_views(uow, Visit.id == visit_id)[0]
+        """One visit as `_visit_views` shows it, in two prepared statements: the visit with its
+        client's name and its ticket, then its client's latest arrival that day with the
+        client's latest visit of the day (what a visit written just now shows: arrive, guide)."""
+        v, cname, ticket_id, ticket_no = uow.session.exec(  # type: ignore[call-overload]
+            _ONE_VISIT, params={"visit_id": visit_id}).one()
+        arrival = None
+        if v.client_id is not None:
+            row = uow.session.exec(  # type: ignore[call-overload]
+                _LATEST_ARRIVAL, params={"client_id": v.client_id, "day": v.business_date}
+            ).first()
+            if row is not None:
+                arrival = _arrival_view(*row)
+        return VisitView(
+            id=v.id, business_date=v.business_date, arrived_at=v.arrived_at,
+            client_id=v.client_id, client_name=cname or "", tier_at_arrival=v.tier_at_arrival,
+            premium=bool(v.client_id) and self._is_premium(v.tier_at_arrival),
+            identified_by=v.identified_by, business_kind=v.business_kind, zone=v.route,
+            diverted=v.diverted, note=v.note, ticket_id=ticket_id, ticket_no=ticket_no or "",
+            arrival=arrival, checklist_run_id=v.checklist_run_id,
+        )
 
     # --- the flow of a visit ---------------------------------------------------------------
     @requires("visit.record")

@@ -28,6 +28,7 @@ are the session class's, not registered anew for each call.
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
@@ -59,6 +60,8 @@ if TYPE_CHECKING:
     from wealthtui.services.context import Context
 
 _LOAD_KEY: Any = object()
+#: how many of the rows it loaded last a unit of work holds (UnitOfWork._held)
+HELD_ROWS = 256
 
 
 def append_audit(
@@ -138,6 +141,10 @@ class UnitOfWork:
         #: what the call reads once however often it asks (e.g. the procedure catalog,
         #: services.checklists): name -> value
         self.memo: dict[str, Any] = {}
+        #: the rows the call loaded last, held so that the session's identity map keeps them
+        #: (it holds a row only while someone does): a row asked for again by key
+        #: (`session.get`) in the same call is not read again
+        self._held: deque[Any] = deque(maxlen=HELD_ROWS)
 
     @property
     def staff(self) -> Staff | None:
@@ -271,7 +278,10 @@ def _loaded(target: Any, context: Any, attrs: Any = None) -> None:
         return  # only some attributes refreshed
     session = getattr(context, "session", None)
     uow: UnitOfWork | None = session.info.get("uow") if session is not None else None
-    if uow is None or not uow._bulk:
+    if uow is None:
+        return
+    uow._held.append(target)
+    if not uow._bulk:
         return
     name = getattr(target, "__tablename__", None)
     if name in uow._bulk:

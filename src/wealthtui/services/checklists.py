@@ -260,7 +260,7 @@ _RECORDS = (select(StepRecord).where(StepRecord.run_id == bindparam("run_id"))
             .order_by(col(StepRecord.id)))
 _NAMES = select(Staff.id, Staff.name).where(col(Staff.id).in_(bindparam("ids", expanding=True)))
 #: what a unit of work remembers (UnitOfWork.memo): the runs it loaded, their step records
-_RUNS, _RECORDS_MEMO = "checklists.runs", "checklists.records"
+_RUNS, _RECORDS_MEMO, _NAMES_MEMO = "checklists.runs", "checklists.records", "checklists.names"
 
 
 def _records_written(mapper: Any, connection: Any, target: StepRecord) -> None:
@@ -393,6 +393,10 @@ class ChecklistService(Service):
         )
         uow.session.add(run)
         uow.session.flush()
+        assert run.id is not None
+        # held for the rest of the call, with its records (none yet: it was just inserted)
+        uow.memo.setdefault(_RUNS, {})[run.id] = run
+        uow.memo.setdefault(_RECORDS_MEMO, {})[run.id] = []
         uow.audit("checklist.start", "checklist_run", run.id, manual_section=proc.basis_code,
                   procedure=proc.id, version=proc.version[:12], business_date=day.isoformat(),
                   client_id=client_id, ticket_id=ticket_id, subject_staff_id=subject_staff_id)
@@ -649,10 +653,12 @@ class ChecklistService(Service):
         )
 
     def _names(self, uow: UnitOfWork, ids: set[int]) -> dict[int, str]:
-        if not ids:
-            return {}
-        rows = uow.session.exec(_NAMES, params={"ids": sorted(ids)})
-        return {staff_id: name for staff_id, name in rows}
+        """Staff names by id, each read once per unit of work (a run's view before and after
+        a change names the same people)."""
+        known: dict[int, str] = uow.memo.setdefault(_NAMES_MEMO, {})
+        if missing := ids - known.keys():
+            known.update(uow.session.exec(_NAMES, params={"ids": sorted(missing)}).all())
+        return {i: known[i] for i in ids if i in known}
 
     # --- recording -----------------------------------------------------------------------------
     @requires("checklist.run")

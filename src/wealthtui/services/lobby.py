@@ -346,13 +346,14 @@ class LobbyService(Service):
         (a walk-in not yet judged, a lead not yet logged) stays open and is listed for them to
         resume; optional steps can be ticked until the next visitor comes."""
         last = uow.session.exec(
-            select(ChecklistRun.id).where(
+            select(ChecklistRun).where(
                 ChecklistRun.procedure_id == IDENTIFICATION, ChecklistRun.status == ChecklistStatus.OPEN,
                 ChecklistRun.started_by == uow.actor_id, ChecklistRun.business_date == uow.today)
             .order_by(col(ChecklistRun.id).desc()).limit(1)
         ).first()
-        if last is not None and not self._checklists.get(uow, last).open_required:
-            self._checklists.complete(uow, last)
+        if last is not None and last.id is not None \
+                and not self._checklists.get(uow, last.id).open_required:
+            self._checklists.complete(uow, last.id)
 
     def _step(self, uow: UnitOfWork, visit: Visit, step_id: str, value: str = "", *,
               handoff_id: int | None = None) -> None:

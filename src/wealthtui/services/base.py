@@ -12,9 +12,10 @@ Callers pass the Actor: `services.handoffs.accept(actor, 12)`. Another service t
 step inside its own transaction passes its UnitOfWork instead of the Actor
 (`self.queue.finish(uow, ticket_id)`): the call joins that transaction, and the acting staff
 member must hold this action as well. Otherwise the wrapper opens one transaction
-(services.uow.run_in_uow), loads the actor's staff row, refuses an inactive actor or one whose
-roles lack the action (and audits the refusal in its own transaction), runs the method,
-commits, and retries the whole call when the store is busy.
+(services.uow.run_in_uow), reads the actor (`uow.acting`: one Core statement with the roles
+held), refuses an inactive actor or one whose roles lack the action (and audits the refusal
+in its own transaction), runs the method, commits, and retries the whole call when the store
+is busy.
 
 `@requires("action", write=False, lean=True)` makes a lean read (services.lean): the method
 receives a ReadUnit and runs prepared Core SELECTs on the reader's own connection, with the

@@ -22,7 +22,14 @@ forgets them.
 
 The write path's cost (issue 21): the statements every call sends (the actor, the closed days)
 are built once at import (a prebuilt statement keeps its cache key), and the session's listeners
-are the session class's, not registered anew for each call.
+are the session class's, not registered anew for each call. The actor is read with Core (its
+id, number, name, `active`, `pin_must_change` and roles: `UnitOfWork.acting`, re-read at the
+start of every call, so a deactivation or a role taken counts at once); the ORM staff row
+(`uow.staff`) is loaded only when a call asks for it. A unit of work holds the last rows it
+loaded (`HELD_ROWS`): the session's identity map keeps a row only while something holds it, so
+without this a row asked for again by key in the same call (`session.get`) was read again.
+`uow.memo` keeps what a call reads once however often it asks (the procedure catalog, a
+checklist run and its step records, staff names: services.checklists) — for the call only.
 """
 
 from __future__ import annotations

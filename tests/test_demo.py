@@ -561,3 +561,26 @@ def test_a_lead_of_a_closed_day_is_still_converted_by_a_later_sale(demo: Engine)
     converting moves a lead along its life, it does not change its closed day (model.Lead)."""
     leads = all_rows(demo, Lead, Lead.business_date < PREVIOUS, Lead.status == "converted")
     assert leads and all(lead.converted_at is not None for lead in leads)
+
+
+def test_every_recording_was_needed_by_its_sale(demo: Engine, demo_settings: Settings):
+    """Issue 21: a sale is recorded (双录) only when `[compliance.dual_recording]` names it —
+    a first purchase counts the client's sales before it, the CMs' contact sales of the
+    history (demo.history_work) among them, so the history's counter sales (demo.day) add no
+    recording for a client who has bought already."""
+    from wealthtui.model import DualRecording
+    from wealthtui.reports.compliance import first_purchase_in
+    from wealthtui.rules import dual_recording
+
+    rules = dual_recording.from_settings(demo_settings)
+    recorded = {r.sale_check_id for r in all_rows(demo, DualRecording)
+                if r.sale_check_id is not None}
+    sales = {s.id: s for s in all_rows(demo, SaleCheck, col(SaleCheck.id).in_(recorded))}
+    assert len(sales) == len(recorded) > 0
+    with Session(demo) as s:
+        unneeded = [(sale.id, sale.client_id, sale.path) for sale in sales.values()
+                    if not dual_recording.reasons(
+                        rules, product_code=sale.product_code, product_level=sale.product_level,
+                        client_age=sale.client_age,
+                        first_purchase=first_purchase_in(s, sale.client_id, before=sale.at))]
+    assert unneeded == []

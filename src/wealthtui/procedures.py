@@ -57,6 +57,7 @@ A checklist run stores that JSON, so an old run reads the same after the file ch
 from __future__ import annotations
 
 import hashlib
+import os
 import tomllib
 from dataclasses import dataclass
 from datetime import time
@@ -461,10 +462,16 @@ def load_dir(directory: Path | None = None) -> Catalog:
 
 
 def fingerprint(directory: Path) -> tuple[tuple[str, int, int], ...]:
-    """What changes when a procedure file changes (name, size, mtime): for cache checks."""
+    """What changes when a procedure file changes (name, size, mtime) — of the files `load_dir`
+    reads (`*.toml`) —: for cache checks. One directory scan and one stat per file, without
+    pathlib's objects: the services look at it once per call that reads the catalog (a file
+    changed while the program runs is seen by the next call)."""
     out = []
-    for path in sorted(Path(directory).glob("*.toml")):
-        st = path.stat()
-        out.append((path.name, st.st_size, st.st_mtime_ns))
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            if entry.name.endswith(".toml"):
+                st = entry.stat()
+                out.append((entry.name, st.st_size, st.st_mtime_ns))
+    out.sort()
     return tuple(out)
 

@@ -444,6 +444,12 @@ class RowDay:
                                                   SaleCheck.client_id.is_not(None)))}  # type: ignore[union-attr]
         return self._profiles.get(client, (None, None, None))
 
+    def sold_elsewhere(self) -> None:
+        """The services sold too (the CMs' contact sales of demo.history_work): the clients'
+        sales are read again at the next sale, so that a first purchase counts theirs and a
+        client who bought from a CM gets no recording the rules do not name."""
+        self._profiles = None
+
     def _verdict(self, client: int, level: int) -> suitability.Verdict:
         risk, assessed, born = self._profile(client)
         return suitability.decide(

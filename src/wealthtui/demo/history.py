@@ -83,6 +83,7 @@ def write_days(engine: Engine, settings: Settings, rng: random.Random, roster: R
                 conn.commit()
                 worked(day)
                 ids.reset()  # the services wrote rows of their own
+                sim.sold_elsewhere()  # and sold: a later first purchase counts their sales
             close_day(out, roster, day, tz)
         out.flush()
         fix_sequences(conn)

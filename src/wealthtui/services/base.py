@@ -12,9 +12,10 @@ Callers pass the Actor: `services.handoffs.accept(actor, 12)`. Another service t
 step inside its own transaction passes its UnitOfWork instead of the Actor
 (`self.queue.finish(uow, ticket_id)`): the call joins that transaction, and the acting staff
 member must hold this action as well. Otherwise the wrapper opens one transaction
-(services.uow.run_in_uow), loads the actor's staff row, refuses an inactive actor or one whose
-roles lack the action (and audits the refusal in its own transaction), runs the method,
-commits, and retries the whole call when the store is busy.
+(services.uow.run_in_uow), reads the actor (`uow.acting`: one Core statement with the roles
+held), refuses an inactive actor or one whose roles lack the action (and audits the refusal
+in its own transaction), runs the method, commits, and retries the whole call when the store
+is busy.
 
 `@requires("action", write=False, lean=True)` makes a lean read (services.lean): the method
 receives a ReadUnit and runs prepared Core SELECTs on the reader's own connection, with the
@@ -81,7 +82,7 @@ def requires(action: str, *, write: bool = True,
         def wrapper(self: Service, actor: Actor | UnitOfWork, /, *args: Any, **kwargs: Any) -> R:
             if isinstance(actor, UnitOfWork):
                 # called from another service: join its transaction, check this action too
-                if actor.staff is None or not permissions.allowed(actor.roles, action):
+                if actor.acting is None or not permissions.allowed(actor.roles, action):
                     raise PermissionDenied("error.permission.denied", action=action)
                 return fn(self, ReadUnit.within(actor) if lean else actor, *args, **kwargs)
 
@@ -94,12 +95,12 @@ def requires(action: str, *, write: bool = True,
                     raise
 
             def body(uow: UnitOfWork) -> R:
-                staff = uow.staff
-                if staff is None or not staff.active:
+                acting = uow.acting
+                if acting is None or not acting.active:
                     raise PermissionDenied("error.permission.inactive")
-                if staff.pin_must_change:  # a one-time PIN allows nothing but choosing a PIN
+                if acting.pin_must_change:  # a one-time PIN allows nothing but choosing a PIN
                     raise PermissionDenied("insiders.error.must_change_first")
-                if not permissions.allowed(staff.role_set, action):
+                if not permissions.allowed(acting.roles, action):
                     raise PermissionDenied("error.permission.denied", action=action)
                 return fn(self, uow, *args, **kwargs)
 
@@ -135,7 +136,7 @@ class Service:
 
     def _audit_refusal(self, actor: Actor, action: str, exc: PermissionDenied) -> None:
         def body(uow: UnitOfWork) -> None:
-            actor_id = actor.staff_id if uow.staff is not None else None
+            actor_id = actor.staff_id if uow.acting is not None else None
             append_audit(uow.session, at=uow.now, actor_id=actor_id, action="security.refused",
                          entity="action", entity_id=action, detail={"reason": exc.key},
                          key=uow.ctx.audit_key())

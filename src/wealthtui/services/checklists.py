@@ -44,7 +44,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, case, func
+from sqlalchemy import bindparam, case, event, func
+from sqlalchemy.orm import object_session
 from sqlmodel import col, select
 
 from wealthtui.model import (
@@ -268,6 +269,34 @@ def _field(step: Step) -> str:
 _RECORDS = (select(StepRecord).where(StepRecord.run_id == bindparam("run_id"))
             .order_by(col(StepRecord.id)))
 _NAMES = select(Staff.id, Staff.name).where(col(Staff.id).in_(bindparam("ids", expanding=True)))
+#: what a unit of work remembers (UnitOfWork.memo): the runs it loaded, their step records
+_RUNS, _RECORDS_MEMO, _NAMES_MEMO = "checklists.runs", "checklists.records", "checklists.names"
+
+
+def _records_written(mapper: Any, connection: Any, target: StepRecord) -> None:
+    """After a step record is inserted: add it to its run's records the unit of work has read
+    (ChecklistService.records_in), so they stay what the store holds."""
+    memo = _memo_of(target)
+    if memo is not None and (got := memo.get(target.run_id)) is not None:
+        got.append(target)
+
+
+def _records_changed(mapper: Any, connection: Any, target: StepRecord) -> None:
+    """A step record changed or deleted: its run's records are read again at the next look-up."""
+    memo = _memo_of(target)
+    if memo is not None:
+        memo.pop(target.run_id, None)
+
+
+def _memo_of(target: StepRecord) -> dict[int, list[StepRecord]] | None:
+    session = object_session(target)
+    uow = session.info.get("uow") if session is not None else None
+    return uow.memo.get(_RECORDS_MEMO) if uow is not None else None
+
+
+event.listen(StepRecord, "after_insert", _records_written)
+event.listen(StepRecord, "after_update", _records_changed)
+event.listen(StepRecord, "after_delete", _records_changed)
 
 
 # --- the service -------------------------------------------------------------------------------
@@ -374,6 +403,10 @@ class ChecklistService(Service):
         )
         uow.session.add(run)
         uow.session.flush()
+        assert run.id is not None
+        # held for the rest of the call, with its records (none yet: it was just inserted)
+        uow.memo.setdefault(_RUNS, {})[run.id] = run
+        uow.memo.setdefault(_RECORDS_MEMO, {})[run.id] = []
         uow.audit("checklist.start", "checklist_run", run.id, manual_section=proc.basis_code,
                   procedure=proc.id, version=proc.version[:12], business_date=day.isoformat(),
                   client_id=client_id, ticket_id=ticket_id, subject_staff_id=subject_staff_id)
@@ -557,13 +590,38 @@ class ChecklistService(Service):
         return [self._view(uow, run) for run in uow.session.exec(query).all()]
 
     def _load(self, uow: UnitOfWork, run_id: int) -> ChecklistRun:
-        run = uow.session.get(ChecklistRun, run_id)
+        run = self.run_in(uow, run_id)
         if run is None:
             raise NotFound("error.checklist.no_run", id=run_id)
         return run
 
+    def run_in(self, uow: UnitOfWork, run_id: int) -> ChecklistRun | None:
+        """The run `run_id` (None when there is none), held for the rest of the unit of work:
+        the session keeps loaded rows only while someone holds them, so each step of a call
+        would read the run (and its procedure's JSON) again."""
+        runs: dict[int, ChecklistRun] = uow.memo.setdefault(_RUNS, {})
+        run = runs.get(run_id)
+        if run is None:
+            run = uow.session.get(ChecklistRun, run_id)
+            if run is not None:
+                runs[run_id] = run
+        return run
+
+    def records_in(self, uow: UnitOfWork, run_id: int) -> list[StepRecord]:
+        """The run's step records in order, read once per unit of work: the records this call
+        inserts are added as they are flushed, and a record changed or deleted makes the next
+        look-up read them again (`_records_written`)."""
+        memo: dict[int, list[StepRecord]] = uow.memo.setdefault(_RECORDS_MEMO, {})
+        got = memo.get(run_id)
+        if got is not None and any(isinstance(o, StepRecord) for o in uow.session.new):
+            uow.session.flush()  # a record added but not flushed yet: as a query would see it
+            got = memo.get(run_id)
+        if got is None:
+            got = memo[run_id] = list(uow.session.exec(_RECORDS, params={"run_id": run_id}).all())
+        return list(got)
+
     def _records(self, uow: UnitOfWork, run_id: int) -> list[StepRecord]:
-        return list(uow.session.exec(_RECORDS, params={"run_id": run_id}).all())
+        return self.records_in(uow, run_id)
 
     def _view(self, uow: UnitOfWork, run: ChecklistRun,
               records: list[StepRecord] | None = None) -> RunView:
@@ -628,10 +686,12 @@ class ChecklistService(Service):
         )
 
     def _names(self, uow: UnitOfWork, ids: set[int]) -> dict[int, str]:
-        if not ids:
-            return {}
-        rows = uow.session.exec(_NAMES, params={"ids": sorted(ids)})
-        return {staff_id: name for staff_id, name in rows}
+        """Staff names by id, each read once per unit of work (a run's view before and after
+        a change names the same people)."""
+        known: dict[int, str] = uow.memo.setdefault(_NAMES_MEMO, {})
+        if missing := ids - known.keys():
+            known.update(uow.session.exec(_NAMES, params={"ids": sorted(missing)}).all())
+        return {i: known[i] for i in ids if i in known}
 
     # --- recording -----------------------------------------------------------------------------
     @requires("checklist.run")

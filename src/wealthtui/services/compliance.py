@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, case, func
 from sqlmodel import col, select
 
 from wealthtui.citations import service_section
@@ -209,6 +209,23 @@ class AuthorizationBasis:
     earlier_fen: int = 0
 
 
+def _earlier_sum(where):  # type: ignore[no-untyped-def]
+    return func.coalesce(func.sum(case((where, ServiceRecord.amount_fen), else_=0)), 0)
+
+
+#: the client's and the ticket's sums of one business type on a day before a record, in one
+#: statement (a None client or ticket matches nothing)
+_EARLIER = select(
+    _earlier_sum(ServiceRecord.client_id == bindparam("client_id")),
+    _earlier_sum(ServiceRecord.ticket_id == bindparam("ticket_id")),
+).where(ServiceRecord.business_date == bindparam("day"),
+        ServiceRecord.business_type == bindparam("type"),
+        col(ServiceRecord.outcome).in_(("done", "pending_auth")),
+        ServiceRecord.id < bindparam("id"),
+        (ServiceRecord.client_id == bindparam("client_id"))
+        | (ServiceRecord.ticket_id == bindparam("ticket_id")))
+
+
 def authorization_basis(uow: UnitOfWork, rec: ServiceRecord) -> AuthorizationBasis:
     """The amount the `[[authorization.rules]]` limit applies to for a flushed record (issue 17:
     two withdrawals of 49,999.99 on one ticket or one day need the authorisation one of 50,000
@@ -216,15 +233,12 @@ def authorization_basis(uow: UnitOfWork, rec: ServiceRecord) -> AuthorizationBas
     including this record. Business cancelled or rejected does not count."""
     if not uow.settings.compliance.authorization_on_daily_sum or rec.id is None:
         return AuthorizationBasis(rec.amount_fen, "")
-    base = select(func.coalesce(func.sum(ServiceRecord.amount_fen), 0)).where(
-        ServiceRecord.business_date == rec.business_date,
-        ServiceRecord.business_type == rec.business_type,
-        col(ServiceRecord.outcome).in_(("done", "pending_auth")), ServiceRecord.id < rec.id)
     by_client = by_ticket = 0
-    if rec.client_id is not None:
-        by_client = int(uow.session.exec(base.where(ServiceRecord.client_id == rec.client_id)).one())
-    if rec.ticket_id is not None:
-        by_ticket = int(uow.session.exec(base.where(ServiceRecord.ticket_id == rec.ticket_id)).one())
+    if rec.client_id is not None or rec.ticket_id is not None:
+        by_client, by_ticket = uow.session.exec(_EARLIER, params={  # type: ignore[call-overload]
+            "day": rec.business_date, "type": rec.business_type, "id": rec.id,
+            "client_id": rec.client_id, "ticket_id": rec.ticket_id}).one()
+    by_client, by_ticket = int(by_client), int(by_ticket)
     earlier = max(by_client, by_ticket)
     if earlier == 0:
         return AuthorizationBasis(rec.amount_fen, "")

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import bindparam
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
@@ -194,6 +195,44 @@ class FlowCounts:
     premium_by_cm: tuple[tuple[str, int], ...]  # premium clients received, per CM (accepted)
 
 
+def _arrival_view(h: Handoff, to_name: str | None, cname: str | None, ctier: str | None,
+                  tno: str | None, visit_id: int | None) -> ArrivalView:
+    assert h.id is not None
+    return ArrivalView(
+        handoff_id=h.id, business_date=h.business_date, visit_id=visit_id,
+        client_id=h.client_id, client_name=cname or "", client_tier=ctier or "",
+        to_staff_id=h.to_staff_id, to_name=to_name or "", to_role=h.to_role,
+        status=h.status, created_at=h.created_at, accepted_at=h.accepted_at,
+        ticket_no=tno or "",
+    )
+
+
+def _last_ticket(column):  # type: ignore[no-untyped-def]
+    return (select(column).where(Ticket.visit_id == Visit.id)
+            .order_by(col(Ticket.id).desc()).limit(1).scalar_subquery())
+
+
+#: one visit with its client's name and its (latest) ticket (LobbyService._visit_view)
+_ONE_VISIT = (select(Visit, Client.name, _last_ticket(Ticket.id), _last_ticket(Ticket.display_no))
+              .outerjoin(Client, Client.id == Visit.client_id)
+              .where(Visit.id == bindparam("visit_id")))
+_RECEIVER = aliased(Staff)
+#: a client's latest premium arrival of a day, as the lobby lists it, with the client's latest
+#: visit of that day
+_LATEST_ARRIVAL = (
+    select(Handoff, _RECEIVER.name, Client.name, Client.tier, Ticket.display_no,
+           select(func.max(Visit.id)).where(Visit.client_id == Handoff.client_id,
+                                            Visit.business_date == Handoff.business_date)
+           .scalar_subquery())
+    .outerjoin(_RECEIVER, _RECEIVER.id == Handoff.to_staff_id)
+    .outerjoin(Client, Client.id == Handoff.client_id)
+    .outerjoin(Ticket, Ticket.id == Handoff.ticket_id)
+    .where(Handoff.kind == ARRIVAL, Handoff.client_id == bindparam("client_id"),
+           Handoff.business_date == bindparam("day"))
+    .order_by(col(Handoff.created_at).desc(), col(Handoff.id).desc())
+    .limit(1))
+
+
 # --- the service ---------------------------------------------------------------------------
 class LobbyService(Service):
     def __init__(self, ctx: Context, *, queue: QueueService, handoffs: HandoffService,
@@ -289,7 +328,7 @@ class LobbyService(Service):
         name the file error)."""
         service = self._checklists
         try:
-            proc = service.catalog().get(IDENTIFICATION)
+            proc = service.catalog(uow).get(IDENTIFICATION)
         except Conflict:
             return
         if proc is None or not uow.roles & set(proc.roles):
@@ -307,13 +346,14 @@ class LobbyService(Service):
         (a walk-in not yet judged, a lead not yet logged) stays open and is listed for them to
         resume; optional steps can be ticked until the next visitor comes."""
         last = uow.session.exec(
-            select(ChecklistRun.id).where(
+            select(ChecklistRun).where(
                 ChecklistRun.procedure_id == IDENTIFICATION, ChecklistRun.status == ChecklistStatus.OPEN,
                 ChecklistRun.started_by == uow.actor_id, ChecklistRun.business_date == uow.today)
             .order_by(col(ChecklistRun.id).desc()).limit(1)
         ).first()
-        if last is not None and not self._checklists.get(uow, last).open_required:
-            self._checklists.complete(uow, last)
+        if last is not None and last.id is not None \
+                and not self._checklists.get(uow, last.id).open_required:
+            self._checklists.complete(uow, last.id)
 
     def _step(self, uow: UnitOfWork, visit: Visit, step_id: str, value: str = "", *,
               handoff_id: int | None = None) -> None:
@@ -322,18 +362,15 @@ class LobbyService(Service):
         recorded with that hand-off, so the checklist does not make a second one."""
         if visit.checklist_run_id is None:
             return
-        run = uow.session.get(ChecklistRun, visit.checklist_run_id)
+        run = self._checklists.run_in(uow, visit.checklist_run_id)
         if run is None or run.status != "open":
             return
-        done = uow.session.exec(
-            select(StepRecord.id).where(StepRecord.run_id == run.id,
-                                        StepRecord.step_id == step_id)
-        ).first()
-        if done is not None and handoff_id is not None:
-            return
+        assert run.id is not None
         if handoff_id is None:
             self._checklists.record_in(uow, run.id, step_id, value)
             return
+        if any(r.step_id == step_id for r in self._checklists.records_in(uow, run.id)):
+            return  # recorded already
         assert uow.actor_id is not None
         rec = StepRecord(run_id=run.id, step_id=step_id, value=value or "1",
                          done_by=uow.actor_id, done_at=uow.now, handoff_id=handoff_id)
@@ -345,7 +382,7 @@ class LobbyService(Service):
     def _judge(self, uow: UnitOfWork, visit: Visit, client: Client) -> None:
         if visit.checklist_run_id is None:
             return
-        run = uow.session.get(ChecklistRun, visit.checklist_run_id)
+        run = self._checklists.run_in(uow, visit.checklist_run_id)
         if run is not None and run.client_id is None:
             run.client_id = client.id
             uow.session.add(run)
@@ -390,17 +427,9 @@ class LobbyService(Service):
                 .order_by(col(Visit.id))
             )
         } if clients else {}
-        return [
-            ArrivalView(
-                handoff_id=h.id, business_date=h.business_date,
-                visit_id=visits.get((h.client_id, h.business_date)),
-                client_id=h.client_id, client_name=cname or "", client_tier=ctier or "",
-                to_staff_id=h.to_staff_id, to_name=to_name or "", to_role=h.to_role,
-                status=h.status, created_at=h.created_at, accepted_at=h.accepted_at,
-                ticket_no=tno or "",
-            )
-            for h, to_name, cname, ctier, tno in rows
-        ]
+        return [_arrival_view(h, to_name, cname, ctier, tno,
+                              visits.get((h.client_id, h.business_date)))
+                for h, to_name, cname, ctier, tno in rows]
 
     def _visit_views(self, uow: UnitOfWork, where,  # type: ignore[no-untyped-def]
                      limit: int | None = None) -> list[VisitView]:
@@ -439,7 +468,26 @@ class LobbyService(Service):
         return out
 
     def _visit_view(self, uow: UnitOfWork, visit_id: int) -> VisitView:
-        return self._visit_views(uow, Visit.id == visit_id)[0]
+        """One visit as `_visit_views` shows it, in two prepared statements: the visit with its
+        client's name and its ticket, then its client's latest arrival that day with the
+        client's latest visit of the day (what a visit written just now shows: arrive, guide)."""
+        v, cname, ticket_id, ticket_no = uow.session.exec(  # type: ignore[call-overload]
+            _ONE_VISIT, params={"visit_id": visit_id}).one()
+        arrival = None
+        if v.client_id is not None:
+            row = uow.session.exec(  # type: ignore[call-overload]
+                _LATEST_ARRIVAL, params={"client_id": v.client_id, "day": v.business_date}
+            ).first()
+            if row is not None:
+                arrival = _arrival_view(*row)
+        return VisitView(
+            id=v.id, business_date=v.business_date, arrived_at=v.arrived_at,
+            client_id=v.client_id, client_name=cname or "", tier_at_arrival=v.tier_at_arrival,
+            premium=bool(v.client_id) and self._is_premium(v.tier_at_arrival),
+            identified_by=v.identified_by, business_kind=v.business_kind, zone=v.route,
+            diverted=v.diverted, note=v.note, ticket_id=ticket_id, ticket_no=ticket_no or "",
+            arrival=arrival, checklist_run_id=v.checklist_run_id,
+        )
 
     # --- the flow of a visit ---------------------------------------------------------------
     @requires("visit.record")

@@ -34,6 +34,7 @@ from wealthtui.rules.fields import FieldError, parse_text
 from wealthtui.services import sign_on_check
 from wealthtui.services.base import Service, UnitOfWork, requires
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
+from wealthtui.store.engine import is_sqlite
 
 SECTION = service_section("queue.SECTION")  # lobby manager: divert, guide and give premium clients priority
 COUNTER_SECTION = service_section("queue.COUNTER_SECTION")  # tellers serve the queue at their counter
@@ -230,14 +231,18 @@ class QueueService(Service):
         ).first()
 
     def _take(self, uow: UnitOfWork, ticket_id: int, counter_no: str) -> Ticket | None:
-        """Compare-and-set waiting → called; None when another counter got there first."""
-        locked = uow.session.exec(
-            select(Ticket.id)
-            .where(Ticket.id == ticket_id, Ticket.status == rules.WAITING)
-            .with_for_update(skip_locked=True)
-        ).first()
-        if locked is None:
-            return None
+        """Compare-and-set waiting → called; None when another counter got there first. On
+        PostgreSQL the row is locked first (a row another transaction holds is skipped); SQLite
+        has no row locks (its write transaction holds the whole file): the UPDATE's own
+        condition and its row count are the compare-and-set."""
+        if not is_sqlite(self.ctx.engine):
+            locked = uow.session.exec(
+                select(Ticket.id)
+                .where(Ticket.id == ticket_id, Ticket.status == rules.WAITING)
+                .with_for_update(skip_locked=True)
+            ).first()
+            if locked is None:
+                return None
         result = uow.session.execute(
             update(Ticket)
             .where(col(Ticket.id) == ticket_id, col(Ticket.status) == rules.WAITING)

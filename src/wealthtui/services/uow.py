@@ -22,24 +22,33 @@ forgets them.
 
 The write path's cost (issue 21): the statements every call sends (the actor, the closed days)
 are built once at import (a prebuilt statement keeps its cache key), and the session's listeners
-are the session class's, not registered anew for each call.
+are the session class's, not registered anew for each call. The actor is read with Core (its
+id, number, name, `active`, `pin_must_change` and roles: `UnitOfWork.acting`, re-read at the
+start of every call, so a deactivation or a role taken counts at once); the ORM staff row
+(`uow.staff`) is loaded only when a call asks for it. A unit of work holds the last rows it
+loaded (`HELD_ROWS`): the session's identity map keeps a row only while something holds it, so
+without this a row asked for again by key in the same call (`session.get`) was read again.
+`uow.memo` keeps what a call reads once however often it asks (the procedure catalog, a
+checklist run and its step records, staff names: services.checklists) — for the call only.
 """
 
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, event
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import Mapper, joinedload
+from sqlalchemy.orm import Mapper
 from sqlmodel import Session, col, select
 
-from wealthtui.model import AuditHead, BusinessDay, Staff
+from wealthtui.model import AuditHead, BusinessDay, Staff, StaffRole
 from wealthtui.model.status import DayStatus
 from wealthtui.rules import permissions
 from wealthtui.rules.clock import business_date
@@ -58,6 +67,8 @@ if TYPE_CHECKING:
     from wealthtui.services.context import Context
 
 _LOAD_KEY: Any = object()
+#: how many of the rows it loaded last a unit of work holds (UnitOfWork._held)
+HELD_ROWS = 256
 
 
 def append_audit(
@@ -91,13 +102,28 @@ def _append(conn: Any, events: list[NewEvent], key: Any) -> None:
         raise Conflict("tamper.error.key_missing") from exc
 
 
+@dataclass(frozen=True, slots=True)
+class Acting:
+    """The acting staff member as a call reads them at its start, with the roles held: what
+    the permission check needs, read in one Core statement (no ORM row is built for it)."""
+
+    id: int
+    staff_no: str
+    name: str
+    active: bool
+    pin_must_change: bool
+    roles: frozenset[str]
+
+
 class UnitOfWork:
     """One transaction of one service call: the session, the verified actor, the clock."""
 
-    def __init__(self, ctx: Context, session: Session, staff: Staff | None) -> None:
+    def __init__(self, ctx: Context, session: Session, acting: Acting | None) -> None:
         self.ctx = ctx
         self.session = session
-        self.staff = staff
+        #: the actor as read at the start of the call (None without an actor)
+        self.acting = acting
+        self._staff: Any = _LOAD_KEY
         self.now = ctx.now()
         self.today = business_date(self.now, ctx.tz)
         self.settings = ctx.settings
@@ -122,14 +148,27 @@ class UnitOfWork:
         #: what the call reads once however often it asks (e.g. the procedure catalog,
         #: services.checklists): name -> value
         self.memo: dict[str, Any] = {}
+        #: the rows the call loaded last, held so that the session's identity map keeps them
+        #: (it holds a row only while someone does): a row asked for again by key
+        #: (`session.get`) in the same call is not read again
+        self._held: deque[Any] = deque(maxlen=HELD_ROWS)
+
+    @property
+    def staff(self) -> Staff | None:
+        """The actor's staff row (ORM), loaded when a call first asks for it (few do: a PIN
+        change writes it)."""
+        if self._staff is _LOAD_KEY:
+            self._staff = (self.session.get(Staff, self.acting.id)
+                           if self.acting is not None else None)
+        return self._staff  # type: ignore[no-any-return]
 
     @property
     def actor_id(self) -> int | None:
-        return self.staff.id if self.staff else None
+        return self.acting.id if self.acting is not None else None
 
     @property
     def roles(self) -> frozenset[str]:
-        return self.staff.role_set if self.staff else frozenset()
+        return self.acting.roles if self.acting is not None else frozenset()
 
     def can(self, action: str) -> bool:
         return permissions.allowed(self.roles, action)
@@ -246,7 +285,10 @@ def _loaded(target: Any, context: Any, attrs: Any = None) -> None:
         return  # only some attributes refreshed
     session = getattr(context, "session", None)
     uow: UnitOfWork | None = session.info.get("uow") if session is not None else None
-    if uow is None or not uow._bulk:
+    if uow is None:
+        return
+    uow._held.append(target)
+    if not uow._bulk:
         return
     name = getattr(target, "__tablename__", None)
     if name in uow._bulk:
@@ -312,17 +354,21 @@ event.listen(_CallSession, "do_orm_execute", _note_bulk)
 event.listen(Mapper, "load", _loaded)
 event.listen(Mapper, "refresh", _loaded)
 
-#: the actor with the roles held, in one statement
-_ACTOR = (select(Staff).options(joinedload(Staff.role_rows))  # type: ignore[arg-type]
-          .where(Staff.id == bindparam("staff_id")))
+#: the actor with each role held (one row per role, one row with no role for none): Core, so
+#: that no ORM row is built for the permission check of every call
+_STAFF, _ROLE = Staff.__table__.c, StaffRole.__table__.c  # type: ignore[attr-defined]
+_ACTOR = (select(_STAFF.id, _STAFF.staff_no, _STAFF.name, _STAFF.active, _STAFF.pin_must_change,
+                 _ROLE.role)
+          .select_from(Staff.__table__.outerjoin(  # type: ignore[attr-defined]
+              StaffRole.__table__, _ROLE.staff_id == _STAFF.id))  # type: ignore[attr-defined]
+          .where(_STAFF.id == bindparam("staff_id")))
 #: the same for a write, with whether the business day `today` is closed (the closed-day guard's
 #: question for today, asked with the actor's row: most writes touch only today's records)
-_WRITER = (select(Staff, select(BusinessDay.business_date)
-                  .where(BusinessDay.business_date == bindparam("today"),
-                         BusinessDay.status == DayStatus.CLOSED)
-                  .scalar_subquery().label("today_closed"))
-           .options(joinedload(Staff.role_rows))  # type: ignore[arg-type]
-           .where(Staff.id == bindparam("staff_id")))
+_DAY = BusinessDay.__table__.c  # type: ignore[attr-defined]
+_WRITER = _ACTOR.add_columns(
+    select(_DAY.business_date)
+    .where(_DAY.business_date == bindparam("today"), _DAY.status == DayStatus.CLOSED)
+    .scalar_subquery().label("today_closed"))
 #: on PostgreSQL, the audit head's row lock every write transaction takes first
 _WRITER_LOCK = select(AuditHead.id).where(AuditHead.id == 1).with_for_update()
 
@@ -343,18 +389,28 @@ def _session(ctx: Context, write: bool) -> Iterator[Session]:
 
 
 def _actor(ctx: Context, session: Session, staff_id: int | None,
-           write: bool) -> tuple[Staff | None, date | None]:
-    """The acting staff row with its roles (None without an actor) and, for a write, today's
-    date when its business day is not closed, in one statement."""
+           write: bool) -> tuple[Acting | None, date | None]:
+    """The acting staff member with their roles (None without an actor) and, for a write,
+    today's date when its business day is not closed, in one statement."""
     if staff_id is None:
         return None, None
+    conn = session.connection()
     if not write:
-        return session.execute(_ACTOR, {"staff_id": staff_id}).unique().scalar_one_or_none(), None
+        rows = conn.execute(_ACTOR, {"staff_id": staff_id}).all()
+        return _acting(rows), None
     today = business_date(ctx.now(), ctx.tz)
-    row = session.execute(_WRITER, {"staff_id": staff_id, "today": today}).unique().first()
-    if row is None:
+    rows = conn.execute(_WRITER, {"staff_id": staff_id, "today": today}).all()
+    if not rows:
         return None, None
-    return row[0], today if row[1] is None else None
+    return _acting(rows), today if rows[0][6] is None else None
+
+
+def _acting(rows: Any) -> Acting | None:
+    if not rows:
+        return None
+    sid, staff_no, name, active, must_change = rows[0][:5]
+    return Acting(sid, staff_no, name, bool(active), bool(must_change),
+                  frozenset(r[5] for r in rows if r[5] is not None))
 
 
 def run_in_uow(
@@ -373,8 +429,8 @@ def run_in_uow(
                     # transaction takes the audit head's row lock first, so read-then-write
                     # logic (next ticket number, call next) cannot interleave.
                     session.execute(_WRITER_LOCK)
-                staff, open_day = _actor(ctx, session, staff_id, write)
-                uow = UnitOfWork(ctx, session, staff)
+                acting, open_day = _actor(ctx, session, staff_id, write)
+                uow = UnitOfWork(ctx, session, acting)
                 if open_day is not None and open_day == uow.today:
                     uow.open_days.add(open_day)
                 session.info["uow"] = uow

@@ -36,6 +36,14 @@ def catalog(lang: str) -> dict[str, str]:
     return _flatten(read_toml(data_file("locales", f"{lang}.toml")))
 
 
+@cache
+def singulars(lang: str) -> dict[str, str]:
+    """The language's singular forms by message key (data/locales/singular/<lang>.toml; none
+    for a language with one form)."""
+    path = data_file("locales", "singular", f"{lang}.toml")
+    return _flatten(read_toml(path)) if path.is_file() else {}
+
+
 def set_language(lang: str) -> None:
     global _current
     catalog(lang)  # validates
@@ -62,15 +70,15 @@ def _count(text: str, params: dict[str, object]) -> int | None:
 def t(key: str, /, **params: object) -> str:
     """The message for `key` in the current language, formatted with `params`.
 
-    Plurals (issue 19): a language whose words change at one (English) holds the singular in
-    its `[one]` section under the same key, taken when the message's first whole-number
-    parameter is 1 ("1 item", "2 items"); a language with one form (Chinese) has none."""
+    Plurals (issue 19): a language whose words change at one (English) holds the singular
+    under the same key in its singulars file (`singulars`), taken when the message's first
+    whole-number parameter is 1 ("1 item", "2 items"); a language with one form has none."""
     table = catalog(_current)
     text = table.get(key)
     if text is None:
         MISSING.add(key)
         return key
-    if params and (one := table.get(f"one.{key}")) is not None and _count(text, params) == 1:
+    if params and (one := singulars(_current).get(key)) is not None and _count(text, params) == 1:
         text = one
     if params:
         try:

@@ -421,7 +421,7 @@ class ChecklistService(Service):
         service is doing it in this transaction, its records not written yet). True when one
         was."""
         assert run.id is not None
-        records = self._records(uow, run.id)
+        records = self.records_in(uow, run.id)
         latest = {r.step_id: r.value for r in records}
         recorded = False
         for step in proc.steps:
@@ -620,9 +620,6 @@ class ChecklistService(Service):
             got = memo[run_id] = list(uow.session.exec(_RECORDS, params={"run_id": run_id}).all())
         return list(got)
 
-    def _records(self, uow: UnitOfWork, run_id: int) -> list[StepRecord]:
-        return self.records_in(uow, run_id)
-
     def _view(self, uow: UnitOfWork, run: ChecklistRun,
               records: list[StepRecord] | None = None) -> RunView:
         """The run as it stands (`records`: its step records in order, when the caller has
@@ -630,7 +627,7 @@ class ChecklistService(Service):
         assert run.id is not None
         proc = Procedure.from_json(run.procedure_json)
         if records is None:
-            records = self._records(uow, run.id)
+            records = self.records_in(uow, run.id)
         latest: dict[str, StepRecord] = {}
         counts: dict[str, int] = {}
         handoffs: dict[str, int] = {}
@@ -737,7 +734,7 @@ class ChecklistService(Service):
             raise PermissionDenied("error.checklist.step_role")
         if step.confirms is not None and not confirmed:
             raise Conflict(CONFIRMS[step.confirms])
-        records = self._records(uow, run_id)
+        records = self.records_in(uow, run_id)
         values = {r.step_id: r.value for r in records}
         stored = self._parse(proc, step, value, values)
         signed_off_by = None

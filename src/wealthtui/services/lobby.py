@@ -454,18 +454,22 @@ class LobbyService(Service):
                 arrivals[(a.client_id, a.business_date)] = a  # the latest of the day wins
         out = []
         for v, cname in rows:
-            tk = tickets.get(v.id)
-            out.append(VisitView(
-                id=v.id, business_date=v.business_date, arrived_at=v.arrived_at,
-                client_id=v.client_id, client_name=cname or "", tier_at_arrival=v.tier_at_arrival,
-                premium=bool(v.client_id) and self._is_premium(v.tier_at_arrival),
-                identified_by=v.identified_by, business_kind=v.business_kind, zone=v.route,
-                diverted=v.diverted, note=v.note, ticket_id=tk[0] if tk else None,
-                ticket_no=tk[1] if tk else "",
-                arrival=arrivals.get((v.client_id, v.business_date)) if v.client_id else None,
-                checklist_run_id=v.checklist_run_id,
-            ))
+            ticket_id, ticket_no = tickets.get(v.id, (None, ""))
+            out.append(self._view_of(
+                v, cname, ticket_id, ticket_no,
+                arrivals.get((v.client_id, v.business_date)) if v.client_id else None))
         return out
+
+    def _view_of(self, v: Visit, cname: str | None, ticket_id: int | None,
+                 ticket_no: str | None, arrival: ArrivalView | None) -> VisitView:
+        return VisitView(
+            id=v.id, business_date=v.business_date, arrived_at=v.arrived_at,
+            client_id=v.client_id, client_name=cname or "", tier_at_arrival=v.tier_at_arrival,
+            premium=bool(v.client_id) and self._is_premium(v.tier_at_arrival),
+            identified_by=v.identified_by, business_kind=v.business_kind, zone=v.route,
+            diverted=v.diverted, note=v.note, ticket_id=ticket_id, ticket_no=ticket_no or "",
+            arrival=arrival, checklist_run_id=v.checklist_run_id,
+        )
 
     def _visit_view(self, uow: UnitOfWork, visit_id: int) -> VisitView:
         """One visit as `_visit_views` shows it, in two prepared statements: the visit with its
@@ -480,14 +484,7 @@ class LobbyService(Service):
             ).first()
             if row is not None:
                 arrival = _arrival_view(*row)
-        return VisitView(
-            id=v.id, business_date=v.business_date, arrived_at=v.arrived_at,
-            client_id=v.client_id, client_name=cname or "", tier_at_arrival=v.tier_at_arrival,
-            premium=bool(v.client_id) and self._is_premium(v.tier_at_arrival),
-            identified_by=v.identified_by, business_kind=v.business_kind, zone=v.route,
-            diverted=v.diverted, note=v.note, ticket_id=ticket_id, ticket_no=ticket_no or "",
-            arrival=arrival, checklist_run_id=v.checklist_run_id,
-        )
+        return self._view_of(v, cname, ticket_id, ticket_no, arrival)
 
     # --- the flow of a visit ---------------------------------------------------------------
     @requires("visit.record")

@@ -64,9 +64,9 @@ def pending_line(checklists: ChecklistService, actor: Any, *, today: date, width
 
 
 def refresh_pending(node: Calls, width: int, show: Callable[[str], None]) -> None:
-    """Work out `pending_line` for the signed-in staff member off the event loop and call `show(text)` on the event loop while `node` (a screen or
-    widget with `Calls`) is mounted; a newer call supersedes an older one still running. An
-    error becomes a toast."""
+    """Work out `pending_line` for the signed-in staff member off the event loop and call
+    `show(text)` on the event loop while `node` (a screen or widget with `Calls`) is mounted;
+    a newer call supersedes an older one still running. An error becomes a toast."""
     checklists = node.services.checklists
     today = node.services.ctx.today()
 

@@ -232,7 +232,9 @@ def test_kpi_figures_are_finite_and_in_range_or_refused(indicator: str, mantissa
     number = Decimal(f"{mantissa}e{exponent}")
     unit, _per_staff = reports.kpi_reports.MANUAL[indicator]
     ceiling = 100 if unit in ("pct", "points") else reports.FIGURE_MAX - Decimal("0.01")
-    fits = 0 <= number <= ceiling and exponent >= -2
+    # "{m}E+{e}" with a negative exponent spells "0E+-1": not a number, so refused however small
+    well_formed = "+-" not in text
+    fits = 0 <= number <= ceiling and exponent >= -2 and well_formed
     try:
         value = reports.parse_figure(indicator, text)
     except FieldError as exc:

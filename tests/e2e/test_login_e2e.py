@@ -35,9 +35,11 @@ def test_installed_app_signs_in_and_quits(installed_demo: BuiltDemo, tmp_path: P
         tm.wait_for_cursor_move(in_staff_no)
         tm.type(pin)
         tm.press("Enter")
-        # the signed-in screen, whole (a demo center's sign-in screen lists the demo PINs)
-        screen = tm.wait_for(f"{name}（{staff_no}）", without=zh["login.hint"])
-        assert pin not in screen  # the PIN was never echoed
+        # the signed-in screen, whole: a demo center's sign-in screen lists the demo PINs, and
+        # tmux can show a frame half drawn over the one before, so wait until the PIN is gone;
+        # a PIN echoed on the signed-in screen never goes, and the wait fails
+        screen = tm.wait_for(f"{name}（{staff_no}）", without=pin)
+        assert zh["login.hint"] not in screen and pin not in screen
         tm.press("C-q")
         tm.wait_for(zh["app.quit_confirm"])
         tm.press("Escape")  # No: the app stays

@@ -18,6 +18,7 @@ from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine, create_engine, make_url
 
 from tests import cpu_log
+from tests.schedule import heavy_first
 from tests.staffed import Staffing, Templates
 from wealthtui import i18n
 from wealthtui.config import Settings, load_settings
@@ -141,6 +142,12 @@ if cpu_log.FOLDER:  # per-test CPU seconds into a folder (tests/cpu_log.py)
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only: runs on SQLite only")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """In the parallel run the longest tests start first (tests/schedule.py)."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        items[:] = heavy_first(items, key=lambda item: item.nodeid)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

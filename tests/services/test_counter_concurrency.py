@@ -3,7 +3,6 @@ the lobby keeps issuing more: no ticket is called twice and none is lost (DESIGN
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 from collections import Counter
 from datetime import timedelta
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
+from tests import processes
 from tests.conftest import T0, TEST_PIN
 from tests.counter_ready import sign_on_ready
 from wealthtui.model import ServiceRecord, Ticket, TicketEvent
@@ -80,10 +80,9 @@ def test_counters_in_separate_processes_serve_every_ticket_once(services, make_s
     lobby = make_staff("lobby_manager", staff_no="L1")
     tellers = [make_staff("cash_teller", staff_no=f"T{i}") for i in range(1, len(COUNTERS) + 1)]
     before = [services.queue.issue(lobby, "A").display_no for _ in range(ISSUED_BEFORE)]
-    ctx = multiprocessing.get_context("spawn")
-    manager = ctx.Manager()
+    manager = processes.context().Manager()
     barrier, lobby_done = manager.Barrier(len(COUNTERS) + 1), manager.Event()
-    with ctx.Pool(len(COUNTERS) + 1) as pool:
+    with processes.pool(len(COUNTERS) + 1) as pool:
         counters = [pool.apply_async(_counter, (db_url, config, t.staff_no, no, barrier,
                                                 lobby_done))
                     for t, no in zip(tellers, COUNTERS, strict=True)]

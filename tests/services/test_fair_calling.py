@@ -5,12 +5,12 @@ the process that had just written kept winning the write lock (3 vs 251 calls pe
 
 from __future__ import annotations
 
-import multiprocessing
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from tests import processes
 from tests.conftest import T0, TEST_PIN
 from tests.counter_ready import sign_on_ready
 
@@ -56,10 +56,9 @@ def test_counters_in_separate_processes_share_the_calls_fairly(services, make_st
     tellers = [make_staff("non_cash_teller", staff_no=f"T{i}")
                for i in range(1, len(COUNTERS) + 1)]
     issued = [services.queue.issue(lobby, "B").display_no for _ in range(TICKETS)]
-    ctx = multiprocessing.get_context("spawn")
-    with ctx.Manager() as manager:
+    with processes.context().Manager() as manager:
         barrier = manager.Barrier(len(COUNTERS))
-        with ctx.Pool(len(COUNTERS)) as pool:
+        with processes.pool(len(COUNTERS)) as pool:
             workers = [pool.apply_async(_counter, (db_url, config, t.staff_no, no, barrier))
                        for t, no in zip(tellers, COUNTERS, strict=True)]
             called = [w.get(timeout=600) for w in workers]

@@ -3,7 +3,9 @@ durations grow with the machine's load, CPU seconds much less. Off unless the en
 a folder (`WEALTHTUI_TEST_CPU_LOG=/tmp/cpu make test`); each pytest process then writes
 `<folder>/<worker>.tsv` with one line per test phase: node id, phase, CPU seconds of the test
 process, CPU seconds of the child processes it waited for (the CLI and terminal tests), and
-the wall-clock seconds (their difference is time the test waited: sleeps, other processes)."""
+the wall-clock seconds (their difference is time the test waited: sleeps, other processes).
+The counter processes of tests/processes.py are the forkserver's children, not the test's: their
+CPU is not in the log (`/usr/bin/time` on a whole run counts it once the server is reaped)."""
 
 from __future__ import annotations
 

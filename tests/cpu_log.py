@@ -5,7 +5,7 @@ a folder (`WEALTHTUI_TEST_CPU_LOG=/tmp/cpu make test`); each pytest process then
 process, CPU seconds of the child processes it waited for (the CLI and terminal tests), and
 the wall-clock seconds (their difference is time the test waited: sleeps, other processes).
 The counter processes of tests/processes.py are the forkserver's children, not the test's: their
-CPU is not in the log (`/usr/bin/time` on a whole run counts it once the server is reaped)."""
+CPU is in no line of the log."""
 
 from __future__ import annotations
 

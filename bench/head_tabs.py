@@ -45,6 +45,23 @@ def tabs(services: Any, actor: Any) -> dict[str, Callable[[], Any]]:
     }
 
 
+def _time_statements(engine: Any, spent: dict[str, float]) -> None:
+    """Each statement's time (summed by its text) into `spent`."""
+    from sqlalchemy import event
+
+    started: dict[int, float] = {}
+
+    def before(_conn: Any, cursor: Any, *_args: Any) -> None:
+        started[id(cursor)] = time.perf_counter()
+
+    def after(_conn: Any, cursor: Any, statement: str, *_args: Any) -> None:
+        sql = " ".join(statement.split())
+        spent[sql] = spent.get(sql, 0.0) + time.perf_counter() - started.pop(id(cursor), 0.0)
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+
+
 def main() -> None:
     args = sys.argv[1:]
     db = args[args.index("--db") + 1]
@@ -57,25 +74,31 @@ def main() -> None:
     services = Services(make_engine(db), load_settings())
     head = services.auth.login("8001", "246801")
     statements = Statements(services.ctx.engine)
+    spent: dict[str, float] = {}
+    _time_statements(services.ctx.engine, spent)
     print(f"{'tab':<11}{'best ms':>9}{'median ms':>11}{'statements':>12}{'rows':>10}")
     for name, load in tabs(services, head).items():
         if only and name != only:
             continue
         times = []
         for _ in range(runs):
+            spent.clear()
             statements.rows.clear()
             statements.on = True
             started = time.perf_counter()
             load()
             times.append(time.perf_counter() - started)
             statements.on = False
+        took = dict(spent)
         counted = statements.counted()
         rows = sum(n for _, _, n in counted if n > 0)
         print(f"{name:<11}{min(times) * 1000:>9.0f}{statistics.median(times) * 1000:>11.0f}"
               f"{len(counted):>12}{rows:>10}")
-        if "--statements" in args:
-            for _, sql, n in sorted(counted, key=lambda c: -c[2])[:8]:
-                print(f"    {n:>8}  {sql[:150]}")
+        if "--statements" in args:  # the slowest statements of the last run, with their rows
+            rows_of = {sql: n for _, sql, n in counted}
+            for sql, ms in sorted(took.items(), key=lambda c: -c[1])[:8]:
+                print(f"    {ms * 1000:>7.1f} ms {rows_of.get(sql, 0):>7} rows  {sql[:130]}")
+        spent.clear()
 
 
 if __name__ == "__main__":

@@ -130,9 +130,15 @@ async def test_the_marketing_cm_opens_their_own_routine(services: Services, make
 
 
 async def test_the_close_lists_open_handoffs_and_f3_carries_them_over(
-        services: Services, head: Actor, make_staff: Any) -> None:
+        services: Services, head: Actor, make_staff: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dialog lists the oldest open hand-offs (one here) and counts the rest; F3 carries
+    the set shown, and when another arrives before F3 the close is refused with that sentence,
+    the count follows, and F3 again carries all of them."""
+    monkeypatch.setattr("wealthtui.services.handoffs.SHOWN_AT_CLOSE", 1)
     cm = make_staff("wealth_cm", name="李理财", staff_no="C001")
     h = services.handoffs.create(head, kind="general", to_staff_id=cm.staff_id, note="回电客户")
+    h2 = services.handoffs.create(head, kind="general", to_staff_id=cm.staff_id, note="寄送资料")
     app = make_app(services)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, "H001")
@@ -141,11 +147,20 @@ async def test_the_close_lists_open_handoffs_and_f3_carries_them_over(
         dialog = app.screen
         assert isinstance(dialog, CloseDayDialog)
         assert f"未完成的交接 #{h.id}" in screen_text(app)
+        assert f"#{h2.id}" not in screen_text(app)
+        assert "另有 1 条未完成的交接未列出" in screen_text(app)
         for i, problem in enumerate(dialog.problems):
             if problem.explainable and problem.kind != "handoff":
                 dialog.query_one(f"#explain-{i}", FormField).value = "今日无人值守"
+        late = services.handoffs.create(head, kind="general", to_staff_id=cm.staff_id,
+                                        note="另一台终端")   # after the head's look
+        await press(pilot, "f3")
+        assert app.screen is dialog and not services.day.state(head).closed
+        shown = "".join(screen_text(app).replace("█", "").split())  # the sentence wraps
+        assert "您看到2条，现在3条" in shown
+        assert "另有 2 条未完成的交接未列出" in screen_text(app)
         await press(pilot, "f3")
         assert app.screen is not dialog
     state = services.day.state(head)
     assert state.closed
-    assert services.handoffs.get(cm, h.id).carried_to is not None
+    assert all(services.handoffs.get(cm, x.id).carried_to is not None for x in (h, h2, late))

@@ -5,6 +5,15 @@
   client whose wait passes their patience leaves, and those still waiting at closing leave then:
   their tickets are cancelled (event `cancelled`, by the lobby) — the overflow of a day busier
   than its counters is people who left, never calls after closing or on later days.
+- **Each day closes as a real close leaves it** (`settle_handoffs`, once after the history):
+  a hand-off still open or in progress at the end of its day (RowDay's fates `open` and
+  `accepted`) was carried over by that day's close (`carried_to`, the next calendar day, as
+  services.handoffs.carry_in sets it) and is finished on the next business day: the CM takes
+  it in the morning and finishes it (a few declined); one nobody took that has passed
+  `[handoffs] expire_after_hours` when that day opens is expired by the opening and goes back
+  to its sender as a `returned` notice, which the sender marks done. Only those of the last
+  business day are still open today, carried. (The complaint service's own hand-offs end with
+  their complaints.)
 - **CMs keep up with their book** (`keep_up`, once after the history): a follow-up promised in
   the contact log is made on its day (a `follow_up` contact that closes it), every premium
   client is contacted within their tier's cadence, and risk assessments are renewed before
@@ -28,6 +37,7 @@ from sqlalchemy import Connection, bindparam, func, select, update
 from wealthtui.config import Settings
 from wealthtui.demo.bulk import BulkWriter, Ids, make_row, table
 from wealthtui.demo.day import LEFT, DayStats, RowDay, _Ticket
+from wealthtui.demo.pools import pools
 from wealthtui.demo.population import Directory
 from wealthtui.demo.script import DayScript
 from wealthtui.rules.agenda import workdays_after, workdays_before
@@ -113,9 +123,11 @@ class _Desk:
 
 def keep_up(conn: Connection, settings: Settings, directory: Directory, rng: random.Random,
             ids: Ids, out: BulkWriter, today: date) -> KeptUp:
-    """After the history is written: the CMs kept up with their books (see the module's
-    docstring). Reads the contact log and the premium clients once; writes in bulk."""
+    """After the history is written: its hand-offs settled as the closes left them
+    (`settle_handoffs`) and the CMs kept up with their books (see the module's docstring).
+    Reads the contact log and the premium clients once; writes in bulk."""
     days = settings.calendar.open_days()
+    settle_handoffs(conn, settings, rng, ids, out, today)
     desk = _Desk(conn, settings, rng, ids, out, today, days)
     contact = table("contact_log")
     left = 0
@@ -192,3 +204,89 @@ def keep_up(conn: Connection, settings: Settings, directory: Directory, rng: ran
                      .values(risk_assessed_on=bindparam("on")), renew)
     conn.commit()
     return KeptUp(len(done), care, len(renew), left)
+
+
+@dataclass(frozen=True)
+class Settled:
+    finished: int     # carried at their day's close, done or declined the next business day
+    expired: int      # nobody took them: expired when the next day opened, returned notices
+    carried: int      # of the last business day: still open today, carried over
+
+
+def settle_handoffs(conn: Connection, settings: Settings, rng: random.Random, ids: Ids,
+                    out: BulkWriter, today: date) -> Settled:
+    """The history's hand-offs left open or in progress at the end of their day, as the closes
+    and the next days left them (the module's docstring). One read of those hand-offs (the
+    history's own rows: not the services' complaint hand-offs), one bulk update, the returned
+    notices in bulk."""
+    handoff, staff_role = table("handoff"), table("staff_role")
+    days = settings.calendar.open_days()
+    tz = ZoneInfo(settings.center.timezone)
+    opens = minutes_of(settings.calendar.opens)
+    expire_after = timedelta(hours=settings.handoffs.expire_after_hours)
+    text = pools()["history"]
+    english = settings.ui.language == "en"
+    notice_head = "Not taken in time, back to you: " if english else "未在时限内接收，退回："
+    members: dict[str, list[int]] = defaultdict(list)
+    for staff_id, role in conn.execute(select(staff_role.c.staff_id, staff_role.c.role)
+                                       .order_by(staff_role.c.staff_id)):
+        members[role].append(staff_id)
+    rows = conn.execute(
+        select(handoff).where(handoff.c.status.in_(("open", "accepted")),
+                              handoff.c.business_date < today, handoff.c.subject_type == "",
+                              handoff.c.kind != "returned")
+        .order_by(handoff.c.id)).mappings().all()
+
+    def at(day: date, minute: float) -> datetime:
+        return (datetime.combine(day, time(0), tz) + timedelta(minutes=minute)).astimezone(UTC)
+
+    changes: list[dict[str, object]] = []
+    finished = expired = carried = 0
+    for h in rows:
+        day: date = h["business_date"]
+        change = {"row": h["id"], "status": h["status"], "accepted_at": h["accepted_at"],
+                  "closed_at": h["closed_at"], "outcome": h["outcome"],
+                  "decline_reason": h["decline_reason"], "to_staff_id": h["to_staff_id"],
+                  "carried_to": day + timedelta(days=1)}  # carried by the close of its day
+        changes.append(change)
+        following = workdays_after(day, 1, days)
+        if following >= today:
+            carried += 1
+            continue
+        opening = at(following, opens)
+        if h["status"] == "open" and h["due_at"] is not None \
+                and opening - h["due_at"] > expire_after:
+            # the next day's opening expired it: back to its sender, who marks the notice done
+            change.update(status="expired", closed_at=opening)
+            seen = opening + timedelta(minutes=rng.uniform(5, 90))
+            out.add("handoff", make_row(
+                "handoff", id=ids.next("handoff"), kind="returned", business_date=following,
+                from_staff_id=h["from_staff_id"], to_staff_id=h["from_staff_id"],
+                client_id=h["client_id"], ticket_id=h["ticket_id"], source="system",
+                note=(notice_head + h["note"])[:1000], due_at=None, status="done",
+                created_at=opening, accepted_at=seen, closed_at=seen,
+                manual_section=h["manual_section"], rerouted_from_id=h["id"]))
+            expired += 1
+            continue
+        taken = h["accepted_at"] or opening + timedelta(minutes=rng.uniform(5, 60))
+        if h["to_staff_id"] is None and h["to_role"] is not None:
+            picked = [m for m in members.get(h["to_role"], ()) if m != h["from_staff_id"]]
+            change["to_staff_id"] = rng.choice(picked) if picked else None
+        ended = max(taken, opening) + timedelta(minutes=rng.uniform(10, 120))
+        if h["status"] == "open" and rng.random() < 0.1:
+            change.update(status="declined", accepted_at=None, closed_at=ended,
+                          decline_reason=rng.choice(text["decline_reasons"]))
+        else:
+            pool = "arrival_outcomes" if h["kind"] == "premium_arrival" else "lead_outcomes"
+            change.update(status="done", accepted_at=taken, closed_at=ended,
+                          outcome=rng.choice(text[pool]))
+        finished += 1
+    out.flush()
+    if changes:
+        conn.execute(update(handoff).where(handoff.c.id == bindparam("row")).values(
+            status=bindparam("status"), accepted_at=bindparam("accepted_at"),
+            closed_at=bindparam("closed_at"), outcome=bindparam("outcome"),
+            decline_reason=bindparam("decline_reason"), to_staff_id=bindparam("to_staff_id"),
+            carried_to=bindparam("carried_to")), changes)
+    conn.commit()
+    return Settled(finished, expired, carried)

@@ -14,8 +14,11 @@ item 8 (the lobby manager hands the daily flow record to the head).
   everyone else, and audits the head's amendment with the reason. Finishing a hand-off of a
   closed day (accept, decline, done, expire, carry) is not changing that day (services.handoffs).
 - The close lists the hand-offs still open or in progress (of the day or earlier, not carried
-  past it); the head carries them over to the following day (`close(carry_over=True)` or
-  `carry_over`), or explains each one. The checklists it demands are only those somebody in
+  past it): their count and the oldest few (`handoffs.SHOWN_AT_CLOSE`), never all of them. The
+  head carries them over to the following day (`close(carry_over=True, seen=...)`: every one
+  open, provided it is still the set the head was shown — `DayState.handoffs_seen`, the count
+  and the newest id — else a Conflict says it changed and nothing is carried), or explains
+  each one. The checklists it demands are only those somebody in
   the center can run (a procedure none of whose roles any active staff member holds is not
   "missed": nobody could have done it).
 - The lobby manager confirms the flow log from the closing routine's step (`confirm_flow_log`
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -45,7 +49,7 @@ from wealthtui.rules.fields import FieldError, parse_text
 from wealthtui.services.base import Context, Service, UnitOfWork, requires
 from wealthtui.services.checklists import ChecklistService
 from wealthtui.services.errors import Conflict, ServiceError
-from wealthtui.services.handoffs import HandoffService
+from wealthtui.services.handoffs import HandoffService, HandoffsSeen, OpenAtClose
 from wealthtui.store import anchors, stats
 
 SECTION = service_section("day.SECTION")            # the head's end of day (manual ch.6, digest §6.1)
@@ -98,11 +102,14 @@ class CloseProblem:
 
 
 class DayCloseRefused(Conflict):
-    """Closing refused; `problems` lists what stands in the way."""
+    """Closing refused; `problems` lists what stands in the way (of the hand-offs only the
+    first few), `count` how many problems there are in all."""
 
-    def __init__(self, problems: list[CloseProblem]) -> None:
-        super().__init__("error.day.close_refused", count=len(problems))
+    def __init__(self, problems: list[CloseProblem], count: int | None = None) -> None:
+        total = len(problems) if count is None else count
+        super().__init__("error.day.close_refused", count=total)
         self.problems = problems
+        self.count = total
 
 
 @dataclass(frozen=True)
@@ -115,11 +122,24 @@ class DayState:
     explanations: dict[str, str]
     flow_log_confirmed_by: str
     flow_log_confirmed_at: datetime | None
-    problems: tuple[CloseProblem, ...]  # what would refuse a close now (empty when closed)
+    problems: tuple[CloseProblem, ...]  # what would refuse a close now (empty when closed);
+                                        # of the open hand-offs only the first few
+    handoffs_open: int = 0              # the open hand-offs that would refuse a close, in all
+    handoffs_newest: int | None = None  # the newest of them (with the count: what was seen)
 
     @property
     def closed(self) -> bool:
         return self.status == "closed"
+
+    @property
+    def problem_count(self) -> int:
+        """What would refuse a close now, in all (the hand-offs counted, not only those shown)."""
+        return sum(1 for p in self.problems if p.kind != "handoff") + self.handoffs_open
+
+    @property
+    def handoffs_seen(self) -> HandoffsSeen:
+        """What to pass to `close(carry_over=True, seen=...)`."""
+        return HandoffsSeen(self.handoffs_open, self.handoffs_newest)
 
 
 def _name(uow: UnitOfWork, staff_id: int | None) -> str:
@@ -136,7 +156,10 @@ class DayService(Service):
         self._checklists = checklists
         self._handoffs = handoffs
 
-    def _problems(self, uow: UnitOfWork, day: date, bd: BusinessDay | None) -> list[CloseProblem]:
+    def _problems(self, uow: UnitOfWork, day: date, bd: BusinessDay | None, *,
+                  skip: Collection[int] = ()) -> tuple[list[CloseProblem], OpenAtClose]:
+        """What would refuse the close of `day`, and the open hand-offs (counted; the first
+        few are in the list). `skip`: hand-offs left out (explained)."""
         out = [
             CloseProblem("teller", t.staff_no, t.name, t.name, t.status, False)
             for t in eod.tellers(uow.session, day) if t.status != "signed_off"
@@ -158,15 +181,17 @@ class DayService(Service):
         confirmers = permissions.MATRIX["flowlog.confirm"]
         if uow.settings.head.flow_log_confirm_required and not confirmed and held & confirmers:
             out.append(CloseProblem("flow_log", "flow_log", "", "", "unconfirmed", True))
-        for h in self._handoffs.open_until(uow, day):
+        handoffs = self._handoffs.open_until(uow, day, skip=skip)
+        for h in handoffs.shown:
             who = h.to_name or h.to_role or ""
             label = f"{h.from_name} → {who} {h.client_name}".strip()
             out.append(CloseProblem("handoff", str(h.id), label, h.kind, h.status, True))
-        return out
+        return out, handoffs
 
     def _state(self, uow: UnitOfWork, day: date) -> DayState:
         bd = uow.session.get(BusinessDay, day)
         closed = bd is not None and bd.status == "closed"
+        problems, handoffs = ([], None) if closed else self._problems(uow, day, bd)
         return DayState(
             date=day,
             status=DayStatus.CLOSED if closed else DayStatus.OPEN,
@@ -176,7 +201,9 @@ class DayService(Service):
             explanations=eod.explanations(bd),
             flow_log_confirmed_by=_name(uow, bd.flow_log_confirmed_by) if bd else "",
             flow_log_confirmed_at=bd.flow_log_confirmed_at if bd else None,
-            problems=() if closed else tuple(self._problems(uow, day, bd)),
+            problems=tuple(problems),
+            handoffs_open=handoffs.count if handoffs else 0,
+            handoffs_newest=handoffs.newest_id if handoffs else None,
         )
 
     def _day(self, uow: UnitOfWork, day: date | None) -> date:
@@ -271,34 +298,41 @@ class DayService(Service):
         """Carry the open hand-offs of the day (all, or those listed) over to the following day:
         they stay with their addressees and are no longer a problem of this day's close."""
         day = self._day(uow, day)
-        wanted = handoff_ids if handoff_ids is not None else [
-            h.id for h in self._handoffs.open_until(uow, day)]
-        self._handoffs.carry_in(uow, wanted, day)
+        self._handoffs.carry_in(uow, day, ids=handoff_ids)
         return self._state(uow, day)
 
     @requires("day.close")
     def close(self, uow: UnitOfWork, day: date | None = None, *,
               explanations: dict[str, str] | None = None,
-              carry_over: bool = False) -> DayState:
+              carry_over: bool = False, seen: HandoffsSeen | None = None) -> DayState:
         """Close the day, or raise DayCloseRefused listing what is not done and not explained.
 
         `explanations` maps a problem's `key` (e.g. "checklist:lobby_closing") to the head's
         written reason. `carry_over`: first carry every open hand-off over to the following
-        day (in the same transaction: refused close, nothing carried)."""
+        day (in the same transaction: refused close, nothing carried). `seen`: the count and
+        newest id of the open hand-offs the head was shown (`DayState.handoffs_seen`): when
+        given, the carry refuses (Conflict "s20head.handoffs_changed") if that is no longer
+        the set — a hand-off arrived or ended since. Without it (a script with no view) every
+        hand-off open at the close is carried."""
         day = self._day(uow, day)
         bd = uow.session.get(BusinessDay, day)
         if bd is not None and bd.status == "closed":
             raise Conflict("error.day.already_closed", date=day.isoformat())
         if carry_over:
-            self._handoffs.carry_in(uow, [h.id for h in self._handoffs.open_until(uow, day)],
-                                    day)
+            self._handoffs.carry_in(uow, day, seen=seen)
         given = {k: (v or "").strip() for k, v in (explanations or {}).items()}
-        problems = self._problems(uow, day, bd)
+        explained = [int(k.split(":", 1)[1]) for k, v in given.items()
+                     if v and k.startswith("handoff:") and k.split(":", 1)[1].isdigit()]
+        problems, handoffs = self._problems(uow, day, bd, skip=explained)
         blocking = [p for p in problems if not (p.explainable and given.get(p.key))]
         if blocking:
-            raise DayCloseRefused(blocking)
-        kept = {p.key: parse_text(given[p.key], "field.reason", max_len=300, required=True)
-                for p in problems}
+            others = sum(1 for p in blocking if p.kind != "handoff")
+            raise DayCloseRefused(blocking, others + handoffs.count)
+        # the explanations kept: the problems left, and the hand-offs explained that are open
+        keys = [p.key for p in problems] + [
+            f"handoff:{hid}" for hid in self._handoffs.open_among(uow, day, explained)]
+        kept = {k: parse_text(given[k], "field.reason", max_len=300, required=True)
+                for k in keys}
         note = json.dumps(kept, ensure_ascii=False, sort_keys=True)
         if len(note) > 2000:
             raise FieldError("field.reason", "error.field.too_long", max=2000)

@@ -20,11 +20,12 @@ The life of a hand-off (issue 16):
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import aliased
-from sqlmodel import and_, col, or_, select
+from sqlmodel import and_, col, func, or_, select
 
 from wealthtui.model import BusinessDay, Client, Handoff, Staff, Ticket
 from wealthtui.model.handoff import is_overdue
@@ -40,6 +41,29 @@ KINDS = ("premium_arrival", "referral", "lead", "cm_change", "escalation", "cash
 SUBJECTS = ("", "complaint", "authorization", "checklist_run")
 SOURCES = ("", "lobby", "cash_counter", "non_cash_counter", "cm", "head", "system")
 OPEN = (HandoffStatus.OPEN, HandoffStatus.ACCEPTED)
+
+
+#: how many of the open hand-offs the close of a day shows (the rest are counted)
+SHOWN_AT_CLOSE = 20
+
+
+def open_until_clause(day: date):  # type: ignore[no-untyped-def]
+    """Open and accepted hand-offs of `day` or earlier that no close has carried past `day`
+    (served by the index ix_handoff_open: status, business_date, carried_to, kind, id)."""
+    return and_(
+        col(Handoff.status).in_(OPEN), Handoff.business_date <= day,
+        or_(col(Handoff.carried_to).is_(None), col(Handoff.carried_to) <= day),
+        col(Handoff.kind) != "returned",
+    )
+
+
+@dataclass(frozen=True)
+class HandoffsSeen:
+    """What the head was shown of the open hand-offs at a close: how many, and the newest id
+    (a hand-off that arrives later has a higher id; one that ends lowers the count)."""
+
+    count: int
+    newest_id: int | None
 
 
 @dataclass(frozen=True)
@@ -75,6 +99,19 @@ class HandoffView:
         """Waiting on someone past its time (model.handoff.is_overdue)."""
         return is_overdue(self.status, self.due_at, self.accepted_at, now,
                           self.complete_within_minutes)
+
+
+@dataclass(frozen=True)
+class OpenAtClose:
+    """The open hand-offs a close of a day finds: the count, the newest id, the first shown."""
+
+    count: int
+    newest_id: int | None
+    shown: tuple[HandoffView, ...]
+
+    @property
+    def seen(self) -> HandoffsSeen:
+        return HandoffsSeen(self.count, self.newest_id)
 
 
 def _views_query():  # type: ignore[no-untyped-def]
@@ -304,31 +341,68 @@ class HandoffService(Service):
                       outcome=h.outcome, ended_with=f"{subject_type}:{subject_id}")
         return len(rows)
 
-    def open_until(self, uow: UnitOfWork, day: date) -> list[HandoffView]:
+    def open_until(self, uow: UnitOfWork, day: date, *, shown: int | None = None,
+                   skip: Collection[int] = ()) -> OpenAtClose:
         """Open and accepted hand-offs of `day` or earlier that no close has carried past
-        `day` (what the close of `day` lists)."""
-        return self.views_in(uow, and_(
-            col(Handoff.status).in_(OPEN), Handoff.business_date <= day,
-            or_(col(Handoff.carried_to).is_(None), col(Handoff.carried_to) <= day),
-            col(Handoff.kind) != "returned",
-        ))
+        `day` (what the close of `day` lists): how many, the newest id, and the oldest `shown`
+        as views. `skip`: ids left out (those the head has explained). Three bounded
+        statements, whatever the number open (the index ix_handoff_open, migration 0018)."""
+        where = open_until_clause(day)
+        if skip:
+            where = and_(where, col(Handoff.id).not_in(list(skip)))
+        count, newest = uow.session.exec(
+            select(func.count(), func.max(Handoff.id)).where(where)).one()
+        if not count:
+            return OpenAtClose(0, None, ())
+        first = list(uow.session.exec(
+            select(Handoff.id).where(where)
+            .order_by(col(Handoff.business_date), col(Handoff.id))
+            .limit(SHOWN_AT_CLOSE if shown is None else shown)))
+        views = sorted(self.views_in(uow, col(Handoff.id).in_(first)) if first else [],
+                       key=lambda v: (v.business_date or day, v.id))
+        return OpenAtClose(int(count), newest, tuple(views))
 
-    def carry_in(self, uow: UnitOfWork, handoff_ids: list[int], day: date) -> int:
+    def open_among(self, uow: UnitOfWork, day: date, ids: Collection[int]) -> list[int]:
+        """Those of `ids` that are open until `day` (in id order)."""
+        if not ids:
+            return []
+        return list(uow.session.exec(
+            select(Handoff.id).where(open_until_clause(day), col(Handoff.id).in_(sorted(set(ids))))
+            .order_by(col(Handoff.id))))
+
+    def carry_in(self, uow: UnitOfWork, day: date, *, ids: Collection[int] | None = None,
+                 seen: HandoffsSeen | None = None) -> int:
         """Inside the day service's unit of work (the head's `day.close` permission checked
-        there): carry the listed open hand-offs of `day` or earlier over to the following day
-        (`carried_to`); they stay in their addressees' inboxes. Returns how many."""
-        wanted = {v.id for v in self.open_until(uow, day)}
-        carried = 0
-        for hid in handoff_ids:
-            if hid not in wanted:
-                raise Conflict("error.routines.not_carryable", id=hid)
-            h = self._load(uow, hid)
+        there): carry open hand-offs of `day` or earlier over to the following day
+        (`carried_to`); they stay in their addressees' inboxes, each with its own audit row.
+        Returns how many.
+
+        `ids`: exactly these (each must be open until `day`, or Conflict). Otherwise every one
+        open until `day`; with `seen` (the count and newest id the head was shown) only when
+        that is still the set: one that arrived or ended since the head looked is a Conflict
+        that says so, and nothing is carried."""
+        where = open_until_clause(day)
+        if ids is not None:
+            wanted = sorted(set(ids))
+            rows = list(uow.session.exec(
+                select(Handoff).where(where, col(Handoff.id).in_(wanted)).order_by(col(Handoff.id))
+            )) if wanted else []
+            found = {h.id for h in rows}
+            missing = [hid for hid in wanted if hid not in found]
+            if missing:
+                raise Conflict("error.routines.not_carryable", id=missing[0])
+        else:
+            rows = list(uow.session.exec(select(Handoff).where(where).order_by(col(Handoff.id))))
+            if seen is not None:
+                now = HandoffsSeen(len(rows), rows[-1].id if rows else None)
+                if now != seen:
+                    raise Conflict("s20head.handoffs_changed", seen=seen.count, now=now.count)
+        for h in rows:
             h.carried_to = day + timedelta(days=1)
             uow.session.add(h)
             uow.audit("handoff.carry", "handoff", h.id, manual_section=h.manual_section,
                       from_day=h.business_date.isoformat(), to_day=h.carried_to.isoformat())
-            carried += 1
-        return carried
+        return len(rows)
 
     def _sender_address(self, uow: UnitOfWork, h: Handoff) -> tuple[int | None, str | None]:
         sender = uow.session.get(Staff, h.from_staff_id)

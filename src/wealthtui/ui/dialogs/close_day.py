@@ -4,8 +4,12 @@
 
 F2 closes the day with the explanations typed (services.day.close, through the one call path:
 off the event loop); F3 carries the open hand-offs over to the following day and closes (one
-transaction), so they need no explanation. A refusal lists what still stands in the way and
-marks the explanations missing; what was typed stays."""
+transaction), so they need no explanation. Of many open hand-offs the state lists the oldest
+few and counts the rest (a line says how many more); F3 carries every one, provided they are
+still the set shown (the count and newest id, `DayState.handoffs_seen`): when one arrived or
+ended since, the close is refused with that sentence, the count is read again, and F3 once
+more carries what is now shown. A refusal lists what still stands in the way and marks the
+explanations missing; what was typed stays."""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from textual.widgets import Footer, Static
 
 from wealthtui.i18n import t, tl
 from wealthtui.services.day import CloseProblem, DayCloseRefused, DayState
+from wealthtui.services.errors import Conflict
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.calls import Calls, Failed
 from wealthtui.ui.dialogs.form import EnterAdvances, FormField, clear_errors
@@ -91,8 +96,15 @@ class CloseDayDialog(Calls, TranslatedBindings, EnterAdvances, ModalScreen[Any])
                     for i, p in soft:
                         yield FormField("field.reason", label=problem_text(p), max_length=300,
                                         id=f"explain-{i}")
+                yield Paragraph(self._more_text(), id="close-more", classes="close-note")
             yield Static("", id="form-error")
             yield Footer()
+
+    def _more_text(self) -> str:
+        """The open hand-offs not listed (the state lists the oldest few), or nothing."""
+        listed = sum(1 for p in self.problems if p.kind == "handoff")
+        more = self.state.handoffs_open - listed
+        return t("s20head.more_handoffs", count=more) if more > 0 else ""
 
     def on_mount(self) -> None:
         fields = list(self.query(FormField))
@@ -130,7 +142,8 @@ class CloseDayDialog(Calls, TranslatedBindings, EnterAdvances, ModalScreen[Any])
         self.query_one("#form-error", Static).update("")
         self.closing = True
         self.call(self.services.day.close, self.state.date, explanations=explanations,
-                  carry_over=carry_over, then=self._day_closed, failed=self._close_refused, quiet=True)
+                  carry_over=carry_over, seen=self.state.handoffs_seen if carry_over else None,
+                  then=self._day_closed, failed=self._close_refused, quiet=True)
 
     def _day_closed(self, state: Any) -> None:
         self.closing = False
@@ -142,6 +155,10 @@ class CloseDayDialog(Calls, TranslatedBindings, EnterAdvances, ModalScreen[Any])
         error = self.query_one("#form-error", Static)
         if not isinstance(exc, DayCloseRefused):
             error.update(plain(failure.message))
+            if isinstance(exc, Conflict) and exc.key == "s20head.handoffs_changed":
+                # what is open now becomes what the head has seen: the count line follows
+                self.call(self.services.day.state, self.state.date, then=self._seen_again,
+                          key="close-state")
             return
         lines = [failure.message] + ["• " + problem_text(p) for p in exc.problems]
         error.update(plain("\n".join(lines)))
@@ -149,6 +166,11 @@ class CloseDayDialog(Calls, TranslatedBindings, EnterAdvances, ModalScreen[Any])
             if p.explainable and any(q.key == p.key for q in exc.problems):
                 self.query_one(f"#explain-{i}", FormField).show_error(
                     t("head.close.needs_explanation"))
+
+    def _seen_again(self, state: DayState) -> None:
+        self.state = state
+        self.query_one("#close-more", Paragraph).update(self._more_text())
+        self.refresh_bindings()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

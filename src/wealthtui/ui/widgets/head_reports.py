@@ -227,8 +227,8 @@ class EodPanel(ReportPanel):
             self.doc = export.day_dict(self.settings, report)
             if state.closed:
                 status = t("head.eod.closed", who=state.closed_by)
-            elif state.problems:
-                status = t("head.eod.open_problems", count=len(state.problems))
+            elif state.problem_count:
+                status = t("head.eod.open_problems", count=state.problem_count)
             else:
                 status = t("head.eod.open_ready")
             self.set_head(t("head.eod.head", date=report.date.isoformat()) + "  " + status)

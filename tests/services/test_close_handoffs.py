@@ -87,7 +87,7 @@ def test_a_handoff_arriving_between_the_look_and_the_close_refuses_it(
     with pytest.raises(Conflict) as changed:
         services.day.close(head, explanations=_others(state), carry_over=True,
                            seen=state.handoffs_seen)
-    assert changed.value.key == "s20head.handoffs_changed"
+    assert changed.value.key == "close_handoffs.handoffs_changed"
     assert changed.value.params == {"seen": 3, "now": 4}
     assert _carried(engine) == ([], [])               # nothing carried, the day still open
     assert not services.day.state(head).closed

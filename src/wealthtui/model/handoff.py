@@ -20,7 +20,7 @@ class Handoff(SQLModel, table=True):
         Index("ix_handoff_to_role", "to_role", "status"),
         Index("ix_handoff_day", "business_date"),
         Index("ix_handoff_subject", "subject_type", "subject_id"),
-        # the lobby's latest arrivals of a day, newest first from the index (migration 0021)
+        # the lobby's latest arrivals of a day, newest first from the index (migration 0017)
         Index("ix_handoff_kind_day", "kind", "business_date", "created_at", "id"),
         # the close's open hand-offs: counted and the first few listed from the index alone
         # (services.handoffs.open_until_clause; migration 0018_head)

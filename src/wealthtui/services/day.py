@@ -311,7 +311,7 @@ class DayService(Service):
         written reason. `carry_over`: first carry every open hand-off over to the following
         day (in the same transaction: refused close, nothing carried). `seen`: the count and
         newest id of the open hand-offs the head was shown (`DayState.handoffs_seen`): when
-        given, the carry refuses (Conflict "s20head.handoffs_changed") if that is no longer
+        given, the carry refuses (Conflict "close_handoffs.handoffs_changed") if that is no longer
         the set — a hand-off arrived or ended since. Without it (a script with no view) every
         hand-off open at the close is carried."""
         day = self._day(uow, day)

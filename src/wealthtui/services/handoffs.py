@@ -396,7 +396,7 @@ class HandoffService(Service):
             if seen is not None:
                 now = HandoffsSeen(len(rows), rows[-1].id if rows else None)
                 if now != seen:
-                    raise Conflict("s20head.handoffs_changed", seen=seen.count, now=now.count)
+                    raise Conflict("close_handoffs.handoffs_changed", seen=seen.count, now=now.count)
         for h in rows:
             h.carried_to = day + timedelta(days=1)
             uow.session.add(h)

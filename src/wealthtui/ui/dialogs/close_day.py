@@ -104,7 +104,7 @@ class CloseDayDialog(Calls, TranslatedBindings, EnterAdvances, ModalScreen[Any])
         """The open hand-offs not listed (the state lists the oldest few), or nothing."""
         listed = sum(1 for p in self.problems if p.kind == "handoff")
         more = self.state.handoffs_open - listed
-        return t("s20head.more_handoffs", count=more) if more > 0 else ""
+        return t("close_handoffs.more_handoffs", count=more) if more > 0 else ""
 
     def on_mount(self) -> None:
         fields = list(self.query(FormField))
@@ -155,7 +155,7 @@ class CloseDayDialog(Calls, TranslatedBindings, EnterAdvances, ModalScreen[Any])
         error = self.query_one("#form-error", Static)
         if not isinstance(exc, DayCloseRefused):
             error.update(plain(failure.message))
-            if isinstance(exc, Conflict) and exc.key == "s20head.handoffs_changed":
+            if isinstance(exc, Conflict) and exc.key == "close_handoffs.handoffs_changed":
                 # what is open now becomes what the head has seen: the count line follows
                 self.call(self.services.day.state, self.state.date, then=self._seen_again,
                           key="close-state")

@@ -26,7 +26,7 @@ from sqlalchemy import Engine
 
 from tests.demo_fixture import demo_template
 from tests.ui.helpers import make_app
-from wealthtui import bootstrap, launch
+from wealthtui import bootstrap, eod_command, launch
 from wealthtui.cli import MODULES, app
 from wealthtui.config import Settings
 from wealthtui.resources import read_toml
@@ -309,13 +309,19 @@ def test_the_operators_commands_run_without_the_model_or_the_services(
     if command[0] == "eod":
         out = tmp_path_factory.mktemp("eod") / "eod.json"
         args += ["--date", summary.previous_day.isoformat(), "--out", str(out)]
-    done = subprocess.run([sys.executable, "-c", OPERATOR_COMMAND, *args],
-                          capture_output=True, text=True, env=env, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr[-2000:]
+    # eod: the first run validates the procedure files and keeps their outline, the second (a
+    # day's start) reads the outline (reports/procedure_outline.py)
+    for _ in range(2 if command[0] == "eod" else 1):
+        done = subprocess.run([sys.executable, "-c", OPERATOR_COMMAND, *args],
+                              capture_output=True, text=True, env=env, timeout=120, check=False)
+        assert done.returncode == 0, done.stderr[-2000:]
     modules = set(json.loads(done.stdout.splitlines()[-1]))
     assert ran in modules       # the command ran its work
     assert not {m for m in modules if m.split(".")[0] in ("sqlmodel", "textual")
                 or m.startswith(("wealthtui.model", "wealthtui.services", "sqlalchemy.orm"))}
+    if command[0] == "eod":     # nor the procedures' validation (pydantic)
+        assert not {m for m in modules if m.split(".")[0] == "pydantic"
+                    or m == "wealthtui.procedures"}
     if command[0] == "eod":   # the same figures as the services' report (the head's screens)
         from wealthtui.config import load_settings
         from wealthtui.reports.export import day_dict
@@ -330,3 +336,55 @@ def test_the_operators_commands_run_without_the_model_or_the_services(
         doc = json.loads(out.read_text("utf-8"))
         assert doc["tickets"] and doc["tellers"] and doc["flow_log"]["visitors"]  # a real day
         assert doc == json.loads(json.dumps(day_dict(settings, report), default=str))
+
+
+LAUNCHED_COMMAND = (
+    "import sys\n"
+    "from wealthtui.launch import main\n"
+    "sys.argv = ['wealthtui', *sys.argv[1:]]\n"
+    "try:\n"
+    "    main()\n"
+    "except SystemExit as exit:\n"
+    "    assert not exit.code, exit.code\n"
+    "import json\n"
+    "print(json.dumps(sorted(sys.modules)))\n"
+)
+
+
+def test_eod_runs_without_the_command_line_and_writes_what_it_writes(
+        cache_home: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """`wealthtui eod …` well formed (issue 22): launch.main runs it without Typer or click
+    (eod_command.py), and writes byte for byte what the command line writes; a mistake still
+    goes to the command line, which answers with its one line."""
+    demo, summary = demo_template(tmp_path_factory.getbasetemp())
+    env = {"PATH": "/usr/bin:/bin", "WEALTHTUI_CONFIG": "/nonexistent.toml",
+           "XDG_CACHE_HOME": str(cache_home),
+           "XDG_DATA_HOME": str(tmp_path_factory.mktemp("data")),
+           **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"}}
+    folder = tmp_path_factory.mktemp("eod-launch")
+    written = {}
+    for how, script in (("typer", OPERATOR_COMMAND), ("launch", LAUNCHED_COMMAND)):
+        out = folder / f"{how}.csv"
+        done = subprocess.run(
+            [sys.executable, "-c", script, "eod", "--format", "csv", "--lang", "en", "--date",
+             summary.previous_day.isoformat(), "--out", str(out), "--db", str(demo)],
+            capture_output=True, text=True, env=env, timeout=120, check=False)
+        assert done.returncode == 0, done.stderr[-2000:]
+        modules = set(json.loads(done.stdout.splitlines()[-1]))
+        assert "wealthtui.reports.operator" in modules
+        written[how] = out.read_bytes()
+        assert str(out) in done.stdout  # "written to …"
+    assert not {m for m in modules if m.split(".")[0] in ("typer", "click")
+                or m.startswith("wealthtui.cli")}
+    assert written["launch"] == written["typer"] and b"," in written["launch"]
+    assert eod_command.options(["eod", "--format", "json", "--date", "2026-01-02"]) == {
+        "format": "json", "date": "2026-01-02"}
+    for mistake in (["eod", "--format", "pdf"], ["eod", "--date", "x", "--month", "y"],
+                    ["eod", "--help"], ["eod", "--date"], ["eod", "--db", "a", "--db", "b"],
+                    ["display"], []):
+        assert eod_command.options(mistake) is None, mistake
+    done = subprocess.run([sys.executable, "-m", "wealthtui", "eod", "--format", "pdf",
+                           "--db", str(demo)],
+                          capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "table, json, csv, xlsx" in done.stderr

@@ -9,15 +9,17 @@ given twice, a value out of range, a mistake) goes to the Typer app in wealthtui
 only then, which reads the whole command line again and answers as it always does. An error
 while opening is one line (bootstrap.report), the same as the command line's. So the sign-in
 screen shows without Typer being loaded (DESIGN §6, start-up). The calling board,
-`wealthtui display [--db …] [--config …] [--lang …]`, opens the same way (issue 22).
+`wealthtui display [--db …] [--config …] [--lang …]`, opens the same way (issue 22), and so
+does the operator's `wealthtui eod …` (eod_command.py).
 """
 
 from __future__ import annotations
 
 import gc
 import sys
+from functools import partial
 
-from wealthtui import bootstrap, i18n
+from wealthtui import bootstrap, eod_command, i18n
 
 
 def main() -> None:
@@ -34,6 +36,8 @@ def main() -> None:
         opening = bootstrap.open_workstation
     elif (options := bootstrap.display_options(argv)) is not None:
         opening = bootstrap.open_display
+    elif (options := eod_command.options(argv)) is not None:
+        opening = partial(eod_command.run, found=options)
     else:
         from wealthtui.cli import app  # the only import of the command line: hand it over
 

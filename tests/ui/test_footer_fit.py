@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 from rich.cells import cell_len
 from textual.binding import ActiveBinding, Binding
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
-from tests.ui.helpers import make_app, screen_text, sign_in
+from tests.ui.helpers import make_app, screen_text, settle, sign_in
 from wealthtui.ui.bindings import PALETTE_CELLS, fit_footer, footer_order
 
 
@@ -40,16 +42,59 @@ def test_the_least_important_keys_go_to_f1_first():
     assert all(x.binding.show for x in roomy.values())
 
 
+#: footer rebuilds in a start and sign-in (each a recompose of every key, each key restyled):
+#: the sign-in screen's first keys, its Ctrl+L once a session exists, the role screen's keys,
+#: Textual's own first (empty) compose of each footer, and one more when the role screen's first
+#: load lands after its keys were shown and changes one (a lobby key enabled: 5 or 6 by the
+#: thread's timing). It was 12-16 rebuilds and 49-79 keys when every focus change, push and
+#: refresh_bindings rebuilt it.
+MAX_REBUILDS, MAX_KEYS = 6, 32
+
+
+class FooterWork:
+    """Counts footer rebuilds and the FooterKeys they build (structure, not time)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.rebuilds = self.keys = 0
+        recompose, key_init = Footer.recompose, FooterKey.__init__
+
+        async def counted_recompose(footer: Footer) -> None:
+            self.rebuilds += 1
+            await recompose(footer)
+
+        def counted_key(key: FooterKey, *args: object, **kw: object) -> None:
+            self.keys += 1
+            key_init(key, *args, **kw)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Footer, "recompose", counted_recompose)
+        monkeypatch.setattr(FooterKey, "__init__", counted_key)
+
+
 @pytest.mark.parametrize("roles,size", [
     (("lobby_manager",), (80, 24)), (("cash_teller",), (80, 24)),
     (("wealth_cm",), (80, 24)), (("head",), (80, 24)), (("head",), (120, 40)),
 ])
 async def test_every_key_in_the_footer_is_whole_and_f1_is_there(services, head, make_staff,
-                                                                roles, size):
+                                                                roles, size, monkeypatch):
     who = head if roles == ("head",) else make_staff(*roles, staff_no="F01")
     app = make_app(services)
+    work = FooterWork(monkeypatch)
     async with app.run_test(size=size) as pilot:
         await sign_in(pilot, who.staff_no)
+        assert work.rebuilds <= MAX_REBUILDS and work.keys <= MAX_KEYS, vars(work)
+        # asks that change nothing shown rebuild nothing: several in one frame, and a focus
+        # move that keeps the keys (the screen's own focus again). Counted from a footer that
+        # is up to date: a key enabled by a load that landed after the last ask (the CM's
+        # client keys once the agenda has rows) shows at the next ask, as in Textual.
+        await settle(pilot)
+        app.screen.refresh_bindings()
+        await pilot.pause()
+        done = (work.rebuilds, work.keys)
+        for _ in range(3):
+            app.screen.refresh_bindings()
+        app.screen.set_focus(app.screen.focused)
+        await pilot.pause()
+        assert (work.rebuilds, work.keys) == done
         footer = screen_text(app).splitlines()[-1]
         shown = [b for b in app.screen.active_bindings.values() if b.binding.show]
         assert shown

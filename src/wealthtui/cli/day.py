@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from wealthtui.bootstrap import CliError
-from wealthtui.cli.common import DbOption, open_store, out
+from wealthtui.cli.common import DbOption, out, state
 from wealthtui.cli.shared import Commands
 from wealthtui.i18n import t
 
@@ -28,9 +28,11 @@ def eod(
     db: DbOption = None,
 ) -> None:
     """The operator's end-of-day summary: no staff sign-in, like `audit verify`; read through
-    the Core tables (reports.operator), without the models or the services (issue 22)."""
-    from wealthtui.reports import export, operator, render
-    from wealthtui.reports.periods import parse_business_date
+    the Core tables (reports.operator), without the models or the services (issue 22). A
+    well-formed `wealthtui eod …` does not come here: launch.main runs it without Typer
+    (eod_command.py), through the same `write_eod`."""
+    from wealthtui.eod_command import write_eod
+    from wealthtui.reports import render
     from wealthtui.rules.fields import FieldError
 
     if fmt not in render.FORMATS:
@@ -38,16 +40,4 @@ def eod(
                          accepted=", ".join(render.FORMATS))
     if day and month:
         raise CliError("error.report.date_and_month")
-    st, engine = open_store(ctx, db)
-    if month:
-        doc = export.month_dict(st.settings, operator.month_report(engine, st.settings, month))
-        sections, name = export.month_sections(doc), f"eod-{doc['month']}"
-    else:
-        report = operator.day_report(engine, st.settings,
-                                     parse_business_date(day) if day else None)
-        doc = export.day_dict(st.settings, report)
-        sections, name = export.day_sections(doc), f"eod-{doc['date']}"
-    engine.dispose()
-    written = render.write(doc, sections, fmt, out_file, Path(f"{name}.{fmt}"), out)
-    if written is not None:
-        out.print(t("report.cli.written", path=str(written)))
+    write_eod(state(ctx, db), day, month, fmt, out_file, out)

@@ -26,13 +26,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Integer, and_, distinct, exists, func, literal, select, union
 
 from wealthtui.config import Settings
-from wealthtui.procedures import Catalog
 from wealthtui.reports import chain_head, figures
 from wealthtui.reports.compliance import ComplianceFigures
 from wealthtui.reports.compliance import figures_in as compliance_figures
@@ -61,6 +60,13 @@ from wealthtui.store.tables import (
     ticket_event,
     visit,
 )
+
+if TYPE_CHECKING:  # the operator's `eod` passes an outline (reports.procedure_outline), the
+    # services the validated catalog: both read the same way, neither imported here
+    from wealthtui.procedures import Catalog
+    from wealthtui.reports.procedure_outline import Outline
+
+    Procedures = Catalog | Outline
 
 AUTHZ_STATUSES = ("pending", "approved", "rejected", "cancelled")
 OPEN_HANDOFF = ("open", "accepted")
@@ -310,7 +316,7 @@ def complaints(session: Db, first: date, last: date, tz: ZoneInfo) -> Complaints
     return Complaints(int(received), int(closed), int(overdue))
 
 
-def daily_procedures(catalog: Catalog | None, exempt: tuple[str, ...] = ()) -> tuple[str, ...]:
+def daily_procedures(catalog: Procedures | None, exempt: tuple[str, ...] = ()) -> tuple[str, ...]:
     """Procedures completed once every business day by whoever holds them (subject `day`)."""
     if catalog is None:
         return ()
@@ -318,7 +324,7 @@ def daily_procedures(catalog: Catalog | None, exempt: tuple[str, ...] = ()) -> t
                  if p.schedule in DAILY_SCHEDULES and p.subject == "day" and p.id not in exempt)
 
 
-def checklists(session: Db, catalog: Catalog | None, business_days: list[date],
+def checklists(session: Db, catalog: Procedures | None, business_days: list[date],
                exempt: tuple[str, ...] = ()) -> Checklists:
     """Runs done on the days; missed: each daily `day` procedure without a completed run on a
     day, and each run of another scheduled daily procedure (per teller, per staff member)
@@ -435,7 +441,7 @@ def explanations(bd: DayRecord | Any | None) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
-def explained_titles(explained: dict[str, str], catalog: Catalog | None
+def explained_titles(explained: dict[str, str], catalog: Procedures | None
                      ) -> dict[str, tuple[str, str]]:
     """The name (Chinese, English) of the routine behind each explained `checklist:<id>` key, so
     the summary names the routine rather than its key (issue 19)."""
@@ -450,7 +456,7 @@ def explained_titles(explained: dict[str, str], catalog: Catalog | None
 
 # --- the reports ----------------------------------------------------------------------------
 def day_report(session: Db, settings: Settings, day: date, *, now: datetime,
-               catalog: Catalog | None = None) -> DayReport:
+               catalog: Procedures | None = None) -> DayReport:
     tz = ZoneInfo(settings.center.timezone)
     bd, closed_by = _business_day(session, day)
     _, day_end = day_bounds_utc(day, tz)
@@ -471,7 +477,7 @@ def day_report(session: Db, settings: Settings, day: date, *, now: datetime,
     )
 
 
-def _named(e: Exceptions, catalog: Catalog | None) -> Exceptions:
+def _named(e: Exceptions, catalog: Procedures | None) -> Exceptions:
     return replace(e, titles=explained_titles(e.explained, catalog))
 
 
@@ -542,7 +548,7 @@ def day_rows(session: Db, settings: Settings, first: date, last: date) -> tuple[
 
 
 def month_report(session: Db, settings: Settings, month: str, *,
-                 catalog: Catalog | None = None) -> MonthReport:
+                 catalog: Procedures | None = None) -> MonthReport:
     first, last = month_bounds(month)
     tz = ZoneInfo(settings.center.timezone)
     rows = day_rows(session, settings, first, last)

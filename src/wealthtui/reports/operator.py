@@ -12,19 +12,17 @@ from datetime import date
 from sqlalchemy import Engine
 
 from wealthtui.config import Settings
-from wealthtui.procedures import Catalog, ProcedureError, directory_of, load_dir
 from wealthtui.reports import eod
 from wealthtui.reports.periods import parse_month
+from wealthtui.reports.procedure_outline import Outline, directory_of, outline_of
 from wealthtui.rules.clock import Clock, business_date, zone
 
 
-def catalog_or_none(settings: Settings) -> Catalog | None:
-    """The procedures the summary's checklist section counts against; None when the files are
-    broken (the summary then leaves the checklists out, as on the head's screen)."""
-    try:
-        return load_dir(directory_of(settings.procedures.dir))
-    except (ProcedureError, OSError):
-        return None
+def catalog_or_none(settings: Settings) -> Outline | None:
+    """The procedures the summary's checklist section counts against, as an outline (validated
+    once per version of the files: reports.procedure_outline); None when the files are broken
+    (the summary then leaves the checklists out, as on the head's screen)."""
+    return outline_of(directory_of(settings.procedures.dir))
 
 
 def day_report(engine: Engine, settings: Settings, day: date | None = None, *,

@@ -11,6 +11,12 @@ binding ids in `FOOTER_ORDER` (most important first); the focused panel's order 
 then the screen's, then the shell's (`SHELL_ORDER`). When the footer cannot hold every shown key,
 the keys that come last in that order are left to F1 (which lists every active key). Keys in
 no order keep their place after the ordered ones.
+
+The footer is rebuilt (every key a new widget, each styled anew) whenever its screen publishes
+"bindings changed". Textual publishes at every focus change, screen push, reactive with
+`bindings=True` and `refresh_bindings()` call: thirteen to sixteen times in a start and sign-in,
+several in one frame, most with the same keys. `TranslatedBindings.refresh_bindings` publishes
+once per frame at most, and only when what the footer shows changed (`footer_keys`).
 """
 
 from __future__ import annotations
@@ -134,9 +140,50 @@ def fit_footer(bindings: dict[str, ActiveBinding], order: list[str], width: int,
                   if key in hidden else a) for key, a in bindings.items()}
 
 
+def footer_keys(bindings: dict[str, ActiveBinding], palette_key: str) -> tuple[Any, ...]:
+    """What a Footer draws from `bindings`: every shown key and the palette key, each with what
+    its FooterKey is built from (a rebuild with the same tuple draws the same footer)."""
+    return tuple(
+        (key, b.binding.key, b.binding.key_display, b.binding.description, b.binding.action,
+         id(b.binding.group) if b.binding.group else None, b.enabled, b.tooltip,
+         b.binding.tooltip)
+        for key, b in bindings.items() if b.binding.show or key == palette_key)
+
+
 class TranslatedBindings:
     """Screen mixin: `active_bindings` with translated descriptions, and the footer's keys
-    fitted to the width in the order of importance (FOOTER_ORDER)."""
+    fitted to the width in the order of importance (FOOTER_ORDER); "bindings changed" told
+    to the footer once per frame, and only when the keys it shows changed (see the module)."""
+
+    #: a publication is scheduled for after the next refresh
+    _bindings_due = False
+    #: what the footer was last told to show (None: nothing told yet)
+    _bindings_told: tuple[Any, ...] | None = None
+
+    def refresh_bindings(self) -> None:
+        """Ask for the footer to follow the bindings: after this frame, once, whatever the
+        number of asks in it."""
+        if self._bindings_due:
+            return
+        self._bindings_due = True
+        me: Any = self
+        me.call_after_refresh(self._tell_bindings)
+
+    def _tell_bindings(self) -> None:
+        self._bindings_due = False
+        me: Any = self
+        if not me.is_attached:
+            return
+        app = me.app
+        footers = list(me.query(Footer))
+        told = (app.app_focus, tuple(f._bindings_ready for f in footers),
+                footer_keys(self.active_bindings, app.COMMAND_PALETTE_BINDING)
+                if footers else ())
+        if told == self._bindings_told:
+            return
+        super().refresh_bindings()  # type: ignore[misc]
+        # told as the footers are now (a footer not ready before is ready once told)
+        self._bindings_told = (told[0], tuple(f._bindings_ready for f in footers), told[2])
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:

@@ -83,4 +83,3 @@ def test_the_hot_writes_of_a_day_stay_within_their_statement_bounds(center: Cent
         assert head_reads == (0 if is_sqlite(engine) else 1), (name, seen)
         moves = [text for text in seen if text.startswith("UPDATE audit_head")]
         assert len(moves) == 1 and "audit_head.last_id = " in moves[0], (name, seen)
-    print(counts, *(f"{n}:\n  " + "\n  ".join(x[:110] for x in v) for n, v in costs.items()), sep="\n")

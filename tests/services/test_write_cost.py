@@ -72,7 +72,11 @@ def test_the_hot_writes_of_a_day_stay_within_their_statement_bounds(center: Cent
     assert view.state("queue_machine").done
 
     counts = {name: len(seen) for name, seen in costs.items()}
-    assert all(counts[name] <= bound for name, bound in BOUNDS.items()), (counts, costs)
+    # PostgreSQL reads the chain's head with its row lock, a statement of its own, and locks the
+    # ticket it calls (SELECT ... FOR UPDATE SKIP LOCKED)
+    extra = {name: 0 if is_sqlite(engine) else 1 + (name == "call_next") for name in BOUNDS}
+    assert all(counts[name] <= bound + extra[name] for name, bound in BOUNDS.items()), (
+        counts, costs)
     for name, seen in costs.items():
         # the actor once (the checklist view also reads names); today's day and the audit
         # chain's head asked with the actor, not on their own (PostgreSQL reads the head with

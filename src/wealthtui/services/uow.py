@@ -29,7 +29,11 @@ start of every call, so a deactivation or a role taken counts at once); the ORM 
 loaded (`HELD_ROWS`): the session's identity map keeps a row only while something holds it, so
 without this a row asked for again by key in the same call (`session.get`) was read again.
 `uow.memo` keeps what a call reads once however often it asks (the procedure catalog, a
-checklist run and its step records, staff names: services.checklists) — for the call only.
+checklist run and its step records, staff names: services.checklists; the counter session the
+sign-on checks look at: services.queue) — for the call only. The audit chain's head is read
+with the actor on SQLite (the write lock is held from BEGIN IMMEDIATE) and with the head's row
+lock on PostgreSQL (`UnitOfWork.head`); the call's events are chained onto it and the head moves
+by a compare-and-set (store.chain), read again if the same transaction appended meanwhile.
 """
 
 from __future__ import annotations

@@ -155,7 +155,14 @@ def teller(plan: Plan, name: str, staff_no: str, counter_no: str) -> None:
         assert cfg is not None
         sign_on_ready(services, actor, counter_no)
         plan.barrier.wait()
-        business, amount = ("cash_deposit", "100") if cfg.kind == "cash" else ("transfer", "")
+        cash = {b.code: b for b in plan.settings.counter.business_types}["cash_deposit"]
+
+        def business_for(category: str) -> tuple[str, str]:
+            # a cash counter may also call non-cash business (counter 02 calls B): by the lane
+            if cfg.kind == "cash" and category in cash.categories:
+                return "cash_deposit", "100"
+            return "transfer", ""
+
         while True:
             lobby_done = plan.all_set("done.lobby")  # read before calling: see every ticket
             ticket = j.call(services.queue.call_next, actor, counter_no)
@@ -171,6 +178,7 @@ def teller(plan: Plan, name: str, staff_no: str, counter_no: str) -> None:
                 if j.call(services.queue.no_show, actor, ticket.id) is not _FAILED:
                     j.add("no_show", ticket.id)
                 continue
+            business, amount = business_for(ticket.category)
             if j.call(services.counter.record, actor, ticket.id, business, amount) is _FAILED:
                 break
             needs = rng.choices(("none", "refer", "lead"), (7, 2, 1))[0]

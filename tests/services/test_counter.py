@@ -16,7 +16,7 @@ from wealthtui.services.errors import Conflict, FieldError, PermissionDenied
 def test_sign_on_fixes_the_categories_and_takes_the_opening_cash(center: Center) -> None:
     s = center.services
     view = s.counter.sign_on(center.t1, "01", "20,000.50")
-    assert (view.counter_no, view.kind, view.categories) == ("01", "cash", ("C", "V", "A"))
+    assert (view.counter_no, view.kind, view.categories) == ("01", "cash", ("C", "A"))
     assert view.opening_cash_fen == 2_000_050
     assert s.counter.current(center.t1).id == view.id
     with Session(s.ctx.engine) as db:

@@ -166,11 +166,12 @@ def test_premium_lanes_first_at_counters_that_serve_them(services, people, clock
     services.queue.issue(lobby, "V")
     clock.advance(minutes=1)
     first = services.queue.call_next(t1, "01")
-    assert first.display_no == "V001"
-    # counter 02 serves only A: it takes the A ticket even though premium tickets wait
+    assert first.display_no == "C500"  # the large/premium cash lane before ordinary cash
+    # counter 02 (A, C, B) takes the A ticket: C is called, V is not one of its lanes
     assert services.queue.call_next(t2, "02").display_no == "A001"
     services.queue.finish(t1, first.id)
-    assert services.queue.call_next(t1, "01").display_no == "C500"
+    assert services.queue.call_next(t1, "01") is None  # V waits for a non-cash counter
+    assert services.queue.call_next(people["t3"], "03").display_no == "V001"
 
 
 def test_an_ordinary_ticket_waiting_past_the_limit_is_boosted(services, people, clock,
@@ -178,9 +179,9 @@ def test_an_ordinary_ticket_waiting_past_the_limit_is_boosted(services, people, 
     lobby, t1 = people["lobby"], people["t1"]
     old = services.queue.issue(lobby, "A")
     clock.advance(minutes=settings.queue.starvation_minutes)
-    services.queue.issue(lobby, "V")
+    services.queue.issue(lobby, "C")
     ordered = services.queue.waiting_for(t1, "01")
-    assert [t.display_no for t in ordered] == [old.display_no, "V001"]
+    assert [t.display_no for t in ordered] == [old.display_no, "C500"]
     assert services.queue.call_next(t1, "01").id == old.id
 
 
@@ -188,8 +189,8 @@ def test_before_the_limit_premium_still_goes_first(services, people, clock, sett
     lobby, t1 = people["lobby"], people["t1"]
     services.queue.issue(lobby, "A")
     clock.advance(minutes=settings.queue.starvation_minutes - 1)
-    services.queue.issue(lobby, "V")
-    assert services.queue.call_next(t1, "01").display_no == "V001"
+    services.queue.issue(lobby, "C")
+    assert services.queue.call_next(t1, "01").display_no == "C500"
 
 
 def test_calling_needs_a_session_at_that_counter(services, people) -> None:

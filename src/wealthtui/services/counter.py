@@ -49,7 +49,7 @@ from wealthtui.services.checklists import ChecklistService
 from wealthtui.services.conversion import convert_for_record, unconvert_for_record
 from wealthtui.services.errors import Conflict, NotFound, PermissionDenied
 from wealthtui.services.handoffs import HandoffService
-from wealthtui.services.queue import QueueService, TicketView
+from wealthtui.services.queue import SESSION_MEMO, QueueService, TicketView
 
 SESSION_SECTION = service_section("counter.SESSION_SECTION")          # tellers: sign on, keep the box, sign off
 RECORD_SECTION = service_section("counter.RECORD_SECTION")    # input strictly per the voucher's elements
@@ -187,6 +187,7 @@ class CounterService(Service):
         session = self._open_session(uow)
         if session is None:
             raise Conflict("error.counter.not_signed_on")
+        uow.memo[SESSION_MEMO] = session  # the queue's steps of this call look at it (queue)
         if states and session.state not in states:
             raise Conflict("error.counter.on_break" if session.state == "break"
                            else "error.counter.not_on_break")

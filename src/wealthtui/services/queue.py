@@ -40,6 +40,23 @@ SECTION = service_section("queue.SECTION")  # lobby manager: divert, guide and g
 COUNTER_SECTION = service_section("queue.COUNTER_SECTION")  # tellers serve the queue at their counter
 
 
+#: the actor's counter session a call loaded (uow.memo), for the sign-on checks of later steps of
+#: the same call (services.counter keeps the one it loads there too)
+SESSION_MEMO = "counter_session"
+
+
+def signed_on_session(uow: UnitOfWork, counter_no: str) -> CounterSession | None:
+    """The session this call loaded, when it is the actor's open session of today at
+    `counter_no` as the call holds it now (an ORM row of the call's session: a change earlier in
+    the call shows); None otherwise (then the caller reads the store)."""
+    held = uow.memo.get(SESSION_MEMO)
+    if (held is not None and held.counter_no == counter_no and held.staff_id == uow.actor_id
+            and held.business_date == uow.today and held.state == CounterSessionState.OPEN
+            and held.ended_at is None):
+        return held  # type: ignore[no-any-return]
+    return None
+
+
 # --- views ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class TicketView:
@@ -191,9 +208,14 @@ class QueueService(Service):
                                     by_staff_id=uow.actor_id, **fields))
 
     def _signed_on(self, uow: UnitOfWork, counter_no: str) -> CounterCfg:
+        """The counter's settings; refused unless the actor is signed on to it (an open session
+        of today). The session the call already loaded (`signed_on_session`) is looked at as
+        the call holds it now, not read again."""
         cfg = self._counter(counter_no)
+        if signed_on_session(uow, counter_no) is not None:
+            return cfg
         session = uow.session.exec(
-            select(CounterSession.id).where(
+            select(CounterSession).where(
                 CounterSession.business_date == uow.today,
                 CounterSession.counter_no == counter_no,
                 CounterSession.staff_id == uow.actor_id,
@@ -203,6 +225,7 @@ class QueueService(Service):
         ).first()
         if session is None:
             raise Conflict("error.queue.not_signed_on", counter=counter_no)
+        uow.memo[SESSION_MEMO] = session
         return cfg
 
     def _ready_to_call(self, uow: UnitOfWork) -> None:

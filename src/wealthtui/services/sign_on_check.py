@@ -19,12 +19,12 @@ back. Runs inside the caller's unit of work; no permission check of its own.
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam
 from sqlmodel import col, select
 
-from wealthtui.model import ChecklistRun, ShiftHandover, StepRecord
+from wealthtui.model import ChecklistRun, CounterSession, ShiftHandover, StepRecord
 from wealthtui.procedures import Procedure, Step
 from wealthtui.rules.money import format_fen
-from wealthtui.services import cashbox
 from wealthtui.services.base import UnitOfWork
 from wealthtui.services.checklists import effective_required
 from wealthtui.services.errors import Conflict
@@ -35,40 +35,58 @@ MATCH_STEP = "box_matches"
 DIFFER = "differ"
 
 
+#: the teller's sign-on runs of the day with their step records, in one statement
+_RUNS = (select(ChecklistRun.id, ChecklistRun.status, ChecklistRun.procedure_json,
+                StepRecord.step_id, StepRecord.value)
+         .select_from(ChecklistRun)
+         .outerjoin(StepRecord, col(StepRecord.run_id) == ChecklistRun.id)
+         .where(ChecklistRun.procedure_id == bindparam("procedure_id"),
+                ChecklistRun.business_date == bindparam("day"),
+                ChecklistRun.subject_staff_id == bindparam("teller_id"))
+         .order_by(col(ChecklistRun.id), col(StepRecord.id)))
+#: the opening cash of the teller's first session of the day, and whether that session's box came
+#: by a hand-over (then it was counted there), in one statement
+_FIRST = (select(CounterSession.opening_cash_fen,
+                 select(ShiftHandover.id).where(ShiftHandover.to_session_id == CounterSession.id)
+                 .limit(1).scalar_subquery())
+          .where(CounterSession.business_date == bindparam("day"),
+                 CounterSession.staff_id == bindparam("teller_id"))
+          .order_by(col(CounterSession.started_at), col(CounterSession.id)).limit(1))
+
+
 def call_blocker(uow: UnitOfWork, teller_id: int) -> Conflict | None:
-    """Why `teller_id` may not call tickets now (a Conflict to raise), or None."""
+    """Why `teller_id` may not call tickets now (a Conflict to raise), or None. Reads the
+    sign-on state once: the runs with their records in one statement, the opening cash in
+    another (only when the count is to be compared)."""
     settings = uow.settings
     procedure_id = settings.counter.sign_on_procedure
     if not settings.cashbox.calls_need_sign_on_checklist or not procedure_id:
         return None
-    runs = uow.session.exec(
-        select(ChecklistRun).where(ChecklistRun.procedure_id == procedure_id,
-                                   ChecklistRun.business_date == uow.today,
-                                   ChecklistRun.subject_staff_id == teller_id)
-        .order_by(col(ChecklistRun.id))
-    ).all()
+    runs: dict[int, tuple[str, str]] = {}
+    records: dict[int, dict[str, str]] = {}
+    for run_id, status, procedure_json, step_id, value in uow.session.execute(
+            _RUNS, {"procedure_id": procedure_id, "day": uow.today, "teller_id": teller_id}):
+        runs[run_id] = (status, procedure_json)
+        if step_id is not None:
+            records.setdefault(run_id, {})[step_id] = value
     if not runs:
         return None
-    live = [r for r in runs if r.status in ("open", "done")]
+    live = [r for r, (status, _) in runs.items() if status in ("open", "done")]
     if not live:
         return Conflict("cashbox.error.checklist_abandoned")
-    done = [r for r in live if r.status == "done"]
-    run = (done or live)[-1]
-    assert run.id is not None
-    proc = Procedure.from_json(run.procedure_json)
-    values: dict[str, str] = {}
-    for rec in uow.session.exec(
-        select(StepRecord).where(StepRecord.run_id == run.id).order_by(col(StepRecord.id))
-    ):
-        values[rec.step_id] = rec.value
+    done = [r for r in live if runs[r][0] == "done"]
+    run_id = (done or live)[-1]
+    proc = Procedure.from_json(runs[run_id][1])
+    values = records.get(run_id, {})
     counted = values.get(COUNTED_STEP, "")
-    opening = _opening(uow, teller_id)
-    if opening is not None and counted.lstrip("-").isdigit() and int(counted) != opening \
-            and proc.step(MATCH_STEP) is not None and values.get(MATCH_STEP) != DIFFER:
-        position, step = _position(proc, MATCH_STEP)
-        return Conflict("cashbox.error.count_differs", counted=format_fen(int(counted)),
-                        opening=format_fen(opening), position=position,
-                        step=_text(uow, step))
+    if counted.lstrip("-").isdigit() and proc.step(MATCH_STEP) is not None \
+            and values.get(MATCH_STEP) != DIFFER:
+        opening = _opening(uow, teller_id)
+        if opening is not None and int(counted) != opening:
+            position, step = _position(proc, MATCH_STEP)
+            return Conflict("cashbox.error.count_differs", counted=format_fen(int(counted)),
+                            opening=format_fen(opening), position=position,
+                            step=_text(uow, step))
     for position, step in enumerate(proc.steps, start=1):
         if effective_required(step, values) and step.id not in values:
             return Conflict("cashbox.error.sign_on_open", position=position,
@@ -84,13 +102,10 @@ def _text(uow: UnitOfWork, step: Step) -> str:
 def _opening(uow: UnitOfWork, teller_id: int) -> int | None:
     """The opening cash of the teller's first sign-on today; None when there was none or the
     box came by a hand-over (counted there)."""
-    first = cashbox.first_session(uow.session, uow.today, teller_id)
-    if first is None:
+    row = uow.session.execute(_FIRST, {"day": uow.today, "teller_id": teller_id}).first()
+    if row is None or row[1] is not None:
         return None
-    handed = uow.session.exec(
-        select(ShiftHandover.id).where(ShiftHandover.to_session_id == first.id)
-    ).first()
-    return None if handed is not None else first.opening_cash_fen
+    return int(row[0])
 
 
 def _position(proc: Procedure, step_id: str) -> tuple[int, Step]:

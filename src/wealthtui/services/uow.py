@@ -29,7 +29,11 @@ start of every call, so a deactivation or a role taken counts at once); the ORM 
 loaded (`HELD_ROWS`): the session's identity map keeps a row only while something holds it, so
 without this a row asked for again by key in the same call (`session.get`) was read again.
 `uow.memo` keeps what a call reads once however often it asks (the procedure catalog, a
-checklist run and its step records, staff names: services.checklists) — for the call only.
+checklist run and its step records, staff names: services.checklists; the counter session the
+sign-on checks look at: services.queue) — for the call only. The audit chain's head is read
+with the actor on SQLite (the write lock is held from BEGIN IMMEDIATE) and with the head's row
+lock on PostgreSQL (`UnitOfWork.head`); the call's events are chained onto it and the head moves
+by a compare-and-set (store.chain), read again if the same transaction appended meanwhile.
 """
 
 from __future__ import annotations
@@ -48,20 +52,23 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapper
 from sqlmodel import Session, col, select
 
-from wealthtui.model import AuditHead, BusinessDay, Staff, StaffRole
+from wealthtui.model import BusinessDay, Staff, StaffRole
 from wealthtui.model.status import DayStatus
 from wealthtui.rules import permissions
 from wealthtui.rules.clock import business_date
 from wealthtui.services.errors import Conflict, StoreBusy, StoreFault
 from wealthtui.store import audit_key, seals, turns
 from wealthtui.store.chain import (
+    HEAD_COLUMNS,
     AuditKeyMissing,
+    Head,
     NewEvent,
     append_event,
     append_events,
     new_event,
 )
 from wealthtui.store.engine import WRITE, is_busy_error, is_sqlite
+from wealthtui.store.tables import audit_head
 
 if TYPE_CHECKING:
     from wealthtui.services.context import Context
@@ -95,9 +102,9 @@ def append_audit(
         raise Conflict("tamper.error.key_missing") from exc
 
 
-def _append(conn: Any, events: list[NewEvent], key: Any) -> None:
+def _append(conn: Any, events: list[NewEvent], key: Any, head: Head | None) -> Head | None:
     try:
-        append_events(conn, events, key)
+        return append_events(conn, events, key, head)
     except AuditKeyMissing as exc:
         raise Conflict("tamper.error.key_missing") from exc
 
@@ -152,6 +159,10 @@ class UnitOfWork:
         #: (it holds a row only while someone does): a row asked for again by key
         #: (`session.get`) in the same call is not read again
         self._held: deque[Any] = deque(maxlen=HELD_ROWS)
+        #: the audit chain's head as read at the start of a write, under its write lock (with
+        #: the actor on SQLite, as the lock on PostgreSQL): the append does not read it again
+        #: (store.chain, a compare-and-set; None: read it when appending)
+        self.head: Head | None = None
 
     @property
     def staff(self) -> Staff | None:
@@ -218,7 +229,7 @@ class UnitOfWork:
             events[-1].seals = seals.format_seals(sealed_rows)
         if events:
             conn = session.connection()
-            _append(conn, events, self.ctx.audit_key())
+            self.head = _append(conn, events, self.ctx.audit_key(), self.head)
             seals.upsert(conn, sealed_rows, events[-1].id)
         self._events, self._touched, self._bulk = [], {}, {}
         self._bulk_seq, self._fresh = {}, {}
@@ -368,9 +379,12 @@ _DAY = BusinessDay.__table__.c  # type: ignore[attr-defined]
 _WRITER = _ACTOR.add_columns(
     select(_DAY.business_date)
     .where(_DAY.business_date == bindparam("today"), _DAY.status == DayStatus.CLOSED)
-    .scalar_subquery().label("today_closed"))
-#: on PostgreSQL, the audit head's row lock every write transaction takes first
-_WRITER_LOCK = select(AuditHead.id).where(AuditHead.id == 1).with_for_update()
+    .scalar_subquery().label("today_closed"),
+    *(select(column).where(audit_head.c.id == 1).scalar_subquery().label(column.name)
+      for column in HEAD_COLUMNS))
+#: on PostgreSQL, the audit head's row lock every write transaction takes first (it reads the
+#: head: the call's audit events are chained onto it)
+_WRITER_LOCK = select(*HEAD_COLUMNS).where(audit_head.c.id == 1).with_for_update()
 
 
 @contextmanager
@@ -389,20 +403,22 @@ def _session(ctx: Context, write: bool) -> Iterator[Session]:
 
 
 def _actor(ctx: Context, session: Session, staff_id: int | None,
-           write: bool) -> tuple[Acting | None, date | None]:
+           write: bool) -> tuple[Acting | None, date | None, Head | None]:
     """The acting staff member with their roles (None without an actor) and, for a write,
-    today's date when its business day is not closed, in one statement."""
+    today's date when its business day is not closed and the audit chain's head, in one
+    statement."""
     if staff_id is None:
-        return None, None
+        return None, None, None
     conn = session.connection()
     if not write:
         rows = conn.execute(_ACTOR, {"staff_id": staff_id}).all()
-        return _acting(rows), None
+        return _acting(rows), None, None
     today = business_date(ctx.now(), ctx.tz)
     rows = conn.execute(_WRITER, {"staff_id": staff_id, "today": today}).all()
     if not rows:
-        return None, None
-    return _acting(rows), today if rows[0][6] is None else None
+        return None, None, None
+    head = Head.of(rows[0][7:10]) if rows[0][7] is not None else None
+    return _acting(rows), today if rows[0][6] is None else None, head
 
 
 def _acting(rows: Any) -> Acting | None:
@@ -424,13 +440,15 @@ def run_in_uow(
             # writers on SQLite queue first come, first served (store.turns: fair calling)
             with (turns.write_turn(ctx.engine, ctx.settings.store.busy_timeout_ms / 1000)
                   if write else nullcontext()), _session(ctx, write) as session:
+                locked = None
                 if write and not is_sqlite(ctx.engine):
                     # One writer at a time, as BEGIN IMMEDIATE gives on SQLite: every write
                     # transaction takes the audit head's row lock first, so read-then-write
                     # logic (next ticket number, call next) cannot interleave.
-                    session.execute(_WRITER_LOCK)
-                acting, open_day = _actor(ctx, session, staff_id, write)
+                    locked = Head.of(session.connection().execute(_WRITER_LOCK).one())
+                acting, open_day, head = _actor(ctx, session, staff_id, write)
                 uow = UnitOfWork(ctx, session, acting)
+                uow.head = locked or head
                 if open_day is not None and open_day == uow.today:
                     uow.open_days.add(open_day)
                 session.info["uow"] = uow

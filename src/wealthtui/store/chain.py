@@ -9,8 +9,14 @@ first event written by a program that holds a key; the switch is the event `audi
 
 `append_events` works on a Connection, so bulk writers (the generator, migrations) and the unit
 of work append the same way: the head row is read with a row lock (FOR UPDATE on PostgreSQL; a
-SQLite write transaction holds the database), events get the next ids, the head moves. The three
+SQLite write transaction holds the database), events get the next ids, the head moves. The
 statements are built once (every service write sends them).
+
+A caller that already read the head in its transaction (the unit of work reads it with the
+actor, under the write lock: services.uow) passes it as `head`: then the head is not read again,
+and it moves by a compare-and-set (`WHERE last_id = <the id read>`). When something else in the
+same transaction appended meanwhile (the set finds no row), the head is read again and the
+events hashed again from it, so the chain is exactly what a fresh read would have made.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from wealthtui.store.tables import audit_event, audit_head
 
@@ -92,6 +98,23 @@ _HEAD = (select(audit_head.c.last_id, audit_head.c.last_hash, audit_head.c.keyed
          .where(audit_head.c.id == 1).with_for_update())
 _INSERT = insert(audit_event)
 _MOVE = update(audit_head).where(audit_head.c.id == 1)
+#: the head moved only if it is still where the caller read it (compare-and-set)
+_MOVE_FROM = _MOVE.where(audit_head.c.last_id == bindparam("expected_id"))
+#: the head's columns, for a caller that reads them with its own statement (services.uow)
+HEAD_COLUMNS = (audit_head.c.last_id, audit_head.c.last_hash, audit_head.c.keyed_from)
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """The chain's head as read in the current transaction."""
+
+    last_id: int
+    last_hash: str
+    keyed_from: int
+
+    @classmethod
+    def of(cls, row: Any) -> Head:
+        return cls(int(row[0]), str(row[1]), int(row[2] or 0))
 
 
 def _at(value: datetime) -> datetime:
@@ -99,14 +122,33 @@ def _at(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-def append_events(conn: Connection, events: Sequence[NewEvent], key: bytes | None) -> None:
+def append_events(conn: Connection, events: Sequence[NewEvent], key: bytes | None,
+                  head: Head | None = None) -> Head | None:
     """Append `events` in order inside the caller's transaction. With a key, a chain that is
     not keyed yet switches first (an `audit.keyed` event, the first keyed one); without a key,
-    a keyed chain refuses (AuditKeyMissing)."""
+    a keyed chain refuses (AuditKeyMissing). `head`: the head as the caller read it in this
+    transaction (see the module docstring). Returns the head after the events (None when there
+    were none)."""
     if not events:
-        return
-    head = conn.execute(_HEAD).one()
-    last_id, last_hash, keyed_from = int(head[0]), str(head[1]), int(head[2] or 0)
+        return head
+    todo = list(events)
+    if head is not None:
+        rows, moved = _chained(todo, head, key)
+        if conn.execute(_MOVE_FROM, {**moved, "expected_id": head.last_id}).rowcount == 1:
+            conn.execute(_INSERT, rows[0] if len(rows) == 1 else rows)
+            return Head(moved["last_id"], moved["last_hash"], moved["keyed_from"])
+    head = Head.of(conn.execute(_HEAD).one())  # read (again): the head moved meanwhile
+    rows, moved = _chained(todo, head, key)
+    conn.execute(_INSERT, rows[0] if len(rows) == 1 else rows)
+    conn.execute(_MOVE, moved)
+    return Head(moved["last_id"], moved["last_hash"], moved["keyed_from"])
+
+
+def _chained(events: list[NewEvent], head: Head,
+             key: bytes | None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The rows of `events` chained onto `head` (ids, hashes; a switch to the keyed chain first
+    when `key` is given and the chain is not keyed yet), and the head's new values."""
+    last_id, last_hash, keyed_from = head.last_id, head.last_hash, head.keyed_from
     if keyed_from and key is None:
         raise AuditKeyMissing("tamper.error.key_missing")
     todo = list(events)
@@ -127,8 +169,7 @@ def append_events(conn: Connection, events: Sequence[NewEvent], key: bytes | Non
                      "entity": ev.entity, "entity_id": ev.entity_id, "detail": ev.detail,
                      "manual_section": ev.manual_section, "seals": ev.seals,
                      "prev_hash": ev.prev_hash, "hash": ev.hash})
-    conn.execute(_INSERT, rows[0] if len(rows) == 1 else rows)
-    conn.execute(_MOVE, {"last_id": last_id, "last_hash": last_hash, "keyed_from": keyed_from})
+    return rows, {"last_id": last_id, "last_hash": last_hash, "keyed_from": keyed_from}
 
 
 def append_event(conn: Connection, *, at: datetime, actor_id: int | None, action: str,

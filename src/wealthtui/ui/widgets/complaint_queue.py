@@ -30,6 +30,7 @@ from typing import Any, Literal
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
@@ -89,6 +90,10 @@ class ComplaintQueue(Calls, Vertical):
         height: 1;
         padding: 0 1;
     }
+    ComplaintQueue.-focus > #cq-summary {
+        background: $accent 30%;
+        text-style: bold;
+    }
     ComplaintQueue > DataTable {
         height: 1fr;
     }
@@ -135,6 +140,15 @@ class ComplaintQueue(Calls, Vertical):
 
     def on_mount(self) -> None:
         self.reload()
+
+    # the focus in the list shows on its title line (issue 19: a visible focus, also while the
+    # list is empty and hidden); a class, as Textual restyles the other children on a class
+    # change, not on :focus-within
+    def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
+        self.add_class("-focus")
+
+    def on_descendant_blur(self, _event: events.DescendantBlur) -> None:
+        self.remove_class("-focus")
 
     def reload(self) -> None:
         """Load the list (and the statistics) again; coalesced while a load runs."""

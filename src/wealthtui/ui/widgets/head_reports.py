@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
@@ -61,7 +62,7 @@ class ReportPanel(HeadPanel, abstract=True):
         padding: 0 1;
         background: $boost;
     }
-    ReportPanel:focus > .tab-head {
+    ReportPanel:focus > .tab-head, ReportPanel.-focus > .tab-head {
         background: $accent 30%;
         text-style: bold;
     }
@@ -78,6 +79,15 @@ class ReportPanel(HeadPanel, abstract=True):
         yield Static(loading_text(), id=f"{self.KEY}-head", classes="tab-head")
         yield SectionTables(id=f"{self.KEY}-tables", classes="tab-body", fill=self.FILL,
                             narrow=self.NARROW)
+
+    # the focus on one of its tables shows on the title line too (issue 19: a visible focus);
+    # a class, as Textual restyles a node's other children on a class change, not on
+    # :focus-within
+    def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
+        self.add_class("-focus")
+
+    def on_descendant_blur(self, _event: events.DescendantBlur) -> None:
+        self.remove_class("-focus")
 
     def show_loading(self, on: bool) -> None:
         line = self.head.copy()

@@ -358,6 +358,40 @@ TABS = ["f2", "f3", "f4", "f5", "f6", "f7"]
 _TAB_SHOTS: dict[tuple[tuple[int, int], str], dict[str, str]] = {}
 
 
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+async def test_every_table_of_the_tabs_fits_80_columns(services: Services, head: Actor,
+                                                        center: Seed, settings: Any,
+                                                        language: str) -> None:
+    """Issue 19 (stop 20): at 80 columns the staff-figure tables (KPI tellers, lobby, CMs; the
+    tellers' balances) scrolled sideways and the complaint queue's channel was 2 cells wide.
+    Each table of each tab fits its width: the fill column gives up cells, secondary columns are
+    left out (a column kept is at least as wide as its title)."""
+    from tests.ui.helpers import quiet_settings
+
+    services.complaints.intake(  # a complainant with a name and a mobile, as at a real desk
+        head, channel="on_site", category="waiting",
+        subcategory="queue", description="排队太久", name="欧阳娜娜", phone="13711112222")
+    app = make_app(services, quiet_settings(settings, language=language))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "H001")
+        seen: dict[str, list[str]] = {}
+        for key in ("f4", "f5", "f6", "f7"):
+            await _key(pilot, key)
+            await settle(pilot)  # a rebuild of the report's tables runs as a worker
+            pane = app.screen.query_one("TabbedContent").active_pane
+            assert pane is not None
+            tables = [x for x in pane.query(DataTable) if x.display and x.row_count]
+            seen[key] = [x.id or "" for x in tables]
+            for table in tables:
+                room = table.scrollable_content_region.width
+                assert table.virtual_size.width <= room, (key, table.id, table.virtual_size)
+                for column in table.ordered_columns:
+                    assert column.get_render_width(table) >= 2 + min(
+                        column.content_width, column.label.cell_len), (key, table.id, column.key)
+    assert {"section-kpi_teller", "section-tellers", "cq-table"} <= {
+        x for ids in seen.values() for x in ids}, seen
+
+
 def _shared_tab_shots(base: Path, app: Any, size: tuple[int, int],
                       language: str) -> dict[str, str]:
     folder = shared_root(base) / "head-tab-shots"

@@ -67,3 +67,43 @@ def test_one_key_display_everywhere_esc_not_escape() -> None:
     # what the app's footer, F1 and dialogs show (Textual's own would say "esc")
     assert WealthApp.get_key_display(None, Binding("escape", "x")) == "Esc"  # type: ignore[arg-type]
     assert key_display(Binding("escape", "x", key_display="Esc/F1")) == "Esc/F1"
+
+
+async def test_the_heads_header_names_the_role_once_and_keeps_two_cells_before_the_clock(
+        services, head) -> None:
+    """Stop 20's walk: at 120 columns the head's header read "[负责人]  理财中心负责人" (the role
+    twice), and a full header left one space before the clock."""
+    name = "Industrial and Commercial Bank of China Wealth Management Center, Haidian Branch"
+    app = HostApp(services, head)
+    async with app.run_test(size=(120, 24)) as pilot:
+        header = ShellHeader(mode="head")
+        await app.push_screen(HostScreen(header))
+        await pilot.pause()
+        wide = header.render().plain
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        narrow = header.render().plain
+        app.settings = app.settings.model_copy(update={"center": app.settings.center.model_copy(
+            update={"name": name})})
+        full = header.render().plain
+    role, mode = t("role.head"), t("mode.head")
+    assert f"[{role}]" in wide and wide.count(role) == 1 and f"[{mode}]" not in wide
+    assert f"[{mode}]" in narrow or f"[{role}]" in narrow
+    for line in (wide, narrow, full):
+        clock = line.rstrip()[-8:]
+        assert line.endswith(f"  {clock} ") or line.endswith(f"  {clock}"), line
+    assert cell_len(full) <= 80 and "…" in full and f"  {full.rstrip()[-8:]}" in full
+
+
+def test_a_done_agenda_item_and_the_outlet_line_read_as_english() -> None:
+    """Stop 20's walk: "done Maturity" and "1 of 1 tellers" in English."""
+    i18n.set_language("en")
+    try:
+        kind = t("cm.kind.maturity")
+        done = t("screens20.agenda_done", kind=kind)
+        outlet = t("counter.outlet.pending", waiting=1, total=1, difference="0.00")
+    finally:
+        i18n.set_language("zh_CN")
+    assert done == f"{kind} (done)"
+    assert "1 tellers" not in outlet
+    assert t("screens20.agenda_done", kind="到期") == "到期（已办）"

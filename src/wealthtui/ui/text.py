@@ -246,3 +246,14 @@ def fit(text: str, cells: int) -> str:
 def minutes(seconds: float) -> int:
     """Whole minutes of a duration in seconds (never negative: clocks of two terminals differ)."""
     return max(0, int(seconds // 60))
+
+
+def columns_to_drop(widths: dict[str, int], order: Iterable[str], room: int) -> tuple[str, ...]:
+    """The columns (keys of `widths`, each its cells with padding) to leave out, in `order`,
+    until the rest fit `room` cells (issue 19: a table at 80 columns never scrolls sideways)."""
+    dropped: list[str] = []
+    for key in order:
+        if sum(w for k, w in widths.items() if k not in dropped) <= room:
+            break
+        dropped.append(key)
+    return tuple(dropped)

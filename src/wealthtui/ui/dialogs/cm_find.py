@@ -9,6 +9,7 @@ dropped)."""
 from __future__ import annotations
 
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -20,6 +21,7 @@ from wealthtui.i18n import t
 from wealthtui.services.lookup import ClientCard
 from wealthtui.ui.bindings import TranslatedBindings
 from wealthtui.ui.calls import Calls, Failed
+from wealthtui.ui.dialogs.form import LookupInput, submit_after_typed
 from wealthtui.ui.dialogs.frame import frame_css
 from wealthtui.ui.labels import tier_name
 from wealthtui.ui.text import Paragraph, plain
@@ -44,7 +46,7 @@ class FindClientDialog(Calls, TranslatedBindings, ModalScreen[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(t("cm.find.title"), id="find-title")
-            yield Input(placeholder=t("cm.find.placeholder"), id="find-input")
+            yield LookupInput(placeholder=t("cm.find.placeholder"), id="find-input")
             yield OptionList(id="find-results")
             yield Paragraph(t("cm.find.hint"), id="find-hint")
 
@@ -83,14 +85,28 @@ class FindClientDialog(Calls, TranslatedBindings, ModalScreen[int | None]):
             self._take_first()
 
     def _failed(self, failure: Failed) -> None:
+        if self.enter_pending:  # the Enter waited for this answer: back to the box
+            self.enter_pending = False
+            self.set_focus(self.query_one(Input))
         self.query_one(OptionList).clear_options()
         self.query_one("#find-hint", Static).update(plain(failure.message))
+
+    def action_lookup_enter(self) -> None:
+        """Enter in the box (its priority binding, issue 19: a burst such as "sdf", Enter, "q"):
+        the list takes the focus now, so keys typed after the Enter never change the text it
+        takes the first match of; the Enter acts once the box has the keys typed before it."""
+        box = self.query_one(Input)
+        if self.focused is not box:
+            raise SkipAction()
+        self.set_focus(self.query_one(OptionList))
+        submit_after_typed(box)
 
     @on(Input.Submitted, "#find-input")
     def _first(self) -> None:
         """Enter: the first match of the text in the box (when its answer is still on its way,
         as soon as it comes — never a match of an older text)."""
         if self.asked is None:
+            self.set_focus(self.query_one(Input))
             return
         if self.shown != self.asked:
             self.enter_pending = True
@@ -102,6 +118,8 @@ class FindClientDialog(Calls, TranslatedBindings, ModalScreen[int | None]):
         if results.option_count:
             option = results.get_option_at_index(0)
             self.dismiss(int(option.id or 0))
+        else:  # nothing found: back to the box to type on
+            self.set_focus(self.query_one(Input))
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -179,6 +179,25 @@ def enter_moves(screen: Screen[Any], fields: Sequence[FormField],
         focused.call_later(submit)
 
 
+class LookupInput(Input):
+    """A look-up box (the lobby's, the CM's find) whose Enter is a priority binding of its own,
+    run before the app hands on the keys typed after it (issue 19: keys sent in one burst): its
+    screen's `action_lookup_enter` moves the focus on at once and calls `submit_after_typed`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "screen.lookup_enter", "screens20.bind.lookup_enter",
+                id="lookup.enter", show=False, priority=True),
+    ]
+
+
+def submit_after_typed(field: Input) -> None:
+    """Enter in a look-up box, run from a priority binding once the focus has left the box
+    (issue 19: keys sent in one burst). The box's Submitted is posted after the keys it was
+    already handed and after their Changed messages, so its handler sees the text typed before
+    the Enter and that text's look-up asked; keys typed after the Enter never reach the box."""
+    field.call_later(lambda: field.post_message(Input.Submitted(field, field.value)))
+
+
 class EnterAdvances(Screen[Any]):
     """The base of a form screen: Enter moves to the next FormField; on the last one it calls
     `self.submit_form()`, which the screen defines (see `enter_moves`)."""

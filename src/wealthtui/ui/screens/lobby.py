@@ -48,6 +48,7 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -68,6 +69,7 @@ from wealthtui.services.lobby_board import Board, read_board
 from wealthtui.services.lookup import ClientCard, parse_query, tail_alone
 from wealthtui.ui.dialogs.complaint_intake import ComplaintIntakeDialog
 from wealthtui.ui.dialogs.counter_dialogs import counter_form
+from wealthtui.ui.dialogs.form import LookupInput, submit_after_typed
 from wealthtui.ui.dialogs.form_dialog import Field
 from wealthtui.ui.dialogs.roster import RosterDialog
 from wealthtui.ui.errors import describe
@@ -77,6 +79,7 @@ from wealthtui.ui.screens.calendar import CalendarScreen
 from wealthtui.ui.screens.checklist import ChecklistScreen
 from wealthtui.ui.text import Paragraph
 from wealthtui.ui.widgets.client_card import ClientCardView
+from wealthtui.ui.widgets.key_hold import KeyHold
 from wealthtui.ui.widgets.lobby_bigtext import BigText
 from wealthtui.ui.widgets.lobby_board import ArrivalsTable, QueueBoard, VisitsTable, flow_text
 from wealthtui.ui.widgets.lobby_business import BusinessChoice
@@ -325,9 +328,10 @@ class LobbyScreen(RoleScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="lobby-main"):
             with Vertical(id="lobby-left"):
-                yield Input(placeholder=t("lobby.lookup.placeholder"), id="lookup",
-                            select_on_focus=False)
+                yield LookupInput(placeholder=t("lobby.lookup.placeholder"), id="lookup",
+                                  select_on_focus=False)
                 yield OptionList(id="results")
+                yield KeyHold(id="lookup-hold")
                 yield ClientCardView(id="client-card")
                 with Horizontal(id="route-row"):
                     yield BusinessChoice(routing_rules.NON_CASH, id="business")
@@ -507,8 +511,14 @@ class LobbyScreen(RoleScreen):
             self._show_results(text, cards)
             self._ask(self.pacer.answered(text))
 
+        def refused(_failure: Any) -> None:
+            if self._enter_waiting == text:  # the Enter waited for this answer: it is done
+                self._enter_waiting = None
+                self._enter_done()
+            self._ask(self.pacer.answered(text))
+
         self.call(self.services.lookup.search, text, limit=8, key="look-up", then=answered,
-                  failed=lambda _f: self._ask(self.pacer.answered(text)))
+                  failed=refused)
 
     def _show_results(self, text: str, cards: list[ClientCard]) -> None:
         if text != self.query_text:
@@ -528,11 +538,27 @@ class LobbyScreen(RoleScreen):
             self._enter_waiting = None
             self._lookup_enter()
 
+    def action_lookup_enter(self) -> None:
+        """Enter in the look-up (its priority binding, issue 19): the keys typed after it wait in
+        the KeyHold until the Enter has acted on the look-up of the text typed before it."""
+        lookup = self.query_one("#lookup", Input)
+        if self.focused is not lookup:
+            raise SkipAction()
+        self.query_one(KeyHold).hold()
+        submit_after_typed(lookup)
+
+    def _enter_done(self) -> None:
+        """The look-up's Enter has acted (once the writes it started are answered): the keys
+        typed after it go on, to where it moved the focus (else the look-up)."""
+        self.when_ready(lambda: self.query_one(KeyHold).release(
+            self.query_one("#lookup", Input)))
+
     @on(Input.Submitted, "#lookup")
     def _lookup_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if scans.scan_kind(event.value) == "appointment":
             self.when_ready(lambda: self._scan_reference(event.value))
+            self._enter_done()
             return
         self._ask(self.pacer.submitted(event.value))  # a number still waiting: looked up now
         if self.results_text != self.query_text:
@@ -550,6 +576,7 @@ class LobbyScreen(RoleScreen):
             self.choose(self.results[0])
         elif self.results:
             self.focus_now(self.query_one("#results", OptionList))
+        self._enter_done()
 
     @on(OptionList.OptionSelected, "#results")
     def _result_chosen(self, event: OptionList.OptionSelected) -> None:
@@ -682,7 +709,9 @@ class LobbyScreen(RoleScreen):
 
     def _clear_lookup(self) -> None:
         """The look-up empty and no results (the previous client's search gone)."""
-        self._enter_waiting = None
+        if self._enter_waiting is not None:
+            self._enter_waiting = None
+            self._enter_done()
         self.query_one("#lookup", Input).value = ""
         self.search("")
 

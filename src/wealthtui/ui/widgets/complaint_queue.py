@@ -28,7 +28,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any, Literal
 
+from rich.cells import cell_len
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
@@ -39,9 +41,14 @@ from wealthtui.services.complaints import ComplaintStats, ComplaintView
 from wealthtui.ui.calls import Calls, Failed
 from wealthtui.ui.dialogs import complaint_labels as lbl
 from wealthtui.ui.labels import listing
-from wealthtui.ui.text import Paragraph, PlainTable
+from wealthtui.ui.text import Paragraph, PlainTable, columns_to_drop
 
 COLUMNS = ("ref", "due", "clock", "category", "complainant", "handler", "channel")
+#: left out, in this order, while the table does not fit its width (issue 19: at 80 columns the
+#: channel was 2 cells wide); the complaint's detail (Enter) shows them
+NARROW = ("channel", "handler")
+#: the column that gives up cells (cut with …) when the table is still too wide
+FILL = "complainant"
 #: the statistics line covers this many days up to today
 STATS_DAYS = 30
 
@@ -83,6 +90,10 @@ class ComplaintQueue(Calls, Vertical):
         height: 1;
         padding: 0 1;
     }
+    ComplaintQueue.-focus > #cq-summary {
+        background: $accent 30%;
+        text-style: bold;
+    }
     ComplaintQueue > DataTable {
         height: 1fr;
     }
@@ -114,11 +125,13 @@ class ComplaintQueue(Calls, Vertical):
         self.rows: list[ComplaintView] = []
         self.busy = False
         self.dirty = False
+        #: the columns the table has now (all of COLUMNS, less those left out for width)
+        self.shown: tuple[str, ...] = COLUMNS
 
     def compose(self) -> ComposeResult:
         yield Paragraph(Text(t("head.panel.loading"), style="dim"), id="cq-summary")
         table: DataTable[Any] = PlainTable(cursor_type="row", zebra_stripes=True, id="cq-table",
-                                                fill="channel")
+                                           fill=FILL)
         for col in COLUMNS:
             table.add_column(t(f"complaint.col.{col}"), key=col)
         yield table
@@ -127,6 +140,15 @@ class ComplaintQueue(Calls, Vertical):
 
     def on_mount(self) -> None:
         self.reload()
+
+    # the focus in the list shows on its title line (issue 19: a visible focus, also while the
+    # list is empty and hidden); a class, as Textual restyles the other children on a class
+    # change, not on :focus-within
+    def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
+        self.add_class("-focus")
+
+    def on_descendant_blur(self, _event: events.DescendantBlur) -> None:
+        self.remove_class("-focus")
 
     def reload(self) -> None:
         """Load the list (and the statistics) again; coalesced while a load runs."""
@@ -182,24 +204,51 @@ class ComplaintQueue(Calls, Vertical):
         )
         self.query_one("#cq-summary", Static).update(summary)
 
+    def _cells(self, v: ComplaintView) -> dict[str, Any]:
+        settings = self.settings
+        style = lbl.STANDING_STYLE.get(v.standing, "")
+        due = "" if v.standing == "stopped" else v.due_date.strftime("%m-%d")
+        return {
+            "ref": Text(v.ref_no, style=style),
+            "due": Text(due, style=style),
+            "clock": lbl.standing_text(v),
+            "category": lbl.category_name(settings, v.category),
+            "complainant": lbl.complainant(v),
+            "handler": v.handler.name if v.handler else "",
+            "channel": lbl.channel_name(settings, v.channel),
+        }
+
+    def _columns_for(self, rows: list[dict[str, Any]], width: int) -> tuple[str, ...]:
+        """The columns that fit `width` cells (the fill column counted at 20 cells at most)."""
+        if width <= 0 or not rows:
+            return self.shown
+        widths = {}
+        for col in COLUMNS:
+            cells = (cell_len(r[col].plain if isinstance(r[col], Text) else str(r[col]))
+                     for r in rows)
+            widths[col] = max(cell_len(t(f"complaint.col.{col}")), *cells) + 2
+        widths[FILL] = min(widths[FILL], 20)
+        dropped = columns_to_drop(widths, NARROW, width - 2)  # less the vertical scrollbar
+        return tuple(c for c in COLUMNS if c not in dropped)
+
+    def on_resize(self) -> None:
+        if self.rows and self._columns_for([self._cells(v) for v in self.rows],
+                                           self.size.width) != self.shown:
+            self._fill()
+
     def _fill(self) -> None:
         table = self.query_one("#cq-table", DataTable)
         keep = table.cursor_row
+        rows = [self._cells(v) for v in self.rows]
+        shown = self._columns_for(rows, self.size.width)
+        if shown != self.shown:
+            table.clear(columns=True)
+            for col in shown:
+                table.add_column(t(f"complaint.col.{col}"), key=col)
+            self.shown = shown
         table.clear()
-        settings = self.settings
-        for v in self.rows:
-            style = lbl.STANDING_STYLE.get(v.standing, "")
-            due = "" if v.standing == "stopped" else v.due_date.strftime("%m-%d")
-            table.add_row(
-                Text(v.ref_no, style=style),
-                Text(due, style=style),
-                lbl.standing_text(v),
-                lbl.category_name(settings, v.category),
-                lbl.complainant(v),
-                v.handler.name if v.handler else "",
-                lbl.channel_name(settings, v.channel),
-                key=str(v.id),
-            )
+        for v, cells in zip(self.rows, rows, strict=True):
+            table.add_row(*(cells[col] for col in shown), key=str(v.id))
         self.query_one("#cq-empty").display = not self.rows
         table.display = bool(self.rows)
         if self.rows:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
@@ -34,6 +35,13 @@ from wealthtui.ui.dialogs.form_dialog import Field
 from wealthtui.ui.dialogs.head_forms import head_form
 from wealthtui.ui.widgets.head_panel import HeadPanel, loading_text
 from wealthtui.ui.widgets.head_tables import SectionTables
+
+#: the staff-figure tables (and the tickets by category): the name gives up cells (cut with
+#: …) when the table is too wide
+STAFF_FILL = {key: "name" for key in ("kpi_teller", "kpi_lobby", "kpi_cm", "tellers",
+                                      "tellers_month", "premium_by_cm", "tickets")}
+#: the tickets by category, in the flow log and the end of day: the rarer counts go first
+TICKETS_NARROW = ("avg_service", "max_wait", "still_open", "cancelled", "no_show")
 
 
 class ReportPanel(HeadPanel, abstract=True):
@@ -54,7 +62,7 @@ class ReportPanel(HeadPanel, abstract=True):
         padding: 0 1;
         background: $boost;
     }
-    ReportPanel:focus > .tab-head {
+    ReportPanel:focus > .tab-head, ReportPanel.-focus > .tab-head {
         background: $accent 30%;
         text-style: bold;
     }
@@ -71,6 +79,15 @@ class ReportPanel(HeadPanel, abstract=True):
         yield Static(loading_text(), id=f"{self.KEY}-head", classes="tab-head")
         yield SectionTables(id=f"{self.KEY}-tables", classes="tab-body", fill=self.FILL,
                             narrow=self.NARROW)
+
+    # the focus on one of its tables shows on the title line too (issue 19: a visible focus);
+    # a class, as Textual restyles a node's other children on a class change, not on
+    # :focus-within
+    def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
+        self.add_class("-focus")
+
+    def on_descendant_blur(self, _event: events.DescendantBlur) -> None:
+        self.remove_class("-focus")
 
     def show_loading(self, on: bool) -> None:
         line = self.head.copy()
@@ -97,6 +114,8 @@ class ReportPanel(HeadPanel, abstract=True):
 
 class FlowPanel(ReportPanel):
     KEY = "flow"
+    FILL: ClassVar[dict[str, str]] = STAFF_FILL
+    NARROW: ClassVar[dict[str, tuple[str, ...]]] = {"tickets": TICKETS_NARROW}
     LIVE = True
     BINDINGS: ClassVar[list[Binding]] = [
         Binding("f8", "pick_flow_day", "head.bind.pick_day", id="head.pick_flow_day"),
@@ -129,9 +148,17 @@ class FlowPanel(ReportPanel):
 
 class KpiPanel(ReportPanel):
     KEY = "kpi"
-    FILL: ClassVar[dict[str, str]] = {"kpi_center": "indicator"}
-    NARROW: ClassVar[dict[str, tuple[str, ...]]] = {"kpi_center": ("entered_by", "source",
-                                                                   "detail")}
+    FILL: ClassVar[dict[str, str]] = {"kpi_center": "indicator", **STAFF_FILL}
+    NARROW: ClassVar[dict[str, tuple[str, ...]]] = {
+        "kpi_center": ("entered_by", "source", "detail"),
+        # the staff figures (issue 19: they scrolled sideways at 80 columns): the last
+        # indicators of each group go first, shown under the table for the highlighted row
+        "kpi_teller": ("kpi_product_test_score", "kpi_avg_service_min", "kpi_leads_converted",
+                       "kpi_leads_referred"),
+        "kpi_lobby": ("kpi_diverted", "kpi_referrals_converted", "kpi_referrals_made"),
+        "kpi_cm": ("kpi_referrals_converted", "kpi_book_size", "kpi_new_premium",
+                   "kpi_contacts_logged"),
+    }
     BINDINGS: ClassVar[list[Binding]] = [
         Binding("f8", "pick_month", "head.bind.pick_month", id="head.pick_month"),
         Binding("ctrl+e", "enter_figure", "head.bind.enter_figure", id="head.enter_figure"),
@@ -191,6 +218,17 @@ def pick_when(text: str) -> date | str:
 
 class EodPanel(ReportPanel):
     KEY = "eod"
+    FILL: ClassVar[dict[str, str]] = STAFF_FILL
+    #: left out while a table does not fit (issue 19: the tellers' balances scrolled sideways
+    #: at 80 columns), shown under it for the highlighted row
+    NARROW: ClassVar[dict[str, tuple[str, ...]]] = {
+        "tellers": ("signed_off_by", "matches", "balanced", "expected", "counted"),
+        "tellers_month": ("balanced_days", "signed_off_days"),
+        "days": ("signed_off", "tellers", "referrals", "complaints", "premium_identified",
+                 "premium_received", "avg_wait"),
+        "handoffs": ("created", "from"),
+        "tickets": TICKETS_NARROW,
+    }
     BINDINGS: ClassVar[list[Binding]] = [
         Binding("f8", "close_day", "head.bind.close_day", id="head.close_day"),
         Binding("ctrl+g", "pick_eod", "head.bind.pick_eod", id="head.pick_eod"),

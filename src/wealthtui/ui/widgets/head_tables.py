@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Static
 from wealthtui.i18n import t
 from wealthtui.reports.export import Section
 from wealthtui.reports.render import display
-from wealthtui.ui.text import Paragraph, PlainTable
+from wealthtui.ui.text import Paragraph, PlainTable, columns_to_drop
 
 NUMERIC = ("int", "fen", "seconds", "number")
 
@@ -84,12 +84,7 @@ class SectionTables(VerticalScroll):
         if section.key in self.fill:  # the fill column keeps 20 cells, cut with … past them
             key = self.fill[section.key]
             widths[key] = min(widths.get(key, 0), 20)
-        dropped: list[str] = []
-        for key in order:
-            if sum(w for k, w in widths.items() if k not in dropped) <= room:
-                break
-            dropped.append(key)
-        return tuple(dropped)
+        return columns_to_drop(widths, order, room)
 
     def on_resize(self, event: events.Resize) -> None:
         if self.sections and any(self._drops(x) != self.dropped.get(x.key, ())

@@ -110,6 +110,12 @@ class ShellHeader(Calls, Widget):
             staff = t("shell.staff", name=actor.name, staff_no=actor.staff_no)
             roles = role_names(actor.roles)
         mode = t(f"mode.{self.mode}") if self.mode else ""
+        if roles and actor is not None and self.mode and \
+                set(actor.roles) == set(permissions.MODES.get(self.mode, ())):
+            # the mode's one role is all the staff member holds (the head): one role label, the
+            # role's own name, or the mode's short tag when that does not fit ([Head])
+            short = f"[{mode}]"
+            return [parts[0], parts[1], staff, f"[{roles}]", "", short], now.strftime("%H:%M:%S")
         own = MODE_OWN_ROLE.get(self.mode)
         if own and actor is not None and own not in actor.roles:
             held = set(actor.roles) & permissions.MODES.get(self.mode, frozenset())
@@ -120,16 +126,14 @@ class ShellHeader(Calls, Widget):
             held = role_names(set(actor.roles) & permissions.MODES.get(self.mode, frozenset()))
             if held and f"[{held}]" != ordered[3]:
                 ordered.append(f"[{held}]")
-            if set(actor.roles) == set(permissions.MODES.get(self.mode, ())):
-                ordered.append(ordered[3])  # the mode's tag names the one role held: [Head]
         return ordered, now.strftime("%H:%M:%S")
 
     def render(self) -> Text:
         parts, clock = self.texts()
         width = self.size.width
-        left_width = max(0, width - cell_len(clock) - 2)
-        left = " " + left_line(parts, max(0, left_width - 1))
-        pad = max(1, width - cell_len(left) - cell_len(clock) - 1)
+        # one cell at each edge and at least two between the parts and the clock
+        left = " " + left_line(parts, max(0, width - cell_len(clock) - 4))
+        pad = max(2, width - cell_len(left) - cell_len(clock) - 1)
         text = Text(left, style="bold")
         text.append(" " * pad)
         text.append(clock)

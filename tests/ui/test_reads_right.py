@@ -100,10 +100,10 @@ def test_a_done_agenda_item_and_the_outlet_line_read_as_english() -> None:
     i18n.set_language("en")
     try:
         kind = t("cm.kind.maturity")
-        done = t("screens20.agenda_done", kind=kind)
+        done = t("cm.agenda.done_kind", kind=kind)
         outlet = t("counter.outlet.pending", waiting=1, total=1, difference="0.00")
     finally:
         i18n.set_language("zh_CN")
     assert done == f"{kind} (done)"
     assert "1 tellers" not in outlet
-    assert t("screens20.agenda_done", kind="到期") == "到期（已办）"
+    assert t("cm.agenda.done_kind", kind="到期") == "到期（已办）"

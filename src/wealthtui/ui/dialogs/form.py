@@ -185,7 +185,7 @@ class LookupInput(Input):
     screen's `action_lookup_enter` moves the focus on at once and calls `submit_after_typed`."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "screen.lookup_enter", "screens20.bind.lookup_enter",
+        Binding("enter", "screen.lookup_enter", "keys.lookup_enter",
                 id="lookup.enter", show=False, priority=True),
     ]
 
@@ -203,7 +203,7 @@ class EnterAdvances(Screen[Any]):
     `self.submit_form()`, which the screen defines (see `enter_moves`)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "form_enter", "s19screens.bind.form_enter", id="form.enter",
+        Binding("enter", "form_enter", "keys.form_enter", id="form.enter",
                 show=False, priority=True),
     ]
 

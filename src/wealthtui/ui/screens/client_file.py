@@ -88,7 +88,7 @@ def file_sections(view: ClientFileView, settings: Any, today: date) -> list[tupl
         t("cm.file.holding", name=fit(h.product_name, 20), level=h.risk_level,
           amount=format_fen(h.amount_fen), maturity=h.maturity_date.isoformat())
         if h.maturity_date else  # not "matures None": no fixed term
-        t("s19screens.holding_open", name=fit(h.product_name, 20), level=h.risk_level,
+        t("cm.file.holding_open", name=fit(h.product_name, 20), level=h.risk_level,
           amount=format_fen(h.amount_fen))
         for h in view.holdings
     ] or [t("cm.file.none")]

@@ -146,7 +146,7 @@ class AgendaTable(CMTable[AgendaItem | Fold]):
             due: Text | str = short_date(i.due, today)
             kind: Text | str = kind_name(i.kind)
             if i.done:
-                kind = Text(t("screens20.agenda_done", kind=kind), style="dim")
+                kind = Text(t("cm.agenda.done_kind", kind=kind), style="dim")
             elif i.overdue(today):
                 due = Text(t("cm.agenda.overdue", date=due), style=f"bold {warning}")
             return (due, kind, fit(i.client_name, 12), tier_name(settings, i.tier),

@@ -148,7 +148,7 @@ class SectionTables(VerticalScroll):
         if section is None or table is None or not found or not section.rows:
             return
         row = section.rows[min(max(table.cursor_row, 0), len(section.rows) - 1)]
-        parts = [t("s19screens.column_value", column=c.title, value=display(row[j], c.kind) or "—")
+        parts = [t("table.column_value", column=c.title, value=display(row[j], c.kind) or "—")
                  for j, c in enumerate(section.columns) if c.key in self.dropped.get(key, ())]
         found.first(Paragraph).update("  ".join(parts))
 

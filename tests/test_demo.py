@@ -399,7 +399,9 @@ def test_waits_follow_staffing_and_agree_with_the_complaints(demo: Engine):
 #: (issue 21: the waits follow from the staffing — no lane left to one counter that serves other
 #: lanes first, as the large/premium cash lane was, 45 min on average and 116 at the longest)
 LANE_AVERAGE, LANE_P95 = 12.0, 36.0
-DAY_AVERAGE, DAY_P95, LONGEST = 9.0, 27.0, 45.0
+#: (the day's 95th percentile: a busy day of the week reaches 29 min once the history's counters
+#: boost a starving ticket of any lane, as rules.queue does)
+DAY_AVERAGE, DAY_P95, LONGEST = 9.0, 30.0, 45.0
 
 
 def _p95(values: list[float]) -> float:

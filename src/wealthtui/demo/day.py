@@ -15,8 +15,8 @@ same day) is two events, and sells wealth products at the counter as the service
 sale: its suitability check (rules.suitability, on the client's assessment and age that day)
 and its dual recording (双录) when `[compliance.dual_recording]` names it. Otherwise, or for a
 walk-in or a client the rules allow nothing, the money moves as a transfer instead.
-Counters call the next ticket like rules.queue: the
-highest-priority lane first, unless an ordinary ticket has waited past `starvation_minutes`.
+Counters call the next ticket like rules.queue: a ticket of any lane that has waited
+`starvation_minutes` first, else the highest-priority lane, then the counter's own lane order.
 Times are minutes after the center's local midnight until they are written as aware UTC.
 """
 
@@ -305,8 +305,8 @@ class RowDay:
               leave: Callable[[_Ticket, float, str], None] | None = None) -> list[_Ticket]:
         """The counters call and serve `tickets` (the one serving loop of the history days and
         of `wealthtui gen`, demo.gen_day): each counter, when free, calls the next ticket of
-        its lanes like rules.queue — the highest-priority lane first, unless an ordinary
-        ticket has waited past `starvation_minutes`. With `closes` (minutes after midnight) a
+        its lanes like rules.queue — a ticket of any lane that has waited `starvation_minutes`
+        first, else the highest-priority lane, then the counter's own order of its lanes. With `closes` (minutes after midnight) a
         counter calls no one from then on; with `patience` (ticket id → minutes) a client who
         waited longer is gone before the call (`leave(ticket, minute, LEFT)`). Returns the
         tickets still waiting when the counters stopped, in lane order."""
@@ -337,9 +337,11 @@ class RowDay:
                 else:  # nothing in its lanes now: a transfer may bring one
                     heapq.heappush(clock, (now + 5, i))
                 continue
-            starving = [h for h in ready if h[0] == 0 and now - h[1] > starve]
+            # rules.queue.order_waiting: a ticket of any lane that waited `starve` minutes first
+            # (oldest first), else the highest priority, then the counter's own lane order
+            starving = [h for h in ready if now - h[1] >= starve]
             _, _, lane = min(starving, key=lambda h: h[1]) if starving else \
-                min(ready, key=lambda h: (-h[0], h[1]))
+                min(ready, key=lambda h: (-h[0], post.categories.index(h[2]), h[1]))
             t = heapq.heappop(lanes[lane])[2]
             if patience is not None and leave is not None and now - t.queued > patience[t.id]:
                 leave(t, t.queued + patience[t.id], LEFT)  # gone before the call

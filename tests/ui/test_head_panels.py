@@ -388,8 +388,49 @@ async def test_every_table_of_the_tabs_fits_80_columns(services: Services, head:
                 for column in table.ordered_columns:
                     assert column.get_render_width(table) >= 2 + min(
                         column.content_width, column.label.cell_len), (key, table.id, column.key)
+                if key == "f4":
+                    continue
+                # one scroll container per report panel: a section's table never scrolls
+                # itself (its scrollbar drew inside the column's), and a title sits over its
+                # figures: right-aligned over right-aligned cells (issue 19, stop 20)
+                assert table.max_scroll_y == 0 and not table.show_vertical_scrollbar, table.id
+                for index, column in enumerate(table.ordered_columns):
+                    first = table.get_cell_at((0, index))
+                    right = getattr(first, "justify", None) == "right"
+                    assert (column.label.justify == "right") == right, (table.id, column.key)
+            if key == "f7":  # the column follows the cursor down the longest table
+                longest = max(tables, key=lambda x: x.row_count)
+                longest.focus()
+                await pilot.press("end")  # DataTable: the cursor to the last row
+                await settle(pilot)
+                column = longest.parent
+                assert column is not None and column.max_scroll_y > 0, "nothing to scroll"
+                row = longest.region.y + longest.header_height + longest.cursor_row
+                assert column.content_region.y <= row < column.content_region.bottom, (
+                    row, column.content_region)
     assert {"section-kpi_teller", "section-tellers", "cq-table"} <= {
         x for ids in seen.values() for x in ids}, seen
+
+
+def test_each_overdue_routine_is_named_once_with_its_count() -> None:
+    """Issue 19 (stop 20): the dashboard listed "Morning meeting" three times for three runs."""
+    from wealthtui.i18n import language, set_language
+    from wealthtui.services.dashboard import OverdueChecklist
+    from wealthtui.ui.widgets.head_dashboard import overdue_names
+
+    runs = [OverdueChecklist("morning", "晨会", "Morning meeting", "08:30"),
+            OverdueChecklist("sign_on", "网点签到", "Outlet sign-on", "08:45"),
+            OverdueChecklist("morning", "晨会", "Morning meeting", "2026-11-27"),
+            OverdueChecklist("morning", "晨会", "Morning meeting", "2026-11-26")]
+    before = language()
+    try:
+        set_language("en")
+        assert overdue_names(runs) == "Morning meeting ×3, Outlet sign-on"
+        set_language("zh_CN")
+        assert overdue_names(runs) == "晨会 ×3、网点签到"
+        assert overdue_names(runs[1:2]) == "网点签到"
+    finally:
+        set_language(before)
 
 
 def _shared_tab_shots(base: Path, app: Any, size: tuple[int, int],

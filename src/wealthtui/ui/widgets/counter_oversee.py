@@ -58,6 +58,7 @@ class OverseePanel(Vertical):
     }
     OverseePanel #ov-outlet {
         height: 1;
+        padding: 0 1;
         color: $text-muted;
     }
     """

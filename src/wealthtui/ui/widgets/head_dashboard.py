@@ -8,7 +8,8 @@ loads at once). Its keys: F10 the next chart, F11 the chart's numbers as a table
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from rich.style import Style
@@ -20,9 +21,9 @@ from textual.widgets import DataTable, Static
 
 from wealthtui.i18n import t, tl
 from wealthtui.reports.render import mmss
-from wealthtui.services.dashboard import DashboardView
+from wealthtui.services.dashboard import DashboardView, OverdueChecklist
 from wealthtui.ui.labels import listing
-from wealthtui.ui.text import PlainTable
+from wealthtui.ui.text import Paragraph, PlainTable
 from wealthtui.ui.widgets.head_charts import (
     KINDS,
     HeadChart,
@@ -60,10 +61,18 @@ class DashboardPanel(HeadPanel):
         height: auto;
         max-height: 7;
     }
+    DashboardPanel #dash-alert-box {
+        height: auto;
+        margin: 1 0;
+    }
     DashboardPanel #dash-alerts {
         height: auto;
         padding: 0 1;
-        margin: 1 0;
+    }
+    DashboardPanel #dash-overdue {
+        height: auto;
+        padding: 0 1 0 3;
+        color: $text-muted;
     }
     DashboardPanel #dash-premium {
         height: 1fr;
@@ -96,7 +105,11 @@ class DashboardPanel(HeadPanel):
                 for key in ("category", "waiting", "longest"):
                     queue.add_column(t(f"head.dash.col.{key}"), key=key)
                 yield queue
-                yield Static("", id="dash-alerts")
+                with Vertical(id="dash-alert-box"):
+                    yield Static("", id="dash-alerts")
+                    # the overdue routines, each named once, broken by the one rule and
+                    # indented under their count (issue 19)
+                    yield Paragraph("", id="dash-overdue")
                 yield Static(t("head.dash.premium_title"), classes="dash-title")
                 premium: DataTable[Text | str] = PlainTable(id="dash-premium", cursor_type="row")
                 for key in ("client", "cm", "status", "time"):
@@ -167,10 +180,11 @@ class DashboardPanel(HeadPanel):
         alert("head.dash.complaints_past", view.complaints_past, err)
         alert("head.dash.complaints_near", view.complaints_near, warn)
         alert("head.dash.checklists_overdue", len(view.checklists_overdue), warn)
-        if view.checklists_overdue:
-            names = listing(tl(c.title, c.title_en) for c in view.checklists_overdue[:3])
-            lines.append("  " + names + "\n", Style(dim=True))
+        lines.rstrip()
         self.query_one("#dash-alerts", Static).update(lines)
+        overdue = self.query_one("#dash-overdue", Paragraph)
+        overdue.update(overdue_names(view.checklists_overdue))
+        overdue.display = bool(view.checklists_overdue)
         premium = self.query_one("#dash-premium", DataTable)
         premium.clear()
         for p in view.premium_in_lobby:
@@ -180,3 +194,15 @@ class DashboardPanel(HeadPanel):
                             status,
                             Text(mmss(int(p.waited_s)), justify="right"), key=str(p.handoff_id))
         self.load_chart()
+
+
+def overdue_names(checklists: Iterable[OverdueChecklist]) -> str:
+    """The overdue routines, each named once in the order first seen, with a count where one
+    is overdue more than once ("晨会 ×3"), listed as the screen's language lists them."""
+    counts: Counter[str] = Counter()
+    names: dict[str, str] = {}
+    for c in checklists:
+        counts[c.procedure_id] += 1
+        names.setdefault(c.procedure_id, tl(c.title, c.title_en))
+    return listing(names[p] if counts[p] == 1 else t("head.dash.overdue_times", name=names[p],
+                                                     count=counts[p]) for p in names)

@@ -16,6 +16,7 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.geometry import Region
 from textual.widgets import DataTable, Static
 
 from wealthtui.i18n import t
@@ -24,6 +25,11 @@ from wealthtui.reports.render import display
 from wealthtui.ui.text import Paragraph, PlainTable, columns_to_drop
 
 NUMERIC = ("int", "fen", "seconds", "number")
+
+
+def numeric(kind: str) -> bool:
+    """A column of this kind shows right-aligned figures (a "mixed" column: a summary's values)."""
+    return kind in NUMERIC or kind == "mixed"
 
 
 class SectionTables(VerticalScroll):
@@ -42,9 +48,12 @@ class SectionTables(VerticalScroll):
     SectionTables > .section-title.-first {
         margin-top: 0;
     }
+    /* one scroll container per panel (issue 19): a table is as tall as its rows and never
+       scrolls up and down itself; the column scrolls and follows the table's cursor */
     SectionTables > DataTable {
         height: auto;
-        max-height: 30;
+        max-height: initial;
+        overflow-y: hidden;
     }
     SectionTables > .section-empty {
         color: $text-muted;
@@ -128,7 +137,11 @@ class SectionTables(VerticalScroll):
                                                      id=f"section-{section.key}",
                                                      fill=self.fill.get(section.key))
             for j in self._shown(section):
-                table.add_column(section.columns[j].title, key=section.columns[j].key)
+                column = section.columns[j]
+                # a column's title sits over its figures: right-aligned over numbers (issue 19)
+                title = Text(column.title, justify="right" if numeric(column.kind) else "left",
+                             no_wrap=True, overflow="ellipsis", end="")
+                table.add_column(title, key=column.key)
             self._fill(table, section)
             widgets.append(table)
             if self.dropped.get(section.key):
@@ -155,6 +168,21 @@ class SectionTables(VerticalScroll):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         key = (event.data_table.id or "").removeprefix("section-")
         self._show_more(key)
+        self._follow(event.data_table, event.cursor_row)
+
+    def _follow(self, table: DataTable[Text | str], row: int) -> None:
+        """Scroll the column so the table's highlighted row shows (the table does not scroll
+        itself)."""
+        if not self.is_mounted or not table.has_focus or not table.is_valid_row_index(row):
+            return
+        y = sum(r.height for r in table.ordered_rows[:row])
+        y += table.header_height if table.show_header else 0
+        top = table.virtual_region.y
+        height = table.ordered_rows[row].height
+        if row == 0:  # the first row: its title and the header show too
+            y, height = -2, height + y + 2
+        self.scroll_to_region(Region(0, top + y, 1, height), animate=False, immediate=True,
+                              force=True)
 
     def _fill(self, table: DataTable[Text | str], section: Section) -> None:
         shown = self._shown(section)
@@ -163,8 +191,7 @@ class SectionTables(VerticalScroll):
             for j in shown:
                 kind = section.columns[j].kind
                 text = display(row[j], kind)
-                numeric = kind in NUMERIC or kind == "mixed"
-                cells.append(Text(text, justify="right") if numeric else text)
+                cells.append(Text(text, justify="right") if numeric(kind) else text)
             table.add_row(*cells)
 
     def table(self, key: str) -> DataTable[Text | str] | None:

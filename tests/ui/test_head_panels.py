@@ -401,10 +401,11 @@ async def test_every_table_of_the_tabs_fits_80_columns(services: Services, head:
             if key == "f7":  # the column follows the cursor down the longest table
                 longest = max(tables, key=lambda x: x.row_count)
                 longest.focus()
-                await pilot.press("end")  # DataTable: the cursor to the last row
+                longest.move_cursor(row=longest.row_count - 1)
                 await settle(pilot)
                 column = longest.parent
                 assert column is not None and column.max_scroll_y > 0, "nothing to scroll"
+                assert longest.cursor_row == longest.row_count - 1
                 row = longest.region.y + longest.header_height + longest.cursor_row
                 assert column.content_region.y <= row < column.content_region.bottom, (
                     row, column.content_region)

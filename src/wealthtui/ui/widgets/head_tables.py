@@ -168,7 +168,7 @@ class SectionTables(VerticalScroll):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         key = (event.data_table.id or "").removeprefix("section-")
         self._show_more(key)
-        self._follow(event.data_table, event.cursor_row)
+        self.call_after_refresh(self._follow, event.data_table, event.cursor_row)
 
     def _follow(self, table: DataTable[Text | str], row: int) -> None:
         """Scroll the column so the table's highlighted row shows (the table does not scroll

@@ -571,10 +571,14 @@ async def test_a_click_on_a_note_on_the_lobby_kiosk_does_nothing(
 async def test_a_close_explanation_with_a_closing_tag_shows_in_f7_and_in_eod(
         demo: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     head = actor(demo, "8001")
-    problems = demo.day.state(head).problems
+    state = demo.day.state(head)
+    problems = state.problems
     assert problems and all(p.explainable for p in problems)
     said = f"晨会改到明天[/]{SENTINEL}"
-    demo.day.close(head, explanations={p.key: said for p in problems})
+    # as the close dialog does: the problems shown explained, the open hand-offs beyond those
+    # listed (the state lists the oldest few and counts the rest) carried over
+    demo.day.close(head, explanations={p.key: said for p in problems}, carry_over=True,
+                   seen=state.handoffs_seen)
     app = make_app(demo)
     with markup_guard(monkeypatch) as guard:
         async with app.run_test(size=(120, 40)) as pilot:

@@ -194,3 +194,19 @@ async def test_inbox_binds_no_f_key(services, head):
         await open_inbox(pilot)
         own = {b.key for b in InboxPanel.BINDINGS} | {b.key for b in type(screen.inbox.table).BINDINGS}
         assert own == {"ctrl+w", "enter"}
+
+
+def test_an_age_over_an_hour_reads_as_a_duration_not_a_clock_time() -> None:
+    """'12时30分' reads as half past twelve; an age is '12小时30分' ('12 h 30 min')."""
+    from wealthtui import i18n
+    from wealthtui.ui.widgets.inbox import age_text
+
+    was = i18n.language()
+    try:
+        i18n.set_language("zh_CN")
+        assert age_text(timedelta(hours=12, minutes=30)) == "12小时30分"
+        assert age_text(timedelta(minutes=7)) == "7分"
+        i18n.set_language("en")
+        assert age_text(timedelta(hours=12, minutes=30)) == "12 h 30 min"
+    finally:
+        i18n.set_language(was)

@@ -46,19 +46,19 @@ def clean_env(tmp_path: Path) -> dict[str, str]:
 
 def build_center(db: Path, env: dict[str, str]) -> Services:
     """A small center on the real clock: a head, the lobby manager, a CM who is in today, a
-    teller signed on to counter 01, a premium client of that CM and an ordinary client."""
+    non-cash teller signed on to counter 03 (it calls the premium lane V first), a premium client of that CM and an ordinary client."""
     engine = make_engine(str(db))
     schema.upgrade(engine)
     services = Services(engine, load_settings(environ=env))
     services.staff.bootstrap_head("H001", "王主任", PIN)
     head = services.auth.login("H001", PIN)
     for staff_no, name, role in (("L001", "黄磊", "lobby_manager"), ("C001", "徐慧", "wealth_cm"),
-                                 ("T001", "刘洋", "cash_teller")):
+                                 ("T001", "刘洋", "non_cash_teller")):
         add_staff(services, head, staff_no, name, [role], PIN)
     cm = services.auth.login("C001", PIN)
     teller = services.auth.login("T001", PIN)
     services.roster.all_in(head)  # everyone is in today (the head's roster)
-    sign_on_ready(services, teller, "01")  # the teller's sign-on with its checklist
+    sign_on_ready(services, teller, "03")  # the teller's sign-on with its checklist
     add_client(engine, "李美霞", seq=1, tier="premium", title="女士", cm_id=cm.staff_id)
     add_client(engine, "王诗怡", seq=2, phone="19112345932", title="女士")
     return services
@@ -146,7 +146,7 @@ def test_lobby_flow_in_the_installed_app(tmp_path: Path) -> None:
 
     # the calling board shows the call, no names, without signing in
     teller = services.auth.login("T001", PIN)
-    called = services.queue.call_next(teller, "01")
+    called = services.queue.call_next(teller, "03")
     assert called.display_no == "V001"
     with TmuxSession([str(EXE), "display", "--db", str(db)], env=env, width=80,
                      height=24) as tm:

@@ -297,6 +297,15 @@ def test_head_queue_snapshot(snap_compare, services, head, staff, clock, languag
         await settle(pilot)
         pilot.app.clear_notifications()
         await pilot.pause()
+        # the statistics arrive by their own call: once their text is in, wait for the layout
+        # that gives the paragraph its lines (a loaded run once drew the frame in between: the
+        # new text in the old one-line height); a paragraph never laid out fails the snapshot
+        stats = app.screen.query_one("#cq-stats")
+        for _ in range(50):
+            lines = stats.render().lines(stats.content_size.width).plain.count("\n") + 1
+            if stats.content_size.height >= min(lines, 5):  # max-height 6, with its border
+                break
+            await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=before)
 

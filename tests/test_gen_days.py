@@ -25,6 +25,7 @@ from tests.conftest import FAST_PIN_HASH, T0
 from wealthtui.config import Settings, load_settings
 from wealthtui.demo.synthetic import BookTooLarge, GenSummary, generate
 from wealthtui.model import (
+    ClientAccount,
     CMAssignment,
     ContactLog,
     Handoff,
@@ -60,6 +61,7 @@ def test_generated_days_are_days_a_working_center_has(db_path: Path,
         nothing_in_the_future((engine, summary))
         the_cms_keep_up((engine, summary), gen_settings)
         the_days_close_as_a_close_does((engine, summary), gen_settings)
+        card_holders_have_their_cm((engine, summary), gen_settings)
     finally:
         engine.dispose()
 
@@ -167,6 +169,24 @@ def the_days_close_as_a_close_does(center: tuple[Engine, GenSummary],
                and (h.carried_to is None or h.carried_to <= today)]
     assert state.handoffs_open == len(waiting) < len(history) // 5
     assert sum(1 for x in state.problems if x.kind == "handoff") == min(len(waiting), 20)
+
+
+def card_holders_have_their_cm(center: tuple[Engine, GenSummary], gen_settings: Settings
+                               ) -> None:
+    """A center gives the wealth-account card's holders their CM: the head's staff tab lists a
+    few exceptions, not a quarter of the center (the 1M bench center had ~430,000)."""
+    engine, _summary = center
+    with Session(engine) as s:
+        head = s.exec(select(Staff).join(StaffRole).where(StaffRole.role == p.HEAD)).first()
+        holders = s.exec(select(func.count(func.distinct(ClientAccount.client_id))).where(
+            ClientAccount.product == "理财金账户卡", col(ClientAccount.closed_on).is_(None))).one()
+    assert head is not None
+    services = Services(engine, gen_settings, FixedClock(T0))
+    shown = services.assignments.exceptions_shown(
+        Actor(head.id, head.staff_no, head.name, head.role_set))
+    by = Counter(r.entitled_by for r in shown.premium_without_cm)
+    assert shown.without_cm_total is not None
+    assert 0 < by["card"] <= shown.without_cm_total <= holders // 10, (by, holders)
 
 
 def test_a_book_larger_than_the_configured_maximum_is_refused(db_path: Path,

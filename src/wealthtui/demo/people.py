@@ -227,11 +227,17 @@ class Cards:
         bins = pools()["cards"]["bins"]
         self.rng = rng
         self.bins = Weighted([(b, product) for b, product, _ in bins], [w for _, _, w in bins])
+        #: the cards other than the wealth-account card (the first BIN)
+        self.plain = Weighted(self.bins.items[1:], [w for _, _, w in bins[1:]])
         self.branch = "".join(ch for ch in center_code if ch.isdigit())[-4:].rjust(4, "0")
         self.serial = itertools.count(1)
 
-    def make(self, *, premium: bool = False) -> tuple[str, str]:
-        """(card number, product name). Premium clients carry the wealth-account card."""
-        bin_, product = self.bins.items[0] if premium else self.bins.pick(self.rng)
+    def make(self, *, premium: bool = False, plain: bool = False) -> tuple[str, str]:
+        """(card number, product name). Premium clients carry the wealth-account card; `plain`:
+        any card but that one; otherwise the BINs' weights decide."""
+        if premium:
+            bin_, product = self.bins.items[0]
+        else:
+            bin_, product = (self.plain if plain else self.bins).pick(self.rng)
         body = f"{bin_}{self.branch}{next(self.serial):08d}"
         return body + luhn.calc_check_digit(body), product

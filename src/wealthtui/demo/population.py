@@ -23,6 +23,20 @@ from wealthtui.demo.pools import pools
 # Share of clients per tier code; codes a branch adds to its config get an even share of the rest.
 DEMO_TIER_MIX = {"ordinary": 0.40, "potential": 0.20, "premium": 0.33, "key": 0.07}
 LARGE_TIER_MIX = {"ordinary": 0.70, "potential": 0.15, "premium": 0.13, "key": 0.02}
+
+
+@dataclass(frozen=True)
+class CardHolders:
+    """Clients below the premium tiers who still hold the wealth-account card (their assets
+    fell after it was issued): `share` of them, and `with_cm` of those have the exclusive CM
+    the card entitles them to (manual ch.2 §5); the rest are the head's exceptions."""
+
+    share: float
+    with_cm: float
+
+
+#: a large generated center: 2% of the others keep the card, 95% of those with their CM
+LARGE_CARD_HOLDERS = CardHolders(share=0.02, with_cm=0.95)
 # The money columns are 32-bit integers on PostgreSQL (model: `int` fields), so no generated
 # AUM goes past 20 million yuan.
 MAX_AUM_FEN = 2_000_000_000
@@ -83,10 +97,13 @@ class Population:
         tier_mix: dict[str, float],
         mobiles: Mobiles | None = None,
         namesake_share: float | None = None,
+        card_holders: CardHolders | None = None,
     ) -> None:
         """`namesake_share`: the share of clients who get a name another client already has
         (the rest get a name of their own); None: names drawn from the pool with replacement
-        (a large center, where namesakes come by themselves)."""
+        (a large center, where namesakes come by themselves). `card_holders`: who below the
+        premium tiers holds the wealth-account card and how many of them the center has given a
+        CM; None: the pool's card weights decide and none of them has a CM (the demo)."""
         self.rng = rng
         self.settings = settings
         self.today = today
@@ -126,6 +143,7 @@ class Population:
                          for x in settings.contact.products]
         self.namesake_share = namesake_share
         self.directory = Directory(premium_tiers=self.premium)
+        self.card_holders = card_holders
 
     # --- one client ----------------------------------------------------------------------------
     def _aum(self, band: int) -> int:
@@ -197,10 +215,16 @@ class Population:
             created_at=_at(created, self.tz),
         )
         out.add("client", row)
-        self._accounts(out, ids, cid, created, premium)
+        holder = premium
+        if not premium and self.card_holders is not None:
+            holder = rng.random() < self.card_holders.share
+        self._accounts(out, ids, cid, created, premium or holder,
+                       plain=self.card_holders is not None)
         self._holdings(out, ids, cid, tier, aum, risk)
         cm = None
-        if premium and self.cms:
+        served = premium or (holder and self.card_holders is not None
+                             and rng.random() < self.card_holders.with_cm)
+        if served and self.cms:
             cm = self._assign(out, ids, cid, created)
             if rng.random() < 0.15:
                 out.add("tier_change", make_row(
@@ -211,9 +235,11 @@ class Population:
         self.directory.add(cid, tier, cm)
         return cid
 
-    def _accounts(self, out: BulkWriter, ids: Ids, cid: int, opened: date, premium: bool) -> None:
+    def _accounts(self, out: BulkWriter, ids: Ids, cid: int, opened: date, premium: bool, *,
+                  plain: bool = False) -> None:
+        """`premium`: the first card is the wealth-account card; `plain`: no other card is."""
         for k in range(2 if self.rng.random() < 0.25 else 1):
-            number, product = self.cards.make(premium=premium and k == 0)
+            number, product = self.cards.make(premium=premium and k == 0, plain=plain)
             out.add("client_account", make_row(
                 "client_account", id=ids.next("client_account"), client_id=cid, number=number,
                 kind="card", product=product, opened_on=opened + timedelta(days=k * 200)))

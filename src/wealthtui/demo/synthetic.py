@@ -32,7 +32,7 @@ from wealthtui.demo.gen_day import ServedDay, keep_up
 from wealthtui.demo.history import close_day, roster_of
 from wealthtui.demo.people import NamePool
 from wealthtui.demo.pools import pools
-from wealthtui.demo.population import LARGE_TIER_MIX, Population
+from wealthtui.demo.population import LARGE_CARD_HOLDERS, LARGE_TIER_MIX, Population
 from wealthtui.demo.roster_setup import write_roster
 from wealthtui.demo.script import script_day
 from wealthtui.rules import permissions as p
@@ -183,7 +183,8 @@ def _generate(engine: Engine, conn: Connection, settings: Settings, *, clients: 
     names = NamePool(rng, min(NAME_POOL_MAX, max(1_000, clients * 2)))
     premium_share = sum(v for k, v in LARGE_TIER_MIX.items()
                         if (t := settings.tier(k)) is not None and t.premium)
-    needed = cms_needed(clients * premium_share, book)
+    served = premium_share + (1 - premium_share) * LARGE_CARD_HOLDERS.share * LARGE_CARD_HOLDERS.with_cm
+    needed = cms_needed(clients * served, book)
     demo_cms = sum(1 for a in DEMO_STAFF if p.WEALTH_CM in a.roles)
     staff = _Staff(settings, names, rng,
                    datetime.combine(today - timedelta(days=3 * 365), time(9), tz))
@@ -196,7 +197,7 @@ def _generate(engine: Engine, conn: Connection, settings: Settings, *, clients: 
     population = Population(rng, settings, today, names=names,
                             wealth_cms=staff.having(p.WEALTH_CM),
                             marketing_cms=staff.having(p.MARKETING_CM), assigned_by=head,
-                            tier_mix=LARGE_TIER_MIX)
+                            tier_mix=LARGE_TIER_MIX, card_holders=LARGE_CARD_HOLDERS)
     step = max(1, clients // 200)
     for i in range(clients):
         population.client(out, ids, rare=i % 997 == 13, dotted=i % 4999 == 77)

@@ -302,9 +302,17 @@ def test_generated_center_is_consistent(engine: Engine, settings: Settings):
         premium = {t.code for t in settings.tiers if t.premium}
         active = Counter(a.client_id for a in s.exec(
             select(CMAssignment).where(col(CMAssignment.end_at).is_(None))))
+        card = set(s.exec(select(ClientAccount.client_id).where(
+            ClientAccount.product == "理财金账户卡")))
+        served_holders = 0
         for c in s.exec(select(Client)):
-            assert active[c.id] == (1 if c.tier in premium else 0)
+            served_holders += c.tier not in premium and active[c.id]
+            # premium clients have their CM; below the premium tiers only holders of the
+            # wealth-account card (most of them) do
+            assert active[c.id] == (1 if c.tier in premium else active[c.id])
+            assert active[c.id] <= (1 if c.tier in premium or c.id in card else 0)
             assert (c.name_pinyin, c.name_initials) == name_keys(c.name)
+        assert served_holders > 0
         books = Counter(a.cm_id for a in s.exec(
             select(CMAssignment).where(col(CMAssignment.end_at).is_(None))))
         assert max(books.values()) <= settings.contact.portfolio_max

@@ -59,7 +59,7 @@ def test_the_state_counts_the_open_handoffs_and_lists_the_oldest_few(
     state = services.day.state(head)
     listed = [int(p.ref) for p in state.problems if p.kind == "handoff"]
     assert listed == ids[1:3]                        # the oldest open ones, two of them
-    assert (state.handoffs_open, state.handoffs_newest) == (4, ids[4])
+    assert state.handoffs_seen == HandoffsSeen(4, ids[4])
     assert state.problem_count == len(_others(state)) + 4
     with pytest.raises(DayCloseRefused) as refused:   # not carried, not explained
         services.day.close(head, explanations=_others(state))

@@ -124,8 +124,9 @@ class DayState:
     flow_log_confirmed_at: datetime | None
     problems: tuple[CloseProblem, ...]  # what would refuse a close now (empty when closed);
                                         # of the open hand-offs only the first few
-    handoffs_open: int = 0              # the open hand-offs that would refuse a close, in all
-    handoffs_newest: int | None = None  # the newest of them (with the count: what was seen)
+    #: the open hand-offs that would refuse a close: how many in all and the newest of them
+    #: (what the head was shown; pass it to `close(carry_over=True, seen=...)`)
+    handoffs_seen: HandoffsSeen = HandoffsSeen(0, None)
 
     @property
     def closed(self) -> bool:
@@ -134,12 +135,7 @@ class DayState:
     @property
     def problem_count(self) -> int:
         """What would refuse a close now, in all (the hand-offs counted, not only those shown)."""
-        return sum(1 for p in self.problems if p.kind != "handoff") + self.handoffs_open
-
-    @property
-    def handoffs_seen(self) -> HandoffsSeen:
-        """What to pass to `close(carry_over=True, seen=...)`."""
-        return HandoffsSeen(self.handoffs_open, self.handoffs_newest)
+        return sum(1 for p in self.problems if p.kind != "handoff") + self.handoffs_seen.count
 
 
 def _name(uow: UnitOfWork, staff_id: int | None) -> str:
@@ -202,8 +198,7 @@ class DayService(Service):
             flow_log_confirmed_by=_name(uow, bd.flow_log_confirmed_by) if bd else "",
             flow_log_confirmed_at=bd.flow_log_confirmed_at if bd else None,
             problems=tuple(problems),
-            handoffs_open=handoffs.count if handoffs else 0,
-            handoffs_newest=handoffs.newest_id if handoffs else None,
+            handoffs_seen=handoffs.seen if handoffs else HandoffsSeen(0, None),
         )
 
     def _day(self, uow: UnitOfWork, day: date | None) -> date:

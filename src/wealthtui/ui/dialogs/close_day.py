@@ -103,7 +103,7 @@ class CloseDayDialog(Calls, TranslatedBindings, EnterAdvances, ModalScreen[Any])
     def _more_text(self) -> str:
         """The open hand-offs not listed (the state lists the oldest few), or nothing."""
         listed = sum(1 for p in self.problems if p.kind == "handoff")
-        more = self.state.handoffs_open - listed
+        more = self.state.handoffs_seen.count - listed
         return t("close_handoffs.more_handoffs", count=more) if more > 0 else ""
 
     def on_mount(self) -> None:

@@ -80,9 +80,8 @@ def test_counters_in_separate_processes_serve_every_ticket_once(services, make_s
     lobby = make_staff("lobby_manager", staff_no="L1")
     tellers = [make_staff("cash_teller", staff_no=f"T{i}") for i in range(1, len(COUNTERS) + 1)]
     before = [services.queue.issue(lobby, "A").display_no for _ in range(ISSUED_BEFORE)]
-    manager = processes.context().Manager()
-    barrier, lobby_done = manager.Barrier(len(COUNTERS) + 1), manager.Event()
-    with processes.pool(len(COUNTERS) + 1) as pool:
+    with processes.context().Manager() as manager, processes.pool(len(COUNTERS) + 1) as pool:
+        barrier, lobby_done = manager.Barrier(len(COUNTERS) + 1), manager.Event()
         counters = [pool.apply_async(_counter, (db_url, config, t.staff_no, no, barrier,
                                                 lobby_done))
                     for t, no in zip(tellers, COUNTERS, strict=True)]

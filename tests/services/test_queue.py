@@ -129,8 +129,8 @@ def _call_all(db_path: str, staff_id: int, counter_no: str, barrier) -> list[str
 
 def test_two_processes_issuing_at_once_leave_no_gaps_or_duplicates(services, people,
                                                                    db_path) -> None:
-    barrier = processes.context().Manager().Barrier(2)
-    with processes.pool(2) as pool:
+    with processes.context().Manager() as manager, processes.pool(2) as pool:
+        barrier = manager.Barrier(2)
         runs = [pool.apply_async(_issue_many, (str(db_path), people["lobby"].staff_id, 25, barrier))
                 for _ in range(2)]
         results = [r.get(timeout=120) for r in runs]
@@ -146,8 +146,8 @@ def test_two_counters_in_two_processes_never_get_the_same_ticket(services, peopl
                                                                  db_path) -> None:
     lobby = people["lobby"]
     issued = [services.queue.issue(lobby, "A").display_no for _ in range(30)]
-    barrier = processes.context().Manager().Barrier(2)
-    with processes.pool(2) as pool:
+    with processes.context().Manager() as manager, processes.pool(2) as pool:
+        barrier = manager.Barrier(2)
         runs = [pool.apply_async(_call_all, (str(db_path), people[t].staff_id, no, barrier))
                 for t, no in (("t1", "01"), ("t2", "02"))]
         results = [r.get(timeout=120) for r in runs]

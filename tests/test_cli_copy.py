@@ -110,3 +110,26 @@ def test_a_copy_goes_from_a_sqlite_file_to_postgresql_only(cli, demo_db: Path,
     assert result.exit_code == 1
     assert "must be a PostgreSQL database" in result.output
     assert not other.exists() or other.stat().st_size == 0
+
+
+def test_a_copy_that_fails_half_way_leaves_the_target_empty(demo_db: Path, empty_pg: str,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    from wealthtui.store import copy as store_copy
+
+    def broken(cur) -> None:  # type: ignore[no-untyped-def]
+        raise RuntimeError("the server went away")
+
+    monkeypatch.setattr(store_copy, "_fix_sequences", broken)  # after every table's COPY
+    target = make_engine(empty_pg)
+    try:
+        with pytest.raises(RuntimeError):
+            store_copy.copy_center(demo_db, target)
+        with target.connect() as conn:
+            assert conn.execute(text(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = "
+                "current_schema()")).scalar() == 0
+        monkeypatch.undo()
+        assert store_copy.copy_center(demo_db, target).total > 1000  # and it can run again
+    finally:
+        target.dispose()

@@ -169,14 +169,15 @@ def main() -> int:
         per_kind, repeats = (20, 3) if quick else (200, 10)
         at_small = {r.kind: r for r in lookups.measure(small, per_kind=per_kind,
                                                         repeats=repeats)}
-        say("look-ups at 1,000,000 clients …")
+        small_label, large_label = f"{dbs.SMALL.clients:,}", f"{dbs.LARGE.clients:,}"
+        say(f"look-ups at {large_label} clients ({dbs.LARGE.name}) …")
         at_large = {r.kind: r for r in lookups.measure(large, per_kind=per_kind,
                                                         repeats=repeats)}
         on_pg: dict[str, dict[str, lookups.KindResult]] = {}
-        for label, spec in (("10,000", dbs.SMALL), ("1,000,000", dbs.LARGE)):
+        for label, spec in ((small_label, dbs.SMALL), (large_label, dbs.LARGE)):
             if pg.url_of(spec):
-                say(f"look-ups at {label} clients on PostgreSQL …")
-                on_pg[label] = {r.kind: r for r in lookups.measure(
+                say(f"look-ups at {label} clients ({spec.name}) on PostgreSQL …")
+                on_pg[spec.name] = {r.kind: r for r in lookups.measure(
                     spec.path, per_kind=per_kind, repeats=repeats, url=pg.url_of(spec))}
         lines += ["## Client look-up", "",
                   "`services.lookup.search(lobby manager, text)` against the same SQL "
@@ -193,9 +194,9 @@ def main() -> int:
                   "| backend | kind | clients | SQL per look-up | service p50 | service p95 | "
                   "raw p50 | raw p95 | p50 / raw p50 | **p95 / raw p95** | p95 of single runs |",
                   "|---|---|---|---|---|---|---|---|---|---|---|"]
-        tables = [("SQLite", "10,000", at_small), ("SQLite", "1,000,000", at_large)]
-        tables += [("PostgreSQL", label, on_pg[label]) for label in ("10,000", "1,000,000")
-                   if label in on_pg]
+        tables = [("SQLite", small_label, at_small), ("SQLite", large_label, at_large)]
+        tables += [("PostgreSQL", label, on_pg[spec.name]) for label, spec in (
+            (small_label, dbs.SMALL), (large_label, dbs.LARGE)) if spec.name in on_pg]
         for backend, label, table in tables:
             for kind in lookups.KINDS:
                 r = table[kind]
@@ -207,15 +208,15 @@ def main() -> int:
                              f"{r.ratio_p95_runs:.2f}× |")
         if pg.note:
             lines.append(f"| PostgreSQL | all | all | {pg.note} | | | | | | | |")
-        for label, table in on_pg.items():
+        for name, table in on_pg.items():
             for kind in lookups.KINDS:
-                summary.append((f"look-up ({kind}) at {label} on PostgreSQL: service p95 / raw "
+                summary.append((f"look-up ({kind}) on {name}, PostgreSQL: service p95 / raw "
                                 "psycopg p95", f"{table[kind].ratio_p95:.2f}×", "≤ 2×",
                                 table[kind].ratio_p95 <= 2))
-        lines += ["", "Growth with the size of the book: the look-up time at 1,000,000 "
-                  "clients against 10,000 (p50 and p95 over the look-ups).", "",
-                  "| kind | p50 at 1,000,000 / p50 at 10,000 | p95 at 1,000,000 / p95 at 10,000 |",
-                  "|---|---|---|"]
+        lines += ["", f"Growth with the size of the book: the look-up time at {large_label} "
+                  f"clients against {small_label} (SQLite; p50 and p95 over the look-ups).", "",
+                  f"| kind | p50 at {large_label} / p50 at {small_label} | p95 at {large_label} "
+                  f"/ p95 at {small_label} |", "|---|---|---|"]
         for kind in lookups.KINDS:
             growth = at_large[kind].service_p50 / at_small[kind].service_p50
             growth_p95 = at_large[kind].service_p95 / at_small[kind].service_p95

@@ -10,8 +10,8 @@ work is an index look-up (it should hardly grow) or a scan.
 
 On PostgreSQL (`measure(…, url=…)`, a copy of the same center made by `wealthtui db copy`,
 bench/pg_copy.py) the service runs on that database and the raw side is a plain psycopg
-connection replaying the statements it sent (psycopg's own transaction, committed at the end,
-as the service's read ends its own); the clients looked up are picked from the SQLite file the
+autocommit connection replaying the statements it sent on one kept cursor (as the lean read
+runs them there: each its own read-only transaction); the clients looked up are picked from the SQLite file the
 copy was made from, so both backends look up the same people.
 
 The statements are recorded with the engine's `before_cursor_execute` event. The look-up is a
@@ -106,15 +106,14 @@ def _replay(con: sqlite3.Connection, statements: list[tuple[str, object]]) -> No
         con.execute("COMMIT")
 
 
-def _pg_replay(con, statements: list[tuple[str, object]]) -> None:  # type: ignore[no-untyped-def]
-    """The same on a psycopg connection: the statements in one transaction, then COMMIT."""
-    with con.cursor() as cur:
-        for sql, params in statements:
-            if sql in ("BEGIN", "COMMIT", "ROLLBACK"):
-                continue  # psycopg's own transaction stands for them
-            cur.execute(sql, params or None)
-            cur.fetchall()
-    con.commit()
+def _pg_replay(cur, statements: list[tuple[str, object]]) -> None:  # type: ignore[no-untyped-def]
+    """The same on a psycopg cursor of an autocommit connection: each statement its own
+    transaction, as the service's lean read runs them on PostgreSQL (services/lean.py)."""
+    for sql, params in statements:
+        if sql in ("BEGIN", "COMMIT", "ROLLBACK"):
+            continue
+        cur.execute(sql, params or None)
+        cur.fetchall()
 
 
 def pg_connect(url: str, *, queries: bool = False):  # type: ignore[no-untyped-def]
@@ -122,7 +121,8 @@ def pg_connect(url: str, *, queries: bool = False):  # type: ignore[no-untyped-d
     (the few statements of `queries`)."""
     import psycopg
 
-    con = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
+    con = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"),
+                          autocommit=not queries)
     if queries:
         class Qmark(psycopg.ClientCursor):
             def execute(self, query, params=None, **kw):  # type: ignore[no-untyped-def, override]
@@ -143,7 +143,8 @@ def measure(db: Path, *, per_kind: int = 200, repeats: int = 10,
     services = Services(engine, load_settings(environ={}))
     actor = services.auth.login(*LOBBY_MANAGER)
     if url:
-        raw = pg_connect(url)
+        raw_con = pg_connect(url)
+        raw = raw_con.cursor()  # one cursor, kept, like the lean reader's
         replay = _pg_replay
     else:
         raw = sqlite3.connect(str(db), isolation_level=None, check_same_thread=False)
@@ -187,5 +188,7 @@ def measure(db: Path, *, per_kind: int = 200, repeats: int = 10,
                                       percentile(svc_runs, 95), percentile(base_runs, 95)))
     finally:
         raw.close()
+        if url:
+            raw_con.close()
         engine.dispose()
     return results

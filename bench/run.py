@@ -44,6 +44,7 @@ import platform
 import sqlite3
 import sys
 import time
+from contextlib import nullcontext
 from datetime import datetime
 from pathlib import Path
 
@@ -167,18 +168,21 @@ def main() -> int:
     if "lookup" in only:
         say("look-ups at 10,000 clients …")
         per_kind, repeats = (20, 3) if quick else (200, 10)
-        at_small = {r.kind: r for r in lookups.measure(small, per_kind=per_kind,
-                                                        repeats=repeats)}
+        with keyed(dbs.SMALL):
+            at_small = {r.kind: r for r in lookups.measure(small, per_kind=per_kind,
+                                                            repeats=repeats)}
         small_label, large_label = f"{dbs.SMALL.clients:,}", f"{dbs.LARGE.clients:,}"
         say(f"look-ups at {large_label} clients ({dbs.LARGE.name}) …")
-        at_large = {r.kind: r for r in lookups.measure(large, per_kind=per_kind,
-                                                        repeats=repeats)}
+        with keyed(dbs.LARGE):
+            at_large = {r.kind: r for r in lookups.measure(large, per_kind=per_kind,
+                                                            repeats=repeats)}
         on_pg: dict[str, dict[str, lookups.KindResult]] = {}
         for label, spec in ((small_label, dbs.SMALL), (large_label, dbs.LARGE)):
             if pg.url_of(spec):
                 say(f"look-ups at {label} clients ({spec.name}) on PostgreSQL …")
-                on_pg[spec.name] = {r.kind: r for r in lookups.measure(
-                    spec.path, per_kind=per_kind, repeats=repeats, url=pg.url_of(spec))}
+                with keyed(spec):
+                    on_pg[spec.name] = {r.kind: r for r in lookups.measure(
+                        spec.path, per_kind=per_kind, repeats=repeats, url=pg.url_of(spec))}
         lines += ["## Client look-up", "",
                   "`services.lookup.search(lobby manager, text)` against the same SQL "
                   "statements replayed on a plain sqlite3 connection (bench/lookups.py); "
@@ -289,6 +293,16 @@ def main() -> int:
         screens_part(dbs.LARGE, pg, quick, lines, summary)
 
     return report(lines, summary, started, only, quick=quick)
+
+
+def keyed(spec: dbs.Spec):  # type: ignore[no-untyped-def]
+    """The audit key `spec`'s center was generated with, for the look-ups' sign-ins in this
+    process: the busy center's key sits beside its configuration (bench/center-busy.toml), and a
+    sign-in audited with another key broke its chain (`audit verify` failed on the bench center
+    from the look-ups' first sign-in on)."""
+    from wealthtui.store import audit_key
+
+    return audit_key.passed_on(config_file=spec.config) if spec.config else nullcontext()
 
 
 def screens_part(spec: dbs.Spec, pg: Pg, quick: bool, lines: list[str],

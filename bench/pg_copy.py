@@ -1,15 +1,16 @@
 """The benchmark's PostgreSQL column: the bench center copied onto the local server.
 
-    .venv/bin/python bench/pg_copy.py [--clients N | --small]   (make or reuse the copy; prints
-                                                                 its URL, time and size)
+    .venv/bin/python bench/pg_copy.py [--small] [--pg URL]   (make or reuse the copy of the
+                                          busy center, or the 10k one; print its size, time)
 
 The server is the one the test suite uses (`scripts/test-postgres.sh` starts it when it can and
 prints its URL; nothing printed: no server, and the PostgreSQL figures say "not run: no
 server"). A center is copied from its generated SQLite file (bench/dbs.py) with the product's
 own `wealthtui db copy` path (store/copy.py: COPY table by table in foreign-key order, the
-sequences moved past the ids, ANALYZE), into the database `wt_bench_<center>` — far faster than
-generating it again on PostgreSQL, and the very same clients, days and tickets as the SQLite
-side, so the two columns measure the same center.
+sequences moved past the ids, ANALYZE), into the database `wt_bench_<center>_<hash of the
+source's path>` (one per worktree) — far faster than generating it again on PostgreSQL, and
+the very same clients, days and tickets as the SQLite side, so the two columns measure the same
+center.
 
 The copy is reused while its source and the schema are unchanged: a stamp beside the source
 (`bench/work/<center>.pg.json`) holds the database's name, the source file's identity (inode and
@@ -20,6 +21,7 @@ separately (today filled on each, sign-ins audited on each).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -84,7 +86,9 @@ def ensure(url: str, source: Path, say=print) -> PgCenter:  # type: ignore[no-un
     from wealthtui.store.copy import copy_center
     from wealthtui.store.engine import make_engine
 
-    name = "wt_bench_" + source.stem.replace("-", "_").replace(".", "_")
+    # one database per source file: two worktrees' benches on one server never share a copy
+    where = hashlib.sha1(str(source.resolve()).encode()).hexdigest()[:8]
+    name = f"wt_bench_{source.stem.replace('-', '_').replace('.', '_')}_{where}"
     target = make_url(url).set(database=name).render_as_string(hide_password=False)
     stamp = _stamp_path(source)
     wanted = {"database": name, **_identity(source)}

@@ -3,7 +3,12 @@
 On a scratch copy of the 10,000-client center: eight counters (R1–R8, all serving lane B) are
 configured, a teller signs on at each, the lobby issues tickets before and during the race, and
 every counter calls the next ticket and finishes it until nobody waits. Measured: calls per
-second over the race, tickets called twice (must be 0), tickets never called (must be 0).
+second over the race, tickets called twice (must be 0), tickets never called (must be 0), and
+how evenly the counters were served: the busiest process's calls over the least busy one's
+(issue 22: ≤ 2×; store/turns.py queues SQLite's writers first come, first served).
+
+With `pg=URL` the race runs on PostgreSQL instead: a scratch database on that server holding a
+copy of the same center (store/copy.py, `wealthtui db copy`), dropped afterwards.
 """
 
 from __future__ import annotations
@@ -38,6 +43,12 @@ class RaceResult:
     @property
     def per_second(self) -> float:
         return self.calls / self.seconds
+
+    @property
+    def spread(self) -> float:
+        """The busiest process's calls over the least busy one's (inf if one made none)."""
+        least = min(self.per_process)
+        return max(self.per_process) / least if least else float("inf")
 
 
 def _config(folder: Path) -> Path:
@@ -95,7 +106,7 @@ def _lobby(db: str, config: str, barrier, lobby_done) -> tuple[list[str], float]
     return issued, started
 
 
-def measure(source: Path) -> RaceResult:
+def measure(source: Path, pg: str | None = None) -> RaceResult:
     """The race on a copy of `source`, with the audit key `source` was made with: the race's own
     configuration file lives in a temporary folder, where no key file is, so the key the
     generator used (store.audit_key: the environment, else the file beside the user's
@@ -103,14 +114,45 @@ def measure(source: Path) -> RaceResult:
     from wealthtui.store import audit_key
 
     with audit_key.passed_on(key=audit_key.load()):  # _measure sets WEALTHTUI_CONFIG
-        return _measure(source)
+        if pg is None:
+            return _measure(source, None)
+        return _on_postgres(source, pg)
 
 
-def _measure(source: Path) -> RaceResult:
+def _on_postgres(source: Path, pg: str) -> RaceResult:
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    from wealthtui.store.copy import copy_center
+    from wealthtui.store.engine import make_engine
+
+    name = f"wt_bench_race_{os.getpid()}"
+    admin = create_engine(pg, isolation_level="AUTOCOMMIT")
+    target = make_url(pg).set(database=name).render_as_string(hide_password=False)
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        engine = make_engine(target)
+        try:
+            copy_center(source, engine)
+        finally:
+            engine.dispose()
+        return _measure(source, target)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def _measure(source: Path, url: str | None) -> RaceResult:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        db = folder / "race.db"
-        shutil.copyfile(source, db)
+        if url is None:
+            db: Path | str = folder / "race.db"
+            shutil.copyfile(source, db)
+        else:
+            db = url
         config = _config(folder)
         services = _services(str(db), str(config))
         head = services.auth.login(*HEAD)

@@ -8,6 +8,12 @@ plain connection with every row fetched. So the ratio is what the program adds o
 database work it asks for; and the growth from 10,000 to 1,000,000 clients shows whether that
 work is an index look-up (it should hardly grow) or a scan.
 
+On PostgreSQL (`measure(…, url=…)`, a copy of the same center made by `wealthtui db copy`,
+bench/pg_copy.py) the service runs on that database and the raw side is a plain psycopg
+autocommit connection replaying the statements it sent on one kept cursor (as the lean read
+runs them there: each its own read-only transaction); the clients looked up are picked from the SQLite file the
+copy was made from, so both backends look up the same people.
+
 The statements are recorded with the engine's `before_cursor_execute` event. The look-up is a
 lean read (services.lean): it runs on its own DBAPI connection, not through SQLAlchemy's
 execution, and announces each statement to that event itself (BEGIN and COMMIT included); each
@@ -60,11 +66,13 @@ class KindResult:
         return self.service_p95_runs / self.raw_p95_runs
 
 
-def queries(db: Path, count: int, seed: int = 11) -> dict[str, list[str]]:
+def queries(db: Path, count: int, seed: int = 11, url: str | None = None) -> dict[str, list[str]]:
     """`count` look-ups of each kind, for clients picked at random (the same ones every run) among
-    those with a resident ID card (the ID number typed in full)."""
+    those with a resident ID card (the ID number typed in full); read from the PostgreSQL copy
+    when `url` is given (walk-ins added later differ between the two sides)."""
     rng = random.Random(seed)
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
+    with (pg_connect(url, queries=True) if url else
+          sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as con:
         top = con.execute("SELECT max(id) FROM client").fetchone()[0]
         out: dict[str, list[str]] = {k: [] for k in KINDS}
         while len(out["card"]) < count:
@@ -98,18 +106,52 @@ def _replay(con: sqlite3.Connection, statements: list[tuple[str, object]]) -> No
         con.execute("COMMIT")
 
 
-def measure(db: Path, *, per_kind: int = 200, repeats: int = 10) -> list[KindResult]:
+def _pg_replay(cur, statements: list[tuple[str, object]]) -> None:  # type: ignore[no-untyped-def]
+    """The same on a psycopg cursor of an autocommit connection: each statement its own
+    transaction, as the service's lean read runs them on PostgreSQL (services/lean.py)."""
+    for sql, params in statements:
+        if sql in ("BEGIN", "COMMIT", "ROLLBACK"):
+            continue
+        cur.execute(sql, params or None)
+        cur.fetchall()
+
+
+def pg_connect(url: str, *, queries: bool = False):  # type: ignore[no-untyped-def]
+    """A plain psycopg connection; with `queries`, one that takes sqlite3's `?` placeholders
+    (the few statements of `queries`)."""
+    import psycopg
+
+    con = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"),
+                          autocommit=not queries)
+    if queries:
+        class Qmark(psycopg.ClientCursor):
+            def execute(self, query, params=None, **kw):  # type: ignore[no-untyped-def, override]
+                return super().execute(query.replace("?", "%s"), params, **kw)
+
+        con.cursor_factory = Qmark
+    return con
+
+
+def measure(db: Path, *, per_kind: int = 200, repeats: int = 10,
+            url: str | None = None) -> list[KindResult]:
+    """On the SQLite file `db`, or with `url` on the PostgreSQL copy of it."""
     from wealthtui.config import load_settings
     from wealthtui.services import Services
     from wealthtui.store.engine import make_engine
 
-    engine = make_engine(str(db))
+    engine = make_engine(url or str(db))
     services = Services(engine, load_settings(environ={}))
     actor = services.auth.login(*LOBBY_MANAGER)
-    raw = sqlite3.connect(str(db), isolation_level=None, check_same_thread=False)
+    if url:
+        raw_con = pg_connect(url)
+        raw = raw_con.cursor()  # one cursor, kept, like the lean reader's
+        replay = _pg_replay
+    else:
+        raw = sqlite3.connect(str(db), isolation_level=None, check_same_thread=False)
+        replay = _replay
     results = []
     try:
-        for kind, texts in queries(db, per_kind).items():
+        for kind, texts in queries(db, per_kind, url=url).items():
             svc: list[float] = []   # per look-up: the median of its runs
             base: list[float] = []
             svc_runs: list[float] = []
@@ -126,7 +168,7 @@ def measure(db: Path, *, per_kind: int = 200, repeats: int = 10) -> list[KindRes
                 # warm both, each once by the code that is timed: the recorded call above ran
                 # with a listener attached, which the lean read serves by a slower path
                 services.lookup.search(actor, text)
-                _replay(raw, statements)
+                replay(raw, statements)
                 runs: list[float] = []
                 raw_runs: list[float] = []
                 for _ in range(repeats):
@@ -134,7 +176,7 @@ def measure(db: Path, *, per_kind: int = 200, repeats: int = 10) -> list[KindRes
                     services.lookup.search(actor, text)
                     runs.append(time.perf_counter() - started)
                     started = time.perf_counter()
-                    _replay(raw, statements)
+                    replay(raw, statements)
                     raw_runs.append(time.perf_counter() - started)
                 svc.append(percentile(runs, 50))
                 base.append(percentile(raw_runs, 50))
@@ -146,5 +188,7 @@ def measure(db: Path, *, per_kind: int = 200, repeats: int = 10) -> list[KindRes
                                       percentile(svc_runs, 95), percentile(base_runs, 95)))
     finally:
         raw.close()
+        if url:
+            raw_con.close()
         engine.dispose()
     return results

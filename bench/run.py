@@ -4,7 +4,8 @@
                                   [--center DB]   (with --only cli: that center, no big databases)
                                   [--clients N]   (the busy center at N clients, 5 days: a check
                                                    of the bench itself at a small scale)
-                                  [--pg URL]      (screens: the same figures on PostgreSQL too)
+                                  [--pg URL|none] (the PostgreSQL server; default: the local
+                                                   one from scripts/test-postgres.sh)
 
 1. the databases: bench/work/clients-10k.db and bench/work/clients-1m-busy.db (1,000,000 clients,
    a year of ~3,000-ticket days), made once with `wealthtui gen` and reused (bench/dbs.py);
@@ -21,8 +22,14 @@
 7. the screens at scale (bench/screens.py, bench/screen_runs.py): every role screen and tab
    opened on the busiest day (today filled with the day's visits) and the largest CM book; the
    lobby's keystroke → results against the floor app (plain Textual Input + list over raw
-   SQL), alone and with a second process saving every 2 s; on SQLite and, with --pg, on
-   PostgreSQL beside it.
+   SQL), alone and with a second process saving every 2 s; on SQLite and on PostgreSQL
+   beside it.
+
+PostgreSQL: the look-ups, the screens and the call race run also on the local server
+(scripts/test-postgres.sh), each on a copy of the same SQLite center made with the product's
+`wealthtui db copy` path (bench/pg_copy.py; reused while source and schema are unchanged); the
+raw side of a look-up is psycopg, the lobby floor app's too. No server: those rows say "not run:
+no server".
 
 Everything is a ratio of two things measured in the same run on the same machine, so a slow or
 busy machine moves both sides. The ratios are printed and written with the raw numbers; the
@@ -37,6 +44,7 @@ import platform
 import sqlite3
 import sys
 import time
+from contextlib import nullcontext
 from datetime import datetime
 from pathlib import Path
 
@@ -48,6 +56,7 @@ import cli_paths  # noqa: E402
 import dbs  # noqa: E402
 import eod_summary  # noqa: E402
 import lookups  # noqa: E402
+import pg_copy  # noqa: E402
 import screen_runs  # noqa: E402
 import startup  # noqa: E402
 from stats import ms, percentile, us  # noqa: E402
@@ -91,11 +100,12 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=None,
                         help="the busy center at this many clients and 5 days (a check of the "
                              "bench at a small scale; written to bench/work/)")
-    parser.add_argument("--pg", default=None,
-                        help="screens: also on PostgreSQL, a database made on this server "
-                             "(e.g. postgresql+psycopg://wealthtui:wealthtui@127.0.0.1:5432/"
-                             "postgres)")
+    parser.add_argument("--pg", default="auto",
+                        help="the PostgreSQL server for the look-ups, screens and race beside "
+                             "SQLite (e.g. postgresql+psycopg://wealthtui:wealthtui@127.0.0.1:"
+                             "5432/postgres); default: scripts/test-postgres.sh's; none: skip")
     args = parser.parse_args()
+    pg = Pg.resolve(args.pg)
     only = {p.strip() for p in args.only.split(",") if p.strip()}
     if args.clients:
         dbs.LARGE = dbs.Spec(f"clients-{args.clients}-busy", args.clients, 5,
@@ -118,7 +128,8 @@ def main() -> int:
     if only == {"screens"}:
         say("databases …")
         dbs.ensure([dbs.LARGE], say)
-        screens_part(dbs.LARGE, args.pg, quick, lines, summary)
+        lines += pg.copies([dbs.LARGE])
+        screens_part(dbs.LARGE, pg, quick, lines, summary)
         return report(lines, summary, started, only, quick=True)
     if args.center is not None:
         cli_part(args.center.resolve(), quick, lines, summary)
@@ -132,7 +143,9 @@ def main() -> int:
               + (f" with `WEALTHTUI_CONFIG={dbs.LARGE.config.relative_to(HERE.parent)}`"
                  if dbs.LARGE.config else ""),
               *(f"- built in this run: {name} in {seconds / 60:.1f} min"
-                for name, seconds in built.items()), ""]
+                for name, seconds in built.items())]
+    lines += pg.copies([spec for spec, part in ((dbs.SMALL, "lookup"), (dbs.LARGE, "lookup"),
+                                                (dbs.LARGE, "screens")) if part in only])
 
     if "startup" in only:
         say("start-up …")
@@ -155,11 +168,21 @@ def main() -> int:
     if "lookup" in only:
         say("look-ups at 10,000 clients …")
         per_kind, repeats = (20, 3) if quick else (200, 10)
-        at_small = {r.kind: r for r in lookups.measure(small, per_kind=per_kind,
-                                                        repeats=repeats)}
-        say("look-ups at 1,000,000 clients …")
-        at_large = {r.kind: r for r in lookups.measure(large, per_kind=per_kind,
-                                                        repeats=repeats)}
+        with keyed(dbs.SMALL):
+            at_small = {r.kind: r for r in lookups.measure(small, per_kind=per_kind,
+                                                            repeats=repeats)}
+        small_label, large_label = f"{dbs.SMALL.clients:,}", f"{dbs.LARGE.clients:,}"
+        say(f"look-ups at {large_label} clients ({dbs.LARGE.name}) …")
+        with keyed(dbs.LARGE):
+            at_large = {r.kind: r for r in lookups.measure(large, per_kind=per_kind,
+                                                            repeats=repeats)}
+        on_pg: dict[str, dict[str, lookups.KindResult]] = {}
+        for label, spec in ((small_label, dbs.SMALL), (large_label, dbs.LARGE)):
+            if pg.url_of(spec):
+                say(f"look-ups at {label} clients ({spec.name}) on PostgreSQL …")
+                with keyed(spec):
+                    on_pg[spec.name] = {r.kind: r for r in lookups.measure(
+                        spec.path, per_kind=per_kind, repeats=repeats, url=pg.url_of(spec))}
         lines += ["## Client look-up", "",
                   "`services.lookup.search(lobby manager, text)` against the same SQL "
                   "statements replayed on a plain sqlite3 connection (bench/lookups.py); "
@@ -169,21 +192,35 @@ def main() -> int:
                   "this shared virtual machine also counts the 50–100 µs hold-ups from outside "
                   "the process that now and then hit a run (in proportion to its length; see "
                   "bench/lookups.py). Times in µs.", "",
-                  "| kind | clients | SQL per look-up | service p50 | service p95 | raw p50 | "
-                  "raw p95 | p50 / raw p50 | **p95 / raw p95** | p95 of single runs |",
-                  "|---|---|---|---|---|---|---|---|---|---|"]
-        for label, table in (("10,000", at_small), ("1,000,000", at_large)):
+                  "On PostgreSQL the same look-ups run on the copy of the same center "
+                  "(bench/pg_copy.py), the raw side replaying the statements on a plain psycopg "
+                  "connection (local server, TCP).", "",
+                  "| backend | kind | clients | SQL per look-up | service p50 | service p95 | "
+                  "raw p50 | raw p95 | p50 / raw p50 | **p95 / raw p95** | p95 of single runs |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|"]
+        tables = [("SQLite", small_label, at_small), ("SQLite", large_label, at_large)]
+        tables += [("PostgreSQL", label, on_pg[spec.name]) for label, spec in (
+            (small_label, dbs.SMALL), (large_label, dbs.LARGE)) if spec.name in on_pg]
+        for backend, label, table in tables:
             for kind in lookups.KINDS:
                 r = table[kind]
-                lines.append(f"| {kind} | {label} | {r.statements:.1f} | {us(r.service_p50)} "
+                lines.append(f"| {backend} | {kind} | {label} | {r.statements:.1f} | "
+                             f"{us(r.service_p50)} "
                              f"| {us(r.service_p95)} | {us(r.raw_p50)} | {us(r.raw_p95)} | "
                              f"{r.service_p50 / r.raw_p50:.2f}× | **{r.ratio_p95:.2f}×** | "
                              f"{us(r.service_p95_runs)} / {us(r.raw_p95_runs)} = "
                              f"{r.ratio_p95_runs:.2f}× |")
-        lines += ["", "Growth with the size of the book: the look-up time at 1,000,000 "
-                  "clients against 10,000 (p50 and p95 over the look-ups).", "",
-                  "| kind | p50 at 1,000,000 / p50 at 10,000 | p95 at 1,000,000 / p95 at 10,000 |",
-                  "|---|---|---|"]
+        if pg.note:
+            lines.append(f"| PostgreSQL | all | all | {pg.note} | | | | | | | |")
+        for name, table in on_pg.items():
+            for kind in lookups.KINDS:
+                summary.append((f"look-up ({kind}) on {name}, PostgreSQL: service p95 / raw "
+                                "psycopg p95", f"{table[kind].ratio_p95:.2f}×", "≤ 2×",
+                                table[kind].ratio_p95 <= 2))
+        lines += ["", f"Growth with the size of the book: the look-up time at {large_label} "
+                  f"clients against {small_label} (SQLite; p50 and p95 over the look-ups).", "",
+                  f"| kind | p50 at {large_label} / p50 at {small_label} | p95 at {large_label} "
+                  f"/ p95 at {small_label} |", "|---|---|---|"]
         for kind in lookups.KINDS:
             growth = at_large[kind].service_p50 / at_small[kind].service_p50
             growth_p95 = at_large[kind].service_p95 / at_small[kind].service_p95
@@ -216,19 +253,31 @@ def main() -> int:
 
     if "race" in only:
         say("eight counters calling at once …")
-        r = call_race.measure(small)
-        ok = r.duplicates == 0 and r.lost == 0
-        summary.append(("8 processes calling: called twice / never called",
-                        f"{r.duplicates} / {r.lost}", "0 / 0", ok))
+        races = [("SQLite", call_race.measure(small))]
+        if pg.url:
+            say("eight counters calling at once, on PostgreSQL …")
+            races.append(("PostgreSQL", call_race.measure(small, pg.url)))
         lines += ["## Calling tickets from eight processes", "",
-                  f"{r.processes} counters, each its own process (bench/call_race.py), on a copy "
-                  f"of the 10,000-client center; {r.tickets} tickets (issued before and during "
-                  "the race); each call is followed by finishing the ticket.", "",
-                  f"- calls: {r.calls} in {r.seconds:.2f} s = **{r.per_second:.1f} calls/s** "
-                  f"(each call and each finish is its own serialised write transaction)",
-                  f"- per process: {', '.join(str(n) for n in r.per_process)}",
-                  f"- called twice: **{r.duplicates}**; never called: **{r.lost}** "
-                  f"({verdict(ok)})", ""]
+                  f"{PROCESSES_TEXT} counters, each its own process (bench/call_race.py), on a "
+                  "copy of the 10,000-client center (on PostgreSQL: a scratch database copied "
+                  "from it); the tickets issued before and during the race; each call is "
+                  "followed by finishing the ticket (each call and each finish is its own "
+                  "serialised write transaction).", "",
+                  "| backend | tickets | calls/s | per process | busiest / least busy | called "
+                  "twice | never called | |", "|---|---|---|---|---|---|---|---|"]
+        for backend, r in races:
+            ok = r.duplicates == 0 and r.lost == 0
+            fair = r.spread <= 2
+            summary.append((f"8 processes calling ({backend}): called twice / never called",
+                            f"{r.duplicates} / {r.lost}", "0 / 0", ok))
+            summary.append((f"8 processes calling ({backend}): busiest / least busy process",
+                            f"{r.spread:.2f}×", "≤ 2×", fair))
+            lines.append(f"| {backend} | {r.tickets} | {r.per_second:.1f} | "
+                         f"{', '.join(str(n) for n in r.per_process)} | **{r.spread:.2f}×** | "
+                         f"**{r.duplicates}** | **{r.lost}** | {verdict(ok and fair)} |")
+        if pg.note:
+            lines.append(f"| PostgreSQL | {pg.note} | | | | | | |")
+        lines.append("")
 
     if "memory" in only:
         say("memory of the running app …")
@@ -241,38 +290,50 @@ def main() -> int:
                   ""]
 
     if "screens" in only:
-        screens_part(dbs.LARGE, args.pg, quick, lines, summary)
+        screens_part(dbs.LARGE, pg, quick, lines, summary)
 
     return report(lines, summary, started, only, quick=quick)
 
 
-def screens_part(spec: dbs.Spec, pg: str | None, quick: bool, lines: list[str],
+def keyed(spec: dbs.Spec):  # type: ignore[no-untyped-def]
+    """The audit key `spec`'s center was generated with, for the look-ups' sign-ins in this
+    process: the busy center's key sits beside its configuration (bench/center-busy.toml), and a
+    sign-in audited with another key broke its chain (`audit verify` failed on the bench center
+    from the look-ups' first sign-in on)."""
+    from wealthtui.store import audit_key
+
+    return audit_key.passed_on(config_file=spec.config) if spec.config else nullcontext()
+
+
+def screens_part(spec: dbs.Spec, pg: Pg, quick: bool, lines: list[str],
                  summary: list[tuple[str, str, str, bool]]) -> None:
     """Screens and tabs opened, lobby keystrokes against the floor; SQLite, PostgreSQL."""
     visits = 300 if quick else (spec.arrivals or 400)
     say("screens at scale …")
     runs = [screen_runs.measure(str(spec.path), "SQLite", visits=visits, config=spec.config,
                                 say=say)]
-    if pg:
-        target = screen_runs.pg_center(pg, spec, say)
+    target = pg.url_of(spec)
+    if target:
         runs.append(screen_runs.measure(target, "PostgreSQL", visits=visits,
                                         config=spec.config, say=say))
-    names = " | ".join(r.backend for r in runs)
+    names = " | ".join(r.backend for r in runs) + (" | PostgreSQL" if pg.note else "")
+    missing = f" | {pg.note}" if pg.note else ""
     lines += ["## Screens at scale", "",
               f"`{spec.path.name}` ({spec.clients:,} clients; CM books of "
               f"{spec.cm_book or 'the configured maximum'})"
-              + (" and the same center generated on PostgreSQL" if pg else "")
+              + (" and its copy on PostgreSQL (bench/pg_copy.py)" if target else "")
               + f"; today filled with {visits} visits through the services "
               "(bench/screens.py fill). The real app, headless at 120×40: from the last key "
               "(Enter on the PIN, a tab's F-key) until every service call it started has been "
               "answered and the next frame drawn. Times in ms.", "",
-              f"| screen / tab | {names} | limit |", "|---|" + "---|" * len(runs) + "---|"]
+              f"| screen / tab | {names} | limit |",
+              "|---|" + "---|" * (len(runs) + bool(pg.note)) + "---|"]
     by_backend = [dict(r.opens) for r in runs]
     for what in dict(runs[0].opens):
         cells = [by.get(what) for by in by_backend]
         ok = all(c is not None and c <= OPEN_MAX for c in cells)
         lines.append(f"| {what} | " + " | ".join(ms(c) if c is not None else "-" for c in cells)
-                     + f" | ≤ {OPEN_MAX * 1000:.0f} ({verdict(ok)}) |")
+                     + f"{missing} | ≤ {OPEN_MAX * 1000:.0f} ({verdict(ok)}) |")
     for r in runs:
         worst = max(r.opens, key=lambda row: row[1])
         summary.append((f"slowest screen or tab open ({r.backend}): {worst[0]}",
@@ -298,7 +359,48 @@ def screens_part(spec: dbs.Spec, pg: str | None, quick: bool, lines: list[str],
             summary.append((f"lobby key → results ({r.backend}, writer {label}): p95 / floor, "
                             "max", f"{keys.ratio_p95:.2f}×, {max(keys.app) * 1000:.0f} ms",
                             f"≤ {KEY_RATIO}×, ≤ {KEY_MAX * 1000:.0f} ms", ok))
+    if pg.note:
+        lines.append(f"| PostgreSQL | | {pg.note} | | | | | | | |")
     lines.append("")
+
+
+PROCESSES_TEXT = str(call_race.PROCESSES)
+
+
+class Pg:
+    """The PostgreSQL side of the run: the server's URL ("" when none) and the copies of the
+    bench centers on it (bench/pg_copy.py), made once per run and spec."""
+
+    def __init__(self, url: str, note: str) -> None:
+        self.url, self.note = url, note
+        self.made: dict[str, pg_copy.PgCenter] = {}
+
+    @classmethod
+    def resolve(cls, option: str) -> Pg:
+        if option == "none":
+            return cls("", "not run: --pg none")
+        url = pg_copy.server() if option == "auto" else option
+        return cls(url, "" if url else "not run: no server")
+
+    def copies(self, specs: list[dbs.Spec]) -> list[str]:
+        """Make (or reuse) the copies of `specs`; the Databases lines that describe them."""
+        if not self.url:
+            return [f"- PostgreSQL: {self.note}", ""]
+        out = []
+        for spec in dict.fromkeys(specs):
+            if spec.name in self.made:
+                continue
+            made = self.made[spec.name] = pg_copy.ensure(self.url, spec.path, say)
+            how = (f"copied in this run in {made.seconds:.1f} s ({made.rows:,} rows)"
+                   if made.seconds is not None else "reused (source and schema unchanged)")
+            out.append(f"- PostgreSQL `{made.database}` (local server): a copy of "
+                       f"`{spec.path.name}` by `wealthtui db copy` (bench/pg_copy.py), "
+                       f"{made.size / 1e6:,.0f} MB on the server; {how}")
+        return [*out, ""]
+
+    def url_of(self, spec: dbs.Spec) -> str:
+        made = self.made.get(spec.name)
+        return made.url if made else ""
 
 
 def cli_part(db: Path, quick: bool, lines: list[str],

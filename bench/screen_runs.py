@@ -1,5 +1,5 @@
 """The screens part of `make bench` (issue 22): runs bench/screens.py's children on one center
-(SQLite file or PostgreSQL URL) and gathers their figures; makes the PostgreSQL center.
+(SQLite file or PostgreSQL URL) and gathers their figures; the PostgreSQL center is a copy of the SQLite one (bench/pg_copy.py).
 
 - today filled with the day's visits (once per center and day), through the services;
 - every role screen and tab opened (the real app, headless), times listed;
@@ -13,7 +13,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,59 +94,9 @@ def _with_writer(db: str, env: dict[str, str], figures: ScreenFigures) -> None:
         writer.wait(30)
 
 
-def _current(target: str) -> bool:
-    """Whether the center at `target` has the program's schema. A database kept from an older
-    stop was reused by its generator line alone, with its old tables (no `staff_role`), and
-    every sign-in failed; it is made again (its rows were sealed with the generator's key, which
-    an upgrade from here would not use)."""
-    from wealthtui.store import schema
-    from wealthtui.store.engine import make_engine
-
-    engine = make_engine(target)
-    try:
-        return bool(schema.state(engine).up_to_date)
-    except Exception:  # noqa: BLE001 - not readable as a center: made again
-        return False
-    finally:
-        engine.dispose()
-
-
 def pg_center(url: str, spec, say=print) -> str:  # type: ignore[no-untyped-def]
-    """A PostgreSQL database on the server at `url` holding the center of `spec` (dbs.Spec),
-    generated with the same `wealthtui gen` line; reused when it already holds that center."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
+    """A PostgreSQL database on the server at `url` holding the center of `spec` (dbs.Spec):
+    a copy of its SQLite file (bench/pg_copy.py), reused while the source and schema are."""
+    import pg_copy
 
-    name = "wt_bench_" + spec.name.replace("-", "_")
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    target = make_url(url).set(database=name).render_as_string(hide_password=False)
-    try:
-        with admin.connect() as conn:
-            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                                  {"n": name}).first()
-        if exists:
-            made = ""
-            probe = create_engine(target)
-            try:
-                with probe.connect() as conn:
-                    made = conn.execute(text("SELECT value FROM meta WHERE key = 'generator'")
-                                        ).scalar() or ""
-            except Exception:  # noqa: BLE001 - not a center: made again
-                made = ""
-            finally:
-                probe.dispose()
-            if made.startswith(spec.generator) and _current(target):
-                say(f"  reusing PostgreSQL database {name}")
-                return target
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE "{name}"'))
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        admin.dispose()
-    say(f"  generating PostgreSQL database {name}: wealthtui gen {' '.join(spec.args())}")
-    started = time.perf_counter()
-    subprocess.run([str(EXE), "gen", *spec.args(), "--db", target], env=_env(spec.config),
-                   check=True, stdout=subprocess.DEVNULL)
-    say(f"  … in {(time.perf_counter() - started) / 60:.1f} min")
-    return target
+    return pg_copy.ensure(url, spec.path, say).url

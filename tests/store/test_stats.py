@@ -62,3 +62,29 @@ def test_closing_a_day_refreshes_the_statistics(engine: Engine, services, head) 
     if is_sqlite(engine):
         assert stats.unanalysed(engine) == []
         assert "client" in _analysed(engine)
+
+
+def test_generating_a_center_leaves_statistics(engine: Engine) -> None:
+    """`wealthtui gen` is a bulk load: ANALYZE on PostgreSQL, ANALYZE + optimize on SQLite."""
+    from tests.conftest import FAST_PIN_HASH, T0
+    from wealthtui.config import load_settings
+    from wealthtui.demo.synthetic import generate
+    from wealthtui.rules.clock import FixedClock
+
+    generate(engine, load_settings(overrides={"security": FAST_PIN_HASH}), clients=60, days=1,
+             arrivals_per_day=40, clock=FixedClock(T0))
+    assert {"client", "ticket", "visit", "audit_event"} <= _analysed(engine)
+    assert stats.unanalysed(engine) == []
+
+
+def test_importing_clients_refreshes_the_statistics(engine: Engine, services, head,  # type: ignore[no-untyped-def]
+                                                     tmp_path) -> None:
+    from tests.services.test_client_import import card, rid, write_csv
+
+    path = tmp_path / "clients.csv"
+    write_csv(path, [[f"导入{name}", "resident", rid(i), "", card(i), "", "", ""]
+                     for i, name in enumerate("甲乙丙丁戊己庚辛壬癸子丑", start=1)])
+    assert "client" not in _analysed(engine)
+    assert services.client_import.import_file(head, path).imported == 12
+    assert "client" in _analysed(engine)
+    assert stats.unanalysed(engine) == []

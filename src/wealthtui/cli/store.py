@@ -1,4 +1,4 @@
-"""`wealthtui db upgrade|backup|restore|check` and `wealthtui audit verify|anchor`: the operator's
+"""`wealthtui db upgrade|backup|restore|copy|check` and `wealthtui audit verify|anchor`: the operator's
 commands on the store itself (no staff sign-in)."""
 
 from __future__ import annotations
@@ -114,6 +114,41 @@ def db_restore(
         out.print(t("cli.restore.saved", backup=str(before.path)))
     if revision != schema.head_revision():
         out.print(t("cli.restore.older", revision=revision))
+
+
+@db_app.command("copy", help=t("cli.help.db_copy"))
+def db_copy(
+    ctx: typer.Context,
+    to: Annotated[str, typer.Option("--to", help=t("cli.help.copy_to"), metavar="URL")],
+    db: DbOption = None,
+) -> None:
+    """Copy this center (a SQLite file) into an empty PostgreSQL database, then verify the
+    copy's audit chain with this center's key (store.copy)."""
+    from wealthtui.store.audit_check import verify_store
+    from wealthtui.store.copy import CopyRefused, copy_center
+
+    st = state(ctx, db)
+    path = sqlite_file(st.target())
+    if path is None:
+        raise CliError("cli.copy.not_sqlite", path=shown(st.target()))
+    key = load_audit_key()
+    engine = engine_for(st, to)
+    try:
+        with err.status(t("cli.copy.running", path=shown(to))):
+            try:
+                result = copy_center(path, engine)
+            except CopyRefused as refused:
+                raise CliError(refused.key, **refused.params) from None
+        out.print(t("cli.copy.done", path=str(path), target=shown(to), tables=len(result.rows),
+                    rows=result.total, seconds=f"{result.seconds:.1f}"), markup=False)
+        report = verify_store(engine, st.settings.center.code, key)
+    finally:
+        engine.dispose()
+    if not report.ok:
+        for problem in report.problems:  # one line per problem
+            err.print(problem_line(problem), markup=False, highlight=False)
+        raise fail(t("tamper.verify.failed", count=len(report.problems)))
+    out.print(t("cli.audit.ok", count=report.checked))
 
 
 @db_app.command("check", help=t("cli.help.db_check"))

@@ -193,6 +193,9 @@ def test_the_changes_tab_reads_the_desks_changes_only(desk: Desk, settings, db_u
         assert watched.assignments.change_clocks(desk.cm1) == open_
         assert (probe.rows, len(probe.selects())) == (open_rows, open_statements)
         if is_sqlite(probe.engine):
-            assert probe.full_scans(BIG | {"cm_assignment"}) == []
+            assert probe.full_scans(BIG | {"cm_assignment", "staff"}) == []
+            plans = [line for _sql, lines in probe.plans() for line in lines]
+            # the CM before the current one: by the client, not through every staff member's
+            assert any("ix_cm_assignment_client_end" in line for line in plans)
     finally:
         probe.engine.dispose()

@@ -199,3 +199,23 @@ def test_the_changes_tab_reads_the_desks_changes_only(desk: Desk, settings, db_u
             assert any("ix_cm_assignment_client_end" in line for line in plans)
     finally:
         probe.engine.dispose()
+
+
+def test_the_agenda_sends_the_same_statements_for_any_book(desk: Desk, settings, db_url) -> None:
+    """The agenda's reads name the desk, not each client of the book: a book of hundreds is not
+    bound into every statement as a list of ids (what the statements send stays the same as
+    the book grows; what they return grows with it)."""
+    _book(desk, desk.cm1, 3, 1, 0)
+    probe = probe_engine(db_url)
+    watched = Services(probe.engine, settings, desk.services.ctx.clock)
+    try:
+        def sent() -> list[tuple[str, int]]:
+            probe.reset()
+            watched.agenda.week(desk.cm1)
+            return [(sql, len(params or ())) for sql, params in probe.selects()]
+
+        small = sent()
+        _book(desk, desk.cm1, 12, 1, 100)                   # my book grows
+        assert sent() == small
+    finally:
+        probe.engine.dispose()

@@ -12,7 +12,7 @@ from sqlmodel import Session, func, select
 from tests.conftest import T0
 from tests.read_probe import probe_engine
 from tests.services.cm_helpers import Desk, desk_fixture  # noqa: F401
-from wealthtui.model import ContactLog, TierChange
+from wealthtui.model import CMAssignment, ContactLog, TierChange
 from wealthtui.services import Services
 from wealthtui.store.engine import is_sqlite
 from wealthtui.ui.widgets.head_staff import fetch_staff
@@ -136,5 +136,86 @@ def test_the_agenda_reads_the_desks_book_only(desk: Desk, settings, db_url) -> N
         assert probe.rows == rows
         if is_sqlite(probe.engine):
             assert probe.full_scans(BIG) == []
+    finally:
+        probe.engine.dispose()
+
+
+def _change(desk: Desk, client_id: int, to, at) -> None:  # type: ignore[no-untyped-def]
+    """A CM change written as history: the open assignment ends at `at`, `to`'s starts then."""
+    with Session(desk.engine) as s:
+        old = s.exec(select(CMAssignment).where(CMAssignment.client_id == client_id,
+                                                CMAssignment.end_at == None)).one()  # noqa: E711
+        old.end_at = at
+        s.add(old)
+        s.flush()
+        s.add(CMAssignment(client_id=client_id, cm_id=to.staff_id, start_at=at))
+        s.commit()
+
+
+def test_the_changes_tab_reads_the_desks_changes_only(desk: Desk, settings, db_url) -> None:
+    """The CM's changes tab and status line read the changes to and from the desk in a fixed
+    number of statements (each clock's first direct contact inside it, not one query per
+    clock), the met ones of the last month only; another desk's changes are not read."""
+    day = timedelta(days=1)
+    waiting = desk.client("待联系", cm=desk.cm2)
+    _change(desk, waiting, desk.cm1, T0 - 5 * day)
+    met_long_ago = desk.client("早已联系", cm=desk.cm2)
+    _change(desk, met_long_ago, desk.cm1, T0 - 100 * day)
+    desk.past_contact(met_long_ago, desk.cm1, T0 - 90 * day, channel="visit")
+    met_lately = desk.client("新近联系", cm=desk.cm2)
+    _change(desk, met_lately, desk.cm1, T0 - 20 * day)
+    desk.past_contact(met_lately, desk.cm1, T0 - 10 * day, channel="phone")
+    desk.past_contact(met_lately, desk.cm1, T0 - 15 * day, channel="wechat")  # not direct
+    gone = desk.client("已转出", cm=desk.cm1)
+    _change(desk, gone, desk.mcm, T0 - 3 * day)
+    since = T0.date() - 30 * day
+    probe = probe_engine(db_url)
+    watched = Services(probe.engine, settings, desk.services.ctx.clock)
+    try:
+        shown = watched.assignments.change_clocks(desk.cm1, include_done=True, met_since=since)
+        assert {c.client_id: c.first_contact_on for c in shown} == {
+            waiting: None, gone: None, met_lately: (T0 - 10 * day).astimezone(
+                desk.services.ctx.tz).date()}
+        rows, statements = probe.rows, len(probe.selects())
+        probe.reset()
+        open_ = watched.assignments.change_clocks(desk.cm1)
+        assert {c.client_id for c in open_} == {waiting, gone}
+        open_rows, open_statements = probe.rows, len(probe.selects())
+        for i in range(8):                           # the rest of the center's changes grow
+            other = desk.client(f"别人{i}", cm=desk.cm2)
+            _change(desk, other, desk.mcm, T0 - (i + 2) * day)
+            desk.past_contact(other, desk.mcm, T0 - day, channel="visit")
+        probe.reset()
+        assert watched.assignments.change_clocks(desk.cm1, include_done=True,
+                                                 met_since=since) == shown
+        assert (probe.rows, len(probe.selects())) == (rows, statements)
+        probe.reset()
+        assert watched.assignments.change_clocks(desk.cm1) == open_
+        assert (probe.rows, len(probe.selects())) == (open_rows, open_statements)
+        if is_sqlite(probe.engine):
+            assert probe.full_scans(BIG | {"cm_assignment", "staff"}) == []
+            plans = [line for _sql, lines in probe.plans() for line in lines]
+            # the CM before the current one: by the client, not through every staff member's
+            assert any("ix_cm_assignment_client_end" in line for line in plans)
+    finally:
+        probe.engine.dispose()
+
+
+def test_the_agenda_sends_the_same_statements_for_any_book(desk: Desk, settings, db_url) -> None:
+    """The agenda's reads name the desk, not each client of the book: a book of hundreds is not
+    bound into every statement as a list of ids (what the statements send stays the same as
+    the book grows; what they return grows with it)."""
+    _book(desk, desk.cm1, 3, 1, 0)
+    probe = probe_engine(db_url)
+    watched = Services(probe.engine, settings, desk.services.ctx.clock)
+    try:
+        def sent() -> list[tuple[str, int]]:
+            probe.reset()
+            watched.agenda.week(desk.cm1)
+            return [(sql, len(params or ())) for sql, params in probe.selects()]
+
+        small = sent()
+        _book(desk, desk.cm1, 12, 1, 100)                   # my book grows
+        assert sent() == small
     finally:
         probe.engine.dispose()

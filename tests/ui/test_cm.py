@@ -313,3 +313,39 @@ async def test_a_target_is_worked_from_the_targets_tab(desk: Desk) -> None:
         assert isinstance(app.screen, CMScreen)
     (target,) = desk.services.targets.targets(desk.head, made.id)
     assert (target.client_id, target.status, target.outcome) == (client, "converted", "已开理财金账户")
+
+
+async def test_a_large_book_is_put_in_the_table_a_page_at_a_time(desk: Desk) -> None:
+    """Issue 22: a book of hundreds is not added and measured whole at each load: the first page
+    at once (the most urgent first), the next when the cursor comes near its end, all at
+    Ctrl+End; a reload keeps the cursor on its row."""
+    from wealthtui.ui.widgets.cm_tables import PAGE, PAGE_MARGIN
+
+    size = PAGE + 30
+    for i in range(size):
+        desk.client(f"客户{i:03d}", cm=desk.cm1)
+    app = make_app(desk.services)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await sign_in(pilot, "C01")
+        await pilot.press("f4")
+        await settle(pilot)
+        table = screen.query_one(PortfolioTable)
+        assert (len(table.items), table.row_count, table.more) == (size, PAGE, 30)
+        table.move_cursor(row=PAGE - PAGE_MARGIN - 2)
+        await settle(pilot)
+        assert table.row_count == PAGE                  # not yet near the end
+        await pilot.press("down")
+        await settle(pilot)
+        assert table.row_count == size                  # the next page (the rest)
+        table.move_cursor(row=0)
+        screen.current_panel().reload()                 # a change marker: read again
+        await settle(pilot)
+        assert table.row_count == PAGE                  # the first page again
+        await pilot.press("ctrl+end")
+        await settle(pilot)
+        assert table.row_count == size and table.cursor_row == size - 1
+        assert table.current is table.items[-1]
+        screen.current_panel().reload()                 # a change marker: the same rows again
+        await settle(pilot)
+        assert table.cursor_row == size - 1 and table.current == table.items[-1]
+        assert table.row_count == size

@@ -113,6 +113,8 @@ class CMAssignment(SQLModel, table=True):
             postgresql_where=text("end_at IS NULL"),
         ),
         Index("ix_cm_assignment_cm_active", "cm_id", "end_at"),
+        # a client's CM history and the CM before the current one (a CM change's clock)
+        Index("ix_cm_assignment_client_end", "client_id", "end_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -70,7 +70,10 @@ class AgendaService(Service):
         ).all()
         if not clients:
             return []
-        ids = [c[0] for c in clients]
+        # the book as a subquery, not a list of hundreds of ids bound into every statement
+        ids = (select(CMAssignment.client_id)
+               .where(col(CMAssignment.cm_id).in_(cm_ids), col(CMAssignment.end_at).is_(None))
+               .scalar_subquery())
         last = dict(uow.session.exec(
             select(ContactLog.client_id, func.max(ContactLog.at))
             .where(col(ContactLog.client_id).in_(ids)).group_by(ContactLog.client_id)

@@ -50,7 +50,7 @@ from wealthtui.model import (
 from wealthtui.model.status import HandoffStatus, TargetListStatus
 from wealthtui.rules import file_access, permissions
 from wealthtui.rules.agenda import DIRECT_CHANNELS
-from wealthtui.rules.clock import business_date
+from wealthtui.rules.clock import business_date, day_bounds_utc
 from wealthtui.rules.fields import FieldError, parse_text
 from wealthtui.services import roster
 from wealthtui.services.base import Context, Service, UnitOfWork, requires
@@ -421,11 +421,29 @@ class AssignmentService(Service):
                          cfg.portfolio_max, checked)
 
     # --- CM-change clocks ------------------------------------------------------------------
-    def clocks_in(self, uow: UnitOfWork, where=None) -> list[ChangeClockView]:  # type: ignore[no-untyped-def]
-        """Open assignments that followed another CM's, with the first direct contact (if any)."""
+    def clocks_in(self, uow: UnitOfWork, where=None, *, from_cms: list[int] | None = None,  # type: ignore[no-untyped-def]
+                  unmet_only: bool = False, met_since: date | None = None
+                  ) -> list[ChangeClockView]:
+        """Open assignments that followed another CM's, with the first direct contact (if any).
+
+        One statement: each clock's first direct contact is a correlated MIN over the client's
+        own contacts (the index on contact_log(client_id, at)), not one query per clock.
+        `from_cms`: only the changes away from these CMs (their ended assignments first);
+        `unmet_only`: only the clocks still waiting for it; `met_since`: the met ones only when
+        met on or after that day (the changes tab shows the last month's)."""
         prev, old_cm, new_cm = aliased(CMAssignment), aliased(Staff), aliased(Staff)
+        first_at = (
+            select(func.min(ContactLog.at))
+            .where(ContactLog.client_id == CMAssignment.client_id,
+                   ContactLog.staff_id == CMAssignment.cm_id,
+                   ContactLog.at >= CMAssignment.start_at,
+                   col(ContactLog.channel).in_(DIRECT_CHANNELS))
+            .correlate(CMAssignment).scalar_subquery().label("first_at")
+        )
         query = (
-            select(CMAssignment, Client.name, Client.tier, prev.cm_id, old_cm.name, new_cm.name)
+            select(CMAssignment.id, CMAssignment.client_id, CMAssignment.cm_id,
+                   CMAssignment.start_at, Client.name, Client.tier, prev.cm_id, old_cm.name,
+                   new_cm.name, first_at)
             .join(Client, Client.id == CMAssignment.client_id)
             .join(new_cm, new_cm.id == CMAssignment.cm_id)
             .join(prev, and_(prev.client_id == CMAssignment.client_id,
@@ -436,17 +454,20 @@ class AssignmentService(Service):
         )
         if where is not None:
             query = query.where(where)
+        if from_cms is not None:
+            query = query.where(col(prev.cm_id).in_(from_cms))
+        if unmet_only:
+            query = query.where(first_at.is_(None))
+        elif met_since is not None:
+            since = day_bounds_utc(met_since, uow.ctx.tz)[0]
+            query = query.where(or_(first_at.is_(None), first_at >= since))
         days = uow.settings.contact.cm_change_first_contact_days
         out: list[ChangeClockView] = []
-        for a, client_name, tier, from_id, from_name, to_name in uow.session.exec(query).all():
-            first = uow.session.exec(
-                select(func.min(ContactLog.at)).where(
-                    ContactLog.client_id == a.client_id, ContactLog.staff_id == a.cm_id,
-                    ContactLog.at >= a.start_at, col(ContactLog.channel).in_(DIRECT_CHANNELS))
-            ).one()
-            started = local_date(uow, a.start_at)
+        for (assignment_id, client_id, cm_id, start_at, client_name, tier, from_id, from_name,
+             to_name, first) in uow.session.exec(query).all():
+            started = local_date(uow, start_at)
             out.append(ChangeClockView(
-                a.id, a.client_id, client_name, tier, from_id, from_name, a.cm_id, to_name,
+                assignment_id, client_id, client_name, tier, from_id, from_name, cm_id, to_name,
                 started, started + timedelta(days=days),
                 local_date(uow, first) if first else None,
             ))
@@ -454,15 +475,28 @@ class AssignmentService(Service):
         return out
 
     @requires("agenda.view", write=False)
-    def change_clocks(self, uow: UnitOfWork, *, include_done: bool = False) -> list[ChangeClockView]:
-        """CM changes that concern me: as the new CM, as the departing CM, or (head) all."""
-        clocks = self.clocks_in(uow)
-        if permissions.HEAD not in uow.roles:
-            mine = set(desk_cm_ids(uow))
-            clocks = [c for c in clocks if c.to_cm_id in mine or c.from_cm_id in mine]
-        if not include_done:
-            clocks = [c for c in clocks if c.first_contact_on is None]
-        return clocks
+    def change_clocks(self, uow: UnitOfWork, *, include_done: bool = False,
+                      met_since: date | None = None) -> list[ChangeClockView]:
+        """CM changes that concern me: as the new CM, as the departing CM, or (head) all.
+        `include_done`: with those whose first contact was made (since `met_since`, if given).
+
+        A desk's clocks are read as two bounded statements — the clients now with my desk
+        (the index on cm_assignment(cm_id, end_at)), and the clients who left it (from my
+        ended assignments) —, not every clock of the center."""
+        unmet = not include_done
+        since = met_since if include_done else None
+        if permissions.HEAD in uow.roles:
+            return self.clocks_in(uow, unmet_only=unmet, met_since=since)
+        mine = desk_cm_ids(uow)
+        to_me = self.clocks_in(uow, col(CMAssignment.cm_id).in_(mine), unmet_only=unmet,
+                               met_since=since)
+        seen = {c.assignment_id for c in to_me}
+        from_me = [c for c in self.clocks_in(uow, from_cms=mine, unmet_only=unmet,
+                                             met_since=since)
+                   if c.assignment_id not in seen]
+        out = to_me + from_me
+        out.sort(key=lambda c: (c.first_contact_on is not None, c.due_on, c.client_name))
+        return out
 
     # --- exceptions for the head -----------------------------------------------------------
     def _without_cm(self, uow: UnitOfWork) -> list[tuple[str, Any]]:
@@ -510,7 +544,7 @@ class AssignmentService(Service):
 
     def _exceptions(self, uow: UnitOfWork, refs: list[ClientRef],
                     total: int | None) -> Exceptions:
-        overdue = [c for c in self.clocks_in(uow) if c.overdue(uow.today)]
+        overdue = [c for c in self.clocks_in(uow, unmet_only=True) if c.overdue(uow.today)]
         cfg = uow.settings.contact
         sizes = dict(uow.session.exec(
             select(CMAssignment.cm_id, func.count()).where(col(CMAssignment.end_at).is_(None))

@@ -392,7 +392,8 @@ class ChangesPanel(CMPanel):
 
     def fetch(self) -> Callable[[Actor], Any]:
         assignments = self.services.assignments
-        return lambda actor: assignments.change_clocks(actor, include_done=True)
+        since = self.today - timedelta(days=MET_SHOWN_DAYS)  # the met ones of the last month
+        return lambda actor: assignments.change_clocks(actor, include_done=True, met_since=since)
 
     def show(self, data: list[ChangeClockView]) -> None:
         since = self.today - timedelta(days=MET_SHOWN_DAYS)

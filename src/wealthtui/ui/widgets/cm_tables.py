@@ -3,6 +3,12 @@
 Each is a `CMTable` (a row-cursor DataTable) that keeps the object behind each row: `current` is
 the row under the cursor and `client_id` its client (None for a walk-in lead). Texts come from
 the catalogs and are cut in terminal cells (CJK counts two), never by len().
+
+A list of hundreds (a CM's book of 500, a week's agenda) is put in the table a page at a time
+(issue 22): the first `PAGE` rows at each load, the next page when the cursor or the scroll
+comes near the last row added, all of them at Ctrl+End / End. Adding and measuring every row
+of a 500-client book at each reload cost more than the read itself; the rows are in the
+service's order (the most urgent first), so what the CM looks at is there at once.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from datetime import date
 from typing import Any, Generic, TypeVar
 
 from rich.text import Text
+from textual.coordinate import Coordinate
 
 from wealthtui.config import Settings
 from wealthtui.i18n import has, t, tl
@@ -23,6 +30,11 @@ from wealthtui.ui.labels import tier_name
 from wealthtui.ui.text import PlainTable, fit
 
 R = TypeVar("R")
+
+#: rows added to a table at a time (the first page at each load)
+PAGE = 100
+#: the next page is added when the cursor (or the scroll) is this close to the last row added
+PAGE_MARGIN = 10
 
 
 def label(prefix: str, code: str) -> str:
@@ -101,20 +113,67 @@ class CMTable(PlainTable, Generic[R]):
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(cursor_type="row", zebra_stripes=True, id=id, fill=self.FILL)
+        #: every item of the list; the table holds the first `row_count` of them (row i is
+        #: items[i])
         self.items: list[R] = []
+        self._cells: Callable[[R], Sequence[Any]] | None = None
+        self._adding = False
 
     def on_mount(self) -> None:
         for column in self.COLUMNS:
             self.add_column(t(f"cm.col.{column}"), key=column)
 
     def fill(self, items: Sequence[R], row: Callable[[R], Sequence[Any]]) -> None:
-        keep = self.cursor_row
+        """Show `items` (the cells of each from `row`): the first page, and as far as the
+        cursor was, so it stays on the same row."""
+        keep = max(self.cursor_row, 0)
         self.clear()
         self.items = list(items)
-        for index, item in enumerate(self.items):
-            self.add_row(*row(item), key=str(index))
+        self._cells = row
+        self.add_up_to(max(PAGE, keep + PAGE_MARGIN + 1))
         if self.items:
-            self.move_cursor(row=min(max(keep, 0), len(self.items) - 1))
+            self.move_cursor(row=min(keep, self.row_count - 1))
+
+    @property
+    def more(self) -> int:
+        """How many items are not in the table yet."""
+        return len(self.items) - self.row_count
+
+    def add_up_to(self, count: int) -> None:
+        """Add rows until the table holds `count` items (or all of them), in one batch."""
+        cells = self._cells
+        if cells is None or self._adding:
+            return
+        self._adding = True  # add_row sets the cursor again: no page from inside a page
+        try:
+            for index in range(self.row_count, min(count, len(self.items))):
+                self.add_row(*cells(self.items[index]), key=str(index))
+        finally:
+            self._adding = False
+
+    def _near_end(self, row: int) -> None:
+        if self.more > 0 and not self._adding and row >= self.row_count - PAGE_MARGIN:
+            self.add_up_to(self.row_count + PAGE)
+
+    def watch_cursor_coordinate(self, old_coordinate: Coordinate,
+                                new_coordinate: Coordinate) -> None:
+        super().watch_cursor_coordinate(old_coordinate, new_coordinate)
+        self._near_end(new_coordinate.row)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if self.more > 0 and new_value >= self.max_scroll_y - PAGE_MARGIN:
+            self._near_end(self.row_count)
+
+    def action_scroll_bottom(self) -> None:
+        """Ctrl+End: the last row of all."""
+        self.add_up_to(len(self.items))
+        super().action_scroll_bottom()
+
+    def action_scroll_end(self) -> None:
+        """End: the end of the whole list."""
+        self.add_up_to(len(self.items))
+        super().action_scroll_end()
 
     @property
     def current(self) -> R | None:

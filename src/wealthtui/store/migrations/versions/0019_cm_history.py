@@ -8,13 +8,13 @@
 
 No row changes: nothing to reseal.
 
-Revision ID: 0019_s21_cm
+Revision ID: 0019_cm_history
 Revises: 0018_head
 """
 
 from alembic import op
 
-revision = "0019_s21_cm"
+revision = "0019_cm_history"
 down_revision = "0018_head"
 branch_labels = None
 depends_on = None

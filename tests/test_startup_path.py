@@ -452,3 +452,23 @@ def test_the_fast_eod_reads_the_options_the_command_line_defines() -> None:
     assert typer_options == set(eod_command.EOD_OPTIONS)
     assert not [param.name for param in command.params if getattr(param, "is_flag", False)
                 or getattr(param, "multiple", False)]  # each takes one value, as options() reads
+
+
+async def test_the_calling_board_freezes_what_the_start_up_loaded_before_the_collector_runs(
+        services: Services, collector: None) -> None:
+    """`wealthtui display` starts with the collector off (launch.main); when the first board is
+    read it is turned on with the modules, the model and the widgets frozen, so its first
+    collections do not walk them all again on the event loop (issue 22)."""
+    from wealthtui.ui.screens.display import DisplayApp
+
+    board = DisplayApp(services=services, settings=services.settings)
+    async with board.run_test(size=(80, 24)):
+        await board.workers.wait_for_complete()  # the first board, read with the collector on
+        assert gc.get_freeze_count() == 0  # (on in the tests: nothing to freeze)
+        gc.disable()  # as `wealthtui display` starts
+        try:
+            board._start_ticking(None, None)
+            assert gc.isenabled() and gc.get_freeze_count() > 0
+        finally:
+            gc.unfreeze()
+        await board.calls_settled()

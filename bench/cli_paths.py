@@ -123,7 +123,8 @@ def measure_display(db: Path, runs: int = 15, kind: str = "display-frame") -> Pa
 
 
 def main() -> None:
-    """`python bench/cli_paths.py DB [--runs N] [--only eod,display,board]`: the pairs, printed."""
+    """`python bench/cli_paths.py DB [--runs N] [--only eod,display,display-data,display-old]`:
+    the pairs, printed (display-old: the probe used before, for comparison)."""
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

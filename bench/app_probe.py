@@ -12,6 +12,16 @@ both alike.
 - display: `wealthtui display --db DB`, the calling board's first frame (its layout mounted;
         the board itself is read in a thread after it, bench/cli_paths.py).
 
+bare-frame / display-frame / display-data — spawn to a frame drawn, for `wealthtui display`
+(bench/cli_paths.py). The pilot's pause above waits until the whole process is idle (Textual's
+wait_for_idle compares the process's CPU time with the clock): it counted the board's thread that
+imports the data layer after the first frame as part of that frame. These kinds time the frame
+itself instead: READY when Textual hands the compositor's update of the screen to the driver
+(App._display; headless, the driver writes nowhere) and what is asked for is on it:
+- bare-frame:    the bare app's label;
+- display-frame: the calling board's layout (its loading line);
+- display-data:  the calling board with the first board read from the center on it.
+
 rss — the memory of the running app: `wealthtui --db DB` headless, the lobby manager signs in
 (keys typed into the login screen), the lobby screen opens and its first loads are answered, ten
 look-ups run through the service; then it prints `RSS <kB> HWM <kB>` (resident now, and the
@@ -116,6 +126,57 @@ async def _rss(p) -> None:  # type: ignore[no-untyped-def]
     done(memory())
 
 
+def on_frame(ready) -> None:  # type: ignore[no-untyped-def]
+    """READY at the first frame handed to the driver on which `ready(app)` holds."""
+    from textual.app import App
+
+    original = App._display
+
+    def display(self, screen, renderable):  # type: ignore[no-untyped-def]
+        original(self, screen, renderable)
+        if renderable is not None and not self._batch_count and ready(self):
+            done()
+
+    App._display = display  # type: ignore[method-assign]
+
+
+def bare_frame() -> None:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Label
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Label("wealthtui", id="label")
+
+    on_frame(lambda app: bool(app.query("#label")))
+    Bare().run(headless=True, size=(120, 40))
+
+
+def _board_laid_out(app) -> bool:  # type: ignore[no-untyped-def]
+    return bool(app.query("#now-title"))
+
+
+def _board_read(app) -> bool:  # type: ignore[no-untyped-def]
+    return getattr(app, "board", None) is not None
+
+
+def frame(db: str, ready) -> None:  # type: ignore[no-untyped-def]
+    """`wealthtui display --db DB`, headless, READY at the first frame where `ready` holds."""
+    from textual.app import App
+
+    original = App.run
+
+    def headless_run(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return original(self, headless=True, size=(120, 40))
+
+    App.run = headless_run  # type: ignore[method-assign]
+    on_frame(ready)
+    sys.argv = ["wealthtui", "display", "--db", db]
+    from wealthtui.launch import main
+
+    main()
+
+
 def app(db: str, pilot, *command: str) -> None:  # type: ignore[no-untyped-def]
     from textual.app import App
 
@@ -135,6 +196,11 @@ if __name__ == "__main__":
     kind = sys.argv[1]
     if kind == "bare":
         bare()
+    elif kind == "bare-frame":
+        bare_frame()
+    elif kind in ("display-frame", "display-data"):
+        frame(sys.argv[sys.argv.index("--db") + 1],
+              _board_laid_out if kind == "display-frame" else _board_read)
     else:
         db = sys.argv[sys.argv.index("--db") + 1]
         if kind == "display":

@@ -3,8 +3,12 @@
 - `wealthtui eod --format json --date DAY --db DB`, spawn to exit, against a bare python +
   sqlite3 process running the same statements and printing their rows as JSON
   (bench/sqlite_floor.py; the statements are recorded from the report service here);
-- `wealthtui display --db DB`, spawn to the board's first frame, against a bare Textual app
-  showing one label (bench/app_probe.py display / bare).
+- `wealthtui display --db DB`, spawn to the board's first frame, and spawn to the first frame
+  with the first board read from the center on it, each against a bare Textual app showing one
+  label (bench/app_probe.py bare-frame / display-frame / display-data): each process is timed
+  to the frame Textual hands to its driver. (The probe used before — the pilot's pause after the
+  layout was mounted — waited until the whole process was idle, so it counted the board's
+  thread importing the data layer after the first frame as part of that frame.)
 
 The two kinds of each pair alternate, so both see the same machine; the medians are compared.
 """
@@ -103,13 +107,41 @@ def measure_eod(db: Path, runs: int = 15) -> Pair:
     return Pair("eod", floors, apps, f"{day}, {count} statements")
 
 
-def measure_display(db: Path, runs: int = 15) -> Pair:
+def measure_display(db: Path, runs: int = 15, kind: str = "display-frame") -> Pair:
+    """`wealthtui display` to its first frame (`kind` display-frame) or to the first frame
+    showing the board read from the center (display-data), against the bare app's first frame."""
+    floor = "bare" if kind == "display" else "bare-frame"  # the old probe, for comparison
     with tempfile.TemporaryDirectory() as tmp:
         env = clean_env(Path(tmp))
-        once("bare", db, env)
-        once("display", db, env)
+        once(floor, db, env)
+        once(kind, db, env)
         bare, board = [], []
         for _ in range(runs):
-            bare.append(once("bare", db, env))
-            board.append(once("display", db, env))
-    return Pair("display", bare, board)
+            bare.append(once(floor, db, env))
+            board.append(once(kind, db, env))
+    return Pair(kind, bare, board)
+
+
+def main() -> None:
+    """`python bench/cli_paths.py DB [--runs N] [--only eod,display,display-data,display-old]`:
+    the pairs, printed (display-old: the probe used before, for comparison)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("db", type=Path)
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--only", default="eod,display,display-data")
+    args = parser.parse_args()
+    for what in args.only.split(","):
+        if what == "eod":
+            pair = measure_eod(args.db, runs=args.runs)
+        else:  # display (its first frame), display-data (the board read), or the old probe
+            pair = measure_display(args.db, runs=args.runs,
+                                   kind={"display": "display-frame",
+                                         "display-old": "display"}.get(what, what))
+        print(f"{pair.what}: app {pair.app_median * 1000:.0f} ms, floor "
+              f"{pair.floor_median * 1000:.0f} ms, {pair.ratio:.2f}x {pair.detail}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -411,9 +411,15 @@ def cli_part(db: Path, quick: bool, lines: list[str],
     eod = cli_paths.measure_eod(db, runs=runs)
     say("display …")
     board = cli_paths.measure_display(db, runs=runs)
+    say("display, the board read …")
+    data = cli_paths.measure_display(db, runs=runs, kind="display-data")
     rows = [(eod, "`wealthtui eod --format json`, whole process",
              "bare python + sqlite3, the same statements", 2.0),
             (board, "`wealthtui display`, first frame", "bare Textual app, one label", 1.5)]
+    lines_after = [f"`wealthtui display` to the first frame with the board read from the center: "
+                   f"{data.app_median:.3f} s median, {data.ratio:.2f}× the bare app's first "
+                   f"frame ({data.floor_median:.3f} s; no limit: the board follows the frame).",
+                   ""]
     lines += ["## Command-line paths", "",
               f"Fresh processes on `{db.name}`, the two kinds alternating "
               f"(bench/cli_paths.py); eod: {eod.detail}; {runs} runs each.", "",
@@ -425,6 +431,7 @@ def cli_part(db: Path, quick: bool, lines: list[str],
         lines.append(f"| {what} | {pair.app_median:.3f} | {floor} | {pair.floor_median:.3f} | "
                      f"**{pair.ratio:.2f}×** | ≤ {limit}× ({verdict(ok)}) |")
     lines.append("")
+    lines += lines_after
 
 
 def report(lines: list[str], summary: list[tuple[str, str, str, bool]], started: float,

@@ -388,3 +388,87 @@ def test_eod_runs_without_the_command_line_and_writes_what_it_writes(
                           capture_output=True, text=True, env=env, timeout=120, check=False)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "table, json, csv, xlsx" in done.stderr
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_eod_to_the_standard_output_loads_no_rich_and_writes_what_the_command_line_writes(
+        fmt: str, cache_home: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """`wealthtui eod --format json|csv` to the standard output, as a scheduled job runs it
+    (issue 22): launch.main's path writes byte for byte what the Typer command writes on the
+    demo's previous day, and loads no Rich (reports.render imports it for the table only;
+    eod_command.StandardOutput makes a console at its first `print`)."""
+    demo, summary = demo_template(tmp_path_factory.getbasetemp())
+    env = {"PATH": "/usr/bin:/bin", "WEALTHTUI_CONFIG": "/nonexistent.toml",
+           "XDG_CACHE_HOME": str(cache_home),
+           "XDG_DATA_HOME": str(tmp_path_factory.mktemp("data")),
+           **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"}}
+    written, loaded = {}, {}
+    for how, script in (("typer", OPERATOR_COMMAND), ("launch", LAUNCHED_COMMAND)):
+        done = subprocess.run(
+            [sys.executable, "-c", script, "eod", "--format", fmt, "--date",
+             summary.previous_day.isoformat(), "--db", str(demo)],
+            capture_output=True, env=env, timeout=120, check=False)
+        assert done.returncode == 0, done.stderr[-2000:]
+        report, _, modules = done.stdout.rstrip(b"\n").rpartition(b"\n")  # the last: modules
+        written[how], loaded[how] = report, set(json.loads(modules))
+    assert written["launch"] == written["typer"]
+    assert summary.previous_day.isoformat().encode() in written["launch"]
+    if fmt == "json":
+        assert json.loads(written["launch"])["tickets"]  # a real day
+    assert "wealthtui.reports.operator" in loaded["launch"]
+    assert not {m for m in loaded["launch"] if m.split(".")[0] == "rich"}
+    assert "rich.console" in loaded["typer"]  # (the command line's own console)
+
+
+def test_eod_freezes_what_the_start_up_loaded_before_the_collector_runs(
+        monkeypatch: pytest.MonkeyPatch, collector: None) -> None:
+    """launch.main starts `eod` with the collector off; eod_command.run turns it on with what
+    was loaded until then frozen (gc.freeze), so the report's collections do not walk the
+    modules again (without it: 30 full walks, 100-200 ms of a 1 s process, issue 22)."""
+    seen: dict[str, object] = {}
+
+    def write_eod(*_args: object) -> None:
+        seen.update(enabled=gc.isenabled(), frozen=gc.get_freeze_count())
+
+    monkeypatch.setattr(eod_command, "write_eod", write_eod)
+    gc.disable()
+    try:
+        assert eod_command.run(bootstrap.State(), {"format": "json"}) == 0
+    finally:
+        gc.unfreeze()
+    assert seen["enabled"] is True and isinstance(seen["frozen"], int) and seen["frozen"] > 0
+
+
+def test_the_fast_eod_reads_the_options_the_command_line_defines() -> None:
+    """eod_command.EOD_OPTIONS (launch.main's reading of `wealthtui eod …`) and the Typer
+    command's options (cli/day.py) are one list: an option added to one and not the other
+    would make the two ways in answer differently."""
+    group = typer.main.get_command(app)
+    ctx = group.make_context("wealthtui", [])
+    command = group.get_command(ctx, "eod")
+    assert command is not None
+    typer_options = {opt for param in command.params for opt in param.opts
+                     if opt.startswith("--")}
+    assert typer_options == set(eod_command.EOD_OPTIONS)
+    assert not [param.name for param in command.params if getattr(param, "is_flag", False)
+                or getattr(param, "multiple", False)]  # each takes one value, as options() reads
+
+
+async def test_the_calling_board_freezes_what_the_start_up_loaded_before_the_collector_runs(
+        services: Services, collector: None) -> None:
+    """`wealthtui display` starts with the collector off (launch.main); when the first board is
+    read it is turned on with the modules, the model and the widgets frozen, so its first
+    collections do not walk them all again on the event loop (issue 22)."""
+    from wealthtui.ui.screens.display import DisplayApp
+
+    board = DisplayApp(services=services, settings=services.settings)
+    async with board.run_test(size=(80, 24)):
+        await board.workers.wait_for_complete()  # the first board, read with the collector on
+        assert gc.get_freeze_count() == 0  # (on in the tests: nothing to freeze)
+        gc.disable()  # as `wealthtui display` starts
+        try:
+            board._start_ticking(None, None)
+            assert gc.isenabled() and gc.get_freeze_count() > 0
+        finally:
+            gc.unfreeze()
+        await board.calls_settled()

@@ -60,18 +60,42 @@ def write_eod(st: State, day: str | None, month: str | None, fmt: str,
         console.print(t("report.cli.written", path=str(written)))
 
 
-def console() -> Any:
-    """The standard output as the command line prints to it (cli/common.py `out`)."""
-    from rich.console import Console
+class StandardOutput:
+    """The standard output as the command line prints to it (cli/common.py `out`): a Rich
+    console, made at its first `print` (the table, the "written to" line). JSON and CSV go to
+    `file` as they are (reports.render.write), so `eod --format json` imports no Rich."""
 
-    return Console(soft_wrap=True, highlight=False)
+    def __init__(self) -> None:
+        self._console: Any = None
+
+    @property
+    def file(self) -> Any:
+        import sys
+
+        return sys.stdout
+
+    def print(self, *objects: Any) -> None:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(soft_wrap=True, highlight=False)
+        self._console.print(*objects)
+
+
+def console() -> StandardOutput:
+    return StandardOutput()
 
 
 def run(st: State, found: dict[str, str]) -> int:
     """`wealthtui eod` from the options `options` read; the exit code."""
     import gc
 
-    gc.enable()  # launch.main turned it off for the start-up of the app
+    if not gc.isenabled():
+        # launch.main turned the collector off for the start-up; what is loaded by now (modules,
+        # settings) lives to the end, so it is frozen out of the collections the report's
+        # objects cause (each of them walked it all again: 30 collections, 100-200 ms)
+        gc.freeze()
+        gc.enable()
     out = found.get("out")
     write_eod(st, found.get("date"), found.get("month"), found.get("format", "table"),
               Path(out) if out is not None else None, console())

@@ -15,17 +15,15 @@ import io
 import json
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, BinaryIO
-
-from rich.cells import cell_len
-from rich.console import Group
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from wealthtui.i18n import t
 from wealthtui.reports.cells import csv_text, xlsx_cell, xlsx_text
 from wealthtui.reports.export import Cell, Column, Section
 from wealthtui.rules.money import format_fen
+
+if TYPE_CHECKING:  # Rich is imported by the terminal's table only: `eod --format json` needs
+    from rich.console import Group  # none of it (issue 22)
 
 SHEET_TITLE_MAX = 31  # Excel's limit on a sheet name
 
@@ -140,11 +138,17 @@ def to_xlsx(sections: list[Section], out: Path | BinaryIO) -> None:
 
 
 def _width(text: str) -> int:
+    from rich.cells import cell_len
+
     return cell_len(text)
 
 
 def to_rich(sections: list[Section], *, skip_key: bool = True) -> Group:
     """The sections as Rich tables (the key column of a summary is left out on screen)."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
     tables = []
     for section in sections:
         table = Table(title=section.title, title_justify="left", expand=False)

@@ -168,7 +168,13 @@ class DisplayApp(App[None]):
         self.call_from_thread(self._start_ticking, board, marker)
 
     def _start_ticking(self, board: BoardView | None, marker: int | None) -> None:
-        gc.enable()  # the start-up is over (`wealthtui display` starts without it, launch.main)
+        if not gc.isenabled():
+            # the start-up is over (`wealthtui display` starts without the collector,
+            # launch.main): what is loaded by now (modules, the model, the widgets) lives as long
+            # as the board, so it is frozen out of the collections, which would otherwise walk
+            # it all again on the event loop right after the first board shows
+            gc.freeze()
+            gc.enable()
         if board is not None:
             self._marker = marker
             self.show(board)

@@ -334,6 +334,7 @@ class LobbyScreen(RoleScreen):
 
     # --- layout ------------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
+        self._fit()  # before the children: set on the mount it restyled every one of them
         with Horizontal(id="lobby-main"):
             with Vertical(id="lobby-left"):
                 yield LookupInput(placeholder=t("lobby.lookup.placeholder"), id="lookup",
@@ -363,7 +364,6 @@ class LobbyScreen(RoleScreen):
         blink = self.settings.ui.blink_cursor
         for widget in self.query(Input):
             widget.cursor_blink = blink
-        self._fit()
         self.query_one(ClientCardView).show(None, self.settings)
         self.query_one(VisitsTable).loading = True  # until the first board load answers
         self.query_one(ArrivalsTable).loading = True

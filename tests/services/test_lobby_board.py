@@ -238,3 +238,26 @@ def test_the_whole_board_reads_by_index(services, settings, engine, clock, peopl
         assert [sql for sql, lines in limited if any("TEMP B-TREE" in x for x in lines)] == []
     finally:
         probe.engine.dispose()
+
+
+def test_the_whole_board_is_one_call_reading_the_actor_once(
+        services, settings, engine, clock, people, db_url) -> None:
+    """read_board is one service call (LobbyService.board): one transaction that reads the
+    signed-in staff member and their roles once, not once per part (queue, arrivals, visits,
+    flow counts: four reads of the actor, four transactions); the parts still check their own
+    action, and a staff member who may not see the arrivals or the flow counts gets None."""
+    lobby, cm = people["lobby"], people["cm"]
+    _day(services, clock, engine, lobby, cm, 6)
+    probe = probe_engine(db_url)
+    watched = Services(probe.engine, settings, clock)
+    try:
+        probe.reset()
+        board = read_board(watched, lobby, 5, None)
+        actor_reads = [sql for sql, _ in probe.statements
+                       if "FROM staff LEFT OUTER JOIN staff_role" in " ".join(sql.split())]
+        assert len(actor_reads) == 1, actor_reads
+        assert board.arrivals is not None and board.counts is not None
+        assert board.visits.total == board.counts.visitors == 6
+        assert board == services.lobby.board(lobby, limit=5, last_calls=4)  # the same read
+    finally:
+        probe.engine.dispose()

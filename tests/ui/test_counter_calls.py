@@ -11,7 +11,7 @@ import threading
 from typing import Any
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
 from tests.services.counter_helpers import Center, center_fixture  # noqa: F401
 from tests.ui.helpers import make_app, settle, sign_in
@@ -189,6 +189,40 @@ async def test_the_counter_reload_never_holds_a_key_and_markers_coalesce(
         assert new.display_no in shown and new.display_no not in before  # the last answer
         assert isinstance(app.screen, FormDialog)  # the form stayed open throughout
     slow.close()
+
+
+async def test_a_counter_reload_that_changes_nothing_shown_leaves_the_queue_alone(
+        center: Center, counter_only: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A change marker reloads the counter; its queue list is refilled on the event loop only
+    when the rows it shows differ (a busy day's queue is not cleared and re-added at every
+    write of another terminal): nothing changed, nothing cleared; a new ticket, one refill."""
+    busy_counter(center)
+    s = center.services
+    app = make_app(s)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await sign_in(pilot, "T1")
+        assert isinstance(screen, CounterScreen)
+        await settle(pilot)
+        table = screen.query_one("#ql-table", DataTable)
+        assert table.row_count > 0
+        cleared: list[int] = []
+        clear = DataTable.clear
+
+        def counted(t: Any, columns: bool = False) -> Any:
+            if t is table:
+                cleared.append(1)
+            return clear(t, columns)
+
+        monkeypatch.setattr(DataTable, "clear", counted)
+        base = screen.reloads
+        screen.data_changed(None)
+        await settle(pilot)
+        assert screen.reloads == base + 1 and cleared == []
+        new = s.queue.issue(center.lobby, "A")       # another terminal issues a ticket
+        screen.data_changed(None)
+        await settle(pilot)
+        assert screen.reloads == base + 2 and cleared == [1]
+        assert new.display_no in {tk.display_no for tk in screen.query_one(QueueList).tickets}
 
 
 # --- the key model (issue 19): every key means one thing on each counter screen ---------------

@@ -32,7 +32,7 @@ from wealthtui.ui.screens import lobby as lobby_module
 from wealthtui.ui.screens.lobby import LobbyScreen
 from wealthtui.ui.widgets.client_card import ClientCardView
 from wealthtui.ui.widgets.lobby_bigtext import BigText
-from wealthtui.ui.widgets.lobby_board import VisitsTable
+from wealthtui.ui.widgets.lobby_board import QueueBoard, VisitsTable
 from wealthtui.ui.widgets.lobby_business import BusinessChoice
 
 
@@ -262,7 +262,9 @@ async def test_the_visits_table_reads_only_the_rows_it_shows_and_then_only_chang
         table = screen.query_one(VisitsTable)
         grid = table.query_one("#visits-table", DataTable)
         limit = table.rows_fit()
-        assert asked and asked[-1][0] == limit < 40  # asked for what fits, after layout
+        # one read at sign-in, made at the mount before any layout: a screenful at most (the
+        # terminal's height), cut to the rows that fit once laid out — no second read
+        assert len(asked) == 1 and limit < asked[0][0] <= 24 < 40
         assert grid.row_count == limit
         assert "40" in str(table.query_one(".visits-title").render())  # the day's count
         # another terminal: a walk-in guided to a ticket and a new arrival
@@ -280,6 +282,48 @@ async def test_the_visits_table_reads_only_the_rows_it_shows_and_then_only_chang
         assert grid.row_count == limit and keys[0] == str(newcomer) and str(shown) in keys
         assert ticket in screen_text(app)
         assert "41" in str(table.query_one(".visits-title").render())
+
+
+async def test_a_reload_that_changes_nothing_shown_leaves_the_board_alone(
+        services: Services, people, clients, monkeypatch) -> None:  # noqa: F811
+    """A change marker reloads the board (another terminal's write); the event loop then
+    redraws only what changed: a write that changes nothing on the board clears no table and
+    updates no panel, a walk-in elsewhere refills the visits list alone (and its count)."""
+    lobby = people["lobby"]
+    for _ in range(3):
+        services.lobby.arrive(lobby)
+    app = make_app(services)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await lobby_screen(pilot)
+        await settle(pilot)
+        cleared: list[str] = []
+        updated: list[str] = []
+        clear, update = DataTable.clear, QueueBoard.update
+
+        def counted_clear(table, columns=False):  # type: ignore[no-untyped-def]
+            if table.id in ("visits-table", "arrivals-table"):  # the board's (not the inbox's)
+                cleared.append(table.id)
+            return clear(table, columns)
+
+        def counted_update(board, *args, **kwargs):  # type: ignore[no-untyped-def]
+            updated.append(board.id)
+            return update(board, *args, **kwargs)
+
+        monkeypatch.setattr(DataTable, "clear", counted_clear)
+        monkeypatch.setattr(QueueBoard, "update", counted_update)
+        before = screen.board.started
+        screen.reload_board()                         # nothing written meanwhile
+        await settle(pilot)
+        assert screen.board.started == before + 1
+        assert cleared == [] and updated == []
+        other = Services(services.ctx.engine, services.settings, services.clock)
+        newcomer = other.lobby.arrive(lobby).id        # a walk-in saved at another terminal
+        assert app.poll_changes()
+        await settle(pilot)
+        assert cleared == ["visits-table"] and updated == []
+        grid = screen.query_one("#visits-table", DataTable)
+        assert grid.coordinate_to_cell_key(Coordinate(0, 0)).row_key.value == str(newcomer)
+        assert "4" in str(screen.query_one(".visits-title").render())
 
 
 # --- the quick paths at the door ---------------------------------------------------------------

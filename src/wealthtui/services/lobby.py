@@ -39,7 +39,7 @@ from wealthtui.services.base import Context, Service, UnitOfWork, requires
 from wealthtui.services.checklists import ChecklistService
 from wealthtui.services.errors import Conflict, NotFound
 from wealthtui.services.handoffs import OPEN, HandoffService
-from wealthtui.services.queue import QueueService
+from wealthtui.services.queue import QueueService, QueueSnapshot
 
 SECTION = service_section("lobby.SECTION")           # the lobby manager's duties
 SECTION_ARRIVAL = service_section("lobby.SECTION_ARRIVAL")   # item 4: premium clients get priority and their CM
@@ -193,6 +193,17 @@ class FlowCounts:
     leads_non_cash_counter: int         # identified by the non-cash counters
     complaints: int
     premium_by_cm: tuple[tuple[str, int], ...]  # premium clients received, per CM (accepted)
+
+
+@dataclass(frozen=True)
+class Board:
+    """What one read of the lobby's board holds (LobbyService.board; None: not the actor's to
+    see)."""
+
+    snap: QueueSnapshot
+    arrivals: ArrivalBoard | None
+    visits: VisitBoard
+    counts: FlowCounts | None
 
 
 def _arrival_view(h: Handoff, to_name: str | None, cname: str | None, ctier: str | None,
@@ -698,6 +709,23 @@ class LobbyService(Service):
                         to_name=to_name, to_role=to_role)
 
     # --- reading ---------------------------------------------------------------------------
+    @requires("visit.record", write=False)
+    def board(self, uow: UnitOfWork, *, limit: int | None = None, since: int | None = None,
+              last_calls: int = 4) -> Board:
+        """The lobby's whole board in one transaction, the actor and their roles read once: the
+        queue (`last_calls` last calls), today's latest arrivals, the visits (`visits_board`:
+        the latest `limit`, or only those changed since the marker `since` of the rows shown)
+        and the flow counts; the parts the actor may not see are None. Each part checks its own
+        action (a decorated method called with the unit of work joins it)."""
+        roles = uow.roles
+        return Board(
+            snap=self._queue.snapshot(uow, last_calls=last_calls),
+            arrivals=self.arrivals_board(uow)
+            if permissions.allowed(roles, "handoff.view_all") else None,
+            visits=self.visits_board(uow, limit=limit, since=since),
+            counts=self.flow_counts(uow) if permissions.allowed(roles, "flowlog.view") else None,
+        )
+
     @requires("visit.record", write=False)
     def visits(self, uow: UnitOfWork, day: date | None = None) -> list[VisitView]:
         return self._visit_views(uow, Visit.business_date == (day or uow.today))

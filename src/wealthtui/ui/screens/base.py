@@ -59,6 +59,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -104,6 +105,8 @@ class RoleScreen(Calls, TranslatedBindings, Screen):
         super().__init__(name=name, id=id, classes=classes)
         self._inbox_choice: bool | None = None
         self.seen_marker: int | None = None
+        #: whether the screen was ever suspended (a dialog over it, another mode)
+        self._suspended = False
 
     # --- what a role screen gets (services, actor, settings, clock, call: ui/calls.py) ----
     def changed(self) -> None:
@@ -215,8 +218,19 @@ class RoleScreen(Calls, TranslatedBindings, Screen):
                 return
         self.set_focus(None)
 
-    def on_screen_resume(self) -> None:
-        """Back on this screen (mode switch, dialog closed): catch up on changes made meanwhile."""
+    def on_screen_suspend(self) -> None:
+        self._suspended = True
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Back on this screen (mode switch, dialog closed): catch up on changes made meanwhile.
+
+        The first resumes of a screen that was never suspended (a sign-in: Textual resumes a
+        new mode's screen twice, when it makes the mode and when it switches to it) do not
+        restyle it: every widget was styled as it was mounted, and each restyle walked the
+        whole screen again (two of them ~30% of the event loop's sign-in). Runs before
+        Textual's own handler (RoleScreen comes before Screen in the MRO)."""
+        if not self._suspended:
+            event.refresh_styles = False
         marker = getattr(self.app, "change_marker", None)
         if self.seen_marker is None:
             self.seen_marker = marker

@@ -222,6 +222,8 @@ class CounterScreen(CounterBase):
 
     # --- layout ----------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
+        # the wide layout set before the children: set on the mount it restyled them all
+        self.set_class(self.app.size.width >= 110, "-wide")
         yield Static(t("counter2.loading"), id="counter-status")
         yield Static("", id="counter-pending")
         with Horizontal(id="counter-view"):
@@ -239,7 +241,6 @@ class CounterScreen(CounterBase):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.set_class(self.app.size.width >= 110, "-wide")
         if self.may_oversee and not self.can_serve:
             # a supervisor at no counter: their view is the screen of this mode
             self.app.push_screen(CounterOverseeScreen(alone=True))

@@ -81,7 +81,13 @@ from wealthtui.ui.text import Paragraph
 from wealthtui.ui.widgets.client_card import ClientCardView
 from wealthtui.ui.widgets.key_hold import KeyHold
 from wealthtui.ui.widgets.lobby_bigtext import BigText
-from wealthtui.ui.widgets.lobby_board import ArrivalsTable, QueueBoard, VisitsTable, flow_text
+from wealthtui.ui.widgets.lobby_board import (
+    VISITS_FIRST_ROWS,
+    ArrivalsTable,
+    QueueBoard,
+    VisitsTable,
+    flow_text,
+)
 from wealthtui.ui.widgets.lobby_business import BusinessChoice
 from wealthtui.ui.widgets.resume import pending_line
 
@@ -316,6 +322,8 @@ class LobbyScreen(RoleScreen):
         #: the visits listed and the change marker they are current to (None: read them whole)
         self._visits: tuple[VisitView, ...] = ()
         self._visits_marker: int | None = None
+        #: the flow counts' line shown (a reload that changes none leaves it alone)
+        self._flow_shown: Text | None = None
         #: writes for the visitor on their way, and the actions pressed meanwhile
         self._writes = 0
         self._deferred: list[Callable[[], None]] = []
@@ -326,6 +334,7 @@ class LobbyScreen(RoleScreen):
 
     # --- layout ------------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
+        self._fit()  # before the children: set on the mount it restyled every one of them
         with Horizontal(id="lobby-main"):
             with Vertical(id="lobby-left"):
                 yield LookupInput(placeholder=t("lobby.lookup.placeholder"), id="lookup",
@@ -355,7 +364,6 @@ class LobbyScreen(RoleScreen):
         blink = self.settings.ui.blink_cursor
         for widget in self.query(Input):
             widget.cursor_blink = blink
-        self._fit()
         self.query_one(ClientCardView).show(None, self.settings)
         self.query_one(VisitsTable).loading = True  # until the first board load answers
         self.query_one(ArrivalsTable).loading = True
@@ -370,9 +378,17 @@ class LobbyScreen(RoleScreen):
 
     @on(VisitsTable.Fits)
     def _visits_fit(self, event: VisitsTable.Fits) -> None:
-        """Laid out or resized: read as many visits as the table now shows."""
-        if event.rows != self._rows_asked:
+        """Laid out or resized: read as many visits as the table now shows — more than were
+        read: the latest that fit, whole; fewer: the rows read are cut to those that fit, with
+        no read (the first layout after the mount's read, which asked for a screenful)."""
+        if event.rows > self._rows_asked:
             self.reload_board()
+        elif event.rows < self._rows_asked:
+            self._rows_asked = event.rows  # a read on its way is cut when it answers
+            if self._board_loaded:
+                self._visits = self._visits[:event.rows]
+                self.query_one(VisitsTable).show(self._visits, self.settings,
+                                                 self.services.ctx.tz)
 
     def _fit(self) -> None:
         self.set_class(self.app.size.width >= WIDE, "-wide")
@@ -411,7 +427,11 @@ class LobbyScreen(RoleScreen):
     def _load_board(self) -> None:
         """Only the visits changed since the rows shown, unless the table now shows more rows
         than were read (then the latest that fit, whole)."""
-        services, rows = self.services, self.query_one(VisitsTable).rows_fit()
+        table = self.query_one(VisitsTable)
+        # before the table's first layout (the mount's read) it cannot say how many rows it
+        # shows: a screenful at most, cut to what fits when it is laid out (_visits_fit)
+        services, rows = self.services, table.rows_fit() if table.size.height else \
+            max(VISITS_FIRST_ROWS, self.app.size.height)
         since = self._visits_marker if rows == self._rows_asked else None
         self._rows_asked = rows
         self.call(lambda actor: read_board(services, actor, rows, since), then=self._show_board,
@@ -436,8 +456,9 @@ class LobbyScreen(RoleScreen):
         visits.count(board.visits.total)
         self._visits, self._visits_marker = merged, board.visits.marker
         visits.loading = arrivals.loading = False
-        if board.counts is not None:
-            self.query_one("#flow-line", Static).update(flow_text(board.counts))
+        if board.counts is not None and (flow := flow_text(board.counts)) != self._flow_shown:
+            self._flow_shown = flow
+            self.query_one("#flow-line", Static).update(flow)
         self._board_loaded = True
 
     def reload_pending(self) -> None:

@@ -34,6 +34,8 @@ class QueueList(Vertical):
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self.tickets: list[TicketView] = []
+        #: the title and rows shown (None: nothing yet)
+        self._shown: tuple[object, ...] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(t("counter.queue.title", count=0), id="ql-title")
@@ -53,24 +55,35 @@ class QueueList(Vertical):
             return None
         return self.tickets[min(table.cursor_row, len(self.tickets) - 1)]
 
-    def show(self, waiting: list[TicketView], parked: list[TicketView], now: datetime) -> None:
-        table = self.query_one(DataTable)
-        row = table.cursor_row
-        table.clear()
+    def show(self, waiting: list[TicketView], parked: list[TicketView], now: datetime) -> bool:
+        """List the tickets; the same rows as those shown (a change marker that changed
+        nothing here, the waits in the same minutes) leave the table alone: a busy day's queue
+        is not cleared and refilled on the event loop at every write of another terminal
+        (returns whether it refilled)."""
         self.tickets = [*waiting, *parked]
-        self.query_one("#ql-title", Static).update(
-            t("counter.queue.title", count=len(waiting)))
+        rows: list[tuple[str, tuple[str | Text, ...]]] = []
         for tk in waiting:
             note = ""
             if tk.counter_no:
                 note = t("counter.queue.directed")
             elif tk.client_tier and tk.priority > 0:
                 note = t("counter.queue.priority")
-            table.add_row(tk.display_no, t("counter.queue.minutes",
-                                           minutes=minutes(tk.waiting_seconds(now))),
-                          note, key=f"w{tk.id}")
+            rows.append((f"w{tk.id}", (tk.display_no, t(
+                "counter.queue.minutes", minutes=minutes(tk.waiting_seconds(now))), note)))
         for tk in parked:
-            table.add_row(Text(tk.display_no, style="dim"), "",
-                          Text(t("queue.status.parked"), style="yellow"), key=f"p{tk.id}")
+            rows.append((f"p{tk.id}", (Text(tk.display_no, style="dim"), "",
+                                       Text(t("queue.status.parked"), style="yellow"))))
+        title = t("counter.queue.title", count=len(waiting))
+        shown = (title, tuple(rows))
+        if shown == self._shown:
+            return False
+        self._shown = shown
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        self.query_one("#ql-title", Static).update(title)
+        for key, cells in rows:
+            table.add_row(*cells, key=key)
         if self.tickets:
             table.move_cursor(row=min(max(row, 0), len(self.tickets) - 1))
+        return True

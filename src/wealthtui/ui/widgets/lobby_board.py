@@ -25,11 +25,19 @@ from wealthtui.ui.text import PlainRichTable, PlainTable, minutes
 
 
 def fill(table: DataTable[Any], columns: Sequence[tuple[str, str]],
-         rows: Sequence[tuple[str, Sequence[str | Text]]]) -> None:
+         rows: Sequence[tuple[str, Sequence[str | Text]]]) -> bool:
     """`table` cleared and filled with `rows` ((key, cells)) under `columns` ((key, label)),
     each column as wide as its widest cell or label, measured here in cells: the widths
     follow the rows shown now, never an earlier load's, and do not wait for the table's idle
-    re-measuring (a screen shows the same table however its loads came)."""
+    re-measuring (a screen shows the same table however its loads came).
+
+    Rows and columns equal to those the table shows already leave it alone (returns False): a
+    reload after another terminal's write that changed nothing here costs the event loop a
+    comparison, not a cleared and refilled table laid out again while a key waits."""
+    shown = (tuple(columns), tuple((key, tuple(cells)) for key, cells in rows))
+    if table.__dict__.get("_filled_with") == shown:
+        return False
+    table.__dict__["_filled_with"] = shown
     widths = [cell_len(label) for _key, label in columns]
     for _key, cells in rows:
         for i, cell in enumerate(cells):
@@ -40,6 +48,16 @@ def fill(table: DataTable[Any], columns: Sequence[tuple[str, str]],
         table.add_column(label, key=key, width=width)
     for key, cells in rows:
         table.add_row(*cells, key=key)
+    return True
+
+
+def update_static(widget: Static, content: str | Text | Table | Group) -> bool:
+    """`widget.update(content)` unless it shows that already (returns whether it updated): an
+    update lays the widget out again, at every reload, for nothing."""
+    if widget.content == content:
+        return False
+    widget.update(content)
+    return True
 
 
 def queue_table(snap: QueueSnapshot, settings: Settings, *, wide: bool) -> Table:
@@ -110,11 +128,32 @@ class QueueBoard(Static):
     }
     """
 
-    def show(self, snap: QueueSnapshot, settings: Settings, *, wide: bool) -> None:
+    #: what the board shows now (see `drawn`)
+    _drawn: tuple[object, ...] | None = None
+
+    @staticmethod
+    def drawn(snap: QueueSnapshot, settings: Settings, *, wide: bool) -> tuple[object, ...]:
+        """What `show` draws of `snap`, as values: the waits in the minutes shown."""
+        starving = settings.queue.starvation_minutes
+        return (wide, tuple((c.code, c.prefix, c.name, c.name_en, c.zone, c.waiting,
+                             minutes(c.longest_wait_seconds) if c.waiting else None,
+                             minutes(c.longest_wait_seconds) >= starving and bool(c.waiting))
+                            for c in snap.categories),
+                tuple((c.no, c.state, c.ticket_no) for c in snap.counters),
+                tuple((c.display_no, c.counter_no) for c in snap.last_calls) if wide else ())
+
+    def show(self, snap: QueueSnapshot, settings: Settings, *, wide: bool) -> bool:
+        """Draw `snap`; a snapshot that draws the same as the one shown changes nothing
+        (returns whether it drew)."""
+        drawn = self.drawn(snap, settings, wide=wide)
+        if drawn == self._drawn:
+            return False
+        self._drawn = drawn
         parts: list = [queue_table(snap, settings, wide=wide), counters_text(snap)]
         if wide:
             parts.append(calls_text(snap))
         self.update(Group(*parts))
+        return True
 
 
 class ArrivalsTable(Vertical):
@@ -168,8 +207,8 @@ class ArrivalsTable(Vertical):
         self.arrivals = arrivals
         if waiting is None:
             waiting = sum(1 for a in arrivals if a.status == "open")
-        self.query_one(".arrivals-title", Static).update(
-            t("lobby.arrivals.title", count=waiting))
+        update_static(self.query_one(".arrivals-title", Static),
+                      t("lobby.arrivals.title", count=waiting))
         rows: list[tuple[str, Sequence[str | Text]]] = []
         for a in arrivals:
             to = a.to_name or (t(f"role.{a.to_role}") if a.to_role else "")
@@ -182,8 +221,7 @@ class ArrivalsTable(Vertical):
                 Text(t(f"handoff.status.{a.status}"), style=status_style),
                 Text(t("lobby.board.minutes", minutes=wait), style="bold red" if late else ""),
             )))
-        fill(table, self.columns(), rows)
-        if arrivals:
+        if fill(table, self.columns(), rows) and arrivals:
             table.move_cursor(row=min(max(row, 0), len(arrivals) - 1))
 
 
@@ -241,7 +279,8 @@ class VisitsTable(Vertical):
 
     def count(self, total: int) -> None:
         """The title: how many visits the day has had, all of them."""
-        self.query_one(".visits-title", Static).update(t("lobby.visits.title", count=total))
+        update_static(self.query_one(".visits-title", Static),
+                      t("lobby.visits.title", count=total))
 
     def show(self, visits: Sequence[VisitView], settings: Settings, tz: tzinfo) -> None:
         """List these visits (newest first); the title is `count`'s."""

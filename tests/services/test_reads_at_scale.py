@@ -219,3 +219,61 @@ def test_the_agenda_sends_the_same_statements_for_any_book(desk: Desk, settings,
         assert sent() == small
     finally:
         probe.engine.dispose()
+
+
+def test_the_clients_without_a_cm_are_listed_and_counted_in_one_read_each(
+        desk: Desk, settings, db_url) -> None:  # type: ignore[no-untyped-def]
+    """The staff tab's exceptions: per kind of entitlement (a premium tier, an open wealth
+    card) one statement lists the first clients without their CM and counts them all (a window
+    over the same rows), not a list and then a second pass over the holders to count."""
+    from wealthtui.services.assignments import entitled_by
+
+    for i in range(7):
+        desk.client(f"无主{i:02d}", aum_fen=(100 + i) * 1_000_000)  # no CM
+    _book(desk, desk.cm1, 2, 0, 50)
+    kinds = 1 + bool(entitled_by(settings)[1])
+    probe = probe_engine(db_url)
+    watched = Services(probe.engine, settings, desk.services.ctx.clock)
+    try:
+        shown = watched.assignments.exceptions_shown(desk.head, limit=3)
+        assert len(shown.premium_without_cm) == 3 and shown.without_cm_total == 7
+        anti = [sql for sql, _ in probe.selects()
+                if "cm_assignment.client_id = client.id" in " ".join(sql.split())]
+        assert len(anti) == kinds, anti
+        if is_sqlite(probe.engine) and kinds == 2:  # the holders' ids from the index alone
+            text = "\n".join(line for sql, lines in probe.plans() if "client_account" in sql
+                              for line in lines)
+            assert "COVERING INDEX ix_client_account_holders" in text, text
+    finally:
+        probe.engine.dispose()
+
+
+def test_the_premium_clients_products_are_counted_in_one_pass(
+        desk: Desk, settings, db_url) -> None:  # type: ignore[no-untyped-def]
+    """KPI: the premium clients holding enough products — one statement over the premium
+    clients (tier index), each one's live holdings by the holdings index, without a GROUP BY
+    over all their holdings in a temporary B-tree."""
+    from wealthtui.reports.kpi import premium_products
+
+    clients = _book(desk, desk.cm1, 3, 0, 0)
+    for cid in clients[:2]:   # two live products each; the third client one product
+        desk.holding(cid, T0.date() + timedelta(days=30))
+        desk.holding(cid, T0.date() + timedelta(days=60), name="稳健型理财（180天）",
+                     code="WM180")
+    desk.holding(clients[2], T0.date() + timedelta(days=30))
+    desk.holding(clients[2], T0.date() - timedelta(days=30), code="WM180")  # matured
+    probe = probe_engine(db_url)
+    try:
+        with probe.engine.connect() as conn:
+            two = settings.model_copy(update={"kpi": settings.kpi.model_copy(
+                update={"products_threshold": 2})})
+            held, total = premium_products(conn, two, T0.date())
+        assert (held, total) == (2, 3)
+        assert len([q for q, _ in probe.selects() if "FROM client" in q]) == 1
+        if is_sqlite(probe.engine):
+            (_, lines), = [(q, ls) for q, ls in probe.plans() if "product_holding" in q]
+            text = "\n".join(lines)
+            assert "ix_holding_client_maturity" in text and "ix_client_tier" in text, text
+            assert "GROUP BY" not in text, text
+    finally:
+        probe.engine.dispose()

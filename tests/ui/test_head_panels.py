@@ -140,11 +140,12 @@ async def test_the_kpi_tab_shows_the_loading_line_at_once_then_the_scorecard(
     app = make_app(services)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await sign_in(pilot, "H001")
-        kpi = screen.query_one(KpiPanel)
+        assert not screen.query(KpiPanel)   # composed when its tab is first shown
         slow, gate = SlowStore(services.ctx.engine, 0.02), Gate(services.ctx.engine)
         try:
             await pilot.press("f6")
             await pilot.pause()
+            kpi = screen.query_one(KpiPanel)
             assert screen.tab == "kpi"
             assert kpi.busy and kpi.shown_count == 0
             assert t("head.panel.loading") in screen_text(app)
@@ -166,11 +167,11 @@ async def test_a_tab_switch_during_a_load_drops_the_stale_answer(
     app = make_app(services)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await sign_in(pilot, "H001")
-        kpi, eod = screen.query_one(KpiPanel), screen.query_one(EodPanel)
         slow, gate = SlowStore(services.ctx.engine, 0.02), Gate(services.ctx.engine)
         try:
             await pilot.press("f6")          # the KPI load starts …
             await pilot.press("f7")          # … and the head moves on before it answers
+            kpi, eod = screen.query_one(KpiPanel), screen.query_one(EodPanel)
             assert kpi.busy and eod.busy
             gate.open()
             await settle(pilot)

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, and_, distinct, func, or_, select
+from sqlalchemy import Integer, and_, case, distinct, func, or_, select
 
 from wealthtui.config import Settings
 from wealthtui.reports import figures
@@ -229,21 +229,20 @@ def complaint_figures(session: Db, settings: Settings, first: date, last: date,
 def premium_products(session: Db, settings: Settings, last: date) -> tuple[int, int]:
     """(premium clients holding ≥ threshold products, premium clients)."""
     tiers = premium_tiers(settings)
-    total = session.execute(
-        select(func.count(client.c.id)).where(client.c.tier.in_(tiers))
-    ).scalar_one()
-    holders = (
-        select(product_holding.c.client_id)
-        .join(client, client.c.id == product_holding.c.client_id)
-        .where(client.c.tier.in_(tiers),
-               or_(product_holding.c.maturity_date.is_(None),
-                   product_holding.c.maturity_date >= last))
-        .group_by(product_holding.c.client_id)
-        .having(func.count(distinct(product_holding.c.product_code))
-                >= settings.kpi.products_threshold)
-        .subquery()
+    # one pass over the premium clients (the tier index), each one's products counted on its
+    # own live holdings (the holdings index): no GROUP BY over all their holdings
+    live = product_holding.alias("h")
+    products = (
+        select(func.count(distinct(live.c.product_code)))
+        .where(live.c.client_id == client.c.id,
+               or_(live.c.maturity_date.is_(None), live.c.maturity_date >= last))
+        .scalar_subquery()
     )
-    held = session.execute(select(func.count()).select_from(holders)).scalar_one()
+    held_case = case((products >= settings.kpi.products_threshold, 1), else_=0)
+    total, held = session.execute(
+        select(func.count(client.c.id), func.coalesce(func.sum(held_case), 0))
+        .where(client.c.tier.in_(tiers))
+    ).one()
     return int(held), int(total)
 
 

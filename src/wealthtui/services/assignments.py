@@ -513,34 +513,37 @@ class AssignmentService(Service):
                 & col(Client.tier).not_in(codes) & ~has_cm))
         return wheres
 
-    def _refs(self, uow: UnitOfWork, limit: int | None) -> list[ClientRef]:
-        """The clients without their CM, largest assets first (the first `limit`)."""
+    def _refs(self, uow: UnitOfWork, limit: int | None) -> tuple[list[ClientRef], int]:
+        """The clients without their CM, largest assets first (the first `limit`), and how many
+        there are in all: one statement per kind of entitlement, its count a window over the
+        same rows (counted in SQL, before the limit; no second pass over the holders)."""
         columns = (Client.id, Client.name, Client.tier, Client.aum_fen)
         refs: list[ClientRef] = []
+        total = 0
         for why, where in self._without_cm(uow):
-            query = select(*columns).where(where)
+            query = select(*columns, func.count().over()).where(where)
             if limit is not None:
                 query = query.order_by(col(Client.aum_fen).desc(), col(Client.name)).limit(limit)
-            refs += [ClientRef(*row, entitled_by=why) for row in uow.session.exec(query)]
+            rows = uow.session.exec(query).all()
+            total += int(rows[0][4]) if rows else 0
+            refs += [ClientRef(*row[:4], entitled_by=why) for row in rows]
         refs.sort(key=lambda r: (-r.aum_fen, r.name))
-        return refs[:limit] if limit is not None else refs
+        return (refs[:limit] if limit is not None else refs), total
 
     @requires("client.assign_cm", write=False)
     def exceptions(self, uow: UnitOfWork) -> Exceptions:
         """Clients entitled to an exclusive CM but without one (manual ch.2 §5: a premium tier,
         a tier [ownership] names, or an open 理财金账户卡 — any product [ownership] names), CM
         changes past their first-contact deadline, CMs outside the portfolio range."""
-        return self._exceptions(uow, self._refs(uow, None), None)
+        return self._exceptions(uow, self._refs(uow, None)[0], None)
 
     @requires("client.assign_cm", write=False)
     def exceptions_shown(self, uow: UnitOfWork, *, limit: int | None = None) -> Exceptions:
         """exceptions() as the head's staff tab shows it: of the clients without their CM only
         the first `limit` ([reads] head_exceptions), largest assets first, and how many there
         are in all (`without_cm_total`, counted in SQL); the rest as exceptions()."""
-        limit = limit or uow.settings.reads.head_exceptions
-        total = sum(int(uow.session.exec(select(func.count()).select_from(Client).where(w)).one())
-                    for _why, w in self._without_cm(uow))
-        return self._exceptions(uow, self._refs(uow, limit), total)
+        refs, total = self._refs(uow, limit or uow.settings.reads.head_exceptions)
+        return self._exceptions(uow, refs, total)
 
     def _exceptions(self, uow: UnitOfWork, refs: list[ClientRef],
                     total: int | None) -> Exceptions:

@@ -28,7 +28,7 @@ from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent
 
 from wealthtui.i18n import t
 from wealthtui.services import Actor, Services
@@ -48,10 +48,25 @@ from wealthtui.ui.widgets.cm_panels import (
     TargetsPanel,
 )
 from wealthtui.ui.widgets.inbox import InboxPanel
+from wealthtui.ui.widgets.lazy_tabs import (
+    LazyPane,
+    LazyTabbedContent,
+    composed_panel,
+    pane_ready,
+)
 from wealthtui.ui.widgets.today import TodayList
 
 TABS = ("today", "week", "portfolio", "targets", "changes", "procedures")
 TAB_KEYS = dict(zip(TABS, ("F2", "F3", "F4", "F5", "F6", "F7"), strict=True))
+#: what each tab's pane holds, made when the tab is first shown
+PANEL_FACTORIES = {
+    "today": lambda: [AgendaPanel(days=1, id="today-panel")],
+    "week": lambda: [AgendaPanel(days=7, id="week-panel")],
+    "portfolio": lambda: [PortfolioPanel(id="portfolio-panel")],
+    "targets": lambda: [TargetsPanel(id="targets-panel")],
+    "changes": lambda: [ChangesPanel(id="changes-panel")],
+    "procedures": lambda: [TodayList(include_open=True)],  # with their open runs of earlier days
+}
 
 
 def status_facts(services: Services, actor: Actor, *, agenda: bool = True) -> dict[str, Any]:
@@ -124,19 +139,11 @@ class CMScreen(ClientActions, RoleScreen):
     # --- layout ----------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
         yield Static(t("cm2.loading"), id="cm-status")
-        with TabbedContent(id="cm-tabs", initial="today"):
-            with TabPane(self._label("today"), id="today"):
-                yield AgendaPanel(days=1, id="today-panel")
-            with TabPane(self._label("week"), id="week"):
-                yield AgendaPanel(days=7, id="week-panel")
-            with TabPane(self._label("portfolio"), id="portfolio"):
-                yield PortfolioPanel(id="portfolio-panel")
-            with TabPane(self._label("targets"), id="targets"):
-                yield TargetsPanel(id="targets-panel")
-            with TabPane(self._label("changes"), id="changes"):
-                yield ChangesPanel(id="changes-panel")
-            with TabPane(self._label("procedures"), id="procedures"):
-                yield TodayList(include_open=True)  # with their open runs of earlier days
+        # each tab's panel is made the first time the tab is shown (issue 22: sign-in mounts
+        # today's agenda only)
+        with LazyTabbedContent(id="cm-tabs", initial="today"):
+            for tab in TABS:
+                yield LazyPane(self._label(tab), PANEL_FACTORIES[tab], id=tab)
         panel = CMInboxPanel(id="inbox-panel")
         panel.display = self.app.size.height >= INBOX_AUTO_HEIGHT
         yield panel
@@ -185,10 +192,12 @@ class CMScreen(ClientActions, RoleScreen):
         self.focus_body()
 
     def focus_body(self) -> None:
-        if self.tab == "procedures":
-            self.query_one(TodayList).focus()
-        else:
-            self.current_panel().focus()
+        """The focus into the shown tab's list (nothing while its pane is being composed: its
+        activation focuses it)."""
+        widget = composed_panel(self, "TodayList" if self.tab == "procedures"
+                                else f"#{self.tab}-panel")
+        if widget is not None:
+            widget.focus()
 
     # --- data ------------------------------------------------------------------------------
     @property
@@ -212,20 +221,29 @@ class CMScreen(ClientActions, RoleScreen):
     def wrote(self) -> None:
         self.reload()
 
-    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+    async def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.tabbed_content.id != "cm-tabs":
             return
+        new = await pane_ready(event.pane)  # composed on its first activation
         tab = event.pane.id or "today"
         if tab == "procedures":
-            self.query_one(TodayList).reload()
+            if not new:  # just made, it is reading already
+                self.query_one(TodayList).reload()
         else:  # shown: read again, but not twice when a read is on its way (the first showing)
             self.query_one(f"#{tab}-panel", CMPanel).shown()
+        if new and not self._in_inbox():
+            self.call_after_refresh(self.focus_body)  # F2–F7 asked for it before it was made
 
     def _load_tab(self, tab: str) -> None:
+        """Read the tab's panel again (a tab whose pane is not composed yet reads when it is)."""
         if tab == "procedures":
-            self.query_one(TodayList).reload()
+            widget = composed_panel(self, "TodayList")
+            if isinstance(widget, TodayList):
+                widget.reload()
         else:
-            self.query_one(f"#{tab}-panel", CMPanel).reload()
+            panel = composed_panel(self, f"#{tab}-panel")
+            if isinstance(panel, CMPanel):
+                panel.reload()
 
     def _load_status(self) -> None:
         if self._status_loading:

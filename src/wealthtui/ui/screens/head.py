@@ -29,7 +29,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widget import Widget
-from textual.widgets import TabbedContent, TabPane
+from textual.widgets import TabbedContent
 
 from wealthtui.i18n import t
 from wealthtui.services.day import DayState
@@ -43,12 +43,27 @@ from wealthtui.ui.widgets.head_dashboard import DashboardPanel
 from wealthtui.ui.widgets.head_panel import HeadPanel
 from wealthtui.ui.widgets.head_reports import EodPanel, FlowPanel, KpiPanel
 from wealthtui.ui.widgets.head_staff import StaffPanel
+from wealthtui.ui.widgets.lazy_tabs import (
+    LazyPane,
+    LazyTabbedContent,
+    composed_panel,
+    pane_ready,
+)
 
 TABS = ("dashboard", "staff", "complaints", "flow", "kpi", "eod")
 TAB_KEYS = dict(zip(TABS, ("F2", "F3", "F4", "F5", "F6", "F7"), strict=True))
 #: the panel of each tab
 PANELS = {"dashboard": "#dash", "staff": "#staff-panel", "complaints": "#complaint-queue",
           "flow": "#flow-panel", "kpi": "#kpi-panel", "eod": "#eod-panel"}
+#: what each tab's pane holds, made when the tab is first shown
+PANEL_FACTORIES = {
+    "dashboard": lambda: [DashboardPanel(id="dash")],
+    "staff": lambda: [StaffPanel(id="staff-panel")],
+    "complaints": lambda: [ComplaintQueue(scope="all", id="complaint-queue")],
+    "flow": lambda: [FlowPanel(id="flow-panel")],
+    "kpi": lambda: [KpiPanel(id="kpi-panel")],
+    "eod": lambda: [EodPanel(id="eod-panel")],
+}
 
 
 class HeadScreen(RoleScreen):
@@ -88,19 +103,11 @@ class HeadScreen(RoleScreen):
         self.complaints_stale = False   # a change came while another tab was shown
 
     def compose_body(self) -> ComposeResult:
-        with TabbedContent(id="head-tabs", initial="dashboard"):
-            with TabPane(self._tab_label("dashboard"), id="dashboard"):
-                yield DashboardPanel(id="dash")
-            with TabPane(self._tab_label("staff"), id="staff"):
-                yield StaffPanel(id="staff-panel")
-            with TabPane(self._tab_label("complaints"), id="complaints"):
-                yield ComplaintQueue(scope="all", id="complaint-queue")
-            with TabPane(self._tab_label("flow"), id="flow"):
-                yield FlowPanel(id="flow-panel")
-            with TabPane(self._tab_label("kpi"), id="kpi"):
-                yield KpiPanel(id="kpi-panel")
-            with TabPane(self._tab_label("eod"), id="eod"):
-                yield EodPanel(id="eod-panel")
+        """The tabs; each pane's panel is made the first time its tab is shown (issue 22:
+        sign-in mounts the dashboard only)."""
+        with LazyTabbedContent(id="head-tabs", initial="dashboard"):
+            for tab in TABS:
+                yield LazyPane(self._tab_label(tab), PANEL_FACTORIES[tab], id=tab)
 
     def _tab_label(self, tab: str) -> str:
         return f"{TAB_KEYS[tab]} {t(f'head.tab.{tab}')}"
@@ -113,13 +120,18 @@ class HeadScreen(RoleScreen):
     def tab(self) -> str:
         return self.query_one(TabbedContent).active or "dashboard"
 
-    def panel(self, tab: str | None = None) -> Widget:
-        return self.query_one(PANELS[tab or self.tab])
+    def panel(self, tab: str | None = None) -> Widget | None:
+        """The panel of `tab` (the shown one by default); None while its tab has never been
+        shown (its pane is composed on first activation)."""
+        return composed_panel(self, PANELS[tab or self.tab])
 
-    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+    async def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         event.stop()
+        await pane_ready(event.pane)  # composed on its first activation
         tab = event.pane.id or "dashboard"
         panel = self.panel(tab)
+        if panel is None:
+            return
         if isinstance(panel, HeadPanel):
             panel.activated()
         elif isinstance(panel, ComplaintQueue) and self.complaints_stale:
@@ -132,7 +144,7 @@ class HeadScreen(RoleScreen):
     def _focus_panel(self, panel: Widget) -> None:
         """The focus goes into the shown panel, so that its keys are the active ones (after
         the switch is laid out: focus in a hidden pane would switch the tab back)."""
-        if not panel.is_attached or self.panel(self.tab) is not panel:
+        if not panel.is_attached or self.panel() is not panel:
             return
         if panel.focusable:
             panel.focus()
@@ -144,8 +156,9 @@ class HeadScreen(RoleScreen):
 
     def action_show_tab(self, tab: str) -> None:
         tabs = self.query_one(TabbedContent)
-        if tabs.active == tab:
-            self._focus_panel(self.panel(tab))
+        panel = self.panel(tab)
+        if tabs.active == tab and panel is not None:
+            self._focus_panel(panel)
         tabs.active = tab
 
     # --- loading ---------------------------------------------------------------------------
@@ -156,12 +169,18 @@ class HeadScreen(RoleScreen):
             panel.reload()
 
     def on_data_changed(self) -> None:
+        """Reload the shown panel, mark the others stale; a tab never shown has nothing to
+        reload (it reads fresh when first shown)."""
         for tab in TABS:
             panel = self.panel(tab)
             if isinstance(panel, HeadPanel):
                 panel.invalidate()
+        queue = self.panel("complaints")
+        if queue is None:
+            return
         if self.tab == "complaints":
-            self.query_one(ComplaintQueue).reload()
+            assert isinstance(queue, ComplaintQueue)
+            queue.reload()
         else:
             self.complaints_stale = True
 

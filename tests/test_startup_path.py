@@ -237,7 +237,7 @@ BOARD_FIRST_FRAME = r"""
 import json, os, sys
 from textual.app import App
 from wealthtui.ui.screens import display
-display.DisplayApp._first_board = lambda self: None  # the thread that loads the model, left out
+display.DisplayApp._first_board = lambda self: None  # the thread that reads the board, left out
 original = App.run
 
 async def first_frame(pilot):
@@ -257,7 +257,7 @@ main()
 def test_the_calling_board_shows_its_first_frame_without_the_model_or_typer(
         cache_home: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     """`wealthtui display` (issue 22): launch.main's fast path, the store checked with
-    store.peek, the first frame drawn; the services and the model load in a thread after it."""
+    store.peek, the first frame drawn; the board's read loads in a thread after it."""
     demo, _ = demo_template(tmp_path_factory.getbasetemp())
     env = {"PATH": "/usr/bin:/bin", "WEALTHTUI_CONFIG": "/nonexistent.toml",
            "XDG_CACHE_HOME": str(cache_home),

@@ -153,8 +153,8 @@ class DisplayApp(App[None]):
         yield Static("", id="waiting")
 
     def on_mount(self) -> None:
-        """The first frame shows at once (the board's frame and a loading line); the services,
-        the model under them and the first board load in a thread, then the board is read
+        """The first frame shows at once (the board's frame and a loading line); SQLAlchemy, the
+        engine and the first board (reports.calling_board) load in a thread, then the board is read
         again at every tick (`wealthtui display` starts like a bare Textual app, issue 22)."""
         self.theme = self.settings.ui.theme
         self.query_one("#top", Static).update(Text(t("display_start.loading")))
@@ -177,7 +177,7 @@ class DisplayApp(App[None]):
     def _start_ticking(self, board: BoardView | None, marker: int | None) -> None:
         if not gc.isenabled():
             # the start-up is over (`wealthtui display` starts without the collector,
-            # launch.main): what is loaded by now (modules, the model, the widgets) lives as long
+            # launch.main): what is loaded by now (modules, the engine, the widgets) lives as long
             # as the board, so it is frozen out of the collections, which would otherwise walk
             # it all again on the event loop right after the first board shows
             gc.freeze()

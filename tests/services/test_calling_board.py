@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.lobby_data import sign_on
+from tests.reports.test_core_readers import _statements, full_scans
 from wealthtui.reports import calling_board
 from wealthtui.ui.screens.display import DisplayApp
 
@@ -92,3 +93,17 @@ async def test_the_display_shows_what_the_queue_service_reads(services, people, 
         await app.workers.wait_for_complete()
         await app.calls_settled()
         assert app.board == services.queue.board(recent=app.recent)
+
+
+def test_the_board_reads_the_tickets_and_their_events_through_indexes(backend, services, people,
+                                                                      clock, engine) -> None:
+    """The wall board is read every few seconds all day: its statements reach the tickets and
+    their events by an index (the day's last calls walked back by time, the waiting tickets by
+    day and status), never by a scan of the whole table."""
+    if backend != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
+    busy_queue(services, people, clock)
+    statements = _statements(engine, lambda conn: calling_board.board_in(
+        conn, services.settings, clock.now(), services.ctx.today(), services.ctx.tz, 6))
+    assert len([sql for sql, _ in statements if sql.startswith("SELECT")]) == 2
+    assert full_scans(engine, statements) == []

@@ -237,7 +237,7 @@ BOARD_FIRST_FRAME = r"""
 import json, os, sys
 from textual.app import App
 from wealthtui.ui.screens import display
-display.DisplayApp._first_board = lambda self: None  # the thread that loads the model, left out
+display.DisplayApp._first_board = lambda self: None  # the thread that reads the board, left out
 original = App.run
 
 async def first_frame(pilot):
@@ -257,7 +257,7 @@ main()
 def test_the_calling_board_shows_its_first_frame_without_the_model_or_typer(
         cache_home: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     """`wealthtui display` (issue 22): launch.main's fast path, the store checked with
-    store.peek, the first frame drawn; the services and the model load in a thread after it."""
+    store.peek, the first frame drawn; the board's read loads in a thread after it."""
     demo, _ = demo_template(tmp_path_factory.getbasetemp())
     env = {"PATH": "/usr/bin:/bin", "WEALTHTUI_CONFIG": "/nonexistent.toml",
            "XDG_CACHE_HOME": str(cache_home),
@@ -272,6 +272,60 @@ def test_the_calling_board_shows_its_first_frame_without_the_model_or_typer(
     assert heavy == set()
     assert not {m for m in modules if m.split(".")[0] in ("typer", "click")
                 or m.startswith(("wealthtui.cli", "wealthtui.services.queue"))}
+
+
+BOARD_WITH_DATA = r"""
+import json, os, sys
+from textual.app import App
+original = App.run
+
+async def first_board(pilot):
+    for _ in range(6000):  # the first board read from the center, shown (at most a minute)
+        if pilot.app.board is not None:
+            break
+        await pilot.pause(0.01)
+    else:
+        os.write(2, b"no board read\n")
+        os._exit(1)
+    await pilot.pause()
+    board = pilot.app.board
+    os.write(1, (json.dumps({"modules": sorted(sys.modules), "waiting": board.waiting,
+                             "now": board.now_calling.display_no if board.now_calling else None})
+                 + "\n").encode())
+    os._exit(0)
+
+App.run = lambda self, *a, **k: original(self, headless=True, size=(80, 24), auto_pilot=first_board)
+sys.argv = ["wealthtui", "display", "--db", sys.argv[1]]
+from wealthtui.launch import main
+main()
+"""
+
+#: what the calling board's reads need not load (issue 22): the ORM, the model, the services
+BOARD_NOT_NEEDED = ("sqlmodel", "wealthtui.model", "wealthtui.services.base",
+                    "wealthtui.services.context", "wealthtui.services.lean",
+                    "wealthtui.services.uow", "wealthtui.services.queue",
+                    "wealthtui.services.audit", "wealthtui.ui.app", "typer", "click")
+
+
+def test_the_calling_boards_first_data_loads_no_orm_model_or_services(
+        cache_home: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """`wealthtui display` (issue 22): the first board with data on it is read through the Core
+    tables (reports.calling_board) on the engine alone — no SQLModel, no ORM models, no
+    services' context or queue service are imported for it."""
+    demo, _ = demo_template(tmp_path_factory.getbasetemp())
+    env = {"PATH": "/usr/bin:/bin", "WEALTHTUI_CONFIG": "/nonexistent.toml",
+           "XDG_CACHE_HOME": str(cache_home),
+           **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"}}
+    for _ in range(2):  # the first run fills the caches
+        done = subprocess.run([sys.executable, "-c", BOARD_WITH_DATA, str(demo)],
+                              capture_output=True, text=True, env=env, timeout=120, check=False)
+        assert done.returncode == 0, done.stderr[-2000:]
+    shown = json.loads(done.stdout.splitlines()[-1])
+    modules = set(shown["modules"])
+    assert {m for m in modules if m in BOARD_NOT_NEEDED
+            or m.startswith(tuple(f"{name}." for name in BOARD_NOT_NEEDED))} == set()
+    assert shown["waiting"]  # a line per configured lane: it did read
+    assert {"wealthtui.reports.calling_board", "sqlalchemy"} <= modules
 
 
 OPERATOR_COMMAND = (

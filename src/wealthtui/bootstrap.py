@@ -185,8 +185,8 @@ def open_workstation(st: State) -> int:
 
 def open_display(st: State) -> int:
     """Open the calling board (`wealthtui display`) on an existing center; its exit code. Its
-    first frame shows before the model is imported (ui/screens/display.py reads the first
-    board in a thread)."""
+    first frame shows before SQLAlchemy is imported, and its board is read in a thread through
+    the Core tables, without the model or the services (ui/screens/display.py)."""
     services, _ = open_services(st)
     from wealthtui.ui.screens.display import DisplayApp
 

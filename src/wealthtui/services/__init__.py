@@ -148,8 +148,7 @@ class Services:
             if name == "ctx":
                 from wealthtui.services.context import Context
 
-                engine = self._engine if not callable(self._engine) else self._engine()
-                value: Any = Context(engine, self._settings, self._clock)
+                value: Any = Context(self.engine, self._settings, self._clock)
             else:
                 value = self._make(name)
             setattr(self, name, value)
@@ -175,6 +174,16 @@ class Services:
                 getattr(self, name)
             for module in modules:
                 importlib.import_module(module)
+
+    @property
+    def engine(self) -> Engine:
+        """The engine, made at its first use if a function was given. Alone, it loads neither
+        the services' context nor the model: a read through the Core tables (the calling
+        board, reports.calling_board) needs no more."""
+        with self._lock:
+            if callable(self._engine):
+                self._engine = self._engine()
+            return self._engine
 
     @property
     def settings(self) -> Settings:

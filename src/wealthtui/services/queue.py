@@ -18,7 +18,7 @@ Calling (call_next, call) also waits for the teller's sign-on checklist and the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
@@ -28,8 +28,9 @@ from wealthtui.citations import service_section
 from wealthtui.config import CategoryCfg, CounterCfg
 from wealthtui.model import Appointment, Client, CounterSession, Staff, Ticket, TicketEvent, Visit
 from wealthtui.model.status import CounterSessionState
+from wealthtui.reports import calling_board
+from wealthtui.reports.calling_board import BoardView, CallView
 from wealthtui.rules import queue as rules
-from wealthtui.rules.clock import day_bounds_utc
 from wealthtui.rules.fields import FieldError, parse_text
 from wealthtui.services import sign_on_check
 from wealthtui.services.base import Service, UnitOfWork, requires
@@ -127,14 +128,6 @@ class CounterState:
 
 
 @dataclass(frozen=True)
-class CallView:
-    display_no: str
-    counter_no: str
-    at: datetime
-    recall: bool
-
-
-@dataclass(frozen=True)
 class QueueSnapshot:
     at: datetime
     business_date: date
@@ -145,16 +138,6 @@ class QueueSnapshot:
     @property
     def waiting_total(self) -> int:
         return sum(c.waiting for c in self.categories)
-
-
-@dataclass(frozen=True)
-class BoardView:
-    """What the calling board in the waiting area shows: no names, nothing about clients."""
-
-    at: datetime
-    now_calling: CallView | None
-    recent: tuple[CallView, ...]
-    waiting: tuple[tuple[str, str, str, int], ...]  # (prefix, name, name_en, waiting)
 
 
 # --- the service ---------------------------------------------------------------------------
@@ -644,20 +627,12 @@ class QueueService(Service):
 
     def snapshot_in(self, uow: UnitOfWork, last_calls: int) -> QueueSnapshot:
         """The queue board inside the caller's transaction (the caller checked its permission)."""
-        waiting = {
-            code: (count, oldest)
-            for code, count, oldest in uow.session.exec(
-                select(Ticket.category, func.count(), func.min(Ticket.queued_at))
-                .where(Ticket.business_date == uow.today, Ticket.status == rules.WAITING)
-                .group_by(Ticket.category)
-            )
-        }
+        waiting = calling_board.waiting_by_lane(uow.session, uow.today)
         cats = []
         for cat in self.settings.queue.categories:
             count, oldest = waiting.get(cat.code, (0, None))
             longest = 0.0
             if oldest is not None:
-                oldest = _aware(oldest)
                 longest = max(0.0, (uow.now - oldest).total_seconds())
             cats.append(CategoryLoad(cat.code, cat.prefix, cat.name, cat.name_en, cat.zone,
                                      count, longest))
@@ -693,25 +668,9 @@ class QueueService(Service):
                              counters=tuple(counters), last_calls=self._calls(uow, last_calls))
 
     def _calls(self, uow: UnitOfWork, limit: int) -> tuple[CallView, ...]:
-        """The day's last `limit` calls, newest first: the events are walked back from now by
-        their time (ix_ticket_event_at, migration 0021) within today's span and the walk stops
-        at the `limit`-th call, so a busy day costs what its last few minutes cost. (Today's
-        span holds the calls of today's tickets only: a ticket lives within its business day.
-        Filtering on the ticket's day as well would lead the planner to read the whole day's
-        tickets and sort their calls.)"""
-        if limit <= 0:
-            return ()
-        start, end = day_bounds_utc(uow.today, uow.ctx.tz)
-        rows = uow.session.exec(
-            select(Ticket.display_no, TicketEvent.counter_no, TicketEvent.at, TicketEvent.kind)
-            .join(Ticket, Ticket.id == TicketEvent.ticket_id)
-            .where(col(TicketEvent.at) >= start, col(TicketEvent.at) < end,
-                   col(TicketEvent.kind).in_(("called", "recalled")))
-            .order_by(col(TicketEvent.at).desc(), col(TicketEvent.id).desc())
-            .limit(limit)
-        ).all()
-        return tuple(CallView(no, counter or "", at, kind == "recalled")
-                     for no, counter, at, kind in rows)
+        """The day's last `limit` calls, newest first (reports.calling_board, the calling
+        board's own read)."""
+        return calling_board.last_calls(uow.session, uow.today, uow.ctx.tz, limit)
 
     @requires("queue.view", write=False)
     def snapshot(self, uow: UnitOfWork, *, last_calls: int = 5) -> QueueSnapshot:
@@ -720,22 +679,10 @@ class QueueService(Service):
 
     def board(self, *, recent: int = 6) -> BoardView:
         """The calling board (explicitly unauthenticated, read-only): ticket numbers and counters
-        only, nothing that names a client."""
-        def body(uow: UnitOfWork) -> BoardView:
-            calls = self._calls(uow, recent + 1)
-            snap = self.snapshot_in(uow, 0)
-            waiting = tuple((c.prefix, c.name, c.name_en, c.waiting) for c in snap.categories)
-            return BoardView(at=uow.now, now_calling=calls[0] if calls else None,
-                             recent=calls[1:], waiting=waiting)
-
-        return self._read(body)
-
-
-def _aware(at: datetime) -> datetime:
-    """MIN() over a UTC column comes back without the column type's conversion on SQLite."""
-    if isinstance(at, str):
-        at = datetime.fromisoformat(at)
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
+        only, nothing that names a client. The read is reports.calling_board's, which the wall
+        board (`wealthtui display`) runs on its own Core connection: one read, one figure."""
+        return self._read(lambda uow: calling_board.board_in(
+            uow.session, self.settings, uow.now, uow.today, uow.ctx.tz, recent))
 
 
 def _to_view(ticket: Ticket, client_name: str, client_tier: str,

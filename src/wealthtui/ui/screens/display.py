@@ -3,9 +3,14 @@
 Read-only and full screen: the ticket being called and its counter in large digits, the last few
 calls, and how many wait per category. Numbers only — no names, nothing about clients. No sign-in
 is needed and no other screen can be reached from it (no modes, no command palette); ctrl+q ends it.
-It reads `QueueService.board()` every `ui.refresh_seconds` and rings the terminal bell on a new call.
+It reads the board every `ui.refresh_seconds` and rings the terminal bell on a new call.
 The reads run in a thread, never on the event loop; a tick while a read runs is skipped (the
 next tick reads again), so a slow store never piles reads up.
+
+The board is read by reports.calling_board over the Core tables, on the services' engine alone
+— the read `QueueService.board` runs too, so the wall and the lobby show the same figures — and
+so the board's first data shows without the ORM models, SQLModel or the services being loaded
+(issue 22). Exposure as ever: unauthenticated, ticket and counter numbers and counts only.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from textual.worker import Worker
 from wealthtui import i18n
 from wealthtui.config import Settings
 from wealthtui.i18n import t, tl
-from wealthtui.rules.clock import Clock, local, zone
+from wealthtui.rules.clock import Clock, business_date, local, zone
 from wealthtui.services import Services
 from wealthtui.ui.text import PlainRichTable
 from wealthtui.ui.widgets.lobby_bigtext import BigText
@@ -36,8 +41,8 @@ from wealthtui.ui.widgets.lobby_bigtext import BigText
 #: how long (seconds) the first board's read waits for the first frame at most
 FIRST_FRAME_WAIT = 2.0
 
-if TYPE_CHECKING:  # the queue service (and the model under it) loads after the first frame
-    from wealthtui.services.queue import BoardView
+if TYPE_CHECKING:  # the board's read (and SQLAlchemy under it) loads after the first frame
+    from wealthtui.reports.calling_board import BoardView
 
 
 def recent_table(board: BoardView, rows: int) -> Table:
@@ -148,8 +153,8 @@ class DisplayApp(App[None]):
         yield Static("", id="waiting")
 
     def on_mount(self) -> None:
-        """The first frame shows at once (the board's frame and a loading line); the services,
-        the model under them and the first board load in a thread, then the board is read
+        """The first frame shows at once (the board's frame and a loading line); SQLAlchemy, the
+        engine and the first board (reports.calling_board) load in a thread, then the board is read
         again at every tick (`wealthtui display` starts like a bare Textual app, issue 22)."""
         self.theme = self.settings.ui.theme
         self.query_one("#top", Static).update(Text(t("display_start.loading")))
@@ -161,8 +166,10 @@ class DisplayApp(App[None]):
         # the imports wait for the first frame (they would hold the GIL while it is drawn)
         self._drawn.wait(FIRST_FRAME_WAIT)
         try:
-            marker = self.services.audit.change_marker()
-            board = self.services.queue.board(recent=self.recent)
+            from wealthtui.reports import calling_board
+
+            marker, board = calling_board.read(self.services.engine, self.settings,
+                                               self.clock.now(), self.recent)
         except Exception:  # noqa: BLE001 - a busy or unreachable store: the ticks try again
             board = marker = None
         self.call_from_thread(self._start_ticking, board, marker)
@@ -170,7 +177,7 @@ class DisplayApp(App[None]):
     def _start_ticking(self, board: BoardView | None, marker: int | None) -> None:
         if not gc.isenabled():
             # the start-up is over (`wealthtui display` starts without the collector,
-            # launch.main): what is loaded by now (modules, the model, the widgets) lives as long
+            # launch.main): what is loaded by now (modules, the engine, the widgets) lives as long
             # as the board, so it is frozen out of the collections, which would otherwise walk
             # it all again on the event loop right after the first board shows
             gc.freeze()
@@ -194,14 +201,14 @@ class DisplayApp(App[None]):
     def _read_board(self, shown: BoardView | None, shown_marker: int | None) -> None:
         answer: tuple[str, Any, Any]
         try:
-            marker = self.services.audit.change_marker()
+            from wealthtui.reports import calling_board
+
             now = self.clock.now()
-            tz = self.tz
-            if (shown is not None and marker == shown_marker
-                    and local(now, tz).date() == local(shown.at, tz).date()):
-                answer = ("same", now, None)
-            else:
-                answer = ("new", marker, self.services.queue.board(recent=self.recent))
+            marker, board = calling_board.read(
+                self.services.engine, self.settings, now, self.recent,
+                shown_marker if shown is not None else None,
+                business_date(shown.at, self.tz) if shown is not None else None)
+            answer = ("same", now, None) if board is None else ("new", marker, board)
         except Exception:  # noqa: BLE001 - a busy or unreachable store: keep the last board
             answer = ("stale", None, None)
         try:

@@ -724,6 +724,8 @@ class ReadsCfg(_Section):
     lobby_arrivals: Annotated[int, Limits(ge=10, le=5000)] = 50
     #: clients without their exclusive CM the head's staff tab lists, largest assets first
     head_exceptions: Annotated[int, Limits(ge=10, le=5000)] = 200
+    #: waiting tickets a counter's queue list reads and lists, in calling order (counts all)
+    counter_queue: Annotated[int, Limits(ge=5, le=5000)] = 40
 
 
 @section

@@ -149,7 +149,7 @@ async def test_the_counter_reload_never_holds_a_key_and_markers_coalesce(
         await settle(pilot)
         before = {tk.display_no for tk in screen.view.waiting}
 
-        real = s.queue.waiting_for
+        real = s.queue.queue_for
         reads: list[int] = []
         first_read, release = threading.Event(), threading.Event()
 
@@ -161,7 +161,7 @@ async def test_the_counter_reload_never_holds_a_key_and_markers_coalesce(
                 release.wait(10)
             return found
 
-        monkeypatch.setattr(s.queue, "waiting_for", held)
+        monkeypatch.setattr(s.queue, "queue_for", held)
         app._polling = True  # the app's own marker poll stays out: the markers are the test's
         slow.seconds = 0.02  # from here every statement waits 20 ms
         base = screen.reloads

@@ -210,3 +210,39 @@ def test_an_age_over_an_hour_reads_as_a_duration_not_a_clock_time() -> None:
         assert age_text(timedelta(hours=12, minutes=30)) == "12 h 30 min"
     finally:
         i18n.set_language(was)
+
+
+async def test_a_reload_that_changes_nothing_leaves_the_inbox_table_alone(
+        services, head, make_staff, monkeypatch):
+    """A change marker reloads the inbox; its table is refilled on the event loop only when its
+    rows differ (issue 22): nothing changed, nothing cleared and the cursor stays; a new
+    hand-off, one refill."""
+    from textual.widgets import DataTable
+
+    sender = make_staff("lobby_manager", staff_no="L01", name="赵大堂")
+    for note in ("一", "二"):
+        services.handoffs.create(sender, kind="referral", to_staff_id=head.staff_id, note=note)
+    app = make_app(services)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, "H001")
+        panel = await open_inbox(pilot)
+        table = panel.table
+        assert table.row_count == 2
+        await pilot.press("down")
+        assert table.cursor_row == 1
+        cleared: list[int] = []
+        clear = DataTable.clear
+
+        def counted(tbl, columns=False):
+            if tbl is table:
+                cleared.append(1)
+            return clear(tbl, columns)
+
+        monkeypatch.setattr(DataTable, "clear", counted)
+        panel.reload()
+        await settle(pilot)
+        assert cleared == [] and table.cursor_row == 1 and table.row_count == 2
+        services.handoffs.create(sender, kind="referral", to_staff_id=head.staff_id, note="三")
+        panel.reload()
+        await settle(pilot)
+        assert cleared == [1] and table.row_count == 3

@@ -85,7 +85,7 @@ def waiting_by_lane(db: Db, today: date) -> dict[str, tuple[int, datetime]]:
         .where(ticket.c.business_date == today, ticket.c.status == TicketStatus.WAITING.value)
         .group_by(ticket.c.category)
     ).all()
-    return {code: (count, _aware(oldest)) for code, count, oldest in rows}
+    return {code: (count, aware(oldest)) for code, count, oldest in rows}
 
 
 def board_in(db: Db, settings: Settings, now: datetime, today: date, tz: ZoneInfo,
@@ -121,7 +121,7 @@ def read(engine: Engine, settings: Settings, now: datetime, recent: int,
         return marker, board_in(conn, settings, now, today, tz, recent)
 
 
-def _aware(at: datetime | str) -> datetime:
+def aware(at: datetime | str) -> datetime:
     """MIN() over a UTC column comes back without the column type's conversion on SQLite."""
     if isinstance(at, str):
         at = datetime.fromisoformat(at)

@@ -18,9 +18,9 @@ Calling (call_next, call) also waits for the teller's sign-on checklist and the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, update
+from sqlalchemy import case, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
@@ -138,6 +138,19 @@ class QueueSnapshot:
     @property
     def waiting_total(self) -> int:
         return sum(c.waiting for c in self.categories)
+
+
+@dataclass(frozen=True)
+class CounterQueue:
+    """A counter's waiting list as shown: the first tickets in the order call_next takes them,
+    and the counts of all it may call, per lane in SQL (not read ticket by ticket)."""
+
+    tickets: tuple[TicketView, ...]
+    per_lane: tuple[tuple[str, int], ...]   # (category, waiting tickets the counter may call)
+
+    @property
+    def waiting(self) -> int:
+        return sum(count for _code, count in self.per_lane)
 
 
 # --- the service ---------------------------------------------------------------------------
@@ -577,27 +590,94 @@ class QueueService(Service):
         return [_to_view(tk, name or "", tier or "") for tk, name, tier in uow.session.exec(query)]
 
     @requires("queue.view", write=False)
-    def waiting_for(self, uow: UnitOfWork, counter_no: str) -> list[TicketView]:
-        """The tickets the counter may call, in the order call_next would take them."""
+    def waiting_for(self, uow: UnitOfWork, counter_no: str,
+                    limit: int | None = None) -> list[TicketView]:
+        """The tickets the counter may call, in the order call_next would take them (the first
+        `limit` of them when given)."""
+        return self._first_waiting(uow, counter_no, limit)
+
+    @requires("queue.view", write=False)
+    def queue_for(self, uow: UnitOfWork, counter_no: str, *,
+                  limit: int | None = None) -> CounterQueue:
+        """What a counter's waiting list shows: its first `limit` tickets ([reads]
+        counter_queue by default) in calling order, and how many it may call per lane, counted
+        in SQL. A busy day's reload reads a screenful, not every waiting ticket of its lanes."""
         cfg = self._counter(counter_no)
-        query = select(Ticket, Client.name, Client.tier).outerjoin(
-            Client, Client.id == Ticket.client_id
-        ).where(
-            Ticket.business_date == uow.today,
-            Ticket.status == rules.WAITING,
-            (col(Ticket.counter_no) == counter_no)
-            | (col(Ticket.counter_no).is_(None) & col(Ticket.category).in_(cfg.categories)),
-        )
-        rows = {tk.id: (tk, name or "", tier or "") for tk, name, tier in uow.session.exec(query)}
-        appointed = self._appointment_tickets(uow)
+        n = max(1, min(int(limit or uow.settings.reads.counter_queue), 5000))
+        counts = dict(uow.session.exec(
+            select(Ticket.category, func.count())
+            .where(Ticket.business_date == uow.today, Ticket.status == rules.WAITING,
+                   self._may_call(counter_no, cfg.categories))
+            .group_by(Ticket.category)
+        ).all())
+        lanes = [*cfg.categories, *sorted(set(counts) - set(cfg.categories))]
+        return CounterQueue(tuple(self._first_waiting(uow, counter_no, n)),
+                            tuple((code, int(counts[code])) for code in lanes if code in counts))
+
+    @staticmethod
+    def _may_call(counter_no: str, categories: list[str] | tuple[str, ...]):  # type: ignore[no-untyped-def]
+        """The tickets a counter may call (rules.queue.eligible, as SQL)."""
+        return (col(Ticket.counter_no) == counter_no) | (
+            col(Ticket.counter_no).is_(None) & col(Ticket.category).in_(categories))
+
+    def _first_waiting(self, uow: UnitOfWork, counter_no: str,
+                       limit: int | None) -> list[TicketView]:
+        """The first `limit` (all when None) tickets the counter may call, ordered by
+        rules.queue.order_waiting — the one function that orders them, as for call_next.
+
+        With a limit, the candidates are read in groups whose own order is that of the rule
+        within the group, `limit` of each: the tickets directed at the counter (by queued_at,
+        number); the undirected ones boosted by their wait (the same); the others lane by lane
+        (by priority, appointment first, queued_at, number). Any of the first `limit` overall
+        has fewer than `limit` ahead of it in its group, so it is among the candidates, and the
+        rule orders their union."""
+        cfg = self._counter(counter_no)
+        cats = tuple(cfg.categories)
+        appointed = col(Ticket.id).in_(
+            select(Appointment.ticket_id).where(Appointment.business_date == uow.today,
+                                                col(Appointment.ticket_id).is_not(None)))
+        flag = case((appointed, 1), else_=0)
+        columns = (Ticket.id, Ticket.category, Ticket.number, Ticket.priority, Ticket.queued_at,
+                   Ticket.counter_no, flag)
+        waiting = (Ticket.business_date == uow.today, Ticket.status == rules.WAITING)
+        oldest = (col(Ticket.queued_at), col(Ticket.number), col(Ticket.id))
+        if limit is None:
+            groups = [select(*columns).where(*waiting, self._may_call(counter_no, cats))]
+        else:
+            cutoff = uow.now - timedelta(minutes=self.settings.queue.starvation_minutes)
+            undirected = col(Ticket.counter_no).is_(None)
+            groups = [
+                select(*columns).where(*waiting, col(Ticket.counter_no) == counter_no)
+                .order_by(*oldest).limit(limit),
+                select(*columns).where(*waiting, undirected, col(Ticket.category).in_(cats),
+                                       col(Ticket.queued_at) <= cutoff)
+                .order_by(*oldest).limit(limit),
+            ]
+            groups += [
+                select(*columns).where(*waiting, undirected, Ticket.category == code,
+                                       col(Ticket.queued_at) > cutoff)
+                .order_by(col(Ticket.priority).desc(), flag.desc(), *oldest).limit(limit)
+                for code in cats
+            ]
+        candidates: dict[int, rules.Candidate] = {}
+        for query in groups:
+            for tid, category, number, priority, queued_at, directed, appt in \
+                    uow.session.exec(query):  # type: ignore[call-overload]
+                candidates[tid] = rules.Candidate(tid, category, number, priority,
+                                                  calling_board.aware(queued_at), directed,
+                                                  appointment=bool(appt))
         ordered = rules.order_waiting(
-            (rules.Candidate(tk.id or 0, tk.category, tk.number, tk.priority, tk.queued_at,
-                             tk.counter_no, appointment=tk.id in appointed)
-             for tk, _n, _t in rows.values()),
-            counter_no=counter_no, categories=cfg.categories, now=uow.now,
+            candidates.values(), counter_no=counter_no, categories=cats, now=uow.now,
             starvation_minutes=self.settings.queue.starvation_minutes,
-        )
-        return [_to_view(*rows[c.ticket_id]) for c in ordered]
+        )[:limit]
+        ids = [c.ticket_id for c in ordered]
+        if not ids:
+            return []
+        rows = {tk.id: (tk, name or "", tier or "") for tk, name, tier in uow.session.exec(
+            select(Ticket, Client.name, Client.tier)
+            .outerjoin(Client, Client.id == Ticket.client_id)
+            .where(col(Ticket.id).in_(ids)))}
+        return [_to_view(*rows[tid]) for tid in ids if tid in rows]
 
     @requires("queue.view", write=False)
     def events(self, uow: UnitOfWork, ticket_id: int) -> list[TicketEventView]:

@@ -73,6 +73,8 @@ class TellerView:
     pending: str = ""
     #: the served client's risk assessment and its expiry (issue 17), None for a walk-in
     risk: RiskStatus | None = None
+    #: all the waiting tickets the counter may call (`waiting` holds the first of them)
+    waiting_total: int = 0
 
 
 def read_teller(services: Any, actor: Actor, width: int) -> TellerView:
@@ -92,10 +94,11 @@ def read_teller(services: Any, actor: Actor, width: int) -> TellerView:
     risk = None
     if card is not None and actor.can("risk.view"):
         risk = services.risk.status(actor, card.id)
-    waiting = services.queue.waiting_for(actor, session.counter_no)
+    queue = services.queue.queue_for(actor, session.counter_no)
     parked = [tk for tk in services.queue.tickets(actor, statuses=("parked",))
               if tk.served_by == actor.staff_id]
-    return TellerView(session, serving, card, waiting, parked, pending, risk)
+    return TellerView(session, serving, card, list(queue.tickets), parked, pending, risk,
+                      waiting_total=queue.waiting)
 
 
 def able(action: str, view: TellerView, can_serve: bool) -> bool:
@@ -264,7 +267,8 @@ class CounterScreen(CounterBase):
         idle = t("counter.ticket.idle") if view.session else t("counter.ticket.not_signed_on")
         self.query_one(TicketPanel).show(view.serving, view.card, self.settings, now, idle,
                                          risk=risk_line(view.risk))
-        self.query_one(QueueList).show(view.waiting, view.parked, now)
+        self.query_one(QueueList).show(view.waiting, view.parked, now,
+                                       total=view.waiting_total)
 
     def _show_status(self) -> None:
         s = self.session

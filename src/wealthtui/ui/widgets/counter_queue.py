@@ -55,8 +55,10 @@ class QueueList(Vertical):
             return None
         return self.tickets[min(table.cursor_row, len(self.tickets) - 1)]
 
-    def show(self, waiting: list[TicketView], parked: list[TicketView], now: datetime) -> bool:
-        """List the tickets; the same rows as those shown (a change marker that changed
+    def show(self, waiting: list[TicketView], parked: list[TicketView], now: datetime, *,
+             total: int | None = None) -> bool:
+        """List the tickets (`waiting`: the first in calling order; the title counts `total`,
+        all the counter may call, or `waiting`'s); the same rows as those shown (a change marker that changed
         nothing here, the waits in the same minutes) leave the table alone: a busy day's queue
         is not cleared and refilled on the event loop at every write of another terminal
         (returns whether it refilled)."""
@@ -73,7 +75,7 @@ class QueueList(Vertical):
         for tk in parked:
             rows.append((f"p{tk.id}", (Text(tk.display_no, style="dim"), "",
                                        Text(t("queue.status.parked"), style="yellow"))))
-        title = t("counter.queue.title", count=len(waiting))
+        title = t("counter.queue.title", count=len(waiting) if total is None else total)
         shown = (title, tuple(rows))
         if shown == self._shown:
             return False

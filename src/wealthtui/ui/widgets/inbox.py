@@ -43,6 +43,7 @@ from wealthtui.ui.dialogs.handoff import HandoffDialog
 from wealthtui.ui.dialogs.reason import ReasonDialog
 from wealthtui.ui.labels import stop_note_text
 from wealthtui.ui.text import PlainTable
+from wealthtui.ui.widgets.table_fill import fill
 
 COLUMNS = ("kind", "client", "party", "age", "due", "status", "note")
 #: seconds after the panel opens before the first look for expired hand-offs
@@ -119,8 +120,8 @@ class InboxPanel(Calls, Vertical):
 
     def compose(self) -> ComposeResult:
         table: DataTable[Text | str] = InboxTable(cursor_type="row", zebra_stripes=True)
-        for column in COLUMNS:
-            table.add_column(t(f"inbox.col.{column}"), key=column)
+        for column, label in self.columns():
+            table.add_column(label, key=column)
         yield table
         yield Static(t("inbox.empty"), classes="inbox-empty")
 
@@ -195,11 +196,17 @@ class InboxPanel(Calls, Vertical):
         if self._dirty:
             self.reload()
 
+    @staticmethod
+    def columns() -> list[tuple[str, str]]:
+        return [(column, t(f"inbox.col.{column}")) for column in COLUMNS]
+
     def _fill(self, keep: HandoffView | None = None) -> None:
+        """Show the rows of the view; rows equal to those shown leave the table alone (a change
+        marker that changed nothing here does not clear and refill it, nor move the cursor)."""
         table = self.table
-        table.clear()
         now = self._now()
         warning = self.app.current_theme.warning or "yellow"
+        rows: list[tuple[str, tuple[Text | str, ...]]] = []
         for h in self.rows:
             late = h.overdue(now)
             due: Text | str = ""
@@ -210,12 +217,11 @@ class InboxPanel(Calls, Vertical):
             if late:
                 status = Text(t("inbox.late"), style=f"bold {warning}")
                 due = Text(str(due), style=warning)
-            table.add_row(
+            rows.append((str(h.id), (
                 t(f"handoff.kind.{h.kind}"), self._client(h), self._party(h),
                 age_text(now - h.created_at), due, status, self.note_text(h).replace("\n", " "),
-                key=str(h.id),
-            )
-        if keep is not None and str(keep.id) in table.rows:
+            )))
+        if fill(table, self.columns(), rows) and keep is not None and str(keep.id) in table.rows:
             table.move_cursor(row=table.get_row_index(str(keep.id)))
         open_count = sum(1 for h in self.received if h.status in OPEN)
         late_count = sum(1 for h in self.received if h.overdue(now))

@@ -8,6 +8,8 @@ Concurrency: ticket numbers are max+1 of the day's series inside the write trans
 IMMEDIATE on SQLite), backed by the unique constraint (business_date, series, number) with a
 retry. A call moves a ticket from waiting to called with a compare-and-set UPDATE (and a
 SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL), so two counters never get the same ticket.
+A call reads only the first few candidates in calling order (the read the counter's list uses,
+`_candidates`) and reads the next ones when other counters took all of those meanwhile.
 
 Counter steps (call, recall, start, park, transfer, no-show, finish) need the actor to be signed
 on to the counter: an open CounterSession of today for that counter and that staff member.

@@ -254,19 +254,25 @@ def test_the_staff_tab_and_the_end_of_day_count_the_same_clients_without_a_cm(
         holder = desk.client(f"持卡{i}", tier="ordinary", aum_fen=1_000 + i)
         _card(desk, holder, f"622200000000010{i}")
     desk.client("有经理", cm=desk.cm1)
+    moved = desk.client("换经理", cm=desk.cm1)
+    desk.services.assignments.assign(desk.head, moved, desk.cm2.staff_id, "调岗")
+    desk.services.ctx.clock.advance(days=31)  # type: ignore[attr-defined]
     shown = desk.services.assignments.exceptions_shown(desk.head, limit=2)
     assert len(shown.premium_without_cm) == 2 and shown.without_cm_total == 5
     by_state = Counter(x.state for x in shown.portfolio_out_of_range)
+    now = desk.services.ctx.clock.now()
     with desk.engine.connect() as conn:  # as `wealthtui eod` reads, no ORM
-        lean = eod.exceptions(conn, settings, T0, {})
+        lean = eod.exceptions(conn, settings, now, {})
     with Session(desk.engine) as s:  # as the services' reports read
-        served = eod.exceptions(s, settings, T0, {})
+        served = eod.exceptions(s, settings, now, {})
     assert lean == served
     assert lean.entitled_without_cm == shown.without_cm_total
+    assert lean.cm_change_overdue == len(shown.overdue_changes) == 1
     assert (lean.cm_over_range, lean.cm_under_range) == (by_state["above"], by_state["below"])
+    assert lean.total == shown.count  # the tab's "Exceptions (n)" is the close's
     # the staff list's clients column is the book the ranges were judged on
     assert shown.book_sizes == desk.services.dashboard.book_sizes(desk.head) \
-        == {desk.cm1.staff_id: 1}
+        == {desk.cm1.staff_id: 1, desk.cm2.staff_id: 1}
 
 def _open_lead(desk: Desk, client_id: int | None = None) -> int:
     lead = desk.services.lobby.spot_potential(

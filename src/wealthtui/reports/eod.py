@@ -27,19 +27,18 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, and_, distinct, exists, func, select, union
+from sqlalchemy import Integer, and_, func, select, union
 
 from wealthtui.config import Settings
-from wealthtui.reports import chain_head, entitlement, figures
+from wealthtui.reports import chain_head, cm_changes, entitlement, figures
 from wealthtui.reports.compliance import ComplianceFigures
 from wealthtui.reports.compliance import figures_in as compliance_figures
 from wealthtui.reports.flow_log import FlowLog, flow_log
 from wealthtui.reports.sql import Db, days, month_bounds, on_days, seconds_between
-from wealthtui.rules.agenda import DIRECT_CHANNELS
 from wealthtui.rules.clock import day_bounds_utc
 from wealthtui.rules.handoff_state import is_overdue
 from wealthtui.rules.status import BalanceStatus, ChecklistStatus, DayStatus, TicketStatus
@@ -47,9 +46,7 @@ from wealthtui.store.tables import (
     authorization_request,
     business_day,
     checklist_run,
-    cm_assignment,
     complaint,
-    contact_log,
     counter_session,
     handoff,
     service_record,
@@ -362,28 +359,7 @@ def checklists(session: Db, catalog: Procedures | None, business_days: list[date
 def exceptions(session: Db, settings: Settings, now: datetime, explained: dict[str, str]
                ) -> Exceptions:
     without = entitlement.without_cm_count(session, settings)
-    # a CM change: an active assignment that took over from an earlier one; overdue when the
-    # new CM's first direct contact is missing past the configured days (as services.assignments)
-    earlier = cm_assignment.alias()
-    tz = ZoneInfo(settings.center.timezone)
-    today = now.astimezone(tz).date()
-    limit = day_bounds_utc(today - timedelta(days=settings.contact.cm_change_first_contact_days),
-                           tz)[0]
-    # driven from the ended assignments, the active one that took over looked up per client
-    # (ix_cm_assignment_client_end): as a join, SQLite drove it from every active assignment
-    # and probed the contact log for each (0.96 s at 1,000,000 clients, 50 ms this way). A
-    # client has one active assignment, so its clients counted are the changes counted.
-    took_over = exists().where(
-        cm_assignment.c.client_id == earlier.c.client_id, cm_assignment.c.end_at.is_(None),
-        cm_assignment.c.start_at == earlier.c.end_at,
-        ~exists().where(contact_log.c.client_id == cm_assignment.c.client_id,
-                        contact_log.c.staff_id == cm_assignment.c.cm_id,
-                        contact_log.c.at >= cm_assignment.c.start_at,
-                        contact_log.c.channel.in_(DIRECT_CHANNELS)))
-    overdue = session.execute(
-        select(func.count(distinct(earlier.c.client_id)))
-        .where(earlier.c.end_at.is_not(None), earlier.c.end_at < limit, took_over)
-    ).scalar_one()
+    overdue = cm_changes.overdue_count(session, settings, now)
     ranges = Counter(b.state for b in entitlement.books_out_of_range(session, settings))
     over, under = ranges["above"], ranges["below"]
     return Exceptions(int(without), int(overdue), int(over), int(under), explained)

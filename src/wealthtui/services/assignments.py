@@ -46,7 +46,7 @@ from wealthtui.model import (
     TargetList,
 )
 from wealthtui.model.status import HandoffStatus, TargetListStatus
-from wealthtui.reports import entitlement
+from wealthtui.reports import cm_changes, entitlement
 from wealthtui.rules import file_access, permissions
 from wealthtui.rules.agenda import DIRECT_CHANNELS
 from wealthtui.rules.clock import business_date, day_bounds_utc
@@ -521,7 +521,15 @@ class AssignmentService(Service):
 
     def _exceptions(self, uow: UnitOfWork, refs: list[ClientRef],
                     total: int | None) -> Exceptions:
-        overdue = [c for c in self.clocks_in(uow, unmet_only=True) if c.overdue(uow.today)]
+        days = uow.settings.contact.cm_change_first_contact_days
+        overdue = []
+        for c in cm_changes.overdue_changes(uow.session, uow.settings, uow.now):
+            started = local_date(uow, c.start_at)
+            overdue.append(ChangeClockView(
+                c.assignment_id, c.client_id, c.client_name, c.client_tier, c.from_cm_id,
+                c.from_cm_name, c.to_cm_id, c.to_cm_name, started, started + timedelta(days=days),
+                None))
+        overdue.sort(key=lambda c: (c.due_on, c.client_name))
         sizes = entitlement.book_sizes(uow.session)
         loads = [CMLoad(b.cm_id, b.staff_no, b.name, b.size, b.state)
                  for b in entitlement.books_out_of_range(uow.session, uow.settings, sizes)]

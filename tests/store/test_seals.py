@@ -297,3 +297,32 @@ def test_an_old_database_upgrades_through_the_seals_to_new_tables(tmp_path: Path
         assert store_findings(old) == []
     finally:
         old.dispose()
+
+
+def test_the_events_are_checked_in_rounds_of_about_a_batch_of_seals(
+        engine: Engine, services: Services, head: Actor, worked) -> None:  # type: ignore[no-untyped-def]
+    """`db check` holds about `batch` seals of the events at a time, cut by the seals' text, not
+    by a number of events (a bulk writer's event carries thousands); each sealing event is read
+    once, in id order, and a seal lost or put back is named wherever the rounds are cut."""
+    for n in range(6):  # more events, a few seals each
+        services.queue.issue(worked["lobby"], "A" if n % 2 else "B")
+    with engine.connect() as conn:
+        sealing = [(int(i), seals.parse_seals(t)) for i, t in conn.execute(text(
+            "SELECT id, seals FROM audit_event WHERE seals <> '' ORDER BY id"))]
+        rounds = list(seals._event_rounds(conn, 4))
+    assert [i for r in rounds for i, _ in r] == [i for i, _ in sealing]
+    in_hand = [sum(len(seals.parse_seals(t)) for _, t in r) for r in rounds]
+    assert all(n <= 4 * 2 or len(r) == 1 for n, r in zip(in_hand, rounds, strict=True)), in_hand
+    assert len(rounds) > 3
+    # a seal gone and a seal put back to an earlier event, found the same in small rounds
+    (ticket_id,) = [rid for _, s in sealing for (t, rid) in s if t == "ticket"][-1:]
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM row_seal WHERE tbl = 'ticket_event'"))
+        conn.execute(text("UPDATE row_seal SET audit_id = 1 WHERE tbl = 'ticket' "
+                          "AND row_id = :r"), {"r": ticket_id})
+    with engine.connect() as conn:
+        small = seals._events_against_seals(conn, 4)
+        whole = seals._events_against_seals(conn, 2000)
+    assert keys(small) == keys(whole)
+    assert ("tamper.seal.stale", "ticket", ticket_id) in keys(small)
+    assert len([k for k in keys(small) if k[:2] == ("tamper.seal.lost", "ticket_event")]) >= 6

@@ -454,6 +454,12 @@ class AssignmentService(Service):
             query = query.where(where)
         if from_cms is not None:
             query = query.where(col(prev.cm_id).in_(from_cms))
+        if where is None and from_cms is None:
+            # the whole center (the head): start from the clients who had an earlier CM (a
+            # redundant condition that SQLite drives the join from), not from every open
+            # assignment with its contact MIN each (1.27 s → 19 ms at 1,000,000 clients)
+            ended = select(prev.client_id).where(col(prev.end_at).is_not(None))
+            query = query.where(col(CMAssignment.client_id).in_(ended))
         if unmet_only:
             query = query.where(first_at.is_(None))
         elif met_since is not None:

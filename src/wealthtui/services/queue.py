@@ -8,6 +8,8 @@ Concurrency: ticket numbers are max+1 of the day's series inside the write trans
 IMMEDIATE on SQLite), backed by the unique constraint (business_date, series, number) with a
 retry. A call moves a ticket from waiting to called with a compare-and-set UPDATE (and a
 SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL), so two counters never get the same ticket.
+A call reads only the first few candidates in calling order (the read the counter's list uses,
+`_candidates`) and reads the next ones when other counters took all of those meanwhile.
 
 Counter steps (call, recall, start, park, transfer, no-show, finish) need the actor to be signed
 on to the counter: an open CounterSession of today for that counter and that staff member.
@@ -20,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, func, update
+from sqlalchemy import case, func, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
@@ -39,6 +41,12 @@ from wealthtui.store.engine import is_sqlite
 
 SECTION = service_section("queue.SECTION")  # lobby manager: divert, guide and give premium clients priority
 COUNTER_SECTION = service_section("queue.COUNTER_SECTION")  # tellers serve the queue at their counter
+
+#: a call reads this many candidates of each group (directed, boosted, each lane) in calling
+#: order and takes the first free one; when every one was taken meanwhile by other counters it
+#: reads the next ones, at most CALL_ROUNDS times, then all that wait (issue 22)
+CALL_CANDIDATES = 4
+CALL_ROUNDS = 3
 
 
 #: the actor's counter session a call loaded (uow.memo), for the sign-on checks of later steps of
@@ -278,14 +286,6 @@ class QueueService(Service):
                   ticket=ticket.display_no, counter=counter_no)
         return ticket
 
-    def _appointment_tickets(self, uow: UnitOfWork) -> set[int]:
-        """Today's tickets issued at an appointment's check-in (ahead of their lane's walk-ins,
-        rules.queue.order_waiting; issue 18)."""
-        return {tid for tid in uow.session.exec(
-            select(Appointment.ticket_id).where(Appointment.business_date == uow.today,
-                                                col(Appointment.ticket_id).is_not(None)))
-                if tid is not None}
-
     # --- issuing ---------------------------------------------------------------------------
     def issue_in(
         self,
@@ -374,27 +374,20 @@ class QueueService(Service):
         busy = self._busy(uow, counter_no)
         if busy is not None:
             raise Conflict("error.queue.counter_busy", counter=counter_no, ticket=busy.display_no)
-        rows = uow.session.exec(
-            select(Ticket.id, Ticket.category, Ticket.number, Ticket.priority, Ticket.queued_at,
-                   Ticket.counter_no)
-            .where(
-                Ticket.business_date == uow.today,
-                Ticket.status == rules.WAITING,
-                (col(Ticket.counter_no) == counter_no)
-                | (col(Ticket.counter_no).is_(None) & col(Ticket.category).in_(cfg.categories)),
-            )
-        ).all()
-        appointed = self._appointment_tickets(uow)
-        ordered = rules.order_waiting(
-            (rules.Candidate(*row, appointment=row[0] in appointed)  # type: ignore[arg-type,misc]
-             for row in rows),
-            counter_no=counter_no, categories=cfg.categories, now=uow.now,
-            starvation_minutes=self.settings.queue.starvation_minutes,
-        )
-        for candidate in ordered:
-            ticket = self._take(uow, candidate.ticket_id, counter_no)
-            if ticket is not None:
-                return self.view_in(uow, ticket)
+        cats = tuple(cfg.categories)
+        tried: list[int] = []
+        for attempt in range(CALL_ROUNDS + 1):
+            # the first CALL_CANDIDATES in calling order, but those tried already; the last
+            # round (every candidate of CALL_ROUNDS reads taken meanwhile) reads them all
+            limit = CALL_CANDIDATES if attempt < CALL_ROUNDS else None
+            ordered = self._candidates(uow, counter_no, cats, limit, exclude=tried)
+            for candidate in ordered:
+                ticket = self._take(uow, candidate.ticket_id, counter_no)
+                if ticket is not None:
+                    return self.view_in(uow, ticket)
+                tried.append(candidate.ticket_id)
+            if limit is None or len(ordered) < limit:
+                return None  # every ticket the counter may call was read and is taken
         return None
 
     @requires("queue.serve")
@@ -622,27 +615,43 @@ class QueueService(Service):
 
     def _first_waiting(self, uow: UnitOfWork, counter_no: str,
                        limit: int | None) -> list[TicketView]:
-        """The first `limit` (all when None) tickets the counter may call, ordered by
-        rules.queue.order_waiting — the one function that orders them, as for call_next.
+        """The first `limit` (all when None) tickets the counter may call, in the order
+        call_next takes them (`_candidates`, the read both use), with their clients."""
+        cfg = self._counter(counter_no)
+        ids = [c.ticket_id for c in self._candidates(uow, counter_no, tuple(cfg.categories),
+                                                     limit)]
+        if not ids:
+            return []
+        rows = {tk.id: (tk, name or "", tier or "") for tk, name, tier in uow.session.exec(
+            select(Ticket, Client.name, Client.tier)
+            .outerjoin(Client, Client.id == Ticket.client_id)
+            .where(col(Ticket.id).in_(ids)))}
+        return [_to_view(*rows[tid]) for tid in ids if tid in rows]
+
+    def _candidates(self, uow: UnitOfWork, counter_no: str, cats: tuple[str, ...],
+                    limit: int | None, exclude: list[int] | None = None) -> list[rules.Candidate]:
+        """The first `limit` (all when None) waiting tickets the counter may call, but those in
+        `exclude`, ordered by rules.queue.order_waiting — the one function that orders them, for
+        the list shown (queue_for) and for the call (call_next). One statement.
 
         With a limit, the candidates are read in groups whose own order is that of the rule
         within the group, `limit` of each: the tickets directed at the counter (by queued_at,
         number); the undirected ones boosted by their wait (the same); the others lane by lane
         (by priority, appointment first, queued_at, number). Any of the first `limit` overall
         has fewer than `limit` ahead of it in its group, so it is among the candidates, and the
-        rule orders their union."""
-        cfg = self._counter(counter_no)
-        cats = tuple(cfg.categories)
+        rule orders their union (only its first `limit` are sure to be the first overall)."""
         appointed = col(Ticket.id).in_(
             select(Appointment.ticket_id).where(Appointment.business_date == uow.today,
                                                 col(Appointment.ticket_id).is_not(None)))
         flag = case((appointed, 1), else_=0)
         columns = (Ticket.id, Ticket.category, Ticket.number, Ticket.priority, Ticket.queued_at,
-                   Ticket.counter_no, flag)
-        waiting = (Ticket.business_date == uow.today, Ticket.status == rules.WAITING)
+                   Ticket.counter_no, flag.label("appointment"))
+        waiting = [Ticket.business_date == uow.today, Ticket.status == rules.WAITING]
+        if exclude:
+            waiting.append(col(Ticket.id).not_in(exclude))
         oldest = (col(Ticket.queued_at), col(Ticket.number), col(Ticket.id))
         if limit is None:
-            groups = [select(*columns).where(*waiting, self._may_call(counter_no, cats))]
+            query = select(*columns).where(*waiting, self._may_call(counter_no, cats))
         else:
             cutoff = uow.now - timedelta(minutes=self.settings.queue.starvation_minutes)
             undirected = col(Ticket.counter_no).is_(None)
@@ -659,25 +668,18 @@ class QueueService(Service):
                 .order_by(col(Ticket.priority).desc(), flag.desc(), *oldest).limit(limit)
                 for code in cats
             ]
+            # each group limited inside its own subquery: one statement on both backends
+            query = union_all(*(select(group.subquery()) for group in groups))
         candidates: dict[int, rules.Candidate] = {}
-        for query in groups:
-            for tid, category, number, priority, queued_at, directed, appt in \
-                    uow.session.exec(query):  # type: ignore[call-overload]
-                candidates[tid] = rules.Candidate(tid, category, number, priority,
-                                                  calling_board.aware(queued_at), directed,
-                                                  appointment=bool(appt))
-        ordered = rules.order_waiting(
+        for tid, category, number, priority, queued_at, directed, appt in \
+                uow.session.execute(query):
+            candidates[tid] = rules.Candidate(tid, category, number, priority,
+                                              calling_board.aware(queued_at), directed,
+                                              appointment=bool(appt))
+        return rules.order_waiting(
             candidates.values(), counter_no=counter_no, categories=cats, now=uow.now,
             starvation_minutes=self.settings.queue.starvation_minutes,
         )[:limit]
-        ids = [c.ticket_id for c in ordered]
-        if not ids:
-            return []
-        rows = {tk.id: (tk, name or "", tier or "") for tk, name, tier in uow.session.exec(
-            select(Ticket, Client.name, Client.tier)
-            .outerjoin(Client, Client.id == Ticket.client_id)
-            .where(col(Ticket.id).in_(ids)))}
-        return [_to_view(*rows[tid]) for tid in ids if tid in rows]
 
     @requires("queue.view", write=False)
     def events(self, uow: UnitOfWork, ticket_id: int) -> list[TicketEventView]:

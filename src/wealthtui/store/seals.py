@@ -37,7 +37,9 @@ from sqlalchemy import (
     String,
     Table,
     and_,
+    bindparam,
     cast,
+    func,
     inspect,
     select,
     tuple_,
@@ -481,35 +483,61 @@ def _seals_against_events(conn: Connection, batch: int) -> list[Finding]:
         last = ids[-1]
 
 
+#: about how many characters one seal takes in an event's `seals` text (table, id, digest)
+_SEAL_CHARS = 48
+
+
+def _event_rounds(conn: Connection, batch: int) -> Iterator[list[tuple[int, str]]]:
+    """The events that sealed rows, in id order, a round at a time of about `batch` seals: a
+    service call's event seals a few rows, a bulk writer's thousands, so a round is cut by the
+    length of the seals' text (read first) rather than by a number of events."""
+    event = core.audit_event
+    last, take = 0, 200
+    while True:
+        sizes = conn.execute(
+            select(event.c.id, func.length(event.c.seals))
+            .where(event.c.id > last, event.c.seals != "")
+            .order_by(event.c.id).limit(take)).all()
+        if not sizes:
+            return
+        ids, chars = [], 0
+        for eid, size in sizes:
+            if ids and chars + int(size) > batch * _SEAL_CHARS:
+                break
+            ids.append(int(eid))
+            chars += int(size)
+        take = max(50, min(5000, len(ids) * 2))
+        yield [(int(i), text) for i, text in conn.execute(
+            select(event.c.id, event.c.seals).where(event.c.id.in_(ids)).order_by(event.c.id))]
+        last = ids[-1]
+
+
 def _events_against_seals(conn: Connection, batch: int) -> list[Finding]:
     """Each row an event sealed still has a seal, from that event or a later one."""
     findings: list[Finding] = []
     seal = core.row_seal
-    last = 0
-    while True:
-        events = conn.execute(
-            select(core.audit_event.c.id, core.audit_event.c.seals)
-            .where(core.audit_event.c.id > last, core.audit_event.c.seals != "")
-            .order_by(core.audit_event.c.id).limit(50)).all()
-        if not events:
-            return findings
+    # one statement per table of a round, the ids bound as a list (a list of (table, id) pairs
+    # was written into the SQL and compiled anew for each chunk: most of `db check`'s time)
+    have_seal = (select(seal.c.row_id, seal.c.audit_id)
+                 .where(seal.c.tbl == bindparam("tbl"),
+                        seal.c.row_id.in_(bindparam("ids", expanding=True))))
+    for events in _event_rounds(conn, batch):
         sealed_by: list[tuple[str, str, int]] = [
-            (tbl, rid, int(eid)) for eid, text in events for (tbl, rid) in parse_seals(text)]
-        for part in _chunks(sealed_by, batch):
-            keys = list({(t, r) for t, r, _ in part})
-            have: dict[tuple[str, str], int] = {}
-            for sub in _chunks(keys, 400):
-                for tbl, rid, audit_id in conn.execute(
-                        select(seal.c.tbl, seal.c.row_id, seal.c.audit_id)
-                        .where(tuple_(seal.c.tbl, seal.c.row_id).in_(sub))):
+            (tbl, rid, eid) for eid, text in events for (tbl, rid) in parse_seals(text)]
+        by_table: dict[str, set[str]] = {}
+        for tbl, rid, _ in sealed_by:
+            by_table.setdefault(tbl, set()).add(rid)
+        have: dict[tuple[str, str], int] = {}
+        for tbl, rids in by_table.items():
+            for sub in _chunks(sorted(rids), 900):
+                for rid, audit_id in conn.execute(have_seal, {"tbl": tbl, "ids": sub}):
                     have[(tbl, rid)] = int(audit_id)
-            for tbl, rid, eid in part:
-                now = have.get((tbl, rid))
-                if now is None:
-                    findings.append(Finding("tamper.seal.lost",
-                                            {"table": tbl, "id": rid, "audit": eid}))
-                elif now < eid:
-                    findings.append(Finding("tamper.seal.stale",
-                                            {"table": tbl, "id": rid, "audit": now,
-                                             "newer": eid}))
-        last = int(events[-1][0])
+        for tbl, rid, eid in sealed_by:
+            now = have.get((tbl, rid))
+            if now is None:
+                findings.append(Finding("tamper.seal.lost",
+                                        {"table": tbl, "id": rid, "audit": eid}))
+            elif now < eid:
+                findings.append(Finding("tamper.seal.stale",
+                                        {"table": tbl, "id": rid, "audit": now, "newer": eid}))
+    return findings

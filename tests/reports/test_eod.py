@@ -70,7 +70,7 @@ def test_exceptions(report: eod.DayReport) -> None:
     e = report.exceptions
     # P3 has no CM; K1 changed to C002 on 1 October and C002 has not contacted them;
     # both wealth CMs hold 2 clients, below the range of 100–200
-    assert (e.premium_without_cm, e.cm_change_overdue, e.cm_over_range, e.cm_under_range) == (
+    assert (e.entitled_without_cm, e.cm_change_overdue, e.cm_over_range, e.cm_under_range) == (
         1, 1, 0, 2)
 
 

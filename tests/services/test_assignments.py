@@ -4,6 +4,7 @@ CM's side of hand-offs (arrivals accepted or declined, late arrivals, cash busin
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -16,6 +17,7 @@ from tests.services.cm_helpers import Desk, desk_fixture  # noqa: F401
 from tests.services.counter_helpers import Center, center_fixture  # noqa: F401
 from tests.services.recording_helpers import recorded
 from wealthtui.model import ClientAccount, CMAssignment, ContactLog, Handoff, Lead
+from wealthtui.reports import eod
 from wealthtui.rules import step_facts
 from wealthtui.rules.fields import FieldError
 from wealthtui.services import Services
@@ -238,6 +240,39 @@ def test_the_exceptions_cover_every_client_entitled_to_an_exclusive_cm(desk: Des
     found = wider.assignments.exceptions(desk.head).premium_without_cm
     assert {c.client_id for c in found} == {by_tier, by_card, other_card, potential}
 
+
+
+def test_the_staff_tab_and_the_end_of_day_count_the_same_clients_without_a_cm(
+        desk: Desk, settings) -> None:  # type: ignore[no-untyped-def]
+    """One truth (issue 22 review): the staff tab's clients entitled to a CM without one and
+    its CMs outside their range are the end-of-day report's — through the services' session
+    and through the lean `eod`'s Core connection alike; before, eod counted the premium tiers
+    only and missed the card holders the tab lists."""
+    desk.client("孤单单", tier="key", aum_fen=700_000_000)
+    desk.client("缺经理", aum_fen=90_000_000)
+    for i in range(3):  # card holders of an ordinary tier: entitled by the card (ch.2 §5)
+        holder = desk.client(f"持卡{i}", tier="ordinary", aum_fen=1_000 + i)
+        _card(desk, holder, f"622200000000010{i}")
+    desk.client("有经理", cm=desk.cm1)
+    moved = desk.client("换经理", cm=desk.cm1)
+    desk.services.assignments.assign(desk.head, moved, desk.cm2.staff_id, "调岗")
+    desk.services.ctx.clock.advance(days=31)  # type: ignore[attr-defined]
+    shown = desk.services.assignments.exceptions_shown(desk.head, limit=2)
+    assert len(shown.premium_without_cm) == 2 and shown.without_cm_total == 5
+    by_state = Counter(x.state for x in shown.portfolio_out_of_range)
+    now = desk.services.ctx.clock.now()
+    with desk.engine.connect() as conn:  # as `wealthtui eod` reads, no ORM
+        lean = eod.exceptions(conn, settings, now, {})
+    with Session(desk.engine) as s:  # as the services' reports read
+        served = eod.exceptions(s, settings, now, {})
+    assert lean == served
+    assert lean.entitled_without_cm == shown.without_cm_total
+    assert lean.cm_change_overdue == len(shown.overdue_changes) == 1
+    assert (lean.cm_over_range, lean.cm_under_range) == (by_state["above"], by_state["below"])
+    assert lean.total == shown.count  # the tab's "Exceptions (n)" is the close's
+    # the staff list's clients column is the book the ranges were judged on
+    assert shown.book_sizes == desk.services.dashboard.book_sizes(desk.head) \
+        == {desk.cm1.staff_id: 1, desk.cm2.staff_id: 1}
 
 def _open_lead(desk: Desk, client_id: int | None = None) -> int:
     lead = desk.services.lobby.spot_potential(

@@ -16,29 +16,29 @@ Sections of a day:
   decision date passed, clock not paused);
 - checklists: runs done that day; missed = scheduled daily procedures (start or end of day) of
   subject `day` with no completed run, and runs of the day left unfinished;
-- exceptions (a snapshot, as of now): premium clients without an exclusive CM, CM changes whose
-  first contact is overdue, CMs above or below their portfolio range; and what the head wrote
-  when closing the day.
+- exceptions (a snapshot, as of now): clients entitled to an exclusive CM without one (a premium
+  tier or an open wealth-account card, reports.entitlement — the staff tab's count), CM changes
+  whose first contact is overdue, CMs above or below their portfolio range (the staff tab's);
+  and what the head wrote when closing the day.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, and_, distinct, exists, func, literal, select, union
+from sqlalchemy import Integer, and_, func, select, union
 
 from wealthtui.config import Settings
-from wealthtui.reports import chain_head, figures
+from wealthtui.reports import chain_head, cm_changes, entitlement, figures
 from wealthtui.reports.compliance import ComplianceFigures
 from wealthtui.reports.compliance import figures_in as compliance_figures
-from wealthtui.reports.figures import premium_tiers
 from wealthtui.reports.flow_log import FlowLog, flow_log
 from wealthtui.reports.sql import Db, days, month_bounds, on_days, seconds_between
-from wealthtui.rules.agenda import DIRECT_CHANNELS
 from wealthtui.rules.clock import day_bounds_utc
 from wealthtui.rules.handoff_state import is_overdue
 from wealthtui.rules.status import BalanceStatus, ChecklistStatus, DayStatus, TicketStatus
@@ -46,15 +46,11 @@ from wealthtui.store.tables import (
     authorization_request,
     business_day,
     checklist_run,
-    client,
-    cm_assignment,
     complaint,
-    contact_log,
     counter_session,
     handoff,
     service_record,
     staff,
-    staff_role,
     teller_balance,
     ticket,
     ticket_event,
@@ -125,7 +121,9 @@ class Checklists:
 
 @dataclass(frozen=True)
 class Exceptions:
-    premium_without_cm: int
+    #: clients entitled to an exclusive CM without one — a premium tier or an open card of
+    #: [ownership] exclusive_cm_products (reports.entitlement, as the head's staff tab counts)
+    entitled_without_cm: int
     cm_change_overdue: int
     cm_over_range: int
     cm_under_range: int
@@ -135,7 +133,7 @@ class Exceptions:
 
     @property
     def total(self) -> int:
-        return (self.premium_without_cm + self.cm_change_overdue + self.cm_over_range
+        return (self.entitled_without_cm + self.cm_change_overdue + self.cm_over_range
                 + self.cm_under_range)
 
 
@@ -360,53 +358,10 @@ def checklists(session: Db, catalog: Procedures | None, business_days: list[date
 
 def exceptions(session: Db, settings: Settings, now: datetime, explained: dict[str, str]
                ) -> Exceptions:
-    premium = premium_tiers(settings)
-    active = and_(cm_assignment.c.client_id == client.c.id, cm_assignment.c.end_at.is_(None))
-    without = session.execute(
-        select(func.count(client.c.id))
-        .where(client.c.tier.in_(premium), ~exists().where(active))
-    ).scalar_one()
-    # a CM change: an active assignment that took over from an earlier one; overdue when the
-    # new CM's first direct contact is missing past the configured days (as services.assignments)
-    earlier = cm_assignment.alias()
-    tz = ZoneInfo(settings.center.timezone)
-    today = now.astimezone(tz).date()
-    limit = day_bounds_utc(today - timedelta(days=settings.contact.cm_change_first_contact_days),
-                           tz)[0]
-    # driven from the ended assignments, the active one that took over looked up per client
-    # (ix_cm_assignment_client_end): as a join, SQLite drove it from every active assignment
-    # and probed the contact log for each (0.96 s at 1,000,000 clients, 50 ms this way). A
-    # client has one active assignment, so its clients counted are the changes counted.
-    took_over = exists().where(
-        cm_assignment.c.client_id == earlier.c.client_id, cm_assignment.c.end_at.is_(None),
-        cm_assignment.c.start_at == earlier.c.end_at,
-        ~exists().where(contact_log.c.client_id == cm_assignment.c.client_id,
-                        contact_log.c.staff_id == cm_assignment.c.cm_id,
-                        contact_log.c.at >= cm_assignment.c.start_at,
-                        contact_log.c.channel.in_(DIRECT_CHANNELS)))
-    overdue = session.execute(
-        select(func.count(distinct(earlier.c.client_id)))
-        .where(earlier.c.end_at.is_not(None), earlier.c.end_at < limit, took_over)
-    ).scalar_one()
-    roles = settings.contact.portfolio_roles
-    role_match = exists().where(
-        staff_role.c.staff_id == staff.c.id,
-        staff_role.c.role.in_(roles)) if roles else literal(False)
-    books = (
-        select(staff.c.id.label("cm"), func.count(cm_assignment.c.id).label("n"))
-        .select_from(staff)
-        .outerjoin(cm_assignment, and_(cm_assignment.c.cm_id == staff.c.id,
-                                      cm_assignment.c.end_at.is_(None)))
-        .where(staff.c.active, role_match)
-        .group_by(staff.c.id)
-        .subquery()
-    )
-    over, under = session.execute(
-        select(
-            func.coalesce(func.sum((books.c.n > settings.contact.portfolio_max).cast(Integer)), 0),
-            func.coalesce(func.sum((books.c.n < settings.contact.portfolio_min).cast(Integer)), 0),
-        )
-    ).one()
+    without = entitlement.without_cm_count(session, settings)
+    overdue = cm_changes.overdue_count(session, settings, now)
+    ranges = Counter(b.state for b in entitlement.books_out_of_range(session, settings))
+    over, under = ranges["above"], ranges["below"]
     return Exceptions(int(without), int(overdue), int(over), int(under), explained)
 
 

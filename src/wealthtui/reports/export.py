@@ -164,7 +164,7 @@ def day_dict(settings: Settings, r: DayReport) -> dict[str, Any]:
         "checklists": {"done": r.checklists.done, "missed": r.checklists.missed,
                        "missed_ids": list(r.checklists.missed_ids)},
         "exceptions": {
-            "premium_without_cm": r.exceptions.premium_without_cm,
+            "entitled_without_cm": r.exceptions.entitled_without_cm,
             "cm_change_overdue": r.exceptions.cm_change_overdue,
             "cm_over_range": r.exceptions.cm_over_range,
             "cm_under_range": r.exceptions.cm_under_range,
@@ -312,7 +312,7 @@ def day_sections(doc: dict[str, Any]) -> list[Section]:
         ("complaints_overdue", c["overdue"], "int"),
         ("checklists_done", k["done"], "int"),
         ("checklists_missed", k["missed"], "int"),
-        ("premium_without_cm", e["premium_without_cm"], "int"),
+        ("entitled_without_cm", e["entitled_without_cm"], "int"),
         ("cm_change_overdue", e["cm_change_overdue"], "int"),
         ("cm_over_range", e["cm_over_range"], "int"),
         ("cm_under_range", e["cm_under_range"], "int"),

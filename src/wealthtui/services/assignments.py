@@ -25,9 +25,8 @@ CM's side of hand-offs.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.orm import aliased
@@ -37,7 +36,6 @@ from wealthtui.citations import service_section
 from wealthtui.config import Settings
 from wealthtui.model import (
     Client,
-    ClientAccount,
     CMAssignment,
     CMAssistant,
     ContactLog,
@@ -48,6 +46,7 @@ from wealthtui.model import (
     TargetList,
 )
 from wealthtui.model.status import HandoffStatus, TargetListStatus
+from wealthtui.reports import cm_changes, entitlement
 from wealthtui.rules import file_access, permissions
 from wealthtui.rules.agenda import DIRECT_CHANNELS
 from wealthtui.rules.clock import business_date, day_bounds_utc
@@ -70,12 +69,8 @@ CM_ROLES = permissions.CMS | {permissions.HEAD}
 
 # --- helpers used by the other CM-desk services -------------------------------------------------
 def entitled_by(settings: Settings) -> tuple[list[str], list[str]]:
-    """Who is entitled to an exclusive CM: the tiers (the premium ones and [ownership]
-    exclusive_cm_tiers) and the card products ([ownership] exclusive_cm_products, by default
-    理财金账户卡, manual ch.2 §5) an open card or account of which entitles its holder."""
-    codes = [t.code for t in settings.tiers if t.premium]
-    codes += [c for c in settings.ownership.exclusive_cm_tiers if c not in codes]
-    return codes, list(settings.ownership.exclusive_cm_products)
+    """Who is entitled to an exclusive CM (manual ch.2 §5): reports.entitlement.entitled_by."""
+    return entitlement.entitled_by(settings)
 
 
 #: a lead still to be worked (converted and dropped ones are done)
@@ -316,6 +311,9 @@ class Exceptions:
     #: all the clients entitled to a CM without one, when premium_without_cm lists only the
     #: first of them (exceptions_shown); None: it lists them all
     without_cm_total: int | None = None
+    #: clients held per staff id (reports.entitlement.book_sizes), read once for the ranges
+    #: above and the staff list's clients column
+    book_sizes: dict[int, int] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
@@ -505,36 +503,12 @@ class AssignmentService(Service):
         return out
 
     # --- exceptions for the head -----------------------------------------------------------
-    def _without_cm(self, uow: UnitOfWork) -> list[tuple[str, Any]]:
-        """(entitled_by, WHERE) of the clients entitled to an exclusive CM without one."""
-        codes, products = entitled_by(uow.settings)
-        has_cm = select(CMAssignment.id).where(CMAssignment.client_id == Client.id,
-                                               col(CMAssignment.end_at).is_(None)).exists()
-        wheres: list[tuple[str, Any]] = [("tier", col(Client.tier).in_(codes) & ~has_cm)]
-        if products:  # from the product index: the holders, then those without a CM
-            wheres.append(("card", col(Client.id).in_(
-                select(ClientAccount.client_id).where(
-                    col(ClientAccount.product).in_(products),
-                    col(ClientAccount.closed_on).is_(None)))
-                & col(Client.tier).not_in(codes) & ~has_cm))
-        return wheres
-
     def _refs(self, uow: UnitOfWork, limit: int | None) -> tuple[list[ClientRef], int]:
         """The clients without their CM, largest assets first (the first `limit`), and how many
-        there are in all: one statement per kind of entitlement, its count a window over the
-        same rows (counted in SQL, before the limit; no second pass over the holders)."""
-        columns = (Client.id, Client.name, Client.tier, Client.aum_fen)
-        refs: list[ClientRef] = []
-        total = 0
-        for why, where in self._without_cm(uow):
-            query = select(*columns, func.count().over()).where(where)
-            if limit is not None:
-                query = query.order_by(col(Client.aum_fen).desc(), col(Client.name)).limit(limit)
-            rows = uow.session.exec(query).all()
-            total += int(rows[0][4]) if rows else 0
-            refs += [ClientRef(*row[:4], entitled_by=why) for row in rows]
-        refs.sort(key=lambda r: (-r.aum_fen, r.name))
-        return (refs[:limit] if limit is not None else refs), total
+        there are in all: reports.entitlement.without_cm, the end-of-day report's definition."""
+        found, total = entitlement.without_cm(uow.session, uow.settings, limit)
+        return [ClientRef(r.client_id, r.name, r.tier, r.aum_fen, entitled_by=r.entitled_by)
+                for r in found], total
 
     @requires("client.assign_cm", write=False)
     def exceptions(self, uow: UnitOfWork) -> Exceptions:
@@ -553,23 +527,19 @@ class AssignmentService(Service):
 
     def _exceptions(self, uow: UnitOfWork, refs: list[ClientRef],
                     total: int | None) -> Exceptions:
-        overdue = [c for c in self.clocks_in(uow, unmet_only=True) if c.overdue(uow.today)]
-        cfg = uow.settings.contact
-        sizes = dict(uow.session.exec(
-            select(CMAssignment.cm_id, func.count()).where(col(CMAssignment.end_at).is_(None))
-            .group_by(CMAssignment.cm_id)
-        ).all())
-        loads: list[CMLoad] = []
-        for staff in uow.session.exec(select(Staff).where(Staff.active).order_by(Staff.staff_no)):
-            if not staff.role_set & set(cfg.portfolio_roles):
-                continue
-            assert staff.id is not None
-            size = sizes.get(staff.id, 0)
-            if size < cfg.portfolio_min:
-                loads.append(CMLoad(staff.id, staff.staff_no, staff.name, size, "below"))
-            elif size > cfg.portfolio_max:
-                loads.append(CMLoad(staff.id, staff.staff_no, staff.name, size, "above"))
-        return Exceptions(tuple(refs), tuple(overdue), tuple(loads), total)
+        days = uow.settings.contact.cm_change_first_contact_days
+        overdue = []
+        for c in cm_changes.overdue_changes(uow.session, uow.settings, uow.now):
+            started = local_date(uow, c.start_at)
+            overdue.append(ChangeClockView(
+                c.assignment_id, c.client_id, c.client_name, c.client_tier, c.from_cm_id,
+                c.from_cm_name, c.to_cm_id, c.to_cm_name, started, started + timedelta(days=days),
+                None))
+        overdue.sort(key=lambda c: (c.due_on, c.client_name))
+        sizes = entitlement.book_sizes(uow.session)
+        loads = [CMLoad(b.cm_id, b.staff_no, b.name, b.size, b.state)
+                 for b in entitlement.books_out_of_range(uow.session, uow.settings, sizes)]
+        return Exceptions(tuple(refs), tuple(overdue), tuple(loads), total, sizes)
 
     # --- assignment and CM change ----------------------------------------------------------
     def _cm(self, uow: UnitOfWork, cm_id: int) -> Staff:

@@ -22,7 +22,6 @@ from wealthtui.model import (
     AuthorizationRequest,
     ChecklistRun,
     Client,
-    CMAssignment,
     Complaint,
     Handoff,
     Staff,
@@ -31,7 +30,7 @@ from wealthtui.model import (
 )
 from wealthtui.model.handoff import overdue_clause
 from wealthtui.model.status import AuthorizationStatus, ChecklistStatus
-from wealthtui.reports import figures
+from wealthtui.reports import entitlement, figures
 from wealthtui.reports.sql import utc_hour
 from wealthtui.services.base import Context, Service, UnitOfWork, requires
 from wealthtui.services.checklists import ChecklistService
@@ -174,11 +173,9 @@ class DashboardService(Service):
 
     @requires("client.assign_cm", write=False)
     def book_sizes(self, uow: UnitOfWork) -> dict[int, int]:
-        """Clients held (active exclusive assignments) per staff id, for the staff list."""
-        return {cm: int(n) for cm, n in uow.session.execute(
-            select(CMAssignment.cm_id, func.count(CMAssignment.id))
-            .where(CMAssignment.end_at.is_(None))  # type: ignore[union-attr]
-            .group_by(CMAssignment.cm_id))}
+        """Clients held (active exclusive assignments) per staff id: reports.entitlement's
+        book_sizes, the one count the staff tab and the end-of-day ranges read."""
+        return entitlement.book_sizes(uow.session)
 
     @requires("dashboard.view", write=False)
     def snapshot(self, uow: UnitOfWork) -> DashboardView:

@@ -48,7 +48,7 @@ def staff_state(s: StaffView, now: datetime) -> str:
 
 def fetch_staff(actor: Any, services: Any) -> tuple[Any, ...]:
     """Everything the staff tab shows, read in the call's thread: the staff, the clients each
-    holds, the exceptions (of the clients without their CM only the first [reads]
+    holds (the exceptions' book sizes), the exceptions (of the clients without their CM only the first [reads]
     head_exceptions, the rest counted in SQL) and today's roster (the last three left out when
     refused)."""
     staff = services.staff.roster(actor)
@@ -58,8 +58,10 @@ def fetch_staff(actor: Any, services: Any) -> tuple[Any, ...]:
             return fn(actor)
         except (ServiceError, FieldError):
             return None
-    return (staff, optional(services.dashboard.book_sizes) or {},
-            optional(services.assignments.exceptions_shown), optional(services.roster.day))
+    exceptions = optional(services.assignments.exceptions_shown)
+    # the clients column and the portfolio-range exceptions from the one read of the books
+    books = exceptions.book_sizes if exceptions is not None else {}
+    return staff, books, exceptions, optional(services.roster.day)
 
 
 def cm_id(services: Any, actor: Any, staff_no: str, field: str) -> int:

@@ -87,3 +87,62 @@ async def test_cm_sign_in_composes_today_only(desk: Desk) -> None:
         await settle(pilot)
         today = screen.query_one(TodayList)
         assert today.loaded and app.focused is today.table
+
+
+def _count_underline_moves(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts every value the tabs' underline takes for its start (one per frame it is drawn
+    at while it moves)."""
+    from textual.widgets._tabs import Underline
+
+    assert not hasattr(Underline, "watch_highlight_start")  # none of Textual's to keep
+    moves = [0]
+
+    def counted(_self: Any) -> None:
+        moves[0] += 1
+
+    monkeypatch.setattr(Underline, "watch_highlight_start", counted, raising=False)
+    return moves
+
+
+async def _switch_moves(pilot: Any, moves: list[int], key: str) -> int:
+    """Underline positions drawn by one tab switch, its animation (0.3 s) let run out."""
+    moves[0] = 0
+    await pilot.press(key)
+    await settle(pilot)
+    await pilot.pause(0.5)
+    return moves[0]
+
+
+async def test_a_tab_switch_moves_the_underline_in_one_step(
+        desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 22: the underline under the role screens' tabs jumps to the new tab; Textual slid
+    it over 0.3 s, ~20 frames of the event loop per switch (each a partial redraw) while the
+    new panel loaded. Where it ends is where it ended."""
+    sample(desk)
+    moves = _count_underline_moves(monkeypatch)
+    app = make_app(desk.services)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.animation_level = "full"  # as a terminal runs it (Textual's default)
+        screen = await sign_in(pilot, "C01")
+        assert isinstance(screen, CMScreen)
+        await settle(pilot)
+        for key, tab in (("f4", "--content-tab-portfolio"), ("f2", "--content-tab-today"),
+                         ("f4", "--content-tab-portfolio")):  # first opening and coming back
+            assert await _switch_moves(pilot, moves, key) <= 1
+            underline = screen.query_one("Underline")
+            active = screen.query_one(f"#{tab}")
+            start, end = active.virtual_region.shrink(active.styles.gutter).column_span
+            assert (underline.highlight_start, underline.highlight_end) == (start, end)
+
+
+async def test_the_heads_tab_switch_moves_the_underline_in_one_step(
+        services: Any, center: Seed, monkeypatch: pytest.MonkeyPatch) -> None:
+    moves = _count_underline_moves(monkeypatch)
+    app = make_app(services)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.animation_level = "full"
+        screen = await sign_in(pilot, "H001")
+        assert isinstance(screen, HeadScreen)
+        await settle(pilot)
+        assert await _switch_moves(pilot, moves, "f5") <= 1   # flow: reads almost nothing
+        assert await _switch_moves(pilot, moves, "f2") <= 1

@@ -146,3 +146,41 @@ async def test_the_heads_tab_switch_moves_the_underline_in_one_step(
         await settle(pilot)
         assert await _switch_moves(pilot, moves, "f5") <= 1   # flow: reads almost nothing
         assert await _switch_moves(pilot, moves, "f2") <= 1
+
+
+async def test_a_head_tab_switch_rebuilds_the_footer_once(
+        services: Any, center: Seed, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 22: switching the head's tab moved the focus in two steps (cleared as the old
+    pane hid, set in the new one after the layout) and the footer was rebuilt for each, every
+    key a new widget; it is told once, of where the focus lands. The footer drawn is the same."""
+    from textual.widgets import Footer
+
+    from wealthtui.ui.bindings import footer_keys
+
+    rebuilt = [0]
+    recompose = Footer.recompose
+
+    async def counted(footer: Footer) -> None:
+        rebuilt[0] += 1
+        await recompose(footer)
+
+    monkeypatch.setattr(Footer, "recompose", counted)
+    app = make_app(services)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await sign_in(pilot, "H001")
+        assert isinstance(screen, HeadScreen)
+        await settle(pilot)
+        keys = ("f3", "f4", "f5", "f6", "f2")
+        for key in (*keys, *keys):  # each pane made at its first showing, then shown again
+            rebuilt[0] = 0
+            await pilot.press(key)
+            await settle(pilot)
+            await pilot.pause(0.2)
+            assert rebuilt[0] <= 1, key
+            # what the footer shows is the keys of where the focus is
+            panel = screen.panel()
+            assert panel is not None and screen.focused is not None
+            assert panel in screen.focused.ancestors_with_self
+            drawn = [k.description for k in screen.query_one(Footer).query("FooterKey")]
+            told = footer_keys(screen.active_bindings, app.COMMAND_PALETTE_BINDING)
+            assert drawn == [entry[3] for entry in told], key

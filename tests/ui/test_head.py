@@ -76,7 +76,7 @@ async def test_tabs_open_with_function_keys_and_show_the_reports(
         await _tab(pilot, "f3")
         staff = screen.query_one("#staff-table", DataTable)
         assert staff.row_count == 8  # H001 and the seed's seven
-        assert "优质客户无专属客户经理" in screen_text(app)
+        assert "应配未配专属客户经理" in screen_text(app)
         await _tab(pilot, "f4")
         assert screen.tab == "complaints"
         await _tab(pilot, "f2")

@@ -159,6 +159,17 @@ class TranslatedBindings:
     _bindings_due = False
     #: what the footer was last told to show (None: nothing told yet)
     _bindings_told: tuple[Any, ...] | None = None
+    #: the focus is between two widgets (see `focus_moving`): nothing told meanwhile
+    _focus_moving = False
+
+    def focus_moving(self, moving: bool) -> None:
+        """A focus move in two steps (a tab switch: the focus leaves the pane being hidden,
+        and goes into the shown one after the layout) holds the footer: it is told once, of
+        the keys where the focus lands, not rebuilt for the frame between with the keys of no
+        focus (issue 22: two footer rebuilds per head tab switch)."""
+        self._focus_moving = moving
+        if not moving:
+            self.refresh_bindings()
 
     def refresh_bindings(self) -> None:
         """Ask for the footer to follow the bindings: after this frame, once, whatever the
@@ -172,7 +183,7 @@ class TranslatedBindings:
     def _tell_bindings(self) -> None:
         self._bindings_due = False
         me: Any = self
-        if not me.is_attached:
+        if not me.is_attached or self._focus_moving:
             return
         app = me.app
         footers = list(me.query(Footer))

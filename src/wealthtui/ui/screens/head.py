@@ -138,27 +138,32 @@ class HeadScreen(RoleScreen):
             self.complaints_stale = False
             panel.reload()
         if self.focused is not None and panel not in self.focused.ancestors_with_self:
+            self.focus_moving(True)  # the footer is told where the focus lands, not between
             self.set_focus(None)  # a focused widget in the hidden pane would refocus its sibling
         self.call_after_refresh(self._focus_panel, panel)
 
     def _focus_panel(self, panel: Widget) -> None:
         """The focus goes into the shown panel, so that its keys are the active ones (after
         the switch is laid out: focus in a hidden pane would switch the tab back)."""
-        if not panel.is_attached or self.panel() is not panel:
-            return
-        if panel.focusable:
-            panel.focus()
-            return
-        for widget in panel.query("*"):
-            if widget.focusable:
-                widget.focus()
+        try:
+            if not panel.is_attached or self.panel() is not panel:
                 return
+            target = panel if panel.focusable else next(
+                (widget for widget in panel.query("*") if widget.focusable), None)
+            if target is not None:
+                self.set_focus(target)  # now (`focus()` waits a turn): the footer told once
+        finally:
+            self.focus_moving(False)
 
     def action_show_tab(self, tab: str) -> None:
         tabs = self.query_one(TabbedContent)
         panel = self.panel(tab)
         if tabs.active == tab and panel is not None:
             self._focus_panel(panel)
+        elif tabs.active != tab:
+            # the focus leaves the pane about to hide at the next layout (Textual clears it)
+            # and lands in the new one after it (`_focus_panel`, from the TabActivated handler)
+            self.focus_moving(True)
         tabs.active = tab
 
     # --- loading ---------------------------------------------------------------------------

@@ -14,6 +14,11 @@ tab is first activated, then kept.
   `LazyPane.composed` or queries with `query(...)` / `composed_panel(...)`: a pane never shown
   has nothing to reload, and loads fresh when it is shown.
 
+The underline under the tabs moves to the new tab at once, not slid there: Textual animates it
+over 0.3 s, some 20 frames of the event loop per switch (each a partial redraw, ~13 compositor
+updates per switch measured on the CM screen), while the new pane's panel loads and the next
+key waits; the drawn end state is the same (issue 22).
+
 Textual's `textual.lazy.Lazy` is not this: it mounts its widget after the first refresh, so
 the work is moved by a frame, not saved.
 """
@@ -21,12 +26,13 @@ the work is moved by a frame, not saved.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 from textual.app import ComposeResult
 from textual.css.query import NoMatches
 from textual.widget import AwaitMount, Widget
-from textual.widgets import TabbedContent, TabPane
+from textual.widgets import TabbedContent, TabPane, Tabs
 
 
 class LazyPane(TabPane):
@@ -78,7 +84,10 @@ class LazyTabbedContent(TabbedContent):
         for pane in panes:
             if isinstance(pane, LazyPane) and pane.id == initial:
                 pane.eager = True
-        yield from super().compose()
+        for widget in super().compose():
+            if isinstance(widget, Tabs):
+                still_underline(widget)
+            yield widget
 
     def _watch_active(self, active: str) -> None:
         pane = self.get_pane(active) if active else None
@@ -91,6 +100,15 @@ class LazyTabbedContent(TabbedContent):
                 self.screen.set_focus(None)
             pane.start_composing()
         super()._watch_active(active)
+
+
+def _highlight_at_once(tabs: Tabs, animate: bool = True) -> None:  # noqa: ARG001
+    type(tabs)._highlight_active(tabs, animate=False)  # noqa: SLF001
+
+
+def still_underline(tabs: Tabs) -> None:
+    """`tabs` moves its underline to the active tab in one step, never animated (the module)."""
+    tabs._highlight_active = partial(_highlight_at_once, tabs)  # type: ignore[method-assign]  # noqa: SLF001
 
 
 async def pane_ready(pane: TabPane) -> bool:
@@ -107,4 +125,4 @@ def composed_panel(root: Widget, selector: str) -> Widget | None:
         return None
 
 
-__all__ = ["LazyPane", "LazyTabbedContent", "composed_panel", "pane_ready"]
+__all__ = ["LazyPane", "LazyTabbedContent", "composed_panel", "pane_ready", "still_underline"]

@@ -467,7 +467,17 @@ def _tab_shots(app: Any, size: tuple[int, int]) -> dict[str, str]:
             await pilot.pause()
             await pilot.pause()
             await pilot.wait_for_scheduled_animations()
-            shots[tab] = app.export_screenshot(title=app.title, simplify=True)
+            # the same picture twice in a row: a report tab's tables are measured as their
+            # rows come in, and the column's layout can take another frame to settle (seen:
+            # the KPI tab at 80×24 drawn once with its indicators table a line taller)
+            shot = app.export_screenshot(title=app.title, simplify=True)
+            for _ in range(20):
+                await pilot.pause(0.05)
+                again = app.export_screenshot(title=app.title, simplify=True)
+                if again == shot:
+                    break
+                shot = again
+            shots[tab] = shot
 
     take_svg_screenshot(app=app, terminal_size=size, run_before=walk)
     return shots

@@ -54,6 +54,9 @@ class SectionTables(VerticalScroll):
         height: auto;
         max-height: initial;
         overflow-y: hidden;
+        /* columns are left out until the rest fit (issue 19): a table wider than the column
+           for a moment, before its cells were measured, kept a scrollbar's line (flaky) */
+        overflow-x: hidden;
     }
     SectionTables > .section-empty {
         color: $text-muted;

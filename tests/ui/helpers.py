@@ -26,6 +26,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import Input
+from textual.worker import WorkerCancelled
 
 from wealthtui.config import Settings
 from wealthtui.services import Actor, Services
@@ -55,7 +56,16 @@ def make_app(services: Services, settings: Settings | None = None, **kw: Any) ->
 async def settle(pilot: Pilot[Any]) -> None:
     """Let workers finish and the screen catch up."""
     app = pilot.app
-    await app.workers.wait_for_complete()
+    for _ in range(SIGN_IN_TURNS):
+        try:
+            await app.workers.wait_for_complete()
+            break
+        except WorkerCancelled:
+            # a load superseded by a newer one (the last request wins, issue 22): the
+            # manager lets it go at its next turn; wait for the others
+            await pilot.pause()
+    else:
+        await app.workers.wait_for_complete()  # still cancelled ones: let it be seen
     settled = getattr(app, "calls_settled", None)  # the board (DisplayApp) calls no services
     if settled is not None:
         await settled()
